@@ -1,0 +1,18 @@
+import type { Article } from '../core/article.js';
+
+export interface KeyPointOptions {
+  /** Upper bound on the number of key points; the extractor may choose fewer for short articles. */
+  max: number;
+}
+
+/** Key points, or none with the reason why (empty, binary, too short...). Never a throw. */
+export interface KeyPointResult {
+  keyPoints: string[];
+  reason?: string;
+}
+
+/** Chooses an article's key points. The embedded extractor is deterministic and offline. */
+export interface KeyPointExtractor {
+  readonly name: string;
+  extract(article: Pick<Article, 'title' | 'paragraphs' | 'language'>, options: KeyPointOptions): Promise<KeyPointResult>;
+}
