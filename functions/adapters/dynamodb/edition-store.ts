@@ -1,0 +1,102 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RenderedEdition } from '../../core/edition.js';
+import type { EditionRecord, EditionStore } from '../../ports/edition-store.js';
+import { documentClient, updateExpression } from './document.js';
+import { keys } from './table.js';
+
+/** Editions, their rendered copies, and the sent-article record in DynamoDB. */
+export class DynamoEditionStore implements EditionStore {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.doc = documentClient(client);
+  }
+
+  async create(edition: EditionRecord, rendered: RenderedEdition): Promise<boolean> {
+    // The render is written first and the record second, so a sender that finds the record always
+    // finds the render too. (Not one transaction: dynalite, the local DynamoDB, has no TransactWriteItems.)
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rendered(edition.newsletterId, edition.editionId), ...rendered } }));
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.edition(edition.newsletterId, edition.editionId), ...edition },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async get(newsletterId: string, editionId: string): Promise<EditionRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.edition(newsletterId, editionId), ConsistentRead: true }));
+    return Item ? strip<EditionRecord>(Item) : undefined;
+  }
+
+  async getRendered(newsletterId: string, editionId: string): Promise<RenderedEdition | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.rendered(newsletterId, editionId) }));
+    return Item ? { subject: String(Item.subject), html: String(Item.html), text: String(Item.text) } : undefined;
+  }
+
+  async list(newsletterId: string, limit: number): Promise<EditionRecord[]> {
+    // Edition ids start with the date, so the sort key orders them; read newest first.
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.editions(newsletterId) },
+        ScanIndexForward: false,
+        Limit: Math.max(limit, 1) * 2,
+        ConsistentRead: true,
+      }),
+    );
+    return (Items ?? [])
+      .map((item) => strip<EditionRecord>(item))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
+  }
+
+  async update(newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void> {
+    const expression = updateExpression(changes);
+    if (!expression) return;
+    await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: keys.edition(newsletterId, editionId), ...expression }));
+  }
+
+  async sentArticleKeys(newsletterId: string, articleKeys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(articleKeys)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((k) => keys.sentArticle(newsletterId, k)) },
+      };
+      // BatchGet may return unprocessed keys under load; ask again for those.
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) found.add(String(item.sk));
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async markArticlesSent(newsletterId: string, editionId: string, articleKeys: string[], at: string): Promise<void> {
+    const unique = [...new Set(articleKeys)];
+    for (let i = 0; i < unique.length; i += 25) {
+      let request: Record<string, unknown[]> | undefined = {
+        [this.tableName]: unique.slice(i, i + 25).map((k) => ({ PutRequest: { Item: { ...keys.sentArticle(newsletterId, k), editionId, sentAt: at } } })),
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: request as never }));
+        request = result.UnprocessedItems as typeof request;
+      }
+    }
+  }
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+}

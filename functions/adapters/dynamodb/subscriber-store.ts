@@ -1,0 +1,152 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Subscriber } from '../../core/subscriber.js';
+import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
+import { documentClient, updateExpression } from './document.js';
+import { keys } from './table.js';
+
+/** Subscribers in DynamoDB: one item per (newsletter, subscriber id), queried page by page. */
+export class DynamoSubscriberStore implements SubscriberStore {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.doc = documentClient(client);
+  }
+
+  async get(newsletterId: string, id: string): Promise<Subscriber | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.subscriber(newsletterId, id), ConsistentRead: true }));
+    return Item ? toSubscriber(Item) : undefined;
+  }
+
+  async put(subscriber: Subscriber): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.subscriber(subscriber.newsletterId, subscriber.id), ...subscriber } }));
+  }
+
+  async putIfAbsent(subscriber: Subscriber): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.subscriber(subscriber.newsletterId, subscriber.id), ...subscriber },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async update(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<void> {
+    const expression = updateExpression(changes);
+    if (!expression) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.subscriber(newsletterId, id),
+        ...expression,
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async delete(newsletterId: string, id: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.subscriber(newsletterId, id) }));
+  }
+
+  async count(newsletterId: string, status: Subscriber['status']): Promise<number> {
+    let total = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': keys.subscribers(newsletterId), ':status': status },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      total += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return total;
+  }
+
+  async list(newsletterId: string, options: { status?: Subscriber['status']; limit: number; cursor?: string }): Promise<SubscriberPage> {
+    const subscribers: Subscriber[] = [];
+    let startKey: Record<string, unknown> | undefined = options.cursor ? decodeCursor(options.cursor) : undefined;
+    // A filter can leave a page short; keep reading until the page is full or the list ends.
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.subscribers(newsletterId), ...(options.status ? { ':status': options.status } : {}) },
+          ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          Limit: options.limit - subscribers.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) subscribers.push(toSubscriber(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && subscribers.length < options.limit);
+    return { subscribers, ...(startKey ? { cursor: encodeCursor(startKey) } : {}) };
+  }
+}
+
+/** Suppressions in DynamoDB, keyed by the subscriber id (a hash), never the address. */
+export class DynamoSuppressionStore implements SuppressionStore {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.doc = documentClient(client);
+  }
+
+  async isSuppressed(subscriberId: string): Promise<boolean> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.suppression(subscriberId) }));
+    return Boolean(Item?.suppressedAt);
+  }
+
+  async suppress(subscriberId: string, reason: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.suppression(subscriberId),
+        UpdateExpression: 'SET suppressedAt = if_not_exists(suppressedAt, :at), reason = if_not_exists(reason, :reason)',
+        ExpressionAttributeValues: { ':at': at, ':reason': reason },
+      }),
+    );
+  }
+
+  async recordSoftBounce(subscriberId: string, at: string): Promise<number> {
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.suppression(subscriberId),
+        UpdateExpression: 'ADD softBounces :one SET lastSoftBounceAt = :at',
+        ExpressionAttributeValues: { ':one': 1, ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Number(Attributes?.softBounces ?? 1);
+  }
+}
+
+function toSubscriber(item: Record<string, unknown>): Subscriber {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as Subscriber;
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`subscriber page cursor "${cursor.slice(0, 20)}" is not valid: start again without a cursor`, { cause: error });
+  }
+}

@@ -1,0 +1,57 @@
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/**
+ * One table holds everything (subscribers, suppressions, editions, sent articles, the delivery
+ * ledger), keyed by `pk`/`sk` strings. Items that only matter for a while carry `expiresAt`
+ * (epoch seconds) for DynamoDB's TTL.
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
+
+export const DEFAULT_TABLE_NAME = 'newsletter';
+
+export const keys = {
+  subscriber: (newsletterId: string, id: string) => ({ pk: `NL#${newsletterId}#SUB`, sk: id }),
+  subscribers: (newsletterId: string) => `NL#${newsletterId}#SUB`,
+  suppression: (subscriberId: string) => ({ pk: 'SUPPRESSION', sk: subscriberId }),
+  edition: (newsletterId: string, editionId: string) => ({ pk: `NL#${newsletterId}#EDITION`, sk: editionId }),
+  editions: (newsletterId: string) => `NL#${newsletterId}#EDITION`,
+  rendered: (newsletterId: string, editionId: string) => ({ pk: `NL#${newsletterId}#RENDER`, sk: editionId }),
+  sentArticle: (newsletterId: string, key: string) => ({ pk: `NL#${newsletterId}#ARTICLE`, sk: key }),
+  delivery: (editionId: string, subscriberId: string) => ({ pk: `ED#${editionId}#DELIVERY`, sk: subscriberId }),
+};
+
+/** Creates the table when it does not exist (local servers and tests; on AWS the CDK stack owns it). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException) && (error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+  }
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    // Two local commands starting at once may both try; the loser finds the table there.
+    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+  }
+  // dynalite creates tables asynchronously (CREATING → ACTIVE), like DynamoDB.
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`DynamoDB table ${tableName} did not become active: check the DynamoDB endpoint`);
+}

@@ -1,0 +1,108 @@
+import { createRequire } from 'node:module';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { SesFront } from './ses-front.js';
+
+const require = createRequire(import.meta.url);
+
+/** Endpoints of the DynamoDB- and SES-compatible servers a local command talks to. */
+export interface LocalEndpoints {
+  dynamodb: string;
+  ses: string;
+  /** The aws-ses-v2-local inbox viewer, when embedded. */
+  inbox?: string;
+}
+
+export interface EmbeddedServices {
+  endpoints: LocalEndpoints;
+  /** True when this process started the servers (and closes them); false when it joined others'. */
+  owned: boolean;
+  /** Raw messages sent through the embedded SES front (only when owned). */
+  ses?: SesFront;
+  close(): Promise<void>;
+}
+
+const STATE_FILE = 'servers.json';
+
+/**
+ * Starts dynalite (persisted under `dataDir/dynamodb`) and aws-ses-v2-local on loopback, or joins
+ * the ones another local command already started on the same data dir. LevelDB under dynalite
+ * allows one opener, so two commands must share servers, not open the store twice.
+ */
+export async function startEmbeddedServices(options: { dataDir: string; sendRate?: number }): Promise<EmbeddedServices> {
+  await mkdir(options.dataDir, { recursive: true });
+  const statePath = path.join(options.dataDir, STATE_FILE);
+  const existing = await readState(statePath);
+  if (existing && existing.pid !== process.pid && isAlive(existing.pid) && (await reachable(existing.endpoints.dynamodb))) {
+    return { endpoints: existing.endpoints, owned: false, close: async () => {} };
+  }
+
+  const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+  const dynamoServer = dynalite({ path: path.join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    dynamoServer.once('error', reject);
+    dynamoServer.listen(0, '127.0.0.1', () => resolve());
+  });
+  const dynamoPort = (dynamoServer.address() as AddressInfo).port;
+
+  const sesLocal = (require('aws-ses-v2-local') as { default: (c: { host: string; port: number }) => Promise<Server> }).default;
+  const sesServer = await sesLocal({ host: '127.0.0.1', port: 0 });
+  const sesPort = (sesServer.address() as AddressInfo).port;
+  const front = new SesFront({
+    upstream: { host: '127.0.0.1', port: sesPort },
+    quota: { maxSendRate: options.sendRate ?? 200, max24HourSend: -1 },
+  });
+  const frontPort = await front.listen();
+
+  const endpoints: LocalEndpoints = {
+    dynamodb: `http://127.0.0.1:${dynamoPort}`,
+    ses: `http://127.0.0.1:${frontPort}`,
+    inbox: `http://127.0.0.1:${frontPort}/`,
+  };
+  await writeFile(statePath, JSON.stringify({ pid: process.pid, endpoints }, null, 2));
+
+  let closed = false;
+  return {
+    endpoints,
+    owned: true,
+    ses: front,
+    async close() {
+      if (closed) return;
+      closed = true;
+      const state = await readState(statePath);
+      if (state?.pid === process.pid) await rm(statePath, { force: true });
+      await front.close();
+      sesServer.closeAllConnections?.();
+      await new Promise((resolve) => sesServer.close(resolve));
+      await new Promise((resolve) => dynamoServer.close(resolve));
+    },
+  };
+}
+
+async function readState(file: string): Promise<{ pid: number; endpoints: LocalEndpoints } | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as { pid: number; endpoints: LocalEndpoints };
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { method: 'GET', signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}

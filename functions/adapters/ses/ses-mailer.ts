@@ -1,0 +1,69 @@
+import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { MailerError } from '../../core/errors.js';
+import type { Mailer, OutgoingMessage, SendQuota } from '../../ports/mailer.js';
+
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'MaxSendingRateExceeded']);
+
+/**
+ * Sends raw MIME through Amazon SES (SendRawEmail). The message is built by the caller; this adapter
+ * only maps SES answers to MailerError with `retryable` so the sender can back off and retry.
+ */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client: SESClient,
+    private readonly options: { configurationSetName?: string; fallbackQuota?: SendQuota } = {},
+  ) {}
+
+  async send(message: OutgoingMessage): Promise<{ messageId: string }> {
+    try {
+      const result = await this.client.send(
+        new SendRawEmailCommand({
+          Source: message.from,
+          Destinations: [message.to],
+          RawMessage: { Data: message.raw },
+          ...(this.options.configurationSetName ? { ConfigurationSetName: this.options.configurationSetName } : {}),
+        }),
+      );
+      return { messageId: result.MessageId ?? '' };
+    } catch (error) {
+      throw toMailerError(error);
+    }
+  }
+
+  async getSendQuota(): Promise<SendQuota> {
+    try {
+      const quota = await this.client.send(new GetSendQuotaCommand({}));
+      return {
+        maxSendRate: quota.MaxSendRate ?? 1,
+        max24HourSend: quota.Max24HourSend ?? -1,
+        sentLast24Hours: quota.SentLast24Hours ?? 0,
+      };
+    } catch (error) {
+      // Some SES-compatible servers do not implement GetSendQuota; a configured fallback keeps them usable.
+      if (this.options.fallbackQuota) return this.options.fallbackQuota;
+      throw new MailerError(`could not read the SES send quota (${describe(error)}): set delivery.rate in the config or --rate`, {
+        retryable: false,
+        cause: error,
+      });
+    }
+  }
+}
+
+function toMailerError(error: unknown): MailerError {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  const throttled = THROTTLING.has(e.name ?? '') || status === 429;
+  const retryable = throttled || status >= 500 || Boolean(e.$retryable) || isNetworkError(error);
+  return new MailerError(`SES refused the message: ${describe(error)}`, { retryable, throttled, cause: error });
+}
+
+function isNetworkError(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError'].includes(code) || (error as { name?: string }).name === 'TimeoutError';
+}
+
+function describe(error: unknown): string {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
+  return `${e.name ?? 'Error'}: ${e.message ?? String(error)}${status}`;
+}

@@ -1,0 +1,182 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import type { NewsletterConfig } from '../../core/config.js';
+import type { DeliveryReport } from '../../core/delivery.js';
+import { subscriberId } from '../../core/subscriber.js';
+import { EmbeddedKeyPointExtractor } from '../../core/keypoints/extract.js';
+import { createSources } from '../../adapters/sources/create-sources.js';
+import { FolderSource } from '../../adapters/sources/folder-source.js';
+import { renderEdition } from '../../render/render-edition.js';
+import { collectArticles } from '../../use-cases/collect-articles.js';
+import { runDigest } from '../../use-cases/run-digest.js';
+import { systemClock } from '../../use-cases/send-edition.js';
+import { buildEditionModel } from '../../core/edition.js';
+import type { ArticleSource } from '../../ports/article-source.js';
+import type { EditionStore } from '../../ports/edition-store.js';
+import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
+import { describeEdition, writeEditionFiles } from '../output.js';
+import { positiveNumber } from '../main.js';
+import { createProgress } from '../progress.js';
+
+/** The address the first local run subscribes, so a newcomer sees a message arrive. */
+export const DEMO_SUBSCRIBER = 'reader@example.com';
+
+interface DigestFlags {
+  articles?: string;
+  out: string;
+  dryRun?: boolean;
+  force?: boolean;
+  rate?: number;
+}
+
+export function registerDigestCommands(program: Command): void {
+  program
+    .command('digest')
+    .description('build the edition from articles new since the last one and send it to every confirmed subscriber')
+    .option('--articles <dir>', 'read articles from this folder instead of the configured sources')
+    .option('--out <dir>', 'where the rendered edition is written', 'out')
+    .option('--dry-run', 'render and write the edition, send nothing')
+    .option('--force', 'send again even when nothing is new, as a new edition')
+    .option('--rate <n>', 'messages per second (default: the SES account maximum)', positiveNumber)
+    .action(async (flags: DigestFlags, command: Command) => {
+      await digest(command.optsWithGlobals<GlobalOptions & DigestFlags>());
+    });
+
+  program
+    .command('preview')
+    .description('render the edition from the current articles into out/<edition>/ without sending or recording anything')
+    .option('--articles <dir>', 'read articles from this folder instead of the configured sources')
+    .option('--out <dir>', 'where the rendered edition is written', 'out')
+    .action(async (_flags: DigestFlags, command: Command) => {
+      await preview(command.optsWithGlobals<GlobalOptions & DigestFlags>());
+    });
+}
+
+function sourcesFor(newsletter: NewsletterConfig, baseDir: string, articlesDir?: string): ArticleSource[] {
+  return articlesDir ? [new FolderSource(path.resolve(articlesDir), { displayName: articlesDir })] : createSources(newsletter.sources, { baseDir });
+}
+
+async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
+  const { newsletter, baseDir } = await loadNewsletter(options);
+  const collected = await collectArticles({
+    newsletterId: newsletter.id,
+    sources: sourcesFor(newsletter, baseDir, options.articles),
+    extractor: new EmbeddedKeyPointExtractor(),
+    editions: unusedEditionStore,
+    maxKeyPoints: newsletter.keyPoints.max,
+    maxArticles: newsletter.maxArticles,
+    includeSent: true,
+  });
+  printProblems(collected.problems);
+  if (collected.digests.length === 0) {
+    console.log('No articles to preview: add .txt, .md or .html files to the article folder.');
+    return;
+  }
+  const model = buildEditionModel({ newsletter, articles: collected.digests, now: new Date() });
+  const rendered = await renderEdition(model);
+  const dir = await writeEditionFiles(options.out, model, rendered);
+  for (const line of describeEdition(model)) console.log(line);
+  console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
+}
+
+async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
+  const app = await openLocalApp({ ...options, ...(options.rate ? { sendRate: options.rate } : {}) });
+  try {
+    const { newsletter } = app;
+    console.log(`Newsletter: ${newsletter.title} (${newsletter.id})`);
+    if (app.services?.owned) console.log(`Embedded servers: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses} (data in ${options.dataDir}/)`);
+    else if (app.services) console.log(`Using the local servers of another newsletter command: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses}`);
+    if (!options.dryRun) await addDemoSubscriberIfEmpty(app);
+
+    const progress = createProgress(options.dryRun ? 0 : await app.subscribers.count(newsletter.id, 'confirmed'));
+    let folder = '';
+    const result = await runDigest(
+      newsletter,
+      {
+        sources: sourcesFor(newsletter, app.baseDir, options.articles),
+        extractor: new EmbeddedKeyPointExtractor(),
+        editions: app.editions,
+        subscribers: app.subscribers,
+        suppressions: app.suppressions,
+        ledger: app.ledger,
+        mailer: app.mailer,
+        render: (model) => renderEdition(model),
+        tokenKey: app.tokenKey,
+        clock: systemClock,
+      },
+      {
+        ...(options.dryRun ? { dryRun: true } : {}),
+        ...(options.force ? { force: true } : {}),
+        ...(options.rate ? { rate: options.rate } : {}),
+        onRendered: async (model, rendered) => {
+          folder = await writeEditionFiles(options.out, model, rendered);
+          for (const line of describeEdition(model)) console.log(line);
+          console.log(`\nWrote ${path.join(folder, 'digest.html')}, digest.txt and digest.json`);
+        },
+        onProgress: (report) => progress.update(report),
+      },
+    );
+    progress.stop();
+    printProblems(result.problems);
+
+    switch (result.status) {
+      case 'nothing-new':
+        console.log(
+          `Nothing new since the last edition (${result.alreadySent} article(s) already sent): no edition sent. Add articles, or use --force to send again as a new edition.`,
+        );
+        return;
+      case 'dry-run':
+        console.log('Dry run: nothing stored, nothing sent.');
+        return;
+      default: {
+        if (result.resumed && !result.model) console.log(`Resumed unfinished edition ${result.edition.editionId}: ${result.edition.subject}`);
+        console.log(summary(result.report));
+        if (result.status === 'paused') console.log(`Edition paused: ${result.report.stoppedReason}`);
+        const captured = app.services?.ses?.messages.at(-1);
+        if (captured && folder) {
+          await writeFile(path.join(folder, 'last-message.eml'), captured.raw);
+          console.log(`The last message sent is in ${path.join(folder, 'last-message.eml')}`);
+        }
+        if (result.report.failed > 0) process.exitCode = 2;
+      }
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+export function summary(report: DeliveryReport): string {
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  return (
+    `Sent ${report.sent} message${report.sent === 1 ? '' : 's'}` +
+    ` (${report.alreadySent} already sent, ${report.suppressed} suppressed, ${report.failed} failed, ${report.throttledRetries} throttled retries)` +
+    ` in ${seconds} s, ${report.rate.toFixed(1)}/s` +
+    (report.failures.length ? `\nFailures:\n${report.failures.map((f) => `  subscriber ${f.subscriberId}: ${f.reason}`).join('\n')}` : '')
+  );
+}
+
+async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
+  const first = await app.subscribers.list(app.newsletter.id, { limit: 1 });
+  if (first.subscribers.length > 0) return;
+  const now = new Date().toISOString();
+  await app.subscribers.put({
+    id: subscriberId(DEMO_SUBSCRIBER),
+    newsletterId: app.newsletter.id,
+    email: DEMO_SUBSCRIBER,
+    status: 'confirmed',
+    createdAt: now,
+    confirmedAt: now,
+    consent: { at: now, source: 'demo subscriber added by the first local run' },
+  });
+  console.log(`The list was empty: added the demo subscriber ${DEMO_SUBSCRIBER} (confirmed). Add your own with "npx newsletter subscribers add EMAIL".`);
+}
+
+function printProblems(problems: { location: string; reason: string }[]): void {
+  for (const p of problems) console.warn(`Skipped ${p.location}: ${p.reason}`);
+}
+
+/** Preview never asks what was sent; it includes every current article. */
+const unusedEditionStore = {
+  sentArticleKeys: async () => new Set<string>(),
+} as unknown as EditionStore;

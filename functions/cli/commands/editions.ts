@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { NewsletterError } from '../../core/errors.js';
+import { openLocalApp, type GlobalOptions } from '../local-app.js';
+import { summary } from './digest.js';
+import { positiveInteger } from '../main.js';
+
+export function registerEditionCommands(program: Command): void {
+  const editions = program.command('editions').description('editions sent so far and their delivery reports');
+
+  editions
+    .command('list')
+    .description('the latest editions, newest first')
+    .option('--limit <n>', 'how many', positiveInteger, 20)
+    .option('--json', 'print JSON')
+    .action(async (flags: { limit: number; json?: boolean }, command: Command) => {
+      const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
+      try {
+        const list = await app.editions.list(app.newsletter.id, flags.limit);
+        if (flags.json) return void console.log(JSON.stringify(list, null, 2));
+        if (list.length === 0) console.log(`No editions of ${app.newsletter.id} yet: run "npx newsletter digest".`);
+        for (const e of list) console.log(`${e.editionId}\t${e.status}\t${e.report ? `${e.report.sent} sent, ${e.report.failed} failed` : '-'}\t${e.subject}`);
+      } finally {
+        await app.close();
+      }
+    });
+
+  editions
+    .command('show')
+    .description("one edition's articles and delivery report")
+    .argument('<edition-id>')
+    .option('--json', 'print JSON')
+    .action(async (editionId: string, flags: { json?: boolean }, command: Command) => {
+      const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
+      try {
+        const edition = await app.editions.get(app.newsletter.id, editionId);
+        if (!edition) throw new NewsletterError(`edition ${editionId} is not in ${app.newsletter.id}: see "npx newsletter editions list"`);
+        if (flags.json) return void console.log(JSON.stringify(edition, null, 2));
+        console.log(`${edition.editionId} (${edition.status}) ${edition.subject}`);
+        for (const a of edition.articles) console.log(`  - ${a.title}${a.url ? ` ${a.url}` : ''}`);
+        if (edition.report) console.log(summary(edition.report));
+        if (edition.pausedReason) console.log(`Paused: ${edition.pausedReason}`);
+      } finally {
+        await app.close();
+      }
+    });
+}

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { cleanArticle } from '../../core/articles/clean.js';
+import { NewsletterError } from '../../core/errors.js';
+import { EmbeddedKeyPointExtractor } from '../../core/keypoints/extract.js';
+import { articleFromFile } from '../../adapters/sources/folder-source.js';
+import { positiveInteger } from '../main.js';
+
+export function registerKeypointsCommand(program: Command): void {
+  program
+    .command('keypoints')
+    .description("print an article's title and key points")
+    .argument('<file>', 'a .txt, .md or .html article')
+    .option('--max <n>', 'at most this many key points', positiveInteger, 8)
+    .option('--json', 'print {"title": ..., "keyPoints": [...]} as JSON')
+    .action(async (file: string, flags: { max: number; json?: boolean }) => {
+      let content: string;
+      try {
+        content = await readFile(file, 'utf8');
+      } catch (error) {
+        throw new NewsletterError(`article ${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path`);
+      }
+      const raw = articleFromFile(path.basename(file), content, file);
+      if ('reason' in raw) throw new NewsletterError(`article ${file}: ${raw.reason}`);
+      const cleaned = cleanArticle(raw);
+      if (!cleaned.ok) throw new NewsletterError(cleaned.reason);
+      const result = await new EmbeddedKeyPointExtractor().extract(cleaned.article, { max: flags.max });
+      if (flags.json) {
+        console.log(JSON.stringify({ title: cleaned.article.title, keyPoints: result.keyPoints, ...(result.reason ? { reason: result.reason } : {}) }, null, 2));
+        return;
+      }
+      console.log(cleaned.article.title);
+      for (const point of result.keyPoints) console.log(`- ${point}`);
+      if (result.keyPoints.length === 0) console.log(`(no key points: ${result.reason ?? 'no sentences found'})`);
+    });
+}

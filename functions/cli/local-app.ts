@@ -1,0 +1,77 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { Config, NewsletterConfig } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import { loadConfig } from '../adapters/config-file.js';
+import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
+import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
+import { startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
+import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
+import { SesMailer } from '../adapters/ses/ses-mailer.js';
+
+export interface GlobalOptions {
+  config: string;
+  dataDir: string;
+  newsletter?: string;
+}
+
+/** Configuration plus the chosen newsletter, without any server: enough for preview and keypoints. */
+export async function loadNewsletter(options: GlobalOptions): Promise<{ config: Config; newsletter: NewsletterConfig; baseDir: string }> {
+  const { config, baseDir } = await loadConfig(options.config);
+  const newsletter = options.newsletter ? config.newsletters.find((n) => n.id === options.newsletter) : config.newsletters[0];
+  if (!newsletter) {
+    throw new ConfigError(`newsletter "${options.newsletter}" is not in ${options.config}: use one of ${config.newsletters.map((n) => n.id).join(', ')}`);
+  }
+  return { config, newsletter, baseDir };
+}
+
+export type LocalApp = Awaited<ReturnType<typeof openLocalApp>>;
+
+/**
+ * Everything a local command needs: the configuration, SDK clients pointed at the embedded servers
+ * (or at AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SES when set), the stores and the token key.
+ */
+export async function openLocalApp(options: GlobalOptions & { sendRate?: number }) {
+  const loaded = await loadNewsletter(options);
+  const env = process.env;
+  const needEmbedded = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SES;
+  const services: EmbeddedServices | undefined = needEmbedded
+    ? await startEmbeddedServices({ dataDir: options.dataDir, ...(options.sendRate ? { sendRate: options.sendRate } : {}) })
+    : undefined;
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  // Local servers accept any credentials; real AWS needs the standard credential chain.
+  const credentials = env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' };
+  const dynamodbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? services?.endpoints.dynamodb;
+  const sesEndpoint = env.AWS_ENDPOINT_URL_SES ?? services?.endpoints.ses;
+  const dynamodb = new DynamoDBClient({ region, ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  // The sender retries with its own backoff and pacing; the SDK's retries would hide throttling from it.
+  const ses = new SESClient({ region, maxAttempts: 1, ...(sesEndpoint ? { endpoint: sesEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const tableName = env.NEWSLETTER_TABLE ?? DEFAULT_TABLE_NAME;
+  try {
+    await ensureTable(dynamodb, tableName);
+  } catch (error) {
+    await services?.close();
+    throw new Error(`could not reach DynamoDB at ${dynamodbEndpoint ?? 'AWS'}: ${(error as Error).message}`, { cause: error });
+  }
+  const tokenKey = await loadOrCreateTokenKey(options.dataDir);
+  return {
+    ...loaded,
+    services,
+    endpoints: { dynamodb: dynamodbEndpoint, ses: sesEndpoint, inbox: env.AWS_ENDPOINT_URL_SES ? undefined : services?.endpoints.inbox },
+    dynamodb,
+    ses,
+    tokenKey,
+    subscribers: new DynamoSubscriberStore(dynamodb, tableName),
+    suppressions: new DynamoSuppressionStore(dynamodb, tableName),
+    editions: new DynamoEditionStore(dynamodb, tableName),
+    ledger: new DynamoDeliveryLedger(dynamodb, tableName),
+    mailer: new SesMailer(ses, { fallbackQuota: { maxSendRate: options.sendRate ?? 14, max24HourSend: -1, sentLast24Hours: 0 } }),
+    async close() {
+      dynamodb.destroy();
+      ses.destroy();
+      await services?.close();
+    },
+  };
+}

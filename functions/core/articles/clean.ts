@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import type { Article, RawArticle } from '../article.js';
+import { GARBLED_MARK, rulesFor, type InlineRule, type LineRule } from './cleaning-rules.js';
+import { detectLanguage } from './language.js';
+
+/**
+ * Turns what a source handed over into an article an editor would recognise: the real headline,
+ * clean paragraphs, no follow prompts, credits, disclaimers, placeholders or pinyin glosses.
+ * The junk it removes is described as data in `cleaning-rules.ts`.
+ */
+
+export type CleanArticleResult = { ok: true; article: Article } | { ok: false; reason: string };
+
+/** Longest line taken for a headline: beyond this it is a paragraph. */
+const HEADLINE_MAX_HAN = 60;
+const HEADLINE_MAX_WORDS = 25;
+/** Length of a title made from the first sentence when the article has no headline. */
+const DERIVED_TITLE_MAX_HAN = 40;
+const DERIVED_TITLE_MAX_CHARS = 110;
+
+const ID_LENGTH = 16;
+
+const sentenceSegmenters = new Map<string, Intl.Segmenter>();
+
+/**
+ * Cleans a raw article. Returns `{ ok: false, reason }` (naming `raw.location`) when nothing
+ * usable is left: an empty file, binary data, or only junk.
+ *
+ * @example
+ * const result = cleanArticle({ location: 'articles/a.md', format: 'markdown', body: '# Title\n\nText of the article.' });
+ * if (result.ok) console.log(result.article.title); // 'Title'
+ */
+export function cleanArticle(raw: RawArticle): CleanArticleResult {
+  const where = raw.location || '(unknown location)';
+  if (typeof raw.body !== 'string' || raw.body.trim() === '') {
+    return { ok: false, reason: `${where}: the article is empty; there is no text to use` };
+  }
+  if (looksBinary(raw.body)) {
+    return { ok: false, reason: `${where}: the article looks like binary data, not text; check the file or the source's content type` };
+  }
+
+  let text = normaliseText(raw.body);
+  let markdownTitle: string | undefined;
+  if (raw.format === 'markdown') {
+    const md = stripMarkdown(text);
+    text = md.text;
+    markdownTitle = md.title;
+  }
+
+  const detected = detectLanguage(text);
+  const language = chooseLanguage(raw.language, detected);
+  const rules = rulesFor(language ?? (detected === 'other' ? undefined : detected));
+  const inlineRules = rules.filter((r): r is InlineRule => r.kind === 'inline');
+  const junkRules = rules.filter((r): r is LineRule => r.kind === 'line' && r.phase === 'junk');
+  const captionRules = rules.filter((r): r is LineRule => r.kind === 'line' && r.phase === 'caption');
+
+  let lines = splitParagraphs(text, raw.format)
+    .map((line) => tidyLine(applyInline(line, inlineRules)))
+    .filter((line) => line !== '');
+  lines = dropLines(lines, junkRules);
+  lines = lines.map((line) => dropGarbledSentences(line, language)).filter((line) => line !== '');
+  lines = dedupe(lines);
+
+  const cleanMarkdownTitle = markdownTitle === undefined ? undefined : cleanTitleText(applyInline(markdownTitle, inlineRules));
+  const rawTitle = raw.title === undefined ? undefined : cleanTitleText(applyInline(normaliseText(raw.title), inlineRules));
+  let title: string | undefined;
+  if (cleanMarkdownTitle && !isGarbled(cleanMarkdownTitle)) title = cleanMarkdownTitle;
+  else if (rawTitle && isGoodSourceTitle(rawTitle)) title = rawTitle;
+  if (title !== undefined) {
+    const key = comparable(title);
+    lines = lines.filter((line) => comparable(line) !== key);
+  } else if (lines.length > 1 && isHeadline(lines[0]!)) {
+    title = cleanTitleText(lines[0]!);
+    lines = lines.slice(1);
+  }
+
+  lines = dropLines(lines, captionRules);
+  if (!lines.some((line) => /[\p{L}\p{N}]/u.test(line))) {
+    return { ok: false, reason: `${where}: no article text is left after removing junk (prompts, credits, disclaimers, captions)` };
+  }
+  title ??= deriveTitle(lines[0]!, language);
+
+  const id = createHash('sha256').update(`${title}\n${lines.join('\n')}`, 'utf8').digest('hex').slice(0, ID_LENGTH);
+  const article: Article = { id, title, paragraphs: lines, location: raw.location };
+  if (raw.url !== undefined) article.url = raw.url;
+  if (raw.byline !== undefined) article.byline = raw.byline;
+  if (raw.publishedAt !== undefined) article.publishedAt = raw.publishedAt;
+  if (language !== undefined) article.language = language;
+  return { ok: true, article };
+}
+
+/** NUL bytes or many control characters mean the "text" is really a binary file. */
+function looksBinary(body: string): boolean {
+  const sample = body.slice(0, 16_384);
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i);
+    if (code === 0) return true;
+    if ((code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) || code === 0xfffd) control++;
+  }
+  return control / sample.length > 0.02;
+}
+
+function normaliseText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, '')
+    .replace(/[\t\u00A0\u3000\u2000-\u200A\u202F\u205F\f\v]/g, ' ')
+    .replace(/[\u0000-\u0008\u000E-\u001F\u007F]/g, '');
+}
+
+function stripMarkdown(text: string): { text: string; title?: string } {
+  let body = text.replace(/^---\n[\s\S]*?\n---\n/, '');
+  body = body.replace(/<!--[\s\S]*?-->/g, '');
+  body = body.replace(/^(```|~~~)[^\n]*\n[\s\S]*?\n\1[^\n]*$/gm, '');
+  let title: string | undefined;
+  body = body.replace(/^#\s+(.+?)\s*#*\s*$/m, (_m, heading: string) => {
+    title = heading;
+    return '';
+  });
+  body = body
+    .replace(/^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/gm, '$1')
+    .replace(/^\s{0,3}(?:[-*_]\s*){3,}$/gm, '')
+    .replace(/!\[[^\]\n]*\]\([^)\n]*\)/g, '')
+    .replace(/\[([^\]\n]+)\]\([^)\n]*\)/g, '$1')
+    .replace(/\[([^\]\n]+)\]\[[^\]\n]*\]/g, '$1')
+    .replace(/^\s*\[[^\]\n]+\]:\s+\S+.*$/gm, '')
+    .replace(/(\*\*|__)(?=\S)([^\n]*?\S)\1/g, '$2')
+    .replace(/(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?!\w)/g, '$1')
+    .replace(/(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w])/g, '$1')
+    .replace(/`([^`\n]+)`/g, '$1')
+    .replace(/^\s{0,3}>\s?/gm, '')
+    .replace(/^\s*(?:[-*+]|\d{1,3}[.)])\s+/gm, '');
+  const result: { text: string; title?: string } = { text: body };
+  if (title !== undefined) result.title = title;
+  return result;
+}
+
+/**
+ * Paragraphs are separated by blank lines or, in plain text, by single line breaks; a block whose
+ * lines are hard-wrapped (they rarely end a sentence) is joined back into one paragraph.
+ */
+function splitParagraphs(text: string, format: RawArticle['format']): string[] {
+  const paragraphs: string[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const lines = block.split('\n').map((l) => l.trim()).filter(Boolean);
+    if (lines.length === 0) continue;
+    if (format === 'markdown' || looksHardWrapped(lines)) paragraphs.push(joinLines(lines));
+    else paragraphs.push(...lines);
+  }
+  return paragraphs;
+}
+
+function looksHardWrapped(lines: string[]): boolean {
+  if (lines.length < 3) return false;
+  const inner = lines.slice(0, -1);
+  const open = inner.filter((l) => !/[.!?。！？:：”"]$/u.test(l) && l.length >= 30).length;
+  return open / inner.length >= 0.7;
+}
+
+function joinLines(lines: string[]): string {
+  return lines.reduce((acc, line) => {
+    if (acc === '') return line;
+    const glue = /[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]$/u.test(acc) && /^[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]/u.test(line) ? '' : ' ';
+    return acc + glue + line;
+  }, '');
+}
+
+function applyInline(line: string, rules: readonly InlineRule[]): string {
+  return rules.reduce((acc, rule) => acc.replace(rule.pattern, rule.replacement), line);
+}
+
+function tidyLine(line: string): string {
+  return line
+    .replace(/ {2,}/g, ' ')
+    .replace(/(?<=[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]) (?=[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF])/gu, '')
+    .trim();
+}
+
+function dropLines(lines: readonly string[], rules: readonly LineRule[]): string[] {
+  const kept: string[] = [];
+  for (const line of lines) {
+    const rule = rules.find((r) => r.test(line));
+    if (!rule) kept.push(line);
+    else if (rule.dropRest) break;
+  }
+  return kept;
+}
+
+function isGarbled(text: string): boolean {
+  return text.includes(GARBLED_MARK);
+}
+
+/** Removes the sentences of a paragraph that still carry damage after the inline rules ran. */
+function dropGarbledSentences(line: string, language: string | undefined): string {
+  if (!isGarbled(line)) return line;
+  return splitSentences(line, language)
+    .filter((s) => !isGarbled(s))
+    .join('')
+    .trim();
+}
+
+function splitSentences(text: string, language: string | undefined): string[] {
+  const locale = language?.startsWith('zh') ? 'zh' : 'en';
+  let segmenter = sentenceSegmenters.get(locale);
+  if (!segmenter) {
+    segmenter = new Intl.Segmenter(locale, { granularity: 'sentence' });
+    sentenceSegmenters.set(locale, segmenter);
+  }
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
+function dedupe(lines: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return lines.filter((line) => {
+    const key = comparable(line);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Text reduced to letters and digits, for comparing a title with a line. */
+function comparable(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+function hanCount(text: string): number {
+  return (text.match(/\p{Script=Han}/gu) ?? []).length;
+}
+
+/** A headline is one short line with at most one sentence and no trailing colon. */
+function isHeadline(line: string): boolean {
+  if (isGarbled(line) || /[:：]$/u.test(line)) return false;
+  const han = hanCount(line);
+  if (han > 0 && han * 3 >= line.length) {
+    if (line.length > HEADLINE_MAX_HAN) return false;
+    return !/[。！？!?](?!\s*$)[”’」』"']*./u.test(line.replace(/[。！？!?][”’」』"']*$/u, ''));
+  }
+  const words = line.split(/\s+/).length;
+  if (words > HEADLINE_MAX_WORDS) return false;
+  // English headlines do not end with a full stop; a line that does is the lead paragraph.
+  if (/\.["”’']?$/.test(line)) return false;
+  // Two sentences (". " followed by a capital) make a paragraph, not a headline.
+  return !/[.!?]["”’']?\s+[A-Z]/.test(line);
+}
+
+/** Source titles that are file names or slugs ("ai-talent-article.txt") are not headlines. */
+function isGoodSourceTitle(title: string): boolean {
+  if (title.length < 2 || title.length > 300 || isGarbled(title)) return false;
+  if (/^[\w.-]+\.(?:txt|md|markdown|html?|json)$/i.test(title)) return false;
+  if (/^[A-Za-z0-9_.-]+$/.test(title) && /[-_]/.test(title)) return false;
+  return !/^(?:untitled|home|index|news|article)$/i.test(title);
+}
+
+/** Editors drop a headline's final full stop; question and exclamation marks stay. */
+function cleanTitleText(title: string): string {
+  return tidyLine(title.replace(/\s+/g, ' '))
+    .replace(/^[#\s]+/, '')
+    .replace(/(?<![.。])[。.]$/u, '')
+    .trim();
+}
+
+/** When an article has no headline, the start of its first sentence stands in for one. */
+function deriveTitle(firstParagraph: string, language: string | undefined): string {
+  const first = (splitSentences(firstParagraph, language)[0] ?? firstParagraph).trim();
+  const isHan = hanCount(first) * 3 >= first.length;
+  const limit = isHan ? DERIVED_TITLE_MAX_HAN : DERIVED_TITLE_MAX_CHARS;
+  if (Array.from(first).length <= limit) return cleanTitleText(first);
+  const chars = Array.from(first).slice(0, limit).join('');
+  const cut = isHan ? Math.max(chars.lastIndexOf(','), chars.lastIndexOf('，'), chars.lastIndexOf('、')) : chars.lastIndexOf(' ');
+  const head = (cut > limit / 3 ? chars.slice(0, cut) : chars).replace(/[\s,，、;；:：-]+$/u, '');
+  return `${head}…`;
+}
+
+/** The article's language: the source's declaration when it is one we know, else detection. */
+function chooseLanguage(declared: string | undefined, detected: ReturnType<typeof detectLanguage>): string | undefined {
+  if (declared) {
+    const tag = declared.toLowerCase();
+    if (/^zh-(?:hant|tw|hk|mo)/.test(tag)) return 'zh-Hant';
+    if (/^zh-(?:hans|cn|sg|my)/.test(tag)) return 'zh-Hans';
+    if (tag === 'zh' || tag.startsWith('zh-')) return detected === 'zh-Hant' || detected === 'zh-Hans' ? detected : 'zh-Hans';
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+  }
+  if (detected !== 'other') return detected;
+  return declared;
+}

@@ -1,0 +1,274 @@
+/**
+ * Cleaning rules as data: each rule removes one kind of web junk that publishers leave in article
+ * text (follow prompts, editor credits, platform disclaimers, image placeholders, pinyin glosses...).
+ * `cleanArticle` applies them in order; adding a kind of junk means adding a rule here and a test
+ * for it, not editing the cleaner.
+ */
+
+/** Which articles a rule is meant for: Chinese (either script), English, or any language. */
+export type RuleLanguage = 'zh' | 'en' | 'any';
+
+interface RuleBase {
+  /** Stable kebab-case id, used in tests and reports. */
+  id: string;
+  description: string;
+  languages: readonly RuleLanguage[];
+}
+
+/** Rewrites text inside a line (removing glosses, placeholders, stray tags...). */
+export interface InlineRule extends RuleBase {
+  kind: 'inline';
+  pattern: RegExp;
+  replacement: string;
+}
+
+/** Drops whole lines; `dropRest` also drops every line after the match (a "related" tail). */
+export interface LineRule extends RuleBase {
+  kind: 'line';
+  /**
+   * `junk` lines are dropped before the title is chosen; `caption` lines only after, because a
+   * headline looks like a caption (short, no full stop).
+   */
+  phase: 'junk' | 'caption';
+  test: (line: string) => boolean;
+  dropRest?: boolean;
+}
+
+export type CleaningRule = InlineRule | LineRule;
+
+/**
+ * Marks text that was damaged before it reached us (a mangled gloss, half an HTML tag). The
+ * cleaner drops every sentence that contains it: a missing sentence reads better than junk.
+ */
+export const GARBLED_MARK = '\uFFFD';
+
+const HAN = '\\p{Script=Han}';
+/** One pinyin syllable: Latin letters with at least one tone mark or ü (a bare word is not a gloss). */
+const TONED = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ';
+const PINYIN_SYLLABLE = `[a-zA-Z${TONED}]*[${TONED}][a-zA-Z${TONED}]*`;
+const PINYIN = `${PINYIN_SYLLABLE}(?:[ '’-]${PINYIN_SYLLABLE}){0,3}`;
+const HTML_TAGS =
+  'a|abbr|b|big|blockquote|br|center|code|div|em|figcaption|figure|font|h[1-6]|hr|i|iframe|img|li|mark|ol|p|pre|section|small|span|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul';
+
+/** Terminal punctuation of a sentence in either language, optionally followed by closing quotes. */
+const ENDS_LIKE_SENTENCE = /[.!?。！？…][”’"'」』)）]*$|[”"」』]$/u;
+
+function wordCount(line: string): number {
+  return line.split(/\s+/).filter(Boolean).length;
+}
+
+function hasHan(line: string): boolean {
+  return /\p{Script=Han}/u.test(line);
+}
+
+export const cleaningRules: readonly CleaningRule[] = [
+  {
+    id: 'image-placeholder',
+    kind: 'inline',
+    description: 'Markdown images and empty image placeholders such as ![]() or ![alt](url)',
+    languages: ['any'],
+    pattern: /!\[[^\]\n]*\]\([^)\n]*\)/g,
+    replacement: '',
+  },
+  {
+    id: 'image-marker',
+    kind: 'inline',
+    description: 'Bracketed image markers left by copy and paste: [圖片], [图片], [image], [photo]',
+    languages: ['any'],
+    pattern: /[[【]\s*(?:圖片|图片|圖|图|image|photo|picture|video|視頻|视频)\s*[\]】]/giu,
+    replacement: '',
+  },
+  {
+    id: 'garbled-gloss',
+    kind: 'inline',
+    description: 'A pinyin gloss whose opening parenthesis was mangled into "?" (跑龍?zhí)…): the sentence is damaged',
+    languages: ['zh'],
+    pattern: new RegExp(`(?<=${HAN})\\?${PINYIN}[)）]`, 'gu'),
+    replacement: GARBLED_MARK,
+  },
+  {
+    id: 'garbled-tag',
+    kind: 'inline',
+    description: 'Half an HTML tag whose "<" was mangled into "?" (?/strong>): the sentence is damaged',
+    languages: ['any'],
+    pattern: new RegExp(`\\?/?(?:${HTML_TAGS})>`, 'giu'),
+    replacement: GARBLED_MARK,
+  },
+  {
+    id: 'pinyin-gloss',
+    kind: 'inline',
+    description: 'Parenthesised pinyin after a Han character, as in 關(guān) or 係（xì）',
+    languages: ['zh'],
+    pattern: new RegExp(`(?<=${HAN})[(（]\\s*${PINYIN}\\s*[)）]`, 'gu'),
+    replacement: '',
+  },
+  {
+    id: 'stray-html-tag',
+    kind: 'inline',
+    description: 'Stray HTML tags such as </strong> or <br/> left in text',
+    languages: ['any'],
+    pattern: new RegExp(`</?(?:${HTML_TAGS})(?:\\s[^<>\\n]{0,200})?/?>`, 'giu'),
+    replacement: '',
+  },
+  {
+    id: 'lone-tag-letter',
+    kind: 'inline',
+    description: 'A lone lower-case b, i, u, s or p glued between Han characters, the remains of a <b>-style tag',
+    languages: ['zh'],
+    pattern: new RegExp(`(?<=${HAN})[bisup](?=${HAN})`, 'gu'),
+    replacement: '',
+  },
+  {
+    id: 'news-dateline',
+    kind: 'inline',
+    description: 'Agency datelines at the start of a paragraph: "WASHINGTON (CNN) --", "(CNN)", "新華社北京5月31日電"',
+    languages: ['any'],
+    pattern:
+      /^(?:[A-Z][A-Za-z.'-]*(?:[ ,]+[A-Z][A-Za-z.'-]*){0,4}\s*)?\((?:CNN|AP|AFP|Reuters|CNN Student News|EW\.com)\)\s*(?:--|—|–|-)?\s*|^(?:新華社|新华社|中新社|中新網|中新网)[^，,。\s]{0,16}[電电](?:[（(](?:記者|记者)[^）)]{0,20}[）)])?\s*|^(?:本報訊|本报讯)\s*/u,
+    replacement: '',
+  },
+  {
+    id: 'watch-teaser',
+    kind: 'inline',
+    description: 'Video and photo teasers ending in » glued to a paragraph: "Watch Bush criticize the Iraqi government »"',
+    languages: ['en'],
+    pattern: /\s*\b(?:Watch|See|Read|Listen to|Hear|Check out|Explore|Look at)\b[^»\n.!?]{0,160}»/g,
+    replacement: '',
+  },
+  {
+    id: 'email-to-a-friend',
+    kind: 'inline',
+    description: 'Share links glued to the end of a paragraph: "E-mail to a friend", "Share this article"',
+    languages: ['en'],
+    pattern: /\s*\b(?:E-mail to a friend|Email to a friend|Share this (?:article|story))\.?\s*$/gi,
+    replacement: '',
+  },
+  {
+    id: 'follow-prompt',
+    kind: 'line',
+    phase: 'junk',
+    description: 'Requests to follow, like, share or subscribe ("辛苦您點擊一下“關注”", "Follow us on Twitter")',
+    languages: ['any'],
+    test: (line) =>
+      (line.length < 200 &&
+        /點擊|点击|訂閱|订阅|轉發|转发|點贊|点赞|點個|点个|加關注|加关注|關注我們|关注我们|[“"「]關注|[“"「]关注|在看/u.test(line) &&
+        /您|一下|支持|感謝|感谢|公眾號|公众号|本號|本号|右上角|小編|小编|朋友圈/u.test(line)) ||
+      (wordCount(line) < 40 &&
+        /^(?:please\s+)?(?:follow us|subscribe|sign up|like us|join us|share this|click here|tap here|download our app)\b|\b(?:follow us on|subscribe to our|sign up for our|share (?:this )?on (?:facebook|twitter|x))\b/i.test(
+          line,
+        )),
+  },
+  {
+    id: 'editor-credit',
+    kind: 'line',
+    phase: 'junk',
+    description: 'Editor, author and photo credits on their own line ("編輯:果果", "责任编辑：王五", "By Jane Doe, CNN")',
+    languages: ['any'],
+    test: (line) =>
+      /^(?:(?:責任編輯|责任编辑|編輯|编辑|責編|责编|作者|記者|记者|撰文|文|來源|来源|校對|校对|審核|审核|排版|攝影|摄影|翻譯|翻译|出品|監製|监制|策劃|策划|圖|图)\s*[:：|｜/]\s*[^\s。，,!?！？]{1,30}\s*){1,5}$/u.test(
+        line,
+      ) ||
+      /^(?:By|Written by|Edited by|Reporting by|Additional reporting by|Story by|Photos? by)\s+[A-Z][\w.'-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'-]*){0,6}\.?$/u.test(line),
+  },
+  {
+    id: 'disclaimer',
+    kind: 'line',
+    phase: 'junk',
+    description: 'Platform disclaimers and copyright lines in any language ("特別聲明:…網易號…", "Notice: The content above…", "All rights reserved")',
+    languages: ['any'],
+    test: (line) =>
+      /^(?:特別聲明|特别声明|免責聲明|免责声明|版權聲明|版权声明|聲明|声明)\s*[:：]/u.test(line) ||
+      /^(?:轉載請|转载请|未經授權|未经授权|版權所有|版权所有|本文(?:僅代表|仅代表|系|為|为).{0,20}(?:觀點|观点|授權|授权))/u.test(line) ||
+      /(?:網易號|网易号|自媒體平台|自媒体平台|自媒體平臺)[^。]{0,40}(?:上傳|上传|發布|发布)|信息存儲服務|信息存储服务/u.test(line) ||
+      /^(?:Notice|Disclaimer|Copyright|©|\(c\)\s*\d{4})\b/iu.test(line) ||
+      /\ball rights reserved\b|\bmay not be (?:published|reproduced|broadcast|redistributed)\b|\bonly provides information storage services\b|\bthe views expressed (?:in this|here|are)\b/i.test(
+        line,
+      ),
+  },
+  {
+    id: 'cookie-notice',
+    kind: 'line',
+    phase: 'junk',
+    description: 'Cookie banners ("We use cookies…", "本網站使用Cookie…")',
+    languages: ['any'],
+    test: (line) =>
+      /\b(?:we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies)\b/i.test(line) ||
+      /(?:本網站|本网站|我們|我们|本站).{0,10}使用.{0,6}(?:Cookie|cookie|曲奇)/u.test(line),
+  },
+  {
+    id: 'related-tail',
+    kind: 'line',
+    phase: 'junk',
+    description: 'A "related / read more" heading: it and everything after it is a list of other articles',
+    languages: ['any'],
+    dropRest: true,
+    test: (line) =>
+      /^(?:related(?: articles| stories| coverage| links)?|read more|more from .{1,40}|recommended(?: for you)?|you may also like|see also|more on this story)\s*[:：]?\s*$/i.test(
+        line,
+      ) ||
+      /^[【[]?(?:相關閱讀|相关阅读|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|相關文章|相关文章|熱門推薦|热门推荐|往期回顧|往期回顾|往期推薦|往期推荐|猜你喜歡|猜你喜欢|更多精彩|更多閱讀|更多阅读)[】\]]?\s*[:：]?\s*$/u.test(line),
+  },
+  {
+    id: 'read-more-link',
+    kind: 'line',
+    phase: 'junk',
+    description: 'A single link teaser line ("Read more about …", "延伸閱讀:…", "Click here to …")',
+    languages: ['any'],
+    test: (line) =>
+      (!ENDS_LIKE_SENTENCE.test(line) &&
+        wordCount(line) < 25 &&
+        /^(?:Read more|Read:|Related:|See also|Listen to|Watch:|Watch the|Check out|Click here|Explore|See photos|See more)\b/i.test(line)) ||
+      /^[【[]?(?:相關閱讀|相关阅读|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|相關文章|相关文章|原標題|原标题|點擊閱讀|点击阅读|閱讀原文|阅读原文)[】\]]?\s*[:：]/u.test(line) ||
+      /^(?:閱讀原文|阅读原文|查看原文)$/u.test(line),
+  },
+  {
+    id: 'dateline-only',
+    kind: 'line',
+    phase: 'junk',
+    description: 'A line that is only a publication date or time ("2025-07-09 10:22", "2025年7月9日 10:22 來源:…", "Updated 4:51 PM ET, Tue July 9, 2025")',
+    languages: ['any'],
+    test: (line) =>
+      /^(?:(?:發布|发布|更新|發佈)(?:時間|时间|於|于)?\s*[:：]?\s*)?\d{4}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+(?:來源|来源)\s*[:：].{0,30})?$/u.test(
+        line,
+      ) ||
+      /^(?:(?:Updated|Published|Posted)\s*:?\s*)?(?:\d{1,2}:\d{2}\s*(?:[AP]M)?\s*(?:[A-Z]{2,4})?,?\s*)?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}$/u.test(
+        line,
+      ),
+  },
+  {
+    id: 'caption',
+    kind: 'line',
+    phase: 'caption',
+    description: 'Photo captions, sub-headings and link labels: a short line that is not a sentence (no full stop)',
+    languages: ['any'],
+    test: (line) => {
+      if (ENDS_LIKE_SENTENCE.test(line) || /[:：]$/u.test(line)) return false;
+      if (hasHan(line)) return line.length <= 40;
+      return wordCount(line) <= 20;
+    },
+  },
+  {
+    id: 'caption-credit',
+    kind: 'line',
+    phase: 'caption',
+    description: 'Image credit lines ("圖片來源:網絡", "Photo: Getty Images", "Image copyright AFP")',
+    languages: ['any'],
+    test: (line) =>
+      /^[(（]?(?:圖片來源|图片来源|圖源|图源|配圖|配图|圖|图)\s*[:：/|｜]/u.test(line) ||
+      (wordCount(line) < 25 && /^(?:Photo|Image|Picture|Photograph|Credit|Image copyright|Photo credit)s?\s*[:|]?\s/i.test(line) && /Getty|AFP|Reuters|AP\b|Images|Photo|courtesy/i.test(line)),
+  },
+];
+
+/** The rule language family of an article language tag. */
+export function ruleLanguageOf(language: string | undefined): RuleLanguage | undefined {
+  if (!language) return undefined;
+  if (language.startsWith('zh')) return 'zh';
+  if (language.startsWith('en')) return 'en';
+  return undefined;
+}
+
+/** Rules that apply to an article in `language` (all of them when the language is unknown). */
+export function rulesFor(language: string | undefined): CleaningRule[] {
+  const family = ruleLanguageOf(language);
+  return cleaningRules.filter((rule) => family === undefined || rule.languages.includes('any') || rule.languages.includes(family));
+}

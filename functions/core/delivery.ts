@@ -1,0 +1,60 @@
+/** How one delivery (edition × subscriber) ended. */
+export type DeliveryOutcome = 'sent' | 'already-sent' | 'suppressed' | 'failed';
+
+/** Counts shown at the end of `newsletter digest` and stored with the edition. */
+export interface DeliveryReport {
+  sent: number;
+  alreadySent: number;
+  suppressed: number;
+  failed: number;
+  throttledRetries: number;
+  /** Failures with reasons, by subscriber id (never the address); capped to keep the record small. */
+  failures: { subscriberId: string; reason: string }[];
+  durationMs: number;
+  /** Messages per second achieved over the send. */
+  rate: number;
+  /** Set when sending stopped early (daily quota, bounce or complaint rate). */
+  stoppedReason?: string;
+}
+
+export function emptyReport(): DeliveryReport {
+  return { sent: 0, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, failures: [], durationMs: 0, rate: 0 };
+}
+
+export const MAX_REPORTED_FAILURES = 100;
+
+/** Adds one outcome to a report (mutates: reports are accumulated in a hot loop). */
+export function recordOutcome(report: DeliveryReport, outcome: DeliveryOutcome, subscriberId: string, reason?: string): void {
+  switch (outcome) {
+    case 'sent':
+      report.sent++;
+      break;
+    case 'already-sent':
+      report.alreadySent++;
+      break;
+    case 'suppressed':
+      report.suppressed++;
+      break;
+    case 'failed':
+      report.failed++;
+      if (report.failures.length < MAX_REPORTED_FAILURES) report.failures.push({ subscriberId, reason: reason ?? 'unknown' });
+      break;
+  }
+}
+
+/** Sums reports of batches sent separately (SQS fan-out) into the edition's report. */
+export function mergeReports(a: DeliveryReport, b: DeliveryReport): DeliveryReport {
+  const durationMs = Math.max(a.durationMs, b.durationMs);
+  const sent = a.sent + b.sent;
+  return {
+    sent,
+    alreadySent: a.alreadySent + b.alreadySent,
+    suppressed: a.suppressed + b.suppressed,
+    failed: a.failed + b.failed,
+    throttledRetries: a.throttledRetries + b.throttledRetries,
+    failures: [...a.failures, ...b.failures].slice(0, MAX_REPORTED_FAILURES),
+    durationMs,
+    rate: durationMs > 0 ? sent / (durationMs / 1000) : 0,
+    ...(a.stoppedReason || b.stoppedReason ? { stoppedReason: a.stoppedReason ?? b.stoppedReason } : {}),
+  };
+}

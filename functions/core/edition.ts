@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { ArticleDigest } from './article.js';
+import type { Language, NewsletterConfig } from './config.js';
+
+/**
+ * Per-reader parts of a rendered edition. The edition is rendered once with these placeholders;
+ * sending replaces them per subscriber, which is string work, not a template compile.
+ * The braces survive MJML and HTML untouched and cannot appear in escaped article text unescaped
+ * as a whole token, because article text never reaches the output without escaping.
+ */
+export const PLACEHOLDERS = {
+  unsubscribeUrl: '{{unsubscribe_url}}',
+  preferencesUrl: '{{preferences_url}}',
+} as const;
+
+/** Everything a digest template needs, and nothing about any one reader. */
+export interface EditionModel {
+  newsletterId: string;
+  /** Stable id: the newsletter id plus a hash of the article ids, so a re-run finds the same edition. */
+  editionId: string;
+  newsletterTitle: string;
+  language: Language;
+  /** Edition date as YYYY-MM-DD in the newsletter's time zone. */
+  date: string;
+  subject: string;
+  /** The inbox preview line shown after the subject. */
+  preheader: string;
+  articles: ArticleDigest[];
+  postalAddress: string;
+  fromName: string;
+  /** Link to the web copy of this edition, when there is one. */
+  webUrl?: string;
+}
+
+/** The rendered edition: compiled once, personalised per reader by replacing PLACEHOLDERS. */
+export interface RenderedEdition {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Formats a date as YYYY-MM-DD in the given IANA time zone. */
+export function editionDate(now: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** The edition id for a set of articles; the same articles on the same day give the same id. */
+export function editionIdFor(newsletterId: string, date: string, articleIds: string[], attempt = 0): string {
+  const hash = createHash('sha256').update([...articleIds].sort().join('\n')).update(attempt ? `#${attempt}` : '').digest('hex');
+  return `${newsletterId}-${date}-${hash.slice(0, 8)}`;
+}
+
+const SUBJECT_LIMIT = 120;
+
+/** Builds the edition model; the subject leads with the first article's headline, which is what gets opened. */
+export function buildEditionModel(input: {
+  newsletter: NewsletterConfig;
+  articles: ArticleDigest[];
+  now: Date;
+  attempt?: number;
+  webUrl?: string;
+}): EditionModel {
+  const { newsletter, articles, now } = input;
+  const date = editionDate(now, newsletter.schedule.timeZone);
+  const first = articles[0];
+  const more = articles.length - 1;
+  const separator = newsletter.language === 'en' ? ': ' : '｜';
+  let subject = first ? `${newsletter.title}${separator}${stripEndPunctuation(first.title)}` : newsletter.title;
+  if (more > 0) subject += MORE_LABEL[newsletter.language](more);
+  const preheader = (first?.keyPoints[0] ?? newsletter.title).slice(0, 140);
+  return {
+    newsletterId: newsletter.id,
+    editionId: editionIdFor(newsletter.id, date, articles.map((a) => a.id), input.attempt),
+    newsletterTitle: newsletter.title,
+    language: newsletter.language,
+    date,
+    subject: truncate(subject, SUBJECT_LIMIT),
+    preheader,
+    articles,
+    postalAddress: newsletter.postalAddress,
+    fromName: newsletter.from.name,
+    ...(input.webUrl ? { webUrl: input.webUrl } : {}),
+  };
+}
+
+const MORE_LABEL: Record<Language, (n: number) => string> = {
+  en: (n) => ` (+${n} more)`,
+  'zh-Hant': (n) => `（另有 ${n} 篇）`,
+  'zh-Hans': (n) => `（另有 ${n} 篇）`,
+};
+
+function stripEndPunctuation(s: string): string {
+  return s.replace(/[。.!！?？]+$/u, '');
+}
+
+function truncate(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,0 +1,98 @@
+import { CHINESE_STOP_CHARS, CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from './stop-words.js';
+
+/**
+ * Sentences and tokens through `Intl.Segmenter` (Node's ICU), for Chinese in either script and
+ * for English. Tokens are Han bigrams and lower-cased, lightly stemmed Latin words.
+ */
+
+const segmenters = new Map<string, Intl.Segmenter>();
+
+function segmenter(locale: string, granularity: 'sentence' | 'word'): Intl.Segmenter {
+  const key = `${locale}:${granularity}`;
+  let found = segmenters.get(key);
+  if (!found) {
+    found = new Intl.Segmenter(locale, { granularity });
+    segmenters.set(key, found);
+  }
+  return found;
+}
+
+export function localeOf(language: string | undefined): string {
+  if (language === 'zh-Hant') return 'zh-Hant';
+  if (language?.startsWith('zh')) return 'zh-Hans';
+  return 'en';
+}
+
+/** Abbreviations after which ICU breaks a sentence too early ("Gen. David Petraeus"). */
+const ABBREVIATION =
+  /(?:^|[\s("“])(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Rev|St|Jr|Sr|Inc|Co|Corp|Ltd|No|vs|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.N|U\.K|[A-Z])\.\s*$/;
+
+/**
+ * Splits a paragraph into sentences. Each sentence keeps its exact text (trailing spaces removed),
+ * so a sentence is always a substring of the paragraph.
+ */
+export function splitSentences(paragraph: string, locale: string): string[] {
+  const raw = Array.from(segmenter(locale, 'sentence').segment(paragraph), (s) => s.segment);
+  const merged: string[] = [];
+  for (const part of raw) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && ABBREVIATION.test(last)) merged[merged.length - 1] = last + part;
+    else if (last !== undefined && /^[\s\p{P}]*$/u.test(part)) merged[merged.length - 1] = last + part;
+    else merged.push(part);
+  }
+  return merged.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** A light English stemmer: enough to make "miners" and "miner" the same token. */
+function stem(word: string): string {
+  if (word.length <= 4) return word;
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('sses')) return word.slice(0, -2);
+  if (word.endsWith('ing') && word.length > 6) return word.slice(0, -3);
+  if (word.endsWith('ed') && word.length > 5) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1);
+  return word;
+}
+
+function hanBigrams(run: string, out: string[]): void {
+  const chars = Array.from(run);
+  if (chars.length === 1) {
+    if (!CHINESE_STOP_CHARS.has(chars[0]!)) out.push(chars[0]!);
+    return;
+  }
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const a = chars[i]!;
+    const b = chars[i + 1]!;
+    const bigram = a + b;
+    if (CHINESE_STOP_CHARS.has(a) && CHINESE_STOP_CHARS.has(b)) continue;
+    if (CHINESE_STOP_WORDS.has(bigram)) continue;
+    out.push(bigram);
+  }
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** Content tokens of a sentence: Han bigrams and stemmed Latin words, stop words removed. */
+export function tokenize(sentence: string, locale: string): string[] {
+  const out: string[] = [];
+  let hanRun = '';
+  for (const part of segmenter(locale, 'word').segment(sentence)) {
+    if (!part.isWordLike) {
+      if (hanRun) hanBigrams(hanRun, out);
+      hanRun = '';
+      continue;
+    }
+    if (HAN.test(part.segment)) {
+      hanRun += part.segment;
+      continue;
+    }
+    if (hanRun) hanBigrams(hanRun, out);
+    hanRun = '';
+    const word = part.segment.toLowerCase();
+    if (ENGLISH_STOP_WORDS.has(word)) continue;
+    if (word.length < 2 && !/\d/.test(word)) continue;
+    out.push(stem(word));
+  }
+  if (hanRun) hanBigrams(hanRun, out);
+  return out;
+}

@@ -1,0 +1,32 @@
+import type { ArticleDigest } from '../core/article.js';
+import type { DeliveryReport } from '../core/delivery.js';
+import type { RenderedEdition } from '../core/edition.js';
+
+export type EditionStatus = 'sending' | 'sent' | 'paused';
+
+export interface EditionRecord {
+  newsletterId: string;
+  editionId: string;
+  status: EditionStatus;
+  createdAt: string;
+  subject: string;
+  date: string;
+  articles: Pick<ArticleDigest, 'id' | 'title' | 'url'>[];
+  finishedAt?: string;
+  pausedReason?: string;
+  report?: DeliveryReport;
+}
+
+/** Editions, their rendered copies and the record of which articles went out. */
+export interface EditionStore {
+  /** Creates the edition; false when an edition with this id already exists. */
+  create(edition: EditionRecord, rendered: RenderedEdition): Promise<boolean>;
+  get(newsletterId: string, editionId: string): Promise<EditionRecord | undefined>;
+  getRendered(newsletterId: string, editionId: string): Promise<RenderedEdition | undefined>;
+  /** Newest first. */
+  list(newsletterId: string, limit: number): Promise<EditionRecord[]>;
+  update(newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void>;
+  /** Which of these article ids (content hashes or canonical-URL keys) went out in an earlier edition. */
+  sentArticleKeys(newsletterId: string, keys: string[]): Promise<Set<string>>;
+  markArticlesSent(newsletterId: string, editionId: string, keys: string[], at: string): Promise<void>;
+}

@@ -1,0 +1,30 @@
+import type { Subscriber } from '../core/subscriber.js';
+
+export interface SubscriberPage {
+  subscribers: Subscriber[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  cursor?: string;
+}
+
+/** Subscribers of each newsletter. Paged, so memory stays flat however long the list grows. */
+export interface SubscriberStore {
+  get(newsletterId: string, id: string): Promise<Subscriber | undefined>;
+  /** Creates or replaces the subscriber. */
+  put(subscriber: Subscriber): Promise<void>;
+  /** Creates the subscriber only when absent; returns false when one already exists. */
+  putIfAbsent(subscriber: Subscriber): Promise<boolean>;
+  update(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<void>;
+  delete(newsletterId: string, id: string): Promise<void>;
+  /** How many subscribers have this status (for progress and reports). */
+  count(newsletterId: string, status: Subscriber['status']): Promise<number>;
+  /** One page of subscribers; `status` filters (confirmed for sending). */
+  list(newsletterId: string, options: { status?: Subscriber['status']; limit: number; cursor?: string }): Promise<SubscriberPage>;
+}
+
+/** Addresses that must never receive mail again (bounces, complaints, erasure), kept as hashes. */
+export interface SuppressionStore {
+  isSuppressed(subscriberId: string): Promise<boolean>;
+  suppress(subscriberId: string, reason: string, at: string): Promise<void>;
+  /** Soft bounces count up; the caller decides when enough is enough. Returns the new count. */
+  recordSoftBounce(subscriberId: string, at: string): Promise<number>;
+}

@@ -1,0 +1,79 @@
+import type { ArticleDigest, ArticleProblem, Article } from '../core/article.js';
+import { cleanArticle } from '../core/articles/clean.js';
+import { canonicalKey, dedupeArticles } from '../core/articles/dedupe.js';
+import type { ArticleSource } from '../ports/article-source.js';
+import type { EditionStore } from '../ports/edition-store.js';
+import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
+
+export interface CollectedArticles {
+  /** Articles for the edition, with key points, in source order. */
+  digests: ArticleDigest[];
+  /** Articles seen but already sent in an earlier edition. */
+  alreadySent: number;
+  /** Sources and articles that could not be used, each with the reason. */
+  problems: ArticleProblem[];
+}
+
+/** The keys under which an article is remembered as sent: its content hash and its canonical URL. */
+export function sentKeys(article: Pick<Article, 'id' | 'url'>): string[] {
+  return article.url ? [article.id, `url:${canonicalKey(article.url)}`] : [article.id];
+}
+
+/**
+ * Collects the articles that are new since the last edition: reads every source, cleans each
+ * article, drops duplicates and what earlier editions already carried, and extracts key points.
+ * One broken source or article becomes a problem in the report; it never stops the edition.
+ */
+export async function collectArticles(input: {
+  newsletterId: string;
+  sources: ArticleSource[];
+  extractor: KeyPointExtractor;
+  editions: EditionStore;
+  maxKeyPoints: number;
+  maxArticles: number;
+  /** Include articles sent before (a forced re-send). */
+  includeSent?: boolean;
+}): Promise<CollectedArticles> {
+  const problems: ArticleProblem[] = [];
+  const cleaned: Article[] = [];
+  for (const source of input.sources) {
+    let collection;
+    try {
+      collection = await source.collect();
+    } catch (error) {
+      problems.push({ location: source.description, reason: `could not be read: ${(error as Error).message}` });
+      continue;
+    }
+    problems.push(...collection.problems);
+    for (const raw of collection.articles) {
+      const result = cleanArticle(raw);
+      if (result.ok) cleaned.push(result.article);
+      else problems.push({ location: raw.location, reason: result.reason });
+    }
+  }
+
+  const { unique } = dedupeArticles(cleaned);
+  const sent = input.includeSent ? new Set<string>() : await input.editions.sentArticleKeys(input.newsletterId, unique.flatMap(sentKeys));
+  const fresh = unique.filter((article) => !sentKeys(article).some((key) => sent.has(key)));
+
+  const digests: ArticleDigest[] = [];
+  for (const article of fresh) {
+    if (digests.length >= input.maxArticles) {
+      problems.push({ location: article.location, reason: `left for the next edition: this one already has ${input.maxArticles} articles (maxArticles)` });
+      continue;
+    }
+    const result = await input.extractor.extract(article, { max: input.maxKeyPoints });
+    if (result.keyPoints.length === 0) {
+      problems.push({ location: article.location, reason: `no key points: ${result.reason ?? 'the extractor found no sentences'}` });
+      continue;
+    }
+    digests.push({
+      id: article.id,
+      title: article.title,
+      keyPoints: result.keyPoints,
+      location: article.location,
+      ...(article.url ? { url: article.url } : {}),
+    });
+  }
+  return { digests, alreadySent: unique.length - fresh.length, problems };
+}

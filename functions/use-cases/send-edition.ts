@@ -1,0 +1,142 @@
+import pRetry, { AbortError } from 'p-retry';
+import { emptyReport, recordOutcome, type DeliveryReport } from '../core/delivery.js';
+import { MailerError } from '../core/errors.js';
+import type { Subscriber } from '../core/subscriber.js';
+import { readerLinks } from '../core/tokens.js';
+import type { MessageTemplate } from '../mail/message-template.js';
+import type { DeliveryLedger } from '../ports/delivery-ledger.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { SuppressionStore } from '../ports/subscriber-store.js';
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface SendContext {
+  editionId: string;
+  newsletterId: string;
+  baseUrl: string;
+  fromAddress: string;
+  template: MessageTemplate;
+  tokenKey: Buffer;
+  ledger: DeliveryLedger;
+  suppressions: SuppressionStore;
+  mailer: Mailer;
+  clock: Clock;
+  /** Shared across batches of one run so the whole run keeps to the rate. */
+  pacer: Pacer;
+  /** Parallel sends in flight. */
+  concurrency: number;
+  /** Retries of one message on throttling or server faults before it is marked failed. */
+  retries?: number;
+  /** Stop (cleanly, resumably) after this many messages: what is left of the 24-hour quota. */
+  budget?: { remaining: number };
+  onProgress?: (report: DeliveryReport) => void;
+}
+
+/**
+ * Paces sends to a rate: each send takes the next free slot, 1/rate seconds after the previous one.
+ * Sending at the account's rate, rather than as fast as possible, keeps throttling the exception.
+ */
+export class Pacer {
+  private next = 0;
+  constructor(
+    private readonly rate: number,
+    private readonly clock: Clock,
+  ) {}
+
+  async wait(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const slot = Math.max(now, this.next);
+    this.next = slot + 1000 / this.rate;
+    if (slot > now) await this.clock.sleep(slot - now);
+  }
+}
+
+/**
+ * Sends the edition to one batch of subscribers: skips the suppressed and those the ledger shows
+ * as sent, claims each delivery before sending and marks it after. Every delivery ends sent,
+ * already sent, suppressed or failed with a reason; nothing is dropped silently.
+ */
+export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Promise<DeliveryReport> {
+  const report = emptyReport();
+  const started = ctx.clock.now().getTime();
+  let index = 0;
+  const worker = async () => {
+    while (index < subscribers.length) {
+      if (ctx.budget && ctx.budget.remaining <= 0) {
+        report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
+        return;
+      }
+      const subscriber = subscribers[index++]!;
+      await deliver(ctx, subscriber, report);
+      ctx.onProgress?.(report);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, subscribers.length)) }, worker));
+  report.durationMs = ctx.clock.now().getTime() - started;
+  report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
+  return report;
+}
+
+async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport): Promise<void> {
+  const at = () => ctx.clock.now().toISOString();
+  if (await ctx.suppressions.isSuppressed(subscriber.id)) {
+    recordOutcome(report, 'suppressed', subscriber.id);
+    return;
+  }
+  if ((await ctx.ledger.claim(ctx.editionId, subscriber.id, at())) === 'already-sent') {
+    recordOutcome(report, 'already-sent', subscriber.id);
+    return;
+  }
+  let raw: Buffer;
+  try {
+    raw = ctx.template.personalise({
+      to: subscriber.email,
+      ...readerLinks(ctx.tokenKey, ctx.baseUrl, ctx.newsletterId, subscriber.id),
+      messageKey: `${ctx.editionId}.${subscriber.id}`,
+    });
+  } catch (error) {
+    // One bad address never stops a send: it is recorded and the rest go on.
+    const reason = (error as Error).message;
+    await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
+    recordOutcome(report, 'failed', subscriber.id, reason);
+    return;
+  }
+  if (ctx.budget) ctx.budget.remaining--;
+  try {
+    const { messageId } = await pRetry(
+      async () => {
+        await ctx.pacer.wait();
+        try {
+          return await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw });
+        } catch (error) {
+          if (error instanceof MailerError && error.retryable) {
+            if (error.throttled) report.throttledRetries++;
+            throw error;
+          }
+          throw new AbortError(error as Error);
+        }
+      },
+      {
+        retries: ctx.retries ?? 6,
+        minTimeout: 200,
+        maxTimeout: 20_000,
+        factor: 2,
+        randomize: true,
+      },
+    );
+    await ctx.ledger.markSent(ctx.editionId, subscriber.id, messageId, at());
+    recordOutcome(report, 'sent', subscriber.id);
+  } catch (error) {
+    const reason = (error as Error).message;
+    await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
+    recordOutcome(report, 'failed', subscriber.id, reason);
+  }
+}

@@ -1,0 +1,37 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEvalItems } from './eval/datasets.js';
+import { formatTable, runEval } from './eval/run.js';
+
+/**
+ * `npm run eval`: scores the embedded key-point extractor on the public samples in ../shared/eval
+ * (next to the repository), beside LEAD-k and a greedy oracle, and writes out/eval.json.
+ */
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const evalDir = process.env.NEWSLETTER_EVAL_DIR ? resolve(process.env.NEWSLETTER_EVAL_DIR) : resolve(root, '../shared/eval');
+
+if (!existsSync(evalDir)) {
+  console.log(`eval: skipped, no evaluation data at ${evalDir} (set NEWSLETTER_EVAL_DIR to point elsewhere)`);
+  process.exit(0);
+}
+
+const items = loadEvalItems(evalDir);
+if (items.length === 0) {
+  console.log(`eval: skipped, ${evalDir} holds no samples in a known format (see its README.md)`);
+  process.exit(0);
+}
+
+const started = performance.now();
+const report = runEval(items);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(`Key-point extraction on ${report.items.length} articles from ${evalDir} (${seconds} s); ROUGE F1 in %, k = number of reference sentences\n`);
+console.log(formatTable(report));
+for (const s of report.skipped) console.log(`skipped ${s.dataset}/${s.id}: ${s.reason}`);
+
+const outDir = join(root, 'out');
+mkdirSync(outDir, { recursive: true });
+const outFile = join(outDir, 'eval.json');
+writeFileSync(outFile, `${JSON.stringify({ evalDir, ...report }, null, 2)}\n`);
+console.log(`\nwrote ${outFile}`);

@@ -1,0 +1,101 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EvalLanguage } from './rouge.js';
+
+/**
+ * Readers for the evaluation samples in ../shared/eval (see its README for the formats). Parsers
+ * take file contents, so tests can feed them small hand-made inputs.
+ */
+
+export interface EvalItem {
+  dataset: string;
+  id: string;
+  language: EvalLanguage;
+  /** The article as a source would hand it over, web junk included. */
+  body: string;
+  /** Reference key points, one sentence each. */
+  references: string[];
+}
+
+/** A CNN `.story` file: the article, then each highlight on the line after `@highlight`. */
+export function parseCnnStory(id: string, text: string): EvalItem {
+  const [article = '', ...rest] = text.replace(/\r\n?/g, '\n').split(/^@highlight\s*$/m);
+  const references = rest.map((block) => block.trim()).filter(Boolean);
+  return { dataset: 'cnn', id, language: 'en', body: article.trim(), references };
+}
+
+/** Splits a Chinese reference summary into sentences (after 。！？, keeping closing quotes). */
+export function splitChineseSummary(summary: string): string[] {
+  return (summary.match(/[^。！？!?]+(?:[。！？!?]+[”’」』]*|$)/gu) ?? []).map((s) => s.trim()).filter(Boolean);
+}
+
+function unescapeJsonString(value: string): string {
+  try {
+    return JSON.parse(`"${value}"`) as string;
+  } catch {
+    return value;
+  }
+}
+
+/** `clts-samples.txt`: `Sample N`, then a JSON line with "summarization", then one with "article". */
+export function parseClts(text: string): EvalItem[] {
+  const items: EvalItem[] = [];
+  let id = '';
+  let summary: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const sample = /^Sample\s+(\d+)/.exec(line);
+    if (sample) {
+      id = `clts-${sample[1]}`;
+      summary = undefined;
+      continue;
+    }
+    const s = /^\{"summarization"\s*:\s*"(.*)"\}\s*$/.exec(line);
+    if (s) summary = unescapeJsonString(s[1]!);
+    const a = /^\{"article"\s*:\s*"(.*)"\}\s*$/.exec(line);
+    if (a && summary !== undefined) {
+      items.push({ dataset: 'clts', id, language: 'zh', body: unescapeJsonString(a[1]!), references: splitChineseSummary(summary) });
+    }
+  }
+  return items;
+}
+
+/**
+ * `clts-plus-samples.txt`: not JSON line by line (the key is written `"CLTS Summary:"`), so it is
+ * read with patterns. The original CLTS summary is the reference; the rewritten one is abstractive.
+ */
+export function parseCltsPlus(text: string): EvalItem[] {
+  const items: EvalItem[] = [];
+  let id = '';
+  let summary: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const sample = /^Sample\s+(\d+)/.exec(line);
+    if (sample) {
+      id = `clts-plus-${sample[1]}`;
+      summary = undefined;
+      continue;
+    }
+    const s = /^\{"CLTS Summary"?\s*:\s*"(.*)"\}\s*$/.exec(line);
+    if (s) summary = unescapeJsonString(s[1]!);
+    const a = /^\{"article"\s*:\s*"(.*)"\}\s*$/.exec(line);
+    if (a && summary !== undefined) {
+      items.push({ dataset: 'clts-plus', id, language: 'zh', body: unescapeJsonString(a[1]!), references: splitChineseSummary(summary) });
+    }
+  }
+  return items;
+}
+
+/** Every sample found under `dir`; files that are missing are skipped. */
+export function loadEvalItems(dir: string): EvalItem[] {
+  const items: EvalItem[] = [];
+  const cnn = join(dir, 'cnn');
+  if (existsSync(cnn)) {
+    for (const file of readdirSync(cnn).filter((f) => f.endsWith('.story')).sort()) {
+      items.push(parseCnnStory(file.replace(/\.story$/, ''), readFileSync(join(cnn, file), 'utf8')));
+    }
+  }
+  const clts = join(dir, 'clts-samples.txt');
+  if (existsSync(clts)) items.push(...parseClts(readFileSync(clts, 'utf8')));
+  const plus = join(dir, 'clts-plus-samples.txt');
+  if (existsSync(plus)) items.push(...parseCltsPlus(readFileSync(plus, 'utf8')));
+  return items.filter((item) => item.references.length > 0 && item.body.trim() !== '');
+}

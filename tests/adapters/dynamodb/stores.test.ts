@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
+import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { subscriberId, type Subscriber } from '../../../functions/core/subscriber.js';
+import type { EditionRecord } from '../../../functions/ports/edition-store.js';
+import { startTestServers, type TestServers } from '../../support/local-servers.js';
+
+let servers: TestServers;
+beforeAll(async () => {
+  servers = await startTestServers();
+});
+afterAll(async () => servers?.stop());
+
+const at = '2026-11-29T08:00:00.000Z';
+function subscriber(email: string, status: Subscriber['status'] = 'confirmed', newsletterId = 'weekly'): Subscriber {
+  return { id: subscriberId(email), newsletterId, email, status, createdAt: at };
+}
+
+describe('DynamoSubscriberStore', () => {
+  it('pages through confirmed subscribers only, every one exactly once', async () => {
+    const store = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
+    for (let i = 0; i < 23; i++) await store.put(subscriber(`reader${i}@example.com`));
+    for (let i = 0; i < 5; i++) await store.put(subscriber(`pending${i}@example.com`, 'pending'));
+    await store.put(subscriber('other-list@example.com', 'confirmed', 'daily'));
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.list('weekly', { status: 'confirmed', limit: 10, ...(cursor ? { cursor } : {}) });
+      expect(page.subscribers.length).toBeLessThanOrEqual(10);
+      seen.push(...page.subscribers.map((s) => s.email));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(new Set(seen).size).toBe(23);
+    expect(seen.every((e) => e.startsWith('reader'))).toBe(true);
+    expect(await store.count('weekly', 'confirmed')).toBe(23);
+    expect(await store.count('weekly', 'pending')).toBe(5);
+  });
+
+  it('adds only when absent, updates and deletes', async () => {
+    const store = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
+    const s = subscriber('once@example.com', 'pending');
+    expect(await store.putIfAbsent(s)).toBe(true);
+    expect(await store.putIfAbsent({ ...s, status: 'confirmed' })).toBe(false);
+    expect((await store.get('weekly', s.id))?.status).toBe('pending');
+    await store.update('weekly', s.id, { status: 'confirmed', confirmedAt: at });
+    expect(await store.get('weekly', s.id)).toMatchObject({ status: 'confirmed', confirmedAt: at, email: 'once@example.com' });
+    await store.delete('weekly', s.id);
+    expect(await store.get('weekly', s.id)).toBeUndefined();
+  });
+});
+
+describe('DynamoSuppressionStore', () => {
+  it('suppresses by id and counts soft bounces', async () => {
+    const store = new DynamoSuppressionStore(servers.dynamodb, servers.tableName);
+    const id = subscriberId('bounce@example.com');
+    expect(await store.isSuppressed(id)).toBe(false);
+    expect(await store.recordSoftBounce(id, at)).toBe(1);
+    expect(await store.recordSoftBounce(id, at)).toBe(2);
+    expect(await store.isSuppressed(id)).toBe(false);
+    await store.suppress(id, 'hard bounce', at);
+    expect(await store.isSuppressed(id)).toBe(true);
+  });
+});
+
+describe('DynamoDeliveryLedger', () => {
+  it('lets a delivery be claimed again until it is marked sent, then never', async () => {
+    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
+    const id = subscriberId('ledger@example.com');
+    expect(await ledger.claim('ed-1', id, at)).toBe('claimed');
+    // A crash before markSent: the next run may claim it again (the product errs towards delivering).
+    expect(await ledger.claim('ed-1', id, at)).toBe('claimed');
+    await ledger.markSent('ed-1', id, 'msg-1', at);
+    expect(await ledger.claim('ed-1', id, at)).toBe('already-sent');
+    // A late failure report cannot turn a sent delivery back into a failed one.
+    await ledger.markFailed('ed-1', id, 'late', at);
+    expect(await ledger.claim('ed-1', id, at)).toBe('already-sent');
+    expect(await ledger.claim('ed-2', id, at)).toBe('claimed');
+  });
+});
+
+describe('DynamoEditionStore', () => {
+  it('creates an edition once, keeps its render and remembers sent articles', async () => {
+    const store = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    const record: EditionRecord = { newsletterId: 'weekly', editionId: 'weekly-2026-11-29-aaaa', status: 'sending', createdAt: at, subject: 'S', date: '2026-11-29', articles: [{ id: 'a1', title: 'T' }] };
+    const rendered = { subject: 'S', html: '<p>html</p>', text: 'text' };
+    expect(await store.create(record, rendered)).toBe(true);
+    expect(await store.create(record, rendered)).toBe(false);
+    expect(await store.getRendered('weekly', record.editionId)).toEqual(rendered);
+    await store.update('weekly', record.editionId, { status: 'sent', finishedAt: at });
+    expect(await store.get('weekly', record.editionId)).toMatchObject({ status: 'sent', finishedAt: at, articles: [{ id: 'a1', title: 'T' }] });
+    await store.create({ ...record, editionId: 'weekly-2026-11-30-bbbb', createdAt: '2026-11-30T08:00:00.000Z' }, rendered);
+    expect((await store.list('weekly', 10)).map((e) => e.editionId)).toEqual(['weekly-2026-11-30-bbbb', 'weekly-2026-11-29-aaaa']);
+
+    const keys = Array.from({ length: 130 }, (_, i) => `article-${i}`);
+    await store.markArticlesSent('weekly', record.editionId, keys, at);
+    const found = await store.sentArticleKeys('weekly', [...keys, 'new-article']);
+    expect(found.size).toBe(130);
+    expect(found.has('new-article')).toBe(false);
+  });
+});

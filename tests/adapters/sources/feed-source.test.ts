@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeedSource } from '../../../functions/adapters/sources/feed-source.js';
+import { fixture, hugeBody, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
+
+const manyItems = `<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>${Array.from(
+  { length: 30 },
+  (_, i) => `<item><title>Item ${i + 1}</title><link>/items/${i + 1}</link><description>Text of item ${i + 1}.</description></item>`,
+).join('')}</channel></rss>`;
+
+describe('FeedSource', () => {
+  let server: FixtureServer;
+
+  beforeAll(async () => {
+    server = await startFixtureServer({
+      '/feeds/rss.xml': serve(fixture('feed.rss'), 'application/rss+xml; charset=utf-8'),
+      '/feeds/atom.xml': serve(fixture('feed.atom'), 'application/atom+xml'),
+      '/feeds/many.xml': serve(manyItems, 'text/xml'),
+      '/feeds/broken.xml': serve('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</title><<<<', 'application/xml'),
+      '/feeds/not-a-feed': serve(fixture('en-article.html'), 'text/html'),
+      '/feeds/logo.png': serve('\x89PNG', 'image/png'),
+      '/feeds/slow.xml': neverAnswer,
+      '/feeds/huge.xml': hugeBody(512 * 1024),
+      '/feeds/loop.xml': redirect('/feeds/loop.xml'),
+      '/pages/en.html': serve(fixture('en-article.html'), 'text/html; charset=utf-8'),
+    });
+  });
+
+  afterAll(() => server.close());
+
+  describe('an RSS 2.0 feed', () => {
+    it('turns each item into an article with its title, resolved link, date, author and text', async () => {
+      const { articles, problems } = await new FeedSource(server.url('/feeds/rss.xml')).collect();
+
+      expect(problems).toEqual([]);
+      expect(articles).toHaveLength(3);
+      expect(articles[0]).toEqual({
+        location: server.url('/feeds/posts/nets-qa.html'),
+        format: 'text',
+        // Entities and CDATA decode; the content wins over the shorter description; scripts vanish.
+        title: 'Q&A: <Nets> & the bay’s future',
+        body: 'Fishing nets make up & dominate the plastic found in the bay, the trust says.\n\nIts coordinator explains why ghost gear is so hard to remove.',
+        url: server.url('/feeds/posts/nets-qa.html'),
+        publishedAt: '2024-05-14T07:30:00.000Z',
+        byline: 'Jane Rivers',
+        language: 'en-gb',
+      });
+      expect(articles[1]?.url).toBe(server.url('/pages/en.html'));
+      expect(articles[2]?.body).toBe('The summer ferry timetable starts on 1 June with extra evening sailings.');
+    });
+
+    it('follows items that carry only a summary to their page when followLinks is on', async () => {
+      const { articles } = await new FeedSource(server.url('/feeds/rss.xml'), { followLinks: true }).collect();
+
+      const cleanup = articles.find((article) => article.url === server.url('/pages/en.html'));
+      expect(cleanup?.title).toBe('Volunteers clear two tonnes of plastic');
+      expect(cleanup?.body).toContain('The council will sort the haul at its depot on Quay Street.');
+      expect(cleanup?.body).not.toContain('WidgetMart');
+      expect(cleanup?.publishedAt).toBe('2024-05-14T08:30:00.000Z');
+    });
+
+    it('keeps the summary and reports a problem when the linked page cannot be read', async () => {
+      const { articles, problems } = await new FeedSource(server.url('/feeds/rss.xml'), { followLinks: true }).collect();
+
+      const ferry = articles.find((article) => article.title === 'Ferry timetable changes');
+      expect(ferry?.body).toBe('The summer ferry timetable starts on 1 June with extra evening sailings.');
+      expect(problems).toContainEqual({
+        location: server.url('/missing/ferry.html'),
+        reason: "the full article could not be read (HTTP 404 Not Found); the feed's summary is used instead",
+      });
+    });
+
+    it('reads no more than maxItems items, in feed order', async () => {
+      const { articles } = await new FeedSource(server.url('/feeds/many.xml'), { maxItems: 5 }).collect();
+      expect(articles.map((article) => article.title)).toEqual(['Item 1', 'Item 2', 'Item 3', 'Item 4', 'Item 5']);
+      expect(articles[4]?.url).toBe(server.url('/items/5'));
+    });
+  });
+
+  describe('an Atom feed', () => {
+    it('reads entries with escaped HTML content, authors and the feed language', async () => {
+      const { articles, problems } = await new FeedSource(server.url('/feeds/atom.xml')).collect();
+
+      expect(problems).toEqual([]);
+      expect(articles[0]).toMatchObject({
+        title: '雨水回收 & 節水政策',
+        body: '臺北市政府今天宣布，將在未來三年內新增一百座雨水回收設施。\n\n回收的雨水將用於澆灌植栽及沖洗廁所。',
+        // The feed declares its site, so relative links resolve against it.
+        url: 'https://news.example.tw/entries/rainwater',
+        publishedAt: '2024-06-03T01:00:00.000Z',
+        byline: '林美華',
+        language: 'zh-Hant',
+      });
+      expect(articles[1]).toMatchObject({
+        title: 'Second entry',
+        body: 'Plain summary text of the second entry.',
+        publishedAt: '2024-06-02T09:00:00.000Z',
+      });
+    });
+  });
+
+  describe('a feed that cannot be read', () => {
+    it.each([
+      ['times out', '/feeds/slow.xml', 'timed out after 0.2 s'],
+      ['is missing', '/feeds/gone.xml', 'HTTP 404 Not Found'],
+      ['is an image', '/feeds/logo.png', 'not a feed (image/png)'],
+      ['is larger than the limit', '/feeds/huge.xml', 'larger than 256 KB'],
+      ['redirects to itself', '/feeds/loop.xml', 'redirect loop'],
+      ['is malformed XML', '/feeds/broken.xml', 'malformed XML, the feed cannot be read'],
+      ['is a web page', '/feeds/not-a-feed', 'not an RSS or Atom feed: the address serves a web page'],
+    ])('gives one problem with the reason when it %s', async (_case, path, reason) => {
+      const source = new FeedSource(server.url(path), { fetch: { timeoutMs: 200, maxBytes: 256 * 1024 } });
+      const { articles, problems } = await source.collect();
+      expect(articles).toEqual([]);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.location).toBe(server.url(path));
+      expect(problems[0]?.reason).toContain(reason);
+    });
+  });
+});

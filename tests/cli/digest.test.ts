@@ -1,0 +1,166 @@
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../functions/cli/main.js';
+import { verifyToken } from '../../functions/core/tokens.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+/**
+ * The main job end to end through the `newsletter` CLI, against real dynalite and aws-ses-v2-local:
+ * what a publisher runs, what readers receive.
+ */
+let servers: TestServers;
+let work: string;
+let config: string;
+let dataDir: string;
+let articles: string;
+let out: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+  work = await mkdtemp(path.join(tmpdir(), 'newsletter-cli-'));
+  articles = path.join(work, 'articles');
+  out = path.join(work, 'out');
+  dataDir = path.join(work, '.newsletter');
+  await cp(path.resolve('articles'), articles, { recursive: true });
+  config = path.join(work, 'newsletter.config.json');
+  const json = JSON.parse(await readFile('newsletter.config.json', 'utf8'));
+  json.newsletters[0].sources = [{ type: 'folder', path: 'articles' }];
+  await writeFile(config, JSON.stringify(json));
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await servers?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+async function run(...args: string[]): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
+  const log = vi.spyOn(console, 'log').mockImplementation(capture);
+  const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  try {
+    const code = await main(['node', 'newsletter', '--config', config, '--data-dir', dataDir, ...args]);
+    return { code, output: lines.join('\n') };
+  } finally {
+    log.mockRestore();
+    warn.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+async function received(since: number): Promise<ParsedMail[]> {
+  return Promise.all(servers.services.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
+}
+
+describe('newsletter digest', () => {
+  it('sends the first edition to a demo subscriber and leaves the digest in out/', async () => {
+    const { code, output } = await run('digest', '--out', out);
+    expect(code).toBe(0);
+    expect(output).toContain('added the demo subscriber reader@example.com');
+    expect(output).toContain('年薪14.1億');
+    expect(output).toMatch(/Sent 1 message \(0 already sent, 0 suppressed, 0 failed/);
+    const [edition] = await readdir(out);
+    const files = await readdir(path.join(out, edition!));
+    expect(files).toEqual(expect.arrayContaining(['digest.html', 'digest.txt', 'digest.json']));
+    const html = await readFile(path.join(out, edition!, 'digest.html'), 'utf8');
+    expect(html).toContain('lang="zh-Hant"');
+    expect(html).not.toMatch(/![[]]\(\)|關注|\(guān\)/);
+
+    const [mail] = await received(0);
+    expect(mail!.to && !Array.isArray(mail!.to) && mail!.to.value[0]!.address).toBe('reader@example.com');
+    expect(mail!.subject).toContain('年薪14.1億');
+    expect(mail!.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(mail!.html).toContain('年薪14.1億');
+    expect(mail!.text).toContain('年薪14.1億');
+  });
+
+  it('sends nothing when no article is new, and says so', async () => {
+    const before = servers.services.ses!.messages.length;
+    const { code, output } = await run('digest', '--out', out);
+    expect(code).toBe(0);
+    expect(output).toMatch(/Nothing new since the last edition/);
+    expect(servers.services.ses!.messages.length).toBe(before);
+  });
+
+  it('sends a new article to every confirmed subscriber, each with their own working unsubscribe link', async () => {
+    expect((await run('subscribers', 'add', 'ann@example.com')).code).toBe(0);
+    expect((await run('subscribers', 'add', 'bob@example.org', '--name', 'Bob')).code).toBe(0);
+    expect((await run('subscribers', 'add', 'gone@example.com')).code).toBe(0);
+    expect((await run('subscribers', 'remove', 'gone@example.com')).code).toBe(0);
+    await writeFile(
+      path.join(articles, 'english.md'),
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money. Governments are offering subsidies worth up to 40% of construction costs.\n',
+    );
+    const before = servers.services.ses!.messages.length;
+    const { code, output } = await run('digest', '--out', out);
+    expect(code).toBe(0);
+    expect(output).toMatch(/Sent 3 messages/);
+    const mails = await received(before);
+    const recipients = mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.value[0]!.address : '')).sort();
+    expect(recipients).toEqual(['ann@example.com', 'bob@example.org', 'reader@example.com']);
+
+    const key = Buffer.from((await readFile(path.join(dataDir, 'token-key'), 'utf8')).trim(), 'base64');
+    const links = new Set<string>();
+    for (const mail of mails) {
+      expect(mail.subject).toContain('Chip makers race to build new factories');
+      const address = mail.to && !Array.isArray(mail.to) ? mail.to.value[0]!.address! : '';
+      const header = mail.headerLines.find((h) => h.key === 'list-unsubscribe')!.line;
+      const url = /<([^>]+)>/.exec(header)![1]!;
+      links.add(url);
+      expect(mail.html).toContain(`href="${url}"`);
+      const token = new URL(url).searchParams.get('token')!;
+      const check = verifyToken(key, token, 'unsubscribe', Date.now() / 1000);
+      expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(address), newsletterId: 'ai-talent' } });
+      expect(url).not.toContain(address.split('@')[0]);
+    }
+    expect(links.size).toBe(3);
+  });
+
+  it('renders without storing or sending on --dry-run', async () => {
+    await writeFile(path.join(articles, 'dry.md'), '# A dry run article\n\nThis article is only previewed. It has a second sentence with a figure of 12 percent. And a third one for good measure.\n');
+    const before = servers.services.ses!.messages.length;
+    const { code, output } = await run('digest', '--dry-run', '--out', out);
+    expect(code).toBe(0);
+    expect(output).toContain('A dry run article');
+    expect(output).toContain('Dry run: nothing stored, nothing sent.');
+    expect(servers.services.ses!.messages.length).toBe(before);
+    await rm(path.join(articles, 'dry.md'));
+  });
+
+  it('sends again as a new edition with --force', async () => {
+    const before = servers.services.ses!.messages.length;
+    const { code, output } = await run('digest', '--force', '--out', out);
+    expect(code).toBe(0);
+    expect(output).toMatch(/Sent 3 messages/);
+    expect(servers.services.ses!.messages.length).toBe(before + 3);
+    const list = await run('editions', 'list');
+    expect(list.output.split('\n').filter((l) => l.includes('\tsent\t'))).toHaveLength(3);
+  });
+
+  it('lists subscribers as JSON', async () => {
+    const { output } = await run('subscribers', 'list', '--json');
+    const list = JSON.parse(output) as { email: string; status: string }[];
+    expect(list.find((s) => s.email === 'gone@example.com')?.status).toBe('unsubscribed');
+    expect(list.filter((s) => s.status === 'confirmed')).toHaveLength(3);
+  });
+
+  it('fails with a one-line reason on a bad config', async () => {
+    const bad = path.join(work, 'bad.config.json');
+    await writeFile(bad, JSON.stringify({ newsletters: [{ id: 'x', title: 'X', language: 'fr' }] }));
+    const lines: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    const code = await main(['node', 'newsletter', '--config', bad, 'preview']);
+    stderr.mockRestore();
+    expect(code).toBe(1);
+    expect(lines.join('')).toMatch(/bad\.config\.json is invalid: newsletters\[0\]\.language/);
+  });
+});

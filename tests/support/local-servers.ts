@@ -1,0 +1,41 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { startEmbeddedServices, type EmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
+import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
+
+export interface TestServers {
+  dataDir: string;
+  services: EmbeddedServices;
+  dynamodb: DynamoDBClient;
+  ses: SESClient;
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Real dynalite and aws-ses-v2-local on loopback, in a fresh data dir, for one test file. */
+export async function startTestServers(options: { sendRate?: number } = {}): Promise<TestServers> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-test-'));
+  const services = await startEmbeddedServices({ dataDir, sendRate: options.sendRate ?? 1000 });
+  const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
+  const ses = new SESClient({ region: 'us-east-1', endpoint: services.endpoints.ses, credentials, maxAttempts: 1 });
+  const tableName = 'newsletter';
+  await ensureTable(dynamodb, tableName);
+  return {
+    dataDir,
+    services,
+    dynamodb,
+    ses,
+    tableName,
+    async stop() {
+      dynamodb.destroy();
+      ses.destroy();
+      await services.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
