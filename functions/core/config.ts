@@ -76,6 +76,11 @@ export const newsletterSchema = z.object({
   baseUrl: z.string().url(),
   /** Limit the edition to this many articles; the newest are kept. */
   maxArticles: z.number().int().min(1).max(50).default(10),
+  /**
+   * What a reader gets after confirming: the latest sent edition (a welcome email when none has
+   * gone out yet), a welcome email, or nothing.
+   */
+  welcome: z.enum(['latest-edition', 'welcome-email', 'none']).default('latest-edition'),
 });
 
 export const configSchema = z

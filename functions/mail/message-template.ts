@@ -60,6 +60,8 @@ export class MessageTemplate {
       const field = tokens.find(([t]) => t === token)?.[1];
       if (!field) continue;
       const context = contextAt(raw, match.index);
+      // The recipient and message key only belong in headers; the same text in an article stays as written.
+      if ((field === 'to' || field === 'messageKey') && context !== 'header') continue;
       segments.push(Buffer.from(raw.slice(last, match.index), 'latin1'));
       slots.push({ field, context });
       last = match.index + match[0].length;

@@ -1,7 +1,7 @@
 import type { Language } from '../core/config.js';
 import type { RenderedEdition } from '../core/edition.js';
 import { RenderError } from './errors.js';
-import { safeHref } from './escape.js';
+import { neutralisePlaceholders, safeHref } from './escape.js';
 import { joinTextBlocks, renderPage, textFooter, wordsForModel, wrapPlainText, type RenderOptions } from './render-edition.js';
 
 export interface ConfirmationInput {
@@ -35,7 +35,7 @@ export async function renderConfirmation(input: ConfirmationInput, options: Rend
       template: 'confirm.mjml',
     });
   }
-  const subject = words.confirm.subject(input.newsletterTitle);
+  const subject = neutralisePlaceholders(words.confirm.subject(input.newsletterTitle));
   const body = words.confirm.body(input.newsletterTitle);
   const footer = { whyYouGetThis: words.confirm.whyYouGetThis(input.newsletterTitle), postalAddress: input.postalAddress, unsubscribe: false };
 
@@ -79,7 +79,7 @@ export async function renderConfirmation(input: ConfirmationInput, options: Rend
 export async function renderWelcome(input: WelcomeInput, options: RenderOptions = {}): Promise<RenderedEdition> {
   const words = wordsForModel(input.language, 'welcome');
   const latestUrl = safeHref(input.latestEditionUrl);
-  const subject = words.welcome.subject(input.newsletterTitle);
+  const subject = neutralisePlaceholders(words.welcome.subject(input.newsletterTitle));
   const body = words.welcome.body(input.newsletterTitle);
   const footer = { whyYouGetThis: words.whyYouGetThis(input.newsletterTitle), postalAddress: input.postalAddress, unsubscribe: true };
 

@@ -78,3 +78,14 @@ describe('MessageTemplate', () => {
     expect(raw).toContain('To: reader@xn--bcher-kva.de');
   });
 });
+
+describe('MessageTemplate with hostile article text', () => {
+  it("never puts the reader's address into the body, even where an article quotes the placeholder address", async () => {
+    const hostile = { ...rendered, text: `${rendered.text}\nwrite to reader@recipient.invalid\n`, html: rendered.html.replace('</body>', '<p>reader@recipient.invalid</p></body>') };
+    const template = await MessageTemplate.create(hostile, headers);
+    const mail = await simpleParser(template.personalise(recipient(5)));
+    expect(mail.text).toContain('write to reader@recipient.invalid');
+    expect(mail.text).not.toContain('reader5@example.com');
+    expect(mail.html).not.toContain('reader5@example.com');
+  });
+});

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import type { NewsletterConfig } from '../../core/config.js';
 import type { DeliveryReport } from '../../core/delivery.js';
 import { subscriberId } from '../../core/subscriber.js';
-import { EmbeddedKeyPointExtractor } from '../../core/keypoints/extract.js';
+import { EmbeddedKeyPointExtractor } from '../../core/keypoints/embedded-key-point-extractor.js';
 import { createSources } from '../../adapters/sources/create-sources.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
 import { renderEdition } from '../../render/render-edition.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { cleanArticle } from '../../core/articles/clean.js';
 import { NewsletterError } from '../../core/errors.js';
-import { EmbeddedKeyPointExtractor } from '../../core/keypoints/extract.js';
+import { EmbeddedKeyPointExtractor } from '../../core/keypoints/embedded-key-point-extractor.js';
 import { articleFromFile } from '../../adapters/sources/folder-source.js';
 import { positiveInteger } from '../main.js';
 

@@ -17,14 +17,27 @@ export interface ExtractOptions {
 const MAX_TEXT_CHARS = 120_000;
 const MAX_SENTENCES = 600;
 
-/** Feature weights; position is kept modest because opinion pieces do not front-load. */
-export const TUNING = { centrality: 0.6, title: 0.15, info: 0.05, position: 0.5, decay: 2, lead: 0.15, samePart: 0, crowding: 0, zone: 0.3, lambda: 0.7, dup: 0.5, ref: 0.7, question: 0.6, quote: 0.8, long: 0.75, longAt: 40 };
-const WEIGHTS = TUNING;
-export const DEBUG = { on: false };
+/**
+ * Feature weights, chosen on the public samples in ../shared/eval (`npm run eval`). Position only
+ * rewards the first few sentences (a news lead, decaying with `leadDecay` sentences); past them,
+ * centrality and information decide, so opinion pieces are not read as news.
+ */
+const WEIGHTS = { centrality: 0.6, title: 0.15, info: 0.15, position: 0.5, firstSentence: 0.15 } as const;
+const LEAD_DECAY = 3;
+/** Multipliers for sentences that make weaker key points. */
+const PENALTY = { question: 0.6, unresolvedStart: 0.7, quoteStart: 0.8, bareList: 0.6, long: 0.75 } as const;
+/** A sentence longer than this many words (Chinese: characters / 2.5) reads as too long for a point. */
+const LONG_SENTENCE = 40;
 /** MMR trade-off between a sentence's own score and its similarity to points already chosen. */
 const MMR_LAMBDA = 0.7;
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
 const DUPLICATE_SIMILARITY = 0.5;
+/**
+ * Penalty for a point close to one already chosen (closer than total / 2k sentences). It grows with
+ * the number of points: three points are the most important (on news, the lead); eight should
+ * cover the whole article.
+ */
+const NEARBY_PENALTY = 0.5;
 /** Roughly one key point per this many sentences, within `max`. */
 const SENTENCES_PER_POINT = 5;
 
@@ -78,7 +91,6 @@ function extract(article: Pick<Article, 'title' | 'paragraphs' | 'language'>, op
 
   const k = Math.min(max, usable.length, Math.max(3, Math.round(sentences.length / SENTENCES_PER_POINT)));
   const candidates = buildCandidates(sentences, usable, title, locale);
-  if (DEBUG.on) for (const c of candidates) console.log(c.sentences.join('+').padEnd(6), c.score.toFixed(3), c.text.slice(0, 50));
   const chosen = selectPoints(candidates, k, sentences.length);
   chosen.sort((a, b) => a.sentences[0]! - b.sentences[0]!);
   return { keyPoints: chosen.map((c) => c.text) };
@@ -257,23 +269,27 @@ function scoreOf(
   const quoted = (text.match(/[“「"][^”」"]{1,12}[”」"]/gu) ?? []).length;
   const info = Math.min(1, 0.25 * Math.min(figures, 3) + 0.1 * Math.min(names, 4) + 0.1 * Math.min(quoted, 2));
 
-  const position = 1 / (1 + first.index / TUNING.decay);
-  const lead = first.index === 0 ? TUNING.lead : 0;
+  const position = Math.exp(-first.index / LEAD_DECAY);
+  const lead = first.index === 0 ? WEIGHTS.firstSentence : 0;
 
   let score = WEIGHTS.centrality * centrality + WEIGHTS.title * title + WEIGHTS.info * info + WEIGHTS.position * position + lead;
   const words = lengthOf(text);
   if (words < 8) score *= 0.5;
   else if (words < 12) score *= 0.8;
-  else if (words > TUNING.longAt) score *= TUNING.long;
-  if (/^["“「]/u.test(text)) score *= TUNING.quote;
-  if (/[?？]/u.test(text)) score *= TUNING.question;
-  if (startsWithReference(text)) score *= TUNING.ref;
+  else if (words > LONG_SENTENCE) score *= PENALTY.long;
+  // Quotes are colour; the reporter's own sentences carry the facts.
+  if (/^["“「]/u.test(text)) score *= PENALTY.quoteStart;
+  // A bare list of names (A、B、C,以及D。) says who, not what happened.
+  if ((text.match(/、/gu) ?? []).length >= 3 && !/[,，]/u.test(text.replace(/[,，][^,，]*$/u, ''))) score *= PENALTY.bareList;
+  if (/[?？]/u.test(text)) score *= PENALTY.question;
+  if (startsWithReference(text)) score *= PENALTY.unresolvedStart;
   return score;
 }
 
 /** Greedy MMR over candidates, spreading points across the article and never overlapping two. */
 function selectPoints(candidates: readonly Candidate[], k: number, total: number): Candidate[] {
   const best = Math.max(...candidates.map((c) => c.score), 1e-9);
+  const nearby = NEARBY_PENALTY * Math.max(0, (k - 3) / k);
   const chosen: Candidate[] = [];
   const used = new Set<number>();
   while (chosen.length < k) {
@@ -283,11 +299,9 @@ function selectPoints(candidates: readonly Candidate[], k: number, total: number
       if (c.sentences.some((i) => used.has(i))) continue;
       let similarity = 0;
       for (const s of chosen) similarity = Math.max(similarity, cosine(c.vector, s.vector));
-      if (similarity > TUNING.dup) continue;
-      const samePart = chosen.some((s) => s.paragraph === c.paragraph) ? TUNING.samePart : 0;
-      const crowding = chosen.some((s) => Math.abs(s.sentences[0]! - c.sentences[0]!) * k < total / 4) ? TUNING.crowding : 0;
-      const zone = chosen.some((s) => Math.floor((s.sentences[0]! * k) / total) === Math.floor((c.sentences[0]! * k) / total)) ? TUNING.zone * Math.max(0, (k - 3) / k) : 0;
-      const value = TUNING.lambda * (c.score / best) - (1 - TUNING.lambda) * similarity - samePart - crowding - zone;
+      if (similarity > DUPLICATE_SIMILARITY) continue;
+      const crowded = chosen.some((s) => Math.abs(s.sentences[0]! - c.sentences[0]!) * 2 * k < total) ? nearby : 0;
+      const value = MMR_LAMBDA * (c.score / best) - (1 - MMR_LAMBDA) * similarity - crowded;
       if (value > pickValue) {
         pickValue = value;
         pick = c;

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { parseConfig, type Config } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+
+/**
+ * The environment the CDK stack gives each Lambda function. The construct that grants a function
+ * access to a resource also sets the variable naming it, so a function sees only what it may use.
+ */
+export const ENV_NAMES = {
+  tableName: 'TABLE_NAME',
+  bucketName: 'BUCKET_NAME',
+  sendQueueUrl: 'SEND_QUEUE_URL',
+  tokenSecretArn: 'TOKEN_SECRET_ARN',
+  configurationSet: 'SES_CONFIGURATION_SET',
+  /** The newsletter configuration (newsletter.config.json) as JSON. */
+  config: 'NEWSLETTER_CONFIG',
+  /** Messages per second for one sender; default: the SES account's maximum send rate. */
+  sendRate: 'SES_SEND_RATE',
+} as const;
+
+const environmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  BUCKET_NAME: z.string().min(1).optional(),
+  SEND_QUEUE_URL: z.string().url().optional(),
+  TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  NEWSLETTER_CONFIG: z.string().min(2),
+  SES_SEND_RATE: z.coerce.number().positive().optional(),
+});
+
+export interface FunctionEnvironment {
+  tableName: string;
+  bucketName?: string;
+  sendQueueUrl?: string;
+  tokenSecretArn?: string;
+  configurationSet?: string;
+  sendRate?: number;
+  config: Config;
+}
+
+/** Parses the function's environment once at cold start; a missing variable names itself. */
+export function readEnvironment(env: Record<string, string | undefined>): FunctionEnvironment {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`function environment is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}: check the stack`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(parsed.data.NEWSLETTER_CONFIG);
+  } catch (error) {
+    throw new ConfigError('NEWSLETTER_CONFIG is not valid JSON: check the stack', { cause: error });
+  }
+  const config = parseConfig(json);
+  if (!config.ok) throw new ConfigError(`NEWSLETTER_CONFIG is invalid: ${config.errors.join('; ')}`);
+  const e = parsed.data;
+  return {
+    tableName: e.TABLE_NAME,
+    config: config.config,
+    ...(e.BUCKET_NAME ? { bucketName: e.BUCKET_NAME } : {}),
+    ...(e.SEND_QUEUE_URL ? { sendQueueUrl: e.SEND_QUEUE_URL } : {}),
+    ...(e.TOKEN_SECRET_ARN ? { tokenSecretArn: e.TOKEN_SECRET_ARN } : {}),
+    ...(e.SES_CONFIGURATION_SET ? { configurationSet: e.SES_CONFIGURATION_SET } : {}),
+    ...(e.SES_SEND_RATE ? { sendRate: e.SES_SEND_RATE } : {}),
+  };
+}

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cleanArticle } from '../../../functions/core/articles/clean.js';
+import type { Article, RawArticle } from '../../../functions/core/article.js';
+
+const samplePath = fileURLToPath(new URL('../../../articles/ai-talent-article.txt', import.meta.url));
+const sampleBody = readFileSync(samplePath, 'utf8');
+
+function clean(raw: Partial<RawArticle> & { body: string }): Article {
+  const result = cleanArticle({ location: 'test.txt', format: 'text', ...raw });
+  if (!result.ok) throw new Error(`expected the article to clean: ${result.reason}`);
+  return result.article;
+}
+
+const JUNK = [/!\[/, /關注/, /点击|點擊/, /編輯[:：]/, /特別聲明/, /Notice:/, /<\/?strong>/, /\?\/strong/, /\uFFFD/];
+const GLOSS = /[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+[)）]/u;
+
+describe('cleanArticle', () => {
+  describe('on the sample article', () => {
+    const article = clean({ location: 'articles/ai-talent-article.txt', body: sampleBody });
+    const everything = [article.title, ...article.paragraphs];
+
+    it('finds the real headline after the follow prompt and editor credit, without its final full stop', () => {
+      expect(article.title).toBe('年薪14.1億,華人AI頂級專家被美高價挖走,中方關鍵技術壓力升級');
+    });
+
+    it('leaves no prompts, credits, placeholders, disclaimers or stray tags', () => {
+      for (const text of everything) for (const junk of JUNK) expect(text).not.toMatch(junk);
+    });
+
+    it('removes every pinyin gloss', () => {
+      for (const text of everything) expect(text).not.toMatch(GLOSS);
+      expect(article.paragraphs.join('')).toContain('關鍵技術');
+    });
+
+    it('drops the sentence that is still garbled and the lone tag letter', () => {
+      const text = article.paragraphs.join('\n');
+      expect(text).not.toContain('跑龍');
+      expect(text).toContain('無論是在體育場上還是實驗室里這道理永遠是通用的。');
+    });
+
+    it('starts with the first real paragraph and keeps the headline out of the paragraphs', () => {
+      expect(article.paragraphs[0]).toMatch(/^2025年,一場圍繞AI頂尖人才的爭奪戰/);
+      expect(article.paragraphs).not.toContain('年薪14.1億,華人AI頂級專家被美高價挖走,中方關鍵技術壓力升級。');
+    });
+
+    it('detects Traditional Chinese and gives a stable content-hash id', () => {
+      expect(article.language).toBe('zh-Hant');
+      expect(article.id).toMatch(/^[0-9a-f]{16}$/);
+      expect(clean({ location: 'elsewhere.txt', body: sampleBody }).id).toBe(article.id);
+    });
+  });
+
+  it('takes a markdown # heading as the title and strips markdown syntax', () => {
+    const article = clean({
+      format: 'markdown',
+      body: '---\ntitle: x\n---\n# Bridge reopens after repairs\n\n![a photo](https://example.com/a.jpg)\n\nThe **city** reopened the [bridge](https://example.com) on Monday after\nthree months of repairs.\n\nTraffic is expected to return to normal by Friday, officials said.\n',
+    });
+    expect(article.title).toBe('Bridge reopens after repairs');
+    expect(article.paragraphs).toEqual([
+      'The city reopened the bridge on Monday after three months of repairs.',
+      'Traffic is expected to return to normal by Friday, officials said.',
+    ]);
+  });
+
+  it('uses a good source title and drops the line that repeats it', () => {
+    const article = clean({ title: 'Council approves new budget', body: 'Council approves new budget\nThe council approved the budget on Tuesday by seven votes to two.' });
+    expect(article.title).toBe('Council approves new budget');
+    expect(article.paragraphs).toEqual(['The council approved the budget on Tuesday by seven votes to two.']);
+  });
+
+  it('ignores a source title that is only a file name', () => {
+    const article = clean({ title: 'budget-story.txt', body: 'Council approves new budget\nThe council approved the budget on Tuesday by seven votes to two.' });
+    expect(article.title).toBe('Council approves new budget');
+  });
+
+  it('removes news datelines, teasers, share links, captions and copyright lines from English text', () => {
+    const article = clean({
+      body: [
+        'WASHINGTON (CNN) -- The Senate passed the transport bill on Tuesday after a week of debate.',
+        'Senators applaud after the vote in Washington',
+        'The bill funds bridge repairs in all fifty states.  Watch senators debate the bill »',
+        'It now goes to the House, where a vote is expected next month. E-mail to a friend',
+        'Copyright 2007 Reuters. All rights reserved.',
+      ].join('\n\n'),
+    });
+    expect(article.paragraphs).toEqual([
+      'The Senate passed the transport bill on Tuesday after a week of debate.',
+      'The bill funds bridge repairs in all fifty states.',
+      'It now goes to the House, where a vote is expected next month.',
+    ]);
+    expect(article.title).toBe('The Senate passed the transport bill on Tuesday after a week of debate');
+    expect(article.language).toBe('en');
+  });
+
+  it('treats html-format bodies (already converted to text) like text', () => {
+    const article = clean({ format: 'html', body: '城市交通新規上路\n新規從下月起實施,違規停車的罰款提高到兩千元。</p>' });
+    expect(article.title).toBe('城市交通新規上路');
+    expect(article.paragraphs).toEqual(['新規從下月起實施,違規停車的罰款提高到兩千元。']);
+  });
+
+  it('drops duplicated lines and a related-articles tail', () => {
+    const article = clean({
+      body: '住房補貼新政策\n新政策今天公布,涉及三百萬戶家庭。\n新政策今天公布,涉及三百萬戶家庭。\n專家認為政策將在明年見效。\n相關閱讀\n另一篇文章的標題。',
+    });
+    expect(article.paragraphs).toEqual(['新政策今天公布,涉及三百萬戶家庭。', '專家認為政策將在明年見效。']);
+  });
+
+  it('reports an empty article with its location', () => {
+    const result = cleanArticle({ location: 'articles/empty.txt', format: 'text', body: '  \n\n ' });
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('articles/empty.txt') });
+  });
+
+  it('reports binary data with its location', () => {
+    const body = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02, 0xff, 0x00]).toString('latin1');
+    const result = cleanArticle({ location: 'articles/photo.png', format: 'text', body });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/articles\/photo\.png.*binary/);
+  });
+
+  it('reports an article that is only junk', () => {
+    const result = cleanArticle({ location: 'feed:item-3', format: 'text', body: '編輯:果果\n![]()\nNotice: The content above is uploaded by a user.' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain('feed:item-3');
+  });
+
+  it('cleans a 1 MB article without throwing', () => {
+    const body = Array.from({ length: 12_000 }, (_, i) => `第${i}段:人才流動(liú)像水的循環,流出去的水終究會回流。`).join('\n');
+    const result = cleanArticle({ location: 'big.txt', format: 'text', body });
+    expect(result.ok).toBe(true);
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { cleaningRules, GARBLED_MARK, rulesFor, type CleaningRule, type InlineRule, type LineRule } from '../../../functions/core/articles/cleaning-rules.js';
+
+function rule(id: string): CleaningRule {
+  const found = cleaningRules.find((r) => r.id === id);
+  if (!found) throw new Error(`no cleaning rule "${id}"`);
+  return found;
+}
+
+function rewrite(id: string, text: string): string {
+  const r = rule(id) as InlineRule;
+  expect(r.kind).toBe('inline');
+  return text.replace(r.pattern, r.replacement);
+}
+
+function drops(id: string, line: string): boolean {
+  const r = rule(id) as LineRule;
+  expect(r.kind).toBe('line');
+  return r.test(line);
+}
+
+const tested = new Set<string>();
+function ruleTest(id: string, name: string, body: () => void): void {
+  tested.add(id);
+  it(`${id}: ${name}`, body);
+}
+
+describe('cleaningRules', () => {
+  ruleTest('image-placeholder', 'removes empty and described markdown images', () => {
+    expect(rewrite('image-placeholder', '前文![]()後文![圖](https://x.test/a.png)')).toBe('前文後文');
+  });
+
+  ruleTest('image-marker', 'removes bracketed image markers', () => {
+    expect(rewrite('image-marker', '[圖片]會議現場[image]')).toBe('會議現場');
+  });
+
+  ruleTest('garbled-gloss', 'marks a gloss whose parenthesis was mangled', () => {
+    expect(rewrite('garbled-gloss', '而不是跑龍?zhí)住')).toBe(`而不是跑龍${GARBLED_MARK}住`);
+    expect(rewrite('garbled-gloss', '為什么?難道')).toBe('為什么?難道');
+  });
+
+  ruleTest('garbled-tag', 'marks half an HTML tag', () => {
+    expect(rewrite('garbled-tag', '跑龍住?/strong>')).toBe(`跑龍住${GARBLED_MARK}`);
+  });
+
+  ruleTest('pinyin-gloss', 'removes pinyin glosses after Han characters in both kinds of parentheses', () => {
+    expect(rewrite('pinyin-gloss', '中方關(guān)鍵技術(shù)與關(guān)係（xì）')).toBe('中方關鍵技術與關係');
+    expect(rewrite('pinyin-gloss', '領(lǐng)域和綠(lǜ)色')).toBe('領域和綠色');
+  });
+
+  ruleTest('pinyin-gloss', 'keeps ordinary parentheses', () => {
+    expect(rewrite('pinyin-gloss', '美國(USA)和白蘭(宋佳飾)')).toBe('美國(USA)和白蘭(宋佳飾)');
+  });
+
+  ruleTest('stray-html-tag', 'removes stray tags but not comparisons', () => {
+    expect(rewrite('stray-html-tag', '跑龍套。</strong><br/>下一句')).toBe('跑龍套。下一句');
+    expect(rewrite('stray-html-tag', 'if a < b and c > d')).toBe('if a < b and c > d');
+  });
+
+  ruleTest('lone-tag-letter', 'removes a lone tag letter glued between Han characters', () => {
+    expect(rewrite('lone-tag-letter', '實驗室里b這道理')).toBe('實驗室里這道理');
+    expect(rewrite('lone-tag-letter', '中國A股市場')).toBe('中國A股市場');
+  });
+
+  ruleTest('news-dateline', 'removes agency datelines at the start of a paragraph', () => {
+    expect(rewrite('news-dateline', 'MINNEAPOLIS, Minnesota (CNN) -- Drivers told tales.')).toBe('Drivers told tales.');
+    expect(rewrite('news-dateline', '(CNN)Seventy years ago, Anne Frank died.')).toBe('Seventy years ago, Anne Frank died.');
+    expect(rewrite('news-dateline', '新華社北京5月31日電 雄安新區啟動征遷。')).toBe('雄安新區啟動征遷。');
+  });
+
+  ruleTest('watch-teaser', 'removes "Watch … »" teasers glued to a paragraph', () => {
+    expect(rewrite('watch-teaser', 'It comes out in September.  Watch Bush criticize the Iraqi government »')).toBe('It comes out in September.');
+  });
+
+  ruleTest('email-to-a-friend', 'removes a share link at the end of a paragraph', () => {
+    expect(rewrite('email-to-a-friend', 'America never broke its word." E-mail to a friend')).toBe('America never broke its word."');
+  });
+
+  ruleTest('follow-prompt', 'drops follow and subscribe prompts but keeps news about attention', () => {
+    expect(drops('follow-prompt', '在閱讀此文之前,辛苦您點擊一下“關注”,感謝您的支持!')).toBe(true);
+    expect(drops('follow-prompt', 'Follow us on Twitter for more updates')).toBe(true);
+    expect(drops('follow-prompt', '這件事引起了社會的廣泛關注。')).toBe(false);
+  });
+
+  ruleTest('editor-credit', 'drops editor credits and bylines', () => {
+    expect(drops('editor-credit', '編輯:果果')).toBe(true);
+    expect(drops('editor-credit', '责任编辑：王五')).toBe(true);
+    expect(drops('editor-credit', 'By Jane Doe, CNN')).toBe(true);
+    expect(drops('editor-credit', '編輯部表示,新版本將在下月推出。')).toBe(false);
+  });
+
+  ruleTest('disclaimer', 'drops platform disclaimers and copyright lines in Chinese and English', () => {
+    expect(drops('disclaimer', '特別聲明:以上內容為自媒體平台“網易號”用戶上傳並發布,本平台僅提供信息存儲服務。')).toBe(true);
+    expect(drops('disclaimer', 'Notice: The content above is uploaded and posted by a user of NetEase Hao.')).toBe(true);
+    expect(drops('disclaimer', 'Copyright 2007 Reuters. All rights reserved.')).toBe(true);
+    expect(drops('disclaimer', 'The court noticed the error on Monday.')).toBe(false);
+  });
+
+  ruleTest('cookie-notice', 'drops cookie banners', () => {
+    expect(drops('cookie-notice', 'We use cookies to improve your experience.')).toBe(true);
+    expect(drops('cookie-notice', '本網站使用Cookie以提升瀏覽體驗。')).toBe(true);
+    expect(drops('cookie-notice', 'She baked cookies for the volunteers.')).toBe(false);
+  });
+
+  ruleTest('related-tail', 'drops a related-articles heading and what follows', () => {
+    expect(drops('related-tail', 'Related articles:')).toBe(true);
+    expect(drops('related-tail', '相關閱讀')).toBe(true);
+    expect((rule('related-tail') as LineRule).dropRest).toBe(true);
+    expect(drops('related-tail', 'Related talks continued on Monday.')).toBe(false);
+  });
+
+  ruleTest('read-more-link', 'drops link teaser lines', () => {
+    expect(drops('read-more-link', "Read more about Anne Frank's cousin, a keeper of her legacy")).toBe(true);
+    expect(drops('read-more-link', '延伸閱讀:AI人才爭奪戰')).toBe(true);
+    expect(drops('read-more-link', 'Read more books, the minister told pupils.')).toBe(false);
+  });
+
+  ruleTest('dateline-only', 'drops lines that are only a date', () => {
+    expect(drops('dateline-only', '2025-07-09 10:22')).toBe(true);
+    expect(drops('dateline-only', '2025年7月9日 10:22 來源:網易')).toBe(true);
+    expect(drops('dateline-only', 'Updated 4:51 PM ET, Tue July 9, 2025')).toBe(true);
+    expect(drops('dateline-only', '2025年7月9日,Bloomberg直接點名。')).toBe(false);
+  });
+
+  ruleTest('caption', 'drops short lines that are not sentences', () => {
+    expect(drops('caption', "Anne Frank's final entry")).toBe(true);
+    expect(drops('caption', '圖為會議現場')).toBe(true);
+    expect(drops('caption', 'Her diary endures as one of the most popular books.')).toBe(false);
+    expect(drops('caption', 'But there are some facts about Zarif that are less well-known. Here are six:')).toBe(false);
+  });
+
+  ruleTest('caption-credit', 'drops image credit lines', () => {
+    expect(drops('caption-credit', '圖片來源:網絡')).toBe(true);
+    expect(drops('caption-credit', 'Photo: Getty Images')).toBe(true);
+    expect(drops('caption-credit', 'Photography was his first love.')).toBe(false);
+  });
+
+  it('gives every rule an id, a description, languages and a test here', () => {
+    const ids = cleaningRules.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of cleaningRules) {
+      expect(r.description.length).toBeGreaterThan(10);
+      expect(r.languages.length).toBeGreaterThan(0);
+    }
+    expect([...ids].sort()).toEqual([...tested].sort());
+  });
+
+  it('applies Chinese-only rules to Chinese articles only', () => {
+    expect(rulesFor('zh-Hant').map((r) => r.id)).toContain('pinyin-gloss');
+    expect(rulesFor('en').map((r) => r.id)).not.toContain('pinyin-gloss');
+    expect(rulesFor('en').map((r) => r.id)).toContain('disclaimer');
+    expect(rulesFor(undefined)).toHaveLength(cleaningRules.length);
+  });
+});
