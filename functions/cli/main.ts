@@ -4,6 +4,7 @@ import { registerDigestCommands } from './commands/digest.js';
 import { registerKeypointsCommand } from './commands/keypoints.js';
 import { registerSubscriberCommands } from './commands/subscribers.js';
 import { registerEditionCommands } from './commands/editions.js';
+import { registerDevCommand } from './commands/dev.js';
 
 /** Builds the `newsletter` command. Kept separate from `main` so tests can drive it. */
 export function createProgram(): Command {
@@ -18,6 +19,7 @@ export function createProgram(): Command {
   registerKeypointsCommand(program);
   registerSubscriberCommands(program);
   registerEditionCommands(program);
+  registerDevCommand(program);
   return program;
 }
 

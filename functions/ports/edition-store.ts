@@ -13,8 +13,22 @@ export interface EditionRecord {
   date: string;
   articles: Pick<ArticleDigest, 'id' | 'title' | 'url'>[];
   finishedAt?: string;
+  /** Fan-out on AWS: how many subscribers were queued, and what the senders and SES feedback added up. */
+  queued?: number;
+  counts?: EditionCounts;
   pausedReason?: string;
   report?: DeliveryReport;
+}
+
+/** Counters that many senders and feedback notifications add to at once. */
+export interface EditionCounts {
+  sent: number;
+  alreadySent: number;
+  suppressed: number;
+  failed: number;
+  throttledRetries: number;
+  bounces: number;
+  complaints: number;
 }
 
 /** Editions, their rendered copies and the record of which articles went out. */
@@ -26,6 +40,8 @@ export interface EditionStore {
   /** Newest first. */
   list(newsletterId: string, limit: number): Promise<EditionRecord[]>;
   update(newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void>;
+  /** Adds to the edition's counters atomically (senders in parallel, bounce and complaint notifications). */
+  addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionCounts>;
   /** Which of these article ids (content hashes or canonical-URL keys) went out in an earlier edition. */
   sentArticleKeys(newsletterId: string, keys: string[]): Promise<Set<string>>;
   markArticlesSent(newsletterId: string, editionId: string, keys: string[], at: string): Promise<void>;

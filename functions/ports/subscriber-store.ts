@@ -9,6 +9,8 @@ export interface SubscriberPage {
 /** Subscribers of each newsletter. Paged, so memory stays flat however long the list grows. */
 export interface SubscriberStore {
   get(newsletterId: string, id: string): Promise<Subscriber | undefined>;
+  /** The subscribers with these ids that still exist (order not kept). */
+  getMany(newsletterId: string, ids: string[]): Promise<Subscriber[]>;
   /** Creates or replaces the subscriber. */
   put(subscriber: Subscriber): Promise<void>;
   /** Creates the subscriber only when absent; returns false when one already exists. */

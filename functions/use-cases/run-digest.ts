@@ -5,24 +5,42 @@ import { buildEditionModel, type EditionModel, type RenderedEdition } from '../c
 import { MessageTemplate } from '../mail/message-template.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
-import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
+import type { EditionCounts, EditionRecord, EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
 import type { Mailer } from '../ports/mailer.js';
+import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
-import { Pacer, sendBatch, type Clock } from './send-edition.js';
+import { Pacer, sendBatch, type Clock, type SendContext } from './send-edition.js';
 
-export interface DigestDependencies {
+export interface PrepareDependencies {
   sources: ArticleSource[];
   extractor: KeyPointExtractor;
+  editions: EditionStore;
+  render: (model: EditionModel) => Promise<RenderedEdition>;
+  clock: Clock;
+}
+
+export interface SendDependencies {
   editions: EditionStore;
   subscribers: SubscriberStore;
   suppressions: SuppressionStore;
   ledger: DeliveryLedger;
   mailer: Mailer;
-  render: (model: EditionModel) => Promise<RenderedEdition>;
   tokenKey: Buffer;
   clock: Clock;
+}
+
+export type DigestDependencies = PrepareDependencies & SendDependencies;
+
+/** When SES feedback says an edition is hurting the account, sending pauses. */
+export interface ReputationLimits {
+  /** SES reviews accounts at 5% bounces. */
+  bounceRate: number;
+  /** ... and at 0.1% complaints. */
+  complaintRate: number;
+  /** Rates are only judged after this many messages, so two early bounces do not stop a send. */
+  minimumSample?: number;
 }
 
 export interface DigestOptions {
@@ -35,14 +53,19 @@ export interface DigestOptions {
   concurrency?: number;
   /** Subscribers per page read from the store. */
   pageSize?: number;
+  limits?: ReputationLimits;
   /** Called once the edition is rendered, before anything is sent (the CLI writes `out/` here). */
   onRendered?: (model: EditionModel, rendered: RenderedEdition) => Promise<void>;
   onProgress?: (report: DeliveryReport) => void;
 }
 
-export type DigestResult =
+export type PreparedEdition =
   | { status: 'nothing-new'; alreadySent: number; problems: ArticleProblem[] }
   | { status: 'dry-run'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[] }
+  | { status: 'ready'; resumed: boolean; edition: EditionRecord; rendered: RenderedEdition; model?: EditionModel; problems: ArticleProblem[] };
+
+export type DigestResult =
+  | Exclude<PreparedEdition, { status: 'ready' }>
   | {
       status: 'sent' | 'paused';
       resumed: boolean;
@@ -54,16 +77,15 @@ export type DigestResult =
     };
 
 /**
- * The main job: builds the edition from the articles new since the last one, renders it once and
- * sends it to every confirmed subscriber. An unfinished edition (a crash, a quota stop) is resumed
- * first, and the ledger makes sure nobody gets it twice.
+ * Finds the edition to send: the unfinished one if a run was interrupted, otherwise a new one
+ * built from the articles that are new since the last edition, rendered once and stored.
  */
-export async function runDigest(newsletter: NewsletterConfig, deps: DigestDependencies, options: DigestOptions = {}): Promise<DigestResult> {
+export async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDependencies, options: DigestOptions = {}): Promise<PreparedEdition> {
   if (!options.dryRun && !options.force) {
     const unfinished = (await deps.editions.list(newsletter.id, 5)).find((e) => e.status === 'sending');
     if (unfinished) {
       const rendered = await deps.editions.getRendered(newsletter.id, unfinished.editionId);
-      if (rendered) return send(newsletter, deps, options, unfinished, rendered, { resumed: true, problems: [] });
+      if (rendered) return { status: 'ready', resumed: true, edition: unfinished, rendered, problems: [] };
     }
   }
 
@@ -97,17 +119,38 @@ export async function runDigest(newsletter: NewsletterConfig, deps: DigestDepend
   const edition = created ? record : ((await deps.editions.get(newsletter.id, model.editionId)) ?? record);
   // Remember the articles as soon as the edition exists, so a second run never builds them into another one.
   await deps.editions.markArticlesSent(newsletter.id, model.editionId, model.articles.flatMap(sentKeys), now.toISOString());
-  return send(newsletter, deps, options, edition, rendered, { resumed: !created, problems: collected.problems, model });
+  return { status: 'ready', resumed: !created, edition, rendered, model, problems: collected.problems };
 }
 
-async function send(
+/**
+ * The main job on one machine: prepares the edition and sends it to every confirmed subscriber
+ * in-process. An interrupted edition is resumed first, and the ledger makes sure nobody gets it twice.
+ */
+export async function runDigest(newsletter: NewsletterConfig, deps: DigestDependencies, options: DigestOptions = {}): Promise<DigestResult> {
+  const prepared = await prepareEdition(newsletter, deps, options);
+  if (prepared.status !== 'ready') return prepared;
+  const report = await sendToList(newsletter, deps, options, prepared.edition, prepared.rendered);
+  const status = report.stoppedReason ? 'paused' : 'sent';
+  const edition: EditionRecord = { ...prepared.edition, status: status === 'sent' ? 'sent' : 'sending', report };
+  return {
+    status,
+    resumed: prepared.resumed,
+    edition,
+    rendered: prepared.rendered,
+    report,
+    problems: prepared.problems,
+    ...(prepared.model ? { model: prepared.model } : {}),
+  };
+}
+
+/** What one sender needs for an edition: built once, then shared by every batch. */
+export async function sendContextFor(
   newsletter: NewsletterConfig,
-  deps: DigestDependencies,
-  options: DigestOptions,
+  deps: SendDependencies,
   edition: EditionRecord,
   rendered: RenderedEdition,
-  extra: { resumed: boolean; problems: ArticleProblem[]; model?: EditionModel },
-): Promise<DigestResult> {
+  options: { rate?: number; concurrency?: number },
+): Promise<Omit<SendContext, 'onProgress'>> {
   const quota = await deps.mailer.getSendQuota();
   const rate = options.rate ?? quota.maxSendRate;
   const budget = quota.max24HourSend >= 0 ? { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } : undefined;
@@ -117,7 +160,7 @@ async function send(
     listId: `${newsletter.id}.${newsletter.from.email.split('@')[1] ?? 'localhost'}`,
     date: new Date(edition.createdAt),
   });
-  const ctx = {
+  return {
     editionId: edition.editionId,
     newsletterId: newsletter.id,
     baseUrl: newsletter.baseUrl,
@@ -132,7 +175,35 @@ async function send(
     concurrency: options.concurrency ?? 10,
     ...(budget ? { budget } : {}),
   };
+}
 
+/** Why sending should pause, judged from the edition's counters, or undefined to go on. */
+export function reputationStop(counts: EditionCounts | undefined, limits: ReputationLimits | undefined): string | undefined {
+  if (!counts || !limits) return undefined;
+  const sent = counts.sent;
+  if (sent < (limits.minimumSample ?? 100)) return undefined;
+  if (counts.complaints / sent >= limits.complaintRate) {
+    return `complaint rate ${pct(counts.complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: check the list's consent before resuming`;
+  }
+  if (counts.bounces / sent >= limits.bounceRate) {
+    return `bounce rate ${pct(counts.bounces / sent)} reached the limit of ${pct(limits.bounceRate)}: clean the list before resuming`;
+  }
+  return undefined;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(2)}%`;
+}
+
+/** Sends the edition to the whole list in-process, page by page, and records the outcome. */
+async function sendToList(
+  newsletter: NewsletterConfig,
+  deps: SendDependencies,
+  options: DigestOptions,
+  edition: EditionRecord,
+  rendered: RenderedEdition,
+): Promise<DeliveryReport> {
+  const ctx = await sendContextFor(newsletter, deps, edition, rendered, options);
   const started = deps.clock.now().getTime();
   let report = emptyReport();
   let cursor: string | undefined;
@@ -141,21 +212,57 @@ async function send(
     const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
     const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, page.subscribers);
     report = mergeReports(report, batch);
+    const counts = await deps.editions.addCounts(newsletter.id, edition.editionId, {
+      sent: batch.sent,
+      alreadySent: batch.alreadySent,
+      suppressed: batch.suppressed,
+      failed: batch.failed,
+      throttledRetries: batch.throttledRetries,
+    });
+    report.stoppedReason ??= reputationStop(counts, options.limits);
     cursor = page.cursor;
   } while (cursor && !report.stoppedReason);
   report.durationMs = deps.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
 
-  const status = report.stoppedReason ? 'paused' : 'sent';
-  const finishedAt = deps.clock.now().toISOString();
-  // This run's report; on a resumed edition, deliveries of earlier runs count as already sent.
-  const total = report;
+  const reputation = report.stoppedReason && !report.stoppedReason.includes('quota');
   await deps.editions.update(newsletter.id, edition.editionId, {
-    status: status === 'sent' ? 'sent' : 'sending',
-    report: total,
-    ...(status === 'sent' ? { finishedAt } : {}),
-    ...(report.stoppedReason ? { pausedReason: report.stoppedReason } : { pausedReason: undefined }),
+    // A quota stop stays 'sending' so the next run resumes; a reputation stop waits for a person.
+    status: report.stoppedReason ? (reputation ? 'paused' : 'sending') : 'sent',
+    report,
+    ...(report.stoppedReason ? { pausedReason: report.stoppedReason } : { finishedAt: deps.clock.now().toISOString(), pausedReason: undefined }),
   });
-  const updated = { ...edition, status: status === 'sent' ? ('sent' as const) : ('sending' as const), report: total };
-  return { status, resumed: extra.resumed, edition: updated, rendered, report: total, problems: extra.problems, ...(extra.model ? { model: extra.model } : {}) };
+  return report;
+}
+
+/**
+ * The fan-out on AWS: prepares the edition like `runDigest`, then pages through the confirmed
+ * subscribers and queues batches of ids for the senders. Queuing again (a retried schedule) is
+ * harmless: the delivery ledger skips whoever already has the edition.
+ */
+export async function enqueueEdition(
+  newsletter: NewsletterConfig,
+  deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue },
+  options: DigestOptions & { batchSize?: number } = {},
+): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[] }> {
+  const prepared = await prepareEdition(newsletter, deps, options);
+  if (prepared.status !== 'ready') return prepared;
+  if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
+  const batchSize = options.batchSize ?? 50;
+  let queued = 0;
+  let batches = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
+    const messages = [];
+    for (let i = 0; i < page.subscribers.length; i += batchSize) {
+      messages.push({ newsletterId: newsletter.id, editionId: prepared.edition.editionId, subscriberIds: page.subscribers.slice(i, i + batchSize).map((s) => s.id) });
+    }
+    await deps.queue.enqueue(messages);
+    queued += page.subscribers.length;
+    batches += messages.length;
+    cursor = page.cursor;
+  } while (cursor);
+  await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued });
+  return { status: 'queued', edition: { ...prepared.edition, queued }, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
 }

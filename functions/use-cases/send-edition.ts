@@ -70,16 +70,17 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
   let index = 0;
   const worker = async () => {
     while (index < subscribers.length) {
-      if (ctx.budget && ctx.budget.remaining <= 0) {
-        report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
-        return;
-      }
+      if (ctx.budget && ctx.budget.remaining <= 0) return;
       const subscriber = subscribers[index++]!;
+      // Reserve the quota before the first await: checked here and spent later, parallel workers
+      // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
+      if (ctx.budget) ctx.budget.remaining--;
       await deliver(ctx, subscriber, report);
       ctx.onProgress?.(report);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, subscribers.length)) }, worker));
+  if (index < subscribers.length) report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
   report.durationMs = ctx.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
   return report;
@@ -87,11 +88,17 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
 
 async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport): Promise<void> {
   const at = () => ctx.clock.now().toISOString();
+  // Deliveries that never reach SES give their reserved unit of quota back.
+  const refund = () => {
+    if (ctx.budget) ctx.budget.remaining++;
+  };
   if (await ctx.suppressions.isSuppressed(subscriber.id)) {
+    refund();
     recordOutcome(report, 'suppressed', subscriber.id);
     return;
   }
   if ((await ctx.ledger.claim(ctx.editionId, subscriber.id, at())) === 'already-sent') {
+    refund();
     recordOutcome(report, 'already-sent', subscriber.id);
     return;
   }
@@ -104,12 +111,12 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     });
   } catch (error) {
     // One bad address never stops a send: it is recorded and the rest go on.
+    refund();
     const reason = (error as Error).message;
     await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
     recordOutcome(report, 'failed', subscriber.id, reason);
     return;
   }
-  if (ctx.budget) ctx.budget.remaining--;
   try {
     const { messageId } = await pRetry(
       async () => {

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RenderedEdition } from '../../core/edition.js';
-import type { EditionRecord, EditionStore } from '../../ports/edition-store.js';
+import type { EditionCounts, EditionRecord, EditionStore } from '../../ports/edition-store.js';
 import { documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
@@ -65,6 +65,23 @@ export class DynamoEditionStore implements EditionStore {
     await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: keys.edition(newsletterId, editionId), ...expression }));
   }
 
+  async addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionCounts> {
+    const entries = Object.entries(counts).filter(([, n]) => typeof n === 'number' && n !== 0);
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.edition(newsletterId, editionId),
+        // Top-level counters: ADD on them is atomic, so parallel senders never lose an increment.
+        UpdateExpression: entries.length ? `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}` : 'SET #touch = if_not_exists(#touch, :zero)',
+        ExpressionAttributeNames: entries.length ? Object.fromEntries(entries.map(([k], i) => [`#c${i}`, `count_${k}`])) : { '#touch': 'count_sent' },
+        ExpressionAttributeValues: entries.length ? Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])) : { ':zero': 0 },
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return countsOf(Attributes ?? {});
+  }
+
   async sentArticleKeys(newsletterId: string, articleKeys: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     const unique = [...new Set(articleKeys)];
@@ -96,7 +113,16 @@ export class DynamoEditionStore implements EditionStore {
   }
 }
 
+const COUNT_NAMES = ['sent', 'alreadySent', 'suppressed', 'failed', 'throttledRetries', 'bounces', 'complaints'] as const;
+
+function countsOf(item: Record<string, unknown>): EditionCounts {
+  return Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item[`count_${name}`] ?? 0)])) as unknown as EditionCounts;
+}
+
 function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
+  const counters = Object.keys(rest).filter((k) => k.startsWith('count_'));
+  if (counters.length === 0) return rest as T;
+  const record = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('count_')));
+  return { ...record, counts: countsOf(item) } as T;
 }

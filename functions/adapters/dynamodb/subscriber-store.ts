@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscriber.js';
 import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
 import { documentClient, updateExpression } from './document.js';
@@ -15,6 +15,23 @@ export class DynamoSubscriberStore implements SubscriberStore {
   async get(newsletterId: string, id: string): Promise<Subscriber | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.subscriber(newsletterId, id), ConsistentRead: true }));
     return Item ? toSubscriber(Item) : undefined;
+  }
+
+  async getMany(newsletterId: string, ids: string[]): Promise<Subscriber[]> {
+    const found: Subscriber[] = [];
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.subscriber(newsletterId, id)), ConsistentRead: true },
+      };
+      // BatchGet may leave keys unprocessed under load; ask again for those.
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) found.push(toSubscriber(item));
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
   }
 
   async put(subscriber: Subscriber): Promise<void> {

@@ -108,7 +108,9 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
       {
         ...(options.dryRun ? { dryRun: true } : {}),
         ...(options.force ? { force: true } : {}),
-        ...(options.rate ? { rate: options.rate } : {}),
+        ...(options.rate ?? app.config.delivery.rate ? { rate: (options.rate ?? app.config.delivery.rate)! } : {}),
+        concurrency: app.config.delivery.concurrency,
+        limits: { bounceRate: app.config.delivery.bounceRateLimit, complaintRate: app.config.delivery.complaintRateLimit },
         onRendered: async (model, rendered) => {
           folder = await writeEditionFiles(options.out, model, rendered);
           for (const line of describeEdition(model)) console.log(line);

@@ -22,10 +22,28 @@ const MAX_SENTENCES = 600;
  * rewards the first few sentences (a news lead, decaying with `leadDecay` sentences); past them,
  * centrality and information decide, so opinion pieces are not read as news.
  */
-const WEIGHTS = { centrality: 0.6, title: 0.15, info: 0.15, position: 0.5, firstSentence: 0.15 } as const;
+const WEIGHTS = { centrality: 0.6, title: 0.15, info: 0.15, position: 0.5, firstSentence: 0.15, argument: 0.08 } as const;
 const LEAD_DECAY = 3;
 /** Multipliers for sentences that make weaker key points. */
-const PENALTY = { question: 0.6, unresolvedStart: 0.7, quoteStart: 0.8, bareList: 0.6, long: 0.75 } as const;
+const PENALTY = {
+  question: 0.6,
+  quotedQuestion: 0.85,
+  figurative: 0.7,
+  unresolvedStart: 0.7,
+  quoteStart: 0.8,
+  bareList: 0.6,
+  long: 0.75,
+} as const;
+/**
+ * Share of the writer's own sentences that ask or address the reader, below which an article reads
+ * as news and above which as commentary (see `opinionLevel`).
+ */
+const OPINION_RATE = { news: 0.04, opinion: 0.16 } as const;
+/** How much of the position weight an article read as a survey (see `readingOf`) loses. */
+const OPINION_POSITION_CUT = Number(process.env.CUT ?? 0.7);
+const SURVEY = { base: Number(process.env.SB ?? 0.5), opinion: Number(process.env.SO ?? 1) } as const;
+/** Value lost by a candidate in a zone of the article that already has a point. */
+const ZONE_PENALTY = Number(process.env.ZP ?? 0.15);
 /** A sentence longer than this many words (Chinese: characters / 2.5) reads as too long for a point. */
 const LONG_SENTENCE = 40;
 /** MMR trade-off between a sentence's own score and its similarity to points already chosen. */
@@ -90,8 +108,9 @@ function extract(article: Pick<Article, 'title' | 'paragraphs' | 'language'>, op
   if (usable.length === 1) return { keyPoints: [usable[0]!.text] };
 
   const k = Math.min(max, usable.length, Math.max(3, Math.round(sentences.length / SENTENCES_PER_POINT)));
-  const candidates = buildCandidates(sentences, usable, title, locale);
-  const chosen = selectPoints(candidates, k, sentences.length);
+  const reading = readingOf(sentences, k, locale);
+  const candidates = buildCandidates(sentences, usable, title, locale, reading);
+  const chosen = selectPoints(candidates, k, zonesOf(sentences, k), reading);
   chosen.sort((a, b) => a.sentences[0]! - b.sentences[0]!);
   return { keyPoints: chosen.map((c) => c.text) };
 }
@@ -186,7 +205,7 @@ function isShort(text: string): boolean {
  * Candidates are single sentences, plus a short sentence joined with the next one in its
  * paragraph when that gives context (a lead-in, or a follower opening with "They" / "他們").
  */
-function buildCandidates(all: readonly Sentence[], usable: readonly Sentence[], title: string, locale: string): Candidate[] {
+function buildCandidates(all: readonly Sentence[], usable: readonly Sentence[], title: string, locale: string, reading: Reading): Candidate[] {
   const usableSet = new Set(usable.map((s) => s.index));
   const tokens = all.map((s) => tokenize(s.text, locale));
   const df = new Map<string, number>();
@@ -211,7 +230,7 @@ function buildCandidates(all: readonly Sentence[], usable: readonly Sentence[], 
     const text = indices.map((i) => all[i]!.text).join(isHanText(all[indices[0]!]!.text) ? '' : ' ');
     const vector = vectorOf(indices);
     const first = all[indices[0]!]!;
-    const score = scoreOf(text, vector, unitCentroid, titleTokens, indices.flatMap((i) => tokens[i]!), first, n);
+    const score = scoreOf(text, vector, unitCentroid, titleTokens, first, reading);
     return { sentences: indices, text, paragraph: first.paragraph, vector, score };
   };
 
@@ -247,19 +266,82 @@ function cosine(a: Map<string, number>, b: Map<string, number>): number {
   return dot;
 }
 
+/** Quoted speech, removed before judging the writer's own voice. */
+const QUOTED = /[“「"][^”」"]*[”」"]/gu;
+/** The writer talking to the reader (you, we) rather than reporting: a mark of commentary. */
+const READER_ADDRESS = /\b(?:[Yy]ou|your|[Ww]e|our)\b|你|您|我們|我们|咱們|咱们/u;
+
+/**
+ * How much the article reads as commentary rather than hard news, from 0 (news) to 1: the share
+ * of the writer's own sentences (quotes removed) that ask the reader something or address them.
+ * News keeps its strong lead; commentary is read for its argument over the whole piece.
+ */
+function opinionLevel(sentences: readonly Sentence[], locale: string): number {
+  const paragraphs = new Map<number, string[]>();
+  for (const s of sentences) paragraphs.set(s.paragraph, [...(paragraphs.get(s.paragraph) ?? []), s.text]);
+  let marks = 0;
+  for (const texts of paragraphs.values()) {
+    // Quotes are removed per paragraph, since a quotation often runs over several sentences.
+    const own = texts.join(' ').replace(QUOTED, ' ');
+    for (const sentence of splitSentences(own, locale)) {
+      if (/[?？]/u.test(sentence)) marks += 1;
+      else if (READER_ADDRESS.test(sentence)) marks += 0.5;
+    }
+  }
+  const rate = marks / Math.max(1, sentences.length);
+  return Math.min(1, Math.max(0, (rate - OPINION_RATE.news) / (OPINION_RATE.opinion - OPINION_RATE.news)));
+}
+
+/**
+ * How the article is read. `opinion`: 0 for news, 1 for commentary. `spread`: 0 for three points
+ * or fewer (the most important, which on news and features alike sit near the top), rising
+ * towards 1 as more points are asked for. `survey`: how much the points should cover the whole
+ * article rather than its opening, high for many points on commentary.
+ */
+interface Reading {
+  opinion: number;
+  spread: number;
+  survey: number;
+}
+
+function readingOf(sentences: readonly Sentence[], k: number, locale: string): Reading {
+  const opinion = opinionLevel(sentences, locale);
+  const spread = Math.max(0, (k - 3) / k);
+  return { opinion, spread, survey: Math.min(1, spread * (SURVEY.base + SURVEY.opinion * opinion)) };
+}
+
+/**
+ * Splits the article into `k` contiguous zones of about equal length (in characters), so that the
+ * points can cover the whole argument: one strong point per zone is preferred.
+ */
+function zonesOf(sentences: readonly Sentence[], k: number): number[] {
+  const total = sentences.reduce((n, s) => n + s.text.length, 0) || 1;
+  const zones: number[] = [];
+  let before = 0;
+  for (const s of sentences) {
+    zones.push(Math.min(k - 1, Math.floor(((before + s.text.length / 2) / total) * k)));
+    before += s.text.length;
+  }
+  return zones;
+}
+
+/** Words that state a cause, a consequence, a contrast or a definition: the argument, not the colour. */
+const ARGUMENT_CUE =
+  /因為|因为|所以|因此|導致|导致|後果|后果|原因|意味著|意味着|更關鍵|更关键|關鍵在於|关键在于|本質|本质|問題是|问题是|不僅|不仅|而是|就是在|也就是|所謂|所谓|實際上|实际上|\b(?:because|means|meaning|however|therefore|result(?:ed|s)? in|led to|caused?|the key|the reason|is that)\b/iu;
+/** Similes and sayings: a picture of the point rather than the point. */
+const FIGURATIVE = /好比|就像|就好像|彷彿|仿佛|如同|猶如|犹如|好像|古話說|古话说|俗話說|俗话说|\b(?:as if|as though|like a)\b/iu;
+
 function scoreOf(
   text: string,
   vector: Map<string, number>,
   centroid: Map<string, number>,
   titleTokens: ReadonlySet<string>,
-  tokens: readonly string[],
   first: Sentence,
-  total: number,
+  reading: Reading,
 ): number {
   const centrality = cosine(vector, centroid);
-  const distinct = new Set(tokens);
   let shared = 0;
-  for (const t of titleTokens) if (distinct.has(t)) shared++;
+  for (const t of titleTokens) if (vector.has(t)) shared++;
   const title = titleTokens.size > 0 ? shared / titleTokens.size : 0;
 
   const figures = (text.match(/\d+(?:[.,]\d+)*\s*(?:%|percent|億|亿|萬|万|千|百|million|billion|名|人|年|月|日)?/giu) ?? []).length;
@@ -269,10 +351,13 @@ function scoreOf(
   const quoted = (text.match(/[“「"][^”」"]{1,12}[”」"]/gu) ?? []).length;
   const info = Math.min(1, 0.25 * Math.min(figures, 3) + 0.1 * Math.min(names, 4) + 0.1 * Math.min(quoted, 2));
 
-  const position = Math.exp(-first.index / LEAD_DECAY);
-  const lead = first.index === 0 ? WEIGHTS.firstSentence : 0;
+  // Commentary does not put its news in the first sentences, so position counts less there.
+  const position = Math.exp(-first.index / LEAD_DECAY) * (1 - OPINION_POSITION_CUT * reading.survey);
+  const lead = first.index === 0 ? WEIGHTS.firstSentence * (1 - reading.opinion) : 0;
+  const argument = ARGUMENT_CUE.test(text.replace(QUOTED, '')) ? WEIGHTS.argument * (0.5 + 0.5 * reading.opinion) : 0;
 
-  let score = WEIGHTS.centrality * centrality + WEIGHTS.title * title + WEIGHTS.info * info + WEIGHTS.position * position + lead;
+  let score =
+    WEIGHTS.centrality * centrality + WEIGHTS.title * title + WEIGHTS.info * info + WEIGHTS.position * position + lead + argument;
   const words = lengthOf(text);
   if (words < 8) score *= 0.5;
   else if (words < 12) score *= 0.8;
@@ -281,17 +366,27 @@ function scoreOf(
   if (/^["“「]/u.test(text)) score *= PENALTY.quoteStart;
   // A bare list of names (A、B、C,以及D。) says who, not what happened.
   if ((text.match(/、/gu) ?? []).length >= 3 && !/[,，]/u.test(text.replace(/[,，][^,，]*$/u, ''))) score *= PENALTY.bareList;
-  if (/[?？]/u.test(text)) score *= PENALTY.question;
+  if (/[?？]/u.test(text.replace(QUOTED, ''))) score *= PENALTY.question;
+  else if (/[?？]/u.test(text)) score *= PENALTY.quotedQuestion;
+  if (FIGURATIVE.test(text) && figures === 0 && names === 0) score *= PENALTY.figurative;
   if (startsWithReference(text)) score *= PENALTY.unresolvedStart;
   return score;
 }
 
-/** Greedy MMR over candidates, spreading points across the article and never overlapping two. */
-function selectPoints(candidates: readonly Candidate[], k: number, total: number): Candidate[] {
+/**
+ * Greedy MMR over candidates, never overlapping two. Points are spread over the article: a
+ * candidate close to a chosen point, or in a zone that already has one, loses value. The spread
+ * grows with the number of points (three points are the most important; eight should cover the
+ * whole article) and with how much the article reads as commentary.
+ */
+function selectPoints(candidates: readonly Candidate[], k: number, zones: readonly number[], reading: Reading): Candidate[] {
+  const total = zones.length;
   const best = Math.max(...candidates.map((c) => c.score), 1e-9);
-  const nearby = NEARBY_PENALTY * Math.max(0, (k - 3) / k);
+  const nearby = NEARBY_PENALTY * reading.spread;
+  const zoneTaken = ZONE_PENALTY * reading.survey;
   const chosen: Candidate[] = [];
   const used = new Set<number>();
+  const covered = new Set<number>();
   while (chosen.length < k) {
     let pick: Candidate | undefined;
     let pickValue = -Infinity;
@@ -301,7 +396,8 @@ function selectPoints(candidates: readonly Candidate[], k: number, total: number
       for (const s of chosen) similarity = Math.max(similarity, cosine(c.vector, s.vector));
       if (similarity > DUPLICATE_SIMILARITY) continue;
       const crowded = chosen.some((s) => Math.abs(s.sentences[0]! - c.sentences[0]!) * 2 * k < total) ? nearby : 0;
-      const value = MMR_LAMBDA * (c.score / best) - (1 - MMR_LAMBDA) * similarity - crowded;
+      const zone = covered.has(zones[c.sentences[0]!]!) ? zoneTaken : 0;
+      const value = MMR_LAMBDA * (c.score / best) - (1 - MMR_LAMBDA) * similarity - crowded - zone;
       if (value > pickValue) {
         pickValue = value;
         pick = c;
@@ -310,6 +406,11 @@ function selectPoints(candidates: readonly Candidate[], k: number, total: number
     if (!pick) break;
     chosen.push(pick);
     for (const i of pick.sentences) used.add(i);
+    covered.add(zones[pick.sentences[0]!]!);
   }
   return chosen;
+}
+export function __opinion(article: Pick<Article, 'paragraphs' | 'language'>): number {
+  const locale = localeOf(article.language);
+  return opinionLevel(collectSentences(article.paragraphs.map((text, index) => ({ text, index })), locale), locale);
 }

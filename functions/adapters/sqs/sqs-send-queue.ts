@@ -1,0 +1,36 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import pRetry, { AbortError } from 'p-retry';
+import type { SendBatchMessage, SendQueue } from '../../ports/send-queue.js';
+
+/** SQS takes at most 10 messages per SendMessageBatch call. */
+const SQS_BATCH = 10;
+
+/**
+ * The send queue on SQS. Messages carry subscriber ids, never addresses: the sender reads each
+ * subscriber again, so someone who left after the edition was queued is not mailed.
+ */
+export class SqsSendQueue implements SendQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(batches: SendBatchMessage[]): Promise<void> {
+    for (let i = 0; i < batches.length; i += SQS_BATCH) {
+      let pending = batches.slice(i, i + SQS_BATCH).map((batch, j) => ({ Id: String(j), MessageBody: JSON.stringify(batch) }));
+      // SendMessageBatch can fail some entries and not others; retry only those.
+      await pRetry(
+        async () => {
+          const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
+          const failed = new Set((result.Failed ?? []).map((f) => f.Id));
+          if (failed.size === 0) return;
+          const senderFault = (result.Failed ?? []).find((f) => f.SenderFault);
+          if (senderFault) throw new AbortError(`SQS refused send batch ${senderFault.Id}: ${senderFault.Code} ${senderFault.Message ?? ''}`);
+          pending = pending.filter((entry) => failed.has(entry.Id));
+          throw new Error(`SQS could not take ${failed.size} send batch(es); retrying`);
+        },
+        { retries: 5, minTimeout: 100, maxTimeout: 5_000, randomize: true },
+      );
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { NewsletterConfig } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
+import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import { SesMailer } from '../adapters/ses/ses-mailer.js';
+import { readEnvironment, type FunctionEnvironment } from './environment.js';
+
+/**
+ * What every function shares on AWS, built once per cold start: the parsed environment, SDK clients
+ * and stores. Nothing here runs at import time, so a handler module can be loaded in tests.
+ */
+export class AwsContext {
+  readonly env: FunctionEnvironment;
+  readonly dynamodb: DynamoDBClient;
+  private tokenKey?: Promise<Buffer>;
+  private sesClient?: SESClient;
+  private sqsClient?: SQSClient;
+  private s3Client?: S3Client;
+
+  constructor(env: Record<string, string | undefined> = process.env) {
+    this.env = readEnvironment(env);
+    this.dynamodb = new DynamoDBClient({});
+  }
+
+  get subscribers() {
+    return new DynamoSubscriberStore(this.dynamodb, this.env.tableName);
+  }
+  get suppressions() {
+    return new DynamoSuppressionStore(this.dynamodb, this.env.tableName);
+  }
+  get editions() {
+    return new DynamoEditionStore(this.dynamodb, this.env.tableName);
+  }
+  get ledger() {
+    return new DynamoDeliveryLedger(this.dynamodb, this.env.tableName);
+  }
+  get ses(): SESClient {
+    // The sender paces and retries itself; SDK retries would hide throttling from it.
+    return (this.sesClient ??= new SESClient({ maxAttempts: 1 }));
+  }
+  get mailer() {
+    return new SesMailer(this.ses, this.env.configurationSet ? { configurationSetName: this.env.configurationSet } : {});
+  }
+  get sqs(): SQSClient {
+    return (this.sqsClient ??= new SQSClient({}));
+  }
+  get s3(): S3Client {
+    return (this.s3Client ??= new S3Client({}));
+  }
+
+  newsletter(id: string): NewsletterConfig {
+    const newsletter = this.env.config.newsletters.find((n) => n.id === id);
+    if (!newsletter) throw new ConfigError(`newsletter "${id}" is not in NEWSLETTER_CONFIG: check the schedule's input`);
+    return newsletter;
+  }
+
+  /** The token signing key from Secrets Manager, read once per container. */
+  signingKey(): Promise<Buffer> {
+    const arn = this.env.tokenSecretArn;
+    if (!arn) return Promise.reject(new ConfigError('TOKEN_SECRET_ARN is not set: the stack must grant the function the token secret'));
+    this.tokenKey ??= new SecretsManagerClient({})
+      .send(new GetSecretValueCommand({ SecretId: arn }))
+      .then((secret) => {
+        if (!secret.SecretString || secret.SecretString.length < 32) throw new ConfigError(`secret ${arn} has no usable key: it must hold at least 32 characters`);
+        return Buffer.from(secret.SecretString, 'utf8');
+      });
+    this.tokenKey.catch(() => (this.tokenKey = undefined));
+    return this.tokenKey;
+  }
+}

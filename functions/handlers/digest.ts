@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { SourceConfig } from '../core/config.js';
+import { createSources } from '../adapters/sources/create-sources.js';
+import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
+import { EmbeddedKeyPointExtractor } from '../core/keypoints/embedded-key-point-extractor.js';
+import { renderEdition } from '../render/render-edition.js';
+import { enqueueEdition } from '../use-cases/run-digest.js';
+import { systemClock } from '../use-cases/send-edition.js';
+import { AwsContext } from './aws-context.js';
+
+/** What EventBridge Scheduler passes: the schedule's input. */
+const eventSchema = z.object({ newsletterId: z.string().min(1) });
+
+let context: AwsContext | undefined;
+
+/**
+ * The scheduled digest on AWS: builds the edition from the articles new since the last one, renders
+ * it once, stores it and queues the list in batches for the senders. A folder source of the local
+ * config becomes the bucket prefix `articles/<newsletter id>/` here.
+ */
+export async function handler(event: unknown): Promise<{ status: string; editionId?: string; queued?: number; problems: number }> {
+  const parsed = eventSchema.safeParse(event);
+  if (!parsed.success) throw new Error('digest event must be {"newsletterId": "..."}: check the schedule input');
+  context ??= new AwsContext();
+  const ctx = context;
+  const newsletter = ctx.newsletter(parsed.data.newsletterId);
+  if (!ctx.env.sendQueueUrl) throw new Error('SEND_QUEUE_URL is not set: the stack must grant the digest function the send queue');
+  const sources: SourceConfig[] = newsletter.sources.map((source) =>
+    source.type === 'folder' && ctx.env.bucketName ? { type: 's3', bucket: ctx.env.bucketName, prefix: `articles/${newsletter.id}/` } : source,
+  );
+  const result = await enqueueEdition(
+    newsletter,
+    {
+      sources: createSources(sources, { baseDir: process.env.LAMBDA_TASK_ROOT ?? process.cwd(), s3: ctx.s3 }),
+      extractor: new EmbeddedKeyPointExtractor(),
+      editions: ctx.editions,
+      render: (model) => renderEdition(model),
+      clock: systemClock,
+      subscribers: ctx.subscribers,
+      queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl),
+    },
+    {},
+  );
+  // Logs carry ids and counts only: never an address.
+  for (const problem of result.problems) console.warn(JSON.stringify({ msg: 'article skipped', location: problem.location, reason: problem.reason }));
+  const summary =
+    result.status === 'queued'
+      ? { status: result.status, editionId: result.edition.editionId, queued: result.queued, problems: result.problems.length }
+      : { status: result.status, problems: result.problems.length };
+  console.log(JSON.stringify({ msg: 'digest', newsletterId: newsletter.id, ...summary }));
+  return summary;
+}

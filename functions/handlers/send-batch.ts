@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
+import { systemClock } from '../use-cases/send-edition.js';
+import { AwsContext } from './aws-context.js';
+
+/** The SQS event shape the sender reads (a subset of aws-lambda's SQSEvent). */
+export interface SqsEvent {
+  Records: { messageId: string; body: string }[];
+}
+
+const batchSchema = z.object({
+  newsletterId: z.string().min(1),
+  editionId: z.string().min(1),
+  subscriberIds: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(500),
+});
+
+let context: AwsContext | undefined;
+const cache = new SenderCache();
+
+/**
+ * The sender on AWS: drains the send queue. A batch that throws (a store or network fault) is
+ * reported as a batch item failure, so SQS retries only that one and, after the redrive limit,
+ * moves it to the DLQ; the ledger makes the retry skip whoever already got the edition.
+ */
+export async function handler(event: SqsEvent): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+  context ??= new AwsContext();
+  const ctx = context;
+  const failures: { itemIdentifier: string }[] = [];
+  const tokenKey = await ctx.signingKey();
+  for (const record of event.Records) {
+    try {
+      const parsed = batchSchema.safeParse(JSON.parse(record.body));
+      if (!parsed.success) throw new Error(`send batch message is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const message = parsed.data;
+      const result = await sendQueuedBatch(
+        message,
+        ctx.newsletter(message.newsletterId),
+        { editions: ctx.editions, subscribers: ctx.subscribers, suppressions: ctx.suppressions, ledger: ctx.ledger, mailer: ctx.mailer, tokenKey, clock: systemClock },
+        {
+          cache,
+          concurrency: ctx.env.config.delivery.concurrency,
+          limits: { bounceRate: ctx.env.config.delivery.bounceRateLimit, complaintRate: ctx.env.config.delivery.complaintRateLimit },
+          ...(ctx.env.sendRate ?? ctx.env.config.delivery.rate ? { rate: (ctx.env.sendRate ?? ctx.env.config.delivery.rate)! } : {}),
+        },
+      );
+      const { status } = result;
+      const counts = result.status === 'sent' ? { sent: result.report.sent, failed: result.report.failed, alreadySent: result.report.alreadySent } : { reason: result.reason };
+      console.log(JSON.stringify({ msg: 'send batch', messageId: record.messageId, editionId: message.editionId, status, ...counts }));
+    } catch (error) {
+      console.error(JSON.stringify({ msg: 'send batch failed', messageId: record.messageId, error: (error as Error).message }));
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+}

@@ -1,0 +1,321 @@
+import type { NewsletterConfig } from '../core/config.js';
+import type { RenderedEdition } from '../core/edition.js';
+import { checkEmail } from '../core/email-address.js';
+import { redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
+import { CONFIRM_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../core/tokens.js';
+import { MessageTemplate } from '../mail/message-template.js';
+import type { DeliveryLedger } from '../ports/delivery-ledger.js';
+import type { EditionStore } from '../ports/edition-store.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
+import { renderConfirmation, renderWelcome } from '../render/render-confirm.js';
+
+/**
+ * Subscriptions: sign up with double opt-in, confirm, unsubscribe, preferences and erasure.
+ * Functions over ports with an injected clock; expected outcomes are values, faults are thrown.
+ * No address ever reaches the log: only subscriber ids (address hashes).
+ */
+
+export interface SubscriptionDependencies {
+  /** The newsletters a reader can join; ids outside this list are refused. */
+  newsletters: readonly NewsletterConfig[];
+  subscribers: SubscriberStore;
+  suppressions: SuppressionStore;
+  editions: EditionStore;
+  /** Used to send the latest edition as a welcome at most once per reader. */
+  ledger: DeliveryLedger;
+  mailer: Mailer;
+  tokenKey: Buffer;
+  now: () => Date;
+  /** Structured log line; fields never hold an address. Default: JSON on stdout. */
+  log?: SubscriptionLog;
+}
+
+export type SubscriptionLog = (event: string, fields: Record<string, string | number | boolean>) => void;
+
+/** A confirmation is re-sent to the same address at most this often. */
+export const CONFIRMATION_RESEND_INTERVAL_MS = 10 * 60 * 1000;
+
+export interface SubscribeInput {
+  email: unknown;
+  newsletterId: string;
+  /** The honeypot field: people never see it, so anything in it came from a robot. */
+  honeypot?: string | undefined;
+  /** Consent evidence: where the request came from, e.g. `sign-up page`. */
+  source: string;
+}
+
+export type SubscribeResult =
+  | { ok: true; newsletter: NewsletterConfig }
+  | { ok: false; reason: 'invalid-email'; detail: string; newsletter: NewsletterConfig }
+  | { ok: false; reason: 'unknown-newsletter' };
+
+/** Why a link did not work: `invalid` covers forged, malformed and wrong-purpose tokens. */
+export type LinkFailure = { ok: false; reason: 'invalid' | 'expired' } | { ok: false; reason: 'not-found'; newsletter: NewsletterConfig };
+
+export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyConfirmed: boolean; preferencesUrl: string } | LinkFailure;
+
+export type UnsubscribeResult = { ok: true; newsletter: NewsletterConfig; alreadyUnsubscribed: boolean } | LinkFailure;
+
+export interface PreferenceChoice {
+  newsletterId: string;
+  title: string;
+  subscribed: boolean;
+}
+
+export type PreferencesResult = { ok: true; newsletter: NewsletterConfig; redactedEmail: string; choices: PreferenceChoice[] } | LinkFailure;
+
+export type UpdatePreferencesResult = PreferencesResult | { ok: false; reason: 'unknown-newsletter' };
+
+export type EraseResult = { ok: true; newsletter: NewsletterConfig } | LinkFailure;
+
+/**
+ * Signs up an address: stores it as pending with consent evidence and mails a confirmation link.
+ * The answer is the same whether the address was new, pending, confirmed or suppressed, so the
+ * form cannot be used to find out who is on the list.
+ *
+ * @example
+ * const result = await subscribe(deps, { email: 'ann@example.com', newsletterId: 'weekly', source: 'sign-up page' });
+ */
+export async function subscribe(deps: SubscriptionDependencies, input: SubscribeInput): Promise<SubscribeResult> {
+  const log = deps.log ?? defaultLog;
+  const newsletter = deps.newsletters.find((n) => n.id === input.newsletterId);
+  if (!newsletter) return { ok: false, reason: 'unknown-newsletter' };
+  if (input.honeypot) {
+    log('subscribe.honeypot', { newsletter: newsletter.id });
+    return { ok: true, newsletter };
+  }
+  const checked = checkEmail(input.email);
+  if (!checked.ok) return { ok: false, reason: 'invalid-email', detail: checked.reason, newsletter };
+
+  const email = checked.email;
+  const id = subscriberId(email);
+  const now = deps.now();
+  const at = now.toISOString();
+  const fields = { newsletter: newsletter.id, subscriber: id };
+  if (await deps.suppressions.isSuppressed(id)) {
+    log('subscribe.suppressed', fields);
+    return { ok: true, newsletter };
+  }
+
+  let existing = await deps.subscribers.get(newsletter.id, id);
+  if (!existing) {
+    const pending: Subscriber = { id, newsletterId: newsletter.id, email, status: 'pending', createdAt: at, consent: { at, source: input.source } };
+    // Two requests at once: the loser reads what the winner stored and follows the same rules.
+    if (!(await deps.subscribers.putIfAbsent(pending))) existing = await deps.subscribers.get(newsletter.id, id);
+  }
+  if (existing) {
+    if (existing.status === 'confirmed') {
+      log('subscribe.already-confirmed', fields);
+      return { ok: true, newsletter };
+    }
+    const lastSent = existing.confirmationSentAt ? Date.parse(existing.confirmationSentAt) : NaN;
+    if (now.getTime() - lastSent < CONFIRMATION_RESEND_INTERVAL_MS) {
+      log('subscribe.resend-limited', fields);
+      return { ok: true, newsletter };
+    }
+    // A new request is new consent evidence; an unsubscribed reader must confirm again.
+    await deps.subscribers.update(newsletter.id, id, { email, status: 'pending', consent: { at, source: input.source } });
+  }
+
+  await sendConfirmation(deps, newsletter, email, id, now);
+  await deps.subscribers.update(newsletter.id, id, { confirmationSentAt: at });
+  log('subscribe.confirmation-sent', fields);
+  return { ok: true, newsletter };
+}
+
+/**
+ * Confirms a subscription from the link in the confirmation email, then welcomes the reader as
+ * the newsletter's `welcome` setting says. A forged, expired or orphaned link changes nothing.
+ */
+export async function confirm(deps: SubscriptionDependencies, token: string): Promise<ConfirmResult> {
+  const log = deps.log ?? defaultLog;
+  const found = await subscriberForToken(deps, token, 'confirm');
+  if (!found.ok) return found;
+  const { newsletter, subscriber } = found;
+  const preferencesUrl = readerLinks(deps.tokenKey, newsletter.baseUrl, newsletter.id, subscriber.id).preferencesUrl;
+  const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
+  if (subscriber.status === 'confirmed') return { ok: true, newsletter, alreadyConfirmed: true, preferencesUrl };
+
+  const now = deps.now();
+  await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: now.toISOString(), unsubscribedAt: undefined });
+  log('confirm.confirmed', fields);
+  try {
+    const welcome = await sendWelcome(deps, newsletter, subscriber, now);
+    log('confirm.welcome', { ...fields, welcome });
+  } catch (error) {
+    // The subscription stands; a welcome that failed to send is not worth an error page.
+    log('confirm.welcome-failed', { ...fields, error: (error as Error).name });
+  }
+  return { ok: true, newsletter, alreadyConfirmed: false, preferencesUrl };
+}
+
+/**
+ * Checks an unsubscribe link without changing anything: what the page behind a GET shows, since
+ * link scanners fetch every link in a message.
+ */
+export async function checkUnsubscribeLink(deps: SubscriptionDependencies, token: string): Promise<UnsubscribeResult> {
+  const found = await subscriberForToken(deps, token, 'unsubscribe');
+  if (!found.ok) return found;
+  return { ok: true, newsletter: found.newsletter, alreadyUnsubscribed: found.subscriber.status === 'unsubscribed' };
+}
+
+/** Unsubscribes at once (RFC 8058 one-click POST, or the button on the page). */
+export async function unsubscribe(deps: SubscriptionDependencies, token: string): Promise<UnsubscribeResult> {
+  const log = deps.log ?? defaultLog;
+  const found = await subscriberForToken(deps, token, 'unsubscribe');
+  if (!found.ok) return found;
+  const { newsletter, subscriber } = found;
+  if (subscriber.status === 'unsubscribed') return { ok: true, newsletter, alreadyUnsubscribed: true };
+  await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'unsubscribed', unsubscribedAt: deps.now().toISOString() });
+  log('unsubscribe.unsubscribed', { newsletter: newsletter.id, subscriber: subscriber.id });
+  return { ok: true, newsletter, alreadyUnsubscribed: false };
+}
+
+/** Which newsletters the address behind a preferences link receives. */
+export async function getPreferences(deps: SubscriptionDependencies, token: string): Promise<PreferencesResult> {
+  const found = await subscriberForToken(deps, token, 'preferences');
+  if (!found.ok) return found;
+  return preferencesView(deps, found.newsletter, found.subscriber);
+}
+
+/**
+ * Sets which newsletters the address receives. Joining another newsletter here needs no second
+ * confirmation: the link arrived at this address, which is the proof double opt-in asks for.
+ */
+export async function updatePreferences(deps: SubscriptionDependencies, token: string, wanted: readonly string[]): Promise<UpdatePreferencesResult> {
+  const log = deps.log ?? defaultLog;
+  if (wanted.some((id) => !deps.newsletters.some((n) => n.id === id))) return { ok: false, reason: 'unknown-newsletter' };
+  const found = await subscriberForToken(deps, token, 'preferences');
+  if (!found.ok) return found;
+  const { subscriber } = found;
+  const at = deps.now().toISOString();
+  for (const newsletter of deps.newsletters) {
+    const record = newsletter.id === subscriber.newsletterId ? subscriber : await deps.subscribers.get(newsletter.id, subscriber.id);
+    const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
+    if (wanted.includes(newsletter.id)) {
+      if (record?.status === 'confirmed') continue;
+      const consent = { at, source: 'preferences page' };
+      if (record) await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: at, unsubscribedAt: undefined, consent });
+      else await deps.subscribers.put({ id: subscriber.id, newsletterId: newsletter.id, email: subscriber.email, status: 'confirmed', createdAt: at, confirmedAt: at, consent });
+      log('preferences.subscribed', fields);
+    } else if (record && record.status !== 'unsubscribed') {
+      await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'unsubscribed', unsubscribedAt: at });
+      log('preferences.unsubscribed', fields);
+    }
+  }
+  const updated = (await deps.subscribers.get(found.newsletter.id, subscriber.id)) ?? subscriber;
+  return preferencesView(deps, found.newsletter, updated);
+}
+
+/**
+ * Erases the address (GDPR art. 17): deletes its subscriber record on every newsletter and keeps
+ * only a suppression entry under the address hash, so it is never mailed again.
+ */
+export async function erase(deps: SubscriptionDependencies, token: string): Promise<EraseResult> {
+  const log = deps.log ?? defaultLog;
+  const verified = verifiedClaims(deps, token, 'preferences');
+  if (!verified.ok) return verified;
+  const { newsletter, claims } = verified;
+  for (const n of deps.newsletters) await deps.subscribers.delete(n.id, claims.subscriberId);
+  await deps.suppressions.suppress(claims.subscriberId, 'erased at the subscriber’s request', deps.now().toISOString());
+  log('erase.erased', { subscriber: claims.subscriberId });
+  return { ok: true, newsletter };
+}
+
+async function preferencesView(deps: SubscriptionDependencies, newsletter: NewsletterConfig, subscriber: Subscriber): Promise<PreferencesResult> {
+  const choices: PreferenceChoice[] = [];
+  for (const n of deps.newsletters) {
+    const record = n.id === subscriber.newsletterId ? subscriber : await deps.subscribers.get(n.id, subscriber.id);
+    choices.push({ newsletterId: n.id, title: n.title, subscribed: record?.status === 'confirmed' });
+  }
+  return { ok: true, newsletter, redactedEmail: redactEmail(subscriber.email), choices };
+}
+
+function verifiedClaims(
+  deps: SubscriptionDependencies,
+  token: string,
+  purpose: TokenPurpose,
+): { ok: true; newsletter: NewsletterConfig; claims: TokenClaims } | { ok: false; reason: 'invalid' | 'expired' } {
+  const check = verifyToken(deps.tokenKey, token, purpose, Math.floor(deps.now().getTime() / 1000));
+  if (!check.ok) return { ok: false, reason: check.reason === 'expired' ? 'expired' : 'invalid' };
+  const newsletter = deps.newsletters.find((n) => n.id === check.claims.newsletterId);
+  // A genuine token for a newsletter that was removed from the config has nothing left to act on.
+  if (!newsletter) return { ok: false, reason: 'invalid' };
+  return { ok: true, newsletter, claims: check.claims };
+}
+
+async function subscriberForToken(
+  deps: SubscriptionDependencies,
+  token: string,
+  purpose: TokenPurpose,
+): Promise<{ ok: true; newsletter: NewsletterConfig; subscriber: Subscriber } | LinkFailure> {
+  const verified = verifiedClaims(deps, token, purpose);
+  if (!verified.ok) return verified;
+  const { newsletter, claims } = verified;
+  const subscriber = await deps.subscribers.get(newsletter.id, claims.subscriberId);
+  // Erased or suppressed addresses are gone: their old links must not bring them back.
+  if (!subscriber || (await deps.suppressions.isSuppressed(claims.subscriberId))) return { ok: false, reason: 'not-found', newsletter };
+  return { ok: true, newsletter, subscriber };
+}
+
+async function sendConfirmation(deps: SubscriptionDependencies, newsletter: NewsletterConfig, email: string, id: string, now: Date): Promise<void> {
+  const token = signToken(deps.tokenKey, {
+    purpose: 'confirm',
+    newsletterId: newsletter.id,
+    subscriberId: id,
+    expiresAt: Math.floor(now.getTime() / 1000) + CONFIRM_TOKEN_TTL_SECONDS,
+  });
+  const rendered = await renderConfirmation({
+    language: newsletter.language,
+    newsletterTitle: newsletter.title,
+    confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
+    postalAddress: newsletter.postalAddress,
+  });
+  await sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now);
+}
+
+/** Sends the latest sent edition (once per reader, through the ledger) or a welcome email. */
+async function sendWelcome(deps: SubscriptionDependencies, newsletter: NewsletterConfig, subscriber: Subscriber, now: Date): Promise<'latest-edition' | 'welcome-email' | 'none'> {
+  if (newsletter.welcome === 'none') return 'none';
+  if (newsletter.welcome === 'latest-edition') {
+    const latest = (await deps.editions.list(newsletter.id, 10)).find((e) => e.status === 'sent');
+    const rendered = latest && (await deps.editions.getRendered(newsletter.id, latest.editionId));
+    if (latest && rendered && (await deps.ledger.claim(latest.editionId, subscriber.id, now.toISOString())) === 'claimed') {
+      const messageId = await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `${latest.editionId}.${subscriber.id}`, new Date(latest.createdAt));
+      await deps.ledger.markSent(latest.editionId, subscriber.id, messageId, deps.now().toISOString());
+      return 'latest-edition';
+    }
+  }
+  const rendered = await renderWelcome({ language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress });
+  await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `welcome.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now);
+  return 'welcome-email';
+}
+
+async function sendOne(
+  deps: SubscriptionDependencies,
+  newsletter: NewsletterConfig,
+  rendered: RenderedEdition,
+  email: string,
+  id: string,
+  messageKey: string,
+  date: Date,
+): Promise<string> {
+  const template = await MessageTemplate.create(rendered, {
+    from: newsletter.from,
+    ...(newsletter.replyTo ? { replyTo: newsletter.replyTo } : {}),
+    listId: `${newsletter.id}.${newsletter.from.email.split('@')[1] ?? 'localhost'}`,
+    date,
+  });
+  const raw = template.personalise({ to: email, ...readerLinks(deps.tokenKey, newsletter.baseUrl, newsletter.id, id), messageKey });
+  const { messageId } = await deps.mailer.send({ from: newsletter.from.email, to: email, raw });
+  return messageId;
+}
+
+function baseOf(newsletter: NewsletterConfig): string {
+  return newsletter.baseUrl.replace(/\/+$/, '');
+}
+
+const defaultLog: SubscriptionLog = (event, fields) => {
+  console.log(JSON.stringify({ event, ...fields }));
+};

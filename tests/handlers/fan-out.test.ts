@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { startAwsJsonServer } from '../support/aws-json-server.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+/**
+ * The AWS fan-out, run locally: the scheduled digest handler queues batches (SQS on a loopback
+ * JSON-protocol server), the sender handler drains them through real dynalite and the SES-compatible
+ * server, and the feedback handler suppresses a hard bounce so the next edition skips it.
+ */
+let servers: TestServers;
+let sqs: Awaited<ReturnType<typeof startAwsJsonServer>>;
+let secrets: Awaited<ReturnType<typeof startAwsJsonServer>>;
+let work: string;
+const savedEnv = { ...process.env };
+const queued: { MessageBody: string }[] = [];
+const config = {
+  newsletters: [
+    {
+      id: 'tech-weekly',
+      title: 'Tech Weekly',
+      language: 'en',
+      from: { name: 'Tech Weekly', email: 'news@example.com' },
+      postalAddress: '1 Example Road, London',
+      schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
+      sources: [{ type: 'folder', path: 'articles' }],
+      baseUrl: 'https://news.example.com',
+    },
+  ],
+};
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  sqs = await startAwsJsonServer({
+    'AmazonSQS.SendMessageBatch': (body) => {
+      const entries = body.Entries as { Id: string; MessageBody: string }[];
+      queued.push(...entries);
+      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${queued.length}-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+    },
+  });
+  secrets = await startAwsJsonServer({
+    'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:token', Name: 'token', SecretString: 'a-long-random-secret-of-more-than-32-characters' }),
+  });
+  work = await mkdtemp(path.join(tmpdir(), 'newsletter-fanout-'));
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SES: servers.services.endpoints.ses,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    TABLE_NAME: servers.tableName,
+    SEND_QUEUE_URL: `${sqs.url}/000000000000/send`,
+    TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:token',
+    NEWSLETTER_CONFIG: JSON.stringify(config),
+  });
+  delete process.env.BUCKET_NAME;
+  process.chdir(work);
+});
+
+afterAll(async () => {
+  process.chdir(path.resolve(__dirname, '../..'));
+  process.env = savedEnv;
+  await servers?.stop();
+  await sqs?.close();
+  await secrets?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('fan-out handlers', () => {
+  it('queues the list in batches of ids, sends each batch once, and counts on the edition', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(path.join(work, 'articles'), { recursive: true });
+    await writeFile(
+      path.join(work, 'articles', 'chips.md'),
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+    );
+    const subscribers = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
+    for (let i = 0; i < 120; i++) {
+      const email = `reader${i}@example.com`;
+      await subscribers.put({ id: subscriberId(email), newsletterId: 'tech-weekly', email, status: i === 7 ? 'unsubscribed' : 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+    }
+
+    const digest = await import('../../functions/handlers/digest.js');
+    const result = await digest.handler({ newsletterId: 'tech-weekly' });
+    expect(result).toMatchObject({ status: 'queued', queued: 119 });
+    expect(queued.length).toBe(3);
+    for (const entry of queued) expect(entry.MessageBody).not.toContain('@');
+
+    const sender = await import('../../functions/handlers/send-batch.js');
+    const before = servers.services.ses!.messages.length;
+    const records = queued.map((q, i) => ({ messageId: `sqs-${i}`, body: q.MessageBody }));
+    expect(await sender.handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(servers.services.ses!.messages.length - before).toBe(119);
+    // A redelivered batch sends nothing twice.
+    expect(await sender.handler({ Records: records.slice(0, 1) })).toEqual({ batchItemFailures: [] });
+    expect(servers.services.ses!.messages.length - before).toBe(119);
+
+    const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    const edition = await editions.get('tech-weekly', result.editionId!);
+    expect(edition).toMatchObject({ status: 'sent', queued: 119 });
+    expect(edition!.counts).toMatchObject({ sent: 119, alreadySent: 50 });
+    const mail = await simpleParser(servers.services.ses!.messages.at(-1)!.raw);
+    expect(mail.subject).toContain('Chip makers race to build new factories');
+    expect(mail.text).toContain('https://news.example.com/unsubscribe?token=');
+  });
+
+  it('reports a malformed batch as a batch item failure without stopping the others', async () => {
+    const sender = await import('../../functions/handlers/send-batch.js');
+    const good = queued[0]!.MessageBody;
+    const result = await sender.handler({ Records: [{ messageId: 'bad', body: '{"newsletterId":"tech-weekly"}' }, { messageId: 'good', body: good }] });
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+  });
+
+  it('suppresses a hard bounce and skips the address in the next edition', async () => {
+    const feedback = await import('../../functions/handlers/ses-feedback.js');
+    const bounced = servers.services.ses!.messages.at(-1)!;
+    const mail = await simpleParser(bounced.raw);
+    const address = bounced.destinations[0]!;
+    await feedback.handler({
+      Records: [
+        {
+          Sns: {
+            MessageId: 'n1',
+            Message: JSON.stringify({
+              eventType: 'Bounce',
+              bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: address }] },
+              mail: { commonHeaders: { messageId: mail.messageId } },
+            }),
+          },
+        },
+      ],
+    });
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(work, 'articles', 'second.md'), '# A second story about chips\n\nA second story says the factories need 20,000 engineers by 2030. Universities plan new courses to train them.\n');
+    queued.length = 0;
+    const digest = await import('../../functions/handlers/digest.js');
+    const result = await digest.handler({ newsletterId: 'tech-weekly' });
+    const sender = await import('../../functions/handlers/send-batch.js');
+    const before = servers.services.ses!.messages.length;
+    await sender.handler({ Records: queued.map((q, i) => ({ messageId: `s2-${i}`, body: q.MessageBody })) });
+    const sent = servers.services.ses!.messages.slice(before).map((m) => m.destinations[0]);
+    expect(sent).toHaveLength(118);
+    expect(sent).not.toContain(address);
+    const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    expect((await editions.get('tech-weekly', result.editionId!))!.counts).toMatchObject({ sent: 118, suppressed: 1 });
+  });
+});

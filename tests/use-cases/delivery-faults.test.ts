@@ -1,0 +1,250 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SESClient } from '@aws-sdk/client-ses';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/adapters/config-file.js';
+import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
+import { documentClient } from '../../functions/adapters/dynamodb/document.js';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { ensureTable, keys } from '../../functions/adapters/dynamodb/table.js';
+import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
+import { FolderSource } from '../../functions/adapters/sources/folder-source.js';
+import type { NewsletterConfig } from '../../functions/core/config.js';
+import type { KeyPointExtractor } from '../../functions/ports/key-point-extractor.js';
+import { MailerError } from '../../functions/core/errors.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { renderEdition } from '../../functions/render/render-edition.js';
+import { runDigest, type DigestOptions } from '../../functions/use-cases/run-digest.js';
+import { systemClock } from '../../functions/use-cases/send-edition.js';
+import { FaultySesServer } from '../support/faulty-ses-server.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+/**
+ * Issue 5 acceptance: delivery through an SES-compatible server that enforces a send rate, injects
+ * Throttling and 5xx faults and can hang mid-send, with state in real dynalite. Each test has its
+ * own table and its own SES server, so their counts and ledgers never mix.
+ */
+let servers: TestServers;
+let newsletter: NewsletterConfig;
+const sesServers: FaultySesServer[] = [];
+const clients: SESClient[] = [];
+let tables = 0;
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  newsletter = (await loadConfig('newsletter.config.json')).config.newsletters[0]!;
+});
+
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  await Promise.all(sesServers.map((s) => s.close()));
+  await servers?.stop();
+});
+
+async function sesServer(options: Parameters<typeof FaultySesServer.start>[0]): Promise<FaultySesServer> {
+  const ses = await FaultySesServer.start(options);
+  sesServers.push(ses);
+  return ses;
+}
+
+function mailerFor(ses: FaultySesServer): SesMailer {
+  // One attempt per call, as the CLI configures it: the sender's own retries must see every fault.
+  const client = new SESClient({ region: 'us-east-1', endpoint: ses.endpoint, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  clients.push(client);
+  return new SesMailer(client);
+}
+
+const emailOf = (n: number) => `reader${n}@example.com`;
+
+/** A fresh table with `count` confirmed subscribers, written 25 at a time. */
+async function listWith(count: number, newsletterId = newsletter.id): Promise<string> {
+  const tableName = `delivery-${++tables}`;
+  await ensureTable(servers.dynamodb, tableName);
+  const doc = documentClient(servers.dynamodb);
+  const now = new Date().toISOString();
+  const items = Array.from({ length: count }, (_, i) => {
+    const email = emailOf(i);
+    const id = subscriberId(email);
+    return { ...keys.subscriber(newsletterId, id), id, newsletterId, email, status: 'confirmed', createdAt: now, confirmedAt: now };
+  });
+  const chunks: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  await Promise.all(chunks.map((chunk) => doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: chunk.map((Item) => ({ PutRequest: { Item } })) } }))));
+  return tableName;
+}
+
+/** Key points are not what these tests are about: the first sentences will do, and stay put whatever the extractor does. */
+const firstSentences: KeyPointExtractor = {
+  name: 'first-sentences',
+  extract: async (article, options) => ({ keyPoints: article.paragraphs.slice(0, options.max).map((p) => p.slice(0, 200)) }),
+};
+
+function digestDeps(tableName: string, ses: FaultySesServer, tokenKey = randomBytes(32)) {
+  return {
+    sources: [new FolderSource(path.resolve('articles'))],
+    extractor: firstSentences,
+    editions: new DynamoEditionStore(servers.dynamodb, tableName),
+    subscribers: new DynamoSubscriberStore(servers.dynamodb, tableName),
+    suppressions: new DynamoSuppressionStore(servers.dynamodb, tableName),
+    ledger: new DynamoDeliveryLedger(servers.dynamodb, tableName),
+    mailer: mailerFor(ses),
+    render: renderEdition,
+    tokenKey,
+    clock: systemClock,
+  };
+}
+
+function sent(result: Awaited<ReturnType<typeof runDigest>>) {
+  if (result.status !== 'sent' && result.status !== 'paused') throw new Error(`expected a send, got ${result.status}`);
+  return result;
+}
+
+describe('SesMailer against an SES-compatible server', () => {
+  it('reports Throttling as a throttled, retryable refusal', async () => {
+    const mailer = mailerFor(await sesServer({ faultProbability: 1, throttlingShare: 1 }));
+    const error = await mailer.send({ from: 'digest@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailerError);
+    expect(error).toMatchObject({ retryable: true, throttled: true });
+    expect((error as Error).message).toContain('Maximum sending rate exceeded');
+  });
+
+  it('reports 500 and 503 server faults as retryable but not throttled', async () => {
+    const mailer = mailerFor(await sesServer({ faultProbability: 1, throttlingShare: 0, seed: 7 }));
+    const errors = await Promise.all(
+      Array.from({ length: 6 }, () => mailer.send({ from: 'digest@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e)),
+    );
+    const statuses = new Set(errors.map((e) => (e as { cause?: { $metadata?: { httpStatusCode?: number } } }).cause?.$metadata?.httpStatusCode));
+    expect(statuses).toEqual(new Set([500, 503]));
+    for (const error of errors) expect(error).toMatchObject({ retryable: true, throttled: false });
+  });
+});
+
+describe('delivery under SES faults', () => {
+  it('gives every subscriber exactly one copy when 20% of calls fail with Throttling or 5xx', async () => {
+    const readers = 150;
+    const tableName = await listWith(readers);
+    const ses = await sesServer({ rate: 200, faultProbability: 0.2, seed: 42 });
+    const result = sent(await runDigest(newsletter, digestDeps(tableName, ses), { rate: 150 }));
+
+    expect(result.report).toMatchObject({ sent: readers, failed: 0, alreadySent: 0 });
+    expect(result.report.throttledRetries).toBeGreaterThan(0);
+    expect(ses.counts.faults).toBeGreaterThan(readers * 0.1);
+    const copies = ses.copiesByRecipient();
+    expect(copies.size).toBe(readers);
+    expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    expect(new Set(ses.accepted.map((m) => m.messageIdHeader)).size).toBe(readers);
+  }, 30_000);
+
+  it("keeps to the account's send rate: at least 0.9 R achieved with at most 1% of calls throttled", async () => {
+    const rate = 40;
+    const readers = 200;
+    const tableName = await listWith(readers);
+    const ses = await sesServer({ rate, burst: rate });
+    // No --rate: the sender reads MaxSendRate from GetSendQuota, as on a real account.
+    const result = sent(await runDigest(newsletter, digestDeps(tableName, ses)));
+
+    expect(result.report).toMatchObject({ sent: readers, failed: 0 });
+    console.log('RATE', ses.achievedRate(), JSON.stringify(ses.counts), result.report.rate);
+    expect(ses.counts.quotaCalls).toBe(1);
+    expect(ses.achievedRate()).toBeGreaterThanOrEqual(0.9 * rate);
+    expect(ses.counts.throttled).toBeLessThanOrEqual(0.01 * ses.counts.calls);
+  }, 30_000);
+
+  it('stops cleanly at the 24-hour quota and sends the rest, once each, when the quota allows', async () => {
+    const readers = 60;
+    const quota = 25;
+    const tableName = await listWith(readers);
+    const ses = await sesServer({ rate: 200, quota: { max24HourSend: quota } });
+    const deps = digestDeps(tableName, ses);
+    const options: DigestOptions = { rate: 150 };
+
+    const first = sent(await runDigest(newsletter, deps, options));
+    expect(first.status).toBe('paused');
+    expect(first.report.stoppedReason).toMatch(/quota/);
+    expect(first.report.sent).toBe(quota);
+    expect(ses.counts.accepted).toBe(quota);
+    expect((await deps.editions.get(newsletter.id, first.edition.editionId))?.status).toBe('sending');
+
+    ses.setQuota({ max24HourSend: 10_000 });
+    const second = sent(await runDigest(newsletter, deps, options));
+    expect(second).toMatchObject({ status: 'sent', resumed: true });
+    expect(second.edition.editionId).toBe(first.edition.editionId);
+    expect(second.report).toMatchObject({ sent: readers - quota, alreadySent: quota, failed: 0 });
+    const copies = ses.copiesByRecipient();
+    expect(copies.size).toBe(readers);
+    expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    expect((await deps.editions.get(newsletter.id, first.edition.editionId))?.status).toBe('sent');
+  }, 30_000);
+});
+
+describe('newsletter digest killed mid-send', () => {
+  const readers = 120;
+  /** The CLI's default number of sends in flight: the most a crash may duplicate. */
+  const concurrency = 10;
+  let work: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'newsletter-crash-'));
+    await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
+    const json = JSON.parse(await readFile('newsletter.config.json', 'utf8'));
+    json.newsletters[0].sources = [{ type: 'folder', path: 'articles' }];
+    await writeFile(path.join(work, 'newsletter.config.json'), JSON.stringify(json));
+  });
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  function digest(ses: FaultySesServer, tableName: string) {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_REGION: 'us-east-1',
+      NEWSLETTER_TABLE: tableName,
+    };
+    // The local servers take any key; never hand the child a real one.
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
+    const child = spawn(process.execPath, [path.resolve('bin/newsletter.js'), 'digest', '--data-dir', path.join(work, '.newsletter'), '--out', path.join(work, 'out'), '--rate', '30'], {
+      cwd: work,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    return { child, exited, output: () => output };
+  }
+
+  it('leaves nobody without the edition and duplicates at most the sends in flight', async () => {
+    const tableName = await listWith(readers);
+    // The server hangs after 50 accepted messages, and the kill follows the 50th accept at once.
+    const ses = await sesServer({ rate: 100, stopAnsweringAfter: 50 });
+
+    const first = digest(ses, tableName);
+    await Promise.race([ses.whenAccepted(50), first.exited.then(() => Promise.reject(new Error(`digest ended before the kill:\n${first.output()}`)))]);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toMatchObject({ signal: 'SIGKILL' });
+    expect(ses.counts.accepted).toBe(50);
+
+    ses.resumeAnswering();
+    const second = digest(ses, tableName);
+    const { code } = await second.exited;
+    expect(second.output()).toMatch(/Resumed unfinished edition/);
+    expect(code).toBe(0);
+    const [, sentNow, already] = /Sent (\d+) messages? \((\d+) already sent, 0 suppressed, 0 failed/.exec(second.output()) ?? [];
+    expect(Number(sentNow) + Number(already)).toBe(readers);
+
+    const copies = ses.copiesByRecipient();
+    const counts = Array.from({ length: readers }, (_, i) => copies.get(emailOf(i)) ?? 0);
+    expect(counts.filter((n) => n === 0)).toHaveLength(0);
+    expect(counts.filter((n) => n === 2).length).toBeLessThanOrEqual(concurrency);
+    expect(counts.filter((n) => n >= 3)).toHaveLength(0);
+  }, 40_000);
+});
