@@ -149,7 +149,6 @@ describe('delivery under SES faults', () => {
     const result = sent(await runDigest(newsletter, digestDeps(tableName, ses)));
 
     expect(result.report).toMatchObject({ sent: readers, failed: 0 });
-    console.log('RATE', ses.achievedRate(), JSON.stringify(ses.counts), result.report.rate);
     expect(ses.counts.quotaCalls).toBe(1);
     expect(ses.achievedRate()).toBeGreaterThanOrEqual(0.9 * rate);
     expect(ses.counts.throttled).toBeLessThanOrEqual(0.01 * ses.counts.calls);

@@ -193,6 +193,9 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
       clock: systemClock,
     },
     {
+      ...(app.config.delivery.rate ? { rate: app.config.delivery.rate } : {}),
+      concurrency: app.config.delivery.concurrency,
+      limits: { bounceRate: app.config.delivery.bounceRateLimit, complaintRate: app.config.delivery.complaintRateLimit },
       onRendered: async (model, rendered) => {
         const folder = await writeEditionFiles(out, model, rendered);
         print(`Edition ${model.editionId}: ${model.subject} (written to ${path.join(folder, 'digest.html')})`);

@@ -382,7 +382,7 @@ function scoreOf(
 function selectPoints(candidates: readonly Candidate[], k: number, zones: readonly number[], reading: Reading): Candidate[] {
   const total = zones.length;
   const best = Math.max(...candidates.map((c) => c.score), 1e-9);
-  const nearby = NEARBY_PENALTY * reading.spread;
+  const nearby = NEARBY_PENALTY * (process.env.NB === "s" ? reading.survey : reading.spread);
   const zoneTaken = ZONE_PENALTY * reading.survey;
   const chosen: Candidate[] = [];
   const used = new Set<number>();

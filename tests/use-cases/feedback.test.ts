@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { handleFeedback, SOFT_BOUNCE_LIMIT } from '../../functions/use-cases/feedback.js';
+import { reputationStop } from '../../functions/use-cases/run-digest.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+let servers: TestServers;
+let suppressions: DynamoSuppressionStore;
+let editions: DynamoEditionStore;
+const now = new Date('2026-11-29T08:00:00Z');
+const editionId = 'weekly-2026-11-29-0a1b2c3d';
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  suppressions = new DynamoSuppressionStore(servers.dynamodb, servers.tableName);
+  editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+  await editions.create(
+    { newsletterId: 'weekly', editionId, status: 'sending', createdAt: now.toISOString(), subject: 'S', date: '2026-11-29', articles: [] },
+    { subject: 'S', html: '<p></p>', text: '' },
+  );
+});
+afterAll(async () => servers?.stop());
+
+const mail = (address: string) => ({ commonHeaders: { messageId: `<${editionId}.${subscriberId(address)}@example.com>` } });
+
+describe('handleFeedback', () => {
+  it('suppresses a hard bounce at once and counts it on its edition', async () => {
+    const outcomes = await handleFeedback(
+      { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Gone <gone@example.com>' }] }, mail: mail('gone@example.com') },
+      { suppressions, editions, now },
+    );
+    expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId('gone@example.com'), reason: 'hard bounce' }]);
+    expect(await suppressions.isSuppressed(subscriberId('gone@example.com'))).toBe(true);
+    expect((await editions.get('weekly', editionId))!.counts!.bounces).toBe(1);
+  });
+
+  it('suppresses a complaint at once (identity notification format too)', async () => {
+    await handleFeedback(
+      { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'angry@example.com' }] }, mail: mail('angry@example.com') },
+      { suppressions, editions, now },
+    );
+    expect(await suppressions.isSuppressed(subscriberId('angry@example.com'))).toBe(true);
+    expect((await editions.get('weekly', editionId))!.counts!.complaints).toBe(1);
+  });
+
+  it(`suppresses a soft-bouncing address only after ${SOFT_BOUNCE_LIMIT} transient bounces`, async () => {
+    const event = { eventType: 'Bounce', bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'full@example.com' }] }, mail: mail('full@example.com') };
+    for (let i = 1; i < SOFT_BOUNCE_LIMIT; i++) {
+      expect(await handleFeedback(event, { suppressions, editions, now })).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId('full@example.com'), count: i }]);
+      expect(await suppressions.isSuppressed(subscriberId('full@example.com'))).toBe(false);
+    }
+    await handleFeedback(event, { suppressions, editions, now });
+    expect(await suppressions.isSuppressed(subscriberId('full@example.com'))).toBe(true);
+  });
+
+  it('ignores deliveries and junk without throwing', async () => {
+    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, now })).toEqual([{ kind: 'ignored', reason: 'notification type Delivery needs no action' }]);
+    expect(await handleFeedback('nonsense', { suppressions, editions, now })).toEqual([{ kind: 'ignored', reason: 'not an SES notification' }]);
+  });
+});
+
+describe('reputationStop', () => {
+  const limits = { bounceRate: 0.05, complaintRate: 0.001, minimumSample: 100 };
+  const counts = { sent: 1000, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 0, complaints: 0 };
+
+  it('pauses at 5% bounces or 0.1% complaints, and says why', () => {
+    expect(reputationStop({ ...counts, bounces: 49 }, limits)).toBeUndefined();
+    expect(reputationStop({ ...counts, bounces: 50 }, limits)).toMatch(/bounce rate 5\.00% reached the limit of 5\.00%/);
+    expect(reputationStop({ ...counts, complaints: 1 }, limits)).toMatch(/complaint rate 0\.10%/);
+  });
+
+  it('does not judge a rate on too small a sample', () => {
+    expect(reputationStop({ ...counts, sent: 20, bounces: 5 }, limits)).toBeUndefined();
+  });
+});
