@@ -32,7 +32,7 @@ const PENALTY = {
   unresolvedStart: 0.7,
   quoteStart: 0.8,
   bareList: 0.6,
-  long: 0.75,
+  long: Number(process.env.LP ?? 0.75),
 } as const;
 /**
  * Share of the writer's own sentences that ask or address the reader, below which an article reads
@@ -45,7 +45,7 @@ const SURVEY = { base: Number(process.env.SB ?? 0.5), opinion: Number(process.en
 /** Value lost by a candidate in a zone of the article that already has a point. */
 const ZONE_PENALTY = Number(process.env.ZP ?? 0.15);
 /** A sentence longer than this many words (Chinese: characters / 2.5) reads as too long for a point. */
-const LONG_SENTENCE = 40;
+const LONG_SENTENCE = Number(process.env.LS ?? 40);
 /** MMR trade-off between a sentence's own score and its similarity to points already chosen. */
 const MMR_LAMBDA = 0.7;
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
