@@ -16,6 +16,8 @@ export interface EditionRecord {
   /** Fan-out on AWS: how many subscribers were queued, and what the senders and SES feedback added up. */
   queued?: number;
   counts?: EditionCounts;
+  /** Counters when a person resumed a paused edition; rates are judged on what came after. */
+  baseline?: EditionCounts;
   pausedReason?: string;
   report?: DeliveryReport;
 }

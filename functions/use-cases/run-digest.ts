@@ -178,15 +178,17 @@ export async function sendContextFor(
 }
 
 /** Why sending should pause, judged from the edition's counters, or undefined to go on. */
-export function reputationStop(counts: EditionCounts | undefined, limits: ReputationLimits | undefined): string | undefined {
+export function reputationStop(counts: EditionCounts | undefined, limits: ReputationLimits | undefined, baseline?: EditionCounts): string | undefined {
   if (!counts || !limits) return undefined;
-  const sent = counts.sent;
+  const sent = counts.sent - (baseline?.sent ?? 0);
+  const bounces = counts.bounces - (baseline?.bounces ?? 0);
+  const complaints = counts.complaints - (baseline?.complaints ?? 0);
   if (sent < (limits.minimumSample ?? 100)) return undefined;
-  if (counts.complaints / sent >= limits.complaintRate) {
-    return `complaint rate ${pct(counts.complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: check the list's consent before resuming`;
+  if (complaints / sent >= limits.complaintRate) {
+    return `complaint rate ${pct(complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: check the list's consent, then "newsletter editions resume"`;
   }
-  if (counts.bounces / sent >= limits.bounceRate) {
-    return `bounce rate ${pct(counts.bounces / sent)} reached the limit of ${pct(limits.bounceRate)}: clean the list before resuming`;
+  if (bounces / sent >= limits.bounceRate) {
+    return `bounce rate ${pct(bounces / sent)} reached the limit of ${pct(limits.bounceRate)}: clean the list, then "newsletter editions resume"`;
   }
   return undefined;
 }
@@ -219,7 +221,7 @@ async function sendToList(
       failed: batch.failed,
       throttledRetries: batch.throttledRetries,
     });
-    report.stoppedReason ??= reputationStop(counts, options.limits);
+    report.stoppedReason ??= reputationStop(counts, options.limits, edition.baseline);
     cursor = page.cursor;
   } while (cursor && !report.stoppedReason);
   report.durationMs = deps.clock.now().getTime() - started;

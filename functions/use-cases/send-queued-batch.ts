@@ -44,7 +44,7 @@ export async function sendQueuedBatch(
   const edition = await deps.editions.get(message.newsletterId, message.editionId);
   if (!edition) return { status: 'skipped', reason: `edition ${message.editionId} does not exist` };
   if (edition.status === 'paused') return { status: 'skipped', reason: `edition ${message.editionId} is paused: ${edition.pausedReason ?? 'see the report'}` };
-  const stop = reputationStop(edition.counts, options.limits);
+  const stop = reputationStop(edition.counts, options.limits, edition.baseline);
   if (stop) {
     await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: stop });
     return { status: 'skipped', reason: stop };

@@ -75,3 +75,12 @@ describe('reputationStop', () => {
     expect(reputationStop({ ...counts, sent: 20, bounces: 5 }, limits)).toBeUndefined();
   });
 });
+
+describe('reputationStop after a person resumed the edition', () => {
+  it('judges only what was sent since', () => {
+    const limits = { bounceRate: 0.05, complaintRate: 0.001, minimumSample: 100 };
+    const paused = { sent: 1000, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 60, complaints: 0 };
+    expect(reputationStop({ ...paused, sent: 1200, bounces: 61 }, limits, paused)).toBeUndefined();
+    expect(reputationStop({ ...paused, sent: 1200, bounces: 75 }, limits, paused)).toMatch(/bounce rate 7\.50%/);
+  });
+});

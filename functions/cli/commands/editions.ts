@@ -43,4 +43,22 @@ export function registerEditionCommands(program: Command): void {
         await app.close();
       }
     });
+
+  editions
+    .command('resume')
+    .description('let a paused edition (bounce or complaint rate) go on: the next digest run sends the rest')
+    .argument('<edition-id>')
+    .action(async (editionId: string, _flags: unknown, command: Command) => {
+      const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
+      try {
+        const edition = await app.editions.get(app.newsletter.id, editionId);
+        if (!edition) throw new NewsletterError(`edition ${editionId} is not in ${app.newsletter.id}: see "npx newsletter editions list"`);
+        if (edition.status !== 'paused') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not paused: nothing to resume`);
+        // Rates are judged afresh from here, or the old bounces would pause it again at once.
+        await app.editions.update(app.newsletter.id, editionId, { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) });
+        console.log(`Edition ${editionId} will resume on the next "npx newsletter digest".`);
+      } finally {
+        await app.close();
+      }
+    });
 }

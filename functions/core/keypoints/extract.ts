@@ -32,7 +32,7 @@ const PENALTY = {
   unresolvedStart: 0.7,
   quoteStart: 0.8,
   bareList: 0.6,
-  long: Number(process.env.LP ?? 0.75),
+  long: 0.75,
 } as const;
 /**
  * Share of the writer's own sentences that ask or address the reader, below which an article reads
@@ -40,12 +40,13 @@ const PENALTY = {
  */
 const OPINION_RATE = { news: 0.04, opinion: 0.16 } as const;
 /** How much of the position weight an article read as a survey (see `readingOf`) loses. */
-const OPINION_POSITION_CUT = Number(process.env.CUT ?? 0.7);
-const SURVEY = { base: Number(process.env.SB ?? 0.5), opinion: Number(process.env.SO ?? 1) } as const;
+const OPINION_POSITION_CUT = 0.7;
+/** Survey = spread × (base + opinion × opinion level), at most 1: news gets half the spread of commentary. */
+const SURVEY = { base: 0.5, opinion: 1 } as const;
 /** Value lost by a candidate in a zone of the article that already has a point. */
-const ZONE_PENALTY = Number(process.env.ZP ?? 0.15);
+const ZONE_PENALTY = 0.15;
 /** A sentence longer than this many words (Chinese: characters / 2.5) reads as too long for a point. */
-const LONG_SENTENCE = Number(process.env.LS ?? 40);
+const LONG_SENTENCE = 35;
 /** MMR trade-off between a sentence's own score and its similarity to points already chosen. */
 const MMR_LAMBDA = 0.7;
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
@@ -382,7 +383,7 @@ function scoreOf(
 function selectPoints(candidates: readonly Candidate[], k: number, zones: readonly number[], reading: Reading): Candidate[] {
   const total = zones.length;
   const best = Math.max(...candidates.map((c) => c.score), 1e-9);
-  const nearby = NEARBY_PENALTY * (process.env.NB === "s" ? reading.survey : reading.spread);
+  const nearby = NEARBY_PENALTY * reading.survey;
   const zoneTaken = ZONE_PENALTY * reading.survey;
   const chosen: Candidate[] = [];
   const used = new Set<number>();
@@ -409,8 +410,4 @@ function selectPoints(candidates: readonly Candidate[], k: number, zones: readon
     covered.add(zones[pick.sentences[0]!]!);
   }
   return chosen;
-}
-export function __opinion(article: Pick<Article, 'paragraphs' | 'language'>): number {
-  const locale = localeOf(article.language);
-  return opinionLevel(collectSentences(article.paragraphs.map((text, index) => ({ text, index })), locale), locale);
 }
