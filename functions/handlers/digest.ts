@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { SourceConfig } from '../core/config.js';
 import { createSources } from '../adapters/sources/create-sources.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
-import { EmbeddedKeyPointExtractor } from '../core/keypoints/embedded-key-point-extractor.js';
 import { renderEdition } from '../render/render-edition.js';
 import { enqueueEdition } from '../use-cases/run-digest.js';
 import { systemClock } from '../use-cases/send-edition.js';
 import { AwsContext } from './aws-context.js';
+import { createKeyPointExtractor } from '../adapters/bedrock/create-extractor.js';
 
 /** What EventBridge Scheduler passes: the schedule's input. */
 const eventSchema = z.object({ newsletterId: z.string().min(1) });
@@ -32,7 +32,7 @@ export async function handler(event: unknown): Promise<{ status: string; edition
     newsletter,
     {
       sources: createSources(sources, { baseDir: process.env.LAMBDA_TASK_ROOT ?? process.cwd(), s3: ctx.s3 }),
-      extractor: new EmbeddedKeyPointExtractor(),
+      extractor: createKeyPointExtractor(newsletter),
       editions: ctx.editions,
       render: (model) => renderEdition(model),
       clock: systemClock,

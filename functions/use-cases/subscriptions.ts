@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import type { NewsletterConfig } from '../core/config.js';
 import type { RenderedEdition } from '../core/edition.js';
 import { checkEmail } from '../core/email-address.js';
@@ -308,8 +309,14 @@ async function sendOne(
     date,
   });
   const raw = template.personalise({ to: email, ...readerLinks(deps.tokenKey, newsletter.baseUrl, newsletter.id, id), messageKey });
-  const { messageId } = await deps.mailer.send({ from: newsletter.from.email, to: email, raw });
+  // SES takes envelope addresses in ASCII: an internationalised domain goes in its punycode form.
+  const { messageId } = await deps.mailer.send({ from: newsletter.from.email, to: envelopeAddress(email), raw });
   return messageId;
+}
+
+function envelopeAddress(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, at)}@${domainToASCII(email.slice(at + 1)) || email.slice(at + 1)}`;
 }
 
 function baseOf(newsletter: NewsletterConfig): string {

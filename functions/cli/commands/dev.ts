@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { Cron } from 'croner';
 import type { NewsletterConfig } from '../../core/config.js';
-import { EmbeddedKeyPointExtractor } from '../../core/keypoints/extract.js';
+import { EmbeddedKeyPointExtractor } from '../../core/keypoints/embedded-key-point-extractor.js';
 import { createSources } from '../../adapters/sources/create-sources.js';
 import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../handlers/subscription-api.js';
 import { renderEdition } from '../../render/render-edition.js';

@@ -4,7 +4,6 @@ import { writeFile } from 'node:fs/promises';
 import type { NewsletterConfig } from '../../core/config.js';
 import type { DeliveryReport } from '../../core/delivery.js';
 import { subscriberId } from '../../core/subscriber.js';
-import { EmbeddedKeyPointExtractor } from '../../core/keypoints/embedded-key-point-extractor.js';
 import { createSources } from '../../adapters/sources/create-sources.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
 import { renderEdition } from '../../render/render-edition.js';
@@ -18,6 +17,7 @@ import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from 
 import { describeEdition, writeEditionFiles } from '../output.js';
 import { positiveNumber } from '../main.js';
 import { createProgress } from '../progress.js';
+import { createKeyPointExtractor } from '../../adapters/bedrock/create-extractor.js';
 
 /** The address the first local run subscribes, so a newcomer sees a message arrive. */
 export const DEMO_SUBSCRIBER = 'reader@example.com';
@@ -62,7 +62,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
   const collected = await collectArticles({
     newsletterId: newsletter.id,
     sources: sourcesFor(newsletter, baseDir, options.articles),
-    extractor: new EmbeddedKeyPointExtractor(),
+    extractor: createKeyPointExtractor(newsletter),
     editions: unusedEditionStore,
     maxKeyPoints: newsletter.keyPoints.max,
     maxArticles: newsletter.maxArticles,
@@ -95,7 +95,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
       newsletter,
       {
         sources: sourcesFor(newsletter, app.baseDir, options.articles),
-        extractor: new EmbeddedKeyPointExtractor(),
+        extractor: createKeyPointExtractor(newsletter),
         editions: app.editions,
         subscribers: app.subscribers,
         suppressions: app.suppressions,

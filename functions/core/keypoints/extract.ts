@@ -5,8 +5,9 @@ import { localeOf, splitSentences, tokenize } from './segment.js';
 /**
  * The embedded key-point extractor: deterministic, offline, no model. It picks whole sentences
  * of the article by how central they are (TF-IDF centroid), how informative (figures, names,
- * quoted terms, the title's words) and where they stand, then removes redundancy (MMR) while
- * spreading the points over the whole article.
+ * quoted terms, the title's words, cue words of an argument) and where they stand, then removes
+ * redundancy (MMR). News keeps its strong lead; commentary (many questions to, or words for, the
+ * reader) is surveyed zone by zone, so that many points cover the whole argument.
  */
 
 export interface ExtractOptions {
@@ -19,8 +20,8 @@ const MAX_SENTENCES = 600;
 
 /**
  * Feature weights, chosen on the public samples in ../shared/eval (`npm run eval`). Position only
- * rewards the first few sentences (a news lead, decaying with `leadDecay` sentences); past them,
- * centrality and information decide, so opinion pieces are not read as news.
+ * rewards the first few sentences (a news lead, decaying with `LEAD_DECAY` sentences), and less so
+ * on commentary; past them, centrality and information decide.
  */
 const WEIGHTS = { centrality: 0.6, title: 0.15, info: 0.15, position: 0.5, firstSentence: 0.15, argument: 0.08 } as const;
 const LEAD_DECAY = 3;
@@ -51,11 +52,7 @@ const LONG_SENTENCE = 35;
 const MMR_LAMBDA = 0.7;
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
 const DUPLICATE_SIMILARITY = 0.5;
-/**
- * Penalty for a point close to one already chosen (closer than total / 2k sentences). It grows with
- * the number of points: three points are the most important (on news, the lead); eight should
- * cover the whole article.
- */
+/** Penalty for a point close to one already chosen (closer than total / 2k sentences), scaled by the survey. */
 const NEARBY_PENALTY = 0.5;
 /** Roughly one key point per this many sentences, within `max`. */
 const SENTENCES_PER_POINT = 5;

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: entries, the lock file and `templates/` are found from here, whatever the cwd. */
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export type HandlerName = 'digest' | 'send-batch' | 'subscription-api' | 'ses-feedback';
+
+export interface HandlerEntry {
+  name: HandlerName;
+  /** Relative to the repository root; the module exports `handler`. */
+  entry: string;
+  /** Renders MJML, so the bundle carries mjml and the `templates/` folder. */
+  renders: boolean;
+}
+
+/** Every Lambda entry point of the product, in one place for the stack, the bundle budgets and the bench. */
+export const HANDLER_ENTRIES: Record<HandlerName, HandlerEntry> = {
+  digest: { name: 'digest', entry: 'functions/handlers/digest.ts', renders: true },
+  'send-batch': { name: 'send-batch', entry: 'functions/handlers/send-batch.ts', renders: false },
+  'subscription-api': { name: 'subscription-api', entry: 'functions/handlers/subscription-api.ts', renders: true },
+  'ses-feedback': { name: 'ses-feedback', entry: 'functions/handlers/ses-feedback.ts', renders: false },
+};
+
+export function entryPath(handler: HandlerEntry): string {
+  return path.join(REPO_ROOT, handler.entry);
+}
+
+export function entryExists(handler: HandlerEntry): boolean {
+  return existsSync(entryPath(handler));
+}
+
+/** Fails early, naming every missing handler, rather than deep inside NodejsFunction. */
+export function assertEntriesExist(handlers: HandlerEntry[] = Object.values(HANDLER_ENTRIES)): void {
+  const missing = handlers.filter((h) => !entryExists(h)).map((h) => h.entry);
+  if (missing.length > 0) {
+    throw new Error(`Lambda handler file(s) not found: ${missing.join(', ')}; each must export "handler" (see infra/handler-entries.ts)`);
+  }
+}

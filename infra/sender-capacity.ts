@@ -1,0 +1,31 @@
+/**
+ * How many sender functions drain the send queue at once, and how fast each one sends, so that
+ * together they keep to the SES account's maximum send rate instead of being throttled by it.
+ */
+
+/** A sender paces itself to this many messages per second at most: a few SES calls in flight. */
+export const MAX_RATE_PER_SENDER = 25;
+/** Lambda's SQS event source accepts a maximum concurrency from 2 to 1000. */
+const MIN_SENDERS = 2;
+const MAX_SENDERS = 1000;
+
+export interface SenderCapacity {
+  /** The SQS event source's maximum concurrency. */
+  maxConcurrency: number;
+  /** Messages per second for one sender (the function's SES_SEND_RATE). */
+  ratePerSender: number;
+}
+
+/**
+ * @example
+ * senderCapacity(14); // { maxConcurrency: 2, ratePerSender: 7 }
+ */
+export function senderCapacity(sendRate: number): SenderCapacity {
+  if (!Number.isFinite(sendRate) || sendRate <= 0) {
+    throw new RangeError(`sendRate ${sendRate} must be a positive number of messages per second (the SES account's maximum send rate)`);
+  }
+  const maxConcurrency = Math.min(MAX_SENDERS, Math.max(MIN_SENDERS, Math.ceil(sendRate / MAX_RATE_PER_SENDER)));
+  // Round down to a hundredth so that the senders together never exceed the account's rate.
+  const ratePerSender = Math.floor((sendRate / maxConcurrency) * 100) / 100;
+  return { maxConcurrency, ratePerSender: Math.max(ratePerSender, 0.01) };
+}

@@ -1,0 +1,450 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { loadConfig } from '../../functions/adapters/config-file.js';
+import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
+import { documentClient } from '../../functions/adapters/dynamodb/document.js';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { ensureTable, keys } from '../../functions/adapters/dynamodb/table.js';
+import { startEmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
+import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
+import type { NewsletterConfig } from '../../functions/core/config.js';
+import type { EditionModel, RenderedEdition } from '../../functions/core/edition.js';
+import { subscriberId, type Subscriber } from '../../functions/core/subscriber.js';
+import { readerLinks } from '../../functions/core/tokens.js';
+import { buildMessage, MessageTemplate, type MessageHeaders, type Recipient } from '../../functions/mail/message-template.js';
+import type { ClaimResult, DeliveryLedger } from '../../functions/ports/delivery-ledger.js';
+import type { EditionCounts, EditionRecord, EditionStore } from '../../functions/ports/edition-store.js';
+import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../functions/ports/subscriber-store.js';
+import { renderEdition } from '../../functions/render/render-edition.js';
+import { runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
+import { systemClock } from '../../functions/use-cases/send-edition.js';
+import { sampleEdition } from '../../templates/sample-data.js';
+import { FaultySesServer } from '../../tests/support/faulty-ses-server.js';
+
+/**
+ * Delivery benchmarks for `npm run bench`: how fast one reader's message is made (template
+ * personalisation against building MIME from scratch and against compiling MJML per reader), an
+ * end-to-end send through dynalite and a local SES-compatible server, and whether memory stays
+ * flat as the list grows tenfold.
+ */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+const BASE_URL = 'http://localhost:3000';
+
+export interface ThroughputFigure {
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  /** Messages per second of CPU time (user + system): what one core does. */
+  perCoreSecond: number;
+}
+
+export interface PersonaliseBench {
+  personalise: ThroughputFigure;
+  fromScratch: ThroughputFigure;
+  perReaderCompile: ThroughputFigure;
+  /** personalise ÷ per-reader compile (acceptance: ≥ 10). */
+  vsPerReaderCompile: number;
+  /** personalise ÷ from-scratch MIME build (acceptance: ≥ 3). */
+  vsFromScratch: number;
+  messageBytes: number;
+}
+
+function headersFor(model: EditionModel): MessageHeaders {
+  return { from: { name: model.fromName, email: 'digest@example.com' }, replyTo: 'editor@example.com', listId: `${model.newsletterId}.example.com`, date: new Date('2025-07-14T00:00:00Z') };
+}
+
+/** Readers with real signed links, made before timing: all three ways need the same links. */
+function recipients(count: number, key: Buffer, model: EditionModel): Recipient[] {
+  return Array.from({ length: count }, (_, i) => {
+    const email = `reader${i}@example.com`;
+    const id = subscriberId(email);
+    return { to: email, ...readerLinks(key, BASE_URL, model.newsletterId, id), messageKey: `${model.editionId}.${id}` };
+  });
+}
+
+/** Runs `one` repeatedly for about `seconds` (after a short warm-up) and reports the rate. */
+async function timeFor(seconds: number, warmUp: number, one: (i: number) => unknown): Promise<ThroughputFigure> {
+  for (let i = 0; i < warmUp; i++) await one(i);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let messages = 0;
+  // Check the clock every few messages only: the fast path is sub-microsecond-sensitive.
+  while (performance.now() < deadline) {
+    for (let j = 0; j < 8; j++) await one(messages++);
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { messages, seconds: elapsed, perSecond: messages / elapsed, perCoreSecond: cpuSeconds > 0 ? messages / cpuSeconds : 0 };
+}
+
+/** Personalise vs from-scratch MIME vs MJML compiled per reader, on the sample edition. */
+export async function benchPersonalisation(options: { seconds?: number } = {}): Promise<PersonaliseBench> {
+  const seconds = options.seconds ?? 2;
+  const model: EditionModel = sampleEdition;
+  const rendered = await renderEdition(model);
+  const headers = headersFor(model);
+  const readers = recipients(1000, randomBytes(32), model);
+  const reader = (i: number) => readers[i % readers.length]!;
+  const template = await MessageTemplate.create(rendered, headers);
+  const messageBytes = template.personalise(reader(0)).length;
+
+  // The fast path is synchronous; awaiting it in the timing loop would measure the microtask queue instead.
+  const personalise = await timeFor(seconds, 2000, (i) => template.personalise(reader(i)));
+  const fromScratch = await timeFor(seconds, 50, (i) => buildMessage(rendered, headers, reader(i)));
+  const perReaderCompile = await timeFor(seconds * 1.5, 3, async (i) => buildMessage(await renderEdition(model), headers, reader(i)));
+  return {
+    personalise,
+    fromScratch,
+    perReaderCompile,
+    vsPerReaderCompile: personalise.perSecond / perReaderCompile.perSecond,
+    vsFromScratch: personalise.perSecond / fromScratch.perSecond,
+    messageBytes,
+  };
+}
+
+export interface EndToEndBench {
+  subscribers: number;
+  insertSeconds: number;
+  sendSeconds: number;
+  perSecond: number;
+  perCoreSecond: number;
+  accepted: number;
+  concurrency: number;
+  failed: number;
+}
+
+/**
+ * Sends the sample edition to `count` subscribers: state in dynalite (subscribers, ledger, edition),
+ * mail through the SES-compatible test server with no faults and no rate limit, all in this process.
+ */
+export async function benchEndToEnd(options: { subscribers?: number; concurrency?: number } = {}): Promise<EndToEndBench> {
+  const count = options.subscribers ?? 10_000;
+  const concurrency = options.concurrency ?? 50;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-bench-'));
+  const services = await startEmbeddedServices({ dataDir });
+  const ses = await FaultySesServer.start({ rate: Infinity, record: false });
+  const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
+  const sesClient = new SESClient({ region: 'us-east-1', endpoint: ses.endpoint, credentials, maxAttempts: 1 });
+  try {
+    const tableName = 'bench';
+    await ensureTable(dynamodb, tableName);
+    const newsletter = await benchNewsletter();
+
+    const insertStarted = performance.now();
+    await insertSubscribers(dynamodb, tableName, newsletter.id, count);
+    const insertSeconds = (performance.now() - insertStarted) / 1000;
+
+    const editions = new DynamoEditionStore(dynamodb, tableName);
+    await storeSampleEdition(editions);
+    const deps: DigestDependencies = {
+      sources: [],
+      extractor: { name: 'unused', extract: async () => ({ keyPoints: [] }) },
+      editions,
+      subscribers: new DynamoSubscriberStore(dynamodb, tableName),
+      suppressions: new DynamoSuppressionStore(dynamodb, tableName),
+      ledger: new DynamoDeliveryLedger(dynamodb, tableName),
+      mailer: new SesMailer(sesClient),
+      render: renderEdition,
+      tokenKey: randomBytes(32),
+      clock: systemClock,
+    };
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const result = await runDigest(newsletter, deps, { rate: 100_000, concurrency });
+    const sendSeconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    if (result.status !== 'sent' && result.status !== 'paused') throw new Error(`the end-to-end send did not send: ${result.status}`);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    return {
+      subscribers: count,
+      insertSeconds,
+      sendSeconds,
+      perSecond: result.report.sent / sendSeconds,
+      perCoreSecond: result.report.sent / cpuSeconds,
+      accepted: ses.counts.accepted,
+      concurrency,
+      failed: result.report.failed,
+    };
+  } finally {
+    dynamodb.destroy();
+    sesClient.destroy();
+    await ses.close();
+    await services.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchNewsletter(): Promise<NewsletterConfig> {
+  const { config } = await loadConfig(path.join(root, 'newsletter.config.json'));
+  const newsletter = config.newsletters.find((n) => n.id === sampleEdition.newsletterId) ?? config.newsletters[0]!;
+  return { ...newsletter, id: sampleEdition.newsletterId };
+}
+
+/** The sample edition, stored as an unfinished edition: runDigest resumes it, so the bench times sending only. */
+async function storeSampleEdition(editions: EditionStore): Promise<void> {
+  const rendered: RenderedEdition = await renderEdition(sampleEdition);
+  await editions.create(
+    {
+      newsletterId: sampleEdition.newsletterId,
+      editionId: sampleEdition.editionId,
+      status: 'sending',
+      createdAt: new Date().toISOString(),
+      subject: sampleEdition.subject,
+      date: sampleEdition.date,
+      articles: sampleEdition.articles.map((a) => ({ id: a.id, title: a.title, ...('url' in a && a.url ? { url: a.url } : {}) })),
+    },
+    rendered,
+  );
+}
+
+function benchSubscriber(newsletterId: string, i: number, now: string): Subscriber {
+  const email = `reader${i}@example.com`;
+  return { id: subscriberId(email), newsletterId, email, status: 'confirmed', createdAt: now, confirmedAt: now };
+}
+
+/** BatchWrite, 25 items a request, eight requests at a time; unprocessed items are written again. */
+async function insertSubscribers(client: DynamoDBClient, tableName: string, newsletterId: string, count: number): Promise<void> {
+  const doc = documentClient(client);
+  const now = new Date().toISOString();
+  let next = 0;
+  const writer = async () => {
+    while (next < count) {
+      const from = next;
+      next = Math.min(count, next + 25);
+      let items: Record<string, unknown>[] = [];
+      for (let i = from; i < next; i++) {
+        const s = benchSubscriber(newsletterId, i, now);
+        items.push({ PutRequest: { Item: { ...keys.subscriber(newsletterId, s.id), ...s } } });
+      }
+      while (items.length > 0) {
+        const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: items as never } }));
+        items = (result.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, writer));
+}
+
+export interface MemoryFigure {
+  subscribers: number;
+  sent: number;
+  seconds: number;
+  /** Heap used before the send and after it, both after a full GC (MB). */
+  heapBeforeMb: number;
+  heapAfterMb: number;
+  /** Highest heap used seen while sending (sampled every 20 ms, MB). */
+  peakHeapMb: number;
+  /** Peak resident set size of the whole process (MB). */
+  peakRssMb: number;
+}
+
+export interface MemoryBench {
+  runs: MemoryFigure[];
+  /** Peak RSS of the largest list ÷ of the smallest: 1.0 is perfectly flat. */
+  peakRssRatio: number;
+  heapAfterRatio: number;
+  setup: string;
+}
+
+/**
+ * Memory as the list grows: each size in a fresh process (so one run's garbage cannot hide in
+ * another's figures), against in-memory paged stores and a loopback SES-compatible server.
+ */
+export async function benchMemory(options: { sizes?: number[]; concurrency?: number } = {}): Promise<MemoryBench> {
+  const sizes = options.sizes ?? [10_000, 100_000];
+  // The SES server runs here, in the parent, so the child measures the sender alone and it gets the other core.
+  const ses = await FaultySesServer.start({ rate: Infinity, record: false });
+  try {
+    const runs: MemoryFigure[] = [];
+    for (const size of sizes) runs.push(await memoryChild(size, ses.endpoint, options.concurrency ?? 50));
+    const first = runs[0]!;
+    const last = runs.at(-1)!;
+    return {
+      runs,
+      peakRssRatio: last.peakRssMb / first.peakRssMb,
+      heapAfterRatio: last.heapAfterMb / first.heapAfterMb,
+      setup:
+        'in-memory paged subscriber store (generated per page), counting ledger (fresh edition: every claim succeeds), in-memory edition store, real SesMailer + SDK to a loopback SES server',
+    };
+  } finally {
+    await ses.close();
+  }
+}
+
+function memoryChild(size: number, endpoint: string, concurrency: number): Promise<MemoryFigure> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--memory-child', String(size), endpoint, String(concurrency)], {
+      cwd: root,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (code === 0 && line) resolve(JSON.parse(line) as MemoryFigure);
+      else reject(new Error(`memory run of ${size} subscribers failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
+}
+
+/** Subscribers generated page by page from a counter: nothing is held but the current page. */
+class GeneratedSubscriberStore implements SubscriberStore {
+  private readonly now = new Date().toISOString();
+  constructor(private readonly size: number) {}
+  async get(): Promise<Subscriber | undefined> {
+    return undefined;
+  }
+  async getMany(): Promise<Subscriber[]> {
+    return [];
+  }
+  async put(): Promise<void> {}
+  async putIfAbsent(): Promise<boolean> {
+    return false;
+  }
+  async update(): Promise<void> {}
+  async delete(): Promise<void> {}
+  async count(): Promise<number> {
+    return this.size;
+  }
+  async list(newsletterId: string, options: { limit: number; cursor?: string }): Promise<SubscriberPage> {
+    const from = options.cursor ? Number(options.cursor) : 0;
+    const to = Math.min(this.size, from + options.limit);
+    const subscribers: Subscriber[] = [];
+    for (let i = from; i < to; i++) subscribers.push(benchSubscriber(newsletterId, i, this.now));
+    return { subscribers, ...(to < this.size ? { cursor: String(to) } : {}) };
+  }
+}
+
+/** A ledger for a fresh edition that only counts: what a real one stores lives in DynamoDB, not in the sender. */
+class CountingLedger implements DeliveryLedger {
+  claimed = 0;
+  sent = 0;
+  failed = 0;
+  async claim(): Promise<ClaimResult> {
+    this.claimed++;
+    return 'claimed';
+  }
+  async markSent(): Promise<void> {
+    this.sent++;
+  }
+  async markFailed(): Promise<void> {
+    this.failed++;
+  }
+}
+
+class MemoryEditionStore implements EditionStore {
+  private readonly records = new Map<string, EditionRecord>();
+  private readonly renders = new Map<string, RenderedEdition>();
+  private readonly counts = new Map<string, EditionCounts>();
+  async create(edition: EditionRecord, rendered: RenderedEdition): Promise<boolean> {
+    if (this.records.has(edition.editionId)) return false;
+    this.records.set(edition.editionId, edition);
+    this.renders.set(edition.editionId, rendered);
+    return true;
+  }
+  async get(_newsletterId: string, editionId: string): Promise<EditionRecord | undefined> {
+    return this.records.get(editionId);
+  }
+  async getRendered(_newsletterId: string, editionId: string): Promise<RenderedEdition | undefined> {
+    return this.renders.get(editionId);
+  }
+  async list(newsletterId: string, limit: number): Promise<EditionRecord[]> {
+    return [...this.records.values()].filter((r) => r.newsletterId === newsletterId).slice(0, limit);
+  }
+  async update(_newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void> {
+    const record = this.records.get(editionId);
+    if (record) this.records.set(editionId, { ...record, ...changes });
+  }
+  async addCounts(_newsletterId: string, editionId: string, add: Partial<EditionCounts>): Promise<EditionCounts> {
+    const counts = this.counts.get(editionId) ?? { sent: 0, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 0, complaints: 0 };
+    for (const [k, v] of Object.entries(add) as [keyof EditionCounts, number][]) counts[k] += v ?? 0;
+    this.counts.set(editionId, counts);
+    return counts;
+  }
+  async sentArticleKeys(): Promise<Set<string>> {
+    return new Set();
+  }
+  async markArticlesSent(): Promise<void> {}
+}
+
+const noSuppressions: SuppressionStore = {
+  isSuppressed: async () => false,
+  suppress: async () => {},
+  recordSoftBounce: async () => 1,
+};
+
+/** The child side of benchMemory: one send to `size` generated subscribers; prints one JSON line. */
+async function memoryRun(size: number, endpoint: string, concurrency: number): Promise<MemoryFigure> {
+  setFlagsFromString('--expose-gc');
+  const gc = (globalThis as { gc?: () => void }).gc ?? (runInNewContext('gc') as () => void);
+  const sesClient = new SESClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
+  const editions = new MemoryEditionStore();
+  await storeSampleEdition(editions);
+  const newsletter = await benchNewsletter();
+  const deps: DigestDependencies = {
+    sources: [],
+    extractor: { name: 'unused', extract: async () => ({ keyPoints: [] }) },
+    editions,
+    subscribers: new GeneratedSubscriberStore(size),
+    suppressions: noSuppressions,
+    ledger: new CountingLedger(),
+    mailer: new SesMailer(sesClient),
+    render: renderEdition,
+    tokenKey: randomBytes(32),
+    clock: systemClock,
+  };
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let peakHeap = heapBefore;
+  const sampler = setInterval(() => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }, 20);
+  const started = performance.now();
+  const result = await runDigest(newsletter, deps, { rate: 100_000, concurrency });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  sesClient.destroy();
+  gc();
+  const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+  return {
+    subscribers: size,
+    sent: result.status === 'sent' || result.status === 'paused' ? result.report.sent : 0,
+    seconds,
+    heapBeforeMb: mb(heapBefore),
+    heapAfterMb: mb(process.memoryUsage().heapUsed),
+    peakHeapMb: mb(peakHeap),
+    peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === '--memory-child') {
+  const [size, endpoint, concurrency] = process.argv.slice(3);
+  memoryRun(Number(size), endpoint!, Number(concurrency)).then(
+    (figure) => {
+      console.log(JSON.stringify(figure));
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

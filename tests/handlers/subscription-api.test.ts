@@ -1,0 +1,310 @@
+import { createHash } from 'node:crypto';
+import { parseHTML } from 'linkedom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { signToken } from '../../functions/core/tokens.js';
+import { createSubscriptionApi, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
+import { PAGE_WORDS } from '../../templates/i18n.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { linkIn, mailsSince, sentCount, subscriptionDeps, TestClock } from '../use-cases/subscription-fixtures.js';
+
+let servers: TestServers;
+let clock: TestClock;
+let deps: ReturnType<typeof subscriptionDeps>;
+let api: ReturnType<typeof createSubscriptionApi>;
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  clock = new TestClock();
+  deps = subscriptionDeps(servers, clock);
+  api = createSubscriptionApi(deps);
+});
+afterAll(async () => servers?.stop());
+
+function event(method: string, path: string, options: { body?: string; type?: string; base64?: boolean } = {}): HttpApiEvent {
+  const [rawPath, rawQueryString = ''] = path.split('?') as [string, string?];
+  return {
+    version: '2.0',
+    rawPath,
+    rawQueryString,
+    headers: { host: 'news.example.com', ...(options.type ? { 'content-type': options.type } : {}) },
+    ...(options.body !== undefined ? { body: options.base64 ? Buffer.from(options.body).toString('base64') : options.body, isBase64Encoded: Boolean(options.base64) } : { isBase64Encoded: false }),
+    requestContext: { http: { method, path: rawPath, sourceIp: '192.0.2.1' } },
+  };
+}
+
+const form = (fields: Record<string, string>) => ({ body: new URLSearchParams(fields).toString(), type: 'application/x-www-form-urlencoded' });
+const dom = (result: HttpApiResult) => parseHTML(result.body).document;
+
+function expectSafeHeaders(result: HttpApiResult): void {
+  expect(result.headers['x-content-type-options']).toBe('nosniff');
+  expect(result.headers['referrer-policy']).toBe('no-referrer');
+  expect(result.headers['cache-control']).toBe('no-store');
+  expect(result.headers['content-type']).toMatch(/^(text\/html|application\/json); charset=utf-8$/);
+  const csp = result.headers['content-security-policy'] ?? '';
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  if (result.headers['content-type']!.startsWith('text/html')) {
+    expect(csp).toContain("form-action 'self'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+  }
+}
+
+async function confirmedSubscriber(email: string): Promise<{ unsubscribe: string; preferences: string }> {
+  const before = sentCount(servers);
+  await api(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })));
+  const [mail] = await mailsSince(servers, before, email);
+  const confirmUrl = new URL(linkIn(mail!, 'confirm')!);
+  expect((await api(event('GET', `/confirm${confirmUrl.search}`))).statusCode).toBe(200);
+  const id = subscriberId(email);
+  return {
+    unsubscribe: signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id }),
+    preferences: signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id }),
+  };
+}
+
+describe('subscription API: sign-up page', () => {
+  it.each(['/', '/subscribe'])('serves an accessible sign-up form without JavaScript at %s', async (path) => {
+    const result = await api(event('GET', path));
+    expect(result.statusCode).toBe(200);
+    expectSafeHeaders(result);
+    const document = dom(result);
+    expect(document.documentElement.getAttribute('lang')).toBe('zh-Hant');
+    expect(document.querySelector('meta[name=viewport]')?.getAttribute('content')).toContain('width=device-width');
+    expect(document.querySelector('script')).toBeNull();
+    const formElement = document.querySelector('form')!;
+    expect(formElement.getAttribute('method')).toBe('post');
+    expect(document.querySelector('label[for=email]')?.textContent).toContain('電子郵件地址');
+    expect(document.querySelector('input#email')?.getAttribute('type')).toBe('email');
+    expect(document.querySelector('label[for=newsletter]')).not.toBeNull();
+    expect(Array.from(document.querySelectorAll('select#newsletter option')).map((o) => o.getAttribute('value'))).toEqual(['ai-talent', 'weekly-en']);
+    const honeypot = document.querySelector('input[name=website]')!;
+    expect(honeypot.getAttribute('tabindex')).toBe('-1');
+    expect(honeypot.closest('.hp')?.getAttribute('aria-hidden')).toBe('true');
+  });
+
+  it('allows exactly its own stylesheet by hash', async () => {
+    const result = await api(event('GET', '/'));
+    const css = dom(result).querySelector('style')!.textContent!;
+    const hash = createHash('sha256').update(css).digest('base64');
+    expect(result.headers['content-security-policy']).toContain(`style-src 'sha256-${hash}'`);
+  });
+
+  it('speaks the language of the chosen newsletter', async () => {
+    const document = dom(await api(event('GET', '/subscribe?newsletter=weekly-en')));
+    expect(document.documentElement.getAttribute('lang')).toBe('en');
+    expect(document.querySelector('h1')?.textContent).toBe('Subscribe');
+    expect(document.querySelector('option[selected]')?.getAttribute('value')).toBe('weekly-en');
+  });
+
+  it('has the same page words in every language', () => {
+    const keys = Object.keys(PAGE_WORDS.en).sort();
+    for (const words of Object.values(PAGE_WORDS)) expect(Object.keys(words).sort()).toEqual(keys);
+  });
+});
+
+describe('subscription API: POST /subscribe', () => {
+  it('answers a form with the check-your-inbox page and mails a confirmation', async () => {
+    const before = sentCount(servers);
+    const result = await api(event('POST', '/subscribe', form({ email: 'form@example.com', newsletter: 'ai-talent', website: '' })));
+    expect(result.statusCode).toBe(200);
+    expectSafeHeaders(result);
+    expect(dom(result).querySelector('h1')?.textContent).toBe('請到收件匣確認');
+    expect(await mailsSince(servers, before, 'form@example.com')).toHaveLength(1);
+  });
+
+  it('reads base64-encoded forms, as API Gateway sends them', async () => {
+    const before = sentCount(servers);
+    const { body, type } = form({ email: 'base64@example.com', newsletter: 'weekly-en' });
+    const result = await api(event('POST', '/subscribe', { body, type, base64: true }));
+    expect(result.statusCode).toBe(200);
+    expect(dom(result).querySelector('h1')?.textContent).toBe('Check your inbox');
+    expect(await mailsSince(servers, before, 'base64@example.com')).toHaveLength(1);
+  });
+
+  it('accepts JSON and answers the same for known and new addresses', async () => {
+    const json = (email: string) => api(event('POST', '/subscribe', { body: JSON.stringify({ email, newsletter: 'ai-talent' }), type: 'application/json; charset=utf-8' }));
+    const first = await json('json@example.com');
+    const again = await json('json@example.com');
+    const other = await json('json-other@example.com');
+    expect(first.statusCode).toBe(202);
+    expectSafeHeaders(first);
+    expect(again).toEqual(first);
+    expect(other).toEqual(first);
+  });
+
+  it('refuses hostile addresses with a 400 that echoes them escaped, and sends nothing', async () => {
+    const before = sentCount(servers);
+    for (const email of ['victim@example.com\r\nBcc: all@example.com', '<script>alert(1)</script>@example.com', 'x'.repeat(300), 'no-at-sign']) {
+      const result = await api(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })));
+      expect(result.statusCode).toBe(400);
+      expectSafeHeaders(result);
+      expect(result.body).not.toContain('<script>');
+      expect(dom(result).querySelector('#email-error')?.textContent).toContain('電子郵件地址似乎不正確');
+      expect(dom(result).querySelector('input#email')?.getAttribute('aria-invalid')).toBe('true');
+    }
+    const json = await api(event('POST', '/subscribe', { body: JSON.stringify({ email: 'a@b.com\nBcc: c@d.com', newsletter: 'ai-talent' }), type: 'application/json' }));
+    expect(json.statusCode).toBe(400);
+    expect(JSON.parse(json.body)).toMatchObject({ ok: false, error: 'invalid-email' });
+    expect(sentCount(servers)).toBe(before);
+  });
+
+  it('refuses an unknown newsletter', async () => {
+    const result = await api(event('POST', '/subscribe', { body: JSON.stringify({ email: 'ann@example.com', newsletter: 'secret-list' }), type: 'application/json' }));
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toMatchObject({ error: 'unknown-newsletter' });
+    expect((await api(event('POST', '/subscribe', form({ email: 'ann@example.com', newsletter: '../../etc' })))).statusCode).toBe(400);
+  });
+
+  it('pretends to succeed when the honeypot is filled, and sends nothing', async () => {
+    const before = sentCount(servers);
+    const result = await api(event('POST', '/subscribe', form({ email: 'bot@example.com', newsletter: 'ai-talent', website: 'http://spam.example' })));
+    expect(result.statusCode).toBe(200);
+    expect(dom(result).querySelector('h1')?.textContent).toBe('請到收件匣確認');
+    expect(sentCount(servers)).toBe(before);
+  });
+
+  it('answers 413 to a body over 16 KB, plain or base64', async () => {
+    const big = form({ email: 'big@example.com', newsletter: 'ai-talent', website: '', padding: 'x'.repeat(16 * 1024) });
+    for (const base64 of [false, true]) {
+      const result = await api(event('POST', '/subscribe', { ...big, base64 }));
+      expect(result.statusCode).toBe(413);
+      expectSafeHeaders(result);
+    }
+    expect(await deps.subscribers.get('ai-talent', subscriberId('big@example.com'))).toBeUndefined();
+  });
+
+  it('answers 415 to a body it cannot read', async () => {
+    const result = await api(event('POST', '/subscribe', { body: '<email/>', type: 'text/xml' }));
+    expect(result.statusCode).toBe(415);
+  });
+});
+
+describe('subscription API: links', () => {
+  it('confirms from the link and shows a page that is never cached', async () => {
+    const before = sentCount(servers);
+    await api(event('POST', '/subscribe', form({ email: 'link@example.com', newsletter: 'ai-talent' })));
+    const [mail] = await mailsSince(servers, before, 'link@example.com');
+    const result = await api(event('GET', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
+    expect(result.statusCode).toBe(200);
+    expectSafeHeaders(result);
+    expect(dom(result).querySelector('h1')?.textContent).toBe('訂閱完成');
+    expect((await deps.subscribers.get('ai-talent', subscriberId('link@example.com')))?.status).toBe('confirmed');
+  });
+
+  it('shows a clear page for forged and expired confirmation links and changes nothing', async () => {
+    const before = sentCount(servers);
+    await api(event('POST', '/subscribe', form({ email: 'expiring@example.com', newsletter: 'ai-talent' })));
+    const [mail] = await mailsSince(servers, before, 'expiring@example.com');
+    const token = new URL(linkIn(mail!, 'confirm')!).searchParams.get('token')!;
+
+    const forged = await api(event('GET', `/confirm?token=${token.slice(0, -2)}zz`));
+    expect(forged.statusCode).toBe(400);
+    expect(dom(forged).querySelector('h1')?.textContent).toBe('連結無效');
+    expect((await api(event('GET', '/confirm'))).statusCode).toBe(400);
+
+    clock.advance(8 * 24 * 3600 * 1000);
+    try {
+      const expired = await api(event('GET', `/confirm?token=${token}`));
+      expect(expired.statusCode).toBe(410);
+      expectSafeHeaders(expired);
+      expect(dom(expired).querySelector('h1')?.textContent).toBe('連結已過期');
+    } finally {
+      clock.advance(-8 * 24 * 3600 * 1000);
+    }
+    expect((await deps.subscribers.get('ai-talent', subscriberId('expiring@example.com')))?.status).toBe('pending');
+  });
+
+  it('shows a button on GET /unsubscribe and changes nothing', async () => {
+    const { unsubscribe } = await confirmedSubscriber('scanned@example.com');
+    const result = await api(event('GET', `/unsubscribe?token=${unsubscribe}`));
+    expect(result.statusCode).toBe(200);
+    expectSafeHeaders(result);
+    const formElement = dom(result).querySelector('form')!;
+    expect(formElement.getAttribute('method')).toBe('post');
+    expect(formElement.getAttribute('action')).toBe(`?token=${unsubscribe}`);
+    expect(formElement.querySelector('input[name=List-Unsubscribe]')?.getAttribute('value')).toBe('One-Click');
+    expect((await deps.subscribers.get('ai-talent', subscriberId('scanned@example.com')))?.status).toBe('confirmed');
+  });
+
+  it('unsubscribes at once on an RFC 8058 one-click POST and answers 200', async () => {
+    const { unsubscribe } = await confirmedSubscriber('one-click@example.com');
+    const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
+    expect(result.statusCode).toBe(200);
+    expectSafeHeaders(result);
+    expect((await deps.subscribers.get('ai-talent', subscriberId('one-click@example.com')))?.status).toBe('unsubscribed');
+  });
+
+  it('accepts the one-click POST as multipart/form-data too', async () => {
+    const { unsubscribe } = await confirmedSubscriber('multipart@example.com');
+    const body = '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n';
+    const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body, type: 'multipart/form-data; boundary=b' }));
+    expect(result.statusCode).toBe(200);
+    expect((await deps.subscribers.get('ai-talent', subscriberId('multipart@example.com')))?.status).toBe('unsubscribed');
+  });
+
+  it('answers 4xx to forged and unknown unsubscribe links and changes nothing', async () => {
+    const { unsubscribe } = await confirmedSubscriber('target@example.com');
+    const forged = await api(event('POST', `/unsubscribe?token=${unsubscribe.slice(0, -3)}abc`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
+    expect(forged.statusCode).toBe(400);
+    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('stranger@example.com') });
+    expect((await api(event('POST', `/unsubscribe?token=${unknown}`, { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(404);
+    expect((await api(event('POST', '/unsubscribe', { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(400);
+    expect((await deps.subscribers.get('ai-talent', subscriberId('target@example.com')))?.status).toBe('confirmed');
+  });
+
+  it('changes newsletters and erases everything from the preferences page', async () => {
+    const email = 'prefs@example.com';
+    const { preferences, unsubscribe } = await confirmedSubscriber(email);
+    const page = await api(event('GET', `/preferences?token=${preferences}`));
+    expect(page.statusCode).toBe(200);
+    expectSafeHeaders(page);
+    expect(page.body).not.toContain(email);
+    expect(page.body).toContain('p***@example.com');
+    expect(Array.from(dom(page).querySelectorAll('input[name=newsletter]')).map((i) => [i.getAttribute('value'), i.hasAttribute('checked')])).toEqual([
+      ['ai-talent', true],
+      ['weekly-en', false],
+    ]);
+
+    const saved = await api(event('POST', `/preferences?token=${preferences}`, { body: 'action=save&newsletter=ai-talent&newsletter=weekly-en', type: 'application/x-www-form-urlencoded' }));
+    expect(saved.statusCode).toBe(200);
+    expect((await deps.subscribers.get('weekly-en', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'save', newsletter: 'unknown' })))).statusCode).toBe(400);
+
+    const erased = await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'erase' })));
+    expect(erased.statusCode).toBe(200);
+    expect(dom(erased).querySelector('h1')?.textContent).toBe('資料已刪除');
+    expect(await deps.subscribers.get('ai-talent', subscriberId(email))).toBeUndefined();
+    expect(await deps.subscribers.get('weekly-en', subscriberId(email))).toBeUndefined();
+    expect(await deps.suppressions.isSuppressed(subscriberId(email))).toBe(true);
+    expect((await api(event('GET', `/unsubscribe?token=${unsubscribe}`))).statusCode).toBe(404);
+
+    const before = sentCount(servers);
+    expect((await api(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })))).statusCode).toBe(200);
+    expect(sentCount(servers)).toBe(before);
+  });
+});
+
+describe('subscription API: everything else', () => {
+  it('answers 404 and 405 with safe headers', async () => {
+    const missing = await api(event('GET', '/admin'));
+    expect(missing.statusCode).toBe(404);
+    expectSafeHeaders(missing);
+    const wrongMethod = await api(event('DELETE', '/subscribe'));
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('GET, POST');
+    expect((await api(event('POST', '/confirm'))).statusCode).toBe(405);
+  });
+
+  it('refuses an event that is not an HTTP API event', async () => {
+    const result = await api({ foo: 'bar' } as unknown as HttpApiEvent);
+    expect(result.statusCode).toBe(400);
+    expectSafeHeaders(result);
+  });
+
+  it('never logs an address', () => {
+    expect(deps.logs.length).toBeGreaterThan(5);
+    expect(JSON.stringify(deps.logs)).not.toContain('@');
+  });
+});

@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { signToken, verifyToken } from '../../functions/core/tokens.js';
+import {
+  checkUnsubscribeLink,
+  CONFIRMATION_RESEND_INTERVAL_MS,
+  confirm,
+  erase,
+  getPreferences,
+  subscribe,
+  unsubscribe,
+  updatePreferences,
+} from '../../functions/use-cases/subscriptions.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from './subscription-fixtures.js';
+
+let servers: TestServers;
+beforeAll(async () => {
+  servers = await startTestServers();
+});
+afterAll(async () => servers?.stop());
+
+function setUp() {
+  const clock = new TestClock();
+  return { clock, deps: subscriptionDeps(servers, clock) };
+}
+
+/** Subscribes and returns the confirm link from the message that arrived. */
+async function subscribeAndGetConfirmLink(deps: ReturnType<typeof setUp>['deps'], email: string, newsletterId = 'ai-talent'): Promise<string> {
+  const before = sentCount(servers);
+  expect(await subscribe(deps, { email, newsletterId, source: 'test' })).toMatchObject({ ok: true });
+  const [mail] = await mailsSince(servers, before, email);
+  const link = mail && linkIn(mail, 'confirm');
+  expect(link).toBeDefined();
+  return link!;
+}
+
+const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
+
+describe('subscribe', () => {
+  it('stores a pending subscriber with consent evidence and mails a confirmation link valid for 7 days', async () => {
+    const { deps, clock } = setUp();
+    const before = sentCount(servers);
+    const result = await subscribe(deps, { email: '  Ann@Example.COM ', newsletterId: 'ai-talent', source: 'sign-up page' });
+    expect(result).toMatchObject({ ok: true, newsletter: { id: 'ai-talent' } });
+
+    const stored = await deps.subscribers.get('ai-talent', subscriberId('ann@example.com'));
+    expect(stored).toMatchObject({ status: 'pending', email: 'Ann@example.com', consent: { at: clock.current.toISOString(), source: 'sign-up page' }, confirmationSentAt: clock.current.toISOString() });
+
+    const mails = await mailsSince(servers, before);
+    expect(mails).toHaveLength(1);
+    expect(recipientOf(mails[0]!)).toBe('Ann@example.com');
+    expect(mails[0]!.subject).toBe('請確認訂閱《AI 人才週報》');
+    const link = linkIn(mails[0]!, 'confirm')!;
+    expect(link.startsWith('https://news.example.com/confirm?token=')).toBe(true);
+    expect(link).not.toContain('ann');
+    const check = verifyToken(deps.tokenKey, tokenOf(link), 'confirm', clock.current.getTime() / 1000);
+    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId('ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.current.getTime() / 1000 + 7 * 24 * 3600 } });
+    expect(deps.logs.map((l) => l.event)).toContain('subscribe.confirmation-sent');
+  });
+
+  it('re-sends a confirmation at most once per 10 minutes per address', async () => {
+    const { deps, clock } = setUp();
+    const email = 'resend@example.com';
+    await subscribeAndGetConfirmLink(deps, email);
+
+    clock.advance(CONFIRMATION_RESEND_INTERVAL_MS - 1000);
+    let before = sentCount(servers);
+    expect(await subscribe(deps, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(sentCount(servers)).toBe(before);
+
+    clock.advance(2000);
+    before = sentCount(servers);
+    expect(await subscribe(deps, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(await mailsSince(servers, before, email)).toHaveLength(1);
+  });
+
+  it('gives a confirmed address the same answer and sends it nothing', async () => {
+    const { deps } = setUp();
+    const email = 'known@example.com';
+    expect((await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)))).ok).toBe(true);
+    const before = sentCount(servers);
+    const again = await subscribe(deps, { email, newsletterId: 'ai-talent', source: 'test' });
+    const fresh = await subscribe(deps, { email: 'someone-new@example.com', newsletterId: 'ai-talent', source: 'test' });
+    expect(again).toEqual(fresh);
+    expect(await mailsSince(servers, before, email)).toHaveLength(0);
+  });
+
+  it('pretends to succeed on the honeypot, storing and sending nothing', async () => {
+    const { deps } = setUp();
+    const before = sentCount(servers);
+    const result = await subscribe(deps, { email: 'robot@example.com', newsletterId: 'ai-talent', honeypot: 'https://spam.example', source: 'test' });
+    expect(result).toMatchObject({ ok: true });
+    expect(sentCount(servers)).toBe(before);
+    expect(await deps.subscribers.get('ai-talent', subscriberId('robot@example.com'))).toBeUndefined();
+  });
+
+  it.each([
+    ['a line break that would add a header', 'victim@example.com\r\nBcc: everyone@example.com'],
+    ['no @', 'not-an-address'],
+    ['more than 254 characters', `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com`],
+    ['a quoted local part', '"a b"@example.com'],
+    ['a non-string value', { $ne: null }],
+  ])('refuses an address with %s, storing and sending nothing', async (_label, email) => {
+    const { deps } = setUp();
+    const before = sentCount(servers);
+    const result = await subscribe(deps, { email, newsletterId: 'ai-talent', source: 'test' });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid-email' });
+    expect(sentCount(servers)).toBe(before);
+  });
+
+  it('accepts an internationalised domain and mails it in punycode', async () => {
+    const { deps } = setUp();
+    const before = sentCount(servers);
+    expect(await subscribe(deps, { email: 'reader@例え.jp', newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    const sent = servers.services.ses!.messages.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.destinations).toEqual(['reader@xn--r8jz45g.jp']);
+    expect(sent[0]!.raw.toString('latin1')).toMatch(/^To: reader@xn--r8jz45g\.jp\r$/m);
+  });
+
+  it('refuses a newsletter id that is not in the config', async () => {
+    const { deps } = setUp();
+    expect(await subscribe(deps, { email: 'ann@example.com', newsletterId: 'no-such-list', source: 'test' })).toEqual({ ok: false, reason: 'unknown-newsletter' });
+  });
+
+  it('gives a suppressed address the same answer but no email', async () => {
+    const { deps, clock } = setUp();
+    await deps.suppressions.suppress(subscriberId('bounced@example.com'), 'bounce', clock.current.toISOString());
+    const before = sentCount(servers);
+    expect(await subscribe(deps, { email: 'bounced@example.com', newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(sentCount(servers)).toBe(before);
+  });
+});
+
+describe('confirm', () => {
+  it('confirms and sends a welcome email when no edition has been sent yet', async () => {
+    const { deps } = setUp();
+    const email = 'welcome@example.com';
+    const link = await subscribeAndGetConfirmLink(deps, email);
+    const before = sentCount(servers);
+    const result = await confirm(deps, tokenOf(link));
+    expect(result).toMatchObject({ ok: true, alreadyConfirmed: false });
+    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+    const [welcome] = await mailsSince(servers, before, email);
+    expect(welcome?.subject).toBe('歡迎訂閱《AI 人才週報》');
+    expect(header(welcome!, 'List-Unsubscribe')).toMatch(/^<https:\/\/news\.example\.com\/unsubscribe\?token=/);
+
+    const again = sentCount(servers);
+    expect(await confirm(deps, tokenOf(link))).toMatchObject({ ok: true, alreadyConfirmed: true });
+    expect(sentCount(servers)).toBe(again);
+  });
+
+  it('sends the latest sent edition as the welcome, once', async () => {
+    const { deps, clock } = setUp();
+    const rendered = { subject: 'AI 人才週報｜Latest edition', html: '<p>Latest</p><a href="{{unsubscribe_url}}">x</a>', text: 'Latest\n{{unsubscribe_url}}' };
+    const record = { newsletterId: 'ai-talent', editionId: 'ai-talent-2026-03-01-abcdef12', status: 'sent' as const, createdAt: clock.current.toISOString(), subject: rendered.subject, date: '2026-03-01', articles: [] };
+    await deps.editions.create(record, rendered);
+    const email = 'latest@example.com';
+    const link = await subscribeAndGetConfirmLink(deps, email);
+    const before = sentCount(servers);
+    expect(await confirm(deps, tokenOf(link))).toMatchObject({ ok: true });
+    const [mail] = await mailsSince(servers, before, email);
+    expect(mail?.subject).toBe('AI 人才週報｜Latest edition');
+    expect(mail?.text).toMatch(/https:\/\/news\.example\.com\/unsubscribe\?token=/);
+    expect(await deps.ledger.claim(record.editionId, subscriberId(email), clock.current.toISOString())).toBe('already-sent');
+  });
+
+  it('sends the welcome email of an English newsletter configured for it', async () => {
+    const { deps } = setUp();
+    const email = 'english@example.com';
+    const link = await subscribeAndGetConfirmLink(deps, email, 'weekly-en');
+    const before = sentCount(servers);
+    expect(await confirm(deps, tokenOf(link))).toMatchObject({ ok: true, newsletter: { id: 'weekly-en' } });
+    const [mail] = await mailsSince(servers, before, email);
+    expect(mail?.subject).toBe('Welcome to AI Weekly');
+  });
+
+  it('refuses a forged token and changes nothing', async () => {
+    const { deps } = setUp();
+    const email = 'forged@example.com';
+    const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
+    const forged = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect(await confirm(deps, forged)).toEqual({ ok: false, reason: 'invalid' });
+    const other = signToken(Buffer.alloc(32, 7), { purpose: 'confirm', newsletterId: 'ai-talent', subscriberId: subscriberId(email), expiresAt: 4_000_000_000 });
+    expect(await confirm(deps, other)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await confirm(deps, 'not a token')).toEqual({ ok: false, reason: 'invalid' });
+    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('pending');
+  });
+
+  it('refuses a token older than 7 days and changes nothing', async () => {
+    const { deps, clock } = setUp();
+    const email = 'late@example.com';
+    const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
+    clock.advance(7 * 24 * 3600 * 1000 + 1000);
+    expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'expired' });
+    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('pending');
+  });
+
+  it('refuses an unsubscribe token used as a confirmation', async () => {
+    const { deps } = setUp();
+    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('x@example.com') });
+    expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('unsubscribe', () => {
+  it('checks a link without changing anything, then unsubscribes on request', async () => {
+    const { deps } = setUp();
+    const email = 'leaving@example.com';
+    await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
+    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(email) });
+    expect(await checkUnsubscribeLink(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
+    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+    expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
+    expect(await deps.subscribers.get('ai-talent', subscriberId(email))).toMatchObject({ status: 'unsubscribed' });
+    expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: true });
+  });
+
+  it('refuses forged and unknown links', async () => {
+    const { deps } = setUp();
+    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('nobody@example.com') });
+    expect(await unsubscribe(deps, unknown)).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(await unsubscribe(deps, `${unknown}x`)).toEqual({ ok: false, reason: 'invalid' });
+    const preferences = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId('nobody@example.com') });
+    expect(await unsubscribe(deps, preferences)).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('preferences and erasure', () => {
+  it('joins and leaves newsletters from the preferences link', async () => {
+    const { deps } = setUp();
+    const email = 'chooser@example.com';
+    const id = subscriberId(email);
+    await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
+    const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
+    expect(await getPreferences(deps, token)).toMatchObject({
+      ok: true,
+      redactedEmail: 'c***@example.com',
+      choices: [
+        { newsletterId: 'ai-talent', subscribed: true },
+        { newsletterId: 'weekly-en', subscribed: false },
+      ],
+    });
+    await updatePreferences(deps, token, ['weekly-en']);
+    expect((await deps.subscribers.get('ai-talent', id))?.status).toBe('unsubscribed');
+    expect(await deps.subscribers.get('weekly-en', id)).toMatchObject({ status: 'confirmed', email, consent: { source: 'preferences page' } });
+    expect(await updatePreferences(deps, token, ['weekly-en', 'evil'])).toEqual({ ok: false, reason: 'unknown-newsletter' });
+  });
+
+  it('erases the address everywhere, keeps only a suppression hash, and never mails it again', async () => {
+    const { deps } = setUp();
+    const email = 'forget-me@example.com';
+    const id = subscriberId(email);
+    await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
+    const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
+    await updatePreferences(deps, token, ['ai-talent', 'weekly-en']);
+    const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id });
+
+    expect(await erase(deps, token)).toMatchObject({ ok: true });
+    expect(await deps.subscribers.get('ai-talent', id)).toBeUndefined();
+    expect(await deps.subscribers.get('weekly-en', id)).toBeUndefined();
+    expect(await deps.suppressions.isSuppressed(id)).toBe(true);
+
+    const before = sentCount(servers);
+    expect(await subscribe(deps, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(sentCount(servers)).toBe(before);
+    expect(await deps.subscribers.get('ai-talent', id)).toBeUndefined();
+    expect(await unsubscribe(deps, unsubscribeToken)).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(await getPreferences(deps, token)).toMatchObject({ ok: false, reason: 'not-found' });
+  });
+
+  it('never logs an address', async () => {
+    const { deps } = setUp();
+    await subscribeAndGetConfirmLink(deps, 'private.person@example.com');
+    await subscribe(deps, { email: 'private.person@example.com', newsletterId: 'ai-talent', source: 'test' });
+    expect(deps.logs.length).toBeGreaterThan(1);
+    expect(JSON.stringify(deps.logs)).not.toMatch(/@|private/);
+    expect(deps.logs[0]!.fields.subscriber).toBe(subscriberId('private.person@example.com'));
+  });
+});
