@@ -1,3 +1,5 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Config, NewsletterConfig } from '../core/config.js';
@@ -7,7 +9,7 @@ import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
-import { startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
+import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
 import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 
@@ -27,6 +29,35 @@ export async function loadNewsletter(options: GlobalOptions): Promise<{ config: 
   return { config, newsletter, baseDir };
 }
 
+const DEV_STATE_FILE = 'dev.json';
+
+/** `newsletter dev` records where it listens, so a digest run in another terminal links to it. */
+export async function recordDevServer(dataDir: string, baseUrl: string): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, DEV_STATE_FILE);
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify({ pid: process.pid, baseUrl }));
+  return async () => {
+    const state = await readDevState(file);
+    if (state?.pid === process.pid) await rm(file, { force: true });
+  };
+}
+
+async function readDevState(file: string): Promise<{ pid: number; baseUrl: string } | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as { pid: number; baseUrl: string };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Local links must reach the running dev server, whatever public baseUrl the config names. */
+async function withDevBaseUrl<T extends { config: Config; newsletter: NewsletterConfig }>(loaded: T, dataDir: string): Promise<T> {
+  const state = await readDevState(path.join(dataDir, DEV_STATE_FILE));
+  if (!state || state.pid === process.pid || !isAlive(state.pid)) return loaded;
+  const config = { ...loaded.config, newsletters: loaded.config.newsletters.map((n) => ({ ...n, baseUrl: state.baseUrl })) };
+  return { ...loaded, config, newsletter: { ...loaded.newsletter, baseUrl: state.baseUrl } };
+}
+
 export type LocalApp = Awaited<ReturnType<typeof openLocalApp>>;
 
 /**
@@ -34,7 +65,7 @@ export type LocalApp = Awaited<ReturnType<typeof openLocalApp>>;
  * (or at AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SES when set), the stores and the token key.
  */
 export async function openLocalApp(options: GlobalOptions & { sendRate?: number }) {
-  const loaded = await loadNewsletter(options);
+  const loaded = await withDevBaseUrl(await loadNewsletter(options), options.dataDir);
   const env = process.env;
   const needEmbedded = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SES;
   const services: EmbeddedServices | undefined = needEmbedded

@@ -22,11 +22,12 @@ p{margin:0 0 16px}
 .muted{color:#4b5563;font-size:15px}
 label{display:block;font-weight:600;margin:0 0 6px}
 .field{margin:0 0 18px}
+form{margin:0 0 24px}
 .hint{display:block;font-weight:400;font-size:14px;color:#4b5563;margin-top:2px}
 input[type=email],select{display:block;width:100%;font:inherit;padding:11px 12px;border:1px solid #9ca3af;border-radius:8px;background:#fff;color:inherit;min-height:48px}
 input[type=email]:focus,select:focus,button:focus,a:focus{outline:3px solid #93b4f5;outline-offset:2px}
 input[aria-invalid=true]{border-color:#b91c1c}
-.error{color:#b91c1c;font-weight:600}
+.error{color:#b91c1c;font-size:15px;font-weight:500;margin:6px 0 0}
 .notice{background:#ecfdf5;color:#065f46;border-radius:8px;padding:10px 12px}
 button{display:inline-block;font:inherit;font-weight:700;color:#fff;background:#0b57d0;border:0;border-radius:8px;padding:12px 24px;min-height:48px;cursor:pointer;width:100%}
 button:hover{background:#0842a0}

@@ -18,6 +18,7 @@ import { ensureTable, keys } from '../../functions/adapters/dynamodb/table.js';
 import { startEmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import type { NewsletterConfig } from '../../functions/core/config.js';
+import type { DeliveryReport } from '../../functions/core/delivery.js';
 import type { EditionModel, RenderedEdition } from '../../functions/core/edition.js';
 import { subscriberId, type Subscriber } from '../../functions/core/subscriber.js';
 import { readerLinks } from '../../functions/core/tokens.js';
@@ -129,7 +130,9 @@ export interface EndToEndBench {
 
 /**
  * Sends the sample edition to `count` subscribers: state in dynalite (subscribers, ledger, edition),
- * mail through the SES-compatible test server with no faults and no rate limit, all in this process.
+ * mail through the SES-compatible test server with no faults and no rate limit. The servers run in
+ * this process and the sender in a child, as on a real deployment, so the two cores are both used
+ * and the CPU figure is the sender's alone.
  */
 export async function benchEndToEnd(options: { subscribers?: number; concurrency?: number } = {}): Promise<EndToEndBench> {
   const count = options.subscribers ?? 10_000;
@@ -138,55 +141,73 @@ export async function benchEndToEnd(options: { subscribers?: number; concurrency
   const services = await startEmbeddedServices({ dataDir });
   const ses = await FaultySesServer.start({ rate: Infinity, record: false });
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
-  const sesClient = new SESClient({ region: 'us-east-1', endpoint: ses.endpoint, credentials, maxAttempts: 1 });
   try {
     const tableName = 'bench';
     await ensureTable(dynamodb, tableName);
     const newsletter = await benchNewsletter();
-
     const insertStarted = performance.now();
     await insertSubscribers(dynamodb, tableName, newsletter.id, count);
     const insertSeconds = (performance.now() - insertStarted) / 1000;
+    await storeSampleEdition(new DynamoEditionStore(dynamodb, tableName));
 
-    const editions = new DynamoEditionStore(dynamodb, tableName);
-    await storeSampleEdition(editions);
-    const deps: DigestDependencies = {
-      sources: [],
-      extractor: { name: 'unused', extract: async () => ({ keyPoints: [] }) },
-      editions,
-      subscribers: new DynamoSubscriberStore(dynamodb, tableName),
-      suppressions: new DynamoSuppressionStore(dynamodb, tableName),
-      ledger: new DynamoDeliveryLedger(dynamodb, tableName),
-      mailer: new SesMailer(sesClient),
-      render: renderEdition,
-      tokenKey: randomBytes(32),
-      clock: systemClock,
-    };
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    const result = await runDigest(newsletter, deps, { rate: 100_000, concurrency });
-    const sendSeconds = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    if (result.status !== 'sent' && result.status !== 'paused') throw new Error(`the end-to-end send did not send: ${result.status}`);
-    const cpuSeconds = (used.user + used.system) / 1e6;
+    const run = await child<SendRun>(['--dynamo-child', services.endpoints.dynamodb, tableName, ses.endpoint, String(concurrency)], `end-to-end send to ${count}`);
     return {
       subscribers: count,
       insertSeconds,
-      sendSeconds,
-      perSecond: result.report.sent / sendSeconds,
-      perCoreSecond: result.report.sent / cpuSeconds,
+      sendSeconds: run.seconds,
+      perSecond: run.sent / run.seconds,
+      perCoreSecond: run.sent / run.cpuSeconds,
       accepted: ses.counts.accepted,
       concurrency,
-      failed: result.report.failed,
+      failed: run.failed,
     };
   } finally {
     dynamodb.destroy();
-    sesClient.destroy();
     await ses.close();
     await services.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
+
+interface SendRun {
+  sent: number;
+  failed: number;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+/** The child side of benchEndToEnd: resumes the stored sample edition and sends it to the whole table. */
+async function dynamoRun(dynamodbEndpoint: string, tableName: string, sesEndpoint: string, concurrency: number): Promise<SendRun> {
+  const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamodbEndpoint, credentials });
+  const sesClient = new SESClient({ region: 'us-east-1', endpoint: sesEndpoint, credentials, maxAttempts: 1 });
+  const deps: DigestDependencies = {
+    ...unusedSources,
+    editions: new DynamoEditionStore(dynamodb, tableName),
+    subscribers: new DynamoSubscriberStore(dynamodb, tableName),
+    suppressions: new DynamoSuppressionStore(dynamodb, tableName),
+    ledger: new DynamoDeliveryLedger(dynamodb, tableName),
+    mailer: new SesMailer(sesClient),
+    tokenKey: randomBytes(32),
+    clock: systemClock,
+  };
+  const newsletter = await benchNewsletter();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = await runDigest(newsletter, deps, { rate: 100_000, concurrency });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  dynamodb.destroy();
+  sesClient.destroy();
+  if (result.status !== 'sent' && result.status !== 'paused') throw new Error(`the end-to-end send did not send: ${result.status}`);
+  return { sent: result.report.sent, failed: result.report.failed, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** The edition is stored before the send, so nothing is collected or rendered by runDigest. */
+const unusedSources = {
+  sources: [],
+  extractor: { name: 'unused', extract: async () => ({ keyPoints: [] }) },
+  render: renderEdition,
+} satisfies Partial<DigestDependencies>;
 
 async function benchNewsletter(): Promise<NewsletterConfig> {
   const { config } = await loadConfig(path.join(root, 'newsletter.config.json'));
@@ -246,16 +267,19 @@ export interface MemoryFigure {
   /** Heap used before the send and after it, both after a full GC (MB). */
   heapBeforeMb: number;
   heapAfterMb: number;
-  /** Highest heap used seen while sending (sampled every 20 ms, MB). */
+  /** Highest heap used seen while sending (sampled every 20 ms, MB): garbage included, so it follows the GC's mood. */
   peakHeapMb: number;
+  /** Highest live heap while sending: heap used right after a full GC, taken every 5,000 deliveries (MB). A leak shows here. */
+  liveHeapMb: number;
   /** Peak resident set size of the whole process (MB). */
   peakRssMb: number;
 }
 
 export interface MemoryBench {
   runs: MemoryFigure[];
-  /** Peak RSS of the largest list ÷ of the smallest: 1.0 is perfectly flat. */
+  /** Largest list ÷ smallest: 1.0 is perfectly flat. */
   peakRssRatio: number;
+  liveHeapRatio: number;
   heapAfterRatio: number;
   setup: string;
 }
@@ -270,12 +294,16 @@ export async function benchMemory(options: { sizes?: number[]; concurrency?: num
   const ses = await FaultySesServer.start({ rate: Infinity, record: false });
   try {
     const runs: MemoryFigure[] = [];
-    for (const size of sizes) runs.push(await memoryChild(size, ses.endpoint, options.concurrency ?? 50));
+    // One after the other: side by side they would starve the SES server of CPU and take longer.
+    for (const size of sizes) {
+      runs.push(await child<MemoryFigure>(['--memory-child', String(size), ses.endpoint, String(options.concurrency ?? 50)], `memory run of ${size} subscribers`));
+    }
     const first = runs[0]!;
     const last = runs.at(-1)!;
     return {
       runs,
       peakRssRatio: last.peakRssMb / first.peakRssMb,
+      liveHeapRatio: last.liveHeapMb / first.liveHeapMb,
       heapAfterRatio: last.heapAfterMb / first.heapAfterMb,
       setup:
         'in-memory paged subscriber store (generated per page), counting ledger (fresh edition: every claim succeeds), in-memory edition store, real SesMailer + SDK to a loopback SES server',
@@ -285,22 +313,23 @@ export async function benchMemory(options: { sizes?: number[]; concurrency?: num
   }
 }
 
-function memoryChild(size: number, endpoint: string, concurrency: number): Promise<MemoryFigure> {
+/** Runs this file in a fresh Node process in one of its child modes and returns the JSON it prints. */
+function child<T>(args: string[], what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--memory-child', String(size), endpoint, String(concurrency)], {
+    const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
       cwd: root,
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => {
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    proc.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    proc.on('error', reject);
+    proc.on('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (code === 0 && line) resolve(JSON.parse(line) as MemoryFigure);
-      else reject(new Error(`memory run of ${size} subscribers failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
+      if (code === 0 && line) resolve(JSON.parse(line) as T);
+      else reject(new Error(`${what} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
 }
@@ -400,14 +429,12 @@ async function memoryRun(size: number, endpoint: string, concurrency: number): P
   await storeSampleEdition(editions);
   const newsletter = await benchNewsletter();
   const deps: DigestDependencies = {
-    sources: [],
-    extractor: { name: 'unused', extract: async () => ({ keyPoints: [] }) },
+    ...unusedSources,
     editions,
     subscribers: new GeneratedSubscriberStore(size),
     suppressions: noSuppressions,
     ledger: new CountingLedger(),
     mailer: new SesMailer(sesClient),
-    render: renderEdition,
     tokenKey: randomBytes(32),
     clock: systemClock,
   };
@@ -417,8 +444,16 @@ async function memoryRun(size: number, endpoint: string, concurrency: number): P
   const sampler = setInterval(() => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 20);
+  let liveHeap = heapBefore;
+  let checkpoint = 5_000;
+  const onProgress = (report: DeliveryReport) => {
+    if (report.sent + report.alreadySent + report.suppressed + report.failed < checkpoint) return;
+    checkpoint += 5_000;
+    gc();
+    liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+  };
   const started = performance.now();
-  const result = await runDigest(newsletter, deps, { rate: 100_000, concurrency });
+  const result = await runDigest(newsletter, deps, { rate: 100_000, concurrency, onProgress });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   sesClient.destroy();
@@ -431,13 +466,13 @@ async function memoryRun(size: number, endpoint: string, concurrency: number): P
     heapBeforeMb: mb(heapBefore),
     heapAfterMb: mb(process.memoryUsage().heapUsed),
     peakHeapMb: mb(peakHeap),
+    liveHeapMb: mb(liveHeap),
     peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === '--memory-child') {
-  const [size, endpoint, concurrency] = process.argv.slice(3);
-  memoryRun(Number(size), endpoint!, Number(concurrency)).then(
+function print(work: Promise<unknown>): void {
+  work.then(
     (figure) => {
       console.log(JSON.stringify(figure));
       process.exit(0);
@@ -447,4 +482,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href &
       process.exit(1);
     },
   );
+}
+
+// Child modes, for figures that need a process of their own.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [mode, ...args] = process.argv.slice(2);
+  if (mode === '--memory-child') print(memoryRun(Number(args[0]), args[1]!, Number(args[2])));
+  if (mode === '--dynamo-child') print(dynamoRun(args[0]!, args[1]!, args[2]!, Number(args[3])));
 }

@@ -89,7 +89,8 @@ async function readState(file: string): Promise<{ pid: number; endpoints: LocalE
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id is running (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

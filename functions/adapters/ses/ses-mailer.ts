@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { MailerError } from '../../core/errors.js';
 import type { Mailer, OutgoingMessage, SendQuota } from '../../ports/mailer.js';
@@ -19,7 +20,8 @@ export class SesMailer implements Mailer {
       const result = await this.client.send(
         new SendRawEmailCommand({
           Source: message.from,
-          Destinations: [message.to],
+          // SES takes ASCII envelopes: an internationalised domain goes in its punycode form.
+          Destinations: [asciiDomainAddress(message.to)],
           RawMessage: { Data: message.raw },
           ...(this.options.configurationSetName ? { ConfigurationSetName: this.options.configurationSetName } : {}),
         }),
@@ -47,6 +49,12 @@ export class SesMailer implements Mailer {
       });
     }
   }
+}
+
+function asciiDomainAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 1) return address;
+  return `${address.slice(0, at)}@${domainToASCII(address.slice(at + 1)) || address.slice(at + 1)}`;
 }
 
 function toMailerError(error: unknown): MailerError {

@@ -5,15 +5,11 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { Cron } from 'croner';
 import type { NewsletterConfig } from '../../core/config.js';
-import { EmbeddedKeyPointExtractor } from '../../core/keypoints/embedded-key-point-extractor.js';
-import { createSources } from '../../adapters/sources/create-sources.js';
 import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../handlers/subscription-api.js';
-import { renderEdition } from '../../render/render-edition.js';
 import { runDigest } from '../../use-cases/run-digest.js';
-import { systemClock } from '../../use-cases/send-edition.js';
-import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
+import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { writeEditionFiles } from '../output.js';
-import { summary } from './digest.js';
+import { digestDependencies, digestSendOptions, summary } from './digest.js';
 
 export interface DevOptions extends GlobalOptions {
   /** 0 picks a free port. Default: PORT, else 3000. */
@@ -97,6 +93,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   const baseUrl = `http://localhost:${actualPort}`;
   // Local links must reach this server, whatever public baseUrl the config names.
   const newsletters: NewsletterConfig[] = app.config.newsletters.map((n) => ({ ...n, baseUrl }));
+  const forgetDevServer = await recordDevServer(options.dataDir, baseUrl);
 
   const api = createSubscriptionApi({
     newsletters,
@@ -168,6 +165,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
         if (running.size) print('Waiting for the running digest to finish…');
         await Promise.allSettled([...running.values()]);
         await stopped;
+        await forgetDevServer();
         await app.close();
       })();
       return closed;
@@ -180,22 +178,9 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   print(`Scheduled digest of ${newsletter.id} starting`);
   const result = await runDigest(
     newsletter,
+    digestDependencies(app, newsletter),
     {
-      sources: createSources(newsletter.sources, { baseDir: app.baseDir }),
-      extractor: new EmbeddedKeyPointExtractor(),
-      editions: app.editions,
-      subscribers: app.subscribers,
-      suppressions: app.suppressions,
-      ledger: app.ledger,
-      mailer: app.mailer,
-      render: (model) => renderEdition(model),
-      tokenKey: app.tokenKey,
-      clock: systemClock,
-    },
-    {
-      ...(app.config.delivery.rate ? { rate: app.config.delivery.rate } : {}),
-      concurrency: app.config.delivery.concurrency,
-      limits: { bounceRate: app.config.delivery.bounceRateLimit, complaintRate: app.config.delivery.complaintRateLimit },
+      ...digestSendOptions(app),
       onRendered: async (model, rendered) => {
         const folder = await writeEditionFiles(out, model, rendered);
         print(`Edition ${model.editionId}: ${model.subject} (written to ${path.join(folder, 'digest.html')})`);

@@ -8,7 +8,7 @@ import { createSources } from '../../adapters/sources/create-sources.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
 import { renderEdition } from '../../render/render-edition.js';
 import { collectArticles } from '../../use-cases/collect-articles.js';
-import { runDigest } from '../../use-cases/run-digest.js';
+import { runDigest, type DigestDependencies, type DigestOptions } from '../../use-cases/run-digest.js';
 import { systemClock } from '../../use-cases/send-edition.js';
 import { buildEditionModel } from '../../core/edition.js';
 import type { ArticleSource } from '../../ports/article-source.js';
@@ -93,24 +93,11 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
     let folder = '';
     const result = await runDigest(
       newsletter,
-      {
-        sources: sourcesFor(newsletter, app.baseDir, options.articles),
-        extractor: createKeyPointExtractor(newsletter),
-        editions: app.editions,
-        subscribers: app.subscribers,
-        suppressions: app.suppressions,
-        ledger: app.ledger,
-        mailer: app.mailer,
-        render: (model) => renderEdition(model),
-        tokenKey: app.tokenKey,
-        clock: systemClock,
-      },
+      digestDependencies(app, newsletter, options.articles),
       {
         ...(options.dryRun ? { dryRun: true } : {}),
         ...(options.force ? { force: true } : {}),
-        ...(options.rate ?? app.config.delivery.rate ? { rate: (options.rate ?? app.config.delivery.rate)! } : {}),
-        concurrency: app.config.delivery.concurrency,
-        limits: { bounceRate: app.config.delivery.bounceRateLimit, complaintRate: app.config.delivery.complaintRateLimit },
+        ...digestSendOptions(app, options.rate),
         onRendered: async (model, rendered) => {
           folder = await writeEditionFiles(options.out, model, rendered);
           for (const line of describeEdition(model)) console.log(line);
@@ -146,6 +133,32 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+/** What `runDigest` needs, wired to the local app: one place for `digest` and the scheduler in `dev`. */
+export function digestDependencies(app: LocalApp, newsletter: NewsletterConfig, articlesDir?: string): DigestDependencies {
+  return {
+    sources: sourcesFor(newsletter, app.baseDir, articlesDir),
+    extractor: createKeyPointExtractor(newsletter),
+    editions: app.editions,
+    subscribers: app.subscribers,
+    suppressions: app.suppressions,
+    ledger: app.ledger,
+    mailer: app.mailer,
+    render: (model) => renderEdition(model),
+    tokenKey: app.tokenKey,
+    clock: systemClock,
+  };
+}
+
+/** Rate, concurrency and reputation limits from the config, with a `--rate` override. */
+export function digestSendOptions(app: LocalApp, rate?: number): Pick<DigestOptions, 'rate' | 'concurrency' | 'limits'> {
+  const chosen = rate ?? app.config.delivery.rate;
+  return {
+    ...(chosen ? { rate: chosen } : {}),
+    concurrency: app.config.delivery.concurrency,
+    limits: { bounceRate: app.config.delivery.bounceRateLimit, complaintRate: app.config.delivery.complaintRateLimit },
+  };
 }
 
 export function summary(report: DeliveryReport): string {

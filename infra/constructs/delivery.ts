@@ -1,0 +1,79 @@
+import { Duration } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV_NAMES } from '../../functions/handlers/environment.js';
+import { HANDLER_ENTRIES } from '../handler-entries.js';
+import { senderCapacity, type SenderCapacity } from '../sender-capacity.js';
+import type { MailSending } from './mail-sending.js';
+import { NewsletterFunction } from './newsletter-function.js';
+import type { NewsletterTable } from './newsletter-table.js';
+import type { TokenSecret } from './token-secret.js';
+
+export interface DeliveryProps {
+  configJson: string;
+  table: NewsletterTable;
+  secret: TokenSecret;
+  mail: MailSending;
+  /** The SES account's maximum send rate, messages per second. */
+  sendRate: number;
+}
+
+/** A batch that fails this many times goes to the DLQ; the ledger makes each retry skip who already has it. */
+export const MAX_RECEIVE_COUNT = 5;
+const SENDER_TIMEOUT = Duration.minutes(3);
+
+/**
+ * The fan-out: the digest queues batches of subscriber ids, and sender functions drain the queue,
+ * as many at once as the SES send rate allows, each pacing itself to its share of that rate.
+ */
+export class Delivery extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly sender: NewsletterFunction;
+  readonly capacity: SenderCapacity;
+
+  constructor(scope: Construct, id: string, props: DeliveryProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'SendQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Six times the sender's timeout, as AWS advises for Lambda consumers.
+      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    this.capacity = senderCapacity(props.sendRate);
+    this.sender = new NewsletterFunction(this, 'Sender', {
+      handler: HANDLER_ENTRIES['send-batch'],
+      description: 'Sends queued batches of an edition through SES, paced to its share of the send rate',
+      configJson: props.configJson,
+      memorySize: 512,
+      timeout: SENDER_TIMEOUT,
+    });
+    this.sender.addEnvironment(ENV_NAMES.sendRate, String(this.capacity.ratePerSender));
+    props.table.grantReadWrite(this.sender);
+    props.secret.grantRead(this.sender);
+    props.mail.grantSendRaw(this.sender);
+    props.mail.grantReadQuota(this.sender);
+    this.sender.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        maxConcurrency: this.capacity.maxConcurrency,
+      }),
+    );
+  }
+
+  /** Queues send batches; sets SEND_QUEUE_URL. */
+  grantEnqueue(fn: NewsletterFunction): void {
+    this.queue.grantSendMessages(fn);
+    fn.addEnvironment(ENV_NAMES.sendQueueUrl, this.queue.queueUrl);
+  }
+}

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ENV_NAMES } from '../../functions/handlers/environment.js';
+import { ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from '../bundling.js';
+import { REPO_ROOT, assertEntriesExist, entryPath, type HandlerEntry } from '../handler-entries.js';
+
+export interface NewsletterFunctionProps {
+  handler: HandlerEntry;
+  description: string;
+  /** The newsletter configuration as JSON (NEWSLETTER_CONFIG). */
+  configJson: string;
+  /** @default 256 */
+  memorySize?: number;
+  /** @default 30 seconds */
+  timeout?: Duration;
+  /** @default one month */
+  logRetention?: logs.RetentionDays;
+  onFailure?: lambda.IDestination;
+  retryAttempts?: number;
+}
+
+/**
+ * A function of the product with its defaults baked in: Node.js 22 on ARM64, one minified ES module
+ * bundled by the local esbuild (never Docker) with source maps, its own log group with a retention,
+ * and its own role that may write only to that log group. Access to anything else is granted by the
+ * construct that owns the resource, which also sets the variable naming it.
+ *
+ * @example
+ * const fn = new NewsletterFunction(this, 'Sender', { handler: HANDLER_ENTRIES['send-batch'], description: 'Sends queued batches', configJson });
+ * table.grantReadWrite(fn); // also sets TABLE_NAME
+ */
+export class NewsletterFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: NewsletterFunctionProps) {
+    assertEntriesExist([props.handler]);
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of the AWS managed AWSLambdaBasicExecutionRole, which may write to any log group.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.handler.name}: ${props.description}`.slice(0, 1000),
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: entryPath(props.handler),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      logGroup,
+      role,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      ...(props.onFailure ? { onFailure: props.onFailure } : {}),
+      ...(props.retryAttempts !== undefined ? { retryAttempts: props.retryAttempts } : {}),
+      environment: {
+        [ENV_NAMES.config]: props.configJson,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: NODE_TARGET,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        mainFields: MAIN_FIELDS,
+        banner: ESM_REQUIRE_BANNER,
+        bundleAwsSDK: true,
+        externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // The renderer reads its MJML templates from files at run time.
+          afterBundling: (inputDir: string, outputDir: string) =>
+            props.handler.renders ? [`cp -R "${path.join(inputDir, 'templates')}" "${path.join(outputDir, 'templates')}"`] : [],
+        },
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: the bundle targets node22 and the tests run on it; move to a newer runtime together with NODE_TARGET in infra/bundling.ts, not silently.',
+    });
+  }
+}

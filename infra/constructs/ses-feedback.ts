@@ -1,0 +1,48 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HANDLER_ENTRIES } from '../handler-entries.js';
+import type { MailSending } from './mail-sending.js';
+import { NewsletterFunction } from './newsletter-function.js';
+import type { NewsletterTable } from './newsletter-table.js';
+
+export interface SesFeedbackProps {
+  configJson: string;
+  table: NewsletterTable;
+  mail: MailSending;
+}
+
+/**
+ * Bounces and complaints, published by the SES configuration set to SNS, suppress addresses for
+ * good. A notification the function cannot take is kept in a DLQ rather than lost, because a lost
+ * complaint means mailing someone who asked not to be mailed.
+ */
+export class SesFeedback extends Construct {
+  readonly function: NewsletterFunction;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: SesFeedbackProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the SNS subscription and of the feedback function\'s failed asynchronous invocations.',
+    });
+    this.function = new NewsletterFunction(this, 'Handler', {
+      handler: HANDLER_ENTRIES['ses-feedback'],
+      description: 'Suppresses addresses that bounce or complain, from SES events via SNS',
+      configJson: props.configJson,
+      timeout: Duration.seconds(30),
+      retryAttempts: 2,
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+    props.table.grantReadWrite(this.function);
+    this.function.addEventSource(new SnsEventSource(props.mail.feedbackTopic, { deadLetterQueue: this.deadLetterQueue }));
+  }
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseConfig, type Config } from '../functions/core/config.js';
+import { REPO_ROOT } from './handler-entries.js';
+
+/**
+ * The `-c key=value` parameters of `cdk synth` and `cdk deploy`. Every one has a default, so the app
+ * synthesises with none at all, offline and without an AWS account.
+ */
+export interface DeployParameters {
+  /** Sending domain of the SES identity. Default: the domain of the first newsletter's from address. */
+  domain: string;
+  /** `hostedZoneId` and `zoneName` together: publish the DKIM records in this Route 53 zone. */
+  hostedZone?: { hostedZoneId: string; zoneName: string };
+  /** Subscribed to the alarm topic. */
+  alarmEmail?: string;
+  /** The SES account's maximum send rate (messages per second). Default: the config's delivery.rate, else 14. */
+  sendRate: number;
+  /** Default: newsletter.config.json. Relative paths start at the repository root. */
+  configFile: string;
+  /** Public address of the subscription pages (a custom domain); default: the HTTP API's own address. */
+  baseUrl?: string;
+  /** Verified recipients to allow while the SES account is in the sandbox (comma-separated). */
+  sandboxRecipients: string[];
+  /** Subscription API requests per second. Default 50. */
+  apiRateLimit?: number;
+}
+
+export class DeployParameterError extends Error {
+  override readonly name = 'DeployParameterError';
+}
+
+export const DEFAULT_CONFIG_FILE = 'newsletter.config.json';
+/** Where SES puts an account that has left the sandbox. */
+export const DEFAULT_SEND_RATE = 14;
+
+type ContextReader = (key: string) => unknown;
+
+/** Reads the config file named by `-c configFile`, validated with the same schema as the CLI. */
+export function loadDeployConfig(context: ContextReader): { config: Config; configFile: string } {
+  const configFile = text(context, 'configFile') ?? DEFAULT_CONFIG_FILE;
+  const file = path.resolve(REPO_ROOT, configFile);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new DeployParameterError(`newsletter config ${file} could not be read as JSON: ${(error as Error).message}; pass -c configFile=<path>`, { cause: error });
+  }
+  const result = parseConfig(json);
+  if (!result.ok) throw new DeployParameterError(`newsletter config ${file} is invalid:\n  ${result.errors.join('\n  ')}`);
+  return { config: result.config, configFile };
+}
+
+export function readDeployParameters(context: ContextReader, config: Config, configFile: string): DeployParameters {
+  const senderDomains = [...new Set(config.newsletters.map((n) => domainOf(n.from.email)))];
+  const domain = (text(context, 'domain') ?? senderDomains[0]!).toLowerCase().replace(/\.$/, '');
+  if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) {
+    throw new DeployParameterError(`-c domain=${domain} is not a domain name such as news.example.com`);
+  }
+  const outside = config.newsletters.filter((n) => !inDomain(domainOf(n.from.email), domain));
+  if (outside.length > 0) {
+    throw new DeployParameterError(
+      `the SES identity is ${domain}, but ${outside.map((n) => `newsletter "${n.id}" sends from ${n.from.email}`).join(', ')}: set -c domain=<the from addresses' domain> or change "from.email"`,
+    );
+  }
+
+  const hostedZoneId = text(context, 'hostedZoneId');
+  const zoneName = text(context, 'zoneName');
+  if (Boolean(hostedZoneId) !== Boolean(zoneName)) {
+    throw new DeployParameterError('-c hostedZoneId and -c zoneName go together: give both to publish the DKIM records in Route 53, or neither');
+  }
+
+  const sendRate = number(context, 'sendRate') ?? config.delivery.rate ?? DEFAULT_SEND_RATE;
+  const apiRateLimit = number(context, 'apiRateLimit');
+  const alarmEmail = text(context, 'alarmEmail');
+  if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new DeployParameterError(`-c alarmEmail=${alarmEmail} is not an email address`);
+  const baseUrl = text(context, 'baseUrl')?.replace(/\/+$/, '');
+  if (baseUrl && !/^https:\/\/[^/]+/.test(baseUrl)) throw new DeployParameterError(`-c baseUrl=${baseUrl} must be an https:// address such as https://news.example.com`);
+  const sandboxRecipients = (text(context, 'sandboxRecipients') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+  return {
+    domain,
+    sendRate,
+    configFile,
+    sandboxRecipients,
+    ...(hostedZoneId && zoneName ? { hostedZone: { hostedZoneId, zoneName } } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(apiRateLimit ? { apiRateLimit } : {}),
+  };
+}
+
+function text(context: ContextReader, key: string): string | undefined {
+  const value = context(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new DeployParameterError(`-c ${key} must be text, got ${JSON.stringify(value)}`);
+  return value.trim();
+}
+
+function number(context: ContextReader, key: string): number | undefined {
+  const value = context(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new DeployParameterError(`-c ${key}=${String(value)} must be a positive number`);
+  return n;
+}
+
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+function inDomain(candidate: string, domain: string): boolean {
+  return candidate === domain || candidate.endsWith(`.${domain}`);
+}

@@ -1,0 +1,115 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { Config } from '../functions/core/config.js';
+import { ContentBucket } from './constructs/content-bucket.js';
+import { Delivery } from './constructs/delivery.js';
+import { DigestJob } from './constructs/digest-job.js';
+import { MailSending } from './constructs/mail-sending.js';
+import { NewsletterTable } from './constructs/newsletter-table.js';
+import { OperationsAlarms } from './constructs/operations-alarms.js';
+import { SesFeedback } from './constructs/ses-feedback.js';
+import { SubscriptionApi } from './constructs/subscription-api.js';
+import { TokenSecret } from './constructs/token-secret.js';
+import type { DeployParameters } from './deploy-parameters.js';
+
+export interface NewsletterStackProps extends StackProps {
+  config: Config;
+  parameters: DeployParameters;
+}
+
+/** Lambda allows 4 KB of environment in all; leave room for the other variables. */
+const MAX_CONFIG_JSON_BYTES = 3000;
+
+/**
+ * The whole product on AWS: table, bucket, token key, SES, the subscription API, the fan-out of an
+ * edition through SQS to the senders, one schedule per newsletter, bounce handling and alarms.
+ * Environment-agnostic: it synthesises without an account and deploys to the CLI's account and region.
+ */
+export class NewsletterStack extends Stack {
+  readonly table: NewsletterTable;
+  readonly bucket: ContentBucket;
+  readonly mail: MailSending;
+  readonly subscriptionApi: SubscriptionApi;
+  readonly delivery: Delivery;
+  readonly digest: DigestJob;
+  readonly feedback: SesFeedback;
+  readonly alarms: OperationsAlarms;
+
+  constructor(scope: Construct, id: string, props: NewsletterStackProps) {
+    super(scope, id, { description: 'Key-points newsletter: scheduled digests sent through Amazon SES', ...props });
+    const { config, parameters } = props;
+
+    this.table = new NewsletterTable(this, 'Data');
+    this.bucket = new ContentBucket(this, 'Content');
+    const secret = new TokenSecret(this, 'TokenKey');
+    this.mail = new MailSending(this, 'Mail', {
+      domain: parameters.domain,
+      sandboxRecipients: parameters.sandboxRecipients,
+      ...(parameters.hostedZone ? { hostedZone: parameters.hostedZone } : {}),
+    });
+
+    let configJson: string | undefined;
+    this.subscriptionApi = new SubscriptionApi(this, 'Subscriptions', {
+      configJsonFor: (apiBaseUrl) => (configJson = deployedConfigJson(config, apiBaseUrl)),
+      table: this.table,
+      secret,
+      mail: this.mail,
+      ...(parameters.baseUrl ? { baseUrl: parameters.baseUrl } : {}),
+      ...(parameters.apiRateLimit ? { rateLimit: parameters.apiRateLimit } : {}),
+    });
+    const deployedConfig = configJson ?? deployedConfigJson(config, this.subscriptionApi.baseUrl);
+
+    this.delivery = new Delivery(this, 'Delivery', { configJson: deployedConfig, table: this.table, secret, mail: this.mail, sendRate: parameters.sendRate });
+    this.digest = new DigestJob(this, 'Digest', {
+      newsletters: config.newsletters,
+      configJson: deployedConfig,
+      table: this.table,
+      bucket: this.bucket,
+      secret,
+      mail: this.mail,
+      delivery: this.delivery,
+    });
+    this.feedback = new SesFeedback(this, 'Feedback', { configJson: deployedConfig, table: this.table, mail: this.mail });
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
+      deadLetterQueues: [
+        { name: 'Send', queue: this.delivery.deadLetterQueue },
+        { name: 'Digest', queue: this.digest.deadLetterQueue },
+        { name: 'Feedback', queue: this.feedback.deadLetterQueue },
+      ],
+      functions: [
+        { name: 'Sender', function: this.delivery.sender },
+        { name: 'Digest', function: this.digest.function },
+        { name: 'Feedback', function: this.feedback.function },
+        { name: 'SubscriptionApi', function: this.subscriptionApi.function },
+      ],
+    });
+
+    new CfnOutput(this, 'BucketName', { description: `Upload articles under articles/<newsletter id>/ here`, value: this.bucket.bucket.bucketName });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'SendRate', { description: 'Senders at once x messages per second each', value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s` });
+  }
+}
+
+/**
+ * The configuration the functions get: a newsletter whose `baseUrl` points at this machine (the local
+ * default) gets the deployed subscription API's address instead, so links in emails work.
+ */
+export function deployedConfigJson(config: Config, apiBaseUrl: string): string {
+  const deployed: Config = {
+    ...config,
+    newsletters: config.newsletters.map((n) => (isLoopback(n.baseUrl) ? { ...n, baseUrl: apiBaseUrl } : n)),
+  };
+  const json = JSON.stringify(deployed);
+  if (Buffer.byteLength(json, 'utf8') > MAX_CONFIG_JSON_BYTES) {
+    throw new Error(
+      `the newsletter config is ${Buffer.byteLength(json, 'utf8')} bytes as JSON, more than the ${MAX_CONFIG_JSON_BYTES} that fit in a Lambda environment: shorten titles and addresses, or split newsletters over two stacks`,
+    );
+  }
+  return json;
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+}

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from '../../infra/bundling.js';
+import { HANDLER_ENTRIES, entryExists, entryPath, type HandlerEntry } from '../../infra/handler-entries.js';
+
+const run = promisify(execFile);
+
+/** Fresh processes per function; the median hides one slow start. */
+const IMPORT_RUNS = 3;
+
+export interface HandlerBundle {
+  file: string;
+  bytes: number;
+  /** Source files in the bundle, relative to the repository root (node_modules/... for dependencies). */
+  inputs: string[];
+}
+
+/**
+ * Bundles a handler the way its NodejsFunction does (one minified ES module for Node.js 22, AWS SDK
+ * included, the createRequire banner), into `outdir/index.mjs`.
+ */
+export async function bundleHandler(handler: HandlerEntry, outdir: string): Promise<HandlerBundle> {
+  const file = path.join(outdir, 'index.mjs');
+  const result = await build({
+    entryPoints: [entryPath(handler)],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: NODE_TARGET,
+    format: 'esm',
+    mainFields: MAIN_FIELDS,
+    banner: { js: ESM_REQUIRE_BANNER },
+    metafile: true,
+    logLevel: 'error',
+  });
+  return { file, bytes: (await stat(file)).size, inputs: Object.keys(result.metafile.inputs) };
+}
+
+/**
+ * Milliseconds to `import()` a bundle in a new `node` process: what a cold start spends loading the
+ * code before the handler runs (the process's own start-up is not counted).
+ */
+export async function importMilliseconds(file: string): Promise<number> {
+  const script = `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); const ms = performance.now() - t; if (typeof m.handler !== 'function') throw new Error('no handler export'); console.log(ms);`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: path.dirname(file), timeout: 60_000 });
+  const ms = Number(stdout.trim().split('\n').at(-1));
+  if (!Number.isFinite(ms)) throw new Error(`importing ${file} printed no time: ${stdout}`);
+  return ms;
+}
+
+/**
+ * `npm run bench`: each function's bundle size and cold-start import time. Functions whose handler
+ * file does not exist yet are left out.
+ */
+export async function benchBundles(): Promise<{ name: string; figures: Record<string, number> }> {
+  const figures: Record<string, number> = {};
+  const dir = await mkdtemp(path.join(tmpdir(), 'newsletter-bundles-'));
+  try {
+    for (const handler of Object.values(HANDLER_ENTRIES)) {
+      if (!entryExists(handler)) continue;
+      const bundle = await bundleHandler(handler, path.join(dir, handler.name));
+      const times: number[] = [];
+      for (let i = 0; i < IMPORT_RUNS; i++) times.push(await importMilliseconds(bundle.file));
+      times.sort((a, b) => a - b);
+      figures[`${handler.name}.bundleBytes`] = bundle.bytes;
+      figures[`${handler.name}.importMs`] = Math.round(times[Math.floor(times.length / 2)]! * 10) / 10;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return { name: 'bundles', figures };
+}

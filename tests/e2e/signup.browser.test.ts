@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { mailsSince, sentCount } from '../use-cases/subscription-fixtures.js';
+
+/**
+ * The sign-up form in a real browser (Debian's Chromium), on the `newsletter dev` server.
+ * Skipped, with the reason in its name, where Chromium is not installed; `.ci/run` installs it.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const SCREENSHOTS = path.resolve('out/screenshots');
+
+let servers: TestServers;
+let dev: DevServer;
+let browser: Browser;
+let work: string;
+const savedEnv = { ...process.env };
+
+describe.skipIf(!hasChromium)(hasChromium ? 'sign-up in a browser' : `sign-up in a browser (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`, () => {
+  beforeAll(async () => {
+    servers = await startTestServers();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
+    process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+    work = await mkdtemp(path.join(tmpdir(), 'newsletter-browser-'));
+    await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
+    const config = path.join(work, 'newsletter.config.json');
+    await writeFile(config, await readFile('newsletter.config.json', 'utf8'));
+    dev = await startDevServer({ config, dataDir: path.join(work, '.newsletter'), port: 0, schedule: false, print: () => {} });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    await mkdir(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.close();
+    process.env = savedEnv;
+    await servers?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('fills in the form, submits it and sees the check-your-inbox page', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(`${dev.url}/`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signup-375.png'), fullPage: true });
+    // The honeypot is off screen and out of the tab order; people never see it.
+    const honeypot = await page.locator('input[name=website]').boundingBox();
+    expect(honeypot === null || honeypot.x + honeypot.width <= 0).toBe(true);
+
+    await page.getByLabel('電子郵件地址').fill('browser.reader@example.com');
+    await page.getByLabel('電子報').selectOption('ai-talent');
+    const before = sentCount(servers);
+    await page.getByRole('button', { name: '訂閱' }).click();
+    await page.waitForLoadState();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('請到收件匣確認');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'check-inbox-375.png'), fullPage: true });
+    expect(await mailsSince(servers, before, 'browser.reader@example.com')).toHaveLength(1);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('lays the form out on a wide screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${dev.url}/subscribe`);
+    const card = await page.locator('main').boundingBox();
+    expect(card!.width).toBeLessThanOrEqual(520);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signup-1280.png'), fullPage: true });
+    await page.getByLabel('電子郵件地址').fill('not an address');
+    // Without the browser's own check, the server's error shows next to the field.
+    await page.locator('form').evaluate((form) => form.setAttribute('novalidate', ''));
+    await page.getByRole('button', { name: '訂閱' }).click();
+    await page.waitForLoadState();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('電子郵件地址似乎不正確');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'invalid-1280.png'), fullPage: true });
+    await context.close();
+  });
+});
