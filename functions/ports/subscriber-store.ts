@@ -17,6 +17,11 @@ export interface SubscriberStore {
   putIfAbsent(subscriber: Subscriber): Promise<boolean>;
   update(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<void>;
   delete(newsletterId: string, id: string): Promise<void>;
+  /**
+   * Records a confirmation send at `at` unless one was recorded after `cutoff`; false when it was.
+   * One conditional write, so two requests at once cannot both send.
+   */
+  claimConfirmationSend(newsletterId: string, id: string, at: string, cutoff: string): Promise<boolean>;
   /** How many subscribers have this status (for progress and reports). */
   count(newsletterId: string, status: Subscriber['status']): Promise<number>;
   /** One page of subscribers; `status` filters (confirmed for sending). */

@@ -110,17 +110,16 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
       log('subscribe.already-confirmed', fields);
       return { ok: true, newsletter };
     }
-    const lastSent = existing.confirmationSentAt ? Date.parse(existing.confirmationSentAt) : NaN;
-    if (now.getTime() - lastSent < CONFIRMATION_RESEND_INTERVAL_MS) {
-      log('subscribe.resend-limited', fields);
-      return { ok: true, newsletter };
-    }
-    // A new request is new consent evidence; an unsubscribed reader must confirm again.
-    await deps.subscribers.update(newsletter.id, id, { email, status: 'pending', consent: { at, source: input.source } });
   }
+  const cutoff = new Date(now.getTime() - CONFIRMATION_RESEND_INTERVAL_MS).toISOString();
+  if (!(await deps.subscribers.claimConfirmationSend(newsletter.id, id, at, cutoff))) {
+    log('subscribe.resend-limited', fields);
+    return { ok: true, newsletter };
+  }
+  // A new request is new consent evidence; an unsubscribed reader must confirm again.
+  if (existing) await deps.subscribers.update(newsletter.id, id, { email, status: 'pending', consent: { at, source: input.source } });
 
   await sendConfirmation(deps, newsletter, email, id, now);
-  await deps.subscribers.update(newsletter.id, id, { confirmationSentAt: at });
   log('subscribe.confirmation-sent', fields);
   return { ok: true, newsletter };
 }

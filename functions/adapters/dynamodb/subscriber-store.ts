@@ -67,6 +67,25 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
   }
 
+  async claimConfirmationSend(newsletterId: string, id: string, at: string, cutoff: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.subscriber(newsletterId, id),
+          UpdateExpression: 'SET confirmationSentAt = :at',
+          // ISO timestamps in UTC compare correctly as strings.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(confirmationSentAt) OR confirmationSentAt <= :cutoff)',
+          ExpressionAttributeValues: { ':at': at, ':cutoff': cutoff },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async delete(newsletterId: string, id: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.subscriber(newsletterId, id) }));
   }

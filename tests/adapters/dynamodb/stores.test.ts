@@ -103,3 +103,17 @@ describe('DynamoEditionStore', () => {
     expect(found.has('new-article')).toBe(false);
   });
 });
+
+describe('DynamoSubscriberStore.claimConfirmationSend', () => {
+  it('lets one of two simultaneous requests send a confirmation, and another only after the cutoff', async () => {
+    const store = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
+    const s = subscriber('twice@example.com', 'pending');
+    await store.put(s);
+    const at = '2026-11-29T08:00:00.000Z';
+    const cutoff = '2026-11-29T07:50:00.000Z';
+    const results = await Promise.all([store.claimConfirmationSend('weekly', s.id, at, cutoff), store.claimConfirmationSend('weekly', s.id, at, cutoff)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.claimConfirmationSend('weekly', s.id, '2026-11-29T08:05:00.000Z', '2026-11-29T07:55:00.000Z')).toBe(false);
+    expect(await store.claimConfirmationSend('weekly', s.id, '2026-11-29T08:11:00.000Z', '2026-11-29T08:01:00.000Z')).toBe(true);
+  });
+});
