@@ -86,6 +86,9 @@ export class NewsletterStack extends Stack {
     });
 
     new CfnOutput(this, 'BucketName', { description: `Upload articles under articles/<newsletter id>/ here`, value: this.bucket.bucket.bucketName });
+    new CfnOutput(this, 'DigestFunctionName', { description: 'Invoke with {"newsletterId": "<id>"} to run an edition now', value: this.digest.function.functionName });
+    new CfnOutput(this, 'TableName', { description: 'Kept when the stack is deleted (subscribers and consent)', value: this.table.table.tableName });
+    new CfnOutput(this, 'TokenSecretArn', { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'SendRate', { description: 'Senders at once x messages per second each', value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s` });
   }

@@ -54,6 +54,12 @@ export class AwsContext {
     return (this.s3Client ??= new S3Client({}));
   }
 
+  /** In the Lambda bundle the templates are copied beside the code; locally the renderer finds them itself. */
+  get templatesDir(): string | undefined {
+    const root = process.env.LAMBDA_TASK_ROOT;
+    return root ? `${root}/templates` : undefined;
+  }
+
   newsletter(id: string): NewsletterConfig {
     const newsletter = this.env.config.newsletters.find((n) => n.id === id);
     if (!newsletter) throw new ConfigError(`newsletter "${id}" is not in NEWSLETTER_CONFIG: check the schedule's input`);

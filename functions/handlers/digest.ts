@@ -34,7 +34,7 @@ export async function handler(event: unknown): Promise<{ status: string; edition
       sources: createSources(sources, { baseDir: process.env.LAMBDA_TASK_ROOT ?? process.cwd(), s3: ctx.s3 }),
       extractor: createKeyPointExtractor(newsletter),
       editions: ctx.editions,
-      render: (model) => renderEdition(model),
+      render: (model) => renderEdition(model, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
       clock: systemClock,
       subscribers: ctx.subscribers,
       queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl),

@@ -11,6 +11,7 @@ import {
   type LinkFailure,
   type SubscriptionDependencies,
 } from '../use-cases/subscriptions.js';
+import { AwsContext } from './aws-context.js';
 import { messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
 
 /**
@@ -293,11 +294,7 @@ function scrubAddresses(message: string): string {
 
 let cold: Promise<SubscriptionApi> | undefined;
 
-/**
- * The Lambda handler. Reads TABLE_NAME, TOKEN_SECRET_ARN (the HMAC key in Secrets Manager, base64
- * text or binary) and the configuration from CONFIG (JSON) or the bundled CONFIG_FILE
- * (default `newsletter.config.json` beside the function).
- */
+/** The Lambda handler: the environment and clients come from AwsContext, like every function's. */
 export const handler = async (event: HttpApiEvent): Promise<HttpApiResult> => {
   cold ??= buildFromEnvironment().catch((error: unknown) => {
     cold = undefined;
@@ -307,42 +304,16 @@ export const handler = async (event: HttpApiEvent): Promise<HttpApiResult> => {
 };
 
 async function buildFromEnvironment(): Promise<SubscriptionApi> {
-  const env = process.env;
-  const [{ DynamoDBClient }, { SESClient }, { SecretsManagerClient, GetSecretValueCommand }, { parseConfig }, stores, { DynamoEditionStore }, { DynamoDeliveryLedger }, { SesMailer }] =
-    await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
-      import('@aws-sdk/client-ses'),
-      import('@aws-sdk/client-secrets-manager'),
-      import('../core/config.js'),
-      import('../adapters/dynamodb/subscriber-store.js'),
-      import('../adapters/dynamodb/edition-store.js'),
-      import('../adapters/dynamodb/delivery-ledger.js'),
-      import('../adapters/ses/ses-mailer.js'),
-    ]);
-  const tableName = env.TABLE_NAME;
-  const secretArn = env.TOKEN_SECRET_ARN;
-  if (!tableName || !secretArn) throw new Error('the subscription API needs TABLE_NAME and TOKEN_SECRET_ARN in its environment: check the stack');
-
-  const configText = env.CONFIG ?? (await (await import('node:fs/promises')).readFile(env.CONFIG_FILE ?? new URL('./newsletter.config.json', import.meta.url), 'utf8'));
-  const config = parseConfig(JSON.parse(configText));
-  if (!config.ok) throw new Error(`the bundled newsletter configuration is invalid: ${config.errors.join('; ')}`);
-
-  const secrets = new SecretsManagerClient({});
-  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  secrets.destroy();
-  const tokenKey = secret.SecretBinary ? Buffer.from(secret.SecretBinary) : Buffer.from((secret.SecretString ?? '').trim(), 'base64');
-  if (tokenKey.length < 32) throw new Error(`the token secret ${secretArn} must hold at least 32 random bytes, base64-encoded`);
-
-  const dynamodb = new DynamoDBClient({});
-  const ses = new SESClient({});
+  const ctx = new AwsContext();
   return createSubscriptionApi({
-    newsletters: config.config.newsletters,
-    subscribers: new stores.DynamoSubscriberStore(dynamodb, tableName),
-    suppressions: new stores.DynamoSuppressionStore(dynamodb, tableName),
-    editions: new DynamoEditionStore(dynamodb, tableName),
-    ledger: new DynamoDeliveryLedger(dynamodb, tableName),
-    mailer: new SesMailer(ses, env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
-    tokenKey,
+    newsletters: ctx.env.config.newsletters,
+    subscribers: ctx.subscribers,
+    suppressions: ctx.suppressions,
+    editions: ctx.editions,
+    ledger: ctx.ledger,
+    mailer: ctx.mailer,
+    tokenKey: await ctx.signingKey(),
     now: () => new Date(),
+    ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
   });
 }

@@ -30,6 +30,8 @@ export interface SubscriptionDependencies {
   now: () => Date;
   /** Structured log line; fields never hold an address. Default: JSON on stdout. */
   log?: SubscriptionLog;
+  /** Where the MJML templates are (in a Lambda bundle they sit beside the code). */
+  templatesDir?: string;
 }
 
 export type SubscriptionLog = (event: string, fields: Record<string, string | number | boolean>) => void;
@@ -271,7 +273,7 @@ async function sendConfirmation(deps: SubscriptionDependencies, newsletter: News
     newsletterTitle: newsletter.title,
     confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
     postalAddress: newsletter.postalAddress,
-  });
+  }, deps.templatesDir ? { templatesDir: deps.templatesDir } : {});
   await sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now);
 }
 
@@ -287,7 +289,10 @@ async function sendWelcome(deps: SubscriptionDependencies, newsletter: Newslette
       return 'latest-edition';
     }
   }
-  const rendered = await renderWelcome({ language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress });
+  const rendered = await renderWelcome(
+    { language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress },
+    deps.templatesDir ? { templatesDir: deps.templatesDir } : {},
+  );
   await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `welcome.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now);
   return 'welcome-email';
 }

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { createTestApp, writeTwoNewsletterConfig } from './stack-fixture.js';
+
+/**
+ * cdk-nag v3 reports through CDK's policy validation, not annotations: an unacknowledged finding
+ * fails `app.synth()` and is listed in the assembly's validation report.
+ */
+function awsSolutionsViolations(outdir: string): string[] {
+  const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { pluginName: string; violations?: { ruleName: string }[] }[];
+  };
+  return report.pluginReports.flatMap((r) => (r.violations ?? []).map((v) => `${r.pluginName}: ${v.ruleName}`)).filter((v) => v.includes('AwsSolutions'));
+}
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it('pass on the default app with no -c parameters', () => {
+    const { app } = createTestApp();
+    const assembly = app.synth();
+    expect(awsSolutionsViolations(assembly.directory)).toEqual([]);
+  });
+
+  it('pass with a hosted zone, an alarm email, sandbox recipients and several newsletters', () => {
+    const { app, stack } = createTestApp({
+      configFile: writeTwoNewsletterConfig(),
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      zoneName: 'example.com',
+      alarmEmail: 'ops@example.com',
+      sandboxRecipients: 'tester@example.org,editor@example.org',
+    });
+    const assembly = app.synth();
+    expect(awsSolutionsViolations(assembly.directory)).toEqual([]);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Route53::RecordSet', 3);
+    template.hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'Z0123456789ABCDEFGHIJ', Type: 'CNAME' });
+    expect(Object.keys(template.findOutputs('*')).filter((k) => k.includes('DkimCname'))).toHaveLength(0);
+  });
+
+  it('fail the synth on a finding nobody acknowledged, so the checks above are live', () => {
+    const { app, stack } = createTestApp();
+    new sqs.Queue(stack, 'QueueWithoutTls', { encryption: sqs.QueueEncryption.SQS_MANAGED });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+
+  it('carry a written reason on every acknowledgement', () => {
+    const { app } = createTestApp();
+    const reasons: [string, string, string][] = [];
+    for (const construct of app.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [rule, reason] of Object.entries(entry.data as Record<string, string>)) reasons.push([construct.node.path, rule, reason]);
+      }
+    }
+    expect(reasons.length).toBeGreaterThan(5);
+    for (const [where, rule, reason] of reasons) expect(reason.length, `${rule} at ${where}`).toBeGreaterThanOrEqual(40);
+  });
+});

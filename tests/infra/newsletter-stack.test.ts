@@ -1,0 +1,273 @@
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV_NAMES } from '../../functions/handlers/environment.js';
+import { createTestApp, writeTwoNewsletterConfig } from './stack-fixture.js';
+
+describe('NewsletterStack', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    const { stack } = createTestApp({ configFile: writeTwoNewsletterConfig(), alarmEmail: 'ops@example.com', sendRate: '100' });
+    template = Template.fromStack(stack);
+  });
+
+  describe('schedules', () => {
+    it('creates one schedule per newsletter, in its own time zone, with the converted cron', () => {
+      template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 8 ? * 2 *)',
+        ScheduleExpressionTimezone: 'Asia/Taipei',
+        Target: Match.objectLike({ Input: JSON.stringify({ newsletterId: 'ai-talent' }) }),
+      });
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(30 6 ? * 2-6 *)',
+        ScheduleExpressionTimezone: 'Europe/London',
+        Target: Match.objectLike({ Input: JSON.stringify({ newsletterId: 'morning-brief' }) }),
+      });
+    });
+
+    it('retries a schedule and sends what it cannot deliver to a dead-letter queue', () => {
+      const dlq = new Capture();
+      template.allResourcesProperties('AWS::Scheduler::Schedule', {
+        Target: Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+        }),
+      });
+      expect(template.toJSON().Resources[dlq.asString()].Type).toBe('AWS::SQS::Queue');
+    });
+  });
+
+  describe('send queue', () => {
+    it('redrives failed batches to an encrypted dead-letter queue', () => {
+      const dlq = new Capture();
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
+      });
+      const target = template.toJSON().Resources[dlq.asString()];
+      expect(target.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    });
+
+    it('encrypts every queue and denies it to non-TLS requests', () => {
+      const queues = template.findResources('AWS::SQS::Queue');
+      for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      template.resourceCountIs('AWS::SQS::QueuePolicy', Object.keys(queues).length);
+      template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        }),
+      });
+    });
+
+    it('bounds the senders to the SES rate: at least two at once, batch failures reported per item', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 4 },
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ [ENV_NAMES.sendRate]: '25' }) },
+      });
+    });
+  });
+
+  describe('SES permissions', () => {
+    it('never allows ses:SendRawEmail on "*"', () => {
+      const policies = template.findResources('AWS::IAM::Policy');
+      let sendStatements = 0;
+      for (const policy of Object.values(policies)) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+          const actions = ([] as string[]).concat(statement.Action);
+          if (!actions.some((a) => a === 'ses:SendRawEmail' || a === 'ses:*' || a === 'ses:Send*')) continue;
+          sendStatements++;
+          expect(actions).toEqual(['ses:SendRawEmail']);
+          expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
+          expect(([] as unknown[]).concat(statement.Resource)).not.toContain('*');
+        }
+      }
+      expect(sendStatements).toBe(2); // the sender and the subscription API
+    });
+
+    it('scopes ses:SendRawEmail to the identity and the configuration set', () => {
+      const identity = Object.keys(template.findResources('AWS::SES::EmailIdentity'))[0]!;
+      const configurationSet = Object.keys(template.findResources('AWS::SES::ConfigurationSet'))[0]!;
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: 'ses:SendRawEmail',
+              Effect: 'Allow',
+              Resource: [
+                { 'Fn::Join': ['', Match.arrayWith([`:identity/`, { Ref: identity }])] },
+                { 'Fn::Join': ['', Match.arrayWith([`:configuration-set/`, { Ref: configurationSet }])] },
+              ],
+            },
+          ]),
+        },
+      });
+    });
+
+    it('publishes bounces and complaints of the configuration set to the topic the feedback function reads', () => {
+      const topic = new Capture();
+      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: Match.objectLike({ MatchingEventTypes: ['bounce', 'complaint'], SnsDestination: { TopicARN: { Ref: topic } } }),
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: topic.asString() } });
+      template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com', DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' } });
+    });
+
+    it('outputs the three DKIM records when no hosted zone is given', () => {
+      const outputs = Object.keys(template.findOutputs('*')).filter((key) => key.includes('DkimCname'));
+      expect(outputs).toHaveLength(3);
+      template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    });
+  });
+
+  describe('functions', () => {
+    it('runs every function on Node.js 22 and ARM64 with source maps', () => {
+      const functions = template.findResources('AWS::Lambda::Function');
+      expect(Object.keys(functions)).toHaveLength(4);
+      template.allResourcesProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+      });
+    });
+
+    it('gives every function its own log group with a retention', () => {
+      const logGroup = new Capture();
+      template.allResourcesProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroup } } });
+      const logGroups = template.toJSON().Resources as Record<string, { Type: string; Properties: { RetentionInDays?: number } }>;
+      let seen = 0;
+      do {
+        const group = logGroups[logGroup.asString()]!;
+        expect(group.Type).toBe('AWS::Logs::LogGroup');
+        expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+        seen++;
+      } while (logGroup.next());
+      expect(seen).toBe(4);
+    });
+
+    it('sets each variable a function needs, and only those', () => {
+      const variables = (description: RegExp) => {
+        const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => description.test(f.Properties.Description));
+        return Object.keys(fn!.Properties.Environment.Variables).sort();
+      };
+      const { tableName, bucketName, sendQueueUrl, tokenSecretArn, configurationSet, config, sendRate } = ENV_NAMES;
+      expect(variables(/next edition/)).toEqual([bucketName, config, sendQueueUrl, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
+      expect(variables(/queued batches/)).toEqual([config, configurationSet, sendRate, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
+      expect(variables(/Subscription pages/)).toEqual([config, configurationSet, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
+      expect(variables(/bounce or complain/)).toEqual([config, tableName, 'NODE_OPTIONS'].sort());
+    });
+
+    it('points links of a newsletter with a local baseUrl at the deployed API, and keeps a public one', () => {
+      const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => /queued batches/.test(f.Properties.Description))!;
+      const json = JSON.stringify(fn.Properties.Environment.Variables[ENV_NAMES.config]);
+      expect(json).not.toContain('localhost');
+      expect(json).toContain('ApiEndpoint');
+      expect(json).toContain('https://news.example.com');
+    });
+
+    it('uses no AWS managed policy', () => {
+      template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    });
+  });
+
+  describe('data', () => {
+    it('keeps the table on demand, with point-in-time recovery, encryption and TTL', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { SSEEnabled: true },
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        }),
+      });
+    });
+
+    it('blocks public access to the bucket, encrypts it and expires old renders', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'editions/', ExpirationInDays: 730, Status: 'Enabled' })]) },
+      });
+    });
+
+    it('denies every bucket request that does not use TLS', () => {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    it('generates the link-signing key in Secrets Manager', () => {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+      });
+    });
+  });
+
+  describe('subscription API', () => {
+    it('throttles the stage', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      });
+    });
+
+    it('routes the subscription pages to the handler', () => {
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
+      expect(routes.sort()).toEqual(
+        ['GET /', 'GET /subscribe', 'POST /subscribe', 'GET /confirm', 'POST /confirm', 'GET /unsubscribe', 'POST /unsubscribe', 'GET /preferences', 'POST /preferences'].sort(),
+      );
+    });
+  });
+
+  describe('alarms', () => {
+    it('alarms on SES bounce rate at 5 % and complaint rate at 0.1 %, to the alarm topic', () => {
+      const topic = new Capture();
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SES',
+        MetricName: 'Reputation.BounceRate',
+        Threshold: 0.05,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: topic }],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.001 });
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topic.asString() } });
+    });
+
+    it('alarms on anything in a dead-letter queue and on sender errors', () => {
+      const dlqAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 } });
+      expect(Object.keys(dlqAlarms)).toHaveLength(3);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^DeliverySender') } }],
+      });
+    });
+  });
+
+  it('matches the snapshot (a tripwire: review the diff, then update with -u)', () => {
+    expect(normaliseAssets(template.toJSON())).toMatchSnapshot();
+  });
+});
+
+/**
+ * Asset hashes change with every code edit, and the config JSON with every schema default; the
+ * snapshot is about resources, not code or content.
+ */
+function normaliseAssets(json: unknown): unknown {
+  return JSON.parse(JSON.stringify(json).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, '<asset-hash>$1'), (key: string, value: unknown) =>
+    key === ENV_NAMES.config ? '<newsletter config>' : value,
+  );
+}

@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../infra/create-app.js';
+import { REPO_ROOT } from '../../infra/handler-entries.js';
+
+/** The repository's own config plus a second newsletter in another time zone, on a daily schedule. */
+export function writeTwoNewsletterConfig(): string {
+  const base = JSON.parse(readFileSync(path.join(REPO_ROOT, 'newsletter.config.json'), 'utf8')) as { newsletters: Record<string, unknown>[] };
+  const first = base.newsletters[0]!;
+  const config = {
+    ...base,
+    newsletters: [
+      first,
+      {
+        ...first,
+        id: 'morning-brief',
+        title: 'Morning Brief',
+        language: 'en',
+        from: { name: 'Morning Brief', email: 'brief@example.com' },
+        schedule: { cron: '30 6 * * 1-5', timeZone: 'Europe/London' },
+        baseUrl: 'https://news.example.com',
+      },
+    ],
+  };
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'newsletter-infra-')), 'newsletter.config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** The app as `cdk synth` builds it, without bundling (template tests need no code). */
+export function createTestApp(context: Record<string, unknown> = {}) {
+  return createApp({
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
+    outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')),
+  });
+}
