@@ -48,7 +48,7 @@ async function section<T>(name: string, work: () => Promise<T>, show: (result: T
 
 const started = performance.now();
 
-results.personalisation = await section('personalisation', () => benchPersonalisation({ seconds: 2 }), (r) => {
+results.personalisation = await section('personalisation', () => benchPersonalisation({ seconds: 1.5 }), (r) => {
   const s = `(i) one reader's message, sample edition (${n(r.messageBytes / 1024, 1)} KiB)`;
   const figure = (label: string, f: PersonaliseBench['personalise']) => rows.push([s, label, `${n(f.perSecond)} msgs/s`, `${n(f.perCoreSecond)} msgs/s per core (CPU time), ${n(f.messages)} messages`]);
   figure('personalise (MessageTemplate)', r.personalise);
@@ -65,7 +65,7 @@ results.endToEnd = await section('end-to-end send', () => benchEndToEnd({ subscr
   rows.push([s, 'achieved rate', `${n(r.perSecond)} msgs/s`, `${n(r.perCoreSecond)} msgs/s per sender core (CPU time)`]);
 });
 
-results.memory = await section('memory', () => benchMemory({ sizes: [10_000, 100_000], concurrency: 50 }), (r) => {
+results.memory = await section('memory', () => benchMemory({ sizes: [10_000, 100_000], concurrency: 25 }), (r) => {
   const s = '(iii) memory while sending, each size in a fresh process';
   for (const run of r.runs) {
     rows.push([s, `${n(run.subscribers)} subscribers: live heap (max)`, `${n(run.liveHeapMb, 1)} MB`, `after a full GC every 5,000 deliveries; ${n(run.sent)} sent in ${n(run.seconds, 1)} s`]);

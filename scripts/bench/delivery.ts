@@ -335,21 +335,9 @@ function child<T>(args: string[], what: string): Promise<T> {
 }
 
 /** Subscribers generated page by page from a counter: nothing is held but the current page. */
-class GeneratedSubscriberStore implements SubscriberStore {
+class GeneratedSubscriberList implements Pick<SubscriberStore, 'count' | 'list'> {
   private readonly now = new Date().toISOString();
   constructor(private readonly size: number) {}
-  async get(): Promise<Subscriber | undefined> {
-    return undefined;
-  }
-  async getMany(): Promise<Subscriber[]> {
-    return [];
-  }
-  async put(): Promise<void> {}
-  async putIfAbsent(): Promise<boolean> {
-    return false;
-  }
-  async update(): Promise<void> {}
-  async delete(): Promise<void> {}
   async count(): Promise<number> {
     return this.size;
   }
@@ -360,6 +348,21 @@ class GeneratedSubscriberStore implements SubscriberStore {
     for (let i = from; i < to; i++) subscribers.push(benchSubscriber(newsletterId, i, this.now));
     return { subscribers, ...(to < this.size ? { cursor: String(to) } : {}) };
   }
+}
+
+/**
+ * The send path only pages through the list; any other subscriber-store call from it would be a
+ * change worth knowing about, so it fails loudly instead of being faked.
+ */
+function sendOnlySubscriberStore(list: GeneratedSubscriberList): SubscriberStore {
+  return new Proxy(list, {
+    get(target, property, receiver) {
+      if (property === 'count' || property === 'list') return Reflect.get(target, property, receiver).bind(target);
+      // Symbols and `then` are asked by the runtime (inspection, awaiting), not by the send path.
+      if (typeof property === 'symbol' || property === 'then') return undefined;
+      return () => Promise.reject(new Error(`the bench subscriber list does not implement ${String(property)}(): the send path should not need it`));
+    },
+  }) as unknown as SubscriberStore;
 }
 
 /** A ledger for a fresh edition that only counts: what a real one stores lives in DynamoDB, not in the sender. */
@@ -431,7 +434,7 @@ async function memoryRun(size: number, endpoint: string, concurrency: number): P
   const deps: DigestDependencies = {
     ...unusedSources,
     editions,
-    subscribers: new GeneratedSubscriberStore(size),
+    subscribers: sendOnlySubscriberStore(new GeneratedSubscriberList(size)),
     suppressions: noSuppressions,
     ledger: new CountingLedger(),
     mailer: new SesMailer(sesClient),
