@@ -1,64 +1,34 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
-import { main } from '../../functions/cli/main.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import type { TestServers } from '../support/local-servers.js';
+import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 import { header, linkIn, mailsSince, recipientOf, sentCount } from '../use-cases/subscription-fixtures.js';
 
 /**
  * `newsletter dev` end to end: the real HTTP server in front of the subscription handler, real
  * dynalite and SES, and the digest through the CLI and the local scheduler.
  */
+let ws: CliWorkspace;
 let servers: TestServers;
 let work: string;
 let config: string;
 let dataDir: string;
 let articles: string;
 let out: string;
-const savedEnv = { ...process.env };
+let run: CliWorkspace['run'];
 
 beforeAll(async () => {
-  servers = await startTestServers();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
-  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
-  work = await mkdtemp(path.join(tmpdir(), 'newsletter-dev-'));
-  articles = path.join(work, 'articles');
-  out = path.join(work, 'out');
-  dataDir = path.join(work, '.newsletter');
-  await cp(path.resolve('articles'), articles, { recursive: true });
-  config = path.join(work, 'newsletter.config.json');
-  const json = JSON.parse(await readFile('newsletter.config.json', 'utf8'));
-  json.newsletters[0].sources = [{ type: 'folder', path: 'articles' }];
-  await writeFile(config, JSON.stringify(json));
+  ws = await createCliWorkspace({ prefix: 'newsletter-dev-' });
+  ({ servers, work, config, dataDir, articles, out, run } = ws);
 });
 
-afterAll(async () => {
-  process.env = savedEnv;
-  await servers?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-async function run(...args: string[]): Promise<{ code: number; output: string }> {
-  const lines: string[] = [];
-  const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
-  const log = vi.spyOn(console, 'log').mockImplementation(capture);
-  const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
-  try {
-    const code = await main(['node', 'newsletter', '--config', config, '--data-dir', dataDir, ...args]);
-    return { code, output: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    warn.mockRestore();
-    stderr.mockRestore();
-  }
-}
+afterAll(async () => ws?.stop());
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -82,8 +82,13 @@ export class FeedSource implements ArticleSource {
     if (this.options.followLinks && isSummary && link) {
       const page = await fetchPageArticle(link, this.options.fetch);
       if (page.ok) {
-        // The feed's own title, date and author describe the item; the page fills in the rest.
-        return { article: { ...page.article, ...summary, body: page.article.body, language: summary.language ?? page.article.language }, problems: [] };
+        // The feed's own title, date and author describe the item; the page fills in the rest. The
+        // page's canonical URL is the article's identity, so a page source naming it finds the same one.
+        const url = page.article.url ?? summary.url;
+        return {
+          article: { ...page.article, ...summary, body: page.article.body, language: summary.language ?? page.article.language, ...(url ? { url } : {}) },
+          problems: [],
+        };
       }
       if (text === '') return { problems: [{ location, reason: `the item has no text and its page could not be read: ${page.reason}` }] };
       return {

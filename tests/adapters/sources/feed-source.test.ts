@@ -51,7 +51,9 @@ describe('FeedSource', () => {
     it('follows items that carry only a summary to their page when followLinks is on', async () => {
       const { articles } = await new FeedSource(server.url('/feeds/rss.xml'), { followLinks: true }).collect();
 
-      const cleanup = articles.find((article) => article.url === server.url('/pages/en.html'));
+      // The followed page's canonical URL becomes the article's link.
+      const cleanup = articles.find((article) => article.url === server.url('/news/harbour-bay-cleanup'));
+      expect(cleanup?.location).toBe(server.url('/pages/en.html'));
       expect(cleanup?.title).toBe('Volunteers clear two tonnes of plastic');
       expect(cleanup?.body).toContain('The council will sort the haul at its depot on Quay Street.');
       expect(cleanup?.body).not.toContain('WidgetMart');

@@ -1,0 +1,68 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { vi } from 'vitest';
+import { main } from '../../functions/cli/main.js';
+import { startTestServers, type TestServers } from './local-servers.js';
+
+/** A temporary project for driving the `newsletter` CLI in-process against real local servers. */
+export interface CliWorkspace {
+  servers: TestServers;
+  work: string;
+  config: string;
+  dataDir: string;
+  articles: string;
+  out: string;
+  /** Runs `newsletter --config … --data-dir … ARGS`; returns the exit code and everything printed. */
+  run(...args: string[]): Promise<{ code: number; output: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts dynalite and the SES front, points AWS_ENDPOINT_URL_* at them, copies the sample articles
+ * and writes a config based on the project's, changed by `configure`.
+ */
+export async function createCliWorkspace(options: { prefix: string; configure?: (config: { newsletters: Record<string, unknown>[] }) => void }): Promise<CliWorkspace> {
+  const savedEnv = { ...process.env };
+  const servers = await startTestServers();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+  const work = await mkdtemp(path.join(tmpdir(), options.prefix));
+  const articles = path.join(work, 'articles');
+  await cp(path.resolve('articles'), articles, { recursive: true });
+  const config = path.join(work, 'newsletter.config.json');
+  const json = JSON.parse(await readFile('newsletter.config.json', 'utf8')) as { newsletters: Record<string, unknown>[] };
+  json.newsletters[0]!.sources = [{ type: 'folder', path: 'articles' }];
+  options.configure?.(json);
+  await writeFile(config, JSON.stringify(json));
+  const dataDir = path.join(work, '.newsletter');
+
+  return {
+    servers,
+    work,
+    config,
+    dataDir,
+    articles,
+    out: path.join(work, 'out'),
+    async run(...args) {
+      const lines: string[] = [];
+      const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
+      const log = vi.spyOn(console, 'log').mockImplementation(capture);
+      const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+      try {
+        const code = await main(['node', 'newsletter', '--config', config, '--data-dir', dataDir, ...args]);
+        return { code, output: lines.join('\n') };
+      } finally {
+        log.mockRestore();
+        warn.mockRestore();
+        stderr.mockRestore();
+      }
+    },
+    async stop() {
+      process.env = savedEnv;
+      await servers.stop();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
