@@ -6,6 +6,7 @@ import { ENV_NAMES } from '../../functions/handlers/environment.js';
 import { HANDLER_ENTRIES } from '../handler-entries.js';
 import { senderCapacity, type SenderCapacity } from '../sender-capacity.js';
 import type { MailSending } from './mail-sending.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
 import type { NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
@@ -35,11 +36,7 @@ export class Delivery extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue');
     this.queue = new sqs.Queue(this, 'SendQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

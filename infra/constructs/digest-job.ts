@@ -3,7 +3,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { NewsletterConfig } from '../../functions/core/config.js';
 import { HANDLER_ENTRIES } from '../handler-entries.js';
@@ -12,6 +11,7 @@ import { toSchedulerCron } from '../scheduler-cron.js';
 import type { ContentBucket } from './content-bucket.js';
 import type { Delivery } from './delivery.js';
 import type { MailSending } from './mail-sending.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
 import type { NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
@@ -34,20 +34,12 @@ export interface DigestJobProps {
  */
 export class DigestJob extends Construct {
   readonly function: NewsletterFunction;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterQueue: DeadLetterQueue;
   readonly schedules: Schedule[];
 
   constructor(scope: Construct, id: string, props: DigestJobProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the digest schedules and of the digest function\'s failed asynchronous invocations.',
-    });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', { catches: "the digest schedules and of the digest function's failed asynchronous invocations" });
 
     this.function = new NewsletterFunction(this, 'Digest', {
       handler: HANDLER_ENTRIES.digest,

@@ -1,10 +1,10 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLER_ENTRIES } from '../handler-entries.js';
 import type { MailSending } from './mail-sending.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
 import type { NewsletterTable } from './newsletter-table.js';
 
@@ -21,19 +21,11 @@ export interface SesFeedbackProps {
  */
 export class SesFeedback extends Construct {
   readonly function: NewsletterFunction;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterQueue: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: SesFeedbackProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the SNS subscription and of the feedback function\'s failed asynchronous invocations.',
-    });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', { catches: "the SNS subscription and of the feedback function's failed asynchronous invocations" });
     this.function = new NewsletterFunction(this, 'Handler', {
       handler: HANDLER_ENTRIES['ses-feedback'],
       description: 'Suppresses addresses that bounce or complain, from SES events via SNS',

@@ -45,10 +45,10 @@ describe('newsletter digest with feed and page sources', () => {
 
     const mail = await simpleParser(ws.servers.services.ses!.messages.at(-1)!.raw);
     const { document } = parseHTML(String(mail.html));
-    const titles = [...document.querySelectorAll('h2')].map((h) => h.textContent?.trim() ?? '');
+    const titles = Array.from(document.querySelectorAll('h2')).map((h) => h.textContent?.trim() ?? '');
     expect(titles.filter((t) => t.includes('Volunteers clear two tonnes of plastic'))).toHaveLength(1);
     expect(titles.some((t) => /Nets/.test(t))).toBe(true);
-    const hrefs = [...document.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? '');
+    const hrefs = Array.from(document.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? '');
     expect(hrefs).toContain(`${site.origin}/news/harbour-bay-cleanup`);
     expect(hrefs.some((h) => h.startsWith(`${site.origin}/`) && h.includes('nets-qa'))).toBe(true);
 
