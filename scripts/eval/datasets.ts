@@ -39,24 +39,7 @@ function unescapeJsonString(value: string): string {
 
 /** `clts-samples.txt`: `Sample N`, then a JSON line with "summarization", then one with "article". */
 export function parseClts(text: string): EvalItem[] {
-  const items: EvalItem[] = [];
-  let id = '';
-  let summary: string | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const sample = /^Sample\s+(\d+)/.exec(line);
-    if (sample) {
-      id = `clts-${sample[1]}`;
-      summary = undefined;
-      continue;
-    }
-    const s = /^\{"summarization"\s*:\s*"(.*)"\}\s*$/.exec(line);
-    if (s) summary = unescapeJsonString(s[1]!);
-    const a = /^\{"article"\s*:\s*"(.*)"\}\s*$/.exec(line);
-    if (a && summary !== undefined) {
-      items.push({ dataset: 'clts', id, language: 'zh', body: unescapeJsonString(a[1]!), references: splitChineseSummary(summary) });
-    }
-  }
-  return items;
+  return parseSampleBlocks(text, 'clts', /^\{"summarization"\s*:\s*"(.*)"\}\s*$/);
 }
 
 /**
@@ -64,21 +47,26 @@ export function parseClts(text: string): EvalItem[] {
  * read with patterns. The original CLTS summary is the reference; the rewritten one is abstractive.
  */
 export function parseCltsPlus(text: string): EvalItem[] {
+  return parseSampleBlocks(text, 'clts-plus', /^\{"CLTS Summary"?\s*:\s*"(.*)"\}\s*$/);
+}
+
+/** Both CLTS files: `Sample N` blocks with a summary line (matched by `summaryLine`) and an article line. */
+function parseSampleBlocks(text: string, dataset: 'clts' | 'clts-plus', summaryLine: RegExp): EvalItem[] {
   const items: EvalItem[] = [];
   let id = '';
   let summary: string | undefined;
   for (const line of text.split(/\r?\n/)) {
     const sample = /^Sample\s+(\d+)/.exec(line);
     if (sample) {
-      id = `clts-plus-${sample[1]}`;
+      id = `${dataset}-${sample[1]}`;
       summary = undefined;
       continue;
     }
-    const s = /^\{"CLTS Summary"?\s*:\s*"(.*)"\}\s*$/.exec(line);
+    const s = summaryLine.exec(line);
     if (s) summary = unescapeJsonString(s[1]!);
     const a = /^\{"article"\s*:\s*"(.*)"\}\s*$/.exec(line);
     if (a && summary !== undefined) {
-      items.push({ dataset: 'clts-plus', id, language: 'zh', body: unescapeJsonString(a[1]!), references: splitChineseSummary(summary) });
+      items.push({ dataset, id, language: 'zh', body: unescapeJsonString(a[1]!), references: splitChineseSummary(summary) });
     }
   }
   return items;
