@@ -1,3 +1,5 @@
+import { redactAddresses } from './subscriber.js';
+
 /** How one delivery (edition × subscriber) ended. */
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'suppressed' | 'failed';
 
@@ -37,7 +39,8 @@ export function recordOutcome(report: DeliveryReport, outcome: DeliveryOutcome, 
       break;
     case 'failed':
       report.failed++;
-      if (report.failures.length < MAX_REPORTED_FAILURES) report.failures.push({ subscriberId, reason: reason ?? 'unknown' });
+      // Reports are printed and logged: an SES error that names the address must not carry it along.
+      if (report.failures.length < MAX_REPORTED_FAILURES) report.failures.push({ subscriberId, reason: redactAddresses(reason ?? 'unknown') });
       break;
   }
 }

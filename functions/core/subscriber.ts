@@ -43,3 +43,8 @@ export function redactEmail(email: string): string {
   if (at < 1) return '***';
   return `${email[0]}***${email.slice(at)}`;
 }
+
+/** Replaces anything that looks like an address in free text (error messages from SES name them). */
+export function redactAddresses(text: string): string {
+  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[^\s<>"'(),;:]+/gu, '[address]');
+}
