@@ -11,6 +11,7 @@ import { DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynam
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
 import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
 import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
+import { localOwnerGone, localRunOwner } from '../adapters/local/run-owner.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 
 export interface GlobalOptions {
@@ -97,7 +98,9 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     subscribers: new DynamoSubscriberStore(dynamodb, tableName),
     suppressions: new DynamoSuppressionStore(dynamodb, tableName),
     editions: new DynamoEditionStore(dynamodb, tableName),
-    ledger: new DynamoDeliveryLedger(dynamodb, tableName),
+    ledger: new DynamoDeliveryLedger(dynamodb, tableName, { ownerGone: localOwnerGone }),
+    /** This process's identity on delivery claims. */
+    owner: localRunOwner(),
     mailer: new SesMailer(ses, { fallbackQuota: { maxSendRate: options.sendRate ?? 14, max24HourSend: -1, sentLast24Hours: 0 } }),
     async close() {
       dynamodb.destroy();

@@ -1,12 +1,14 @@
 import { redactAddresses } from './subscriber.js';
 
 /** How one delivery (edition × subscriber) ended. */
-export type DeliveryOutcome = 'sent' | 'already-sent' | 'suppressed' | 'failed';
+export type DeliveryOutcome = 'sent' | 'already-sent' | 'in-progress' | 'suppressed' | 'failed';
 
 /** Counts shown at the end of `newsletter digest` and stored with the edition. */
 export interface DeliveryReport {
   sent: number;
   alreadySent: number;
+  /** Held by another sender's live claim (a second run at the same time): left to that sender, or to a later run. */
+  inProgress: number;
   suppressed: number;
   failed: number;
   throttledRetries: number;
@@ -15,12 +17,14 @@ export interface DeliveryReport {
   durationMs: number;
   /** Messages per second achieved over the send. */
   rate: number;
+  /** Messages SES accepted whose mark-sent write failed: a later run may send these readers a second copy. */
+  unrecorded?: number;
   /** Set when sending stopped early (daily quota, bounce or complaint rate). */
   stoppedReason?: string;
 }
 
 export function emptyReport(): DeliveryReport {
-  return { sent: 0, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, failures: [], durationMs: 0, rate: 0 };
+  return { sent: 0, alreadySent: 0, inProgress: 0, suppressed: 0, failed: 0, throttledRetries: 0, failures: [], durationMs: 0, rate: 0 };
 }
 
 export const MAX_REPORTED_FAILURES = 100;
@@ -33,6 +37,9 @@ export function recordOutcome(report: DeliveryReport, outcome: DeliveryOutcome, 
       break;
     case 'already-sent':
       report.alreadySent++;
+      break;
+    case 'in-progress':
+      report.inProgress++;
       break;
     case 'suppressed':
       report.suppressed++;
@@ -52,10 +59,12 @@ export function mergeReports(a: DeliveryReport, b: DeliveryReport): DeliveryRepo
   return {
     sent,
     alreadySent: a.alreadySent + b.alreadySent,
+    inProgress: a.inProgress + b.inProgress,
     suppressed: a.suppressed + b.suppressed,
     failed: a.failed + b.failed,
     throttledRetries: a.throttledRetries + b.throttledRetries,
     failures: [...a.failures, ...b.failures].slice(0, MAX_REPORTED_FAILURES),
+    ...(a.unrecorded || b.unrecorded ? { unrecorded: (a.unrecorded ?? 0) + (b.unrecorded ?? 0) } : {}),
     durationMs,
     rate: durationMs > 0 ? sent / (durationMs / 1000) : 0,
     ...(a.stoppedReason || b.stoppedReason ? { stoppedReason: a.stoppedReason ?? b.stoppedReason } : {}),

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { createHash } from 'node:crypto';
 
 /** Where a subscriber stands on one newsletter. */
@@ -24,9 +25,16 @@ export interface Subscriber {
   confirmationSentAt?: string;
 }
 
-/** The address as the product compares it: trimmed, NFC, lower-cased. */
+/**
+ * The address as the product compares it: trimmed, NFC, lower-cased, with an internationalised
+ * domain in its ASCII (punycode) form, which is how SES sends to it and reports bounces about it.
+ */
 export function normaliseEmail(email: string): string {
-  return email.normalize('NFC').trim().toLowerCase();
+  const lower = email.normalize('NFC').trim().toLowerCase();
+  const at = lower.lastIndexOf('@');
+  if (at < 1) return lower;
+  const domain = lower.slice(at + 1);
+  return `${lower.slice(0, at)}@${domainToASCII(domain) || domain}`;
 }
 
 /**

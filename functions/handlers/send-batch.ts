@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { redactAddresses } from '../core/subscriber.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { systemClock } from '../use-cases/send-edition.js';
 import { AwsContext } from './aws-context.js';
@@ -22,7 +24,7 @@ const cache = new SenderCache();
  * reported as a batch item failure, so SQS retries only that one and, after the redrive limit,
  * moves it to the DLQ; the ledger makes the retry skip whoever already got the edition.
  */
-export async function handler(event: SqsEvent): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+export async function handler(event: SqsEvent, invocation?: { awsRequestId?: string }): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
   context ??= new AwsContext();
   const ctx = context;
   const failures: { itemIdentifier: string }[] = [];
@@ -35,7 +37,16 @@ export async function handler(event: SqsEvent): Promise<{ batchItemFailures: { i
       const result = await sendQueuedBatch(
         message,
         ctx.newsletter(message.newsletterId),
-        { editions: ctx.editions, subscribers: ctx.subscribers, suppressions: ctx.suppressions, ledger: ctx.ledger, mailer: ctx.mailer, tokenKey, clock: systemClock },
+        {
+          editions: ctx.editions,
+          subscribers: ctx.subscribers,
+          suppressions: ctx.suppressions,
+          ledger: ctx.ledger,
+          mailer: ctx.mailer,
+          tokenKey,
+          clock: systemClock,
+          owner: `lambda:${invocation?.awsRequestId ?? randomUUID()}`,
+        },
         {
           cache,
           concurrency: ctx.env.config.delivery.concurrency,
@@ -44,10 +55,14 @@ export async function handler(event: SqsEvent): Promise<{ batchItemFailures: { i
         },
       );
       const { status } = result;
-      const counts = result.status === 'sent' ? { sent: result.report.sent, failed: result.report.failed, alreadySent: result.report.alreadySent } : { reason: result.reason };
+      const counts =
+        result.status === 'sent'
+          ? { sent: result.report.sent, failed: result.report.failed, alreadySent: result.report.alreadySent, inProgress: result.report.inProgress, retryLater: result.retryLater }
+          : { reason: result.reason };
       console.log(JSON.stringify({ msg: 'send batch', messageId: record.messageId, editionId: message.editionId, status, ...counts }));
+      if (result.status === 'sent' && result.retryLater) failures.push({ itemIdentifier: record.messageId });
     } catch (error) {
-      console.error(JSON.stringify({ msg: 'send batch failed', messageId: record.messageId, error: (error as Error).message }));
+      console.error(JSON.stringify({ msg: 'send batch failed', messageId: record.messageId, error: redactAddresses((error as Error).message) }));
       failures.push({ itemIdentifier: record.messageId });
     }
   }

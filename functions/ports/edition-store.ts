@@ -42,8 +42,8 @@ export interface EditionStore {
   /** Newest first. */
   list(newsletterId: string, limit: number): Promise<EditionRecord[]>;
   update(newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void>;
-  /** Adds to the edition's counters atomically (senders in parallel, bounce and complaint notifications). */
-  addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionCounts>;
+  /** Adds to the edition's counters atomically (senders in parallel, bounce and complaint notifications); returns the edition as it now is. */
+  addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionRecord>;
   /** Which of these article ids (content hashes or canonical-URL keys) went out in an earlier edition. */
   sentArticleKeys(newsletterId: string, keys: string[]): Promise<Set<string>>;
   markArticlesSent(newsletterId: string, editionId: string, keys: string[], at: string): Promise<void>;

@@ -22,6 +22,8 @@ export interface PrepareDependencies {
 }
 
 export interface SendDependencies {
+  /** Who is sending, recorded on each delivery claim (see DeliveryLedger). */
+  owner: string;
   editions: EditionStore;
   subscribers: SubscriberStore;
   suppressions: SuppressionStore;
@@ -171,6 +173,7 @@ export async function sendContextFor(
     suppressions: deps.suppressions,
     mailer: deps.mailer,
     clock: deps.clock,
+    owner: deps.owner,
     pacer: new Pacer(rate, deps.clock),
     concurrency: options.concurrency ?? 10,
     ...(budget ? { budget } : {}),
@@ -193,6 +196,25 @@ export function reputationStop(counts: EditionCounts | undefined, limits: Reputa
   return undefined;
 }
 
+/** The counter increments of one batch's report. */
+export function countsOf(report: DeliveryReport): Partial<EditionCounts> {
+  return { sent: report.sent, alreadySent: report.alreadySent, suppressed: report.suppressed, failed: report.failed, throttledRetries: report.throttledRetries };
+}
+
+/**
+ * Marks a fanned-out edition sent once every queued delivery has ended (sent, suppressed or
+ * failed). Both the digest (after queuing) and each sender (after its batch) check, so whichever
+ * finishes last closes the edition, including an edition queued to nobody.
+ */
+export async function finishIfComplete(editions: EditionStore, record: EditionRecord, now: Date): Promise<boolean> {
+  if (record.status !== 'sending' || record.queued === undefined) return false;
+  const counts = record.counts;
+  const ended = (counts?.sent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
+  if (ended < record.queued) return false;
+  await editions.update(record.newsletterId, record.editionId, { status: 'sent', finishedAt: now.toISOString() });
+  return true;
+}
+
 function pct(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
@@ -208,29 +230,29 @@ async function sendToList(
   const ctx = await sendContextFor(newsletter, deps, edition, rendered, options);
   const started = deps.clock.now().getTime();
   let report = emptyReport();
+  let paused = false;
   let cursor: string | undefined;
   do {
     // Page through the list: memory stays flat however many subscribers there are.
     const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
     const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, page.subscribers);
     report = mergeReports(report, batch);
-    const counts = await deps.editions.addCounts(newsletter.id, edition.editionId, {
-      sent: batch.sent,
-      alreadySent: batch.alreadySent,
-      suppressed: batch.suppressed,
-      failed: batch.failed,
-      throttledRetries: batch.throttledRetries,
-    });
-    report.stoppedReason ??= reputationStop(counts, options.limits, edition.baseline);
+    const counted = await deps.editions.addCounts(newsletter.id, edition.editionId, countsOf(batch));
+    const reputation = reputationStop(counted.counts, options.limits, edition.baseline);
+    if (reputation && !report.stoppedReason) {
+      report.stoppedReason = reputation;
+      paused = true;
+    }
     cursor = page.cursor;
   } while (cursor && !report.stoppedReason);
   report.durationMs = deps.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
 
-  const reputation = report.stoppedReason && !report.stoppedReason.includes('quota');
+  // Deliveries another run holds are that run's to finish; this edition is not done until they are.
+  if (report.inProgress > 0) report.stoppedReason ??= `${report.inProgress} deliveries are being sent by another run; run again once it has finished`;
   await deps.editions.update(newsletter.id, edition.editionId, {
-    // A quota stop stays 'sending' so the next run resumes; a reputation stop waits for a person.
-    status: report.stoppedReason ? (reputation ? 'paused' : 'sending') : 'sent',
+    // A quota stop or another run's deliveries stay 'sending' so the next run resumes; a reputation stop waits for a person.
+    status: report.stoppedReason ? (paused ? 'paused' : 'sending') : 'sent',
     report,
     ...(report.stoppedReason ? { pausedReason: report.stoppedReason } : { finishedAt: deps.clock.now().toISOString(), pausedReason: undefined }),
   });
@@ -266,5 +288,9 @@ export async function enqueueEdition(
     cursor = page.cursor;
   } while (cursor);
   await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued });
-  return { status: 'queued', edition: { ...prepared.edition, queued }, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
+  // Senders that finished before `queued` was written could not tell they were the last.
+  const fresh = await deps.editions.get(newsletter.id, prepared.edition.editionId);
+  const finished = fresh ? await finishIfComplete(deps.editions, fresh, deps.clock.now()) : false;
+  const edition = { ...(fresh ?? prepared.edition), queued, ...(finished ? { status: 'sent' as const } : {}) };
+  return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
 }

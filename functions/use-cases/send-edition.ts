@@ -29,6 +29,10 @@ export interface SendContext {
   suppressions: SuppressionStore;
   mailer: Mailer;
   clock: Clock;
+  /** Who is sending: recorded on each claim so a crashed run's claims can be recognised. */
+  owner: string;
+  /** How long a claim holds before another sender may take it over (default 10 minutes). */
+  leaseSeconds?: number;
   /** Shared across batches of one run so the whole run keeps to the rate. */
   pacer: Pacer;
   /** Parallel sends in flight. */
@@ -97,9 +101,15 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     recordOutcome(report, 'suppressed', subscriber.id);
     return;
   }
-  if ((await ctx.ledger.claim(ctx.editionId, subscriber.id, at())) === 'already-sent') {
+  const now = ctx.clock.now();
+  const claim = await ctx.ledger.claim(ctx.editionId, subscriber.id, {
+    at: now.toISOString(),
+    owner: ctx.owner,
+    leaseUntil: new Date(now.getTime() + (ctx.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000).toISOString(),
+  });
+  if (claim !== 'claimed') {
     refund();
-    recordOutcome(report, 'already-sent', subscriber.id);
+    recordOutcome(report, claim, subscriber.id);
     return;
   }
   let raw: Buffer;
@@ -139,11 +149,19 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
         randomize: true,
       },
     );
-    await ctx.ledger.markSent(ctx.editionId, subscriber.id, messageId, at());
+    // SES has the message: from here on it counts as sent whatever the ledger write does. If that
+    // write keeps failing, the claim stays and a later run may send this one reader a second copy:
+    // the documented in-flight window, never a delivery recorded as failed.
     recordOutcome(report, 'sent', subscriber.id);
+    await pRetry(() => ctx.ledger.markSent(ctx.editionId, subscriber.id, messageId, at()), { retries: 4, minTimeout: 100, randomize: true }).catch(() => {
+      report.unrecorded = (report.unrecorded ?? 0) + 1;
+    });
   } catch (error) {
     const reason = (error as Error).message;
     await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
     recordOutcome(report, 'failed', subscriber.id, reason);
   }
 }
+
+/** Longer than a claim can take (pacing plus every retry with backoff), shorter than an SQS redelivery. */
+export const DEFAULT_LEASE_SECONDS = 600;

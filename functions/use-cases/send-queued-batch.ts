@@ -1,23 +1,26 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { emptyReport, recordOutcome, type DeliveryReport } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
-import type { EditionRecord } from '../ports/edition-store.js';
 import type { SendBatchMessage } from '../ports/send-queue.js';
-import { reputationStop, sendContextFor, type ReputationLimits, type SendDependencies } from './run-digest.js';
+import { countsOf, finishIfComplete, reputationStop, sendContextFor, type ReputationLimits, type SendDependencies } from './run-digest.js';
 import { sendBatch, type SendContext } from './send-edition.js';
 
 export type QueuedBatchResult =
-  | { status: 'sent'; report: DeliveryReport }
+  /** `retryLater`: some deliveries could not be made now (quota, another sender's claim); redeliver the batch later. */
+  | { status: 'sent'; report: DeliveryReport; retryLater?: string }
   | { status: 'skipped'; reason: string };
 
+type CachedContext = Omit<SendContext, 'onProgress' | 'budget'>;
+
 /**
- * Per-container cache of what is the same for every batch of an edition: the record, the render and
- * the MIME template with its pacer. A sender Lambda drains many batches of one edition in a row.
+ * Per-container cache of what is the same for every batch of an edition: the MIME template and the
+ * pacer (so the container keeps to its rate across batches). A sender drains many batches of one
+ * edition in a row. The quota is not cached: it is read again for every batch.
  */
 export class SenderCache {
-  private readonly contexts = new Map<string, Promise<{ edition: EditionRecord; ctx: Omit<SendContext, 'onProgress'> }>>();
+  private readonly contexts = new Map<string, Promise<CachedContext>>();
 
-  get(key: string, build: () => Promise<{ edition: EditionRecord; ctx: Omit<SendContext, 'onProgress'> }>) {
+  get(key: string, build: () => Promise<CachedContext>): Promise<CachedContext> {
     let entry = this.contexts.get(key);
     if (!entry) {
       entry = build();
@@ -33,7 +36,8 @@ export class SenderCache {
 /**
  * The sender's use case on AWS: sends one queued batch of an edition. Subscribers are read again, so
  * whoever unsubscribed after the batch was queued is skipped; the ledger skips whoever has it already.
- * Counters go to the edition, and the edition is paused when SES feedback says it hurts the account.
+ * Counters go to the edition, the edition is paused when SES feedback says it hurts the account,
+ * and it is marked sent when the last queued delivery has ended.
  */
 export async function sendQueuedBatch(
   message: SendBatchMessage,
@@ -50,11 +54,17 @@ export async function sendQueuedBatch(
     return { status: 'skipped', reason: stop };
   }
 
-  const { ctx } = await options.cache.get(message.editionId, async () => {
+  const cached = await options.cache.get(message.editionId, async () => {
     const rendered: RenderedEdition | undefined = await deps.editions.getRendered(message.newsletterId, message.editionId);
     if (!rendered) throw new Error(`edition ${message.editionId} has no stored render: re-run the digest for ${message.newsletterId}`);
-    return { edition, ctx: await sendContextFor(newsletter, deps, edition, rendered, options) };
+    const { budget: _budget, ...ctx } = await sendContextFor(newsletter, deps, edition, rendered, options);
+    return ctx;
   });
+  const quota = await deps.mailer.getSendQuota();
+  const ctx: Omit<SendContext, 'onProgress'> = {
+    ...cached,
+    ...(quota.max24HourSend >= 0 ? { budget: { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } } : {}),
+  };
 
   const found = await deps.subscribers.getMany(message.newsletterId, message.subscriberIds);
   const confirmed = found.filter((s) => s.status === 'confirmed');
@@ -62,16 +72,10 @@ export async function sendQueuedBatch(
   // Ids that are gone or no longer confirmed count as suppressed: they left, or were erased.
   for (const id of message.subscriberIds) if (!confirmed.some((s) => s.id === id)) recordOutcome(report, 'suppressed', id);
 
-  const counts = await deps.editions.addCounts(message.newsletterId, message.editionId, {
-    sent: report.sent,
-    alreadySent: report.alreadySent,
-    suppressed: report.suppressed,
-    failed: report.failed,
-    throttledRetries: report.throttledRetries,
-  });
-  const done = counts.sent + counts.alreadySent + counts.suppressed + counts.failed;
-  if (edition.queued !== undefined && done >= edition.queued) {
-    await deps.editions.update(message.newsletterId, message.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
-  }
-  return { status: 'sent', report };
+  const counted = await deps.editions.addCounts(message.newsletterId, message.editionId, countsOf(report));
+  await finishIfComplete(deps.editions, counted, deps.clock.now());
+  // Nobody may be left out silently: a quota stop or another sender's live claim sends the batch back
+  // to the queue, and the ledger makes the retry skip whoever got it meanwhile.
+  const retryLater = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
+  return { status: 'sent', report, ...(retryLater ? { retryLater } : {}) };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import type { NewsletterConfig } from '../core/config.js';
 import type { RenderedEdition } from '../core/edition.js';
@@ -10,6 +11,7 @@ import type { EditionStore } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { renderConfirmation, renderWelcome } from '../render/render-confirm.js';
+import { DEFAULT_LEASE_SECONDS } from './send-edition.js';
 
 /**
  * Subscriptions: sign up with double opt-in, confirm, unsubscribe, preferences and erasure.
@@ -121,7 +123,13 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
   // A new request is new consent evidence; an unsubscribed reader must confirm again.
   if (existing) await deps.subscribers.update(newsletter.id, id, { email, status: 'pending', consent: { at, source: input.source } });
 
-  await sendConfirmation(deps, newsletter, email, id, now);
+  try {
+    await sendConfirmation(deps, newsletter, email, id, now);
+  } catch (error) {
+    // Nothing went out: forget the send, so trying again does not hit the re-send limit.
+    await deps.subscribers.update(newsletter.id, id, { confirmationSentAt: undefined }).catch(() => undefined);
+    throw error;
+  }
   log('subscribe.confirmation-sent', fields);
   return { ok: true, newsletter };
 }
@@ -134,10 +142,18 @@ export async function confirm(deps: SubscriptionDependencies, token: string): Pr
   const log = deps.log ?? defaultLog;
   const found = await subscriberForToken(deps, token, 'confirm');
   if (!found.ok) return found;
-  const { newsletter, subscriber } = found;
+  const { newsletter, subscriber, claims } = found;
   const preferencesUrl = readerLinks(deps.tokenKey, newsletter.baseUrl, newsletter.id, subscriber.id).preferencesUrl;
   const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
   if (subscriber.status === 'confirmed') return { ok: true, newsletter, alreadyConfirmed: true, preferencesUrl };
+  // Only a link from the latest sign-up confirms: an old confirmation email (or a scanner
+  // re-visiting it) must not undo an unsubscribe.
+  const issuedAt = (claims.expiresAt ?? 0) - CONFIRM_TOKEN_TTL_SECONDS;
+  const requestedAt = subscriber.consent ? Math.floor(Date.parse(subscriber.consent.at) / 1000) : 0;
+  if (subscriber.status !== 'pending' || issuedAt < requestedAt) {
+    log('confirm.stale-link', fields);
+    return { ok: false, reason: 'expired' };
+  }
 
   const now = deps.now();
   await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: now.toISOString(), unsubscribedAt: undefined });
@@ -251,14 +267,14 @@ async function subscriberForToken(
   deps: SubscriptionDependencies,
   token: string,
   purpose: TokenPurpose,
-): Promise<{ ok: true; newsletter: NewsletterConfig; subscriber: Subscriber } | LinkFailure> {
+): Promise<{ ok: true; newsletter: NewsletterConfig; subscriber: Subscriber; claims: TokenClaims } | LinkFailure> {
   const verified = verifiedClaims(deps, token, purpose);
   if (!verified.ok) return verified;
   const { newsletter, claims } = verified;
   const subscriber = await deps.subscribers.get(newsletter.id, claims.subscriberId);
   // Erased or suppressed addresses are gone: their old links must not bring them back.
   if (!subscriber || (await deps.suppressions.isSuppressed(claims.subscriberId))) return { ok: false, reason: 'not-found', newsletter };
-  return { ok: true, newsletter, subscriber };
+  return { ok: true, newsletter, subscriber, claims };
 }
 
 async function sendConfirmation(deps: SubscriptionDependencies, newsletter: NewsletterConfig, email: string, id: string, now: Date): Promise<void> {
@@ -283,7 +299,11 @@ async function sendWelcome(deps: SubscriptionDependencies, newsletter: Newslette
   if (newsletter.welcome === 'latest-edition') {
     const latest = (await deps.editions.list(newsletter.id, 10)).find((e) => e.status === 'sent');
     const rendered = latest && (await deps.editions.getRendered(newsletter.id, latest.editionId));
-    if (latest && rendered && (await deps.ledger.claim(latest.editionId, subscriber.id, now.toISOString())) === 'claimed') {
+    if (latest && rendered && (await deps.ledger.claim(latest.editionId, subscriber.id, {
+        at: now.toISOString(),
+        owner: `welcome:${randomUUID()}`,
+        leaseUntil: new Date(now.getTime() + DEFAULT_LEASE_SECONDS * 1000).toISOString(),
+      })) === 'claimed') {
       const messageId = await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `${latest.editionId}.${subscriber.id}`, new Date(latest.createdAt));
       await deps.ledger.markSent(latest.editionId, subscriber.id, messageId, deps.now().toISOString());
       return 'latest-edition';

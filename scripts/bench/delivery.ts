@@ -189,6 +189,7 @@ async function dynamoRun(dynamodbEndpoint: string, tableName: string, sesEndpoin
     mailer: new SesMailer(sesClient),
     tokenKey: randomBytes(32),
     clock: systemClock,
+    owner: 'bench',
   };
   const newsletter = await benchNewsletter();
   const cpu = process.cpuUsage();
@@ -405,11 +406,11 @@ class MemoryEditionStore implements EditionStore {
     const record = this.records.get(editionId);
     if (record) this.records.set(editionId, { ...record, ...changes });
   }
-  async addCounts(_newsletterId: string, editionId: string, add: Partial<EditionCounts>): Promise<EditionCounts> {
+  async addCounts(_newsletterId: string, editionId: string, add: Partial<EditionCounts>): Promise<EditionRecord> {
     const counts = this.counts.get(editionId) ?? { sent: 0, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 0, complaints: 0 };
     for (const [k, v] of Object.entries(add) as [keyof EditionCounts, number][]) counts[k] += v ?? 0;
     this.counts.set(editionId, counts);
-    return counts;
+    return { ...this.records.get(editionId)!, counts };
   }
   async sentArticleKeys(): Promise<Set<string>> {
     return new Set();
@@ -440,6 +441,7 @@ async function memoryRun(size: number, endpoint: string, concurrency: number): P
     mailer: new SesMailer(sesClient),
     tokenKey: randomBytes(32),
     clock: systemClock,
+    owner: 'bench',
   };
   gc();
   const heapBefore = process.memoryUsage().heapUsed;

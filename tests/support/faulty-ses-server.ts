@@ -31,6 +31,8 @@ export interface FaultySesOptions {
   stopAnsweringAfter?: number;
   /** Keep each accepted message (recipient, Message-ID, time); off for very long benchmark runs. Default true. */
   record?: boolean;
+  /** Recipients SES refuses for good (400 MessageRejected naming the address, as the sandbox does). */
+  rejectRecipients?: readonly string[];
 }
 
 export interface FaultySesCounts {
@@ -66,7 +68,7 @@ const NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
 export class FaultySesServer {
   readonly accepted: AcceptedMessage[] = [];
   readonly counts: FaultySesCounts = { calls: 0, accepted: 0, throttled: 0, rateLimited: 0, faults: 0, unanswered: 0, quotaCalls: 0 };
-  private readonly options: Required<Omit<FaultySesOptions, 'stopAnsweringAfter' | 'quota'>> & Pick<FaultySesOptions, 'stopAnsweringAfter'>;
+  private readonly options: Required<Omit<FaultySesOptions, 'stopAnsweringAfter' | 'quota' | 'rejectRecipients'>> & Pick<FaultySesOptions, 'stopAnsweringAfter' | 'rejectRecipients'>;
   private quota: { maxSendRate: number; max24HourSend: number };
   private tokens: number;
   private refilledAt = performance.now();
@@ -86,6 +88,7 @@ export class FaultySesServer {
       seed: options.seed ?? 1,
       record: options.record ?? true,
       ...(options.stopAnsweringAfter !== undefined ? { stopAnsweringAfter: options.stopAnsweringAfter } : {}),
+      ...(options.rejectRecipients ? { rejectRecipients: options.rejectRecipients } : {}),
     };
     this.quota = {
       maxSendRate: options.quota?.maxSendRate ?? (Number.isFinite(rate) ? rate : 1000),
@@ -190,6 +193,11 @@ export class FaultySesServer {
       } else {
         replyError(res, 500, 'Receiver', 'InternalFailure', 'The request processing has failed because of an unknown error.');
       }
+      return;
+    }
+    const recipient = form.get('Destinations.member.1') ?? '';
+    if (this.options.rejectRecipients?.includes(recipient)) {
+      replyError(res, 400, 'Sender', 'MessageRejected', `Email address is not verified. The following identities failed the check in region US-EAST-1: ${recipient}`);
       return;
     }
     if (!this.takeToken()) {

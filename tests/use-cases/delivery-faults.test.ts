@@ -96,6 +96,7 @@ function digestDeps(tableName: string, ses: FaultySesServer, tokenKey = randomBy
     render: renderEdition,
     tokenKey,
     clock: systemClock,
+    owner: `test-run-${Math.random().toString(36).slice(2)}`,
   };
 }
 
@@ -246,4 +247,69 @@ describe('newsletter digest killed mid-send', () => {
     expect(counts.filter((n) => n === 2).length).toBeLessThanOrEqual(concurrency);
     expect(counts.filter((n) => n >= 3)).toHaveLength(0);
   }, 40_000);
+});
+
+describe('runDigest with refusals, bounces and a second run', () => {
+  it('ends a permanently refused delivery as failed with a reason, keeps the address out of it, and sends the rest', async () => {
+    const tableName = await listWith(12);
+    const ses = await sesServer({ rejectRecipients: [emailOf(3)] });
+    const deps = digestDeps(tableName, ses);
+    const result = sent(await runDigest(newsletter, deps, { rate: 500 }));
+    expect(result.report).toMatchObject({ sent: 11, failed: 1 });
+    expect(result.report.failures).toEqual([{ subscriberId: subscriberId(emailOf(3)), reason: expect.stringContaining('MessageRejected') }]);
+    expect(JSON.stringify(result.report)).not.toContain(emailOf(3));
+    const stored = await deps.editions.get(newsletter.id, result.edition.editionId);
+    expect(stored?.report?.failures[0]?.reason).toContain('[address]');
+    expect(stored?.status).toBe('sent');
+  });
+
+  it('pauses an edition whose bounce rate passes the limit, says why, and goes on only when resumed', async () => {
+    const tableName = await listWith(40);
+    const ses = await sesServer({});
+    const deps = digestDeps(tableName, ses);
+    const limits = { bounceRate: 0.05, complaintRate: 0.001, minimumSample: 10 };
+    // Bounces arrive while the first page is out: count them on the edition as the feedback handler does.
+    const editions = deps.editions;
+    const countingEditions = Object.assign(Object.create(Object.getPrototypeOf(editions)) as typeof editions, editions, {
+      addCounts: async (newsletterId: string, editionId: string, counts: Parameters<typeof editions.addCounts>[2]) => {
+        await editions.addCounts(newsletterId, editionId, { bounces: Math.ceil((counts.sent ?? 0) / 5) });
+        return editions.addCounts(newsletterId, editionId, counts);
+      },
+    });
+    const result = await runDigest(newsletter, { ...deps, editions: countingEditions }, { rate: 500, pageSize: 10, limits });
+    expect(result.status).toBe('paused');
+    if (result.status !== 'paused') return;
+    expect(result.report.sent).toBe(10);
+    expect(result.report.stoppedReason).toMatch(/bounce rate 20\.00% reached the limit of 5\.00%/);
+    expect((await editions.get(newsletter.id, result.edition.editionId))?.status).toBe('paused');
+
+    // A paused edition is not resumed by the next run on its own...
+    const again = await runDigest(newsletter, deps, { rate: 500, limits });
+    expect(again.status).toBe('nothing-new');
+    expect(ses.accepted).toHaveLength(10);
+    // ...but once a person resumes it, the rest go out, judged afresh.
+    const paused = (await editions.get(newsletter.id, result.edition.editionId))!;
+    await editions.update(newsletter.id, paused.editionId, { status: 'sending', pausedReason: undefined, baseline: paused.counts! });
+    const resumed = sent(await runDigest(newsletter, deps, { rate: 500, limits }));
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.report).toMatchObject({ sent: 30, alreadySent: 10 });
+    expect(new Set(ses.accepted.map((m) => m.recipient)).size).toBe(40);
+  });
+
+  it('never sends a second copy when two runs send the same edition at the same time', async () => {
+    const readers = 60;
+    const tableName = await listWith(readers);
+    const ses = await sesServer({ rate: 60 });
+    const first = runDigest(newsletter, digestDeps(tableName, ses), { rate: 60, concurrency: 5 });
+    // Start the second run once the first has begun delivering (server-side accept count, no sleep).
+    await ses.whenAccepted(5);
+    const second = await runDigest(newsletter, digestDeps(tableName, ses), { rate: 60, concurrency: 5 });
+    const firstResult = await first;
+    const copies = ses.copiesByRecipient();
+    expect(copies.size).toBe(readers);
+    expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    expect(second.status === 'sent' || second.status === 'paused').toBe(true);
+    if (second.status === 'sent' || second.status === 'paused') expect(second.resumed).toBe(true);
+    expect(sent(firstResult).report.sent + (second.status === 'nothing-new' || second.status === 'dry-run' ? 0 : second.report.sent)).toBe(readers);
+  });
 });

@@ -163,7 +163,7 @@ describe('confirm', () => {
     const [mail] = await mailsSince(servers, before, email);
     expect(mail?.subject).toBe('AI 人才週報｜Latest edition');
     expect(mail?.text).toMatch(/https:\/\/news\.example\.com\/unsubscribe\?token=/);
-    expect(await deps.ledger.claim(record.editionId, subscriberId(email), clock.current.toISOString())).toBe('already-sent');
+    expect(await deps.ledger.claim(record.editionId, subscriberId(email), { at: clock.current.toISOString(), owner: 'a-digest-run', leaseUntil: clock.current.toISOString() })).toBe('already-sent');
   });
 
   it('sends the welcome email of an English newsletter configured for it', async () => {
@@ -277,5 +277,45 @@ describe('preferences and erasure', () => {
     expect(deps.logs.length).toBeGreaterThan(1);
     expect(JSON.stringify(deps.logs)).not.toMatch(/@|private/);
     expect(deps.logs[0]!.fields.subscriber).toBe(subscriberId('private.person@example.com'));
+  });
+});
+
+describe('confirm after leaving', () => {
+  it('does not let an old confirmation link undo an unsubscribe, and confirms with the link of a new sign-up', async () => {
+    const { deps, clock } = setUp();
+    const email = 'leaver@example.com';
+    const oldLink = await subscribeAndGetConfirmLink(deps, email);
+    expect(await confirm(deps, tokenOf(oldLink))).toMatchObject({ ok: true });
+    const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(email) });
+    expect(await unsubscribe(deps, unsubscribeToken)).toMatchObject({ ok: true });
+
+    // A scanner re-visits the week-old confirmation email: nothing changes.
+    clock.advance(60_000);
+    expect(await confirm(deps, tokenOf(oldLink))).toEqual({ ok: false, reason: 'expired' });
+    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('unsubscribed');
+
+    // Signing up again sends a new link, and that one works; the old one still does not.
+    clock.advance(CONFIRMATION_RESEND_INTERVAL_MS);
+    const newLink = await subscribeAndGetConfirmLink(deps, email);
+    expect(await confirm(deps, tokenOf(oldLink))).toEqual({ ok: false, reason: 'expired' });
+    expect(await confirm(deps, tokenOf(newLink))).toMatchObject({ ok: true, alreadyConfirmed: false });
+    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+  });
+});
+
+describe('subscribe when the confirmation cannot be sent', () => {
+  it('fails, and a retry a moment later sends the confirmation instead of hitting the re-send limit', async () => {
+    const { deps } = setUp();
+    const email = 'unlucky@example.com';
+    let calls = 0;
+    // SES failing once is a fault no local server produces on demand: force it on the mailer.
+    const flaky = { ...deps, mailer: { ...deps.mailer, getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer), send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
+      if (calls++ === 0) throw new Error('SES refused the message: ServiceUnavailable');
+      return deps.mailer.send(m);
+    } } };
+    await expect(subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).rejects.toThrow(/ServiceUnavailable/);
+    const before = sentCount(servers);
+    expect(await subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(await mailsSince(servers, before, email)).toHaveLength(1);
   });
 });

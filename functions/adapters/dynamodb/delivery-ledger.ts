@@ -1,39 +1,79 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ClaimResult, DeliveryLedger } from '../../ports/delivery-ledger.js';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { redactAddresses } from '../../core/subscriber.js';
+import type { ClaimRequest, ClaimResult, DeliveryLedger } from '../../ports/delivery-ledger.js';
 import { documentClient } from './document.js';
 import { keys } from './table.js';
 
 /** Ledger entries expire after 400 days: long enough for any report, short enough to not grow forever. */
 const LEDGER_TTL_SECONDS = 400 * 24 * 3600;
 
+export interface DeliveryLedgerOptions {
+  /**
+   * Whether the owner of a live claim is known to be gone (a local process that crashed), so its
+   * claim can be taken over at once instead of after the lease. Return undefined when unknown.
+   */
+  ownerGone?: (owner: string) => boolean | undefined;
+}
+
 /**
- * The delivery ledger in DynamoDB. A claim is a conditional write that succeeds unless the delivery
- * is already marked sent. A claimed-but-unsent entry (a crash between claim and send) can be claimed
- * again: the product errs towards delivering, accepting at most the in-flight messages twice, rather
- * than leaving a reader without the edition.
+ * The delivery ledger in DynamoDB. A claim succeeds when the delivery is new, failed earlier, or
+ * claimed by a sender whose lease ran out (or that is known to be gone). A crash between SES
+ * accepting a message and the mark-sent write leaves a claim that a later run takes over: the
+ * product errs towards delivering, accepting at most the in-flight messages twice, rather than
+ * leaving a reader without the edition. A live claim of another sender is left alone.
  */
 export class DynamoDeliveryLedger implements DeliveryLedger {
   private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly options: DeliveryLedgerOptions = {},
+  ) {
     this.doc = documentClient(client);
   }
 
-  async claim(editionId: string, subscriberId: string, at: string): Promise<ClaimResult> {
+  async claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult> {
+    const free = 'attribute_not_exists(#status) OR #status = :failed OR (#status = :claimed AND (leaseUntil < :at OR #owner = :owner))';
+    if (await this.tryClaim(editionId, subscriberId, request, free, {})) return 'claimed';
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(editionId, subscriberId), ConsistentRead: true }));
+    if (!Item || Item.status === 'sent') return Item ? 'already-sent' : 'in-progress';
+    const owner = typeof Item.owner === 'string' ? Item.owner : '';
+    if (Item.status === 'claimed' && owner && this.options.ownerGone?.(owner) === true) {
+      // Take over only the claim we looked at: if its owner or lease changed meanwhile, someone else is on it.
+      const taken = await this.tryClaim(editionId, subscriberId, request, '#status = :claimed AND #owner = :oldOwner AND leaseUntil = :oldLease', {
+        ':oldOwner': owner,
+        ':oldLease': Item.leaseUntil,
+      });
+      if (taken) return 'claimed';
+    }
+    return 'in-progress';
+  }
+
+  private async tryClaim(editionId: string, subscriberId: string, request: ClaimRequest, condition: string, extra: Record<string, unknown>): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.delivery(editionId, subscriberId),
-          UpdateExpression: 'SET #status = :claimed, claimedAt = :at, expiresAt = if_not_exists(expiresAt, :ttl) ADD attempts :one',
-          ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':sent': 'sent', ':at': at, ':one': 1, ':ttl': ttlFrom(at) },
+          UpdateExpression: 'SET #status = :claimed, claimedAt = :at, #owner = :owner, leaseUntil = :lease, expiresAt = if_not_exists(expiresAt, :ttl) ADD attempts :one',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':claimed': 'claimed',
+            ':at': request.at,
+            ':owner': request.owner,
+            ':lease': request.leaseUntil,
+            ':one': 1,
+            ':ttl': ttlFrom(request.at),
+            ...(condition.includes(':failed') ? { ':failed': 'failed' } : {}),
+            ...extra,
+          },
         }),
       );
-      return 'claimed';
+      return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'already-sent';
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
@@ -43,7 +83,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.delivery(editionId, subscriberId),
-        UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :mid REMOVE failureReason',
+        UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :mid REMOVE failureReason, leaseUntil',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':sent': 'sent', ':at': at, ':mid': messageId },
       }),
@@ -55,10 +95,11 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.delivery(editionId, subscriberId),
-        UpdateExpression: 'SET #status = :failed, failedAt = :at, failureReason = :reason',
+        UpdateExpression: 'SET #status = :failed, failedAt = :at, failureReason = :reason REMOVE leaseUntil',
         ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':sent': 'sent', ':at': at, ':reason': reason.slice(0, 500) },
+        // Kept for 400 days and shown in reports: never with an address in it.
+        ExpressionAttributeValues: { ':failed': 'failed', ':sent': 'sent', ':at': at, ':reason': redactAddresses(reason).slice(0, 500) },
       }),
     ).catch((error: unknown) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -65,7 +65,7 @@ export class DynamoEditionStore implements EditionStore {
     await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: keys.edition(newsletterId, editionId), ...expression }));
   }
 
-  async addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionCounts> {
+  async addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionRecord> {
     const entries = Object.entries(counts).filter(([, n]) => typeof n === 'number' && n !== 0);
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
@@ -79,7 +79,7 @@ export class DynamoEditionStore implements EditionStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return countsOf(Attributes ?? {});
+    return strip<EditionRecord>({ count_sent: 0, ...(Attributes ?? {}) });
   }
 
   async sentArticleKeys(newsletterId: string, articleKeys: string[]): Promise<Set<string>> {

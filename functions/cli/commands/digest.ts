@@ -148,6 +148,7 @@ export function digestDependencies(app: LocalApp, newsletter: NewsletterConfig, 
     render: (model) => renderEdition(model),
     tokenKey: app.tokenKey,
     clock: systemClock,
+    owner: app.owner,
   };
 }
 

@@ -29,11 +29,14 @@ export function registerSubscriberCommands(program: Command): void {
     .action(async (file: string, flags: { confirmed?: boolean }, command: Command) => {
       await withApp(command, async (app) => {
         const counts = { added: 0, updated: 0, invalid: 0 };
-        const parser = createReadStream(file).pipe(parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true }));
+        const parser = createReadStream(file).pipe(
+          parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true, info: true }),
+        );
         let line = 1;
         try {
-          for await (const record of parser as AsyncIterable<Record<string, string>>) {
-            line++;
+          for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+            // The parser's own count, so blank lines and quoted line breaks do not shift the reported line.
+            line = info.lines;
             if (!('email' in record)) throw new NewsletterError(`${file} has no "email" column: the first line must name the columns, e.g. email,name`);
             const checked = checkEmail(record.email);
             if (!checked.ok) {
