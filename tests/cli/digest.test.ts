@@ -96,14 +96,30 @@ describe('newsletter digest', () => {
     expect(links.size).toBe(3);
   });
 
-  it('renders without storing or sending on --dry-run', async () => {
+  it('renders without storing or sending on --dry-run, so a later run still sends the article', async () => {
     await writeFile(path.join(articles, 'dry.md'), '# A dry run article\n\nThis article is only previewed. It has a second sentence with a figure of 12 percent. And a third one for good measure.\n');
+    const editionsBefore = await run('editions', 'list', '--json');
     const before = servers.services.ses!.messages.length;
     const { code, output } = await run('digest', '--dry-run', '--out', out);
     expect(code).toBe(0);
     expect(output).toContain('A dry run article');
     expect(output).toContain('Dry run: nothing stored, nothing sent.');
     expect(servers.services.ses!.messages.length).toBe(before);
+    const editionsAfter = await run('editions', 'list', '--json');
+    expect(JSON.parse(editionsAfter.output)).toEqual(JSON.parse(editionsBefore.output));
+    const edition = /^Edition (\S+)$/m.exec(output)?.[1];
+    expect(edition).toBeDefined();
+    expect(await readFile(path.join(out, edition!, 'digest.html'), 'utf8')).toContain('A dry run article');
+
+    // The dry run recorded nothing as sent: the next real run sends the article to every confirmed subscriber.
+    const real = await run('digest', '--out', out);
+    expect(real.code).toBe(0);
+    expect(real.output).not.toMatch(/Nothing new/);
+    expect(real.output).toContain('A dry run article');
+    expect(real.output).toMatch(/Sent 3 messages/);
+    const mails = await received(before);
+    expect(mails).toHaveLength(3);
+    for (const mail of mails) expect(mail.subject).toContain('A dry run article');
     await rm(path.join(articles, 'dry.md'));
   });
 
@@ -114,7 +130,8 @@ describe('newsletter digest', () => {
     expect(output).toMatch(/Sent 3 messages/);
     expect(servers.services.ses!.messages.length).toBe(before + 3);
     const list = await run('editions', 'list');
-    expect(list.output.split('\n').filter((l) => l.includes('\tsent\t'))).toHaveLength(3);
+    // Four editions: the first, the new article, the article after the dry run, and this forced one.
+    expect(list.output.split('\n').filter((l) => l.includes('\tsent\t'))).toHaveLength(4);
   });
 
   it('lists subscribers as JSON', async () => {

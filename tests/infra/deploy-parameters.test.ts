@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../functions/core/config.js';
-import { DEFAULT_SEND_RATE, DeployParameterError, loadDeployConfig, readDeployParameters } from '../../infra/deploy-parameters.js';
+import { DeployParameterError, loadDeployConfig, readDeployParameters } from '../../infra/deploy-parameters.js';
 
 const config = loadDeployConfig(() => undefined).config;
 const read = (context: Record<string, unknown>, c: Config = config) => readDeployParameters((key) => context[key], c, 'newsletter.config.json');
 
 describe('readDeployParameters', () => {
-  it('has a default for everything, so synth needs no -c at all', () => {
-    expect(read({})).toEqual({ domain: 'example.com', sendRate: DEFAULT_SEND_RATE, configFile: 'newsletter.config.json', sandboxRecipients: [] });
+  it('has a default for everything, so synth needs no -c at all, with the 14 messages/s the README promises', () => {
+    expect(read({})).toEqual({ domain: 'example.com', sendRate: 14, configFile: 'newsletter.config.json', sandboxRecipients: [] });
   });
 
   it('reads the -c values, which arrive as text', () => {

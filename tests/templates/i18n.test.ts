@@ -14,12 +14,7 @@ function leaves(words: object, prefix = ''): Array<[string, string]> {
   });
 }
 
-describe('templateWords', () => {
-  it('has the same keys for every language', () => {
-    const keys = leaves(TEMPLATE_WORDS.en).map(([key]) => key);
-    for (const language of languages) expect(leaves(wordsFor(language)).map(([key]) => key)).toEqual(keys);
-  });
-
+describe('wordsFor', () => {
   it.each(languages)('has no empty words in %s', (language) => {
     for (const [key, value] of leaves(wordsFor(language))) expect(value.trim(), key).not.toBe('');
   });
@@ -56,6 +51,39 @@ describe('templateWords', () => {
     // `tsc --noEmit` fails here if TemplateWords ever stops requiring `unsubscribe`.
     // @ts-expect-error a language without `unsubscribe` is not TemplateWords
     const incomplete: TemplateWords = withoutUnsubscribe;
-    expect(incomplete).not.toHaveProperty('unsubscribe');
+    void incomplete;
+  });
+});
+
+/** Every key of a word table, nested keys as dotted paths, sorted. */
+function keysOf(words: object, prefix = ''): string[] {
+  return Object.entries(words)
+    .flatMap(([key, value]) => (typeof value === 'object' && value !== null ? keysOf(value as object, `${prefix}${key}.`) : [`${prefix}${key}`]))
+    .sort();
+}
+
+/** Every function-valued word, called with a sample argument, as [dotted key, result]. */
+function calledWords(words: object, prefix = ''): Array<[string, unknown]> {
+  return Object.entries(words).flatMap(([key, value]): Array<[string, unknown]> => {
+    if (typeof value === 'function') return [[`${prefix}${key}`, (value as (s: string) => unknown)('2025-07-04')]];
+    if (typeof value === 'object' && value !== null) return calledWords(value as object, `${prefix}${key}.`);
+    return [];
+  });
+}
+
+describe('TEMPLATE_WORDS', () => {
+  it('gives every language exactly the keys of English, nested ones included', () => {
+    const english = keysOf(TEMPLATE_WORDS.en);
+    expect(Object.keys(TEMPLATE_WORDS).sort()).toEqual([...languages].sort());
+    for (const language of languages) expect(keysOf(TEMPLATE_WORDS[language]), language).toEqual(english);
+  });
+
+  it.each(languages)('has every function-valued word return a non-empty string in %s', (language) => {
+    const called = calledWords(TEMPLATE_WORDS[language]);
+    expect(called.length).toBeGreaterThan(0);
+    for (const [key, value] of called) {
+      expect(typeof value, key).toBe('string');
+      expect((value as string).trim(), key).not.toBe('');
+    }
   });
 });
