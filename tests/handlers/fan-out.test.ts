@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { startAwsJsonServer } from '../support/aws-json-server.js';
+import { startFakeS3 } from '../support/fake-s3-server.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
 /**
@@ -152,5 +153,33 @@ describe('fan-out handlers', () => {
     expect(sent).not.toContain(address);
     const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
     expect((await editions.get('tech-weekly', result.editionId!))!.counts).toMatchObject({ sent: 118, suppressed: 1 });
+  });
+
+  it('reads a folder source from the bucket prefix articles/<newsletter>/ when deployed with a bucket', async () => {
+    const s3 = await startFakeS3({
+      bucket: 'content-bucket',
+      objects: new Map([
+        ['articles/tech-weekly/from-the-bucket.md', '# Ports expand their solar farms\n\nThree ports will cover their roofs with solar panels by 2027. The largest plans 40 megawatts. Shipping lines say cheaper power will cut fees.\n'],
+        ['articles/other-letter/not-ours.md', '# Not for this newsletter\n\nThis belongs to another newsletter and must not be read.\n'],
+      ]),
+    });
+    process.env.BUCKET_NAME = 'content-bucket';
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    try {
+      // A fresh module, as a new Lambda container: the environment is read at cold start.
+      vi.resetModules();
+      const digest = await import('../../functions/handlers/digest.js');
+      queued.length = 0;
+      const result = await digest.handler({ newsletterId: 'tech-weekly' });
+      expect(result).toMatchObject({ status: 'queued' });
+      const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+      const edition = await editions.get('tech-weekly', result.editionId!);
+      expect(edition?.articles.map((a) => a.title)).toEqual(['Ports expand their solar farms']);
+      expect(s3.requests.some((r) => r.includes('prefix=articles%2Ftech-weekly%2F'))).toBe(true);
+      expect(s3.requests.some((r) => r.includes('other-letter'))).toBe(false);
+    } finally {
+      delete process.env.BUCKET_NAME;
+      await s3.close();
+    }
   });
 });

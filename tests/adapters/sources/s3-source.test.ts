@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Source } from '../../../functions/adapters/sources/s3-source.js';
+import { startFakeS3, type FakeS3 } from '../../support/fake-s3-server.js';
 
 /**
  * A loopback server speaking just enough of the S3 REST API (path-style ListObjectsV2 and
@@ -20,59 +19,17 @@ const objects = new Map<string, string>([
   ['other/z.txt', 'Outside the prefix.'],
 ]);
 const deletedAfterListing = new Set(['inbox/f-gone.txt']);
-const requests: string[] = [];
-
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function startFakeS3(): Promise<Server> {
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    requests.push(`${request.method} ${url.pathname}${url.search}`);
-    const [, requestedBucket, ...keyParts] = url.pathname.split('/');
-    const error = (status: number, code: string, message: string): void => {
-      response.writeHead(status, { 'content-type': 'application/xml' });
-      response.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
-    };
-    if (requestedBucket !== bucket) return error(404, 'NoSuchBucket', 'The specified bucket does not exist');
-
-    if (keyParts.length === 0 || (keyParts.length === 1 && keyParts[0] === '')) {
-      const prefix = url.searchParams.get('prefix') ?? '';
-      const keys = [...objects.keys()].filter((key) => key.startsWith(prefix)).sort();
-      const start = Number(url.searchParams.get('continuation-token') ?? 0);
-      const page = keys.slice(start, start + 2);
-      const truncated = start + 2 < keys.length;
-      response.writeHead(200, { 'content-type': 'application/xml' });
-      response.end(
-        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
-          `<Name>${bucket}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>2</MaxKeys>` +
-          `<IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextContinuationToken>${start + 2}</NextContinuationToken>` : ''}` +
-          page
-            .map((key) => `<Contents><Key>${xmlEscape(key)}</Key><Size>${Buffer.byteLength(objects.get(key) ?? '')}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
-            .join('') +
-          `</ListBucketResult>`,
-      );
-      return;
-    }
-
-    const key = keyParts.map(decodeURIComponent).join('/');
-    const body = objects.get(key);
-    if (body === undefined || deletedAfterListing.has(key)) return error(404, 'NoSuchKey', 'The specified key does not exist.');
-    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(Buffer.byteLength(body)) });
-    response.end(body);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+let requests: string[] = [];
 
 describe('S3Source', () => {
-  let server: Server;
+  let server: FakeS3;
   let client: S3Client;
 
   beforeAll(async () => {
-    server = await startFakeS3();
+    server = await startFakeS3({ bucket, objects, vanished: deletedAfterListing });
+    requests = server.requests;
     client = new S3Client({
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      endpoint: server.endpoint,
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
@@ -81,7 +38,7 @@ describe('S3Source', () => {
 
   afterAll(async () => {
     client.destroy();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
 
   it('reads .txt, .md and .html objects under the prefix across listing pages, in key order', async () => {
