@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 afterAll(async () => ws?.stop());
 
-const HEADLINE = '年薪14.1億,華人AI頂級專家被美高價挖走,中方關鍵技術壓力升級';
+const HEADLINE = '年薪14.1億，華人AI頂級專家被美高價挖走，中方關鍵技術壓力升級';
 
 /** Runs the command, also capturing what commander writes straight to stdout (help). */
 async function runCapturingStdout(...args: string[]): Promise<{ code: number; output: string }> {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
  * embedded dynalite and SES and keeps its state under the data dir.
  */
 const bin = path.resolve('bin/newsletter.js');
-const HEADLINE = '年薪14.1億,華人AI頂級專家被美高價挖走,中方關鍵技術壓力升級';
+const HEADLINE = '年薪14.1億，華人AI頂級專家被美高價挖走，中方關鍵技術壓力升級';
 let work: string;
 let dataDir: string;
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article, RawArticle } from '../article.js';
-import { GARBLED_MARK, rulesFor, type InlineRule, type LineRule } from './cleaning-rules.js';
+import { applyInlineRule, GARBLED_MARK, rulesFor, type InlineRule, type LineRule } from './cleaning-rules.js';
 import { detectLanguage } from './language.js';
 
 /**
@@ -169,7 +169,7 @@ function joinLines(lines: string[]): string {
 }
 
 function applyInline(line: string, rules: readonly InlineRule[]): string {
-  return rules.reduce((acc, rule) => acc.replace(rule.pattern, rule.replacement), line);
+  return rules.reduce((acc, rule) => applyInlineRule(rule, acc), line);
 }
 
 function tidyLine(line: string): string {

@@ -13,13 +13,19 @@ interface RuleBase {
   id: string;
   description: string;
   languages: readonly RuleLanguage[];
+  /**
+   * The rule rewrites text rather than removing junk, so it runs only on articles known to be in
+   * one of `languages`, never on an article of unknown language (Japanese also writes Han).
+   */
+  knownLanguageOnly?: boolean;
 }
 
 /** Rewrites text inside a line (removing glosses, placeholders, stray tags...). */
 export interface InlineRule extends RuleBase {
   kind: 'inline';
   pattern: RegExp;
-  replacement: string;
+  /** The text put in place of each match, or a function of the match. */
+  replacement: string | ((match: string) => string);
 }
 
 /** Drops whole lines; `dropRest` also drops every line after the match (a "related" tail). */
@@ -52,6 +58,14 @@ const HTML_TAGS =
 
 /** Terminal punctuation of a sentence in either language, optionally followed by closing quotes. */
 const ENDS_LIKE_SENTENCE = /[.!?。！？…][”’"'」』)）]*$|[”"」』]$/u;
+
+/** CJK quotation marks and brackets, opening and closing. */
+const CJK_OPENING = '“‘「『（【《〈〔〖';
+const CJK_CLOSING = '”’」』）】》〉〕〗';
+/** Full-width forms of the marks that a web conversion leaves half-width in Chinese text. */
+const FULL_WIDTH: Readonly<Record<string, string>> = { ',': '，', ':': '：', ';': '；', '?': '？', '!': '！' };
+/** A URL runs up to a space or a CJK mark; its own commas, colons and question marks stay. */
+const URL_SO_FAR = `(?:[A-Za-z][A-Za-z0-9+.-]*://|www\\.)[^\\s\u3000-\u303F\uFF00-\uFFEF“”‘’]*`;
 
 function wordCount(line: string): number {
   return line.split(/\s+/).filter(Boolean).length;
@@ -117,6 +131,23 @@ export const cleaningRules: readonly CleaningRule[] = [
     languages: ['zh'],
     pattern: new RegExp(`(?<=${HAN})[bisup](?=${HAN})`, 'gu'),
     replacement: '',
+  },
+  {
+    id: 'full-width-punctuation',
+    kind: 'inline',
+    description:
+      'Half-width , : ; ? ! between Chinese characters, left by a web conversion, in the full-width form an editor writes (年薪14.1億,華人 → 年薪14.1億，華人); numbers, times, URLs and English stay as they are',
+    languages: ['zh'],
+    knownLanguageOnly: true,
+    // After a Han character or a closing CJK quote, before Han, a CJK quote, the end of the line or
+    // a clause opening with a Latin word or a figure (2025年7月9日,Bloomberg…). After a Latin word or
+    // a figure only , : ; and only before Han (1,000萬,冠軍; 08:30,地點). So a mark between digits
+    // (1,000, 08:30), in English ("Hello, world"), in a URL or in a name such as Yahoo! never matches.
+    pattern: new RegExp(
+      `(?<!${URL_SO_FAR})(?:(?<=[${HAN}${CJK_CLOSING}])(?:[,:;]|[?!]{1,3})(?:(?=[${HAN}${CJK_OPENING}${CJK_CLOSING}A-Za-z0-9]|$)| (?=[${HAN}${CJK_OPENING}]))|(?<=[A-Za-z0-9%])[,:;](?=[${HAN}${CJK_OPENING}]))`,
+      'gu',
+    ),
+    replacement: (mark) => Array.from(mark.trim(), (ch) => FULL_WIDTH[ch] ?? ch).join(''),
   },
   {
     id: 'news-dateline',
@@ -267,8 +298,24 @@ export function ruleLanguageOf(language: string | undefined): RuleLanguage | und
   return undefined;
 }
 
-/** Rules that apply to an article in `language` (all of them when the language is unknown). */
+/**
+ * Rules that apply to an article in `language`: when the language is unknown, every rule that
+ * removes junk, but none that rewrites text (`knownLanguageOnly`).
+ */
 export function rulesFor(language: string | undefined): CleaningRule[] {
   const family = ruleLanguageOf(language);
-  return cleaningRules.filter((rule) => family === undefined || rule.languages.includes('any') || rule.languages.includes(family));
+  if (family === undefined) return cleaningRules.filter((rule) => !rule.knownLanguageOnly);
+  return cleaningRules.filter((rule) => rule.languages.includes('any') || rule.languages.includes(family));
+}
+
+/**
+ * Applies one inline rule to a line of text.
+ *
+ * @example
+ * applyInlineRule(cleaningRules.find((r) => r.id === 'image-marker') as InlineRule, '[圖片]會議現場'); // '會議現場'
+ */
+export function applyInlineRule(rule: InlineRule, text: string): string {
+  const { pattern, replacement } = rule;
+  // Both branches look alike, but TypeScript chooses `replace`'s overload from the narrowed type.
+  return typeof replacement === 'string' ? text.replace(pattern, replacement) : text.replace(pattern, replacement);
 }

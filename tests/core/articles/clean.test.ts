@@ -22,7 +22,12 @@ describe('cleanArticle', () => {
     const everything = [article.title, ...article.paragraphs];
 
     it('finds the real headline after the follow prompt and editor credit, without its final full stop', () => {
-      expect(article.title).toBe('年薪14.1億,華人AI頂級專家被美高價挖走,中方關鍵技術壓力升級');
+      expect(article.title).toBe('年薪14.1億，華人AI頂級專家被美高價挖走，中方關鍵技術壓力升級');
+    });
+
+    it('writes the punctuation between Chinese characters full-width, as an editor would', () => {
+      expect(article.paragraphs).toContain('龐若鳴跳槽的消息剛爆出來，朋友圈就跟炸了一樣。2025年7月9日，Bloomberg直接點名：Meta給了超2億美元大包，人沒離開美國，但中國AI圈子卻抖了三抖。');
+      for (const text of everything) expect(text).not.toMatch(/\p{Script=Han}[,:;?!]|[,:;?!]\p{Script=Han}/u);
     });
 
     it('leaves no prompts, credits, placeholders, disclaimers or stray tags', () => {
@@ -41,8 +46,8 @@ describe('cleanArticle', () => {
     });
 
     it('starts with the first real paragraph and keeps the headline out of the paragraphs', () => {
-      expect(article.paragraphs[0]).toMatch(/^2025年,一場圍繞AI頂尖人才的爭奪戰/);
-      expect(article.paragraphs).not.toContain('年薪14.1億,華人AI頂級專家被美高價挖走,中方關鍵技術壓力升級。');
+      expect(article.paragraphs[0]).toMatch(/^2025年，一場圍繞AI頂尖人才的爭奪戰/);
+      expect(article.paragraphs).not.toContain('年薪14.1億，華人AI頂級專家被美高價挖走，中方關鍵技術壓力升級。');
     });
 
     it('detects Traditional Chinese and gives a stable content-hash id', () => {
@@ -97,14 +102,21 @@ describe('cleanArticle', () => {
   it('treats html-format bodies (already converted to text) like text', () => {
     const article = clean({ format: 'html', body: '城市交通新規上路\n新規從下月起實施,違規停車的罰款提高到兩千元。</p>' });
     expect(article.title).toBe('城市交通新規上路');
-    expect(article.paragraphs).toEqual(['新規從下月起實施,違規停車的罰款提高到兩千元。']);
+    expect(article.paragraphs).toEqual(['新規從下月起實施，違規停車的罰款提高到兩千元。']);
   });
 
   it('drops duplicated lines and a related-articles tail', () => {
     const article = clean({
       body: '住房補貼新政策\n新政策今天公布,涉及三百萬戶家庭。\n新政策今天公布,涉及三百萬戶家庭。\n專家認為政策將在明年見效。\n相關閱讀\n另一篇文章的標題。',
     });
-    expect(article.paragraphs).toEqual(['新政策今天公布,涉及三百萬戶家庭。', '專家認為政策將在明年見效。']);
+    expect(article.paragraphs).toEqual(['新政策今天公布，涉及三百萬戶家庭。', '專家認為政策將在明年見效。']);
+  });
+
+  it('leaves half-width punctuation in English articles and in articles of unknown language', () => {
+    const english = clean({ body: 'The Taipei 101 tower,台北101, reopened on Monday after repairs: visitors queued from 08:30.' });
+    expect(english.paragraphs).toEqual(['The Taipei 101 tower,台北101, reopened on Monday after repairs: visitors queued from 08:30.']);
+    const japanese = clean({ body: '東京の新しい駅が開業した。\n駅長の田中,利用者が多いと話した。' });
+    expect(japanese.paragraphs).toContain('駅長の田中,利用者が多いと話した。');
   });
 
   it('reports an empty article with its location', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleaningRules, GARBLED_MARK, rulesFor, type CleaningRule, type InlineRule, type LineRule } from '../../../functions/core/articles/cleaning-rules.js';
+import { applyInlineRule, cleaningRules, GARBLED_MARK, rulesFor, type CleaningRule, type InlineRule, type LineRule } from '../../../functions/core/articles/cleaning-rules.js';
 
 function rule(id: string): CleaningRule {
   const found = cleaningRules.find((r) => r.id === id);
@@ -10,7 +10,7 @@ function rule(id: string): CleaningRule {
 function rewrite(id: string, text: string): string {
   const r = rule(id) as InlineRule;
   expect(r.kind).toBe('inline');
-  return text.replace(r.pattern, r.replacement);
+  return applyInlineRule(r, text);
 }
 
 function drops(id: string, line: string): boolean {
@@ -60,6 +60,32 @@ describe('cleaningRules', () => {
   ruleTest('lone-tag-letter', 'removes a lone tag letter glued between Han characters', () => {
     expect(rewrite('lone-tag-letter', '實驗室里b這道理')).toBe('實驗室里這道理');
     expect(rewrite('lone-tag-letter', '中國A股市場')).toBe('中國A股市場');
+  });
+
+  ruleTest('full-width-punctuation', 'writes , : ; ? ! between Chinese characters full-width', () => {
+    expect(rewrite('full-width-punctuation', '年薪14.1億,華人AI頂級專家被美高價挖走,中方關鍵技術壓力升級')).toBe(
+      '年薪14.1億，華人AI頂級專家被美高價挖走，中方關鍵技術壓力升級',
+    );
+    expect(rewrite('full-width-punctuation', '2025年7月9日,Bloomberg直接點名:Meta給了超2億美元大包;人沒離開美國。')).toBe(
+      '2025年7月9日，Bloomberg直接點名：Meta給了超2億美元大包；人沒離開美國。',
+    );
+    expect(rewrite('full-width-punctuation', '這次賽題選的都是硬骨頭,還直接開放數據:有真刀真槍的戰場。')).toBe('這次賽題選的都是硬骨頭，還直接開放數據：有真刀真槍的戰場。');
+  });
+
+  ruleTest('full-width-punctuation', 'converts after a closing CJK quote, before a quote, at the end of a line and in runs of ?!', () => {
+    expect(rewrite('full-width-punctuation', '點擊一下“關注”,感謝您的支持!')).toBe('點擊一下“關注”，感謝您的支持！');
+    expect(rewrite('full-width-punctuation', '前陣子那句話:“人都去哪兒了?”為什么?!')).toBe('前陣子那句話：“人都去哪兒了？”為什么？！');
+    expect(rewrite('full-width-punctuation', '中國, 美國和日本')).toBe('中國，美國和日本');
+  });
+
+  ruleTest('full-width-punctuation', 'leaves numbers, times, URLs, names and English alone', () => {
+    expect(rewrite('full-width-punctuation', '獎金池有1,000萬,冠軍拿14.1億')).toBe('獎金池有1,000萬，冠軍拿14.1億');
+    expect(rewrite('full-width-punctuation', '比分是3:2,時間是08:30。')).toBe('比分是3:2，時間是08:30。');
+    expect(rewrite('full-width-punctuation', '時間:08:30,地點:台北')).toBe('時間：08:30，地點：台北');
+    expect(rewrite('full-width-punctuation', '約有1,000,000人;Yahoo!奇摩和Meta,谷歌')).toBe('約有1,000,000人；Yahoo!奇摩和Meta，谷歌');
+    expect(rewrite('full-width-punctuation', '網址:https://例子.tw/新聞?id=3,第2頁')).toBe('網址：https://例子.tw/新聞?id=3,第2頁');
+    expect(rewrite('full-width-punctuation', 'He said "Hello, world!" in Beijing, China: it rained.')).toBe('He said "Hello, world!" in Beijing, China: it rained.');
+    expect(rewrite('full-width-punctuation', '會議在北京, China舉行')).toBe('會議在北京, China舉行');
   });
 
   ruleTest('news-dateline', 'removes agency datelines at the start of a paragraph', () => {
@@ -149,6 +175,13 @@ describe('cleaningRules', () => {
     expect(rulesFor('zh-Hant').map((r) => r.id)).toContain('pinyin-gloss');
     expect(rulesFor('en').map((r) => r.id)).not.toContain('pinyin-gloss');
     expect(rulesFor('en').map((r) => r.id)).toContain('disclaimer');
-    expect(rulesFor(undefined)).toHaveLength(cleaningRules.length);
+    expect(rulesFor(undefined)).toHaveLength(cleaningRules.length - 1);
+  });
+
+  it('rewrites punctuation only in articles known to be Chinese', () => {
+    expect(rulesFor('zh-Hant').map((r) => r.id)).toContain('full-width-punctuation');
+    expect(rulesFor('zh-Hans').map((r) => r.id)).toContain('full-width-punctuation');
+    expect(rulesFor('en').map((r) => r.id)).not.toContain('full-width-punctuation');
+    expect(rulesFor(undefined).map((r) => r.id)).not.toContain('full-width-punctuation');
   });
 });

@@ -98,7 +98,7 @@ describe('extractKeyPoints', () => {
     });
 
     it('does not open with the generic first sentence of a commentary, nor pick its rhetorical questions', () => {
-      expect(keyPoints).not.toContain('2025年,一場圍繞AI頂尖人才的爭奪戰已進入白熱化。');
+      expect(keyPoints).not.toContain('2025年，一場圍繞AI頂尖人才的爭奪戰已進入白熱化。');
       for (const point of keyPoints) expect(point).not.toMatch(/[?？]$/u);
     });
 
