@@ -111,16 +111,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
         const result = await confirm(deps, token);
         if (!result.ok) return linkFailurePage(result, 'confirm');
         const w = wordsForPage(result.newsletter.language);
-        return html(
-          200,
-          messagePage({
-            language: result.newsletter.language,
-            brand: result.newsletter.title,
-            title: w.confirmedTitle,
-            text: w.confirmedBody(result.newsletter.title),
-            link: { href: result.preferencesUrl, label: wordsForPage(result.newsletter.language).preferencesTitle },
-          }),
-        );
+        return newsletterPage(result.newsletter, w.confirmedTitle, w.confirmedBody(result.newsletter.title), { href: result.preferencesUrl, label: w.preferencesTitle });
       }
       if (route === '/unsubscribe' && method === 'GET') {
         // Link scanners fetch every link: a GET only shows the button.
@@ -134,16 +125,10 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
         const result = await unsubscribe(deps, token);
         if (!result.ok) return linkFailurePage(result, 'unsubscribe');
         const w = wordsForPage(result.newsletter.language);
-        return html(
-          200,
-          messagePage({
-            language: result.newsletter.language,
-            brand: result.newsletter.title,
-            title: w.unsubscribedTitle,
-            text: w.unsubscribedBody(result.newsletter.title),
-            link: { href: `subscribe?newsletter=${encodeURIComponent(result.newsletter.id)}`, label: w.subscribeAgain },
-          }),
-        );
+        return newsletterPage(result.newsletter, w.unsubscribedTitle, w.unsubscribedBody(result.newsletter.title), {
+          href: `subscribe?newsletter=${encodeURIComponent(result.newsletter.id)}`,
+          label: w.subscribeAgain,
+        });
       }
       if (route === '/preferences' && method === 'GET') {
         const result = await getPreferences(deps, token);
@@ -186,7 +171,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
     }
     if (result.ok) {
       const w = wordsForPage(result.newsletter.language);
-      return html(200, messagePage({ language: result.newsletter.language, brand: result.newsletter.title, title: w.checkInboxTitle, text: w.checkInboxBody(result.newsletter.title) }));
+      return newsletterPage(result.newsletter, w.checkInboxTitle, w.checkInboxBody(result.newsletter.title));
     }
     const page = result.reason === 'unknown-newsletter' ? { language, error: wordsForPage(language).unknownNewsletterBody } : { language: result.newsletter.language, selected: result.newsletter.id, error: wordsForPage(result.newsletter.language).invalidEmailBody };
     return html(400, subscribePage({ newsletters: deps.newsletters, email: input.data.email, ...page }));
@@ -204,7 +189,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       const result = await erase(deps, token);
       if (!result.ok) return linkFailurePage(result, 'preferences');
       const w = wordsForPage(result.newsletter.language);
-      return html(200, messagePage({ language: result.newsletter.language, brand: result.newsletter.title, title: w.erasedTitle, text: w.erasedBody }));
+      return newsletterPage(result.newsletter, w.erasedTitle, w.erasedBody);
     }
     const result = await updatePreferences(deps, token, input.data.newsletter);
     if (!result.ok) {
@@ -271,6 +256,11 @@ function lowerCaseKeys(headers: Record<string, string | undefined>): Record<stri
 
 function pageHeaders(): Record<string, string> {
   return { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, ...BASE_HEADERS };
+}
+
+/** A 200 page in the newsletter's language, under its name. */
+function newsletterPage(newsletter: NewsletterConfig, title: string, text: string, link?: { href: string; label: string }): HttpApiResult {
+  return html(200, messagePage({ language: newsletter.language, brand: newsletter.title, title, text, ...(link ? { link } : {}) }));
 }
 
 function html(statusCode: number, body: string): HttpApiResult {
