@@ -31,3 +31,14 @@ export function checkEmail(input: unknown): EmailCheck {
   }
   return { ok: true, email: `${local}@${domain.toLowerCase()}` };
 }
+
+/**
+ * The address with its domain in ASCII (punycode): how SES takes envelope addresses and how it
+ * names them in bounce and complaint notifications. A domain that cannot be converted is kept.
+ */
+export function asciiDomainAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 1) return address;
+  const domain = address.slice(at + 1);
+  return `${address.slice(0, at)}@${domainToASCII(domain) || domain}`;
+}

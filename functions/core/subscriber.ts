@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { asciiDomainAddress } from './email-address.js';
 import { createHash } from 'node:crypto';
 
 /** Where a subscriber stands on one newsletter. */
@@ -30,11 +30,7 @@ export interface Subscriber {
  * domain in its ASCII (punycode) form, which is how SES sends to it and reports bounces about it.
  */
 export function normaliseEmail(email: string): string {
-  const lower = email.normalize('NFC').trim().toLowerCase();
-  const at = lower.lastIndexOf('@');
-  if (at < 1) return lower;
-  const domain = lower.slice(at + 1);
-  return `${lower.slice(0, at)}@${domainToASCII(domain) || domain}`;
+  return asciiDomainAddress(email.normalize('NFC').trim().toLowerCase());
 }
 
 /**

@@ -22,30 +22,38 @@ export class AwsContext {
   private sesClient?: SESClient;
   private sqsClient?: SQSClient;
   private s3Client?: S3Client;
+  private readonly stores: {
+    subscribers?: DynamoSubscriberStore;
+    suppressions?: DynamoSuppressionStore;
+    editions?: DynamoEditionStore;
+    ledger?: DynamoDeliveryLedger;
+    mailer?: SesMailer;
+  } = {};
 
   constructor(env: Record<string, string | undefined> = process.env) {
     this.env = readEnvironment(env);
     this.dynamodb = new DynamoDBClient({});
   }
 
-  get subscribers() {
-    return new DynamoSubscriberStore(this.dynamodb, this.env.tableName);
+  // Stores and the mailer are built on first use and kept for the container's life, like the clients.
+  get subscribers(): DynamoSubscriberStore {
+    return (this.stores.subscribers ??= new DynamoSubscriberStore(this.dynamodb, this.env.tableName));
   }
-  get suppressions() {
-    return new DynamoSuppressionStore(this.dynamodb, this.env.tableName);
+  get suppressions(): DynamoSuppressionStore {
+    return (this.stores.suppressions ??= new DynamoSuppressionStore(this.dynamodb, this.env.tableName));
   }
-  get editions() {
-    return new DynamoEditionStore(this.dynamodb, this.env.tableName);
+  get editions(): DynamoEditionStore {
+    return (this.stores.editions ??= new DynamoEditionStore(this.dynamodb, this.env.tableName));
   }
-  get ledger() {
-    return new DynamoDeliveryLedger(this.dynamodb, this.env.tableName);
+  get ledger(): DynamoDeliveryLedger {
+    return (this.stores.ledger ??= new DynamoDeliveryLedger(this.dynamodb, this.env.tableName));
   }
   get ses(): SESClient {
     // The sender paces and retries itself; SDK retries would hide throttling from it.
     return (this.sesClient ??= new SESClient({ maxAttempts: 1 }));
   }
-  get mailer() {
-    return new SesMailer(this.ses, this.env.configurationSet ? { configurationSetName: this.env.configurationSet } : {});
+  get mailer(): SesMailer {
+    return (this.stores.mailer ??= new SesMailer(this.ses, this.env.configurationSet ? { configurationSetName: this.env.configurationSet } : {}));
   }
   get sqs(): SQSClient {
     return (this.sqsClient ??= new SQSClient({}));

@@ -1,5 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { domainToASCII } from 'node:url';
+import type { NewsletterConfig } from '../core/config.js';
 import { PLACEHOLDERS, type RenderedEdition } from '../core/edition.js';
 import { NewsletterError } from '../core/errors.js';
 
@@ -19,6 +20,16 @@ export interface MessageHeaders {
   /** RFC 2919 List-Id, e.g. `ai-talent.example.com`. */
   listId: string;
   date: Date;
+}
+
+/** The headers of every message of a newsletter: sender, reply-to, and an RFC 2919 List-Id under the sender's domain. */
+export function messageHeadersFor(newsletter: Pick<NewsletterConfig, 'id' | 'from' | 'replyTo'>, date: Date): MessageHeaders {
+  return {
+    from: newsletter.from,
+    ...(newsletter.replyTo ? { replyTo: newsletter.replyTo } : {}),
+    listId: `${newsletter.id}.${newsletter.from.email.split('@')[1] ?? 'localhost'}`,
+    date,
+  };
 }
 
 const TO = 'reader@recipient.invalid';

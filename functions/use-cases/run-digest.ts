@@ -2,7 +2,7 @@ import type { ArticleProblem } from '../core/article.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { emptyReport, mergeReports, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
-import { MessageTemplate } from '../mail/message-template.js';
+import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionCounts, EditionRecord, EditionStore } from '../ports/edition-store.js';
@@ -156,12 +156,7 @@ export async function sendContextFor(
   const quota = await deps.mailer.getSendQuota();
   const rate = options.rate ?? quota.maxSendRate;
   const budget = quota.max24HourSend >= 0 ? { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } : undefined;
-  const template = await MessageTemplate.create(rendered, {
-    from: newsletter.from,
-    ...(newsletter.replyTo ? { replyTo: newsletter.replyTo } : {}),
-    listId: `${newsletter.id}.${newsletter.from.email.split('@')[1] ?? 'localhost'}`,
-    date: new Date(edition.createdAt),
-  });
+  const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, new Date(edition.createdAt)));
   return {
     editionId: edition.editionId,
     newsletterId: newsletter.id,

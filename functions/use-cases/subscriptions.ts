@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { domainToASCII } from 'node:url';
 import type { NewsletterConfig } from '../core/config.js';
 import type { RenderedEdition } from '../core/edition.js';
 import { checkEmail } from '../core/email-address.js';
 import { redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
 import { CONFIRM_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../core/tokens.js';
-import { MessageTemplate } from '../mail/message-template.js';
+import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
@@ -326,21 +325,11 @@ async function sendOne(
   messageKey: string,
   date: Date,
 ): Promise<string> {
-  const template = await MessageTemplate.create(rendered, {
-    from: newsletter.from,
-    ...(newsletter.replyTo ? { replyTo: newsletter.replyTo } : {}),
-    listId: `${newsletter.id}.${newsletter.from.email.split('@')[1] ?? 'localhost'}`,
-    date,
-  });
+  const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, date));
   const raw = template.personalise({ to: email, ...readerLinks(deps.tokenKey, newsletter.baseUrl, newsletter.id, id), messageKey });
-  // SES takes envelope addresses in ASCII: an internationalised domain goes in its punycode form.
-  const { messageId } = await deps.mailer.send({ from: newsletter.from.email, to: envelopeAddress(email), raw });
+  // The mailer sends to an internationalised domain in its punycode form.
+  const { messageId } = await deps.mailer.send({ from: newsletter.from.email, to: email, raw });
   return messageId;
-}
-
-function envelopeAddress(email: string): string {
-  const at = email.lastIndexOf('@');
-  return `${email.slice(0, at)}@${domainToASCII(email.slice(at + 1)) || email.slice(at + 1)}`;
 }
 
 function baseOf(newsletter: NewsletterConfig): string {

@@ -1,5 +1,5 @@
-import { domainToASCII } from 'node:url';
 import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { asciiDomainAddress } from '../../core/email-address.js';
 import { MailerError } from '../../core/errors.js';
 import type { Mailer, OutgoingMessage, SendQuota } from '../../ports/mailer.js';
 
@@ -49,12 +49,6 @@ export class SesMailer implements Mailer {
       });
     }
   }
-}
-
-function asciiDomainAddress(address: string): string {
-  const at = address.lastIndexOf('@');
-  if (at < 1) return address;
-  return `${address.slice(0, at)}@${domainToASCII(address.slice(at + 1)) || address.slice(at + 1)}`;
 }
 
 function toMailerError(error: unknown): MailerError {
