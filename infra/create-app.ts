@@ -1,4 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadDeployConfig, readDeployParameters } from './deploy-parameters.js';
 import { NewsletterStack } from './newsletter-stack.js';
@@ -12,8 +13,10 @@ export interface CreateAppOptions {
 }
 
 /**
- * The CDK app: reads the deploy parameters and the newsletter config, builds the stack, and runs the
- * cdk-nag AWS Solutions checks on synth (a violation fails the synth; each acknowledgement says why).
+ * The CDK app: reads the deploy parameters and the newsletter config, builds the stack, and runs two
+ * policy checks on synth: the cdk-nag AWS Solutions rules, and the AWS Control Tower proactive
+ * controls (CloudFormation Guard rules, run offline by the cfn-guard binary that ships inside
+ * `@cdklabs/cdk-validator-cfnguard`). A violation fails the synth; each acknowledgement says why.
  */
 export function createApp(options: CreateAppOptions = {}): { app: App; stack: NewsletterStack } {
   const app = new App({ ...(options.context ? { context: options.context } : {}), ...(options.outdir ? { outdir: options.outdir } : {}) });
@@ -21,6 +24,6 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Ne
   const { config, configFile } = loadDeployConfig(context);
   const parameters = readDeployParameters(context, config, configFile);
   const stack = new NewsletterStack(app, STACK_NAME, { config, parameters });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator());
   return { app, stack };
 }

@@ -6,6 +6,11 @@ import type { IConstruct } from 'constructs';
  * `AwsSolutions-IAM5[Resource::<ContentBucketDD05A3B9.Arn>/articles/*]`. cdk-nag v3 acknowledges
  * findings one by one, so the id has to be exact; computing it keeps it right when ids change.
  */
+/** How `@cdklabs/cdk-validator-cfnguard` names a Control Tower rule in an acknowledgement. */
+export function guardRule(rule: string): string {
+  return `cdk-validator-cfnguard::${rule}`;
+}
+
 export function wildcardArnFinding(resource: IConstruct, suffix: string): string {
   const element = resource instanceof CfnElement ? resource : resource.node.defaultChild;
   if (!(element instanceof CfnElement)) throw new Error(`${resource.node.path} has no CloudFormation resource to name in a cdk-nag finding`);

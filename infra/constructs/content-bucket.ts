@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
-import { wildcardArnFinding } from '../nag-findings.js';
+import { guardRule, wildcardArnFinding } from '../nag-findings.js';
 import type { NewsletterFunction } from './newsletter-function.js';
 
 /** Publishers upload articles under `articles/<newsletter id>/`. */
@@ -28,7 +28,10 @@ export class ContentBucket extends Construct {
       minimumTLSVersion: 1.2,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
+      // An article overwritten or deleted by mistake can be brought back; old versions expire below.
+      versioned: true,
       lifecycleRules: [
+        { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) },
         {
           id: 'old-renders',
           prefix: EDITIONS_PREFIX,
@@ -38,11 +41,24 @@ export class ContentBucket extends Construct {
         { id: 'abandoned-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
     });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'Server access logs would need a second bucket that nobody reads: the bucket is private, reached only by the stack\'s own function roles, and object writes by publishers are visible in CloudTrail.',
-    });
+    const accessLogsReason =
+      'Server access logs would need a second bucket that nobody reads: the bucket is private, reached only by the stack\'s own function roles, and object writes by publishers are visible in CloudTrail.';
+    Validations.of(this.bucket).acknowledge(
+      { id: 'AwsSolutions-S1', reason: accessLogsReason },
+      { id: guardRule('s3_bucket_logging_enabled_check'), reason: accessLogsReason },
+      {
+        id: guardRule('s3_bucket_default_encryption_kms_check'),
+        reason: 'Articles are public writing and renders are what every subscriber receives: S3-managed encryption protects them at rest; a KMS key would add cost and a key policy to every reader role for no gain.',
+      },
+      {
+        id: guardRule('s3_event_notifications_enabled_check'),
+        reason: 'Nothing reacts to uploads: the digest runs on its schedule and reads the prefix then, so event notifications would have no consumer.',
+      },
+      {
+        id: guardRule('s3_bucket_object_lock_enabled_check'),
+        reason: 'Object Lock would forbid deleting an article or an edition render, which an operator must be able to do (a takedown); versioning already keeps a deleted object for 30 days.',
+      },
+    );
   }
 
   /** Lists and reads articles under `articles/`; sets BUCKET_NAME. */

@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { guardRule } from '../nag-findings.js';
 
 export interface DeadLetterQueueProps {
   /**
@@ -18,6 +19,10 @@ export class DeadLetterQueue extends sqs.Queue {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this).acknowledge({
+      id: guardRule('sqs_dlq_check'),
+      reason: 'This queue is itself a dead-letter queue: a message here waits for a person (an alarm fires on it), and a further queue behind it would only hide it.',
     });
     if (props.catches) {
       Validations.of(this).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the dead-letter queue of ${props.catches}.` });

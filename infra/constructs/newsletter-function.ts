@@ -8,6 +8,10 @@ import type { Construct } from 'constructs';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
 import { ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from '../bundling.js';
 import { REPO_ROOT, assertEntriesExist, entryPath, type HandlerEntry } from '../handler-entries.js';
+import { guardRule } from '../nag-findings.js';
+
+/** The CloudWatch namespace of the product's own metrics (Powertools Metrics in the handlers). */
+export const METRICS_NAMESPACE = 'Newsletter';
 
 export interface NewsletterFunctionProps {
   handler: HandlerEntry;
@@ -47,6 +51,7 @@ export class NewsletterFunction extends NodejsFunction {
       description: `${props.handler.name}: ${props.description}`.slice(0, 1000),
     });
     logGroup.grantWrite(role);
+    acknowledgeLogGroup(logGroup);
 
     super(scope, id, {
       entry: entryPath(props.handler),
@@ -58,6 +63,8 @@ export class NewsletterFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       logGroup,
       role,
+      // X-Ray traces of each invocation; Powertools Tracer adds the SDK calls as subsegments.
+      tracing: lambda.Tracing.ACTIVE,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       ...(props.onFailure ? { onFailure: props.onFailure } : {}),
@@ -65,6 +72,9 @@ export class NewsletterFunction extends NodejsFunction {
       environment: {
         [ENV_NAMES.config]: props.configJson,
         NODE_OPTIONS: '--enable-source-maps',
+        // Powertools reads these: the service name in every log line and metric, the metrics namespace.
+        POWERTOOLS_SERVICE_NAME: props.handler.name,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
       bundling: {
         forceDockerBundling: false,
@@ -87,10 +97,39 @@ export class NewsletterFunction extends NodejsFunction {
         },
       },
     });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource type, so "*" is the only resource IAM accepts for it; the other actions of this role are scoped.',
+    });
+    Validations.of(this).acknowledge(
+      {
+        id: guardRule('lambda_inside_vpc_check'),
+        reason:
+          'The functions reach only AWS service endpoints and public feeds; a VPC would add NAT gateways (about $32 a month each) and cold-start latency and protect nothing, as no private resource exists.',
+      },
+    );
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
         'Node.js 22 is pinned on purpose: the bundle targets node22 and the tests run on it; move to a newer runtime together with NODE_TARGET in infra/bundling.ts, not silently.',
     });
   }
+}
+
+/**
+ * Function logs are operational (ids and counts, never an address) and kept for a month: a year's
+ * retention and a customer-managed KMS key would cost more than the logs are worth.
+ */
+export function acknowledgeLogGroup(logGroup: logs.LogGroup): void {
+  Validations.of(logGroup).acknowledge(
+    {
+      id: guardRule('cloudwatch_log_group_retention_period_check'),
+      reason: 'Logs carry ids and counts only, never an address; a month covers any investigation, and a year of logs would be paid for and never read.',
+    },
+    {
+      id: guardRule('cloudwatch_log_group_encrypted_check'),
+      reason: 'CloudWatch Logs encrypts every log group at rest with its own key already; a customer-managed KMS key adds $1 a month and key policy work for logs that hold no personal data.',
+    },
+  );
 }

@@ -7,21 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp, writeTwoNewsletterConfig } from './stack-fixture.js';
 
 /**
- * cdk-nag v3 reports through CDK's policy validation, not annotations: an unacknowledged finding
- * fails `app.synth()` and is listed in the assembly's validation report.
+ * cdk-nag v3 and the Control Tower guard rules (`@cdklabs/cdk-validator-cfnguard`) report through
+ * CDK's policy validation, not annotations: an unacknowledged finding fails `app.synth()` and is
+ * listed in the assembly's validation report.
  */
-function awsSolutionsViolations(outdir: string): string[] {
+function policyViolations(outdir: string): string[] {
   const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
     pluginReports: { pluginName: string; violations?: { ruleName: string }[] }[];
   };
-  return report.pluginReports.flatMap((r) => (r.violations ?? []).map((v) => `${r.pluginName}: ${v.ruleName}`)).filter((v) => v.includes('AwsSolutions'));
+  return report.pluginReports.flatMap((r) => (r.violations ?? []).map((v) => `${r.pluginName}: ${v.ruleName}`));
 }
 
-describe('cdk-nag AwsSolutions checks', () => {
+describe('policy checks on synth: cdk-nag AwsSolutions and the Control Tower guard rules', () => {
   it('pass on the default app with no -c parameters', () => {
     const { app } = createTestApp();
     const assembly = app.synth();
-    expect(awsSolutionsViolations(assembly.directory)).toEqual([]);
+    expect(policyViolations(assembly.directory)).toEqual([]);
+    const report = JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: { pluginName: string }[] };
+    expect(report.pluginReports.map((r) => r.pluginName).sort()).toEqual(expect.arrayContaining(['cdk-validator-cfnguard']));
   });
 
   it('pass with a hosted zone, an alarm email, sandbox recipients and several newsletters', () => {
@@ -33,7 +36,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       sandboxRecipients: 'tester@example.org,editor@example.org',
     });
     const assembly = app.synth();
-    expect(awsSolutionsViolations(assembly.directory)).toEqual([]);
+    expect(policyViolations(assembly.directory)).toEqual([]);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Route53::RecordSet', 3);
     template.hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'Z0123456789ABCDEFGHIJ', Type: 'CNAME' });
@@ -44,6 +47,13 @@ describe('cdk-nag AwsSolutions checks', () => {
     const { app, stack } = createTestApp();
     new sqs.Queue(stack, 'QueueWithoutTls', { encryption: sqs.QueueEncryption.SQS_MANAGED });
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+
+  it('run the Control Tower guard rules offline, and fail the synth on one nobody acknowledged', () => {
+    const { app, stack } = createTestApp();
+    // TLS-only and encrypted (cdk-nag is content), but without a dead-letter queue: CT.SQS.PR.1.
+    new sqs.Queue(stack, 'QueueWithoutDlq', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    expect(() => app.synth()).toThrow(/CT\.SQS\.PR\.1/);
   });
 
   it('carry a written reason on every acknowledgement', () => {
