@@ -22,8 +22,20 @@ export interface DeployParameters {
   baseUrl?: string;
   /** Verified recipients to allow while the SES account is in the sandbox (comma-separated). */
   sandboxRecipients: string[];
-  /** Subscription API requests per second. Default 50. */
+  /** Subscription API requests per second for pages that send no mail. Default 50. */
   apiRateLimit?: number;
+  /**
+   * A custom domain for the subscription pages (for example `news.example.com`, inside the hosted
+   * zone): certificate, API mapping and alias record are created, and links are built on it, so
+   * they survive the API being recreated.
+   */
+  domainName?: string;
+  /** Use the SES identity of `domain` that already exists in the account instead of creating it. */
+  existingIdentity: boolean;
+  /** DMARC policy published with the hosted zone (`none`, `quarantine`, `reject`), or `off` to publish none. */
+  dmarcPolicy: 'none' | 'quarantine' | 'reject' | 'off';
+  /** Where DMARC aggregate reports go (`rua`); none by default. */
+  dmarcReportEmail?: string;
 }
 
 export class DeployParameterError extends Error {
@@ -31,6 +43,8 @@ export class DeployParameterError extends Error {
 }
 
 export const DEFAULT_CONFIG_FILE = 'newsletter.config.json';
+/** The sample config's sender domains (RFC 2606): nobody can verify them in SES. */
+const SAMPLE_DOMAINS = /(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$/;
 /** Where SES puts an account that has left the sandbox. */
 export const DEFAULT_SEND_RATE = 14;
 
@@ -64,6 +78,12 @@ export function readDeployParameters(context: ContextReader, config: Config, con
     );
   }
 
+  if (SAMPLE_DOMAINS.test(domain) && !flag(context, 'allowSampleSender')) {
+    throw new DeployParameterError(
+      `newsletters send from ${domain}, the sample domain of newsletter.config.json, which SES can never verify: set "from.email" of each newsletter to an address at your own domain (and -c domain=<that domain>) before deploying`,
+    );
+  }
+
   const hostedZoneId = text(context, 'hostedZoneId');
   const zoneName = text(context, 'zoneName');
   if (Boolean(hostedZoneId) !== Boolean(zoneName)) {
@@ -76,6 +96,16 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new DeployParameterError(`-c alarmEmail=${alarmEmail} is not an email address`);
   const baseUrl = text(context, 'baseUrl')?.replace(/\/+$/, '');
   if (baseUrl && !/^https:\/\/[^/]+/.test(baseUrl)) throw new DeployParameterError(`-c baseUrl=${baseUrl} must be an https:// address such as https://news.example.com`);
+  const domainName = text(context, 'domainName')?.toLowerCase().replace(/\.$/, '');
+  if (domainName) {
+    if (!hostedZoneId || !zoneName) throw new DeployParameterError(`-c domainName=${domainName} needs the Route 53 zone it is in: give -c hostedZoneId and -c zoneName too`);
+    if (!inDomain(domainName, zoneName.toLowerCase().replace(/\.$/, ''))) throw new DeployParameterError(`-c domainName=${domainName} is not inside the hosted zone ${zoneName}: use a name in that zone`);
+    if (baseUrl && baseUrl !== `https://${domainName}`) throw new DeployParameterError(`-c baseUrl=${baseUrl} and -c domainName=${domainName} disagree: links are built on https://${domainName}; drop -c baseUrl`);
+  }
+  const dmarcPolicy = (text(context, 'dmarc') ?? 'none').toLowerCase();
+  if (!['none', 'quarantine', 'reject', 'off'].includes(dmarcPolicy)) throw new DeployParameterError(`-c dmarc=${dmarcPolicy} must be none, quarantine, reject or off`);
+  const dmarcReportEmail = text(context, 'dmarcReportEmail');
+  if (dmarcReportEmail && !/^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$/.test(dmarcReportEmail)) throw new DeployParameterError(`-c dmarcReportEmail=${dmarcReportEmail} is not an email address`);
   const sandboxRecipients = (text(context, 'sandboxRecipients') ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -86,6 +116,10 @@ export function readDeployParameters(context: ContextReader, config: Config, con
     sendRate,
     configFile,
     sandboxRecipients,
+    existingIdentity: flag(context, 'existingIdentity'),
+    dmarcPolicy: dmarcPolicy as DeployParameters['dmarcPolicy'],
+    ...(dmarcReportEmail ? { dmarcReportEmail } : {}),
+    ...(domainName ? { domainName } : {}),
     ...(hostedZoneId && zoneName ? { hostedZone: { hostedZoneId, zoneName } } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(baseUrl ? { baseUrl } : {}),
@@ -98,6 +132,14 @@ function text(context: ContextReader, key: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw new DeployParameterError(`-c ${key} must be text, got ${JSON.stringify(value)}`);
   return value.trim();
+}
+
+/** `-c key=true` arrives as text, cdk.json may hold a boolean. */
+function flag(context: ContextReader, key: string): boolean {
+  const value = context(key);
+  if (value === undefined || value === null || value === '' || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new DeployParameterError(`-c ${key}=${String(value)} must be true or false`);
 }
 
 function number(context: ContextReader, key: string): number | undefined {

@@ -45,6 +45,10 @@ export class NewsletterStack extends Stack {
     this.mail = new MailSending(this, 'Mail', {
       domain: parameters.domain,
       sandboxRecipients: parameters.sandboxRecipients,
+      fromAddresses: config.newsletters.map((n) => n.from.email),
+      existingIdentity: parameters.existingIdentity,
+      dmarcPolicy: parameters.dmarcPolicy,
+      ...(parameters.dmarcReportEmail ? { dmarcReportEmail: parameters.dmarcReportEmail } : {}),
       ...(parameters.hostedZone ? { hostedZone: parameters.hostedZone } : {}),
     });
 
@@ -56,6 +60,8 @@ export class NewsletterStack extends Stack {
       mail: this.mail,
       ...(parameters.baseUrl ? { baseUrl: parameters.baseUrl } : {}),
       ...(parameters.apiRateLimit ? { rateLimit: parameters.apiRateLimit } : {}),
+      sendRate: parameters.sendRate,
+      ...(parameters.domainName && parameters.hostedZone ? { domainName: parameters.domainName, hostedZone: parameters.hostedZone } : {}),
     });
     const deployedConfig = configJson ?? deployedConfigJson(config, this.subscriptionApi.baseUrl);
 

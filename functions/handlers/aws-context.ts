@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
@@ -30,9 +31,14 @@ export class AwsContext {
     mailer?: SesMailer;
   } = {};
 
-  constructor(env: Record<string, string | undefined> = process.env) {
+  /** With a tracer, every SDK call becomes an X-Ray subsegment (a no-op outside Lambda). */
+  constructor(env: Record<string, string | undefined> = process.env, private readonly tracer?: Tracer) {
     this.env = readEnvironment(env);
-    this.dynamodb = new DynamoDBClient({});
+    this.dynamodb = this.traced(new DynamoDBClient({}));
+  }
+
+  private traced<C>(client: C): C {
+    return this.tracer ? this.tracer.captureAWSv3Client(client) : client;
   }
 
   // Stores and the mailer are built on first use and kept for the container's life, like the clients.
@@ -50,16 +56,16 @@ export class AwsContext {
   }
   get ses(): SESClient {
     // The sender paces and retries itself; SDK retries would hide throttling from it.
-    return (this.sesClient ??= new SESClient({ maxAttempts: 1 }));
+    return (this.sesClient ??= this.traced(new SESClient({ maxAttempts: 1 })));
   }
   get mailer(): SesMailer {
     return (this.stores.mailer ??= new SesMailer(this.ses, this.env.configurationSet ? { configurationSetName: this.env.configurationSet } : {}));
   }
   get sqs(): SQSClient {
-    return (this.sqsClient ??= new SQSClient({}));
+    return (this.sqsClient ??= this.traced(new SQSClient({})));
   }
   get s3(): S3Client {
-    return (this.s3Client ??= new S3Client({}));
+    return (this.s3Client ??= this.traced(new S3Client({})));
   }
 
   /** In the Lambda bundle the templates are copied beside the code; locally the renderer finds them itself. */

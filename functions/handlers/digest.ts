@@ -7,21 +7,27 @@ import { enqueueEdition } from '../use-cases/run-digest.js';
 import { systemClock } from '../use-cases/send-edition.js';
 import { AwsContext } from './aws-context.js';
 import { createKeyPointExtractor } from '../adapters/bedrock/create-extractor.js';
+import { createObservability, observe } from './observability.js';
 
 /** What EventBridge Scheduler passes: the schedule's input. */
 const eventSchema = z.object({ newsletterId: z.string().min(1) });
 
 let context: AwsContext | undefined;
+const obs = createObservability('digest');
 
 /**
  * The scheduled digest on AWS: builds the edition from the articles new since the last one, renders
  * it once, stores it and queues the list in batches for the senders. A folder source of the local
  * config becomes the bucket prefix `articles/<newsletter id>/` here.
  */
-export async function handler(event: unknown): Promise<{ status: string; editionId?: string; queued?: number; problems: number }> {
+export async function handler(event: unknown, invocation?: { awsRequestId?: string }): Promise<{ status: string; editionId?: string; queued?: number; problems: number }> {
+  return observe(obs, invocation, () => runDigest(event));
+}
+
+async function runDigest(event: unknown): Promise<{ status: string; editionId?: string; queued?: number; problems: number }> {
   const parsed = eventSchema.safeParse(event);
   if (!parsed.success) throw new Error('digest event must be {"newsletterId": "..."}: check the schedule input');
-  context ??= new AwsContext();
+  context ??= new AwsContext(process.env, obs.tracer);
   const ctx = context;
   const newsletter = ctx.newsletter(parsed.data.newsletterId);
   if (!ctx.env.sendQueueUrl) throw new Error('SEND_QUEUE_URL is not set: the stack must grant the digest function the send queue');
@@ -42,11 +48,11 @@ export async function handler(event: unknown): Promise<{ status: string; edition
     {},
   );
   // Logs carry ids and counts only: never an address.
-  for (const problem of result.problems) console.warn(JSON.stringify({ msg: 'article skipped', location: problem.location, reason: problem.reason }));
+  for (const problem of result.problems) obs.logger.warn('article skipped', { location: problem.location, reason: problem.reason });
   const summary =
     result.status === 'queued'
       ? { status: result.status, editionId: result.edition.editionId, queued: result.queued, problems: result.problems.length }
       : { status: result.status, problems: result.problems.length };
-  console.log(JSON.stringify({ msg: 'digest', newsletterId: newsletter.id, ...summary }));
+  obs.logger.info('digest', { newsletterId: newsletter.id, ...summary });
   return summary;
 }

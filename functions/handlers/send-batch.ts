@@ -4,6 +4,7 @@ import { redactAddresses } from '../core/subscriber.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { systemClock } from '../use-cases/send-edition.js';
 import { AwsContext } from './aws-context.js';
+import { addDeliveryMetrics, createObservability, deliveryCounts, observe } from './observability.js';
 
 /** The SQS event shape the sender reads (a subset of aws-lambda's SQSEvent). */
 export interface SqsEvent {
@@ -18,6 +19,7 @@ const batchSchema = z.object({
 
 let context: AwsContext | undefined;
 const cache = new SenderCache();
+const obs = createObservability('send-batch');
 
 /**
  * The sender on AWS: drains the send queue. A batch that throws (a store or network fault) is
@@ -25,7 +27,11 @@ const cache = new SenderCache();
  * moves it to the DLQ; the ledger makes the retry skip whoever already got the edition.
  */
 export async function handler(event: SqsEvent, invocation?: { awsRequestId?: string }): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
-  context ??= new AwsContext();
+  return observe(obs, invocation, () => sendBatches(event, invocation));
+}
+
+async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string }): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+  context ??= new AwsContext(process.env, obs.tracer);
   const ctx = context;
   const failures: { itemIdentifier: string }[] = [];
   const tokenKey = await ctx.signingKey();
@@ -59,10 +65,11 @@ export async function handler(event: SqsEvent, invocation?: { awsRequestId?: str
         result.status === 'sent'
           ? { sent: result.report.sent, failed: result.report.failed, alreadySent: result.report.alreadySent, inProgress: result.report.inProgress, retryLater: result.retryLater }
           : { reason: result.reason };
-      console.log(JSON.stringify({ msg: 'send batch', messageId: record.messageId, editionId: message.editionId, status, ...counts }));
+      obs.logger.info('send batch', { messageId: record.messageId, editionId: message.editionId, status, ...counts });
+      addDeliveryMetrics(obs.metrics, deliveryCounts(result), message.editionId);
       if (result.status === 'sent' && result.retryLater) failures.push({ itemIdentifier: record.messageId });
     } catch (error) {
-      console.error(JSON.stringify({ msg: 'send batch failed', messageId: record.messageId, error: redactAddresses((error as Error).message) }));
+      obs.logger.error('send batch failed', { messageId: record.messageId, error: redactAddresses((error as Error).message) });
       failures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -1,5 +1,7 @@
 import { handleFeedback } from '../use-cases/feedback.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsContext } from './aws-context.js';
+import { createObservability, METRIC_NAMES, observe } from './observability.js';
 
 /** The SNS event shape the feedback function reads (a subset of aws-lambda's SNSEvent). */
 export interface SnsEvent {
@@ -7,22 +9,28 @@ export interface SnsEvent {
 }
 
 let context: AwsContext | undefined;
+const obs = createObservability('ses-feedback');
 
 /**
  * Bounces and complaints from the SES configuration set's event destination (via SNS): suppresses
  * addresses and counts them on their edition. Logs carry subscriber ids, never addresses.
  */
-export async function handler(event: SnsEvent): Promise<void> {
-  context ??= new AwsContext();
+export async function handler(event: SnsEvent, invocation?: { awsRequestId?: string }): Promise<void> {
+  return observe(obs, invocation, () => handleRecords(event));
+}
+
+async function handleRecords(event: SnsEvent): Promise<void> {
+  context ??= new AwsContext(process.env, obs.tracer);
   for (const record of event.Records) {
     let payload: unknown;
     try {
       payload = JSON.parse(record.Sns.Message);
     } catch {
-      console.warn(JSON.stringify({ msg: 'feedback ignored: not JSON', snsMessageId: record.Sns.MessageId }));
+      obs.logger.warn('feedback ignored: not JSON', { snsMessageId: record.Sns.MessageId });
       continue;
     }
     const outcomes = await handleFeedback(payload, { suppressions: context.suppressions, editions: context.editions, now: new Date() });
-    console.log(JSON.stringify({ msg: 'feedback', snsMessageId: record.Sns.MessageId, outcomes }));
+    obs.logger.info('feedback', { snsMessageId: record.Sns.MessageId, outcomes });
+    obs.metrics.addMetric(METRIC_NAMES.suppressed, MetricUnit.Count, outcomes.filter((o) => o.kind === 'suppressed').length);
   }
 }

@@ -12,6 +12,7 @@ import {
   type SubscriptionDependencies,
 } from '../use-cases/subscriptions.js';
 import { AwsContext } from './aws-context.js';
+import { createObservability, observe } from './observability.js';
 import { messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
 
 /**
@@ -283,19 +284,23 @@ function scrubAddresses(message: string): string {
 // --- The Lambda entry point: AWS wiring, built once per cold start, on first use. ---
 
 let cold: Promise<SubscriptionApi> | undefined;
+const obs = createObservability('subscription-api');
 
 /** The Lambda handler: the environment and clients come from AwsContext, like every function's. */
-export const handler = async (event: HttpApiEvent): Promise<HttpApiResult> => {
-  cold ??= buildFromEnvironment().catch((error: unknown) => {
-    cold = undefined;
-    throw error;
+export const handler = async (event: HttpApiEvent, invocation?: { awsRequestId?: string }): Promise<HttpApiResult> =>
+  observe(obs, invocation, async () => {
+    cold ??= buildFromEnvironment().catch((error: unknown) => {
+      cold = undefined;
+      throw error;
+    });
+    return (await cold)(event);
   });
-  return (await cold)(event);
-};
 
 async function buildFromEnvironment(): Promise<SubscriptionApi> {
-  const ctx = new AwsContext();
+  const ctx = new AwsContext(process.env, obs.tracer);
   return createSubscriptionApi({
+    // Structured JSON lines with the request id; fields are ids and counts, never an address.
+    log: (event, fields) => obs.logger.info(event, fields),
     newsletters: ctx.env.config.newsletters,
     subscribers: ctx.subscribers,
     suppressions: ctx.suppressions,

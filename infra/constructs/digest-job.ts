@@ -56,6 +56,8 @@ export class DigestJob extends Construct {
     props.delivery.grantEnqueue(this.function);
     props.secret.grantRead(this.function);
     props.mail.grantReadQuota(this.function);
+    this.grantConfiguredSources(props.newsletters);
+    this.grantBedrockModels(props.newsletters);
 
     // One role for all schedules, trusted only by Scheduler acting for this account.
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
@@ -82,4 +84,75 @@ export class DigestJob extends Construct {
         }),
     );
   }
+
+  /**
+   * Reads the `s3` sources of the config that are not the stack's own bucket: list under the
+   * configured prefix, read the objects under it, nothing else in those buckets.
+   */
+  private grantConfiguredSources(newsletters: NewsletterConfig[]): void {
+    const stack = Stack.of(this);
+    const seen = new Set<string>();
+    for (const newsletter of newsletters) {
+      for (const source of newsletter.sources) {
+        if (source.type !== 's3') continue;
+        const prefix = source.prefix ?? '';
+        const key = `${source.bucket}/${prefix}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: source.bucket });
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } }),
+        );
+        this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${prefix}*`] }));
+        Validations.of(this.function.role!).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${source.bucket}/${prefix}*]`,
+          reason: `Newsletter "${newsletter.id}" reads its articles from s3://${source.bucket}/${prefix}, whose keys publishers choose at upload time, so the prefix needs a wildcard; nothing outside it is readable.`,
+        });
+      }
+    }
+  }
+
+  /**
+   * `bedrock:InvokeModel` (which the Converse API checks) on each configured model, only for
+   * newsletters that use the Bedrock extractor. An inference profile id (`us.`, `eu.`, `global.` …)
+   * routes to the model in several regions, so the profile and the model in any region are allowed.
+   */
+  private grantBedrockModels(newsletters: NewsletterConfig[]): void {
+    const stack = Stack.of(this);
+    const resources = new Set<string>();
+    for (const newsletter of newsletters) {
+      const modelId = newsletter.keyPoints.bedrockModelId?.trim();
+      if (newsletter.keyPoints.extractor !== 'bedrock' || !modelId) continue;
+      for (const arn of bedrockModelArns(modelId, stack)) resources.add(arn);
+    }
+    if (resources.size === 0) return;
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [...resources] }));
+    for (const newsletter of newsletters) {
+      const profile = INFERENCE_PROFILE.exec(newsletter.keyPoints.bedrockModelId?.trim() ?? '');
+      if (newsletter.keyPoints.extractor !== 'bedrock' || !profile) continue;
+      Validations.of(this.function.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${profile[2]}]`,
+        reason: 'A cross-region inference profile sends each call to the model in one of several regions chosen by Bedrock, so the model ARN must allow any region; only this one model is allowed.',
+      });
+    }
+  }
+}
+
+/** Inference profile ids start with a geography; the model id follows it. */
+const INFERENCE_PROFILE = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/;
+
+/**
+ * The ARNs `bedrock:InvokeModel` is checked against for a model or inference profile id.
+ *
+ * @example
+ * bedrockModelArns('anthropic.claude-3-haiku-20240307-v1:0', stack) // [arn:…:bedrock:<region>::foundation-model/anthropic.claude-3-haiku-20240307-v1:0]
+ */
+export function bedrockModelArns(modelId: string, stack: Stack): string[] {
+  if (modelId.startsWith('arn:')) return [modelId];
+  const profile = INFERENCE_PROFILE.exec(modelId);
+  if (!profile) return [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId })];
+  return [
+    stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId }),
+    stack.formatArn({ service: 'bedrock', region: '*', account: '', resource: 'foundation-model', resourceName: profile[2]! }),
+  ];
 }

@@ -17,14 +17,29 @@ export interface MailSendingProps {
    * authorises the send against the recipient's identity.
    */
   sandboxRecipients?: string[];
+  /**
+   * The newsletters' from addresses. SES authorises a send against the most specific verified
+   * identity of the From address, so an address verified on its own (as many operators do first)
+   * must be allowed as well as the domain.
+   */
+  fromAddresses?: string[];
+  /** Use the identity of `domain` that already exists in the account; no DKIM or MAIL FROM records are made. */
+  existingIdentity?: boolean;
+  /** With a hosted zone: the DMARC policy to publish, or `off`. @default 'none' */
+  dmarcPolicy?: 'none' | 'quarantine' | 'reject' | 'off';
+  /** Where DMARC aggregate reports go. */
+  dmarcReportEmail?: string;
 }
+
+/** The MAIL FROM subdomain: bounces come back to SES there, and SPF aligns with the sending domain. */
+export const MAIL_FROM_SUBDOMAIN = 'bounce';
 
 /**
  * Amazon SES for the newsletter: the domain identity with Easy DKIM, a configuration set that
  * every message goes through, and its bounce and complaint events published to an SNS topic.
  */
 export class MailSending extends Construct {
-  readonly identity: ses.EmailIdentity;
+  readonly identity: ses.IEmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
   /** Bounces and complaints of every message sent through the configuration set. */
   readonly feedbackTopic: sns.Topic;
@@ -37,11 +52,23 @@ export class MailSending extends Construct {
       sendingEnabled: true,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
-    this.identity = new ses.EmailIdentity(this, 'Identity', {
-      identity: ses.Identity.domain(props.domain),
-      dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
-      configurationSet: this.configurationSet,
-    });
+    const mailFromDomain = props.hostedZone ? `${MAIL_FROM_SUBDOMAIN}.${props.domain}` : undefined;
+    if (props.existingIdentity) {
+      // Its DKIM records were published when it was verified; every send names the configuration set.
+      this.identity = ses.EmailIdentity.fromEmailIdentityName(this, 'Identity', props.domain);
+    } else {
+      const identity = new ses.EmailIdentity(this, 'Identity', {
+        identity: ses.Identity.domain(props.domain),
+        dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
+        configurationSet: this.configurationSet,
+        // Without its MX record (below) SES falls back to amazonses.com rather than refusing to send.
+        ...(mailFromDomain ? { mailFromDomain, mailFromBehaviorOnMxFailure: ses.MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE } : {}),
+      });
+      this.identity = identity;
+      this.publishDkimRecords(props, identity);
+      if (mailFromDomain && props.hostedZone) this.publishMailFromRecords(props.hostedZone.hostedZoneId, mailFromDomain);
+    }
+    if (props.hostedZone && (props.dmarcPolicy ?? 'none') !== 'off') this.publishDmarcRecord(props);
 
     this.feedbackTopic = new sns.Topic(this, 'FeedbackTopic', { displayName: 'SES bounces and complaints', enforceSSL: true });
     this.configurationSet.addEventDestination('Feedback', {
@@ -49,11 +76,11 @@ export class MailSending extends Construct {
       events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
 
-    this.publishDkimRecords(props);
-
     const stack = Stack.of(this);
+    const fromAddresses = [...new Set((props.fromAddresses ?? []).map((a) => a.toLowerCase()))];
     this.sendResources = [
       this.identity.emailIdentityArn,
+      ...fromAddresses.map((address) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address })),
       stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
       ...(props.sandboxRecipients ?? []).map((address) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address })),
     ];
@@ -74,14 +101,40 @@ export class MailSending extends Construct {
     });
   }
 
-  private publishDkimRecords(props: MailSendingProps): void {
+  /** MX and SPF of the MAIL FROM subdomain, so that SPF passes and aligns for DMARC. */
+  private publishMailFromRecords(hostedZoneId: string, mailFromDomain: string): void {
+    const region = Stack.of(this).region;
+    new route53.CfnRecordSet(this, 'MailFromMx', {
+      hostedZoneId,
+      name: mailFromDomain,
+      type: 'MX',
+      resourceRecords: [`10 feedback-smtp.${region}.amazonses.com`],
+      ttl: '1800',
+    });
+    new route53.CfnRecordSet(this, 'MailFromSpf', { hostedZoneId, name: mailFromDomain, type: 'TXT', resourceRecords: ['"v=spf1 include:amazonses.com ~all"'], ttl: '1800' });
+  }
+
+  /** Gmail and Yahoo require a DMARC record of bulk senders; `p=none` watches without risking delivery. */
+  private publishDmarcRecord(props: MailSendingProps): void {
+    const policy = props.dmarcPolicy ?? 'none';
+    const rua = props.dmarcReportEmail ? ` rua=mailto:${props.dmarcReportEmail};` : '';
+    new route53.CfnRecordSet(this, 'DmarcRecord', {
+      hostedZoneId: props.hostedZone!.hostedZoneId,
+      name: `_dmarc.${props.domain}`,
+      type: 'TXT',
+      resourceRecords: [`"v=DMARC1; p=${policy};${rua}"`],
+      ttl: '1800',
+    });
+  }
+
+  private publishDkimRecords(props: MailSendingProps, identity: ses.EmailIdentity): void {
     const zone = props.hostedZone;
     if (zone) {
       const zoneName = zone.zoneName.replace(/\.$/, '');
       if (props.domain !== zoneName && !props.domain.endsWith(`.${zoneName}`)) {
         throw new Error(`domain "${props.domain}" is not inside the hosted zone "${zoneName}": pass -c zoneName=<the zone holding ${props.domain}>`);
       }
-      this.identity.dkimRecords.forEach((record, i) => {
+      identity.dkimRecords.forEach((record, i) => {
         new route53.CfnRecordSet(this, `DkimRecord${i + 1}`, {
           hostedZoneId: zone.hostedZoneId,
           name: record.name,
@@ -92,7 +145,7 @@ export class MailSending extends Construct {
       });
       return;
     }
-    this.identity.dkimRecords.forEach((record, i) => {
+    identity.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimCname${i + 1}`, {
         description: `DKIM record ${i + 1} of 3 to publish in the DNS of ${props.domain} (CNAME name, then value)`,
         value: `${record.name} CNAME ${record.value}`,

@@ -1,7 +1,10 @@
 import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { HANDLER_ENTRIES } from '../handler-entries.js';
 import { guardRule } from '../nag-findings.js';
@@ -18,8 +21,27 @@ export interface SubscriptionApiProps {
   table: NewsletterTable;
   secret: TokenSecret;
   mail: MailSending;
-  /** Requests per second across the API; bursts may reach twice this. @default 50 */
+  /** Requests per second for the pages that send no mail; bursts may reach twice this. @default 50 */
   rateLimit?: number;
+  /** The SES account's maximum send rate: the routes that send mail get a small share of it. */
+  sendRate: number;
+  /** A custom domain for the pages, in `hostedZone`: certificate, API mapping and alias records are created. */
+  domainName?: string;
+  hostedZone?: { hostedZoneId: string; zoneName: string };
+}
+
+/**
+ * The share of the SES send rate that sign-ups may use. Each request to a route below sends at most
+ * one message (a confirmation, or the latest edition after confirming); capping them at a tenth of
+ * the SES rate leaves nine tenths to a running edition however hard the form is flooded.
+ */
+export const SIGN_UP_SHARE_OF_SEND_RATE = 0.1;
+/** Routes that send mail, throttled to the sign-up share. */
+export const MAIL_SENDING_ROUTES = ['POST /subscribe', 'GET /confirm', 'POST /confirm'] as const;
+
+/** @example signUpRateLimit(14) // 1 request per second (bursts of 2) */
+export function signUpRateLimit(sendRate: number): number {
+  return Math.max(1, Math.floor(sendRate * SIGN_UP_SHARE_OF_SEND_RATE));
 }
 
 /** The routes the subscription handler serves; anything else is answered by API Gateway with 404. */
@@ -58,7 +80,12 @@ export class SubscriptionApi extends Construct {
       throttle: { rateLimit, burstLimit: rateLimit * 2 },
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
-    this.baseUrl = props.baseUrl ?? this.api.apiEndpoint;
+    // Route-level limits for the routes that send mail; the stage's own limit is for pages only.
+    const signUpRate = signUpRateLimit(props.sendRate);
+    (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = Object.fromEntries(
+      MAIL_SENDING_ROUTES.map((routeKey) => [routeKey, { throttlingRateLimit: signUpRate, throttlingBurstLimit: signUpRate * 2 }]),
+    );
+    this.baseUrl = props.domainName ? this.addCustomDomain(props.domainName, props.hostedZone!) : (props.baseUrl ?? this.api.apiEndpoint);
 
     this.function = new NewsletterFunction(this, 'Handler', {
       handler: HANDLER_ENTRIES['subscription-api'],
@@ -74,6 +101,8 @@ export class SubscriptionApi extends Construct {
     const integration = new HttpLambdaIntegration('Handler', this.function);
     for (const route of SUBSCRIPTION_ROUTES) {
       for (const r of this.api.addRoutes({ path: route.path, methods: route.methods, integration })) {
+        // A stage's route settings may name only routes that exist already.
+        this.stage.node.addDependency(r);
         const reason =
           'Subscription pages are public by design; every state change is authorised by an HMAC-signed token in the link sent to the address (double opt-in), and the stage is throttled.';
         Validations.of(r).acknowledge(
@@ -88,5 +117,20 @@ export class SubscriptionApi extends Construct {
     }
 
     new CfnOutput(this, 'Url', { description: 'Subscription page of the newsletter', value: `${this.baseUrl}/subscribe` });
+  }
+
+  /**
+   * Links built on the API's own execute-api address break when the API is recreated; on a domain
+   * of the operator's they survive any redeploy. Returns the base URL of the links.
+   */
+  private addCustomDomain(domainName: string, zone: { hostedZoneId: string; zoneName: string }): string {
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', zone);
+    const certificate = new acm.Certificate(this, 'Certificate', { domainName, validation: acm.CertificateValidation.fromDns(hostedZone) });
+    const domain = new apigw.DomainName(this, 'DomainName', { domainName, certificate });
+    new apigw.ApiMapping(this, 'ApiMapping', { api: this.api, domainName: domain, stage: this.stage });
+    const target = route53.RecordTarget.fromAlias(new route53Targets.ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId));
+    new route53.ARecord(this, 'AliasRecord', { zone: hostedZone, recordName: domainName, target });
+    new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: hostedZone, recordName: domainName, target });
+    return `https://${domainName}`;
   }
 }

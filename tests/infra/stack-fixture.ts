@@ -31,7 +31,8 @@ export function writeTwoNewsletterConfig(): string {
 /** The app as `cdk synth` builds it, without bundling (template tests need no code). */
 export function createTestApp(context: Record<string, unknown> = {}) {
   return createApp({
-    context: { 'aws:cdk:bundling-stacks': [], ...context },
+    // The sample config sends from example.com, which a real deploy refuses.
+    context: { 'aws:cdk:bundling-stacks': [], allowSampleSender: true, ...context },
     outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')),
   });
 }

@@ -1,0 +1,125 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * Logs, metrics and traces of the Lambda functions, with Powertools for AWS Lambda (TypeScript):
+ * JSON log lines with the request id and cold start, CloudWatch metrics written as Embedded Metric
+ * Format log lines (no PutMetricData call, no extra permission, no latency), and X-Ray subsegments
+ * for every AWS SDK call. Outside Lambda the tracer switches itself off, so tests and the CLI are
+ * unaffected. Nothing here may log an address: callers pass ids and counts only.
+ */
+
+/** The CloudWatch namespace of the product's metrics; the stack's dashboard and alarms read it. */
+export const METRICS_NAMESPACE = 'Newsletter';
+
+/** The metrics the handlers emit, by name, so the stack's alarms and dashboard use the same words. */
+export const METRIC_NAMES = {
+  sent: 'DeliveriesSent',
+  failed: 'DeliveriesFailed',
+  throttled: 'SendThrottled',
+  suppressed: 'Suppressed',
+  paused: 'EditionPaused',
+} as const;
+
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+  tracer: Tracer;
+}
+
+/** One set per function, created at module load (Powertools reads its settings from the environment). */
+export function createObservability(serviceName: string): Observability {
+  return {
+    logger: new Logger({ serviceName }),
+    metrics: new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE }),
+    tracer: new Tracer({ serviceName }),
+  };
+}
+
+/** What a send result stands for in metrics. */
+export interface DeliveryCounts {
+  sent: number;
+  failed: number;
+  throttled: number;
+  suppressed: number;
+  /** Set when the edition was paused by this batch (reputation, account or identity refusal). */
+  pausedReason?: string;
+}
+
+/** The parts of a send result this module reads; `paused` may be absent in older results. */
+type SendResultLike =
+  | { status: 'sent'; report: { sent: number; failed: number; throttledRetries: number; suppressed: number }; paused?: unknown }
+  | { status: string; reason?: string; paused?: unknown };
+
+/**
+ * Counts of one send result. Reads `paused: {reason}` when the result carries it, and treats a
+ * batch skipped because the edition just reached its bounce or complaint limit as a pause too.
+ */
+export function deliveryCounts(result: SendResultLike): DeliveryCounts {
+  const report = 'report' in result ? result.report : undefined;
+  const counts: DeliveryCounts = {
+    sent: report?.sent ?? 0,
+    failed: report?.failed ?? 0,
+    throttled: report?.throttledRetries ?? 0,
+    suppressed: report?.suppressed ?? 0,
+  };
+  const paused = result.paused;
+  if (paused && typeof paused === 'object' && typeof (paused as { reason?: unknown }).reason === 'string') {
+    counts.pausedReason = (paused as { reason: string }).reason;
+  } else if (result.status === 'skipped' && 'reason' in result && typeof result.reason === 'string' && /rate .* reached the limit/.test(result.reason)) {
+    counts.pausedReason = 'reputation';
+  }
+  return counts;
+}
+
+/**
+ * Adds the counts to the function's metrics. EditionPaused goes out twice: without a reason, for the
+ * alarm (an alarm needs one exact metric), and with `reason` as a dimension, for the dashboard.
+ * The edition id goes in metadata (searchable in the log line) rather than a dimension, which would
+ * create a paid metric per edition.
+ */
+export function addDeliveryMetrics(metrics: Metrics, counts: DeliveryCounts, editionId?: string): void {
+  metrics.addMetric(METRIC_NAMES.sent, MetricUnit.Count, counts.sent);
+  metrics.addMetric(METRIC_NAMES.failed, MetricUnit.Count, counts.failed);
+  metrics.addMetric(METRIC_NAMES.throttled, MetricUnit.Count, counts.throttled);
+  metrics.addMetric(METRIC_NAMES.suppressed, MetricUnit.Count, counts.suppressed);
+  if (counts.pausedReason) {
+    metrics.addMetric(METRIC_NAMES.paused, MetricUnit.Count, 1);
+    const single = metrics.singleMetric();
+    single.addDimension('reason', metricReason(counts.pausedReason));
+    if (editionId) single.addMetadata('editionId', editionId);
+    single.addMetric(METRIC_NAMES.paused, MetricUnit.Count, 1);
+  }
+}
+
+/** A dimension value is a short word (the reason code), never free text that could hold an address. */
+function metricReason(reason: string): string {
+  const word = reason.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return (word || 'unknown').slice(0, 64);
+}
+
+/**
+ * Runs one invocation inside a handler subsegment (when tracing is on), with the Lambda context in
+ * every log line, and publishes the metrics at the end whatever happens.
+ */
+export async function observe<T>(obs: Observability, context: { awsRequestId?: string; functionName?: string } | undefined, run: () => Promise<T>): Promise<T> {
+  if (context?.awsRequestId) obs.logger.appendKeys({ requestId: context.awsRequestId });
+  const segment = obs.tracer.getSegment();
+  const subsegment = obs.tracer.isTracingEnabled() && segment ? segment.addNewSubsegment(`## ${process.env._HANDLER ?? 'handler'}`) : undefined;
+  if (subsegment) {
+    obs.tracer.setSegment(subsegment);
+    obs.tracer.annotateColdStart();
+    obs.tracer.addServiceNameAnnotation();
+  }
+  try {
+    return await run();
+  } catch (error) {
+    subsegment?.addError(error as Error);
+    throw error;
+  } finally {
+    subsegment?.close();
+    if (subsegment && segment) obs.tracer.setSegment(segment);
+    if (obs.metrics.hasStoredMetrics()) obs.metrics.publishStoredMetrics();
+  }
+}

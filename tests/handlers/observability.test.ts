@@ -1,0 +1,55 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { addDeliveryMetrics, deliveryCounts, METRICS_NAMESPACE } from '../../functions/handlers/observability.js';
+
+const report = { sent: 48, alreadySent: 0, inProgress: 0, suppressed: 1, failed: 1, throttledRetries: 3, failures: [], durationMs: 10, rate: 7 };
+
+afterEach(() => vi.restoreAllMocks());
+
+/** Everything Powertools writes to stdout while `run` runs, as parsed EMF objects. */
+function emfLines(run: () => void): Record<string, unknown>[] {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  run();
+  vi.restoreAllMocks();
+  return lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('CloudWatchMetrics')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('deliveryCounts', () => {
+  it('counts what a sent batch did', () => {
+    expect(deliveryCounts({ status: 'sent', report })).toEqual({ sent: 48, failed: 1, throttled: 3, suppressed: 1 });
+  });
+
+  it('reads a paused field when the result carries one', () => {
+    expect(deliveryCounts({ status: 'sent', report, paused: { reason: 'identity-not-verified', detail: 'Email address is not verified' } }).pausedReason).toBe('identity-not-verified');
+  });
+
+  it('treats a batch skipped at the bounce limit as a pause, and other skips as nothing', () => {
+    expect(deliveryCounts({ status: 'skipped', reason: 'bounce rate 5.00% reached the limit of 5.00%' }).pausedReason).toBe('reputation');
+    expect(deliveryCounts({ status: 'skipped', reason: 'edition x does not exist' })).toEqual({ sent: 0, failed: 0, throttled: 0, suppressed: 0 });
+  });
+});
+
+describe('addDeliveryMetrics', () => {
+  it('writes the delivery counts in the Newsletter namespace', () => {
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'send-batch' });
+    addDeliveryMetrics(metrics, deliveryCounts({ status: 'sent', report }), 'weekly-2026-11-29-0a1b2c3d');
+    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } };
+    expect(emf._aws.CloudWatchMetrics[0]!.Namespace).toBe('Newsletter');
+    expect(emf._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name).sort()).toEqual(['DeliveriesFailed', 'DeliveriesSent', 'SendThrottled', 'Suppressed']);
+    expect(emf).toMatchObject({ DeliveriesSent: 48, DeliveriesFailed: 1, SendThrottled: 3, Suppressed: 1, service: 'send-batch' });
+  });
+
+  it('emits EditionPaused once for the alarm and once with its reason as a dimension', () => {
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'send-batch' });
+    const single = emfLines(() => addDeliveryMetrics(metrics, { sent: 0, failed: 0, throttled: 0, suppressed: 0, pausedReason: 'Account sending paused' }, 'weekly-2026-11-29-0a1b2c3d'));
+    expect(single).toHaveLength(1);
+    expect(single[0]).toMatchObject({ EditionPaused: 1, reason: 'account-sending-paused', editionId: 'weekly-2026-11-29-0a1b2c3d' });
+    const stored = metrics.serializeMetrics() as unknown as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
+    expect(stored).toMatchObject({ EditionPaused: 1 });
+    expect(stored._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service']]);
+  });
+});
