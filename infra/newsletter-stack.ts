@@ -83,6 +83,8 @@ export class NewsletterStack extends Stack {
         { name: 'Digest', queue: this.digest.deadLetterQueue },
         { name: 'Feedback', queue: this.feedback.deadLetterQueue },
       ],
+      sendQueue: this.delivery.queue,
+      api: this.subscriptionApi.api,
       functions: [
         { name: 'Sender', function: this.delivery.sender },
         { name: 'Digest', function: this.digest.function },
@@ -96,6 +98,7 @@ export class NewsletterStack extends Stack {
     new CfnOutput(this, 'TableName', { description: 'Kept when the stack is deleted (subscribers and consent)', value: this.table.table.tableName });
     new CfnOutput(this, 'TokenSecretArn', { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of deliveries, queues, functions, the API and SES reputation', value: this.alarms.dashboard.dashboardName });
     new CfnOutput(this, 'SendRate', { description: 'Senders at once x messages per second each', value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s` });
   }
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { METRIC_NAMES, METRICS_NAMESPACE } from './metric-names.js';
 
 /**
  * Logs, metrics and traces of the Lambda functions, with Powertools for AWS Lambda (TypeScript):
@@ -10,17 +11,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
  * unaffected. Nothing here may log an address: callers pass ids and counts only.
  */
 
-/** The CloudWatch namespace of the product's metrics; the stack's dashboard and alarms read it. */
-export const METRICS_NAMESPACE = 'Newsletter';
-
-/** The metrics the handlers emit, by name, so the stack's alarms and dashboard use the same words. */
-export const METRIC_NAMES = {
-  sent: 'DeliveriesSent',
-  failed: 'DeliveriesFailed',
-  throttled: 'SendThrottled',
-  suppressed: 'Suppressed',
-  paused: 'EditionPaused',
-} as const;
+export { METRIC_NAMES, METRICS_NAMESPACE } from './metric-names.js';
 
 export interface Observability {
   logger: Logger;

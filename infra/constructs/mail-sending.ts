@@ -149,7 +149,7 @@ export class MailSending extends Construct {
       new CfnOutput(this, `DkimCname${i + 1}`, {
         description: `DKIM record ${i + 1} of 3 to publish in the DNS of ${props.domain} (CNAME name, then value)`,
         value: `${record.name} CNAME ${record.value}`,
-      });
+      }).overrideLogicalId(`DkimCname${i + 1}`);
     });
   }
 }

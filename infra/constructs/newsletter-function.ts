@@ -8,10 +8,8 @@ import type { Construct } from 'constructs';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
 import { ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from '../bundling.js';
 import { REPO_ROOT, assertEntriesExist, entryPath, type HandlerEntry } from '../handler-entries.js';
+import { METRICS_NAMESPACE } from '../../functions/handlers/metric-names.js';
 import { guardRule } from '../nag-findings.js';
-
-/** The CloudWatch namespace of the product's own metrics (Powertools Metrics in the handlers). */
-export const METRICS_NAMESPACE = 'Newsletter';
 
 export interface NewsletterFunctionProps {
   handler: HandlerEntry;

@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,25 +8,46 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../functions/handlers/metric-names.js';
 
 /** SES reviews an account whose bounce rate reaches 5 % or whose complaint rate reaches 0.1 %. */
 export const SES_BOUNCE_RATE_LIMIT = 0.05;
 export const SES_COMPLAINT_RATE_LIMIT = 0.001;
+/**
+ * Early warnings, well before SES's review levels, while there is time to clean the list: SES's own
+ * guidance is to stay below 2 % bounces and 0.05 % complaints (a twentieth of a per cent).
+ */
+export const EARLY_BOUNCE_RATE = 0.02;
+export const EARLY_COMPLAINT_RATE = 0.0005;
+/**
+ * A batch older than this in the send queue means the senders are not draining it (failing,
+ * throttled to nothing, or disabled): at the default 14 messages/s six hours send 300,000 messages,
+ * more than a day's quota, so a healthy edition never gets there.
+ */
+export const SEND_QUEUE_MAX_AGE = Duration.hours(6);
 
 export interface OperationsAlarmsProps {
   /** Notified of every alarm; without it, subscribe to the alarm topic yourself. */
   alarmEmail?: string;
   deadLetterQueues: { name: string; queue: sqs.IQueue }[];
   functions: { name: string; function: lambda.IFunction }[];
+  /** The queue of send batches: its oldest message says whether editions are moving. */
+  sendQueue: sqs.IQueue;
+  /** The subscription API: server errors are a fault of ours. */
+  api: apigw.IHttpApi;
 }
 
 /**
- * What an operator must hear about: anything in a dead-letter queue, a failing function, and the
- * SES reputation metrics approaching the levels at which SES pauses sending for the whole account.
+ * What an operator must hear about, and one dashboard to look at: anything in a dead-letter queue,
+ * a failing or throttled function, a send queue that does not drain, failed deliveries, a paused
+ * edition, API server errors, and the SES reputation metrics, first at early thresholds and then at
+ * the levels at which SES reviews the account.
  */
 export class OperationsAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+  private readonly action: SnsAction;
 
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
@@ -42,7 +64,8 @@ export class OperationsAlarms extends Construct {
       }),
     );
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-    const action = new SnsAction(this.topic);
+    this.action = new SnsAction(this.topic);
+    const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
 
     for (const { name, queue } of props.deadLetterQueues) {
       this.add(`${name}DeadLetters`, {
@@ -50,33 +73,147 @@ export class OperationsAlarms extends Construct {
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      }, action);
+      });
     }
     for (const { name, function: fn } of props.functions) {
       this.add(`${name}Errors`, {
         alarmDescription: `The ${name} function failed: see its log group`,
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        metric: fn.metricErrors(fiveMinutes),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      }, action);
+      });
+      this.add(`${name}Throttles`, {
+        alarmDescription: `The ${name} function was throttled by Lambda: raise the account's concurrency limit or lower the senders' concurrency`,
+        metric: fn.metricThrottles(fiveMinutes),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
     }
+
+    const queueAge = props.sendQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM });
+    this.add('SendQueueAge', {
+      alarmDescription: `A send batch has waited more than ${SEND_QUEUE_MAX_AGE.toHours()} hours: the senders are not draining the queue; see the Sender function's errors and logs`,
+      metric: queueAge,
+      threshold: SEND_QUEUE_MAX_AGE.toSeconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    const failed = this.productMetric(METRIC_NAMES.failed, 'send-batch');
+    this.add('DeliveriesFailed', {
+      alarmDescription: 'Deliveries failed after their retries: `newsletter editions show <id>` lists the reasons (subscriber ids, never addresses)',
+      metric: failed,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    const paused = this.productMetric(METRIC_NAMES.paused, 'send-batch');
+    this.add('EditionPaused', {
+      alarmDescription: 'An edition paused (bounce or complaint rate, or SES refused the account or identity): read the reason with `newsletter editions show <id>`, fix it, then `newsletter editions resume <id>`',
+      metric: paused,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    const serverErrors = props.api.metricServerError(fiveMinutes);
+    this.add('ApiServerErrors', {
+      alarmDescription: 'The subscription API answered with 5xx: see the SubscriptionApi function log group',
+      metric: serverErrors,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    const bounceRate = sesReputation('Reputation.BounceRate');
+    const complaintRate = sesReputation('Reputation.ComplaintRate');
+    this.add('BounceRateEarly', {
+      alarmDescription: `SES bounce rate is at or above ${EARLY_BOUNCE_RATE * 100} %, on the way to SES's review level of ${SES_BOUNCE_RATE_LIMIT * 100} %: remove stale addresses before the next edition`,
+      metric: bounceRate,
+      threshold: EARLY_BOUNCE_RATE,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.add('ComplaintRateEarly', {
+      alarmDescription: `SES complaint rate is at or above ${EARLY_COMPLAINT_RATE * 100} %, on the way to SES's review level of ${SES_COMPLAINT_RATE_LIMIT * 100} %: check consent and the unsubscribe link`,
+      metric: complaintRate,
+      threshold: EARLY_COMPLAINT_RATE,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
     this.add('BounceRate', {
       alarmDescription: `SES bounce rate is at or above ${SES_BOUNCE_RATE_LIMIT * 100} %: clean the list before the next edition, or SES may pause sending`,
-      metric: new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      metric: bounceRate,
       threshold: SES_BOUNCE_RATE_LIMIT,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    }, action);
+    });
     this.add('ComplaintRate', {
       alarmDescription: `SES complaint rate is at or above ${SES_COMPLAINT_RATE_LIMIT * 100} %: check consent and unsubscribe links, or SES may pause sending`,
-      metric: new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      metric: complaintRate,
       threshold: SES_COMPLAINT_RATE_LIMIT,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    }, action);
+    });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Deliveries',
+        left: [this.productMetric(METRIC_NAMES.sent, 'send-batch'), failed, this.productMetric(METRIC_NAMES.suppressed, 'send-batch')],
+        right: [this.productMetric(METRIC_NAMES.throttled, 'send-batch')],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Editions paused, by reason',
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${METRICS_NAMESPACE},${SERVICE_DIMENSION},reason} MetricName="${METRIC_NAMES.paused}"', 'Sum', 300)`,
+            label: 'paused',
+            usingMetrics: {},
+          }),
+        ],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Send queue: oldest batch (s)', left: [queueAge], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queues',
+        left: props.deadLetterQueues.map(({ name, queue }) => queue.metricApproximateNumberOfMessagesVisible({ label: name, period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'SES reputation',
+        left: [bounceRate, complaintRate],
+        leftAnnotations: [
+          { value: EARLY_BOUNCE_RATE, label: 'bounces: early warning' },
+          { value: SES_BOUNCE_RATE_LIMIT, label: 'bounces: SES review' },
+        ],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Function errors', left: props.functions.map(({ name, function: fn }) => fn.metricErrors({ ...fiveMinutes, label: name })), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Function throttles', left: props.functions.map(({ name, function: fn }) => fn.metricThrottles({ ...fiveMinutes, label: name })), width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Subscription API',
+        left: [props.api.metricCount(fiveMinutes), props.api.metricClientError(fiveMinutes), serverErrors],
+        width: 8,
+      }),
+    );
   }
 
-  private add(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>, action: SnsAction): void {
+  /** A metric the handlers emit with Powertools: the namespace and the function's service name. */
+  private productMetric(metricName: string, service: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { [SERVICE_DIMENSION]: service },
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.SUM,
+    });
+  }
+
+  private add(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): void {
     const alarm = new cloudwatch.Alarm(this, id, { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
-    alarm.addAlarmAction(action);
+    alarm.addAlarmAction(this.action);
     this.alarms.push(alarm);
   }
+}
+
+function sesReputation(metricName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM });
 }

@@ -116,7 +116,8 @@ export class SubscriptionApi extends Construct {
       }
     }
 
-    new CfnOutput(this, 'Url', { description: 'Subscription page of the newsletter', value: `${this.baseUrl}/subscribe` });
+    // A fixed output name, the one the README tells operators to look for.
+    new CfnOutput(this, 'Url', { description: 'Subscription page of the newsletter', value: `${this.baseUrl}/subscribe` }).overrideLogicalId('SubscribePage');
   }
 
   /**

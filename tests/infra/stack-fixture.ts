@@ -28,6 +28,23 @@ export function writeTwoNewsletterConfig(): string {
   return file;
 }
 
+/** The repository's config with its first newsletter changed by `change`, written to a temporary file. */
+export function writeConfig(change: (newsletter: Record<string, unknown>) => Record<string, unknown>): string {
+  const base = JSON.parse(readFileSync(path.join(REPO_ROOT, 'newsletter.config.json'), 'utf8')) as { newsletters: Record<string, unknown>[] };
+  const config = { ...base, newsletters: [change(base.newsletters[0]!), ...base.newsletters.slice(1)] };
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'newsletter-infra-')), 'newsletter.config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** The violations of both policy plugins (cdk-nag, Control Tower guard rules) in a synthesised assembly. */
+export function policyViolations(outdir: string): string[] {
+  const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { pluginName: string; violations?: { ruleName: string }[] }[];
+  };
+  return report.pluginReports.flatMap((r) => (r.violations ?? []).map((v) => `${r.pluginName}: ${v.ruleName}`));
+}
+
 /** The app as `cdk synth` builds it, without bundling (template tests need no code). */
 export function createTestApp(context: Record<string, unknown> = {}) {
   return createApp({

@@ -1,0 +1,18 @@
+/**
+ * The names of the product's own CloudWatch metrics, shared by the handlers that emit them and the
+ * stack whose dashboard and alarms read them (a module of its own, so the stack loads no Powertools).
+ */
+
+/** The CloudWatch namespace of the product's metrics. */
+export const METRICS_NAMESPACE = 'Newsletter';
+
+export const METRIC_NAMES = {
+  sent: 'DeliveriesSent',
+  failed: 'DeliveriesFailed',
+  throttled: 'SendThrottled',
+  suppressed: 'Suppressed',
+  paused: 'EditionPaused',
+} as const;
+
+/** Powertools adds the function's service name as a dimension to every metric. */
+export const SERVICE_DIMENSION = 'service';
