@@ -81,9 +81,10 @@ export class SubscriptionApi extends Construct {
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
     // Route-level limits for the routes that send mail; the stage's own limit is for pages only.
+    // RouteSettings is untyped JSON in the L1 construct, so it takes CloudFormation's own casing.
     const signUpRate = signUpRateLimit(props.sendRate);
     (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = Object.fromEntries(
-      MAIL_SENDING_ROUTES.map((routeKey) => [routeKey, { throttlingRateLimit: signUpRate, throttlingBurstLimit: signUpRate * 2 }]),
+      MAIL_SENDING_ROUTES.map((routeKey) => [routeKey, { ThrottlingRateLimit: signUpRate, ThrottlingBurstLimit: signUpRate * 2 }]),
     );
     this.baseUrl = props.domainName ? this.addCustomDomain(props.domainName, props.hostedZone!) : (props.baseUrl ?? this.api.apiEndpoint);
 

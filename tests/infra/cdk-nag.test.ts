@@ -4,21 +4,13 @@ import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { createTestApp, writeTwoNewsletterConfig } from './stack-fixture.js';
+import { createTestApp, policyViolations, SYNTH_TIMEOUT_MS, writeTwoNewsletterConfig } from './stack-fixture.js';
 
-/**
- * cdk-nag v3 and the Control Tower guard rules (`@cdklabs/cdk-validator-cfnguard`) report through
- * CDK's policy validation, not annotations: an unacknowledged finding fails `app.synth()` and is
- * listed in the assembly's validation report.
- */
-function policyViolations(outdir: string): string[] {
-  const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
-    pluginReports: { pluginName: string; violations?: { ruleName: string }[] }[];
-  };
-  return report.pluginReports.flatMap((r) => (r.violations ?? []).map((v) => `${r.pluginName}: ${v.ruleName}`));
-}
+// cdk-nag v3 and the Control Tower guard rules (`@cdklabs/cdk-validator-cfnguard`) report through
+// CDK's policy validation, not annotations: an unacknowledged finding fails `app.synth()` and is
+// listed in the assembly's validation report (policyViolations reads it).
 
-describe('policy checks on synth: cdk-nag AwsSolutions and the Control Tower guard rules', () => {
+describe('policy checks on synth: cdk-nag AwsSolutions and the Control Tower guard rules', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('pass on the default app with no -c parameters', () => {
     const { app } = createTestApp();
     const assembly = app.synth();

@@ -1,7 +1,7 @@
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
-import { createTestApp, writeTwoNewsletterConfig } from './stack-fixture.js';
+import { createTestApp, SYNTH_TIMEOUT_MS, writeTwoNewsletterConfig } from './stack-fixture.js';
 
 describe('NewsletterStack', () => {
   let template: Template;
@@ -9,7 +9,7 @@ describe('NewsletterStack', () => {
   beforeAll(() => {
     const { stack } = createTestApp({ configFile: writeTwoNewsletterConfig(), alarmEmail: 'ops@example.com', sendRate: '100' });
     template = Template.fromStack(stack);
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   describe('schedules', () => {
     it('creates one schedule per newsletter, in its own time zone, with the converted cron', () => {

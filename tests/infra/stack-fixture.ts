@@ -4,6 +4,9 @@ import path from 'node:path';
 import { createApp } from '../../infra/create-app.js';
 import { REPO_ROOT } from '../../infra/handler-entries.js';
 
+/** A synth runs esbuild-free, but with cdk-nag and cfn-guard: seconds alone, far longer on a loaded 2-core machine. */
+export const SYNTH_TIMEOUT_MS = 180_000;
+
 /** The repository's own config plus a second newsletter in another time zone, on a daily schedule. */
 export function writeTwoNewsletterConfig(): string {
   const base = JSON.parse(readFileSync(path.join(REPO_ROOT, 'newsletter.config.json'), 'utf8')) as { newsletters: Record<string, unknown>[] };

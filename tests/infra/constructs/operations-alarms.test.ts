@@ -1,8 +1,8 @@
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../stack-fixture.js';
+import { createTestApp, SYNTH_TIMEOUT_MS } from '../stack-fixture.js';
 
-describe('OperationsAlarms', () => {
+describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
   let template: Template;
   let topic: string;
 
@@ -10,7 +10,7 @@ describe('OperationsAlarms', () => {
     const { stack } = createTestApp({ alarmEmail: 'ops@example.com' });
     template = Template.fromStack(stack);
     topic = Object.keys(template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Newsletter alarms' } }))[0]!;
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it('lets CloudWatch of this account publish to the alarm topic, which otherwise holds only the TLS deny', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {

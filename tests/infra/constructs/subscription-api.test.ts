@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ENV_NAMES } from '../../../functions/handlers/environment.js';
+import { REPO_ROOT } from '../../../infra/handler-entries.js';
+import { signUpRateLimit } from '../../../infra/constructs/subscription-api.js';
+import { createTestApp, policyViolations, SYNTH_TIMEOUT_MS } from '../stack-fixture.js';
+
+const zone = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' };
+
+describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  it('serves the pages on a custom domain: certificate, API mapping, alias records, and links built on it', () => {
+    const { app, stack } = createTestApp({ ...zone, domainName: 'news.example.com' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'news.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'news.example.com', HostedZoneId: zone.hostedZoneId }],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'news.example.com' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { DomainName: Match.anyValue(), Stage: Match.anyValue() });
+    for (const type of ['A', 'AAAA']) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'news.example.com.', Type: type, HostedZoneId: zone.hostedZoneId, AliasTarget: Match.anyValue() });
+    }
+    // Every function's links start with the custom domain, not the execute-api host.
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const json = JSON.stringify(fn.Properties.Environment.Variables[ENV_NAMES.config]);
+      expect(json).toContain('https://news.example.com');
+      expect(json).not.toContain('ApiEndpoint');
+    }
+    expect(template.findOutputs('SubscribePage').SubscribePage!.Value).toBe('https://news.example.com/subscribe');
+    expect(policyViolations(app.synth().directory)).toEqual([]);
+  });
+
+  it('throttles the routes that send mail to a tenth of the SES rate, and pages to the API limit', () => {
+    expect(signUpRateLimit(14)).toBe(1);
+    expect(signUpRateLimit(200)).toBe(20);
+    const template = Template.fromStack(createTestApp({ sendRate: '200' }).stack);
+    const limits = { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 };
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      RouteSettings: { 'POST /subscribe': limits, 'GET /confirm': limits, 'POST /confirm': limits },
+    });
+    // A stage may name only routes that exist: it is created after them.
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect((stage.DependsOn as string[]).filter((d) => d.includes('POSTsubscribe'))).toHaveLength(1);
+  });
+
+  it('gives the outputs the names the README tells operators to look for', () => {
+    const template = Template.fromStack(createTestApp().stack);
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const named = [...readme.matchAll(/outputs? `([A-Za-z0-9]+)`|<([A-Z][A-Za-z]*(?:Name|Arn))>|`(DkimCname\d)`/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+    expect(new Set(named).size).toBeGreaterThanOrEqual(8);
+    const outputs = Object.keys(template.findOutputs('*'));
+    for (const name of new Set(named)) expect(outputs, name).toContain(name);
+  });
+});
