@@ -8,7 +8,7 @@ import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
-import { DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import { DynamoFeedbackLog, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { readEnvironment, type FunctionEnvironment } from './environment.js';
 
@@ -26,6 +26,7 @@ export class AwsContext {
   private readonly stores: {
     subscribers?: DynamoSubscriberStore;
     suppressions?: DynamoSuppressionStore;
+    feedback?: DynamoFeedbackLog;
     editions?: DynamoEditionStore;
     ledger?: DynamoDeliveryLedger;
     mailer?: SesMailer;
@@ -47,6 +48,9 @@ export class AwsContext {
   }
   get suppressions(): DynamoSuppressionStore {
     return (this.stores.suppressions ??= new DynamoSuppressionStore(this.dynamodb, this.env.tableName));
+  }
+  get feedback(): DynamoFeedbackLog {
+    return (this.stores.feedback ??= new DynamoFeedbackLog(this.dynamodb, this.env.tableName));
   }
   get editions(): DynamoEditionStore {
     return (this.stores.editions ??= new DynamoEditionStore(this.dynamodb, this.env.tableName));

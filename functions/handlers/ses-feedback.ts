@@ -29,8 +29,10 @@ async function handleRecords(event: SnsEvent): Promise<void> {
       obs.logger.warn('feedback ignored: not JSON', { snsMessageId: record.Sns.MessageId });
       continue;
     }
-    const outcomes = await handleFeedback(payload, { suppressions: context.suppressions, editions: context.editions, now: new Date() });
+    const outcomes = await handleFeedback(payload, { suppressions: context.suppressions, editions: context.editions, feedback: context.feedback, now: new Date() });
     obs.logger.info('feedback', { snsMessageId: record.Sns.MessageId, outcomes });
-    obs.metrics.addMetric(METRIC_NAMES.suppressed, MetricUnit.Count, outcomes.filter((o) => o.kind === 'suppressed').length);
+    // A redelivered notification re-asserts its suppressions (idempotent) but must not count them again.
+    const repeated = outcomes.some((o) => o.kind === 'duplicate');
+    obs.metrics.addMetric(METRIC_NAMES.suppressed, MetricUnit.Count, repeated ? 0 : outcomes.filter((o) => o.kind === 'suppressed').length);
   }
 }

@@ -28,6 +28,15 @@ export interface SubscriberStore {
   list(newsletterId: string, options: { status?: Subscriber['status']; limit: number; cursor?: string }): Promise<SubscriberPage>;
 }
 
+/**
+ * SES feedback notifications already counted. SNS and Lambda deliver at least once, so the same
+ * bounce can arrive twice; counting it twice could pause an edition by mistake.
+ */
+export interface FeedbackLog {
+  /** Records the notification as handled; false when it was already (one conditional write). */
+  claim(feedbackKey: string, at: string): Promise<boolean>;
+}
+
 /** Addresses that must never receive mail again (bounces, complaints, erasure), kept as hashes. */
 export interface SuppressionStore {
   isSuppressed(subscriberId: string): Promise<boolean>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { subscriberId } from '../core/subscriber.js';
 import type { EditionStore } from '../ports/edition-store.js';
-import type { SuppressionStore } from '../ports/subscriber-store.js';
+import type { FeedbackLog, SuppressionStore } from '../ports/subscriber-store.js';
 
 /** Transient bounces to the same address before it is suppressed like a hard bounce. */
 export const SOFT_BOUNCE_LIMIT = 3;
@@ -12,10 +12,12 @@ const recipients = z.array(z.object({ emailAddress: z.string() })).default([]);
 const notificationSchema = z.object({
   eventType: z.string().optional(),
   notificationType: z.string().optional(),
-  bounce: z.object({ bounceType: z.string(), bouncedRecipients: recipients }).optional(),
-  complaint: z.object({ complainedRecipients: recipients, complaintFeedbackType: z.string().optional() }).optional(),
+  bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional(), bouncedRecipients: recipients, feedbackId: z.string().optional() }).optional(),
+  complaint: z.object({ complainedRecipients: recipients, complaintFeedbackType: z.string().optional(), feedbackId: z.string().optional() }).optional(),
   mail: z
     .object({
+      /** SES's own id of the message (not the Message-ID header). */
+      messageId: z.string().optional(),
       commonHeaders: z.object({ messageId: z.string().optional() }).partial().optional(),
       headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
     })
@@ -25,7 +27,15 @@ const notificationSchema = z.object({
 export type FeedbackOutcome =
   | { kind: 'suppressed'; subscriberId: string; reason: string }
   | { kind: 'soft-bounce'; subscriberId: string; count: number }
-  | { kind: 'ignored'; reason: string };
+  | { kind: 'ignored'; reason: string }
+  /** The same notification again (SNS or Lambda retried it): suppressions hold, nothing is counted twice. */
+  | { kind: 'duplicate'; feedbackKey: string };
+
+/**
+ * SES puts an address that bounced or complained for any SES customer on its account-level
+ * suppression list and answers sends to it with this bounce: not a hard bounce of this list.
+ */
+export const ACCOUNT_SUPPRESSION_LIST = 'OnAccountSuppressionList';
 
 /** `<editionId.subscriberId@domain>`: the Message-ID every digest message carries. */
 const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0-9a-f]{32}@/;
@@ -35,10 +45,17 @@ const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0
  * address at once, transient bounces after SOFT_BOUNCE_LIMIT repeats. The edition the message belongs
  * to (read from its Message-ID) counts the bounce or complaint, so its sender can pause when the
  * rate passes the limit. Suppression is by address hash, across all newsletters.
+ *
+ * At least once in, exactly once counted: suppressing is idempotent and always done; the counters
+ * (soft bounces, the edition's bounces and complaints) move only for the first delivery of a
+ * notification, recorded by SES feedback id (`mail.messageId` + `feedbackId`) in one conditional
+ * write. A crash between that write and the counters leaves them one low, never one high.
+ * Bounces from SES's account-level suppression list suppress the address but do not count towards
+ * the edition's bounce rate: SES refused to send, the list did not bounce.
  */
 export async function handleFeedback(
   payload: unknown,
-  deps: { suppressions: SuppressionStore; editions: EditionStore; now: Date },
+  deps: { suppressions: SuppressionStore; editions: EditionStore; feedback: FeedbackLog; now: Date },
 ): Promise<FeedbackOutcome[]> {
   const parsed = notificationSchema.safeParse(payload);
   if (!parsed.success) return [{ kind: 'ignored', reason: 'not an SES notification' }];
@@ -48,23 +65,36 @@ export async function handleFeedback(
   const outcomes: FeedbackOutcome[] = [];
   const messageId = n.mail?.commonHeaders?.messageId ?? n.mail?.headers?.find((h) => h.name.toLowerCase() === 'message-id')?.value;
   const edition = messageId ? MESSAGE_ID.exec(messageId) : null;
+  /** True the first time this notification is seen (or when it carries no id to tell). */
+  const firstDelivery = async (feedbackId: string | undefined): Promise<{ first: boolean; key?: string }> => {
+    if (!n.mail?.messageId || !feedbackId) return { first: true };
+    const key = `${n.mail.messageId}#${feedbackId}`;
+    return { first: await deps.feedback.claim(key, at), key };
+  };
 
   if (type === 'Bounce' && n.bounce) {
     const permanent = n.bounce.bounceType === 'Permanent';
-    for (const r of n.bounce.bouncedRecipients) {
-      const id = subscriberId(bareAddress(r.emailAddress));
-      if (permanent) {
-        await deps.suppressions.suppress(id, 'hard bounce', at);
-        outcomes.push({ kind: 'suppressed', subscriberId: id, reason: 'hard bounce' });
-        continue;
+    const onAccountList = n.bounce.bounceSubType === ACCOUNT_SUPPRESSION_LIST;
+    const ids = n.bounce.bouncedRecipients.map((r) => subscriberId(bareAddress(r.emailAddress)));
+    if (permanent) {
+      const reason = onAccountList ? 'on the SES account suppression list' : 'hard bounce';
+      for (const id of ids) {
+        await deps.suppressions.suppress(id, reason, at);
+        outcomes.push({ kind: 'suppressed', subscriberId: id, reason });
       }
-      const count = await deps.suppressions.recordSoftBounce(id, at);
-      if (count >= SOFT_BOUNCE_LIMIT) {
-        await deps.suppressions.suppress(id, `${count} soft bounces`, at);
-        outcomes.push({ kind: 'suppressed', subscriberId: id, reason: `${count} soft bounces` });
-      } else outcomes.push({ kind: 'soft-bounce', subscriberId: id, count });
     }
-    if (edition && permanent) await countOn(deps.editions, edition, { bounces: n.bounce.bouncedRecipients.length });
+    const { first, key } = await firstDelivery(n.bounce.feedbackId);
+    if (!first) return [...outcomes, { kind: 'duplicate', feedbackKey: key! }];
+    if (!permanent) {
+      for (const id of ids) {
+        const count = await deps.suppressions.recordSoftBounce(id, at);
+        if (count >= SOFT_BOUNCE_LIMIT) {
+          await deps.suppressions.suppress(id, `${count} soft bounces`, at);
+          outcomes.push({ kind: 'suppressed', subscriberId: id, reason: `${count} soft bounces` });
+        } else outcomes.push({ kind: 'soft-bounce', subscriberId: id, count });
+      }
+    }
+    if (edition && permanent && !onAccountList) await countOn(deps.editions, edition, { bounces: ids.length });
     return outcomes;
   }
   if (type === 'Complaint' && n.complaint) {
@@ -73,6 +103,8 @@ export async function handleFeedback(
       await deps.suppressions.suppress(id, 'complaint', at);
       outcomes.push({ kind: 'suppressed', subscriberId: id, reason: 'complaint' });
     }
+    const { first, key } = await firstDelivery(n.complaint.feedbackId);
+    if (!first) return [...outcomes, { kind: 'duplicate', feedbackKey: key! }];
     if (edition) await countOn(deps.editions, edition, { complaints: n.complaint.complainedRecipients.length });
     return outcomes;
   }

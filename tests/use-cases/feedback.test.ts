@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoFeedbackLog, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { handleFeedback, SOFT_BOUNCE_LIMIT } from '../../functions/use-cases/feedback.js';
 import { reputationStop } from '../../functions/use-cases/run-digest.js';
@@ -9,6 +9,7 @@ import { startTestServers, type TestServers } from '../support/local-servers.js'
 let servers: TestServers;
 let suppressions: DynamoSuppressionStore;
 let editions: DynamoEditionStore;
+let feedback: DynamoFeedbackLog;
 const now = new Date('2026-11-29T08:00:00Z');
 const editionId = 'weekly-2026-11-29-0a1b2c3d';
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
   servers = await startTestServers();
   suppressions = new DynamoSuppressionStore(servers.dynamodb, servers.tableName);
   editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+  feedback = new DynamoFeedbackLog(servers.dynamodb, servers.tableName);
   await editions.create(
     { newsletterId: 'weekly', editionId, status: 'sending', createdAt: now.toISOString(), subject: 'S', date: '2026-11-29', articles: [] },
     { subject: 'S', html: '<p></p>', text: '' },
@@ -29,7 +31,7 @@ describe('handleFeedback', () => {
   it('suppresses a hard bounce at once and counts it on its edition', async () => {
     const outcomes = await handleFeedback(
       { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Gone <gone@example.com>' }] }, mail: mail('gone@example.com') },
-      { suppressions, editions, now },
+      { suppressions, editions, feedback, now },
     );
     expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId('gone@example.com'), reason: 'hard bounce' }]);
     expect(await suppressions.isSuppressed(subscriberId('gone@example.com'))).toBe(true);
@@ -39,7 +41,7 @@ describe('handleFeedback', () => {
   it('suppresses a complaint at once (identity notification format too)', async () => {
     await handleFeedback(
       { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'angry@example.com' }] }, mail: mail('angry@example.com') },
-      { suppressions, editions, now },
+      { suppressions, editions, feedback, now },
     );
     expect(await suppressions.isSuppressed(subscriberId('angry@example.com'))).toBe(true);
     expect((await editions.get('weekly', editionId))!.counts!.complaints).toBe(1);
@@ -48,16 +50,77 @@ describe('handleFeedback', () => {
   it(`suppresses a soft-bouncing address only after ${SOFT_BOUNCE_LIMIT} transient bounces`, async () => {
     const event = { eventType: 'Bounce', bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'full@example.com' }] }, mail: mail('full@example.com') };
     for (let i = 1; i < SOFT_BOUNCE_LIMIT; i++) {
-      expect(await handleFeedback(event, { suppressions, editions, now })).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId('full@example.com'), count: i }]);
+      expect(await handleFeedback(event, { suppressions, editions, feedback, now })).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId('full@example.com'), count: i }]);
       expect(await suppressions.isSuppressed(subscriberId('full@example.com'))).toBe(false);
     }
-    await handleFeedback(event, { suppressions, editions, now });
+    await handleFeedback(event, { suppressions, editions, feedback, now });
     expect(await suppressions.isSuppressed(subscriberId('full@example.com'))).toBe(true);
   });
 
   it('ignores deliveries and junk without throwing', async () => {
-    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, now })).toEqual([{ kind: 'ignored', reason: 'notification type Delivery needs no action' }]);
-    expect(await handleFeedback('nonsense', { suppressions, editions, now })).toEqual([{ kind: 'ignored', reason: 'not an SES notification' }]);
+    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, feedback, now })).toEqual([{ kind: 'ignored', reason: 'notification type Delivery needs no action' }]);
+    expect(await handleFeedback('nonsense', { suppressions, editions, feedback, now })).toEqual([{ kind: 'ignored', reason: 'not an SES notification' }]);
+  });
+});
+
+describe('handleFeedback delivered more than once (SNS and Lambda retry)', () => {
+  const otherEdition = 'weekly-2026-12-06-1a2b3c4d';
+  beforeAll(async () => {
+    await editions.create(
+      { newsletterId: 'weekly', editionId: otherEdition, status: 'sending', createdAt: now.toISOString(), subject: 'S', date: '2026-12-06', articles: [] },
+      { subject: 'S', html: '<p></p>', text: '' },
+    );
+  });
+  const mailOf = (address: string, sesMessageId: string) => ({ messageId: sesMessageId, commonHeaders: { messageId: `<${otherEdition}.${subscriberId(address)}@example.com>` } });
+  const counts = async (): Promise<{ bounces?: number; complaints?: number }> => (await editions.get('weekly', otherEdition))!.counts ?? {};
+
+  it('counts the same hard bounce once on its edition, and still keeps the address suppressed', async () => {
+    const bounce = {
+      eventType: 'Bounce',
+      bounce: { bounceType: 'Permanent', bounceSubType: 'General', feedbackId: '0100-bounce-a', bouncedRecipients: [{ emailAddress: 'twice@example.com' }] },
+      mail: mailOf('twice@example.com', '0100-msg-a'),
+    };
+    await handleFeedback(bounce, { suppressions, editions, feedback, now });
+    const again = await handleFeedback(bounce, { suppressions, editions, feedback, now });
+    expect(again).toContainEqual({ kind: 'duplicate', feedbackKey: '0100-msg-a#0100-bounce-a' });
+    expect((await counts()).bounces).toBe(1);
+    expect(await suppressions.isSuppressed(subscriberId('twice@example.com'))).toBe(true);
+  });
+
+  it('counts the same soft bounce once towards the address\'s limit', async () => {
+    const bounce = {
+      eventType: 'Bounce',
+      bounce: { bounceType: 'Transient', feedbackId: '0100-soft-a', bouncedRecipients: [{ emailAddress: 'busy@example.com' }] },
+      mail: mailOf('busy@example.com', '0100-msg-b'),
+    };
+    for (let i = 0; i < SOFT_BOUNCE_LIMIT + 1; i++) await handleFeedback(bounce, { suppressions, editions, feedback, now });
+    expect(await suppressions.isSuppressed(subscriberId('busy@example.com'))).toBe(false);
+    // A genuinely new soft bounce (another feedback id) counts.
+    const next = await handleFeedback({ ...bounce, bounce: { ...bounce.bounce, feedbackId: '0100-soft-b' } }, { suppressions, editions, feedback, now });
+    expect(next).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId('busy@example.com'), count: 2 }]);
+  });
+
+  it('counts the same complaint once', async () => {
+    const before = (await counts()).complaints ?? 0;
+    const complaint = { eventType: 'Complaint', complaint: { feedbackId: '0100-complaint-a', complainedRecipients: [{ emailAddress: 'cross@example.com' }] }, mail: mailOf('cross@example.com', '0100-msg-c') };
+    await handleFeedback(complaint, { suppressions, editions, feedback, now });
+    await handleFeedback(complaint, { suppressions, editions, feedback, now });
+    expect((await counts()).complaints).toBe(before + 1);
+  });
+
+  it('does not count a bounce from the SES account suppression list towards the edition, but never mails the address', async () => {
+    const before = (await counts()).bounces ?? 0;
+    const outcomes = await handleFeedback(
+      {
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Permanent', bounceSubType: 'OnAccountSuppressionList', feedbackId: '0100-list-a', bouncedRecipients: [{ emailAddress: 'listed@example.com' }] },
+        mail: mailOf('listed@example.com', '0100-msg-d'),
+      },
+      { suppressions, editions, feedback, now },
+    );
+    expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId('listed@example.com'), reason: 'on the SES account suppression list' }]);
+    expect(await suppressions.isSuppressed(subscriberId('listed@example.com'))).toBe(true);
+    expect((await counts()).bounces ?? 0).toBe(before);
   });
 });
 

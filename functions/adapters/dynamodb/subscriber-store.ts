@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscriber.js';
-import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
+import type { FeedbackLog, SubscriberPage, SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
 import { documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
@@ -167,6 +167,34 @@ export class DynamoSuppressionStore implements SuppressionStore {
       }),
     );
     return Number(Attributes?.softBounces ?? 1);
+  }
+}
+
+/** SNS redelivers for hours at most; a month leaves a wide margin before DynamoDB's TTL removes the record. */
+export const FEEDBACK_RECORD_DAYS = 30;
+
+/** Handled SES feedback ids in DynamoDB: a conditional put per notification, expiring by TTL. */
+export class DynamoFeedbackLog implements FeedbackLog {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.doc = documentClient(client);
+  }
+
+  async claim(feedbackKey: string, at: string): Promise<boolean> {
+    const expiresAt = Math.floor(Date.parse(at) / 1000) + FEEDBACK_RECORD_DAYS * 24 * 3600;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.feedback(feedbackKey), handledAt: at, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 }
 

@@ -13,6 +13,8 @@ export const keys = {
   subscriber: (newsletterId: string, id: string) => ({ pk: `NL#${newsletterId}#SUB`, sk: id }),
   subscribers: (newsletterId: string) => `NL#${newsletterId}#SUB`,
   suppression: (subscriberId: string) => ({ pk: 'SUPPRESSION', sk: subscriberId }),
+  /** One item per SES feedback notification handled; its own partition, as feedback ids are random. */
+  feedback: (feedbackKey: string) => ({ pk: `FEEDBACK#${feedbackKey}`, sk: 'handled' }),
   edition: (newsletterId: string, editionId: string) => ({ pk: `NL#${newsletterId}#EDITION`, sk: editionId }),
   editions: (newsletterId: string) => `NL#${newsletterId}#EDITION`,
   rendered: (newsletterId: string, editionId: string) => ({ pk: `NL#${newsletterId}#RENDER`, sk: editionId }),

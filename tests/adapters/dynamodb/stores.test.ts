@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoFeedbackLog, DynamoSubscriberStore, DynamoSuppressionStore, FEEDBACK_RECORD_DAYS } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { keys } from '../../../functions/adapters/dynamodb/table.js';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { subscriberId, type Subscriber } from '../../../functions/core/subscriber.js';
 import type { EditionRecord } from '../../../functions/ports/edition-store.js';
 import { startTestServers, type TestServers } from '../../support/local-servers.js';
@@ -64,6 +66,18 @@ describe('DynamoSuppressionStore', () => {
     expect(await store.isSuppressed(id)).toBe(false);
     await store.suppress(id, 'hard bounce', at);
     expect(await store.isSuppressed(id)).toBe(true);
+  });
+});
+
+describe('DynamoFeedbackLog', () => {
+  it('claims an SES feedback id once, and records when it may be forgotten', async () => {
+    const log = new DynamoFeedbackLog(servers.dynamodb, servers.tableName);
+    expect(await log.claim('0100-msg#0100-feedback', at)).toBe(true);
+    expect(await log.claim('0100-msg#0100-feedback', at)).toBe(false);
+    expect(await log.claim('0100-msg#0100-other', at)).toBe(true);
+    const key = keys.feedback('0100-msg#0100-feedback');
+    const { Item } = await servers.dynamodb.send(new GetItemCommand({ TableName: servers.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }));
+    expect(Number(Item!.expiresAt!.N)).toBe(Date.parse(at) / 1000 + FEEDBACK_RECORD_DAYS * 86400);
   });
 });
 
