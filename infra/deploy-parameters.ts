@@ -80,7 +80,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
 
   if (SAMPLE_DOMAINS.test(domain) && !flag(context, 'allowSampleSender')) {
     throw new DeployParameterError(
-      `newsletters send from ${domain}, the sample domain of newsletter.config.json, which SES can never verify: set "from.email" of each newsletter to an address at your own domain (and -c domain=<that domain>) before deploying`,
+      `newsletters send from ${domain}, the sample domain of newsletter.config.json, which SES can never verify: set "from.email" of each newsletter to an address at your own domain (and -c domain=<that domain>) before deploying; to synthesise the sample only to read the template, add -c allowSampleSender=true`,
     );
   }
 

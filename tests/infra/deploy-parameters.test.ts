@@ -1,13 +1,19 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../infra/handler-entries.js';
 import { parseConfig, type Config } from '../../functions/core/config.js';
 import { DeployParameterError, loadDeployConfig, readDeployParameters } from '../../infra/deploy-parameters.js';
 
 const config = loadDeployConfig(() => undefined).config;
-const read = (context: Record<string, unknown>, c: Config = config) => readDeployParameters((key) => context[key], c, 'newsletter.config.json');
+/** The sample config sends from example.com, which only a synth for looking at the template may use. */
+const read = (context: Record<string, unknown>, c: Config = config) =>
+  readDeployParameters((key) => ({ allowSampleSender: 'true', ...context })[key], c, 'newsletter.config.json');
+const zone = { hostedZoneId: 'Z123', zoneName: 'example.com' };
 
 describe('readDeployParameters', () => {
   it('has a default for everything, so synth needs no -c at all, with the 14 messages/s the README promises', () => {
-    expect(read({})).toEqual({ domain: 'example.com', sendRate: 14, configFile: 'newsletter.config.json', sandboxRecipients: [] });
+    expect(read({})).toEqual({ domain: 'example.com', sendRate: 14, configFile: 'newsletter.config.json', sandboxRecipients: [], existingIdentity: false, dmarcPolicy: 'none' });
   });
 
   it('reads the -c values, which arrive as text', () => {
@@ -34,5 +40,33 @@ describe('readDeployParameters', () => {
 
   it('names the file when the config cannot be read', () => {
     expect(() => loadDeployConfig((key) => (key === 'configFile' ? 'no-such.config.json' : undefined))).toThrow(/no-such\.config\.json/);
+  });
+
+  it('refuses to deploy the sample sender domain, saying what to change', () => {
+    expect(() => readDeployParameters(() => undefined, config, 'newsletter.config.json')).toThrow(DeployParameterError);
+    expect(() => readDeployParameters(() => undefined, config, 'newsletter.config.json')).toThrow(/send from example\.com.*set "from\.email"/);
+  });
+
+  it('takes a custom domain for the links only inside the hosted zone, and builds no second base URL', () => {
+    expect(read({ ...zone, domainName: 'News.Example.com' }).domainName).toBe('news.example.com');
+    expect(() => read({ domainName: 'news.example.com' })).toThrow(/needs the Route 53 zone/);
+    expect(() => read({ ...zone, domainName: 'news.other.org' })).toThrow(/not inside the hosted zone example\.com/);
+    expect(() => read({ ...zone, domainName: 'news.example.com', baseUrl: 'https://elsewhere.example.com' })).toThrow(/disagree/);
+  });
+
+  it('reads the existing-identity switch and the DMARC policy, from -c text or cdk.json values', () => {
+    expect(read({ existingIdentity: 'true', dmarc: 'Quarantine', dmarcReportEmail: 'dmarc@example.com' })).toMatchObject({ existingIdentity: true, dmarcPolicy: 'quarantine', dmarcReportEmail: 'dmarc@example.com' });
+    expect(read({ existingIdentity: false }).existingIdentity).toBe(false);
+    expect(() => read({ existingIdentity: 'yes' })).toThrow(/true or false/);
+    expect(() => read({ dmarc: 'strict' })).toThrow(/none, quarantine, reject or off/);
+  });
+
+  it('keeps every parameter in cdk.json, so a deploy without -c flags does not drop the DNS records', () => {
+    const context = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+    for (const key of ['domain', 'hostedZoneId', 'zoneName', 'domainName', 'alarmEmail', 'sendRate', 'existingIdentity', 'dmarc', 'dmarcReportEmail', 'sandboxRecipients']) {
+      expect(context, key).toHaveProperty(key);
+    }
+    // Empty values mean "not given": the app still synthesises with its defaults.
+    expect(read(context).hostedZone).toBeUndefined();
   });
 });

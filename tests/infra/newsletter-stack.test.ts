@@ -88,7 +88,7 @@ describe('NewsletterStack', () => {
       expect(sendStatements).toBe(2); // the sender and the subscription API
     });
 
-    it('scopes ses:SendRawEmail to the identity and the configuration set', () => {
+    it('scopes ses:SendRawEmail to the domain identity, the from addresses\' identities and the configuration set', () => {
       const identity = Object.keys(template.findResources('AWS::SES::EmailIdentity'))[0]!;
       const configurationSet = Object.keys(template.findResources('AWS::SES::ConfigurationSet'))[0]!;
       template.hasResourceProperties('AWS::IAM::Policy', {
@@ -99,6 +99,9 @@ describe('NewsletterStack', () => {
               Effect: 'Allow',
               Resource: [
                 { 'Fn::Join': ['', Match.arrayWith([`:identity/`, { Ref: identity }])] },
+                // SES checks the most specific verified identity: each from address may be one of its own.
+                { 'Fn::Join': ['', Match.arrayWith([`:identity/digest@example.com`])] },
+                { 'Fn::Join': ['', Match.arrayWith([`:identity/brief@example.com`])] },
                 { 'Fn::Join': ['', Match.arrayWith([`:configuration-set/`, { Ref: configurationSet }])] },
               ],
             },
@@ -154,10 +157,11 @@ describe('NewsletterStack', () => {
         return Object.keys(fn!.Properties.Environment.Variables).sort();
       };
       const { tableName, bucketName, sendQueueUrl, tokenSecretArn, configurationSet, config, sendRate } = ENV_NAMES;
-      expect(variables(/next edition/)).toEqual([bucketName, config, sendQueueUrl, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
-      expect(variables(/queued batches/)).toEqual([config, configurationSet, sendRate, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
-      expect(variables(/Subscription pages/)).toEqual([config, configurationSet, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
-      expect(variables(/bounce or complain/)).toEqual([config, tableName, 'NODE_OPTIONS'].sort());
+      const common = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
+      expect(variables(/next edition/)).toEqual([bucketName, config, sendQueueUrl, tableName, tokenSecretArn, ...common].sort());
+      expect(variables(/queued batches/)).toEqual([config, configurationSet, sendRate, tableName, tokenSecretArn, ...common].sort());
+      expect(variables(/Subscription pages/)).toEqual([config, configurationSet, tableName, tokenSecretArn, ...common].sort());
+      expect(variables(/bounce or complain/)).toEqual([config, tableName, ...common].sort());
     });
 
     it('points links of a newsletter with a local baseUrl at the deployed API, and keeps a public one', () => {
@@ -166,6 +170,13 @@ describe('NewsletterStack', () => {
       expect(json).not.toContain('localhost');
       expect(json).toContain('ApiEndpoint');
       expect(json).toContain('https://news.example.com');
+    });
+
+    it('traces every function with X-Ray and names it for Powertools, metrics in the Newsletter namespace', () => {
+      template.allResourcesProperties('AWS::Lambda::Function', {
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Newsletter', POWERTOOLS_SERVICE_NAME: Match.stringLikeRegexp('^(digest|send-batch|subscription-api|ses-feedback)$') }) },
+      });
     });
 
     it('uses no AWS managed policy', () => {
@@ -195,6 +206,13 @@ describe('NewsletterStack', () => {
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'editions/', ExpirationInDays: 730, Status: 'Enabled' })]) },
+      });
+    });
+
+    it('keeps old versions of articles for 30 days, so an overwritten or deleted article can be brought back', () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })]) },
       });
     });
 
