@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArticleDigest } from '../../functions/core/article.js';
 import { PLACEHOLDERS, type EditionModel } from '../../functions/core/edition.js';
 import { RenderError } from '../../functions/render/errors.js';
-import { escapeHtml, safeHref } from '../../functions/render/escape.js';
-import { renderEdition, wrapPlainText } from '../../functions/render/render-edition.js';
+import { renderEdition } from '../../functions/render/render-edition.js';
 import { sampleEdition, sampleEnglishEdition } from '../../templates/sample-data.js';
 
 const strict = { validationLevel: 'strict' } as const;
@@ -237,58 +236,5 @@ describe('renderEdition', () => {
     const error = await renderEdition(sampleEdition, { templatesDir: '/nonexistent/templates' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RenderError);
     expect((error as RenderError).message).toContain('/nonexistent/templates');
-  });
-});
-
-describe('wrapPlainText', () => {
-  it('wraps Latin text at spaces within 76 columns', () => {
-    const lines = wrapPlainText('lorem ipsum dolor sit amet '.repeat(10).trim());
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(76);
-    expect(lines.join(' ')).toBe('lorem ipsum dolor sit amet '.repeat(10).trim());
-  });
-
-  it('wraps CJK by display width and never starts a line with closing punctuation', () => {
-    const lines = wrapPlainText('研究人才的流動反映的不只是薪酬差距更是研究自由算力資源與行政負擔的比較。'.repeat(3));
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) {
-      expect([...line].length).toBeLessThanOrEqual(38);
-      expect(line).not.toMatch(/^[，。、；：！？）」』]/);
-    }
-  });
-
-  it('prefers to break after a clause in CJK text', () => {
-    const lines = wrapPlainText('2025 年 6 月至 7 月，Meta 從 OpenAI 挖走至少 8 名核心研究員，其中 4 名為華人科學家，另有多名工程師。');
-    expect(lines[0]?.endsWith('，')).toBe(true);
-  });
-
-  it('keeps Latin words and URLs inside CJK text whole, with a hanging indent', () => {
-    const url = 'https://example.com/a-very-long-path/that-cannot-be-broken-without-breaking-the-link';
-    const lines = wrapPlainText(`詳見 ${url} 的說明`, { first: '- ', rest: '  ' });
-    expect(lines).toContain(`  ${url}`);
-    expect(lines[0]?.startsWith('- ')).toBe(true);
-  });
-});
-
-describe('escapeHtml', () => {
-  it('escapes the five HTML-significant characters', () => {
-    expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
-  });
-});
-
-describe('safeHref', () => {
-  it.each(['https://example.com/a', 'http://example.com/', 'mailto:editor@example.com'])('allows %s', (url) => {
-    expect(safeHref(url)).toBe(url);
-  });
-
-  it.each(['javascript:alert(1)', ' JAVASCRIPT:alert(1)', 'data:text/html,x', 'vbscript:x', '/relative', 'not a url', ''])(
-    'refuses %j',
-    (url) => {
-      expect(safeHref(url)).toBeUndefined();
-    },
-  );
-
-  it('percent-encodes braces so a url cannot carry a placeholder', () => {
-    expect(safeHref('https://example.com/?next={{unsubscribe_url}}')).toBe('https://example.com/?next=%7B%7Bunsubscribe_url%7D%7D');
   });
 });
