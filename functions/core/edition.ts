@@ -65,7 +65,7 @@ export function buildEditionModel(input: {
   const date = editionDate(now, newsletter.schedule.timeZone);
   const first = articles[0];
   const more = articles.length - 1;
-  const separator = newsletter.language === 'en' ? ': ' : '｜';
+  const separator = FULL_WIDTH_SEPARATOR.has(newsletter.language) ? '｜' : ': ';
   let subject = first ? `${newsletter.title}${separator}${stripEndPunctuation(first.title)}` : newsletter.title;
   if (more > 0) subject += MORE_LABEL[newsletter.language](more);
   const preheader = (first?.keyPoints[0] ?? newsletter.title).slice(0, 140);
@@ -88,7 +88,15 @@ const MORE_LABEL: Record<Language, (n: number) => string> = {
   en: (n) => ` (+${n} more)`,
   'zh-Hant': (n) => `（另有 ${n} 篇）`,
   'zh-Hans': (n) => `（另有 ${n} 篇）`,
+  de: (n) => ` (+${n} weitere)`,
+  fr: (n) => ` (+${n} autres)`,
+  es: (n) => ` (+${n} más)`,
+  ja: (n) => `（ほか ${n} 本）`,
+  ko: (n) => ` (외 ${n}건)`,
 };
+
+/** Chinese and Japanese titles read better with a full-width bar than with a colon. */
+const FULL_WIDTH_SEPARATOR: ReadonlySet<Language> = new Set(['zh-Hant', 'zh-Hans', 'ja']);
 
 function stripEndPunctuation(s: string): string {
   return s.replace(/[。.!！?？]+$/u, '');

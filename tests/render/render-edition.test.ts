@@ -8,6 +8,8 @@ import type { ArticleDigest } from '../../functions/core/article.js';
 import { PLACEHOLDERS, type EditionModel } from '../../functions/core/edition.js';
 import { RenderError } from '../../functions/render/errors.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
+import { languageSchema } from '../../functions/core/config.js';
+import { wordsFor } from '../../templates/i18n.js';
 import { sampleEdition, sampleEnglishEdition } from '../../templates/sample-data.js';
 
 const strict = { validationLevel: 'strict' } as const;
@@ -32,6 +34,23 @@ describe('renderEdition', () => {
   ] as const)('sets the html lang attribute to %s', async (language, model) => {
     const { html } = await renderEdition(model, strict);
     expect(documentOf(html).documentElement.getAttribute('lang')).toBe(language);
+  });
+
+  it.each(languageSchema.options)('renders a %s digest in its own words, html and text alike', async (language) => {
+    const words = wordsFor(language);
+    const model = { ...sampleEnglishEdition, language, webUrl: 'https://example.org/editions/1' } satisfies EditionModel;
+    const { html, text } = await renderEdition(model, strict);
+    const document = documentOf(html);
+    expect(document.documentElement.getAttribute('lang')).toBe(language);
+    const links = Array.from(document.querySelectorAll('a'), (a) => [a.textContent.trim(), a.getAttribute('href')]);
+    expect(links).toContainEqual([words.unsubscribe, PLACEHOLDERS.unsubscribeUrl]);
+    expect(links).toContainEqual([words.preferences, PLACEHOLDERS.preferencesUrl]);
+    expect(links).toContainEqual([words.viewOnline, 'https://example.org/editions/1']);
+    expect(document.body.textContent).toContain(words.greeting);
+    expect(document.body.textContent).toContain(words.keyPoints);
+    expect(document.body.textContent).toContain(words.formatDate(model.date));
+    expect(text).toContain(`${words.unsubscribe}${words.labelSeparator}${PLACEHOLDERS.unsubscribeUrl}`);
+    expect(text).toContain(`${words.readMore}${words.labelSeparator}${sampleEnglishEdition.articles[0]?.url}`);
   });
 
   it('uses the subject as the title tag and returns it unchanged', async () => {
