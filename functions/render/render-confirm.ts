@@ -63,7 +63,7 @@ export async function renderConfirmation(input: ConfirmationInput, options: Rend
 
   const text = joinTextBlocks([
     wrapPlainText(input.newsletterTitle),
-    wrapPlainText(body),
+    wrapPlainText(words.confirm.textBody(input.newsletterTitle)),
     [`${words.confirm.button}${words.labelSeparator}${confirmUrl}`],
     wrapPlainText(words.confirm.ignore),
     textFooter(footer, words),

@@ -16,6 +16,7 @@ export const words: LanguageWords = {
     confirm: {
       subject: (title) => `Bitte bestätigen Sie Ihr Abonnement von ${title}`,
       body: (title) => `Danke, dass Sie ${title} abonnieren möchten. Bitte bestätigen Sie Ihre E-Mail-Adresse mit der Schaltfläche unten; vorher senden wir Ihnen nichts.`,
+      textBody: (title) => `Danke, dass Sie ${title} abonnieren möchten. Bitte bestätigen Sie Ihre E-Mail-Adresse über den Link unten; vorher senden wir Ihnen nichts.`,
       button: 'Abonnement bestätigen',
       fallback: 'Falls die Schaltfläche nicht funktioniert, kopieren Sie diesen Link in Ihren Browser:',
       ignore: 'Wenn Sie sich nicht angemeldet haben, ignorieren Sie diese E-Mail einfach; Sie hören dann nichts mehr von uns.',

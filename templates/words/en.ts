@@ -16,6 +16,7 @@ export const words: LanguageWords = {
     confirm: {
       subject: (title) => `Confirm your subscription to ${title}`,
       body: (title) => `Thanks for subscribing to ${title}. Please confirm your email address with the button below; nothing is sent until you do.`,
+      textBody: (title) => `Thanks for subscribing to ${title}. Please confirm your email address with the link below; nothing is sent until you do.`,
       button: 'Confirm subscription',
       fallback: 'If the button does not work, copy this link into your browser:',
       ignore: 'If you did not ask to subscribe, ignore this email and you will not hear from us again.',

@@ -16,6 +16,7 @@ export const words: LanguageWords = {
     confirm: {
       subject: (title) => `Confirma tu suscripción a ${title}`,
       body: (title) => `Gracias por suscribirte a ${title}. Confirma tu dirección de correo con el botón de abajo; no enviaremos nada hasta que lo hagas.`,
+      textBody: (title) => `Gracias por suscribirte a ${title}. Confirma tu dirección de correo con el enlace de abajo; no enviaremos nada hasta que lo hagas.`,
       button: 'Confirmar suscripción',
       fallback: 'Si el botón no funciona, copia este enlace en tu navegador:',
       ignore: 'Si no pediste suscribirte, ignora este correo y no volverás a saber de nosotros.',

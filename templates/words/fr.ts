@@ -17,6 +17,7 @@ export const words: LanguageWords = {
     confirm: {
       subject: (title) => `Confirmez votre abonnement à ${title}`,
       body: (title) => `Merci de vous abonner à ${title}. Confirmez votre adresse e-mail avec le bouton ci-dessous ; nous n’enverrons rien avant.`,
+      textBody: (title) => `Merci de vous abonner à ${title}. Confirmez votre adresse e-mail avec le lien ci-dessous ; nous n’enverrons rien avant.`,
       button: 'Confirmer l’abonnement',
       fallback: 'Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :',
       ignore: 'Si vous n’avez pas demandé cet abonnement, ignorez cet e-mail : vous n’entendrez plus parler de nous.',

@@ -7,6 +7,8 @@
 export interface ConfirmWords {
   subject: (newsletterTitle: string) => string;
   body: (newsletterTitle: string) => string;
+  /** The body in the plain-text part, which has a link where the HTML has a button. */
+  textBody: (newsletterTitle: string) => string;
   button: string;
   /** Introduces the bare confirm link for clients that do not show the button. */
   fallback: string;

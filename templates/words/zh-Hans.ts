@@ -16,6 +16,7 @@ export const words: LanguageWords = {
     confirm: {
       subject: (title) => `请确认订阅《${title}》`,
       body: (title) => `感谢你订阅《${title}》。请点击下方按钮确认你的电子邮件地址，确认后我们才会开始发送。`,
+      textBody: (title) => `感谢你订阅《${title}》。请打开下方链接确认你的电子邮件地址，确认后我们才会开始发送。`,
       button: '确认订阅',
       fallback: '如果按钮无法使用，请将此链接复制到浏览器：',
       ignore: '如果你没有申请订阅，请忽略这封邮件，我们不会再给你发信。',

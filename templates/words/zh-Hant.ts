@@ -16,6 +16,7 @@ export const words: LanguageWords = {
     confirm: {
       subject: (title) => `請確認訂閱《${title}》`,
       body: (title) => `感謝您訂閱《${title}》。請按下方按鈕確認您的電子郵件地址，確認後我們才會開始寄送。`,
+      textBody: (title) => `感謝您訂閱《${title}》。請開啟下方連結確認您的電子郵件地址，確認後我們才會開始寄送。`,
       button: '確認訂閱',
       fallback: '如果按鈕無法使用，請將此連結複製到瀏覽器：',
       ignore: '如果您沒有申請訂閱，請忽略這封信，我們不會再寄信給您。',
