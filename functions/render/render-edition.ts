@@ -2,6 +2,7 @@
 
 import type { EditionModel, RenderedEdition } from '../core/edition.js';
 import type { TemplateWords } from '../../templates/i18n.js';
+import { withoutSiteName } from './article-title.js';
 import { safeHref, neutralisePlaceholders } from './escape.js';
 import { fillTemplate, raw } from './fill-template.js';
 import { joinTextBlocks, textFooter, wrapPlainText } from './plain-text.js';
@@ -31,7 +32,7 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
     return fillTemplate(
       articleTemplate,
       {
-        title: article.title,
+        title: withoutSiteName(article.title, article.url),
         url,
         source: url ? hostOf(url) : undefined,
         key_points_label: words.keyPoints,
@@ -70,7 +71,7 @@ function digestText(model: EditionModel, words: TemplateWords): string {
   blocks.push(header, wrapPlainText(words.greeting));
 
   for (const article of model.articles) {
-    const lines = wrapPlainText(article.title);
+    const lines = wrapPlainText(withoutSiteName(article.title, article.url));
     for (const point of article.keyPoints) lines.push(...wrapPlainText(point, { first: '- ', rest: '  ' }));
     const url = safeHref(article.url);
     // URLs are never wrapped: a broken URL cannot be clicked.

@@ -53,6 +53,15 @@ describe('renderEdition', () => {
     expect(text).toContain(`${words.readMore}${words.labelSeparator}${sampleEnglishEdition.articles[0]?.url}`);
   });
 
+  it('shows an article title without the site name its page title carried, in html and text', async () => {
+    const article: ArticleDigest = { id: 'c9d0e1f2', title: 'Why top AI researchers change labs | Example News', keyPoints: ['A point.'], url: 'https://example.org/a', location: 'feed' };
+    const model = withArticles([article], sampleEnglishEdition);
+    const { html, text } = await renderEdition(model, strict);
+    expect(documentOf(html).querySelector('h2')?.textContent).toBe('Why top AI researchers change labs');
+    expect(text).toContain('Why top AI researchers change labs\n');
+    expect(text).not.toContain('Example News');
+  });
+
   it('uses the subject as the title tag and returns it unchanged', async () => {
     const edition = await renderEdition(sampleEdition, strict);
     expect(edition.subject).toBe(sampleEdition.subject);
