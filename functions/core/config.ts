@@ -46,7 +46,11 @@ export const s3SourceSchema = z.object({
 
 export const sourceSchema = z.discriminatedUnion('type', [folderSourceSchema, feedSourceSchema, pageSourceSchema, s3SourceSchema]);
 
-export const languageSchema = z.enum(['zh-Hant', 'zh-Hans', 'en']);
+/** Newsletter languages: each has its words file under templates/words/ (templates/i18n.ts checks both ways). */
+const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en', 'de', 'fr', 'es', 'ja', 'ko'] as const;
+export const languageSchema = z.enum(LANGUAGES, {
+  error: (issue) => `${issue.input === undefined ? 'is required' : `"${String(issue.input)}" is not supported`}; use one of ${LANGUAGES.join(', ')}`,
+});
 
 export const newsletterSchema = z.object({
   id: z

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ArticleDigest } from './article.js';
 import type { Language, NewsletterConfig } from './config.js';
+import { cutAtBoundary } from './text-cut.js';
 
 /**
  * Per-reader parts of a rendered edition. The edition is rendered once with these placeholders;
@@ -53,29 +54,40 @@ export function editionIdFor(newsletterId: string, date: string, articleIds: str
 
 const SUBJECT_LIMIT = 120;
 
-/** Builds the edition model; the subject leads with the first article's headline, which is what gets opened. */
+const PREHEADER_LIMIT = 140;
+
+/**
+ * Builds the edition model; the subject leads with the first article's headline, which is what
+ * gets opened. `convertText` rewrites article titles and key points once for the whole edition
+ * before anything is derived from them (the renderer passes the Chinese script conversion).
+ */
 export function buildEditionModel(input: {
   newsletter: NewsletterConfig;
   articles: ArticleDigest[];
   now: Date;
   attempt?: number;
   webUrl?: string;
+  convertText?: ((text: string) => string) | undefined;
 }): EditionModel {
-  const { newsletter, articles, now } = input;
+  const { newsletter, now, convertText } = input;
+  const articles = convertText
+    ? input.articles.map((article) => ({ ...article, title: convertText(article.title), keyPoints: article.keyPoints.map(convertText) }))
+    : input.articles;
   const date = editionDate(now, newsletter.schedule.timeZone);
   const first = articles[0];
   const more = articles.length - 1;
-  const separator = newsletter.language === 'en' ? ': ' : '｜';
+  const separator = FULL_WIDTH_SEPARATOR.has(newsletter.language) ? '｜' : ': ';
   let subject = first ? `${newsletter.title}${separator}${stripEndPunctuation(first.title)}` : newsletter.title;
   if (more > 0) subject += MORE_LABEL[newsletter.language](more);
-  const preheader = (first?.keyPoints[0] ?? newsletter.title).slice(0, 140);
+  // Cut at a word, never inside a figure: "€2." for "€2.1 million" tells the reader another number.
+  const preheader = cutAtBoundary(first?.keyPoints[0] ?? newsletter.title, PREHEADER_LIMIT, newsletter.language);
   return {
     newsletterId: newsletter.id,
     editionId: editionIdFor(newsletter.id, date, articles.map((a) => a.id), input.attempt),
     newsletterTitle: newsletter.title,
     language: newsletter.language,
     date,
-    subject: truncate(subject, SUBJECT_LIMIT),
+    subject: cutAtBoundary(subject, SUBJECT_LIMIT, newsletter.language),
     preheader,
     articles,
     postalAddress: newsletter.postalAddress,
@@ -88,13 +100,16 @@ const MORE_LABEL: Record<Language, (n: number) => string> = {
   en: (n) => ` (+${n} more)`,
   'zh-Hant': (n) => `（另有 ${n} 篇）`,
   'zh-Hans': (n) => `（另有 ${n} 篇）`,
+  de: (n) => ` (+${n} weitere)`,
+  fr: (n) => ` (+${n} autres)`,
+  es: (n) => ` (+${n} más)`,
+  ja: (n) => `（ほか ${n} 本）`,
+  ko: (n) => ` (외 ${n}건)`,
 };
+
+/** Chinese and Japanese titles read better with a full-width bar than with a colon. */
+const FULL_WIDTH_SEPARATOR: ReadonlySet<Language> = new Set(['zh-Hant', 'zh-Hans', 'ja']);
 
 function stripEndPunctuation(s: string): string {
   return s.replace(/[。.!！?？]+$/u, '');
-}
-
-function truncate(s: string, max: number): string {
-  const chars = [...s];
-  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SourceConfig } from '../core/config.js';
 import { createSources } from '../adapters/sources/create-sources.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
+import { scriptConverterFor } from '../render/chinese-script.js';
 import { renderEdition } from '../render/render-edition.js';
 import { enqueueEdition } from '../use-cases/run-digest.js';
 import { systemClock } from '../use-cases/send-edition.js';
@@ -41,6 +42,7 @@ async function runDigest(event: unknown): Promise<{ status: string; editionId?: 
       extractor: createKeyPointExtractor(newsletter),
       editions: ctx.editions,
       render: (model) => renderEdition(model, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
+      convertText: scriptConverterFor(newsletter.language),
       clock: systemClock,
       subscribers: ctx.subscribers,
       queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl),

@@ -2,7 +2,9 @@ import type { Language } from '../core/config.js';
 import type { RenderedEdition } from '../core/edition.js';
 import { RenderError } from './errors.js';
 import { neutralisePlaceholders, safeHref } from './escape.js';
-import { joinTextBlocks, renderPage, textFooter, wordsForModel, wrapPlainText, type RenderOptions } from './render-edition.js';
+import { joinTextBlocks, textFooter, wrapPlainText } from './plain-text.js';
+import { renderPage } from './render-page.js';
+import { wordsForModel, type RenderOptions } from './template-files.js';
 
 export interface ConfirmationInput {
   language: Language;
@@ -61,7 +63,7 @@ export async function renderConfirmation(input: ConfirmationInput, options: Rend
 
   const text = joinTextBlocks([
     wrapPlainText(input.newsletterTitle),
-    wrapPlainText(body),
+    wrapPlainText(words.confirm.textBody(input.newsletterTitle)),
     [`${words.confirm.button}${words.labelSeparator}${confirmUrl}`],
     wrapPlainText(words.confirm.ignore),
     textFooter(footer, words),

@@ -18,6 +18,8 @@ export interface PrepareDependencies {
   extractor: KeyPointExtractor;
   editions: EditionStore;
   render: (model: EditionModel) => Promise<RenderedEdition>;
+  /** Rewrites article titles and key points once per edition (the Chinese script); none by default. */
+  convertText?: ((text: string) => string) | undefined;
   clock: Clock;
 }
 
@@ -103,7 +105,13 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   if (collected.digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems };
 
   const now = deps.clock.now();
-  const model = buildEditionModel({ newsletter, articles: collected.digests, now, ...(options.force ? { attempt: now.getTime() } : {}) });
+  const model = buildEditionModel({
+    newsletter,
+    articles: collected.digests,
+    now,
+    convertText: deps.convertText,
+    ...(options.force ? { attempt: now.getTime() } : {}),
+  });
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);
   if (options.dryRun) return { status: 'dry-run', model, rendered, problems: collected.problems };

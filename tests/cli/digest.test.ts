@@ -143,12 +143,12 @@ describe('newsletter digest', () => {
 
   it('fails with a one-line reason on a bad config', async () => {
     const bad = path.join(work, 'bad.config.json');
-    await writeFile(bad, JSON.stringify({ newsletters: [{ id: 'x', title: 'X', language: 'fr' }] }));
+    await writeFile(bad, JSON.stringify({ newsletters: [{ id: 'x', title: 'X', language: 'pt' }] }));
     const lines: string[] = [];
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
     const code = await main(['node', 'newsletter', '--config', bad, 'preview']);
     stderr.mockRestore();
     expect(code).toBe(1);
-    expect(lines.join('')).toMatch(/bad\.config\.json is invalid: newsletters\[0\]\.language/);
+    expect(lines.join('')).toMatch(/bad\.config\.json is invalid: newsletters\[0\]\.language: "pt" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko/);
   });
 });

@@ -1,5 +1,6 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
+import { languageSchema, type Language } from '../../functions/core/config.js';
 import { PLACEHOLDERS } from '../../functions/core/edition.js';
 import { RenderError } from '../../functions/render/errors.js';
 import { renderConfirmation, renderWelcome } from '../../functions/render/render-confirm.js';
@@ -12,7 +13,26 @@ function documentOf(html: string): Document {
   return parseHTML(html).document as unknown as Document;
 }
 
+/** The word "button" in each language: the plain-text part has a link, no button to point at. */
+const BUTTON: Record<Language, RegExp> = {
+  'zh-Hant': /按鈕|按下/u,
+  'zh-Hans': /按钮|点击下方/u,
+  en: /button/iu,
+  de: /schaltfläche|knopf/iu,
+  fr: /bouton/iu,
+  es: /botón/iu,
+  ja: /ボタン/u,
+  ko: /버튼/u,
+};
+
 describe('renderConfirmation', () => {
+  it.each(languageSchema.options)('never mentions a button in the %s plain-text part, which has a link instead', async (language) => {
+    const { html, text } = await renderConfirmation({ language, newsletterTitle: 'AI Weekly', confirmUrl, postalAddress }, strict);
+    expect(documentOf(html).body.textContent).toMatch(BUTTON[language]);
+    expect(text).not.toMatch(BUTTON[language]);
+    expect(text).toContain(confirmUrl);
+  });
+
   it('asks to confirm with one button linking to the confirm url', async () => {
     const message = await renderConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', confirmUrl, postalAddress }, strict);
     const doc = documentOf(message.html);

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { ArticleDigest } from '../../functions/core/article.js';
 import { PLACEHOLDERS, type EditionModel } from '../../functions/core/edition.js';
 import { RenderError } from '../../functions/render/errors.js';
-import { escapeHtml, safeHref } from '../../functions/render/escape.js';
-import { renderEdition, wrapPlainText } from '../../functions/render/render-edition.js';
+import { renderEdition } from '../../functions/render/render-edition.js';
+import { languageSchema } from '../../functions/core/config.js';
+import { wordsFor } from '../../templates/i18n.js';
 import { sampleEdition, sampleEnglishEdition } from '../../templates/sample-data.js';
 
 const strict = { validationLevel: 'strict' } as const;
@@ -33,6 +34,32 @@ describe('renderEdition', () => {
   ] as const)('sets the html lang attribute to %s', async (language, model) => {
     const { html } = await renderEdition(model, strict);
     expect(documentOf(html).documentElement.getAttribute('lang')).toBe(language);
+  });
+
+  it.each(languageSchema.options)('renders a %s digest in its own words, html and text alike', async (language) => {
+    const words = wordsFor(language);
+    const model = { ...sampleEnglishEdition, language, webUrl: 'https://example.org/editions/1' } satisfies EditionModel;
+    const { html, text } = await renderEdition(model, strict);
+    const document = documentOf(html);
+    expect(document.documentElement.getAttribute('lang')).toBe(language);
+    const links = Array.from(document.querySelectorAll('a'), (a) => [a.textContent.trim(), a.getAttribute('href')]);
+    expect(links).toContainEqual([words.unsubscribe, PLACEHOLDERS.unsubscribeUrl]);
+    expect(links).toContainEqual([words.preferences, PLACEHOLDERS.preferencesUrl]);
+    expect(links).toContainEqual([words.viewOnline, 'https://example.org/editions/1']);
+    expect(document.body.textContent).toContain(words.greeting);
+    expect(document.body.textContent).toContain(words.keyPoints);
+    expect(document.body.textContent).toContain(words.formatDate(model.date));
+    expect(text).toContain(`${words.unsubscribe}${words.labelSeparator}${PLACEHOLDERS.unsubscribeUrl}`);
+    expect(text).toContain(`${words.readMore}${words.labelSeparator}${sampleEnglishEdition.articles[0]?.url}`);
+  });
+
+  it('shows an article title without the site name its page title carried, in html and text', async () => {
+    const article: ArticleDigest = { id: 'c9d0e1f2', title: 'Why top AI researchers change labs | Example News', keyPoints: ['A point.'], url: 'https://example.org/a', location: 'feed' };
+    const model = withArticles([article], sampleEnglishEdition);
+    const { html, text } = await renderEdition(model, strict);
+    expect(documentOf(html).querySelector('h2')?.textContent).toBe('Why top AI researchers change labs');
+    expect(text).toContain('Why top AI researchers change labs\n');
+    expect(text).not.toContain('Example News');
   });
 
   it('uses the subject as the title tag and returns it unchanged', async () => {
@@ -237,58 +264,5 @@ describe('renderEdition', () => {
     const error = await renderEdition(sampleEdition, { templatesDir: '/nonexistent/templates' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RenderError);
     expect((error as RenderError).message).toContain('/nonexistent/templates');
-  });
-});
-
-describe('wrapPlainText', () => {
-  it('wraps Latin text at spaces within 76 columns', () => {
-    const lines = wrapPlainText('lorem ipsum dolor sit amet '.repeat(10).trim());
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(76);
-    expect(lines.join(' ')).toBe('lorem ipsum dolor sit amet '.repeat(10).trim());
-  });
-
-  it('wraps CJK by display width and never starts a line with closing punctuation', () => {
-    const lines = wrapPlainText('研究人才的流動反映的不只是薪酬差距更是研究自由算力資源與行政負擔的比較。'.repeat(3));
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) {
-      expect([...line].length).toBeLessThanOrEqual(38);
-      expect(line).not.toMatch(/^[，。、；：！？）」』]/);
-    }
-  });
-
-  it('prefers to break after a clause in CJK text', () => {
-    const lines = wrapPlainText('2025 年 6 月至 7 月，Meta 從 OpenAI 挖走至少 8 名核心研究員，其中 4 名為華人科學家，另有多名工程師。');
-    expect(lines[0]?.endsWith('，')).toBe(true);
-  });
-
-  it('keeps Latin words and URLs inside CJK text whole, with a hanging indent', () => {
-    const url = 'https://example.com/a-very-long-path/that-cannot-be-broken-without-breaking-the-link';
-    const lines = wrapPlainText(`詳見 ${url} 的說明`, { first: '- ', rest: '  ' });
-    expect(lines).toContain(`  ${url}`);
-    expect(lines[0]?.startsWith('- ')).toBe(true);
-  });
-});
-
-describe('escapeHtml', () => {
-  it('escapes the five HTML-significant characters', () => {
-    expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
-  });
-});
-
-describe('safeHref', () => {
-  it.each(['https://example.com/a', 'http://example.com/', 'mailto:editor@example.com'])('allows %s', (url) => {
-    expect(safeHref(url)).toBe(url);
-  });
-
-  it.each(['javascript:alert(1)', ' JAVASCRIPT:alert(1)', 'data:text/html,x', 'vbscript:x', '/relative', 'not a url', ''])(
-    'refuses %j',
-    (url) => {
-      expect(safeHref(url)).toBeUndefined();
-    },
-  );
-
-  it('percent-encodes braces so a url cannot carry a placeholder', () => {
-    expect(safeHref('https://example.com/?next={{unsubscribe_url}}')).toBe('https://example.com/?next=%7B%7Bunsubscribe_url%7D%7D');
   });
 });

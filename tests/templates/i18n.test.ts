@@ -1,8 +1,11 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Language } from '../../functions/core/config.js';
-import { TEMPLATE_WORDS, wordsFor, type TemplateWords } from '../../templates/i18n.js';
+import { languageSchema, type Language } from '../../functions/core/config.js';
+import { PAGE_WORDS, TEMPLATE_WORDS, wordsFor, type TemplateWords } from '../../templates/i18n.js';
 
-const languages: Language[] = ['zh-Hant', 'zh-Hans', 'en'];
+const languages: Language[] = [...languageSchema.options];
+const wordsDir = fileURLToPath(new URL('../../templates/words/', import.meta.url));
 
 /** Every leaf of the word table as [dotted key, value], with functions called on a sample title. */
 function leaves(words: object, prefix = ''): Array<[string, string]> {
@@ -37,7 +40,26 @@ describe('wordsFor', () => {
     expect(wordsFor('zh-Hant').formatDate('2025-07-04')).toBe('2025年7月4日');
     expect(wordsFor('zh-Hans').formatDate('2025-07-04')).toBe('2025年7月4日');
     expect(wordsFor('en').formatDate('2025-07-04')).toBe('4 July 2025');
-    expect(wordsFor('en').formatDate('soon')).toBe('soon');
+    expect(wordsFor('de').formatDate('2025-07-04')).toBe('4. Juli 2025');
+    expect(wordsFor('fr').formatDate('2025-07-04')).toBe('4 juillet 2025');
+    expect(wordsFor('es').formatDate('2025-07-04')).toBe('4 de julio de 2025');
+    expect(wordsFor('ja').formatDate('2025-07-04')).toBe('2025年7月4日');
+    expect(wordsFor('ko').formatDate('2025-07-04')).toBe('2025년 7월 4일');
+    for (const language of languages) expect(wordsFor(language).formatDate('soon'), language).toBe('soon');
+  });
+
+  it('speaks each language in its own words', () => {
+    expect(languages.map((language) => wordsFor(language).unsubscribe)).toEqual([
+      '取消訂閱',
+      '取消订阅',
+      'Unsubscribe',
+      'Abmelden',
+      'Se désabonner',
+      'Darse de baja',
+      '配信停止',
+      '구독 취소',
+    ]);
+    expect(new Set(languages.map((language) => wordsFor(language).viewOnline)).size).toBe(languages.length);
   });
 
   it('names a CJK font stack matching the script, ending in a generic family', () => {
@@ -70,6 +92,27 @@ function calledWords(words: object, prefix = ''): Array<[string, unknown]> {
     return [];
   });
 }
+
+describe('languages', () => {
+  it('has one words file per language the config accepts, and no other', () => {
+    const files = readdirSync(wordsDir)
+      .filter((name) => !['types.ts', 'dates.ts'].includes(name))
+      .map((name) => name.replace(/\.ts$/, ''))
+      .sort();
+    expect(files).toEqual([...languages].sort());
+  });
+
+  it('refuses an unsupported language in the config with a message listing the supported ones', () => {
+    const result = languageSchema.safeParse('pt-BR');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('"pt-BR" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko');
+  });
+
+  it('gives every language exactly the page words of English', () => {
+    const english = keysOf(PAGE_WORDS.en);
+    for (const language of languages) expect(keysOf(PAGE_WORDS[language]), language).toEqual(english);
+  });
+});
 
 describe('TEMPLATE_WORDS', () => {
   it('gives every language exactly the keys of English, nested ones included', () => {

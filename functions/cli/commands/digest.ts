@@ -6,6 +6,7 @@ import type { DeliveryReport } from '../../core/delivery.js';
 import { subscriberId } from '../../core/subscriber.js';
 import { createSources } from '../../adapters/sources/create-sources.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
+import { scriptConverterFor } from '../../render/chinese-script.js';
 import { renderEdition } from '../../render/render-edition.js';
 import { collectArticles } from '../../use-cases/collect-articles.js';
 import { runDigest, type DigestDependencies, type DigestOptions } from '../../use-cases/run-digest.js';
@@ -73,7 +74,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
     console.log('No articles to preview: add .txt, .md or .html files to the article folder.');
     return;
   }
-  const model = buildEditionModel({ newsletter, articles: collected.digests, now: new Date() });
+  const model = buildEditionModel({ newsletter, articles: collected.digests, now: new Date(), convertText: scriptConverterFor(newsletter.language) });
   const rendered = await renderEdition(model);
   const dir = await writeEditionFiles(options.out, model, rendered);
   for (const line of describeEdition(model)) console.log(line);
@@ -146,6 +147,7 @@ export function digestDependencies(app: LocalApp, newsletter: NewsletterConfig, 
     ledger: app.ledger,
     mailer: app.mailer,
     render: (model) => renderEdition(model),
+    convertText: scriptConverterFor(newsletter.language),
     tokenKey: app.tokenKey,
     clock: systemClock,
     owner: app.owner,

@@ -1,0 +1,69 @@
+import type { Language } from '../core/config.js';
+import type { TemplateWords } from '../../templates/i18n.js';
+import { compileMjml } from './compile-mjml.js';
+import { fillTemplate, raw, type TemplateValue } from './fill-template.js';
+import { addressLines, type PageFooter, type PageHeader } from './page-parts.js';
+import { loadTemplate, templatesDirOf, type RenderOptions } from './template-files.js';
+
+/** Page assembly: head, header and footer partials around a page template (digest, confirm, welcome). */
+
+/** Fills head, header and footer partials around a page template and compiles it once. */
+export async function renderPage(
+  page: {
+    template: 'digest.mjml' | 'confirm.mjml' | 'welcome.mjml';
+    language: Language;
+    words: TemplateWords;
+    subject: string;
+    preheader: string;
+    header: PageHeader;
+    footer: PageFooter;
+    values: Readonly<Record<string, TemplateValue>>;
+  },
+  options: RenderOptions,
+): Promise<string> {
+  const dir = templatesDirOf(options);
+  const [pageTemplate, head, header, footer] = await Promise.all([
+    loadTemplate(dir, page.template),
+    loadTemplate(dir, 'partials/head.mjml'),
+    loadTemplate(dir, 'partials/header.mjml'),
+    loadTemplate(dir, 'partials/footer.mjml'),
+  ]);
+  const { words } = page;
+  const mjml = fillTemplate(
+    pageTemplate,
+    {
+      ...page.values,
+      lang: page.language,
+      head: raw(
+        fillTemplate(head, { subject: page.subject, preheader: page.preheader, font_family: words.fontFamily }, 'partials/head.mjml'),
+      ),
+      header: raw(
+        fillTemplate(
+          header,
+          {
+            newsletter_title: page.header.newsletterTitle,
+            date: page.header.date,
+            web_url: page.header.webUrl,
+            view_online: words.viewOnline,
+          },
+          'partials/header.mjml',
+        ),
+      ),
+      footer: raw(
+        fillTemplate(
+          footer,
+          {
+            why_you_get_this: page.footer.whyYouGetThis,
+            unsubscribe: page.footer.unsubscribe ? words.unsubscribe : undefined,
+            preferences: words.preferences,
+            postal_address: addressLines(page.footer.postalAddress).join(', '),
+          },
+          'partials/footer.mjml',
+        ),
+      ),
+    },
+    page.template,
+  );
+  return compileMjml(mjml, page.template, options.validationLevel ?? 'soft');
+}
+

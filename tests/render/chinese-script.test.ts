@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { scriptConverterFor } from '../../functions/render/chinese-script.js';
+
+describe('scriptConverterFor', () => {
+  it('writes a zh-Hant edition in Traditional characters with Taiwan usage, whatever the source mixed in', () => {
+    const convert = scriptConverterFor('zh-Hant');
+    expect(convert?.('研究環境里的問題，關于墻內外的软件与信息')).toBe('研究環境裡的問題，關於牆內外的軟體與資訊');
+  });
+
+  it('writes a zh-Hans edition in Simplified characters with mainland usage', () => {
+    const convert = scriptConverterFor('zh-Hans');
+    expect(convert?.('研究環境裡的問題，關於墻內外的軟體與資訊')).toBe('研究环境里的问题，关于墙内外的软件与信息');
+  });
+
+  it('leaves Latin words, figures and already-Traditional text alone', () => {
+    const text = 'Meta 以超過 2 億美元的薪酬方案，延攬蘋果基礎模型團隊負責人龐若鳴（USD 200 million）。';
+    expect(scriptConverterFor('zh-Hant')?.(text)).toBe(text);
+  });
+
+  it('has no conversion for languages without a Chinese script', () => {
+    for (const language of ['en', 'de', 'fr', 'es', 'ja', 'ko'] as const) expect(scriptConverterFor(language), language).toBeUndefined();
+  });
+
+  it('leaves none of the Simplified or variant glyphs of the sample article in a zh-Hant edition', async () => {
+    const article = await readFile(new URL('../../articles/ai-talent-article.txt', import.meta.url), 'utf8');
+    expect(article).toMatch(/[里墻]/u);
+    const converted = scriptConverterFor('zh-Hant')?.(article) ?? '';
+    expect(converted).not.toMatch(/墻|關于|[這家心腦懷池廚室爭]里/u);
+    expect(converted).toContain('拆牆');
+    expect(converted).toContain('實驗室裡');
+  });
+});
