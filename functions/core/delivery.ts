@@ -3,6 +3,18 @@ import { redactAddresses } from './subscriber.js';
 /** How one delivery (edition × subscriber) ended. */
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'in-progress' | 'suppressed' | 'failed';
 
+/**
+ * Why an edition stopped before everyone had it: SES refusing the account or sender
+ * (`ses-not-ready`: waits for a person, then `editions resume`), SES feedback over the limits
+ * (`reputation`: the same), or the 24-hour quota (`quota`: goes on by itself when quota frees).
+ * Handlers turn it into a metric and an alarm.
+ */
+export interface DeliveryPause {
+  reason: 'ses-not-ready' | 'reputation' | 'quota';
+  /** What SES said or which limit was reached; never an address. */
+  detail: string;
+}
+
 /** Counts shown at the end of `newsletter digest` and stored with the edition. */
 export interface DeliveryReport {
   sent: number;
@@ -19,8 +31,10 @@ export interface DeliveryReport {
   rate: number;
   /** Messages SES accepted whose mark-sent write failed: a later run may send these readers a second copy. */
   unrecorded?: number;
-  /** Set when sending stopped early (daily quota, bounce or complaint rate). */
+  /** Set when sending stopped early (daily quota, bounce or complaint rate, SES not ready): what to do next. */
   stoppedReason?: string;
+  /** The same stop as a value, for metrics and alarms. */
+  paused?: DeliveryPause;
 }
 
 export function emptyReport(): DeliveryReport {
@@ -68,5 +82,6 @@ export function mergeReports(a: DeliveryReport, b: DeliveryReport): DeliveryRepo
     durationMs,
     rate: durationMs > 0 ? sent / (durationMs / 1000) : 0,
     ...(a.stoppedReason || b.stoppedReason ? { stoppedReason: a.stoppedReason ?? b.stoppedReason } : {}),
+    ...(a.paused || b.paused ? { paused: (a.paused ?? b.paused)! } : {}),
   };
 }

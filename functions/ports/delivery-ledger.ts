@@ -22,4 +22,6 @@ export interface DeliveryLedger {
   claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult>;
   markSent(editionId: string, subscriberId: string, messageId: string, at: string): Promise<void>;
   markFailed(editionId: string, subscriberId: string, reason: string, at: string): Promise<void>;
+  /** Gives back a claim that was never sent (SES refused the account, not the reader), so a resumed run may claim it at once. */
+  release(editionId: string, subscriberId: string, owner: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { ArticleProblem } from '../core/article.js';
 import type { NewsletterConfig } from '../core/config.js';
-import { emptyReport, mergeReports, type DeliveryReport } from '../core/delivery.js';
+import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
 import type { ArticleSource } from '../ports/article-source.js';
@@ -76,6 +76,8 @@ export type DigestResult =
       rendered: RenderedEdition;
       report: DeliveryReport;
       problems: ArticleProblem[];
+      /** Why sending stopped early, for metrics and alarms; absent when everyone has the edition. */
+      paused?: DeliveryPause;
     };
 
 /**
@@ -142,6 +144,7 @@ export async function runDigest(newsletter: NewsletterConfig, deps: DigestDepend
     report,
     problems: prepared.problems,
     ...(prepared.model ? { model: prepared.model } : {}),
+    ...(report.paused ? { paused: report.paused } : {}),
   };
 }
 
@@ -236,8 +239,10 @@ async function sendToList(
     const reputation = reputationStop(counted.counts, options.limits, edition.baseline);
     if (reputation && !report.stoppedReason) {
       report.stoppedReason = reputation;
-      paused = true;
+      report.paused = { reason: 'reputation', detail: reputation };
     }
+    // Reputation and a not-ready SES wait for a person; a quota stop goes on by itself.
+    paused = report.paused?.reason === 'reputation' || report.paused?.reason === 'ses-not-ready';
     cursor = page.cursor;
   } while (cursor && !report.stoppedReason);
   report.durationMs = deps.clock.now().getTime() - started;

@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
-import { emptyReport, recordOutcome, type DeliveryReport } from '../core/delivery.js';
+import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import { redactAddresses } from '../core/subscriber.js';
 import { MailerError } from '../core/errors.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { readerLinks } from '../core/tokens.js';
@@ -75,6 +76,8 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
   const worker = async () => {
     while (index < subscribers.length) {
       if (ctx.budget && ctx.budget.remaining <= 0) return;
+      // SES refused the account: every further message would be refused too and counted as a failed reader.
+      if (report.paused) return;
       const subscriber = subscribers[index++]!;
       // Reserve the quota before the first await: checked here and spent later, parallel workers
       // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
@@ -84,7 +87,10 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, subscribers.length)) }, worker));
-  if (index < subscribers.length) report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
+  if (index < subscribers.length && !report.paused) {
+    report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
+    report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
+  }
   report.durationMs = ctx.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
   return report;
@@ -158,9 +164,23 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     });
   } catch (error) {
     const reason = (error as Error).message;
+    if (error instanceof MailerError && error.accountLevel) {
+      // Not this reader's fault: the claim goes back, so `editions resume` sends to them later.
+      refund();
+      await ctx.ledger.release(ctx.editionId, subscriber.id, ctx.owner);
+      pauseForSes(report, reason);
+      return;
+    }
     await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
     recordOutcome(report, 'failed', subscriber.id, reason);
   }
+}
+
+function pauseForSes(report: DeliveryReport, reason: string): void {
+  if (report.paused?.reason === 'ses-not-ready') return;
+  const pause: DeliveryPause = { reason: 'ses-not-ready', detail: redactAddresses(reason) };
+  report.paused = pause;
+  report.stoppedReason = `SES refuses to send for this account or sender (${pause.detail}): verify the sender identity, leave the SES sandbox or fix the permission, then "newsletter editions resume"`;
 }
 
 /** Longer than a claim can take (pacing plus every retry with backoff), shorter than an SQS redelivery. */

@@ -1,5 +1,5 @@
 import type { NewsletterConfig } from '../core/config.js';
-import { emptyReport, recordOutcome, type DeliveryReport } from '../core/delivery.js';
+import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
 import type { SendBatchMessage } from '../ports/send-queue.js';
 import { countsOf, finishIfComplete, reputationStop, sendContextFor, type ReputationLimits, type SendDependencies } from './run-digest.js';
@@ -7,8 +7,8 @@ import { sendBatch, type SendContext } from './send-edition.js';
 
 export type QueuedBatchResult =
   /** `retryLater`: some deliveries could not be made now (quota, another sender's claim); redeliver the batch later. */
-  | { status: 'sent'; report: DeliveryReport; retryLater?: string }
-  | { status: 'skipped'; reason: string };
+  | { status: 'sent'; report: DeliveryReport; retryLater?: string; paused?: DeliveryPause }
+  | { status: 'skipped'; reason: string; paused?: DeliveryPause };
 
 type CachedContext = Omit<SendContext, 'onProgress' | 'budget'>;
 
@@ -51,7 +51,7 @@ export async function sendQueuedBatch(
   const stop = reputationStop(edition.counts, options.limits, edition.baseline);
   if (stop) {
     await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: stop });
-    return { status: 'skipped', reason: stop };
+    return { status: 'skipped', reason: stop, paused: { reason: 'reputation', detail: stop } };
   }
 
   const cached = await options.cache.get(message.editionId, async () => {
@@ -73,6 +73,12 @@ export async function sendQueuedBatch(
   for (const id of message.subscriberIds) if (!confirmed.some((s) => s.id === id)) recordOutcome(report, 'suppressed', id);
 
   const counted = await deps.editions.addCounts(message.newsletterId, message.editionId, countsOf(report));
+  if (report.paused?.reason === 'ses-not-ready') {
+    // Every other batch would be refused the same way: the edition waits for `editions resume`,
+    // which queues it again (the ledger skips whoever already has it).
+    await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: report.stoppedReason! });
+    return { status: 'sent', report, paused: report.paused };
+  }
   await finishIfComplete(deps.editions, counted, deps.clock.now());
   // Nobody may be left out silently: a quota stop or another sender's live claim sends the batch back
   // to the queue, and the ledger makes the retry skip whoever got it meanwhile.

@@ -381,6 +381,9 @@ class CountingLedger implements DeliveryLedger {
   async markFailed(): Promise<void> {
     this.failed++;
   }
+  async release(): Promise<void> {
+    this.claimed--;
+  }
 }
 
 class MemoryEditionStore implements EditionStore {

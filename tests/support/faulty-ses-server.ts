@@ -31,7 +31,7 @@ export interface FaultySesOptions {
   stopAnsweringAfter?: number;
   /** Keep each accepted message (recipient, Message-ID, time); off for very long benchmark runs. Default true. */
   record?: boolean;
-  /** Recipients SES refuses for good (400 MessageRejected "Address blacklisted."). */
+  /** Recipients SES refuses for good (400 MessageRejected "Address blacklisted", naming the address). */
   rejectRecipients?: readonly string[];
   /** Refuse every SendRawEmail with this error, as an account that is not ready (unverified sender, sandbox, paused) does; clear with `setRefusal(undefined)`. */
   refuseAll?: SesRefusal;
@@ -227,7 +227,7 @@ export class FaultySesServer {
     const recipient = form.get('Destinations.member.1') ?? '';
     if (this.options.rejectRecipients?.includes(recipient)) {
       this.counts.refused++;
-      replyError(res, 400, 'Sender', 'MessageRejected', 'Address blacklisted.');
+      replyError(res, 400, 'Sender', 'MessageRejected', `Address blacklisted: ${recipient}`);
       return;
     }
     if (!this.takeToken()) {

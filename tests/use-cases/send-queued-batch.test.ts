@@ -97,4 +97,43 @@ describe('sendQueuedBatch', () => {
     expect(copies.size).toBe(20);
     expect([...copies.values()].every((n) => n === 1)).toBe(true);
   });
+
+  it('pauses the edition when SES refuses the sender, leaves nobody marked failed, and the re-queued edition finishes once resumed', async () => {
+    const { deps, queued } = await setUp(12);
+    const notReady = await FaultySesServer.start({
+      refuseAll: { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' },
+    });
+    const notReadyClient = new SESClient({ region: 'us-east-1', endpoint: notReady.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const ready = await FaultySesServer.start({});
+    const readyClient = new SESClient({ region: 'us-east-1', endpoint: ready.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    try {
+      const senderDeps = { ...deps, mailer: new SesMailer(notReadyClient) };
+      await enqueueEdition(newsletter, deps, { batchSize: 6 });
+      expect(queued).toHaveLength(2);
+      const cache = new SenderCache();
+      const first = await sendQueuedBatch(queued[0]!, newsletter, senderDeps, { cache, rate: 500, concurrency: 2 });
+      expect(first).toMatchObject({ status: 'sent', paused: { reason: 'ses-not-ready', detail: expect.stringContaining('not verified') }, report: { sent: 0, failed: 0 } });
+      const editionId = queued[0]!.editionId;
+      expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('paused');
+      // The next batch sends nothing: the edition waits for a person.
+      const second = await sendQueuedBatch(queued[1]!, newsletter, senderDeps, { cache, rate: 500, concurrency: 2 });
+      expect(second).toMatchObject({ status: 'skipped' });
+      expect(notReady.counts.calls).toBeLessThanOrEqual(2);
+
+      // Resumed (what `editions resume` writes), the schedule queues the edition again and it finishes.
+      await deps.editions.update(newsletter.id, editionId, { status: 'sending', pausedReason: undefined });
+      queued.length = 0;
+      const requeued = await enqueueEdition(newsletter, deps, { batchSize: 6 });
+      expect(requeued).toMatchObject({ status: 'queued', resumed: true, queued: 12 });
+      const readyDeps = { ...deps, mailer: new SesMailer(readyClient) };
+      for (const message of queued) await sendQueuedBatch(message, newsletter, readyDeps, { cache: new SenderCache(), rate: 500 });
+      expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('sent');
+      expect(ready.copiesByRecipient().size).toBe(12);
+      expect([...ready.copiesByRecipient().values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      notReadyClient.destroy();
+      readyClient.destroy();
+      await Promise.all([notReady.close(), ready.close()]);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { redactAddresses } from '../../core/subscriber.js';
 import type { ClaimRequest, ClaimResult, DeliveryLedger } from '../../ports/delivery-ledger.js';
 import { documentClient } from './document.js';
@@ -88,6 +88,23 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
         ExpressionAttributeValues: { ':sent': 'sent', ':at': at, ':mid': messageId },
       }),
     );
+  }
+
+  async release(editionId: string, subscriberId: string, owner: string): Promise<void> {
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.delivery(editionId, subscriberId),
+          // Only our own claim, and never a delivery marked sent.
+          ConditionExpression: '#status = :claimed AND #owner = :owner',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':owner': owner },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async markFailed(editionId: string, subscriberId: string, reason: string, at: string): Promise<void> {
