@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { redactAddresses } from '../core/subscriber.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { systemClock } from '../use-cases/send-edition.js';
+import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { AwsContext } from './aws-context.js';
 
 /** The SQS event shape the sender reads (a subset of aws-lambda's SQSEvent). */
@@ -60,7 +61,12 @@ export async function handler(event: SqsEvent, invocation?: { awsRequestId?: str
           ? { sent: result.report.sent, failed: result.report.failed, alreadySent: result.report.alreadySent, inProgress: result.report.inProgress, retryLater: result.retryLater }
           : { reason: result.reason };
       console.log(JSON.stringify({ msg: 'send batch', messageId: record.messageId, editionId: message.editionId, status, ...counts }));
-      if (result.status === 'sent' && result.retryLater) failures.push({ itemIdentifier: record.messageId });
+      if (result.status === 'sent' && result.retryLater) {
+        // Waiting (quota, another sender's claims) is not failing: queue the batch again with a delay
+        // rather than spend SQS receive counts towards the DLQ; without a queue URL, fall back to a redelivery.
+        if (ctx.env.sendQueueUrl) await new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl).enqueue([message], { delaySeconds: result.retryAfterSeconds ?? 60 });
+        else failures.push({ itemIdentifier: record.messageId });
+      }
     } catch (error) {
       console.error(JSON.stringify({ msg: 'send batch failed', messageId: record.messageId, error: redactAddresses((error as Error).message) }));
       failures.push({ itemIdentifier: record.messageId });

@@ -6,9 +6,18 @@ import { countsOf, finishIfComplete, reputationStop, sendContextFor, type Reputa
 import { sendBatch, type SendContext } from './send-edition.js';
 
 export type QueuedBatchResult =
-  /** `retryLater`: some deliveries could not be made now (quota, another sender's claim); redeliver the batch later. */
-  | { status: 'sent'; report: DeliveryReport; retryLater?: string; paused?: DeliveryPause }
+  /**
+   * `retryLater`: some deliveries could not be made now (quota, another sender's claim); queue the
+   * batch again after `retryAfterSeconds`. A re-queue, not a failed receive: a quota stop lasts
+   * hours, and failed receives would move the batch to the DLQ long before the quota frees.
+   */
+  | { status: 'sent'; report: DeliveryReport; retryLater?: string; retryAfterSeconds?: number; paused?: DeliveryPause }
   | { status: 'skipped'; reason: string; paused?: DeliveryPause };
+
+/** How long a batch waits for the 24-hour quota before it tries again (the rolling window frees units gradually). */
+export const QUOTA_RETRY_SECONDS = 900;
+/** How long a batch waits for another sender to finish the deliveries it holds. */
+export const CLAIM_RETRY_SECONDS = 60;
 
 type CachedContext = Omit<SendContext, 'onProgress' | 'budget'>;
 
@@ -83,5 +92,6 @@ export async function sendQueuedBatch(
   // Nobody may be left out silently: a quota stop or another sender's live claim sends the batch back
   // to the queue, and the ledger makes the retry skip whoever got it meanwhile.
   const retryLater = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
-  return { status: 'sent', report, ...(retryLater ? { retryLater } : {}) };
+  const retryAfterSeconds = report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS;
+  return { status: 'sent', report, ...(retryLater ? { retryLater, retryAfterSeconds } : {}), ...(report.paused ? { paused: report.paused } : {}) };
 }

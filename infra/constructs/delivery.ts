@@ -59,6 +59,8 @@ export class Delivery extends Construct {
     props.secret.grantRead(this.sender);
     props.mail.grantSendRaw(this.sender);
     props.mail.grantReadQuota(this.sender);
+    // A batch that waits for the 24-hour quota is queued again with a delay, not failed towards the DLQ.
+    this.grantEnqueue(this.sender);
     this.sender.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 5,
