@@ -50,7 +50,7 @@ export async function handler(event: SqsEvent, invocation?: { awsRequestId?: str
         },
         {
           cache,
-          concurrency: ctx.env.config.delivery.concurrency,
+          ...(ctx.env.config.delivery.concurrency ? { concurrency: ctx.env.config.delivery.concurrency } : {}),
           limits: { bounceRate: ctx.env.config.delivery.bounceRateLimit, complaintRate: ctx.env.config.delivery.complaintRateLimit },
           ...(ctx.env.sendRate ?? ctx.env.config.delivery.rate ? { rate: (ctx.env.sendRate ?? ctx.env.config.delivery.rate)! } : {}),
         },

@@ -11,7 +11,7 @@ import type { Mailer } from '../ports/mailer.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
-import { Pacer, sendBatch, type Clock, type SendContext } from './send-edition.js';
+import { LatencyGauge, Pacer, sendBatch, type Clock, type SendContext } from './send-edition.js';
 
 export interface PrepareDependencies {
   sources: ArticleSource[];
@@ -173,7 +173,9 @@ export async function sendContextFor(
     clock: deps.clock,
     owner: deps.owner,
     pacer: new Pacer(rate, deps.clock),
-    concurrency: options.concurrency ?? 10,
+    rate,
+    latency: new LatencyGauge(),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(budget ? { budget } : {}),
   };
 }

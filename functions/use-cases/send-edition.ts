@@ -1,5 +1,5 @@
 import pRetry, { AbortError } from 'p-retry';
-import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import { concurrencyFor, emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { redactAddresses } from '../core/subscriber.js';
 import { MailerError } from '../core/errors.js';
 import type { Subscriber } from '../core/subscriber.js';
@@ -36,8 +36,12 @@ export interface SendContext {
   leaseSeconds?: number;
   /** Shared across batches of one run so the whole run keeps to the rate. */
   pacer: Pacer;
-  /** Parallel sends in flight. */
-  concurrency: number;
+  /** Parallel sends in flight; when absent it follows `rate` and the SES latency measured so far. */
+  concurrency?: number;
+  /** Messages per second the pacer keeps to. */
+  rate: number;
+  /** SES call latency, a moving average shared by the batches of one run (starts from a guess). */
+  latency: LatencyGauge;
   /** Retries of one message on throttling or server faults before it is marked failed. */
   retries?: number;
   /** Stop (cleanly, resumably) after this many messages: what is left of the 24-hour quota. */
@@ -64,6 +68,14 @@ export class Pacer {
   }
 }
 
+/** A moving average of how long one SES call takes, measured on the run's clock. */
+export class LatencyGauge {
+  constructor(public ms = 50) {}
+  record(ms: number): void {
+    this.ms = this.ms * 0.9 + ms * 0.1;
+  }
+}
+
 /**
  * Sends the edition to one batch of subscribers: skips the suppressed and those the ledger shows
  * as sent, claims each delivery before sending and marks it after. Every delivery ends sent,
@@ -72,6 +84,8 @@ export class Pacer {
 export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Promise<DeliveryReport> {
   const report = emptyReport();
   const started = ctx.clock.now().getTime();
+  // One read for the whole batch, not one per reader: the store round trips, not SES, bounded the send.
+  const suppressed = subscribers.length ? await ctx.suppressions.suppressedAmong(subscribers.map((s) => s.id)) : new Set<string>();
   let index = 0;
   const worker = async () => {
     while (index < subscribers.length) {
@@ -82,11 +96,12 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
       // Reserve the quota before the first await: checked here and spent later, parallel workers
       // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
       if (ctx.budget) ctx.budget.remaining--;
-      await deliver(ctx, subscriber, report);
+      await deliver(ctx, subscriber, report, suppressed.has(subscriber.id));
       ctx.onProgress?.(report);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, subscribers.length)) }, worker));
+  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, subscribers.length)) }, worker));
   if (index < subscribers.length && !report.paused) {
     report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
     report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
@@ -96,13 +111,13 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
   return report;
 }
 
-async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport): Promise<void> {
+async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, suppressed: boolean): Promise<void> {
   const at = () => ctx.clock.now().toISOString();
   // Deliveries that never reach SES give their reserved unit of quota back.
   const refund = () => {
     if (ctx.budget) ctx.budget.remaining++;
   };
-  if (await ctx.suppressions.isSuppressed(subscriber.id)) {
+  if (suppressed) {
     refund();
     recordOutcome(report, 'suppressed', subscriber.id);
     return;
@@ -137,8 +152,11 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     const { messageId } = await pRetry(
       async () => {
         await ctx.pacer.wait();
+        const sentAt = ctx.clock.now().getTime();
         try {
-          return await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw });
+          const answer = await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw });
+          ctx.latency.record(ctx.clock.now().getTime() - sentAt);
+          return answer;
         } catch (error) {
           if (error instanceof MailerError && error.retryable) {
             if (error.throttled) report.throttledRetries++;

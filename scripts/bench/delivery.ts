@@ -423,6 +423,7 @@ class MemoryEditionStore implements EditionStore {
 
 const noSuppressions: SuppressionStore = {
   isSuppressed: async () => false,
+  suppressedAmong: async () => new Set<string>(),
   suppress: async () => {},
   recordSoftBounce: async () => 1,
 };

@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { redactAddresses } from '../../core/subscriber.js';
 import type { ClaimRequest, ClaimResult, DeliveryLedger } from '../../ports/delivery-ledger.js';
@@ -35,8 +36,10 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   async claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult> {
     const free = 'attribute_not_exists(#status) OR #status = :failed OR (#status = :claimed AND (leaseUntil < :at OR #owner = :owner))';
-    if (await this.tryClaim(editionId, subscriberId, request, free, {})) return 'claimed';
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(editionId, subscriberId), ConsistentRead: true }));
+    const first = await this.tryClaim(editionId, subscriberId, request, free, {});
+    if (first === true) return 'claimed';
+    // The refused condition already says what is there; read it only from a server that does not return it.
+    const Item = first ?? (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(editionId, subscriberId), ConsistentRead: true }))).Item;
     if (!Item || Item.status === 'sent') return Item ? 'already-sent' : 'in-progress';
     const owner = typeof Item.owner === 'string' ? Item.owner : '';
     if (Item.status === 'claimed' && owner && this.options.ownerGone?.(owner) === true) {
@@ -45,12 +48,19 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
         ':oldOwner': owner,
         ':oldLease': Item.leaseUntil,
       });
-      if (taken) return 'claimed';
+      if (taken === true) return 'claimed';
     }
     return 'in-progress';
   }
 
-  private async tryClaim(editionId: string, subscriberId: string, request: ClaimRequest, condition: string, extra: Record<string, unknown>): Promise<boolean> {
+  /** True when claimed; otherwise the item that failed the condition, when the server returns it. */
+  private async tryClaim(
+    editionId: string,
+    subscriberId: string,
+    request: ClaimRequest,
+    condition: string,
+    extra: Record<string, unknown>,
+  ): Promise<true | Record<string, unknown> | undefined> {
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -58,6 +68,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
           Key: keys.delivery(editionId, subscriberId),
           UpdateExpression: 'SET #status = :claimed, claimedAt = :at, #owner = :owner, leaseUntil = :lease, expiresAt = if_not_exists(expiresAt, :ttl) ADD attempts :one',
           ConditionExpression: condition,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
           ExpressionAttributeValues: {
             ':claimed': 'claimed',
@@ -73,7 +84,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return error.Item ? unmarshall(error.Item) : undefined;
       throw error;
     }
   }
