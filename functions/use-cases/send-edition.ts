@@ -86,6 +86,8 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
   const started = ctx.clock.now().getTime();
   // One read for the whole batch, not one per reader: the store round trips, not SES, bounded the send.
   const suppressed = subscribers.length ? await ctx.suppressions.suppressedAmong(subscribers.map((s) => s.id)) : new Set<string>();
+  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
+  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
   let index = 0;
   const worker = async () => {
     while (index < subscribers.length) {
@@ -96,12 +98,12 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
       // Reserve the quota before the first await: checked here and spent later, parallel workers
       // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
       if (ctx.budget) ctx.budget.remaining--;
-      await deliver(ctx, subscriber, report, suppressed.has(subscriber.id));
+      await deliver(ctx, subscriber, report, suppressed.has(subscriber.id), recorder);
       ctx.onProgress?.(report);
     }
   };
-  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, subscribers.length)) }, worker));
+  await recorder.flush();
   if (index < subscribers.length && !report.paused) {
     report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
     report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
@@ -111,7 +113,39 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
   return report;
 }
 
-async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, suppressed: boolean): Promise<void> {
+/**
+ * Records accepted sends in the ledger a few at a time (one BatchWriteItem instead of one write
+ * each). A crash loses at most the unwritten ones, `flushAt` below half the sends in flight: with
+ * the sends themselves, never more than about 1.5 x concurrency readers get a second copy, each with
+ * the same Message-ID so mail systems can fold it.
+ */
+class SentRecorder {
+  private pending: { subscriberId: string; messageId: string }[] = [];
+  constructor(
+    private readonly ctx: SendContext,
+    private readonly report: DeliveryReport,
+    private readonly flushAt: number,
+  ) {}
+
+  async add(subscriberId: string, messageId: string): Promise<void> {
+    this.pending.push({ subscriberId, messageId });
+    if (this.pending.length >= this.flushAt) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const at = this.ctx.clock.now().toISOString();
+    await pRetry(() => this.ctx.ledger.markSentMany(this.ctx.editionId, batch, this.ctx.owner, at), { retries: 4, minTimeout: 100, randomize: true }).catch(() => {
+      // SES has these messages: they count as sent. Their claims stay, and a later run may send
+      // these readers a second copy: the documented in-flight window, never a failed delivery.
+      this.report.unrecorded = (this.report.unrecorded ?? 0) + batch.length;
+    });
+  }
+}
+
+async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, suppressed: boolean, recorder: SentRecorder): Promise<void> {
   const at = () => ctx.clock.now().toISOString();
   // Deliveries that never reach SES give their reserved unit of quota back.
   const refund = () => {
@@ -173,13 +207,9 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
         randomize: true,
       },
     );
-    // SES has the message: from here on it counts as sent whatever the ledger write does. If that
-    // write keeps failing, the claim stays and a later run may send this one reader a second copy:
-    // the documented in-flight window, never a delivery recorded as failed.
+    // SES has the message: from here on it counts as sent whatever the ledger write does.
     recordOutcome(report, 'sent', subscriber.id);
-    await pRetry(() => ctx.ledger.markSent(ctx.editionId, subscriber.id, messageId, at()), { retries: 4, minTimeout: 100, randomize: true }).catch(() => {
-      report.unrecorded = (report.unrecorded ?? 0) + 1;
-    });
+    await recorder.add(subscriber.id, messageId);
   } catch (error) {
     const reason = (error as Error).message;
     if (error instanceof MailerError && error.accountLevel) {

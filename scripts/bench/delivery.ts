@@ -466,6 +466,9 @@ class CountingLedger implements DeliveryLedger {
   async release(): Promise<void> {
     this.claimed--;
   }
+  async markSentMany(_editionId: string, sent: readonly unknown[]): Promise<void> {
+    this.sent += sent.length;
+  }
 }
 
 class MemoryEditionStore implements EditionStore {

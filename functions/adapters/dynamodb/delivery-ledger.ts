@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { StoreError } from '../../core/errors.js';
 import { redactAddresses } from '../../core/subscriber.js';
 import type { ClaimRequest, ClaimResult, DeliveryLedger } from '../../ports/delivery-ledger.js';
 import { documentClient } from './document.js';
@@ -99,6 +100,24 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
         ExpressionAttributeValues: { ':sent': 'sent', ':at': at, ':mid': messageId },
       }),
     );
+  }
+
+  async markSentMany(editionId: string, sent: readonly { subscriberId: string; messageId: string }[], owner: string, at: string): Promise<void> {
+    // BatchWriteItem takes 25 puts and no conditions: each item is a claim of ours that SES accepted,
+    // so writing it whole as sent is true whoever holds the claim now.
+    for (let i = 0; i < sent.length; i += 25) {
+      let items: Record<string, unknown>[] = sent.slice(i, i + 25).map((entry) => ({
+        PutRequest: {
+          Item: { ...keys.delivery(editionId, entry.subscriberId), status: 'sent', sentAt: at, messageId: entry.messageId, owner, expiresAt: ttlFrom(at) },
+        },
+      }));
+      for (let attempt = 0; items.length > 0; attempt++) {
+        if (attempt > 8) throw new StoreError(`could not record ${items.length} sent deliveries of edition ${editionId}: DynamoDB kept them unprocessed; a later run may resend them`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const answer: BatchWriteCommandOutput = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: items as never } }));
+        items = (answer.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
   }
 
   async release(editionId: string, subscriberId: string, owner: string): Promise<void> {

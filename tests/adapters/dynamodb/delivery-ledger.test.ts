@@ -66,4 +66,16 @@ describe('DynamoDeliveryLedger partitions', () => {
     await ledger.release('e1', bob, 'run-1');
     expect(await ledger.claim('e1', bob, { ...lease, owner: 'run-3' })).toBe('already-sent');
   });
+
+  it('records many sends in one go, past the 25-item limit of one write: each is then already sent for every run', async () => {
+    const { ledger } = await freshLedger();
+    const readers = Array.from({ length: 60 }, (_, i) => subscriberId(`many${i}@example.com`));
+    for (const id of readers) await ledger.claim('e2', id, { ...lease, owner: 'run-1' });
+    await ledger.markSentMany('e2', readers.slice(0, 55).map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })), 'run-1', at);
+    const later = await Promise.all(readers.map((id) => ledger.claim('e2', id, { ...lease, at: '2026-11-29T09:00:00.000Z', owner: 'run-2' })));
+    expect(later.filter((r) => r === 'already-sent')).toHaveLength(55);
+    // The five never recorded are taken over once their lease has run out: at most these are sent twice.
+    expect(later.filter((r) => r === 'claimed')).toHaveLength(5);
+  });
 });
+
