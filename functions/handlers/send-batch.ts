@@ -52,7 +52,8 @@ export async function handler(event: SqsEvent, invocation?: { awsRequestId?: str
           cache,
           ...(ctx.env.config.delivery.concurrency ? { concurrency: ctx.env.config.delivery.concurrency } : {}),
           limits: { bounceRate: ctx.env.config.delivery.bounceRateLimit, complaintRate: ctx.env.config.delivery.complaintRateLimit },
-          ...(ctx.env.sendRate ?? ctx.env.config.delivery.rate ? { rate: (ctx.env.sendRate ?? ctx.env.config.delivery.rate)! } : {}),
+          ...(ctx.env.sendRate ? { rate: ctx.env.sendRate } : {}),
+          ...(ctx.env.senders ? { senders: ctx.env.senders } : {}),
         },
       );
       const { status } = result;

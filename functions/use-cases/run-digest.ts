@@ -154,10 +154,11 @@ export async function sendContextFor(
   deps: SendDependencies,
   edition: EditionRecord,
   rendered: RenderedEdition,
-  options: { rate?: number; concurrency?: number },
+  options: { rate?: number; concurrency?: number; senders?: number },
 ): Promise<Omit<SendContext, 'onProgress'>> {
   const quota = await deps.mailer.getSendQuota();
-  const rate = options.rate ?? quota.maxSendRate;
+  // Senders running at once share the account's rate.
+  const rate = options.rate ?? quota.maxSendRate / Math.max(1, options.senders ?? 1);
   const budget = quota.max24HourSend >= 0 ? { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } : undefined;
   const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, new Date(edition.createdAt)));
   return {

@@ -52,7 +52,7 @@ export async function sendQueuedBatch(
   message: SendBatchMessage,
   newsletter: NewsletterConfig,
   deps: SendDependencies,
-  options: { cache: SenderCache; rate?: number; concurrency?: number; limits?: ReputationLimits },
+  options: { cache: SenderCache; rate?: number; concurrency?: number; limits?: ReputationLimits; /** Senders that may run at once: each keeps to its share of the account's rate. */ senders?: number },
 ): Promise<QueuedBatchResult> {
   const edition = await deps.editions.get(message.newsletterId, message.editionId);
   if (!edition) return { status: 'skipped', reason: `edition ${message.editionId} does not exist` };

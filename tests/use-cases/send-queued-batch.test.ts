@@ -17,6 +17,7 @@ import { enqueueEdition } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/use-cases/send-edition.js';
 import { SenderCache, sendQueuedBatch } from '../../functions/use-cases/send-queued-batch.js';
 import { FaultySesServer } from '../support/faulty-ses-server.js';
+import { VirtualClock } from '../support/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
 /** The AWS fan-out's use cases against real dynalite and an SES-compatible server with a daily quota. */
@@ -136,4 +137,33 @@ describe('sendQueuedBatch', () => {
       await Promise.all([notReady.close(), ready.close()]);
     }
   });
+
+  it("keeps each sender to its share of the account's rate read from GetSendQuota (MaxSendRate / senders)", async () => {
+    const { deps, queued } = await setUp(40);
+    const clock = new VirtualClock();
+    const account = await FaultySesServer.start({ rate: 40, now: clock.millis });
+    const accountClient = new SESClient({ region: 'us-east-1', endpoint: account.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    try {
+      await enqueueEdition(newsletter, deps, { batchSize: 50 });
+      const result = await sendQueuedBatch(queued[0]!, newsletter, { ...deps, mailer: new SesMailer(accountClient), clock }, { cache: new SenderCache(), senders: 4 });
+      expect(result).toMatchObject({ status: 'sent', report: { sent: 40 } });
+      // 40/s shared by 4 senders: this one sends at 10/s (on the shared virtual clock).
+      expect(account.achievedRate()).toBeGreaterThanOrEqual(9.5);
+      expect(account.achievedRate()).toBeLessThanOrEqual(10.6);
+      // A quota raise needs no redeploy: the next edition's sender reads the new rate.
+      account.setQuota({ maxSendRate: 80 });
+      const { deps: deps2, queued: queued2 } = await setUp(40);
+      await enqueueEdition(newsletter, deps2, { batchSize: 50 });
+      const before = account.accepted.length;
+      await sendQueuedBatch(queued2[0]!, newsletter, { ...deps2, mailer: new SesMailer(accountClient), clock }, { cache: new SenderCache(), senders: 4 });
+      const second = account.accepted.slice(before);
+      const perSecond = (second.length - 1) / ((second.at(-1)!.at - second[0]!.at) / 1000);
+      expect(perSecond).toBeGreaterThanOrEqual(19);
+      expect(perSecond).toBeLessThanOrEqual(21.2);
+    } finally {
+      accountClient.destroy();
+      await account.close();
+    }
+  });
 });
+
