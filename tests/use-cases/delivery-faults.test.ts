@@ -211,7 +211,10 @@ describe('delivery under SES faults', () => {
 
 describe('newsletter digest killed mid-send', () => {
   const readers = 120;
-  /** The CLI's default number of sends in flight: the most a crash may duplicate. */
+  /**
+   * At --rate 30 the sends in flight follow the rate (the floor of 2 at loopback latency) and at most
+   * half as many mark-sents wait to be written: 10 bounds what a crash may duplicate with room to spare.
+   */
   const concurrency = 10;
   let work: string;
 
