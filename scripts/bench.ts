@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchEndToEnd, benchMemory, benchPersonalisation, type EndToEndBench, type MemoryBench, type PersonaliseBench } from './bench/delivery.js';
+import { benchEndToEnd, benchMemory, benchPersonalisation, benchRawVsProduct, type EndToEndBench, type MemoryBench, type PersonaliseBench, type RawVsProductFigure } from './bench/delivery.js';
 
 /**
  * `npm run bench`: delivery throughput and memory, side by side in one run, plus the benchmarks of
@@ -23,10 +23,11 @@ const rows: Row[] = [];
 const results: {
   personalisation?: PersonaliseBench;
   endToEnd?: EndToEndBench;
+  rawVsProduct: RawVsProductFigure[];
   memory?: MemoryBench;
   extras: (ExtraBench | { name: string; error: string })[];
   errors: { name: string; error: string }[];
-} = { extras: [], errors: [] };
+} = { extras: [], errors: [], rawVsProduct: [] };
 
 const n = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
@@ -64,6 +65,17 @@ results.endToEnd = await section('end-to-end send', () => benchEndToEnd({ subscr
   rows.push([s, 'send duration', `${n(r.sendSeconds, 1)} s`, `${n(r.accepted)} accepted by SES, ${n(r.failed)} failed, concurrency ${r.concurrency}`]);
   rows.push([s, 'achieved rate', `${n(r.perSecond)} msgs/s`, `${n(r.perCoreSecond)} msgs/s per sender core (CPU time)`]);
 });
+
+// The product against the raw SDK loop, same server and message size, at two list sizes (issue 14).
+for (const subscribers of (process.env.BENCH_RAW_SIZES ?? '3000,30000').split(',').map(Number)) {
+  await section(`raw vs product, ${n(subscribers)}`, () => benchRawVsProduct({ subscribers }), (r) => {
+    results.rawVsProduct.push(r);
+    const s = `(ii b) unpaced send to ${n(r.subscribers)}: the product against the raw SendRawEmail loop (same SES server, same message)`;
+    rows.push([s, 'raw SDK loop, 16 in flight', `${n(r.raw.perSecond)} msgs/s`, `peak RSS ${n(r.raw.peakRssMb, 1)} MB`]);
+    rows.push([s, 'product (runDigest, concurrency follows the rate)', `${n(r.product.perSecond)} msgs/s`, `peak RSS ${n(r.product.peakRssMb, 1)} MB; ${n(r.product.sent)} sent, ${n(r.product.failed)} failed`]);
+    rows.push([s, 'product ÷ raw', `${n(r.ratio, 2)}×`, `${r.ratio >= 0.6 ? 'meets ≥ 0.6×' : 'BELOW the 0.6× target'}; exactly one copy each: ${r.exactlyOnce ? 'yes' : 'NO'}; load average ${n(r.loadAverage, 1)}`]);
+  });
+}
 
 results.memory = await section('memory', () => benchMemory({ sizes: [10_000, 100_000], concurrency: 25 }), (r) => {
   const s = '(iii) memory while sending, each size in a fresh process';

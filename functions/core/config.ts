@@ -94,7 +94,8 @@ export const configSchema = z
       .object({
         /** Messages per second; when absent the SES account's maximum send rate is read. */
         rate: z.number().positive().optional(),
-        concurrency: z.number().int().min(1).max(200).default(10),
+        /** Sends in flight; when absent it follows the rate and the measured SES latency (see concurrencyFor). */
+        concurrency: z.number().int().min(1).max(200).optional(),
         bounceRateLimit: z.number().min(0).max(1).default(0.05),
         complaintRateLimit: z.number().min(0).max(1).default(0.001),
       })

@@ -3,6 +3,18 @@ import { redactAddresses } from './subscriber.js';
 /** How one delivery (edition × subscriber) ended. */
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'in-progress' | 'suppressed' | 'failed';
 
+/**
+ * Why an edition stopped before everyone had it: SES refusing the account or sender
+ * (`ses-not-ready`: waits for a person, then `editions resume`), SES feedback over the limits
+ * (`reputation`: the same), or the 24-hour quota (`quota`: goes on by itself when quota frees).
+ * Handlers turn it into a metric and an alarm.
+ */
+export interface DeliveryPause {
+  reason: 'ses-not-ready' | 'reputation' | 'quota';
+  /** What SES said or which limit was reached; never an address. */
+  detail: string;
+}
+
 /** Counts shown at the end of `newsletter digest` and stored with the edition. */
 export interface DeliveryReport {
   sent: number;
@@ -19,8 +31,24 @@ export interface DeliveryReport {
   rate: number;
   /** Messages SES accepted whose mark-sent write failed: a later run may send these readers a second copy. */
   unrecorded?: number;
-  /** Set when sending stopped early (daily quota, bounce or complaint rate). */
+  /** Set when sending stopped early (daily quota, bounce or complaint rate, SES not ready): what to do next. */
   stoppedReason?: string;
+  /** The same stop as a value, for metrics and alarms. */
+  paused?: DeliveryPause;
+}
+
+/** Fewest and most sends in flight when the number follows the rate. */
+export const MIN_CONCURRENCY = 2;
+export const MAX_CONCURRENCY = 64;
+
+/**
+ * Sends in flight needed to keep `rate` messages per second when one SES call takes `latencyMs`
+ * (Little's law), with half again for jitter, capped: a slow account needs few, an unpaced run on
+ * a fast server many. A fixed number either starves a fast account or piles up behind a slow one.
+ */
+export function concurrencyFor(rate: number, latencyMs: number): number {
+  const needed = Math.ceil(rate * (Math.max(0, latencyMs) / 1000) * 1.5);
+  return Math.max(MIN_CONCURRENCY, Math.min(MAX_CONCURRENCY, Number.isFinite(needed) ? needed : MAX_CONCURRENCY));
 }
 
 export function emptyReport(): DeliveryReport {
@@ -68,5 +96,6 @@ export function mergeReports(a: DeliveryReport, b: DeliveryReport): DeliveryRepo
     durationMs,
     rate: durationMs > 0 ? sent / (durationMs / 1000) : 0,
     ...(a.stoppedReason || b.stoppedReason ? { stoppedReason: a.stoppedReason ?? b.stoppedReason } : {}),
+    ...(a.paused || b.paused ? { paused: (a.paused ?? b.paused)! } : {}),
   };
 }

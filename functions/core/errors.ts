@@ -14,15 +14,21 @@ export class ConfigError extends NewsletterError {
   }
 }
 
-/** The mail service refused or failed a message; `retryable` for throttling and server faults. */
+/**
+ * The mail service refused or failed a message; `retryable` for throttling and server faults;
+ * `accountLevel` when the refusal is about the account or the sender (unverified identity, sandbox,
+ * sending paused, missing permission), so every other message would be refused the same way.
+ */
 export class MailerError extends NewsletterError {
   readonly retryable: boolean;
   readonly throttled: boolean;
-  constructor(message: string, options: { retryable: boolean; throttled?: boolean; cause?: unknown }) {
+  readonly accountLevel: boolean;
+  constructor(message: string, options: { retryable: boolean; throttled?: boolean; accountLevel?: boolean; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = 'MailerError';
     this.retryable = options.retryable;
     this.throttled = options.throttled ?? false;
+    this.accountLevel = options.accountLevel ?? false;
   }
 }
 

@@ -16,6 +16,8 @@ export const ENV_NAMES = {
   config: 'NEWSLETTER_CONFIG',
   /** Messages per second for one sender; default: the SES account's maximum send rate. */
   sendRate: 'SES_SEND_RATE',
+  /** How many senders may run at once: each takes this share of the account's rate, read from GetSendQuota at run time. */
+  senders: 'SES_SENDERS',
 } as const;
 
 const environmentSchema = z.object({
@@ -26,6 +28,7 @@ const environmentSchema = z.object({
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   NEWSLETTER_CONFIG: z.string().min(2),
   SES_SEND_RATE: z.coerce.number().positive().optional(),
+  SES_SENDERS: z.coerce.number().int().positive().optional(),
 });
 
 export interface FunctionEnvironment {
@@ -35,6 +38,7 @@ export interface FunctionEnvironment {
   tokenSecretArn?: string;
   configurationSet?: string;
   sendRate?: number;
+  senders?: number;
   config: Config;
 }
 
@@ -61,5 +65,6 @@ export function readEnvironment(env: Record<string, string | undefined>): Functi
     ...(e.TOKEN_SECRET_ARN ? { tokenSecretArn: e.TOKEN_SECRET_ARN } : {}),
     ...(e.SES_CONFIGURATION_SET ? { configurationSet: e.SES_CONFIGURATION_SET } : {}),
     ...(e.SES_SEND_RATE ? { sendRate: e.SES_SEND_RATE } : {}),
+    ...(e.SES_SENDERS ? { senders: e.SES_SENDERS } : {}),
   };
 }

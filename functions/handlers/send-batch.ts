@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { redactAddresses } from '../core/subscriber.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { systemClock } from '../use-cases/send-edition.js';
+import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { AwsContext } from './aws-context.js';
 import { addDeliveryMetrics, createObservability, deliveryCounts, observe } from './observability.js';
 
@@ -55,9 +56,10 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
         },
         {
           cache,
-          concurrency: ctx.env.config.delivery.concurrency,
+          ...(ctx.env.config.delivery.concurrency ? { concurrency: ctx.env.config.delivery.concurrency } : {}),
           limits: { bounceRate: ctx.env.config.delivery.bounceRateLimit, complaintRate: ctx.env.config.delivery.complaintRateLimit },
-          ...(ctx.env.sendRate ?? ctx.env.config.delivery.rate ? { rate: (ctx.env.sendRate ?? ctx.env.config.delivery.rate)! } : {}),
+          ...(ctx.env.sendRate ? { rate: ctx.env.sendRate } : {}),
+          ...(ctx.env.senders ? { senders: ctx.env.senders } : {}),
         },
       );
       const { status } = result;
@@ -67,7 +69,12 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
           : { reason: result.reason };
       obs.logger.info('send batch', { messageId: record.messageId, editionId: message.editionId, status, ...counts });
       addDeliveryMetrics(obs.metrics, deliveryCounts(result), message.editionId);
-      if (result.status === 'sent' && result.retryLater) failures.push({ itemIdentifier: record.messageId });
+      if (result.status === 'sent' && result.retryLater) {
+        // Waiting (quota, another sender's claims) is not failing: queue the batch again with a delay
+        // rather than spend SQS receive counts towards the DLQ; without a queue URL, fall back to a redelivery.
+        if (ctx.env.sendQueueUrl) await new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl).enqueue([message], { delaySeconds: result.retryAfterSeconds ?? 60 });
+        else failures.push({ itemIdentifier: record.messageId });
+      }
     } catch (error) {
       obs.logger.error('send batch failed', { messageId: record.messageId, error: redactAddresses((error as Error).message) });
       failures.push({ itemIdentifier: record.messageId });

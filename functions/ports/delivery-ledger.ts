@@ -21,5 +21,13 @@ export interface ClaimRequest {
 export interface DeliveryLedger {
   claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult>;
   markSent(editionId: string, subscriberId: string, messageId: string, at: string): Promise<void>;
+  /**
+   * Marks many claimed deliveries sent in one write (each entry was claimed by `owner` and accepted
+   * by SES). A crash before it lands leaves those claims to be taken over and sent again, with the
+   * same Message-ID: callers keep the number of unrecorded sends small.
+   */
+  markSentMany(editionId: string, sent: readonly { subscriberId: string; messageId: string }[], owner: string, at: string): Promise<void>;
   markFailed(editionId: string, subscriberId: string, reason: string, at: string): Promise<void>;
+  /** Gives back a claim that was never sent (SES refused the account, not the reader), so a resumed run may claim it at once. */
+  release(editionId: string, subscriberId: string, owner: string): Promise<void>;
 }

@@ -7,5 +7,6 @@ export interface SendBatchMessage {
 
 /** The queue between the scheduled digest (renders once, enqueues) and the senders (drain, send). */
 export interface SendQueue {
-  enqueue(batches: SendBatchMessage[]): Promise<void>;
+  /** `delaySeconds` (at most 900 on SQS) holds the batches back: a batch waiting for quota comes back later without counting as a failed receive. */
+  enqueue(batches: SendBatchMessage[], options?: { delaySeconds?: number }): Promise<void>;
 }

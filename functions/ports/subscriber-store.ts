@@ -40,6 +40,8 @@ export interface FeedbackLog {
 /** Addresses that must never receive mail again (bounces, complaints, erasure), kept as hashes. */
 export interface SuppressionStore {
   isSuppressed(subscriberId: string): Promise<boolean>;
+  /** Which of these ids are suppressed: one read for a whole batch of readers instead of one each. */
+  suppressedAmong(subscriberIds: readonly string[]): Promise<Set<string>>;
   suppress(subscriberId: string, reason: string, at: string): Promise<void>;
   /** Soft bounces count up; the caller decides when enough is enough. Returns the new count. */
   recordSoftBounce(subscriberId: string, at: string): Promise<number>;

@@ -1,6 +1,6 @@
 import type { ArticleProblem } from '../core/article.js';
 import type { NewsletterConfig } from '../core/config.js';
-import { emptyReport, mergeReports, type DeliveryReport } from '../core/delivery.js';
+import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
 import type { ArticleSource } from '../ports/article-source.js';
@@ -11,7 +11,7 @@ import type { Mailer } from '../ports/mailer.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
-import { Pacer, sendBatch, type Clock, type SendContext } from './send-edition.js';
+import { LatencyGauge, Pacer, sendBatch, type Clock, type SendContext } from './send-edition.js';
 
 export interface PrepareDependencies {
   sources: ArticleSource[];
@@ -78,6 +78,8 @@ export type DigestResult =
       rendered: RenderedEdition;
       report: DeliveryReport;
       problems: ArticleProblem[];
+      /** Why sending stopped early, for metrics and alarms; absent when everyone has the edition. */
+      paused?: DeliveryPause;
     };
 
 /**
@@ -150,6 +152,7 @@ export async function runDigest(newsletter: NewsletterConfig, deps: DigestDepend
     report,
     problems: prepared.problems,
     ...(prepared.model ? { model: prepared.model } : {}),
+    ...(report.paused ? { paused: report.paused } : {}),
   };
 }
 
@@ -159,10 +162,11 @@ export async function sendContextFor(
   deps: SendDependencies,
   edition: EditionRecord,
   rendered: RenderedEdition,
-  options: { rate?: number; concurrency?: number },
+  options: { rate?: number; concurrency?: number; senders?: number },
 ): Promise<Omit<SendContext, 'onProgress'>> {
   const quota = await deps.mailer.getSendQuota();
-  const rate = options.rate ?? quota.maxSendRate;
+  // Senders running at once share the account's rate.
+  const rate = options.rate ?? quota.maxSendRate / Math.max(1, options.senders ?? 1);
   const budget = quota.max24HourSend >= 0 ? { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } : undefined;
   const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, new Date(edition.createdAt)));
   return {
@@ -178,7 +182,9 @@ export async function sendContextFor(
     clock: deps.clock,
     owner: deps.owner,
     pacer: new Pacer(rate, deps.clock),
-    concurrency: options.concurrency ?? 10,
+    rate,
+    latency: new LatencyGauge(),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(budget ? { budget } : {}),
   };
 }
@@ -244,8 +250,10 @@ async function sendToList(
     const reputation = reputationStop(counted.counts, options.limits, edition.baseline);
     if (reputation && !report.stoppedReason) {
       report.stoppedReason = reputation;
-      paused = true;
+      report.paused = { reason: 'reputation', detail: reputation };
     }
+    // Reputation and a not-ready SES wait for a person; a quota stop goes on by itself.
+    paused = report.paused?.reason === 'reputation' || report.paused?.reason === 'ses-not-ready';
     cursor = page.cursor;
   } while (cursor && !report.stoppedReason);
   report.durationMs = deps.clock.now().getTime() - started;

@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
-import { emptyReport, recordOutcome, type DeliveryReport } from '../core/delivery.js';
+import { concurrencyFor, emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import { redactAddresses } from '../core/subscriber.js';
 import { MailerError } from '../core/errors.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { readerLinks } from '../core/tokens.js';
@@ -35,8 +36,12 @@ export interface SendContext {
   leaseSeconds?: number;
   /** Shared across batches of one run so the whole run keeps to the rate. */
   pacer: Pacer;
-  /** Parallel sends in flight. */
-  concurrency: number;
+  /** Parallel sends in flight; when absent it follows `rate` and the SES latency measured so far. */
+  concurrency?: number;
+  /** Messages per second the pacer keeps to. */
+  rate: number;
+  /** SES call latency, a moving average shared by the batches of one run (starts from a guess). */
+  latency: LatencyGauge;
   /** Retries of one message on throttling or server faults before it is marked failed. */
   retries?: number;
   /** Stop (cleanly, resumably) after this many messages: what is left of the 24-hour quota. */
@@ -63,6 +68,14 @@ export class Pacer {
   }
 }
 
+/** A moving average of how long one SES call takes, measured on the run's clock. */
+export class LatencyGauge {
+  constructor(public ms = 50) {}
+  record(ms: number): void {
+    this.ms = this.ms * 0.9 + ms * 0.1;
+  }
+}
+
 /**
  * Sends the edition to one batch of subscribers: skips the suppressed and those the ledger shows
  * as sent, claims each delivery before sending and marks it after. Every delivery ends sent,
@@ -71,32 +84,74 @@ export class Pacer {
 export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Promise<DeliveryReport> {
   const report = emptyReport();
   const started = ctx.clock.now().getTime();
+  // One read for the whole batch, not one per reader: the store round trips, not SES, bounded the send.
+  const suppressed = subscribers.length ? await ctx.suppressions.suppressedAmong(subscribers.map((s) => s.id)) : new Set<string>();
+  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
+  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
   let index = 0;
   const worker = async () => {
     while (index < subscribers.length) {
       if (ctx.budget && ctx.budget.remaining <= 0) return;
+      // SES refused the account: every further message would be refused too and counted as a failed reader.
+      if (report.paused) return;
       const subscriber = subscribers[index++]!;
       // Reserve the quota before the first await: checked here and spent later, parallel workers
       // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
       if (ctx.budget) ctx.budget.remaining--;
-      await deliver(ctx, subscriber, report);
+      await deliver(ctx, subscriber, report, suppressed.has(subscriber.id), recorder);
       ctx.onProgress?.(report);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, subscribers.length)) }, worker));
-  if (index < subscribers.length) report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, subscribers.length)) }, worker));
+  await recorder.flush();
+  if (index < subscribers.length && !report.paused) {
+    report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
+    report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
+  }
   report.durationMs = ctx.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
   return report;
 }
 
-async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport): Promise<void> {
+/**
+ * Records accepted sends in the ledger a few at a time (one BatchWriteItem instead of one write
+ * each). A crash loses at most the unwritten ones, `flushAt` below half the sends in flight: with
+ * the sends themselves, never more than about 1.5 x concurrency readers get a second copy, each with
+ * the same Message-ID so mail systems can fold it.
+ */
+class SentRecorder {
+  private pending: { subscriberId: string; messageId: string }[] = [];
+  constructor(
+    private readonly ctx: SendContext,
+    private readonly report: DeliveryReport,
+    private readonly flushAt: number,
+  ) {}
+
+  async add(subscriberId: string, messageId: string): Promise<void> {
+    this.pending.push({ subscriberId, messageId });
+    if (this.pending.length >= this.flushAt) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const at = this.ctx.clock.now().toISOString();
+    await pRetry(() => this.ctx.ledger.markSentMany(this.ctx.editionId, batch, this.ctx.owner, at), { retries: 4, minTimeout: 100, randomize: true }).catch(() => {
+      // SES has these messages: they count as sent. Their claims stay, and a later run may send
+      // these readers a second copy: the documented in-flight window, never a failed delivery.
+      this.report.unrecorded = (this.report.unrecorded ?? 0) + batch.length;
+    });
+  }
+}
+
+async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, suppressed: boolean, recorder: SentRecorder): Promise<void> {
   const at = () => ctx.clock.now().toISOString();
   // Deliveries that never reach SES give their reserved unit of quota back.
   const refund = () => {
     if (ctx.budget) ctx.budget.remaining++;
   };
-  if (await ctx.suppressions.isSuppressed(subscriber.id)) {
+  if (suppressed) {
     refund();
     recordOutcome(report, 'suppressed', subscriber.id);
     return;
@@ -131,8 +186,11 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     const { messageId } = await pRetry(
       async () => {
         await ctx.pacer.wait();
+        const sentAt = ctx.clock.now().getTime();
         try {
-          return await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw });
+          const answer = await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw });
+          ctx.latency.record(ctx.clock.now().getTime() - sentAt);
+          return answer;
         } catch (error) {
           if (error instanceof MailerError && error.retryable) {
             if (error.throttled) report.throttledRetries++;
@@ -149,18 +207,28 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
         randomize: true,
       },
     );
-    // SES has the message: from here on it counts as sent whatever the ledger write does. If that
-    // write keeps failing, the claim stays and a later run may send this one reader a second copy:
-    // the documented in-flight window, never a delivery recorded as failed.
+    // SES has the message: from here on it counts as sent whatever the ledger write does.
     recordOutcome(report, 'sent', subscriber.id);
-    await pRetry(() => ctx.ledger.markSent(ctx.editionId, subscriber.id, messageId, at()), { retries: 4, minTimeout: 100, randomize: true }).catch(() => {
-      report.unrecorded = (report.unrecorded ?? 0) + 1;
-    });
+    await recorder.add(subscriber.id, messageId);
   } catch (error) {
     const reason = (error as Error).message;
+    if (error instanceof MailerError && error.accountLevel) {
+      // Not this reader's fault: the claim goes back, so `editions resume` sends to them later.
+      refund();
+      await ctx.ledger.release(ctx.editionId, subscriber.id, ctx.owner);
+      pauseForSes(report, reason);
+      return;
+    }
     await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
     recordOutcome(report, 'failed', subscriber.id, reason);
   }
+}
+
+function pauseForSes(report: DeliveryReport, reason: string): void {
+  if (report.paused?.reason === 'ses-not-ready') return;
+  const pause: DeliveryPause = { reason: 'ses-not-ready', detail: redactAddresses(reason) };
+  report.paused = pause;
+  report.stoppedReason = `SES refuses to send for this account or sender (${pause.detail}): verify the sender identity, leave the SES sandbox or fix the permission, then "newsletter editions resume"`;
 }
 
 /** Longer than a claim can take (pacing plus every retry with backoff), shorter than an SQS redelivery. */

@@ -1,14 +1,23 @@
 import type { NewsletterConfig } from '../core/config.js';
-import { emptyReport, recordOutcome, type DeliveryReport } from '../core/delivery.js';
+import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
 import type { SendBatchMessage } from '../ports/send-queue.js';
 import { countsOf, finishIfComplete, reputationStop, sendContextFor, type ReputationLimits, type SendDependencies } from './run-digest.js';
 import { sendBatch, type SendContext } from './send-edition.js';
 
 export type QueuedBatchResult =
-  /** `retryLater`: some deliveries could not be made now (quota, another sender's claim); redeliver the batch later. */
-  | { status: 'sent'; report: DeliveryReport; retryLater?: string }
-  | { status: 'skipped'; reason: string };
+  /**
+   * `retryLater`: some deliveries could not be made now (quota, another sender's claim); queue the
+   * batch again after `retryAfterSeconds`. A re-queue, not a failed receive: a quota stop lasts
+   * hours, and failed receives would move the batch to the DLQ long before the quota frees.
+   */
+  | { status: 'sent'; report: DeliveryReport; retryLater?: string; retryAfterSeconds?: number; paused?: DeliveryPause }
+  | { status: 'skipped'; reason: string; paused?: DeliveryPause };
+
+/** How long a batch waits for the 24-hour quota before it tries again (the rolling window frees units gradually). */
+export const QUOTA_RETRY_SECONDS = 900;
+/** How long a batch waits for another sender to finish the deliveries it holds. */
+export const CLAIM_RETRY_SECONDS = 60;
 
 type CachedContext = Omit<SendContext, 'onProgress' | 'budget'>;
 
@@ -43,7 +52,7 @@ export async function sendQueuedBatch(
   message: SendBatchMessage,
   newsletter: NewsletterConfig,
   deps: SendDependencies,
-  options: { cache: SenderCache; rate?: number; concurrency?: number; limits?: ReputationLimits },
+  options: { cache: SenderCache; rate?: number; concurrency?: number; limits?: ReputationLimits; /** Senders that may run at once: each keeps to its share of the account's rate. */ senders?: number },
 ): Promise<QueuedBatchResult> {
   const edition = await deps.editions.get(message.newsletterId, message.editionId);
   if (!edition) return { status: 'skipped', reason: `edition ${message.editionId} does not exist` };
@@ -51,7 +60,7 @@ export async function sendQueuedBatch(
   const stop = reputationStop(edition.counts, options.limits, edition.baseline);
   if (stop) {
     await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: stop });
-    return { status: 'skipped', reason: stop };
+    return { status: 'skipped', reason: stop, paused: { reason: 'reputation', detail: stop } };
   }
 
   const cached = await options.cache.get(message.editionId, async () => {
@@ -73,9 +82,16 @@ export async function sendQueuedBatch(
   for (const id of message.subscriberIds) if (!confirmed.some((s) => s.id === id)) recordOutcome(report, 'suppressed', id);
 
   const counted = await deps.editions.addCounts(message.newsletterId, message.editionId, countsOf(report));
+  if (report.paused?.reason === 'ses-not-ready') {
+    // Every other batch would be refused the same way: the edition waits for `editions resume`,
+    // which queues it again (the ledger skips whoever already has it).
+    await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: report.stoppedReason! });
+    return { status: 'sent', report, paused: report.paused };
+  }
   await finishIfComplete(deps.editions, counted, deps.clock.now());
   // Nobody may be left out silently: a quota stop or another sender's live claim sends the batch back
   // to the queue, and the ledger makes the retry skip whoever got it meanwhile.
   const retryLater = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
-  return { status: 'sent', report, ...(retryLater ? { retryLater } : {}) };
+  const retryAfterSeconds = report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS;
+  return { status: 'sent', report, ...(retryLater ? { retryLater, retryAfterSeconds } : {}), ...(report.paused ? { paused: report.paused } : {}) };
 }

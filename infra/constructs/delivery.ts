@@ -54,11 +54,15 @@ export class Delivery extends Construct {
       memorySize: 512,
       timeout: SENDER_TIMEOUT,
     });
-    this.sender.addEnvironment(ENV_NAMES.sendRate, String(this.capacity.ratePerSender));
+    // Each sender's rate is the account's MaxSendRate (read at run time) divided by the senders that
+    // may run at once: a quota raise takes effect without a redeploy.
+    this.sender.addEnvironment(ENV_NAMES.senders, String(this.capacity.maxConcurrency));
     props.table.grantReadWrite(this.sender);
     props.secret.grantRead(this.sender);
     props.mail.grantSendRaw(this.sender);
     props.mail.grantReadQuota(this.sender);
+    // A batch that waits for the 24-hour quota is queued again with a delay, not failed towards the DLQ.
+    this.grantEnqueue(this.sender);
     this.sender.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 5,

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../functions/adapters/config-file.js';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
@@ -174,6 +174,87 @@ interface SendRun {
   failed: number;
   seconds: number;
   cpuSeconds: number;
+  /** Peak resident memory of the sending process. */
+  peakRssMb?: number;
+}
+
+export interface RawVsProductFigure {
+  subscribers: number;
+  /** The raw SDK loop: pre-built messages of the edition's size, SendRawEmail with 16 in flight. */
+  raw: { perSecond: number; peakRssMb: number; accepted: number };
+  /** `runDigest` unpaced, concurrency following the rate, state in dynalite in another process. */
+  product: { perSecond: number; peakRssMb: number; sent: number; failed: number };
+  /** product ÷ raw (acceptance: ≥ 0.6). */
+  ratio: number;
+  /** Every reader got exactly one message. */
+  exactlyOnce: boolean;
+  /** 1-minute load average when the run started (the machine is shared). */
+  loadAverage: number;
+}
+
+/**
+ * The product against the raw SDK loop, on the same SES-compatible server with the same message
+ * size, in one run: each in its own child process, with dynalite in this one (as `newsletter
+ * digest` finds servers already started by `newsletter dev`). The ratio is what the product's
+ * bookkeeping (ledger, suppressions, pacing, personalisation) costs against sending alone.
+ */
+export async function benchRawVsProduct(options: { subscribers: number }): Promise<RawVsProductFigure> {
+  const count = options.subscribers;
+  const loadAverage = loadavg()[0] ?? 0;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-bench-'));
+  const services = await startEmbeddedServices({ dataDir });
+  const rawSes = await FaultySesServer.start({ rate: Infinity, record: false });
+  const ses = await FaultySesServer.start({ rate: Infinity, record: true });
+  const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
+  try {
+    const raw = await child<SendRun>(['--raw-child', rawSes.endpoint, String(count), '16'], `raw SendRawEmail loop of ${count}`);
+    const tableName = 'bench';
+    await ensureTable(dynamodb, tableName);
+    const newsletter = await benchNewsletter();
+    await insertSubscribers(dynamodb, tableName, newsletter.id, count);
+    await storeSampleEdition(new DynamoEditionStore(dynamodb, tableName));
+    const run = await child<SendRun>(['--dynamo-child', services.endpoints.dynamodb, tableName, ses.endpoint, '0'], `product send to ${count}`);
+    const copies = ses.copiesByRecipient();
+    const rawPerSecond = raw.sent / raw.seconds;
+    const productPerSecond = run.sent / run.seconds;
+    return {
+      subscribers: count,
+      raw: { perSecond: rawPerSecond, peakRssMb: raw.peakRssMb ?? 0, accepted: rawSes.counts.accepted },
+      product: { perSecond: productPerSecond, peakRssMb: run.peakRssMb ?? 0, sent: run.sent, failed: run.failed },
+      ratio: productPerSecond / rawPerSecond,
+      exactlyOnce: copies.size === count && [...copies.values()].every((n) => n === 1),
+      loadAverage,
+    };
+  } finally {
+    dynamodb.destroy();
+    await Promise.all([rawSes.close(), ses.close()]);
+    await services.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The child side of the raw loop: messages personalised before timing, then only SendRawEmail. */
+async function rawRun(sesEndpoint: string, count: number, inFlight: number): Promise<SendRun> {
+  const sesClient = new SESClient({ region: 'us-east-1', endpoint: sesEndpoint, credentials, maxAttempts: 1 });
+  const rendered = await renderEdition(sampleEdition);
+  const template = await MessageTemplate.create(rendered, headersFor(sampleEdition));
+  const messages = recipients(count, randomBytes(32), sampleEdition).map((r) => ({ to: r.to, raw: template.personalise(r) }));
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let next = 0;
+  let sent = 0;
+  const worker = async () => {
+    while (next < messages.length) {
+      const m = messages[next++]!;
+      await sesClient.send(new SendRawEmailCommand({ Source: 'digest@example.com', Destinations: [m.to], RawMessage: { Data: m.raw } }));
+      sent++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  sesClient.destroy();
+  return { sent, failed: 0, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** The child side of benchEndToEnd: resumes the stored sample edition and sends it to the whole table. */
@@ -194,13 +275,14 @@ async function dynamoRun(dynamodbEndpoint: string, tableName: string, sesEndpoin
   const newsletter = await benchNewsletter();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = await runDigest(newsletter, deps, { rate: 100_000, concurrency });
+  // 0: the concurrency follows the rate, as the product's default.
+  const result = await runDigest(newsletter, deps, { rate: 100_000, ...(concurrency > 0 ? { concurrency } : {}) });
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   dynamodb.destroy();
   sesClient.destroy();
   if (result.status !== 'sent' && result.status !== 'paused') throw new Error(`the end-to-end send did not send: ${result.status}`);
-  return { sent: result.report.sent, failed: result.report.failed, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+  return { sent: result.report.sent, failed: result.report.failed, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** The edition is stored before the send, so nothing is collected or rendered by runDigest. */
@@ -381,6 +463,12 @@ class CountingLedger implements DeliveryLedger {
   async markFailed(): Promise<void> {
     this.failed++;
   }
+  async release(): Promise<void> {
+    this.claimed--;
+  }
+  async markSentMany(_editionId: string, sent: readonly unknown[]): Promise<void> {
+    this.sent += sent.length;
+  }
 }
 
 class MemoryEditionStore implements EditionStore {
@@ -420,6 +508,7 @@ class MemoryEditionStore implements EditionStore {
 
 const noSuppressions: SuppressionStore = {
   isSuppressed: async () => false,
+  suppressedAmong: async () => new Set<string>(),
   suppress: async () => {},
   recordSoftBounce: async () => 1,
 };
@@ -494,4 +583,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const [mode, ...args] = process.argv.slice(2);
   if (mode === '--memory-child') print(memoryRun(Number(args[0]), args[1]!, Number(args[2])));
   if (mode === '--dynamo-child') print(dynamoRun(args[0]!, args[1]!, args[2]!, Number(args[3])));
+  if (mode === '--raw-child') print(rawRun(args[0]!, Number(args[1]), Number(args[2])));
 }

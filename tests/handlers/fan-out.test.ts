@@ -9,7 +9,10 @@ import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscri
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { startAwsJsonServer } from '../support/aws-json-server.js';
 import { startFakeS3 } from '../support/fake-s3-server.js';
+import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
+import { FaultySesServer } from '../support/faulty-ses-server.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { VirtualClock } from '../support/virtual-clock.js';
 
 /**
  * The AWS fan-out, run locally: the scheduled digest handler queues batches (SQS on a loopback
@@ -183,3 +186,84 @@ describe('fan-out handlers', () => {
     }
   });
 });
+
+describe('send-batch handler when the 24-hour quota runs out', () => {
+  it('keeps the batches waiting on the queue (none in the DLQ) and finishes the edition by itself when quota returns', async () => {
+    const clock = new VirtualClock();
+    // SQS as the sender sees it: delayed messages become visible later; a failed receive comes back
+    // after the visibility timeout and moves to the DLQ at the fifth receive, as the stack's redrive policy says.
+    const visibility = 300_000;
+    const waiting: { body: string; visibleAt: number; receives: number; delaySeconds: number }[] = [];
+    const dlq: string[] = [];
+    const delays: number[] = [];
+    const queue = await startAwsJsonServer({
+      'AmazonSQS.SendMessageBatch': (body) => {
+        const entries = body.Entries as { Id: string; MessageBody: string; DelaySeconds?: number }[];
+        for (const e of entries) {
+          delays.push(e.DelaySeconds ?? 0);
+          waiting.push({ body: e.MessageBody, visibleAt: clock.millis() + (e.DelaySeconds ?? 0) * 1000, receives: 0, delaySeconds: e.DelaySeconds ?? 0 });
+        }
+        return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `q-${waiting.length}-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+      },
+    });
+    const ses = await FaultySesServer.start({ quota: { max24HourSend: 30 } });
+    const tableName = 'quota-table';
+    await ensureTable(servers.dynamodb, tableName);
+    const quotaConfig = { newsletters: [{ ...config.newsletters[0]!, id: 'quota-weekly', sources: [{ type: 'folder', path: 'quota-articles' }] }] };
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SQS: queue.url, SEND_QUEUE_URL: `${queue.url}/000000000000/send`, AWS_ENDPOINT_URL_SES: ses.endpoint, TABLE_NAME: tableName, NEWSLETTER_CONFIG: JSON.stringify(quotaConfig) });
+    try {
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      await mkdir(path.join(work, 'quota-articles'), { recursive: true });
+      await writeFile(path.join(work, 'quota-articles', 'grid.md'), '# Grid operators add batteries\n\nGrid operators will add 12 gigawatts of batteries by 2027. The largest site stores four hours of power. Prices at peak hours fell by a fifth where batteries run.\n');
+      const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
+      for (let i = 0; i < 80; i++) {
+        const email = `quota${i}@example.com`;
+        await subscribers.put({ id: subscriberId(email), newsletterId: 'quota-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+      }
+      // A new container: the environment is read at cold start.
+      vi.resetModules();
+      const digest = await import('../../functions/handlers/digest.js');
+      const sender = await import('../../functions/handlers/send-batch.js');
+      const result = await digest.handler({ newsletterId: 'quota-weekly' });
+      expect(result).toMatchObject({ status: 'queued', queued: 80 });
+
+      // Drain the queue in steps of a minute of virtual time; the quota comes back after six hours.
+      let quotaBack = false;
+      for (let step = 0; step < 24 * 60 && (waiting.length > 0 || !quotaBack); step++) {
+        if (!quotaBack && step === 6 * 60) {
+          ses.setQuota({ max24HourSend: 10_000 });
+          quotaBack = true;
+        }
+        const due = waiting.filter((m) => m.visibleAt <= clock.millis());
+        for (const message of due) waiting.splice(waiting.indexOf(message), 1);
+        for (const [i, message] of due.entries()) {
+          message.receives++;
+          const answer = await sender.handler({ Records: [{ messageId: `r-${step}-${i}`, body: message.body }] });
+          if (answer.batchItemFailures.length === 0) continue;
+          if (message.receives >= 5) dlq.push(message.body);
+          else waiting.push({ ...message, visibleAt: clock.millis() + visibility });
+        }
+        clock.advance(60_000);
+      }
+
+      expect(dlq).toHaveLength(0);
+      // Batches waited with a delay (no receive counts spent), chained in hops SQS allows.
+      const requeued = delays.filter((d) => d > 0);
+      expect(requeued.length).toBeGreaterThan(0);
+      expect(requeued.every((d) => d <= 900)).toBe(true);
+      const editions = new DynamoEditionStore(servers.dynamodb, tableName);
+      const edition = await editions.get('quota-weekly', result.editionId!);
+      expect(edition).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 80 }) });
+      const copies = ses.copiesByRecipient();
+      expect(copies.size).toBe(80);
+      expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      process.env = saved;
+      vi.resetModules();
+      await queue.close();
+      await ses.close();
+    }
+  }, 60_000);
+});
+

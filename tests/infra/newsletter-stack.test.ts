@@ -66,7 +66,8 @@ describe('NewsletterStack', () => {
         ScalingConfig: { MaximumConcurrency: 4 },
       });
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ [ENV_NAMES.sendRate]: '25' }) },
+        // Each of the 4 senders takes a quarter of the MaxSendRate it reads from GetSendQuota at run time.
+        Environment: { Variables: Match.objectLike({ [ENV_NAMES.senders]: '4' }) },
       });
     });
   });
@@ -156,10 +157,11 @@ describe('NewsletterStack', () => {
         const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => description.test(f.Properties.Description));
         return Object.keys(fn!.Properties.Environment.Variables).sort();
       };
-      const { tableName, bucketName, sendQueueUrl, tokenSecretArn, configurationSet, config, sendRate } = ENV_NAMES;
+      const { tableName, bucketName, sendQueueUrl, tokenSecretArn, configurationSet, config, senders } = ENV_NAMES;
       const common = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
       expect(variables(/next edition/)).toEqual([bucketName, config, sendQueueUrl, tableName, tokenSecretArn, ...common].sort());
-      expect(variables(/queued batches/)).toEqual([config, configurationSet, sendRate, tableName, tokenSecretArn, ...common].sort());
+      // The sender queues a batch again, delayed, when it waits for the 24-hour quota.
+      expect(variables(/queued batches/)).toEqual([config, configurationSet, sendQueueUrl, senders, tableName, tokenSecretArn, ...common].sort());
       expect(variables(/Subscription pages/)).toEqual([config, configurationSet, tableName, tokenSecretArn, ...common].sort());
       expect(variables(/bounce or complain/)).toEqual([config, tableName, ...common].sort());
     });

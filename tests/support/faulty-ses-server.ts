@@ -10,7 +10,7 @@ export interface AcceptedMessage {
   messageIdHeader: string;
   /** The MessageId the server answered with. */
   sesMessageId: string;
-  /** `performance.now()` when it was accepted. */
+  /** When it was accepted, in milliseconds of the server's clock (`now`). */
   at: number;
 }
 
@@ -31,8 +31,19 @@ export interface FaultySesOptions {
   stopAnsweringAfter?: number;
   /** Keep each accepted message (recipient, Message-ID, time); off for very long benchmark runs. Default true. */
   record?: boolean;
-  /** Recipients SES refuses for good (400 MessageRejected naming the address, as the sandbox does). */
+  /** Recipients SES refuses for good (400 MessageRejected "Address blacklisted", naming the address). */
   rejectRecipients?: readonly string[];
+  /** Refuse every SendRawEmail with this error, as an account that is not ready (unverified sender, sandbox, paused) does; clear with `setRefusal(undefined)`. */
+  refuseAll?: SesRefusal;
+  /** The server's clock in milliseconds (token bucket, accept times). Default `performance.now`; tests pass a virtual clock so rates are proven without wall time. */
+  now?: () => number;
+}
+
+/** An SES error answer: HTTP status, code and message. */
+export interface SesRefusal {
+  status: number;
+  code: string;
+  message: string;
 }
 
 export interface FaultySesCounts {
@@ -47,6 +58,8 @@ export interface FaultySesCounts {
   faults: number;
   /** Calls left unanswered after `stopAnsweringAfter`. */
   unanswered: number;
+  /** Calls refused for good (`rejectRecipients`, `refuseAll`). */
+  refused: number;
   quotaCalls: number;
 }
 
@@ -67,11 +80,12 @@ const NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
  */
 export class FaultySesServer {
   readonly accepted: AcceptedMessage[] = [];
-  readonly counts: FaultySesCounts = { calls: 0, accepted: 0, throttled: 0, rateLimited: 0, faults: 0, unanswered: 0, quotaCalls: 0 };
-  private readonly options: Required<Omit<FaultySesOptions, 'stopAnsweringAfter' | 'quota' | 'rejectRecipients'>> & Pick<FaultySesOptions, 'stopAnsweringAfter' | 'rejectRecipients'>;
+  readonly counts: FaultySesCounts = { calls: 0, accepted: 0, throttled: 0, rateLimited: 0, faults: 0, unanswered: 0, refused: 0, quotaCalls: 0 };
+  private readonly options: Required<Omit<FaultySesOptions, 'stopAnsweringAfter' | 'quota' | 'rejectRecipients' | 'refuseAll'>> &
+    Pick<FaultySesOptions, 'stopAnsweringAfter' | 'rejectRecipients' | 'refuseAll'>;
   private quota: { maxSendRate: number; max24HourSend: number };
   private tokens: number;
-  private refilledAt = performance.now();
+  private refilledAt: number;
   private random: () => number;
   private readonly held = new Set<ServerResponse>();
   private readonly waiters: { count: number; resolve: () => void }[] = [];
@@ -87,6 +101,8 @@ export class FaultySesServer {
       throttlingShare: options.throttlingShare ?? 0.5,
       seed: options.seed ?? 1,
       record: options.record ?? true,
+      now: options.now ?? (() => performance.now()),
+      ...(options.refuseAll ? { refuseAll: options.refuseAll } : {}),
       ...(options.stopAnsweringAfter !== undefined ? { stopAnsweringAfter: options.stopAnsweringAfter } : {}),
       ...(options.rejectRecipients ? { rejectRecipients: options.rejectRecipients } : {}),
     };
@@ -95,6 +111,7 @@ export class FaultySesServer {
       max24HourSend: options.quota?.max24HourSend ?? -1,
     };
     this.tokens = this.options.burst;
+    this.refilledAt = this.options.now();
     this.random = mulberry32(this.options.seed);
   }
 
@@ -115,6 +132,12 @@ export class FaultySesServer {
   /** Changes what GetSendQuota answers (a quota raised overnight). */
   setQuota(quota: { maxSendRate?: number; max24HourSend?: number }): void {
     this.quota = { ...this.quota, ...quota };
+  }
+
+  /** Starts or stops refusing every message (an account becoming ready). */
+  setRefusal(refusal: SesRefusal | undefined): void {
+    if (refusal) this.options.refuseAll = refusal;
+    else delete this.options.refuseAll;
   }
 
   /** Answers again: drops the requests left hanging and clears `stopAnsweringAfter`. */
@@ -195,9 +218,16 @@ export class FaultySesServer {
       }
       return;
     }
+    if (this.options.refuseAll) {
+      this.counts.refused++;
+      const { status, code, message } = this.options.refuseAll;
+      replyError(res, status, status >= 500 ? 'Receiver' : 'Sender', code, message);
+      return;
+    }
     const recipient = form.get('Destinations.member.1') ?? '';
     if (this.options.rejectRecipients?.includes(recipient)) {
-      replyError(res, 400, 'Sender', 'MessageRejected', `Email address is not verified. The following identities failed the check in region US-EAST-1: ${recipient}`);
+      this.counts.refused++;
+      replyError(res, 400, 'Sender', 'MessageRejected', `Address blacklisted: ${recipient}`);
       return;
     }
     if (!this.takeToken()) {
@@ -215,7 +245,7 @@ export class FaultySesServer {
         recipient: form.get('Destinations.member.1') ?? '',
         messageIdHeader: messageIdHeader(raw),
         sesMessageId,
-        at: performance.now(),
+        at: this.options.now(),
       });
     }
     reply(
@@ -231,7 +261,7 @@ export class FaultySesServer {
 
   private takeToken(): boolean {
     if (!Number.isFinite(this.options.rate)) return true;
-    const now = performance.now();
+    const now = this.options.now();
     this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.options.rate);
     this.refilledAt = now;
     if (this.tokens < 1) return false;

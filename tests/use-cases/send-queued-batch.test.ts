@@ -17,6 +17,7 @@ import { enqueueEdition } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/use-cases/send-edition.js';
 import { SenderCache, sendQueuedBatch } from '../../functions/use-cases/send-queued-batch.js';
 import { FaultySesServer } from '../support/faulty-ses-server.js';
+import { VirtualClock } from '../support/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
 /** The AWS fan-out's use cases against real dynalite and an SES-compatible server with a daily quota. */
@@ -97,4 +98,72 @@ describe('sendQueuedBatch', () => {
     expect(copies.size).toBe(20);
     expect([...copies.values()].every((n) => n === 1)).toBe(true);
   });
+
+  it('pauses the edition when SES refuses the sender, leaves nobody marked failed, and the re-queued edition finishes once resumed', async () => {
+    const { deps, queued } = await setUp(12);
+    const notReady = await FaultySesServer.start({
+      refuseAll: { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' },
+    });
+    const notReadyClient = new SESClient({ region: 'us-east-1', endpoint: notReady.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const ready = await FaultySesServer.start({});
+    const readyClient = new SESClient({ region: 'us-east-1', endpoint: ready.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    try {
+      const senderDeps = { ...deps, mailer: new SesMailer(notReadyClient) };
+      await enqueueEdition(newsletter, deps, { batchSize: 6 });
+      expect(queued).toHaveLength(2);
+      const cache = new SenderCache();
+      const first = await sendQueuedBatch(queued[0]!, newsletter, senderDeps, { cache, rate: 500, concurrency: 2 });
+      expect(first).toMatchObject({ status: 'sent', paused: { reason: 'ses-not-ready', detail: expect.stringContaining('not verified') }, report: { sent: 0, failed: 0 } });
+      const editionId = queued[0]!.editionId;
+      expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('paused');
+      // The next batch sends nothing: the edition waits for a person.
+      const second = await sendQueuedBatch(queued[1]!, newsletter, senderDeps, { cache, rate: 500, concurrency: 2 });
+      expect(second).toMatchObject({ status: 'skipped' });
+      expect(notReady.counts.calls).toBeLessThanOrEqual(2);
+
+      // Resumed (what `editions resume` writes), the schedule queues the edition again and it finishes.
+      await deps.editions.update(newsletter.id, editionId, { status: 'sending', pausedReason: undefined });
+      queued.length = 0;
+      const requeued = await enqueueEdition(newsletter, deps, { batchSize: 6 });
+      expect(requeued).toMatchObject({ status: 'queued', resumed: true, queued: 12 });
+      const readyDeps = { ...deps, mailer: new SesMailer(readyClient) };
+      for (const message of queued) await sendQueuedBatch(message, newsletter, readyDeps, { cache: new SenderCache(), rate: 500 });
+      expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('sent');
+      expect(ready.copiesByRecipient().size).toBe(12);
+      expect([...ready.copiesByRecipient().values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      notReadyClient.destroy();
+      readyClient.destroy();
+      await Promise.all([notReady.close(), ready.close()]);
+    }
+  });
+
+  it("keeps each sender to its share of the account's rate read from GetSendQuota (MaxSendRate / senders)", async () => {
+    const { deps, queued } = await setUp(40);
+    const clock = new VirtualClock();
+    const account = await FaultySesServer.start({ rate: 40, now: clock.millis });
+    const accountClient = new SESClient({ region: 'us-east-1', endpoint: account.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    try {
+      await enqueueEdition(newsletter, deps, { batchSize: 50 });
+      const result = await sendQueuedBatch(queued[0]!, newsletter, { ...deps, mailer: new SesMailer(accountClient), clock }, { cache: new SenderCache(), senders: 4 });
+      expect(result).toMatchObject({ status: 'sent', report: { sent: 40 } });
+      // 40/s shared by 4 senders: this one sends at 10/s (on the shared virtual clock).
+      expect(account.achievedRate()).toBeGreaterThanOrEqual(9.5);
+      expect(account.achievedRate()).toBeLessThanOrEqual(10.6);
+      // A quota raise needs no redeploy: the next edition's sender reads the new rate.
+      account.setQuota({ maxSendRate: 80 });
+      const { deps: deps2, queued: queued2 } = await setUp(40);
+      await enqueueEdition(newsletter, deps2, { batchSize: 50 });
+      const before = account.accepted.length;
+      await sendQueuedBatch(queued2[0]!, newsletter, { ...deps2, mailer: new SesMailer(accountClient), clock }, { cache: new SenderCache(), senders: 4 });
+      const second = account.accepted.slice(before);
+      const perSecond = (second.length - 1) / ((second.at(-1)!.at - second[0]!.at) / 1000);
+      expect(perSecond).toBeGreaterThanOrEqual(19);
+      expect(perSecond).toBeLessThanOrEqual(21.2);
+    } finally {
+      accountClient.destroy();
+      await account.close();
+    }
+  });
 });
+

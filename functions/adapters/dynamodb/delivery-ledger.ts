@@ -1,5 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { StoreError } from '../../core/errors.js';
 import { redactAddresses } from '../../core/subscriber.js';
 import type { ClaimRequest, ClaimResult, DeliveryLedger } from '../../ports/delivery-ledger.js';
 import { documentClient } from './document.js';
@@ -35,8 +37,10 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   async claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult> {
     const free = 'attribute_not_exists(#status) OR #status = :failed OR (#status = :claimed AND (leaseUntil < :at OR #owner = :owner))';
-    if (await this.tryClaim(editionId, subscriberId, request, free, {})) return 'claimed';
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(editionId, subscriberId), ConsistentRead: true }));
+    const first = await this.tryClaim(editionId, subscriberId, request, free, {});
+    if (first === true) return 'claimed';
+    // The refused condition already says what is there; read it only from a server that does not return it.
+    const Item = first ?? (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(editionId, subscriberId), ConsistentRead: true }))).Item;
     if (!Item || Item.status === 'sent') return Item ? 'already-sent' : 'in-progress';
     const owner = typeof Item.owner === 'string' ? Item.owner : '';
     if (Item.status === 'claimed' && owner && this.options.ownerGone?.(owner) === true) {
@@ -45,12 +49,19 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
         ':oldOwner': owner,
         ':oldLease': Item.leaseUntil,
       });
-      if (taken) return 'claimed';
+      if (taken === true) return 'claimed';
     }
     return 'in-progress';
   }
 
-  private async tryClaim(editionId: string, subscriberId: string, request: ClaimRequest, condition: string, extra: Record<string, unknown>): Promise<boolean> {
+  /** True when claimed; otherwise the item that failed the condition, when the server returns it. */
+  private async tryClaim(
+    editionId: string,
+    subscriberId: string,
+    request: ClaimRequest,
+    condition: string,
+    extra: Record<string, unknown>,
+  ): Promise<true | Record<string, unknown> | undefined> {
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -58,6 +69,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
           Key: keys.delivery(editionId, subscriberId),
           UpdateExpression: 'SET #status = :claimed, claimedAt = :at, #owner = :owner, leaseUntil = :lease, expiresAt = if_not_exists(expiresAt, :ttl) ADD attempts :one',
           ConditionExpression: condition,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
           ExpressionAttributeValues: {
             ':claimed': 'claimed',
@@ -73,7 +85,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return error.Item ? unmarshall(error.Item) : undefined;
       throw error;
     }
   }
@@ -88,6 +100,41 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
         ExpressionAttributeValues: { ':sent': 'sent', ':at': at, ':mid': messageId },
       }),
     );
+  }
+
+  async markSentMany(editionId: string, sent: readonly { subscriberId: string; messageId: string }[], owner: string, at: string): Promise<void> {
+    // BatchWriteItem takes 25 puts and no conditions: each item is a claim of ours that SES accepted,
+    // so writing it whole as sent is true whoever holds the claim now.
+    for (let i = 0; i < sent.length; i += 25) {
+      let items: Record<string, unknown>[] = sent.slice(i, i + 25).map((entry) => ({
+        PutRequest: {
+          Item: { ...keys.delivery(editionId, entry.subscriberId), status: 'sent', sentAt: at, messageId: entry.messageId, owner, expiresAt: ttlFrom(at) },
+        },
+      }));
+      for (let attempt = 0; items.length > 0; attempt++) {
+        if (attempt > 8) throw new StoreError(`could not record ${items.length} sent deliveries of edition ${editionId}: DynamoDB kept them unprocessed; a later run may resend them`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const answer: BatchWriteCommandOutput = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: items as never } }));
+        items = (answer.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
+  }
+
+  async release(editionId: string, subscriberId: string, owner: string): Promise<void> {
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.delivery(editionId, subscriberId),
+          // Only our own claim, and never a delivery marked sent.
+          ConditionExpression: '#status = :claimed AND #owner = :owner',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':owner': owner },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async markFailed(editionId: string, subscriberId: string, reason: string, at: string): Promise<void> {

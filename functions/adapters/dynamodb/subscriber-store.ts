@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscriber.js';
+import { StoreError } from '../../core/errors.js';
 import type { FeedbackLog, SubscriberPage, SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
 import { documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
@@ -143,6 +144,25 @@ export class DynamoSuppressionStore implements SuppressionStore {
   async isSuppressed(subscriberId: string): Promise<boolean> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.suppression(subscriberId) }));
     return Boolean(Item?.suppressedAt);
+  }
+
+  async suppressedAmong(subscriberIds: readonly string[]): Promise<Set<string>> {
+    const suppressed = new Set<string>();
+    const unique = [...new Set(subscriberIds)];
+    // BatchGetItem takes at most 100 keys; what DynamoDB leaves unprocessed is asked again.
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => keys.suppression(id));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 8) throw new StoreError(`could not read suppressions of ${pending.length} subscribers: DynamoDB kept them unprocessed; run again`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const answer: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'sk, suppressedAt' } } }),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) if (item.suppressedAt) suppressed.add(String(item.sk));
+        pending = answer.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return suppressed;
   }
 
   async suppress(subscriberId: string, reason: string, at: string): Promise<void> {

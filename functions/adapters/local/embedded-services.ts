@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -39,13 +40,8 @@ export async function startEmbeddedServices(options: { dataDir: string; sendRate
     return { endpoints: existing.endpoints, owned: false, close: async () => {} };
   }
 
-  const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-  const dynamoServer = dynalite({ path: path.join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    dynamoServer.once('error', reject);
-    dynamoServer.listen(0, '127.0.0.1', () => resolve());
-  });
-  const dynamoPort = (dynamoServer.address() as AddressInfo).port;
+  const dynamo = await startDynaliteWorker(path.join(options.dataDir, 'dynamodb'));
+  const dynamoPort = dynamo.port;
 
   const sesLocal = (require('aws-ses-v2-local') as { default: (c: { host: string; port: number }) => Promise<Server> }).default;
   const sesServer = await sesLocal({ host: '127.0.0.1', port: 0 });
@@ -76,10 +72,45 @@ export async function startEmbeddedServices(options: { dataDir: string; sendRate
       await front.close();
       sesServer.closeAllConnections?.();
       await new Promise((resolve) => sesServer.close(resolve));
-      await new Promise((resolve) => dynamoServer.close(resolve));
+      await dynamo.close();
     },
   };
 }
+
+/**
+ * dynalite (LevelDB plus a JSON API in JavaScript) costs as much CPU per request as the sender
+ * itself: on its own thread the store and the sender use both cores instead of taking turns on one.
+ * A worker thread, not a child process, so that it dies with the command, even on kill -9, and
+ * never holds the LevelDB lock after it.
+ */
+async function startDynaliteWorker(dataPath: string): Promise<{ port: number; close(): Promise<void> }> {
+  const worker = new Worker(DYNALITE_WORKER, { eval: true, workerData: { dynalite: require.resolve('dynalite'), path: dataPath } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new Error(`the embedded DynamoDB server did not start: ${message.error ?? 'unknown error'}`))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the embedded DynamoDB server stopped at start (exit ${code})`)));
+  });
+  return {
+    port,
+    async close() {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+const DYNALITE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.dynalite);
+const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.once('error', (error) => parentPort.postMessage({ error: String(error && error.message || error) }));
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (message) => {
+  if (message !== 'close') return;
+  server.close(() => process.exit(0));
+});
+`;
 
 async function readState(file: string): Promise<{ pid: number; endpoints: LocalEndpoints } | undefined> {
   try {

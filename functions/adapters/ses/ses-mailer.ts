@@ -5,6 +5,31 @@ import type { Mailer, OutgoingMessage, SendQuota } from '../../ports/mailer.js';
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'MaxSendingRateExceeded']);
 
+/** Refusals of the account, its credentials or the sender identity: no other reader would get through either. */
+const ACCOUNT_LEVEL = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'AccountSendingPausedException',
+  'AccountSendingPaused',
+  'ConfigurationSetDoesNotExist',
+  'ConfigurationSetDoesNotExistException',
+  'ConfigurationSetSendingPausedException',
+  'MailFromDomainNotVerified',
+  'MailFromDomainNotVerifiedException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'MissingAuthenticationToken',
+  'ExpiredToken',
+]);
+
+/**
+ * MessageRejected is either about one recipient ("Address blacklisted.") or about the account:
+ * an unverified sender identity, or the sandbox, which refuses every unverified recipient and so
+ * the whole list. The sandbox and identity refusals say so in their message.
+ */
+const ACCOUNT_LEVEL_REJECTION = /not verified|sandbox|sending paused|account.*(paused|suspended)|not authorized/i;
+
 /**
  * Sends raw MIME through Amazon SES (SendRawEmail). The message is built by the caller; this adapter
  * only maps SES answers to MailerError with `retryable` so the sender can back off and retry.
@@ -56,7 +81,9 @@ function toMailerError(error: unknown): MailerError {
   const status = e.$metadata?.httpStatusCode ?? 0;
   const throttled = THROTTLING.has(e.name ?? '') || status === 429;
   const retryable = throttled || status >= 500 || Boolean(e.$retryable) || isNetworkError(error);
-  return new MailerError(`SES refused the message: ${describe(error)}`, { retryable, throttled, cause: error });
+  const name = e.name ?? '';
+  const accountLevel = !retryable && (ACCOUNT_LEVEL.has(name) || (name === 'MessageRejected' && ACCOUNT_LEVEL_REJECTION.test((error as Error).message ?? '')));
+  return new MailerError(`SES refused the message: ${describe(error)}`, { retryable, throttled, accountLevel, cause: error });
 }
 
 function isNetworkError(error: unknown): boolean {

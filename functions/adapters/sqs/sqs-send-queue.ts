@@ -4,6 +4,8 @@ import type { SendBatchMessage, SendQueue } from '../../ports/send-queue.js';
 
 /** SQS takes at most 10 messages per SendMessageBatch call. */
 const SQS_BATCH = 10;
+/** The longest delay SQS allows on a message; longer waits are chained by re-queuing again. */
+export const SQS_MAX_DELAY_SECONDS = 900;
 
 /**
  * The send queue on SQS. Messages carry subscriber ids, never addresses: the sender reads each
@@ -15,9 +17,10 @@ export class SqsSendQueue implements SendQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(batches: SendBatchMessage[]): Promise<void> {
+  async enqueue(batches: SendBatchMessage[], options: { delaySeconds?: number } = {}): Promise<void> {
+    const delay = options.delaySeconds ? Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, Math.round(options.delaySeconds))) : 0;
     for (let i = 0; i < batches.length; i += SQS_BATCH) {
-      let pending = batches.slice(i, i + SQS_BATCH).map((batch, j) => ({ Id: String(j), MessageBody: JSON.stringify(batch) }));
+      let pending = batches.slice(i, i + SQS_BATCH).map((batch, j) => ({ Id: String(j), MessageBody: JSON.stringify(batch), ...(delay ? { DelaySeconds: delay } : {}) }));
       // SendMessageBatch can fail some entries and not others; retry only those.
       await pRetry(
         async () => {

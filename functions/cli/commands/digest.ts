@@ -159,7 +159,7 @@ export function digestSendOptions(app: LocalApp, rate?: number): Pick<DigestOpti
   const chosen = rate ?? app.config.delivery.rate;
   return {
     ...(chosen ? { rate: chosen } : {}),
-    concurrency: app.config.delivery.concurrency,
+    ...(app.config.delivery.concurrency ? { concurrency: app.config.delivery.concurrency } : {}),
     limits: { bounceRate: app.config.delivery.bounceRateLimit, complaintRate: app.config.delivery.complaintRateLimit },
   };
 }

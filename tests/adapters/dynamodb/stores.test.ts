@@ -161,3 +161,15 @@ describe('DynamoSubscriberStore.claimConfirmationSend', () => {
     expect(await store.claimConfirmationSend('weekly', s.id, '2026-11-29T08:11:00.000Z', '2026-11-29T08:01:00.000Z')).toBe(true);
   });
 });
+
+describe('DynamoSuppressionStore.suppressedAmong', () => {
+  it('answers for a whole page of readers in one go: only the suppressed ones, past the 100-key limit of one read', async () => {
+    const store = new DynamoSuppressionStore(servers.dynamodb, servers.tableName);
+    const ids = Array.from({ length: 230 }, (_, i) => subscriberId(`among${i}@example.com`));
+    for (const i of [3, 150, 229]) await store.suppress(ids[i]!, 'hard bounce', at);
+    // A soft bounce alone is not a suppression.
+    await store.recordSoftBounce(ids[4]!, at);
+    expect(await store.suppressedAmong(ids)).toEqual(new Set([ids[3], ids[150], ids[229]]));
+    expect(await store.suppressedAmong([])).toEqual(new Set());
+  });
+});
