@@ -5,6 +5,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
+import { checkTokenKey } from '../core/tokens.js';
 import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
@@ -81,8 +82,8 @@ export class AwsContext {
     this.tokenKey ??= new SecretsManagerClient({})
       .send(new GetSecretValueCommand({ SecretId: arn }))
       .then((secret) => {
-        if (!secret.SecretString || secret.SecretString.length < 32) throw new ConfigError(`secret ${arn} has no usable key: it must hold at least 32 characters`);
-        return Buffer.from(secret.SecretString, 'utf8');
+        // Bytes, not characters, are what the HMAC key is made of.
+        return checkTokenKey(Buffer.from(secret.SecretString ?? '', 'utf8'), `secret ${arn}`, 'put a random value of at least 32 characters in the secret');
       });
     this.tokenKey.catch(() => (this.tokenKey = undefined));
     return this.tokenKey;
