@@ -1,5 +1,5 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { asciiDomainAddress } from './email-address.js';
-import { createHash } from 'node:crypto';
 
 /** Where a subscriber stands on one newsletter. */
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed';
@@ -34,11 +34,33 @@ export function normaliseEmail(email: string): string {
 }
 
 /**
- * The subscriber id for an address: a SHA-256 prefix of the normalised address. It keeps addresses
- * out of keys, URLs and logs; suppression entries store the same hash after an erasure.
+ * The subscriber id for an address: a keyed hash (HMAC-SHA256, 128-bit prefix) of the normalised
+ * address. It keeps addresses out of keys, URLs and logs, and suppression entries keep only this
+ * hash after an erasure. Keyed, so that someone who sees an id (in a link, a log line or a table
+ * export) cannot test guessed addresses against it without the secret.
+ *
+ * The key is derived from the token key (HKDF with its own label), so no second secret has to be
+ * kept, while the id never uses the link-signing key itself.
+ *
+ * @example
+ * const id = subscriberId(tokenKey, 'ann@example.com');
  */
-export function subscriberId(email: string): string {
-  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 32);
+export function subscriberId(tokenKey: Buffer, email: string): string {
+  return createHmac('sha256', subscriberIdKey(tokenKey)).update(normaliseEmail(email)).digest('hex').slice(0, 32);
+}
+
+const SUBSCRIBER_ID_LABEL = 'keypoints-newsletter subscriber id v2';
+// Deriving costs more than the HMAC; a process uses one token key, so remember its derived key.
+const derivedKeys = new WeakMap<Buffer, Buffer>();
+
+/** The key of subscriber ids, derived from the token key for this purpose only. */
+export function subscriberIdKey(tokenKey: Buffer): Buffer {
+  let key = derivedKeys.get(tokenKey);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', tokenKey, Buffer.alloc(0), SUBSCRIBER_ID_LABEL, 32));
+    derivedKeys.set(tokenKey, key);
+  }
+  return key;
 }
 
 /** A redacted form for messages a person reads: `j***@example.com`. Never the full address. */

@@ -22,7 +22,7 @@ export async function handler(event: SnsEvent): Promise<void> {
       console.warn(JSON.stringify({ msg: 'feedback ignored: not JSON', snsMessageId: record.Sns.MessageId }));
       continue;
     }
-    const outcomes = await handleFeedback(payload, { suppressions: context.suppressions, editions: context.editions, now: new Date() });
+    const outcomes = await handleFeedback(payload, { suppressions: context.suppressions, editions: context.editions, now: new Date(), tokenKey: await context.signingKey() });
     console.log(JSON.stringify({ msg: 'feedback', snsMessageId: record.Sns.MessageId, outcomes }));
   }
 }

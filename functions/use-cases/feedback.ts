@@ -34,11 +34,11 @@ const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0
  * Handles one SES bounce or complaint notification: hard bounces and complaints suppress the
  * address at once, transient bounces after SOFT_BOUNCE_LIMIT repeats. The edition the message belongs
  * to (read from its Message-ID) counts the bounce or complaint, so its sender can pause when the
- * rate passes the limit. Suppression is by address hash, across all newsletters.
+ * rate passes the limit. Suppression is by keyed address hash, across all newsletters.
  */
 export async function handleFeedback(
   payload: unknown,
-  deps: { suppressions: SuppressionStore; editions: EditionStore; now: Date },
+  deps: { suppressions: SuppressionStore; editions: EditionStore; now: Date; /** Keys the subscriber id an address is found under. */ tokenKey: Buffer },
 ): Promise<FeedbackOutcome[]> {
   const parsed = notificationSchema.safeParse(payload);
   if (!parsed.success) return [{ kind: 'ignored', reason: 'not an SES notification' }];
@@ -52,7 +52,7 @@ export async function handleFeedback(
   if (type === 'Bounce' && n.bounce) {
     const permanent = n.bounce.bounceType === 'Permanent';
     for (const r of n.bounce.bouncedRecipients) {
-      const id = subscriberId(bareAddress(r.emailAddress));
+      const id = subscriberId(deps.tokenKey, bareAddress(r.emailAddress));
       if (permanent) {
         await deps.suppressions.suppress(id, 'hard bounce', at);
         outcomes.push({ kind: 'suppressed', subscriberId: id, reason: 'hard bounce' });
@@ -69,7 +69,7 @@ export async function handleFeedback(
   }
   if (type === 'Complaint' && n.complaint) {
     for (const r of n.complaint.complainedRecipients) {
-      const id = subscriberId(bareAddress(r.emailAddress));
+      const id = subscriberId(deps.tokenKey, bareAddress(r.emailAddress));
       await deps.suppressions.suppress(id, 'complaint', at);
       outcomes.push({ kind: 'suppressed', subscriberId: id, reason: 'complaint' });
     }

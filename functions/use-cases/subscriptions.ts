@@ -93,7 +93,7 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
   if (!checked.ok) return { ok: false, reason: 'invalid-email', detail: checked.reason, newsletter };
 
   const email = checked.email;
-  const id = subscriberId(email);
+  const id = subscriberId(deps.tokenKey, email);
   const now = deps.now();
   const at = now.toISOString();
   const fields = { newsletter: newsletter.id, subscriber: id };

@@ -91,12 +91,12 @@ describe('newsletter dev', () => {
       // A link scanner's GET changes nothing.
       const scanned = await fetch(unsubscribeUrl!);
       expect(scanned.status).toBe(200);
-      expect((await dev.app.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('confirmed');
 
       // The mailbox provider's RFC 8058 one-click POST unsubscribes at once.
       const oneClick = await fetch(unsubscribeUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
       expect(oneClick.status).toBe(200);
-      expect((await dev.app.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('unsubscribed');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('unsubscribed');
 
       // The following digest (run by the local scheduler's job) does not reach the reader.
       await writeFile(

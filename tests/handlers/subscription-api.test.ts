@@ -57,7 +57,7 @@ async function confirmedSubscriber(email: string): Promise<{ unsubscribe: string
   const [mail] = await mailsSince(servers, before, email);
   const confirmUrl = new URL(linkIn(mail!, 'confirm')!);
   expect((await api(event('GET', `/confirm${confirmUrl.search}`))).statusCode).toBe(200);
-  const id = subscriberId(email);
+  const id = subscriberId(deps.tokenKey, email);
   return {
     unsubscribe: signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id }),
     preferences: signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id }),
@@ -172,7 +172,7 @@ describe('subscription API: POST /subscribe', () => {
       expect(result.statusCode).toBe(413);
       expectSafeHeaders(result);
     }
-    expect(await deps.subscribers.get('ai-talent', subscriberId('big@example.com'))).toBeUndefined();
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'big@example.com'))).toBeUndefined();
   });
 
   it('answers 415 to a body it cannot read', async () => {
@@ -190,7 +190,7 @@ describe('subscription API: links', () => {
     expect(result.statusCode).toBe(200);
     expectSafeHeaders(result);
     expect(dom(result).querySelector('h1')?.textContent).toBe('訂閱完成');
-    expect((await deps.subscribers.get('ai-talent', subscriberId('link@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'link@example.com')))?.status).toBe('confirmed');
   });
 
   it('shows a clear page for forged and expired confirmation links and changes nothing', async () => {
@@ -213,7 +213,7 @@ describe('subscription API: links', () => {
     } finally {
       clock.advance(-8 * 24 * 3600 * 1000);
     }
-    expect((await deps.subscribers.get('ai-talent', subscriberId('expiring@example.com')))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'expiring@example.com')))?.status).toBe('pending');
   });
 
   it('shows a button on GET /unsubscribe and changes nothing', async () => {
@@ -225,7 +225,7 @@ describe('subscription API: links', () => {
     expect(formElement.getAttribute('method')).toBe('post');
     expect(formElement.getAttribute('action')).toBe(`?token=${unsubscribe}`);
     expect(formElement.querySelector('input[name=List-Unsubscribe]')?.getAttribute('value')).toBe('One-Click');
-    expect((await deps.subscribers.get('ai-talent', subscriberId('scanned@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'scanned@example.com')))?.status).toBe('confirmed');
   });
 
   it('unsubscribes at once on an RFC 8058 one-click POST and answers 200', async () => {
@@ -233,7 +233,7 @@ describe('subscription API: links', () => {
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
     expect(result.statusCode).toBe(200);
     expectSafeHeaders(result);
-    expect((await deps.subscribers.get('ai-talent', subscriberId('one-click@example.com')))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'one-click@example.com')))?.status).toBe('unsubscribed');
   });
 
   it('accepts the one-click POST as multipart/form-data too', async () => {
@@ -241,17 +241,17 @@ describe('subscription API: links', () => {
     const body = '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n';
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body, type: 'multipart/form-data; boundary=b' }));
     expect(result.statusCode).toBe(200);
-    expect((await deps.subscribers.get('ai-talent', subscriberId('multipart@example.com')))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'multipart@example.com')))?.status).toBe('unsubscribed');
   });
 
   it('answers 4xx to forged and unknown unsubscribe links and changes nothing', async () => {
     const { unsubscribe } = await confirmedSubscriber('target@example.com');
     const forged = await api(event('POST', `/unsubscribe?token=${unsubscribe.slice(0, -3)}abc`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
     expect(forged.statusCode).toBe(400);
-    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('stranger@example.com') });
+    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'stranger@example.com') });
     expect((await api(event('POST', `/unsubscribe?token=${unknown}`, { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(404);
     expect((await api(event('POST', '/unsubscribe', { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(400);
-    expect((await deps.subscribers.get('ai-talent', subscriberId('target@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'target@example.com')))?.status).toBe('confirmed');
   });
 
   it('changes newsletters and erases everything from the preferences page', async () => {
@@ -269,15 +269,15 @@ describe('subscription API: links', () => {
 
     const saved = await api(event('POST', `/preferences?token=${preferences}`, { body: 'action=save&newsletter=ai-talent&newsletter=weekly-en', type: 'application/x-www-form-urlencoded' }));
     expect(saved.statusCode).toBe(200);
-    expect((await deps.subscribers.get('weekly-en', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
     expect((await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'save', newsletter: 'unknown' })))).statusCode).toBe(400);
 
     const erased = await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'erase' })));
     expect(erased.statusCode).toBe(200);
     expect(dom(erased).querySelector('h1')?.textContent).toBe('資料已刪除');
-    expect(await deps.subscribers.get('ai-talent', subscriberId(email))).toBeUndefined();
-    expect(await deps.subscribers.get('weekly-en', subscriberId(email))).toBeUndefined();
-    expect(await deps.suppressions.isSuppressed(subscriberId(email))).toBe(true);
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email))).toBeUndefined();
+    expect(await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKey, email))).toBeUndefined();
+    expect(await deps.suppressions.isSuppressed(subscriberId(deps.tokenKey, email))).toBe(true);
     expect((await api(event('GET', `/unsubscribe?token=${unsubscribe}`))).statusCode).toBe(404);
 
     const before = sentCount(servers);

@@ -157,7 +157,8 @@ describe('NewsletterStack', () => {
       expect(variables(/next edition/)).toEqual([bucketName, config, sendQueueUrl, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
       expect(variables(/queued batches/)).toEqual([config, configurationSet, sendRate, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
       expect(variables(/Subscription pages/)).toEqual([config, configurationSet, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
-      expect(variables(/bounce or complain/)).toEqual([config, tableName, 'NODE_OPTIONS'].sort());
+      // The feedback function keys the subscriber id of the address SES names with the token key.
+      expect(variables(/bounce or complain/)).toEqual([config, tableName, tokenSecretArn, 'NODE_OPTIONS'].sort());
     });
 
     it('points links of a newsletter with a local baseUrl at the deployed API, and keeps a public one', () => {

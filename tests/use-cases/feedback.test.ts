@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
@@ -10,6 +11,7 @@ let servers: TestServers;
 let suppressions: DynamoSuppressionStore;
 let editions: DynamoEditionStore;
 const now = new Date('2026-11-29T08:00:00Z');
+const tokenKey = randomBytes(32);
 const editionId = 'weekly-2026-11-29-0a1b2c3d';
 
 beforeAll(async () => {
@@ -23,41 +25,52 @@ beforeAll(async () => {
 });
 afterAll(async () => servers?.stop());
 
-const mail = (address: string) => ({ commonHeaders: { messageId: `<${editionId}.${subscriberId(address)}@example.com>` } });
+const mail = (address: string) => ({ commonHeaders: { messageId: `<${editionId}.${subscriberId(tokenKey, address)}@example.com>` } });
 
 describe('handleFeedback', () => {
   it('suppresses a hard bounce at once and counts it on its edition', async () => {
     const outcomes = await handleFeedback(
       { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Gone <gone@example.com>' }] }, mail: mail('gone@example.com') },
-      { suppressions, editions, now },
+      { suppressions, editions, now, tokenKey },
     );
-    expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId('gone@example.com'), reason: 'hard bounce' }]);
-    expect(await suppressions.isSuppressed(subscriberId('gone@example.com'))).toBe(true);
+    expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'gone@example.com'), reason: 'hard bounce' }]);
+    expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'gone@example.com'))).toBe(true);
     expect((await editions.get('weekly', editionId))!.counts!.bounces).toBe(1);
+  });
+
+  it('finds an internationalised address that SES reports in punycode, under the keyed id it subscribed with', async () => {
+    const outcomes = await handleFeedback(
+      { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'anna@xn--bcher-kva.de' }] } },
+      { suppressions, editions, now, tokenKey },
+    );
+    expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'Anna@Bücher.de'), reason: 'hard bounce' }]);
+    expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'anna@bücher.de'))).toBe(true);
+    // Another deployment's key finds nothing: the id is not a bare hash of the address.
+    expect(await suppressions.isSuppressed(subscriberId(randomBytes(32), 'anna@bücher.de'))).toBe(false);
   });
 
   it('suppresses a complaint at once (identity notification format too)', async () => {
     await handleFeedback(
       { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'angry@example.com' }] }, mail: mail('angry@example.com') },
-      { suppressions, editions, now },
+      { suppressions, editions, now, tokenKey },
     );
-    expect(await suppressions.isSuppressed(subscriberId('angry@example.com'))).toBe(true);
+    expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'angry@example.com'))).toBe(true);
     expect((await editions.get('weekly', editionId))!.counts!.complaints).toBe(1);
   });
 
   it(`suppresses a soft-bouncing address only after ${SOFT_BOUNCE_LIMIT} transient bounces`, async () => {
     const event = { eventType: 'Bounce', bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'full@example.com' }] }, mail: mail('full@example.com') };
     for (let i = 1; i < SOFT_BOUNCE_LIMIT; i++) {
-      expect(await handleFeedback(event, { suppressions, editions, now })).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId('full@example.com'), count: i }]);
-      expect(await suppressions.isSuppressed(subscriberId('full@example.com'))).toBe(false);
+      expect(await handleFeedback(event, { suppressions, editions, now, tokenKey })).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId(tokenKey, 'full@example.com'), count: i }]);
+      expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'full@example.com'))).toBe(false);
     }
-    await handleFeedback(event, { suppressions, editions, now });
-    expect(await suppressions.isSuppressed(subscriberId('full@example.com'))).toBe(true);
+    await handleFeedback(event, { suppressions, editions, now, tokenKey });
+    expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'full@example.com'))).toBe(true);
   });
 
   it('ignores deliveries and junk without throwing', async () => {
-    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, now })).toEqual([{ kind: 'ignored', reason: 'notification type Delivery needs no action' }]);
-    expect(await handleFeedback('nonsense', { suppressions, editions, now })).toEqual([{ kind: 'ignored', reason: 'not an SES notification' }]);
+    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, now, tokenKey })).toEqual([{ kind: 'ignored', reason: 'notification type Delivery needs no action' }]);
+    expect(await handleFeedback('nonsense', { suppressions, editions, now, tokenKey })).toEqual([{ kind: 'ignored', reason: 'not an SES notification' }]);
   });
 });
 

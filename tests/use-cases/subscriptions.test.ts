@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../functions/adapters/dynamodb/document.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken, verifyToken } from '../../functions/core/tokens.js';
 import {
@@ -44,7 +47,7 @@ describe('subscribe', () => {
     const result = await subscribe(deps, { email: '  Ann@Example.COM ', newsletterId: 'ai-talent', source: 'sign-up page' });
     expect(result).toMatchObject({ ok: true, newsletter: { id: 'ai-talent' } });
 
-    const stored = await deps.subscribers.get('ai-talent', subscriberId('ann@example.com'));
+    const stored = await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'ann@example.com'));
     expect(stored).toMatchObject({ status: 'pending', email: 'Ann@example.com', consent: { at: clock.current.toISOString(), source: 'sign-up page' }, confirmationSentAt: clock.current.toISOString() });
 
     const mails = await mailsSince(servers, before);
@@ -55,7 +58,7 @@ describe('subscribe', () => {
     expect(link.startsWith('https://news.example.com/confirm?token=')).toBe(true);
     expect(link).not.toContain('ann');
     const check = verifyToken(deps.tokenKey, tokenOf(link), 'confirm', clock.current.getTime() / 1000);
-    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId('ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.current.getTime() / 1000 + 7 * 24 * 3600 } });
+    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(deps.tokenKey, 'ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.current.getTime() / 1000 + 7 * 24 * 3600 } });
     expect(deps.logs.map((l) => l.event)).toContain('subscribe.confirmation-sent');
   });
 
@@ -92,7 +95,7 @@ describe('subscribe', () => {
     const result = await subscribe(deps, { email: 'robot@example.com', newsletterId: 'ai-talent', honeypot: 'https://spam.example', source: 'test' });
     expect(result).toMatchObject({ ok: true });
     expect(sentCount(servers)).toBe(before);
-    expect(await deps.subscribers.get('ai-talent', subscriberId('robot@example.com'))).toBeUndefined();
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'robot@example.com'))).toBeUndefined();
   });
 
   it.each([
@@ -126,7 +129,7 @@ describe('subscribe', () => {
 
   it('gives a suppressed address the same answer but no email', async () => {
     const { deps, clock } = setUp();
-    await deps.suppressions.suppress(subscriberId('bounced@example.com'), 'bounce', clock.current.toISOString());
+    await deps.suppressions.suppress(subscriberId(deps.tokenKey, 'bounced@example.com'), 'bounce', clock.current.toISOString());
     const before = sentCount(servers);
     expect(await subscribe(deps, { email: 'bounced@example.com', newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
     expect(sentCount(servers)).toBe(before);
@@ -141,7 +144,7 @@ describe('confirm', () => {
     const before = sentCount(servers);
     const result = await confirm(deps, tokenOf(link));
     expect(result).toMatchObject({ ok: true, alreadyConfirmed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
     const [welcome] = await mailsSince(servers, before, email);
     expect(welcome?.subject).toBe('歡迎訂閱《AI 人才週報》');
     expect(header(welcome!, 'List-Unsubscribe')).toMatch(/^<https:\/\/news\.example\.com\/unsubscribe\?token=/);
@@ -163,7 +166,7 @@ describe('confirm', () => {
     const [mail] = await mailsSince(servers, before, email);
     expect(mail?.subject).toBe('AI 人才週報｜Latest edition');
     expect(mail?.text).toMatch(/https:\/\/news\.example\.com\/unsubscribe\?token=/);
-    expect(await deps.ledger.claim(record.editionId, subscriberId(email), { at: clock.current.toISOString(), owner: 'a-digest-run', leaseUntil: clock.current.toISOString() })).toBe('already-sent');
+    expect(await deps.ledger.claim(record.editionId, subscriberId(deps.tokenKey, email), { at: clock.current.toISOString(), owner: 'a-digest-run', leaseUntil: clock.current.toISOString() })).toBe('already-sent');
   });
 
   it('sends the welcome email of an English newsletter configured for it', async () => {
@@ -182,10 +185,10 @@ describe('confirm', () => {
     const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
     const forged = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     expect(await confirm(deps, forged)).toEqual({ ok: false, reason: 'invalid' });
-    const other = signToken(Buffer.alloc(32, 7), { purpose: 'confirm', newsletterId: 'ai-talent', subscriberId: subscriberId(email), expiresAt: 4_000_000_000 });
+    const other = signToken(Buffer.alloc(32, 7), { purpose: 'confirm', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email), expiresAt: 4_000_000_000 });
     expect(await confirm(deps, other)).toEqual({ ok: false, reason: 'invalid' });
     expect(await confirm(deps, 'not a token')).toEqual({ ok: false, reason: 'invalid' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
   });
 
   it('refuses a token older than 7 days and changes nothing', async () => {
@@ -194,12 +197,12 @@ describe('confirm', () => {
     const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
     clock.advance(7 * 24 * 3600 * 1000 + 1000);
     expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'expired' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
   });
 
   it('refuses an unsubscribe token used as a confirmation', async () => {
     const { deps } = setUp();
-    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('x@example.com') });
+    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'x@example.com') });
     expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'invalid' });
   });
 });
@@ -209,20 +212,20 @@ describe('unsubscribe', () => {
     const { deps } = setUp();
     const email = 'leaving@example.com';
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
-    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(email) });
+    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email) });
     expect(await checkUnsubscribeLink(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
     expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
-    expect(await deps.subscribers.get('ai-talent', subscriberId(email))).toMatchObject({ status: 'unsubscribed' });
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email))).toMatchObject({ status: 'unsubscribed' });
     expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: true });
   });
 
   it('refuses forged and unknown links', async () => {
     const { deps } = setUp();
-    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('nobody@example.com') });
+    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'nobody@example.com') });
     expect(await unsubscribe(deps, unknown)).toMatchObject({ ok: false, reason: 'not-found' });
     expect(await unsubscribe(deps, `${unknown}x`)).toEqual({ ok: false, reason: 'invalid' });
-    const preferences = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId('nobody@example.com') });
+    const preferences = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'nobody@example.com') });
     expect(await unsubscribe(deps, preferences)).toEqual({ ok: false, reason: 'invalid' });
   });
 });
@@ -231,7 +234,7 @@ describe('preferences and erasure', () => {
   it('joins and leaves newsletters from the preferences link', async () => {
     const { deps } = setUp();
     const email = 'chooser@example.com';
-    const id = subscriberId(email);
+    const id = subscriberId(deps.tokenKey, email);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
     const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
     expect(await getPreferences(deps, token)).toMatchObject({
@@ -251,7 +254,7 @@ describe('preferences and erasure', () => {
   it('erases the address everywhere, keeps only a suppression hash, and never mails it again', async () => {
     const { deps } = setUp();
     const email = 'forget-me@example.com';
-    const id = subscriberId(email);
+    const id = subscriberId(deps.tokenKey, email);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
     const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
     await updatePreferences(deps, token, ['ai-talent', 'weekly-en']);
@@ -261,6 +264,12 @@ describe('preferences and erasure', () => {
     expect(await deps.subscribers.get('ai-talent', id)).toBeUndefined();
     expect(await deps.subscribers.get('weekly-en', id)).toBeUndefined();
     expect(await deps.suppressions.isSuppressed(id)).toBe(true);
+    // What is left in the table holds neither the address nor its unkeyed hash, which anyone
+    // could recompute from a guessed address; only the keyed id.
+    const left = JSON.stringify((await documentClient(servers.dynamodb).send(new ScanCommand({ TableName: servers.tableName }))).Items);
+    expect(left).toContain(id);
+    expect(left).not.toContain(email);
+    expect(left).not.toContain(createHash('sha256').update(email).digest('hex').slice(0, 32));
 
     const before = sentCount(servers);
     expect(await subscribe(deps, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
@@ -276,7 +285,7 @@ describe('preferences and erasure', () => {
     await subscribe(deps, { email: 'private.person@example.com', newsletterId: 'ai-talent', source: 'test' });
     expect(deps.logs.length).toBeGreaterThan(1);
     expect(JSON.stringify(deps.logs)).not.toMatch(/@|private/);
-    expect(deps.logs[0]!.fields.subscriber).toBe(subscriberId('private.person@example.com'));
+    expect(deps.logs[0]!.fields.subscriber).toBe(subscriberId(deps.tokenKey, 'private.person@example.com'));
   });
 });
 
@@ -286,20 +295,20 @@ describe('confirm after leaving', () => {
     const email = 'leaver@example.com';
     const oldLink = await subscribeAndGetConfirmLink(deps, email);
     expect(await confirm(deps, tokenOf(oldLink))).toMatchObject({ ok: true });
-    const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(email) });
+    const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email) });
     expect(await unsubscribe(deps, unsubscribeToken)).toMatchObject({ ok: true });
 
     // A scanner re-visits the week-old confirmation email: nothing changes.
     clock.advance(60_000);
     expect(await confirm(deps, tokenOf(oldLink))).toEqual({ ok: false, reason: 'expired' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('unsubscribed');
 
     // Signing up again sends a new link, and that one works; the old one still does not.
     clock.advance(CONFIRMATION_RESEND_INTERVAL_MS);
     const newLink = await subscribeAndGetConfirmLink(deps, email);
     expect(await confirm(deps, tokenOf(oldLink))).toEqual({ ok: false, reason: 'expired' });
     expect(await confirm(deps, tokenOf(newLink))).toMatchObject({ ok: true, alreadyConfirmed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
   });
 });
 
