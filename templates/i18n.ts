@@ -165,6 +165,10 @@ export interface PageWords {
   invalidEmailTitle: string;
   invalidEmailBody: string;
   unknownNewsletterBody: string;
+  /** The page behind a confirm link: a GET shows it, only its button (a POST) confirms. */
+  confirmTitle: string;
+  confirmBody: (newsletterTitle: string) => string;
+  confirmButton: string;
   confirmedTitle: string;
   confirmedBody: (newsletterTitle: string) => string;
   linkExpiredTitle: string;
@@ -209,6 +213,9 @@ export const PAGE_WORDS: Readonly<Record<Language, PageWords>> = {
     invalidEmailTitle: '請檢查電子郵件地址',
     invalidEmailBody: '這個電子郵件地址似乎不正確，請檢查後再試一次，例如 name@example.com。',
     unknownNewsletterBody: '找不到您選擇的電子報，請從清單中選擇一份。',
+    confirmTitle: '確認訂閱',
+    confirmBody: (title) => `按下按鈕，確認以這個地址訂閱《${title}》。`,
+    confirmButton: '確認訂閱',
     confirmedTitle: '訂閱完成',
     confirmedBody: (title) => `感謝您確認，您已訂閱《${title}》。`,
     linkExpiredTitle: '連結已過期',
@@ -251,6 +258,9 @@ export const PAGE_WORDS: Readonly<Record<Language, PageWords>> = {
     invalidEmailTitle: '请检查电子邮件地址',
     invalidEmailBody: '这个电子邮件地址似乎不正确，请检查后再试一次，例如 name@example.com。',
     unknownNewsletterBody: '找不到你选择的电子报，请从列表中选择一份。',
+    confirmTitle: '确认订阅',
+    confirmBody: (title) => `点击按钮，确认用这个地址订阅《${title}》。`,
+    confirmButton: '确认订阅',
     confirmedTitle: '订阅完成',
     confirmedBody: (title) => `感谢你的确认，你已订阅《${title}》。`,
     linkExpiredTitle: '链接已过期',
@@ -293,6 +303,9 @@ export const PAGE_WORDS: Readonly<Record<Language, PageWords>> = {
     invalidEmailTitle: 'Please check the email address',
     invalidEmailBody: 'This does not look like a working email address. Please check it and try again, for example name@example.com.',
     unknownNewsletterBody: 'We could not find the newsletter you chose. Please pick one from the list.',
+    confirmTitle: 'Confirm your subscription',
+    confirmBody: (title) => `Press the button to confirm that this address subscribes to ${title}.`,
+    confirmButton: 'Confirm subscription',
     confirmedTitle: 'You are subscribed',
     confirmedBody: (title) => `Thank you for confirming. You are now subscribed to ${title}.`,
     linkExpiredTitle: 'This link has expired',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Language, NewsletterConfig } from '../core/config.js';
 import {
+  checkConfirmLink,
   checkUnsubscribeLink,
   confirm,
   erase,
@@ -12,7 +13,7 @@ import {
   type SubscriptionDependencies,
 } from '../use-cases/subscriptions.js';
 import { AwsContext } from './aws-context.js';
-import { messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
+import { confirmPage, messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
 
 /**
  * The subscription API: one Lambda handler for API Gateway HTTP API events (payload format 2.0),
@@ -61,7 +62,7 @@ const field = z.string().max(1000);
 const subscribeSchema = z.object({ email: field, newsletter: field.optional(), website: field.optional() });
 const preferencesSchema = z.object({ action: z.enum(['save', 'erase']), newsletter: z.array(field).max(100).default([]) });
 
-const ALLOWED_METHODS: Record<string, string> = { '/': 'GET', '/subscribe': 'GET, POST', '/confirm': 'GET', '/unsubscribe': 'GET, POST', '/preferences': 'GET, POST' };
+const ALLOWED_METHODS: Record<string, string> = { '/': 'GET', '/subscribe': 'GET, POST', '/confirm': 'GET, POST', '/unsubscribe': 'GET, POST', '/preferences': 'GET, POST' };
 
 const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -108,10 +109,16 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       }
       if (route === '/subscribe' && method === 'POST') return await postSubscribe(headers, body);
       if (route === '/confirm' && method === 'GET') {
+        // Mail scanners fetch every link: a GET only shows the button, like the unsubscribe page.
+        const result = await checkConfirmLink(deps, token);
+        if (!result.ok) return linkFailurePage(result, 'confirm');
+        if (result.alreadyConfirmed) return confirmedPage(result.newsletter);
+        return html(200, confirmPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token }));
+      }
+      if (route === '/confirm' && method === 'POST') {
         const result = await confirm(deps, token);
         if (!result.ok) return linkFailurePage(result, 'confirm');
-        const w = wordsForPage(result.newsletter.language);
-        return newsletterPage(result.newsletter, w.confirmedTitle, w.confirmedBody(result.newsletter.title), { href: result.preferencesUrl, label: w.preferencesTitle });
+        return confirmedPage(result.newsletter);
       }
       if (route === '/unsubscribe' && method === 'GET') {
         // Link scanners fetch every link: a GET only shows the button.
@@ -256,6 +263,16 @@ function lowerCaseKeys(headers: Record<string, string | undefined>): Record<stri
 
 function pageHeaders(): Record<string, string> {
   return { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, ...BASE_HEADERS };
+}
+
+/**
+ * After confirming: no preferences (and erase) link, which never expires. Whoever holds this page
+ * (a shared screen, a forwarded confirmation) should not get a lasting key to the subscription;
+ * the reader finds that link in every edition.
+ */
+function confirmedPage(newsletter: NewsletterConfig): HttpApiResult {
+  const w = wordsForPage(newsletter.language);
+  return newsletterPage(newsletter, w.confirmedTitle, w.confirmedBody(newsletter.title));
 }
 
 /** A 200 page in the newsletter's language, under its name. */

@@ -57,7 +57,7 @@ export type SubscribeResult =
 /** Why a link did not work: `invalid` covers forged, malformed and wrong-purpose tokens. */
 export type LinkFailure = { ok: false; reason: 'invalid' | 'expired' } | { ok: false; reason: 'not-found'; newsletter: NewsletterConfig };
 
-export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyConfirmed: boolean; preferencesUrl: string } | LinkFailure;
+export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyConfirmed: boolean } | LinkFailure;
 
 export type UnsubscribeResult = { ok: true; newsletter: NewsletterConfig; alreadyUnsubscribed: boolean } | LinkFailure;
 
@@ -134,25 +134,27 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
 }
 
 /**
- * Confirms a subscription from the link in the confirmation email, then welcomes the reader as
+ * Checks a confirm link without changing anything: what the page behind a GET shows (a button
+ * that POSTs), since mail scanners fetch every link in a message and must not finish a sign-up
+ * that someone else started for this address.
+ */
+export async function checkConfirmLink(deps: SubscriptionDependencies, token: string): Promise<ConfirmResult> {
+  const found = await confirmableSubscriber(deps, token);
+  if (!found.ok) return found;
+  return { ok: true, newsletter: found.newsletter, alreadyConfirmed: found.subscriber.status === 'confirmed' };
+}
+
+/**
+ * Confirms a subscription (the button on the confirm page, a POST), then welcomes the reader as
  * the newsletter's `welcome` setting says. A forged, expired or orphaned link changes nothing.
  */
 export async function confirm(deps: SubscriptionDependencies, token: string): Promise<ConfirmResult> {
   const log = deps.log ?? defaultLog;
-  const found = await subscriberForToken(deps, token, 'confirm');
+  const found = await confirmableSubscriber(deps, token);
   if (!found.ok) return found;
-  const { newsletter, subscriber, claims } = found;
-  const preferencesUrl = readerLinks(deps.tokenKey, newsletter.baseUrl, newsletter.id, subscriber.id).preferencesUrl;
+  const { newsletter, subscriber } = found;
   const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
-  if (subscriber.status === 'confirmed') return { ok: true, newsletter, alreadyConfirmed: true, preferencesUrl };
-  // Only a link from the latest sign-up confirms: an old confirmation email (or a scanner
-  // re-visiting it) must not undo an unsubscribe.
-  const issuedAt = (claims.expiresAt ?? 0) - CONFIRM_TOKEN_TTL_SECONDS;
-  const requestedAt = subscriber.consent ? Math.floor(Date.parse(subscriber.consent.at) / 1000) : 0;
-  if (subscriber.status !== 'pending' || issuedAt < requestedAt) {
-    log('confirm.stale-link', fields);
-    return { ok: false, reason: 'expired' };
-  }
+  if (subscriber.status === 'confirmed') return { ok: true, newsletter, alreadyConfirmed: true };
 
   const now = deps.now();
   await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: now.toISOString(), unsubscribedAt: undefined });
@@ -164,7 +166,24 @@ export async function confirm(deps: SubscriptionDependencies, token: string): Pr
     // The subscription stands; a welcome that failed to send is not worth an error page.
     log('confirm.welcome-failed', { ...fields, error: (error as Error).name });
   }
-  return { ok: true, newsletter, alreadyConfirmed: false, preferencesUrl };
+  return { ok: true, newsletter, alreadyConfirmed: false };
+}
+
+/** The subscriber a confirm link may still confirm (or has confirmed); a stale link is `expired`. */
+async function confirmableSubscriber(deps: SubscriptionDependencies, token: string): Promise<{ ok: true; newsletter: NewsletterConfig; subscriber: Subscriber } | LinkFailure> {
+  const found = await subscriberForToken(deps, token, 'confirm');
+  if (!found.ok) return found;
+  const { newsletter, subscriber, claims } = found;
+  if (subscriber.status === 'confirmed') return { ok: true, newsletter, subscriber };
+  // Only a link from the latest sign-up confirms: an old confirmation email (or a scanner
+  // re-visiting it) must not undo an unsubscribe.
+  const issuedAt = (claims.expiresAt ?? 0) - CONFIRM_TOKEN_TTL_SECONDS;
+  const requestedAt = subscriber.consent ? Math.floor(Date.parse(subscriber.consent.at) / 1000) : 0;
+  if (subscriber.status !== 'pending' || issuedAt < requestedAt) {
+    (deps.log ?? defaultLog)('confirm.stale-link', { newsletter: newsletter.id, subscriber: subscriber.id });
+    return { ok: false, reason: 'expired' };
+  }
+  return { ok: true, newsletter, subscriber };
 }
 
 /**

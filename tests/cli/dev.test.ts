@@ -70,7 +70,10 @@ describe('newsletter dev', () => {
 
       // The confirm link in the message works, and a welcome follows.
       before = sentCount(servers);
-      const confirmed = await fetch(confirmUrl);
+      // A GET (what a mail scanner does) only shows the button; the button's POST confirms.
+      expect(await (await fetch(confirmUrl)).text()).toContain('確認訂閱');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('pending');
+      const confirmed = await fetch(confirmUrl, { method: 'POST' });
       expect(confirmed.status).toBe(200);
       expect(confirmed.headers.get('cache-control')).toBe('no-store');
       expect(await confirmed.text()).toContain('訂閱完成');

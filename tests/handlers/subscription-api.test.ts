@@ -56,7 +56,7 @@ async function confirmedSubscriber(email: string): Promise<{ unsubscribe: string
   await api(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })));
   const [mail] = await mailsSince(servers, before, email);
   const confirmUrl = new URL(linkIn(mail!, 'confirm')!);
-  expect((await api(event('GET', `/confirm${confirmUrl.search}`))).statusCode).toBe(200);
+  expect((await api(event('POST', `/confirm${confirmUrl.search}`))).statusCode).toBe(200);
   const id = subscriberId(deps.tokenKey, email);
   return {
     unsubscribe: signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id }),
@@ -182,15 +182,39 @@ describe('subscription API: POST /subscribe', () => {
 });
 
 describe('subscription API: links', () => {
-  it('confirms from the link and shows a page that is never cached', async () => {
+  it('shows a confirm button on GET and changes nothing, so a mail scanner cannot finish a sign-up', async () => {
+    const before = sentCount(servers);
+    await api(event('POST', '/subscribe', form({ email: 'scanned-confirm@example.com', newsletter: 'ai-talent' })));
+    const [mail] = await mailsSince(servers, before, 'scanned-confirm@example.com');
+    const search = new URL(linkIn(mail!, 'confirm')!).search;
+    for (let i = 0; i < 3; i++) {
+      const result = await api(event('GET', `/confirm${search}`));
+      expect(result.statusCode).toBe(200);
+      expectSafeHeaders(result);
+      expect(dom(result).querySelector('h1')?.textContent).toBe('確認訂閱');
+      const formElement = dom(result).querySelector('form')!;
+      expect(formElement.getAttribute('method')).toBe('post');
+      expect(formElement.getAttribute('action')).toBe(`?token=${new URLSearchParams(search).get('token')}`);
+    }
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'scanned-confirm@example.com')))?.status).toBe('pending');
+    expect(await mailsSince(servers, before + 1)).toHaveLength(0);
+  });
+
+  it('confirms on POST (the button) and shows a page that is never cached and holds no preferences or erase link', async () => {
     const before = sentCount(servers);
     await api(event('POST', '/subscribe', form({ email: 'link@example.com', newsletter: 'ai-talent' })));
     const [mail] = await mailsSince(servers, before, 'link@example.com');
-    const result = await api(event('GET', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
+    const result = await api(event('POST', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`, form({})));
     expect(result.statusCode).toBe(200);
     expectSafeHeaders(result);
     expect(dom(result).querySelector('h1')?.textContent).toBe('訂閱完成');
+    expect(result.body).not.toContain('preferences');
+    expect(result.body).not.toContain('token=');
     expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'link@example.com')))?.status).toBe('confirmed');
+    // Back on the link later: it says so and offers nothing more.
+    const again = await api(event('GET', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
+    expect(dom(again).querySelector('h1')?.textContent).toBe('訂閱完成');
+    expect(again.body).not.toContain('token=');
   });
 
   it('shows a clear page for forged and expired confirmation links and changes nothing', async () => {
@@ -199,17 +223,21 @@ describe('subscription API: links', () => {
     const [mail] = await mailsSince(servers, before, 'expiring@example.com');
     const token = new URL(linkIn(mail!, 'confirm')!).searchParams.get('token')!;
 
-    const forged = await api(event('GET', `/confirm?token=${token.slice(0, -2)}zz`));
-    expect(forged.statusCode).toBe(400);
-    expect(dom(forged).querySelector('h1')?.textContent).toBe('連結無效');
-    expect((await api(event('GET', '/confirm'))).statusCode).toBe(400);
+    for (const method of ['GET', 'POST']) {
+      const forged = await api(event(method, `/confirm?token=${token.slice(0, -2)}zz`));
+      expect(forged.statusCode).toBe(400);
+      expect(dom(forged).querySelector('h1')?.textContent).toBe('連結無效');
+      expect((await api(event(method, '/confirm'))).statusCode).toBe(400);
+    }
 
     clock.advance(8 * 24 * 3600 * 1000);
     try {
-      const expired = await api(event('GET', `/confirm?token=${token}`));
-      expect(expired.statusCode).toBe(410);
-      expectSafeHeaders(expired);
-      expect(dom(expired).querySelector('h1')?.textContent).toBe('連結已過期');
+      for (const method of ['GET', 'POST']) {
+        const expired = await api(event(method, `/confirm?token=${token}`));
+        expect(expired.statusCode).toBe(410);
+        expectSafeHeaders(expired);
+        expect(dom(expired).querySelector('h1')?.textContent).toBe('連結已過期');
+      }
     } finally {
       clock.advance(-8 * 24 * 3600 * 1000);
     }
@@ -294,7 +322,9 @@ describe('subscription API: everything else', () => {
     const wrongMethod = await api(event('DELETE', '/subscribe'));
     expect(wrongMethod.statusCode).toBe(405);
     expect(wrongMethod.headers.allow).toBe('GET, POST');
-    expect((await api(event('POST', '/confirm'))).statusCode).toBe(405);
+    const confirmWrong = await api(event('PUT', '/confirm'));
+    expect(confirmWrong.statusCode).toBe(405);
+    expect(confirmWrong.headers.allow).toBe('GET, POST');
   });
 
   it('refuses an event that is not an HTTP API event', async () => {

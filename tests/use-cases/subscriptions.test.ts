@@ -5,6 +5,7 @@ import { documentClient } from '../../functions/adapters/dynamodb/document.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken, verifyToken } from '../../functions/core/tokens.js';
 import {
+  checkConfirmLink,
   checkUnsubscribeLink,
   CONFIRMATION_RESEND_INTERVAL_MS,
   confirm,
@@ -137,6 +138,18 @@ describe('subscribe', () => {
 });
 
 describe('confirm', () => {
+  it('checks a confirm link without confirming it or sending anything', async () => {
+    const { deps } = setUp();
+    const email = 'looked-at@example.com';
+    const link = await subscribeAndGetConfirmLink(deps, email);
+    const before = sentCount(servers);
+    expect(await checkConfirmLink(deps, tokenOf(link))).toMatchObject({ ok: true, alreadyConfirmed: false, newsletter: { id: 'ai-talent' } });
+    expect(await checkConfirmLink(deps, tokenOf(link))).toMatchObject({ ok: true, alreadyConfirmed: false });
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
+    expect(sentCount(servers)).toBe(before);
+    expect(await checkConfirmLink(deps, `${tokenOf(link)}x`)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
   it('confirms and sends a welcome email when no edition has been sent yet', async () => {
     const { deps } = setUp();
     const email = 'welcome@example.com';
