@@ -74,3 +74,25 @@ export function redactEmail(email: string): string {
 export function redactAddresses(text: string): string {
   return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[^\s<>"'(),;:]+/gu, '[address]');
 }
+
+/**
+ * The mailbox an address delivers to, for sign-up limits only: `Bomb+1@Example.org` and
+ * `b.o.m.b+2@example.org` reach one inbox at most providers, so they share one limit. Never used
+ * as an id: `ann.lee@` and `annlee@` stay two subscribers.
+ */
+export function mailboxOf(email: string): string {
+  const normalised = normaliseEmail(email);
+  const at = normalised.lastIndexOf('@');
+  if (at < 1) return normalised;
+  const local = normalised.slice(0, at).split('+')[0]!.replace(/\./g, '');
+  return `${local || normalised.slice(0, at)}@${normalised.slice(at + 1)}`;
+}
+
+/**
+ * A keyed pseudonym for something that must be counted but not kept readable (a mailbox, a
+ * client's IP address): the same key as subscriber ids, with the kind in the input so the spaces
+ * never overlap.
+ */
+export function pseudonym(tokenKey: Buffer, kind: string, value: string): string {
+  return createHmac('sha256', subscriberIdKey(tokenKey)).update(`${kind}\u0000${value}`).digest('hex').slice(0, 32);
+}

@@ -8,7 +8,7 @@ import { ConfigError } from '../core/errors.js';
 import { checkTokenKey } from '../core/tokens.js';
 import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
-import { DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import { DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { readEnvironment, type FunctionEnvironment } from './environment.js';
 
@@ -26,6 +26,7 @@ export class AwsContext {
   private readonly stores: {
     subscribers?: DynamoSubscriberStore;
     suppressions?: DynamoSuppressionStore;
+    signUpLimits?: DynamoSignUpLimitStore;
     editions?: DynamoEditionStore;
     ledger?: DynamoDeliveryLedger;
     mailer?: SesMailer;
@@ -42,6 +43,9 @@ export class AwsContext {
   }
   get suppressions(): DynamoSuppressionStore {
     return (this.stores.suppressions ??= new DynamoSuppressionStore(this.dynamodb, this.env.tableName));
+  }
+  get signUpLimits(): DynamoSignUpLimitStore {
+    return (this.stores.signUpLimits ??= new DynamoSignUpLimitStore(this.dynamodb, this.env.tableName));
   }
   get editions(): DynamoEditionStore {
     return (this.stores.editions ??= new DynamoEditionStore(this.dynamodb, this.env.tableName));

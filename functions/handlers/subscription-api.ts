@@ -44,9 +44,25 @@ export type SubscriptionApi = (event: HttpApiEvent) => Promise<HttpApiResult>;
 export interface SubscriptionApiDependencies extends SubscriptionDependencies {
   /** Request bodies over this many bytes are refused with 413. Default 16 KB. */
   maxBodyBytes?: number;
+  /**
+   * POST /subscribe answers no sooner than this many milliseconds after the request arrived, so
+   * that work done before answering (where `afterAnswer` runs it inline, as on Lambda) cannot show
+   * in the timing. Default 0: the local server runs that work after answering instead.
+   */
+  subscribeAnswerMs?: number;
+  /** Waits; injected so tests run on a fake clock. Default setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * On Lambda nothing runs after the answer, so a sign-up's work (a few store calls, rendering and
+ * sending the confirmation, with retries) happens first and the answer waits until this long after
+ * the request arrived, whatever the address's state. Chosen above the usual work (about 100–300 ms
+ * on AWS); work that takes longer is logged (`subscribe.slow-answer`).
+ */
+export const LAMBDA_SUBSCRIBE_ANSWER_MS = 1500;
 
 const eventSchema = z.object({
   rawPath: z.string().max(2048),
@@ -107,7 +123,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
         const selected = deps.newsletters.find((n) => n.id === query.get('newsletter')) ?? fallback;
         return html(200, subscribePage({ language: selected.language, newsletters: deps.newsletters, selected: selected.id }));
       }
-      if (route === '/subscribe' && method === 'POST') return await postSubscribe(headers, body);
+      if (route === '/subscribe' && method === 'POST') return await postSubscribe(headers, body, raw.requestContext.http.sourceIp);
       if (route === '/confirm' && method === 'GET') {
         // Mail scanners fetch every link: a GET only shows the button, like the unsubscribe page.
         const result = await checkConfirmLink(deps, token);
@@ -154,7 +170,16 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
     }
   };
 
-  async function postSubscribe(headers: Record<string, string>, body: string): Promise<HttpApiResult> {
+  async function postSubscribe(headers: Record<string, string>, body: string, client: string | undefined): Promise<HttpApiResult> {
+    const arrived = deps.now().getTime();
+    const answer = await subscribeAnswer(headers, body, client);
+    const wait = arrived + (deps.subscribeAnswerMs ?? 0) - deps.now().getTime();
+    if (wait > 0) await (deps.sleep ?? sleep)(wait);
+    else if (deps.subscribeAnswerMs) log('subscribe.slow-answer', { overMs: -wait });
+    return answer;
+  }
+
+  async function subscribeAnswer(headers: Record<string, string>, body: string, client: string | undefined): Promise<HttpApiResult> {
     const kind = contentKind(headers);
     if (kind === 'other') return json(415, { ok: false, error: 'unsupported-media-type', message: 'send the form (application/x-www-form-urlencoded) or JSON {"email","newsletter"}' });
     const fields = kind === 'json' ? parseJson(body) : formFields(body, ['email', 'newsletter', 'website']);
@@ -170,6 +195,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       newsletterId,
       honeypot: input.data.website,
       source: kind === 'json' ? 'subscription API (POST /subscribe, JSON)' : 'sign-up page (POST /subscribe, form)',
+      client,
     });
     if (kind === 'json') {
       if (result.ok) return json(202, { ok: true, status: 'confirmation-sent', message: 'if the address can receive mail, a confirmation link is on its way' });
@@ -292,6 +318,10 @@ function json(statusCode: number, value: unknown): HttpApiResult {
   };
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** Error messages from SDKs can quote an address; logs never do. */
 function scrubAddresses(message: string): string {
   return message.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '[address]').slice(0, 300);
@@ -321,6 +351,10 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
     mailer: ctx.mailer,
     tokenKey: await ctx.signingKey(),
     now: () => new Date(),
+    limits: ctx.signUpLimits,
+    signUpLimits: ctx.env.config.signUps,
+    // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.
+    subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
     ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
   });
 }

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import pRetry from 'p-retry';
 import type { NewsletterConfig } from '../core/config.js';
 import type { RenderedEdition } from '../core/edition.js';
 import { checkEmail } from '../core/email-address.js';
-import { redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
+import { DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
+import { mailboxOf, pseudonym, redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
 import { CONFIRM_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../core/tokens.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
+import type { AfterAnswer } from '../ports/after-answer.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionStore } from '../ports/edition-store.js';
+import { MailerError } from '../core/errors.js';
 import type { Mailer } from '../ports/mailer.js';
+import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { renderConfirmation, renderWelcome } from '../render/render-confirm.js';
 import { DEFAULT_LEASE_SECONDS } from './send-edition.js';
@@ -29,6 +34,17 @@ export interface SubscriptionDependencies {
   mailer: Mailer;
   tokenKey: Buffer;
   now: () => Date;
+  /** Counters of the sign-up limits, in the shared store. */
+  limits: SignUpLimitStore;
+  /** Confirmation mail limits; default DEFAULT_SIGN_UP_LIMITS (the config's `signUps`). */
+  signUpLimits?: SignUpLimitSettings;
+  /**
+   * Runs a sign-up's state-dependent work (store, confirmation mail) after the answer is decided.
+   * Default: at once, before the use case returns (then the caller must hide its duration).
+   */
+  afterAnswer?: AfterAnswer;
+  /** Retries of a throttled or failed confirmation send; default 3 retries from 1 s, doubling. */
+  confirmationRetry?: { retries: number; minTimeout: number };
   /** Structured log line; fields never hold an address. Default: JSON on stdout. */
   log?: SubscriptionLog;
   /** Where the MJML templates are (in a Lambda bundle they sit beside the code). */
@@ -47,7 +63,10 @@ export interface SubscribeInput {
   honeypot?: string | undefined;
   /** Consent evidence: where the request came from, e.g. `sign-up page`. */
   source: string;
+  /** The client's address (source IP), for the per-client limit; never stored readable. */
+  client?: string | undefined;
 }
+
 
 export type SubscribeResult =
   | { ok: true; newsletter: NewsletterConfig }
@@ -76,10 +95,13 @@ export type EraseResult = { ok: true; newsletter: NewsletterConfig } | LinkFailu
 /**
  * Signs up an address: stores it as pending with consent evidence and mails a confirmation link.
  * The answer is the same whether the address was new, pending, confirmed or suppressed, so the
- * form cannot be used to find out who is on the list.
+ * form cannot be used to find out who is on the list; and it is given before anything that depends
+ * on the address's state runs: that work is handed to `afterAnswer`, which runs it once the answer
+ * is out (the local server) or inline behind a constant-time answer (Lambda, see the handler).
+ * Confirmation mail is limited per mailbox, per client and per hour (`signUpLimits`).
  *
  * @example
- * const result = await subscribe(deps, { email: 'ann@example.com', newsletterId: 'weekly', source: 'sign-up page' });
+ * const result = await subscribe(deps, { email: 'ann@example.com', newsletterId: 'weekly', source: 'sign-up page', client: '192.0.2.1' });
  */
 export async function subscribe(deps: SubscriptionDependencies, input: SubscribeInput): Promise<SubscribeResult> {
   const log = deps.log ?? defaultLog;
@@ -91,15 +113,29 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
   }
   const checked = checkEmail(input.email);
   if (!checked.ok) return { ok: false, reason: 'invalid-email', detail: checked.reason, newsletter };
-
-  const email = checked.email;
-  const id = subscriberId(deps.tokenKey, email);
   const now = deps.now();
+  const afterAnswer = deps.afterAnswer ?? runInline;
+  await afterAnswer(async () => {
+    try {
+      await followUpSignUp(deps, newsletter, checked.email, input, now);
+    } catch (error) {
+      // The reader sees the same answer either way (an error page would tell that a send was
+      // attempted, so that the address is not yet confirmed); a sign-up again later retries.
+      log('subscribe.failed', { newsletter: newsletter.id, subscriber: subscriberId(deps.tokenKey, checked.email), error: (error as Error).name });
+    }
+  });
+  return { ok: true, newsletter };
+}
+
+/** What depends on the address's state: store it, and mail a confirmation when one is due and allowed. */
+async function followUpSignUp(deps: SubscriptionDependencies, newsletter: NewsletterConfig, email: string, input: SubscribeInput, now: Date): Promise<void> {
+  const log = deps.log ?? defaultLog;
+  const id = subscriberId(deps.tokenKey, email);
   const at = now.toISOString();
   const fields = { newsletter: newsletter.id, subscriber: id };
   if (await deps.suppressions.isSuppressed(id)) {
     log('subscribe.suppressed', fields);
-    return { ok: true, newsletter };
+    return;
   }
 
   let existing = await deps.subscribers.get(newsletter.id, id);
@@ -108,16 +144,21 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
     // Two requests at once: the loser reads what the winner stored and follows the same rules.
     if (!(await deps.subscribers.putIfAbsent(pending))) existing = await deps.subscribers.get(newsletter.id, id);
   }
-  if (existing) {
-    if (existing.status === 'confirmed') {
-      log('subscribe.already-confirmed', fields);
-      return { ok: true, newsletter };
-    }
+  if (existing?.status === 'confirmed') {
+    log('subscribe.already-confirmed', fields);
+    return;
   }
   const cutoff = new Date(now.getTime() - CONFIRMATION_RESEND_INTERVAL_MS).toISOString();
   if (!(await deps.subscribers.claimConfirmationSend(newsletter.id, id, at, cutoff))) {
     log('subscribe.resend-limited', fields);
-    return { ok: true, newsletter };
+    return;
+  }
+  const limited = await signUpLimitReached(deps, email, input.client, now);
+  if (limited) {
+    // Forget the claim: once the limit frees, the reader's next sign-up sends at once.
+    await deps.subscribers.update(newsletter.id, id, { confirmationSentAt: undefined });
+    log('subscribe.limited', { ...fields, limit: limited });
+    return;
   }
   // A new request is new consent evidence; an unsubscribed reader must confirm again.
   if (existing) await deps.subscribers.update(newsletter.id, id, { email, status: 'pending', consent: { at, source: input.source } });
@@ -130,8 +171,27 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
     throw error;
   }
   log('subscribe.confirmation-sent', fields);
-  return { ok: true, newsletter };
 }
+
+/**
+ * Counts this confirmation against the mailbox, the client and the hourly total; the name of the
+ * first limit reached, or undefined when all allow it. The total is counted last, so a blocked
+ * mailbox or client does not spend the budget of everyone else.
+ */
+async function signUpLimitReached(deps: SubscriptionDependencies, email: string, client: string | undefined, now: Date): Promise<'mailbox' | 'client' | 'hourly-total' | undefined> {
+  const settings = deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS;
+  const window = hourWindow(now);
+  // Counters outlive their hour by a day, for a look at what happened; then TTL removes them.
+  const expiresAt = Math.floor(window.endsAt.getTime() / 1000) + 24 * 3600;
+  const take = (counter: string, limit: number) => deps.limits.take(counter, window.key, limit, expiresAt);
+  if (!(await take(`mailbox#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
+  if (client && !(await take(`client#${pseudonym(deps.tokenKey, 'client', client)}`, settings.perClientPerHour))) return 'client';
+  const quota = await deps.mailer.getSendQuota().catch(() => undefined);
+  if (!(await take('total', hourlyConfirmationBudget(settings, quota)))) return 'hourly-total';
+  return undefined;
+}
+
+const runInline: AfterAnswer = (work) => work();
 
 /**
  * Checks a confirm link without changing anything: what the page behind a GET shows (a button
@@ -308,7 +368,15 @@ async function sendConfirmation(deps: SubscriptionDependencies, newsletter: News
     confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
     postalAddress: newsletter.postalAddress,
   }, deps.templatesDir ? { templatesDir: deps.templatesDir } : {});
-  await sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now);
+  const retry = deps.confirmationRetry ?? { retries: 3, minTimeout: 1000 };
+  // SES throttles when sign-ups and an edition compete for the send rate: wait and try again
+  // rather than drop the reader's confirmation. Refusals (a bad address) are not retried.
+  await pRetry(() => sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now), {
+    retries: retry.retries,
+    minTimeout: retry.minTimeout,
+    factor: 2,
+    shouldRetry: ({ error }) => error instanceof MailerError && error.retryable,
+  });
 }
 
 /** Sends the latest sent edition (once per reader, through the ledger) or a welcome email. */

@@ -64,6 +64,8 @@ describe('newsletter dev', () => {
       const subscribed = await fetch(`${dev.url}/subscribe`, { method: 'POST', body: new URLSearchParams({ email, newsletter: 'ai-talent', website: '' }) });
       expect(subscribed.status).toBe(200);
       expect(await subscribed.text()).toContain('請到收件匣確認');
+      // The confirmation goes out after the answer; wait for the server's sign-up work.
+      await dev.signUps.drain();
       const [confirmation] = await mailsSince(servers, before, email);
       const confirmUrl = linkIn(confirmation!, 'confirm')!;
       expect(confirmUrl.startsWith(`${dev.baseUrl}/confirm?token=`)).toBe(true);

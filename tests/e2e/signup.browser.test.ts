@@ -68,6 +68,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'sign-up in a browser' : `sign-up in
     await page.waitForLoadState();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('請到收件匣確認');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'check-inbox-375.png'), fullPage: true });
+    // The confirmation goes out after the answer; wait for the server's sign-up work.
+    await dev.signUps.drain();
     expect(await mailsSince(servers, before, 'browser.reader@example.com')).toHaveLength(1);
     expect(violations).toEqual([]);
     await context.close();
@@ -82,6 +84,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'sign-up in a browser' : `sign-up in
     await page.getByLabel('電子郵件地址').fill(email);
     await page.getByRole('button', { name: '訂閱' }).click();
     await page.waitForLoadState();
+    await dev.signUps.drain();
     const [mail] = await mailsSince(servers, before, email);
     const confirmUrl = linkIn(mail!, 'confirm')!;
     const status = async () => (await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamodb/document.js';
+import { MailerError } from '../../functions/core/errors.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken, verifyToken } from '../../functions/core/tokens.js';
 import {
@@ -326,18 +327,34 @@ describe('confirm after leaving', () => {
 });
 
 describe('subscribe when the confirmation cannot be sent', () => {
-  it('fails, and a retry a moment later sends the confirmation instead of hitting the re-send limit', async () => {
+  it('answers the same, logs the failure, and a retry a moment later sends the confirmation instead of hitting the re-send limit', async () => {
     const { deps } = setUp();
     const email = 'unlucky@example.com';
     let calls = 0;
-    // SES failing once is a fault no local server produces on demand: force it on the mailer.
+    // SES failing for good once is a fault no local server produces on demand: force it on the mailer.
     const flaky = { ...deps, mailer: { ...deps.mailer, getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer), send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
       if (calls++ === 0) throw new Error('SES refused the message: ServiceUnavailable');
       return deps.mailer.send(m);
     } } };
-    await expect(subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).rejects.toThrow(/ServiceUnavailable/);
+    // An error page here would tell that a send was attempted, that is, that the address is not confirmed.
+    expect(await subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(deps.logs.map((l) => l.event)).toContain('subscribe.failed');
     const before = sentCount(servers);
     expect(await subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(await mailsSince(servers, before, email)).toHaveLength(1);
+  });
+
+  it('retries a throttled confirmation send with backoff, so the reader still gets one', async () => {
+    const { deps } = setUp();
+    const email = 'throttled@example.com';
+    let calls = 0;
+    const throttling = { ...deps, mailer: { ...deps.mailer, getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer), send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
+      if (calls++ < 2) throw new MailerError('SES refused the message: Throttling', { retryable: true, throttled: true });
+      return deps.mailer.send(m);
+    } } };
+    const before = sentCount(servers);
+    expect(await subscribe(throttling, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(calls).toBe(3);
     expect(await mailsSince(servers, before, email)).toHaveLength(1);
   });
 });

@@ -18,6 +18,7 @@ export const keys = {
   rendered: (newsletterId: string, editionId: string) => ({ pk: `NL#${newsletterId}#RENDER`, sk: editionId }),
   sentArticle: (newsletterId: string, key: string) => ({ pk: `NL#${newsletterId}#ARTICLE`, sk: key }),
   delivery: (editionId: string, subscriberId: string) => ({ pk: `ED#${editionId}#DELIVERY`, sk: subscriberId }),
+  signUpLimit: (window: string, counter: string) => ({ pk: `SIGNUP#${window}`, sk: counter }),
 };
 
 /** Creates the table when it does not exist (local servers and tests; on AWS the CDK stack owns it). */
