@@ -133,6 +133,13 @@ async function followUpSignUp(deps: SubscriptionDependencies, newsletter: Newsle
   const id = subscriberId(deps.tokenKey, email);
   const at = now.toISOString();
   const fields = { newsletter: newsletter.id, subscriber: id };
+  // Per mailbox and per client first: a flood from one script then costs one write per request,
+  // and stores no pending subscribers for addresses it made up.
+  const abusive = await perSenderLimitReached(deps, email, input.client, now);
+  if (abusive) {
+    log('subscribe.limited', { ...fields, limit: abusive });
+    return;
+  }
   if (await deps.suppressions.isSuppressed(id)) {
     log('subscribe.suppressed', fields);
     return;
@@ -153,11 +160,10 @@ async function followUpSignUp(deps: SubscriptionDependencies, newsletter: Newsle
     log('subscribe.resend-limited', fields);
     return;
   }
-  const limited = await signUpLimitReached(deps, email, input.client, now);
-  if (limited) {
-    // Forget the claim: once the limit frees, the reader's next sign-up sends at once.
+  if (!(await hourlyBudgetAllows(deps, now))) {
+    // Forget the claim: once the budget frees, the reader's next sign-up sends at once.
     await deps.subscribers.update(newsletter.id, id, { confirmationSentAt: undefined });
-    log('subscribe.limited', { ...fields, limit: limited });
+    log('subscribe.limited', { ...fields, limit: 'hourly-total' });
     return;
   }
   // A new request is new consent evidence; an unsubscribed reader must confirm again.
@@ -174,21 +180,26 @@ async function followUpSignUp(deps: SubscriptionDependencies, newsletter: Newsle
 }
 
 /**
- * Counts this confirmation against the mailbox, the client and the hourly total; the name of the
- * first limit reached, or undefined when all allow it. The total is counted last, so a blocked
- * mailbox or client does not spend the budget of everyone else.
+ * Counts this sign-up against its mailbox and its client; the limit reached, if any. Counted per
+ * request, whatever the address's state, so a flood is cut off before it touches any subscriber.
  */
-async function signUpLimitReached(deps: SubscriptionDependencies, email: string, client: string | undefined, now: Date): Promise<'mailbox' | 'client' | 'hourly-total' | undefined> {
+async function perSenderLimitReached(deps: SubscriptionDependencies, email: string, client: string | undefined, now: Date): Promise<'mailbox' | 'client' | undefined> {
   const settings = deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS;
+  if (!(await takeHourly(deps, now, `mailbox#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
+  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKey, 'client', client)}`, settings.perClientPerHour))) return 'client';
+  return undefined;
+}
+
+/** Counts one confirmation against the hourly total (a share of the SES quota); false when spent. */
+async function hourlyBudgetAllows(deps: SubscriptionDependencies, now: Date): Promise<boolean> {
+  const quota = await deps.mailer.getSendQuota().catch(() => undefined);
+  return takeHourly(deps, now, 'total', hourlyConfirmationBudget(deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS, quota));
+}
+
+function takeHourly(deps: SubscriptionDependencies, now: Date, counter: string, limit: number): Promise<boolean> {
   const window = hourWindow(now);
   // Counters outlive their hour by a day, for a look at what happened; then TTL removes them.
-  const expiresAt = Math.floor(window.endsAt.getTime() / 1000) + 24 * 3600;
-  const take = (counter: string, limit: number) => deps.limits.take(counter, window.key, limit, expiresAt);
-  if (!(await take(`mailbox#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
-  if (client && !(await take(`client#${pseudonym(deps.tokenKey, 'client', client)}`, settings.perClientPerHour))) return 'client';
-  const quota = await deps.mailer.getSendQuota().catch(() => undefined);
-  if (!(await take('total', hourlyConfirmationBudget(settings, quota)))) return 'hourly-total';
-  return undefined;
+  return deps.limits.take(counter, window.key, limit, Math.floor(window.endsAt.getTime() / 1000) + 24 * 3600);
 }
 
 const runInline: AfterAnswer = (work) => work();

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { normaliseEmail, redactEmail, subscriberId } from '../../functions/core/subscriber.js';
+import { mailboxOf, normaliseEmail, redactEmail, subscriberId } from '../../functions/core/subscriber.js';
 
 const key = randomBytes(32);
 
@@ -35,5 +35,14 @@ describe('subscriberId', () => {
 describe('redactEmail', () => {
   it('keeps the first letter and the domain only', () => {
     expect(redactEmail('reader@example.com')).toBe('r***@example.com');
+  });
+});
+
+describe('mailboxOf', () => {
+  it('folds plus-addressing, dots and case, so one inbox has one sign-up limit', () => {
+    const mailboxes = ['bomb+1@example.org', 'Bomb+20@Example.ORG', 'b.o.m.b@example.org', 'bomb@example.org'].map(mailboxOf);
+    expect(new Set(mailboxes)).toEqual(new Set(['bomb@example.org']));
+    expect(mailboxOf('anna+x@Bücher.de')).toBe('anna@xn--bcher-kva.de');
+    expect(mailboxOf('bomb@example.net')).not.toBe(mailboxOf('bomb@example.org'));
   });
 });

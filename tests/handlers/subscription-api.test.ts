@@ -3,7 +3,7 @@ import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken } from '../../functions/core/tokens.js';
-import { createSubscriptionApi, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
+import { createSubscriptionApi, LAMBDA_SUBSCRIBE_ANSWER_MS, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
 import { PAGE_WORDS } from '../../templates/i18n.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { linkIn, mailsSince, sentCount, subscriptionDeps, TestClock } from '../use-cases/subscription-fixtures.js';
@@ -336,5 +336,59 @@ describe('subscription API: everything else', () => {
   it('never logs an address', () => {
     expect(deps.logs.length).toBeGreaterThan(5);
     expect(JSON.stringify(deps.logs)).not.toContain('@');
+  });
+});
+
+/** A port whose every call takes `ms` on the fake clock, as a real store or SES call takes time. */
+function slow<T extends object>(target: T, ms: number, on: TestClock): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      const value = Reflect.get(t, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        on.advance(ms);
+        return (value as (...a: unknown[]) => unknown).apply(t, args);
+      };
+    },
+  });
+}
+
+describe('subscription API: POST /subscribe on Lambda answers at a fixed time', () => {
+  it('answers 1.5 s after arrival whatever the address state, though the work before it differs in length', async () => {
+    const lambdaClock = new TestClock();
+    const base = subscriptionDeps(servers, lambdaClock);
+    const slept: number[] = [];
+    // Store calls take 4 ms and a send 30 ms on the fake clock; the work runs inline, as on Lambda.
+    const lambda = createSubscriptionApi({
+      ...base,
+      subscribers: slow(base.subscribers, 4, lambdaClock),
+      suppressions: slow(base.suppressions, 4, lambdaClock),
+      limits: slow(base.limits, 4, lambdaClock),
+      mailer: slow(base.mailer, 30, lambdaClock),
+      subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
+      sleep: async (ms) => {
+        slept.push(ms);
+        lambdaClock.advance(ms);
+      },
+    });
+    const signUp = (email: string) => lambda(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })));
+    await signUp('lambda-confirmed@example.com');
+    const [mail] = await mailsSince(servers, sentCount(servers) - 1, 'lambda-confirmed@example.com');
+    await lambda(event('POST', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
+    await base.suppressions.suppress(subscriberId(base.tokenKey, 'lambda-erased@example.com'), 'erased', lambdaClock.current.toISOString());
+    lambdaClock.advance(3600_000);
+
+    const durations: number[] = [];
+    const bodies = new Set<string>();
+    for (const email of ['lambda-new@example.com', 'lambda-confirmed@example.com', 'lambda-erased@example.com']) {
+      slept.length = 0;
+      const arrived = lambdaClock.current.getTime();
+      const result = await signUp(email);
+      durations.push(lambdaClock.current.getTime() - arrived);
+      bodies.add(`${result.statusCode} ${result.body}`);
+      expect(slept).toHaveLength(1);
+    }
+    expect(durations).toEqual([LAMBDA_SUBSCRIBE_ANSWER_MS, LAMBDA_SUBSCRIBE_ANSWER_MS, LAMBDA_SUBSCRIBE_ANSWER_MS]);
+    expect(bodies.size).toBe(1);
   });
 });

@@ -358,3 +358,60 @@ describe('subscribe when the confirmation cannot be sent', () => {
     expect(await mailsSince(servers, before, email)).toHaveLength(1);
   });
 });
+
+/** Records every call made on a port, in order, as `port.method`. */
+function counting<T extends object>(target: T, port: string, calls: string[]): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      const value = Reflect.get(t, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(`${port}.${String(prop)}`);
+        return (value as (...a: unknown[]) => unknown).apply(t, args);
+      };
+    },
+  });
+}
+
+describe('subscribe answers before anything that depends on the address', () => {
+  it('makes no store or mail call before answering, for a new, pending, confirmed, unsubscribed or erased address', async () => {
+    const { deps } = setUp();
+    const states: Record<string, string> = { new: 'timing-new@example.com', pending: 'timing-pending@example.com', confirmed: 'timing-confirmed@example.com', unsubscribed: 'timing-left@example.com', erased: 'timing-erased@example.com' };
+    await subscribeAndGetConfirmLink(deps, states.pending!);
+    await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.confirmed!)));
+    await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.unsubscribed!)));
+    await unsubscribe(deps, signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.unsubscribed!) }));
+    await subscribeAndGetConfirmLink(deps, states.erased!);
+    await erase(deps, signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.erased!) }));
+
+    const beforeAnswer: Record<string, string[]> = {};
+    const afterAnswer: Record<string, string[]> = {};
+    const answers = new Set<string>();
+    for (const [state, email] of Object.entries(states)) {
+      const calls: string[] = [];
+      let deferred: (() => Promise<void>) | undefined;
+      const watched = {
+        ...deps,
+        subscribers: counting(deps.subscribers, 'subscribers', calls),
+        suppressions: counting(deps.suppressions, 'suppressions', calls),
+        editions: counting(deps.editions, 'editions', calls),
+        ledger: counting(deps.ledger, 'ledger', calls),
+        mailer: counting(deps.mailer, 'mailer', calls),
+        limits: counting(deps.limits, 'limits', calls),
+        afterAnswer: async (work: () => Promise<void>) => void (deferred = work),
+      };
+      answers.add(JSON.stringify(await subscribe(watched, { email, newsletterId: 'ai-talent', source: 'test', client: '192.0.2.7' })));
+      beforeAnswer[state] = [...calls];
+      await deferred!();
+      afterAnswer[state] = calls.slice(beforeAnswer[state]!.length);
+    }
+    // The same answer, reached with no call at all: nothing whose duration depends on the state.
+    expect(answers.size).toBe(1);
+    expect(Object.values(beforeAnswer)).toEqual(Object.keys(states).map(() => []));
+    // The work handed over is what differs: only the new address gets mail (the pending and the
+    // unsubscribed one signed up moments ago, within the re-send interval).
+    expect(Object.entries(afterAnswer).filter(([, calls]) => calls.includes('mailer.send')).map(([state]) => state)).toEqual(['new']);
+    expect(new Set(Object.values(afterAnswer).map((calls) => calls.join())).size).toBeGreaterThan(2);
+    expect(afterAnswer.erased).not.toContain('subscribers.get');
+  });
+});
