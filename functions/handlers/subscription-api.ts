@@ -355,6 +355,8 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
     signUpLimits: ctx.env.config.signUps,
     // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.
     subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
+    // Retries short enough (0.2 + 0.4 s) that a throttled send usually still answers on time.
+    confirmationRetry: { retries: 2, minTimeout: 200 },
     ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
   });
 }
