@@ -75,7 +75,7 @@ export class NewsletterStack extends Stack {
       mail: this.mail,
       delivery: this.delivery,
     });
-    this.feedback = new SesFeedback(this, 'Feedback', { configJson: deployedConfig, table: this.table, mail: this.mail });
+    this.feedback = new SesFeedback(this, 'Feedback', { configJson: deployedConfig, table: this.table, mail: this.mail, secret });
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       ...(parameters.alarmEmail ? { alarmEmail: parameters.alarmEmail } : {}),
       deadLetterQueues: [

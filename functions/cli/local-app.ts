@@ -7,7 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { loadConfig } from '../adapters/config-file.js';
 import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
-import { DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import { DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
 import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
 import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
@@ -97,6 +97,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     tokenKey,
     subscribers: new DynamoSubscriberStore(dynamodb, tableName),
     suppressions: new DynamoSuppressionStore(dynamodb, tableName),
+    signUpLimits: new DynamoSignUpLimitStore(dynamodb, tableName),
     editions: new DynamoEditionStore(dynamodb, tableName),
     ledger: new DynamoDeliveryLedger(dynamodb, tableName, { ownerGone: localOwnerGone }),
     /** This process's identity on delivery claims. */

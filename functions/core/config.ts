@@ -100,6 +100,15 @@ export const configSchema = z
         complaintRateLimit: z.number().min(0).max(1).default(0.001),
       })
       .prefault({}),
+    /** Limits on confirmation mail caused by sign-ups (see README, Subscriptions). */
+    signUps: z
+      .object({
+        perMailboxPerHour: z.number().int().min(1).default(3),
+        perClientPerHour: z.number().int().min(1).default(10),
+        perHour: z.number().int().min(1).default(200),
+        quotaShare: z.number().gt(0).max(1).default(0.05),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

@@ -1,5 +1,5 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { asciiDomainAddress } from './email-address.js';
-import { createHash } from 'node:crypto';
 
 /** Where a subscriber stands on one newsletter. */
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed';
@@ -34,11 +34,33 @@ export function normaliseEmail(email: string): string {
 }
 
 /**
- * The subscriber id for an address: a SHA-256 prefix of the normalised address. It keeps addresses
- * out of keys, URLs and logs; suppression entries store the same hash after an erasure.
+ * The subscriber id for an address: a keyed hash (HMAC-SHA256, 128-bit prefix) of the normalised
+ * address. It keeps addresses out of keys, URLs and logs, and suppression entries keep only this
+ * hash after an erasure. Keyed, so that someone who sees an id (in a link, a log line or a table
+ * export) cannot test guessed addresses against it without the secret.
+ *
+ * The key is derived from the token key (HKDF with its own label), so no second secret has to be
+ * kept, while the id never uses the link-signing key itself.
+ *
+ * @example
+ * const id = subscriberId(tokenKey, 'ann@example.com');
  */
-export function subscriberId(email: string): string {
-  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 32);
+export function subscriberId(tokenKey: Buffer, email: string): string {
+  return createHmac('sha256', subscriberIdKey(tokenKey)).update(normaliseEmail(email)).digest('hex').slice(0, 32);
+}
+
+const SUBSCRIBER_ID_LABEL = 'keypoints-newsletter subscriber id v2';
+// Deriving costs more than the HMAC; a process uses one token key, so remember its derived key.
+const derivedKeys = new WeakMap<Buffer, Buffer>();
+
+/** The key of subscriber ids, derived from the token key for this purpose only. */
+export function subscriberIdKey(tokenKey: Buffer): Buffer {
+  let key = derivedKeys.get(tokenKey);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', tokenKey, Buffer.alloc(0), SUBSCRIBER_ID_LABEL, 32));
+    derivedKeys.set(tokenKey, key);
+  }
+  return key;
 }
 
 /** A redacted form for messages a person reads: `j***@example.com`. Never the full address. */
@@ -51,4 +73,26 @@ export function redactEmail(email: string): string {
 /** Replaces anything that looks like an address in free text (error messages from SES name them). */
 export function redactAddresses(text: string): string {
   return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[^\s<>"'(),;:]+/gu, '[address]');
+}
+
+/**
+ * The mailbox an address delivers to, for sign-up limits only: `Bomb+1@Example.org` and
+ * `b.o.m.b+2@example.org` reach one inbox at most providers, so they share one limit. Never used
+ * as an id: `ann.lee@` and `annlee@` stay two subscribers.
+ */
+export function mailboxOf(email: string): string {
+  const normalised = normaliseEmail(email);
+  const at = normalised.lastIndexOf('@');
+  if (at < 1) return normalised;
+  const local = normalised.slice(0, at).split('+')[0]!.replace(/\./g, '');
+  return `${local || normalised.slice(0, at)}@${normalised.slice(at + 1)}`;
+}
+
+/**
+ * A keyed pseudonym for something that must be counted but not kept readable (a mailbox, a
+ * client's IP address): the same key as subscriber ids, with the kind in the input so the spaces
+ * never overlap.
+ */
+export function pseudonym(tokenKey: Buffer, kind: string, value: string): string {
+  return createHmac('sha256', subscriberIdKey(tokenKey)).update(`${kind}\u0000${value}`).digest('hex').slice(0, 32);
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ConfigError } from './errors.js';
 
 /** What a token lets its holder do; a token for one purpose is refused for any other. */
 export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
@@ -15,6 +16,20 @@ export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason
 
 const VERSION = 'v1';
 const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p' };
+
+/** Fewer bytes than this and a key can be guessed (an empty one signs tokens anyone can forge). */
+export const MIN_TOKEN_KEY_BYTES = 32;
+
+/**
+ * Refuses a token key shorter than MIN_TOKEN_KEY_BYTES, naming where it came from, so a truncated
+ * key file or a bad secret stops the program instead of signing forgeable links.
+ */
+export function checkTokenKey(key: Buffer, source: string, remedy: string): Buffer {
+  if (key.length < MIN_TOKEN_KEY_BYTES) {
+    throw new ConfigError(`token key from ${source} has ${key.length} bytes, fewer than the ${MIN_TOKEN_KEY_BYTES} needed: ${remedy}`);
+  }
+  return key;
+}
 
 /** Confirmation links expire after 7 days. */
 export const CONFIRM_TOKEN_TTL_SECONDS = 7 * 24 * 3600;

@@ -6,9 +6,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
+import { checkTokenKey } from '../core/tokens.js';
 import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
-import { DynamoFeedbackLog, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { readEnvironment, type FunctionEnvironment } from './environment.js';
 
@@ -27,6 +28,7 @@ export class AwsContext {
     subscribers?: DynamoSubscriberStore;
     suppressions?: DynamoSuppressionStore;
     feedback?: DynamoFeedbackLog;
+    signUpLimits?: DynamoSignUpLimitStore;
     editions?: DynamoEditionStore;
     ledger?: DynamoDeliveryLedger;
     mailer?: SesMailer;
@@ -51,6 +53,9 @@ export class AwsContext {
   }
   get feedback(): DynamoFeedbackLog {
     return (this.stores.feedback ??= new DynamoFeedbackLog(this.dynamodb, this.env.tableName));
+  }
+  get signUpLimits(): DynamoSignUpLimitStore {
+    return (this.stores.signUpLimits ??= new DynamoSignUpLimitStore(this.dynamodb, this.env.tableName));
   }
   get editions(): DynamoEditionStore {
     return (this.stores.editions ??= new DynamoEditionStore(this.dynamodb, this.env.tableName));
@@ -91,8 +96,8 @@ export class AwsContext {
     this.tokenKey ??= new SecretsManagerClient({})
       .send(new GetSecretValueCommand({ SecretId: arn }))
       .then((secret) => {
-        if (!secret.SecretString || secret.SecretString.length < 32) throw new ConfigError(`secret ${arn} has no usable key: it must hold at least 32 characters`);
-        return Buffer.from(secret.SecretString, 'utf8');
+        // Bytes, not characters, are what the HMAC key is made of.
+        return checkTokenKey(Buffer.from(secret.SecretString ?? '', 'utf8'), `secret ${arn}`, 'put a random value of at least 32 characters in the secret');
       });
     this.tokenKey.catch(() => (this.tokenKey = undefined));
     return this.tokenKey;

@@ -117,6 +117,19 @@ export function messagePage(input: { language: Language; brand?: string; title: 
   return page({ language: input.language, ...(input.brand ? { brand: input.brand } : {}), title: input.title, body: `<p>${escapeHtml(input.text)}</p>${link}` });
 }
 
+/**
+ * The page behind a confirm link: a GET shows it, only the button (a POST) confirms, so a mail
+ * scanner that fetches the link cannot finish a sign-up someone else started.
+ */
+export function confirmPage(input: { language: Language; newsletterTitle: string; token: string }): string {
+  const w = pageWordsFor(input.language);
+  const body = `<p>${escapeHtml(w.confirmBody(input.newsletterTitle))}</p>
+<form method="post" action="${tokenAction(input.token)}">
+<button type="submit">${escapeHtml(w.confirmButton)}</button>
+</form>`;
+  return page({ language: input.language, brand: input.newsletterTitle, title: w.confirmTitle, body });
+}
+
 /** The page behind an unsubscribe link: a GET shows it, only the button (a POST) unsubscribes. */
 export function unsubscribePage(input: { language: Language; newsletterTitle: string; token: string }): string {
   const w = pageWordsFor(input.language);

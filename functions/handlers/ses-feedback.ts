@@ -29,7 +29,7 @@ async function handleRecords(event: SnsEvent): Promise<void> {
       obs.logger.warn('feedback ignored: not JSON', { snsMessageId: record.Sns.MessageId });
       continue;
     }
-    const outcomes = await handleFeedback(payload, { suppressions: context.suppressions, editions: context.editions, feedback: context.feedback, now: new Date() });
+    const outcomes = await handleFeedback(payload, { suppressions: context.suppressions, editions: context.editions, feedback: context.feedback, now: new Date(), tokenKey: await context.signingKey() });
     obs.logger.info('feedback', { snsMessageId: record.Sns.MessageId, outcomes });
     // A redelivered notification re-asserts its suppressions (idempotent) but must not count them again.
     const repeated = outcomes.some((o) => o.kind === 'duplicate');

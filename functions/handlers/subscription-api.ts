@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Language, NewsletterConfig } from '../core/config.js';
 import {
+  checkConfirmLink,
   checkUnsubscribeLink,
   confirm,
   erase,
@@ -13,7 +14,7 @@ import {
 } from '../use-cases/subscriptions.js';
 import { AwsContext } from './aws-context.js';
 import { createObservability, observe } from './observability.js';
-import { messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
+import { confirmPage, messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
 
 /**
  * The subscription API: one Lambda handler for API Gateway HTTP API events (payload format 2.0),
@@ -44,9 +45,25 @@ export type SubscriptionApi = (event: HttpApiEvent) => Promise<HttpApiResult>;
 export interface SubscriptionApiDependencies extends SubscriptionDependencies {
   /** Request bodies over this many bytes are refused with 413. Default 16 KB. */
   maxBodyBytes?: number;
+  /**
+   * POST /subscribe answers no sooner than this many milliseconds after the request arrived, so
+   * that work done before answering (where `afterAnswer` runs it inline, as on Lambda) cannot show
+   * in the timing. Default 0: the local server runs that work after answering instead.
+   */
+  subscribeAnswerMs?: number;
+  /** Waits; injected so tests run on a fake clock. Default setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * On Lambda nothing runs after the answer, so a sign-up's work (a few store calls, rendering and
+ * sending the confirmation, with retries) happens first and the answer waits until this long after
+ * the request arrived, whatever the address's state. Chosen above the usual work (about 100–300 ms
+ * on AWS); work that takes longer is logged (`subscribe.slow-answer`).
+ */
+export const LAMBDA_SUBSCRIBE_ANSWER_MS = 1500;
 
 const eventSchema = z.object({
   rawPath: z.string().max(2048),
@@ -62,7 +79,7 @@ const field = z.string().max(1000);
 const subscribeSchema = z.object({ email: field, newsletter: field.optional(), website: field.optional() });
 const preferencesSchema = z.object({ action: z.enum(['save', 'erase']), newsletter: z.array(field).max(100).default([]) });
 
-const ALLOWED_METHODS: Record<string, string> = { '/': 'GET', '/subscribe': 'GET, POST', '/confirm': 'GET', '/unsubscribe': 'GET, POST', '/preferences': 'GET, POST' };
+const ALLOWED_METHODS: Record<string, string> = { '/': 'GET', '/subscribe': 'GET, POST', '/confirm': 'GET, POST', '/unsubscribe': 'GET, POST', '/preferences': 'GET, POST' };
 
 const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -107,12 +124,18 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
         const selected = deps.newsletters.find((n) => n.id === query.get('newsletter')) ?? fallback;
         return html(200, subscribePage({ language: selected.language, newsletters: deps.newsletters, selected: selected.id }));
       }
-      if (route === '/subscribe' && method === 'POST') return await postSubscribe(headers, body);
+      if (route === '/subscribe' && method === 'POST') return await postSubscribe(headers, body, raw.requestContext.http.sourceIp);
       if (route === '/confirm' && method === 'GET') {
+        // Mail scanners fetch every link: a GET only shows the button, like the unsubscribe page.
+        const result = await checkConfirmLink(deps, token);
+        if (!result.ok) return linkFailurePage(result, 'confirm');
+        if (result.alreadyConfirmed) return confirmedPage(result.newsletter);
+        return html(200, confirmPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token }));
+      }
+      if (route === '/confirm' && method === 'POST') {
         const result = await confirm(deps, token);
         if (!result.ok) return linkFailurePage(result, 'confirm');
-        const w = wordsForPage(result.newsletter.language);
-        return newsletterPage(result.newsletter, w.confirmedTitle, w.confirmedBody(result.newsletter.title), { href: result.preferencesUrl, label: w.preferencesTitle });
+        return confirmedPage(result.newsletter);
       }
       if (route === '/unsubscribe' && method === 'GET') {
         // Link scanners fetch every link: a GET only shows the button.
@@ -148,7 +171,16 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
     }
   };
 
-  async function postSubscribe(headers: Record<string, string>, body: string): Promise<HttpApiResult> {
+  async function postSubscribe(headers: Record<string, string>, body: string, client: string | undefined): Promise<HttpApiResult> {
+    const arrived = deps.now().getTime();
+    const answer = await subscribeAnswer(headers, body, client);
+    const wait = arrived + (deps.subscribeAnswerMs ?? 0) - deps.now().getTime();
+    if (wait > 0) await (deps.sleep ?? sleep)(wait);
+    else if (deps.subscribeAnswerMs) log('subscribe.slow-answer', { overMs: -wait });
+    return answer;
+  }
+
+  async function subscribeAnswer(headers: Record<string, string>, body: string, client: string | undefined): Promise<HttpApiResult> {
     const kind = contentKind(headers);
     if (kind === 'other') return json(415, { ok: false, error: 'unsupported-media-type', message: 'send the form (application/x-www-form-urlencoded) or JSON {"email","newsletter"}' });
     const fields = kind === 'json' ? parseJson(body) : formFields(body, ['email', 'newsletter', 'website']);
@@ -164,6 +196,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       newsletterId,
       honeypot: input.data.website,
       source: kind === 'json' ? 'subscription API (POST /subscribe, JSON)' : 'sign-up page (POST /subscribe, form)',
+      client,
     });
     if (kind === 'json') {
       if (result.ok) return json(202, { ok: true, status: 'confirmation-sent', message: 'if the address can receive mail, a confirmation link is on its way' });
@@ -259,6 +292,16 @@ function pageHeaders(): Record<string, string> {
   return { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, ...BASE_HEADERS };
 }
 
+/**
+ * After confirming: no preferences (and erase) link, which never expires. Whoever holds this page
+ * (a shared screen, a forwarded confirmation) should not get a lasting key to the subscription;
+ * the reader finds that link in every edition.
+ */
+function confirmedPage(newsletter: NewsletterConfig): HttpApiResult {
+  const w = wordsForPage(newsletter.language);
+  return newsletterPage(newsletter, w.confirmedTitle, w.confirmedBody(newsletter.title));
+}
+
 /** A 200 page in the newsletter's language, under its name. */
 function newsletterPage(newsletter: NewsletterConfig, title: string, text: string, link?: { href: string; label: string }): HttpApiResult {
   return html(200, messagePage({ language: newsletter.language, brand: newsletter.title, title, text, ...(link ? { link } : {}) }));
@@ -274,6 +317,10 @@ function json(statusCode: number, value: unknown): HttpApiResult {
     headers: { 'content-type': 'application/json; charset=utf-8', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", ...BASE_HEADERS },
     body: JSON.stringify(value),
   };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Error messages from SDKs can quote an address; logs never do. */
@@ -309,6 +356,12 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
     mailer: ctx.mailer,
     tokenKey: await ctx.signingKey(),
     now: () => new Date(),
+    limits: ctx.signUpLimits,
+    signUpLimits: ctx.env.config.signUps,
+    // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.
+    subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
+    // Retries short enough (0.2 + 0.4 s) that a throttled send usually still answers on time.
+    confirmationRetry: { retries: 2, minTimeout: 200 },
     ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
   });
 }

@@ -44,7 +44,7 @@ const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0
  * Handles one SES bounce or complaint notification: hard bounces and complaints suppress the
  * address at once, transient bounces after SOFT_BOUNCE_LIMIT repeats. The edition the message belongs
  * to (read from its Message-ID) counts the bounce or complaint, so its sender can pause when the
- * rate passes the limit. Suppression is by address hash, across all newsletters.
+ * rate passes the limit. Suppression is by keyed address hash, across all newsletters.
  *
  * At least once in, exactly once counted: suppressing is idempotent and always done; the counters
  * (soft bounces, the edition's bounces and complaints) move only for the first delivery of a
@@ -55,7 +55,7 @@ const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0
  */
 export async function handleFeedback(
   payload: unknown,
-  deps: { suppressions: SuppressionStore; editions: EditionStore; feedback: FeedbackLog; now: Date },
+  deps: { suppressions: SuppressionStore; editions: EditionStore; feedback: FeedbackLog; now: Date; /** Keys the subscriber id an address is found under. */ tokenKey: Buffer },
 ): Promise<FeedbackOutcome[]> {
   const parsed = notificationSchema.safeParse(payload);
   if (!parsed.success) return [{ kind: 'ignored', reason: 'not an SES notification' }];
@@ -75,7 +75,7 @@ export async function handleFeedback(
   if (type === 'Bounce' && n.bounce) {
     const permanent = n.bounce.bounceType === 'Permanent';
     const onAccountList = n.bounce.bounceSubType === ACCOUNT_SUPPRESSION_LIST;
-    const ids = n.bounce.bouncedRecipients.map((r) => subscriberId(bareAddress(r.emailAddress)));
+    const ids = n.bounce.bouncedRecipients.map((r) => subscriberId(deps.tokenKey, bareAddress(r.emailAddress)));
     if (permanent) {
       const reason = onAccountList ? 'on the SES account suppression list' : 'hard bounce';
       for (const id of ids) {
@@ -99,7 +99,7 @@ export async function handleFeedback(
   }
   if (type === 'Complaint' && n.complaint) {
     for (const r of n.complaint.complainedRecipients) {
-      const id = subscriberId(bareAddress(r.emailAddress));
+      const id = subscriberId(deps.tokenKey, bareAddress(r.emailAddress));
       await deps.suppressions.suppress(id, 'complaint', at);
       outcomes.push({ kind: 'suppressed', subscriberId: id, reason: 'complaint' });
     }

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import pRetry from 'p-retry';
 import type { NewsletterConfig } from '../core/config.js';
 import type { RenderedEdition } from '../core/edition.js';
 import { checkEmail } from '../core/email-address.js';
-import { redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
+import { DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
+import { mailboxOf, pseudonym, redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
 import { CONFIRM_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../core/tokens.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
+import type { AfterAnswer } from '../ports/after-answer.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionStore } from '../ports/edition-store.js';
+import { MailerError } from '../core/errors.js';
 import type { Mailer } from '../ports/mailer.js';
+import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { renderConfirmation, renderWelcome } from '../render/render-confirm.js';
 import { DEFAULT_LEASE_SECONDS } from './send-edition.js';
@@ -29,6 +34,17 @@ export interface SubscriptionDependencies {
   mailer: Mailer;
   tokenKey: Buffer;
   now: () => Date;
+  /** Counters of the sign-up limits, in the shared store. */
+  limits: SignUpLimitStore;
+  /** Confirmation mail limits; default DEFAULT_SIGN_UP_LIMITS (the config's `signUps`). */
+  signUpLimits?: SignUpLimitSettings;
+  /**
+   * Runs a sign-up's state-dependent work (store, confirmation mail) after the answer is decided.
+   * Default: at once, before the use case returns (then the caller must hide its duration).
+   */
+  afterAnswer?: AfterAnswer;
+  /** Retries of a throttled or failed confirmation send; default 3 retries from 1 s, doubling. */
+  confirmationRetry?: { retries: number; minTimeout: number };
   /** Structured log line; fields never hold an address. Default: JSON on stdout. */
   log?: SubscriptionLog;
   /** Where the MJML templates are (in a Lambda bundle they sit beside the code). */
@@ -47,7 +63,10 @@ export interface SubscribeInput {
   honeypot?: string | undefined;
   /** Consent evidence: where the request came from, e.g. `sign-up page`. */
   source: string;
+  /** The client's address (source IP), for the per-client limit; never stored readable. */
+  client?: string | undefined;
 }
+
 
 export type SubscribeResult =
   | { ok: true; newsletter: NewsletterConfig }
@@ -57,7 +76,7 @@ export type SubscribeResult =
 /** Why a link did not work: `invalid` covers forged, malformed and wrong-purpose tokens. */
 export type LinkFailure = { ok: false; reason: 'invalid' | 'expired' } | { ok: false; reason: 'not-found'; newsletter: NewsletterConfig };
 
-export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyConfirmed: boolean; preferencesUrl: string } | LinkFailure;
+export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyConfirmed: boolean } | LinkFailure;
 
 export type UnsubscribeResult = { ok: true; newsletter: NewsletterConfig; alreadyUnsubscribed: boolean } | LinkFailure;
 
@@ -76,10 +95,13 @@ export type EraseResult = { ok: true; newsletter: NewsletterConfig } | LinkFailu
 /**
  * Signs up an address: stores it as pending with consent evidence and mails a confirmation link.
  * The answer is the same whether the address was new, pending, confirmed or suppressed, so the
- * form cannot be used to find out who is on the list.
+ * form cannot be used to find out who is on the list; and it is given before anything that depends
+ * on the address's state runs: that work is handed to `afterAnswer`, which runs it once the answer
+ * is out (the local server) or inline behind a constant-time answer (Lambda, see the handler).
+ * Confirmation mail is limited per mailbox, per client and per hour (`signUpLimits`).
  *
  * @example
- * const result = await subscribe(deps, { email: 'ann@example.com', newsletterId: 'weekly', source: 'sign-up page' });
+ * const result = await subscribe(deps, { email: 'ann@example.com', newsletterId: 'weekly', source: 'sign-up page', client: '192.0.2.1' });
  */
 export async function subscribe(deps: SubscriptionDependencies, input: SubscribeInput): Promise<SubscribeResult> {
   const log = deps.log ?? defaultLog;
@@ -91,15 +113,36 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
   }
   const checked = checkEmail(input.email);
   if (!checked.ok) return { ok: false, reason: 'invalid-email', detail: checked.reason, newsletter };
-
-  const email = checked.email;
-  const id = subscriberId(email);
   const now = deps.now();
+  const afterAnswer = deps.afterAnswer ?? runInline;
+  await afterAnswer(async () => {
+    try {
+      await followUpSignUp(deps, newsletter, checked.email, input, now);
+    } catch (error) {
+      // The reader sees the same answer either way (an error page would tell that a send was
+      // attempted, so that the address is not yet confirmed); a sign-up again later retries.
+      log('subscribe.failed', { newsletter: newsletter.id, subscriber: subscriberId(deps.tokenKey, checked.email), error: (error as Error).name });
+    }
+  });
+  return { ok: true, newsletter };
+}
+
+/** What depends on the address's state: store it, and mail a confirmation when one is due and allowed. */
+async function followUpSignUp(deps: SubscriptionDependencies, newsletter: NewsletterConfig, email: string, input: SubscribeInput, now: Date): Promise<void> {
+  const log = deps.log ?? defaultLog;
+  const id = subscriberId(deps.tokenKey, email);
   const at = now.toISOString();
   const fields = { newsletter: newsletter.id, subscriber: id };
+  // Per mailbox and per client first: a flood from one script then costs one write per request,
+  // and stores no pending subscribers for addresses it made up.
+  const abusive = await perSenderLimitReached(deps, email, input.client, now);
+  if (abusive) {
+    log('subscribe.limited', { ...fields, limit: abusive });
+    return;
+  }
   if (await deps.suppressions.isSuppressed(id)) {
     log('subscribe.suppressed', fields);
-    return { ok: true, newsletter };
+    return;
   }
 
   let existing = await deps.subscribers.get(newsletter.id, id);
@@ -108,16 +151,20 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
     // Two requests at once: the loser reads what the winner stored and follows the same rules.
     if (!(await deps.subscribers.putIfAbsent(pending))) existing = await deps.subscribers.get(newsletter.id, id);
   }
-  if (existing) {
-    if (existing.status === 'confirmed') {
-      log('subscribe.already-confirmed', fields);
-      return { ok: true, newsletter };
-    }
+  if (existing?.status === 'confirmed') {
+    log('subscribe.already-confirmed', fields);
+    return;
   }
   const cutoff = new Date(now.getTime() - CONFIRMATION_RESEND_INTERVAL_MS).toISOString();
   if (!(await deps.subscribers.claimConfirmationSend(newsletter.id, id, at, cutoff))) {
     log('subscribe.resend-limited', fields);
-    return { ok: true, newsletter };
+    return;
+  }
+  if (!(await hourlyBudgetAllows(deps, now))) {
+    // Forget the claim: once the budget frees, the reader's next sign-up sends at once.
+    await deps.subscribers.update(newsletter.id, id, { confirmationSentAt: undefined });
+    log('subscribe.limited', { ...fields, limit: 'hourly-total' });
+    return;
   }
   // A new request is new consent evidence; an unsubscribed reader must confirm again.
   if (existing) await deps.subscribers.update(newsletter.id, id, { email, status: 'pending', consent: { at, source: input.source } });
@@ -130,29 +177,55 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
     throw error;
   }
   log('subscribe.confirmation-sent', fields);
-  return { ok: true, newsletter };
 }
 
 /**
- * Confirms a subscription from the link in the confirmation email, then welcomes the reader as
+ * Counts this sign-up against its mailbox and its client; the limit reached, if any. Counted per
+ * request, whatever the address's state, so a flood is cut off before it touches any subscriber.
+ */
+async function perSenderLimitReached(deps: SubscriptionDependencies, email: string, client: string | undefined, now: Date): Promise<'mailbox' | 'client' | undefined> {
+  const settings = deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS;
+  if (!(await takeHourly(deps, now, `mailbox#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
+  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKey, 'client', client)}`, settings.perClientPerHour))) return 'client';
+  return undefined;
+}
+
+/** Counts one confirmation against the hourly total (a share of the SES quota); false when spent. */
+async function hourlyBudgetAllows(deps: SubscriptionDependencies, now: Date): Promise<boolean> {
+  const quota = await deps.mailer.getSendQuota().catch(() => undefined);
+  return takeHourly(deps, now, 'total', hourlyConfirmationBudget(deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS, quota));
+}
+
+function takeHourly(deps: SubscriptionDependencies, now: Date, counter: string, limit: number): Promise<boolean> {
+  const window = hourWindow(now);
+  // Counters outlive their hour by a day, for a look at what happened; then TTL removes them.
+  return deps.limits.take(counter, window.key, limit, Math.floor(window.endsAt.getTime() / 1000) + 24 * 3600);
+}
+
+const runInline: AfterAnswer = (work) => work();
+
+/**
+ * Checks a confirm link without changing anything: what the page behind a GET shows (a button
+ * that POSTs), since mail scanners fetch every link in a message and must not finish a sign-up
+ * that someone else started for this address.
+ */
+export async function checkConfirmLink(deps: SubscriptionDependencies, token: string): Promise<ConfirmResult> {
+  const found = await confirmableSubscriber(deps, token);
+  if (!found.ok) return found;
+  return { ok: true, newsletter: found.newsletter, alreadyConfirmed: found.subscriber.status === 'confirmed' };
+}
+
+/**
+ * Confirms a subscription (the button on the confirm page, a POST), then welcomes the reader as
  * the newsletter's `welcome` setting says. A forged, expired or orphaned link changes nothing.
  */
 export async function confirm(deps: SubscriptionDependencies, token: string): Promise<ConfirmResult> {
   const log = deps.log ?? defaultLog;
-  const found = await subscriberForToken(deps, token, 'confirm');
+  const found = await confirmableSubscriber(deps, token);
   if (!found.ok) return found;
-  const { newsletter, subscriber, claims } = found;
-  const preferencesUrl = readerLinks(deps.tokenKey, newsletter.baseUrl, newsletter.id, subscriber.id).preferencesUrl;
+  const { newsletter, subscriber } = found;
   const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
-  if (subscriber.status === 'confirmed') return { ok: true, newsletter, alreadyConfirmed: true, preferencesUrl };
-  // Only a link from the latest sign-up confirms: an old confirmation email (or a scanner
-  // re-visiting it) must not undo an unsubscribe.
-  const issuedAt = (claims.expiresAt ?? 0) - CONFIRM_TOKEN_TTL_SECONDS;
-  const requestedAt = subscriber.consent ? Math.floor(Date.parse(subscriber.consent.at) / 1000) : 0;
-  if (subscriber.status !== 'pending' || issuedAt < requestedAt) {
-    log('confirm.stale-link', fields);
-    return { ok: false, reason: 'expired' };
-  }
+  if (subscriber.status === 'confirmed') return { ok: true, newsletter, alreadyConfirmed: true };
 
   const now = deps.now();
   await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: now.toISOString(), unsubscribedAt: undefined });
@@ -164,7 +237,24 @@ export async function confirm(deps: SubscriptionDependencies, token: string): Pr
     // The subscription stands; a welcome that failed to send is not worth an error page.
     log('confirm.welcome-failed', { ...fields, error: (error as Error).name });
   }
-  return { ok: true, newsletter, alreadyConfirmed: false, preferencesUrl };
+  return { ok: true, newsletter, alreadyConfirmed: false };
+}
+
+/** The subscriber a confirm link may still confirm (or has confirmed); a stale link is `expired`. */
+async function confirmableSubscriber(deps: SubscriptionDependencies, token: string): Promise<{ ok: true; newsletter: NewsletterConfig; subscriber: Subscriber } | LinkFailure> {
+  const found = await subscriberForToken(deps, token, 'confirm');
+  if (!found.ok) return found;
+  const { newsletter, subscriber, claims } = found;
+  if (subscriber.status === 'confirmed') return { ok: true, newsletter, subscriber };
+  // Only a link from the latest sign-up confirms: an old confirmation email (or a scanner
+  // re-visiting it) must not undo an unsubscribe.
+  const issuedAt = (claims.expiresAt ?? 0) - CONFIRM_TOKEN_TTL_SECONDS;
+  const requestedAt = subscriber.consent ? Math.floor(Date.parse(subscriber.consent.at) / 1000) : 0;
+  if (subscriber.status !== 'pending' || issuedAt < requestedAt) {
+    (deps.log ?? defaultLog)('confirm.stale-link', { newsletter: newsletter.id, subscriber: subscriber.id });
+    return { ok: false, reason: 'expired' };
+  }
+  return { ok: true, newsletter, subscriber };
 }
 
 /**
@@ -289,7 +379,15 @@ async function sendConfirmation(deps: SubscriptionDependencies, newsletter: News
     confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
     postalAddress: newsletter.postalAddress,
   }, deps.templatesDir ? { templatesDir: deps.templatesDir } : {});
-  await sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now);
+  const retry = deps.confirmationRetry ?? { retries: 3, minTimeout: 1000 };
+  // SES throttles when sign-ups and an edition compete for the send rate: wait and try again
+  // rather than drop the reader's confirmation. Refusals (a bad address) are not retried.
+  await pRetry(() => sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now), {
+    retries: retry.retries,
+    minTimeout: retry.minTimeout,
+    factor: 2,
+    shouldRetry: ({ error }) => error instanceof MailerError && error.retryable,
+  });
 }
 
 /** Sends the latest sent edition (once per reader, through the ledger) or a welcome email. */

@@ -7,11 +7,14 @@ import type { MailSending } from './mail-sending.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
 import type { NewsletterTable } from './newsletter-table.js';
+import type { TokenSecret } from './token-secret.js';
 
 export interface SesFeedbackProps {
   configJson: string;
   table: NewsletterTable;
   mail: MailSending;
+  /** Subscriber ids are keyed hashes of addresses: finding the one SES names needs the key. */
+  secret: TokenSecret;
 }
 
 /**
@@ -35,6 +38,7 @@ export class SesFeedback extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
     props.table.grantReadWrite(this.function);
+    props.secret.grantRead(this.function);
     this.function.addEventSource(new SnsEventSource(props.mail.feedbackTopic, { deadLetterQueue: this.deadLetterQueue }));
   }
 }

@@ -70,7 +70,7 @@ function headersFor(model: EditionModel): MessageHeaders {
 function recipients(count: number, key: Buffer, model: EditionModel): Recipient[] {
   return Array.from({ length: count }, (_, i) => {
     const email = `reader${i}@example.com`;
-    const id = subscriberId(email);
+    const id = subscriberId(key, email);
     return { to: email, ...readerLinks(key, BASE_URL, model.newsletterId, id), messageKey: `${model.editionId}.${id}` };
   });
 }
@@ -315,9 +315,12 @@ async function storeSampleEdition(editions: EditionStore): Promise<void> {
   );
 }
 
+/** Subscriber ids of the simulated list; any key gives ids of the same shape. */
+const BENCH_ID_KEY = randomBytes(32);
+
 function benchSubscriber(newsletterId: string, i: number, now: string): Subscriber {
   const email = `reader${i}@example.com`;
-  return { id: subscriberId(email), newsletterId, email, status: 'confirmed', createdAt: now, confirmedAt: now };
+  return { id: subscriberId(BENCH_ID_KEY, email), newsletterId, email, status: 'confirmed', createdAt: now, confirmedAt: now };
 }
 
 /** BatchWrite, 25 items a request, eight requests at a time; unprocessed items are written again. */

@@ -59,6 +59,10 @@ export interface PageWords {
   invalidEmailTitle: string;
   invalidEmailBody: string;
   unknownNewsletterBody: string;
+  /** The page behind a confirm link: a GET shows it, only its button (a POST) confirms. */
+  confirmTitle: string;
+  confirmBody: (newsletterTitle: string) => string;
+  confirmButton: string;
   confirmedTitle: string;
   confirmedBody: (newsletterTitle: string) => string;
   linkExpiredTitle: string;

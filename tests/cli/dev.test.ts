@@ -64,13 +64,18 @@ describe('newsletter dev', () => {
       const subscribed = await fetch(`${dev.url}/subscribe`, { method: 'POST', body: new URLSearchParams({ email, newsletter: 'ai-talent', website: '' }) });
       expect(subscribed.status).toBe(200);
       expect(await subscribed.text()).toContain('請到收件匣確認');
+      // The confirmation goes out after the answer; wait for the server's sign-up work.
+      await dev.signUps.drain();
       const [confirmation] = await mailsSince(servers, before, email);
       const confirmUrl = linkIn(confirmation!, 'confirm')!;
       expect(confirmUrl.startsWith(`${dev.baseUrl}/confirm?token=`)).toBe(true);
 
       // The confirm link in the message works, and a welcome follows.
       before = sentCount(servers);
-      const confirmed = await fetch(confirmUrl);
+      // A GET (what a mail scanner does) only shows the button; the button's POST confirms.
+      expect(await (await fetch(confirmUrl)).text()).toContain('確認訂閱');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('pending');
+      const confirmed = await fetch(confirmUrl, { method: 'POST' });
       expect(confirmed.status).toBe(200);
       expect(confirmed.headers.get('cache-control')).toBe('no-store');
       expect(await confirmed.text()).toContain('訂閱完成');
@@ -91,12 +96,12 @@ describe('newsletter dev', () => {
       // A link scanner's GET changes nothing.
       const scanned = await fetch(unsubscribeUrl!);
       expect(scanned.status).toBe(200);
-      expect((await dev.app.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('confirmed');
 
       // The mailbox provider's RFC 8058 one-click POST unsubscribes at once.
       const oneClick = await fetch(unsubscribeUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
       expect(oneClick.status).toBe(200);
-      expect((await dev.app.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('unsubscribed');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('unsubscribed');
 
       // The following digest (run by the local scheduler's job) does not reach the reader.
       await writeFile(

@@ -90,7 +90,7 @@ describe('newsletter digest', () => {
       expect(mail.html).toContain(`href="${url}"`);
       const token = new URL(url).searchParams.get('token')!;
       const check = verifyToken(key, token, 'unsubscribe', Date.now() / 1000);
-      expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(address), newsletterId: 'ai-talent' } });
+      expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(key, address), newsletterId: 'ai-talent' } });
       expect(url).not.toContain(address.split('@')[0]);
     }
     expect(links.size).toBe(3);

@@ -6,7 +6,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { mailsSince, sentCount } from '../use-cases/subscription-fixtures.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { linkIn, mailsSince, sentCount } from '../use-cases/subscription-fixtures.js';
 
 /**
  * The sign-up form in a real browser (Debian's Chromium), on the `newsletter dev` server.
@@ -67,8 +68,38 @@ describe.skipIf(!hasChromium)(hasChromium ? 'sign-up in a browser' : `sign-up in
     await page.waitForLoadState();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('請到收件匣確認');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'check-inbox-375.png'), fullPage: true });
+    // The confirmation goes out after the answer; wait for the server's sign-up work.
+    await dev.signUps.drain();
     expect(await mailsSince(servers, before, 'browser.reader@example.com')).toHaveLength(1);
     expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('opens the confirm link, changes nothing until the button is pressed, then confirms', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    const email = 'browser.confirmer@example.com';
+    const before = sentCount(servers);
+    await page.goto(`${dev.url}/subscribe`);
+    await page.getByLabel('電子郵件地址').fill(email);
+    await page.getByRole('button', { name: '訂閱' }).click();
+    await page.waitForLoadState();
+    await dev.signUps.drain();
+    const [mail] = await mailsSince(servers, before, email);
+    const confirmUrl = linkIn(mail!, 'confirm')!;
+    const status = async () => (await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status;
+
+    await page.goto(confirmUrl);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('確認訂閱');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'confirm-375.png'), fullPage: true });
+    expect(await status()).toBe('pending');
+
+    await page.getByRole('button', { name: '確認訂閱' }).click();
+    await page.waitForLoadState();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('訂閱完成');
+    expect(await status()).toBe('confirmed');
+    // The page hands out no lasting link to the subscription's preferences or erasure.
+    expect(await page.locator('a[href*="preferences"], a[href*="token="]').count()).toBe(0);
     await context.close();
   });
 

@@ -14,6 +14,9 @@ import { FaultySesServer } from '../support/faulty-ses-server.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 
+/** The deployed token key (the secret below), from which subscriber ids are keyed. */
+const ID_KEY = Buffer.from('a-long-random-secret-of-more-than-32-characters');
+
 /**
  * The AWS fan-out, run locally: the scheduled digest handler queues batches (SQS on a loopback
  * JSON-protocol server), the sender handler drains them through real dynalite and the SES-compatible
@@ -90,7 +93,7 @@ describe('fan-out handlers', () => {
     const subscribers = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
     for (let i = 0; i < 120; i++) {
       const email = `reader${i}@example.com`;
-      await subscribers.put({ id: subscriberId(email), newsletterId: 'tech-weekly', email, status: i === 7 ? 'unsubscribed' : 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+      await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'tech-weekly', email, status: i === 7 ? 'unsubscribed' : 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
     }
 
     const digest = await import('../../functions/handlers/digest.js');
@@ -219,7 +222,7 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
       const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
       for (let i = 0; i < 80; i++) {
         const email = `quota${i}@example.com`;
-        await subscribers.put({ id: subscriberId(email), newsletterId: 'quota-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+        await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'quota-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
       }
       // A new container: the environment is read at cold start.
       vi.resetModules();

@@ -3,7 +3,7 @@ import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken } from '../../functions/core/tokens.js';
-import { createSubscriptionApi, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
+import { createSubscriptionApi, LAMBDA_SUBSCRIBE_ANSWER_MS, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
 import { PAGE_WORDS } from '../../templates/i18n.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { linkIn, mailsSince, sentCount, subscriptionDeps, TestClock } from '../use-cases/subscription-fixtures.js';
@@ -56,8 +56,8 @@ async function confirmedSubscriber(email: string): Promise<{ unsubscribe: string
   await api(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })));
   const [mail] = await mailsSince(servers, before, email);
   const confirmUrl = new URL(linkIn(mail!, 'confirm')!);
-  expect((await api(event('GET', `/confirm${confirmUrl.search}`))).statusCode).toBe(200);
-  const id = subscriberId(email);
+  expect((await api(event('POST', `/confirm${confirmUrl.search}`))).statusCode).toBe(200);
+  const id = subscriberId(deps.tokenKey, email);
   return {
     unsubscribe: signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id }),
     preferences: signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id }),
@@ -172,7 +172,7 @@ describe('subscription API: POST /subscribe', () => {
       expect(result.statusCode).toBe(413);
       expectSafeHeaders(result);
     }
-    expect(await deps.subscribers.get('ai-talent', subscriberId('big@example.com'))).toBeUndefined();
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'big@example.com'))).toBeUndefined();
   });
 
   it('answers 415 to a body it cannot read', async () => {
@@ -182,15 +182,39 @@ describe('subscription API: POST /subscribe', () => {
 });
 
 describe('subscription API: links', () => {
-  it('confirms from the link and shows a page that is never cached', async () => {
+  it('shows a confirm button on GET and changes nothing, so a mail scanner cannot finish a sign-up', async () => {
+    const before = sentCount(servers);
+    await api(event('POST', '/subscribe', form({ email: 'scanned-confirm@example.com', newsletter: 'ai-talent' })));
+    const [mail] = await mailsSince(servers, before, 'scanned-confirm@example.com');
+    const search = new URL(linkIn(mail!, 'confirm')!).search;
+    for (let i = 0; i < 3; i++) {
+      const result = await api(event('GET', `/confirm${search}`));
+      expect(result.statusCode).toBe(200);
+      expectSafeHeaders(result);
+      expect(dom(result).querySelector('h1')?.textContent).toBe('確認訂閱');
+      const formElement = dom(result).querySelector('form')!;
+      expect(formElement.getAttribute('method')).toBe('post');
+      expect(formElement.getAttribute('action')).toBe(`?token=${new URLSearchParams(search).get('token')}`);
+    }
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'scanned-confirm@example.com')))?.status).toBe('pending');
+    expect(await mailsSince(servers, before + 1)).toHaveLength(0);
+  });
+
+  it('confirms on POST (the button) and shows a page that is never cached and holds no preferences or erase link', async () => {
     const before = sentCount(servers);
     await api(event('POST', '/subscribe', form({ email: 'link@example.com', newsletter: 'ai-talent' })));
     const [mail] = await mailsSince(servers, before, 'link@example.com');
-    const result = await api(event('GET', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
+    const result = await api(event('POST', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`, form({})));
     expect(result.statusCode).toBe(200);
     expectSafeHeaders(result);
     expect(dom(result).querySelector('h1')?.textContent).toBe('訂閱完成');
-    expect((await deps.subscribers.get('ai-talent', subscriberId('link@example.com')))?.status).toBe('confirmed');
+    expect(result.body).not.toContain('preferences');
+    expect(result.body).not.toContain('token=');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'link@example.com')))?.status).toBe('confirmed');
+    // Back on the link later: it says so and offers nothing more.
+    const again = await api(event('GET', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
+    expect(dom(again).querySelector('h1')?.textContent).toBe('訂閱完成');
+    expect(again.body).not.toContain('token=');
   });
 
   it('shows a clear page for forged and expired confirmation links and changes nothing', async () => {
@@ -199,21 +223,25 @@ describe('subscription API: links', () => {
     const [mail] = await mailsSince(servers, before, 'expiring@example.com');
     const token = new URL(linkIn(mail!, 'confirm')!).searchParams.get('token')!;
 
-    const forged = await api(event('GET', `/confirm?token=${token.slice(0, -2)}zz`));
-    expect(forged.statusCode).toBe(400);
-    expect(dom(forged).querySelector('h1')?.textContent).toBe('連結無效');
-    expect((await api(event('GET', '/confirm'))).statusCode).toBe(400);
+    for (const method of ['GET', 'POST']) {
+      const forged = await api(event(method, `/confirm?token=${token.slice(0, -2)}zz`));
+      expect(forged.statusCode).toBe(400);
+      expect(dom(forged).querySelector('h1')?.textContent).toBe('連結無效');
+      expect((await api(event(method, '/confirm'))).statusCode).toBe(400);
+    }
 
     clock.advance(8 * 24 * 3600 * 1000);
     try {
-      const expired = await api(event('GET', `/confirm?token=${token}`));
-      expect(expired.statusCode).toBe(410);
-      expectSafeHeaders(expired);
-      expect(dom(expired).querySelector('h1')?.textContent).toBe('連結已過期');
+      for (const method of ['GET', 'POST']) {
+        const expired = await api(event(method, `/confirm?token=${token}`));
+        expect(expired.statusCode).toBe(410);
+        expectSafeHeaders(expired);
+        expect(dom(expired).querySelector('h1')?.textContent).toBe('連結已過期');
+      }
     } finally {
       clock.advance(-8 * 24 * 3600 * 1000);
     }
-    expect((await deps.subscribers.get('ai-talent', subscriberId('expiring@example.com')))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'expiring@example.com')))?.status).toBe('pending');
   });
 
   it('shows a button on GET /unsubscribe and changes nothing', async () => {
@@ -225,7 +253,7 @@ describe('subscription API: links', () => {
     expect(formElement.getAttribute('method')).toBe('post');
     expect(formElement.getAttribute('action')).toBe(`?token=${unsubscribe}`);
     expect(formElement.querySelector('input[name=List-Unsubscribe]')?.getAttribute('value')).toBe('One-Click');
-    expect((await deps.subscribers.get('ai-talent', subscriberId('scanned@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'scanned@example.com')))?.status).toBe('confirmed');
   });
 
   it('unsubscribes at once on an RFC 8058 one-click POST and answers 200', async () => {
@@ -233,7 +261,7 @@ describe('subscription API: links', () => {
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
     expect(result.statusCode).toBe(200);
     expectSafeHeaders(result);
-    expect((await deps.subscribers.get('ai-talent', subscriberId('one-click@example.com')))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'one-click@example.com')))?.status).toBe('unsubscribed');
   });
 
   it('accepts the one-click POST as multipart/form-data too', async () => {
@@ -241,17 +269,17 @@ describe('subscription API: links', () => {
     const body = '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n';
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body, type: 'multipart/form-data; boundary=b' }));
     expect(result.statusCode).toBe(200);
-    expect((await deps.subscribers.get('ai-talent', subscriberId('multipart@example.com')))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'multipart@example.com')))?.status).toBe('unsubscribed');
   });
 
   it('answers 4xx to forged and unknown unsubscribe links and changes nothing', async () => {
     const { unsubscribe } = await confirmedSubscriber('target@example.com');
     const forged = await api(event('POST', `/unsubscribe?token=${unsubscribe.slice(0, -3)}abc`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
     expect(forged.statusCode).toBe(400);
-    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('stranger@example.com') });
+    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'stranger@example.com') });
     expect((await api(event('POST', `/unsubscribe?token=${unknown}`, { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(404);
     expect((await api(event('POST', '/unsubscribe', { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(400);
-    expect((await deps.subscribers.get('ai-talent', subscriberId('target@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'target@example.com')))?.status).toBe('confirmed');
   });
 
   it('changes newsletters and erases everything from the preferences page', async () => {
@@ -269,15 +297,15 @@ describe('subscription API: links', () => {
 
     const saved = await api(event('POST', `/preferences?token=${preferences}`, { body: 'action=save&newsletter=ai-talent&newsletter=weekly-en', type: 'application/x-www-form-urlencoded' }));
     expect(saved.statusCode).toBe(200);
-    expect((await deps.subscribers.get('weekly-en', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
     expect((await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'save', newsletter: 'unknown' })))).statusCode).toBe(400);
 
     const erased = await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'erase' })));
     expect(erased.statusCode).toBe(200);
     expect(dom(erased).querySelector('h1')?.textContent).toBe('資料已刪除');
-    expect(await deps.subscribers.get('ai-talent', subscriberId(email))).toBeUndefined();
-    expect(await deps.subscribers.get('weekly-en', subscriberId(email))).toBeUndefined();
-    expect(await deps.suppressions.isSuppressed(subscriberId(email))).toBe(true);
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email))).toBeUndefined();
+    expect(await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKey, email))).toBeUndefined();
+    expect(await deps.suppressions.isSuppressed(subscriberId(deps.tokenKey, email))).toBe(true);
     expect((await api(event('GET', `/unsubscribe?token=${unsubscribe}`))).statusCode).toBe(404);
 
     const before = sentCount(servers);
@@ -294,7 +322,9 @@ describe('subscription API: everything else', () => {
     const wrongMethod = await api(event('DELETE', '/subscribe'));
     expect(wrongMethod.statusCode).toBe(405);
     expect(wrongMethod.headers.allow).toBe('GET, POST');
-    expect((await api(event('POST', '/confirm'))).statusCode).toBe(405);
+    const confirmWrong = await api(event('PUT', '/confirm'));
+    expect(confirmWrong.statusCode).toBe(405);
+    expect(confirmWrong.headers.allow).toBe('GET, POST');
   });
 
   it('refuses an event that is not an HTTP API event', async () => {
@@ -306,5 +336,59 @@ describe('subscription API: everything else', () => {
   it('never logs an address', () => {
     expect(deps.logs.length).toBeGreaterThan(5);
     expect(JSON.stringify(deps.logs)).not.toContain('@');
+  });
+});
+
+/** A port whose every call takes `ms` on the fake clock, as a real store or SES call takes time. */
+function slow<T extends object>(target: T, ms: number, on: TestClock): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      const value = Reflect.get(t, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        on.advance(ms);
+        return (value as (...a: unknown[]) => unknown).apply(t, args);
+      };
+    },
+  });
+}
+
+describe('subscription API: POST /subscribe on Lambda answers at a fixed time', () => {
+  it('answers 1.5 s after arrival whatever the address state, though the work before it differs in length', async () => {
+    const lambdaClock = new TestClock();
+    const base = subscriptionDeps(servers, lambdaClock);
+    const slept: number[] = [];
+    // Store calls take 4 ms and a send 30 ms on the fake clock; the work runs inline, as on Lambda.
+    const lambda = createSubscriptionApi({
+      ...base,
+      subscribers: slow(base.subscribers, 4, lambdaClock),
+      suppressions: slow(base.suppressions, 4, lambdaClock),
+      limits: slow(base.limits, 4, lambdaClock),
+      mailer: slow(base.mailer, 30, lambdaClock),
+      subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
+      sleep: async (ms) => {
+        slept.push(ms);
+        lambdaClock.advance(ms);
+      },
+    });
+    const signUp = (email: string) => lambda(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })));
+    await signUp('lambda-confirmed@example.com');
+    const [mail] = await mailsSince(servers, sentCount(servers) - 1, 'lambda-confirmed@example.com');
+    await lambda(event('POST', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
+    await base.suppressions.suppress(subscriberId(base.tokenKey, 'lambda-erased@example.com'), 'erased', lambdaClock.current.toISOString());
+    lambdaClock.advance(3600_000);
+
+    const durations: number[] = [];
+    const bodies = new Set<string>();
+    for (const email of ['lambda-new@example.com', 'lambda-confirmed@example.com', 'lambda-erased@example.com']) {
+      slept.length = 0;
+      const arrived = lambdaClock.current.getTime();
+      const result = await signUp(email);
+      durations.push(lambdaClock.current.getTime() - arrived);
+      bodies.add(`${result.statusCode} ${result.body}`);
+      expect(slept).toHaveLength(1);
+    }
+    expect(durations).toEqual([LAMBDA_SUBSCRIBE_ANSWER_MS, LAMBDA_SUBSCRIBE_ANSWER_MS, LAMBDA_SUBSCRIBE_ANSWER_MS]);
+    expect(bodies.size).toBe(1);
   });
 });

@@ -163,7 +163,8 @@ describe('NewsletterStack', () => {
       // The sender queues a batch again, delayed, when it waits for the 24-hour quota.
       expect(variables(/queued batches/)).toEqual([config, configurationSet, sendQueueUrl, senders, tableName, tokenSecretArn, ...common].sort());
       expect(variables(/Subscription pages/)).toEqual([config, configurationSet, tableName, tokenSecretArn, ...common].sort());
-      expect(variables(/bounce or complain/)).toEqual([config, tableName, ...common].sort());
+      // The feedback function keys the subscriber id of the address SES names with the token key.
+      expect(variables(/bounce or complain/)).toEqual([config, tableName, tokenSecretArn, ...common].sort());
     });
 
     it('points links of a newsletter with a local baseUrl at the deployed API, and keeps a public one', () => {

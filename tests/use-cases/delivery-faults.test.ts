@@ -25,6 +25,9 @@ import { FaultySesServer } from '../support/faulty-ses-server.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
+/** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
+const ID_KEY = randomBytes(32);
+
 /**
  * Issue 5 acceptance: delivery through an SES-compatible server that enforces a send rate, injects
  * Throttling and 5xx faults and can hang mid-send, with state in real dynalite. Each test has its
@@ -70,7 +73,7 @@ async function listWith(count: number, newsletterId = newsletter.id): Promise<st
   const now = new Date().toISOString();
   const items = Array.from({ length: count }, (_, i) => {
     const email = emailOf(i);
-    const id = subscriberId(email);
+    const id = subscriberId(ID_KEY, email);
     return { ...keys.subscriber(newsletterId, id), id, newsletterId, email, status: 'confirmed', createdAt: now, confirmedAt: now };
   });
   const chunks: (typeof items)[] = [];
@@ -286,7 +289,7 @@ describe('runDigest with refusals, bounces and a second run', () => {
     const deps = digestDeps(tableName, ses);
     const result = sent(await runDigest(newsletter, deps, { rate: 500 }));
     expect(result.report).toMatchObject({ sent: 11, failed: 1 });
-    expect(result.report.failures).toEqual([{ subscriberId: subscriberId(emailOf(3)), reason: expect.stringContaining('MessageRejected') }]);
+    expect(result.report.failures).toEqual([{ subscriberId: subscriberId(ID_KEY, emailOf(3)), reason: expect.stringContaining('MessageRejected') }]);
     expect(JSON.stringify(result.report)).not.toContain(emailOf(3));
     const stored = await deps.editions.get(newsletter.id, result.edition.editionId);
     expect(stored?.report?.failures[0]?.reason).toContain('[address]');

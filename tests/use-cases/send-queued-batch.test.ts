@@ -20,6 +20,9 @@ import { FaultySesServer } from '../support/faulty-ses-server.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
+/** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
+const ID_KEY = randomBytes(32);
+
 /** The AWS fan-out's use cases against real dynalite and an SES-compatible server with a daily quota. */
 let servers: TestServers;
 let ses: FaultySesServer;
@@ -46,7 +49,7 @@ async function setUp(readers: number) {
   const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
   for (let i = 0; i < readers; i++) {
     const email = `reader${i}@example.com`;
-    await subscribers.put({ id: subscriberId(email), newsletterId: newsletter.id, email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+    await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: newsletter.id, email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
   }
   const queued: SendBatchMessage[] = [];
   const deps = {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import { newsletterSchema, type NewsletterConfig } from '../../functions/core/config.js';
 import type { SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
@@ -49,6 +49,10 @@ export function subscriptionDeps(servers: TestServers, clock: TestClock, newslet
     mailer: new SesMailer(servers.ses),
     tokenKey: randomBytes(32),
     now: clock.now,
+    limits: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName),
+    // Tests of other behaviour sign up many addresses from one client in one hour.
+    signUpLimits: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 100_000, quotaShare: 1 },
+    confirmationRetry: { retries: 2, minTimeout: 1 },
     log: (event, fields) => void logs.push({ event, fields }),
     logs,
   };

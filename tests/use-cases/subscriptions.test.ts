@@ -1,7 +1,12 @@
+import { createHash } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../functions/adapters/dynamodb/document.js';
+import { MailerError } from '../../functions/core/errors.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken, verifyToken } from '../../functions/core/tokens.js';
 import {
+  checkConfirmLink,
   checkUnsubscribeLink,
   CONFIRMATION_RESEND_INTERVAL_MS,
   confirm,
@@ -44,7 +49,7 @@ describe('subscribe', () => {
     const result = await subscribe(deps, { email: '  Ann@Example.COM ', newsletterId: 'ai-talent', source: 'sign-up page' });
     expect(result).toMatchObject({ ok: true, newsletter: { id: 'ai-talent' } });
 
-    const stored = await deps.subscribers.get('ai-talent', subscriberId('ann@example.com'));
+    const stored = await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'ann@example.com'));
     expect(stored).toMatchObject({ status: 'pending', email: 'Ann@example.com', consent: { at: clock.current.toISOString(), source: 'sign-up page' }, confirmationSentAt: clock.current.toISOString() });
 
     const mails = await mailsSince(servers, before);
@@ -55,7 +60,7 @@ describe('subscribe', () => {
     expect(link.startsWith('https://news.example.com/confirm?token=')).toBe(true);
     expect(link).not.toContain('ann');
     const check = verifyToken(deps.tokenKey, tokenOf(link), 'confirm', clock.current.getTime() / 1000);
-    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId('ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.current.getTime() / 1000 + 7 * 24 * 3600 } });
+    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(deps.tokenKey, 'ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.current.getTime() / 1000 + 7 * 24 * 3600 } });
     expect(deps.logs.map((l) => l.event)).toContain('subscribe.confirmation-sent');
   });
 
@@ -92,7 +97,7 @@ describe('subscribe', () => {
     const result = await subscribe(deps, { email: 'robot@example.com', newsletterId: 'ai-talent', honeypot: 'https://spam.example', source: 'test' });
     expect(result).toMatchObject({ ok: true });
     expect(sentCount(servers)).toBe(before);
-    expect(await deps.subscribers.get('ai-talent', subscriberId('robot@example.com'))).toBeUndefined();
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'robot@example.com'))).toBeUndefined();
   });
 
   it.each([
@@ -126,7 +131,7 @@ describe('subscribe', () => {
 
   it('gives a suppressed address the same answer but no email', async () => {
     const { deps, clock } = setUp();
-    await deps.suppressions.suppress(subscriberId('bounced@example.com'), 'bounce', clock.current.toISOString());
+    await deps.suppressions.suppress(subscriberId(deps.tokenKey, 'bounced@example.com'), 'bounce', clock.current.toISOString());
     const before = sentCount(servers);
     expect(await subscribe(deps, { email: 'bounced@example.com', newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
     expect(sentCount(servers)).toBe(before);
@@ -134,6 +139,18 @@ describe('subscribe', () => {
 });
 
 describe('confirm', () => {
+  it('checks a confirm link without confirming it or sending anything', async () => {
+    const { deps } = setUp();
+    const email = 'looked-at@example.com';
+    const link = await subscribeAndGetConfirmLink(deps, email);
+    const before = sentCount(servers);
+    expect(await checkConfirmLink(deps, tokenOf(link))).toMatchObject({ ok: true, alreadyConfirmed: false, newsletter: { id: 'ai-talent' } });
+    expect(await checkConfirmLink(deps, tokenOf(link))).toMatchObject({ ok: true, alreadyConfirmed: false });
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
+    expect(sentCount(servers)).toBe(before);
+    expect(await checkConfirmLink(deps, `${tokenOf(link)}x`)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
   it('confirms and sends a welcome email when no edition has been sent yet', async () => {
     const { deps } = setUp();
     const email = 'welcome@example.com';
@@ -141,7 +158,7 @@ describe('confirm', () => {
     const before = sentCount(servers);
     const result = await confirm(deps, tokenOf(link));
     expect(result).toMatchObject({ ok: true, alreadyConfirmed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
     const [welcome] = await mailsSince(servers, before, email);
     expect(welcome?.subject).toBe('歡迎訂閱《AI 人才週報》');
     expect(header(welcome!, 'List-Unsubscribe')).toMatch(/^<https:\/\/news\.example\.com\/unsubscribe\?token=/);
@@ -163,7 +180,7 @@ describe('confirm', () => {
     const [mail] = await mailsSince(servers, before, email);
     expect(mail?.subject).toBe('AI 人才週報｜Latest edition');
     expect(mail?.text).toMatch(/https:\/\/news\.example\.com\/unsubscribe\?token=/);
-    expect(await deps.ledger.claim(record.editionId, subscriberId(email), { at: clock.current.toISOString(), owner: 'a-digest-run', leaseUntil: clock.current.toISOString() })).toBe('already-sent');
+    expect(await deps.ledger.claim(record.editionId, subscriberId(deps.tokenKey, email), { at: clock.current.toISOString(), owner: 'a-digest-run', leaseUntil: clock.current.toISOString() })).toBe('already-sent');
   });
 
   it('sends the welcome email of an English newsletter configured for it', async () => {
@@ -182,10 +199,10 @@ describe('confirm', () => {
     const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
     const forged = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     expect(await confirm(deps, forged)).toEqual({ ok: false, reason: 'invalid' });
-    const other = signToken(Buffer.alloc(32, 7), { purpose: 'confirm', newsletterId: 'ai-talent', subscriberId: subscriberId(email), expiresAt: 4_000_000_000 });
+    const other = signToken(Buffer.alloc(32, 7), { purpose: 'confirm', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email), expiresAt: 4_000_000_000 });
     expect(await confirm(deps, other)).toEqual({ ok: false, reason: 'invalid' });
     expect(await confirm(deps, 'not a token')).toEqual({ ok: false, reason: 'invalid' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
   });
 
   it('refuses a token older than 7 days and changes nothing', async () => {
@@ -194,12 +211,12 @@ describe('confirm', () => {
     const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
     clock.advance(7 * 24 * 3600 * 1000 + 1000);
     expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'expired' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
   });
 
   it('refuses an unsubscribe token used as a confirmation', async () => {
     const { deps } = setUp();
-    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('x@example.com') });
+    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'x@example.com') });
     expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'invalid' });
   });
 });
@@ -209,20 +226,20 @@ describe('unsubscribe', () => {
     const { deps } = setUp();
     const email = 'leaving@example.com';
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
-    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(email) });
+    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email) });
     expect(await checkUnsubscribeLink(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
     expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
-    expect(await deps.subscribers.get('ai-talent', subscriberId(email))).toMatchObject({ status: 'unsubscribed' });
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email))).toMatchObject({ status: 'unsubscribed' });
     expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: true });
   });
 
   it('refuses forged and unknown links', async () => {
     const { deps } = setUp();
-    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId('nobody@example.com') });
+    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'nobody@example.com') });
     expect(await unsubscribe(deps, unknown)).toMatchObject({ ok: false, reason: 'not-found' });
     expect(await unsubscribe(deps, `${unknown}x`)).toEqual({ ok: false, reason: 'invalid' });
-    const preferences = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId('nobody@example.com') });
+    const preferences = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'nobody@example.com') });
     expect(await unsubscribe(deps, preferences)).toEqual({ ok: false, reason: 'invalid' });
   });
 });
@@ -231,7 +248,7 @@ describe('preferences and erasure', () => {
   it('joins and leaves newsletters from the preferences link', async () => {
     const { deps } = setUp();
     const email = 'chooser@example.com';
-    const id = subscriberId(email);
+    const id = subscriberId(deps.tokenKey, email);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
     const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
     expect(await getPreferences(deps, token)).toMatchObject({
@@ -251,7 +268,7 @@ describe('preferences and erasure', () => {
   it('erases the address everywhere, keeps only a suppression hash, and never mails it again', async () => {
     const { deps } = setUp();
     const email = 'forget-me@example.com';
-    const id = subscriberId(email);
+    const id = subscriberId(deps.tokenKey, email);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
     const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
     await updatePreferences(deps, token, ['ai-talent', 'weekly-en']);
@@ -261,6 +278,12 @@ describe('preferences and erasure', () => {
     expect(await deps.subscribers.get('ai-talent', id)).toBeUndefined();
     expect(await deps.subscribers.get('weekly-en', id)).toBeUndefined();
     expect(await deps.suppressions.isSuppressed(id)).toBe(true);
+    // What is left in the table holds neither the address nor its unkeyed hash, which anyone
+    // could recompute from a guessed address; only the keyed id.
+    const left = JSON.stringify((await documentClient(servers.dynamodb).send(new ScanCommand({ TableName: servers.tableName }))).Items);
+    expect(left).toContain(id);
+    expect(left).not.toContain(email);
+    expect(left).not.toContain(createHash('sha256').update(email).digest('hex').slice(0, 32));
 
     const before = sentCount(servers);
     expect(await subscribe(deps, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
@@ -276,7 +299,7 @@ describe('preferences and erasure', () => {
     await subscribe(deps, { email: 'private.person@example.com', newsletterId: 'ai-talent', source: 'test' });
     expect(deps.logs.length).toBeGreaterThan(1);
     expect(JSON.stringify(deps.logs)).not.toMatch(/@|private/);
-    expect(deps.logs[0]!.fields.subscriber).toBe(subscriberId('private.person@example.com'));
+    expect(deps.logs[0]!.fields.subscriber).toBe(subscriberId(deps.tokenKey, 'private.person@example.com'));
   });
 });
 
@@ -286,36 +309,109 @@ describe('confirm after leaving', () => {
     const email = 'leaver@example.com';
     const oldLink = await subscribeAndGetConfirmLink(deps, email);
     expect(await confirm(deps, tokenOf(oldLink))).toMatchObject({ ok: true });
-    const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(email) });
+    const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email) });
     expect(await unsubscribe(deps, unsubscribeToken)).toMatchObject({ ok: true });
 
     // A scanner re-visits the week-old confirmation email: nothing changes.
     clock.advance(60_000);
     expect(await confirm(deps, tokenOf(oldLink))).toEqual({ ok: false, reason: 'expired' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('unsubscribed');
 
     // Signing up again sends a new link, and that one works; the old one still does not.
     clock.advance(CONFIRMATION_RESEND_INTERVAL_MS);
     const newLink = await subscribeAndGetConfirmLink(deps, email);
     expect(await confirm(deps, tokenOf(oldLink))).toEqual({ ok: false, reason: 'expired' });
     expect(await confirm(deps, tokenOf(newLink))).toMatchObject({ ok: true, alreadyConfirmed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
   });
 });
 
 describe('subscribe when the confirmation cannot be sent', () => {
-  it('fails, and a retry a moment later sends the confirmation instead of hitting the re-send limit', async () => {
+  it('answers the same, logs the failure, and a retry a moment later sends the confirmation instead of hitting the re-send limit', async () => {
     const { deps } = setUp();
     const email = 'unlucky@example.com';
     let calls = 0;
-    // SES failing once is a fault no local server produces on demand: force it on the mailer.
+    // SES failing for good once is a fault no local server produces on demand: force it on the mailer.
     const flaky = { ...deps, mailer: { ...deps.mailer, getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer), send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
       if (calls++ === 0) throw new Error('SES refused the message: ServiceUnavailable');
       return deps.mailer.send(m);
     } } };
-    await expect(subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).rejects.toThrow(/ServiceUnavailable/);
+    // An error page here would tell that a send was attempted, that is, that the address is not confirmed.
+    expect(await subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(deps.logs.map((l) => l.event)).toContain('subscribe.failed');
     const before = sentCount(servers);
     expect(await subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
     expect(await mailsSince(servers, before, email)).toHaveLength(1);
+  });
+
+  it('retries a throttled confirmation send with backoff, so the reader still gets one', async () => {
+    const { deps } = setUp();
+    const email = 'throttled@example.com';
+    let calls = 0;
+    const throttling = { ...deps, mailer: { ...deps.mailer, getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer), send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
+      if (calls++ < 2) throw new MailerError('SES refused the message: Throttling', { retryable: true, throttled: true });
+      return deps.mailer.send(m);
+    } } };
+    const before = sentCount(servers);
+    expect(await subscribe(throttling, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(calls).toBe(3);
+    expect(await mailsSince(servers, before, email)).toHaveLength(1);
+  });
+});
+
+/** Records every call made on a port, in order, as `port.method`. */
+function counting<T extends object>(target: T, port: string, calls: string[]): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      const value = Reflect.get(t, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(`${port}.${String(prop)}`);
+        return (value as (...a: unknown[]) => unknown).apply(t, args);
+      };
+    },
+  });
+}
+
+describe('subscribe answers before anything that depends on the address', () => {
+  it('makes no store or mail call before answering, for a new, pending, confirmed, unsubscribed or erased address', async () => {
+    const { deps } = setUp();
+    const states: Record<string, string> = { new: 'timing-new@example.com', pending: 'timing-pending@example.com', confirmed: 'timing-confirmed@example.com', unsubscribed: 'timing-left@example.com', erased: 'timing-erased@example.com' };
+    await subscribeAndGetConfirmLink(deps, states.pending!);
+    await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.confirmed!)));
+    await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.unsubscribed!)));
+    await unsubscribe(deps, signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.unsubscribed!) }));
+    await subscribeAndGetConfirmLink(deps, states.erased!);
+    await erase(deps, signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.erased!) }));
+
+    const beforeAnswer: Record<string, string[]> = {};
+    const afterAnswer: Record<string, string[]> = {};
+    const answers = new Set<string>();
+    for (const [state, email] of Object.entries(states)) {
+      const calls: string[] = [];
+      let deferred: (() => Promise<void>) | undefined;
+      const watched = {
+        ...deps,
+        subscribers: counting(deps.subscribers, 'subscribers', calls),
+        suppressions: counting(deps.suppressions, 'suppressions', calls),
+        editions: counting(deps.editions, 'editions', calls),
+        ledger: counting(deps.ledger, 'ledger', calls),
+        mailer: counting(deps.mailer, 'mailer', calls),
+        limits: counting(deps.limits, 'limits', calls),
+        afterAnswer: async (work: () => Promise<void>) => void (deferred = work),
+      };
+      answers.add(JSON.stringify(await subscribe(watched, { email, newsletterId: 'ai-talent', source: 'test', client: '192.0.2.7' })));
+      beforeAnswer[state] = [...calls];
+      await deferred!();
+      afterAnswer[state] = calls.slice(beforeAnswer[state]!.length);
+    }
+    // The same answer, reached with no call at all: nothing whose duration depends on the state.
+    expect(answers.size).toBe(1);
+    expect(Object.values(beforeAnswer)).toEqual(Object.keys(states).map(() => []));
+    // The work handed over is what differs: only the new address gets mail (the pending and the
+    // unsubscribed one signed up moments ago, within the re-send interval).
+    expect(Object.entries(afterAnswer).filter(([, calls]) => calls.includes('mailer.send')).map(([state]) => state)).toEqual(['new']);
+    expect(new Set(Object.values(afterAnswer).map((calls) => calls.join())).size).toBeGreaterThan(2);
+    expect(afterAnswer.erased).not.toContain('subscribers.get');
   });
 });

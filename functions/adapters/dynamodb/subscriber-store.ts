@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscriber.js';
 import { StoreError } from '../../core/errors.js';
+import type { SignUpLimitStore } from '../../ports/sign-up-limits.js';
 import type { FeedbackLog, SubscriberPage, SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
 import { documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
@@ -131,6 +132,35 @@ export class DynamoSubscriberStore implements SubscriberStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey && subscribers.length < options.limit);
     return { subscribers, ...(startKey ? { cursor: encodeCursor(startKey) } : {}) };
+  }
+}
+
+/**
+ * Sign-up limit counters in DynamoDB: one item per (hour, counter), counted up by a conditional
+ * update and removed by the table's TTL. Counters are keyed pseudonyms, never addresses or IPs.
+ */
+export class DynamoSignUpLimitStore implements SignUpLimitStore {
+  private readonly doc: DynamoDBDocumentClient;
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.doc = documentClient(client);
+  }
+
+  async take(counter: string, window: string, limit: number, expiresAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.signUpLimit(window, counter),
+          UpdateExpression: 'ADD taken :one SET expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(taken) OR taken < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': expiresAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 }
 

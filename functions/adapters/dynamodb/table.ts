@@ -22,6 +22,7 @@ export const keys = {
   delivery: (editionId: string, subscriberId: string) => ({ pk: `ED#${editionId}#DELIVERY#${deliveryShard(subscriberId)}`, sk: subscriberId }),
   /** Every partition of an edition's delivery records, to query them all (the edition's counters are the cheap report). */
   deliveryPartitions: (editionId: string) => Array.from({ length: DELIVERY_SHARDS }, (_, shard) => `ED#${editionId}#DELIVERY#${shard}`),
+  signUpLimit: (window: string, counter: string) => ({ pk: `SIGNUP#${window}`, sk: counter }),
 };
 
 /**

@@ -1,28 +1,51 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { checkTokenKey, MIN_TOKEN_KEY_BYTES } from '../../core/tokens.js';
 
 /**
  * The local signing key: 32 random bytes generated once under the data dir (mode 0600) and read
  * back afterwards, so links in mail sent yesterday still verify today. On AWS the key comes from
  * Secrets Manager instead.
+ *
+ * The file appears whole or not at all: the key is written to a temporary file first and then
+ * linked into place, which fails if another command created the key meanwhile (then theirs is read).
+ * A key file that exists but is short (edited, or truncated by an older version) is refused, never
+ * replaced: replacing it would silently break every link already mailed.
  */
 export async function loadOrCreateTokenKey(dataDir: string): Promise<Buffer> {
   const file = path.join(dataDir, 'token-key');
-  try {
-    const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
-    if (key.length >= 32) return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = await readKey(file);
+  if (existing) return existing;
   await mkdir(dataDir, { recursive: true });
-  const key = randomBytes(32);
+  const key = randomBytes(MIN_TOKEN_KEY_BYTES);
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    // 'wx' fails when another command wrote the key first; then read theirs.
-    await writeFile(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
-    return key;
+    await writeFile(temp, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+    try {
+      await link(temp, file);
+      return key;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  } finally {
+    await rm(temp, { force: true });
+  }
+  // Another command created the key between our read and our link: use theirs.
+  return (await readKey(file))!;
+}
+
+async function readKey(file: string): Promise<Buffer | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  return checkTokenKey(
+    Buffer.from(text.trim(), 'base64'),
+    file,
+    'restore the file from a backup, or delete it to generate a new key (links in mail already sent stop working)',
+  );
 }

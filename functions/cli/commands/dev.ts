@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { Cron } from 'croner';
 import type { NewsletterConfig } from '../../core/config.js';
+import { BackgroundWork } from '../../adapters/local/background-work.js';
 import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../handlers/subscription-api.js';
 import { runDigest } from '../../use-cases/run-digest.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
@@ -40,6 +41,8 @@ export interface DevServer {
   inbox?: string;
   schedules: ScheduledNewsletter[];
   app: LocalApp;
+  /** Sign-up work (store, confirmation mail) runs after the answer; `signUps.drain()` waits for it. */
+  signUps: BackgroundWork;
   /** Runs one newsletter's scheduled digest now (what the cron job calls). */
   runSchedule(newsletterId: string): Promise<void>;
   close(): Promise<void>;
@@ -95,6 +98,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   const newsletters: NewsletterConfig[] = app.config.newsletters.map((n) => ({ ...n, baseUrl }));
   const forgetDevServer = await recordDevServer(options.dataDir, baseUrl);
 
+  const signUps = new BackgroundWork();
   const api = createSubscriptionApi({
     newsletters,
     subscribers: app.subscribers,
@@ -104,6 +108,10 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     mailer: app.mailer,
     tokenKey: app.tokenKey,
     now: () => new Date(),
+    limits: app.signUpLimits,
+    signUpLimits: app.config.signUps,
+    // The answer goes out first; what depends on the address's state runs after it.
+    afterAnswer: signUps.run,
   });
   server.on('request', (req, res) => {
     void serve(api, req, res, app.endpoints.inbox);
@@ -154,6 +162,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     ...(app.endpoints.inbox ? { inbox: app.endpoints.inbox } : {}),
     schedules,
     app,
+    signUps,
     runSchedule,
     close() {
       closed ??= (async () => {
@@ -164,6 +173,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
         setTimeout(() => server.closeAllConnections?.(), 1000).unref();
         if (running.size) print('Waiting for the running digest to finish…');
         await Promise.allSettled([...running.values()]);
+        await signUps.drain();
         await stopped;
         await forgetDevServer();
         await app.close();

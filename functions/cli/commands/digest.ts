@@ -179,7 +179,7 @@ async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
   if (first.subscribers.length > 0) return;
   const now = new Date().toISOString();
   await app.subscribers.put({
-    id: subscriberId(DEMO_SUBSCRIBER),
+    id: subscriberId(app.tokenKey, DEMO_SUBSCRIBER),
     newsletterId: app.newsletter.id,
     email: DEMO_SUBSCRIBER,
     status: 'confirmed',

@@ -88,7 +88,7 @@ export function registerSubscriberCommands(program: Command): void {
     .argument('<email>')
     .action(async (email: string, _flags: unknown, command: Command) => {
       await withApp(command, async (app) => {
-        const id = subscriberId(email);
+        const id = subscriberId(app.tokenKey, email);
         const existing = await app.subscribers.get(app.newsletter.id, id);
         if (!existing) throw new NewsletterError(`${email} is not on ${app.newsletter.id}: nothing to remove`);
         await app.subscribers.update(app.newsletter.id, id, { status: 'unsubscribed', unsubscribedAt: new Date().toISOString() });
@@ -112,7 +112,7 @@ async function addSubscriber(app: LocalApp, email: string, options: { name?: str
   if (!checked.ok) throw new NewsletterError(`"${email.slice(0, 80)}" is not a usable address: ${checked.reason}`);
   const now = new Date().toISOString();
   const subscriber: Subscriber = {
-    id: subscriberId(checked.email),
+    id: subscriberId(app.tokenKey, checked.email),
     newsletterId: app.newsletter.id,
     email: checked.email,
     ...(options.name ? { name: options.name } : {}),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
@@ -5,6 +6,8 @@ import { documentClient } from '../../../functions/adapters/dynamodb/document.js
 import { DELIVERY_SHARDS, ensureTable, keys } from '../../../functions/adapters/dynamodb/table.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { startTestServers, type TestServers } from '../../support/local-servers.js';
+
+const ID_KEY = randomBytes(32);
 
 let servers: TestServers;
 beforeAll(async () => {
@@ -24,7 +27,7 @@ async function freshLedger(): Promise<{ ledger: DynamoDeliveryLedger; tableName:
 describe('DynamoDeliveryLedger partitions', () => {
   it("spreads one edition's deliveries over every partition, evenly, and all of them can still be read back", async () => {
     const { ledger, tableName } = await freshLedger();
-    const readers = Array.from({ length: 480 }, (_, i) => subscriberId(`reader${i}@example.com`));
+    const readers = Array.from({ length: 480 }, (_, i) => subscriberId(ID_KEY, `reader${i}@example.com`));
     for (let i = 0; i < readers.length; i += 40) {
       await Promise.all(readers.slice(i, i + 40).map((id) => ledger.claim('weekly-2026-11-29-abc', id, { ...lease, owner: 'run-1' })));
     }
@@ -44,7 +47,7 @@ describe('DynamoDeliveryLedger partitions', () => {
 
   it('keeps exactly-once across partitions: a claimed delivery is in progress for another run, sent stays sent', async () => {
     const { ledger } = await freshLedger();
-    const id = subscriberId('ann@example.com');
+    const id = subscriberId(ID_KEY, 'ann@example.com');
     expect(await ledger.claim('e1', id, { ...lease, owner: 'run-1' })).toBe('claimed');
     expect(await ledger.claim('e1', id, { ...lease, owner: 'run-2' })).toBe('in-progress');
     await ledger.markSent('e1', id, 'ses-1', at);
@@ -53,8 +56,8 @@ describe('DynamoDeliveryLedger partitions', () => {
 
   it('gives back an unsent claim of its own owner only, never a sent delivery', async () => {
     const { ledger } = await freshLedger();
-    const ann = subscriberId('ann@example.com');
-    const bob = subscriberId('bob@example.com');
+    const ann = subscriberId(ID_KEY, 'ann@example.com');
+    const bob = subscriberId(ID_KEY, 'bob@example.com');
     await ledger.claim('e1', ann, { ...lease, owner: 'run-1' });
     await ledger.release('e1', ann, 'run-2');
     expect(await ledger.claim('e1', ann, { ...lease, owner: 'run-3' })).toBe('in-progress');
@@ -69,7 +72,7 @@ describe('DynamoDeliveryLedger partitions', () => {
 
   it('records many sends in one go, past the 25-item limit of one write: each is then already sent for every run', async () => {
     const { ledger } = await freshLedger();
-    const readers = Array.from({ length: 60 }, (_, i) => subscriberId(`many${i}@example.com`));
+    const readers = Array.from({ length: 60 }, (_, i) => subscriberId(ID_KEY, `many${i}@example.com`));
     for (const id of readers) await ledger.claim('e2', id, { ...lease, owner: 'run-1' });
     await ledger.markSentMany('e2', readers.slice(0, 55).map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })), 'run-1', at);
     const later = await Promise.all(readers.map((id) => ledger.claim('e2', id, { ...lease, at: '2026-11-29T09:00:00.000Z', owner: 'run-2' })));

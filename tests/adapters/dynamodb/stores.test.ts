@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
@@ -8,6 +9,9 @@ import { subscriberId, type Subscriber } from '../../../functions/core/subscribe
 import type { EditionRecord } from '../../../functions/ports/edition-store.js';
 import { startTestServers, type TestServers } from '../../support/local-servers.js';
 
+/** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
+const ID_KEY = randomBytes(32);
+
 let servers: TestServers;
 beforeAll(async () => {
   servers = await startTestServers();
@@ -16,7 +20,7 @@ afterAll(async () => servers?.stop());
 
 const at = '2026-11-29T08:00:00.000Z';
 function subscriber(email: string, status: Subscriber['status'] = 'confirmed', newsletterId = 'weekly'): Subscriber {
-  return { id: subscriberId(email), newsletterId, email, status, createdAt: at };
+  return { id: subscriberId(ID_KEY, email), newsletterId, email, status, createdAt: at };
 }
 
 describe('DynamoSubscriberStore', () => {
@@ -59,7 +63,7 @@ describe('DynamoSubscriberStore', () => {
 describe('DynamoSuppressionStore', () => {
   it('suppresses by id and counts soft bounces', async () => {
     const store = new DynamoSuppressionStore(servers.dynamodb, servers.tableName);
-    const id = subscriberId('bounce@example.com');
+    const id = subscriberId(ID_KEY, 'bounce@example.com');
     expect(await store.isSuppressed(id)).toBe(false);
     expect(await store.recordSoftBounce(id, at)).toBe(1);
     expect(await store.recordSoftBounce(id, at)).toBe(2);
@@ -86,7 +90,7 @@ describe('DynamoDeliveryLedger', () => {
 
   it('lets one sender claim a delivery; another sender finds it in progress until marked sent', async () => {
     const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
-    const id = subscriberId('ledger@example.com');
+    const id = subscriberId(ID_KEY, 'ledger@example.com');
     expect(await ledger.claim('ed-1', id, lease('run-a'))).toBe('claimed');
     // A second run at the same time must not send it too.
     expect(await ledger.claim('ed-1', id, lease('run-b'))).toBe('in-progress');
@@ -102,7 +106,7 @@ describe('DynamoDeliveryLedger', () => {
 
   it('lets a later run take over a claim whose lease ran out (the claimer crashed)', async () => {
     const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
-    const id = subscriberId('crashed@example.com');
+    const id = subscriberId(ID_KEY, 'crashed@example.com');
     expect(await ledger.claim('ed-3', id, lease('run-a', '2026-11-29T08:00:00.000Z', '2026-11-29T08:10:00.000Z'))).toBe('claimed');
     expect(await ledger.claim('ed-3', id, lease('run-b', '2026-11-29T08:09:00.000Z'))).toBe('in-progress');
     expect(await ledger.claim('ed-3', id, lease('run-b', '2026-11-29T08:11:00.000Z', '2026-11-29T08:21:00.000Z'))).toBe('claimed');
@@ -110,7 +114,7 @@ describe('DynamoDeliveryLedger', () => {
 
   it('takes over at once a claim whose owner is known to be gone, and retries a failed delivery', async () => {
     const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName, { ownerGone: (owner) => owner === 'dead-run' });
-    const id = subscriberId('gone@example.com');
+    const id = subscriberId(ID_KEY, 'gone@example.com');
     expect(await ledger.claim('ed-4', id, lease('dead-run'))).toBe('claimed');
     expect(await ledger.claim('ed-4', id, lease('live-run'))).toBe('claimed');
     expect(await ledger.claim('ed-4', id, lease('other-run'))).toBe('in-progress');
@@ -120,7 +124,7 @@ describe('DynamoDeliveryLedger', () => {
 
   it('lets exactly one of many simultaneous claims win', async () => {
     const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
-    const id = subscriberId('race@example.com');
+    const id = subscriberId(ID_KEY, 'race@example.com');
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ledger.claim('ed-5', id, lease(`run-${i}`))));
     expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
     expect(results.filter((r) => r === 'in-progress')).toHaveLength(7);
@@ -165,7 +169,7 @@ describe('DynamoSubscriberStore.claimConfirmationSend', () => {
 describe('DynamoSuppressionStore.suppressedAmong', () => {
   it('answers for a whole page of readers in one go: only the suppressed ones, past the 100-key limit of one read', async () => {
     const store = new DynamoSuppressionStore(servers.dynamodb, servers.tableName);
-    const ids = Array.from({ length: 230 }, (_, i) => subscriberId(`among${i}@example.com`));
+    const ids = Array.from({ length: 230 }, (_, i) => subscriberId(ID_KEY, `among${i}@example.com`));
     for (const i of [3, 150, 229]) await store.suppress(ids[i]!, 'hard bounce', at);
     // A soft bounce alone is not a suppression.
     await store.recordSoftBounce(ids[4]!, at);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow } from '../../functions/core/sign-up-limits.js';
+import { parseConfig } from '../../functions/core/config.js';
+
+describe('hourlyConfirmationBudget', () => {
+  it('gives sign-ups their share of the SES 24-hour quota, capped by the configured total', () => {
+    expect(hourlyConfirmationBudget(DEFAULT_SIGN_UP_LIMITS, { max24HourSend: 50_000 })).toBe(104);
+    expect(hourlyConfirmationBudget(DEFAULT_SIGN_UP_LIMITS, { max24HourSend: 1_000_000 })).toBe(200);
+  });
+
+  it('leaves a sandbox account one confirmation an hour, and an unlimited or unknown quota the configured total', () => {
+    expect(hourlyConfirmationBudget(DEFAULT_SIGN_UP_LIMITS, { max24HourSend: 200 })).toBe(1);
+    expect(hourlyConfirmationBudget(DEFAULT_SIGN_UP_LIMITS, { max24HourSend: -1 })).toBe(200);
+    expect(hourlyConfirmationBudget(DEFAULT_SIGN_UP_LIMITS, undefined)).toBe(200);
+  });
+});
+
+describe('hourWindow', () => {
+  it('names the UTC hour a moment falls in', () => {
+    expect(hourWindow(new Date('2026-03-02T08:59:59.999Z'))).toEqual({ key: '2026-03-02T08', endsAt: new Date('2026-03-02T09:00:00.000Z') });
+  });
+});
+
+describe('signUps config', () => {
+  it('defaults to the documented limits', () => {
+    const parsed = parseConfig({ newsletters: [{ id: 'n', title: 'N', language: 'en', from: { name: 'N', email: 'n@example.com' }, postalAddress: 'x', schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, sources: [{ type: 'folder', path: 'a' }], baseUrl: 'https://news.example.com' }] });
+    expect(parsed).toMatchObject({ ok: true });
+    expect(parsed.ok && parsed.config.signUps).toEqual(DEFAULT_SIGN_UP_LIMITS);
+  });
+});
