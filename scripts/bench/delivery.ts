@@ -422,6 +422,8 @@ const noSuppressions: SuppressionStore = {
   isSuppressed: async () => false,
   suppress: async () => {},
   recordSoftBounce: async () => 1,
+  findMany: async () => new Map(),
+  lift: async () => false,
 };
 
 /** The child side of benchMemory: one send to `size` generated subscribers; prints one JSON line. */

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscriber.js';
-import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
+import type { SubscriberPage, SubscriberStore, Suppression, SuppressionStore } from '../../ports/subscriber-store.js';
 import { documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
@@ -65,6 +65,27 @@ export class DynamoSubscriberStore implements SubscriberStore {
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );
+  }
+
+  async updateUnlessUnsubscribed(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<boolean> {
+    const expression = updateExpression(changes);
+    if (!expression) return true;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.subscriber(newsletterId, id),
+          ...expression,
+          ConditionExpression: 'attribute_exists(pk) AND #leftStatus <> :unsubscribed',
+          ExpressionAttributeNames: { ...expression.ExpressionAttributeNames, '#leftStatus': 'status' },
+          ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':unsubscribed': 'unsubscribed' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async claimConfirmationSend(newsletterId: string, id: string, at: string, cutoff: string): Promise<boolean> {
@@ -143,6 +164,31 @@ export class DynamoSuppressionStore implements SuppressionStore {
   async isSuppressed(subscriberId: string): Promise<boolean> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.suppression(subscriberId) }));
     return Boolean(Item?.suppressedAt);
+  }
+
+  async findMany(subscriberIds: string[]): Promise<Map<string, Suppression>> {
+    const found = new Map<string, Suppression>();
+    const unique = [...new Set(subscriberIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.suppression(id)) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          // A soft-bounce counter alone is not a suppression.
+          if (item.suppressedAt) found.set(String(item.sk), { subscriberId: String(item.sk), reason: String(item.reason ?? 'suppressed'), at: String(item.suppressedAt) });
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async lift(subscriberId: string): Promise<boolean> {
+    // The soft-bounce count goes too: the operator says the address works again.
+    const { Attributes } = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(subscriberId), ReturnValues: 'ALL_OLD' }));
+    return Boolean(Attributes?.suppressedAt);
   }
 
   async suppress(subscriberId: string, reason: string, at: string): Promise<void> {
