@@ -120,14 +120,23 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     return run;
   };
 
-  const jobs = options.schedule === false
-    ? []
-    : newsletters.map(
-        (n) =>
-          new Cron(n.schedule.cron, { name: `digest-${n.id}`, timezone: n.schedule.timeZone, protect: true }, () => {
-            runSchedule(n.id).catch((error: unknown) => print(`Scheduled digest of ${n.id} failed: ${(error as Error).message}`));
-          }),
+  const jobs: Cron[] = [];
+  try {
+    for (const n of options.schedule === false ? [] : newsletters) {
+      jobs.push(
+        new Cron(n.schedule.cron, { name: `digest-${n.id}`, timezone: n.schedule.timeZone, protect: true }, () => {
+          runSchedule(n.id).catch((error: unknown) => print(`Scheduled digest of ${n.id} failed: ${(error as Error).message}`));
+        }),
       );
+    }
+  } catch (error) {
+    // The config is checked at load, so this is a last line: never stay listening without a schedule.
+    for (const job of jobs) job.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await forgetDevServer();
+    await app.close();
+    throw new Error(`schedule could not be started: ${(error as Error).message}: check schedule.cron and schedule.timeZone in the config`, { cause: error });
+  }
   const schedules = jobs.map((job, i) => ({
     newsletterId: newsletters[i]!.id,
     cron: newsletters[i]!.schedule.cron,

@@ -58,7 +58,7 @@ function sourcesFor(newsletter: NewsletterConfig, baseDir: string, articlesDir?:
 }
 
 async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
-  const { newsletter, baseDir } = await loadNewsletter(options);
+  const { newsletter, baseDir, templateDirs } = await loadNewsletter(options);
   const collected = await collectArticles({
     newsletterId: newsletter.id,
     sources: sourcesFor(newsletter, baseDir, options.articles),
@@ -74,7 +74,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
     return;
   }
   const model = buildEditionModel({ newsletter, articles: collected.digests, now: new Date() });
-  const rendered = await renderEdition(model);
+  const rendered = await renderEdition(model, templateOptions(templateDirs, newsletter));
   const dir = await writeEditionFiles(options.out, model, rendered);
   for (const line of describeEdition(model)) console.log(line);
   console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
@@ -145,11 +145,17 @@ export function digestDependencies(app: LocalApp, newsletter: NewsletterConfig, 
     suppressions: app.suppressions,
     ledger: app.ledger,
     mailer: app.mailer,
-    render: (model) => renderEdition(model),
+    render: (model) => renderEdition(model, templateOptions(app.templateDirs, newsletter)),
     tokenKey: app.tokenKey,
     clock: systemClock,
     owner: app.owner,
   };
+}
+
+/** The newsletter's own template folder when it names one (`template` in the config). */
+function templateOptions(templateDirs: Record<string, string>, newsletter: NewsletterConfig): { templatesDir?: string } {
+  const dir = templateDirs[newsletter.id];
+  return dir ? { templatesDir: dir } : {};
 }
 
 /** Rate, concurrency and reputation limits from the config, with a `--rate` override. */
