@@ -63,6 +63,8 @@ export interface DigestOptions {
 
 export type PreparedEdition =
   | { status: 'nothing-new'; alreadySent: number; problems: ArticleProblem[] }
+  /** Nobody would get it: nothing is built, and the articles stay new for the next run. */
+  | { status: 'no-subscribers'; problems: ArticleProblem[] }
   | { status: 'dry-run'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[] }
   | { status: 'ready'; resumed: boolean; edition: EditionRecord; rendered: RenderedEdition; model?: EditionModel; problems: ArticleProblem[] };
 
@@ -129,6 +131,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
  * in-process. An interrupted edition is resumed first, and the ledger makes sure nobody gets it twice.
  */
 export async function runDigest(newsletter: NewsletterConfig, deps: DigestDependencies, options: DigestOptions = {}): Promise<DigestResult> {
+  if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, options);
   if (prepared.status !== 'ready') return prepared;
   const report = await sendToList(newsletter, deps, options, prepared.edition, prepared.rendered);
@@ -143,6 +146,14 @@ export async function runDigest(newsletter: NewsletterConfig, deps: DigestDepend
     problems: prepared.problems,
     ...(prepared.model ? { model: prepared.model } : {}),
   };
+}
+
+/**
+ * An edition built for nobody would still mark its articles sent, and the first real reader would
+ * never get them: so a list without a confirmed subscriber builds nothing.
+ */
+async function hasConfirmedSubscriber(subscribers: SubscriberStore, newsletterId: string): Promise<boolean> {
+  return (await subscribers.list(newsletterId, { status: 'confirmed', limit: 1 })).subscribers.length > 0;
 }
 
 /** What one sender needs for an edition: built once, then shared by every batch. */
@@ -264,6 +275,7 @@ export async function enqueueEdition(
   deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue },
   options: DigestOptions & { batchSize?: number } = {},
 ): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[] }> {
+  if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, options);
   if (prepared.status !== 'ready') return prepared;
   if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };

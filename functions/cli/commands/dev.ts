@@ -9,7 +9,7 @@ import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type Subscrip
 import { runDigest } from '../../use-cases/run-digest.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { writeEditionFiles } from '../output.js';
-import { digestDependencies, digestSendOptions, summary } from './digest.js';
+import { digestDependencies, digestSendOptions, noSubscribersLine, summary } from './digest.js';
 
 export interface DevOptions extends GlobalOptions {
   /** 0 picks a free port. Default: PORT, else 3000. */
@@ -198,6 +198,7 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   );
   for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
   if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
+  else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);
   else if (result.status !== 'dry-run') print(`Scheduled digest of ${newsletter.id}: ${summary(result.report)}`);
 }
 

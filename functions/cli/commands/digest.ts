@@ -70,7 +70,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
   });
   printProblems(collected.problems);
   if (collected.digests.length === 0) {
-    console.log('No articles to preview: add .txt, .md or .html files to the article folder.');
+    console.log(noArticlesLine(collected.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
     return;
   }
   const model = buildEditionModel({ newsletter, articles: collected.digests, now: new Date() });
@@ -87,7 +87,8 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
     console.log(`Newsletter: ${newsletter.title} (${newsletter.id})`);
     if (app.services?.owned) console.log(`Embedded servers: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses} (data in ${options.dataDir}/)`);
     else if (app.services) console.log(`Using the local servers of another newsletter command: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses}`);
-    if (!options.dryRun) await addDemoSubscriberIfEmpty(app);
+    // Only the bundled sample gets a demo reader; an operator's own newsletter never mails one.
+    if (!options.dryRun && newsletter.demo) await addDemoSubscriberIfEmpty(app);
 
     const progress = createProgress(options.dryRun ? 0 : await app.subscribers.count(newsletter.id, 'confirmed'));
     let folder = '';
@@ -111,12 +112,19 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
 
     switch (result.status) {
       case 'nothing-new':
+        if (result.alreadySent === 0) {
+          console.log(`${noArticlesLine(result.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder'))} No edition sent.`);
+          return;
+        }
         console.log(
           `Nothing new since the last edition (${result.alreadySent} article(s) already sent): no edition sent. Add articles, or use --force to send again as a new edition.`,
         );
         return;
       case 'dry-run':
         console.log('Dry run: nothing stored, nothing sent.');
+        return;
+      case 'no-subscribers':
+        console.log(noSubscribersLine(newsletter.id));
         return;
       default: {
         if (result.resumed && !result.model) console.log(`Resumed unfinished edition ${result.edition.editionId}: ${result.edition.subject}`);
@@ -166,6 +174,17 @@ export function digestSendOptions(app: LocalApp, rate?: number): Pick<DigestOpti
     concurrency: app.config.delivery.concurrency,
     limits: { bounceRate: app.config.delivery.bounceRateLimit, complaintRate: app.config.delivery.complaintRateLimit },
   };
+}
+
+/** Why there is nothing to show: the sources' problems (printed above) before any advice about folders. */
+function noArticlesLine(problems: number, onlyFolders: boolean): string {
+  if (problems > 0) return `No articles: ${problems} problem${problems === 1 ? '' : 's'} with the sources, each named above with its reason.`;
+  return onlyFolders ? 'No articles: add .txt, .md or .html files to the article folder.' : 'No articles: the configured sources have none right now.';
+}
+
+/** What a run with nobody to send to says. */
+export function noSubscribersLine(newsletterId: string): string {
+  return `No confirmed subscriber on ${newsletterId}: no edition built, nothing sent, and the articles stay new for the next run. Add one with "npx newsletter subscribers add EMAIL" or share the sign-up page ("npx newsletter dev").`;
 }
 
 export function summary(report: DeliveryReport): string {
