@@ -73,6 +73,12 @@ export type DigestResult =
   | {
       status: 'sent' | 'paused';
       resumed: boolean;
+      /**
+       * True when this run paused the edition (bounce or complaint rate). A 'paused' result without
+       * it stopped for another reason (daily quota, another run's deliveries, another run's pause)
+       * and the edition goes on with the next run or the run that paused it.
+       */
+      pausedHere?: boolean;
       edition: EditionRecord;
       model?: EditionModel;
       rendered: RenderedEdition;
@@ -134,12 +140,13 @@ export async function runDigest(newsletter: NewsletterConfig, deps: DigestDepend
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, options);
   if (prepared.status !== 'ready') return prepared;
-  const report = await sendToList(newsletter, deps, options, prepared.edition, prepared.rendered);
+  const { report, pausedHere } = await sendToList(newsletter, deps, options, prepared.edition, prepared.rendered);
   const status = report.stoppedReason ? 'paused' : 'sent';
-  const edition: EditionRecord = { ...prepared.edition, status: status === 'sent' ? 'sent' : 'sending', report };
+  const edition: EditionRecord = { ...prepared.edition, status: status === 'sent' ? 'sent' : pausedHere ? 'paused' : 'sending', report };
   return {
     status,
     resumed: prepared.resumed,
+    ...(pausedHere ? { pausedHere } : {}),
     edition,
     rendered: prepared.rendered,
     report,
@@ -232,7 +239,7 @@ async function sendToList(
   options: DigestOptions,
   edition: EditionRecord,
   rendered: RenderedEdition,
-): Promise<DeliveryReport> {
+): Promise<{ report: DeliveryReport; pausedHere: boolean }> {
   const ctx = await sendContextFor(newsletter, deps, edition, rendered, options);
   const started = deps.clock.now().getTime();
   let report = emptyReport();
@@ -256,13 +263,21 @@ async function sendToList(
 
   // Deliveries another run holds are that run's to finish; this edition is not done until they are.
   if (report.inProgress > 0) report.stoppedReason ??= `${report.inProgress} deliveries are being sent by another run; run again once it has finished`;
+  // A reputation stop waits for a person. Two runs at once may both see the rate pass the limit:
+  // the conditional write lets exactly one of them pause the edition (and say so).
+  const pausedHere = paused && (await deps.editions.pause(newsletter.id, edition.editionId, report.stoppedReason!));
+  if (paused && !pausedHere) report.stoppedReason = `another run paused the edition first (${report.stoppedReason})`;
   await deps.editions.update(newsletter.id, edition.editionId, {
-    // A quota stop or another run's deliveries stay 'sending' so the next run resumes; a reputation stop waits for a person.
-    status: report.stoppedReason ? (paused ? 'paused' : 'sending') : 'sent',
+    // A quota stop or another run's deliveries stay 'sending' so the next run resumes; a pause is already written.
+    ...(paused ? {} : { status: report.stoppedReason ? 'sending' : 'sent' }),
     report,
-    ...(report.stoppedReason ? { pausedReason: report.stoppedReason } : { finishedAt: deps.clock.now().toISOString(), pausedReason: undefined }),
+    ...(paused
+      ? {}
+      : report.stoppedReason
+        ? { pausedReason: report.stoppedReason }
+        : { finishedAt: deps.clock.now().toISOString(), pausedReason: undefined }),
   });
-  return report;
+  return { report, pausedHere };
 }
 
 /**

@@ -415,6 +415,9 @@ class MemoryEditionStore implements EditionStore {
   async sentArticleKeys(): Promise<Set<string>> {
     return new Set();
   }
+  async pause(): Promise<boolean> {
+    return true;
+  }
   async markArticlesSent(): Promise<void> {}
 }
 

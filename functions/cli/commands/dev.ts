@@ -53,6 +53,7 @@ export function registerDevCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--no-schedule', 'do not run the newsletters’ schedules')
     .option('--out <dir>', 'where scheduled editions are written', 'out')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule')
     .action(async (_flags: unknown, command: Command) => {
       const server = await startDevServer(command.optsWithGlobals<DevOptions>());
       await untilSignal();

@@ -39,6 +39,7 @@ export function registerDigestCommands(program: Command): void {
     .option('--dry-run', 'render and write the edition, send nothing')
     .option('--force', 'send again even when nothing is new, as a new edition')
     .option('--rate <n>', 'messages per second (default: the SES account maximum)', positiveNumber)
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter --newsletter weekly-en digest --rate 10')
     .action(async (flags: DigestFlags, command: Command) => {
       await digest(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -48,6 +49,7 @@ export function registerDigestCommands(program: Command): void {
     .description('render the edition from the current articles into out/<edition>/ without sending or recording anything')
     .option('--articles <dir>', 'read articles from this folder instead of the configured sources')
     .option('--out <dir>', 'where the rendered edition is written', 'out')
+    .addHelpText('after', '\nExample:\n  $ npx newsletter preview --articles drafts/ && open out/*/digest.html')
     .action(async (_flags: DigestFlags, command: Command) => {
       await preview(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -129,7 +131,8 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
       default: {
         if (result.resumed && !result.model) console.log(`Resumed unfinished edition ${result.edition.editionId}: ${result.edition.subject}`);
         console.log(summary(result.report));
-        if (result.status === 'paused') console.log(`Edition paused: ${result.report.stoppedReason}`);
+        // Only the run that paused the edition says so; a quota stop or another run's work is not a pause.
+        if (result.status === 'paused') console.log(`${result.pausedHere ? 'Edition paused' : 'Edition not finished'}: ${result.report.stoppedReason}`);
         const captured = app.services?.ses?.messages.at(-1);
         if (captured && folder) {
           await writeFile(path.join(folder, 'last-message.eml'), captured.raw);
@@ -187,9 +190,18 @@ export function noSubscribersLine(newsletterId: string): string {
   return `No confirmed subscriber on ${newsletterId}: no edition built, nothing sent, and the articles stay new for the next run. Add one with "npx newsletter subscribers add EMAIL" or share the sign-up page ("npx newsletter dev").`;
 }
 
+/**
+ * Every delivery of the edition so far, whichever run made it: the ledger answers "already sent"
+ * for what an earlier (perhaps killed) run delivered, so a resumed run's report covers the edition.
+ */
+export function editionDelivered(report: DeliveryReport): number {
+  return report.sent + report.alreadySent;
+}
+
 export function summary(report: DeliveryReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1);
   return (
+    (report.alreadySent > 0 ? `Edition total: ${editionDelivered(report)} delivered (${report.sent} by this run, ${report.alreadySent} before)\n` : '') +
     `Sent ${report.sent} message${report.sent === 1 ? '' : 's'}` +
     ` (${report.alreadySent} already sent, ${report.suppressed} suppressed, ${report.failed} failed, ${report.throttledRetries} throttled retries)` +
     ` in ${seconds} s, ${report.rate.toFixed(1)}/s` +
