@@ -79,6 +79,8 @@ export async function importSubscriberCsv(deps: ListDependencies, newsletterId: 
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
       throw new NewsletterError(`${file} could not be read (${code}): check the path of the CSV file`, { cause: error });
     }
+    // A store or network fault is not the file's: pass it on as it is.
+    if (!String(code ?? '').startsWith('CSV_')) throw error;
     // The rows before the broken one are in; importing the fixed file again leaves them unchanged.
     await flush();
     const line = (error as CsvError).lines;

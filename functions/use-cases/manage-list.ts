@@ -80,7 +80,8 @@ export async function addToList(deps: ListDependencies, newsletterId: string, en
       const run = (async () => {
         if (previous) {
           await previous;
-          byId.set(id, (await deps.subscribers.get(newsletterId, id)) ?? byId.get(id)!);
+          const current = await deps.subscribers.get(newsletterId, id);
+          if (current) byId.set(id, current);
         }
         return limit(() => addOne(deps, newsletterId, id, entry, byId.get(id), suppressions.get(id), options));
       })();
