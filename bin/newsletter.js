@@ -8,5 +8,6 @@ import { register } from 'tsx/esm/api';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 register();
-const { main } = await import('../functions/cli/main.ts');
+const { main, exitQuietlyOnBrokenPipe } = await import('../functions/cli/main.ts');
+exitQuietlyOnBrokenPipe(process.stdout, (code) => process.exit(code));
 process.exitCode = await main(process.argv);

@@ -1,23 +1,91 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseConfig, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
+/** The template name that means the bundled templates/ folder. */
+export const BUNDLED_TEMPLATE = 'digest';
+const BUNDLED_TEMPLATES_DIR = path.resolve(fileURLToPath(new URL('../../templates/', import.meta.url)));
+
+/** The files a template folder must hold for a digest to render (see render-edition.ts). */
+const TEMPLATE_FILES = ['digest.mjml', 'partials/head.mjml', 'partials/header.mjml', 'partials/footer.mjml', 'partials/article.mjml', 'partials/key-point.mjml'];
+
+export interface LoadedConfig {
+  config: Config;
+  baseDir: string;
+  /** Each newsletter's digest template folder, by newsletter id. */
+  templateDirs: Record<string, string>;
+}
+
 /** Reads and validates the configuration file; every problem is named with its field. */
-export async function loadConfig(file: string): Promise<{ config: Config; baseDir: string }> {
+export async function loadConfig(file: string): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ConfigError(`config file ${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass --config with the path to newsletter.config.json`, { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
+  // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
+  const json = parseJsonText(text.replace(/^\uFEFF/u, ''), file);
   const result = parseConfig(json);
   if (!result.ok) throw new ConfigError(`config file ${file} is invalid: ${result.errors.join('; ')}`);
-  return { config: result.config, baseDir: path.dirname(path.resolve(file)) };
+  const baseDir = path.dirname(path.resolve(file));
+  const templateDirs = await resolveTemplates(result.config, baseDir, file);
+  return { config: result.config, baseDir, templateDirs };
+}
+
+/** JSON.parse, and on a syntax error the line and column of the first problem. */
+function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // Node 20's JSON.parse names no position; jsonc-parser, in strict JSON mode, does.
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (!first) throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    const before = text.slice(0, first.offset);
+    const line = before.split('\n').length;
+    const column = first.offset - before.lastIndexOf('\n');
+    throw new ConfigError(`config file ${file} is not valid JSON at line ${line}, column ${column}: ${describeParseError(printParseErrorCode(first.error))}`, { cause: error });
+  }
+}
+
+function describeParseError(code: string): string {
+  // "CommaExpected" → "comma expected"
+  return code.replace(/(?<=[a-z])(?=[A-Z])/gu, ' ').toLowerCase();
+}
+
+/**
+ * Each newsletter's template folder: the bundled one for "digest", otherwise
+ * `<templatesDir>/<template>/`, which must exist with every file a digest needs.
+ */
+async function resolveTemplates(config: Config, baseDir: string, file: string): Promise<Record<string, string>> {
+  const templatesDir = path.resolve(baseDir, config.templatesDir);
+  const dirs: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [i, newsletter] of config.newsletters.entries()) {
+    if (newsletter.template === BUNDLED_TEMPLATE) {
+      dirs[newsletter.id] = BUNDLED_TEMPLATES_DIR;
+      continue;
+    }
+    const dir = path.join(templatesDir, newsletter.template);
+    const missing: string[] = [];
+    for (const name of TEMPLATE_FILES) {
+      try {
+        await access(path.join(dir, name));
+      } catch {
+        missing.push(name);
+      }
+    }
+    if (missing.length === TEMPLATE_FILES.length) {
+      problems.push(`newsletters[${i}].template: "${newsletter.template}" was not found: there is no folder ${dir} with digest.mjml; copy the bundled templates/ there and edit them, or use "${BUNDLED_TEMPLATE}"`);
+    } else if (missing.length > 0) {
+      problems.push(`newsletters[${i}].template: "${newsletter.template}" in ${dir} lacks ${missing.join(', ')}: copy them from the bundled templates/`);
+    } else dirs[newsletter.id] = dir;
+  }
+  if (problems.length > 0) throw new ConfigError(`config file ${file} is invalid: ${problems.join('; ')}`);
+  return dirs;
 }

@@ -21,13 +21,15 @@ export interface GlobalOptions {
 }
 
 /** Configuration plus the chosen newsletter, without any server: enough for preview and keypoints. */
-export async function loadNewsletter(options: GlobalOptions): Promise<{ config: Config; newsletter: NewsletterConfig; baseDir: string }> {
-  const { config, baseDir } = await loadConfig(options.config);
+export async function loadNewsletter(
+  options: GlobalOptions,
+): Promise<{ config: Config; newsletter: NewsletterConfig; baseDir: string; templateDirs: Record<string, string> }> {
+  const { config, baseDir, templateDirs } = await loadConfig(options.config);
   const newsletter = options.newsletter ? config.newsletters.find((n) => n.id === options.newsletter) : config.newsletters[0];
   if (!newsletter) {
     throw new ConfigError(`newsletter "${options.newsletter}" is not in ${options.config}: use one of ${config.newsletters.map((n) => n.id).join(', ')}`);
   }
-  return { config, newsletter, baseDir };
+  return { config, newsletter, baseDir, templateDirs };
 }
 
 const DEV_STATE_FILE = 'dev.json';

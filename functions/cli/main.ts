@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { NewsletterError } from '../core/errors.js';
 import { registerDigestCommands } from './commands/digest.js';
@@ -13,7 +14,22 @@ export function createProgram(): Command {
     .option('--config <file>', 'configuration file', 'newsletter.config.json')
     .option('--data-dir <dir>', 'local state (embedded DynamoDB, signing key)', '.newsletter')
     .option('--newsletter <id>', 'which newsletter of the config (default: the first)')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ npx newsletter digest                              build and send the edition (first run: to a demo reader)',
+        '  $ npx newsletter preview                             render the edition into out/ without sending',
+        '  $ npx newsletter dev                                 sign-up page, API and schedules on this machine',
+        '  $ npx newsletter subscribers import list.csv --confirmed',
+        '  $ npx newsletter --newsletter weekly-en editions list',
+        '',
+        'Each command has its own --help with an example.',
+      ].join('\n'),
+    )
     .exitOverride();
   registerDigestCommands(program);
   registerKeypointsCommand(program);
@@ -21,6 +37,22 @@ export function createProgram(): Command {
   registerEditionCommands(program);
   registerDevCommand(program);
   return program;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * `newsletter editions list | head` closes the pipe early; the next write fails with EPIPE. That is
+ * the reader saying "enough", not an error: exit quietly instead of printing a stack trace.
+ */
+export function exitQuietlyOnBrokenPipe(stream: NodeJS.EventEmitter, exit: (code: number) => void): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') exit(0);
+    else throw error;
+  });
 }
 
 /** Runs the command line; returns the exit code. Failures print one line saying what to do. */

@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 /**
@@ -19,13 +20,13 @@ const timeZone = z.string().refine(
   { message: 'must be an IANA time zone such as Asia/Taipei or Europe/London' },
 );
 
-export const folderSourceSchema = z.object({
+export const folderSourceSchema = z.strictObject({
   type: z.literal('folder'),
   /** Relative to the configuration file's folder. */
   path: z.string().min(1),
 });
 
-export const feedSourceSchema = z.object({
+export const feedSourceSchema = z.strictObject({
   type: z.literal('feed'),
   url: z.string().url(),
   /** Follow an item that carries only a summary to its page for the full text. */
@@ -33,12 +34,12 @@ export const feedSourceSchema = z.object({
   maxItems: z.number().int().positive().max(200).default(20),
 });
 
-export const pageSourceSchema = z.object({
+export const pageSourceSchema = z.strictObject({
   type: z.literal('page'),
   urls: z.array(z.string().url()).min(1),
 });
 
-export const s3SourceSchema = z.object({
+export const s3SourceSchema = z.strictObject({
   type: z.literal('s3'),
   bucket: z.string().min(3),
   prefix: z.string().default(''),
@@ -52,32 +53,48 @@ export const languageSchema = z.enum(LANGUAGES, {
   error: (issue) => `${issue.input === undefined ? 'is required' : `"${String(issue.input)}" is not supported`}; use one of ${LANGUAGES.join(', ')}`,
 });
 
-export const newsletterSchema = z.object({
+export const newsletterSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, such as "weekly-ai"'),
   title: z.string().min(1).max(150),
   language: languageSchema,
-  from: z.object({ name: z.string().min(1).max(100), email }),
+  from: z.strictObject({ name: z.string().min(1).max(100), email }),
   replyTo: email.optional(),
   /** Postal address printed in every footer (CAN-SPAM and similar laws require one). */
   postalAddress: z.string().min(1).max(300),
-  schedule: z.object({
+  schedule: z.strictObject({
     /** Five-field cron: minute hour day-of-month month day-of-week. */
-    cron: z.string().regex(/^\s*\S+(\s+\S+){4}\s*$/, 'must be a five-field cron expression such as "0 8 * * 1"'),
+    cron: z
+      .string()
+      .regex(/^\s*\S+(\s+\S+){4}\s*$/, 'must be a five-field cron expression such as "0 8 * * 1"')
+      .superRefine((cron, ctx) => {
+        const problem = cronProblem(cron);
+        if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid cron expression (${problem}): use minute hour day-of-month month day-of-week, such as "0 8 * * 1"` });
+      }),
     timeZone,
   }),
   sources: z.array(sourceSchema).min(1),
   keyPoints: z
-    .object({
+    .strictObject({
       max: z.number().int().min(1).max(20).default(8),
       extractor: z.enum(['embedded', 'bedrock']).default('embedded'),
       bedrockModelId: z.string().optional(),
     })
     .prefault({}),
-  template: z.string().default('digest'),
+  /**
+   * The digest's MJML templates: "digest" is the bundled set; any other name is a folder of that
+   * name in the configured `templatesDir`, holding its own digest.mjml and partials/. A name,
+   * never a path, so it cannot point outside that folder.
+   */
+  template: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be a template name such as "digest" or "my-brand" (a folder in templatesDir), not a path')
+    .default('digest'),
   /** Public base URL of the subscription API, used in confirm and unsubscribe links. */
-  baseUrl: z.string().url(),
+  baseUrl: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as https://news.example.com' }),
+  /** The bundled sample newsletter: the first local run subscribes a demo reader so something arrives. */
+  demo: z.boolean().default(false),
   /** Limit the edition to this many articles; the newest are kept. */
   maxArticles: z.number().int().min(1).max(50).default(10),
   /**
@@ -88,10 +105,12 @@ export const newsletterSchema = z.object({
 });
 
 export const configSchema = z
-  .object({
+  .strictObject({
     newsletters: z.array(newsletterSchema).min(1, 'must define at least one newsletter'),
+    /** Where newsletters' own templates live (relative to the configuration file): `<templatesDir>/<template>/`. */
+    templatesDir: z.string().min(1).default('templates'),
     delivery: z
-      .object({
+      .strictObject({
         /** Messages per second; when absent the SES account's maximum send rate is read. */
         rate: z.number().positive().optional(),
         /** Sends in flight; when absent it follows the rate and the measured SES latency (see concurrencyFor). */
@@ -125,14 +144,86 @@ export type Language = z.infer<typeof languageSchema>;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-/** Validates parsed JSON; errors read like `newsletters[0].from.email: must be an email address...`. */
+/**
+ * Validates parsed JSON; errors read like `newsletters[0].from.email: must be an email address...`.
+ * An unknown field is an error too, with the nearest known field as a suggestion, because a typo
+ * such as `followlink` would otherwise be ignored in silence.
+ */
 export function parseConfig(json: unknown): ConfigResult {
   const result = configSchema.safeParse(json);
   if (result.success) return { ok: true, config: result.data };
   return {
     ok: false,
-    errors: result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    errors: result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => {
+            const suggestion = closest(key, knownKeysAt(issue.path));
+            return `${formatPath([...issue.path, key])}: is not a known field${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
+          })
+        : [`${formatPath(issue.path)}: ${issue.message}`],
+    ),
   };
+}
+
+/** Why croner cannot schedule this cron expression, or undefined when it can. */
+function cronProblem(cron: string): string | undefined {
+  try {
+    // Without a function croner only parses the pattern; nothing is scheduled.
+    new Cron(cron.trim());
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^CronPattern:\s*/u, '');
+  }
+}
+
+/** The field names allowed at a path of the configuration (every source type's, for a source). */
+function knownKeysAt(path: PropertyKey[]): string[] {
+  let schema: z.core.$ZodType = configSchema;
+  for (const step of path) {
+    schema = unwrap(schema);
+    const def = schema._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (def.type === 'object' && typeof step === 'string' && def.shape?.[step]) schema = def.shape[step];
+    else if (def.type === 'array' && typeof step === 'number' && def.element) schema = def.element;
+    else return [];
+  }
+  return shapeKeys(unwrap(schema));
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema;
+  for (let def = current._zod.def as { innerType?: z.core.$ZodType }; def.innerType; def = current._zod.def as { innerType?: z.core.$ZodType }) current = def.innerType;
+  return current;
+}
+
+function shapeKeys(schema: z.core.$ZodType): string[] {
+  const def = schema._zod.def as { type: string; shape?: Record<string, unknown>; options?: z.core.$ZodType[] };
+  if (def.type === 'object') return Object.keys(def.shape ?? {});
+  if (def.type === 'union') return [...new Set((def.options ?? []).flatMap((o) => shapeKeys(unwrap(o))))];
+  return [];
+}
+
+/** The known name nearest to a mistyped one (case-insensitive edit distance), when near enough. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance with adjacent transpositions counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 function formatPath(path: PropertyKey[]): string {

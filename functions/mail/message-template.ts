@@ -123,7 +123,7 @@ async function buildMime(
     from: { name: oneLine(headers.from.name), address: headers.from.email },
     to: reader.to,
     ...(headers.replyTo ? { replyTo: headers.replyTo } : {}),
-    subject: oneLine(rendered.subject),
+    subject: subjectLine(rendered.subject),
     // Mail lines end in CRLF (RFC 5322); the composer keeps whatever the text has.
     text: crlf(rendered.text),
     html: crlf(rendered.html),
@@ -201,6 +201,15 @@ function escapeHtmlAttr(value: string): string {
 
 function escapeRegExp(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The subject as a header: one line, no bidi controls (they reorder what the inbox shows), and the
+ * internal recipient placeholder broken with a zero-width space, so an article titled with it is
+ * not replaced by each reader's address.
+ */
+function subjectLine(value: string): string {
+  return oneLine(value.replace(/[\u202A-\u202E\u2066-\u2069]/g, '')).replaceAll(TO, TO.replace('@', '@\u200B'));
 }
 
 /** Header values never carry a line break: that is how header injection starts. */

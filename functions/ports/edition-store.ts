@@ -42,6 +42,11 @@ export interface EditionStore {
   /** Newest first. */
   list(newsletterId: string, limit: number): Promise<EditionRecord[]>;
   update(newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void>;
+  /**
+   * Moves a sending edition to paused with the reason; false when it was no longer sending (another
+   * run paused or finished it first). One conditional write, so exactly one run pauses it.
+   */
+  pause(newsletterId: string, editionId: string, reason: string): Promise<boolean>;
   /** Adds to the edition's counters atomically (senders in parallel, bounce and complaint notifications); returns the edition as it now is. */
   addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionRecord>;
   /** Which of these article ids (content hashes or canonical-URL keys) went out in an earlier edition. */

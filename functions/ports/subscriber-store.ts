@@ -16,6 +16,11 @@ export interface SubscriberStore {
   /** Creates the subscriber only when absent; returns false when one already exists. */
   putIfAbsent(subscriber: Subscriber): Promise<boolean>;
   update(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<void>;
+  /**
+   * Applies the changes only while the subscriber exists and has not unsubscribed; false when they
+   * have. One conditional write, so an unsubscribe that lands first is never undone by the operator.
+   */
+  updateUnlessUnsubscribed(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<boolean>;
   delete(newsletterId: string, id: string): Promise<void>;
   /**
    * Records a confirmation send at `at` unless one was recorded after `cutoff`; false when it was.
@@ -37,11 +42,22 @@ export interface FeedbackLog {
   claim(feedbackKey: string, at: string): Promise<boolean>;
 }
 
+/** Why and when an address was suppressed. */
+export interface Suppression {
+  subscriberId: string;
+  reason: string;
+  at: string;
+}
+
 /** Addresses that must never receive mail again (bounces, complaints, erasure), kept as hashes. */
 export interface SuppressionStore {
   isSuppressed(subscriberId: string): Promise<boolean>;
   /** Which of these ids are suppressed: one read for a whole batch of readers instead of one each. */
   suppressedAmong(subscriberIds: readonly string[]): Promise<Set<string>>;
+  /** The suppressions among these ids, keyed by id (ids without one are absent). */
+  findMany(subscriberIds: readonly string[]): Promise<Map<string, Suppression>>;
+  /** Lifts a suppression (the operator vouches the address works again); false when there was none. */
+  lift(subscriberId: string): Promise<boolean>;
   suppress(subscriberId: string, reason: string, at: string): Promise<void>;
   /** Soft bounces count up; the caller decides when enough is enough. Returns the new count. */
   recordSoftBounce(subscriberId: string, at: string): Promise<number>;

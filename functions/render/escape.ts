@@ -23,8 +23,9 @@ export function escapeHtml(value: string): string {
 }
 
 // C0 controls (other than tab, line feed, carriage return) and DEL break MJML's XML parser and
-// are never meaningful in an email.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+// are never meaningful in an email. Bidi embedding, override and isolate controls (U+202A–U+202E,
+// U+2066–U+2069) let article text reorder what a reader sees ("gpj.exe" shown as "exe.jpg").
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
 
 /**
  * Escapes a value for a template slot: HTML escaping plus braces as character references, so

@@ -65,6 +65,8 @@ export interface DigestOptions {
 
 export type PreparedEdition =
   | { status: 'nothing-new'; alreadySent: number; problems: ArticleProblem[] }
+  /** Nobody would get it: nothing is built, and the articles stay new for the next run. */
+  | { status: 'no-subscribers'; problems: ArticleProblem[] }
   | { status: 'dry-run'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[] }
   | { status: 'ready'; resumed: boolean; edition: EditionRecord; rendered: RenderedEdition; model?: EditionModel; problems: ArticleProblem[] };
 
@@ -73,6 +75,12 @@ export type DigestResult =
   | {
       status: 'sent' | 'paused';
       resumed: boolean;
+      /**
+       * True when this run paused the edition (bounce or complaint rate). A 'paused' result without
+       * it stopped for another reason (daily quota, another run's deliveries, another run's pause)
+       * and the edition goes on with the next run or the run that paused it.
+       */
+      pausedHere?: boolean;
       edition: EditionRecord;
       model?: EditionModel;
       rendered: RenderedEdition;
@@ -139,14 +147,16 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
  * in-process. An interrupted edition is resumed first, and the ledger makes sure nobody gets it twice.
  */
 export async function runDigest(newsletter: NewsletterConfig, deps: DigestDependencies, options: DigestOptions = {}): Promise<DigestResult> {
+  if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, options);
   if (prepared.status !== 'ready') return prepared;
-  const report = await sendToList(newsletter, deps, options, prepared.edition, prepared.rendered);
+  const { report, pausedHere } = await sendToList(newsletter, deps, options, prepared.edition, prepared.rendered);
   const status = report.stoppedReason ? 'paused' : 'sent';
-  const edition: EditionRecord = { ...prepared.edition, status: status === 'sent' ? 'sent' : 'sending', report };
+  const edition: EditionRecord = { ...prepared.edition, status: status === 'sent' ? 'sent' : pausedHere ? 'paused' : 'sending', report };
   return {
     status,
     resumed: prepared.resumed,
+    ...(pausedHere ? { pausedHere } : {}),
     edition,
     rendered: prepared.rendered,
     report,
@@ -154,6 +164,14 @@ export async function runDigest(newsletter: NewsletterConfig, deps: DigestDepend
     ...(prepared.model ? { model: prepared.model } : {}),
     ...(report.paused ? { paused: report.paused } : {}),
   };
+}
+
+/**
+ * An edition built for nobody would still mark its articles sent, and the first real reader would
+ * never get them: so a list without a confirmed subscriber builds nothing.
+ */
+async function hasConfirmedSubscriber(subscribers: SubscriberStore, newsletterId: string): Promise<boolean> {
+  return (await subscribers.list(newsletterId, { status: 'confirmed', limit: 1 })).subscribers.length > 0;
 }
 
 /** What one sender needs for an edition: built once, then shared by every batch. */
@@ -235,7 +253,7 @@ async function sendToList(
   options: DigestOptions,
   edition: EditionRecord,
   rendered: RenderedEdition,
-): Promise<DeliveryReport> {
+): Promise<{ report: DeliveryReport; pausedHere: boolean }> {
   const ctx = await sendContextFor(newsletter, deps, edition, rendered, options);
   const started = deps.clock.now().getTime();
   let report = emptyReport();
@@ -261,13 +279,21 @@ async function sendToList(
 
   // Deliveries another run holds are that run's to finish; this edition is not done until they are.
   if (report.inProgress > 0) report.stoppedReason ??= `${report.inProgress} deliveries are being sent by another run; run again once it has finished`;
+  // A reputation stop waits for a person. Two runs at once may both see the rate pass the limit:
+  // the conditional write lets exactly one of them pause the edition (and say so).
+  const pausedHere = paused && (await deps.editions.pause(newsletter.id, edition.editionId, report.stoppedReason!));
+  if (paused && !pausedHere) report.stoppedReason = `another run paused the edition first (${report.stoppedReason})`;
   await deps.editions.update(newsletter.id, edition.editionId, {
-    // A quota stop or another run's deliveries stay 'sending' so the next run resumes; a reputation stop waits for a person.
-    status: report.stoppedReason ? (paused ? 'paused' : 'sending') : 'sent',
+    // A quota stop or another run's deliveries stay 'sending' so the next run resumes; a pause is already written.
+    ...(paused ? {} : { status: report.stoppedReason ? 'sending' : 'sent' }),
     report,
-    ...(report.stoppedReason ? { pausedReason: report.stoppedReason } : { finishedAt: deps.clock.now().toISOString(), pausedReason: undefined }),
+    ...(paused
+      ? {}
+      : report.stoppedReason
+        ? { pausedReason: report.stoppedReason }
+        : { finishedAt: deps.clock.now().toISOString(), pausedReason: undefined }),
   });
-  return report;
+  return { report, pausedHere };
 }
 
 /**
@@ -280,6 +306,7 @@ export async function enqueueEdition(
   deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue },
   options: DigestOptions & { batchSize?: number } = {},
 ): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[] }> {
+  if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, options);
   if (prepared.status !== 'ready') return prepared;
   if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };

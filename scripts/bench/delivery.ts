@@ -506,6 +506,9 @@ class MemoryEditionStore implements EditionStore {
   async sentArticleKeys(): Promise<Set<string>> {
     return new Set();
   }
+  async pause(): Promise<boolean> {
+    return true;
+  }
   async markArticlesSent(): Promise<void> {}
 }
 
@@ -514,6 +517,8 @@ const noSuppressions: SuppressionStore = {
   suppressedAmong: async () => new Set<string>(),
   suppress: async () => {},
   recordSoftBounce: async () => 1,
+  findMany: async () => new Map(),
+  lift: async () => false,
 };
 
 /** The child side of benchMemory: one send to `size` generated subscribers; prints one JSON line. */

@@ -97,7 +97,7 @@ describe('newsletter subscribers', () => {
     expect(output).toContain(`${csv} line 3: skipped`);
     expect(output).toContain(`${csv} line 8: skipped`);
     expect(output.match(/line \d+: skipped/g)).toEqual(['line 3: skipped', 'line 8: skipped']);
-    expect(output).toContain('Imported 3 new, updated 0, skipped 2 invalid (pending).');
+    expect(output).toContain('Imported 3 new, updated 0, unchanged 0, skipped 2 invalid, skipped 0 who left (pending).');
     expect(await subscribers()).toEqual([
       expect.objectContaining({ email: 'ann@example.com', name: 'Ann Lee', status: 'pending' }),
       expect.objectContaining({ email: 'bob@example.org', status: 'pending' }),
@@ -111,17 +111,21 @@ describe('newsletter subscribers', () => {
     await writeFile(csv, ['email,name', 'dan@example.com,Dan', 'ann@example.com,Ann Lee'].join('\n'));
     const { code, output } = await ws.run('subscribers', 'import', csv, '--confirmed');
     expect(code).toBe(0);
-    expect(output).toContain('Imported 1 new, updated 1, skipped 0 invalid (confirmed).');
+    expect(output).toContain('Imported 1 new, updated 1, unchanged 0, skipped 0 invalid, skipped 0 who left (confirmed).');
     expect((await subscribers('confirmed')).map((s) => [s.email, s.name])).toEqual([
       ['ann@example.com', 'Ann Lee'],
       ['dan@example.com', 'Dan'],
     ]);
   });
 
-  it('lists only the subscribers with the status asked for', async () => {
+  it('lists only the subscribers with the status asked for, under a header, with control characters shown escaped', async () => {
     const { code, output } = await ws.run('subscribers', 'list', '--status', 'pending');
     expect(code).toBe(0);
-    expect(output.split('\n')).toEqual(expect.arrayContaining(['bob@example.org\tpending', 'carol@example.net\tpending\tCarol', '2 subscriber(s)']));
+    const lines = output.split('\n');
+    expect(lines[0]).toMatch(/^EMAIL +STATUS +SINCE +ADDED +NAME$/);
+    expect(lines.find((l) => l.startsWith('bob@example.org'))).toMatch(/^bob@example\.org +pending +\d{4}-\d\d-\d\d +\d{4}-\d\d-\d\d$/);
+    expect(lines.find((l) => l.startsWith('carol@example.net'))).toMatch(/ Carol\\x0afrom Accounts$/);
+    expect(lines.at(-1)).toBe('2 subscribers on ai-talent: 2 pending');
     expect(output).not.toContain('ann@example.com');
     expect(output).not.toContain('dan@example.com');
   });

@@ -88,4 +88,18 @@ describe('MessageTemplate with hostile article text', () => {
     expect(mail.text).not.toContain('reader5@example.com');
     expect(mail.html).not.toContain('reader5@example.com');
   });
+
+  it("keeps an article title quoting the placeholder address out of the reader's subject", async () => {
+    const template = await MessageTemplate.create({ ...rendered, subject: 'News: write to reader@recipient.invalid' }, headers);
+    const mail = await simpleParser(template.personalise(recipient(6)));
+    expect(mail.subject).not.toContain('reader6@example.com');
+    expect(mail.subject?.replaceAll('\u200B', '')).toBe('News: write to reader@recipient.invalid');
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]?.address : '').toBe('reader6@example.com');
+  });
+
+  it('strips bidi override characters from the subject', async () => {
+    const template = await MessageTemplate.create({ ...rendered, subject: 'Invoice \u202Egpj.exe\u2066x\u2069' }, headers);
+    const mail = await simpleParser(template.personalise(recipient(7)));
+    expect(mail.subject).toBe('Invoice gpj.exex');
+  });
 });

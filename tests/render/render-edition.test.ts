@@ -210,6 +210,15 @@ describe('renderEdition', () => {
     expect(documentOf(html).querySelector('h2')?.textContent).toBe(`Click ${PLACEHOLDERS.unsubscribeUrl}`);
   });
 
+  it('strips bidi override and isolate characters from the subject, titles and key points', async () => {
+    const bidi = '\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069';
+    const model = withArticles([{ id: 'bidi', title: `Invoice${bidi}gpj.exe`, keyPoints: [`Open ${bidi}this`], location: 'x' }]);
+    const edition = await renderEdition({ ...model, subject: `News｜Invoice\u202Egpj.exe` }, strict);
+    expect(edition.subject).toBe('News｜Invoicegpj.exe');
+    for (const part of [edition.html, edition.text]) expect(part).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/u);
+    expect(documentOf(edition.html).querySelector('h2')?.textContent).toBe('Invoicegpj.exe');
+  });
+
   it('does not link javascript: or other unsafe urls', async () => {
     const model = withArticles([
       { id: 'js', title: 'Script link', keyPoints: ['a'], url: 'javascript:alert(1)', location: 'x' },

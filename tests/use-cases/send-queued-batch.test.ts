@@ -70,14 +70,11 @@ async function setUp(readers: number) {
 }
 
 describe('enqueueEdition', () => {
-  it('closes at once an edition queued to nobody, so the next run builds a new one', async () => {
+  it('builds nothing for a list with no confirmed subscriber, so the articles wait for the first reader', async () => {
     const { deps, queued } = await setUp(0);
-    const result = await enqueueEdition(newsletter, deps);
-    expect(result).toMatchObject({ status: 'queued', queued: 0 });
+    expect(await enqueueEdition(newsletter, deps)).toEqual({ status: 'no-subscribers', problems: [] });
     expect(queued).toHaveLength(0);
-    if (result.status !== 'queued') return;
-    expect((await deps.editions.get(newsletter.id, result.edition.editionId))?.status).toBe('sent');
-    expect((await enqueueEdition(newsletter, deps)).status).toBe('nothing-new');
+    expect(await deps.editions.list(newsletter.id, 5)).toEqual([]);
   });
 });
 

@@ -65,6 +65,25 @@ export class DynamoEditionStore implements EditionStore {
     await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: keys.edition(newsletterId, editionId), ...expression }));
   }
 
+  async pause(newsletterId: string, editionId: string, reason: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.edition(newsletterId, editionId),
+          UpdateExpression: 'SET #status = :paused, pausedReason = :reason',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':paused': 'paused', ':sending': 'sending', ':reason': reason },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionRecord> {
     const entries = Object.entries(counts).filter(([, n]) => typeof n === 'number' && n !== 0);
     const { Attributes } = await this.doc.send(

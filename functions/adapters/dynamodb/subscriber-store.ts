@@ -3,7 +3,7 @@ import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, Put
 import type { Subscriber } from '../../core/subscriber.js';
 import { StoreError } from '../../core/errors.js';
 import type { SignUpLimitStore } from '../../ports/sign-up-limits.js';
-import type { FeedbackLog, SubscriberPage, SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
+import type { FeedbackLog, SubscriberPage, SubscriberStore, Suppression, SuppressionStore } from '../../ports/subscriber-store.js';
 import { documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
@@ -67,6 +67,27 @@ export class DynamoSubscriberStore implements SubscriberStore {
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );
+  }
+
+  async updateUnlessUnsubscribed(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<boolean> {
+    const expression = updateExpression(changes);
+    if (!expression) return true;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.subscriber(newsletterId, id),
+          ...expression,
+          ConditionExpression: 'attribute_exists(pk) AND #leftStatus <> :unsubscribed',
+          ExpressionAttributeNames: { ...expression.ExpressionAttributeNames, '#leftStatus': 'status' },
+          ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':unsubscribed': 'unsubscribed' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async claimConfirmationSend(newsletterId: string, id: string, at: string, cutoff: string): Promise<boolean> {
@@ -177,7 +198,11 @@ export class DynamoSuppressionStore implements SuppressionStore {
   }
 
   async suppressedAmong(subscriberIds: readonly string[]): Promise<Set<string>> {
-    const suppressed = new Set<string>();
+    return new Set((await this.findMany(subscriberIds)).keys());
+  }
+
+  async findMany(subscriberIds: readonly string[]): Promise<Map<string, Suppression>> {
+    const found = new Map<string, Suppression>();
     const unique = [...new Set(subscriberIds)];
     // BatchGetItem takes at most 100 keys; what DynamoDB leaves unprocessed is asked again.
     for (let i = 0; i < unique.length; i += 100) {
@@ -186,13 +211,22 @@ export class DynamoSuppressionStore implements SuppressionStore {
         if (attempt > 8) throw new StoreError(`could not read suppressions of ${pending.length} subscribers: DynamoDB kept them unprocessed; run again`);
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
         const answer: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'sk, suppressedAt' } } }),
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'sk, suppressedAt, reason' } } }),
         );
-        for (const item of answer.Responses?.[this.tableName] ?? []) if (item.suppressedAt) suppressed.add(String(item.sk));
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          // A soft-bounce counter alone is not a suppression.
+          if (item.suppressedAt) found.set(String(item.sk), { subscriberId: String(item.sk), reason: String(item.reason ?? 'suppressed'), at: String(item.suppressedAt) });
+        }
         pending = answer.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
-    return suppressed;
+    return found;
+  }
+
+  async lift(subscriberId: string): Promise<boolean> {
+    // The soft-bounce count goes too: the operator says the address works again.
+    const { Attributes } = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(subscriberId), ReturnValues: 'ALL_OLD' }));
+    return Boolean(Attributes?.suppressedAt);
   }
 
   async suppress(subscriberId: string, reason: string, at: string): Promise<void> {

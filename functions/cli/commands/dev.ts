@@ -10,7 +10,7 @@ import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type Subscrip
 import { runDigest } from '../../use-cases/run-digest.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { writeEditionFiles } from '../output.js';
-import { digestDependencies, digestSendOptions, summary } from './digest.js';
+import { digestDependencies, digestSendOptions, noSubscribersLine, summary } from './digest.js';
 
 export interface DevOptions extends GlobalOptions {
   /** 0 picks a free port. Default: PORT, else 3000. */
@@ -56,6 +56,7 @@ export function registerDevCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--no-schedule', 'do not run the newsletters’ schedules')
     .option('--out <dir>', 'where scheduled editions are written', 'out')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule')
     .action(async (_flags: unknown, command: Command) => {
       const server = await startDevServer(command.optsWithGlobals<DevOptions>());
       await untilSignal();
@@ -128,14 +129,23 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     return run;
   };
 
-  const jobs = options.schedule === false
-    ? []
-    : newsletters.map(
-        (n) =>
-          new Cron(n.schedule.cron, { name: `digest-${n.id}`, timezone: n.schedule.timeZone, protect: true }, () => {
-            runSchedule(n.id).catch((error: unknown) => print(`Scheduled digest of ${n.id} failed: ${(error as Error).message}`));
-          }),
+  const jobs: Cron[] = [];
+  try {
+    for (const n of options.schedule === false ? [] : newsletters) {
+      jobs.push(
+        new Cron(n.schedule.cron, { name: `digest-${n.id}`, timezone: n.schedule.timeZone, protect: true }, () => {
+          runSchedule(n.id).catch((error: unknown) => print(`Scheduled digest of ${n.id} failed: ${(error as Error).message}`));
+        }),
       );
+    }
+  } catch (error) {
+    // The config is checked at load, so this is a last line: never stay listening without a schedule.
+    for (const job of jobs) job.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await forgetDevServer();
+    await app.close();
+    throw new Error(`schedule could not be started: ${(error as Error).message}: check schedule.cron and schedule.timeZone in the config`, { cause: error });
+  }
   const schedules = jobs.map((job, i) => ({
     newsletterId: newsletters[i]!.id,
     cron: newsletters[i]!.schedule.cron,
@@ -199,6 +209,7 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   );
   for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
   if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
+  else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);
   else if (result.status !== 'dry-run') print(`Scheduled digest of ${newsletter.id}: ${summary(result.report)}`);
 }
 

@@ -40,6 +40,7 @@ export function registerDigestCommands(program: Command): void {
     .option('--dry-run', 'render and write the edition, send nothing')
     .option('--force', 'send again even when nothing is new, as a new edition')
     .option('--rate <n>', 'messages per second (default: the SES account maximum)', positiveNumber)
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter --newsletter weekly-en digest --rate 10')
     .action(async (flags: DigestFlags, command: Command) => {
       await digest(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -49,6 +50,7 @@ export function registerDigestCommands(program: Command): void {
     .description('render the edition from the current articles into out/<edition>/ without sending or recording anything')
     .option('--articles <dir>', 'read articles from this folder instead of the configured sources')
     .option('--out <dir>', 'where the rendered edition is written', 'out')
+    .addHelpText('after', '\nExample:\n  $ npx newsletter preview --articles drafts/ && open out/*/digest.html')
     .action(async (_flags: DigestFlags, command: Command) => {
       await preview(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -59,7 +61,7 @@ function sourcesFor(newsletter: NewsletterConfig, baseDir: string, articlesDir?:
 }
 
 async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
-  const { newsletter, baseDir } = await loadNewsletter(options);
+  const { newsletter, baseDir, templateDirs } = await loadNewsletter(options);
   const collected = await collectArticles({
     newsletterId: newsletter.id,
     sources: sourcesFor(newsletter, baseDir, options.articles),
@@ -71,11 +73,11 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
   });
   printProblems(collected.problems);
   if (collected.digests.length === 0) {
-    console.log('No articles to preview: add .txt, .md or .html files to the article folder.');
+    console.log(noArticlesLine(collected.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
     return;
   }
   const model = buildEditionModel({ newsletter, articles: collected.digests, now: new Date(), convertText: scriptConverterFor(newsletter.language) });
-  const rendered = await renderEdition(model);
+  const rendered = await renderEdition(model, templateOptions(templateDirs, newsletter));
   const dir = await writeEditionFiles(options.out, model, rendered);
   for (const line of describeEdition(model)) console.log(line);
   console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
@@ -88,7 +90,8 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
     console.log(`Newsletter: ${newsletter.title} (${newsletter.id})`);
     if (app.services?.owned) console.log(`Embedded servers: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses} (data in ${options.dataDir}/)`);
     else if (app.services) console.log(`Using the local servers of another newsletter command: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses}`);
-    if (!options.dryRun) await addDemoSubscriberIfEmpty(app);
+    // Only the bundled sample gets a demo reader; an operator's own newsletter never mails one.
+    if (!options.dryRun && newsletter.demo) await addDemoSubscriberIfEmpty(app);
 
     const progress = createProgress(options.dryRun ? 0 : await app.subscribers.count(newsletter.id, 'confirmed'));
     let folder = '';
@@ -112,6 +115,10 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
 
     switch (result.status) {
       case 'nothing-new':
+        if (result.alreadySent === 0) {
+          console.log(`${noArticlesLine(result.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder'))} No edition sent.`);
+          return;
+        }
         console.log(
           `Nothing new since the last edition (${result.alreadySent} article(s) already sent): no edition sent. Add articles, or use --force to send again as a new edition.`,
         );
@@ -119,10 +126,14 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
       case 'dry-run':
         console.log('Dry run: nothing stored, nothing sent.');
         return;
+      case 'no-subscribers':
+        console.log(noSubscribersLine(newsletter.id));
+        return;
       default: {
         if (result.resumed && !result.model) console.log(`Resumed unfinished edition ${result.edition.editionId}: ${result.edition.subject}`);
         console.log(summary(result.report));
-        if (result.status === 'paused') console.log(`Edition paused: ${result.report.stoppedReason}`);
+        // Only the run that paused the edition says so; a quota stop or another run's work is not a pause.
+        if (result.status === 'paused') console.log(`${result.pausedHere ? 'Edition paused' : 'Edition not finished'}: ${result.report.stoppedReason}`);
         const captured = app.services?.ses?.messages.at(-1);
         if (captured && folder) {
           await writeFile(path.join(folder, 'last-message.eml'), captured.raw);
@@ -146,12 +157,18 @@ export function digestDependencies(app: LocalApp, newsletter: NewsletterConfig, 
     suppressions: app.suppressions,
     ledger: app.ledger,
     mailer: app.mailer,
-    render: (model) => renderEdition(model),
+    render: (model) => renderEdition(model, templateOptions(app.templateDirs, newsletter)),
     convertText: scriptConverterFor(newsletter.language),
     tokenKey: app.tokenKey,
     clock: systemClock,
     owner: app.owner,
   };
+}
+
+/** The newsletter's own template folder when it names one (`template` in the config). */
+function templateOptions(templateDirs: Record<string, string>, newsletter: NewsletterConfig): { templatesDir?: string } {
+  const dir = templateDirs[newsletter.id];
+  return dir ? { templatesDir: dir } : {};
 }
 
 /** Rate, concurrency and reputation limits from the config, with a `--rate` override. */
@@ -164,9 +181,29 @@ export function digestSendOptions(app: LocalApp, rate?: number): Pick<DigestOpti
   };
 }
 
+/** Why there is nothing to show: the sources' problems (printed above) before any advice about folders. */
+function noArticlesLine(problems: number, onlyFolders: boolean): string {
+  if (problems > 0) return `No articles: ${problems} problem${problems === 1 ? '' : 's'} with the sources, each named above with its reason.`;
+  return onlyFolders ? 'No articles: add .txt, .md or .html files to the article folder.' : 'No articles: the configured sources have none right now.';
+}
+
+/** What a run with nobody to send to says. */
+export function noSubscribersLine(newsletterId: string): string {
+  return `No confirmed subscriber on ${newsletterId}: no edition built, nothing sent, and the articles stay new for the next run. Add one with "npx newsletter subscribers add EMAIL" or share the sign-up page ("npx newsletter dev").`;
+}
+
+/**
+ * Every delivery of the edition so far, whichever run made it: the ledger answers "already sent"
+ * for what an earlier (perhaps killed) run delivered, so a resumed run's report covers the edition.
+ */
+export function editionDelivered(report: DeliveryReport): number {
+  return report.sent + report.alreadySent;
+}
+
 export function summary(report: DeliveryReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1);
   return (
+    (report.alreadySent > 0 ? `Edition total: ${editionDelivered(report)} delivered (${report.sent} by this run, ${report.alreadySent} before)\n` : '') +
     `Sent ${report.sent} message${report.sent === 1 ? '' : 's'}` +
     ` (${report.alreadySent} already sent, ${report.suppressed} suppressed, ${report.failed} failed, ${report.throttledRetries} throttled retries)` +
     ` in ${seconds} s, ${report.rate.toFixed(1)}/s` +

@@ -14,6 +14,7 @@ export function registerKeypointsCommand(program: Command): void {
     .argument('<file>', 'a .txt, .md or .html article')
     .option('--max <n>', 'at most this many key points', positiveInteger, 8)
     .option('--json', 'print {"title": ..., "keyPoints": [...]} as JSON')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter keypoints articles/ai-talent-article.txt\n  $ npx newsletter keypoints https://example.com/post --max 3 --json')
     .action(async (file: string, flags: { max: number; json?: boolean }) => {
       let content: string;
       try {

@@ -1,98 +1,174 @@
-import { createReadStream } from 'node:fs';
-import type { Command } from 'commander';
-import { parse } from 'csv-parse';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { Option, type Command } from 'commander';
 import { checkEmail } from '../../core/email-address.js';
 import { NewsletterError } from '../../core/errors.js';
-import { subscriberId, type Subscriber } from '../../core/subscriber.js';
+import { subscriberId, type Subscriber, type SubscriberStatus } from '../../core/subscriber.js';
+import type { Suppression } from '../../ports/subscriber-store.js';
+import { addToList, describeLeft, isErasure, type ListDependencies } from '../../use-cases/manage-list.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
+import { csvField } from '../subscriber-csv.js';
+import { describeImport, importSubscriberCsv } from '../subscribers-import.js';
+import { printable, printableJson } from '../terminal-text.js';
+
+const STATUSES: SubscriberStatus[] = ['pending', 'confirmed', 'unsubscribed'];
 
 export function registerSubscriberCommands(program: Command): void {
   const subscribers = program.command('subscribers').description('manage the list of the chosen newsletter');
 
   subscribers
     .command('add')
-    .description('add a confirmed subscriber (you vouch for their consent)')
+    .description('add a confirmed subscriber (you vouch for their consent); never someone who unsubscribed, was erased or is suppressed')
     .argument('<email>')
     .option('--name <name>', "the subscriber's name")
+    .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers add ana@example.com --name "Ana Lima"')
     .action(async (email: string, flags: { name?: string }, command: Command) => {
       await withApp(command, async (app) => {
-        const outcome = await addSubscriber(app, email, { ...(flags.name ? { name: flags.name } : {}), confirmed: true, source: 'added with the newsletter CLI' });
-        console.log(outcome === 'added' ? `Added ${email} to ${app.newsletter.id} (confirmed).` : `${email} was already on ${app.newsletter.id}; now confirmed.`);
+        const checked = checkEmail(email);
+        if (!checked.ok) throw new NewsletterError(`"${printable(email.slice(0, 80))}" is not a usable address: ${checked.reason}`);
+        const shown = printable(checked.email);
+        const [result] = await addToList(listDependencies(app), app.newsletter.id, [{ email: checked.email, ...(flags.name ? { name: flags.name } : {}) }], {
+          confirmed: true,
+          source: 'added with the newsletter CLI',
+        });
+        switch (result!.outcome) {
+          case 'added':
+            return void console.log(`Added ${shown} to ${app.newsletter.id} (confirmed).`);
+          case 'updated':
+            return void console.log(`${shown} was already on ${app.newsletter.id}; now confirmed${flags.name ? ` as "${printable(flags.name)}"` : ''}.`);
+          case 'unchanged':
+            return void console.log(`${shown} is already on ${app.newsletter.id} (confirmed): nothing changed.`);
+          case 'left':
+            throw new NewsletterError(`${shown} was not added to ${app.newsletter.id}: ${describeLeft(result!.reason)}`);
+        }
       });
     });
 
   subscribers
     .command('import')
-    .description('import subscribers from a CSV file with an "email" column (and optional "name")')
+    .description('import subscribers from a CSV export (Mailchimp, Substack, Buttondown, listmonk or any file with an email column); skips whoever left')
     .argument('<csv>')
     .option('--confirmed', 'the people in the file have already opted in; without it they are imported as pending')
-    .action(async (file: string, flags: { confirmed?: boolean }, command: Command) => {
+    .option('--email-column <name>', 'the column holding the address (default: "email", "Email Address", …)')
+    .option('--name-column <name>', 'the column holding the name (default: "name", or "First Name" + "Last Name")')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter subscribers import mailchimp-export.csv --confirmed\n  $ npx newsletter subscribers import list.csv --email-column "E-mail" --name-column "Full name"')
+    .action(async (file: string, flags: { confirmed?: boolean; emailColumn?: string; nameColumn?: string }, command: Command) => {
       await withApp(command, async (app) => {
-        const counts = { added: 0, updated: 0, invalid: 0 };
-        const parser = createReadStream(file).pipe(
-          parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, skip_empty_lines: true, trim: true, info: true }),
-        );
-        let line = 1;
-        try {
-          for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-            // The parser's own count, so blank lines and quoted line breaks do not shift the reported line.
-            line = info.lines;
-            if (!('email' in record)) throw new NewsletterError(`${file} has no "email" column: the first line must name the columns, e.g. email,name`);
-            const checked = checkEmail(record.email);
-            if (!checked.ok) {
-              counts.invalid++;
-              console.warn(`${file} line ${line}: skipped: ${checked.reason}`);
-              continue;
-            }
-            const outcome = await addSubscriber(app, checked.email, {
-              ...(record.name ? { name: record.name } : {}),
-              confirmed: Boolean(flags.confirmed),
-              source: `imported from ${file}`,
-            });
-            counts[outcome]++;
-          }
-        } catch (error) {
-          if (error instanceof NewsletterError) throw error;
-          throw new NewsletterError(`${file} could not be read as CSV near line ${line}: ${(error as Error).message}`, { cause: error });
-        }
-        console.log(`Imported ${counts.added} new, updated ${counts.updated}, skipped ${counts.invalid} invalid (${flags.confirmed ? 'confirmed' : 'pending'}).`);
+        const counts = await importSubscriberCsv(listDependencies(app), app.newsletter.id, file, {
+          confirmed: Boolean(flags.confirmed),
+          ...(flags.emailColumn !== undefined ? { emailColumn: flags.emailColumn } : {}),
+          ...(flags.nameColumn !== undefined ? { nameColumn: flags.nameColumn } : {}),
+          warn: (line) => console.warn(line),
+          onProgress: importProgress(),
+        });
+        console.log(describeImport(counts, Boolean(flags.confirmed)));
       });
     });
 
   subscribers
     .command('list')
-    .description('list subscribers')
+    .description('list subscribers with their status and dates, and the count per status')
     .option('--json', 'print JSON (one array)')
-    .option('--status <status>', 'only pending, confirmed or unsubscribed')
-    .action(async (flags: { json?: boolean; status?: Subscriber['status'] }, command: Command) => {
+    .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
+    .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers list --status confirmed')
+    .action(async (flags: { json?: boolean; status?: SubscriberStatus }, command: Command) => {
       await withApp(command, async (app) => {
-        const all: Subscriber[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await app.subscribers.list(app.newsletter.id, { limit: 500, ...(cursor ? { cursor } : {}), ...(flags.status ? { status: flags.status } : {}) });
-          all.push(...page.subscribers);
-          cursor = page.cursor;
-        } while (cursor);
-        if (flags.json) {
-          console.log(JSON.stringify(all.map(({ id, email, name, status, createdAt, confirmedAt }) => ({ id, email, name, status, createdAt, confirmedAt })), null, 2));
-          return;
+        const counts: Record<SubscriberStatus, number> = { pending: 0, confirmed: 0, unsubscribed: 0 };
+        let suppressed = 0;
+        const rows: string[][] = [];
+        const json: Record<string, unknown>[] = [];
+        for await (const { subscriber: s, suppression } of eachSubscriber(app, flags.status)) {
+          counts[s.status]++;
+          if (suppression) suppressed++;
+          if (flags.json) {
+            const { id, email, name, status, createdAt, confirmedAt, unsubscribedAt } = s;
+            json.push({ id, email, name, status, createdAt, confirmedAt, unsubscribedAt, ...(suppression ? { suppressed: { reason: suppression.reason, at: suppression.at } } : {}) });
+          } else {
+            const since = s.status === 'confirmed' ? s.confirmedAt : s.status === 'unsubscribed' ? s.unsubscribedAt : s.createdAt;
+            rows.push([
+              printable(s.email),
+              suppression ? `${s.status}, suppressed (${printable(suppression.reason)})` : s.status,
+              day(since),
+              day(s.createdAt),
+              printable(s.name ?? ''),
+            ]);
+          }
         }
-        for (const s of all) console.log(`${s.email}\t${s.status}${s.name ? `\t${s.name}` : ''}`);
-        console.log(`${all.length} subscriber(s)`);
+        if (flags.json) return void console.log(printableJson(json));
+        if (rows.length > 0) for (const line of table(['EMAIL', 'STATUS', 'SINCE', 'ADDED', 'NAME'], rows)) console.log(line);
+        const total = rows.length;
+        const per = (flags.status ? [flags.status] : STATUSES).map((s) => `${counts[s]} ${s}`).join(', ');
+        console.log(`${total} subscriber${total === 1 ? '' : 's'} on ${app.newsletter.id}: ${per}${suppressed ? ` (${suppressed} suppressed: never mailed)` : ''}`);
+      });
+    });
+
+  subscribers
+    .command('export')
+    .description('write the list to a CSV file (email, name, status, dates) that `subscribers import` reads back')
+    .argument('<csv>')
+    .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
+    .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers export list.csv --status confirmed')
+    .action(async (file: string, flags: { status?: SubscriberStatus }, command: Command) => {
+      await withApp(command, async (app) => {
+        const out = createWriteStream(file);
+        const failed = once(out, 'error').then(([error]) => {
+          throw new NewsletterError(`${file} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path`, { cause: error });
+        });
+        const write = async (fields: (string | undefined)[]) => {
+          if (!out.write(`${fields.map(csvField).join(',')}\r\n`)) await Promise.race([once(out, 'drain'), failed]);
+        };
+        let n = 0;
+        try {
+          await Promise.race([write(['email', 'name', 'status', 'created_at', 'confirmed_at', 'unsubscribed_at', 'suppressed']), failed]);
+          for await (const { subscriber: s, suppression } of eachSubscriber(app, flags.status)) {
+            await write([s.email, s.name, s.status, s.createdAt, s.confirmedAt, s.unsubscribedAt, suppression?.reason]);
+            n++;
+          }
+          out.end();
+          await Promise.race([once(out, 'finish'), failed]);
+        } finally {
+          out.destroy();
+        }
+        console.log(`Exported ${n} subscriber${n === 1 ? '' : 's'} of ${app.newsletter.id} to ${file}.`);
       });
     });
 
   subscribers
     .command('remove')
-    .description('unsubscribe an address (kept as unsubscribed so an import cannot add it back by mistake)')
+    .description('unsubscribe an address (kept as unsubscribed so an import cannot add it back)')
     .argument('<email>')
+    .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers remove ana@example.com')
     .action(async (email: string, _flags: unknown, command: Command) => {
       await withApp(command, async (app) => {
+        const shown = printable(email);
         const id = subscriberId(app.tokenKey, email);
         const existing = await app.subscribers.get(app.newsletter.id, id);
-        if (!existing) throw new NewsletterError(`${email} is not on ${app.newsletter.id}: nothing to remove`);
+        if (!existing) throw new NewsletterError(`${shown} is not on ${app.newsletter.id}: nothing to remove`);
         await app.subscribers.update(app.newsletter.id, id, { status: 'unsubscribed', unsubscribedAt: new Date().toISOString() });
-        console.log(`Removed ${email} from ${app.newsletter.id}.`);
+        console.log(`Removed ${shown} from ${app.newsletter.id}.`);
+      });
+    });
+
+  subscribers
+    .command('unsuppress')
+    .description('lift the suppression of an address after a bounce or complaint, on your word that it works again (not an erasure)')
+    .argument('<email>')
+    .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers unsuppress ana@example.com')
+    .action(async (email: string, _flags: unknown, command: Command) => {
+      await withApp(command, async (app) => {
+        const shown = printable(email);
+        const id = subscriberId(app.tokenKey, email);
+        const suppression = (await app.suppressions.findMany([id])).get(id);
+        if (!suppression) throw new NewsletterError(`${shown} is not suppressed: nothing to lift`);
+        if (isErasure(suppression)) {
+          throw new NewsletterError(`${shown} was ${describeLeft({ kind: 'erased', at: suppression.at })}: an erasure cannot be lifted`);
+        }
+        await app.suppressions.lift(id);
+        const record = await app.subscribers.get(app.newsletter.id, id);
+        console.log(
+          `Lifted the suppression of ${shown} (was: ${printable(suppression.reason)} on ${day(suppression.at)}).` +
+            (record?.status === 'confirmed' ? ' It gets the next edition.' : ` It is ${record?.status ?? 'not on the list'}: add it with "newsletter subscribers add".`),
+        );
       });
     });
 }
@@ -106,22 +182,41 @@ async function withApp(command: Command, work: (app: LocalApp) => Promise<void>)
   }
 }
 
-/** Adds or re-confirms one subscriber; an unsubscribed address is only re-activated by a confirmed add. */
-async function addSubscriber(app: LocalApp, email: string, options: { name?: string; confirmed: boolean; source: string }): Promise<'added' | 'updated'> {
-  const checked = checkEmail(email);
-  if (!checked.ok) throw new NewsletterError(`"${email.slice(0, 80)}" is not a usable address: ${checked.reason}`);
-  const now = new Date().toISOString();
-  const subscriber: Subscriber = {
-    id: subscriberId(app.tokenKey, checked.email),
-    newsletterId: app.newsletter.id,
-    email: checked.email,
-    ...(options.name ? { name: options.name } : {}),
-    status: options.confirmed ? 'confirmed' : 'pending',
-    createdAt: now,
-    ...(options.confirmed ? { confirmedAt: now } : {}),
-    consent: { at: now, source: options.source },
+function listDependencies(app: LocalApp): ListDependencies {
+  return { subscribers: app.subscribers, suppressions: app.suppressions, subscriberId: (email) => subscriberId(app.tokenKey, email), now: () => new Date() };
+}
+
+/** Every subscriber of the newsletter, page by page, with its suppression if any. */
+async function* eachSubscriber(app: LocalApp, status?: SubscriberStatus): AsyncGenerator<{ subscriber: Subscriber; suppression?: Suppression }> {
+  let cursor: string | undefined;
+  do {
+    const page = await app.subscribers.list(app.newsletter.id, { limit: 500, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
+    const suppressions = await app.suppressions.findMany(page.subscribers.map((s) => s.id));
+    for (const subscriber of page.subscribers) {
+      const suppression = suppressions.get(subscriber.id);
+      yield { subscriber, ...(suppression ? { suppression } : {}) };
+    }
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+/** A progress line on stderr every 1,000 rows, so a long import is visibly moving. */
+function importProgress(): (counts: { rows: number; added: number; updated: number; unchanged: number }) => void {
+  let next = 1000;
+  return (counts) => {
+    if (counts.rows < next) return;
+    process.stderr.write(`importing: ${counts.rows} rows read (${counts.added} new, ${counts.updated} updated, ${counts.unchanged} unchanged)\n`);
+    next = (Math.floor(counts.rows / 1000) + 1) * 1000;
   };
-  if (await app.subscribers.putIfAbsent(subscriber)) return 'added';
-  if (options.confirmed) await app.subscribers.update(app.newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: now, ...(options.name ? { name: options.name } : {}) });
-  return 'updated';
+}
+
+function day(iso: string | undefined): string {
+  return iso ? iso.slice(0, 10) : '-';
+}
+
+/** Left-aligned columns separated by two spaces; the last column is not padded. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
 }

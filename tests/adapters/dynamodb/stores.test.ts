@@ -152,6 +152,19 @@ describe('DynamoEditionStore', () => {
   });
 });
 
+describe('DynamoEditionStore.pause', () => {
+  it('lets exactly one of two runs that pass the limit at once pause the edition', async () => {
+    const store = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    const record: EditionRecord = { newsletterId: 'weekly', editionId: 'weekly-2026-12-01-pppp', status: 'sending', createdAt: at, subject: 'S', date: '2026-12-01', articles: [] };
+    await store.create(record, { subject: 'S', html: '<p>h</p>', text: 't' });
+    const results = await Promise.all([store.pause('weekly', record.editionId, 'bounce rate A'), store.pause('weekly', record.editionId, 'bounce rate B')]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const stored = await store.get('weekly', record.editionId);
+    expect(stored?.status).toBe('paused');
+    expect(stored?.pausedReason).toBe(results[0] ? 'bounce rate A' : 'bounce rate B');
+  });
+});
+
 describe('DynamoSubscriberStore.claimConfirmationSend', () => {
   it('lets one of two simultaneous requests send a confirmation, and another only after the cutoff', async () => {
     const store = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { closest, parseConfig } from '../../functions/core/config.js';
+
+/** The configuration refuses mistakes with a message naming the field and what to write instead. */
+const sample = JSON.parse(readFileSync('newsletter.config.json', 'utf8')) as { newsletters: Record<string, unknown>[] };
+const newsletter = sample.newsletters[0]!;
+
+function errorsOf(changes: Record<string, unknown>, top: Record<string, unknown> = {}): string[] {
+  const result = parseConfig({ ...sample, ...top, newsletters: [{ ...newsletter, ...changes }] });
+  return result.ok ? [] : result.errors;
+}
+
+describe('parseConfig', () => {
+  it('accepts the bundled sample', () => {
+    expect(parseConfig(sample)).toMatchObject({ ok: true });
+  });
+
+  it('refuses an unknown field and suggests the known one it resembles', () => {
+    expect(errorsOf({ sources: [{ type: 'feed', url: 'https://example.com/feed.xml', followlink: true }] })).toEqual([
+      'newsletters[0].sources[0].followlink: is not a known field; did you mean "followLinks"?',
+    ]);
+    expect(errorsOf({ titel: 'News' })).toEqual(['newsletters[0].titel: is not a known field; did you mean "title"?']);
+    expect(errorsOf({ keyPoints: { maks: 3 } })).toEqual(['newsletters[0].keyPoints.maks: is not a known field; did you mean "max"?']);
+    expect(errorsOf({}, { delivery: { rat: 5 } })).toEqual(['delivery.rat: is not a known field; did you mean "rate"?']);
+    expect(errorsOf({ colour: 'blue' })).toEqual(['newsletters[0].colour: is not a known field']);
+  });
+
+  it('refuses an impossible cron expression at load', () => {
+    expect(errorsOf({ schedule: { cron: '99 99 * * *', timeZone: 'Asia/Taipei' } })).toEqual([
+      'newsletters[0].schedule.cron: is not a valid cron expression (Invalid value for minute: 99): use minute hour day-of-month month day-of-week, such as "0 8 * * 1"',
+    ]);
+  });
+
+  it('refuses an unknown IANA time zone', () => {
+    expect(errorsOf({ schedule: { cron: '0 8 * * 1', timeZone: 'Mars/Olympus' } })).toEqual([
+      'newsletters[0].schedule.timeZone: must be an IANA time zone such as Asia/Taipei or Europe/London',
+    ]);
+  });
+
+  it('refuses a baseUrl that is not http or https', () => {
+    for (const baseUrl of ['javascript:alert(1)', 'file:///etc/passwd', 'ftp://example.com']) {
+      expect(errorsOf({ baseUrl })).toEqual(['newsletters[0].baseUrl: must be an http:// or https:// URL such as https://news.example.com']);
+    }
+    expect(errorsOf({ baseUrl: 'https://news.example.com' })).toEqual([]);
+  });
+
+  it('refuses a template that is a path rather than a name', () => {
+    for (const template of ['../../etc/passwd', '/etc', 'a/b', '..']) {
+      expect(errorsOf({ template })).toEqual([
+        'newsletters[0].template: must be a template name such as "digest" or "my-brand" (a folder in templatesDir), not a path',
+      ]);
+    }
+  });
+
+  it('marks only a newsletter that says so as the demo', () => {
+    const result = parseConfig({ ...sample, newsletters: [{ ...newsletter, demo: undefined }] });
+    expect(result.ok && result.config.newsletters[0]!.demo).toBe(false);
+  });
+});
+
+describe('closest', () => {
+  it('suggests only a near name', () => {
+    expect(closest('followlink', ['type', 'url', 'followLinks', 'maxItems'])).toBe('followLinks');
+    expect(closest('maxitmes', ['type', 'url', 'followLinks', 'maxItems'])).toBe('maxItems');
+    expect(closest('colour', ['id', 'title', 'language'])).toBeUndefined();
+  });
+});

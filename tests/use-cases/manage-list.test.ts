@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signToken } from '../../functions/core/tokens.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { addToList, describeLeft, type ListDependencies } from '../../functions/use-cases/manage-list.js';
+import { erase, unsubscribe } from '../../functions/use-cases/subscriptions.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { subscriptionDeps, TestClock } from './subscription-fixtures.js';
+
+/**
+ * The operator adds and imports people; whoever left (unsubscribed through their link, erased,
+ * suppressed after a bounce) stays out, whatever the operator's file says.
+ */
+let servers: TestServers;
+let clock: TestClock;
+let deps: ReturnType<typeof subscriptionDeps>;
+let list: ListDependencies;
+const NEWSLETTER = 'ai-talent';
+const confirmed = { confirmed: true, source: 'imported from test.csv' };
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  clock = new TestClock();
+  deps = subscriptionDeps(servers, clock);
+  list = { subscribers: deps.subscribers, suppressions: deps.suppressions, subscriberId: (email) => subscriberId(deps.tokenKey, email), now: clock.now };
+});
+
+afterAll(async () => servers?.stop());
+
+async function statusOf(email: string): Promise<string | undefined> {
+  return (await deps.subscribers.get(NEWSLETTER, subscriberId(deps.tokenKey, email)))?.status;
+}
+
+describe('addToList', () => {
+  it('never brings back a reader who unsubscribed through their own link', async () => {
+    const email = 'left-by-link@example.com';
+    expect(await addToList(list, NEWSLETTER, [{ email }], confirmed)).toEqual([{ outcome: 'added' }]);
+    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKey, email) });
+    expect(await unsubscribe(deps, token)).toMatchObject({ ok: true });
+
+    const [outcome] = await addToList(list, NEWSLETTER, [{ email, name: 'Back Again' }], confirmed);
+    expect(outcome).toMatchObject({ outcome: 'left', reason: { kind: 'unsubscribed' } });
+    expect(await statusOf(email)).toBe('unsubscribed');
+    expect((await deps.subscribers.get(NEWSLETTER, subscriberId(deps.tokenKey, email)))?.name).toBeUndefined();
+  });
+
+  it('never brings back an erased address, and says it was erased', async () => {
+    const email = 'erased@example.com';
+    await addToList(list, NEWSLETTER, [{ email }], confirmed);
+    const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKey, email) });
+    expect(await erase(deps, token)).toMatchObject({ ok: true });
+
+    const [outcome] = await addToList(list, NEWSLETTER, [{ email }], confirmed);
+    expect(outcome).toMatchObject({ outcome: 'left', reason: { kind: 'erased' } });
+    expect(await statusOf(email)).toBeUndefined();
+    expect(describeLeft((outcome as { reason: Parameters<typeof describeLeft>[0] }).reason)).toMatch(/^erased at the subscriber's request on \d{4}-\d\d-\d\d; an erased address is never mailed again$/);
+  });
+
+  it('never re-confirms an address suppressed by a hard bounce, and names the reason', async () => {
+    const email = 'bounced@example.com';
+    await addToList(list, NEWSLETTER, [{ email }], { confirmed: false, source: 'test' });
+    await deps.suppressions.suppress(subscriberId(deps.tokenKey, email), 'hard bounce', clock.now().toISOString());
+
+    const [outcome] = await addToList(list, NEWSLETTER, [{ email }], confirmed);
+    expect(outcome).toMatchObject({ outcome: 'left', reason: { kind: 'suppressed', detail: 'hard bounce' } });
+    expect(await statusOf(email)).toBe('pending');
+  });
+
+  it('loses to an unsubscribe that lands between its read and its write', async () => {
+    const email = 'race@example.com';
+    await addToList(list, NEWSLETTER, [{ email }], { confirmed: false, source: 'test' });
+    // The reader unsubscribes right after the import read the (pending) record.
+    const racing: ListDependencies = {
+      ...list,
+      subscribers: Object.assign(Object.create(deps.subscribers) as typeof deps.subscribers, {
+        getMany: async (newsletterId: string, ids: string[]) => {
+          const found = await deps.subscribers.getMany(newsletterId, ids);
+          await deps.subscribers.update(newsletterId, subscriberId(deps.tokenKey, email), { status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
+          return found;
+        },
+      }),
+    };
+    const [outcome] = await addToList(racing, NEWSLETTER, [{ email }], confirmed);
+    expect(outcome).toMatchObject({ outcome: 'left', reason: { kind: 'unsubscribed' } });
+    expect(await statusOf(email)).toBe('unsubscribed');
+  });
+
+  it('counts a row that changes nothing as unchanged, a new name or a confirmation as updated', async () => {
+    const email = 'steady@example.com';
+    expect(await addToList(list, NEWSLETTER, [{ email, name: 'Steady' }], { confirmed: false, source: 'test' })).toEqual([{ outcome: 'added' }]);
+    expect(await addToList(list, NEWSLETTER, [{ email, name: 'Steady' }], { confirmed: false, source: 'test' })).toEqual([{ outcome: 'unchanged' }]);
+    expect(await addToList(list, NEWSLETTER, [{ email, name: 'Steady' }], confirmed)).toEqual([{ outcome: 'updated' }]);
+    expect(await addToList(list, NEWSLETTER, [{ email, name: 'Steady' }], confirmed)).toEqual([{ outcome: 'unchanged' }]);
+    expect(await addToList(list, NEWSLETTER, [{ email, name: 'Steady Two' }], confirmed)).toEqual([{ outcome: 'updated' }]);
+    expect(await statusOf(email)).toBe('confirmed');
+  });
+
+  it('adds the same address twice in one batch once', async () => {
+    const email = 'twice@example.com';
+    const outcomes = await addToList(list, NEWSLETTER, [{ email }, { email }], confirmed);
+    expect(outcomes).toEqual([{ outcome: 'added' }, { outcome: 'unchanged' }]);
+  });
+});
+
+describe('DynamoSuppressionStore.lift', () => {
+  it('lifts a complaint suppression so the operator can add the address again', async () => {
+    const email = 'complained@example.com';
+    const id = subscriberId(deps.tokenKey, email);
+    await deps.suppressions.suppress(id, 'complaint', clock.now().toISOString());
+    expect((await deps.suppressions.findMany([id])).get(id)).toMatchObject({ reason: 'complaint' });
+    expect(await deps.suppressions.lift(id)).toBe(true);
+    expect(await deps.suppressions.isSuppressed(id)).toBe(false);
+    expect(await deps.suppressions.lift(id)).toBe(false);
+    expect(await addToList(list, NEWSLETTER, [{ email }], confirmed)).toEqual([{ outcome: 'added' }]);
+  });
+});

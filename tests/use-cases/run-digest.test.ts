@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/adapters/config-file.js';
+import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
+import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
+import { FolderSource } from '../../functions/adapters/sources/folder-source.js';
+import type { NewsletterConfig } from '../../functions/core/config.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import type { KeyPointExtractor } from '../../functions/ports/key-point-extractor.js';
+import { renderEdition } from '../../functions/render/render-edition.js';
+import { addToList } from '../../functions/use-cases/manage-list.js';
+import { runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
+import { systemClock } from '../../functions/use-cases/send-edition.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+/** What a run reports: the empty list, and who paused an edition. Real dynalite and SES. */
+let servers: TestServers;
+let newsletter: NewsletterConfig;
+let tables = 0;
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  newsletter = (await loadConfig('newsletter.config.json')).config.newsletters[0]!;
+});
+
+afterAll(async () => servers?.stop());
+
+const ID_KEY = randomBytes(32);
+
+const firstSentences: KeyPointExtractor = {
+  name: 'first-sentences',
+  extract: async (article, options) => ({ keyPoints: article.paragraphs.slice(0, options.max).map((p) => p.slice(0, 200)) }),
+};
+
+async function depsWith(readers: number): Promise<DigestDependencies> {
+  const tableName = `run-digest-${++tables}`;
+  await ensureTable(servers.dynamodb, tableName);
+  const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
+  const suppressions = new DynamoSuppressionStore(servers.dynamodb, tableName);
+  const entries = Array.from({ length: readers }, (_, i) => ({ email: `reader${i}@example.com` }));
+  await addToList({ subscribers, suppressions, subscriberId: (email) => subscriberId(ID_KEY, email), now: () => new Date() }, newsletter.id, entries, { confirmed: true, source: 'test' });
+  return {
+    sources: [new FolderSource(path.resolve('articles'))],
+    extractor: firstSentences,
+    editions: new DynamoEditionStore(servers.dynamodb, tableName),
+    subscribers,
+    suppressions,
+    ledger: new DynamoDeliveryLedger(servers.dynamodb, tableName),
+    mailer: new SesMailer(servers.ses),
+    render: renderEdition,
+    tokenKey: randomBytes(32),
+    clock: systemClock,
+    owner: `test-${tables}`,
+  };
+}
+
+/** SES feedback as the sender reads it back from the edition's counters: every message bounced. */
+function everyMessageBounces(deps: DigestDependencies, beforePause?: (editionId: string) => Promise<void>): DigestDependencies {
+  const editions = deps.editions;
+  let first = true;
+  return {
+    ...deps,
+    editions: Object.assign(Object.create(editions) as typeof editions, {
+      addCounts: async (newsletterId: string, editionId: string, counts: { sent?: number }) => {
+        if (first && beforePause) await beforePause(editionId);
+        first = false;
+        return editions.addCounts(newsletterId, editionId, { ...counts, bounces: counts.sent ?? 0 });
+      },
+    }),
+  };
+}
+
+const limits = { bounceRate: 0.05, complaintRate: 0.001, minimumSample: 5 };
+
+describe('runDigest', () => {
+  it('with no confirmed subscriber builds nothing and leaves the articles new', async () => {
+    const deps = await depsWith(0);
+    expect(await runDigest(newsletter, deps)).toEqual({ status: 'no-subscribers', problems: [] });
+    expect(await deps.editions.list(newsletter.id, 5)).toEqual([]);
+    expect(servers.services.ses!.messages).toHaveLength(0);
+  });
+
+  it('says it paused the edition when it did', async () => {
+    const deps = everyMessageBounces(await depsWith(10));
+    const result = await runDigest(newsletter, deps, { limits, pageSize: 5 });
+    expect(result).toMatchObject({ status: 'paused', pausedHere: true, edition: { status: 'paused' } });
+    if (result.status !== 'paused') return;
+    expect(result.report.stoppedReason).toMatch(/^bounce rate 100\.00% reached the limit/);
+    expect((await deps.editions.get(newsletter.id, result.edition.editionId))?.status).toBe('paused');
+  });
+
+  it('does not claim the pause when another run paused the edition first', async () => {
+    const base = await depsWith(10);
+    const deps = everyMessageBounces(base, async (editionId) => {
+      expect(await base.editions.pause(newsletter.id, editionId, 'bounce rate 9.00% (the other run)')).toBe(true);
+    });
+    const result = await runDigest(newsletter, deps, { limits, pageSize: 5 });
+    expect(result.status).toBe('paused');
+    if (result.status !== 'paused') return;
+    expect(result.pausedHere).toBeUndefined();
+    expect(result.report.stoppedReason).toMatch(/^another run paused the edition first/);
+    expect(await base.editions.get(newsletter.id, result.edition.editionId)).toMatchObject({ status: 'paused', pausedReason: 'bounce rate 9.00% (the other run)' });
+  });
+});
