@@ -349,6 +349,35 @@ export const cleaningRules: readonly CleaningRule[] = [
 ];
 
 /** The rule language family of an article language tag. */
+/**
+ * Title rules. A label that opens a title ("内容提要：", "［提要］") is no part of the headline.
+ */
+export const TITLE_LABEL = /^(?:[［\[【]\s*(?:内容提要|內容提要|提要|摘要|导语|導語|核心提示)\s*[］\]】]|(?:内容提要|內容提要|提要|摘要|导语|導語|编者按|編者按|核心提示)\s*[：:])\s*/u;
+/**
+ * The site's name that a page title carries after a separator: "… | Harbor Daily", "… — Site",
+ * "…_网易新闻". Only a short last part (at most five words or 12 Han characters) is taken as a
+ * site name, so a headline with a dash in it keeps its second half.
+ */
+export const TITLE_SITE_SUFFIX = /\s*(?:\s[|｜–—]\s|[|｜]|\s-\s|_)\s*(?:[\p{Script=Han}\w.&'’]{1,12}|(?:[\w.&'’]+\s){0,4}[\w.&'’]+)\s*$/u;
+
+/** Returns `title` without an unclosed opening quote or bracket and what follows it (when enough is left). */
+export function closeTitle(title: string): string {
+  const pairs: Record<string, string> = { '“': '”', '‘': '’', '「': '」', '『': '』', '（': '）', '(': ')', '《': '》', '【': '】', '〈': '〉', '［': '］', '[': ']' };
+  const open: { mark: string; at: number }[] = [];
+  for (let i = 0; i < title.length; i++) {
+    const ch = title[i]!;
+    if (pairs[ch] !== undefined) open.push({ mark: ch, at: i });
+    else if (open.length > 0 && pairs[open[open.length - 1]!.mark] === ch) open.pop();
+  }
+  if (open.length === 0) return title;
+  const cut = open[0]!.at;
+  const head = title.slice(0, cut).replace(/[\s,，、;；:：-]+$/u, '');
+  if (Array.from(head).length >= 6) return title.endsWith('…') ? `${head}…` : head;
+  // Too little before the mark: drop the unclosed marks themselves instead.
+  const drop = new Set(open.map((o) => o.at));
+  return Array.from(title, (ch, i) => (drop.has(i) ? '' : ch)).join('');
+}
+
 export function ruleLanguageOf(language: string | undefined): RuleLanguage | undefined {
   if (!language) return undefined;
   if (language.startsWith('zh')) return 'zh';
