@@ -197,6 +197,16 @@ describe('extractKeyPoints', () => {
     expect(extractKeyPoints({ ...english, paragraphs: english.paragraphs.slice(0, 2) }, { max: 8 }).keyPoints.length).toBeLessThanOrEqual(2);
   });
 
+  it('never joins two quotations into one point', () => {
+    const paragraphs = [
+      'The city council voted on Tuesday to close the old library on Main Street next spring.',
+      '"We have no choice." "The roof is failing," said the mayor, Ana Lopez, at the meeting.',
+      '"It is a sad day." "My children learned to read there," said a parent who attended.',
+    ];
+    const { keyPoints } = extractKeyPoints({ title: 'Library to close', paragraphs, language: 'en' }, { max: 3, count: 3 });
+    for (const point of keyPoints) expect(point.match(/"[^"]*"/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
   it('gives a one-sentence article that sentence as its only point', () => {
     const one = 'The council approved the budget on Tuesday by seven votes to two.';
     expect(extractKeyPoints({ title: 'Budget approved', paragraphs: [one], language: 'en' }, { max: 8 })).toEqual({ keyPoints: [one] });
