@@ -14,7 +14,7 @@ import { rougeTokens } from '../eval/rouge.js';
  * full-batch gradient descent from zero with fixed steps, so the same input gives the same file.
  */
 
-const STEPS = 400;
+const STEPS = 2000;
 const LEARNING_RATE = 0.5;
 const L2 = 1e-3;
 /** Weights are rounded so that the committed file is short and stable. */
