@@ -15,6 +15,46 @@ export interface EvalItem {
   body: string;
   /** Reference key points, one sentence each. */
   references: string[];
+  /** The corpus's fixed split: tune on train, choose on dev, report test. Samples outside the corpus have none. */
+  split?: Split;
+}
+
+export type Split = 'train' | 'dev' | 'test';
+export const SPLITS: readonly Split[] = ['train', 'dev', 'test'];
+
+/**
+ * `corpus/en.jsonl` or `corpus/zh.jsonl`: one JSON object a line with text, reference sentences and
+ * split. Lines that are not such an object are skipped.
+ */
+export function parseCorpus(text: string): EvalItem[] {
+  const items: EvalItem[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const r = row as { id?: unknown; lang?: unknown; text?: unknown; reference?: unknown; split?: unknown };
+    if (typeof r.id !== 'string' || typeof r.text !== 'string' || !Array.isArray(r.reference)) continue;
+    if (r.lang !== 'en' && r.lang !== 'zh') continue;
+    if (r.split !== 'train' && r.split !== 'dev' && r.split !== 'test') continue;
+    const references = r.reference.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+    if (references.length === 0 || r.text.trim() === '') continue;
+    items.push({ dataset: `corpus-${r.lang}`, id: r.id, language: r.lang, body: r.text, references, split: r.split });
+  }
+  return items;
+}
+
+/** Both corpus files under `dir/corpus`, English first; missing files are skipped. */
+export function loadCorpus(dir: string): EvalItem[] {
+  const items: EvalItem[] = [];
+  for (const file of ['en.jsonl', 'zh.jsonl']) {
+    const path = join(dir, 'corpus', file);
+    if (existsSync(path)) items.push(...parseCorpus(readFileSync(path, 'utf8')));
+  }
+  return items;
 }
 
 /** A CNN `.story` file: the article, then each highlight on the line after `@highlight`. */
@@ -72,9 +112,9 @@ function parseSampleBlocks(text: string, dataset: 'clts' | 'clts-plus', summaryL
   return items;
 }
 
-/** Every sample found under `dir`; files that are missing are skipped. */
+/** Every sample found under `dir` (corpus first, then the further checks); files that are missing are skipped. */
 export function loadEvalItems(dir: string): EvalItem[] {
-  const items: EvalItem[] = [];
+  const items: EvalItem[] = loadCorpus(dir);
   const cnn = join(dir, 'cnn');
   if (existsSync(cnn)) {
     for (const file of readdirSync(cnn).filter((f) => f.endsWith('.story')).sort()) {

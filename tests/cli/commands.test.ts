@@ -78,6 +78,12 @@ describe('newsletter keypoints', () => {
     }
   });
 
+  it('prints exactly --count key points, even above the number it would choose', async () => {
+    const { code, output } = await ws.run('keypoints', path.join(ws.articles, 'ai-talent-article.txt'), '--count', '8', '--json');
+    expect(code).toBe(0);
+    expect((JSON.parse(output) as { keyPoints: string[] }).keyPoints).toHaveLength(8);
+  });
+
   it('fails with exit code 1 and one line starting "newsletter:" when the article cannot be read', async () => {
     const { code, output } = await ws.run('keypoints', '/nonexistent.txt');
     expect(code).toBe(1);

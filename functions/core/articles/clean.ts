@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article, RawArticle } from '../article.js';
-import { applyInlineRule, GARBLED_MARK, rulesFor, type InlineRule, type LineRule } from './cleaning-rules.js';
+import { applyInlineRule, closeTitle, GARBLED_MARK, rulesFor, TITLE_LABEL, TITLE_SITE_SUFFIX, type InlineRule, type LineRule } from './cleaning-rules.js';
 import { detectLanguage } from './language.js';
 
 /**
@@ -255,10 +255,17 @@ function isGoodSourceTitle(title: string): boolean {
   return !/^(?:untitled|home|index|news|article)$/i.test(title);
 }
 
-/** Editors drop a headline's final full stop; question and exclamation marks stay. */
+/**
+ * Editors drop a headline's final full stop; question and exclamation marks stay. A label, the
+ * site's name and an unclosed quote or bracket are no part of a headline (title rules in
+ * cleaning-rules.ts).
+ */
 function cleanTitleText(title: string): string {
-  return tidyLine(title.replace(/\s+/g, ' '))
+  const tidy = tidyLine(title.replace(/\s+/g, ' '))
     .replace(/^[#\s]+/, '')
+    .replace(TITLE_LABEL, '');
+  const withoutSite = tidy.replace(TITLE_SITE_SUFFIX, '');
+  return closeTitle(Array.from(withoutSite).length >= 6 ? withoutSite : tidy)
     .replace(/(?<![.。])[。.]$/u, '')
     .trim();
 }
@@ -272,7 +279,7 @@ function deriveTitle(firstParagraph: string, language: string | undefined): stri
   const chars = Array.from(first).slice(0, limit).join('');
   const cut = isHan ? Math.max(chars.lastIndexOf(','), chars.lastIndexOf('，'), chars.lastIndexOf('、')) : chars.lastIndexOf(' ');
   const head = (cut > limit / 3 ? chars.slice(0, cut) : chars).replace(/[\s,，、;；:：-]+$/u, '');
-  return `${head}…`;
+  return closeTitle(`${head}…`);
 }
 
 /** The article's language: the source's declaration when it is one we know, else detection. */

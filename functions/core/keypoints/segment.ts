@@ -28,11 +28,35 @@ const ABBREVIATION =
   /(?:^|[\s("“])(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Rev|St|Jr|Sr|Inc|Co|Corp|Ltd|No|vs|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.N|U\.K|[A-Z])\.\s*$/;
 
 /**
+ * Opening marks at the end of a segment: ICU's sentence rules treat 《 “ （ ( 「 『 【 as closers of
+ * the previous sentence, so `…名单。《新宿天鹅》…` would split as `…名单。《` + `新宿天鹅》…`.
+ */
+const TRAILING_OPENERS = /[《“（(「『【〈〔‘\s]*[《“（(「『【〈〔‘][《“（(「『【〈〔‘\s]*$/u;
+
+/** Moves opening marks that ICU left at the end of a segment to the start of the next one. */
+function returnOpeningMarks(raw: readonly string[]): string[] {
+  const out: string[] = [];
+  let carry = '';
+  raw.forEach((part, i) => {
+    let text = carry + part;
+    carry = '';
+    const opener = i + 1 < raw.length ? TRAILING_OPENERS.exec(text) : null;
+    if (opener && opener.index > 0) {
+      carry = opener[0].trimStart();
+      text = text.slice(0, opener.index) + opener[0].slice(0, opener[0].length - opener[0].trimStart().length);
+    }
+    out.push(text);
+  });
+  return out;
+}
+
+/**
  * Splits a paragraph into sentences. Each sentence keeps its exact text (trailing spaces removed),
- * so a sentence is always a substring of the paragraph.
+ * so a sentence is always a substring of the paragraph; opening quotes and brackets stay with the
+ * sentence they open.
  */
 export function splitSentences(paragraph: string, locale: string): string[] {
-  const raw = Array.from(segmenter(locale, 'sentence').segment(paragraph), (s) => s.segment);
+  const raw = returnOpeningMarks(Array.from(segmenter(locale, 'sentence').segment(paragraph), (s) => s.segment));
   const merged: string[] = [];
   for (const part of raw) {
     const last = merged[merged.length - 1];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
+import { closeTitle } from '../../../functions/core/articles/cleaning-rules.js';
 import type { Article, RawArticle } from '../../../functions/core/article.js';
 
 const samplePath = fileURLToPath(new URL('../../../articles/ai-talent-article.txt', import.meta.url));
@@ -97,6 +98,27 @@ describe('cleanArticle', () => {
     ]);
     expect(article.title).toBe('The Senate passed the transport bill on Tuesday after a week of debate');
     expect(article.language).toBe('en');
+  });
+
+  it('drops the site name and a label from a title, never ending it inside a quote or bracket', () => {
+    const body = 'The city reopened the bridge on Monday after three months of repairs.';
+    expect(clean({ title: 'Bridge reopens after repairs | Harbor Daily', body }).title).toBe('Bridge reopens after repairs');
+    expect(clean({ title: 'Bridge reopens after repairs — Harbor Daily', body }).title).toBe('Bridge reopens after repairs');
+    expect(clean({ title: '法院判決出爐_網易新聞', body: '法院今天判決。' }).title).toBe('法院判決出爐');
+    // A dash inside a long headline is not a site separator.
+    expect(clean({ title: 'Biden - the man who would be president, a profile of a life in politics', body }).title).toBe(
+      'Biden - the man who would be president, a profile of a life in politics',
+    );
+    expect(clean({ body: '内容提要：国务院批转社会保障规划纲要，提出要扩大覆盖面并提高待遇水平。\n第二段正文内容在这里继续。' }).title).toBe(
+      '国务院批转社会保障规划纲要，提出要扩大覆盖面并提高待遇水平',
+    );
+    expect(clean({ body: '［提要］通知提出要扩大覆盖面。\n第二段。' }).title).toBe('通知提出要扩大覆盖面');
+  });
+
+  it('cuts a derived title before a quote it would end inside', () => {
+    expect(closeTitle('柳冠中教授前陣子說了一句話“現在的科技圈，無人機也有了…')).toBe('柳冠中教授前陣子說了一句話…');
+    expect(closeTitle('《新宿天鵝改編')).toBe('新宿天鵝改編');
+    expect(closeTitle('他說“好”，然後離開')).toBe('他說“好”，然後離開');
   });
 
   it('treats html-format bodies (already converted to text) like text', () => {

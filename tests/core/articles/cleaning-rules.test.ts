@@ -92,6 +92,44 @@ describe('cleaningRules', () => {
     expect(rewrite('news-dateline', 'MINNEAPOLIS, Minnesota (CNN) -- Drivers told tales.')).toBe('Drivers told tales.');
     expect(rewrite('news-dateline', '(CNN)Seventy years ago, Anne Frank died.')).toBe('Seventy years ago, Anne Frank died.');
     expect(rewrite('news-dateline', '新華社北京5月31日電 雄安新區啟動征遷。')).toBe('雄安新區啟動征遷。');
+    expect(rewrite('news-dateline', 'London (CNN) -- The queen spoke.')).toBe('The queen spoke.');
+  });
+
+  ruleTest('news-source-opener', 'removes a paper\'s or site\'s opener and its reporters, not a sentence that starts with 讯问', () => {
+    expect(rewrite('news-source-opener', '广州日报讯（记者张三）昨日，市政府宣布。')).toBe('昨日，市政府宣布。');
+    expect(rewrite('news-source-opener', '人民网6月17日讯据报道，会议召开。')).toBe('据报道，会议召开。');
+    expect(rewrite('news-source-opener', '【深圳商报讯】（记者肖怀礼）记者昨天了解到。')).toBe('记者昨天了解到。');
+    expect(rewrite('news-source-opener', '他昨日讯问了嫌犯。')).toBe('他昨日讯问了嫌犯。');
+    expect(rewrite('news-source-opener', '中国移动通讯公司今天宣布。')).toBe('中国移动通讯公司今天宣布。');
+  });
+
+  ruleTest('reporter-byline', 'removes a bracketed reporter byline', () => {
+    expect(rewrite('reporter-byline', '〔記者王小明／台中報導〕台中市今天宣布。')).toBe('台中市今天宣布。');
+    expect(rewrite('reporter-byline', '市府表示（記者李四／台北報導）將加強。')).toBe('市府表示將加強。');
+  });
+
+  ruleTest('closing-credit', 'removes a bracketed name after the last sentence, not a bracket inside one', () => {
+    expect(rewrite('closing-credit', '日本政府表示将加强合作。(赵凛松)')).toBe('日本政府表示将加强合作。');
+    expect(rewrite('closing-credit', '他说（笑）很好。')).toBe('他说（笑）很好。');
+  });
+
+  ruleTest('photo-widget', 'removes a time stamp, source and "show picture" widget', () => {
+    expect(rewrite('photo-widget', '2015-05-08 15:35新浪娱乐显示图片范冰冰出席活动。')).toBe('范冰冰出席活动。');
+  });
+
+  ruleTest('comment-widget', 'removes comment counters and font-size buttons', () => {
+    expect(rewrite('comment-widget', '评论(0)A+记者获悉，大会开幕。')).toBe('记者获悉，大会开幕。');
+  });
+
+  ruleTest('cnn-byline', 'removes a "By X, CNN" byline, not a sentence that starts with "By"', () => {
+    expect(rewrite('cnn-byline', 'By Jane Doe and John Smith, CNN -- The storm hit.')).toBe('The storm hit.');
+    expect(rewrite('cnn-byline', 'By Tuesday, CNN had reported it.')).toBe('By Tuesday, CNN had reported it.');
+  });
+
+  ruleTest('author-credit', 'drops an author line, not a sentence', () => {
+    expect(drops('author-credit', '作者|张三')).toBe(true);
+    expect(drops('author-credit', '作者｜李四 来源｜某报')).toBe(true);
+    expect(drops('author-credit', '文/王五说，今年的收成很好。')).toBe(false);
   });
 
   ruleTest('watch-teaser', 'removes "Watch … »" teasers glued to a paragraph', () => {
