@@ -50,12 +50,23 @@ export class FeedSource implements ArticleSource {
     const items = feed.items.slice(0, this.options.maxItems ?? 20);
     const limit = pLimit(this.options.concurrency ?? 4);
     const results = await Promise.all(
-      items.map((item, index) => limit(() => this.readItem(item, index, feed, response.url))),
+      items.map((item, index) => limit(() => this.readItemSafely(item, index, feed, response.url))),
     );
     return {
       articles: results.flatMap((result) => (result.article ? [result.article] : [])),
       problems: results.flatMap((result) => result.problems),
     };
+  }
+
+  /** One item that cannot be read (hostile markup, a parser fault) is a problem of its own, not the feed's. */
+  private async readItemSafely(...args: Parameters<FeedSource['readItem']>): Promise<{ article?: RawArticle; problems: ArticleProblem[] }> {
+    try {
+      return await this.readItem(...args);
+    } catch (error) {
+      const [item, index, , feedUrl] = args;
+      const location = resolve(item.url, feedUrl) ?? `${this.url} (item ${index + 1})`;
+      return { problems: [{ location, reason: `the item could not be read: ${error instanceof Error ? error.message : String(error)}` }] };
+    }
   }
 
   private async readItem(
