@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedSource } from '../../../functions/adapters/sources/feed-source.js';
-import { fixture, hugeBody, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { fixture, hugeBody, LOOPBACK, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
 
 const manyItems = `<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>${Array.from(
   { length: 30 },
@@ -29,7 +29,7 @@ describe('FeedSource', () => {
 
   describe('an RSS 2.0 feed', () => {
     it('turns each item into an article with its title, resolved link, date, author and text', async () => {
-      const { articles, problems } = await new FeedSource(server.url('/feeds/rss.xml')).collect();
+      const { articles, problems } = await new FeedSource(server.url('/feeds/rss.xml'), { fetch: LOOPBACK }).collect();
 
       expect(problems).toEqual([]);
       expect(articles).toHaveLength(3);
@@ -49,7 +49,7 @@ describe('FeedSource', () => {
     });
 
     it('follows items that carry only a summary to their page when followLinks is on', async () => {
-      const { articles } = await new FeedSource(server.url('/feeds/rss.xml'), { followLinks: true }).collect();
+      const { articles } = await new FeedSource(server.url('/feeds/rss.xml'), { followLinks: true, fetch: LOOPBACK }).collect();
 
       // The followed page's canonical URL becomes the article's link.
       const cleanup = articles.find((article) => article.url === server.url('/news/harbour-bay-cleanup'));
@@ -61,7 +61,7 @@ describe('FeedSource', () => {
     });
 
     it('keeps the summary and reports a problem when the linked page cannot be read', async () => {
-      const { articles, problems } = await new FeedSource(server.url('/feeds/rss.xml'), { followLinks: true }).collect();
+      const { articles, problems } = await new FeedSource(server.url('/feeds/rss.xml'), { followLinks: true, fetch: LOOPBACK }).collect();
 
       const ferry = articles.find((article) => article.title === 'Ferry timetable changes');
       expect(ferry?.body).toBe('The summer ferry timetable starts on 1 June with extra evening sailings.');
@@ -72,7 +72,7 @@ describe('FeedSource', () => {
     });
 
     it('reads no more than maxItems items, in feed order', async () => {
-      const { articles } = await new FeedSource(server.url('/feeds/many.xml'), { maxItems: 5 }).collect();
+      const { articles } = await new FeedSource(server.url('/feeds/many.xml'), { maxItems: 5, fetch: LOOPBACK }).collect();
       expect(articles.map((article) => article.title)).toEqual(['Item 1', 'Item 2', 'Item 3', 'Item 4', 'Item 5']);
       expect(articles[4]?.url).toBe(server.url('/items/5'));
     });
@@ -80,7 +80,7 @@ describe('FeedSource', () => {
 
   describe('an Atom feed', () => {
     it('reads entries with escaped HTML content, authors and the feed language', async () => {
-      const { articles, problems } = await new FeedSource(server.url('/feeds/atom.xml')).collect();
+      const { articles, problems } = await new FeedSource(server.url('/feeds/atom.xml'), { fetch: LOOPBACK }).collect();
 
       expect(problems).toEqual([]);
       expect(articles[0]).toMatchObject({
@@ -110,7 +110,7 @@ describe('FeedSource', () => {
       ['is malformed XML', '/feeds/broken.xml', 'malformed XML, the feed cannot be read'],
       ['is a web page', '/feeds/not-a-feed', 'not an RSS or Atom feed: the address serves a web page'],
     ])('gives one problem with the reason when it %s', async (_case, path, reason) => {
-      const source = new FeedSource(server.url(path), { fetch: { timeoutMs: 200, maxBytes: 256 * 1024 } });
+      const source = new FeedSource(server.url(path), { fetch: { ...LOOPBACK, timeoutMs: 200, maxBytes: 256 * 1024 } });
       const { articles, problems } = await source.collect();
       expect(articles).toEqual([]);
       expect(problems).toHaveLength(1);

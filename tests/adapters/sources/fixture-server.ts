@@ -2,6 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * The fetcher reads only public addresses; fixtures are served on loopback, so every test that
+ * fetches them opts in the way an intranet source would.
+ */
+export const LOOPBACK = { allowPrivateHosts: ['127.0.0.1'] } as const;
+
 /** A handler for one path of the loopback server; `origin` is the server's own `http://127.0.0.1:port`. */
 export type Route = (request: IncomingMessage, response: ServerResponse, origin: string) => void;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageSource } from '../../../functions/adapters/sources/page-source.js';
-import { fixture, hugeBody, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { fixture, hugeBody, LOOPBACK, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
 
 describe('PageSource', () => {
   let server: FixtureServer;
@@ -26,7 +26,7 @@ describe('PageSource', () => {
   afterAll(() => server.close());
 
   it('extracts each page as a text article, with the canonical URL as its link', async () => {
-    const source = new PageSource([server.url('/pages/en.html'), server.url('/pages/zh.html')]);
+    const source = new PageSource([server.url('/pages/en.html'), server.url('/pages/zh.html')], { fetch: LOOPBACK });
     const { articles, problems } = await source.collect();
 
     expect(problems).toEqual([]);
@@ -46,13 +46,13 @@ describe('PageSource', () => {
   });
 
   it('links to the address the page was finally served from when it names no canonical URL', async () => {
-    const { articles } = await new PageSource([server.url('/old/plain')]).collect();
+    const { articles } = await new PageSource([server.url('/old/plain')], { fetch: LOOPBACK }).collect();
     expect(articles[0]).toMatchObject({ location: server.url('/old/plain'), url: server.url('/pages/plain.html'), body: 'A page without a canonical link.' });
   });
 
   it('reports each page that fails with its reason and still returns the pages that work', async () => {
     const paths = ['/pages/slow.html', '/pages/missing.html', '/pages/report.pdf', '/pages/huge.html', '/pages/loop', '/pages/empty.html', '/pages/en.html'];
-    const source = new PageSource(paths.map((path) => server.url(path)), { fetch: { timeoutMs: 200, maxBytes: 256 * 1024 } });
+    const source = new PageSource(paths.map((path) => server.url(path)), { fetch: { ...LOOPBACK, timeoutMs: 200, maxBytes: 256 * 1024 } });
     const { articles, problems } = await source.collect();
 
     expect(articles.map((article) => article.location)).toEqual([server.url('/pages/en.html')]);
