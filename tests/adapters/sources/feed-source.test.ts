@@ -1,14 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedSource } from '../../../functions/adapters/sources/feed-source.js';
-import { fixture, hugeBody, LOOPBACK, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { counted, fixture, hugeBody, LOOPBACK, trickle, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
 
 const manyItems = `<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>${Array.from(
   { length: 30 },
   (_, i) => `<item><title>Item ${i + 1}</title><link>/items/${i + 1}</link><description>Text of item ${i + 1}.</description></item>`,
 ).join('')}</channel></rss>`;
 
+const rss = (items: string[]): string =>
+  `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>${items.map((item) => `<item>${item}</item>`).join('')}</channel></rss>`;
+
+const trickleFeed = rss(Array.from({ length: 20 }, (_, i) => `<title>Slow ${i + 1}</title><link>/trickle/${i + 1}</link><description>Summary ${i + 1}.</description>`));
+const fragmentFeed = rss(['a', 'b', 'c', 'd', 'e'].map((f) => `<title>Part ${f}</title><link>/counted/en.html#${f}</link><description>Part ${f}.</description>`));
+const deepText = 'The summer ferry timetable starts on 1 June with extra evening sailings on Fridays.';
+const hostileFeed = rss([
+  '<title>Good one</title><description>The first item is fine.</description>',
+  `<title>Deep</title><description><![CDATA[${'<div>'.repeat(10_000)}<p>${deepText}</p>${'</div>'.repeat(10_000)}]]></description>`,
+  `<title>Wide</title><link>/wide</link><description><![CDATA[${'<b>x</b>'.repeat(60_000)}]]></description>`,
+  '<title>Good two</title><description>The last item is fine too.</description>',
+]);
+
 describe('FeedSource', () => {
   let server: FixtureServer;
+  const trickles = { requests: 0 };
+  const budget = new AbortController();
+  const enPage = { requests: 0 };
 
   beforeAll(async () => {
     server = await startFixtureServer({
@@ -22,6 +38,14 @@ describe('FeedSource', () => {
       '/feeds/huge.xml': hugeBody(512 * 1024),
       '/feeds/loop.xml': redirect('/feeds/loop.xml'),
       '/pages/en.html': serve(fixture('en-article.html'), 'text/html; charset=utf-8'),
+      '/feeds/trickle.xml': serve(trickleFeed, 'application/rss+xml'),
+      // The test's stand-in for the clock: the budget runs out once the first four pages are under way.
+      ...Object.fromEntries(
+        Array.from({ length: 20 }, (_, i) => [`/trickle/${i + 1}`, trickle(() => ++trickles.requests === 4 && budget.abort())]),
+      ),
+      '/feeds/fragments.xml': serve(fragmentFeed, 'application/rss+xml'),
+      '/counted/en.html': counted(fixture('en-article.html'), 'text/html; charset=utf-8', enPage),
+      '/feeds/hostile.xml': serve(hostileFeed, 'application/rss+xml'),
     });
   });
 
@@ -97,6 +121,44 @@ describe('FeedSource', () => {
         body: 'Plain summary text of the second entry.',
         publishedAt: '2024-06-02T09:00:00.000Z',
       });
+    });
+  });
+
+  describe('time and hostile items', () => {
+    it('stops at its time budget: pages under way are abandoned, the rest are not requested, summaries stay', async () => {
+      const source = new FeedSource(server.url('/feeds/trickle.xml'), {
+        followLinks: true,
+        signal: budget.signal,
+        timeBudgetMs: 30_000,
+        fetch: { ...LOOPBACK, timeoutMs: 60_000 },
+      });
+      const { articles, problems } = await source.collect();
+      expect(trickles.requests).toBe(4);
+      expect(articles.map((article) => article.body)).toEqual(Array.from({ length: 20 }, (_, i) => `Summary ${i + 1}.`));
+      expect(problems).toHaveLength(20);
+      expect(problems[19]).toEqual({
+        location: server.url('/trickle/20'),
+        reason: `the full article could not be read (not read: the source's time budget of 30 s was used up (raise its "timeBudgetSeconds" to wait longer)); the feed's summary is used instead`,
+      });
+    });
+
+    it('fetches a page once however many #fragments of it the items link to', async () => {
+      const { articles } = await new FeedSource(server.url('/feeds/fragments.xml'), { followLinks: true, fetch: LOOPBACK }).collect();
+      expect(enPage.requests).toBe(1);
+      expect(articles.map((article) => article.title)).toEqual(['Part a', 'Part b', 'Part c', 'Part d', 'Part e']);
+      expect(articles[4]?.body).toContain('The council will sort the haul at its depot on Quay Street.');
+    });
+
+    it('keeps the other items when one is nested 10,000 deep and one has 60,000 elements', async () => {
+      const { articles, problems } = await new FeedSource(server.url('/feeds/hostile.xml'), { fetch: LOOPBACK }).collect();
+      expect(articles.map((article) => [article.title, article.body])).toEqual([
+        ['Good one', 'The first item is fine.'],
+        ['Deep', deepText],
+        ['Good two', 'The last item is fine too.'],
+      ]);
+      expect(problems).toEqual([
+        { location: server.url('/wide'), reason: 'the item could not be read: the page has more than 50,000 HTML elements, more than any article needs; it was not read' },
+      ]);
     });
   });
 

@@ -85,3 +85,23 @@ export function hugeBody(totalBytes: number): Route {
     writeMore();
   };
 }
+
+/**
+ * Sends the headers and one byte, then nothing more (a server trickling 1 byte a second looks the
+ * same to a client within a test's span); `onRequest` sees each request as it arrives.
+ */
+export function trickle(onRequest: () => void = () => undefined): Route {
+  return (_request, response) => {
+    onRequest();
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.write('<');
+  };
+}
+
+/** Serves a fixed body and counts the requests in `counter.requests`. */
+export function counted(body: string, contentType: string, counter: { requests: number }): Route {
+  return (_request, response) => {
+    counter.requests++;
+    response.writeHead(200, { 'content-type': contentType }).end(body);
+  };
+}
