@@ -80,6 +80,7 @@ results.memory = await section('memory', () => benchMemory({ sizes: [10_000, 100
 for (const [file, fn] of [
   ['keypoints', 'benchKeyPoints'],
   ['bundles', 'benchBundles'],
+  ['hostile-input', 'benchHostileInput'],
 ] as const) {
   const path = join(root, 'scripts', 'bench', `${file}.ts`);
   if (!existsSync(path)) continue;
