@@ -93,6 +93,7 @@ for (const [file, fn] of [
   ['keypoints', 'benchKeyPoints'],
   ['bundles', 'benchBundles'],
   ['subscribe', 'benchSubscribeTiming'],
+  ['hostile-input', 'benchHostileInput'],
 ] as const) {
   const path = join(root, 'scripts', 'bench', `${file}.ts`);
   if (!existsSync(path)) continue;

@@ -26,17 +26,29 @@ export const folderSourceSchema = z.strictObject({
   path: z.string().min(1),
 });
 
+/**
+ * Hosts a web source may read although they are on a private network (an intranet), as written in
+ * its URLs: `["intranet.example", "10.0.0.5"]`. Every other host must have public addresses only.
+ */
+const allowPrivateHosts = z.array(z.string().trim().min(1)).optional();
+/** Seconds a feed or page source may spend in all, linked pages included. */
+const timeBudgetSeconds = z.number().positive().max(900).optional();
+
 export const feedSourceSchema = z.strictObject({
   type: z.literal('feed'),
   url: z.string().url(),
   /** Follow an item that carries only a summary to its page for the full text. */
   followLinks: z.boolean().default(false),
   maxItems: z.number().int().positive().max(200).default(20),
+  allowPrivateHosts,
+  timeBudgetSeconds,
 });
 
 export const pageSourceSchema = z.strictObject({
   type: z.literal('page'),
   urls: z.array(z.string().url()).min(1),
+  allowPrivateHosts,
+  timeBudgetSeconds,
 });
 
 export const s3SourceSchema = z.strictObject({

@@ -46,7 +46,13 @@ export async function collectArticles(input: {
     }
     problems.push(...collection.problems);
     for (const raw of collection.articles) {
-      const result = cleanArticle(raw);
+      // A fault in one article (hostile input, a bug) is that article's problem, never the edition's.
+      let result: ReturnType<typeof cleanArticle>;
+      try {
+        result = cleanArticle(raw);
+      } catch (error) {
+        result = { ok: false, reason: `${raw.location}: the article could not be cleaned (${(error as Error).message})` };
+      }
       if (result.ok) cleaned.push(result.article);
       else problems.push({ location: raw.location, reason: result.reason });
     }
@@ -62,7 +68,13 @@ export async function collectArticles(input: {
       problems.push({ location: article.location, reason: `left for the next edition: this one already has ${input.maxArticles} articles (maxArticles)` });
       continue;
     }
-    const result = await input.extractor.extract(article, { max: input.maxKeyPoints });
+    let result: Awaited<ReturnType<KeyPointExtractor['extract']>>;
+    try {
+      result = await input.extractor.extract(article, { max: input.maxKeyPoints });
+    } catch (error) {
+      problems.push({ location: article.location, reason: `no key points: the extractor failed on this article (${(error as Error).message})` });
+      continue;
+    }
     if (result.keyPoints.length === 0) {
       problems.push({ location: article.location, reason: `no key points: ${result.reason ?? 'the extractor found no sentences'}` });
       continue;

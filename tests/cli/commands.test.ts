@@ -91,6 +91,26 @@ describe('newsletter keypoints', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^newsletter: article \/nonexistent\.txt could not be read/);
   });
+
+  it('reads the key points of a page nested 10,000 levels deep', async () => {
+    const file = path.join(ws.work, 'deep.html');
+    const text = 'The summer ferry timetable starts on 1 June with extra evening sailings on Fridays and Saturdays.';
+    await writeFile(file, `<html><head><title>Ferry timetable</title></head><body>${'<div>'.repeat(10_000)}<p>${text}</p>${'</div>'.repeat(10_000)}</body></html>`);
+    const { code, output } = await ws.run('keypoints', file, '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(output)).toMatchObject({ title: 'Ferry timetable', keyPoints: [text] });
+  });
+
+  it.each([
+    ['a device that never ends', '/dev/zero', /^newsletter: article \/dev\/zero is not a regular file: give the path of a \.txt, \.md or \.html article$/],
+    ['a page of 60,000 elements', 'wide.html', /^newsletter: article \S+wide\.html: the page has more than 50,000 HTML elements/],
+  ])('fails with one line, not a stack trace or a hang, on %s', async (_case, name, line) => {
+    const file = name.startsWith('/') ? name : path.join(ws.work, name);
+    if (!name.startsWith('/')) await writeFile(file, `<html><body>${'<i>x</i>'.repeat(60_000)}</body></html>`);
+    const { code, output } = await ws.run('keypoints', file);
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toEqual([expect.stringMatching(line)]);
+  });
 });
 
 describe('newsletter subscribers', () => {

@@ -22,9 +22,10 @@ beforeAll(async () => {
     prefix: 'newsletter-sources-',
     configure: (config) => {
       config.newsletters[0]!.sources = [
-        { type: 'feed', url: site.url('/feed.rss'), followLinks: true },
+        // Fixtures are served on loopback, which a source reads only when it is allowed by name.
+        { type: 'feed', url: site.url('/feed.rss'), followLinks: true, allowPrivateHosts: ['127.0.0.1'] },
         // The English page is also the feed's second item: it must appear once.
-        { type: 'page', urls: [site.url('/pages/zh.html'), site.url('/pages/en.html')] },
+        { type: 'page', urls: [site.url('/pages/zh.html'), site.url('/pages/en.html')], allowPrivateHosts: ['127.0.0.1'] },
       ];
     },
   });

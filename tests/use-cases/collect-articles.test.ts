@@ -54,4 +54,21 @@ describe('collectArticles', () => {
     expect(next.alreadySent).toBe(2);
     expect(next.problems).toEqual([]);
   });
+
+  it('reports an article the extractor fails on and keeps the rest of the edition', async () => {
+    const embedded = new EmbeddedKeyPointExtractor();
+    // A fault forced on one article, as hostile input that breaks the extractor would.
+    const extractor = {
+      name: 'faulty',
+      extract: (article: Parameters<EmbeddedKeyPointExtractor['extract']>[0], options: Parameters<EmbeddedKeyPointExtractor['extract']>[1]) => {
+        if (article.title.startsWith('Library')) throw new RangeError('Maximum call stack size exceeded');
+        return embedded.extract(article, options);
+      },
+    };
+    const result = await collectArticles({ newsletterId: 'fault-isolation', sources: [new FolderSource(folder)], extractor, editions, maxKeyPoints: 3, maxArticles: 10 });
+    expect(result.digests.map((d) => d.title)).toEqual(['Council approves bridge repairs', 'Night market returns to the harbour']);
+    expect(result.problems).toEqual([
+      { location: expect.stringContaining('b-library.md'), reason: 'no key points: the extractor failed on this article (Maximum call stack size exceeded)' },
+    ]);
+  });
 });

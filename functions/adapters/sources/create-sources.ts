@@ -32,13 +32,22 @@ export function createSources(sources: SourceConfig[], options: CreateSourcesOpt
         return new FeedSource(source.url, {
           followLinks: source.followLinks,
           maxItems: source.maxItems,
-          ...(options.fetchOptions ? { fetch: options.fetchOptions } : {}),
+          fetch: fetchOptionsFor(source, options.fetchOptions),
+          ...budgetOf(source),
         });
       case 'page':
-        return new PageSource(source.urls, options.fetchOptions ? { fetch: options.fetchOptions } : {});
+        return new PageSource(source.urls, { fetch: fetchOptionsFor(source, options.fetchOptions), ...budgetOf(source) });
       case 's3':
         s3 ??= new S3Client({});
         return new S3Source({ client: s3, bucket: source.bucket, prefix: source.prefix });
     }
   });
+}
+
+function fetchOptionsFor(source: { allowPrivateHosts?: string[] | undefined }, base: HttpFetchOptions = {}): HttpFetchOptions {
+  return source.allowPrivateHosts ? { ...base, allowPrivateHosts: source.allowPrivateHosts } : base;
+}
+
+function budgetOf(source: { timeBudgetSeconds?: number | undefined }): { timeBudgetMs?: number } {
+  return source.timeBudgetSeconds === undefined ? {} : { timeBudgetMs: source.timeBudgetSeconds * 1000 };
 }

@@ -3,8 +3,8 @@ import pLimit from 'p-limit';
 import type { ArticleProblem, RawArticle } from '../../core/article.js';
 import type { ArticleSource, SourceCollection } from '../../ports/article-source.js';
 import { htmlToParagraphs } from './html-article.js';
-import { fetchText, type HttpFetchOptions } from './http-fetch.js';
-import { fetchPageArticle } from './page-source.js';
+import { DEFAULT_SOURCE_TIME_BUDGET_MS, fetchText, sourceBudget, type HttpFetchOptions } from './http-fetch.js';
+import { fetchPageArticle, type PageArticleResult } from './page-source.js';
 
 type Feed = ReturnType<typeof parseFeed>;
 type FeedItem = Feed['items'][number];
@@ -19,6 +19,10 @@ export interface FeedSourceOptions {
   fetch?: HttpFetchOptions;
   /** Linked pages fetched at once. Default 4. */
   concurrency?: number;
+  /** The whole feed, linked pages included, in milliseconds. Default 30 000. */
+  timeBudgetMs?: number;
+  /** Ends the source's work early, as its time budget does (for tests, or a caller's own deadline). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -40,7 +44,17 @@ export class FeedSource implements ArticleSource {
   }
 
   async collect(): Promise<SourceCollection> {
-    const response = await fetchText(this.url, 'feed', this.options.fetch);
+    const budget = sourceBudget(this.options.timeBudgetMs ?? DEFAULT_SOURCE_TIME_BUDGET_MS, this.options.signal);
+    try {
+      return await this.collectWithin(budget.signal);
+    } finally {
+      budget.release();
+    }
+  }
+
+  private async collectWithin(signal: AbortSignal): Promise<SourceCollection> {
+    const fetchOptions: HttpFetchOptions = { ...this.options.fetch, signal };
+    const response = await fetchText(this.url, 'feed', fetchOptions);
     if (!response.ok) return { articles: [], problems: [{ location: this.url, reason: response.reason }] };
 
     const parsed = readFeed(response.body);
@@ -49,8 +63,19 @@ export class FeedSource implements ArticleSource {
     const feed = parsed.feed;
     const items = feed.items.slice(0, this.options.maxItems ?? 20);
     const limit = pLimit(this.options.concurrency ?? 4);
+    // Items often link to one page with different #fragments: it is fetched once.
+    const pages = new Map<string, Promise<PageArticleResult>>();
+    const fetchPage = (link: string): Promise<PageArticleResult> => {
+      const key = link.replace(/#.*$/s, '');
+      let page = pages.get(key);
+      if (!page) {
+        page = fetchPageArticle(key, fetchOptions);
+        pages.set(key, page);
+      }
+      return page;
+    };
     const results = await Promise.all(
-      items.map((item, index) => limit(() => this.readItem(item, index, feed, response.url))),
+      items.map((item, index) => limit(() => this.readItemSafely(item, index, feed, response.url, fetchPage))),
     );
     return {
       articles: results.flatMap((result) => (result.article ? [result.article] : [])),
@@ -58,11 +83,23 @@ export class FeedSource implements ArticleSource {
     };
   }
 
+  /** One item that cannot be read (hostile markup, a parser fault) is a problem of its own, not the feed's. */
+  private async readItemSafely(...args: Parameters<FeedSource['readItem']>): Promise<{ article?: RawArticle; problems: ArticleProblem[] }> {
+    try {
+      return await this.readItem(...args);
+    } catch (error) {
+      const [item, index, , feedUrl] = args;
+      const location = resolve(item.url, feedUrl) ?? `${this.url} (item ${index + 1})`;
+      return { problems: [{ location, reason: `the item could not be read: ${error instanceof Error ? error.message : String(error)}` }] };
+    }
+  }
+
   private async readItem(
     item: FeedItem,
     index: number,
     feed: Feed,
     feedUrl: string,
+    fetchPage: (url: string) => Promise<PageArticleResult>,
   ): Promise<{ article?: RawArticle; problems: ArticleProblem[] }> {
     const link = resolve(item.url, feedUrl);
     const location = link ?? `${this.url} (item ${index + 1})`;
@@ -80,7 +117,7 @@ export class FeedSource implements ArticleSource {
 
     const isSummary = text.length < (this.options.minFullTextLength ?? 500);
     if (this.options.followLinks && isSummary && link) {
-      const page = await fetchPageArticle(link, this.options.fetch);
+      const page = await fetchPage(link);
       if (page.ok) {
         // The feed's own title, date and author describe the item; the page fills in the rest. The
         // page's canonical URL is the article's identity, so a page source naming it finds the same one.

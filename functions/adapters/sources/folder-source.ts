@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ArticleProblem, RawArticle } from '../../core/article.js';
 import type { ArticleSource, SourceCollection } from '../../ports/article-source.js';
@@ -81,6 +81,32 @@ export class FolderSource implements ArticleSource {
     if (code === 'ENOTDIR') return `${this.displayName.slice(0, -1)} is not a folder: point the folder source at a folder of .txt, .md or .html articles`;
     if (code === 'EACCES' || code === 'EPERM') return `folder ${this.displayName} cannot be read: check its permissions`;
     return `folder ${this.displayName} could not be read (${code})`;
+  }
+}
+
+/**
+ * Reads one article file as UTF-8 (invalid bytes become U+FFFD), refusing what is not a regular
+ * file (a device such as /dev/zero never ends) and stopping past `maxBytes`.
+ *
+ * @example
+ * const read = await readArticleFile('articles/a.md');
+ * if (!read.ok) console.error(read.reason);
+ */
+export async function readArticleFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  const handle = await open(path, 'r');
+  try {
+    if (!(await handle.stat()).isFile()) return { ok: false, reason: 'is not a regular file: give the path of a .txt, .md or .html article' };
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes) return { ok: false, reason: `is larger than ${formatBytes(maxBytes)}; split it into smaller articles` };
+    }
+    return { ok: true, text: buffer.subarray(0, length).toString('utf8') };
+  } finally {
+    await handle.close();
   }
 }
 

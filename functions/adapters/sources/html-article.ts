@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { fitHtmlToBudget, HtmlBudgetError } from './html-budget.js';
 
 /**
  * Turns a web page (or an HTML file) into article text: the article's paragraphs separated by
@@ -28,6 +29,17 @@ export interface HtmlArticle {
  */
 export function extractHtmlArticle(html: string, pageUrl?: string): HtmlArticle | { error: string } {
   if (html.trim() === '') return { error: 'the page is empty' };
+  const fitted = fitHtmlToBudget(html);
+  if (!fitted.ok) return { error: fitted.reason };
+  try {
+    return extractFrom(fitted.html, pageUrl);
+  } catch (error) {
+    // Whatever a hostile page does to the parser stays with this page: the others are still read.
+    return { error: `the page could not be read as HTML (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+function extractFrom(html: string, pageUrl: string | undefined): HtmlArticle | { error: string } {
   const document = parseDocument(html);
   const metadata = readMetadata(document, pageUrl);
 
@@ -61,14 +73,17 @@ export function extractHtmlArticle(html: string, pageUrl?: string): HtmlArticle 
 
 /**
  * Converts an HTML fragment (a feed item's content, Readability's output) to paragraphs:
- * each block element becomes one paragraph with its whitespace collapsed.
+ * each block element becomes one paragraph with its whitespace collapsed. Markup nested too deeply
+ * is flattened; a fragment with too many elements throws an `HtmlBudgetError` carrying the reason.
  *
  * @example
  * htmlToParagraphs('<p>One <b>two</b></p><ul><li>three</li></ul>'); // ['One two', 'three']
  */
 export function htmlToParagraphs(html: string): string[] {
   if (html.trim() === '') return [];
-  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  const fitted = fitHtmlToBudget(html);
+  if (!fitted.ok) throw new HtmlBudgetError(fitted.reason);
+  const { document } = parseHTML(`<!doctype html><html><body>${fitted.html}</body></html>`);
   removeChrome(document);
   const paragraphs: string[] = [];
   let current = '';

@@ -1,7 +1,11 @@
+import { Agent, fetch as undiciFetch } from 'undici';
+import { literalAddress, NonPublicAddressError, normaliseHost, publicOnlyLookup, whyNotPublic } from './public-address.js';
+
 /**
  * Fetches one feed or web page politely and defensively: a clear User-Agent, a time limit,
- * a size limit, a bounded number of redirects and a content-type check. Every failure comes back
- * as a reason a publisher can act on, never as a thrown error.
+ * a size limit, a bounded number of redirects, a content-type check, and public addresses only
+ * (on every redirect hop, after DNS resolution). Every failure comes back as a reason a publisher
+ * can act on, never as a thrown error.
  */
 
 export interface HttpFetchOptions {
@@ -12,8 +16,13 @@ export interface HttpFetchOptions {
   /** Default 5. */
   maxRedirects?: number;
   userAgent?: string;
-  /** For tests or proxies; defaults to the global fetch. */
-  fetch?: typeof fetch;
+  /**
+   * Hosts that may be on a private network, loopback included (an intranet source): names or IP
+   * addresses as written in a URL. Every other host must resolve to public addresses only.
+   */
+  allowPrivateHosts?: readonly string[];
+  /** Aborts the fetch, such as when the source's time budget is used up; the reason's message is reported. */
+  signal?: AbortSignal;
 }
 
 /** What the caller can read: a web page, a feed, or any text. */
@@ -45,18 +54,26 @@ export async function fetchText(url: string, expect: ExpectedContent, options: H
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const doFetch = options.fetch ?? fetch;
-  const signal = AbortSignal.timeout(timeoutMs);
+  const allowed = new Set((options.allowPrivateHosts ?? []).map(normaliseHost));
+  const dispatcher = agentFor(allowed);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  let current: URL | string = url;
 
   try {
-    let current = parseHttpUrl(url);
+    current = parseHttpUrl(url);
     if (typeof current === 'string') return { ok: false, reason: current };
     const visited = new Set<string>([current.href]);
 
     for (let redirects = 0; ; redirects++) {
-      const response = await doFetch(current, {
+      // A literal IP address is connected to without a lookup, so it is checked here.
+      const literal = literalAddress(current.hostname);
+      const why = literal && !allowed.has(current.hostname) ? whyNotPublic(literal) : undefined;
+      if (literal && why) return { ok: false, reason: refusal(current.href, new NonPublicAddressError(literal, literal, why)) };
+      const response = await undiciFetch(current, {
         redirect: 'manual',
         signal,
+        dispatcher,
         headers: { 'user-agent': options.userAgent ?? DEFAULT_USER_AGENT, accept: ACCEPT[expect] },
       });
 
@@ -95,8 +112,33 @@ export async function fetchText(url: string, expect: ExpectedContent, options: H
       return { ok: true, body: decode(bytes, contentType, mediaType), url: current.href, contentType };
     }
   } catch (error) {
+    if (options.signal?.aborted) return { ok: false, reason: abortReason(options.signal) };
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (cause instanceof NonPublicAddressError) return { ok: false, reason: refusal(typeof current === 'string' ? current : current.href, cause) };
     return { ok: false, reason: describeFailure(error, timeoutMs) };
   }
+}
+
+function refusal(url: string, error: NonPublicAddressError): string {
+  return `refused to fetch ${url}: ${error.message}, and only public addresses are fetched; to read an intranet host, list it in the source's "allowPrivateHosts"`;
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+/** One connection pool per set of allowed private hosts, each checking addresses as it connects. */
+const agents = new Map<string, Agent>();
+
+function agentFor(allowed: ReadonlySet<string>): Agent {
+  const key = [...allowed].sort().join(' ');
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({ connect: { lookup: publicOnlyLookup(allowed) } });
+    agents.set(key, agent);
+  }
+  return agent;
 }
 
 function parseHttpUrl(value: string, base?: string): URL | string {
@@ -128,7 +170,7 @@ function contentMismatch(expect: ExpectedContent, mediaType: string): string | u
 }
 
 /** Reads the body, stopping (and cancelling the download) as soon as it passes `maxBytes`. */
-async function readLimited(response: Response, maxBytes: number): Promise<Uint8Array | undefined> {
+async function readLimited(response: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: number): Promise<Uint8Array | undefined> {
   if (!response.body) return new Uint8Array();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -177,6 +219,34 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return 'host not found: check the address';
   if (cause?.code) return `network error (${cause.code}${cause.message ? `: ${cause.message}` : ''})`;
   return `network error (${error instanceof Error ? error.message : String(error)})`;
+}
+
+/** How long a feed or page source may take in all, linked pages included. */
+export const DEFAULT_SOURCE_TIME_BUDGET_MS = 30_000;
+
+/**
+ * The time budget of one source: a signal that aborts every fetch still running (and refuses the
+ * ones not yet started) when `budgetMs` has passed or when `external` aborts, whichever is first.
+ * Call `release()` when the source is done, so the timer does not outlive it.
+ *
+ * @example
+ * const budget = sourceBudget(30_000);
+ * try { await fetchText(url, 'feed', { signal: budget.signal }); } finally { budget.release(); }
+ */
+export function sourceBudget(budgetMs: number, external?: AbortSignal): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const reason = new Error(`not read: the source's time budget of ${formatSeconds(budgetMs)} was used up (raise its "timeBudgetSeconds" to wait longer)`);
+  const abort = (): void => controller.abort(reason);
+  const timer = setTimeout(abort, budgetMs);
+  external?.addEventListener('abort', abort, { once: true });
+  if (external?.aborted) abort();
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      external?.removeEventListener('abort', abort);
+    },
+  };
 }
 
 function formatSeconds(ms: number): string {

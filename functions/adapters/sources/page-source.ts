@@ -2,12 +2,16 @@ import pLimit from 'p-limit';
 import type { ArticleProblem, RawArticle } from '../../core/article.js';
 import type { ArticleSource, SourceCollection } from '../../ports/article-source.js';
 import { extractHtmlArticle } from './html-article.js';
-import { fetchText, type HttpFetchOptions } from './http-fetch.js';
+import { DEFAULT_SOURCE_TIME_BUDGET_MS, fetchText, sourceBudget, type HttpFetchOptions } from './http-fetch.js';
 
 export interface PageSourceOptions {
   fetch?: HttpFetchOptions;
   /** Pages fetched at once. Default 4. */
   concurrency?: number;
+  /** All the pages together, in milliseconds. Default 30 000. */
+  timeBudgetMs?: number;
+  /** Ends the source's work early, as its time budget does (for tests, or a caller's own deadline). */
+  signal?: AbortSignal;
 }
 
 export type PageArticleResult = { ok: true; article: RawArticle } | { ok: false; reason: string };
@@ -52,7 +56,24 @@ export class PageSource implements ArticleSource {
 
   async collect(): Promise<SourceCollection> {
     const limit = pLimit(this.options.concurrency ?? 4);
-    const results = await Promise.all(this.urls.map((url) => limit(() => fetchPageArticle(url, this.options.fetch))));
+    const budget = sourceBudget(this.options.timeBudgetMs ?? DEFAULT_SOURCE_TIME_BUDGET_MS, this.options.signal);
+    // One fetch per page, however many #fragments name it.
+    const pages = new Map<string, Promise<PageArticleResult>>();
+    const fetchPage = (url: string): Promise<PageArticleResult> => {
+      const key = url.replace(/#.*$/s, '');
+      let page = pages.get(key);
+      if (!page) {
+        page = limit(() => fetchPageArticle(key, { ...this.options.fetch, signal: budget.signal }));
+        pages.set(key, page);
+      }
+      return page;
+    };
+    let results: PageArticleResult[];
+    try {
+      results = await Promise.all(this.urls.map(fetchPage));
+    } finally {
+      budget.release();
+    }
     const articles: RawArticle[] = [];
     const problems: ArticleProblem[] = [];
     results.forEach((result, index) => {

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { cleanArticle } from '../../core/articles/clean.js';
 import { NewsletterError } from '../../core/errors.js';
 import { EmbeddedKeyPointExtractor } from '../../core/keypoints/embedded-key-point-extractor.js';
-import { articleFromFile } from '../../adapters/sources/folder-source.js';
+import { articleFromFile, readArticleFile } from '../../adapters/sources/folder-source.js';
 import { positiveInteger } from '../main.js';
 
 export function registerKeypointsCommand(program: Command): void {
@@ -19,8 +18,11 @@ export function registerKeypointsCommand(program: Command): void {
     .action(async (file: string, flags: { max: number; count?: number; json?: boolean }) => {
       let content: string;
       try {
-        content = await readFile(file, 'utf8');
+        const read = await readArticleFile(file);
+        if (!read.ok) throw new NewsletterError(`article ${file} ${read.reason}`);
+        content = read.text;
       } catch (error) {
+        if (error instanceof NewsletterError) throw error;
         throw new NewsletterError(`article ${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path`);
       }
       const raw = articleFromFile(path.basename(file), content, file);

@@ -89,16 +89,22 @@ export function cleanArticle(raw: RawArticle): CleanArticleResult {
   return { ok: true, article };
 }
 
-/** NUL bytes or many control characters mean the "text" is really a binary file. */
+/**
+ * NUL bytes or many control characters mean the "text" is really a binary file. Bytes that were
+ * not valid UTF-8 arrive as U+FFFD: a few of them are damage (the sentences holding them are
+ * dropped later), and only text that is mostly replacement characters counts as binary.
+ */
 function looksBinary(body: string): boolean {
   const sample = body.slice(0, 16_384);
   let control = 0;
+  let replaced = 0;
   for (let i = 0; i < sample.length; i++) {
     const code = sample.charCodeAt(i);
     if (code === 0) return true;
-    if ((code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) || code === 0xfffd) control++;
+    if (code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) control++;
+    else if (code === 0xfffd) replaced++;
   }
-  return control / sample.length > 0.02;
+  return control / sample.length > 0.02 || replaced / sample.length > 0.3;
 }
 
 function normaliseText(text: string): string {
@@ -202,14 +208,43 @@ function dropGarbledSentences(line: string, language: string | undefined): strin
     .trim();
 }
 
-function splitSentences(text: string, language: string | undefined): string[] {
+/** Text handed to the segmenter at once; see splitSentences. */
+const SEGMENT_WINDOW = 8_192;
+
+/**
+ * Sentences of `text`, in order, joining back to `text`. V8's segmenter takes time proportional to
+ * the whole string for every sentence it yields, so one 5 MB paragraph took minutes; the text is
+ * therefore segmented a window at a time. Every sentence of a window but its last (which the window
+ * may have cut) is final, and the next window starts where that last one did.
+ */
+function splitSentences(text: string, language: string | undefined, max = Infinity): string[] {
   const locale = language?.startsWith('zh') ? 'zh' : 'en';
   let segmenter = sentenceSegmenters.get(locale);
   if (!segmenter) {
     segmenter = new Intl.Segmenter(locale, { granularity: 'sentence' });
     sentenceSegmenters.set(locale, segmenter);
   }
-  return Array.from(segmenter.segment(text), (s) => s.segment);
+  const sentences: string[] = [];
+  let start = 0;
+  let window = SEGMENT_WINDOW;
+  while (start < text.length && sentences.length < max) {
+    const end = Math.min(text.length, start + window);
+    const segments = Array.from(segmenter.segment(text.slice(start, end)), (s) => s.segment);
+    if (end === text.length) {
+      sentences.push(...segments);
+      break;
+    }
+    if (segments.length < 2) {
+      // One sentence fills the window: widen it (doubling keeps the total work linear).
+      window *= 2;
+      continue;
+    }
+    const last = segments.pop()!;
+    sentences.push(...segments);
+    start = end - last.length;
+    window = SEGMENT_WINDOW;
+  }
+  return sentences;
 }
 
 function dedupe(lines: readonly string[]): string[] {
@@ -272,7 +307,7 @@ function cleanTitleText(title: string): string {
 
 /** When an article has no headline, the start of its first sentence stands in for one. */
 function deriveTitle(firstParagraph: string, language: string | undefined): string {
-  const first = (splitSentences(firstParagraph, language)[0] ?? firstParagraph).trim();
+  const first = (splitSentences(firstParagraph, language, 1)[0] ?? firstParagraph).trim();
   const isHan = hanCount(first) * 3 >= first.length;
   const limit = isHan ? DERIVED_TITLE_MAX_HAN : DERIVED_TITLE_MAX_CHARS;
   if (Array.from(first).length <= limit) return cleanTitleText(first);

@@ -8,6 +8,8 @@ import { FeedSource } from '../../../functions/adapters/sources/feed-source.js';
 import { FolderSource } from '../../../functions/adapters/sources/folder-source.js';
 import { PageSource } from '../../../functions/adapters/sources/page-source.js';
 import { S3Source } from '../../../functions/adapters/sources/s3-source.js';
+import { parseConfig } from '../../../functions/core/config.js';
+import { serve, startFixtureServer } from './fixture-server.js';
 
 describe('createSources', () => {
   let baseDir: string;
@@ -38,6 +40,31 @@ describe('createSources', () => {
       'page https://example.com/a',
       's3 s3://inbox-bucket/weekly/',
     ]);
+  });
+
+  it('lets a page source read a private host only when its configuration names it', async () => {
+    const server = await startFixtureServer({ '/intranet': serve('<html><body><p>Intranet notice for staff.</p></body></html>', 'text/html') });
+    try {
+      const config = (allow: string[] | undefined) => {
+        const parsed = parseConfig({
+          newsletters: [
+            {
+              id: 'intranet', title: 'Intranet', language: 'en', from: { name: 'N', email: 'n@example.com' }, postalAddress: 'Street 1',
+              schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, baseUrl: 'https://example.com',
+              sources: [{ type: 'page', urls: [server.url('/intranet')], ...(allow ? { allowPrivateHosts: allow } : {}) }],
+            },
+          ],
+        });
+        if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+        return parsed.config.newsletters[0]!.sources;
+      };
+      const refused = await createSources(config(undefined), { baseDir })[0]!.collect();
+      expect(refused.problems[0]?.reason).toMatch(/^refused to fetch .* list it in the source's "allowPrivateHosts"$/);
+      const allowed = await createSources(config(['127.0.0.1']), { baseDir })[0]!.collect();
+      expect(allowed.articles.map((article) => article.body)).toEqual(['Intranet notice for staff.']);
+    } finally {
+      await server.close();
+    }
   });
 
   it('reads folder paths relative to the base folder', async () => {

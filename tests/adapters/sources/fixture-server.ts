@@ -2,6 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * The fetcher reads only public addresses; fixtures are served on loopback, so every test that
+ * fetches them opts in the way an intranet source would.
+ */
+export const LOOPBACK = { allowPrivateHosts: ['127.0.0.1'] } as const;
+
 /** A handler for one path of the loopback server; `origin` is the server's own `http://127.0.0.1:port`. */
 export type Route = (request: IncomingMessage, response: ServerResponse, origin: string) => void;
 
@@ -77,5 +83,25 @@ export function hugeBody(totalBytes: number): Route {
       sent = totalBytes;
     });
     writeMore();
+  };
+}
+
+/**
+ * Sends the headers and one byte, then nothing more (a server trickling 1 byte a second looks the
+ * same to a client within a test's span); `onRequest` sees each request as it arrives.
+ */
+export function trickle(onRequest: () => void = () => undefined): Route {
+  return (_request, response) => {
+    onRequest();
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.write('<');
+  };
+}
+
+/** Serves a fixed body and counts the requests in `counter.requests`. */
+export function counted(body: string, contentType: string, counter: { requests: number }): Route {
+  return (_request, response) => {
+    counter.requests++;
+    response.writeHead(200, { 'content-type': contentType }).end(body);
   };
 }

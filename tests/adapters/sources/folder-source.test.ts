@@ -79,6 +79,21 @@ describe('FolderSource', () => {
     ]);
   });
 
+  it('reads the other files of a folder holding a 10,000-level page and a page of 60,000 elements', async () => {
+    const hostile = join(root, 'hostile');
+    await mkdir(hostile);
+    const text = 'The ferry timetable starts on 1 June with extra evening sailings on Fridays and Saturdays.';
+    await writeFile(join(hostile, 'a-deep.html'), `<html><body>${'<div>'.repeat(10_000)}<p>${text}</p>${'</div>'.repeat(10_000)}</body></html>`);
+    await writeFile(join(hostile, 'b-wide.html'), `<html><body>${'<i>x</i>'.repeat(60_000)}</body></html>`);
+    await writeFile(join(hostile, 'c-notes.txt'), 'Notes that must still be read.\n');
+
+    const { articles, problems } = await new FolderSource(hostile).collect();
+    expect(articles.map((article) => article.body)).toEqual([text, 'Notes that must still be read.']);
+    expect(problems).toEqual([
+      { location: join(hostile, 'b-wide.html'), reason: 'the page has more than 50,000 HTML elements, more than any article needs; it was not read' },
+    ]);
+  });
+
   it('explains how to fix a missing folder', async () => {
     const source = new FolderSource(join(root, 'missing'), { displayName: 'articles/' });
     expect(source.description).toBe('folder articles/');

@@ -126,3 +126,23 @@ describe('htmlToParagraphs', () => {
     ]);
   });
 });
+
+describe('deeply nested HTML', () => {
+  const text = 'The council said the harbour clean-up removed two tonnes of plastic from the bay last spring.';
+  const nested = (levels: number): string =>
+    `<html><body>${'<div>'.repeat(levels)}<p>${text} ${text} ${text}</p>${'</div>'.repeat(levels)}</body></html>`;
+
+  it('reads the article from a page nested 10,000 levels deep instead of overflowing the stack', () => {
+    expect(extract(nested(10_000), 'https://example.com/deep').text).toBe(`${text} ${text} ${text}`);
+  });
+
+  it('turns a feed item nested 10,000 levels deep into its paragraph', () => {
+    expect(htmlToParagraphs(nested(10_000))).toEqual([`${text} ${text} ${text}`]);
+  });
+
+  it('refuses a page with more elements than an article needs, with a reason', () => {
+    expect(extractHtmlArticle(`<html><body>${'<b>x</b>'.repeat(60_000)}</body></html>`)).toEqual({
+      error: 'the page has more than 50,000 HTML elements, more than any article needs; it was not read',
+    });
+  });
+});

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageSource } from '../../../functions/adapters/sources/page-source.js';
-import { fixture, hugeBody, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { counted, fixture, hugeBody, LOOPBACK, neverAnswer, redirect, serve, startFixtureServer, trickle, type FixtureServer } from './fixture-server.js';
 
 describe('PageSource', () => {
   let server: FixtureServer;
+  const enPage = { requests: 0 };
+  const trickles = { requests: 0 };
+  const budget = new AbortController();
 
   beforeAll(async () => {
     server = await startFixtureServer({
@@ -20,13 +23,37 @@ describe('PageSource', () => {
       '/pages/loop': redirect('/pages/loop-2'),
       '/pages/loop-2': redirect('/pages/loop'),
       '/pages/empty.html': serve('<html><body><nav>Home</nav></body></html>', 'text/html'),
+      '/counted/en.html': counted(fixture('en-article.html'), 'text/html; charset=utf-8', enPage),
+      // The test's stand-in for the clock: the budget runs out once two pages are under way.
+      '/trickle/1': trickle(() => ++trickles.requests === 2 && budget.abort()),
+      '/trickle/2': trickle(() => ++trickles.requests === 2 && budget.abort()),
+      '/trickle/3': trickle(() => ++trickles.requests),
     });
   });
 
   afterAll(() => server.close());
 
+  it('fetches a page once however many #fragments of it are listed', async () => {
+    const urls = ['#one', '#two', '', '#three'].map((fragment) => server.url(`/counted/en.html${fragment}`));
+    const { articles, problems } = await new PageSource(urls, { fetch: LOOPBACK }).collect();
+    expect(enPage.requests).toBe(1);
+    expect(problems).toEqual([]);
+    expect(articles).toHaveLength(4);
+  });
+
+  it('stops at its time budget, without requesting the pages not yet started', async () => {
+    const urls = [1, 2, 3].map((i) => server.url(`/trickle/${i}`));
+    const source = new PageSource(urls, { concurrency: 2, signal: budget.signal, timeBudgetMs: 45_000, fetch: { ...LOOPBACK, timeoutMs: 60_000 } });
+    const { articles, problems } = await source.collect();
+    expect(articles).toEqual([]);
+    expect(trickles.requests).toBe(2);
+    expect(problems.map((problem) => problem.reason)).toEqual(
+      Array(3).fill(`not read: the source's time budget of 45 s was used up (raise its "timeBudgetSeconds" to wait longer)`),
+    );
+  });
+
   it('extracts each page as a text article, with the canonical URL as its link', async () => {
-    const source = new PageSource([server.url('/pages/en.html'), server.url('/pages/zh.html')]);
+    const source = new PageSource([server.url('/pages/en.html'), server.url('/pages/zh.html')], { fetch: LOOPBACK });
     const { articles, problems } = await source.collect();
 
     expect(problems).toEqual([]);
@@ -46,13 +73,13 @@ describe('PageSource', () => {
   });
 
   it('links to the address the page was finally served from when it names no canonical URL', async () => {
-    const { articles } = await new PageSource([server.url('/old/plain')]).collect();
+    const { articles } = await new PageSource([server.url('/old/plain')], { fetch: LOOPBACK }).collect();
     expect(articles[0]).toMatchObject({ location: server.url('/old/plain'), url: server.url('/pages/plain.html'), body: 'A page without a canonical link.' });
   });
 
   it('reports each page that fails with its reason and still returns the pages that work', async () => {
     const paths = ['/pages/slow.html', '/pages/missing.html', '/pages/report.pdf', '/pages/huge.html', '/pages/loop', '/pages/empty.html', '/pages/en.html'];
-    const source = new PageSource(paths.map((path) => server.url(path)), { fetch: { timeoutMs: 200, maxBytes: 256 * 1024 } });
+    const source = new PageSource(paths.map((path) => server.url(path)), { fetch: { ...LOOPBACK, timeoutMs: 200, maxBytes: 256 * 1024 } });
     const { articles, problems } = await source.collect();
 
     expect(articles.map((article) => article.location)).toEqual([server.url('/pages/en.html')]);

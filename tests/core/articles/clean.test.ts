@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
 import { closeTitle } from '../../../functions/core/articles/cleaning-rules.js';
 import type { Article, RawArticle } from '../../../functions/core/article.js';
@@ -157,6 +157,61 @@ describe('cleanArticle', () => {
     const result = cleanArticle({ location: 'feed:item-3', format: 'text', body: '編輯:果果\n![]()\nNotice: The content above is uploaded by a user.' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toContain('feed:item-3');
+  });
+
+  describe('on hostile input', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    /** Records how long each text handed to the sentence segmenter is: V8 spends that long per sentence. */
+    function watchSegmenter(): number[] {
+      const lengths: number[] = [];
+      const segment = Intl.Segmenter.prototype.segment;
+      vi.spyOn(Intl.Segmenter.prototype, 'segment').mockImplementation(function (this: Intl.Segmenter, input: string) {
+        lengths.push(input.length);
+        return segment.call(this, input);
+      });
+      return lengths;
+    }
+
+    const sentence = (i: number): string => `Sentence ${i} says the ferry runs on time, Mr. Lee said. `;
+
+    it('never hands a 5 MB single-paragraph article to the segmenter whole, and keeps all its text', () => {
+      const body = Array.from({ length: 90_000 }, (_, i) => sentence(i)).join('').slice(0, 5 * 1024 * 1024);
+      const lengths = watchSegmenter();
+      const article = clean({ location: 'huge.txt', body: `${body.slice(0, 2000)}�${body.slice(2000)}` });
+      expect(Math.max(...lengths)).toBeLessThanOrEqual(64 * 1024);
+      expect(lengths.reduce((a, b) => a + b, 0)).toBeLessThan(3 * body.length);
+      expect(article.paragraphs).toHaveLength(1);
+      expect(article.paragraphs[0]).toContain(sentence(89_000).trim());
+      expect(article.paragraphs[0]).not.toContain('\uFFFD');
+    });
+
+    it('drops exactly the damaged sentences of a long paragraph, as whole-text segmentation would', () => {
+      const sentences = Array.from({ length: 1000 }, (_, i) => (i % 300 === 13 ? `Broken \uFFFD ${sentence(i)}` : sentence(i)));
+      const body = sentences.join('');
+      const expected = Array.from(new Intl.Segmenter('en', { granularity: 'sentence' }).segment(body), (s) => s.segment)
+        .filter((s) => !s.includes('\uFFFD'))
+        .join('')
+        .trim();
+      const article = clean({ location: 'long.txt', body });
+      expect(article.paragraphs).toEqual([expected]);
+    });
+  });
+
+  it('keeps an article with a few invalid UTF-8 bytes, dropping only the damaged sentence', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('Ferry timetable changes\nThe summer timetable starts on 1 June. The caf'),
+      Buffer.from([0xe9, 0xff, 0xfe]),
+      Buffer.from(' on the pier opens at eight. Evening sailings are added on Fridays.'),
+    ]);
+    const article = clean({ location: 'latin1.txt', body: bytes.toString('utf8') });
+    expect(article.title).toBe('Ferry timetable changes');
+    expect(article.paragraphs).toEqual(['The summer timetable starts on 1 June. Evening sailings are added on Fridays.']);
+  });
+
+  it('still refuses NUL-heavy binary data that happens to decode', () => {
+    const body = Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(64), Buffer.from('text')]).toString('utf8');
+    expect(cleanArticle({ location: 'articles/image.txt', format: 'text', body })).toEqual({ ok: false, reason: expect.stringMatching(/image\.txt.*binary/) });
   });
 
   it('cleans a 1 MB article without throwing', () => {
