@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Config, NewsletterConfig } from '../core/config.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, StoreError } from '../core/errors.js';
 import { loadConfig } from '../adapters/config-file.js';
 import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
@@ -13,6 +13,10 @@ import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapte
 import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
 import { localOwnerGone, localRunOwner } from '../adapters/local/run-owner.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
+import { createSources } from '../adapters/sources/create-sources.js';
+import { systemClock } from '../adapters/system-clock.js';
+import type { AppServices } from '../wiring/app-services.js';
+import { withBaseUrl } from '../wiring/dependencies.js';
 
 export interface GlobalOptions {
   config: string;
@@ -53,12 +57,11 @@ async function readDevState(file: string): Promise<{ pid: number; baseUrl: strin
   }
 }
 
-/** Local links must reach the running dev server, whatever public baseUrl the config names. */
+/** A digest run beside `newsletter dev` links to that server (see `withBaseUrl`). */
 async function withDevBaseUrl<T extends { config: Config; newsletter: NewsletterConfig }>(loaded: T, dataDir: string): Promise<T> {
   const state = await readDevState(path.join(dataDir, DEV_STATE_FILE));
   if (!state || state.pid === process.pid || !isAlive(state.pid)) return loaded;
-  const config = { ...loaded.config, newsletters: loaded.config.newsletters.map((n) => ({ ...n, baseUrl: state.baseUrl })) };
-  return { ...loaded, config, newsletter: { ...loaded.newsletter, baseUrl: state.baseUrl } };
+  return { ...loaded, config: withBaseUrl(loaded.config, state.baseUrl), newsletter: { ...loaded.newsletter, baseUrl: state.baseUrl } };
 }
 
 export type LocalApp = Awaited<ReturnType<typeof openLocalApp>>;
@@ -87,10 +90,13 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     await ensureTable(dynamodb, tableName);
   } catch (error) {
     await services?.close();
-    throw new Error(`could not reach DynamoDB at ${dynamodbEndpoint ?? 'AWS'}: ${(error as Error).message}`, { cause: error });
+    throw new StoreError(
+      `could not reach DynamoDB at ${dynamodbEndpoint ?? 'AWS'}: ${(error as Error).message}: check AWS_ENDPOINT_URL_DYNAMODB, or unset it to use the embedded server`,
+      { cause: error },
+    );
   }
   const tokenKey = await loadOrCreateTokenKey(options.dataDir);
-  return {
+  const app = {
     ...loaded,
     services,
     endpoints: { dynamodb: dynamodbEndpoint, ses: sesEndpoint, inbox: env.AWS_ENDPOINT_URL_SES ? undefined : services?.endpoints.inbox },
@@ -104,6 +110,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     ledger: new DynamoDeliveryLedger(dynamodb, tableName, { ownerGone: localOwnerGone }),
     /** This process's identity on delivery claims. */
     owner: localRunOwner(),
+    clock: systemClock,
+    sourcesFor: (newsletter: NewsletterConfig) => createSources(newsletter.sources, { baseDir: loaded.baseDir }),
     mailer: new SesMailer(ses, { fallbackQuota: { maxSendRate: options.sendRate ?? 14, max24HourSend: -1, sentLast24Hours: 0 } }),
     async close() {
       dynamodb.destroy();
@@ -111,4 +119,5 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
       await services?.close();
     },
   };
+  return app satisfies AppServices;
 }

@@ -1,5 +1,8 @@
 import { redactAddresses } from './subscriber.js';
 
+/** How long a delivery claim holds: longer than a claim can take (pacing plus every retry with backoff), shorter than an SQS redelivery. */
+export const DEFAULT_LEASE_SECONDS = 600;
+
 /** How one delivery (edition × subscriber) ended. */
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'in-progress' | 'suppressed' | 'failed';
 

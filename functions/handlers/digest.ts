@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import type { SourceConfig } from '../core/config.js';
-import { createSources } from '../adapters/sources/create-sources.js';
+import { ConfigError } from '../core/errors.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
-import { scriptConverterFor } from '../render/chinese-script.js';
-import { renderEdition } from '../render/render-edition.js';
 import { enqueueEdition } from '../use-cases/run-digest.js';
-import { systemClock } from '../use-cases/send-edition.js';
+import { prepareDependencies } from '../wiring/dependencies.js';
 import { AwsContext } from './aws-context.js';
-import { createKeyPointExtractor } from '../adapters/bedrock/create-extractor.js';
 import { createObservability, observe } from './observability.js';
 
 /** What EventBridge Scheduler passes: the schedule's input. */
@@ -27,26 +23,15 @@ export async function handler(event: unknown, invocation?: { awsRequestId?: stri
 
 async function runDigest(event: unknown): Promise<{ status: string; editionId?: string; queued?: number; problems: number }> {
   const parsed = eventSchema.safeParse(event);
-  if (!parsed.success) throw new Error('digest event must be {"newsletterId": "..."}: check the schedule input');
+  if (!parsed.success) throw new ConfigError('digest event must be {"newsletterId": "..."}: check the schedule input');
   context ??= new AwsContext(process.env, obs.tracer);
   const ctx = context;
   const newsletter = ctx.newsletter(parsed.data.newsletterId);
-  if (!ctx.env.sendQueueUrl) throw new Error('SEND_QUEUE_URL is not set: the stack must grant the digest function the send queue');
-  const sources: SourceConfig[] = newsletter.sources.map((source) =>
-    source.type === 'folder' && ctx.env.bucketName ? { type: 's3', bucket: ctx.env.bucketName, prefix: `articles/${newsletter.id}/` } : source,
-  );
+  if (!ctx.env.sendQueueUrl) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the digest function the send queue');
+  const services = await ctx.services();
   const result = await enqueueEdition(
     newsletter,
-    {
-      sources: createSources(sources, { baseDir: process.env.LAMBDA_TASK_ROOT ?? process.cwd(), s3: ctx.s3 }),
-      extractor: createKeyPointExtractor(newsletter),
-      editions: ctx.editions,
-      render: (model) => renderEdition(model, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
-      convertText: scriptConverterFor(newsletter.language),
-      clock: systemClock,
-      subscribers: ctx.subscribers,
-      queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl),
-    },
+    { ...prepareDependencies(services, newsletter), subscribers: services.subscribers, queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl) },
     {},
   );
   // Logs carry ids and counts only: never an address.

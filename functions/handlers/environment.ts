@@ -18,6 +18,8 @@ export const ENV_NAMES = {
   sendRate: 'SES_SEND_RATE',
   /** How many senders may run at once: each takes this share of the account's rate, read from GetSendQuota at run time. */
   senders: 'SES_SENDERS',
+  /** Set by Lambda: where the bundle (with its templates) is unpacked. */
+  taskRoot: 'LAMBDA_TASK_ROOT',
 } as const;
 
 const environmentSchema = z.object({
@@ -29,6 +31,7 @@ const environmentSchema = z.object({
   NEWSLETTER_CONFIG: z.string().min(2),
   SES_SEND_RATE: z.coerce.number().positive().optional(),
   SES_SENDERS: z.coerce.number().int().positive().optional(),
+  LAMBDA_TASK_ROOT: z.string().min(1).optional(),
 });
 
 export interface FunctionEnvironment {
@@ -39,6 +42,7 @@ export interface FunctionEnvironment {
   configurationSet?: string;
   sendRate?: number;
   senders?: number;
+  taskRoot?: string;
   config: Config;
 }
 
@@ -66,5 +70,6 @@ export function readEnvironment(env: Record<string, string | undefined>): Functi
     ...(e.SES_CONFIGURATION_SET ? { configurationSet: e.SES_CONFIGURATION_SET } : {}),
     ...(e.SES_SEND_RATE ? { sendRate: e.SES_SEND_RATE } : {}),
     ...(e.SES_SENDERS ? { senders: e.SES_SENDERS } : {}),
+    ...(e.LAMBDA_TASK_ROOT ? { taskRoot: e.LAMBDA_TASK_ROOT } : {}),
   };
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { redactAddresses } from '../core/subscriber.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
-import { systemClock } from '../use-cases/send-edition.js';
+import { ConfigError } from '../core/errors.js';
+import { queuedDeliveryOptions, sendDependencies } from '../wiring/dependencies.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { AwsContext } from './aws-context.js';
 import { addDeliveryMetrics, createObservability, deliveryCounts, observe } from './observability.js';
@@ -35,32 +36,18 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
   context ??= new AwsContext(process.env, obs.tracer);
   const ctx = context;
   const failures: { itemIdentifier: string }[] = [];
-  const tokenKey = await ctx.signingKey();
+  const services = await ctx.services();
+  const owner = `lambda:${invocation?.awsRequestId ?? randomUUID()}`;
   for (const record of event.Records) {
     try {
       const parsed = batchSchema.safeParse(JSON.parse(record.body));
-      if (!parsed.success) throw new Error(`send batch message is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success) throw new ConfigError(`send batch message is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const message = parsed.data;
       const result = await sendQueuedBatch(
         message,
         ctx.newsletter(message.newsletterId),
-        {
-          editions: ctx.editions,
-          subscribers: ctx.subscribers,
-          suppressions: ctx.suppressions,
-          ledger: ctx.ledger,
-          mailer: ctx.mailer,
-          tokenKey,
-          clock: systemClock,
-          owner: `lambda:${invocation?.awsRequestId ?? randomUUID()}`,
-        },
-        {
-          cache,
-          ...(ctx.env.config.delivery.concurrency ? { concurrency: ctx.env.config.delivery.concurrency } : {}),
-          limits: { bounceRate: ctx.env.config.delivery.bounceRateLimit, complaintRate: ctx.env.config.delivery.complaintRateLimit },
-          ...(ctx.env.sendRate ? { rate: ctx.env.sendRate } : {}),
-          ...(ctx.env.senders ? { senders: ctx.env.senders } : {}),
-        },
+        sendDependencies(services, owner),
+        { cache, ...queuedDeliveryOptions(services.config, ctx.env) },
       );
       const { status } = result;
       const counts =

@@ -12,6 +12,7 @@ import {
   type LinkFailure,
   type SubscriptionDependencies,
 } from '../use-cases/subscriptions.js';
+import { subscriptionDependencies } from '../wiring/dependencies.js';
 import { AwsContext } from './aws-context.js';
 import { createObservability, observe } from './observability.js';
 import { confirmPage, messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
@@ -51,8 +52,6 @@ export interface SubscriptionApiDependencies extends SubscriptionDependencies {
    * in the timing. Default 0: the local server runs that work after answering instead.
    */
   subscribeAnswerMs?: number;
-  /** Waits; injected so tests run on a fake clock. Default setTimeout. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -94,7 +93,7 @@ const BASE_HEADERS = {
  * Builds the handler over its dependencies (stores, mailer, token key, configuration, clock).
  *
  * @example
- * const api = createSubscriptionApi({ newsletters: config.newsletters, subscribers, suppressions, editions, ledger, mailer, tokenKey, now: () => new Date() });
+ * const api = createSubscriptionApi({ ...subscriptionDependencies(services), log });
  * const result = await api(event);
  */
 export function createSubscriptionApi(deps: SubscriptionApiDependencies): SubscriptionApi {
@@ -172,10 +171,10 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
   };
 
   async function postSubscribe(headers: Record<string, string>, body: string, client: string | undefined): Promise<HttpApiResult> {
-    const arrived = deps.now().getTime();
+    const arrived = deps.clock.now().getTime();
     const answer = await subscribeAnswer(headers, body, client);
-    const wait = arrived + (deps.subscribeAnswerMs ?? 0) - deps.now().getTime();
-    if (wait > 0) await (deps.sleep ?? sleep)(wait);
+    const wait = arrived + (deps.subscribeAnswerMs ?? 0) - deps.clock.now().getTime();
+    if (wait > 0) await deps.clock.sleep(wait);
     else if (deps.subscribeAnswerMs) log('subscribe.slow-answer', { overMs: -wait });
     return answer;
   }
@@ -319,10 +318,6 @@ function json(statusCode: number, value: unknown): HttpApiResult {
   };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Error messages from SDKs can quote an address; logs never do. */
 function scrubAddresses(message: string): string {
   return message.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '[address]').slice(0, 300);
@@ -344,24 +339,14 @@ export const handler = async (event: HttpApiEvent, invocation?: { awsRequestId?:
   });
 
 async function buildFromEnvironment(): Promise<SubscriptionApi> {
-  const ctx = new AwsContext(process.env, obs.tracer);
+  const services = await new AwsContext(process.env, obs.tracer).services();
   return createSubscriptionApi({
+    ...subscriptionDependencies(services),
     // Structured JSON lines with the request id; fields are ids and counts, never an address.
     log: (event, fields) => obs.logger.info(event, fields),
-    newsletters: ctx.env.config.newsletters,
-    subscribers: ctx.subscribers,
-    suppressions: ctx.suppressions,
-    editions: ctx.editions,
-    ledger: ctx.ledger,
-    mailer: ctx.mailer,
-    tokenKey: await ctx.signingKey(),
-    now: () => new Date(),
-    limits: ctx.signUpLimits,
-    signUpLimits: ctx.env.config.signUps,
     // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.
     subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
     // Retries short enough (0.2 + 0.4 s) that a throttled send usually still answers on time.
     confirmationRetry: { retries: 2, minTimeout: 200 },
-    ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
   });
 }

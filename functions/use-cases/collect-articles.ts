@@ -28,7 +28,8 @@ export async function collectArticles(input: {
   newsletterId: string;
   sources: ArticleSource[];
   extractor: KeyPointExtractor;
-  editions: EditionStore;
+  /** Only asked which articles went out before. */
+  editions: Pick<EditionStore, 'sentArticleKeys'>;
   maxKeyPoints: number;
   maxArticles: number;
   /** Include articles sent before (a forced re-send). */

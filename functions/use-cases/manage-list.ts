@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type { Clock } from '../core/clock.js';
 import type { Subscriber } from '../core/subscriber.js';
 import type { Suppression, SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 
@@ -14,7 +15,7 @@ export interface ListDependencies {
   suppressions: SuppressionStore;
   /** The subscriber id of an address (the same function the subscription API uses). */
   subscriberId: (email: string) => string;
-  now: () => Date;
+  clock: Pick<Clock, 'now'>;
 }
 
 /** One person to add: an address already checked with `checkEmail`. */
@@ -104,7 +105,7 @@ async function addOne(
   if (suppression) {
     return { outcome: 'left', reason: { kind: isErasure(suppression) ? 'erased' : 'suppressed', detail: suppression.reason, at: suppression.at } };
   }
-  const at = deps.now().toISOString();
+  const at = deps.clock.now().toISOString();
   if (!existing) {
     const subscriber: Subscriber = {
       id,

@@ -1,4 +1,5 @@
 import type { ArticleProblem } from '../core/article.js';
+import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
@@ -11,7 +12,7 @@ import type { Mailer } from '../ports/mailer.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
-import { LatencyGauge, Pacer, sendBatch, type Clock, type SendContext } from './send-edition.js';
+import { LatencyGauge, Pacer, sendBatch, type SendContext } from './send-edition.js';
 
 export interface PrepareDependencies {
   sources: ArticleSource[];

@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
-import { concurrencyFor, emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import type { Clock } from '../core/clock.js';
+import { concurrencyFor, DEFAULT_LEASE_SECONDS, emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { redactAddresses } from '../core/subscriber.js';
 import { MailerError } from '../core/errors.js';
 import type { Subscriber } from '../core/subscriber.js';
@@ -8,16 +9,6 @@ import type { MessageTemplate } from '../mail/message-template.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SuppressionStore } from '../ports/subscriber-store.js';
-
-export interface Clock {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface SendContext {
   editionId: string;
@@ -230,6 +221,3 @@ function pauseForSes(report: DeliveryReport, reason: string): void {
   report.paused = pause;
   report.stoppedReason = `SES refuses to send for this account or sender (${pause.detail}): verify the sender identity, leave the SES sandbox or fix the permission, then "newsletter editions resume"`;
 }
-
-/** Longer than a claim can take (pacing plus every retry with backoff), shorter than an SQS redelivery. */
-export const DEFAULT_LEASE_SECONDS = 600;

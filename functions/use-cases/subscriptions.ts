@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pRetry from 'p-retry';
+import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
+import { DEFAULT_LEASE_SECONDS } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
 import { checkEmail } from '../core/email-address.js';
 import { DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
@@ -15,7 +17,6 @@ import type { Mailer } from '../ports/mailer.js';
 import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { renderConfirmation, renderWelcome } from '../render/render-confirm.js';
-import { DEFAULT_LEASE_SECONDS } from './send-edition.js';
 
 /**
  * Subscriptions: sign up with double opt-in, confirm, unsubscribe, preferences and erasure.
@@ -33,7 +34,7 @@ export interface SubscriptionDependencies {
   ledger: DeliveryLedger;
   mailer: Mailer;
   tokenKey: Buffer;
-  now: () => Date;
+  clock: Clock;
   /** Counters of the sign-up limits, in the shared store. */
   limits: SignUpLimitStore;
   /** Confirmation mail limits; default DEFAULT_SIGN_UP_LIMITS (the config's `signUps`). */
@@ -113,7 +114,7 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
   }
   const checked = checkEmail(input.email);
   if (!checked.ok) return { ok: false, reason: 'invalid-email', detail: checked.reason, newsletter };
-  const now = deps.now();
+  const now = deps.clock.now();
   const afterAnswer = deps.afterAnswer ?? runInline;
   await afterAnswer(async () => {
     try {
@@ -227,7 +228,7 @@ export async function confirm(deps: SubscriptionDependencies, token: string): Pr
   const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
   if (subscriber.status === 'confirmed') return { ok: true, newsletter, alreadyConfirmed: true };
 
-  const now = deps.now();
+  const now = deps.clock.now();
   await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: now.toISOString(), unsubscribedAt: undefined });
   log('confirm.confirmed', fields);
   try {
@@ -274,7 +275,7 @@ export async function unsubscribe(deps: SubscriptionDependencies, token: string)
   if (!found.ok) return found;
   const { newsletter, subscriber } = found;
   if (subscriber.status === 'unsubscribed') return { ok: true, newsletter, alreadyUnsubscribed: true };
-  await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'unsubscribed', unsubscribedAt: deps.now().toISOString() });
+  await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'unsubscribed', unsubscribedAt: deps.clock.now().toISOString() });
   log('unsubscribe.unsubscribed', { newsletter: newsletter.id, subscriber: subscriber.id });
   return { ok: true, newsletter, alreadyUnsubscribed: false };
 }
@@ -296,7 +297,7 @@ export async function updatePreferences(deps: SubscriptionDependencies, token: s
   const found = await subscriberForToken(deps, token, 'preferences');
   if (!found.ok) return found;
   const { subscriber } = found;
-  const at = deps.now().toISOString();
+  const at = deps.clock.now().toISOString();
   for (const newsletter of deps.newsletters) {
     const record = newsletter.id === subscriber.newsletterId ? subscriber : await deps.subscribers.get(newsletter.id, subscriber.id);
     const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
@@ -325,7 +326,7 @@ export async function erase(deps: SubscriptionDependencies, token: string): Prom
   if (!verified.ok) return verified;
   const { newsletter, claims } = verified;
   for (const n of deps.newsletters) await deps.subscribers.delete(n.id, claims.subscriberId);
-  await deps.suppressions.suppress(claims.subscriberId, 'erased at the subscriber’s request', deps.now().toISOString());
+  await deps.suppressions.suppress(claims.subscriberId, 'erased at the subscriber’s request', deps.clock.now().toISOString());
   log('erase.erased', { subscriber: claims.subscriberId });
   return { ok: true, newsletter };
 }
@@ -344,7 +345,7 @@ function verifiedClaims(
   token: string,
   purpose: TokenPurpose,
 ): { ok: true; newsletter: NewsletterConfig; claims: TokenClaims } | { ok: false; reason: 'invalid' | 'expired' } {
-  const check = verifyToken(deps.tokenKey, token, purpose, Math.floor(deps.now().getTime() / 1000));
+  const check = verifyToken(deps.tokenKey, token, purpose, Math.floor(deps.clock.now().getTime() / 1000));
   if (!check.ok) return { ok: false, reason: check.reason === 'expired' ? 'expired' : 'invalid' };
   const newsletter = deps.newsletters.find((n) => n.id === check.claims.newsletterId);
   // A genuine token for a newsletter that was removed from the config has nothing left to act on.
@@ -402,7 +403,7 @@ async function sendWelcome(deps: SubscriptionDependencies, newsletter: Newslette
         leaseUntil: new Date(now.getTime() + DEFAULT_LEASE_SECONDS * 1000).toISOString(),
       })) === 'claimed') {
       const messageId = await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `${latest.editionId}.${subscriber.id}`, new Date(latest.createdAt));
-      await deps.ledger.markSent(latest.editionId, subscriber.id, messageId, deps.now().toISOString());
+      await deps.ledger.markSent(latest.editionId, subscriber.id, messageId, deps.clock.now().toISOString());
       return 'latest-edition';
     }
   }

@@ -28,7 +28,7 @@ import type { EditionCounts, EditionRecord, EditionStore } from '../../functions
 import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../functions/ports/subscriber-store.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
-import { systemClock } from '../../functions/use-cases/send-edition.js';
+import { systemClock } from '../../functions/adapters/system-clock.js';
 import { sampleEdition } from '../../templates/sample-data.js';
 import { FaultySesServer } from '../../tests/support/faulty-ses-server.js';
 

@@ -11,6 +11,7 @@ import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { BackgroundWork } from '../../functions/adapters/local/background-work.js';
 import { startEmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
+import { systemClock } from '../../functions/adapters/system-clock.js';
 import { newsletterSchema } from '../../functions/core/config.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { createSubscriptionApi, type HttpApiEvent, type SubscriptionApiDependencies } from '../../functions/handlers/subscription-api.js';
@@ -47,7 +48,7 @@ export async function benchSubscribeTiming(options: { rounds?: number } = {}): P
       limits: new DynamoSignUpLimitStore(dynamodb, tableName),
       // Timing, not limits, is measured here.
       signUpLimits: { perMailboxPerHour: 1_000_000, perClientPerHour: 1_000_000, perHour: 1_000_000, quotaShare: 1 },
-      tokenKey, now: () => new Date(), log: () => {},
+      tokenKey, clock: systemClock, log: () => {},
     };
     const confirmed = 'known@example.com';
     const erased = 'gone@example.com';

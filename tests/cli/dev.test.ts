@@ -8,7 +8,7 @@ import { startDevServer, type DevServer } from '../../functions/cli/commands/dev
 import { subscriberId } from '../../functions/core/subscriber.js';
 import type { TestServers } from '../support/local-servers.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
-import { header, linkIn, mailsSince, recipientOf, sentCount } from '../use-cases/subscription-fixtures.js';
+import { header, linkIn, mailsSince, recipientOf, sentCount } from '../support/subscription-fixtures.js';
 
 /**
  * `newsletter dev` end to end: the real HTTP server in front of the subscription handler, real

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { linkIn, mailsSince, sentCount } from '../use-cases/subscription-fixtures.js';
+import { linkIn, mailsSince, sentCount } from '../support/subscription-fixtures.js';
 
 /**
  * The sign-up form in a real browser (Debian's Chromium), on the `newsletter dev` server.

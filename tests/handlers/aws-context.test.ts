@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsContext } from '../../functions/handlers/aws-context.js';
 import { startAwsJsonServer } from '../support/aws-json-server.js';
-import { testNewsletters } from '../use-cases/subscription-fixtures.js';
+import { testNewsletters } from '../support/subscription-fixtures.js';
 
 const savedEnv = { ...process.env };
 let secretValue = '';

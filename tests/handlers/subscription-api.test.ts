@@ -6,7 +6,7 @@ import { signToken } from '../../functions/core/tokens.js';
 import { createSubscriptionApi, LAMBDA_SUBSCRIBE_ANSWER_MS, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
 import { PAGE_WORDS } from '../../templates/i18n.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { linkIn, mailsSince, sentCount, subscriptionDeps, TestClock } from '../use-cases/subscription-fixtures.js';
+import { linkIn, mailsSince, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
 
 let servers: TestServers;
 let clock: TestClock;
@@ -357,7 +357,7 @@ describe('subscription API: POST /subscribe on Lambda answers at a fixed time', 
   it('answers 1.5 s after arrival whatever the address state, though the work before it differs in length', async () => {
     const lambdaClock = new TestClock();
     const base = subscriptionDeps(servers, lambdaClock);
-    const slept: number[] = [];
+    const slept = lambdaClock.slept;
     // Store calls take 4 ms and a send 30 ms on the fake clock; the work runs inline, as on Lambda.
     const lambda = createSubscriptionApi({
       ...base,
@@ -366,10 +366,6 @@ describe('subscription API: POST /subscribe on Lambda answers at a fixed time', 
       limits: slow(base.limits, 4, lambdaClock),
       mailer: slow(base.mailer, 30, lambdaClock),
       subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
-      sleep: async (ms) => {
-        slept.push(ms);
-        lambdaClock.advance(ms);
-      },
     });
     const signUp = (email: string) => lambda(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })));
     await signUp('lambda-confirmed@example.com');

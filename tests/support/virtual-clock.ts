@@ -1,4 +1,4 @@
-import type { Clock } from '../../functions/use-cases/send-edition.js';
+import type { Clock } from '../../functions/core/clock.js';
 
 /**
  * A clock for proving rates without measuring wall time: time stands still while work runs and

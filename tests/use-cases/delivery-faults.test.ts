@@ -20,7 +20,7 @@ import { MailerError } from '../../functions/core/errors.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { runDigest, type DigestOptions } from '../../functions/use-cases/run-digest.js';
-import { systemClock } from '../../functions/use-cases/send-edition.js';
+import { systemClock } from '../../functions/adapters/system-clock.js';
 import { FaultySesServer } from '../support/faulty-ses-server.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';

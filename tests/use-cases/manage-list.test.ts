@@ -4,7 +4,7 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import { addToList, describeLeft, type ListDependencies } from '../../functions/use-cases/manage-list.js';
 import { erase, unsubscribe } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { subscriptionDeps, TestClock } from './subscription-fixtures.js';
+import { subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
 
 /**
  * The operator adds and imports people; whoever left (unsubscribed through their link, erased,
@@ -21,7 +21,7 @@ beforeAll(async () => {
   servers = await startTestServers();
   clock = new TestClock();
   deps = subscriptionDeps(servers, clock);
-  list = { subscribers: deps.subscribers, suppressions: deps.suppressions, subscriberId: (email) => subscriberId(deps.tokenKey, email), now: clock.now };
+  list = { subscribers: deps.subscribers, suppressions: deps.suppressions, subscriberId: (email) => subscriberId(deps.tokenKey, email), clock };
 });
 
 afterAll(async () => servers?.stop());

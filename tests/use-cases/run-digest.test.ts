@@ -14,7 +14,7 @@ import type { KeyPointExtractor } from '../../functions/ports/key-point-extracto
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { addToList } from '../../functions/use-cases/manage-list.js';
 import { runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
-import { systemClock } from '../../functions/use-cases/send-edition.js';
+import { systemClock } from '../../functions/adapters/system-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
 /** What a run reports: the empty list, and who paused an edition. Real dynalite and SES. */
@@ -42,7 +42,7 @@ async function depsWith(readers: number): Promise<DigestDependencies> {
   const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
   const suppressions = new DynamoSuppressionStore(servers.dynamodb, tableName);
   const entries = Array.from({ length: readers }, (_, i) => ({ email: `reader${i}@example.com` }));
-  await addToList({ subscribers, suppressions, subscriberId: (email) => subscriberId(ID_KEY, email), now: () => new Date() }, newsletter.id, entries, { confirmed: true, source: 'test' });
+  await addToList({ subscribers, suppressions, subscriberId: (email) => subscriberId(ID_KEY, email), clock: systemClock }, newsletter.id, entries, { confirmed: true, source: 'test' });
   return {
     sources: [new FolderSource(path.resolve('articles'))],
     extractor: firstSentences,

@@ -14,7 +14,7 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import type { SendBatchMessage } from '../../functions/ports/send-queue.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { enqueueEdition } from '../../functions/use-cases/run-digest.js';
-import { systemClock } from '../../functions/use-cases/send-edition.js';
+import { systemClock } from '../../functions/adapters/system-clock.js';
 import { SenderCache, sendQueuedBatch } from '../../functions/use-cases/send-queued-batch.js';
 import { FaultySesServer } from '../support/faulty-ses-server.js';
 import { VirtualClock } from '../support/virtual-clock.js';

@@ -3,7 +3,7 @@ import { DynamoSignUpLimitStore } from '../../functions/adapters/dynamodb/subscr
 import { DEFAULT_SIGN_UP_LIMITS } from '../../functions/core/sign-up-limits.js';
 import { subscribe, type SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from './subscription-fixtures.js';
+import { mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
 
 /**
  * List-bombing: a script signs a stranger up many times, or signs up many strangers from one

@@ -17,7 +17,7 @@ import {
   updatePreferences,
 } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from './subscription-fixtures.js';
+import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
 
 let servers: TestServers;
 beforeAll(async () => {

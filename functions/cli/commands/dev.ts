@@ -10,7 +10,8 @@ import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type Subscrip
 import { runDigest } from '../../use-cases/run-digest.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { writeEditionFiles } from '../output.js';
-import { digestDependencies, digestSendOptions, noSubscribersLine, summary } from './digest.js';
+import { digestDependencies, localDeliveryOptions, subscriptionDependencies, withBaseUrl } from '../../wiring/dependencies.js';
+import { noSubscribersLine, summary } from './digest.js';
 
 export interface DevOptions extends GlobalOptions {
   /** 0 picks a free port. Default: PORT, else 3000. */
@@ -95,22 +96,12 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   const actualPort = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   const baseUrl = `http://localhost:${actualPort}`;
-  // Local links must reach this server, whatever public baseUrl the config names.
-  const newsletters: NewsletterConfig[] = app.config.newsletters.map((n) => ({ ...n, baseUrl }));
+  const { newsletters } = withBaseUrl(app.config, baseUrl);
   const forgetDevServer = await recordDevServer(options.dataDir, baseUrl);
 
   const signUps = new BackgroundWork();
   const api = createSubscriptionApi({
-    newsletters,
-    subscribers: app.subscribers,
-    suppressions: app.suppressions,
-    editions: app.editions,
-    ledger: app.ledger,
-    mailer: app.mailer,
-    tokenKey: app.tokenKey,
-    now: () => new Date(),
-    limits: app.signUpLimits,
-    signUpLimits: app.config.signUps,
+    ...subscriptionDependencies(app, newsletters),
     // The answer goes out first; what depends on the address's state runs after it.
     afterAnswer: signUps.run,
   });
@@ -198,9 +189,9 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   print(`Scheduled digest of ${newsletter.id} starting`);
   const result = await runDigest(
     newsletter,
-    digestDependencies(app, newsletter),
+    digestDependencies(app, newsletter, app.owner),
     {
-      ...digestSendOptions(app),
+      ...localDeliveryOptions(app.config),
       onRendered: async (model, rendered) => {
         const folder = await writeEditionFiles(out, model, rendered);
         print(`Edition ${model.editionId}: ${model.subject} (written to ${path.join(folder, 'digest.html')})`);

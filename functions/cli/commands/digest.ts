@@ -9,11 +9,10 @@ import { FolderSource } from '../../adapters/sources/folder-source.js';
 import { scriptConverterFor } from '../../render/chinese-script.js';
 import { renderEdition } from '../../render/render-edition.js';
 import { collectArticles } from '../../use-cases/collect-articles.js';
-import { runDigest, type DigestDependencies, type DigestOptions } from '../../use-cases/run-digest.js';
-import { systemClock } from '../../use-cases/send-edition.js';
+import { runDigest } from '../../use-cases/run-digest.js';
+import { digestDependencies, localDeliveryOptions, templateOptions } from '../../wiring/dependencies.js';
 import { buildEditionModel } from '../../core/edition.js';
 import type { ArticleSource } from '../../ports/article-source.js';
-import type { EditionStore } from '../../ports/edition-store.js';
 import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { describeEdition, writeEditionFiles } from '../output.js';
 import { positiveNumber } from '../main.js';
@@ -57,7 +56,12 @@ export function registerDigestCommands(program: Command): void {
 }
 
 function sourcesFor(newsletter: NewsletterConfig, baseDir: string, articlesDir?: string): ArticleSource[] {
-  return articlesDir ? [new FolderSource(path.resolve(articlesDir), { displayName: articlesDir })] : createSources(newsletter.sources, { baseDir });
+  return articlesDir ? folderOverride(articlesDir) : createSources(newsletter.sources, { baseDir });
+}
+
+/** `--articles DIR`: read this folder instead of the configured sources. */
+function folderOverride(articlesDir: string): ArticleSource[] {
+  return [new FolderSource(path.resolve(articlesDir), { displayName: articlesDir })];
 }
 
 async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
@@ -66,7 +70,8 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
     newsletterId: newsletter.id,
     sources: sourcesFor(newsletter, baseDir, options.articles),
     extractor: createKeyPointExtractor(newsletter),
-    editions: unusedEditionStore,
+    // Preview includes every current article, whatever went out before.
+    editions: { sentArticleKeys: async () => new Set<string>() },
     maxKeyPoints: newsletter.keyPoints.max,
     maxArticles: newsletter.maxArticles,
     includeSent: true,
@@ -77,7 +82,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
     return;
   }
   const model = buildEditionModel({ newsletter, articles: collected.digests, now: new Date(), convertText: scriptConverterFor(newsletter.language) });
-  const rendered = await renderEdition(model, templateOptions(templateDirs, newsletter));
+  const rendered = await renderEdition(model, templateOptions({ templateDirs }, newsletter));
   const dir = await writeEditionFiles(options.out, model, rendered);
   for (const line of describeEdition(model)) console.log(line);
   console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
@@ -97,11 +102,11 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
     let folder = '';
     const result = await runDigest(
       newsletter,
-      digestDependencies(app, newsletter, options.articles),
+      digestDependencies(app, newsletter, app.owner, options.articles ? folderOverride(options.articles) : undefined),
       {
         ...(options.dryRun ? { dryRun: true } : {}),
         ...(options.force ? { force: true } : {}),
-        ...digestSendOptions(app, options.rate),
+        ...localDeliveryOptions(app.config, options.rate),
         onRendered: async (model, rendered) => {
           folder = await writeEditionFiles(options.out, model, rendered);
           for (const line of describeEdition(model)) console.log(line);
@@ -145,40 +150,6 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
   } finally {
     await app.close();
   }
-}
-
-/** What `runDigest` needs, wired to the local app: one place for `digest` and the scheduler in `dev`. */
-export function digestDependencies(app: LocalApp, newsletter: NewsletterConfig, articlesDir?: string): DigestDependencies {
-  return {
-    sources: sourcesFor(newsletter, app.baseDir, articlesDir),
-    extractor: createKeyPointExtractor(newsletter),
-    editions: app.editions,
-    subscribers: app.subscribers,
-    suppressions: app.suppressions,
-    ledger: app.ledger,
-    mailer: app.mailer,
-    render: (model) => renderEdition(model, templateOptions(app.templateDirs, newsletter)),
-    convertText: scriptConverterFor(newsletter.language),
-    tokenKey: app.tokenKey,
-    clock: systemClock,
-    owner: app.owner,
-  };
-}
-
-/** The newsletter's own template folder when it names one (`template` in the config). */
-function templateOptions(templateDirs: Record<string, string>, newsletter: NewsletterConfig): { templatesDir?: string } {
-  const dir = templateDirs[newsletter.id];
-  return dir ? { templatesDir: dir } : {};
-}
-
-/** Rate, concurrency and reputation limits from the config, with a `--rate` override. */
-export function digestSendOptions(app: LocalApp, rate?: number): Pick<DigestOptions, 'rate' | 'concurrency' | 'limits'> {
-  const chosen = rate ?? app.config.delivery.rate;
-  return {
-    ...(chosen ? { rate: chosen } : {}),
-    ...(app.config.delivery.concurrency ? { concurrency: app.config.delivery.concurrency } : {}),
-    limits: { bounceRate: app.config.delivery.bounceRateLimit, complaintRate: app.config.delivery.complaintRateLimit },
-  };
 }
 
 /** Why there is nothing to show: the sources' problems (printed above) before any advice about folders. */
@@ -230,8 +201,3 @@ async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
 function printProblems(problems: { location: string; reason: string }[]): void {
   for (const p of problems) console.warn(`Skipped ${p.location}: ${p.reason}`);
 }
-
-/** Preview never asks what was sent; it includes every current article. */
-const unusedEditionStore = {
-  sentArticleKeys: async () => new Set<string>(),
-} as unknown as EditionStore;

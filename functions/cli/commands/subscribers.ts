@@ -5,7 +5,8 @@ import { checkEmail } from '../../core/email-address.js';
 import { NewsletterError } from '../../core/errors.js';
 import { subscriberId, type Subscriber, type SubscriberStatus } from '../../core/subscriber.js';
 import type { Suppression } from '../../ports/subscriber-store.js';
-import { addToList, describeLeft, isErasure, type ListDependencies } from '../../use-cases/manage-list.js';
+import { addToList, describeLeft, isErasure } from '../../use-cases/manage-list.js';
+import { listDependencies } from '../../wiring/dependencies.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { csvField } from '../subscriber-csv.js';
 import { describeImport, importSubscriberCsv } from '../subscribers-import.js';
@@ -182,9 +183,6 @@ async function withApp(command: Command, work: (app: LocalApp) => Promise<void>)
   }
 }
 
-function listDependencies(app: LocalApp): ListDependencies {
-  return { subscribers: app.subscribers, suppressions: app.suppressions, subscriberId: (email) => subscriberId(app.tokenKey, email), now: () => new Date() };
-}
 
 /** Every subscriber of the newsletter, page by page, with its suppression if any. */
 async function* eachSubscriber(app: LocalApp, status?: SubscriberStatus): AsyncGenerator<{ subscriber: Subscriber; suppression?: Suppression }> {

@@ -4,17 +4,24 @@ import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
+import type { Clock } from '../../functions/core/clock.js';
 import { newsletterSchema, type NewsletterConfig } from '../../functions/core/config.js';
 import type { SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
-import type { TestServers } from '../support/local-servers.js';
+import type { TestServers } from './local-servers.js';
 
 /** Shared set-up of the subscription tests: two newsletters, real stores and SES, a clock the test moves. */
 
 export const START = new Date('2026-03-02T08:00:00.000Z');
 
-export class TestClock {
+export class TestClock implements Clock {
   current = new Date(START);
+  /** Every wait asked for, in order; a wait moves the clock instead of taking time. */
+  readonly slept: number[] = [];
   now = (): Date => new Date(this.current);
+  sleep = async (ms: number): Promise<void> => {
+    this.slept.push(ms);
+    this.advance(ms);
+  };
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
   }
@@ -48,7 +55,7 @@ export function subscriptionDeps(servers: TestServers, clock: TestClock, newslet
     ledger: new DynamoDeliveryLedger(servers.dynamodb, servers.tableName),
     mailer: new SesMailer(servers.ses),
     tokenKey: randomBytes(32),
-    now: clock.now,
+    clock,
     limits: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName),
     // Tests of other behaviour sign up many addresses from one client in one hour.
     signUpLimits: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 100_000, quotaShare: 1 },

@@ -1,0 +1,33 @@
+import type { Clock } from '../core/clock.js';
+import type { Config, NewsletterConfig } from '../core/config.js';
+import type { ArticleSource } from '../ports/article-source.js';
+import type { DeliveryLedger } from '../ports/delivery-ledger.js';
+import type { EditionStore } from '../ports/edition-store.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
+import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
+
+/**
+ * What a place to run the newsletter provides: the local app (`cli/local-app.ts`, embedded or
+ * AWS_ENDPOINT_URL_* servers) and the AWS context (`handlers/aws-context.ts`, one per Lambda
+ * container) both give this shape, and `wiring/dependencies.ts` turns it into each use case's
+ * dependencies. A new store or service is added here once, then provided by both.
+ */
+export interface AppServices {
+  config: Config;
+  subscribers: SubscriberStore;
+  suppressions: SuppressionStore;
+  signUpLimits: SignUpLimitStore;
+  editions: EditionStore;
+  ledger: DeliveryLedger;
+  mailer: Mailer;
+  /** Signs reader links and keys subscriber ids. */
+  tokenKey: Buffer;
+  clock: Clock;
+  /** Where the bundled templates are when not beside the renderer (in a Lambda bundle). */
+  templatesDir?: string | undefined;
+  /** A newsletter's own template folder, by newsletter id (`template` in the config). */
+  templateDirs?: Record<string, string>;
+  /** Where this place reads a newsletter's articles from (a folder locally, the bucket on AWS). */
+  sourcesFor(newsletter: NewsletterConfig): ArticleSource[];
+}
