@@ -69,15 +69,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number`);
-  return n;
-}
-
-export function positiveInteger(value: string): number {
-  const n = positiveNumber(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${value}" is not a whole number`);
-  return n;
-}

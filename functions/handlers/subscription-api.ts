@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Language, NewsletterConfig } from '../core/config.js';
+import { redactAddresses } from '../core/subscriber.js';
 import {
   checkConfirmLink,
   checkUnsubscribeLink,
@@ -164,7 +165,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       const notFound = html(allow ? 405 : 404, messagePage({ language, title: w.notFoundTitle, text: w.notFoundBody }));
       return allow ? { ...notFound, headers: { ...notFound.headers, allow } } : notFound;
     } catch (error) {
-      log('api.error', { route, method, error: (error as Error).name, message: scrubAddresses((error as Error).message ?? '') });
+      log('api.error', { route, method, error: (error as Error).name, message: redactAddresses((error as Error).message ?? '').slice(0, 300) });
       const w = wordsForPage(language);
       return html(500, messagePage({ language, title: w.errorTitle, text: w.errorBody }));
     }
@@ -316,11 +317,6 @@ function json(statusCode: number, value: unknown): HttpApiResult {
     headers: { 'content-type': 'application/json; charset=utf-8', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", ...BASE_HEADERS },
     body: JSON.stringify(value),
   };
-}
-
-/** Error messages from SDKs can quote an address; logs never do. */
-function scrubAddresses(message: string): string {
-  return message.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '[address]').slice(0, 300);
 }
 
 // --- The Lambda entry point: AWS wiring, built once per cold start, on first use. ---

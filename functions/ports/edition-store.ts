@@ -1,37 +1,7 @@
-import type { ArticleDigest } from '../core/article.js';
-import type { DeliveryReport } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
 
-export type EditionStatus = 'sending' | 'sent' | 'paused';
-
-export interface EditionRecord {
-  newsletterId: string;
-  editionId: string;
-  status: EditionStatus;
-  createdAt: string;
-  subject: string;
-  date: string;
-  articles: Pick<ArticleDigest, 'id' | 'title' | 'url'>[];
-  finishedAt?: string;
-  /** Fan-out on AWS: how many subscribers were queued, and what the senders and SES feedback added up. */
-  queued?: number;
-  counts?: EditionCounts;
-  /** Counters when a person resumed a paused edition; rates are judged on what came after. */
-  baseline?: EditionCounts;
-  pausedReason?: string;
-  report?: DeliveryReport;
-}
-
-/** Counters that many senders and feedback notifications add to at once. */
-export interface EditionCounts {
-  sent: number;
-  alreadySent: number;
-  suppressed: number;
-  failed: number;
-  throttledRetries: number;
-  bounces: number;
-  complaints: number;
-}
+export type { EditionCounts, EditionRecord, EditionStatus } from '../core/edition-lifecycle.js';
+import type { EditionCounts, EditionRecord } from '../core/edition-lifecycle.js';
 
 /** Editions, their rendered copies and the record of which articles went out. */
 export interface EditionStore {

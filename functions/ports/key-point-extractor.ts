@@ -1,17 +1,7 @@
 import type { Article } from '../core/article.js';
+import type { KeyPointOptions, KeyPointResult } from '../core/keypoints/key-points.js';
 
-export interface KeyPointOptions {
-  /** Upper bound on the number of key points; the extractor may choose fewer for short articles. */
-  max: number;
-  /** Exactly this many points where the article has that many usable sentences (overrides the chosen number and `max`). */
-  count?: number;
-}
-
-/** Key points, or none with the reason why (empty, binary, too short...). Never a throw. */
-export interface KeyPointResult {
-  keyPoints: string[];
-  reason?: string;
-}
+export type { KeyPointOptions, KeyPointResult } from '../core/keypoints/key-points.js';
 
 /** Chooses an article's key points. The embedded extractor is deterministic and offline. */
 export interface KeyPointExtractor {

@@ -3,16 +3,14 @@ import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
-import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
+import { afterLocalSend, countsOf, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
-import type { DeliveryLedger } from '../ports/delivery-ledger.js';
-import type { EditionCounts, EditionRecord, EditionStore } from '../ports/edition-store.js';
+import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
-import type { Mailer } from '../ports/mailer.js';
 import type { SendQueue } from '../ports/send-queue.js';
-import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
+import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
-import { LatencyGauge, Pacer, sendBatch, type SendContext } from './send-edition.js';
+import { sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
 
 export interface PrepareDependencies {
   sources: ArticleSource[];
@@ -24,29 +22,7 @@ export interface PrepareDependencies {
   clock: Clock;
 }
 
-export interface SendDependencies {
-  /** Who is sending, recorded on each delivery claim (see DeliveryLedger). */
-  owner: string;
-  editions: EditionStore;
-  subscribers: SubscriberStore;
-  suppressions: SuppressionStore;
-  ledger: DeliveryLedger;
-  mailer: Mailer;
-  tokenKey: Buffer;
-  clock: Clock;
-}
-
 export type DigestDependencies = PrepareDependencies & SendDependencies;
-
-/** When SES feedback says an edition is hurting the account, sending pauses. */
-export interface ReputationLimits {
-  /** SES reviews accounts at 5% bounces. */
-  bounceRate: number;
-  /** ... and at 0.1% complaints. */
-  complaintRate: number;
-  /** Rates are only judged after this many messages, so two early bounces do not stop a send. */
-  minimumSample?: number;
-}
 
 export interface DigestOptions {
   /** Build and render, but neither store nor send. */
@@ -175,78 +151,6 @@ async function hasConfirmedSubscriber(subscribers: SubscriberStore, newsletterId
   return (await subscribers.list(newsletterId, { status: 'confirmed', limit: 1 })).subscribers.length > 0;
 }
 
-/** What one sender needs for an edition: built once, then shared by every batch. */
-export async function sendContextFor(
-  newsletter: NewsletterConfig,
-  deps: SendDependencies,
-  edition: EditionRecord,
-  rendered: RenderedEdition,
-  options: { rate?: number; concurrency?: number; senders?: number },
-): Promise<Omit<SendContext, 'onProgress'>> {
-  const quota = await deps.mailer.getSendQuota();
-  // Senders running at once share the account's rate.
-  const rate = options.rate ?? quota.maxSendRate / Math.max(1, options.senders ?? 1);
-  const budget = quota.max24HourSend >= 0 ? { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } : undefined;
-  const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, new Date(edition.createdAt)));
-  return {
-    editionId: edition.editionId,
-    newsletterId: newsletter.id,
-    baseUrl: newsletter.baseUrl,
-    fromAddress: newsletter.from.email,
-    template,
-    tokenKey: deps.tokenKey,
-    ledger: deps.ledger,
-    suppressions: deps.suppressions,
-    mailer: deps.mailer,
-    clock: deps.clock,
-    owner: deps.owner,
-    pacer: new Pacer(rate, deps.clock),
-    rate,
-    latency: new LatencyGauge(),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(budget ? { budget } : {}),
-  };
-}
-
-/** Why sending should pause, judged from the edition's counters, or undefined to go on. */
-export function reputationStop(counts: EditionCounts | undefined, limits: ReputationLimits | undefined, baseline?: EditionCounts): string | undefined {
-  if (!counts || !limits) return undefined;
-  const sent = counts.sent - (baseline?.sent ?? 0);
-  const bounces = counts.bounces - (baseline?.bounces ?? 0);
-  const complaints = counts.complaints - (baseline?.complaints ?? 0);
-  if (sent < (limits.minimumSample ?? 100)) return undefined;
-  if (complaints / sent >= limits.complaintRate) {
-    return `complaint rate ${pct(complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: check the list's consent, then "newsletter editions resume"`;
-  }
-  if (bounces / sent >= limits.bounceRate) {
-    return `bounce rate ${pct(bounces / sent)} reached the limit of ${pct(limits.bounceRate)}: clean the list, then "newsletter editions resume"`;
-  }
-  return undefined;
-}
-
-/** The counter increments of one batch's report. */
-export function countsOf(report: DeliveryReport): Partial<EditionCounts> {
-  return { sent: report.sent, alreadySent: report.alreadySent, suppressed: report.suppressed, failed: report.failed, throttledRetries: report.throttledRetries };
-}
-
-/**
- * Marks a fanned-out edition sent once every queued delivery has ended (sent, suppressed or
- * failed). Both the digest (after queuing) and each sender (after its batch) check, so whichever
- * finishes last closes the edition, including an edition queued to nobody.
- */
-export async function finishIfComplete(editions: EditionStore, record: EditionRecord, now: Date): Promise<boolean> {
-  if (record.status !== 'sending' || record.queued === undefined) return false;
-  const counts = record.counts;
-  const ended = (counts?.sent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
-  if (ended < record.queued) return false;
-  await editions.update(record.newsletterId, record.editionId, { status: 'sent', finishedAt: now.toISOString() });
-  return true;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)}%`;
-}
-
 /** Sends the edition to the whole list in-process, page by page, and records the outcome. */
 async function sendToList(
   newsletter: NewsletterConfig,
@@ -271,8 +175,7 @@ async function sendToList(
       report.stoppedReason = reputation;
       report.paused = { reason: 'reputation', detail: reputation };
     }
-    // Reputation and a not-ready SES wait for a person; a quota stop goes on by itself.
-    paused = report.paused?.reason === 'reputation' || report.paused?.reason === 'ses-not-ready';
+    paused = waitsForPerson(report.paused);
     cursor = page.cursor;
   } while (cursor && !report.stoppedReason);
   report.durationMs = deps.clock.now().getTime() - started;
@@ -284,16 +187,8 @@ async function sendToList(
   // the conditional write lets exactly one of them pause the edition (and say so).
   const pausedHere = paused && (await deps.editions.pause(newsletter.id, edition.editionId, report.stoppedReason!));
   if (paused && !pausedHere) report.stoppedReason = `another run paused the edition first (${report.stoppedReason})`;
-  await deps.editions.update(newsletter.id, edition.editionId, {
-    // A quota stop or another run's deliveries stay 'sending' so the next run resumes; a pause is already written.
-    ...(paused ? {} : { status: report.stoppedReason ? 'sending' : 'sent' }),
-    report,
-    ...(paused
-      ? {}
-      : report.stoppedReason
-        ? { pausedReason: report.stoppedReason }
-        : { finishedAt: deps.clock.now().toISOString(), pausedReason: undefined }),
-  });
+  // A pause is already written; otherwise sent, or still sending for the next run to resume.
+  await deps.editions.update(newsletter.id, edition.editionId, paused ? { report } : afterLocalSend(report, deps.clock.now()));
   return { report, pausedHere };
 }
 
@@ -329,7 +224,8 @@ export async function enqueueEdition(
   await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued });
   // Senders that finished before `queued` was written could not tell they were the last.
   const fresh = await deps.editions.get(newsletter.id, prepared.edition.editionId);
-  const finished = fresh ? await finishIfComplete(deps.editions, fresh, deps.clock.now()) : false;
+  const finished = fresh !== undefined && queuedEditionComplete(fresh);
+  if (finished) await deps.editions.update(newsletter.id, fresh.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
   const edition = { ...(fresh ?? prepared.edition), queued, ...(finished ? { status: 'sent' as const } : {}) };
   return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
 }

@@ -5,10 +5,14 @@ import { redactAddresses } from '../core/subscriber.js';
 import { MailerError } from '../core/errors.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { readerLinks } from '../core/tokens.js';
-import type { MessageTemplate } from '../mail/message-template.js';
+import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
+import type { NewsletterConfig } from '../core/config.js';
+import type { RenderedEdition } from '../core/edition.js';
+import type { EditionRecord } from '../core/edition-lifecycle.js';
+import type { EditionStore } from '../ports/edition-store.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { Mailer } from '../ports/mailer.js';
-import type { SuppressionStore } from '../ports/subscriber-store.js';
+import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 
 export interface SendContext {
   editionId: string;
@@ -38,6 +42,53 @@ export interface SendContext {
   /** Stop (cleanly, resumably) after this many messages: what is left of the 24-hour quota. */
   budget?: { remaining: number };
   onProgress?: (report: DeliveryReport) => void;
+}
+
+/** What sending an edition needs, on either path (in-process or queued). */
+export interface SendDependencies {
+  /** Who is sending, recorded on each delivery claim (see DeliveryLedger). */
+  owner: string;
+  editions: EditionStore;
+  subscribers: SubscriberStore;
+  suppressions: SuppressionStore;
+  ledger: DeliveryLedger;
+  mailer: Mailer;
+  tokenKey: Buffer;
+  clock: Clock;
+}
+
+
+/** What one sender needs for an edition: built once, then shared by every batch. */
+export async function sendContextFor(
+  newsletter: NewsletterConfig,
+  deps: SendDependencies,
+  edition: EditionRecord,
+  rendered: RenderedEdition,
+  options: { rate?: number; concurrency?: number; senders?: number },
+): Promise<Omit<SendContext, 'onProgress'>> {
+  const quota = await deps.mailer.getSendQuota();
+  // Senders running at once share the account's rate.
+  const rate = options.rate ?? quota.maxSendRate / Math.max(1, options.senders ?? 1);
+  const budget = quota.max24HourSend >= 0 ? { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } : undefined;
+  const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, new Date(edition.createdAt)));
+  return {
+    editionId: edition.editionId,
+    newsletterId: newsletter.id,
+    baseUrl: newsletter.baseUrl,
+    fromAddress: newsletter.from.email,
+    template,
+    tokenKey: deps.tokenKey,
+    ledger: deps.ledger,
+    suppressions: deps.suppressions,
+    mailer: deps.mailer,
+    clock: deps.clock,
+    owner: deps.owner,
+    pacer: new Pacer(rate, deps.clock),
+    rate,
+    latency: new LatencyGauge(),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(budget ? { budget } : {}),
+  };
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
+import { afterQueuedBatch, countsOf, queuedEditionComplete, reputationStop, type ReputationLimits } from '../core/edition-lifecycle.js';
+import { NewsletterError } from '../core/errors.js';
 import type { SendBatchMessage } from '../ports/send-queue.js';
-import { countsOf, finishIfComplete, reputationStop, sendContextFor, type ReputationLimits, type SendDependencies } from './run-digest.js';
-import { sendBatch, type SendContext } from './send-edition.js';
+import { sendBatch, sendContextFor, type SendContext, type SendDependencies } from './send-edition.js';
 
 export type QueuedBatchResult =
   /**
@@ -14,10 +15,7 @@ export type QueuedBatchResult =
   | { status: 'sent'; report: DeliveryReport; retryLater?: string; retryAfterSeconds?: number; paused?: DeliveryPause }
   | { status: 'skipped'; reason: string; paused?: DeliveryPause };
 
-/** How long a batch waits for the 24-hour quota before it tries again (the rolling window frees units gradually). */
-export const QUOTA_RETRY_SECONDS = 900;
-/** How long a batch waits for another sender to finish the deliveries it holds. */
-export const CLAIM_RETRY_SECONDS = 60;
+export { CLAIM_RETRY_SECONDS, QUOTA_RETRY_SECONDS } from '../core/edition-lifecycle.js';
 
 type CachedContext = Omit<SendContext, 'onProgress' | 'budget'>;
 
@@ -65,7 +63,7 @@ export async function sendQueuedBatch(
 
   const cached = await options.cache.get(message.editionId, async () => {
     const rendered: RenderedEdition | undefined = await deps.editions.getRendered(message.newsletterId, message.editionId);
-    if (!rendered) throw new Error(`edition ${message.editionId} has no stored render: re-run the digest for ${message.newsletterId}`);
+    if (!rendered) throw new NewsletterError(`edition ${message.editionId} has no stored render: re-run the digest for ${message.newsletterId}`);
     const { budget: _budget, ...ctx } = await sendContextFor(newsletter, deps, edition, rendered, options);
     return ctx;
   });
@@ -82,16 +80,18 @@ export async function sendQueuedBatch(
   for (const id of message.subscriberIds) if (!confirmed.some((s) => s.id === id)) recordOutcome(report, 'suppressed', id);
 
   const counted = await deps.editions.addCounts(message.newsletterId, message.editionId, countsOf(report));
-  if (report.paused?.reason === 'ses-not-ready') {
-    // Every other batch would be refused the same way: the edition waits for `editions resume`,
-    // which queues it again (the ledger skips whoever already has it).
-    await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: report.stoppedReason! });
-    return { status: 'sent', report, paused: report.paused };
+  const next = afterQueuedBatch(report);
+  if (next.next === 'pause') {
+    // `editions resume` queues the edition again; the ledger skips whoever already has it.
+    await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: next.reason });
+    return { status: 'sent', report, paused: report.paused! };
   }
-  await finishIfComplete(deps.editions, counted, deps.clock.now());
-  // Nobody may be left out silently: a quota stop or another sender's live claim sends the batch back
-  // to the queue, and the ledger makes the retry skip whoever got it meanwhile.
-  const retryLater = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
-  const retryAfterSeconds = report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS;
-  return { status: 'sent', report, ...(retryLater ? { retryLater, retryAfterSeconds } : {}), ...(report.paused ? { paused: report.paused } : {}) };
+  if (queuedEditionComplete(counted)) await deps.editions.update(message.newsletterId, message.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
+  // The retry is a re-queue: the ledger makes it skip whoever got the edition meanwhile.
+  return {
+    status: 'sent',
+    report,
+    ...(next.next === 'retry' ? { retryLater: next.reason, retryAfterSeconds: next.afterSeconds } : {}),
+    ...(report.paused ? { paused: report.paused } : {}),
+  };
 }

@@ -1,9 +1,10 @@
 import type { Config, NewsletterConfig } from '../core/config.js';
-import { createKeyPointExtractor } from '../adapters/bedrock/create-extractor.js';
+import { createKeyPointExtractor } from '../adapters/keypoints/create-extractor.js';
 import { scriptConverterFor } from '../render/chinese-script.js';
 import { renderEdition } from '../render/render-edition.js';
 import type { ListDependencies } from '../use-cases/manage-list.js';
-import type { DigestDependencies, DigestOptions, PrepareDependencies, SendDependencies } from '../use-cases/run-digest.js';
+import type { DigestDependencies, DigestOptions, PrepareDependencies } from '../use-cases/run-digest.js';
+import type { SendDependencies } from '../use-cases/send-edition.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
 import { subscriberId } from '../core/subscriber.js';
 import type { ArticleSource } from '../ports/article-source.js';

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { mailboxOf, normaliseEmail, redactEmail, subscriberId } from '../../functions/core/subscriber.js';
+import { mailboxOf, normaliseEmail, redactAddresses, redactEmail, subscriberId } from '../../functions/core/subscriber.js';
 
 const key = randomBytes(32);
 
@@ -44,5 +44,15 @@ describe('mailboxOf', () => {
     expect(new Set(mailboxes)).toEqual(new Set(['bomb@example.org']));
     expect(mailboxOf('anna+x@Bücher.de')).toBe('anna@xn--bcher-kva.de');
     expect(mailboxOf('bomb@example.net')).not.toBe(mailboxOf('bomb@example.org'));
+  });
+});
+
+describe('redactAddresses', () => {
+  it('removes addresses from an SES error message and keeps the rest', () => {
+    const message = 'MessageRejected: Email address is not verified. The following identities failed the check in region US-EAST-1: reader.one+news@example.com, <b@例子.台灣>';
+    const redacted = redactAddresses(message);
+    expect(redacted).not.toMatch(/reader\.one|例子/);
+    expect(redacted).toContain('MessageRejected: Email address is not verified.');
+    expect(redacted.match(/\[address\]/g)).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { FolderSource } from '../../functions/adapters/sources/folder-source.js';
-import { EmbeddedKeyPointExtractor } from '../../functions/core/keypoints/embedded-key-point-extractor.js';
+import { EmbeddedKeyPointExtractor } from '../../functions/adapters/keypoints/embedded-key-point-extractor.js';
 import { collectArticles, sentKeys } from '../../functions/use-cases/collect-articles.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 

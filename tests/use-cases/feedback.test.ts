@@ -4,7 +4,6 @@ import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-st
 import { DynamoFeedbackLog, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { handleFeedback, SOFT_BOUNCE_LIMIT } from '../../functions/use-cases/feedback.js';
-import { reputationStop } from '../../functions/use-cases/run-digest.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
 let servers: TestServers;
@@ -134,29 +133,5 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
     expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'listed@example.com'), reason: 'on the SES account suppression list' }]);
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'listed@example.com'))).toBe(true);
     expect((await counts()).bounces ?? 0).toBe(before);
-  });
-});
-
-describe('reputationStop', () => {
-  const limits = { bounceRate: 0.05, complaintRate: 0.001, minimumSample: 100 };
-  const counts = { sent: 1000, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 0, complaints: 0 };
-
-  it('pauses at 5% bounces or 0.1% complaints, and says why', () => {
-    expect(reputationStop({ ...counts, bounces: 49 }, limits)).toBeUndefined();
-    expect(reputationStop({ ...counts, bounces: 50 }, limits)).toMatch(/bounce rate 5\.00% reached the limit of 5\.00%/);
-    expect(reputationStop({ ...counts, complaints: 1 }, limits)).toMatch(/complaint rate 0\.10%/);
-  });
-
-  it('does not judge a rate on too small a sample', () => {
-    expect(reputationStop({ ...counts, sent: 20, bounces: 5 }, limits)).toBeUndefined();
-  });
-});
-
-describe('reputationStop after a person resumed the edition', () => {
-  it('judges only what was sent since', () => {
-    const limits = { bounceRate: 0.05, complaintRate: 0.001, minimumSample: 100 };
-    const paused = { sent: 1000, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 60, complaints: 0 };
-    expect(reputationStop({ ...paused, sent: 1200, bounces: 61 }, limits, paused)).toBeUndefined();
-    expect(reputationStop({ ...paused, sent: 1200, bounces: 75 }, limits, paused)).toMatch(/bounce rate 7\.50%/);
   });
 });

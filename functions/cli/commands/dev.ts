@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { Cron } from 'croner';
 import type { NewsletterConfig } from '../../core/config.js';
 import { BackgroundWork } from '../../adapters/local/background-work.js';
@@ -11,7 +10,8 @@ import { runDigest } from '../../use-cases/run-digest.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { writeEditionFiles } from '../output.js';
 import { digestDependencies, localDeliveryOptions, subscriptionDependencies, withBaseUrl } from '../../wiring/dependencies.js';
-import { noSubscribersLine, summary } from './digest.js';
+import { portNumber } from '../arguments.js';
+import { noSubscribersLine, summary } from '../output.js';
 
 export interface DevOptions extends GlobalOptions {
   /** 0 picks a free port. Default: PORT, else 3000. */
@@ -275,12 +275,6 @@ function untilSignal(): Promise<void> {
 function envPort(): number | undefined {
   const value = process.env.PORT;
   return value ? portNumber(value) : undefined;
-}
-
-export function portNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port number (0-65535)`);
-  return n;
 }
 
 function formatIn(date: Date, timeZone: string): string {

@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import type { NewsletterConfig } from '../../core/config.js';
-import type { DeliveryReport } from '../../core/delivery.js';
 import { subscriberId } from '../../core/subscriber.js';
 import { createSources } from '../../adapters/sources/create-sources.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
@@ -14,10 +13,10 @@ import { digestDependencies, localDeliveryOptions, templateOptions } from '../..
 import { buildEditionModel } from '../../core/edition.js';
 import type { ArticleSource } from '../../ports/article-source.js';
 import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
-import { describeEdition, writeEditionFiles } from '../output.js';
-import { positiveNumber } from '../main.js';
+import { describeEdition, noSubscribersLine, summary, writeEditionFiles } from '../output.js';
+import { positiveNumber } from '../arguments.js';
 import { createProgress } from '../progress.js';
-import { createKeyPointExtractor } from '../../adapters/bedrock/create-extractor.js';
+import { createKeyPointExtractor } from '../../adapters/keypoints/create-extractor.js';
 
 /** The address the first local run subscribes, so a newcomer sees a message arrive. */
 export const DEMO_SUBSCRIBER = 'reader@example.com';
@@ -156,30 +155,6 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
 function noArticlesLine(problems: number, onlyFolders: boolean): string {
   if (problems > 0) return `No articles: ${problems} problem${problems === 1 ? '' : 's'} with the sources, each named above with its reason.`;
   return onlyFolders ? 'No articles: add .txt, .md or .html files to the article folder.' : 'No articles: the configured sources have none right now.';
-}
-
-/** What a run with nobody to send to says. */
-export function noSubscribersLine(newsletterId: string): string {
-  return `No confirmed subscriber on ${newsletterId}: no edition built, nothing sent, and the articles stay new for the next run. Add one with "npx newsletter subscribers add EMAIL" or share the sign-up page ("npx newsletter dev").`;
-}
-
-/**
- * Every delivery of the edition so far, whichever run made it: the ledger answers "already sent"
- * for what an earlier (perhaps killed) run delivered, so a resumed run's report covers the edition.
- */
-export function editionDelivered(report: DeliveryReport): number {
-  return report.sent + report.alreadySent;
-}
-
-export function summary(report: DeliveryReport): string {
-  const seconds = (report.durationMs / 1000).toFixed(1);
-  return (
-    (report.alreadySent > 0 ? `Edition total: ${editionDelivered(report)} delivered (${report.sent} by this run, ${report.alreadySent} before)\n` : '') +
-    `Sent ${report.sent} message${report.sent === 1 ? '' : 's'}` +
-    ` (${report.alreadySent} already sent, ${report.suppressed} suppressed, ${report.failed} failed, ${report.throttledRetries} throttled retries)` +
-    ` in ${seconds} s, ${report.rate.toFixed(1)}/s` +
-    (report.failures.length ? `\nFailures:\n${report.failures.map((f) => `  subscriber ${f.subscriberId}: ${f.reason}`).join('\n')}` : '')
-  );
 }
 
 async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {

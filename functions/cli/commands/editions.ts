@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { resumeEdition } from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
 import { openLocalApp, type GlobalOptions } from '../local-app.js';
-import { editionDelivered, summary } from './digest.js';
+import { editionDelivered, summary } from '../output.js';
 import { printable, printableJson } from '../terminal-text.js';
-import { positiveInteger } from '../main.js';
+import { positiveInteger } from '../arguments.js';
 
 export function registerEditionCommands(program: Command): void {
   const editions = program.command('editions').description('editions sent so far and their delivery reports');
@@ -57,9 +58,9 @@ export function registerEditionCommands(program: Command): void {
       try {
         const edition = await app.editions.get(app.newsletter.id, editionId);
         if (!edition) throw new NewsletterError(`edition ${editionId} is not in ${app.newsletter.id}: see "npx newsletter editions list"`);
-        if (edition.status !== 'paused') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not paused: nothing to resume`);
-        // Rates are judged afresh from here, or the old bounces would pause it again at once.
-        await app.editions.update(app.newsletter.id, editionId, { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) });
+        const resumed = resumeEdition(edition);
+        if (!resumed.ok) throw new NewsletterError(resumed.reason);
+        await app.editions.update(app.newsletter.id, editionId, resumed.changes);
         console.log(`Edition ${editionId} will resume on the next "npx newsletter digest".`);
       } finally {
         await app.close();

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { cleanArticle } from '../../core/articles/clean.js';
 import { NewsletterError } from '../../core/errors.js';
-import { EmbeddedKeyPointExtractor } from '../../core/keypoints/embedded-key-point-extractor.js';
+import { EmbeddedKeyPointExtractor } from '../../adapters/keypoints/embedded-key-point-extractor.js';
 import { articleFromFile, readArticleFile } from '../../adapters/sources/folder-source.js';
-import { positiveInteger } from '../main.js';
+import { positiveInteger } from '../arguments.js';
 
 export function registerKeypointsCommand(program: Command): void {
   program

@@ -1,5 +1,5 @@
 import type { Article } from '../article.js';
-import type { KeyPointResult } from '../../ports/key-point-extractor.js';
+import type { KeyPointResult } from './key-points.js';
 import { cosine, FEATURE_NAMES, QUOTED, readArticle, startsWithReference, type ArticleReading } from './features.js';
 import { keyPointModel, type LanguageModel } from './model.js';
 

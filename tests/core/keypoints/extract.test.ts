@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
-import { EmbeddedKeyPointExtractor } from '../../../functions/core/keypoints/embedded-key-point-extractor.js';
+import { EmbeddedKeyPointExtractor } from '../../../functions/adapters/keypoints/embedded-key-point-extractor.js';
 import { extractKeyPoints, fittedCount } from '../../../functions/core/keypoints/extract.js';
 import type { Article } from '../../../functions/core/article.js';
 

@@ -1,7 +1,7 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { NewsletterConfig } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
-import { EmbeddedKeyPointExtractor } from '../../core/keypoints/embedded-key-point-extractor.js';
+import { EmbeddedKeyPointExtractor } from './embedded-key-point-extractor.js';
 import type { KeyPointExtractor } from '../../ports/key-point-extractor.js';
 import { BedrockKeyPointExtractor } from './bedrock-key-point-extractor.js';
 

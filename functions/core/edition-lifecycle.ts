@@ -1,0 +1,138 @@
+import type { ArticleDigest } from './article.js';
+import type { DeliveryPause, DeliveryReport } from './delivery.js';
+
+/**
+ * The life of an edition, as pure rules: both send paths (the in-process send of `digest` and
+ * `dev`, and the queued send on AWS) and `editions resume` decide with these, then write the result.
+ *
+ *   sending ──every delivery ended──▶ sent
+ *      │  ▲
+ *      │  └── editions resume (rates judged afresh from here)
+ *      ▼  │
+ *   paused (bounce or complaint rate over its limit, or SES refusing the account: waits for a person)
+ *
+ * A quota stop or another run's deliveries leave the edition 'sending': the next run goes on.
+ */
+
+export type EditionStatus = 'sending' | 'sent' | 'paused';
+
+export interface EditionRecord {
+  newsletterId: string;
+  editionId: string;
+  status: EditionStatus;
+  createdAt: string;
+  subject: string;
+  date: string;
+  articles: Pick<ArticleDigest, 'id' | 'title' | 'url'>[];
+  finishedAt?: string;
+  /** Fan-out on AWS: how many subscribers were queued, and what the senders and SES feedback added up. */
+  queued?: number;
+  counts?: EditionCounts;
+  /** Counters when a person resumed a paused edition; rates are judged on what came after. */
+  baseline?: EditionCounts;
+  pausedReason?: string;
+  report?: DeliveryReport;
+}
+
+/** Counters that many senders and feedback notifications add to at once. */
+export interface EditionCounts {
+  sent: number;
+  alreadySent: number;
+  suppressed: number;
+  failed: number;
+  throttledRetries: number;
+  bounces: number;
+  complaints: number;
+}
+
+/** When SES feedback says an edition is hurting the account, sending pauses. */
+export interface ReputationLimits {
+  /** SES reviews accounts at 5% bounces. */
+  bounceRate: number;
+  /** ... and at 0.1% complaints. */
+  complaintRate: number;
+  /** Rates are only judged after this many messages, so two early bounces do not stop a send. */
+  minimumSample?: number;
+}
+
+/** How long a queued batch waits for the 24-hour quota before it tries again (the rolling window frees units gradually). */
+export const QUOTA_RETRY_SECONDS = 900;
+/** How long a queued batch waits for another sender to finish the deliveries it holds. */
+export const CLAIM_RETRY_SECONDS = 60;
+
+/** Why sending should pause, judged from the edition's counters, or undefined to go on. */
+export function reputationStop(counts: EditionCounts | undefined, limits: ReputationLimits | undefined, baseline?: EditionCounts): string | undefined {
+  if (!counts || !limits) return undefined;
+  const sent = counts.sent - (baseline?.sent ?? 0);
+  const bounces = counts.bounces - (baseline?.bounces ?? 0);
+  const complaints = counts.complaints - (baseline?.complaints ?? 0);
+  if (sent < (limits.minimumSample ?? 100)) return undefined;
+  if (complaints / sent >= limits.complaintRate) {
+    return `complaint rate ${pct(complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: check the list's consent, then "newsletter editions resume"`;
+  }
+  if (bounces / sent >= limits.bounceRate) {
+    return `bounce rate ${pct(bounces / sent)} reached the limit of ${pct(limits.bounceRate)}: clean the list, then "newsletter editions resume"`;
+  }
+  return undefined;
+}
+
+/** The counter increments of one batch's report. */
+export function countsOf(report: DeliveryReport): Partial<EditionCounts> {
+  return { sent: report.sent, alreadySent: report.alreadySent, suppressed: report.suppressed, failed: report.failed, throttledRetries: report.throttledRetries };
+}
+
+/** Reputation and a not-ready SES wait for a person; a quota stop goes on by itself. */
+export function waitsForPerson(pause: DeliveryPause | undefined): boolean {
+  return pause?.reason === 'reputation' || pause?.reason === 'ses-not-ready';
+}
+
+/**
+ * Where the in-process send leaves an edition that it did not pause: sent when everyone has it;
+ * otherwise still sending (a quota stop or another run's deliveries), so the next run resumes.
+ */
+export function afterLocalSend(report: DeliveryReport, now: Date): Partial<EditionRecord> {
+  return report.stoppedReason
+    ? { status: 'sending', report, pausedReason: report.stoppedReason }
+    : { status: 'sent', report, finishedAt: now.toISOString(), pausedReason: undefined };
+}
+
+/**
+ * A fanned-out edition is complete once every queued delivery has ended (sent, suppressed or
+ * failed). Both the digest (after queuing) and each sender (after its batch) check, so whichever
+ * finishes last closes the edition.
+ */
+export function queuedEditionComplete(record: EditionRecord): boolean {
+  if (record.status !== 'sending' || record.queued === undefined) return false;
+  const counts = record.counts;
+  const ended = (counts?.sent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
+  return ended >= record.queued;
+}
+
+/** What a queued batch does next, from its report. */
+export type AfterQueuedBatch =
+  /** SES refuses the account: every other batch would be refused too, so the edition waits for `editions resume`. */
+  | { next: 'pause'; reason: string }
+  /** Some deliveries could not be made now (quota, another sender's claim): queue the batch again after a wait. */
+  | { next: 'retry'; reason: string; afterSeconds: number }
+  | { next: 'done' };
+
+export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
+  if (report.paused?.reason === 'ses-not-ready') return { next: 'pause', reason: report.stoppedReason! };
+  // Nobody may be left out silently: a quota stop or another sender's live claim sends the batch back.
+  const retry = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
+  if (!retry) return { next: 'done' };
+  return { next: 'retry', reason: retry, afterSeconds: report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS };
+}
+
+/**
+ * `editions resume`: a paused edition goes back to sending, with its counters so far as the
+ * baseline, or the old bounces would pause it again at once. Anything else is refused with why.
+ */
+export function resumeEdition(edition: EditionRecord): { ok: true; changes: Partial<EditionRecord> } | { ok: false; reason: string } {
+  if (edition.status !== 'paused') return { ok: false, reason: `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume` };
+  return { ok: true, changes: { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) } };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(2)}%`;
+}
