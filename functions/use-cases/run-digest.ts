@@ -1,6 +1,7 @@
 import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
+import type { Subscriber } from '../core/subscriber.js';
 import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { afterLocalSend, countsOf, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
@@ -163,11 +164,8 @@ async function sendToList(
   const started = deps.clock.now().getTime();
   let report = emptyReport();
   let paused = false;
-  let cursor: string | undefined;
-  do {
-    // Page through the list: memory stays flat however many subscribers there are.
-    const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
-    const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, page.subscribers);
+  for await (const page of confirmedPages(deps.subscribers, newsletter.id, options.pageSize)) {
+    const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, page);
     report = mergeReports(report, batch);
     const counted = await deps.editions.addCounts(newsletter.id, edition.editionId, countsOf(batch));
     const reputation = reputationStop(counted.counts, options.limits, edition.baseline);
@@ -176,8 +174,8 @@ async function sendToList(
       report.paused = { reason: 'reputation', detail: reputation };
     }
     paused = waitsForPerson(report.paused);
-    cursor = page.cursor;
-  } while (cursor && !report.stoppedReason);
+    if (report.stoppedReason) break;
+  }
   report.durationMs = deps.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
 
@@ -209,18 +207,15 @@ export async function enqueueEdition(
   const batchSize = options.batchSize ?? 50;
   let queued = 0;
   let batches = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
+  for await (const page of confirmedPages(deps.subscribers, newsletter.id, options.pageSize)) {
     const messages = [];
-    for (let i = 0; i < page.subscribers.length; i += batchSize) {
-      messages.push({ newsletterId: newsletter.id, editionId: prepared.edition.editionId, subscriberIds: page.subscribers.slice(i, i + batchSize).map((s) => s.id) });
+    for (let i = 0; i < page.length; i += batchSize) {
+      messages.push({ newsletterId: newsletter.id, editionId: prepared.edition.editionId, subscriberIds: page.slice(i, i + batchSize).map((s) => s.id) });
     }
     await deps.queue.enqueue(messages);
-    queued += page.subscribers.length;
+    queued += page.length;
     batches += messages.length;
-    cursor = page.cursor;
-  } while (cursor);
+  }
   await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued });
   // Senders that finished before `queued` was written could not tell they were the last.
   const fresh = await deps.editions.get(newsletter.id, prepared.edition.editionId);
@@ -228,4 +223,14 @@ export async function enqueueEdition(
   if (finished) await deps.editions.update(newsletter.id, fresh.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
   const edition = { ...(fresh ?? prepared.edition), queued, ...(finished ? { status: 'sent' as const } : {}) };
   return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
+}
+
+/** The confirmed subscribers, a page at a time: memory stays flat however long the list is. */
+async function* confirmedPages(subscribers: SubscriberStore, newsletterId: string, pageSize = 500): AsyncGenerator<Subscriber[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await subscribers.list(newsletterId, { status: 'confirmed', limit: pageSize, ...(cursor ? { cursor } : {}) });
+    yield page.subscribers;
+    cursor = page.cursor;
+  } while (cursor);
 }

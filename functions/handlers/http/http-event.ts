@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** The parts of an API Gateway HTTP API (payload 2.0) event the subscription API reads. */
+export interface HttpApiEvent {
+  version?: string;
+  rawPath: string;
+  rawQueryString?: string;
+  headers?: Record<string, string | undefined>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  requestContext: { http: { method: string; path?: string; sourceIp?: string }; requestId?: string; timeEpoch?: number; stage?: string; routeKey?: string };
+}
+
+export interface HttpApiResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded?: boolean;
+}
+
+/** Request bodies over this many bytes are refused with 413 (the local server reads no more than one byte past it). */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** One request, decoded at the boundary: what the routes read. */
+export interface HttpRequest {
+  method: string;
+  /** The path without trailing slashes; `/` for the root. */
+  route: string;
+  query: URLSearchParams;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** The body as text, or 'too-large' past the limit. */
+  body: string | 'too-large';
+  sourceIp: string | undefined;
+}
+
+const eventSchema = z.object({
+  rawPath: z.string().max(2048),
+  rawQueryString: z.string().max(4096).optional(),
+  headers: z.record(z.string(), z.string().optional()).optional(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
+  requestContext: z.object({ http: z.object({ method: z.string().max(16), sourceIp: z.string().optional() }) }),
+});
+
+/** The request in an event, or undefined when the event is not an HTTP API (payload 2.0) event. */
+export function decodeRequest(raw: unknown, maxBodyBytes: number): HttpRequest | undefined {
+  const parsed = eventSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const event = parsed.data;
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    route: event.rawPath.replace(/\/+$/, '') || '/',
+    query: new URLSearchParams(event.rawQueryString ?? ''),
+    headers: lowerCaseKeys(event.headers ?? {}),
+    body: decodeBody(event.body, event.isBase64Encoded ?? false, maxBodyBytes),
+    sourceIp: event.requestContext.http.sourceIp,
+  };
+}
+
+/** Base64 bodies (API Gateway sends forms that way) are measured decoded. */
+function decodeBody(body: string | undefined, isBase64Encoded: boolean, max: number): string | 'too-large' {
+  if (!body) return '';
+  const bytes = isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+  if (bytes > max) return 'too-large';
+  return isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+}
+
+export function contentKind(headers: Record<string, string>): 'json' | 'form' | 'other' {
+  const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') return 'json';
+  if (type === 'application/x-www-form-urlencoded' || type === '') return 'form';
+  return 'other';
+}
+
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Single-valued fields keep the first value; list fields keep all. */
+export function formFields(body: string, single: string[], lists: string[] = []): Record<string, string | string[]> {
+  const params = new URLSearchParams(body);
+  const out: Record<string, string | string[]> = {};
+  for (const name of single) {
+    const value = params.get(name);
+    if (value !== null) out[name] = value;
+  }
+  for (const name of lists) out[name] = params.getAll(name);
+  return out;
+}
+
+function lowerCaseKeys(headers: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
