@@ -1,17 +1,16 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { Cron } from 'croner';
-import type { NewsletterConfig } from '../../core/config.js';
+import { NewsletterError } from '../../core/errors.js';
 import { BackgroundWork } from '../../adapters/local/background-work.js';
-import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../handlers/subscription-api.js';
-import { runDigest } from '../../use-cases/run-digest.js';
-import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
-import { writeEditionFiles } from '../output.js';
-import { digestDependencies, localDeliveryOptions, subscriptionDependencies, withBaseUrl } from '../../wiring/dependencies.js';
+import { createSubscriptionApi } from '../../handlers/subscription-api.js';
+import { subscriptionDependencies, withBaseUrl } from '../../wiring/dependencies.js';
 import { portNumber } from '../arguments.js';
-import { noSubscribersLine, summary } from '../output.js';
+import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
+import { formatIn, LocalScheduler, type ScheduledNewsletter } from '../local-scheduler.js';
+import { serve } from '../local-server.js';
+
+export type { ScheduledNewsletter } from '../local-scheduler.js';
 
 export interface DevOptions extends GlobalOptions {
   /** 0 picks a free port. Default: PORT, else 3000. */
@@ -23,13 +22,6 @@ export interface DevOptions extends GlobalOptions {
   out?: string;
   /** Where progress lines go. Default: console.log. */
   print?: (line: string) => void;
-}
-
-export interface ScheduledNewsletter {
-  newsletterId: string;
-  cron: string;
-  timeZone: string;
-  nextRun: Date | null;
 }
 
 export interface DevServer {
@@ -91,7 +83,10 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   } catch (error) {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'EADDRINUSE' ? `port ${port} is in use: choose another with --port N (0 picks a free one)` : (error as Error).message, { cause: error });
+    throw new NewsletterError(
+      code === 'EADDRINUSE' ? `port ${port} is in use: choose another with --port N (0 picks a free one)` : `could not listen on ${host}:${port}: ${(error as Error).message}: choose another --host or --port`,
+      { cause: error },
+    );
   }
   const actualPort = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -109,40 +104,17 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     void serve(api, req, res, app.endpoints.inbox);
   });
 
-  const running = new Map<string, Promise<void>>();
-  const runSchedule = (newsletterId: string): Promise<void> => {
-    const current = running.get(newsletterId);
-    if (current) return current;
-    const newsletter = newsletters.find((n) => n.id === newsletterId);
-    if (!newsletter) return Promise.reject(new Error(`newsletter "${newsletterId}" is not in the config`));
-    const run = scheduledDigest(app, newsletter, options.out ?? 'out', print).finally(() => running.delete(newsletterId));
-    running.set(newsletterId, run);
-    return run;
-  };
-
-  const jobs: Cron[] = [];
+  const scheduler = new LocalScheduler(app, newsletters, options.out ?? 'out', print);
+  let schedules: ScheduledNewsletter[];
   try {
-    for (const n of options.schedule === false ? [] : newsletters) {
-      jobs.push(
-        new Cron(n.schedule.cron, { name: `digest-${n.id}`, timezone: n.schedule.timeZone, protect: true }, () => {
-          runSchedule(n.id).catch((error: unknown) => print(`Scheduled digest of ${n.id} failed: ${(error as Error).message}`));
-        }),
-      );
-    }
+    schedules = scheduler.start(options.schedule !== false);
   } catch (error) {
     // The config is checked at load, so this is a last line: never stay listening without a schedule.
-    for (const job of jobs) job.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await forgetDevServer();
     await app.close();
-    throw new Error(`schedule could not be started: ${(error as Error).message}: check schedule.cron and schedule.timeZone in the config`, { cause: error });
+    throw error;
   }
-  const schedules = jobs.map((job, i) => ({
-    newsletterId: newsletters[i]!.id,
-    cron: newsletters[i]!.schedule.cron,
-    timeZone: newsletters[i]!.schedule.timeZone,
-    nextRun: job.nextRun(),
-  }));
 
   print(`Subscription server: ${url}/ (links in mail use ${baseUrl})`);
   for (const n of newsletters) print(`  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}`);
@@ -164,96 +136,21 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     schedules,
     app,
     signUps,
-    runSchedule,
+    runSchedule: (newsletterId) => scheduler.run(newsletterId),
     close() {
       closed ??= (async () => {
-        for (const job of jobs) job.stop();
+        scheduler.stop();
         server.closeIdleConnections?.();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         // Browsers keep connections open; do not wait for them.
         setTimeout(() => server.closeAllConnections?.(), 1000).unref();
-        if (running.size) print('Waiting for the running digest to finish…');
-        await Promise.allSettled([...running.values()]);
+        await scheduler.settle();
         await signUps.drain();
         await stopped;
         await forgetDevServer();
         await app.close();
       })();
       return closed;
-    },
-  };
-}
-
-/** The same flow as `newsletter digest`, for one newsletter, on the dev server's stores. */
-async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out: string, print: (line: string) => void): Promise<void> {
-  print(`Scheduled digest of ${newsletter.id} starting`);
-  const result = await runDigest(
-    newsletter,
-    digestDependencies(app, newsletter, app.owner),
-    {
-      ...localDeliveryOptions(app.config),
-      onRendered: async (model, rendered) => {
-        const folder = await writeEditionFiles(out, model, rendered);
-        print(`Edition ${model.editionId}: ${model.subject} (written to ${path.join(folder, 'digest.html')})`);
-      },
-    },
-  );
-  for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
-  if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
-  else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);
-  else if (result.status !== 'dry-run') print(`Scheduled digest of ${newsletter.id}: ${summary(result.report)}`);
-}
-
-/** One HTTP request → one API Gateway HTTP API event → the handler → the response. */
-async function serve(api: SubscriptionApi, req: IncomingMessage, res: ServerResponse, inbox: string | undefined): Promise<void> {
-  try {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (inbox && (url.pathname === '/_inbox' || url.pathname === '/_inbox/')) {
-      res.writeHead(302, { location: inbox, 'cache-control': 'no-store' });
-      res.end();
-      return;
-    }
-    const event = await toEvent(req, url);
-    const result = await api(event);
-    res.writeHead(result.statusCode, result.headers);
-    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-  } catch (error) {
-    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
-    res.end('internal error');
-    console.error(`dev server: ${(error as Error).message}`);
-  }
-}
-
-/**
- * Reads at most one byte more than the API accepts, so the handler sees an oversized body and
- * answers 413, without this server holding an unbounded upload in memory. API Gateway sends form
- * bodies base64-encoded; so does this server.
- */
-async function toEvent(req: IncomingMessage, url: URL): Promise<HttpApiEvent> {
-  const limit = MAX_BODY_BYTES + 1;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    if (size >= limit) continue;
-    chunks.push(chunk.subarray(0, limit - size));
-    size += Math.min(chunk.length, limit - size);
-  }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-  const now = new Date();
-  const body = Buffer.concat(chunks);
-  return {
-    version: '2.0',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers,
-    ...(body.length ? { body: body.toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
-    requestContext: {
-      http: { method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress ?? '' },
-      requestId: `local-${now.getTime()}`,
-      timeEpoch: now.getTime(),
-      stage: '$default',
-      routeKey: '$default',
     },
   };
 }
@@ -277,7 +174,3 @@ function envPort(): number | undefined {
   return value ? portNumber(value) : undefined;
 }
 
-function formatIn(date: Date, timeZone: string): string {
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(date);
-  return `${local.replace(',', '')} ${timeZone} (${date.toISOString()})`;
-}

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../handlers/subscription-api.js';
+
+/**
+ * The local side of API Gateway: `newsletter dev` turns each Node HTTP request into an HTTP API
+ * (payload 2.0) event for the same handler as the Lambda, and writes its result back.
+ */
+
+/** One HTTP request → one API Gateway HTTP API event → the handler → the response. */
+export async function serve(api: SubscriptionApi, req: IncomingMessage, res: ServerResponse, inbox: string | undefined): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (inbox && (url.pathname === '/_inbox' || url.pathname === '/_inbox/')) {
+      res.writeHead(302, { location: inbox, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    const event = await toEvent(req, url);
+    const result = await api(event);
+    res.writeHead(result.statusCode, result.headers);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+  } catch (error) {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+    res.end('internal error');
+    console.error(`dev server: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Reads at most one byte more than the API accepts, so the handler sees an oversized body and
+ * answers 413, without this server holding an unbounded upload in memory. API Gateway sends form
+ * bodies base64-encoded; so does this server.
+ */
+async function toEvent(req: IncomingMessage, url: URL): Promise<HttpApiEvent> {
+  const limit = MAX_BODY_BYTES + 1;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (size >= limit) continue;
+    chunks.push(chunk.subarray(0, limit - size));
+    size += Math.min(chunk.length, limit - size);
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const now = new Date();
+  const body = Buffer.concat(chunks);
+  return {
+    version: '2.0',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(body.length ? { body: body.toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
+    requestContext: {
+      http: { method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress ?? '' },
+      requestId: `local-${now.getTime()}`,
+      timeEpoch: now.getTime(),
+      stage: '$default',
+      routeKey: '$default',
+    },
+  };
+}
