@@ -295,6 +295,6 @@ function decodeCursor(cursor: string): Record<string, unknown> {
   try {
     return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`subscriber page cursor "${cursor.slice(0, 20)}" is not valid: start again without a cursor`, { cause: error });
+    throw new StoreError(`subscriber page cursor "${cursor.slice(0, 20)}" is not valid: start again without a cursor`, { cause: error });
   }
 }

@@ -1,4 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { StoreError } from '../../core/errors.js';
 
 /**
  * One table holds everything (subscribers, suppressions, editions, sent articles, the delivery
@@ -75,5 +76,5 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if (Table?.TableStatus === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`DynamoDB table ${tableName} did not become active: check the DynamoDB endpoint`);
+  throw new StoreError(`DynamoDB table ${tableName} did not become active: check the DynamoDB endpoint`);
 }

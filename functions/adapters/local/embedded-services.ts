@@ -4,6 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { StoreError } from '../../core/errors.js';
 import { SesFront } from './ses-front.js';
 
 const require = createRequire(import.meta.url);
@@ -86,9 +87,9 @@ export async function startEmbeddedServices(options: { dataDir: string; sendRate
 async function startDynaliteWorker(dataPath: string): Promise<{ port: number; close(): Promise<void> }> {
   const worker = new Worker(DYNALITE_WORKER, { eval: true, workerData: { dynalite: require.resolve('dynalite'), path: dataPath } });
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new Error(`the embedded DynamoDB server did not start: ${message.error ?? 'unknown error'}`))));
+    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new StoreError(`the embedded DynamoDB server did not start: ${message.error ?? 'unknown error'}: check that no other program holds the data folder ${dataPath}`))));
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the embedded DynamoDB server stopped at start (exit ${code})`)));
+    worker.once('exit', (code) => reject(new StoreError(`the embedded DynamoDB server stopped at start (exit ${code}): check that no other program holds the data folder ${dataPath}`)));
   });
   return {
     port,

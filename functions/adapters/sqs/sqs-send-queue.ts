@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import pRetry, { AbortError } from 'p-retry';
+import { NewsletterError } from '../../core/errors.js';
 import type { SendBatchMessage, SendQueue } from '../../ports/send-queue.js';
 
 /** SQS takes at most 10 messages per SendMessageBatch call. */
@@ -30,7 +31,8 @@ export class SqsSendQueue implements SendQueue {
           const senderFault = (result.Failed ?? []).find((f) => f.SenderFault);
           if (senderFault) throw new AbortError(`SQS refused send batch ${senderFault.Id}: ${senderFault.Code} ${senderFault.Message ?? ''}`);
           pending = pending.filter((entry) => failed.has(entry.Id));
-          throw new Error(`SQS could not take ${failed.size} send batch(es); retrying`);
+          // The last attempt's error is what the digest run reports.
+          throw new NewsletterError(`SQS could not take ${failed.size} send batch(es) of queue ${this.queueUrl} after retries: run the digest again (the ledger skips whoever already has the edition)`);
         },
         { retries: 5, minTimeout: 100, maxTimeout: 5_000, randomize: true },
       );
