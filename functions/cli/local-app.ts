@@ -16,7 +16,7 @@ import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { createSources } from '../adapters/sources/create-sources.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { AppServices } from '../wiring/app-services.js';
-import { withBaseUrl } from '../wiring/dependencies.js';
+import { withBaseUrl } from '../wiring/subscriptions.js';
 
 export interface GlobalOptions {
   config: string;

@@ -3,7 +3,8 @@ import { Cron } from 'croner';
 import type { NewsletterConfig } from '../core/config.js';
 import { NewsletterError } from '../core/errors.js';
 import { runDigest } from '../use-cases/run-digest.js';
-import { digestDependencies, localDeliveryOptions } from '../wiring/dependencies.js';
+import { localDeliveryOptions } from '../wiring/delivery.js';
+import { digestDependencies } from '../wiring/edition.js';
 import type { LocalApp } from './local-app.js';
 import { noSubscribersLine, summary, writeEditionFiles } from './output.js';
 
@@ -78,7 +79,7 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   print(`Scheduled digest of ${newsletter.id} starting`);
   const result = await runDigest(
     newsletter,
-    digestDependencies(app, newsletter, app.owner),
+    digestDependencies(app, newsletter, app.sourcesFor(newsletter), app.owner),
     {
       ...localDeliveryOptions(app.config),
       onRendered: async (model, rendered) => {

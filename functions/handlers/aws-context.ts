@@ -4,16 +4,14 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import type { NewsletterConfig, SourceConfig } from '../core/config.js';
+import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { checkTokenKey } from '../core/tokens.js';
 import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
 import { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
-import { createSources } from '../adapters/sources/create-sources.js';
 import { systemClock } from '../adapters/system-clock.js';
-import type { ArticleSource } from '../ports/article-source.js';
 import type { AppServices } from '../wiring/app-services.js';
 import { readEnvironment, type FunctionEnvironment } from './environment.js';
 
@@ -87,17 +85,7 @@ export class AwsContext {
     return root ? `${root}/templates` : undefined;
   }
 
-  /**
-   * A newsletter's articles on AWS: a folder source of the local config becomes the bucket prefix
-   * `articles/<newsletter id>/`; feeds and pages stay as they are.
-   */
-  sourcesFor(newsletter: NewsletterConfig): ArticleSource[] {
-    const bucket = this.env.bucketName;
-    const sources: SourceConfig[] = newsletter.sources.map((source) => (source.type === 'folder' && bucket ? { type: 's3', bucket, prefix: `articles/${newsletter.id}/` } : source));
-    return createSources(sources, { baseDir: this.env.taskRoot ?? process.cwd(), s3: this.s3 });
-  }
-
-  /** The services every use case is wired from (`wiring/dependencies.ts`), once the token key is read. */
+  /** The services every use case is wired from (`functions/wiring/`), once the token key is read. */
   async services(): Promise<AppServices> {
     const tokenKey = await this.signingKey();
     return {
@@ -111,7 +99,6 @@ export class AwsContext {
       tokenKey,
       clock: systemClock,
       templatesDir: this.templatesDir,
-      sourcesFor: (newsletter) => this.sourcesFor(newsletter),
     };
   }
 

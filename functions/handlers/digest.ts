@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { enqueueEdition } from '../use-cases/run-digest.js';
-import { prepareDependencies } from '../wiring/dependencies.js';
+import type { NewsletterConfig, SourceConfig } from '../core/config.js';
+import { createSources } from '../adapters/sources/create-sources.js';
+import type { ArticleSource } from '../ports/article-source.js';
+import { prepareDependencies } from '../wiring/edition.js';
 import { AwsContext } from './aws-context.js';
 import { createObservability, observe } from './observability.js';
 
@@ -31,7 +34,7 @@ async function runDigest(event: unknown): Promise<{ status: string; editionId?: 
   const services = await ctx.services();
   const result = await enqueueEdition(
     newsletter,
-    { ...prepareDependencies(services, newsletter), subscribers: services.subscribers, queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl) },
+    { ...prepareDependencies(services, newsletter, sourcesFor(ctx, newsletter)), subscribers: services.subscribers, queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl) },
     {},
   );
   // Logs carry ids and counts only: never an address.
@@ -42,4 +45,14 @@ async function runDigest(event: unknown): Promise<{ status: string; editionId?: 
       : { status: result.status, problems: result.problems.length };
   obs.logger.info('digest', { newsletterId: newsletter.id, ...summary });
   return summary;
+}
+
+/**
+ * A newsletter's articles on AWS: a folder source of the local config becomes the bucket prefix
+ * `articles/<newsletter id>/`; feeds and pages stay as they are.
+ */
+function sourcesFor(ctx: AwsContext, newsletter: NewsletterConfig): ArticleSource[] {
+  const bucket = ctx.env.bucketName;
+  const sources: SourceConfig[] = newsletter.sources.map((source) => (source.type === 'folder' && bucket ? { type: 's3', bucket, prefix: `articles/${newsletter.id}/` } : source));
+  return createSources(sources, { baseDir: ctx.env.taskRoot ?? process.cwd(), s3: ctx.s3 });
 }

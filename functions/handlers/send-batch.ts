@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { redactAddresses } from '../core/subscriber.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { ConfigError } from '../core/errors.js';
-import { queuedDeliveryOptions, sendDependencies } from '../wiring/dependencies.js';
+import { queuedDeliveryOptions, sendDependencies } from '../wiring/delivery.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { AwsContext } from './aws-context.js';
 import { addDeliveryMetrics, createObservability, deliveryCounts, observe } from './observability.js';

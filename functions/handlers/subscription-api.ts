@@ -1,6 +1,6 @@
 import { redactAddresses } from '../core/subscriber.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
-import { subscriptionDependencies } from '../wiring/dependencies.js';
+import { subscriptionDependencies } from '../wiring/subscriptions.js';
 import { AwsContext } from './aws-context.js';
 import { decodeRequest, MAX_BODY_BYTES, type HttpApiEvent, type HttpApiResult } from './http/http-event.js';
 import { html, json } from './http/responses.js';

@@ -1,6 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { Config, NewsletterConfig } from '../core/config.js';
-import type { ArticleSource } from '../ports/article-source.js';
+import type { Config } from '../core/config.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
@@ -10,8 +9,10 @@ import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-stor
 /**
  * What a place to run the newsletter provides: the local app (`cli/local-app.ts`, embedded or
  * AWS_ENDPOINT_URL_* servers) and the AWS context (`handlers/aws-context.ts`, one per Lambda
- * container) both give this shape, and `wiring/dependencies.ts` turns it into each use case's
- * dependencies. A new store or service is added here once, then provided by both.
+ * container) both give this shape, and the wiring modules beside this one (`edition.ts`,
+ * `delivery.ts`, `subscriptions.ts`) turn it into each use case's dependencies. A new store or
+ * service is added here once, then provided by both. Articles are not here: each place reads
+ * them its own way (folders locally, the bucket on AWS) and passes its sources in.
  */
 export interface AppServices {
   config: Config;
@@ -28,6 +29,4 @@ export interface AppServices {
   templatesDir?: string | undefined;
   /** A newsletter's own template folder, by newsletter id (`template` in the config). */
   templateDirs?: Record<string, string>;
-  /** Where this place reads a newsletter's articles from (a folder locally, the bucket on AWS). */
-  sourcesFor(newsletter: NewsletterConfig): ArticleSource[];
 }

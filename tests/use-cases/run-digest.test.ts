@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/adapters/config-file.js';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
@@ -88,7 +88,7 @@ describe('runDigest', () => {
     const deps = everyMessageBounces(await depsWith(10));
     const result = await runDigest(newsletter, deps, { limits, pageSize: 5 });
     expect(result).toMatchObject({ status: 'paused', pausedHere: true, edition: { status: 'paused' } });
-    if (result.status !== 'paused') return;
+    assert(result.status === 'paused');
     expect(result.report.stoppedReason).toMatch(/^bounce rate 100\.00% reached the limit/);
     expect((await deps.editions.get(newsletter.id, result.edition.editionId))?.status).toBe('paused');
   });
@@ -99,8 +99,7 @@ describe('runDigest', () => {
       expect(await base.editions.pause(newsletter.id, editionId, 'bounce rate 9.00% (the other run)')).toBe(true);
     });
     const result = await runDigest(newsletter, deps, { limits, pageSize: 5 });
-    expect(result.status).toBe('paused');
-    if (result.status !== 'paused') return;
+    assert(result.status === 'paused', `expected a paused run, got ${result.status}`);
     expect(result.pausedHere).toBeUndefined();
     expect(result.report.stoppedReason).toMatch(/^another run paused the edition first/);
     expect(await base.editions.get(newsletter.id, result.edition.editionId)).toMatchObject({ status: 'paused', pausedReason: 'bounce rate 9.00% (the other run)' });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
 import { BackgroundWork } from '../../adapters/local/background-work.js';
 import { createSubscriptionApi } from '../../handlers/subscription-api.js';
-import { subscriptionDependencies, withBaseUrl } from '../../wiring/dependencies.js';
+import { subscriptionDependencies, withBaseUrl } from '../../wiring/subscriptions.js';
 import { portNumber } from '../arguments.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { formatIn, LocalScheduler, type ScheduledNewsletter } from '../local-scheduler.js';

@@ -9,7 +9,9 @@ import { scriptConverterFor } from '../../render/chinese-script.js';
 import { renderEdition } from '../../render/render-edition.js';
 import { collectArticles } from '../../use-cases/collect-articles.js';
 import { runDigest } from '../../use-cases/run-digest.js';
-import { digestDependencies, localDeliveryOptions, templateOptions } from '../../wiring/dependencies.js';
+import { localDeliveryOptions } from '../../wiring/delivery.js';
+import { digestDependencies } from '../../wiring/edition.js';
+import { templateOptions } from '../../wiring/templates.js';
 import { buildEditionModel } from '../../core/edition.js';
 import type { ArticleSource } from '../../ports/article-source.js';
 import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
@@ -101,7 +103,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
     let folder = '';
     const result = await runDigest(
       newsletter,
-      digestDependencies(app, newsletter, app.owner, options.articles ? folderOverride(options.articles) : undefined),
+      digestDependencies(app, newsletter, options.articles ? folderOverride(options.articles) : app.sourcesFor(newsletter), app.owner),
       {
         ...(options.dryRun ? { dryRun: true } : {}),
         ...(options.force ? { force: true } : {}),

@@ -6,7 +6,7 @@ import { NewsletterError } from '../../core/errors.js';
 import { subscriberId, type Subscriber, type SubscriberStatus } from '../../core/subscriber.js';
 import type { Suppression } from '../../ports/subscriber-store.js';
 import { addToList, describeLeft, isErasure } from '../../use-cases/manage-list.js';
-import { listDependencies } from '../../wiring/dependencies.js';
+import { listDependencies } from '../../wiring/subscriptions.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { csvField } from '../subscriber-csv.js';
 import { describeImport, importSubscriberCsv } from '../subscribers-import.js';

@@ -1,0 +1,51 @@
+import type { Config } from '../core/config.js';
+import type { DigestOptions } from '../use-cases/run-digest.js';
+import type { SendDependencies } from '../use-cases/send-edition.js';
+import type { AppServices } from './app-services.js';
+
+/** Sending on either path: the in-process send and the queued sender on AWS (see `edition.ts` for the seam). */
+
+/** What sending needs; `owner` names this run or invocation on every delivery claim. */
+export function sendDependencies(services: AppServices, owner: string): SendDependencies {
+  return {
+    owner,
+    editions: services.editions,
+    subscribers: services.subscribers,
+    suppressions: services.suppressions,
+    ledger: services.ledger,
+    mailer: services.mailer,
+    tokenKey: services.tokenKey,
+    clock: services.clock,
+  };
+}
+
+type DeliveryOptions = Pick<DigestOptions, 'rate' | 'concurrency' | 'limits'>;
+
+/** The in-process send (`digest`, the `dev` scheduler): the configured rate, or `--rate`, else the account's maximum. */
+export function localDeliveryOptions(config: Pick<Config, 'delivery'>, rate?: number): DeliveryOptions {
+  const chosen = rate ?? config.delivery.rate;
+  return { ...(chosen ? { rate: chosen } : {}), ...sharedDeliveryOptions(config) };
+}
+
+/**
+ * The queued send on AWS: the configured rate is not used there. Each sender takes its share
+ * (`senders`, SES_SENDERS) of the account's rate read at run time, so a quota raise takes effect
+ * without a redeploy; SES_SEND_RATE fixes the rate instead.
+ */
+export function queuedDeliveryOptions(
+  config: Pick<Config, 'delivery'>,
+  environment: { sendRate?: number | undefined; senders?: number | undefined },
+): DeliveryOptions & { senders?: number } {
+  return {
+    ...sharedDeliveryOptions(config),
+    ...(environment.sendRate ? { rate: environment.sendRate } : {}),
+    ...(environment.senders ? { senders: environment.senders } : {}),
+  };
+}
+
+function sharedDeliveryOptions({ delivery }: Pick<Config, 'delivery'>): Omit<DeliveryOptions, 'rate'> {
+  return {
+    ...(delivery.concurrency ? { concurrency: delivery.concurrency } : {}),
+    limits: { bounceRate: delivery.bounceRateLimit, complaintRate: delivery.complaintRateLimit },
+  };
+}

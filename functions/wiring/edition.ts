@@ -1,0 +1,39 @@
+import type { NewsletterConfig } from '../core/config.js';
+import { createKeyPointExtractor } from '../adapters/keypoints/create-extractor.js';
+import type { ArticleSource } from '../ports/article-source.js';
+import { scriptConverterFor } from '../render/chinese-script.js';
+import { renderEdition } from '../render/render-edition.js';
+import type { DigestDependencies, PrepareDependencies } from '../use-cases/run-digest.js';
+import type { AppServices } from './app-services.js';
+import { sendDependencies } from './delivery.js';
+import { templateOptions } from './templates.js';
+
+/**
+ * The wiring seam: the one place that turns services (local or AWS, see `app-services.ts`) and a
+ * newsletter into the dependencies of each use case and the options of each send path. Handlers
+ * and CLI commands call these and add only what is theirs (a log, a fixed answer time, an output
+ * folder). One file per path, so a Lambda bundle holds only what its path needs (the sender and
+ * the feedback handler never load MJML or the Chinese script tables).
+ */
+
+/** What building an edition needs, from the articles of `sources` (each place reads them its own way). */
+export function prepareDependencies(services: AppServices, newsletter: NewsletterConfig, sources: ArticleSource[]): PrepareDependencies {
+  return {
+    sources,
+    extractor: createKeyPointExtractor(newsletter),
+    editions: services.editions,
+    render: (model) => renderEdition(model, templateOptions(services, newsletter)),
+    convertText: scriptConverterFor(newsletter.language),
+    clock: services.clock,
+  };
+}
+
+/**
+ * Building and sending in one process: `newsletter digest` and the scheduler of `newsletter dev`.
+ *
+ * @example
+ * const result = await runDigest(newsletter, digestDependencies(app, newsletter, app.sourcesFor(newsletter), app.owner), localDeliveryOptions(app.config));
+ */
+export function digestDependencies(services: AppServices, newsletter: NewsletterConfig, sources: ArticleSource[], owner: string): DigestDependencies {
+  return { ...prepareDependencies(services, newsletter, sources), ...sendDependencies(services, owner) };
+}

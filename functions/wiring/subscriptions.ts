@@ -1,0 +1,42 @@
+import type { Config, NewsletterConfig } from '../core/config.js';
+import { subscriberId } from '../core/subscriber.js';
+import type { ListDependencies } from '../use-cases/manage-list.js';
+import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
+import type { AppServices } from './app-services.js';
+
+/** The reader's side (subscription API) and the operator's side (list commands) of the list. */
+
+/** The subscription use cases (and the API over them) for these newsletters. */
+export function subscriptionDependencies(services: AppServices, newsletters: readonly NewsletterConfig[] = services.config.newsletters): SubscriptionDependencies {
+  return {
+    newsletters,
+    subscribers: services.subscribers,
+    suppressions: services.suppressions,
+    editions: services.editions,
+    ledger: services.ledger,
+    mailer: services.mailer,
+    tokenKey: services.tokenKey,
+    clock: services.clock,
+    limits: services.signUpLimits,
+    signUpLimits: services.config.signUps,
+    ...(services.templatesDir ? { templatesDir: services.templatesDir } : {}),
+  };
+}
+
+/** The operator's list commands (add, import). */
+export function listDependencies(services: AppServices): ListDependencies {
+  return {
+    subscribers: services.subscribers,
+    suppressions: services.suppressions,
+    subscriberId: (email) => subscriberId(services.tokenKey, email),
+    clock: services.clock,
+  };
+}
+
+/**
+ * Local links must reach the local server, whatever public baseUrl the config names: every
+ * newsletter's links point at `baseUrl` (the dev server's real address and port).
+ */
+export function withBaseUrl(config: Config, baseUrl: string): Config {
+  return { ...config, newsletters: config.newsletters.map((n) => ({ ...n, baseUrl })) };
+}
