@@ -82,3 +82,48 @@ describe('DynamoDeliveryLedger partitions', () => {
   });
 });
 
+describe('DynamoDeliveryLedger', () => {
+  const lease = (owner: string, at = '2026-11-29T08:00:00.000Z', until = '2026-11-29T08:10:00.000Z') => ({ at, owner, leaseUntil: until });
+
+  it('lets one sender claim a delivery; another sender finds it in progress until marked sent', async () => {
+    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
+    const id = subscriberId(ID_KEY, 'ledger@example.com');
+    expect(await ledger.claim('ed-1', id, lease('run-a'))).toBe('claimed');
+    // A second run at the same time must not send it too.
+    expect(await ledger.claim('ed-1', id, lease('run-b'))).toBe('in-progress');
+    // The same run may claim again (a retry inside it).
+    expect(await ledger.claim('ed-1', id, lease('run-a'))).toBe('claimed');
+    await ledger.markSent('ed-1', id, 'msg-1', at);
+    expect(await ledger.claim('ed-1', id, lease('run-b'))).toBe('already-sent');
+    // A late failure report cannot turn a sent delivery back into a failed one.
+    await ledger.markFailed('ed-1', id, 'late', at);
+    expect(await ledger.claim('ed-1', id, lease('run-c'))).toBe('already-sent');
+    expect(await ledger.claim('ed-2', id, lease('run-c'))).toBe('claimed');
+  });
+
+  it('lets a later run take over a claim whose lease ran out (the claimer crashed)', async () => {
+    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
+    const id = subscriberId(ID_KEY, 'crashed@example.com');
+    expect(await ledger.claim('ed-3', id, lease('run-a', '2026-11-29T08:00:00.000Z', '2026-11-29T08:10:00.000Z'))).toBe('claimed');
+    expect(await ledger.claim('ed-3', id, lease('run-b', '2026-11-29T08:09:00.000Z'))).toBe('in-progress');
+    expect(await ledger.claim('ed-3', id, lease('run-b', '2026-11-29T08:11:00.000Z', '2026-11-29T08:21:00.000Z'))).toBe('claimed');
+  });
+
+  it('takes over at once a claim whose owner is known to be gone, and retries a failed delivery', async () => {
+    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName, { ownerGone: (owner) => owner === 'dead-run' });
+    const id = subscriberId(ID_KEY, 'gone@example.com');
+    expect(await ledger.claim('ed-4', id, lease('dead-run'))).toBe('claimed');
+    expect(await ledger.claim('ed-4', id, lease('live-run'))).toBe('claimed');
+    expect(await ledger.claim('ed-4', id, lease('other-run'))).toBe('in-progress');
+    await ledger.markFailed('ed-4', id, 'SES refused: Address blacklisted: gone@example.com', at);
+    expect(await ledger.claim('ed-4', id, lease('other-run'))).toBe('claimed');
+  });
+
+  it('lets exactly one of many simultaneous claims win', async () => {
+    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
+    const id = subscriberId(ID_KEY, 'race@example.com');
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ledger.claim('ed-5', id, lease(`run-${i}`))));
+    expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
+    expect(results.filter((r) => r === 'in-progress')).toHaveLength(7);
+  });
+});

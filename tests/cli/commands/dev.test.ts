@@ -4,11 +4,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
-import { subscriberId } from '../../functions/core/subscriber.js';
-import type { TestServers } from '../support/local-servers.js';
-import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
-import { header, linkIn, mailsSince, recipientOf, sentCount } from '../support/subscription-fixtures.js';
+import { startDevServer, type DevServer } from '../../../functions/cli/commands/dev.js';
+import { subscriberId } from '../../../functions/core/subscriber.js';
+import type { TestServers } from '../../support/local-servers.js';
+import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
+import { header, linkIn, mailsSince, recipientOf, sentCount } from '../../support/subscription-fixtures.js';
 
 /**
  * `newsletter dev` end to end: the real HTTP server in front of the subscription handler, real

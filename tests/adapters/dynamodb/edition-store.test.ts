@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
+import { keys } from '../../../functions/adapters/dynamodb/table.js';
+import { subscriberId, type Subscriber } from '../../../functions/core/subscriber.js';
+import type { EditionRecord } from '../../../functions/ports/edition-store.js';
+import { startTestServers, type TestServers } from '../../support/local-servers.js';
+
+/** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
+const ID_KEY = randomBytes(32);
+
+let servers: TestServers;
+beforeAll(async () => {
+  servers = await startTestServers();
+});
+afterAll(async () => servers?.stop());
+
+const at = '2026-11-29T08:00:00.000Z';
+function subscriber(email: string, status: Subscriber['status'] = 'confirmed', newsletterId = 'weekly'): Subscriber {
+  return { id: subscriberId(ID_KEY, email), newsletterId, email, status, createdAt: at };
+}
+
+describe('DynamoEditionStore', () => {
+  it('creates an edition once, keeps its render and remembers sent articles', async () => {
+    const store = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    const record: EditionRecord = { newsletterId: 'weekly', editionId: 'weekly-2026-11-29-aaaa', status: 'sending', createdAt: at, subject: 'S', date: '2026-11-29', articles: [{ id: 'a1', title: 'T' }] };
+    const rendered = { subject: 'S', html: '<p>html</p>', text: 'text' };
+    expect(await store.create(record, rendered)).toBe(true);
+    expect(await store.create(record, rendered)).toBe(false);
+    expect(await store.getRendered('weekly', record.editionId)).toEqual(rendered);
+    await store.update('weekly', record.editionId, { status: 'sent', finishedAt: at });
+    expect(await store.get('weekly', record.editionId)).toMatchObject({ status: 'sent', finishedAt: at, articles: [{ id: 'a1', title: 'T' }] });
+    await store.create({ ...record, editionId: 'weekly-2026-11-30-bbbb', createdAt: '2026-11-30T08:00:00.000Z' }, rendered);
+    expect((await store.list('weekly', 10)).map((e) => e.editionId)).toEqual(['weekly-2026-11-30-bbbb', 'weekly-2026-11-29-aaaa']);
+
+    const keys = Array.from({ length: 130 }, (_, i) => `article-${i}`);
+    await store.markArticlesSent('weekly', record.editionId, keys, at);
+    const found = await store.sentArticleKeys('weekly', [...keys, 'new-article']);
+    expect(found.size).toBe(130);
+    expect(found.has('new-article')).toBe(false);
+  });
+});
+
+describe('DynamoEditionStore.pause', () => {
+  it('lets exactly one of two runs that pass the limit at once pause the edition', async () => {
+    const store = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    const record: EditionRecord = { newsletterId: 'weekly', editionId: 'weekly-2026-12-01-pppp', status: 'sending', createdAt: at, subject: 'S', date: '2026-12-01', articles: [] };
+    await store.create(record, { subject: 'S', html: '<p>h</p>', text: 't' });
+    const results = await Promise.all([store.pause('weekly', record.editionId, 'bounce rate A'), store.pause('weekly', record.editionId, 'bounce rate B')]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const stored = await store.get('weekly', record.editionId);
+    expect(stored?.status).toBe('paused');
+    expect(stored?.pausedReason).toBe(results[0] ? 'bounce rate A' : 'bounce rate B');
+  });
+});
+

@@ -1,0 +1,67 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SesMailer } from '../../../functions/adapters/ses/ses-mailer.js';
+import { MailerError } from '../../../functions/core/errors.js';
+import { FaultySesServer } from '../../support/faulty-ses-server.js';
+
+/** The SES mailer against an SES-compatible server that throttles, fails and refuses on demand. */
+const sesServers: FaultySesServer[] = [];
+const clients: SESClient[] = [];
+
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  await Promise.all(sesServers.map((s) => s.close()));
+});
+
+async function sesServer(options: Parameters<typeof FaultySesServer.start>[0]): Promise<FaultySesServer> {
+  const ses = await FaultySesServer.start(options);
+  sesServers.push(ses);
+  return ses;
+}
+
+function mailerFor(ses: FaultySesServer): SesMailer {
+  // One attempt per call, as the CLI configures it: the sender's own retries must see every fault.
+  const client = new SESClient({ region: 'us-east-1', endpoint: ses.endpoint, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  clients.push(client);
+  return new SesMailer(client);
+}
+
+describe('SesMailer against an SES-compatible server', () => {
+  it('reports Throttling as a throttled, retryable refusal', async () => {
+    const mailer = mailerFor(await sesServer({ faultProbability: 1, throttlingShare: 1 }));
+    const error = await mailer.send({ from: 'digest@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailerError);
+    expect(error).toMatchObject({ retryable: true, throttled: true });
+    expect((error as Error).message).toContain('Maximum sending rate exceeded');
+  });
+
+  it('reports 500 and 503 server faults as retryable but not throttled', async () => {
+    const mailer = mailerFor(await sesServer({ faultProbability: 1, throttlingShare: 0, seed: 7 }));
+    const errors = await Promise.all(
+      Array.from({ length: 6 }, () => mailer.send({ from: 'digest@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e)),
+    );
+    const statuses = new Set(errors.map((e) => (e as { cause?: { $metadata?: { httpStatusCode?: number } } }).cause?.$metadata?.httpStatusCode));
+    expect(statuses).toEqual(new Set([500, 503]));
+    for (const error of errors) expect(error).toMatchObject({ retryable: true, throttled: false });
+  });
+});
+
+describe('SesMailer refusals', () => {
+  it.each([
+    { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' },
+    { status: 400, code: 'AccessDenied', message: 'User is not authorized to perform ses:SendRawEmail' },
+    { status: 400, code: 'AccountSendingPausedException', message: 'Account sending paused.' },
+    { status: 400, code: 'ConfigurationSetDoesNotExist', message: 'Configuration set digest does not exist.' },
+    { status: 400, code: 'MailFromDomainNotVerifiedException', message: 'MAIL FROM domain is not verified.' },
+  ])('reports $code as a refusal of the account, not of the reader', async (refusal) => {
+    const mailer = mailerFor(await sesServer({ refuseAll: refusal }));
+    const error = await mailer.send({ from: 'news@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ retryable: false, accountLevel: true });
+  });
+
+  it('reports a refused recipient as that reader only', async () => {
+    const mailer = mailerFor(await sesServer({ rejectRecipients: ['a@example.com'] }));
+    const error = await mailer.send({ from: 'news@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ retryable: false, accountLevel: false });
+  });
+});
