@@ -41,23 +41,10 @@ export async function renderConfirmation(input: ConfirmationInput, options: Rend
   const body = words.confirm.body(input.newsletterTitle);
   const footer = { whyYouGetThis: words.confirm.whyYouGetThis(input.newsletterTitle), postalAddress: input.postalAddress, unsubscribe: false };
 
-  const html = await renderPage(
-    {
-      template: 'confirm.mjml',
-      language: input.language,
-      words,
-      subject,
-      preheader: body,
-      header: { newsletterTitle: input.newsletterTitle },
-      footer,
-      values: {
-        body,
-        button: words.confirm.button,
-        confirm_url: confirmUrl,
-        fallback: words.confirm.fallback,
-        ignore: words.confirm.ignore,
-      },
-    },
+  const html = await messagePage(
+    'confirm.mjml',
+    { ...input, words, subject, body, footer },
+    { body, button: words.confirm.button, confirm_url: confirmUrl, fallback: words.confirm.fallback, ignore: words.confirm.ignore },
     options,
   );
 
@@ -85,22 +72,23 @@ export async function renderWelcome(input: WelcomeInput, options: RenderOptions 
   const body = words.welcome.body(input.newsletterTitle);
   const footer = { whyYouGetThis: words.whyYouGetThis(input.newsletterTitle), postalAddress: input.postalAddress, unsubscribe: true };
 
-  const html = await renderPage(
-    {
-      template: 'welcome.mjml',
-      language: input.language,
-      words,
-      subject,
-      preheader: body,
-      header: { newsletterTitle: input.newsletterTitle },
-      footer,
-      values: { body, latest_url: latestUrl, latest_edition: words.welcome.latestEdition },
-    },
-    options,
-  );
+  const html = await messagePage('welcome.mjml', { ...input, words, subject, body, footer }, { body, latest_url: latestUrl, latest_edition: words.welcome.latestEdition }, options);
 
   const blocks = [wrapPlainText(input.newsletterTitle), wrapPlainText(body)];
   if (latestUrl) blocks.push([`${words.welcome.latestEdition}${words.labelSeparator}${latestUrl}`]);
   blocks.push(textFooter(footer, words));
   return { subject, html, text: joinTextBlocks(blocks) };
+}
+
+type PageInput = Parameters<typeof renderPage>[0];
+
+/** A one-message page (confirm, welcome) under the newsletter's title, its body as the preheader. */
+function messagePage(
+  template: PageInput['template'],
+  page: Pick<PageInput, 'language' | 'words' | 'subject' | 'footer'> & { newsletterTitle: string; body: string },
+  values: PageInput['values'],
+  options: RenderOptions,
+): Promise<string> {
+  const { language, words, subject, footer, newsletterTitle, body } = page;
+  return renderPage({ template, language, words, subject, preheader: body, header: { newsletterTitle }, footer, values }, options);
 }

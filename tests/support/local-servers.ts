@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
+import { afterAll, beforeAll } from 'vitest';
 import { startEmbeddedServices, type EmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
 import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 
@@ -37,5 +38,25 @@ export async function startTestServers(options: { sendRate?: number } = {}): Pro
       await services.close();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Starts the servers before the file's tests and stops them after; the accessor gives them to
+ * each test (they exist only once `beforeAll` has run).
+ *
+ * @example
+ * const servers = useTestServers();
+ * it('…', async () => { const store = new DynamoEditionStore(servers().dynamodb, servers().tableName); });
+ */
+export function useTestServers(options: { sendRate?: number } = {}): () => TestServers {
+  let servers: TestServers | undefined;
+  beforeAll(async () => {
+    servers = await startTestServers(options);
+  });
+  afterAll(async () => servers?.stop());
+  return () => {
+    if (!servers) throw new Error('test servers are not started: call useTestServers() at the top of the test file');
+    return servers;
   };
 }

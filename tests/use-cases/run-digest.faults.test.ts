@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SESClient } from '@aws-sdk/client-ses';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/adapters/config-file.js';
@@ -12,7 +11,6 @@ import { documentClient } from '../../functions/adapters/dynamodb/document.js';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { ensureTable, keys } from '../../functions/adapters/dynamodb/table.js';
-import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import { FolderSource } from '../../functions/adapters/sources/folder-source.js';
 import type { NewsletterConfig } from '../../functions/core/config.js';
 import type { KeyPointExtractor } from '../../functions/ports/key-point-extractor.js';
@@ -20,7 +18,8 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { runDigest, type DigestOptions } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
-import { FaultySesServer } from '../support/faulty-ses-server.js';
+import type { FaultySesServer } from '../support/faulty-ses-server.js';
+import { FaultySesMailers } from '../support/faulty-ses-mailers.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
@@ -34,8 +33,7 @@ const ID_KEY = randomBytes(32);
  */
 let servers: TestServers;
 let newsletter: NewsletterConfig;
-const sesServers: FaultySesServer[] = [];
-const clients: SESClient[] = [];
+const sesFixture = new FaultySesMailers();
 let tables = 0;
 
 beforeAll(async () => {
@@ -44,23 +42,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.destroy();
-  await Promise.all(sesServers.map((s) => s.close()));
+  await sesFixture.close();
   await servers?.stop();
 });
 
-async function sesServer(options: Parameters<typeof FaultySesServer.start>[0]): Promise<FaultySesServer> {
-  const ses = await FaultySesServer.start(options);
-  sesServers.push(ses);
-  return ses;
-}
-
-function mailerFor(ses: FaultySesServer): SesMailer {
-  // One attempt per call, as the CLI configures it: the sender's own retries must see every fault.
-  const client = new SESClient({ region: 'us-east-1', endpoint: ses.endpoint, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  clients.push(client);
-  return new SesMailer(client);
-}
+const sesServer = (options: Parameters<FaultySesMailers['server']>[0]) => sesFixture.server(options);
+const mailerFor = (server: FaultySesServer) => sesFixture.mailerFor(server);
 
 const emailOf = (n: number) => `reader${n}@example.com`;
 

@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import type { Language, NewsletterConfig } from '../../core/config.js';
-import {
-  checkConfirmLink,
-  checkUnsubscribeLink,
-  confirm,
-  erase,
-  getPreferences,
-  subscribe,
-  unsubscribe,
-  updatePreferences,
-  type SubscriptionDependencies,
-  type SubscriptionLog,
-} from '../../use-cases/subscriptions.js';
+import * as subscriptions from '../../use-cases/subscriptions.js';
+import type { SubscriptionDependencies, SubscriptionLog } from '../../use-cases/subscriptions.js';
 import { confirmPage, messagePage, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from '../http-pages.js';
 import { contentKind, formFields, parseJson, type HttpApiResult, type HttpRequest } from './http-event.js';
 import { confirmedPage, html, json, linkFailurePage, newsletterPage } from './responses.js';
@@ -58,7 +48,7 @@ async function subscribeAnswer({ deps, language }: RouteContext, { headers, body
     return html(400, subscribePage({ language, newsletters: deps.newsletters, error: wordsForPage(language).invalidEmailBody }));
   }
   const newsletterId = input.data.newsletter ?? (deps.newsletters.length === 1 ? deps.newsletters[0]!.id : '');
-  const result = await subscribe(deps, {
+  const result = await subscriptions.subscribe(deps, {
     email: input.data.email,
     newsletterId,
     honeypot: input.data.website,
@@ -84,14 +74,14 @@ async function subscribeAnswer({ deps, language }: RouteContext, { headers, body
 /** Mail scanners fetch every link: a GET only shows the button, like the unsubscribe page. */
 const showConfirm: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
-  const result = await checkConfirmLink(deps, token);
+  const result = await subscriptions.checkConfirmLink(deps, token);
   if (!result.ok) return linkFailurePage(result, 'confirm', language);
   if (result.alreadyConfirmed) return confirmedPage(result.newsletter);
   return html(200, confirmPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token }));
 };
 
 const postConfirm: Route = async ({ deps, language }, { query }) => {
-  const result = await confirm(deps, query.get('token') ?? '');
+  const result = await subscriptions.confirm(deps, query.get('token') ?? '');
   if (!result.ok) return linkFailurePage(result, 'confirm', language);
   return confirmedPage(result.newsletter);
 };
@@ -99,7 +89,7 @@ const postConfirm: Route = async ({ deps, language }, { query }) => {
 /** Link scanners fetch every link: a GET only shows the button. */
 const showUnsubscribe: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
-  const result = await checkUnsubscribeLink(deps, token);
+  const result = await subscriptions.checkUnsubscribeLink(deps, token);
   if (!result.ok) return linkFailurePage(result, 'unsubscribe', language);
   return html(200, unsubscribePage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token }));
 };
@@ -109,7 +99,7 @@ const showUnsubscribe: Route = async ({ deps, language }, { query }) => {
  * same. The secret token is what authorises the request, so the body is not required to match.
  */
 const postUnsubscribe: Route = async ({ deps, language }, { query }) => {
-  const result = await unsubscribe(deps, query.get('token') ?? '');
+  const result = await subscriptions.unsubscribe(deps, query.get('token') ?? '');
   if (!result.ok) return linkFailurePage(result, 'unsubscribe', language);
   const w = wordsForPage(result.newsletter.language);
   return newsletterPage(result.newsletter, w.unsubscribedTitle, w.unsubscribedBody(result.newsletter.title), {
@@ -120,7 +110,7 @@ const postUnsubscribe: Route = async ({ deps, language }, { query }) => {
 
 const showPreferences: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
-  const result = await getPreferences(deps, token);
+  const result = await subscriptions.getPreferences(deps, token);
   if (!result.ok) return linkFailurePage(result, 'preferences', language);
   return html(200, preferencesPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token, redactedEmail: result.redactedEmail, choices: result.choices }));
 };
@@ -135,12 +125,12 @@ const postPreferences: Route = async ({ deps, language }, { query, headers, body
     return html(400, messagePage({ language, title: w.linkInvalidTitle, text: w.linkInvalidBody }));
   }
   if (input.data.action === 'erase') {
-    const result = await erase(deps, token);
+    const result = await subscriptions.erase(deps, token);
     if (!result.ok) return linkFailurePage(result, 'preferences', language);
     const w = wordsForPage(result.newsletter.language);
     return newsletterPage(result.newsletter, w.erasedTitle, w.erasedBody);
   }
-  const result = await updatePreferences(deps, token, input.data.newsletter);
+  const result = await subscriptions.updatePreferences(deps, token, input.data.newsletter);
   if (!result.ok) {
     if (result.reason === 'unknown-newsletter') {
       const w = wordsForPage(language);

@@ -1,27 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
 import { documentClient } from '../../../functions/adapters/dynamodb/document.js';
 import { DELIVERY_SHARDS, ensureTable, keys } from '../../../functions/adapters/dynamodb/table.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
-import { startTestServers, type TestServers } from '../../support/local-servers.js';
+import { useTestServers } from '../../support/local-servers.js';
 
 const ID_KEY = randomBytes(32);
 
-let servers: TestServers;
-beforeAll(async () => {
-  servers = await startTestServers();
-});
-afterAll(async () => servers?.stop());
+const servers = useTestServers();
 
 const at = '2026-11-29T08:00:00.000Z';
 const lease = { at, leaseUntil: '2026-11-29T08:10:00.000Z' };
 let tables = 0;
 async function freshLedger(): Promise<{ ledger: DynamoDeliveryLedger; tableName: string }> {
   const tableName = `ledger-${++tables}`;
-  await ensureTable(servers.dynamodb, tableName);
-  return { ledger: new DynamoDeliveryLedger(servers.dynamodb, tableName), tableName };
+  await ensureTable(servers().dynamodb, tableName);
+  return { ledger: new DynamoDeliveryLedger(servers().dynamodb, tableName), tableName };
 }
 
 describe('DynamoDeliveryLedger partitions', () => {
@@ -32,7 +28,7 @@ describe('DynamoDeliveryLedger partitions', () => {
       await Promise.all(readers.slice(i, i + 40).map((id) => ledger.claim('weekly-2026-11-29-abc', id, { ...lease, owner: 'run-1' })));
     }
 
-    const doc = documentClient(servers.dynamodb);
+    const doc = documentClient(servers().dynamodb);
     const perPartition: number[] = [];
     for (const pk of keys.deliveryPartitions('weekly-2026-11-29-abc')) {
       const page = await doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Select: 'COUNT' }));
@@ -86,7 +82,7 @@ describe('DynamoDeliveryLedger', () => {
   const lease = (owner: string, at = '2026-11-29T08:00:00.000Z', until = '2026-11-29T08:10:00.000Z') => ({ at, owner, leaseUntil: until });
 
   it('lets one sender claim a delivery; another sender finds it in progress until marked sent', async () => {
-    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
+    const ledger = new DynamoDeliveryLedger(servers().dynamodb, servers().tableName);
     const id = subscriberId(ID_KEY, 'ledger@example.com');
     expect(await ledger.claim('ed-1', id, lease('run-a'))).toBe('claimed');
     // A second run at the same time must not send it too.
@@ -102,7 +98,7 @@ describe('DynamoDeliveryLedger', () => {
   });
 
   it('lets a later run take over a claim whose lease ran out (the claimer crashed)', async () => {
-    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
+    const ledger = new DynamoDeliveryLedger(servers().dynamodb, servers().tableName);
     const id = subscriberId(ID_KEY, 'crashed@example.com');
     expect(await ledger.claim('ed-3', id, lease('run-a', '2026-11-29T08:00:00.000Z', '2026-11-29T08:10:00.000Z'))).toBe('claimed');
     expect(await ledger.claim('ed-3', id, lease('run-b', '2026-11-29T08:09:00.000Z'))).toBe('in-progress');
@@ -110,7 +106,7 @@ describe('DynamoDeliveryLedger', () => {
   });
 
   it('takes over at once a claim whose owner is known to be gone, and retries a failed delivery', async () => {
-    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName, { ownerGone: (owner) => owner === 'dead-run' });
+    const ledger = new DynamoDeliveryLedger(servers().dynamodb, servers().tableName, { ownerGone: (owner) => owner === 'dead-run' });
     const id = subscriberId(ID_KEY, 'gone@example.com');
     expect(await ledger.claim('ed-4', id, lease('dead-run'))).toBe('claimed');
     expect(await ledger.claim('ed-4', id, lease('live-run'))).toBe('claimed');
@@ -120,7 +116,7 @@ describe('DynamoDeliveryLedger', () => {
   });
 
   it('lets exactly one of many simultaneous claims win', async () => {
-    const ledger = new DynamoDeliveryLedger(servers.dynamodb, servers.tableName);
+    const ledger = new DynamoDeliveryLedger(servers().dynamodb, servers().tableName);
     const id = subscriberId(ID_KEY, 'race@example.com');
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ledger.claim('ed-5', id, lease(`run-${i}`))));
     expect(results.filter((r) => r === 'claimed')).toHaveLength(1);

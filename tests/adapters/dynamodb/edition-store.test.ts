@@ -1,28 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
 import { keys } from '../../../functions/adapters/dynamodb/table.js';
-import { subscriberId, type Subscriber } from '../../../functions/core/subscriber.js';
 import type { EditionRecord } from '../../../functions/ports/edition-store.js';
-import { startTestServers, type TestServers } from '../../support/local-servers.js';
+import { useTestServers } from '../../support/local-servers.js';
 
-/** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
-const ID_KEY = randomBytes(32);
-
-let servers: TestServers;
-beforeAll(async () => {
-  servers = await startTestServers();
-});
-afterAll(async () => servers?.stop());
+const servers = useTestServers();
 
 const at = '2026-11-29T08:00:00.000Z';
-function subscriber(email: string, status: Subscriber['status'] = 'confirmed', newsletterId = 'weekly'): Subscriber {
-  return { id: subscriberId(ID_KEY, email), newsletterId, email, status, createdAt: at };
-}
-
 describe('DynamoEditionStore', () => {
   it('creates an edition once, keeps its render and remembers sent articles', async () => {
-    const store = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    const store = new DynamoEditionStore(servers().dynamodb, servers().tableName);
     const record: EditionRecord = { newsletterId: 'weekly', editionId: 'weekly-2026-11-29-aaaa', status: 'sending', createdAt: at, subject: 'S', date: '2026-11-29', articles: [{ id: 'a1', title: 'T' }] };
     const rendered = { subject: 'S', html: '<p>html</p>', text: 'text' };
     expect(await store.create(record, rendered)).toBe(true);
@@ -43,7 +30,7 @@ describe('DynamoEditionStore', () => {
 
 describe('DynamoEditionStore.pause', () => {
   it('lets exactly one of two runs that pass the limit at once pause the edition', async () => {
-    const store = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    const store = new DynamoEditionStore(servers().dynamodb, servers().tableName);
     const record: EditionRecord = { newsletterId: 'weekly', editionId: 'weekly-2026-12-01-pppp', status: 'sending', createdAt: at, subject: 'S', date: '2026-12-01', articles: [] };
     await store.create(record, { subject: 'S', html: '<p>h</p>', text: 't' });
     const results = await Promise.all([store.pause('weekly', record.editionId, 'bounce rate A'), store.pause('weekly', record.editionId, 'bounce rate B')]);

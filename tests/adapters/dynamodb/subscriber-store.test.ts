@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoFeedbackLog, DynamoSubscriberStore, DynamoSuppressionStore, FEEDBACK_RECORD_DAYS } from '../../../functions/adapters/dynamodb/subscriber-store.js';
 import { keys } from '../../../functions/adapters/dynamodb/table.js';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { subscriberId, type Subscriber } from '../../../functions/core/subscriber.js';
-import { startTestServers, type TestServers } from '../../support/local-servers.js';
+import { useTestServers } from '../../support/local-servers.js';
 
 /** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
 const ID_KEY = randomBytes(32);
 
-let servers: TestServers;
-beforeAll(async () => {
-  servers = await startTestServers();
-});
-afterAll(async () => servers?.stop());
+const servers = useTestServers();
 
 const at = '2026-11-29T08:00:00.000Z';
 function subscriber(email: string, status: Subscriber['status'] = 'confirmed', newsletterId = 'weekly'): Subscriber {
@@ -22,7 +18,7 @@ function subscriber(email: string, status: Subscriber['status'] = 'confirmed', n
 
 describe('DynamoSubscriberStore', () => {
   it('pages through confirmed subscribers only, every one exactly once', async () => {
-    const store = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
+    const store = new DynamoSubscriberStore(servers().dynamodb, servers().tableName);
     for (let i = 0; i < 23; i++) await store.put(subscriber(`reader${i}@example.com`));
     for (let i = 0; i < 5; i++) await store.put(subscriber(`pending${i}@example.com`, 'pending'));
     await store.put(subscriber('other-list@example.com', 'confirmed', 'daily'));
@@ -45,7 +41,7 @@ describe('DynamoSubscriberStore', () => {
   });
 
   it('adds only when absent, updates and deletes', async () => {
-    const store = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
+    const store = new DynamoSubscriberStore(servers().dynamodb, servers().tableName);
     const s = subscriber('once@example.com', 'pending');
     expect(await store.putIfAbsent(s)).toBe(true);
     expect(await store.putIfAbsent({ ...s, status: 'confirmed' })).toBe(false);
@@ -59,7 +55,7 @@ describe('DynamoSubscriberStore', () => {
 
 describe('DynamoSuppressionStore', () => {
   it('suppresses by id and counts soft bounces', async () => {
-    const store = new DynamoSuppressionStore(servers.dynamodb, servers.tableName);
+    const store = new DynamoSuppressionStore(servers().dynamodb, servers().tableName);
     const id = subscriberId(ID_KEY, 'bounce@example.com');
     expect(await store.isSuppressed(id)).toBe(false);
     expect(await store.recordSoftBounce(id, at)).toBe(1);
@@ -72,19 +68,19 @@ describe('DynamoSuppressionStore', () => {
 
 describe('DynamoFeedbackLog', () => {
   it('claims an SES feedback id once, and records when it may be forgotten', async () => {
-    const log = new DynamoFeedbackLog(servers.dynamodb, servers.tableName);
+    const log = new DynamoFeedbackLog(servers().dynamodb, servers().tableName);
     expect(await log.claim('0100-msg#0100-feedback', at)).toBe(true);
     expect(await log.claim('0100-msg#0100-feedback', at)).toBe(false);
     expect(await log.claim('0100-msg#0100-other', at)).toBe(true);
     const key = keys.feedback('0100-msg#0100-feedback');
-    const { Item } = await servers.dynamodb.send(new GetItemCommand({ TableName: servers.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }));
+    const { Item } = await servers().dynamodb.send(new GetItemCommand({ TableName: servers().tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }));
     expect(Number(Item!.expiresAt!.N)).toBe(Date.parse(at) / 1000 + FEEDBACK_RECORD_DAYS * 86400);
   });
 });
 
 describe('DynamoSubscriberStore.claimConfirmationSend', () => {
   it('lets one of two simultaneous requests send a confirmation, and another only after the cutoff', async () => {
-    const store = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
+    const store = new DynamoSubscriberStore(servers().dynamodb, servers().tableName);
     const s = subscriber('twice@example.com', 'pending');
     await store.put(s);
     const at = '2026-11-29T08:00:00.000Z';
@@ -98,7 +94,7 @@ describe('DynamoSubscriberStore.claimConfirmationSend', () => {
 
 describe('DynamoSuppressionStore.suppressedAmong', () => {
   it('answers for a whole page of readers in one go: only the suppressed ones, past the 100-key limit of one read', async () => {
-    const store = new DynamoSuppressionStore(servers.dynamodb, servers.tableName);
+    const store = new DynamoSuppressionStore(servers().dynamodb, servers().tableName);
     const ids = Array.from({ length: 230 }, (_, i) => subscriberId(ID_KEY, `among${i}@example.com`));
     for (const i of [3, 150, 229]) await store.suppress(ids[i]!, 'hard bounce', at);
     // A soft bounce alone is not a suppression.

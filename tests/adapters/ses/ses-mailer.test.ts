@@ -1,30 +1,13 @@
-import { SESClient } from '@aws-sdk/client-ses';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SesMailer } from '../../../functions/adapters/ses/ses-mailer.js';
 import { MailerError } from '../../../functions/core/errors.js';
-import { FaultySesServer } from '../../support/faulty-ses-server.js';
+import type { FaultySesServer } from '../../support/faulty-ses-server.js';
+import { FaultySesMailers } from '../../support/faulty-ses-mailers.js';
 
 /** The SES mailer against an SES-compatible server that throttles, fails and refuses on demand. */
-const sesServers: FaultySesServer[] = [];
-const clients: SESClient[] = [];
-
-afterAll(async () => {
-  for (const client of clients) client.destroy();
-  await Promise.all(sesServers.map((s) => s.close()));
-});
-
-async function sesServer(options: Parameters<typeof FaultySesServer.start>[0]): Promise<FaultySesServer> {
-  const ses = await FaultySesServer.start(options);
-  sesServers.push(ses);
-  return ses;
-}
-
-function mailerFor(ses: FaultySesServer): SesMailer {
-  // One attempt per call, as the CLI configures it: the sender's own retries must see every fault.
-  const client = new SESClient({ region: 'us-east-1', endpoint: ses.endpoint, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  clients.push(client);
-  return new SesMailer(client);
-}
+const sesFixture = new FaultySesMailers();
+afterAll(() => sesFixture.close());
+const sesServer = (options: Parameters<FaultySesMailers['server']>[0]) => sesFixture.server(options);
+const mailerFor = (server: FaultySesServer) => sesFixture.mailerFor(server);
 
 describe('SesMailer against an SES-compatible server', () => {
   it('reports Throttling as a throttled, retryable refusal', async () => {
