@@ -277,6 +277,12 @@ describe('NewsletterStack', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topic.asString() } });
     });
 
+    it("names the operator's way back in the alarms that have one (the CLI against the deployed stack)", () => {
+      for (const command of ['editions resume <id> --aws', 'editions resend <id> --aws', 'editions show <id> --aws']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp(command.replace(/[<>]/g, '.')) });
+      }
+    });
+
     it('alarms on anything in a dead-letter queue and on sender errors', () => {
       const dlqAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 } });
       expect(Object.keys(dlqAlarms)).toHaveLength(3);
