@@ -102,3 +102,20 @@ export function mergeReports(a: DeliveryReport, b: DeliveryReport): DeliveryRepo
     ...(a.paused || b.paused ? { paused: (a.paused ?? b.paused)! } : {}),
   };
 }
+
+/** One unit of fan-out work: send an edition to these subscribers. */
+export interface SendBatchMessage {
+  newsletterId: string;
+  editionId: string;
+  subscriberIds: string[];
+}
+
+/** Subscribers per queued batch: one sender's unit of work. */
+export const SEND_BATCH_SIZE = 50;
+
+/** Splits subscriber ids into send-queue messages of an edition (the digest's fan-out and the operator's re-queue). */
+export function sendBatchMessages(newsletterId: string, editionId: string, subscriberIds: readonly string[], batchSize = SEND_BATCH_SIZE): SendBatchMessage[] {
+  const messages: SendBatchMessage[] = [];
+  for (let i = 0; i < subscriberIds.length; i += batchSize) messages.push({ newsletterId, editionId, subscriberIds: subscriberIds.slice(i, i + batchSize) });
+  return messages;
+}

@@ -103,9 +103,7 @@ export function afterLocalSend(report: DeliveryReport, now: Date): Partial<Editi
  */
 export function queuedEditionComplete(record: EditionRecord): boolean {
   if (record.status !== 'sending' || record.queued === undefined) return false;
-  const counts = record.counts;
-  const ended = (counts?.sent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
-  return ended >= record.queued;
+  return endedDeliveries(record.counts) >= record.queued;
 }
 
 /** What a queued batch does next, from its report. */
@@ -124,13 +122,29 @@ export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
   return { next: 'retry', reason: retry, afterSeconds: report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS };
 }
 
+/** What `editions resume` does with an edition on one machine. */
+export type ResumeDecision =
+  /** Back to sending, judged afresh: `changes` is what to write. */
+  | { next: 'resume'; changes: Partial<EditionRecord> }
+  /** Still sending (a quota stop, an interrupted run): the next run goes on by itself. */
+  | { next: 'goes-on' }
+  | { next: 'refuse'; reason: string };
+
 /**
  * `editions resume`: a paused edition goes back to sending, with its counters so far as the
- * baseline, or the old bounces would pause it again at once. Anything else is refused with why.
+ * baseline, or the old bounces would pause it again at once. A sent edition is refused with why.
  */
-export function resumeEdition(edition: EditionRecord): { ok: true; changes: Partial<EditionRecord> } | { ok: false; reason: string } {
-  if (edition.status !== 'paused') return { ok: false, reason: `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume` };
-  return { ok: true, changes: { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) } };
+export function resumeEdition(edition: EditionRecord): ResumeDecision {
+  if (edition.status === 'sending') return { next: 'goes-on' };
+  if (edition.status !== 'paused') {
+    return { next: 'refuse', reason: `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume ("npx newsletter editions resend ${edition.editionId}" sends its failed deliveries again)` };
+  }
+  return { next: 'resume', changes: { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) } };
+}
+
+/** Deliveries that reached an end (sent, suppressed or failed): what `queued` is measured against. */
+export function endedDeliveries(counts: EditionCounts | undefined): number {
+  return (counts?.sent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
 }
 
 function pct(x: number): string {

@@ -1,9 +1,6 @@
-/** One unit of fan-out work: send an edition to these subscribers. */
-export interface SendBatchMessage {
-  newsletterId: string;
-  editionId: string;
-  subscriberIds: string[];
-}
+import type { SendBatchMessage } from '../core/delivery.js';
+
+export type { SendBatchMessage } from '../core/delivery.js';
 
 /** The queue between the scheduled digest (renders once, enqueues) and the senders (drain, send). */
 export interface SendQueue {

@@ -2,7 +2,7 @@ import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import type { Subscriber } from '../core/subscriber.js';
-import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import { emptyReport, mergeReports, SEND_BATCH_SIZE, sendBatchMessages, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { afterLocalSend, countsOf, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
@@ -204,14 +204,11 @@ export async function enqueueEdition(
   const prepared = await prepareEdition(newsletter, deps, options);
   if (prepared.status !== 'ready') return prepared;
   if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
-  const batchSize = options.batchSize ?? 50;
+  const batchSize = options.batchSize ?? SEND_BATCH_SIZE;
   let queued = 0;
   let batches = 0;
   for await (const page of confirmedPages(deps.subscribers, newsletter.id, options.pageSize)) {
-    const messages = [];
-    for (let i = 0; i < page.length; i += batchSize) {
-      messages.push({ newsletterId: newsletter.id, editionId: prepared.edition.editionId, subscriberIds: page.slice(i, i + batchSize).map((s) => s.id) });
-    }
+    const messages = sendBatchMessages(newsletter.id, prepared.edition.editionId, page.map((s) => s.id), batchSize);
     await deps.queue.enqueue(messages);
     queued += page.length;
     batches += messages.length;

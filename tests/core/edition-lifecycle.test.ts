@@ -96,10 +96,17 @@ describe('afterQueuedBatch', () => {
 describe('resumeEdition', () => {
   it('sends a paused edition again, judging rates from its counters so far', () => {
     const paused = edition({ status: 'paused', pausedReason: 'bounce rate', counts: { ...counts, bounces: 60 } });
-    expect(resumeEdition(paused)).toEqual({ ok: true, changes: { status: 'sending', pausedReason: undefined, baseline: paused.counts } });
+    expect(resumeEdition(paused)).toEqual({ next: 'resume', changes: { status: 'sending', pausedReason: undefined, baseline: paused.counts } });
   });
 
-  it('refuses an edition that is not paused, and says so', () => {
-    expect(resumeEdition(edition({ status: 'sent' }))).toEqual({ ok: false, reason: 'edition ai-talent-2026-03-02-1a2b3c4d is sent, not paused: nothing to resume' });
+  it('leaves an edition that is still sending to the next run', () => {
+    expect(resumeEdition(edition({ status: 'sending' }))).toEqual({ next: 'goes-on' });
+  });
+
+  it('refuses a sent edition, and says what to do instead', () => {
+    expect(resumeEdition(edition({ status: 'sent' }))).toEqual({
+      next: 'refuse',
+      reason: 'edition ai-talent-2026-03-02-1a2b3c4d is sent, not paused: nothing to resume ("npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d" sends its failed deliveries again)',
+    });
   });
 });
