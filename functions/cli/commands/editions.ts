@@ -5,7 +5,7 @@ import type { EditionRecord } from '../../ports/edition-store.js';
 import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
 import { systemClock } from '../../adapters/system-clock.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
-import { openLocalApp, type GlobalOptions } from '../local-app.js';
+import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { editionDelivered, summary } from '../output.js';
 import { printable, printableJson } from '../terminal-text.js';
 import { positiveInteger } from '../arguments.js';
@@ -19,6 +19,16 @@ const SHOWN_FAILURES = 20;
 async function openEditionsApp(command: Command) {
   const options = command.optsWithGlobals<EditionsOptions>();
   return wantsAws(options) ? { aws: await openAwsApp(options) } : { local: await openLocalApp(options) };
+}
+
+/** Runs the work on the deployed stack (--aws / --stack) or on this machine, and closes what it opened. */
+async function onEditionsApp(command: Command, work: { aws: (app: AwsApp) => Promise<void>; local: (app: LocalApp) => Promise<void> }): Promise<void> {
+  const opened = await openEditionsApp(command);
+  try {
+    await (opened.aws ? work.aws(opened.aws) : work.local(opened.local!));
+  } finally {
+    await (opened.aws ?? opened.local!).close();
+  }
 }
 
 export function registerEditionCommands(program: Command): void {
@@ -83,32 +93,24 @@ export function registerEditionCommands(program: Command): void {
       '\nExamples:\n  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest\n  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d --aws',
     )
     .action(async (editionId: string, _flags: unknown, command: Command) => {
-      const opened = await openEditionsApp(command);
-      if (opened.aws) {
-        const app = opened.aws;
-        try {
+      await onEditionsApp(command, {
+        aws: async (app) => {
           const result = await resumeQueuedEdition(app.newsletter, editionId, { ...awsRequeueDeps(app) });
           report(result, editionId, app, (r) =>
             `Edition ${editionId}: queued ${r.queued} reader${r.queued === 1 ? '' : 's'} who do not have it yet in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName} (${r.alreadyHave} already have it); the senders finish it. Follow it with "npx newsletter editions show ${editionId} --aws".`,
           );
-        } finally {
-          await app.close();
-        }
-        return;
-      }
-      const app = opened.local!;
-      try {
-        const edition = await app.editions.get(app.newsletter.id, editionId);
-        if (!edition) throw missing(editionId, app.newsletter.id);
-        const decision = resumeEdition(edition);
-        // A quota stop or an interrupted run is not paused: the next run goes on by itself.
-        if (decision.next === 'goes-on') return void console.log(`Edition ${editionId} is not paused: the next "npx newsletter digest" goes on with it.`);
-        if (decision.next === 'refuse') throw new NewsletterError(decision.reason);
-        await app.editions.update(app.newsletter.id, editionId, decision.changes);
-        console.log(`Edition ${editionId} will resume on the next "npx newsletter digest".`);
-      } finally {
-        await app.close();
-      }
+        },
+        local: async (app) => {
+          const edition = await app.editions.get(app.newsletter.id, editionId);
+          if (!edition) throw missing(editionId, app.newsletter.id);
+          const decision = resumeEdition(edition);
+          // A quota stop or an interrupted run is not paused: the next run goes on by itself.
+          if (decision.next === 'goes-on') return void console.log(`Edition ${editionId} is not paused: the next "npx newsletter digest" goes on with it.`);
+          if (decision.next === 'refuse') throw new NewsletterError(decision.reason);
+          await app.editions.update(app.newsletter.id, editionId, decision.changes);
+          console.log(`Edition ${editionId} will resume on the next "npx newsletter digest".`);
+        },
+      });
     });
 
   editions
@@ -120,33 +122,25 @@ export function registerEditionCommands(program: Command): void {
       '\nExamples:\n  $ npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest\n  $ npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d --aws',
     )
     .action(async (editionId: string, _flags: unknown, command: Command) => {
-      const opened = await openEditionsApp(command);
-      if (opened.aws) {
-        const app = opened.aws;
-        try {
+      await onEditionsApp(command, {
+        aws: async (app) => {
           const result = await resendFailedDeliveries(app.newsletter, editionId, awsRequeueDeps(app));
           report(result, editionId, app, (r) =>
             `Edition ${editionId}: queued ${r.queued} failed deliver${r.queued === 1 ? 'y' : 'ies'} again in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}. Follow it with "npx newsletter editions show ${editionId} --aws".`,
           );
-        } finally {
-          await app.close();
-        }
-        return;
-      }
-      const app = opened.local!;
-      try {
-        const edition = await app.editions.get(app.newsletter.id, editionId);
-        if (!edition) throw missing(editionId, app.newsletter.id);
-        if (edition.status !== 'sent') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not finished: "npx newsletter editions resume ${editionId}" and the next digest send everyone who does not have it, failed deliveries included`);
-        const failed = edition.report?.failed ?? edition.counts?.failed ?? 0;
-        if (failed === 0) return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
-        // The ledger lets a failed delivery be claimed again and skips whoever has the edition, so
-        // the next digest, resuming the edition, sends exactly the failed ones (and anyone confirmed since).
-        await app.editions.update(app.newsletter.id, editionId, { status: 'sending', finishedAt: undefined });
-        console.log(`Edition ${editionId}: its ${failed} failed deliver${failed === 1 ? 'y goes' : 'ies go'} out again on the next "npx newsletter digest".`);
-      } finally {
-        await app.close();
-      }
+        },
+        local: async (app) => {
+          const edition = await app.editions.get(app.newsletter.id, editionId);
+          if (!edition) throw missing(editionId, app.newsletter.id);
+          if (edition.status !== 'sent') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not finished: "npx newsletter editions resume ${editionId}" and the next digest send everyone who does not have it, failed deliveries included`);
+          const failed = edition.report?.failed ?? edition.counts?.failed ?? 0;
+          if (failed === 0) return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
+          // The ledger lets a failed delivery be claimed again and skips whoever has the edition, so
+          // the next digest, resuming the edition, sends exactly the failed ones (and anyone confirmed since).
+          await app.editions.update(app.newsletter.id, editionId, { status: 'sending', finishedAt: undefined });
+          console.log(`Edition ${editionId}: its ${failed} failed deliver${failed === 1 ? 'y goes' : 'ies go'} out again on the next "npx newsletter digest".`);
+        },
+      });
     });
 }
 
