@@ -259,9 +259,18 @@ async function sendToList(
   let report = emptyReport();
   let paused = false;
   let cursor: string | undefined;
+  const pageAfter = (after?: string) => {
+    const read = deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(after ? { cursor: after } : {}) });
+    // A page read ahead and then not needed (the send stopped) must not fail the run when it fails.
+    read.catch(() => {});
+    return read;
+  };
+  let nextPage = pageAfter();
   do {
-    // Page through the list: memory stays flat however many subscribers there are.
-    const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
+    // Page through the list: memory stays flat however many subscribers there are (two pages at most).
+    const page = await nextPage;
+    // The next page is read while this one is sent, so the send does not stall on the store between pages.
+    if (page.cursor) nextPage = pageAfter(page.cursor);
     const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, page.subscribers);
     report = mergeReports(report, batch);
     const counted = await deps.editions.addCounts(newsletter.id, edition.editionId, countsOf(batch));
