@@ -12,6 +12,7 @@ import {
   type LinkFailure,
   type SubscriptionDependencies,
 } from '../use-cases/subscriptions.js';
+import { archiveRoute, isArchivePath } from './archive-routes.js';
 import { AwsContext } from './aws-context.js';
 import { createObservability, observe } from './observability.js';
 import { confirmPage, messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
@@ -160,6 +161,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
         return html(200, preferencesPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token, redactedEmail: result.redactedEmail, choices: result.choices }));
       }
       if (route === '/preferences' && method === 'POST') return await postPreferences(token, headers, body);
+      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now: deps.now }, method, route, query);
       const w = wordsForPage(language);
       const allow = ALLOWED_METHODS[route];
       const notFound = html(allow ? 405 : 404, messagePage({ language, title: w.notFoundTitle, text: w.notFoundBody }));

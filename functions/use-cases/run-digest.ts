@@ -1,3 +1,4 @@
+import { archiveUrlFor } from '../core/archive.js';
 import type { ArticleProblem } from '../core/article.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
@@ -115,13 +116,15 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   if (collected.digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems };
 
   const now = deps.clock.now();
-  const model = buildEditionModel({
+  const built = buildEditionModel({
     newsletter,
     articles: collected.digests,
     now,
     convertText: deps.convertText,
     ...(options.force ? { attempt: now.getTime() } : {}),
   });
+  // A stored edition gets its public page; a dry run has none to link to.
+  const model: EditionModel = options.dryRun ? built : { ...built, webUrl: archiveUrlFor(newsletter.baseUrl, built.editionId) };
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);
   if (options.dryRun) return { status: 'dry-run', model, rendered, problems: collected.problems };

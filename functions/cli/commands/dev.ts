@@ -154,7 +154,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   }));
 
   print(`Subscription server: ${url}/ (links in mail use ${baseUrl})`);
-  for (const n of newsletters) print(`  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}`);
+  for (const n of newsletters) print(`  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}, archive ${baseUrl}/archive?newsletter=${encodeURIComponent(n.id)}`);
   if (app.endpoints.inbox) print(`SES inbox viewer: ${url}/_inbox → ${app.endpoints.inbox}`);
   else print(`SES: ${app.endpoints.ses ?? 'AWS'} (no inbox viewer: mail goes to that SES endpoint)`);
   print(`DynamoDB: ${app.endpoints.dynamodb ?? 'AWS'} (data in ${options.dataDir}/)`);
