@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { Cron } from 'croner';
 import type { NewsletterConfig } from '../../core/config.js';
 import { BackgroundWork } from '../../adapters/local/background-work.js';
+import { awaitingReviewLine, draftLine } from '../review-output.js';
 import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../handlers/subscription-api.js';
 import { runDigest } from '../../use-cases/run-digest.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
@@ -210,6 +211,8 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
   if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
   else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);
+  else if (result.status === 'draft') print(`Scheduled digest of ${newsletter.id}: ${draftLine(result.edition, result.reviewSent)}`);
+  else if (result.status === 'awaiting-review') print(`Scheduled digest of ${newsletter.id}: ${awaitingReviewLine(result.edition)}`);
   else if (result.status !== 'dry-run') print(`Scheduled digest of ${newsletter.id}: ${summary(result.report)}`);
 }
 

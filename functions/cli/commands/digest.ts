@@ -19,6 +19,7 @@ import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from 
 import { describeEdition, writeEditionFiles } from '../output.js';
 import { positiveNumber } from '../main.js';
 import { createProgress } from '../progress.js';
+import { awaitingReviewLine, draftLine } from '../review-output.js';
 import { createKeyPointExtractor } from '../../adapters/bedrock/create-extractor.js';
 
 /** The address the first local run subscribes, so a newcomer sees a message arrive. */
@@ -31,6 +32,13 @@ interface DigestFlags {
   force?: boolean;
   rate?: number;
   testTo?: string;
+  intro?: string;
+  subject?: string;
+  exclude?: string[];
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 const TEST_TO_HELP = 'send the edition being built to these addresses only, subject marked as a test; nothing is recorded';
@@ -45,7 +53,10 @@ export function registerDigestCommands(program: Command): void {
     .option('--force', 'send again even when nothing is new, as a new edition')
     .option('--rate <n>', 'messages per second (default: the SES account maximum)', positiveNumber)
     .option('--test-to <emails>', TEST_TO_HELP)
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter digest --test-to me@example.com,editor@example.com\n  $ npx newsletter --newsletter weekly-en digest --rate 10')
+    .option('--intro <text>', "this edition's opening words, in place of the greeting")
+    .option('--subject <text>', "this edition's subject, in place of the one made from the first headline")
+    .option('--exclude <url-or-id>', 'leave this article out (it stays new for the next edition); repeatable', collect)
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --subject "Our pick this week" --intro "Hello again!" --exclude https://example.com/old-story\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter digest --test-to me@example.com,editor@example.com\n  $ npx newsletter --newsletter weekly-en digest --rate 10')
     .action(async (flags: DigestFlags, command: Command) => {
       await digest(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -125,6 +136,9 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
       {
         ...(options.dryRun ? { dryRun: true } : {}),
         ...(options.force ? { force: true } : {}),
+        ...(options.intro ? { intro: options.intro } : {}),
+        ...(options.subject ? { subject: options.subject } : {}),
+        ...(options.exclude?.length ? { exclude: options.exclude } : {}),
         ...digestSendOptions(app, options.rate),
         onRendered: async (model, rendered) => {
           folder = await writeEditionFiles(options.out, model, rendered);
@@ -153,6 +167,12 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         return;
       case 'no-subscribers':
         console.log(noSubscribersLine(newsletter.id));
+        return;
+      case 'draft':
+        console.log(draftLine(result.edition, result.reviewSent));
+        return;
+      case 'awaiting-review':
+        console.log(awaitingReviewLine(result.edition));
         return;
       default: {
         if (result.resumed && !result.model) console.log(`Resumed unfinished edition ${result.edition.editionId}: ${result.edition.subject}`);

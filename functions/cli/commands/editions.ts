@@ -4,6 +4,7 @@ import { openLocalApp, type GlobalOptions } from '../local-app.js';
 import { editionDelivered, summary } from './digest.js';
 import { printable, printableJson } from '../terminal-text.js';
 import { positiveInteger } from '../main.js';
+import { registerReviewCommands } from './review.js';
 
 export function registerEditionCommands(program: Command): void {
   const editions = program.command('editions').description('editions sent so far and their delivery reports');
@@ -65,4 +66,6 @@ export function registerEditionCommands(program: Command): void {
         await app.close();
       }
     });
+
+  registerReviewCommands(editions);
 }
