@@ -114,6 +114,10 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     signUpLimits: app.config.signUps,
     // The answer goes out first; what depends on the address's state runs after it.
     afterAnswer: signUps.run,
+    // An approved draft is now a sending edition: the digest run resumes and sends it.
+    onApproved: (newsletter) => {
+      runSchedule(newsletter.id).catch((error: unknown) => print(`Sending the approved edition of ${newsletter.id} failed: ${(error as Error).message}`));
+    },
   });
   server.on('request', (req, res) => {
     void serve(api, req, res, app.endpoints.inbox);
