@@ -330,11 +330,12 @@ async function sendToList(
  */
 export async function enqueueEdition(
   newsletter: NewsletterConfig,
-  deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue },
+  deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue; review?: { mailer: Mailer; tokenKey: Buffer } },
   options: DigestOptions & { batchSize?: number } = {},
 ): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[] }> {
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, options);
+  if (prepared.status === 'draft' && deps.review) return { ...prepared, reviewSent: (await sendForReview(newsletter, { ...deps.review, clock: deps.clock }, prepared)).sent };
   if (prepared.status !== 'ready') return prepared;
   if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
   const batchSize = options.batchSize ?? 50;
