@@ -3,7 +3,7 @@ import type { NewsletterConfig } from '../core/config.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import { escapeHtml } from '../render/escape.js';
 import { archivedEditionPage, archiveFeed, listArchive, newsletterOfEdition } from '../use-cases/archive.js';
-import { ARCHIVE_WORDS } from '../../templates/words/archive.js';
+import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 import { messagePage, page, PAGE_CSP, wordsForPage } from './http-pages.js';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Language } from '../core/config.js';
 import { escapeHtml } from '../render/escape.js';
 import { pageWordsFor, type PageWords } from '../../templates/i18n.js';
-import { ARCHIVE_WORDS } from '../../templates/words/archive.js';
+import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 
 /**
  * The HTML pages of the subscription API: small, accessible, readable on a phone, and without

@@ -4,7 +4,7 @@ import type { EditionStore } from '../ports/edition-store.js';
 import { escapeHtml } from '../render/escape.js';
 import { newsletterOfEdition } from '../use-cases/archive.js';
 import { approveDraft, skipDraft, type ReviewDecision } from '../use-cases/review-edition.js';
-import { REVIEW_WORDS } from '../../templates/words/review.js';
+import { REVIEW_WORDS } from '../../templates/review-words.js';
 import { messagePage, page, PAGE_CSP, wordsForPage } from './http-pages.js';
 
 /**

@@ -2,7 +2,7 @@ import { archiveFeedUrlFor, archiveIndexUrlFor, archiveUrlFor, isPublicEdition, 
 import type { NewsletterConfig } from '../core/config.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
 import { publicEditionHtml, renderArchiveFeed } from '../render/render-archive.js';
-import { ARCHIVE_WORDS } from '../../templates/words/archive.js';
+import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 
 /** How many editions the index and the feed list: a year of weeklies and then some. */
 export const ARCHIVE_LIMIT = 100;

@@ -4,7 +4,7 @@ import { reviewLinks } from '../core/review.js';
 import type { EditionRecord } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
 import { withReviewBanner } from '../render/review-banner.js';
-import { REVIEW_WORDS } from '../../templates/words/review.js';
+import { REVIEW_WORDS } from '../../templates/review-words.js';
 import type { Clock } from './send-edition.js';
 import { sendTestCopies } from './test-send.js';
 

@@ -1,4 +1,4 @@
-import type { Language } from '../../functions/core/config.js';
+import type { Language } from '../functions/core/config.js';
 
 /** The words of the review flow (approval: "manual"): the operator's copy and the approve/skip pages. */
 export interface ReviewWords {

@@ -1,4 +1,4 @@
-import type { Language } from '../../functions/core/config.js';
+import type { Language } from '../functions/core/config.js';
 
 /** The words of the public archive (index page, feed, sign-up link), per newsletter language. */
 export interface ArchiveWords {
