@@ -124,8 +124,18 @@ export function closingStart(reading: ArticleReading): number {
   return at;
 }
 
-/** Commentary: whether sentence `i` opens by pointing back at the sentence before it in its paragraph. */
+/**
+ * Openings that lean on the sentence before: a pronoun or connective (`startsWithReference`), or a
+ * place or time phrase that points back ("在那邊…", "在這裡…", "In that lab…", "At that time…").
+ */
+const DEICTIC_START = /^[“「"]?(?:在(?:那|這|这|此)|那時|那时)|^["“]?(?:in|at|from) (?:that|those|this|these)\b/iu;
+
+export function leansOnBefore(text: string): boolean {
+  return startsWithReference(text) || DEICTIC_START.test(text);
+}
+
+/** Commentary: whether sentence `i` leans on the sentence before it in its paragraph (see `leansOnBefore`). */
 export function pointsBack(reading: ArticleReading, i: number): boolean {
   const s = reading.sentences[i]!;
-  return startsWithReference(s.text) && i > 0 && reading.sentences[i - 1]!.paragraph === s.paragraph;
+  return leansOnBefore(s.text) && i > 0 && reading.sentences[i - 1]!.paragraph === s.paragraph;
 }

@@ -1,8 +1,8 @@
 import type { Article } from '../article.js';
 import type { KeyPointResult } from '../../ports/key-point-extractor.js';
-import { cosine, FEATURE_NAMES, lengthOf, opensWithPronoun, readArticle, startsWithReference, type ArticleReading } from './features.js';
+import { cosine, FEATURE_NAMES, lengthOf, opensWithPronoun, readArticle, type ArticleReading } from './features.js';
 import { keyPointModel, type LanguageModel } from './model.js';
-import { carriesFacts, closingStart, pointsBack, steers, topicZones } from './commentary.js';
+import { carriesFacts, closingStart, leansOnBefore, pointsBack, steers, topicZones } from './commentary.js';
 
 /**
  * The embedded key-point extractor: deterministic, offline, no download. Each sentence is scored
@@ -208,8 +208,8 @@ function selectCommentaryPoints(reading: ArticleReading, scores: readonly number
   for (const i of reading.usable) {
     const text = reading.sentences[i]!.text;
     if (steers(text) || (i >= closing && !carriesFacts(text))) continue;
-    if (startsWithReference(text)) {
-      if (!pointsBack(reading, i) || !usable.has(i - 1) || startsWithReference(reading.sentences[i - 1]!.text)) continue;
+    if (leansOnBefore(text)) {
+      if (!pointsBack(reading, i) || !usable.has(i - 1) || leansOnBefore(reading.sentences[i - 1]!.text)) continue;
       if (lengthOf(reading.sentences[i - 1]!.text) + lengthOf(text) > MAX_JOINED_WORDS) continue;
       candidates.push({ unit: [i - 1, i], value: Math.max(value[i]!, value[i - 1]!), zone: zones[i]! });
     } else candidates.push({ unit: [i], value: value[i]!, zone: zones[i]! });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { carriesFacts, closingStart, steers, topicZones } from '../../../functions/core/keypoints/commentary.js';
+import { carriesFacts, closingStart, leansOnBefore, steers, topicZones } from '../../../functions/core/keypoints/commentary.js';
 import { readArticle } from '../../../functions/core/keypoints/features.js';
 
 describe('steers', () => {
@@ -15,6 +15,17 @@ describe('steers', () => {
     expect(steers('很多時候，我們擁有了不輸于人的硬件大樓，也不缺經費，卻在軟性制度上布滿了荊棘。')).toBe(false);
     expect(steers('看看當年芯片制造領域的一段公案：臺積電前高管退休后轉投英特爾，傳出2nm制程機密泄露的風聲。')).toBe(false);
     expect(steers('他問“為什么還不動工？”，會議隨即宣布延期。')).toBe(false);
+  });
+});
+
+describe('leansOnBefore', () => {
+  it('sees openings that need the sentence before: pronouns, connectives, "over there"', () => {
+    expect(leansOnBefore('他們直接把算法大賽的規格拉到了一個空前的高度。')).toBe(true);
+    expect(leansOnBefore('在那邊新組建的超級實驗室里，站著一群技術極客。')).toBe(true);
+    expect(leansOnBefore('In that lab, the engineers work without deadlines.')).toBe(true);
+    expect(leansOnBefore('They said the bridge was not safe.')).toBe(true);
+    expect(leansOnBefore('高校那邊其實也在悄悄地拆墻。')).toBe(false);
+    expect(leansOnBefore('In 2025 the lab hired 40 engineers.')).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
 import { EmbeddedKeyPointExtractor } from '../../../functions/core/keypoints/embedded-key-point-extractor.js';
+import { leansOnBefore } from '../../../functions/core/keypoints/commentary.js';
 import { extractKeyPoints, fittedCount } from '../../../functions/core/keypoints/extract.js';
 import type { Article } from '../../../functions/core/article.js';
 
@@ -117,6 +118,8 @@ describe('extractKeyPoints', () => {
       expect(some(/騰訊.*獎金池砸下去360萬/u), 'Tencent with what it did').toBe(true);
       const closing = sample.paragraphs.slice(-3).join('\n');
       for (const point of keyPoints) expect(closing).not.toContain(point);
+      // Nor a point that opens by leaning on a sentence the reader has not seen ("他們…", "在那邊…").
+      for (const point of keyPoints) expect(leansOnBefore(point), point).toBe(false);
     });
 
     it('does not open with the generic first sentence of a commentary, nor pick its rhetorical questions', () => {
