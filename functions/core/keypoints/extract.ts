@@ -1,6 +1,6 @@
 import type { Article } from '../article.js';
 import type { KeyPointResult } from '../../ports/key-point-extractor.js';
-import { cosine, FEATURE_NAMES, lengthOf, opensWithPronoun, readArticle, type ArticleReading } from './features.js';
+import { cosine, FEATURE_NAMES, lengthOf, opensWithPronoun, QUOTED, readArticle, type ArticleReading } from './features.js';
 import { keyPointModel, type LanguageModel } from './model.js';
 import { carriesFacts, closingStart, leansOnBefore, pointsBack, steers, topicZones } from './commentary.js';
 
@@ -209,8 +209,10 @@ function selectCommentaryPoints(reading: ArticleReading, scores: readonly number
     const text = reading.sentences[i]!.text;
     if (steers(text) || (i >= closing && !carriesFacts(text))) continue;
     if (leansOnBefore(text)) {
-      if (!pointsBack(reading, i) || !usable.has(i - 1) || leansOnBefore(reading.sentences[i - 1]!.text)) continue;
-      if (lengthOf(reading.sentences[i - 1]!.text) + lengthOf(text) > MAX_JOINED_WORDS) continue;
+      const before = reading.sentences[i - 1]?.text ?? '';
+      // The sentence before may be a lead-in (it then frames this one), not a question of the writer.
+      if (!pointsBack(reading, i) || !usable.has(i - 1) || leansOnBefore(before) || /[?？]/u.test(before.replace(QUOTED, ''))) continue;
+      if (lengthOf(before) + lengthOf(text) > MAX_JOINED_WORDS) continue;
       candidates.push({ unit: [i - 1, i], value: Math.max(value[i]!, value[i - 1]!), zone: zones[i]! });
     } else candidates.push({ unit: [i], value: value[i]!, zone: zones[i]! });
   }

@@ -180,6 +180,17 @@ describe('extractKeyPoints', () => {
     expect(keyPoints.some((p) => p.endsWith('?'))).toBe(false);
   });
 
+  it('never puts the writer\'s question into a commentary point, not even joined to its answer', () => {
+    const paragraphs = Array.from({ length: 12 }, (_, i) =>
+      i % 2 === 0
+        ? `Should the city pay for repair number ${i}? It should, because the repair costs ${i + 2} million dollars less than a new road.`
+        : `Engineers counted ${i * 3} cracks on road ${i}, and the council expects the work to take ${i} months.`,
+    );
+    const { keyPoints } = extractKeyPoints({ title: 'Roads', paragraphs, language: 'en' }, { max: 4, count: 4 });
+    expect(keyPoints).toHaveLength(4);
+    for (const point of keyPoints) expect(point).not.toContain('?');
+  });
+
   it('picks Simplified Chinese key points', () => {
     const { keyPoints } = extractKeyPoints(simplified, { max: 3, count: 3 });
     expect(keyPoints).toHaveLength(3);
