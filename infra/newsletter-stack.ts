@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Config } from '../functions/core/config.js';
+import { OPERATOR_OUTPUTS } from '../functions/adapters/cloudformation/stack-outputs.js';
 import { ContentBucket } from './constructs/content-bucket.js';
 import { Delivery } from './constructs/delivery.js';
 import { DigestJob } from './constructs/digest-job.js';
@@ -95,7 +96,11 @@ export class NewsletterStack extends Stack {
 
     new CfnOutput(this, 'BucketName', { description: `Upload articles under articles/<newsletter id>/ here`, value: this.bucket.bucket.bucketName });
     new CfnOutput(this, 'DigestFunctionName', { description: 'Invoke with {"newsletterId": "<id>"} to run an edition now', value: this.digest.function.functionName });
-    new CfnOutput(this, 'TableName', { description: 'Kept when the stack is deleted (subscribers and consent)', value: this.table.table.tableName });
+    new CfnOutput(this, OPERATOR_OUTPUTS.tableName, { description: 'Kept when the stack is deleted (subscribers and consent)', value: this.table.table.tableName });
+    new CfnOutput(this, OPERATOR_OUTPUTS.sendQueueUrl, {
+      description: 'Where "newsletter editions resume|resend --aws" queues batches for the senders',
+      value: this.delivery.queue.queueUrl,
+    });
     new CfnOutput(this, 'TokenSecretArn', { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of deliveries, queues, functions, the API and SES reputation', value: this.alarms.dashboard.dashboardName });

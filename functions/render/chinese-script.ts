@@ -21,7 +21,25 @@ const TAIWAN_GLYPHS: ReadonlyArray<readonly [string, string]> = [
     .map((pair) => [pair.charAt(0), pair.charAt(1)] as const),
 ];
 
+/**
+ * Words OpenCC's Taiwan phrase table rewrites into another word rather than another script
+ * (局部 "partly" becomes 區域性 "regional"); an editor keeps the author's word, so these pass through.
+ */
+const KEEP_WORDS: readonly string[] = ['局部'];
+
 export type TextConverter = (text: string) => string;
+
+/** Runs `convert` with every word of `keep` held out of its reach (private-use placeholders). */
+function keeping(keep: readonly string[], convert: TextConverter): TextConverter {
+  const placeholder = (i: number) => String.fromCharCode(0xe000 + i);
+  return (text) => {
+    let held = text;
+    keep.forEach((word, i) => (held = held.replaceAll(word, placeholder(i))));
+    let out = convert(held);
+    keep.forEach((word, i) => (out = out.replaceAll(placeholder(i), word)));
+    return out;
+  };
+}
 
 let traditional: TextConverter | undefined;
 let simplified: TextConverter | undefined;
@@ -30,7 +48,7 @@ function toTaiwanTraditional(): TextConverter {
   if (traditional) return traditional;
   const glyphs = OpenCC.CustomConverter(TAIWAN_GLYPHS);
   const convert = OpenCC.Converter({ from: 'cn', to: 'twp' });
-  const both: TextConverter = (text) => convert(glyphs(text));
+  const both: TextConverter = keeping(KEEP_WORDS, (text) => convert(glyphs(text)));
   traditional = both;
   return both;
 }

@@ -8,7 +8,7 @@ import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionCounts, EditionRecord, EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
 import type { Mailer } from '../ports/mailer.js';
-import type { SendQueue } from '../ports/send-queue.js';
+import type { SendBatchMessage, SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
 import { LatencyGauge, Pacer, sendBatch, type Clock, type SendContext } from './send-edition.js';
@@ -235,11 +235,24 @@ export function countsOf(report: DeliveryReport): Partial<EditionCounts> {
  */
 export async function finishIfComplete(editions: EditionStore, record: EditionRecord, now: Date): Promise<boolean> {
   if (record.status !== 'sending' || record.queued === undefined) return false;
-  const counts = record.counts;
-  const ended = (counts?.sent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
-  if (ended < record.queued) return false;
+  if (endedDeliveries(record.counts) < record.queued) return false;
   await editions.update(record.newsletterId, record.editionId, { status: 'sent', finishedAt: now.toISOString() });
   return true;
+}
+
+/** Deliveries that reached an end (sent, suppressed or failed): what `queued` is measured against. */
+export function endedDeliveries(counts: EditionCounts | undefined): number {
+  return (counts?.sent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
+}
+
+/** Subscribers per queued batch: one sender's unit of work. */
+export const SEND_BATCH_SIZE = 50;
+
+/** Splits subscriber ids into send-queue messages of an edition (the digest's fan-out and the operator's re-queue). */
+export function sendBatchMessages(newsletterId: string, editionId: string, subscriberIds: readonly string[], batchSize = SEND_BATCH_SIZE): SendBatchMessage[] {
+  const messages: SendBatchMessage[] = [];
+  for (let i = 0; i < subscriberIds.length; i += batchSize) messages.push({ newsletterId, editionId, subscriberIds: subscriberIds.slice(i, i + batchSize) });
+  return messages;
 }
 
 function pct(x: number): string {
@@ -310,16 +323,13 @@ export async function enqueueEdition(
   const prepared = await prepareEdition(newsletter, deps, options);
   if (prepared.status !== 'ready') return prepared;
   if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
-  const batchSize = options.batchSize ?? 50;
+  const batchSize = options.batchSize ?? SEND_BATCH_SIZE;
   let queued = 0;
   let batches = 0;
   let cursor: string | undefined;
   do {
     const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
-    const messages = [];
-    for (let i = 0; i < page.subscribers.length; i += batchSize) {
-      messages.push({ newsletterId: newsletter.id, editionId: prepared.edition.editionId, subscriberIds: page.subscribers.slice(i, i + batchSize).map((s) => s.id) });
-    }
+    const messages = sendBatchMessages(newsletter.id, prepared.edition.editionId, page.subscribers.map((s) => s.id), batchSize);
     await deps.queue.enqueue(messages);
     queued += page.subscribers.length;
     batches += messages.length;

@@ -26,6 +26,12 @@ export const EARLY_COMPLAINT_RATE = 0.0005;
  */
 export const SEND_QUEUE_MAX_AGE = Duration.hours(6);
 
+/** What the operator does about messages in each dead-letter queue, named in the alarm's description. */
+const DEAD_LETTER_WAY_BACK: Record<string, string> = {
+  Send: '`newsletter editions resume <id> --aws` queues again whoever does not have the edition (the ledger skips the rest); purge the queue afterwards',
+  Digest: 'run the digest again (`aws lambda invoke --invocation-type Event` with {"newsletterId": "<id>"}): it resumes the unfinished edition; purge the queue afterwards',
+};
+
 export interface OperationsAlarmsProps {
   /** Notified of every alarm; without it, subscribe to the alarm topic yourself. */
   alarmEmail?: string;
@@ -69,7 +75,7 @@ export class OperationsAlarms extends Construct {
 
     for (const { name, queue } of props.deadLetterQueues) {
       this.add(`${name}DeadLetters`, {
-        alarmDescription: `Messages are waiting in the ${name} dead-letter queue: inspect them, fix the cause, then redrive them`,
+        alarmDescription: `Messages are waiting in the ${name} dead-letter queue: inspect them and fix the cause, then ${DEAD_LETTER_WAY_BACK[name] ?? 'redrive them'}`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -100,14 +106,16 @@ export class OperationsAlarms extends Construct {
 
     const failed = this.productMetric(METRIC_NAMES.failed, 'send-batch');
     this.add('DeliveriesFailed', {
-      alarmDescription: 'Deliveries failed after their retries: `newsletter editions show <id>` lists the reasons (subscriber ids, never addresses)',
+      alarmDescription:
+        'Deliveries failed after their retries: `newsletter editions show <id> --aws` lists the reasons (subscriber ids, never addresses); `newsletter editions resend <id> --aws` queues them again',
       metric: failed,
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
     const paused = this.productMetric(METRIC_NAMES.paused, 'send-batch');
     this.add('EditionPaused', {
-      alarmDescription: 'An edition paused (bounce or complaint rate, or SES refused the account or identity): read the reason with `newsletter editions show <id>`, fix it, then `newsletter editions resume <id>`',
+      alarmDescription:
+        'An edition paused (bounce or complaint rate, or SES refused the account or identity): read the reason with `newsletter editions show <id> --aws`, fix it, then `newsletter editions resume <id> --aws`',
       metric: paused,
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

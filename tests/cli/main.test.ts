@@ -45,6 +45,7 @@ describe('newsletter --help', () => {
       ['editions', 'list'],
       ['editions', 'show'],
       ['editions', 'resume'],
+      ['editions', 'resend'],
     ];
     for (const command of commands) {
       const { code, output } = await run(...command, '--help');

@@ -1,5 +1,6 @@
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR_OUTPUTS } from '../../functions/adapters/cloudformation/stack-outputs.js';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
 import { createTestApp, SYNTH_TIMEOUT_MS, writeTwoNewsletterConfig } from './stack-fixture.js';
 
@@ -39,6 +40,15 @@ describe('NewsletterStack', () => {
   });
 
   describe('send queue', () => {
+    it('names the send queue and the table in the outputs that "editions resume --aws" reads', () => {
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      const queue = outputs[OPERATOR_OUTPUTS.sendQueueUrl]?.Value as { Ref: string };
+      // The queue the senders drain (it has the redrive policy), not one of the dead-letter queues.
+      expect(template.toJSON().Resources[queue.Ref]).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { RedrivePolicy: expect.anything() } });
+      const table = outputs[OPERATOR_OUTPUTS.tableName]?.Value as { Ref: string };
+      expect(template.toJSON().Resources[table.Ref]).toMatchObject({ Type: 'AWS::DynamoDB::Table' });
+    });
+
     it('redrives failed batches to an encrypted dead-letter queue', () => {
       const dlq = new Capture();
       template.hasResourceProperties('AWS::SQS::Queue', {
@@ -265,6 +275,12 @@ describe('NewsletterStack', () => {
       });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.001 });
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topic.asString() } });
+    });
+
+    it("names the operator's way back in the alarms that have one (the CLI against the deployed stack)", () => {
+      for (const command of ['editions resume <id> --aws', 'editions resend <id> --aws', 'editions show <id> --aws']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp(command.replace(/[<>]/g, '.')) });
+      }
     });
 
     it('alarms on anything in a dead-letter queue and on sender errors', () => {

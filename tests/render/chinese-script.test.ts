@@ -18,6 +18,10 @@ describe('scriptConverterFor', () => {
     expect(scriptConverterFor('zh-Hant')?.(text)).toBe(text);
   });
 
+  it('keeps the author\'s word where the Taiwan phrase table would change its meaning', () => {
+    expect(scriptConverterFor('zh-Hant')!('試圖在局部复制那种氛围')).toBe('試圖在局部複製那種氛圍');
+  });
+
   it('has no conversion for languages without a Chinese script', () => {
     for (const language of ['en', 'de', 'fr', 'es', 'ja', 'ko'] as const) expect(scriptConverterFor(language), language).toBeUndefined();
   });

@@ -1,26 +1,46 @@
 import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
+import type { EditionRecord } from '../../ports/edition-store.js';
+import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
+import { systemClock } from '../../use-cases/send-edition.js';
+import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions } from '../local-app.js';
 import { editionDelivered, summary } from './digest.js';
 import { printable, printableJson } from '../terminal-text.js';
 import { positiveInteger } from '../main.js';
 
+type EditionsOptions = GlobalOptions & AwsTargetOptions;
+
+/** Failed deliveries `editions show` lists on AWS; the count is always complete. */
+const SHOWN_FAILURES = 20;
+
+/** The local app or, with --aws / --stack, the deployed stack: both have the editions and a close. */
+async function openEditionsApp(command: Command) {
+  const options = command.optsWithGlobals<EditionsOptions>();
+  return wantsAws(options) ? { aws: await openAwsApp(options) } : { local: await openLocalApp(options) };
+}
+
 export function registerEditionCommands(program: Command): void {
-  const editions = program.command('editions').description('editions sent so far and their delivery reports');
+  const editions = program
+    .command('editions')
+    .description('editions sent so far and their delivery reports; with --aws, those of the deployed stack')
+    .option('--aws', 'act on the deployed stack (AWS credential chain and region; table and send queue from the stack outputs, or NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL)')
+    .option('--stack <name>', 'the deployed stack to act on (implies --aws; default KeypointsNewsletter)');
 
   editions
     .command('list')
     .description('the latest editions, newest first')
     .option('--limit <n>', 'how many', positiveInteger, 20)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ npx newsletter editions list --limit 5')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter editions list --limit 5\n  $ npx newsletter editions list --aws')
     .action(async (flags: { limit: number; json?: boolean }, command: Command) => {
-      const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
+      const opened = await openEditionsApp(command);
+      const app = opened.aws ?? opened.local;
       try {
         const list = await app.editions.list(app.newsletter.id, flags.limit);
         if (flags.json) return void console.log(printableJson(list));
         if (list.length === 0) console.log(`No editions of ${app.newsletter.id} yet: run "npx newsletter digest".`);
-        for (const e of list) console.log(`${e.editionId}\t${e.status}\t${e.report ? `${editionDelivered(e.report)} delivered, ${e.report.failed} failed` : '-'}\t${printable(e.subject)}`);
+        for (const e of list) console.log(`${e.editionId}\t${e.status}\t${deliveredLine(e)}\t${printable(e.subject)}`);
       } finally {
         await app.close();
       }
@@ -31,17 +51,21 @@ export function registerEditionCommands(program: Command): void {
     .description("one edition's articles and delivery report")
     .argument('<edition-id>')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ npx newsletter editions show ai-talent-2026-03-02-1a2b3c4d')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter editions show ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions show ai-talent-2026-03-02-1a2b3c4d --aws')
     .action(async (editionId: string, flags: { json?: boolean }, command: Command) => {
-      const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
+      const opened = await openEditionsApp(command);
+      const app = opened.aws ?? opened.local;
       try {
         const edition = await app.editions.get(app.newsletter.id, editionId);
-        if (!edition) throw new NewsletterError(`edition ${editionId} is not in ${app.newsletter.id}: see "npx newsletter editions list"`);
+        if (!edition) throw missing(editionId, app.newsletter.id, opened.aws);
         if (flags.json) return void console.log(printableJson(edition));
         console.log(`${edition.editionId} (${edition.status}) ${printable(edition.subject)}`);
         for (const a of edition.articles) console.log(`  - ${printable(a.title)}${a.url ? ` ${printable(a.url)}` : ''}`);
         if (edition.report) console.log(summary(edition.report));
+        else if (edition.queued !== undefined || edition.counts) console.log(countsLine(edition));
         if (edition.pausedReason) console.log(`Paused: ${edition.pausedReason}`);
+        // On AWS the senders keep no run report: the ledger has the failures and their reasons.
+        if (opened.aws) await printFailures(opened.aws, editionId);
       } finally {
         await app.close();
       }
@@ -49,15 +73,37 @@ export function registerEditionCommands(program: Command): void {
 
   editions
     .command('resume')
-    .description('let a paused edition (bounce or complaint rate) go on: the next digest run sends the rest')
+    .description(
+      'let a paused edition go on (SES not ready, bounce or complaint rate, daily quota): locally the next digest sends the rest; with --aws the readers who do not have it yet are queued for the stack\'s senders',
+    )
     .argument('<edition-id>')
-    .addHelpText('after', '\nExample:\n  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest\n  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d --aws',
+    )
     .action(async (editionId: string, _flags: unknown, command: Command) => {
-      const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
+      const opened = await openEditionsApp(command);
+      if (opened.aws) {
+        const app = opened.aws;
+        try {
+          const result = await resumeQueuedEdition(app.newsletter, editionId, { ...awsRequeueDeps(app) });
+          report(result, editionId, app, (r) =>
+            `Edition ${editionId}: queued ${r.queued} reader${r.queued === 1 ? '' : 's'} who do not have it yet in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName} (${r.alreadyHave} already have it); the senders finish it. Follow it with "npx newsletter editions show ${editionId} --aws".`,
+          );
+        } finally {
+          await app.close();
+        }
+        return;
+      }
+      const app = opened.local!;
       try {
         const edition = await app.editions.get(app.newsletter.id, editionId);
-        if (!edition) throw new NewsletterError(`edition ${editionId} is not in ${app.newsletter.id}: see "npx newsletter editions list"`);
-        if (edition.status !== 'paused') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not paused: nothing to resume`);
+        if (!edition) throw missing(editionId, app.newsletter.id);
+        if (edition.status === 'sending') {
+          // A quota stop or an interrupted run is not paused: the next run goes on by itself.
+          return void console.log(`Edition ${editionId} is not paused: the next "npx newsletter digest" goes on with it.`);
+        }
+        if (edition.status !== 'paused') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not paused: nothing to resume ("npx newsletter editions resend ${editionId}" sends its failed deliveries again)`);
         // Rates are judged afresh from here, or the old bounces would pause it again at once.
         await app.editions.update(app.newsletter.id, editionId, { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) });
         console.log(`Edition ${editionId} will resume on the next "npx newsletter digest".`);
@@ -65,4 +111,85 @@ export function registerEditionCommands(program: Command): void {
         await app.close();
       }
     });
+
+  editions
+    .command('resend')
+    .description("send a finished edition's failed deliveries again (never to whoever has it): with --aws they are queued for the stack's senders; locally the next digest sends them")
+    .argument('<edition-id>')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest\n  $ npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d --aws',
+    )
+    .action(async (editionId: string, _flags: unknown, command: Command) => {
+      const opened = await openEditionsApp(command);
+      if (opened.aws) {
+        const app = opened.aws;
+        try {
+          const result = await resendFailedDeliveries(app.newsletter, editionId, awsRequeueDeps(app));
+          report(result, editionId, app, (r) =>
+            `Edition ${editionId}: queued ${r.queued} failed deliver${r.queued === 1 ? 'y' : 'ies'} again in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}. Follow it with "npx newsletter editions show ${editionId} --aws".`,
+          );
+        } finally {
+          await app.close();
+        }
+        return;
+      }
+      const app = opened.local!;
+      try {
+        const edition = await app.editions.get(app.newsletter.id, editionId);
+        if (!edition) throw missing(editionId, app.newsletter.id);
+        if (edition.status !== 'sent') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not finished: "npx newsletter editions resume ${editionId}" and the next digest send everyone who does not have it, failed deliveries included`);
+        const failed = edition.report?.failed ?? edition.counts?.failed ?? 0;
+        if (failed === 0) return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
+        // The ledger lets a failed delivery be claimed again and skips whoever has the edition, so
+        // the next digest, resuming the edition, sends exactly the failed ones (and anyone confirmed since).
+        await app.editions.update(app.newsletter.id, editionId, { status: 'sending', finishedAt: undefined });
+        console.log(`Edition ${editionId}: its ${failed} failed deliver${failed === 1 ? 'y goes' : 'ies go'} out again on the next "npx newsletter digest".`);
+      } finally {
+        await app.close();
+      }
+    });
+}
+
+function awsRequeueDeps(app: AwsApp) {
+  return { editions: app.editions, subscribers: app.subscribers, deliveries: app.deliveries, queue: app.sendQueue(), clock: systemClock };
+}
+
+function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' }>) => string): void {
+  if (result.status === 'missing') throw missing(editionId, app.newsletter.id, app);
+  if (result.status === 'refused') throw new NewsletterError(result.reason);
+  if (result.status === 'nothing-to-send') return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
+  console.log(queuedLine(result));
+  if (result.edition.status === 'sent') console.log(`Edition ${editionId} is sent: everyone had it already.`);
+}
+
+function missing(editionId: string, newsletterId: string, aws?: AwsApp): NewsletterError {
+  const where = aws ? ` of stack ${aws.target.stackName} (table ${aws.target.tableName})` : '';
+  return new NewsletterError(`edition ${editionId} is not in ${newsletterId}${where}: see "npx newsletter editions list${aws ? ' --aws' : ''}"`);
+}
+
+/** A local run keeps a report; a fanned-out edition on AWS has the senders' counters instead. */
+function deliveredLine(e: EditionRecord): string {
+  if (e.report) return `${editionDelivered(e.report)} delivered, ${e.report.failed} failed`;
+  if (e.counts) return `${e.counts.sent} delivered, ${e.counts.failed} failed`;
+  return '-';
+}
+
+function countsLine(e: EditionRecord): string {
+  const c = e.counts;
+  return `Queued ${e.queued ?? '?'}: ${c?.sent ?? 0} sent, ${c?.suppressed ?? 0} suppressed, ${c?.failed ?? 0} failed, ${c?.throttledRetries ?? 0} throttled retries; ${c?.bounces ?? 0} bounces, ${c?.complaints ?? 0} complaints`;
+}
+
+async function printFailures(app: AwsApp, editionId: string): Promise<void> {
+  let count = 0;
+  const shown: string[] = [];
+  for await (const page of app.deliveries.failed(editionId)) {
+    for (const f of page) {
+      count++;
+      if (shown.length < SHOWN_FAILURES) shown.push(`  subscriber ${f.subscriberId}: ${printable(f.reason)}`);
+    }
+  }
+  if (count === 0) return;
+  console.log(`Failed deliveries: ${count}${count > shown.length ? ` (first ${shown.length})` : ''}; "npx newsletter editions resend ${editionId} --aws" queues them again`);
+  for (const line of shown) console.log(line);
 }

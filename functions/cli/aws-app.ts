@@ -1,0 +1,103 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigError } from '../core/errors.js';
+import { DEFAULT_STACK_NAME, OPERATOR_OUTPUTS, readStackOutputs } from '../adapters/cloudformation/stack-outputs.js';
+import { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
+import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore } from '../adapters/dynamodb/subscriber-store.js';
+import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
+import type { SendQueue } from '../ports/send-queue.js';
+import { loadNewsletter, type GlobalOptions } from './local-app.js';
+
+/** The options that turn an operator's command towards the deployed stack. */
+export interface AwsTargetOptions {
+  aws?: boolean;
+  stack?: string;
+}
+
+/** Whether the command acts on the deployed stack (`--aws`, or a stack named with `--stack`). */
+export function wantsAws(options: AwsTargetOptions): boolean {
+  return Boolean(options.aws || options.stack);
+}
+
+/** Where the deployed resources are: from NEWSLETTER_TABLE / NEWSLETTER_SEND_QUEUE_URL, else the stack's outputs. */
+export interface StackTarget {
+  stackName: string;
+  tableName: string;
+  /** Undefined when neither the variable nor the stack names it (a stack deployed before it had the output). */
+  sendQueueUrl?: string;
+  /** How the names were found, for the operator to check. */
+  source: 'environment' | 'stack outputs';
+}
+
+/**
+ * Finds the table and send queue of the deployed stack. Both variables set: no CloudFormation call
+ * (an operator without cloudformation:DescribeStacks can still work); otherwise the stack's outputs
+ * fill in what the variables leave open.
+ */
+export async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
+  const stackName = options.stack ?? DEFAULT_STACK_NAME;
+  const tableFromEnv = env.NEWSLETTER_TABLE;
+  const queueFromEnv = env.NEWSLETTER_SEND_QUEUE_URL;
+  if (tableFromEnv && queueFromEnv) return { stackName, tableName: tableFromEnv, sendQueueUrl: queueFromEnv, source: 'environment' };
+  const client = cloudformation();
+  try {
+    const outputs = await readStackOutputs(client, stackName);
+    const tableName = tableFromEnv ?? outputs[OPERATOR_OUTPUTS.tableName];
+    if (!tableName) throw new ConfigError(`stack "${stackName}" has no output ${OPERATOR_OUTPUTS.tableName}: is it the newsletter's stack? Name it with --stack NAME, or set NEWSLETTER_TABLE`);
+    const sendQueueUrl = queueFromEnv ?? outputs[OPERATOR_OUTPUTS.sendQueueUrl];
+    return { stackName, tableName, ...(sendQueueUrl ? { sendQueueUrl } : {}), source: 'stack outputs' };
+  } finally {
+    client.destroy();
+  }
+}
+
+export type AwsApp = Awaited<ReturnType<typeof openAwsApp>>;
+
+/**
+ * What an operator's command needs against the deployed stack: the newsletter configuration from
+ * the local file (the same file the stack was deployed from), and the stack's table and send queue
+ * through the standard AWS credential chain, region and endpoint variables. No embedded server is
+ * started and nothing is sent from this machine: sending stays with the stack's senders.
+ */
+export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env: Record<string, string | undefined> = process.env) {
+  const loaded = await loadNewsletter(options);
+  await requireRegion();
+  const target = await resolveStackTarget(options, env, () => new CloudFormationClient({}));
+  const dynamodb = new DynamoDBClient({});
+  let sqs: SQSClient | undefined;
+  return {
+    ...loaded,
+    target,
+    editions: new DynamoEditionStore(dynamodb, target.tableName),
+    subscribers: new DynamoSubscriberStore(dynamodb, target.tableName),
+    deliveries: new DynamoDeliveryLookup(dynamodb, target.tableName),
+    /** The stack's send queue; asked for only by the commands that queue work. */
+    sendQueue(): SendQueue {
+      if (!target.sendQueueUrl) {
+        throw new ConfigError(
+          `stack "${target.stackName}" has no output ${OPERATOR_OUTPUTS.sendQueueUrl}: deploy this version ("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL to the queue's URL`,
+        );
+      }
+      sqs ??= new SQSClient({});
+      return new SqsSendQueue(sqs, target.sendQueueUrl);
+    },
+    async close() {
+      dynamodb.destroy();
+      sqs?.destroy();
+    },
+  };
+}
+
+/** The SDK's own "Region is missing" names no fix; say which settings give one. */
+async function requireRegion(): Promise<void> {
+  const probe = new DynamoDBClient({});
+  try {
+    await probe.config.region();
+  } catch (error) {
+    throw new ConfigError('no AWS region for --aws: set AWS_REGION, or AWS_PROFILE with a region in ~/.aws/config', { cause: error });
+  } finally {
+    probe.destroy();
+  }
+}

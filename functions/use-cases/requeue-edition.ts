@@ -1,0 +1,107 @@
+import type { NewsletterConfig } from '../core/config.js';
+import type { DeliveryLookup } from '../ports/delivery-lookup.js';
+import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
+import type { SendQueue } from '../ports/send-queue.js';
+import type { SubscriberStore } from '../ports/subscriber-store.js';
+import { endedDeliveries, finishIfComplete, sendBatchMessages } from './run-digest.js';
+import type { Clock } from './send-edition.js';
+
+export interface RequeueDependencies {
+  editions: EditionStore;
+  subscribers: SubscriberStore;
+  deliveries: DeliveryLookup;
+  queue: SendQueue;
+  clock: Clock;
+}
+
+export interface RequeueOptions {
+  /** Subscribers per page read from the store. */
+  pageSize?: number;
+  batchSize?: number;
+}
+
+export type RequeueResult =
+  | { status: 'missing' }
+  /** The edition is not in a state this action applies to; `reason` says what to do instead. */
+  | { status: 'refused'; edition: EditionRecord; reason: string }
+  | { status: 'nothing-to-send'; edition: EditionRecord }
+  /** `queued` readers in `batches` send-queue messages; `alreadyHave` were skipped because the ledger says they have it. */
+  | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; alreadyHave: number };
+
+/**
+ * The operator's way back on AWS after a pause (SES not ready, bounce or complaint rate, a quota
+ * stop) or a batch lost to the dead-letter queue: the edition goes back to `sending` and every
+ * confirmed reader who does not have it yet is queued again for the senders, exactly as the digest
+ * fans out. Nothing is sent from the operator's machine, and the ledger's conditional claims make
+ * a batch that is still on the queue harmless. Rates are judged afresh from here, or the old bounces
+ * would pause the edition again at once.
+ */
+export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionId: string, deps: RequeueDependencies, options: RequeueOptions = {}): Promise<RequeueResult> {
+  const edition = await deps.editions.get(newsletter.id, editionId);
+  if (!edition) return { status: 'missing' };
+  if (edition.status === 'sent') {
+    return { status: 'refused', edition, reason: `edition ${editionId} is sent: "newsletter editions resend ${editionId} --aws" queues its failed deliveries again` };
+  }
+  await reopen(deps.editions, edition, { pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) });
+  let queued = 0;
+  let batches = 0;
+  let alreadyHave = 0;
+  let cursor: string | undefined;
+  do {
+    // Page through the list: memory stays flat however many subscribers there are.
+    const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
+    const states = await deps.deliveries.states(editionId, page.subscribers.map((s) => s.id));
+    const ids = page.subscribers.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
+    alreadyHave += page.subscribers.length - ids.length;
+    const messages = sendBatchMessages(newsletter.id, editionId, ids, options.batchSize);
+    await deps.queue.enqueue(messages);
+    queued += ids.length;
+    batches += messages.length;
+    cursor = page.cursor;
+  } while (cursor);
+  return settle(deps, edition, { queued, batches, alreadyHave });
+}
+
+/**
+ * Queues an edition's failed deliveries again (a send that failed after its retries: throttling,
+ * SES faults), and only those: whoever has the edition is not queued, and the ledger lets a failed
+ * delivery be claimed again. A finished edition goes back to `sending` until the senders end them.
+ */
+export async function resendFailedDeliveries(newsletter: NewsletterConfig, editionId: string, deps: RequeueDependencies, options: RequeueOptions = {}): Promise<RequeueResult> {
+  const edition = await deps.editions.get(newsletter.id, editionId);
+  if (!edition) return { status: 'missing' };
+  if (edition.status !== 'sent') {
+    return {
+      status: 'refused',
+      edition,
+      reason: `edition ${editionId} is ${edition.status}, not finished: "newsletter editions resume ${editionId} --aws" queues everyone who does not have it yet, failed deliveries included`,
+    };
+  }
+  const failedIds: string[] = [];
+  for await (const page of deps.deliveries.failed(editionId)) failedIds.push(...page.map((f) => f.subscriberId));
+  if (failedIds.length === 0) return { status: 'nothing-to-send', edition };
+  await reopen(deps.editions, edition, { finishedAt: undefined });
+  const messages = sendBatchMessages(newsletter.id, editionId, failedIds, options.batchSize);
+  await deps.queue.enqueue(messages);
+  return settle(deps, edition, { queued: failedIds.length, batches: messages.length, alreadyHave: 0 });
+}
+
+/**
+ * Back to `sending` with no `queued` count, so no sender closes the edition before the re-queue is
+ * complete (the digest's fan-out does the same).
+ */
+async function reopen(editions: EditionStore, edition: EditionRecord, changes: Partial<EditionRecord>): Promise<void> {
+  await editions.update(edition.newsletterId, edition.editionId, { status: 'sending', queued: undefined, ...changes });
+}
+
+/**
+ * Every re-queued delivery ends once more (sent, suppressed or failed again), so the edition is done
+ * when the endings counted so far grow by that many. An empty re-queue closes it at once.
+ */
+async function settle(deps: RequeueDependencies, edition: EditionRecord, queuedNow: { queued: number; batches: number; alreadyHave: number }): Promise<RequeueResult> {
+  await deps.editions.update(edition.newsletterId, edition.editionId, { queued: endedDeliveries(edition.counts) + queuedNow.queued });
+  // Senders that finished before `queued` was written could not tell they were the last.
+  const fresh = (await deps.editions.get(edition.newsletterId, edition.editionId)) ?? edition;
+  const finished = await finishIfComplete(deps.editions, fresh, deps.clock.now());
+  return { status: 'queued', edition: { ...fresh, ...(finished ? { status: 'sent' as const } : {}) }, ...queuedNow };
+}

@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { ensureTable } from '../../../functions/adapters/dynamodb/table.js';
+import { main } from '../../../functions/cli/main.js';
+import { subscriberId } from '../../../functions/core/subscriber.js';
+import { startAwsJsonServer } from '../../support/aws-json-server.js';
+import { startCloudFormationServer } from '../../support/cloudformation-server.js';
+import { FaultySesServer } from '../../support/faulty-ses-server.js';
+import { startTestServers, type TestServers } from '../../support/local-servers.js';
+
+/**
+ * The operator's way back on AWS, run locally: the stack's digest and sender handlers work against
+ * dynalite, a fault-injecting SES and a loopback SQS; the CLI finds the stack's table and send queue
+ * through a loopback CloudFormation and acts with `--aws`, starting no embedded server.
+ */
+const TOKEN = 'a-long-random-secret-of-more-than-32-characters';
+const ID_KEY = Buffer.from(TOKEN);
+const TABLE = 'KeypointsNewsletter-Table-1';
+const NOT_VERIFIED = { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' };
+
+const newsletter = (id: string) => ({
+  id,
+  title: 'Tech Weekly',
+  language: 'en',
+  from: { name: 'Tech Weekly', email: 'news@example.com' },
+  postalAddress: '1 Example Road, London',
+  schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
+  sources: [{ type: 'folder', path: `articles-${id}` }],
+  baseUrl: 'https://news.example.com',
+});
+const config = { newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly')] };
+
+let servers: TestServers;
+let sqs: Awaited<ReturnType<typeof startAwsJsonServer>>;
+let cfn: Awaited<ReturnType<typeof startCloudFormationServer>>;
+let secrets: Awaited<ReturnType<typeof startAwsJsonServer>>;
+let work: string;
+let configFile: string;
+let dataDir: string;
+const savedEnv = { ...process.env };
+const savedCwd = process.cwd();
+/** Messages on the send queue, oldest first; the test plays the SQS event source. */
+const queue: string[] = [];
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  await ensureTable(servers.dynamodb, TABLE);
+  sqs = await startAwsJsonServer({
+    'AmazonSQS.SendMessageBatch': (body) => {
+      const entries = body.Entries as { Id: string; MessageBody: string }[];
+      queue.push(...entries.map((e) => e.MessageBody));
+      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${queue.length}-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+    },
+  });
+  secrets = await startAwsJsonServer({ 'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:token', Name: 'token', SecretString: TOKEN }) });
+  const queueUrl = `${sqs.url}/000000000000/send`;
+  cfn = await startCloudFormationServer({
+    KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
+    OldNewsletter: { TableName: TABLE },
+  });
+  work = await mkdtemp(path.join(tmpdir(), 'newsletter-editions-aws-'));
+  configFile = path.join(work, 'newsletter.config.json');
+  await writeFile(configFile, JSON.stringify(config));
+  dataDir = path.join(work, '.newsletter');
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    // What the stack gives its functions.
+    TABLE_NAME: TABLE,
+    SEND_QUEUE_URL: queueUrl,
+    TOKEN_SECRET_ARN: 'arn:token',
+    NEWSLETTER_CONFIG: JSON.stringify(config),
+  });
+  for (const name of ['BUCKET_NAME', 'NEWSLETTER_TABLE', 'NEWSLETTER_SEND_QUEUE_URL', 'AWS_PROFILE']) delete process.env[name];
+  process.chdir(work);
+});
+
+afterAll(async () => {
+  process.chdir(savedCwd);
+  process.env = savedEnv;
+  vi.resetModules();
+  await servers?.stop();
+  await sqs?.close();
+  await cfn?.close();
+  await secrets?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  queue.length = 0;
+});
+
+/** `newsletter --config … --data-dir … ARGS`, output captured. */
+async function cli(...args: string[]): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
+  const log = vi.spyOn(console, 'log').mockImplementation(capture);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  try {
+    const code = await main(['node', 'newsletter', '--config', configFile, '--data-dir', dataDir, ...args]);
+    return { code, output: lines.join('\n') };
+  } finally {
+    log.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+/** A new Lambda container against this SES: the handlers read their environment at cold start. */
+async function coldStart(ses: FaultySesServer) {
+  process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
+  vi.resetModules();
+  return { digest: await import('../../../functions/handlers/digest.js'), sender: await import('../../../functions/handlers/send-batch.js') };
+}
+
+/** Delivers the waiting queue messages to the sender, one invocation each, as the event source would. */
+async function drain(sender: { handler: (e: { Records: { messageId: string; body: string }[] }) => Promise<{ batchItemFailures: unknown[] }> }, count = queue.length): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const body = queue.shift()!;
+    expect(await sender.handler({ Records: [{ messageId: `r-${i}`, body }] })).toEqual({ batchItemFailures: [] });
+  }
+}
+
+async function subscribe(newsletterId: string, count: number): Promise<string[]> {
+  const store = new DynamoSubscriberStore(servers.dynamodb, TABLE);
+  const emails = Array.from({ length: count }, (_, i) => `${newsletterId}-${i}@example.com`);
+  for (const email of emails) await store.put({ id: subscriberId(ID_KEY, email), newsletterId, email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+  return emails;
+}
+
+async function writeArticle(newsletterId: string): Promise<void> {
+  await mkdir(path.join(work, `articles-${newsletterId}`), { recursive: true });
+  await writeFile(
+    path.join(work, `articles-${newsletterId}`, 'chips.md'),
+    '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+  );
+}
+
+describe('editions --aws, after SES refused the account mid-edition', () => {
+  it('lists and shows the paused edition from the stack, and resume queues only the readers who do not have it, so the senders finish it', async () => {
+    await writeArticle('paused-weekly');
+    const emails = await subscribe('paused-weekly', 60);
+    const ses = await FaultySesServer.start();
+    try {
+      const { digest, sender } = await coldStart(ses);
+      const result = await digest.handler({ newsletterId: 'paused-weekly' });
+      expect(result).toMatchObject({ status: 'queued', queued: 60 });
+      expect(queue).toHaveLength(2);
+      // The first batch of 50 goes out; then SES stops accepting the sender (identity not verified).
+      await drain(sender, 1);
+      ses.setRefusal(NOT_VERIFIED);
+      await drain(sender);
+      const editionId = result.editionId!;
+
+      const list = await cli('--newsletter', 'paused-weekly', 'editions', 'list', '--aws');
+      expect(list).toMatchObject({ code: 0 });
+      expect(list.output).toContain(`${editionId}\tpaused\t50 delivered, 0 failed\t`);
+      const shown = await cli('--newsletter', 'paused-weekly', 'editions', 'show', editionId, '--aws');
+      expect(shown.output).toContain('Paused: ');
+      expect(shown.output).toContain('not verified');
+      expect(shown.output).toContain('Queued 60: 50 sent');
+
+      ses.setRefusal(undefined);
+      const resumed = await cli('--newsletter', 'paused-weekly', 'editions', 'resume', editionId, '--aws');
+      expect(resumed).toMatchObject({ code: 0 });
+      expect(resumed.output).toContain(`queued 10 readers who do not have it yet in 1 batch to the send queue of stack KeypointsNewsletter (50 already have it)`);
+      expect(queue).toHaveLength(1);
+      await drain(sender);
+
+      const edition = await new DynamoEditionStore(servers.dynamodb, TABLE).get('paused-weekly', editionId);
+      expect(edition).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 60 }) });
+      const copies = ses.copiesByRecipient();
+      expect(emails.every((email) => copies.get(email) === 1)).toBe(true);
+      // Nothing was started or written on the operator's machine.
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      await ses.close();
+    }
+  }, 60_000);
+});
+
+describe('editions resend --aws', () => {
+  it('lists the failed deliveries by subscriber id and queues only those again; the edition ends sent with everyone served once', async () => {
+    await writeArticle('resend-weekly');
+    const emails = await subscribe('resend-weekly', 12);
+    const refused = [emails[3]!, emails[8]!];
+    const rejecting = await FaultySesServer.start({ rejectRecipients: refused });
+    const healthy = await FaultySesServer.start();
+    try {
+      const first = await coldStart(rejecting);
+      const result = await first.digest.handler({ newsletterId: 'resend-weekly' });
+      const editionId = result.editionId!;
+      await drain(first.sender);
+      const editions = new DynamoEditionStore(servers.dynamodb, TABLE);
+      expect(await editions.get('resend-weekly', editionId)).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 10, failed: 2 }) });
+
+      const shown = await cli('--newsletter', 'resend-weekly', 'editions', 'show', editionId, '--aws');
+      expect(shown.output).toContain(`Failed deliveries: 2; "npx newsletter editions resend ${editionId} --aws" queues them again`);
+      expect(shown.output).toContain(`subscriber ${subscriberId(ID_KEY, refused[0]!)}: `);
+      expect(shown.output).not.toContain('@example.com');
+
+      // A resume is for unfinished editions; a finished one is resent.
+      const wrong = await cli('--newsletter', 'resend-weekly', 'editions', 'resume', editionId, '--aws');
+      expect(wrong.code).toBe(1);
+      expect(wrong.output).toContain(`edition ${editionId} is sent: "newsletter editions resend ${editionId} --aws"`);
+
+      const resent = await cli('--newsletter', 'resend-weekly', 'editions', 'resend', editionId, '--aws');
+      expect(resent).toMatchObject({ code: 0 });
+      expect(resent.output).toContain('queued 2 failed deliveries again in 1 batch');
+      const message = JSON.parse(queue[0]!) as { editionId: string; subscriberIds: string[] };
+      expect(message.editionId).toBe(editionId);
+      expect(message.subscriberIds.sort()).toEqual(refused.map((e) => subscriberId(ID_KEY, e)).sort());
+      expect(await editions.get('resend-weekly', editionId)).toMatchObject({ status: 'sending' });
+
+      // The address works again (the recipient's server was fixed): a new container sends the batch.
+      const second = await coldStart(healthy);
+      await drain(second.sender);
+      expect([...healthy.copiesByRecipient().entries()].sort()).toEqual(refused.map((e) => [e, 1]).sort());
+      expect(await editions.get('resend-weekly', editionId)).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 12 }) });
+    } finally {
+      await rejecting.close();
+      await healthy.close();
+    }
+  }, 60_000);
+});
+
+describe('finding the deployed stack', () => {
+  it('names a stack that does not exist and how to name the right one', async () => {
+    const answer = await cli('editions', 'list', '--stack', 'Elsewhere');
+    expect(answer.code).toBe(1);
+    expect(answer.output).toContain('stack "Elsewhere" does not exist in us-east-1');
+  });
+
+  it('says what to do when the stack predates the send queue output', async () => {
+    const answer = await cli('--newsletter', 'paused-weekly', 'editions', 'resume', 'any-edition', '--stack', 'OldNewsletter');
+    expect(answer.code).toBe(1);
+    expect(answer.output).toContain('stack "OldNewsletter" has no output SendQueueUrl: deploy this version ("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL');
+  });
+
+  it('asks CloudFormation nothing when NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL name the resources', async () => {
+    const before = cfn.calls.length;
+    process.env.NEWSLETTER_TABLE = TABLE;
+    process.env.NEWSLETTER_SEND_QUEUE_URL = `${sqs.url}/000000000000/send`;
+    try {
+      const answer = await cli('--newsletter', 'paused-weekly', 'editions', 'list', '--aws');
+      expect(answer.code).toBe(0);
+      expect(answer.output).toContain('paused-weekly-');
+      expect(cfn.calls.length).toBe(before);
+    } finally {
+      delete process.env.NEWSLETTER_TABLE;
+      delete process.env.NEWSLETTER_SEND_QUEUE_URL;
+    }
+  });
+});

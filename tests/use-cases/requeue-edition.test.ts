@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
+import { DynamoDeliveryLookup } from '../../functions/adapters/dynamodb/delivery-lookup.js';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
+import type { NewsletterConfig } from '../../functions/core/config.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import type { EditionRecord } from '../../functions/ports/edition-store.js';
+import type { SendBatchMessage } from '../../functions/ports/send-queue.js';
+import { resendFailedDeliveries, resumeQueuedEdition } from '../../functions/use-cases/requeue-edition.js';
+import { VirtualClock } from '../support/virtual-clock.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+const ID_KEY = randomBytes(32);
+const newsletter = { id: 'weekly' } as NewsletterConfig;
+const at = '2026-11-30T08:00:00.000Z';
+const claim = { at, owner: 'lambda:1', leaseUntil: '2026-11-30T08:10:00.000Z' };
+const counts = { sent: 0, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 0, complaints: 0 };
+
+let servers: TestServers;
+let tables = 0;
+beforeAll(async () => {
+  servers = await startTestServers();
+});
+afterAll(async () => servers?.stop());
+
+/**
+ * A fanned-out edition on real dynalite: `readers` confirmed subscribers, the first `sent` of them
+ * marked sent in the ledger and the next `failed` marked failed, as the senders would leave them.
+ */
+async function setUp(readers: number, ledgerState: { sent: number; failed: number }, edition: Partial<EditionRecord>) {
+  const tableName = `requeue-${++tables}`;
+  await ensureTable(servers.dynamodb, tableName);
+  const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
+  const ids: string[] = [];
+  for (let i = 0; i < readers; i++) {
+    const email = `reader${i}@example.com`;
+    ids.push(subscriberId(ID_KEY, email));
+    await subscribers.put({ id: ids[i]!, newsletterId: newsletter.id, email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+  }
+  const ledger = new DynamoDeliveryLedger(servers.dynamodb, tableName);
+  for (const [i, id] of ids.entries()) {
+    if (i >= ledgerState.sent + ledgerState.failed) break;
+    await ledger.claim('ed-1', id, claim);
+    if (i < ledgerState.sent) await ledger.markSent('ed-1', id, `m-${i}`, at);
+    else await ledger.markFailed('ed-1', id, 'Throttling', at);
+  }
+  const editions = new DynamoEditionStore(servers.dynamodb, tableName);
+  await editions.create(
+    { newsletterId: newsletter.id, editionId: 'ed-1', status: 'sending', createdAt: at, subject: 'S', date: '2026-11-30', articles: [], queued: readers, ...edition },
+    { subject: 'S', html: '<p>S</p>', text: 'S' },
+  );
+  const queued: SendBatchMessage[] = [];
+  const deps = { editions, subscribers, deliveries: new DynamoDeliveryLookup(servers.dynamodb, tableName), queue: { enqueue: async (m: SendBatchMessage[]) => void queued.push(...m) }, clock: new VirtualClock() };
+  return { ids, queued, deps, editions };
+}
+
+describe('resumeQueuedEdition', () => {
+  it('goes on with an edition stopped by the daily quota whose batches were lost: queues the readers without it, failed ones included', async () => {
+    const stoppedCounts = { ...counts, sent: 70, failed: 5 };
+    const { ids, queued, deps, editions } = await setUp(120, { sent: 70, failed: 5 }, { status: 'sending', pausedReason: 'the 24-hour quota ran out', counts: stoppedCounts });
+    const result = await resumeQueuedEdition(newsletter, 'ed-1', deps, { batchSize: 20 });
+    expect(result).toMatchObject({ status: 'queued', queued: 50, batches: 3, alreadyHave: 70 });
+    expect(queued.flatMap((m) => m.subscriberIds).sort()).toEqual(ids.slice(70).sort());
+    // Every re-queued delivery ends once more: the edition is done when 75 + 50 have ended.
+    expect(await editions.get(newsletter.id, 'ed-1')).toMatchObject({ status: 'sending', queued: 125, baseline: stoppedCounts });
+    expect((await editions.get(newsletter.id, 'ed-1'))!.pausedReason).toBeUndefined();
+  });
+
+  it('closes an edition that everyone has, queuing nothing', async () => {
+    const { queued, deps, editions } = await setUp(30, { sent: 30, failed: 0 }, { status: 'paused', pausedReason: 'bounce rate 6%', counts: { ...counts, sent: 30, bounces: 2 } });
+    const result = await resumeQueuedEdition(newsletter, 'ed-1', deps);
+    expect(result).toMatchObject({ status: 'queued', queued: 0, alreadyHave: 30, edition: { status: 'sent' } });
+    expect(queued).toHaveLength(0);
+    expect(await editions.get(newsletter.id, 'ed-1')).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('resendFailedDeliveries', () => {
+  it('leaves a finished edition without failures alone', async () => {
+    const { queued, deps, editions } = await setUp(10, { sent: 10, failed: 0 }, { status: 'sent', counts: { ...counts, sent: 10 }, finishedAt: at });
+    expect(await resendFailedDeliveries(newsletter, 'ed-1', deps)).toMatchObject({ status: 'nothing-to-send' });
+    expect(queued).toHaveLength(0);
+    expect(await editions.get(newsletter.id, 'ed-1')).toMatchObject({ status: 'sent', finishedAt: at });
+  });
+
+  it('refuses an edition still being sent, pointing at resume', async () => {
+    const { deps } = await setUp(10, { sent: 4, failed: 1 }, { status: 'paused' });
+    const result = await resendFailedDeliveries(newsletter, 'ed-1', deps);
+    expect(result).toMatchObject({ status: 'refused', reason: expect.stringContaining('editions resume ed-1 --aws') });
+  });
+});
