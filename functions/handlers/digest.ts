@@ -46,6 +46,8 @@ async function runDigest(event: unknown): Promise<{ status: string; editionId?: 
       clock: systemClock,
       subscribers: ctx.subscribers,
       queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl),
+      // approval "manual": the draft goes to the operators with signed approve and skip links.
+      ...(newsletter.approval === 'manual' ? { review: { mailer: ctx.mailer, tokenKey: await ctx.signingKey() } } : {}),
     },
     {},
   );

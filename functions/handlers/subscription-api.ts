@@ -12,6 +12,8 @@ import {
   type LinkFailure,
   type SubscriptionDependencies,
 } from '../use-cases/subscriptions.js';
+import { archiveRoute, isArchivePath } from './archive-routes.js';
+import { isReviewPath, reviewRoute, type ReviewRouteDependencies } from './review-routes.js';
 import { AwsContext } from './aws-context.js';
 import { createObservability, observe } from './observability.js';
 import { confirmPage, messagePage, PAGE_CSP, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
@@ -51,6 +53,8 @@ export interface SubscriptionApiDependencies extends SubscriptionDependencies {
    * in the timing. Default 0: the local server runs that work after answering instead.
    */
   subscribeAnswerMs?: number;
+  /** Sends an edition an operator approved by link (see ReviewRouteDependencies). */
+  onApproved?: ReviewRouteDependencies['onApproved'];
   /** Waits; injected so tests run on a fake clock. Default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -79,7 +83,7 @@ const field = z.string().max(1000);
 const subscribeSchema = z.object({ email: field, newsletter: field.optional(), website: field.optional() });
 const preferencesSchema = z.object({ action: z.enum(['save', 'erase']), newsletter: z.array(field).max(100).default([]) });
 
-const ALLOWED_METHODS: Record<string, string> = { '/': 'GET', '/subscribe': 'GET, POST', '/confirm': 'GET, POST', '/unsubscribe': 'GET, POST', '/preferences': 'GET, POST' };
+const ALLOWED_METHODS: Record<string, string> = { '/approve': 'GET, POST', '/skip': 'GET, POST', '/': 'GET', '/subscribe': 'GET, POST', '/confirm': 'GET, POST', '/unsubscribe': 'GET, POST', '/preferences': 'GET, POST' };
 
 const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -160,6 +164,8 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
         return html(200, preferencesPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token, redactedEmail: result.redactedEmail, choices: result.choices }));
       }
       if (route === '/preferences' && method === 'POST') return await postPreferences(token, headers, body);
+      if (isReviewPath(route)) return await reviewRoute({ newsletters: deps.newsletters, editions: deps.editions, tokenKey: deps.tokenKey, now: deps.now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) }, method, route, query);
+      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now: deps.now }, method, route, query);
       const w = wordsForPage(language);
       const allow = ALLOWED_METHODS[route];
       const notFound = html(allow ? 405 : 404, messagePage({ language, title: w.notFoundTitle, text: w.notFoundBody }));

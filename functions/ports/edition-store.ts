@@ -2,7 +2,8 @@ import type { ArticleDigest } from '../core/article.js';
 import type { DeliveryReport } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
 
-export type EditionStatus = 'sending' | 'sent' | 'paused';
+/** `draft` waits for an operator's approval (approval: "manual"); `skipped` was turned down and sends nothing. */
+export type EditionStatus = 'draft' | 'skipped' | 'sending' | 'sent' | 'paused';
 
 export interface EditionRecord {
   newsletterId: string;
@@ -47,6 +48,13 @@ export interface EditionStore {
    * run paused or finished it first). One conditional write, so exactly one run pauses it.
    */
   pause(newsletterId: string, editionId: string, reason: string): Promise<boolean>;
+  /**
+   * Moves the edition from one status to another in one conditional write; false when it was not
+   * in `from` (so of two approvals at once exactly one goes ahead).
+   */
+  moveStatus(newsletterId: string, editionId: string, from: EditionStatus, to: EditionStatus): Promise<boolean>;
+  /** Forgets that these articles went out with this edition (a skipped draft), so the next edition carries them. */
+  releaseArticles(newsletterId: string, editionId: string, keys: string[]): Promise<void>;
   /** Adds to the edition's counters atomically (senders in parallel, bounce and complaint notifications); returns the edition as it now is. */
   addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionRecord>;
   /** Which of these article ids (content hashes or canonical-URL keys) went out in an earlier edition. */

@@ -535,6 +535,10 @@ class MemoryEditionStore implements EditionStore {
     return true;
   }
   async markArticlesSent(): Promise<void> {}
+  async moveStatus(): Promise<boolean> {
+    return false;
+  }
+  async releaseArticles(): Promise<void> {}
 }
 
 const noSuppressions: SuppressionStore = {

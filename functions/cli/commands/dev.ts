@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { Cron } from 'croner';
 import type { NewsletterConfig } from '../../core/config.js';
 import { BackgroundWork } from '../../adapters/local/background-work.js';
+import { awaitingReviewLine, draftLine } from '../review-output.js';
 import { createSubscriptionApi, MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../handlers/subscription-api.js';
 import { runDigest } from '../../use-cases/run-digest.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
@@ -113,6 +114,10 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     signUpLimits: app.config.signUps,
     // The answer goes out first; what depends on the address's state runs after it.
     afterAnswer: signUps.run,
+    // An approved draft is now a sending edition: the digest run resumes and sends it.
+    onApproved: (newsletter) => {
+      runSchedule(newsletter.id).catch((error: unknown) => print(`Sending the approved edition of ${newsletter.id} failed: ${(error as Error).message}`));
+    },
   });
   server.on('request', (req, res) => {
     void serve(api, req, res, app.endpoints.inbox);
@@ -154,7 +159,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   }));
 
   print(`Subscription server: ${url}/ (links in mail use ${baseUrl})`);
-  for (const n of newsletters) print(`  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}`);
+  for (const n of newsletters) print(`  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}, archive ${baseUrl}/archive?newsletter=${encodeURIComponent(n.id)}`);
   if (app.endpoints.inbox) print(`SES inbox viewer: ${url}/_inbox → ${app.endpoints.inbox}`);
   else print(`SES: ${app.endpoints.ses ?? 'AWS'} (no inbox viewer: mail goes to that SES endpoint)`);
   print(`DynamoDB: ${app.endpoints.dynamodb ?? 'AWS'} (data in ${options.dataDir}/)`);
@@ -210,6 +215,8 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
   if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
   else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);
+  else if (result.status === 'draft') print(`Scheduled digest of ${newsletter.id}: ${draftLine(result.edition, result.reviewSent)}`);
+  else if (result.status === 'awaiting-review') print(`Scheduled digest of ${newsletter.id}: ${awaitingReviewLine(result.edition)}`);
   else if (result.status !== 'dry-run') print(`Scheduled digest of ${newsletter.id}: ${summary(result.report)}`);
 }
 

@@ -8,6 +8,7 @@ import { openLocalApp, type GlobalOptions } from '../local-app.js';
 import { editionDelivered, summary } from './digest.js';
 import { printable, printableJson } from '../terminal-text.js';
 import { positiveInteger } from '../main.js';
+import { registerReviewCommands } from './review.js';
 
 type EditionsOptions = GlobalOptions & AwsTargetOptions;
 
@@ -149,6 +150,8 @@ export function registerEditionCommands(program: Command): void {
         await app.close();
       }
     });
+
+  registerReviewCommands(editions);
 }
 
 function awsRequeueDeps(app: AwsApp) {

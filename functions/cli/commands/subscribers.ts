@@ -8,6 +8,7 @@ import type { Suppression } from '../../ports/subscriber-store.js';
 import { addToList, describeLeft, isErasure, type ListDependencies } from '../../use-cases/manage-list.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { csvField } from '../subscriber-csv.js';
+import { registerInviteCommand } from './subscribers-invite.js';
 import { describeImport, importSubscriberCsv } from '../subscribers-import.js';
 import { printable, printableJson } from '../terminal-text.js';
 
@@ -171,6 +172,7 @@ export function registerSubscriberCommands(program: Command): void {
         );
       });
     });
+  registerInviteCommand(subscribers);
 }
 
 async function withApp(command: Command, work: (app: LocalApp) => Promise<void>): Promise<void> {
