@@ -7,6 +7,7 @@ import { localDeliveryOptions } from '../wiring/delivery.js';
 import { digestDependencies } from '../wiring/edition.js';
 import type { LocalApp } from './local-app.js';
 import { noSubscribersLine, summary, writeEditionFiles } from './output.js';
+import { awaitingReviewLine, draftLine } from './review-output.js';
 
 export interface ScheduledNewsletter {
   newsletterId: string;
@@ -91,6 +92,8 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
   if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
   else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);
+  else if (result.status === 'draft') print(`Scheduled digest of ${newsletter.id}: ${draftLine(result.edition, result.reviewSent)}`);
+  else if (result.status === 'awaiting-review') print(`Scheduled digest of ${newsletter.id}: ${awaitingReviewLine(result.edition)}`);
   else if (result.status !== 'dry-run') print(`Scheduled digest of ${newsletter.id}: ${summary(result.report)}`);
 }
 

@@ -114,6 +114,13 @@ export const newsletterSchema = z.strictObject({
    * gone out yet), a welcome email, or nothing.
    */
   welcome: z.enum(['latest-edition', 'welcome-email', 'none']).default('latest-edition'),
+  /**
+   * "manual": each edition is built as a draft and mailed to the operators with approve and skip
+   * links; the list gets it only once one of them approves (or `editions approve ID`).
+   */
+  approval: z.enum(['auto', 'manual']).default('auto'),
+  /** Who reviews drafts (approval: "manual"); they get the review copy, never the list's mail. */
+  operators: z.array(z.email({ message: 'must be an email address such as editor@example.com' })).max(20).default([]),
 });
 
 export const configSchema = z
@@ -146,6 +153,9 @@ export const configSchema = z
     config.newsletters.forEach((n, i) => {
       if (seen.has(n.id)) ctx.addIssue({ code: 'custom', path: ['newsletters', i, 'id'], message: `"${n.id}" is used twice; ids must be unique` });
       seen.add(n.id);
+      if (n.approval === 'manual' && n.operators.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['newsletters', i, 'operators'], message: 'approval "manual" needs at least one operator address to send drafts to, e.g. "operators": ["editor@example.com"]' });
+      }
     });
   });
 

@@ -14,7 +14,8 @@ import type { DeliveryPause, DeliveryReport } from './delivery.js';
  * A quota stop or another run's deliveries leave the edition 'sending': the next run goes on.
  */
 
-export type EditionStatus = 'sending' | 'sent' | 'paused';
+/** `draft` waits for an operator's approval (approval: "manual"); `skipped` was turned down and sends nothing. */
+export type EditionStatus = 'draft' | 'skipped' | 'sending' | 'sent' | 'paused';
 
 export interface EditionRecord {
   newsletterId: string;

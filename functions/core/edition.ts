@@ -31,6 +31,8 @@ export interface EditionModel {
   fromName: string;
   /** Link to the web copy of this edition, when there is one. */
   webUrl?: string;
+  /** The operator's own opening words for this edition (`digest --intro`), in place of the greeting. */
+  intro?: string;
 }
 
 /** The rendered edition: compiled once, personalised per reader by replacing PLACEHOLDERS. */

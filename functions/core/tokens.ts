@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from './errors.js';
 
 /** What a token lets its holder do; a token for one purpose is refused for any other. */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
+/** `approve` and `skip` are an operator's review links; their subject is an edition (see reviewSubject). */
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'approve' | 'skip';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -15,7 +16,7 @@ export interface TokenClaims {
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-purpose' };
 
 const VERSION = 'v1';
-const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p' };
+const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p', approve: 'a', skip: 's' };
 
 /** Fewer bytes than this and a key can be guessed (an empty one signs tokens anyone can forge). */
 export const MIN_TOKEN_KEY_BYTES = 32;

@@ -34,7 +34,13 @@ async function runDigest(event: unknown): Promise<{ status: string; editionId?: 
   const services = await ctx.services();
   const result = await enqueueEdition(
     newsletter,
-    { ...prepareDependencies(services, newsletter, sourcesFor(ctx, newsletter)), subscribers: services.subscribers, queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl) },
+    {
+      ...prepareDependencies(services, newsletter, sourcesFor(ctx, newsletter)),
+      subscribers: services.subscribers,
+      queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl),
+      // approval "manual": the draft goes to the operators with signed approve and skip links.
+      ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKey } } : {}),
+    },
     {},
   );
   // Logs carry ids and counts only: never an address.

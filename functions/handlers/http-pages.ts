@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Language } from '../core/config.js';
 import { escapeHtml } from '../render/escape.js';
 import { pageWordsFor, type PageWords } from '../../templates/i18n.js';
+import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 
 /**
  * The HTML pages of the subscription API: small, accessible, readable on a phone, and without
@@ -107,7 +108,7 @@ ${input.error ? `<p class="error" id="email-error" role="alert">${escapeHtml(inp
 <div class="hp" aria-hidden="true"><label for="website">${escapeHtml(w.honeypotLabel)}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">${escapeHtml(w.subscribeButton)}</button>
 </form>
-<p class="muted">${escapeHtml(w.privacyNote)}</p>`;
+<p class="muted">${escapeHtml(w.privacyNote)}</p>${selected ? `\n<p><a href="archive?newsletter=${encodeURIComponent(selected.id)}">${escapeHtml(ARCHIVE_WORDS[input.language].pastEditions)}</a></p>` : ''}`;
   return page({ language: input.language, ...(selected ? { brand: selected.title } : {}), title: w.subscribeTitle, body, ...(selected?.postalAddress ? { footer: selected.postalAddress } : {}) });
 }
 

@@ -1,6 +1,8 @@
 import { redactAddresses } from '../core/subscriber.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
 import { subscriptionDependencies } from '../wiring/subscriptions.js';
+import { archiveRoute, isArchivePath } from './archive-routes.js';
+import { isReviewPath, reviewRoute, type ReviewRouteDependencies } from './review-routes.js';
 import { AwsContext } from './aws-context.js';
 import { decodeRequest, MAX_BODY_BYTES, type HttpApiEvent, type HttpApiResult } from './http/http-event.js';
 import { html, json } from './http/responses.js';
@@ -27,6 +29,8 @@ export interface SubscriptionApiDependencies extends SubscriptionDependencies {
    * in the timing. Default 0: the local server runs that work after answering instead.
    */
   subscribeAnswerMs?: number;
+  /** Sends an edition an operator approved by link (see ReviewRouteDependencies). */
+  onApproved?: ReviewRouteDependencies['onApproved'];
 }
 
 /**
@@ -60,6 +64,10 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       const routes = SUBSCRIPTION_ROUTES[route];
       const handle = routes?.[method];
       if (handle) return await handle({ deps, language, log }, { ...request, body });
+      // The operator's review links and the public archive have their own route modules.
+      const now = () => deps.clock.now();
+      if (isReviewPath(route)) return await reviewRoute({ newsletters: deps.newsletters, editions: deps.editions, tokenKey: deps.tokenKey, now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) }, method, route, request.query);
+      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now }, method, route, request.query);
       const notFound = html(routes ? 405 : 404, messagePage({ language, title: words.notFoundTitle, text: words.notFoundBody }));
       return routes ? { ...notFound, headers: { ...notFound.headers, allow: Object.keys(routes).join(', ') } } : notFound;
     } catch (error) {

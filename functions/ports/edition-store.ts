@@ -1,7 +1,7 @@
 import type { RenderedEdition } from '../core/edition.js';
 
 export type { EditionCounts, EditionRecord, EditionStatus } from '../core/edition-lifecycle.js';
-import type { EditionCounts, EditionRecord } from '../core/edition-lifecycle.js';
+import type { EditionCounts, EditionRecord, EditionStatus } from '../core/edition-lifecycle.js';
 
 /** Editions, their rendered copies and the record of which articles went out. */
 export interface EditionStore {
@@ -17,6 +17,13 @@ export interface EditionStore {
    * run paused or finished it first). One conditional write, so exactly one run pauses it.
    */
   pause(newsletterId: string, editionId: string, reason: string): Promise<boolean>;
+  /**
+   * Moves the edition from one status to another in one conditional write; false when it was not
+   * in `from` (so of two approvals at once exactly one goes ahead).
+   */
+  moveStatus(newsletterId: string, editionId: string, from: EditionStatus, to: EditionStatus): Promise<boolean>;
+  /** Forgets that these articles went out with this edition (a skipped draft), so the next edition carries them. */
+  releaseArticles(newsletterId: string, editionId: string, keys: string[]): Promise<void>;
   /** Adds to the edition's counters atomically (senders in parallel, bounce and complaint notifications); returns the edition as it now is. */
   addCounts(newsletterId: string, editionId: string, counts: Partial<EditionCounts>): Promise<EditionRecord>;
   /** Which of these article ids (content hashes or canonical-URL keys) went out in an earlier edition. */

@@ -53,7 +53,7 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
       preheader: model.preheader,
       header: { newsletterTitle: model.newsletterTitle, date: words.formatDate(model.date), webUrl: safeHref(model.webUrl) },
       footer: { whyYouGetThis: words.whyYouGetThis(model.newsletterTitle), postalAddress: model.postalAddress, unsubscribe: true },
-      values: { greeting: words.greeting, articles: raw(articles.join('\n')) },
+      values: { greeting: model.intro ?? words.greeting, articles: raw(articles.join('\n')) },
     },
     options,
   );
@@ -68,7 +68,7 @@ function digestText(model: EditionModel, words: TemplateWords): string {
   const header = [...wrapPlainText(model.newsletterTitle), words.formatDate(model.date)];
   const webUrl = safeHref(model.webUrl);
   if (webUrl) header.push(`${words.viewOnline}${words.labelSeparator}${webUrl}`);
-  blocks.push(header, wrapPlainText(words.greeting));
+  blocks.push(header, wrapPlainText(model.intro ?? words.greeting));
 
   for (const article of model.articles) {
     const lines = wrapPlainText(withoutSiteName(article.title, article.url));

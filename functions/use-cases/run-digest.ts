@@ -1,3 +1,4 @@
+import { archiveUrlFor } from '../core/archive.js';
 import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
@@ -8,9 +9,11 @@ import { afterLocalSend, countsOf, queuedEditionComplete, reputationStop, waitsF
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
+import type { Mailer } from '../ports/mailer.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
+import { sendForReview } from './review-copy.js';
 import { sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
 
 export interface PrepareDependencies {
@@ -39,12 +42,22 @@ export interface DigestOptions {
   /** Called once the edition is rendered, before anything is sent (the CLI writes `out/` here). */
   onRendered?: (model: EditionModel, rendered: RenderedEdition) => Promise<void>;
   onProgress?: (report: DeliveryReport) => void;
+  /** This edition's own opening words, in place of the greeting. */
+  intro?: string;
+  /** This edition's own subject, in place of the one made from the first headline. */
+  subject?: string;
+  /** Articles to leave out, by id or URL; they stay new for the next edition. */
+  exclude?: string[];
 }
 
 export type PreparedEdition =
   | { status: 'nothing-new'; alreadySent: number; problems: ArticleProblem[] }
   /** Nobody would get it: nothing is built, and the articles stay new for the next run. */
   | { status: 'no-subscribers'; problems: ArticleProblem[] }
+  /** approval "manual": the edition is stored as a draft, its articles reserved, nothing sent to the list. */
+  | { status: 'draft'; edition: EditionRecord; rendered: RenderedEdition; model: EditionModel; problems: ArticleProblem[]; reviewSent?: number }
+  /** approval "manual" and a draft is still waiting: nothing new is built until it is approved or skipped. */
+  | { status: 'awaiting-review'; edition: EditionRecord; problems: ArticleProblem[] }
   | { status: 'dry-run'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[] }
   | { status: 'ready'; resumed: boolean; edition: EditionRecord; rendered: RenderedEdition; model?: EditionModel; problems: ArticleProblem[] };
 
@@ -73,12 +86,16 @@ export type DigestResult =
  * built from the articles that are new since the last edition, rendered once and stored.
  */
 export async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDependencies, options: DigestOptions = {}): Promise<PreparedEdition> {
+  const draft = newsletter.approval === 'manual' && !options.dryRun;
   if (!options.dryRun && !options.force) {
-    const unfinished = (await deps.editions.list(newsletter.id, 5)).find((e) => e.status === 'sending');
+    const recent = await deps.editions.list(newsletter.id, 5);
+    const unfinished = recent.find((e) => e.status === 'sending');
     if (unfinished) {
       const rendered = await deps.editions.getRendered(newsletter.id, unfinished.editionId);
       if (rendered) return { status: 'ready', resumed: true, edition: unfinished, rendered, problems: [] };
     }
+    const waiting = draft ? recent.find((e) => e.status === 'draft') : undefined;
+    if (waiting) return { status: 'awaiting-review', edition: waiting, problems: [] };
   }
 
   const collected = await collectArticles({
@@ -90,16 +107,25 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
     maxArticles: newsletter.maxArticles,
     includeSent: options.force ?? false,
   });
-  if (collected.digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems };
+  const excluded = new Set(options.exclude ?? []);
+  const digests = excluded.size ? collected.digests.filter((a) => !excluded.has(a.id) && !(a.url && excluded.has(a.url))) : collected.digests;
+  if (digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems };
 
   const now = deps.clock.now();
-  const model = buildEditionModel({
+  const built = buildEditionModel({
     newsletter,
-    articles: collected.digests,
+    articles: digests,
     now,
     convertText: deps.convertText,
     ...(options.force ? { attempt: now.getTime() } : {}),
   });
+  // A stored edition gets its public page; a dry run has none to link to.
+  const model: EditionModel = {
+    ...built,
+    ...(options.dryRun ? {} : { webUrl: archiveUrlFor(newsletter.baseUrl, built.editionId) }),
+    ...(options.intro ? { intro: options.intro } : {}),
+    ...(options.subject ? { subject: options.subject } : {}),
+  };
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);
   if (options.dryRun) return { status: 'dry-run', model, rendered, problems: collected.problems };
@@ -107,7 +133,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   const record: EditionRecord = {
     newsletterId: newsletter.id,
     editionId: model.editionId,
-    status: 'sending',
+    status: draft ? 'draft' : 'sending',
     createdAt: now.toISOString(),
     subject: model.subject,
     date: model.date,
@@ -117,6 +143,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   const edition = created ? record : ((await deps.editions.get(newsletter.id, model.editionId)) ?? record);
   // Remember the articles as soon as the edition exists, so a second run never builds them into another one.
   await deps.editions.markArticlesSent(newsletter.id, model.editionId, model.articles.flatMap(sentKeys), now.toISOString());
+  if (draft) return created ? { status: 'draft', edition, rendered, model, problems: collected.problems } : { status: 'awaiting-review', edition, problems: collected.problems };
   return { status: 'ready', resumed: !created, edition, rendered, model, problems: collected.problems };
 }
 
@@ -127,6 +154,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
 export async function runDigest(newsletter: NewsletterConfig, deps: DigestDependencies, options: DigestOptions = {}): Promise<DigestResult> {
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, options);
+  if (prepared.status === 'draft') return { ...prepared, reviewSent: (await sendForReview(newsletter, deps, prepared)).sent };
   if (prepared.status !== 'ready') return prepared;
   const { report, pausedHere } = await sendToList(newsletter, deps, options, prepared.edition, prepared.rendered);
   const status = report.stoppedReason ? 'paused' : 'sent';
@@ -197,11 +225,12 @@ async function sendToList(
  */
 export async function enqueueEdition(
   newsletter: NewsletterConfig,
-  deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue },
+  deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue; review?: { mailer: Mailer; tokenKey: Buffer } },
   options: DigestOptions & { batchSize?: number } = {},
 ): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[] }> {
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, options);
+  if (prepared.status === 'draft' && deps.review) return { ...prepared, reviewSent: (await sendForReview(newsletter, { ...deps.review, clock: deps.clock }, prepared)).sent };
   if (prepared.status !== 'ready') return prepared;
   if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
   const batchSize = options.batchSize ?? SEND_BATCH_SIZE;
@@ -224,10 +253,17 @@ export async function enqueueEdition(
 
 /** The confirmed subscribers, a page at a time: memory stays flat however long the list is. */
 async function* confirmedPages(subscribers: SubscriberStore, newsletterId: string, pageSize = 500): AsyncGenerator<Subscriber[]> {
-  let cursor: string | undefined;
-  do {
-    const page = await subscribers.list(newsletterId, { status: 'confirmed', limit: pageSize, ...(cursor ? { cursor } : {}) });
+  const pageAfter = (after?: string) => {
+    const read = subscribers.list(newsletterId, { status: 'confirmed', limit: pageSize, ...(after ? { cursor: after } : {}) });
+    // A page read ahead and then not needed (the send stopped) must not fail the run when it fails.
+    read.catch(() => {});
+    return read;
+  };
+  let next: ReturnType<typeof pageAfter> | undefined = pageAfter();
+  while (next) {
+    const page: Awaited<ReturnType<typeof pageAfter>> = await next;
+    // The next page is read while this one is sent, so the send does not stall on the store between pages (two pages at most).
+    next = page.cursor ? pageAfter(page.cursor) : undefined;
     yield page.subscribers;
-    cursor = page.cursor;
-  } while (cursor);
+  }
 }

@@ -367,7 +367,8 @@ async function subscriberForToken(
   return { ok: true, newsletter, subscriber, claims };
 }
 
-async function sendConfirmation(deps: SubscriptionDependencies, newsletter: NewsletterConfig, email: string, id: string, now: Date): Promise<void> {
+/** Mails one confirmation link (used by sign-up and by `subscribers invite`). */
+export async function sendConfirmation(deps: SubscriptionDependencies, newsletter: NewsletterConfig, email: string, id: string, now: Date): Promise<void> {
   const token = signToken(deps.tokenKey, {
     purpose: 'confirm',
     newsletterId: newsletter.id,

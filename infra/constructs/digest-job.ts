@@ -56,6 +56,8 @@ export class DigestJob extends Construct {
     props.delivery.grantEnqueue(this.function);
     props.secret.grantRead(this.function);
     props.mail.grantReadQuota(this.function);
+    // Drafts of a newsletter with approval "manual" are mailed to its operators by the digest itself.
+    if (props.newsletters.some((n) => n.approval === 'manual')) props.mail.grantSendRaw(this.function);
     this.grantConfiguredSources(props.newsletters);
     this.grantBedrockModels(props.newsletters);
 

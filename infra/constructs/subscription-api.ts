@@ -51,6 +51,12 @@ export const SUBSCRIPTION_ROUTES: { path: string; methods: apigw.HttpMethod[] }[
   { path: '/confirm', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
   { path: '/unsubscribe', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
   { path: '/preferences', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
+  // The public archive: the index, and under it the Atom feed (feed.xml) and each edition's page.
+  { path: '/archive', methods: [apigw.HttpMethod.GET] },
+  { path: '/archive/{page}', methods: [apigw.HttpMethod.GET] },
+  // An operator's review links (approval: "manual"): GET shows the button, POST decides.
+  { path: '/approve', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
+  { path: '/skip', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
 ];
 
 /**

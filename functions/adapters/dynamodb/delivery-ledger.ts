@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { StoreError } from '../../core/errors.js';
@@ -28,7 +28,7 @@ export interface DeliveryLedgerOptions {
 export class DynamoDeliveryLedger implements DeliveryLedger {
   private readonly doc: DynamoDBDocumentClient;
   constructor(
-    client: DynamoDBClient,
+    private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly options: DeliveryLedgerOptions = {},
   ) {
@@ -36,11 +36,19 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   }
 
   async claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult> {
+    // Most claims are of deliveries never tried: a put conditional on nothing being there is the
+    // cheapest conditional write (no update expression, a one-term condition, no marshalling
+    // layer), and exactly as exclusive. Only a delivery already on record takes the full claim.
+    const fresh = await this.tryClaimNew(editionId, subscriberId, request);
+    if (fresh === true) return 'claimed';
+    // A resumed send meets mostly deliveries already sent: those need no second write.
+    const existing = fresh ?? (await this.read(editionId, subscriberId));
+    if (existing?.status === 'sent') return 'already-sent';
     const free = 'attribute_not_exists(#status) OR #status = :failed OR (#status = :claimed AND (leaseUntil < :at OR #owner = :owner))';
     const first = await this.tryClaim(editionId, subscriberId, request, free, {});
     if (first === true) return 'claimed';
     // The refused condition already says what is there; read it only from a server that does not return it.
-    const Item = first ?? (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(editionId, subscriberId), ConsistentRead: true }))).Item;
+    const Item = first ?? (await this.read(editionId, subscriberId));
     if (!Item || Item.status === 'sent') return Item ? 'already-sent' : 'in-progress';
     const owner = typeof Item.owner === 'string' ? Item.owner : '';
     if (Item.status === 'claimed' && owner && this.options.ownerGone?.(owner) === true) {
@@ -52,6 +60,38 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       if (taken === true) return 'claimed';
     }
     return 'in-progress';
+  }
+
+  private async read(editionId: string, subscriberId: string): Promise<Record<string, unknown> | undefined> {
+    return (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(editionId, subscriberId), ConsistentRead: true }))).Item;
+  }
+
+  /** True when claimed; otherwise the item already there, when the server returns it. */
+  private async tryClaimNew(editionId: string, subscriberId: string, request: ClaimRequest): Promise<true | Record<string, unknown> | undefined> {
+    const key = keys.delivery(editionId, subscriberId);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: { S: key.pk },
+            sk: { S: key.sk },
+            status: { S: 'claimed' },
+            claimedAt: { S: request.at },
+            owner: { S: request.owner },
+            leaseUntil: { S: request.leaseUntil },
+            expiresAt: { N: String(ttlFrom(request.at)) },
+            attempts: { N: '1' },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return error.Item ? unmarshall(error.Item) : undefined;
+      throw error;
+    }
   }
 
   /** True when claimed; otherwise the item that failed the condition, when the server returns it. */

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RenderedEdition } from '../../core/edition.js';
-import type { EditionCounts, EditionRecord, EditionStore } from '../../ports/edition-store.js';
+import type { EditionCounts, EditionRecord, EditionStatus, EditionStore } from '../../ports/edition-store.js';
 import { documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
@@ -81,6 +81,38 @@ export class DynamoEditionStore implements EditionStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  async moveStatus(newsletterId: string, editionId: string, from: EditionStatus, to: EditionStatus): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.edition(newsletterId, editionId),
+          UpdateExpression: 'SET #status = :to',
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':to': to, ':from': from },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseArticles(newsletterId: string, editionId: string, articleKeys: string[]): Promise<void> {
+    for (const k of new Set(articleKeys)) {
+      try {
+        // Only this edition's mark: an article another edition carried stays sent.
+        await this.doc.send(
+          new DeleteCommand({ TableName: this.tableName, Key: keys.sentArticle(newsletterId, k), ConditionExpression: 'editionId = :edition', ExpressionAttributeValues: { ':edition': editionId } }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
   }
 

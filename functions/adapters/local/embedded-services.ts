@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { StoreError } from '../../core/errors.js';
 import { SesFront } from './ses-front.js';
@@ -44,9 +42,11 @@ export async function startEmbeddedServices(options: { dataDir: string; sendRate
   const dynamo = await startDynaliteWorker(path.join(options.dataDir, 'dynamodb'));
   const dynamoPort = dynamo.port;
 
-  const sesLocal = (require('aws-ses-v2-local') as { default: (c: { host: string; port: number }) => Promise<Server> }).default;
-  const sesServer = await sesLocal({ host: '127.0.0.1', port: 0 });
-  const sesPort = (sesServer.address() as AddressInfo).port;
+  const sesLocal = await startServerWorker(SES_WORKER, { module: require.resolve('aws-ses-v2-local') }, 'SES').catch(async (error: unknown) => {
+    await dynamo.close();
+    throw error;
+  });
+  const sesPort = sesLocal.port;
   const front = new SesFront({
     upstream: { host: '127.0.0.1', port: sesPort },
     quota: { maxSendRate: options.sendRate ?? 200, max24HourSend: -1 },
@@ -71,25 +71,28 @@ export async function startEmbeddedServices(options: { dataDir: string; sendRate
       const state = await readState(statePath);
       if (state?.pid === process.pid) await rm(statePath, { force: true });
       await front.close();
-      sesServer.closeAllConnections?.();
-      await new Promise((resolve) => sesServer.close(resolve));
-      await dynamo.close();
+      await Promise.all([sesLocal.close(), dynamo.close()]);
     },
   };
 }
 
 /**
  * dynalite (LevelDB plus a JSON API in JavaScript) costs as much CPU per request as the sender
- * itself: on its own thread the store and the sender use both cores instead of taking turns on one.
- * A worker thread, not a child process, so that it dies with the command, even on kill -9, and
- * never holds the LevelDB lock after it.
+ * itself, and aws-ses-v2-local parses every message it takes (mailparser) for its inbox: each on a
+ * thread of its own, the store, the SES server and the sender use both cores instead of taking
+ * turns on one. Worker threads, not child processes, so that they die with the command, even on
+ * kill -9, and dynalite never holds the LevelDB lock after it.
  */
 async function startDynaliteWorker(dataPath: string): Promise<{ port: number; close(): Promise<void> }> {
-  const worker = new Worker(DYNALITE_WORKER, { eval: true, workerData: { dynalite: require.resolve('dynalite'), path: dataPath } });
+  return startServerWorker(DYNALITE_WORKER, { dynalite: require.resolve('dynalite'), path: dataPath }, 'DynamoDB');
+}
+
+async function startServerWorker(source: string, workerData: Record<string, string>, what: string): Promise<{ port: number; close(): Promise<void> }> {
+  const worker = new Worker(source, { eval: true, workerData });
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new StoreError(`the embedded DynamoDB server did not start: ${message.error ?? 'unknown error'}: check that no other program holds the data folder ${dataPath}`))));
+    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new StoreError(`the embedded ${what} server did not start: ${message.error ?? 'unknown error'}: check that no other program holds the data folder`))));
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new StoreError(`the embedded DynamoDB server stopped at start (exit ${code}): check that no other program holds the data folder ${dataPath}`)));
+    worker.once('exit', (code) => reject(new StoreError(`the embedded ${what} server stopped at start (exit ${code}): check that no other program holds the data folder`)));
   });
   return {
     port,
@@ -111,6 +114,23 @@ parentPort.on('message', (message) => {
   if (message !== 'close') return;
   server.close(() => process.exit(0));
 });
+`;
+
+/** aws-ses-v2-local (SES API plus the inbox viewer); SesFront, on the command's thread, forwards to it. */
+const SES_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const start = require(workerData.module).default;
+start({ host: '127.0.0.1', port: 0 }).then(
+  (server) => {
+    parentPort.postMessage({ port: server.address().port });
+    parentPort.on('message', (message) => {
+      if (message !== 'close') return;
+      if (server.closeAllConnections) server.closeAllConnections();
+      server.close(() => process.exit(0));
+    });
+  },
+  (error) => parentPort.postMessage({ error: String(error && error.message || error) }),
+);
 `;
 
 async function readState(file: string): Promise<{ pid: number; endpoints: LocalEndpoints } | undefined> {

@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A message as the local SES server received it: the raw MIME, for tests and the `out/` copy. */
@@ -27,6 +27,8 @@ export class SesFront {
   readonly messages: CapturedMessage[] = [];
   private server?: Server;
   private sentToday = 0;
+  /** Kept-alive connections to aws-ses-v2-local: a fresh TCP connection per message cost both threads. */
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   constructor(private readonly options: SesFrontOptions) {}
 
@@ -39,6 +41,7 @@ export class SesFront {
   }
 
   close(): Promise<void> {
+    this.agent.destroy();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -56,7 +59,7 @@ export class SesFront {
       );
       return;
     }
-    const upstream = await forward(req, body, this.options.upstream);
+    const upstream = await forward(req, body, this.options.upstream, this.agent);
     if (action === 'SendRawEmail' && upstream.status === 200) {
       this.sentToday++;
       const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(upstream.body.toString('utf8'))?.[1] ?? '';
@@ -89,10 +92,11 @@ function forward(
   req: IncomingMessage,
   body: Buffer,
   upstream: { host: string; port: number },
+  agent: Agent,
 ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const headers = { ...req.headers, host: `${upstream.host}:${upstream.port}`, 'content-length': String(body.length) };
-    const out = httpRequest({ host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers }, (res) => {
+    const headers = { ...req.headers, host: `${upstream.host}:${upstream.port}`, 'content-length': String(body.length), connection: 'keep-alive' };
+    const out = httpRequest({ host: upstream.host, port: upstream.port, agent, method: req.method, path: req.url, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

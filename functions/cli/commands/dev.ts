@@ -94,17 +94,21 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   const { newsletters } = withBaseUrl(app.config, baseUrl);
   const forgetDevServer = await recordDevServer(options.dataDir, baseUrl);
 
+  const scheduler = new LocalScheduler(app, newsletters, options.out ?? 'out', print);
   const signUps = new BackgroundWork();
   const api = createSubscriptionApi({
     ...subscriptionDependencies(app, newsletters),
     // The answer goes out first; what depends on the address's state runs after it.
     afterAnswer: signUps.run,
+    // An approved draft is now a sending edition: the digest run resumes and sends it.
+    onApproved: (newsletter) => {
+      scheduler.run(newsletter.id).catch((error: unknown) => print(`Sending the approved edition of ${newsletter.id} failed: ${(error as Error).message}`));
+    },
   });
   server.on('request', (req, res) => {
     void serve(api, req, res, app.endpoints.inbox);
   });
 
-  const scheduler = new LocalScheduler(app, newsletters, options.out ?? 'out', print);
   let schedules: ScheduledNewsletter[];
   try {
     schedules = scheduler.start(options.schedule !== false);
@@ -117,7 +121,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   }
 
   print(`Subscription server: ${url}/ (links in mail use ${baseUrl})`);
-  for (const n of newsletters) print(`  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}`);
+  for (const n of newsletters) print(`  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}, archive ${baseUrl}/archive?newsletter=${encodeURIComponent(n.id)}`);
   if (app.endpoints.inbox) print(`SES inbox viewer: ${url}/_inbox → ${app.endpoints.inbox}`);
   else print(`SES: ${app.endpoints.ses ?? 'AWS'} (no inbox viewer: mail goes to that SES endpoint)`);
   print(`DynamoDB: ${app.endpoints.dynamodb ?? 'AWS'} (data in ${options.dataDir}/)`);

@@ -9,15 +9,18 @@ import { scriptConverterFor } from '../../render/chinese-script.js';
 import { renderEdition } from '../../render/render-edition.js';
 import { collectArticles } from '../../use-cases/collect-articles.js';
 import { runDigest } from '../../use-cases/run-digest.js';
+import { systemClock } from '../../adapters/system-clock.js';
 import { localDeliveryOptions } from '../../wiring/delivery.js';
 import { digestDependencies } from '../../wiring/edition.js';
 import { templateOptions } from '../../wiring/templates.js';
+import { parseTestAddresses, sendTestCopies, type TestSendResult } from '../../use-cases/test-send.js';
 import { buildEditionModel } from '../../core/edition.js';
 import type { ArticleSource } from '../../ports/article-source.js';
 import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { describeEdition, noSubscribersLine, summary, writeEditionFiles } from '../output.js';
 import { positiveNumber } from '../arguments.js';
 import { createProgress } from '../progress.js';
+import { awaitingReviewLine, draftLine } from '../review-output.js';
 import { createKeyPointExtractor } from '../../adapters/keypoints/create-extractor.js';
 
 /** The address the first local run subscribes, so a newcomer sees a message arrive. */
@@ -29,7 +32,17 @@ interface DigestFlags {
   dryRun?: boolean;
   force?: boolean;
   rate?: number;
+  testTo?: string;
+  intro?: string;
+  subject?: string;
+  exclude?: string[];
 }
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+const TEST_TO_HELP = 'send the edition being built to these addresses only, subject marked as a test; nothing is recorded';
 
 export function registerDigestCommands(program: Command): void {
   program
@@ -40,7 +53,11 @@ export function registerDigestCommands(program: Command): void {
     .option('--dry-run', 'render and write the edition, send nothing')
     .option('--force', 'send again even when nothing is new, as a new edition')
     .option('--rate <n>', 'messages per second (default: the SES account maximum)', positiveNumber)
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter --newsletter weekly-en digest --rate 10')
+    .option('--test-to <emails>', TEST_TO_HELP)
+    .option('--intro <text>', "this edition's opening words, in place of the greeting")
+    .option('--subject <text>', "this edition's subject, in place of the one made from the first headline")
+    .option('--exclude <url-or-id>', 'leave this article out (it stays new for the next edition); repeatable', collect)
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --subject "Our pick this week" --intro "Hello again!" --exclude https://example.com/old-story\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter digest --test-to me@example.com,editor@example.com\n  $ npx newsletter --newsletter weekly-en digest --rate 10')
     .action(async (flags: DigestFlags, command: Command) => {
       await digest(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -50,7 +67,8 @@ export function registerDigestCommands(program: Command): void {
     .description('render the edition from the current articles into out/<edition>/ without sending or recording anything')
     .option('--articles <dir>', 'read articles from this folder instead of the configured sources')
     .option('--out <dir>', 'where the rendered edition is written', 'out')
-    .addHelpText('after', '\nExample:\n  $ npx newsletter preview --articles drafts/ && open out/*/digest.html')
+    .option('--test-to <emails>', TEST_TO_HELP)
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter preview --articles drafts/ && open out/*/digest.html\n  $ npx newsletter preview --test-to me@example.com')
     .action(async (_flags: DigestFlags, command: Command) => {
       await preview(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -66,6 +84,7 @@ function folderOverride(articlesDir: string): ArticleSource[] {
 }
 
 async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
+  const testTo = options.testTo === undefined ? undefined : parseTestAddresses(options.testTo);
   const { newsletter, baseDir, templateDirs } = await loadNewsletter(options);
   const collected = await collectArticles({
     newsletterId: newsletter.id,
@@ -86,10 +105,27 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
   const rendered = await renderEdition(model, templateOptions({ templateDirs }, newsletter));
   const dir = await writeEditionFiles(options.out, model, rendered);
   for (const line of describeEdition(model)) console.log(line);
-  console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
+  if (!testTo) {
+    console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
+    return;
+  }
+  console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json`);
+  const app = await openLocalApp(options);
+  try {
+    console.log(testSentLine(await sendTestCopies(newsletter, { mailer: app.mailer, clock: systemClock }, { rendered, editionId: model.editionId }, testTo)));
+  } finally {
+    await app.close();
+  }
+}
+
+function testSentLine(result: TestSendResult): string {
+  return `Test copy sent to ${result.sent} address${result.sent === 1 ? '' : 'es'} ("${result.subject}"): no edition recorded, the articles stay new for the list.`;
 }
 
 async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
+  // A test send builds exactly what a real run would, but stores nothing: a dry run plus the copies.
+  const testTo = options.testTo === undefined ? undefined : parseTestAddresses(options.testTo);
+  if (testTo) options = { ...options, dryRun: true };
   const app = await openLocalApp({ ...options, ...(options.rate ? { sendRate: options.rate } : {}) });
   try {
     const { newsletter } = app;
@@ -107,6 +143,9 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
       {
         ...(options.dryRun ? { dryRun: true } : {}),
         ...(options.force ? { force: true } : {}),
+        ...(options.intro ? { intro: options.intro } : {}),
+        ...(options.subject ? { subject: options.subject } : {}),
+        ...(options.exclude?.length ? { exclude: options.exclude } : {}),
         ...localDeliveryOptions(app.config, options.rate),
         onRendered: async (model, rendered) => {
           folder = await writeEditionFiles(options.out, model, rendered);
@@ -130,10 +169,17 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         );
         return;
       case 'dry-run':
-        console.log('Dry run: nothing stored, nothing sent.');
+        if (testTo) console.log(testSentLine(await sendTestCopies(newsletter, { mailer: app.mailer, clock: systemClock }, { rendered: result.rendered, editionId: result.model.editionId }, testTo)));
+        else console.log('Dry run: nothing stored, nothing sent.');
         return;
       case 'no-subscribers':
         console.log(noSubscribersLine(newsletter.id));
+        return;
+      case 'draft':
+        console.log(draftLine(result.edition, result.reviewSent));
+        return;
+      case 'awaiting-review':
+        console.log(awaitingReviewLine(result.edition));
         return;
       default: {
         if (result.resumed && !result.model) console.log(`Resumed unfinished edition ${result.edition.editionId}: ${result.edition.subject}`);

@@ -9,6 +9,7 @@ import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js
 import { editionDelivered, summary } from '../output.js';
 import { printable, printableJson } from '../terminal-text.js';
 import { positiveInteger } from '../arguments.js';
+import { registerReviewCommands } from './review.js';
 
 type EditionsOptions = GlobalOptions & AwsTargetOptions;
 
@@ -142,6 +143,8 @@ export function registerEditionCommands(program: Command): void {
         },
       });
     });
+
+  registerReviewCommands(editions);
 }
 
 function awsRequeueDeps(app: AwsApp) {

@@ -9,6 +9,7 @@ import { addToList, describeLeft, isErasure } from '../../use-cases/manage-list.
 import { listDependencies } from '../../wiring/subscriptions.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { csvField } from '../subscriber-csv.js';
+import { registerInviteCommand } from './subscribers-invite.js';
 import { describeImport, importSubscriberCsv } from '../subscribers-import.js';
 import { printable, printableJson } from '../terminal-text.js';
 
@@ -172,6 +173,7 @@ export function registerSubscriberCommands(program: Command): void {
         );
       });
     });
+  registerInviteCommand(subscribers);
 }
 
 async function withApp(command: Command, work: (app: LocalApp) => Promise<void>): Promise<void> {

@@ -1,15 +1,17 @@
 import type { Article } from '../article.js';
 import type { KeyPointResult } from './key-points.js';
-import { cosine, FEATURE_NAMES, QUOTED, readArticle, startsWithReference, type ArticleReading } from './features.js';
+import { cosine, FEATURE_NAMES, lengthOf, opensWithPronoun, QUOTED, readArticle, type ArticleReading } from './features.js';
 import { keyPointModel, type LanguageModel } from './model.js';
+import { carriesFacts, closingStart, leansOnBefore, pointsBack, steers, topicZones } from './commentary.js';
 
 /**
  * The embedded key-point extractor: deterministic, offline, no download. Each sentence is scored
  * by a logistic regression fitted on the train split of a news corpus (`npm run train`, weights in
  * `model.ts`) over features of position, length, centrality, title overlap, figures, names, quotes
  * and cue words. The number of points follows the article's length, as fitted on the same corpus;
- * redundant points are skipped, and commentary (which does not put its news first) is surveyed
- * zone by zone so that its points cover the whole argument.
+ * redundant points are skipped, and a news sentence that opens with a pronoun gives way to one a
+ * little less likely. Commentary (which does not put its news first) is read by topical zones
+ * (`commentary.ts`) so that its points cover the whole argument.
  */
 
 export interface ExtractOptions {
@@ -21,11 +23,6 @@ export interface ExtractOptions {
 
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
 const DUPLICATE_SIMILARITY = 0.5;
-/**
- * Commentary only: value lost by a candidate in a zone of the article that already has a point, so
- * that the points follow the argument rather than crowd its opening. News (opinion 0) is untouched.
- */
-const ZONE_PENALTY = 2;
 
 /**
  * Chooses key points: whole sentences of the article, in article order, as many as the fitted
@@ -89,17 +86,12 @@ export function scoreSentences(reading: ArticleReading): number[] {
  * Commentary: the writer asks and addresses the reader often (opinion level at least COMMENTARY_OPINION; 0.5 cost dev ROUGE on news that quotes questions). The
  * corpus is news, so what the model learned about position, the one-line Chinese headlines and the
  * fitted count are for news; commentary is read for its argument over the whole piece: position
- * neutralised, the model learned from multi-sentence references (English), one point per zone.
- * Dev (`npm run eval`) chose to keep news untouched by these rules.
+ * neutralised, the model learned from multi-sentence references (English), points chosen per
+ * topical zone (`selectCommentaryPoints`). News is untouched by these rules.
  */
 const COMMENTARY_OPINION = 0.9;
 function isCommentary(reading: ArticleReading): boolean {
   return reading.opinion >= COMMENTARY_OPINION;
-}
-
-/** A question the writer asks (not one quoted): it raises a point rather than making one. */
-function asksQuestion(text: string): boolean {
-  return /[?？]/u.test(text.replace(QUOTED, ''));
 }
 
 function extract(article: Pick<Article, 'title' | 'paragraphs' | 'language'>, options: ExtractOptions): KeyPointResult {
@@ -120,8 +112,23 @@ function extract(article: Pick<Article, 'title' | 'paragraphs' | 'language'>, op
 
   const k = Math.min(usable.length, count ?? Math.min(max, fittedCount(usable.length, isCommentary(reading) ? reading.opinion : 0)));
   const scores = scoreSentences(reading);
+  if (isCommentary(reading)) {
+    const units = selectCommentaryPoints(reading, scores, k);
+    return { keyPoints: units.sort((a, b) => a[0]! - b[0]!).map((unit) => unitText(reading, paragraphs, unit)) };
+  }
   const chosen = selectPoints(reading, scores, k);
   return { keyPoints: chosen.sort((a, b) => a - b).map((i) => sentences[i]!.text) };
+}
+
+/** The text of consecutive sentences of one paragraph, exactly as the paragraph has it. */
+function unitText(reading: ArticleReading, paragraphs: readonly string[], unit: readonly number[]): string {
+  const texts = unit.map((i) => reading.sentences[i]!.text);
+  if (texts.length === 1) return texts[0]!;
+  const paragraph = paragraphs[reading.sentences[unit[0]!]!.paragraph] ?? '';
+  const from = paragraph.indexOf(texts[0]!);
+  const last = texts[texts.length - 1]!;
+  const to = from < 0 ? -1 : paragraph.indexOf(last, from + texts[0]!.length);
+  return from >= 0 && to >= 0 ? paragraph.slice(from, to + last.length) : texts.join(reading.locale.startsWith('zh') ? '' : ' ');
 }
 
 function looksBinary(paragraphs: readonly string[]): boolean {
@@ -135,41 +142,29 @@ function looksBinary(paragraphs: readonly string[]): boolean {
   return bad / sample.length > 0.02;
 }
 
-/** Zone of each sentence when the article is cut into `k` parts of about equal length. */
-function zonesOf(reading: ArticleReading, k: number): number[] {
-  const total = reading.sentences.reduce((n, s) => n + s.text.length, 0) || 1;
-  const zones: number[] = [];
-  let before = 0;
-  for (const s of reading.sentences) {
-    zones.push(Math.min(k - 1, Math.floor(((before + s.text.length / 2) / total) * k)));
-    before += s.text.length;
-  }
-  return zones;
-}
+/**
+ * News: value (as a share of the best sentence's) lost by a sentence that opens with a pronoun
+ * ("They said…", "他們…"), which leaves the reader asking who. Soft, so that such a sentence
+ * still wins when it carries much more; dev chose 0.1 over 0.05, 0.2 and excluding them outright
+ * (which lost ROUGE and articles against LEAD).
+ */
+const PRONOUN_PENALTY = 0.1;
 
 /**
- * Greedy by score, skipping a sentence that repeats a chosen point. Scores are turned into
- * probabilities so that the commentary zone penalty is on a fixed scale.
+ * News: greedy by score, skipping a sentence that repeats a chosen point. Scores are turned into
+ * shares of the best sentence's probability so that the pronoun penalty is on a fixed scale.
  */
 function selectPoints(reading: ArticleReading, scores: readonly number[], k: number): number[] {
-  const zones = zonesOf(reading, k);
-  const zonePenalty = isCommentary(reading) ? ZONE_PENALTY : 0;
   const probability = scores.map((z) => 1 / (1 + Math.exp(-z)));
   const best = Math.max(...reading.usable.map((i) => probability[i]!), 1e-9);
-  // On commentary, no rhetorical question and no sentence that opens by pointing back ("他們…",
-  // "This…"), unless there are not enough others. (On news, dev preferred leaving them to the model.)
-  const standsAlone = (text: string): boolean => !isCommentary(reading) || (!asksQuestion(text) && !startsWithReference(text));
-  const statements = reading.usable.filter((i) => standsAlone(reading.sentences[i]!.text));
-  const pool = statements.length >= k ? statements : reading.usable;
   const chosen: number[] = [];
-  const covered = new Set<number>();
   while (chosen.length < k) {
     let pick = -1;
     let pickValue = -Infinity;
-    for (const i of pool) {
+    for (const i of reading.usable) {
       if (chosen.includes(i)) continue;
       if (chosen.some((c) => cosine(reading.vectors[i]!, reading.vectors[c]!) > DUPLICATE_SIMILARITY)) continue;
-      const value = probability[i]! / best - (covered.has(zones[i]!) ? zonePenalty : 0);
+      const value = probability[i]! / best - (opensWithPronoun(reading.sentences[i]!.text) ? PRONOUN_PENALTY : 0);
       if (value > pickValue) {
         pickValue = value;
         pick = i;
@@ -177,7 +172,70 @@ function selectPoints(reading: ArticleReading, scores: readonly number[], k: num
     }
     if (pick < 0) break;
     chosen.push(pick);
-    covered.add(zones[pick]!);
   }
   return chosen;
+}
+
+/** Commentary: a joined point (a sentence with the one it points back to) is at most this many words. */
+const MAX_JOINED_WORDS = 60;
+/**
+ * Commentary: topical zones per point. Hand-set and chosen on dev among 1, 1.5 and 2 (the corpus has
+ * no commentary with references; its few articles that read as commentary are the check).
+ */
+const ZONES_PER_POINT = 2;
+/** Commentary: a log-odds cost larger than any score gap, so that a covered zone yields to any other. */
+const COVERED_ZONE = 1000;
+
+/**
+ * Commentary: the article is cut into topical zones (`topicZones`, twice as many as points), and
+ * each point is the most likely sentence (model score, position neutralised) of a zone that has no
+ * point yet, best zones first; so the points spread over the argument, and a section dense with
+ * ideas can give two. Only sentences that state something are candidates: no question, lead-in or
+ * words to the reader (`steers`), nothing from the closing that carries no fact (`closingStart`).
+ * A sentence that opens by pointing back ("他們…", "This…") comes with the sentence before it in
+ * its paragraph, so that the point can be read alone. Slots left over go to the best remaining
+ * candidates; with too few candidates, any usable sentence.
+ */
+function selectCommentaryPoints(reading: ArticleReading, scores: readonly number[], k: number): number[][] {
+  const closing = closingStart(reading);
+  // Zones twice as many as points: a section dense with ideas can give two points, a thin one
+  // none. The first two zones are one: a commentary's opening recaps the news it comments on, and
+  // one point of it is enough (dev chose both: see the README).
+  const zones = topicZones(reading, ZONES_PER_POINT * k, closing).map((z) => Math.max(0, z - 1));
+  const value = scores;
+  const usable = new Set(reading.usable);
+  const candidates: { unit: number[]; value: number; zone: number }[] = [];
+  for (const i of reading.usable) {
+    const text = reading.sentences[i]!.text;
+    if (steers(text) || (i >= closing && !carriesFacts(text))) continue;
+    if (leansOnBefore(text)) {
+      const before = reading.sentences[i - 1]?.text ?? '';
+      // The sentence before may be a lead-in (it then frames this one), not a question of the writer.
+      if (!pointsBack(reading, i) || !usable.has(i - 1) || leansOnBefore(before) || /[?？]/u.test(before.replace(QUOTED, ''))) continue;
+      if (lengthOf(before) + lengthOf(text) > MAX_JOINED_WORDS) continue;
+      candidates.push({ unit: [i - 1, i], value: Math.max(value[i]!, value[i - 1]!), zone: zones[i]! });
+    } else candidates.push({ unit: [i], value: value[i]!, zone: zones[i]! });
+  }
+  const pool = candidates.length >= k ? candidates : reading.usable.map((i) => ({ unit: [i], value: value[i]!, zone: zones[i]! }));
+  const chosen: (typeof pool)[number][] = [];
+  const overlaps = (a: readonly number[], b: readonly number[]): boolean =>
+    a.some((i) => b.includes(i) || b.some((j) => cosine(reading.vectors[i]!, reading.vectors[j]!) > DUPLICATE_SIMILARITY));
+  const covered = new Set<number>();
+  while (chosen.length < k) {
+    let pick: (typeof pool)[number] | undefined;
+    let pickValue = -Infinity;
+    for (const c of pool) {
+      if (chosen.includes(c) || chosen.some((o) => overlaps(c.unit, o.unit))) continue;
+      // A zone that has its point yields to any zone that has none.
+      const v = c.value - (covered.has(c.zone) ? COVERED_ZONE : 0);
+      if (v > pickValue) {
+        pickValue = v;
+        pick = c;
+      }
+    }
+    if (!pick) break;
+    chosen.push(pick);
+    covered.add(pick.zone);
+  }
+  return chosen.map((c) => c.unit);
 }

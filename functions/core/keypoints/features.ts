@@ -134,6 +134,13 @@ export function startsWithReference(text: string): boolean {
   return UNRESOLVED_START_EN.test(text) || UNRESOLVED_START_ZH.test(text);
 }
 
+/** The narrower case: the sentence opens with a pronoun (not a connective such as "But" or "而"). */
+const PRONOUN_START = /^["“]?(?:they|them|their|he|she|his|her|it|its|this|these|those)\b|^[“「"]?(?:他們|他们|她們|她们|他|她|它|這|这|其|該|该)/iu;
+
+export function opensWithPronoun(text: string): boolean {
+  return PRONOUN_START.test(text);
+}
+
 export function normalise(v: Map<string, number>): Map<string, number> {
   let sum = 0;
   for (const w of v.values()) sum += w * w;

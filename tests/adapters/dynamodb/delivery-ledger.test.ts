@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
@@ -48,6 +49,31 @@ describe('DynamoDeliveryLedger partitions', () => {
     expect(await ledger.claim('e1', id, { ...lease, owner: 'run-2' })).toBe('in-progress');
     await ledger.markSent('e1', id, 'ses-1', at);
     expect(await ledger.claim('e1', id, { ...lease, owner: 'run-2' })).toBe('already-sent');
+  });
+
+  it('claims a new delivery with one write and answers a sent one without writing again', async () => {
+    const { tableName } = await freshLedger();
+    // A client of its own that counts the requests it makes: the claim's cost in round trips.
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: servers().services.endpoints.dynamodb, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const requests: string[] = [];
+    client.middlewareStack.add((next, context) => (args) => {
+      requests.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize' });
+    const ledger = new DynamoDeliveryLedger(client, tableName);
+    const ann = subscriberId(ID_KEY, 'ann@example.com');
+    try {
+      expect(await ledger.claim('e1', ann, { ...lease, owner: 'run-1' })).toBe('claimed');
+      expect(requests).toEqual(['PutItemCommand']);
+      await ledger.markSentMany('e1', [{ subscriberId: ann, messageId: 'ses-1' }], 'run-1', at);
+      requests.length = 0;
+      expect(await ledger.claim('e1', ann, { ...lease, owner: 'run-2' })).toBe('already-sent');
+      // The refused put, then (dynalite does not return the refused item) one read: no update.
+      expect(requests.filter((r) => r !== 'PutItemCommand' && r !== 'GetItemCommand')).toEqual([]);
+      expect(requests.length).toBeLessThanOrEqual(2);
+    } finally {
+      client.destroy();
+    }
   });
 
   it('gives back an unsent claim of its own owner only, never a sent delivery', async () => {

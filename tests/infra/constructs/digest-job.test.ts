@@ -31,6 +31,13 @@ describe('DigestJob permissions', { timeout: SYNTH_TIMEOUT_MS }, () => {
     expect(policyViolations(app.synth().directory)).toEqual([]);
   });
 
+  it('may send mail only when a newsletter reviews its drafts (approval "manual": the operators get the draft)', () => {
+    const sends = (template: Template) => digestStatements(template).filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:Send')));
+    expect(sends(Template.fromStack(createTestApp().stack))).toEqual([]);
+    const configFile = writeConfig((n) => ({ ...n, approval: 'manual', operators: ['editor@example.com'] }));
+    expect(sends(Template.fromStack(createTestApp({ configFile }).stack))).toHaveLength(1);
+  });
+
   it('grants no Bedrock access to a stack whose newsletters use the embedded extractor', () => {
     const statements = digestStatements(Template.fromStack(createTestApp().stack));
     expect(statements.filter((s) => JSON.stringify(s.Action).includes('bedrock'))).toEqual([]);

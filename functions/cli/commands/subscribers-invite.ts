@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { invitePending, type InviteReport } from '../../use-cases/invite-pending.js';
+import { openLocalApp, type GlobalOptions } from '../local-app.js';
+import { positiveNumber } from '../arguments.js';
+import { subscriptionDependencies } from '../../wiring/subscriptions.js';
+
+/** `subscribers invite`: the confirmation mail to everyone imported as pending. */
+export function registerInviteCommand(subscribers: Command): void {
+  subscribers
+    .command('invite')
+    .description('mail the confirmation link to every pending subscriber (imported without --confirmed), paced like an edition, at most once per re-send window')
+    .option('--rate <n>', 'messages per second (default: the config, else the SES account maximum)', positiveNumber)
+    .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers import old-list.csv && npx newsletter subscribers invite')
+    .action(async (flags: { rate?: number }, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions>();
+      const rate = flags.rate ?? undefined;
+      const app = await openLocalApp({ ...options, ...(rate ? { sendRate: rate } : {}) });
+      try {
+        const chosen = rate ?? app.config.delivery.rate;
+        const report = await invitePending(
+          app.newsletter,
+          {
+            ...subscriptionDependencies(app),
+            // One address's trouble is counted and reported, not logged with its address.
+            log: () => {},
+          },
+          chosen ? { rate: chosen } : {},
+        );
+        console.log(inviteSummary(report));
+        if (report.failed > 0) process.exitCode = 2;
+      } finally {
+        await app.close();
+      }
+    });
+}
+
+export function inviteSummary(r: InviteReport): string {
+  return (
+    `Invited ${r.invited} pending subscriber${r.invited === 1 ? '' : 's'} (confirmation mail sent); ` +
+    `${r.recentlyInvited} already invited within the re-send window, ${r.suppressed} suppressed, ${r.failed} failed.` +
+    (r.failed > 0 ? ' Run "npx newsletter subscribers invite" again later to retry the failed ones.' : '')
+  );
+}

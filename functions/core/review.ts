@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { signToken, verifyToken, type TokenCheck } from './tokens.js';
+
+/** Review links expire after 7 days: a draft left longer than that is better built afresh. */
+export const REVIEW_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+export type ReviewPurpose = 'approve' | 'skip';
+
+/**
+ * A token's subject for an edition: a hash of its id in the shape of a subscriber id, so review
+ * links are signed and checked by the same code as every other link, and bound to one edition.
+ */
+export function reviewSubject(editionId: string): string {
+  return createHash('sha256').update(`edition:${editionId}`).digest('hex').slice(0, 32);
+}
+
+/** The operator's approve and skip links for a draft; each works once (the draft's status changes) and expires. */
+export function reviewLinks(key: Buffer, baseUrl: string, newsletterId: string, editionId: string, now: Date): { approveUrl: string; skipUrl: string } {
+  const base = baseUrl.replace(/\/+$/, '');
+  const expiresAt = Math.floor(now.getTime() / 1000) + REVIEW_TOKEN_TTL_SECONDS;
+  const link = (purpose: ReviewPurpose) =>
+    `${base}/${purpose}?edition=${encodeURIComponent(editionId)}&token=${signToken(key, { purpose, newsletterId, subscriberId: reviewSubject(editionId), expiresAt })}`;
+  return { approveUrl: link('approve'), skipUrl: link('skip') };
+}
+
+/** Checks a review token against the edition it claims to be for. */
+export function verifyReviewToken(key: Buffer, token: string, purpose: ReviewPurpose, editionId: string, now: Date): TokenCheck {
+  const check = verifyToken(key, token, purpose, Math.floor(now.getTime() / 1000));
+  if (check.ok && check.claims.subscriberId !== reviewSubject(editionId)) return { ok: false, reason: 'forged' };
+  return check;
+}

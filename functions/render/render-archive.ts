@@ -1,0 +1,85 @@
+/** The public archive: an edition's web copy without personal links, and the Atom feed of editions. */
+
+import { parseHTML } from 'linkedom';
+import { PLACEHOLDERS } from '../core/edition.js';
+import { escapeHtml } from './escape.js';
+
+/**
+ * The web copy of an edition from its stored HTML: the per-reader links (unsubscribe,
+ * preferences) give way to one sign-up link, and the "view in browser" link, which would point at
+ * this very page, is left out. Nothing personal was ever in the stored HTML (it holds placeholders),
+ * so nothing personal can leak; this only keeps the page from showing dead links.
+ */
+export function publicEditionHtml(html: string, input: { selfUrl: string; signUpUrl: string; subscribeLabel: string }): string {
+  const { document } = parseHTML(html);
+  const personal = new Set<string>([PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.preferencesUrl]);
+  let replaced = false;
+  for (const link of Array.from(document.querySelectorAll('a'))) {
+    const href = link.getAttribute('href') ?? '';
+    if (href === input.selfUrl) {
+      link.parentNode?.removeChild(link);
+      continue;
+    }
+    if (!personal.has(href)) continue;
+    const holder = link.parentNode as unknown as { innerHTML: string; parentNode: unknown } | null;
+    // The footer puts both personal links in one paragraph: that paragraph becomes the sign-up link.
+    if (holder && !replaced) {
+      holder.innerHTML = `<a href="${escapeHtml(input.signUpUrl)}" style="color:#0b57d0">${escapeHtml(input.subscribeLabel)}</a>`;
+      replaced = true;
+    } else if (link.parentNode) {
+      link.parentNode.removeChild(link);
+    }
+  }
+  const out = `<!doctype html>\n${document.documentElement.outerHTML}`;
+  // A placeholder outside a link (none in the bundled templates) must not reach the page either.
+  return out.replaceAll(PLACEHOLDERS.unsubscribeUrl, input.signUpUrl).replaceAll(PLACEHOLDERS.preferencesUrl, input.signUpUrl);
+}
+
+export interface FeedEdition {
+  editionId: string;
+  subject: string;
+  /** When it was sent (ISO 8601). */
+  updated: string;
+  url: string;
+  /** Article titles, the entry's summary. */
+  articleTitles: string[];
+}
+
+/**
+ * The Atom feed (RFC 4287) of a newsletter's public editions, newest first. The feed id is the
+ * index page's URL and each entry's id its page URL: both stay the same for the life of the archive.
+ */
+export function renderArchiveFeed(input: { title: string; language: string; feedUrl: string; indexUrl: string; editions: FeedEdition[]; updated: string }): string {
+  const entries = input.editions
+    .map(
+      (e) => `  <entry>
+    <id>${xml(e.url)}</id>
+    <title>${xml(e.subject)}</title>
+    <link rel="alternate" type="text/html" href="${xml(e.url)}"/>
+    <updated>${xml(e.updated)}</updated>
+    <summary>${xml(e.articleTitles.join(' · '))}</summary>
+  </entry>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xml(input.language)}">
+  <id>${xml(input.indexUrl)}</id>
+  <title>${xml(input.title)}</title>
+  <link rel="self" type="application/atom+xml" href="${xml(input.feedUrl)}"/>
+  <link rel="alternate" type="text/html" href="${xml(input.indexUrl)}"/>
+  <updated>${xml(input.editions[0]?.updated ?? input.updated)}</updated>
+  <author><name>${xml(input.title)}</name></author>
+${entries}
+</feed>
+`;
+}
+
+/** XML text and attribute escaping; control characters XML 1.0 cannot carry are dropped. */
+function xml(value: string): string {
+  return value
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}

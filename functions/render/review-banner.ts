@@ -1,0 +1,27 @@
+/** The operator's copy of a draft: the edition with approve and skip links on top. */
+
+import type { RenderedEdition } from '../core/edition.js';
+import { escapeHtml } from './escape.js';
+
+export interface ReviewBanner {
+  approveUrl: string;
+  skipUrl: string;
+  words: { banner: string; approve: string; skip: string };
+}
+
+/**
+ * Puts the banner first in the body (HTML) and first in the text part. The links carry signed
+ * tokens; they are escaped like any attribute value.
+ */
+export function withReviewBanner(rendered: RenderedEdition, banner: ReviewBanner): RenderedEdition {
+  const { words } = banner;
+  const html = `<div style="margin:0;padding:16px;background:#fff7d6;color:#1f2937;font:15px/1.5 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;text-align:center">
+<p style="margin:0 0 12px">${escapeHtml(words.banner)}</p>
+<p style="margin:0"><a href="${escapeHtml(banner.approveUrl)}" style="display:inline-block;padding:10px 18px;background:#0b57d0;color:#ffffff;border-radius:6px;text-decoration:none;font-weight:700">${escapeHtml(words.approve)}</a>
+&nbsp; <a href="${escapeHtml(banner.skipUrl)}" style="color:#b91c1c;font-weight:700">${escapeHtml(words.skip)}</a></p>
+</div>`;
+  const body = /<body[^>]*>/i.exec(rendered.html);
+  const bannered = body ? rendered.html.slice(0, body.index + body[0].length) + html + rendered.html.slice(body.index + body[0].length) : html + rendered.html;
+  const text = `${words.banner}\n${words.approve}: ${banner.approveUrl}\n${words.skip}: ${banner.skipUrl}\n\n${rendered.text}`;
+  return { ...rendered, html: bannered, text };
+}

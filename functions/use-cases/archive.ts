@@ -1,0 +1,74 @@
+import { archiveFeedUrlFor, archiveIndexUrlFor, archiveUrlFor, isPublicEdition, signUpUrlFor } from '../core/archive.js';
+import type { NewsletterConfig } from '../core/config.js';
+import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
+import { publicEditionHtml, renderArchiveFeed } from '../render/render-archive.js';
+import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
+
+/** How many editions the index and the feed list: a year of weeklies and then some. */
+export const ARCHIVE_LIMIT = 100;
+
+export interface ArchiveEntry {
+  editionId: string;
+  subject: string;
+  date: string;
+  /** When the edition went out (finished), or was created while it is still going out. */
+  sentAt: string;
+  url: string;
+  articleTitles: string[];
+}
+
+/** The public editions of a newsletter, newest first. */
+export async function listArchive(editions: EditionStore, newsletter: NewsletterConfig, limit = ARCHIVE_LIMIT): Promise<ArchiveEntry[]> {
+  // Drafts and skipped editions are filtered out after the read, so read a little more than asked.
+  const records = await editions.list(newsletter.id, limit * 2);
+  return records
+    .filter((e) => isPublicEdition(e.status))
+    .slice(0, limit)
+    .map((e) => entryOf(newsletter, e));
+}
+
+/**
+ * An edition's public page: the stored HTML with personal links replaced, or undefined when the
+ * edition does not exist or is not public (a draft, a skipped edition).
+ */
+export async function archivedEditionPage(editions: EditionStore, newsletter: NewsletterConfig, editionId: string): Promise<{ edition: EditionRecord; html: string } | undefined> {
+  const edition = await editions.get(newsletter.id, editionId);
+  if (!edition || !isPublicEdition(edition.status)) return undefined;
+  const rendered = await editions.getRendered(newsletter.id, editionId);
+  if (!rendered) return undefined;
+  const html = publicEditionHtml(rendered.html, {
+    selfUrl: archiveUrlFor(newsletter.baseUrl, editionId),
+    signUpUrl: signUpUrlFor(newsletter.baseUrl, newsletter.id),
+    subscribeLabel: ARCHIVE_WORDS[newsletter.language].subscribe,
+  });
+  return { edition, html };
+}
+
+/** The Atom feed of the newsletter's public editions. */
+export async function archiveFeed(editions: EditionStore, newsletter: NewsletterConfig, now: Date): Promise<string> {
+  const entries = await listArchive(editions, newsletter);
+  return renderArchiveFeed({
+    title: newsletter.title,
+    language: newsletter.language,
+    feedUrl: archiveFeedUrlFor(newsletter.baseUrl, newsletter.id),
+    indexUrl: archiveIndexUrlFor(newsletter.baseUrl, newsletter.id),
+    updated: now.toISOString(),
+    editions: entries.map((e) => ({ editionId: e.editionId, subject: e.subject, updated: e.sentAt, url: e.url, articleTitles: e.articleTitles })),
+  });
+}
+
+/** The newsletter an edition id belongs to: ids start with the newsletter id (the longest match wins). */
+export function newsletterOfEdition(newsletters: readonly NewsletterConfig[], editionId: string): NewsletterConfig | undefined {
+  return newsletters.filter((n) => editionId.startsWith(`${n.id}-`)).sort((a, b) => b.id.length - a.id.length)[0];
+}
+
+function entryOf(newsletter: NewsletterConfig, e: EditionRecord): ArchiveEntry {
+  return {
+    editionId: e.editionId,
+    subject: e.subject,
+    date: e.date,
+    sentAt: e.finishedAt ?? e.createdAt,
+    url: archiveUrlFor(newsletter.baseUrl, e.editionId),
+    articleTitles: e.articles.map((a) => a.title),
+  };
+}

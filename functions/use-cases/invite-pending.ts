@@ -1,0 +1,57 @@
+import type { NewsletterConfig } from '../core/config.js';
+import type { Clock } from '../core/clock.js';
+import { Pacer } from './send-edition.js';
+import { CONFIRMATION_RESEND_INTERVAL_MS, sendConfirmation, type SubscriptionDependencies } from './subscriptions.js';
+
+export interface InviteReport {
+  /** Confirmation mails sent. */
+  invited: number;
+  /** Pending subscribers who got a confirmation within the re-send window: not mailed again. */
+  recentlyInvited: number;
+  suppressed: number;
+  failed: number;
+}
+
+/**
+ * `subscribers invite`: mails the confirmation link to every pending subscriber (imported without
+ * `--confirmed`), paced to the send rate like an edition, and each at most once per re-send window
+ * (the same claim the sign-up form takes, so a form sign-up and an invite never both mail).
+ */
+export async function invitePending(
+  newsletter: NewsletterConfig,
+  deps: SubscriptionDependencies & { clock: Clock },
+  options: { rate?: number; pageSize?: number; onProgress?: (report: InviteReport) => void } = {},
+): Promise<InviteReport> {
+  const report: InviteReport = { invited: 0, recentlyInvited: 0, suppressed: 0, failed: 0 };
+  const rate = options.rate ?? (await deps.mailer.getSendQuota()).maxSendRate;
+  const pacer = new Pacer(rate > 0 ? rate : 1, deps.clock);
+  let cursor: string | undefined;
+  do {
+    const page = await deps.subscribers.list(newsletter.id, { status: 'pending', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
+    const suppressed = await deps.suppressions.suppressedAmong(page.subscribers.map((s) => s.id));
+    for (const subscriber of page.subscribers) {
+      if (suppressed.has(subscriber.id)) {
+        report.suppressed++;
+        continue;
+      }
+      const now = deps.clock.now();
+      const cutoff = new Date(now.getTime() - CONFIRMATION_RESEND_INTERVAL_MS).toISOString();
+      if (!(await deps.subscribers.claimConfirmationSend(newsletter.id, subscriber.id, now.toISOString(), cutoff))) {
+        report.recentlyInvited++;
+        continue;
+      }
+      await pacer.wait();
+      try {
+        await sendConfirmation(deps, newsletter, subscriber.email, subscriber.id, deps.clock.now());
+        report.invited++;
+      } catch {
+        // Nothing went out: release the claim so the next invite tries this reader again.
+        await deps.subscribers.update(newsletter.id, subscriber.id, { confirmationSentAt: undefined }).catch(() => undefined);
+        report.failed++;
+      }
+      options.onProgress?.(report);
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return report;
+}

@@ -1,0 +1,47 @@
+import type { NewsletterConfig } from '../core/config.js';
+import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
+import { sentKeys } from './collect-articles.js';
+import { runDigest, type DigestDependencies, type DigestOptions, type DigestResult } from './run-digest.js';
+
+/** What an approve or skip did; only the first decision on a draft changes anything. */
+export type ReviewDecision =
+  | { status: 'not-found' }
+  /** Approved, skipped or sent already: a second click or command does nothing. */
+  | { status: 'not-draft'; edition: EditionRecord }
+  | { status: 'approved'; edition: EditionRecord }
+  | { status: 'skipped'; edition: EditionRecord };
+
+/**
+ * Approves a draft: one conditional write moves it from draft to sending, so of two approvals at
+ * once exactly one goes ahead. Sending is the ordinary run's job (it resumes a sending edition).
+ */
+export async function approveDraft(editions: EditionStore, newsletter: NewsletterConfig, editionId: string): Promise<ReviewDecision> {
+  const edition = await editions.get(newsletter.id, editionId);
+  if (!edition) return { status: 'not-found' };
+  if (!(await editions.moveStatus(newsletter.id, editionId, 'draft', 'sending'))) return { status: 'not-draft', edition: (await editions.get(newsletter.id, editionId)) ?? edition };
+  return { status: 'approved', edition: { ...edition, status: 'sending' } };
+}
+
+/** Skips a draft: nothing is sent, and its articles are released so the next edition carries them. */
+export async function skipDraft(editions: EditionStore, newsletter: NewsletterConfig, editionId: string): Promise<ReviewDecision> {
+  const edition = await editions.get(newsletter.id, editionId);
+  if (!edition) return { status: 'not-found' };
+  if (!(await editions.moveStatus(newsletter.id, editionId, 'draft', 'skipped'))) return { status: 'not-draft', edition: (await editions.get(newsletter.id, editionId)) ?? edition };
+  await editions.releaseArticles(newsletter.id, editionId, edition.articles.flatMap(sentKeys));
+  return { status: 'skipped', edition: { ...edition, status: 'skipped' } };
+}
+
+/**
+ * `editions approve ID` on one machine: approves the draft, then sends it to the list in-process
+ * like `digest` does. A draft that was already decided sends nothing.
+ */
+export async function approveAndSend(
+  newsletter: NewsletterConfig,
+  deps: DigestDependencies,
+  editionId: string,
+  options: DigestOptions = {},
+): Promise<{ decision: ReviewDecision; result?: DigestResult }> {
+  const decision = await approveDraft(deps.editions, newsletter, editionId);
+  if (decision.status !== 'approved') return { decision };
+  return { decision, result: await runDigest(newsletter, deps, options) };
+}

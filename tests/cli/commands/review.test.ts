@@ -1,0 +1,91 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
+
+/** approval "manual": drafts go to the operators, the list gets an edition only once it is approved. */
+let ws: CliWorkspace;
+
+beforeAll(async () => {
+  ws = await createCliWorkspace({
+    prefix: 'newsletter-review-',
+    configure: (config) => Object.assign(config.newsletters[0]!, { approval: 'manual', operators: ['editor@example.com'] }),
+  });
+  expect((await ws.run('subscribers', 'add', 'ann@example.com')).code).toBe(0);
+});
+
+afterAll(async () => ws?.stop());
+
+async function received(since: number): Promise<ParsedMail[]> {
+  return Promise.all(ws.servers.services.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
+}
+
+function to(mail: ParsedMail): string | undefined {
+  return mail.to && !Array.isArray(mail.to) ? mail.to.value[0]?.address : undefined;
+}
+
+async function editions(): Promise<{ editionId: string; status: string; subject: string; articles: { id: string; url?: string }[] }[]> {
+  return JSON.parse((await ws.run('editions', 'list', '--json')).output);
+}
+
+describe('approval "manual"', () => {
+  it('sends nothing to the list before approval; approve sends once, a second approve does nothing', async () => {
+    const run = await ws.run('digest', '--out', ws.out);
+    expect(run.code).toBe(0);
+    expect(run.output).toContain('built for review: sent to 1 operator, nothing sent to the list');
+    const [review, ...others] = await received(0);
+    expect(others).toEqual([]);
+    expect(to(review!)).toBe('editor@example.com');
+    expect(review!.subject).toMatch(/^\[審閱\] /);
+    expect(review!.text).toMatch(/\/approve\?edition=[^&\s]+&token=\S+/);
+    expect(review!.text).toMatch(/\/skip\?edition=[^&\s]+&token=\S+/);
+    const [draft] = await editions();
+    expect(draft!.status).toBe('draft');
+
+    // The articles are reserved: a second run builds nothing and mails nobody.
+    const again = await ws.run('digest', '--out', ws.out);
+    expect(again.output).toContain(`Draft ${draft!.editionId} still waits for review`);
+    expect(ws.servers.services.ses!.messages).toHaveLength(1);
+
+    const approved = await ws.run('editions', 'approve', draft!.editionId);
+    expect(approved.code).toBe(0);
+    expect(approved.output).toMatch(/Sent 1 message \(0 already sent/);
+    const sent = await received(1);
+    expect(sent.map(to)).toEqual(['ann@example.com']);
+    expect(sent[0]!.subject).toBe(review!.subject!.replace(/^\[審閱\] /, ''));
+    expect((await editions())[0]!.status).toBe('sent');
+
+    const twice = await ws.run('editions', 'approve', draft!.editionId);
+    expect(twice.code).toBe(0);
+    expect(twice.output).toContain('is sent, not a draft: nothing changed');
+    expect(ws.servers.services.ses!.messages).toHaveLength(2);
+  });
+
+  it('skip sends nothing and releases the articles into the next draft, which carries its own subject and intro and leaves out an excluded article', async () => {
+    await writeFile(path.join(ws.articles, 'second.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
+    await writeFile(path.join(ws.articles, 'third.md'), '# City opens a public AI lab\n\nThe city council opened a public lab where residents can try AI tools. Classes are free. The lab is open every weekday.\n');
+    const before = ws.servers.services.ses!.messages.length;
+    expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
+    const [draft] = await editions();
+    expect(draft!.status).toBe('draft');
+    expect(draft!.articles).toHaveLength(2);
+
+    const skipped = await ws.run('editions', 'skip', draft!.editionId);
+    expect(skipped.output).toContain('skipped: nothing sent; its 2 article(s) go into the next edition');
+    expect((await ws.run('editions', 'skip', draft!.editionId)).output).toContain('is skipped, not a draft: nothing changed');
+
+    const excluded = draft!.articles.find((a) => a.id)!;
+    const next = await ws.run('digest', '--out', ws.out, '--subject', 'Our pick this week', '--intro', 'Hello from the editor.', '--exclude', excluded.id);
+    expect(next.code).toBe(0);
+    const [second] = await editions();
+    expect(second!.editionId).not.toBe(draft!.editionId);
+    expect(second!.subject).toBe('Our pick this week');
+    expect(second!.articles.map((a) => a.id)).toEqual(draft!.articles.map((a) => a.id).filter((id) => id !== excluded.id));
+    const mails = await received(before);
+    // Two review copies (the skipped draft's and this one), nothing to the list.
+    expect(mails.map(to)).toEqual(['editor@example.com', 'editor@example.com']);
+    expect(mails[1]!.subject).toBe('[審閱] Our pick this week');
+    expect(mails[1]!.html).toContain('Hello from the editor.');
+  });
+});

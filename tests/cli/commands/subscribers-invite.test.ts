@@ -1,0 +1,39 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
+import { subscriberId } from '../../../functions/core/subscriber.js';
+import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
+
+/** `newsletter subscribers invite`: the confirmation mail to whoever was imported as pending. */
+let ws: CliWorkspace;
+
+beforeAll(async () => {
+  ws = await createCliWorkspace({ prefix: 'newsletter-invite-' });
+});
+
+afterAll(async () => ws?.stop());
+
+describe('newsletter subscribers invite', () => {
+  it('mails each pending, unsuppressed subscriber a confirmation once per re-send window, and reports the counts', async () => {
+    const csv = path.join(ws.work, 'old-list.csv');
+    await writeFile(csv, 'Email Address,First Name\nann@example.com,Ann\nbob@example.com,Bob\ncarl@example.com,Carl\n');
+    expect((await ws.run('subscribers', 'import', csv)).code).toBe(0);
+    expect((await ws.run('subscribers', 'add', 'dora@example.com')).code).toBe(0);
+    const key = await loadOrCreateTokenKey(ws.dataDir);
+    await new DynamoSuppressionStore(ws.servers.dynamodb, ws.servers.tableName).suppress(subscriberId(key, 'carl@example.com'), 'bounce', new Date().toISOString());
+
+    const first = await ws.run('subscribers', 'invite');
+    expect(first.code).toBe(0);
+    expect(first.output).toContain('Invited 2 pending subscribers (confirmation mail sent); 0 already invited within the re-send window, 1 suppressed, 0 failed.');
+    const mails = await Promise.all(ws.servers.services.ses!.messages.map((m) => simpleParser(m.raw)));
+    expect(mails.map((m) => m.to && !Array.isArray(m.to) && m.to.value[0]!.address).sort()).toEqual(['ann@example.com', 'bob@example.com']);
+    expect(mails[0]!.text).toMatch(/\/confirm\?token=\S+/);
+
+    const again = await ws.run('subscribers', 'invite');
+    expect(again.output).toContain('Invited 0 pending subscribers (confirmation mail sent); 2 already invited within the re-send window, 1 suppressed, 0 failed.');
+    expect(ws.servers.services.ses!.messages).toHaveLength(2);
+  });
+});

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+/**
+ * The operator's approve flow in Debian's Chromium on the `newsletter dev` server: the review
+ * mail's link opens a confirmation page, nothing is sent until the button is pressed, then the
+ * list gets the edition once. Skipped, with the reason in its name, where Chromium is not installed.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+
+let servers: TestServers;
+let dev: DevServer;
+let browser: Browser;
+let work: string;
+const savedEnv = { ...process.env };
+
+describe.skipIf(!hasChromium)(hasChromium ? 'approving a draft in a browser' : `approving a draft in a browser (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`, () => {
+  beforeAll(async () => {
+    servers = await startTestServers();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
+    process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+    work = await mkdtemp(path.join(tmpdir(), 'newsletter-review-browser-'));
+    await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
+    const config = path.join(work, 'newsletter.config.json');
+    const json = JSON.parse(await readFile('newsletter.config.json', 'utf8')) as { newsletters: Record<string, unknown>[] };
+    Object.assign(json.newsletters[0]!, { approval: 'manual', operators: ['editor@example.com'] });
+    await writeFile(config, JSON.stringify(json));
+    dev = await startDevServer({ config, dataDir: path.join(work, '.newsletter'), port: 0, schedule: false, out: path.join(work, 'out'), print: () => {} });
+    const now = new Date().toISOString();
+    await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKey, 'ann@example.com'), newsletterId: 'ai-talent', email: 'ann@example.com', status: 'confirmed', createdAt: now, confirmedAt: now, consent: { at: now, source: 'test' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.close();
+    process.env = savedEnv;
+    await servers?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it("follows the operator's approve link to a confirmation page, and sends to the list only when the button is pressed, once", async () => {
+    await dev.runSchedule('ai-talent');
+    const messages = servers.services.ses!.messages;
+    expect(messages).toHaveLength(1);
+    const review = await simpleParser(messages[0]!.raw);
+    expect(review.to && !Array.isArray(review.to) && review.to.value[0]!.address).toBe('editor@example.com');
+    const approveUrl = /href="([^"]+\/approve\?[^"]+)"/.exec(review.html || '')![1]!.replaceAll('&amp;', '&');
+
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(approveUrl);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('寄出這一期？');
+    // Opening the link (as a mail scanner would) sends nothing.
+    expect(servers.services.ses!.messages).toHaveLength(1);
+
+    await page.getByRole('button', { name: '核准並寄出' }).click();
+    await page.waitForLoadState();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('已核准');
+    // The approval started the run in the background; runSchedule hands back the one in progress.
+    await dev.runSchedule('ai-talent');
+    const sent = await Promise.all(servers.services.ses!.messages.slice(1).map((m) => simpleParser(m.raw)));
+    expect(sent.map((m) => m.to && !Array.isArray(m.to) && m.to.value[0]!.address)).toEqual(['ann@example.com']);
+
+    // The link works once.
+    const again = await page.goto(approveUrl);
+    expect(again!.status()).toBe(409);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('已經處理過');
+    expect(servers.services.ses!.messages).toHaveLength(2);
+    await context.close();
+  });
+});
