@@ -11,6 +11,9 @@ import type { DeliveryPause, DeliveryReport } from './delivery.js';
  *      ▼  │
  *   paused (bounce or complaint rate over its limit, or SES refusing the account: waits for a person)
  *
+ * With approval "manual" an edition starts as a draft: approved, it becomes sending; skipped, it ends
+ * there (the review use case moves it, with one conditional write).
+ *
  * A quota stop or another run's deliveries leave the edition 'sending': the next run goes on.
  */
 

@@ -1,6 +1,6 @@
 import type { NewsletterConfig } from '../core/config.js';
 import type { Clock } from '../core/clock.js';
-import { Pacer } from './send-edition.js';
+import { Pacer } from '../core/pacer.js';
 import { CONFIRMATION_RESEND_INTERVAL_MS, sendConfirmation, type SubscriptionDependencies } from './subscriptions.js';
 
 export interface InviteReport {

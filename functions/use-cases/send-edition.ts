@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Clock } from '../core/clock.js';
+import { Pacer } from '../core/pacer.js';
 import { concurrencyFor, DEFAULT_LEASE_SECONDS, emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { redactAddresses } from '../core/subscriber.js';
 import { MailerError } from '../core/errors.js';
@@ -89,25 +90,6 @@ export async function sendContextFor(
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(budget ? { budget } : {}),
   };
-}
-
-/**
- * Paces sends to a rate: each send takes the next free slot, 1/rate seconds after the previous one.
- * Sending at the account's rate, rather than as fast as possible, keeps throttling the exception.
- */
-export class Pacer {
-  private next = 0;
-  constructor(
-    private readonly rate: number,
-    private readonly clock: Clock,
-  ) {}
-
-  async wait(): Promise<void> {
-    const now = this.clock.now().getTime();
-    const slot = Math.max(now, this.next);
-    this.next = slot + 1000 / this.rate;
-    if (slot > now) await this.clock.sleep(slot - now);
-  }
 }
 
 /** A moving average of how long one SES call takes, measured on the run's clock. */

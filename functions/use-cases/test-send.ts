@@ -5,7 +5,7 @@ import { NewsletterError } from '../core/errors.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Clock } from '../core/clock.js';
-import { Pacer } from './send-edition.js';
+import { Pacer } from '../core/pacer.js';
 
 /** How a test copy's subject is marked, in the newsletter's language. */
 export const TEST_SUBJECT_MARK: Record<Language, string> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../functions/core/clock.js';
-import { Pacer } from '../../functions/use-cases/send-edition.js';
+import { Pacer } from '../../functions/core/pacer.js';
 
 /** A clock that only moves when a sleeper is woken: sleeps complete in wake-time order, instantly. */
 class FakeClock implements Clock {
