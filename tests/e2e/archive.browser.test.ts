@@ -1,41 +1,25 @@
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { browserSuite, hasChromium, launchChromium, startDevWorkspace, type DevWorkspace } from '../support/browser.js';
 
 /**
  * The public archive on the `newsletter dev` server: one edition is sent, then its "view in
  * browser" link, the archive index and the Atom feed are opened. Browser parts run in Debian's
  * Chromium and are skipped, with the reason in their name, where it is not installed.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const READER = 'archive.reader@example.com';
 
-let servers: TestServers;
-let dev: DevServer;
+let ws: DevWorkspace;
 let browser: Browser | undefined;
-let work: string;
 let viewInBrowser: string;
 let subject: string;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  servers = await startTestServers();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
-  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
-  work = await mkdtemp(path.join(tmpdir(), 'newsletter-archive-'));
-  await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
-  const config = path.join(work, 'newsletter.config.json');
-  await writeFile(config, await readFile('newsletter.config.json', 'utf8'));
-  dev = await startDevServer({ config, dataDir: path.join(work, '.newsletter'), port: 0, schedule: false, out: path.join(work, 'out'), print: () => {} });
+  ws = await startDevWorkspace({ prefix: 'newsletter-archive-' });
+  const { dev, servers } = ws;
   const now = new Date().toISOString();
   await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKey, READER), newsletterId: 'ai-talent', email: READER, status: 'confirmed', createdAt: now, confirmedAt: now, consent: { at: now, source: 'test' } });
   await dev.runSchedule('ai-talent');
@@ -45,25 +29,17 @@ beforeAll(async () => {
   // The header link of the HTML part and the line of the text part name the same page.
   viewInBrowser = /<a href="([^"]+\/archive\/[^"]+)"/.exec(mail.html || '')![1]!.replaceAll('&amp;', '&');
   expect(mail.text).toContain(viewInBrowser);
-  if (hasChromium) {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  }
+  if (hasChromium) browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await dev?.close();
-  process.env = savedEnv;
-  await servers?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
+  await ws?.stop();
 });
 
 describe('the archive feed', () => {
   it('is Atom that lists the sent edition with its page', async () => {
-    const response = await fetch(`${dev.url}/archive/feed.xml?newsletter=ai-talent`);
+    const response = await fetch(`${ws.dev.url}/archive/feed.xml?newsletter=ai-talent`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/atom+xml');
     const feed = parseFeed(await response.text());
@@ -73,11 +49,11 @@ describe('the archive feed', () => {
   });
 
   it('answers 404 for an edition that does not exist', async () => {
-    expect((await fetch(`${dev.url}/archive/ai-talent-2020-01-01-00000000`)).status).toBe(404);
+    expect((await fetch(`${ws.dev.url}/archive/ai-talent-2020-01-01-00000000`)).status).toBe(404);
   });
 });
 
-describe.skipIf(!hasChromium)(hasChromium ? 'the archive in a browser' : `the archive in a browser (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('the archive in a browser'), () => {
   it("opens the email's view-in-browser link: the edition, with no personal link and no address", async () => {
     const context = await browser!.newContext({ viewport: { width: 375, height: 740 } });
     const page = await context.newPage();
@@ -98,7 +74,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the archive in a browser' : `the ar
   it('goes from the sign-up page to the archive index and on to the edition', async () => {
     const context = await browser!.newContext({ viewport: { width: 375, height: 740 }, javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${dev.url}/`);
+    await page.goto(`${ws.dev.url}/`);
     await page.getByRole('link', { name: '閱讀過去的電子報' }).click();
     await page.waitForLoadState();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('歷期電子報');

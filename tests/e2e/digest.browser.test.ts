@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EditionModel } from '../../functions/core/edition.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { sampleEdition, sampleEnglishEdition } from '../../templates/sample-data.js';
+import { browserSuite, hasChromium, launchChromium } from '../support/browser.js';
 
 /**
  * The rendered digest in a real browser (Debian's Chromium) at a phone's width, in the light and
@@ -13,8 +13,6 @@ import { sampleEdition, sampleEnglishEdition } from '../../templates/sample-data
  * behind it. Screenshots go to out/screenshots for the record. Skipped, with the reason in its
  * name, where Chromium is not installed; `.ci/run` installs it.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOTS = path.resolve('out/screenshots');
 /** WCAG AA for body text. */
 const MINIMUM_CONTRAST = 4.5;
@@ -74,12 +72,9 @@ function measureContrast(): TextContrast[] {
 
 let browser: Browser;
 
-describe.skipIf(!hasChromium)(hasChromium ? 'the digest in a browser' : `the digest in a browser (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('the digest in a browser'), () => {
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });
   });
 

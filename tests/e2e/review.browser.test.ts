@@ -1,54 +1,34 @@
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
+import type { DevServer } from '../../functions/cli/commands/dev.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { browserSuite, hasChromium, launchChromium, startDevWorkspace, type DevWorkspace } from '../support/browser.js';
+import type { TestServers } from '../support/local-servers.js';
 
 /**
  * The operator's approve flow in Debian's Chromium on the `newsletter dev` server: the review
  * mail's link opens a confirmation page, nothing is sent until the button is pressed, then the
  * list gets the edition once. Skipped, with the reason in its name, where Chromium is not installed.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 
+let ws: DevWorkspace;
 let servers: TestServers;
 let dev: DevServer;
 let browser: Browser;
-let work: string;
-const savedEnv = { ...process.env };
 
-describe.skipIf(!hasChromium)(hasChromium ? 'approving a draft in a browser' : `approving a draft in a browser (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('approving a draft in a browser'), () => {
   beforeAll(async () => {
-    servers = await startTestServers();
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
-    process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
-    work = await mkdtemp(path.join(tmpdir(), 'newsletter-review-browser-'));
-    await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
-    const config = path.join(work, 'newsletter.config.json');
-    const json = JSON.parse(await readFile('newsletter.config.json', 'utf8')) as { newsletters: Record<string, unknown>[] };
-    Object.assign(json.newsletters[0]!, { approval: 'manual', operators: ['editor@example.com'] });
-    await writeFile(config, JSON.stringify(json));
-    dev = await startDevServer({ config, dataDir: path.join(work, '.newsletter'), port: 0, schedule: false, out: path.join(work, 'out'), print: () => {} });
+    ws = await startDevWorkspace({ prefix: 'newsletter-review-browser-', configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }) });
+    ({ servers, dev } = ws);
     const now = new Date().toISOString();
     await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKey, 'ann@example.com'), newsletterId: 'ai-talent', email: 'ann@example.com', status: 'confirmed', createdAt: now, confirmedAt: now, consent: { at: now, source: 'test' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await dev?.close();
-    process.env = savedEnv;
-    await servers?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await ws?.stop();
   });
 
   it("follows the operator's approve link to a confirmation page, and sends to the list only when the button is pressed, once", async () => {

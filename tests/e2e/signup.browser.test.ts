@@ -1,51 +1,36 @@
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import type { DevServer } from '../../functions/cli/commands/dev.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
+import { browserSuite, hasChromium, launchChromium, startDevWorkspace, type DevWorkspace } from '../support/browser.js';
+import type { TestServers } from '../support/local-servers.js';
 import { linkIn, mailsSince, sentCount } from '../support/subscription-fixtures.js';
 
 /**
  * The sign-up form in a real browser (Debian's Chromium), on the `newsletter dev` server.
  * Skipped, with the reason in its name, where Chromium is not installed; `.ci/run` installs it.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+
 const SCREENSHOTS = path.resolve('out/screenshots');
 
+let ws: DevWorkspace;
 let servers: TestServers;
 let dev: DevServer;
 let browser: Browser;
-let work: string;
-const savedEnv = { ...process.env };
 
-describe.skipIf(!hasChromium)(hasChromium ? 'sign-up in a browser' : `sign-up in a browser (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('sign-up in a browser'), () => {
   beforeAll(async () => {
-    servers = await startTestServers();
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
-    process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
-    work = await mkdtemp(path.join(tmpdir(), 'newsletter-browser-'));
-    await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
-    const config = path.join(work, 'newsletter.config.json');
-    await writeFile(config, await readFile('newsletter.config.json', 'utf8'));
-    dev = await startDevServer({ config, dataDir: path.join(work, '.newsletter'), port: 0, schedule: false, print: () => {} });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ws = await startDevWorkspace({ prefix: 'newsletter-browser-' });
+    ({ servers, dev } = ws);
+    browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await dev?.close();
-    process.env = savedEnv;
-    await servers?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await ws?.stop();
   });
 
   it('fills in the form, submits it and sees the check-your-inbox page', async () => {

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
+import { startTestServers, type TestServers } from './local-servers.js';
+
+/** Debian's Chromium, driven by playwright-core (no browser download); `.ci/run` installs it. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+/** A describe title that says why its tests were skipped where Chromium is missing. */
+export function browserSuite(title: string): string {
+  return hasChromium ? title : `${title} (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`;
+}
+
+/** Headless Chromium without sandbox, GPU or background traffic: it talks to loopback only. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface DevWorkspace {
+  servers: TestServers;
+  dev: DevServer;
+  /** The temporary folder holding the config, articles, data dir and `out/`. */
+  work: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A `newsletter dev` server on port 0 over fresh embedded servers, in a temporary copy of the
+ * repository's config and articles; `configure` may change the first newsletter. The AWS endpoint
+ * variables point at the servers until `stop`, which puts the environment back.
+ */
+export async function startDevWorkspace(options: { prefix: string; configure?: (newsletter: Record<string, unknown>) => void }): Promise<DevWorkspace> {
+  const savedEnv = { ...process.env };
+  const servers = await startTestServers();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+  const work = await mkdtemp(path.join(tmpdir(), options.prefix));
+  await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
+  const json = JSON.parse(await readFile('newsletter.config.json', 'utf8')) as { newsletters: Record<string, unknown>[] };
+  options.configure?.(json.newsletters[0]!);
+  const config = path.join(work, 'newsletter.config.json');
+  await writeFile(config, JSON.stringify(json));
+  const dev = await startDevServer({ config, dataDir: path.join(work, '.newsletter'), port: 0, schedule: false, out: path.join(work, 'out'), print: () => {} });
+  return {
+    servers,
+    dev,
+    work,
+    async stop() {
+      await dev.close();
+      process.env = savedEnv;
+      await servers.stop();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
