@@ -3,11 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_STACK_NAME, OPERATOR_OUTPUTS, readStackOutputs } from '../adapters/cloudformation/stack-outputs.js';
-import { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
-import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
-import { DynamoSubscriberStore } from '../adapters/dynamodb/subscriber-store.js';
+import { dynamoStores } from '../adapters/dynamodb/stores.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
+import { systemClock } from '../adapters/system-clock.js';
 import type { SendQueue } from '../ports/send-queue.js';
+import type { AppServices } from '../wiring/app-services.js';
 import { loadNewsletter, type GlobalOptions } from './local-app.js';
 
 /** The options that turn an operator's command towards the deployed stack. */
@@ -56,6 +56,15 @@ export async function resolveStackTarget(options: AwsTargetOptions, env: Record<
 export type AwsApp = Awaited<ReturnType<typeof openAwsApp>>;
 
 /**
+ * The part of `AppServices` an operator's machine can honestly provide against the stack. No
+ * mailer: sending stays with the stack's senders, never this machine's credentials. No token key:
+ * it lives in the stack's secret, and no `--aws` command signs reader links or keys a new
+ * subscriber id (giving one would mean every operator may read the secret). The stores come from
+ * the same `dynamoStores` the Lambda context and the local app use.
+ */
+export type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKey'>;
+
+/**
  * What an operator's command needs against the deployed stack: the newsletter configuration from
  * the local file (the same file the stack was deployed from), and the stack's table and send queue
  * through the standard AWS credential chain, region and endpoint variables. No embedded server is
@@ -66,13 +75,18 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
   await requireRegion();
   const target = await resolveStackTarget(options, env, () => new CloudFormationClient({}));
   const dynamodb = new DynamoDBClient({});
+  const stores = dynamoStores(dynamodb, target.tableName);
   let sqs: SQSClient | undefined;
-  return {
+  const app = {
     ...loaded,
     target,
-    editions: new DynamoEditionStore(dynamodb, target.tableName),
-    subscribers: new DynamoSubscriberStore(dynamodb, target.tableName),
-    deliveries: new DynamoDeliveryLookup(dynamodb, target.tableName),
+    subscribers: stores.subscribers,
+    suppressions: stores.suppressions,
+    signUpLimits: stores.signUpLimits,
+    editions: stores.editions,
+    ledger: stores.ledger,
+    deliveries: stores.deliveries,
+    clock: systemClock,
     /** The stack's send queue; asked for only by the commands that queue work. */
     sendQueue(): SendQueue {
       if (!target.sendQueueUrl) {
@@ -88,6 +102,7 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
       sqs?.destroy();
     },
   };
+  return app satisfies AwsOperatorServices;
 }
 
 /** The SDK's own "Region is missing" names no fix; say which settings give one. */

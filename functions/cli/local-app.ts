@@ -5,9 +5,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import type { Config, NewsletterConfig } from '../core/config.js';
 import { ConfigError, StoreError } from '../core/errors.js';
 import { loadConfig } from '../adapters/config-file.js';
-import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
-import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
-import { DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import { dynamoStores } from '../adapters/dynamodb/stores.js';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
 import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
 import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
@@ -96,6 +94,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     );
   }
   const tokenKey = await loadOrCreateTokenKey(options.dataDir);
+  const stores = dynamoStores(dynamodb, tableName, { ownerGone: localOwnerGone });
   const app = {
     ...loaded,
     services,
@@ -103,11 +102,11 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     dynamodb,
     ses,
     tokenKey,
-    subscribers: new DynamoSubscriberStore(dynamodb, tableName),
-    suppressions: new DynamoSuppressionStore(dynamodb, tableName),
-    signUpLimits: new DynamoSignUpLimitStore(dynamodb, tableName),
-    editions: new DynamoEditionStore(dynamodb, tableName),
-    ledger: new DynamoDeliveryLedger(dynamodb, tableName, { ownerGone: localOwnerGone }),
+    subscribers: stores.subscribers,
+    suppressions: stores.suppressions,
+    signUpLimits: stores.signUpLimits,
+    editions: stores.editions,
+    ledger: stores.ledger,
     /** This process's identity on delivery claims. */
     owner: localRunOwner(),
     clock: systemClock,

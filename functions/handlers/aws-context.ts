@@ -7,9 +7,10 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { checkTokenKey } from '../core/tokens.js';
-import { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
-import { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
-import { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import type { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
+import type { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
+import { dynamoStores, type DynamoStores } from '../adapters/dynamodb/stores.js';
+import type { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { AppServices } from '../wiring/app-services.js';
@@ -26,15 +27,8 @@ export class AwsContext {
   private sesClient?: SESClient;
   private sqsClient?: SQSClient;
   private s3Client?: S3Client;
-  private readonly stores: {
-    subscribers?: DynamoSubscriberStore;
-    suppressions?: DynamoSuppressionStore;
-    feedback?: DynamoFeedbackLog;
-    signUpLimits?: DynamoSignUpLimitStore;
-    editions?: DynamoEditionStore;
-    ledger?: DynamoDeliveryLedger;
-    mailer?: SesMailer;
-  } = {};
+  private tables?: DynamoStores;
+  private sesMailer?: SesMailer;
 
   /** With a tracer, every SDK call becomes an X-Ray subsegment (a no-op outside Lambda). */
   constructor(env: Record<string, string | undefined> = process.env, private readonly tracer?: Tracer) {
@@ -47,30 +41,33 @@ export class AwsContext {
   }
 
   // Stores and the mailer are built on first use and kept for the container's life, like the clients.
+  private get stores(): DynamoStores {
+    return (this.tables ??= dynamoStores(this.dynamodb, this.env.tableName));
+  }
   get subscribers(): DynamoSubscriberStore {
-    return (this.stores.subscribers ??= new DynamoSubscriberStore(this.dynamodb, this.env.tableName));
+    return this.stores.subscribers;
   }
   get suppressions(): DynamoSuppressionStore {
-    return (this.stores.suppressions ??= new DynamoSuppressionStore(this.dynamodb, this.env.tableName));
+    return this.stores.suppressions;
   }
   get feedback(): DynamoFeedbackLog {
-    return (this.stores.feedback ??= new DynamoFeedbackLog(this.dynamodb, this.env.tableName));
+    return this.stores.feedback;
   }
   get signUpLimits(): DynamoSignUpLimitStore {
-    return (this.stores.signUpLimits ??= new DynamoSignUpLimitStore(this.dynamodb, this.env.tableName));
+    return this.stores.signUpLimits;
   }
   get editions(): DynamoEditionStore {
-    return (this.stores.editions ??= new DynamoEditionStore(this.dynamodb, this.env.tableName));
+    return this.stores.editions;
   }
   get ledger(): DynamoDeliveryLedger {
-    return (this.stores.ledger ??= new DynamoDeliveryLedger(this.dynamodb, this.env.tableName));
+    return this.stores.ledger;
   }
   get ses(): SESClient {
     // The sender paces and retries itself; SDK retries would hide throttling from it.
     return (this.sesClient ??= this.traced(new SESClient({ maxAttempts: 1 })));
   }
   get mailer(): SesMailer {
-    return (this.stores.mailer ??= new SesMailer(this.ses, this.env.configurationSet ? { configurationSetName: this.env.configurationSet } : {}));
+    return (this.sesMailer ??= new SesMailer(this.ses, this.env.configurationSet ? { configurationSetName: this.env.configurationSet } : {}));
   }
   get sqs(): SQSClient {
     return (this.sqsClient ??= this.traced(new SQSClient({})));

@@ -1,0 +1,24 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDeliveryLedger, type DeliveryLedgerOptions } from './delivery-ledger.js';
+import { DynamoDeliveryLookup } from './delivery-lookup.js';
+import { DynamoEditionStore } from './edition-store.js';
+import { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from './subscriber-store.js';
+
+export type DynamoStores = ReturnType<typeof dynamoStores>;
+
+/**
+ * Every store on the newsletter's one table, built the one way the local app, the Lambda context
+ * and the operator's `--aws` commands all use. Building them is cheap (no calls are made), so each
+ * place takes the whole set and uses what it needs.
+ */
+export function dynamoStores(client: DynamoDBClient, tableName: string, ledgerOptions: DeliveryLedgerOptions = {}) {
+  return {
+    subscribers: new DynamoSubscriberStore(client, tableName),
+    suppressions: new DynamoSuppressionStore(client, tableName),
+    signUpLimits: new DynamoSignUpLimitStore(client, tableName),
+    feedback: new DynamoFeedbackLog(client, tableName),
+    editions: new DynamoEditionStore(client, tableName),
+    ledger: new DynamoDeliveryLedger(client, tableName, ledgerOptions),
+    deliveries: new DynamoDeliveryLookup(client, tableName),
+  };
+}
