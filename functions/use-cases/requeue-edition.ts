@@ -3,6 +3,7 @@ import type { DeliveryLookup } from '../ports/delivery-lookup.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
+import { subscriberPages } from '../ports/subscriber-pages.js';
 import type { Clock } from '../core/clock.js';
 import { sendBatchMessages } from '../core/delivery.js';
 import { endedDeliveries, queuedEditionComplete } from '../core/edition-lifecycle.js';
@@ -51,19 +52,15 @@ export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionI
   let queued = 0;
   let batches = 0;
   let alreadyHave = 0;
-  let cursor: string | undefined;
-  do {
-    // Page through the list: memory stays flat however many subscribers there are.
-    const page = await deps.subscribers.list(newsletter.id, { status: 'confirmed', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
-    const states = await deps.deliveries.states(editionId, page.subscribers.map((s) => s.id));
-    const ids = page.subscribers.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
-    alreadyHave += page.subscribers.length - ids.length;
+  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+    const states = await deps.deliveries.states(editionId, page.map((s) => s.id));
+    const ids = page.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
+    alreadyHave += page.length - ids.length;
     const messages = sendBatchMessages(newsletter.id, editionId, ids, options.batchSize);
     await deps.queue.enqueue(messages);
     queued += ids.length;
     batches += messages.length;
-    cursor = page.cursor;
-  } while (cursor);
+  }
   return settle(deps, edition, { queued, batches, alreadyHave });
 }
 

@@ -12,6 +12,7 @@ import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
+import { subscriberPages } from '../ports/subscriber-pages.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
 import { sendForReview } from './review-copy.js';
 import { sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
@@ -192,7 +193,7 @@ async function sendToList(
   const started = deps.clock.now().getTime();
   let report = emptyReport();
   let paused = false;
-  for await (const page of confirmedPages(deps.subscribers, newsletter.id, options.pageSize)) {
+  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
     const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, page);
     report = mergeReports(report, batch);
     const counted = await deps.editions.addCounts(newsletter.id, edition.editionId, countsOf(batch));
@@ -236,7 +237,7 @@ export async function enqueueEdition(
   const batchSize = options.batchSize ?? SEND_BATCH_SIZE;
   let queued = 0;
   let batches = 0;
-  for await (const page of confirmedPages(deps.subscribers, newsletter.id, options.pageSize)) {
+  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
     const messages = sendBatchMessages(newsletter.id, prepared.edition.editionId, page.map((s) => s.id), batchSize);
     await deps.queue.enqueue(messages);
     queued += page.length;
@@ -251,19 +252,3 @@ export async function enqueueEdition(
   return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
 }
 
-/** The confirmed subscribers, a page at a time: memory stays flat however long the list is. */
-async function* confirmedPages(subscribers: SubscriberStore, newsletterId: string, pageSize = 500): AsyncGenerator<Subscriber[]> {
-  const pageAfter = (after?: string) => {
-    const read = subscribers.list(newsletterId, { status: 'confirmed', limit: pageSize, ...(after ? { cursor: after } : {}) });
-    // A page read ahead and then not needed (the send stopped) must not fail the run when it fails.
-    read.catch(() => {});
-    return read;
-  };
-  let next: ReturnType<typeof pageAfter> | undefined = pageAfter();
-  while (next) {
-    const page: Awaited<ReturnType<typeof pageAfter>> = await next;
-    // The next page is read while this one is sent, so the send does not stall on the store between pages (two pages at most).
-    next = page.cursor ? pageAfter(page.cursor) : undefined;
-    yield page.subscribers;
-  }
-}

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { checkEmail } from '../../core/email-address.js';
 import { NewsletterError } from '../../core/errors.js';
 import { subscriberId, type Subscriber, type SubscriberStatus } from '../../core/subscriber.js';
+import { subscriberPages } from '../../ports/subscriber-pages.js';
 import type { Suppression } from '../../ports/subscriber-store.js';
 import { addToList, describeLeft, isErasure } from '../../use-cases/manage-list.js';
 import { listDependencies } from '../../wiring/subscriptions.js';
@@ -188,16 +189,13 @@ async function withApp(command: Command, work: (app: LocalApp) => Promise<void>)
 
 /** Every subscriber of the newsletter, page by page, with its suppression if any. */
 async function* eachSubscriber(app: LocalApp, status?: SubscriberStatus): AsyncGenerator<{ subscriber: Subscriber; suppression?: Suppression }> {
-  let cursor: string | undefined;
-  do {
-    const page = await app.subscribers.list(app.newsletter.id, { limit: 500, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
-    const suppressions = await app.suppressions.findMany(page.subscribers.map((s) => s.id));
-    for (const subscriber of page.subscribers) {
+  for await (const page of subscriberPages(app.subscribers, app.newsletter.id, status ? { status } : {})) {
+    const suppressions = await app.suppressions.findMany(page.map((s) => s.id));
+    for (const subscriber of page) {
       const suppression = suppressions.get(subscriber.id);
       yield { subscriber, ...(suppression ? { suppression } : {}) };
     }
-    cursor = page.cursor;
-  } while (cursor);
+  }
 }
 
 /** A progress line on stderr every 1,000 rows, so a long import is visibly moving. */

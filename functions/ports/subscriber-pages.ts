@@ -1,0 +1,23 @@
+import type { Subscriber, SubscriberStatus } from '../core/subscriber.js';
+import type { SubscriberStore } from './subscriber-store.js';
+
+/**
+ * A newsletter's subscribers (of one status, or all), a page at a time: memory stays flat however
+ * long the list is. The one way the send paths, the resume and the operator's listing page through
+ * the store.
+ */
+export async function* subscriberPages(subscribers: SubscriberStore, newsletterId: string, options: { status?: SubscriberStatus; pageSize?: number } = {}): AsyncGenerator<Subscriber[]> {
+  const pageAfter = (after?: string) => {
+    const read = subscribers.list(newsletterId, { limit: options.pageSize ?? 500, ...(options.status ? { status: options.status } : {}), ...(after ? { cursor: after } : {}) });
+    // A page read ahead and then not needed (the caller stopped) must not fail the run when it fails.
+    read.catch(() => {});
+    return read;
+  };
+  let next: ReturnType<typeof pageAfter> | undefined = pageAfter();
+  while (next) {
+    const page: Awaited<ReturnType<typeof pageAfter>> = await next;
+    // The next page is read while the caller works on this one, so it does not stall on the store between pages (two pages at most).
+    next = page.cursor ? pageAfter(page.cursor) : undefined;
+    yield page.subscribers;
+  }
+}
