@@ -73,3 +73,29 @@ export function readEnvironment(env: Record<string, string | undefined>): Functi
     ...(e.LAMBDA_TASK_ROOT ? { taskRoot: e.LAMBDA_TASK_ROOT } : {}),
   };
 }
+
+/**
+ * The variables Powertools and Lambda give every function for observability, read at module load
+ * (before, and apart from, the stack's variables above: a handler module loads in tests without
+ * them). Powertools reads its other settings itself; these two are the ones this code uses.
+ */
+const observabilitySchema = z.object({
+  /** Set by the stack; without it the metrics go to the project's own namespace. */
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).optional().catch(undefined),
+  /** Set by Lambda: the handler's module and export, which names the invocation's trace subsegment. */
+  _HANDLER: z.string().min(1).optional().catch(undefined),
+});
+
+export interface ObservabilityEnvironment {
+  metricsNamespace?: string;
+  handler?: string;
+}
+
+/** An empty or absent variable means the default, each on its own; these never fail a cold start. */
+export function readObservabilityEnvironment(env: Record<string, string | undefined>): ObservabilityEnvironment {
+  const e = observabilitySchema.parse(env);
+  return {
+    ...(e.POWERTOOLS_METRICS_NAMESPACE ? { metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE } : {}),
+    ...(e._HANDLER ? { handler: e._HANDLER } : {}),
+  };
+}

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { readObservabilityEnvironment } from './environment.js';
 import { METRIC_NAMES, METRICS_NAMESPACE } from './metric-names.js';
 
 /**
@@ -17,14 +18,21 @@ export interface Observability {
   logger: Logger;
   metrics: Metrics;
   tracer: Tracer;
+  /** Names the handler subsegment of each invocation's trace. */
+  handlerName: string;
 }
 
-/** One set per function, created at module load (Powertools reads its settings from the environment). */
-export function createObservability(serviceName: string): Observability {
+/**
+ * One set per function, created at module load (Powertools reads its other settings from the
+ * environment itself); the variables this code reads go through `readObservabilityEnvironment`.
+ */
+export function createObservability(serviceName: string, env: Record<string, string | undefined> = process.env): Observability {
+  const settings = readObservabilityEnvironment(env);
   return {
     logger: new Logger({ serviceName }),
-    metrics: new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE }),
+    metrics: new Metrics({ serviceName, namespace: settings.metricsNamespace ?? METRICS_NAMESPACE }),
     tracer: new Tracer({ serviceName }),
+    handlerName: settings.handler ?? 'handler',
   };
 }
 
@@ -97,7 +105,7 @@ function metricReason(reason: string): string {
 export async function observe<T>(obs: Observability, context: { awsRequestId?: string; functionName?: string } | undefined, run: () => Promise<T>): Promise<T> {
   if (context?.awsRequestId) obs.logger.appendKeys({ requestId: context.awsRequestId });
   const segment = obs.tracer.getSegment();
-  const subsegment = obs.tracer.isTracingEnabled() && segment ? segment.addNewSubsegment(`## ${process.env._HANDLER ?? 'handler'}`) : undefined;
+  const subsegment = obs.tracer.isTracingEnabled() && segment ? segment.addNewSubsegment(`## ${obs.handlerName}`) : undefined;
   if (subsegment) {
     obs.tracer.setSegment(subsegment);
     obs.tracer.annotateColdStart();

@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addDeliveryMetrics, deliveryCounts, METRICS_NAMESPACE } from '../../functions/handlers/observability.js';
+import { addDeliveryMetrics, createObservability, deliveryCounts, METRICS_NAMESPACE } from '../../functions/handlers/observability.js';
 
 const report = { sent: 48, alreadySent: 0, inProgress: 0, suppressed: 1, failed: 1, throttledRetries: 3, failures: [], durationMs: 10, rate: 7 };
 
@@ -51,5 +51,24 @@ describe('addDeliveryMetrics', () => {
     const stored = metrics.serializeMetrics() as unknown as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
     expect(stored).toMatchObject({ EditionPaused: 1 });
     expect(stored._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service']]);
+  });
+});
+
+describe('createObservability', () => {
+  type Emf = { _aws: { CloudWatchMetrics: { Namespace: string }[] } };
+
+  it("writes metrics to the stack's POWERTOOLS_METRICS_NAMESPACE and names the trace subsegment after Lambda's _HANDLER", () => {
+    const obs = createObservability('send-batch', { POWERTOOLS_METRICS_NAMESPACE: 'Newsletter/Staging', _HANDLER: 'send-batch.handler' });
+    addDeliveryMetrics(obs.metrics, { sent: 1, failed: 0, throttled: 0, suppressed: 0 });
+    expect((obs.metrics.serializeMetrics() as unknown as Emf)._aws.CloudWatchMetrics[0]!.Namespace).toBe('Newsletter/Staging');
+    expect(obs.handlerName).toBe('send-batch.handler');
+  });
+
+  it("falls back to the Newsletter namespace and a plain handler name when a variable is empty or absent, each on its own", () => {
+    const obs = createObservability('send-batch', { POWERTOOLS_METRICS_NAMESPACE: '', _HANDLER: 'digest.handler' });
+    addDeliveryMetrics(obs.metrics, { sent: 1, failed: 0, throttled: 0, suppressed: 0 });
+    expect((obs.metrics.serializeMetrics() as unknown as Emf)._aws.CloudWatchMetrics[0]!.Namespace).toBe('Newsletter');
+    expect(obs.handlerName).toBe('digest.handler');
+    expect(createObservability('send-batch', {}).handlerName).toBe('handler');
   });
 });
