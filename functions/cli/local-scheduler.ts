@@ -14,6 +14,8 @@ export interface ScheduledNewsletter {
   cron: string;
   timeZone: string;
   nextRun: Date | null;
+  /** The instant (on the app's clock) the next run was counted from. */
+  from: Date;
 }
 
 /**
@@ -45,11 +47,13 @@ export class LocalScheduler {
       this.stop();
       throw new NewsletterError(`schedule could not be started: ${(error as Error).message}: check schedule.cron and schedule.timeZone in the config`, { cause: error });
     }
+    const from = this.app.clock.now();
     return this.jobs.map((job, i) => ({
       newsletterId: this.newsletters[i]!.id,
       cron: this.newsletters[i]!.schedule.cron,
       timeZone: this.newsletters[i]!.schedule.timeZone,
-      nextRun: job.nextRun(),
+      nextRun: job.nextRun(from),
+      from,
     }));
   }
 
