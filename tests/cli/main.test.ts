@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exitQuietlyOnBrokenPipe, main } from '../../functions/cli/main.js';
+import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 /** The `newsletter` command itself: version, help with examples, and a reader that stops reading. */
 
@@ -74,5 +75,43 @@ describe('a closed output pipe', () => {
     stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     expect(exit).toHaveBeenCalledWith(0);
     expect(() => stream.emit('error', Object.assign(new Error('disk full'), { code: 'ENOSPC' }))).toThrow('disk full');
+  });
+});
+
+describe('newsletter, with a project', () => {
+  let ws: CliWorkspace;
+
+  beforeAll(async () => {
+    ws = await createCliWorkspace({ prefix: 'newsletter-main-' });
+  });
+
+  afterAll(async () => ws?.stop());
+
+  /** Runs the command, also capturing what commander writes straight to stdout (help). */
+  async function runCapturingStdout(...args: string[]): Promise<{ code: number; output: string }> {
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    try {
+      const result = await ws.run(...args);
+      return { code: result.code, output: written.join('') + result.output };
+    } finally {
+      stdout.mockRestore();
+    }
+  }
+
+  it('fails with exit code 1 and a one-line reason naming an unknown --newsletter', async () => {
+    const { code, output } = await ws.run('--newsletter', 'no-such-letter', 'subscribers', 'list');
+    expect(code).toBe(1);
+    const lines = output.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^newsletter: newsletter "no-such-letter" is not in .*: use one of ai-talent$/);
+  });
+
+  it('prints the usage of digest on --help and exits 0', async () => {
+    const { code, output } = await runCapturingStdout('digest', '--help');
+    expect(code).toBe(0);
+    expect(output).toContain('Usage: newsletter digest [options]');
+    for (const option of ['--articles <dir>', '--out <dir>', '--dry-run', '--force', '--rate <n>']) expect(output).toContain(option);
+    expect(ws.servers.services.ses!.messages).toHaveLength(0);
   });
 });

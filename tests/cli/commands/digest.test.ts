@@ -169,3 +169,27 @@ describe('newsletter digest', () => {
     expect(lines.join('')).toMatch(/bad\.config\.json is invalid: newsletters\[0\]\.language: "pt" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko/);
   });
 });
+
+describe('newsletter preview', () => {
+  const HEADLINE = '年薪14.1億，華人AI頂級專家被美高價挖走，中方關鍵技術壓力升級';
+
+  it('writes the edition to out/<edition>/ and neither stores nor sends anything', async () => {
+    const { code, output } = await ws.run('preview', '--out', ws.out);
+    expect(code).toBe(0);
+    expect(output).toContain(HEADLINE);
+    expect(output).toContain('(nothing sent)');
+    const [edition, ...others] = await readdir(ws.out);
+    expect(others).toEqual([]);
+    expect((await readdir(path.join(ws.out, edition!))).sort()).toEqual(['digest.html', 'digest.json', 'digest.txt']);
+    expect(await readFile(path.join(ws.out, edition!, 'digest.html'), 'utf8')).toContain(HEADLINE);
+    expect(await readFile(path.join(ws.out, edition!, 'digest.txt'), 'utf8')).toContain(HEADLINE);
+    expect(JSON.parse(await readFile(path.join(ws.out, edition!, 'digest.json'), 'utf8'))).toMatchObject({ editionId: edition, articles: [{ title: HEADLINE }] });
+
+    expect(ws.servers.services.ses!.messages).toHaveLength(0);
+    const editions = await ws.run('editions', 'list', '--json');
+    expect(JSON.parse(editions.output)).toEqual([]);
+    // Preview adds no demo subscriber either: only `digest` does.
+    const listed = await ws.run('subscribers', 'list', '--json');
+    expect(JSON.parse(listed.output)).toEqual([]);
+  });
+});

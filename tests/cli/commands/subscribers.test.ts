@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
 import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
@@ -196,5 +196,77 @@ describe('newsletter subscribers list and export', () => {
     expect(again.code).toBe(0);
     expect(again.output).toContain('Imported 0 new, updated 0');
     expect(again.output).toContain('skipped 1 who left (1 unsubscribed');
+  });
+});
+
+// Import and list from an empty list: each case on its own workspace, so none depends on another's imports.
+describe('newsletter subscribers import and list', () => {
+  let fresh: CliWorkspace;
+
+  beforeEach(async () => {
+    fresh = await createCliWorkspace({ prefix: 'newsletter-subscribers-import-' });
+  });
+
+  afterEach(async () => fresh?.stop());
+
+  async function subscribers(status?: string): Promise<Listed[]> {
+    const { code, output } = await fresh.run('subscribers', 'list', '--json', ...(status ? ['--status', status] : []));
+    expect(code).toBe(0);
+    return (JSON.parse(output) as Listed[]).sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  /** Ann, Bob (no name) and Carol (a name with a line break) as pending, and two invalid rows. */
+  async function importPeople(): Promise<{ csv: string; code: number; output: string }> {
+    const csv = path.join(fresh.work, 'people.csv');
+    // A blank line and a quoted line break must not shift the line numbers reported.
+    await writeFile(csv, ['email,name', 'ann@example.com,Ann Lee', 'not-an-address,Nobody', '', 'bob@example.org,', 'carol@example.net,"Carol', 'from Accounts"', 'x@,Broken'].join('\n'));
+    return { csv, ...(await fresh.run('subscribers', 'import', csv)) };
+  }
+
+  /** Dan (new) and Ann (pending until now) as confirmed. */
+  async function importOptedIn(): Promise<{ code: number; output: string }> {
+    const csv = path.join(fresh.work, 'opted-in.csv');
+    await writeFile(csv, ['email,name', 'dan@example.com,Dan', 'ann@example.com,Ann Lee'].join('\n'));
+    return fresh.run('subscribers', 'import', csv, '--confirmed');
+  }
+
+  it('imports a CSV as pending, with names, and reports each invalid row by its line number', async () => {
+    const { csv, code, output } = await importPeople();
+    expect(code).toBe(0);
+    expect(output).toContain(`${csv} line 3: skipped`);
+    expect(output).toContain(`${csv} line 8: skipped`);
+    expect(output.match(/line \d+: skipped/g)).toEqual(['line 3: skipped', 'line 8: skipped']);
+    expect(output).toContain('Imported 3 new, updated 0, unchanged 0, skipped 2 invalid, skipped 0 who left (pending).');
+    expect(await subscribers()).toEqual([
+      expect.objectContaining({ email: 'ann@example.com', name: 'Ann Lee', status: 'pending' }),
+      expect.objectContaining({ email: 'bob@example.org', status: 'pending' }),
+      expect.objectContaining({ email: 'carol@example.net', name: 'Carol\nfrom Accounts', status: 'pending' }),
+    ]);
+    expect((await subscribers()).find((s) => s.email === 'bob@example.org')?.name).toBeUndefined();
+  });
+
+  it('imports a CSV as confirmed with --confirmed, confirming people already pending', async () => {
+    expect((await importPeople()).code).toBe(0);
+    const { code, output } = await importOptedIn();
+    expect(code).toBe(0);
+    expect(output).toContain('Imported 1 new, updated 1, unchanged 0, skipped 0 invalid, skipped 0 who left (confirmed).');
+    expect((await subscribers('confirmed')).map((s) => [s.email, s.name])).toEqual([
+      ['ann@example.com', 'Ann Lee'],
+      ['dan@example.com', 'Dan'],
+    ]);
+  });
+
+  it('lists only the subscribers with the status asked for, under a header, with control characters shown escaped', async () => {
+    expect((await importPeople()).code).toBe(0);
+    expect((await importOptedIn()).code).toBe(0);
+    const { code, output } = await fresh.run('subscribers', 'list', '--status', 'pending');
+    expect(code).toBe(0);
+    const lines = output.split('\n');
+    expect(lines[0]).toMatch(/^EMAIL +STATUS +SINCE +ADDED +NAME$/);
+    expect(lines.find((l) => l.startsWith('bob@example.org'))).toMatch(/^bob@example\.org +pending +\d{4}-\d\d-\d\d +\d{4}-\d\d-\d\d$/);
+    expect(lines.find((l) => l.startsWith('carol@example.net'))).toMatch(/ Carol\\x0afrom Accounts$/);
+    expect(lines.at(-1)).toBe('2 subscribers on ai-talent: 2 pending');
+    expect(output).not.toContain('ann@example.com');
+    expect(output).not.toContain('dan@example.com');
   });
 });
