@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RenderedEdition } from '../../core/edition.js';
 import type { EditionCounts, EditionRecord, EditionStatus, EditionStore } from '../../ports/edition-store.js';
-import { documentClient, updateExpression } from './document.js';
+import { conditionalWrite, documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
 /** Editions, their rendered copies, and the sent-article record in DynamoDB. */
@@ -16,19 +16,13 @@ export class DynamoEditionStore implements EditionStore {
     // The render is written first and the record second, so a sender that finds the record always
     // finds the render too. (Not one transaction: dynalite, the local DynamoDB, has no TransactWriteItems.)
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rendered(edition.newsletterId, edition.editionId), ...rendered } }));
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.edition(edition.newsletterId, edition.editionId), ...edition },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.edition(edition.newsletterId, edition.editionId), ...edition },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ));
   }
 
   async get(newsletterId: string, editionId: string): Promise<EditionRecord | undefined> {
@@ -66,41 +60,29 @@ export class DynamoEditionStore implements EditionStore {
   }
 
   async pause(newsletterId: string, editionId: string, reason: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.edition(newsletterId, editionId),
-          UpdateExpression: 'SET #status = :paused, pausedReason = :reason',
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':paused': 'paused', ':sending': 'sending', ':reason': reason },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.edition(newsletterId, editionId),
+        UpdateExpression: 'SET #status = :paused, pausedReason = :reason',
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':paused': 'paused', ':sending': 'sending', ':reason': reason },
+      }),
+    ));
   }
 
   async moveStatus(newsletterId: string, editionId: string, from: EditionStatus, to: EditionStatus): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.edition(newsletterId, editionId),
-          UpdateExpression: 'SET #status = :to',
-          ConditionExpression: '#status = :from',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':to': to, ':from': from },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.edition(newsletterId, editionId),
+        UpdateExpression: 'SET #status = :to',
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':to': to, ':from': from },
+      }),
+    ));
   }
 
   async releaseArticles(newsletterId: string, editionId: string, articleKeys: string[]): Promise<void> {

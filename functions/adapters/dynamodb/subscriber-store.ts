@@ -1,10 +1,10 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscriber.js';
 import { StoreError } from '../../core/errors.js';
 import type { SignUpLimitStore } from '../../ports/sign-up-limits.js';
 import type { FeedbackLog, SubscriberPage, SubscriberStore, Suppression, SuppressionStore } from '../../ports/subscriber-store.js';
-import { documentClient, updateExpression } from './document.js';
+import { conditionalWrite, documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
 /** Subscribers in DynamoDB: one item per (newsletter, subscriber id), queried page by page. */
@@ -41,19 +41,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async putIfAbsent(subscriber: Subscriber): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.subscriber(subscriber.newsletterId, subscriber.id), ...subscriber },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.subscriber(subscriber.newsletterId, subscriber.id), ...subscriber },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ));
   }
 
   async update(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<void> {
@@ -72,41 +66,29 @@ export class DynamoSubscriberStore implements SubscriberStore {
   async updateUnlessUnsubscribed(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<boolean> {
     const expression = updateExpression(changes);
     if (!expression) return true;
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.subscriber(newsletterId, id),
-          ...expression,
-          ConditionExpression: 'attribute_exists(pk) AND #leftStatus <> :unsubscribed',
-          ExpressionAttributeNames: { ...expression.ExpressionAttributeNames, '#leftStatus': 'status' },
-          ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':unsubscribed': 'unsubscribed' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.subscriber(newsletterId, id),
+        ...expression,
+        ConditionExpression: 'attribute_exists(pk) AND #leftStatus <> :unsubscribed',
+        ExpressionAttributeNames: { ...expression.ExpressionAttributeNames, '#leftStatus': 'status' },
+        ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':unsubscribed': 'unsubscribed' },
+      }),
+    ));
   }
 
   async claimConfirmationSend(newsletterId: string, id: string, at: string, cutoff: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.subscriber(newsletterId, id),
-          UpdateExpression: 'SET confirmationSentAt = :at',
-          // ISO timestamps in UTC compare correctly as strings.
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(confirmationSentAt) OR confirmationSentAt <= :cutoff)',
-          ExpressionAttributeValues: { ':at': at, ':cutoff': cutoff },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.subscriber(newsletterId, id),
+        UpdateExpression: 'SET confirmationSentAt = :at',
+        // ISO timestamps in UTC compare correctly as strings.
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(confirmationSentAt) OR confirmationSentAt <= :cutoff)',
+        ExpressionAttributeValues: { ':at': at, ':cutoff': cutoff },
+      }),
+    ));
   }
 
   async delete(newsletterId: string, id: string): Promise<void> {
@@ -167,21 +149,15 @@ export class DynamoSignUpLimitStore implements SignUpLimitStore {
   }
 
   async take(counter: string, window: string, limit: number, expiresAt: number): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.signUpLimit(window, counter),
-          UpdateExpression: 'ADD taken :one SET expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(taken) OR taken < :limit',
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': expiresAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.signUpLimit(window, counter),
+        UpdateExpression: 'ADD taken :one SET expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(taken) OR taken < :limit',
+        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': expiresAt },
+      }),
+    ));
   }
 }
 
@@ -266,19 +242,13 @@ export class DynamoFeedbackLog implements FeedbackLog {
 
   async claim(feedbackKey: string, at: string): Promise<boolean> {
     const expiresAt = Math.floor(Date.parse(at) / 1000) + FEEDBACK_RECORD_DAYS * 24 * 3600;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.feedback(feedbackKey), handledAt: at, expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.feedback(feedbackKey), handledAt: at, expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ));
   }
 }
 
