@@ -4,7 +4,8 @@ import type { EditionStore } from '../ports/edition-store.js';
 import { escapeHtml } from '../render/escape.js';
 import { archivedEditionPage, archiveFeed, listArchive, newsletterOfEdition } from '../use-cases/archive.js';
 import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
-import { messagePage, page, PAGE_CSP, wordsForPage } from './http-pages.js';
+import type { HttpApiResult } from './http/http-event.js';
+import { messagePage, page, PAGE_CSP, SAFE_HEADERS, wordsForPage } from './http-pages.js';
 
 /**
  * The public archive routes of the subscription API: GET /archive (index), /archive/feed.xml
@@ -18,17 +19,10 @@ export interface ArchiveRouteDependencies {
   now: () => Date;
 }
 
-/** The same shape as the subscription API's result (kept here so the two modules do not import each other). */
-export interface ArchiveResult {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type ArchiveResult = HttpApiResult;
 
 const BASE_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
+  ...SAFE_HEADERS,
   // Public and the same for everyone: a short shared cache is fine and spares the table.
   'cache-control': 'public, max-age=300',
 } as const;

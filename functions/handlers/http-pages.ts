@@ -43,6 +43,16 @@ a{color:#0b57d0}
 footer{margin-top:24px;font-size:13px;color:#6b7280}
 @media (min-width:640px){main{padding:40px 44px;margin-top:40px}button{width:auto}}`;
 
+/**
+ * The headers every answer of the sign-up, review and archive routes carries: no type sniffing, no
+ * referrer (links carry tokens), no framing. Each module adds its own caching.
+ */
+export const SAFE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+} as const;
+
 /** The Content-Security-Policy of every page: nothing but this stylesheet, forms to this origin, no framing. */
 export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 

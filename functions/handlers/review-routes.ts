@@ -5,7 +5,8 @@ import { escapeHtml } from '../render/escape.js';
 import { newsletterOfEdition } from '../use-cases/archive.js';
 import { approveDraft, skipDraft, type ReviewDecision } from '../use-cases/review-edition.js';
 import { REVIEW_WORDS } from '../../templates/review-words.js';
-import { messagePage, page, PAGE_CSP, wordsForPage } from './http-pages.js';
+import type { HttpApiResult } from './http/http-event.js';
+import { messagePage, page, PAGE_CSP, SAFE_HEADERS, wordsForPage } from './http-pages.js';
 
 /**
  * The operator's review links: GET /approve and GET /skip only show a confirmation page (mail
@@ -25,18 +26,12 @@ export interface ReviewRouteDependencies {
   onApproved?: (newsletter: NewsletterConfig, editionId: string) => void;
 }
 
-export interface ReviewResult {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type ReviewResult = HttpApiResult;
 
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'content-security-policy': PAGE_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
+  ...SAFE_HEADERS,
   'cache-control': 'no-store',
 } as const;
 

@@ -1,14 +1,12 @@
 import type { Language, NewsletterConfig } from '../../core/config.js';
 import type { LinkFailure } from '../../use-cases/subscriptions.js';
-import { messagePage, PAGE_CSP, wordsForPage } from '../http-pages.js';
+import { messagePage, PAGE_CSP, SAFE_HEADERS, wordsForPage } from '../http-pages.js';
 import type { HttpApiResult } from './http-event.js';
 
 /** Responses of the subscription API: every one with the same safe headers. */
 
 const BASE_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
+  ...SAFE_HEADERS,
   'cross-origin-opener-policy': 'same-origin',
   // Pages carry tokens or personal answers: no shared or browser cache may keep them.
   'cache-control': 'no-store',
