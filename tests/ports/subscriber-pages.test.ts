@@ -19,6 +19,18 @@ beforeAll(async () => {
 });
 afterAll(async () => servers?.stop());
 
+/** The real store whose reads after the first fail (a fault forced on purpose). */
+function failingAfterFirstRead(): { store: SubscriberStore; reads: () => number } {
+  let reads = 0;
+  const faulty: SubscriberStore = Object.assign(Object.create(store) as SubscriberStore, {
+    list: (newsletterId: string, options: Parameters<SubscriberStore['list']>[1]) => {
+      reads += 1;
+      return reads === 1 ? store.list(newsletterId, options) : Promise.reject(new Error('store unreachable'));
+    },
+  });
+  return { store: faulty, reads: () => reads };
+}
+
 async function collect(pages: AsyncGenerator<Subscriber[]>): Promise<Subscriber[][]> {
   const seen: Subscriber[][] = [];
   for await (const page of pages) seen.push(page);
@@ -39,31 +51,19 @@ describe('subscriberPages', () => {
   });
 
   it('reads one page ahead at most, and a read-ahead that fails after the caller stopped does not surface', async () => {
-    let reads = 0;
     // A fault forced on the second read: the caller has stopped by then.
-    const faulty: SubscriberStore = Object.assign(Object.create(store) as SubscriberStore, {
-      list: (newsletterId: string, options: Parameters<SubscriberStore['list']>[1]) => {
-        reads += 1;
-        return reads === 1 ? store.list(newsletterId, options) : Promise.reject(new Error('store unreachable'));
-      },
-    });
+    const faulty = failingAfterFirstRead();
     const firstPages: Subscriber[][] = [];
-    for await (const page of subscriberPages(faulty, 'weekly', { pageSize: 2 })) {
+    for await (const page of subscriberPages(faulty.store, 'weekly', { pageSize: 2 })) {
       firstPages.push(page);
       break;
     }
     expect(firstPages).toHaveLength(1);
-    expect(reads).toBe(2);
+    expect(faulty.reads()).toBe(2);
   });
 
   it('fails with the store error when a page the caller waits for cannot be read', async () => {
-    let reads = 0;
-    const faulty: SubscriberStore = Object.assign(Object.create(store) as SubscriberStore, {
-      list: (newsletterId: string, options: Parameters<SubscriberStore['list']>[1]) => {
-        reads += 1;
-        return reads === 1 ? store.list(newsletterId, options) : Promise.reject(new Error('store unreachable'));
-      },
-    });
-    await expect(collect(subscriberPages(faulty, 'weekly', { pageSize: 2 }))).rejects.toThrow('store unreachable');
+    const faulty = failingAfterFirstRead();
+    await expect(collect(subscriberPages(faulty.store, 'weekly', { pageSize: 2 }))).rejects.toThrow('store unreachable');
   });
 });
