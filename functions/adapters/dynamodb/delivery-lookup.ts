@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryLookup, DeliveryState, FailedDelivery } from '../../ports/delivery-lookup.js';
 import { documentClient } from './document.js';
 import { keys } from './table.js';
@@ -42,23 +42,21 @@ export class DynamoDeliveryLookup implements DeliveryLookup {
 
   async *failed(editionId: string): AsyncIterable<FailedDelivery[]> {
     for (const pk of keys.deliveryPartitions(editionId)) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            FilterExpression: '#status = :failed',
-            ProjectionExpression: 'sk, failureReason',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pk': pk, ':failed': 'failed' },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
+      const pages = paginateQuery(
+        { client: this.doc },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: '#status = :failed',
+          ProjectionExpression: 'sk, failureReason',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': pk, ':failed': 'failed' },
+        },
+      );
+      for await (const page of pages) {
         const items = (page.Items ?? []).map((item) => ({ subscriberId: String(item.sk), reason: typeof item.failureReason === 'string' ? item.failureReason : 'unknown' }));
         if (items.length > 0) yield items;
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
     }
   }
 }
