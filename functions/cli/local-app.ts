@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
+import type { Command } from 'commander';
 import type { Config, NewsletterConfig } from '../core/config.js';
 import { ConfigError, StoreError } from '../core/errors.js';
 import { loadConfig } from '../adapters/config-file.js';
@@ -119,4 +120,14 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     },
   };
   return app satisfies AppServices;
+}
+
+/** Runs a local command's work on the app its global options name, and closes the app whatever happens. */
+export async function withLocalApp(command: Command, work: (app: LocalApp) => Promise<void>): Promise<void> {
+  const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
+  try {
+    await work(app);
+  } finally {
+    await app.close();
+  }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
 import { approveAndSend, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
-import { openLocalApp, type GlobalOptions } from '../local-app.js';
+import { withLocalApp } from '../local-app.js';
 import { printable } from '../terminal-text.js';
 import { localDeliveryOptions } from '../../wiring/delivery.js';
 import { digestDependencies } from '../../wiring/edition.js';
@@ -15,8 +15,7 @@ export function registerReviewCommands(editions: Command): void {
     .argument('<edition-id>')
     .addHelpText('after', '\nExample:\n  $ npx newsletter editions approve ai-talent-2026-03-02-1a2b3c4d')
     .action(async (editionId: string, _flags: unknown, command: Command) => {
-      const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
-      try {
+      await withLocalApp(command, async (app) => {
         const { decision, result } = await approveAndSend(app.newsletter, digestDependencies(app, app.newsletter, app.sourcesFor(app.newsletter), app.owner), editionId, localDeliveryOptions(app.config));
         if (decision.status !== 'approved') return void console.log(undecidedLine(decision, editionId, app.newsletter.id));
         console.log(`Edition ${editionId} approved: ${printable(decision.edition.subject)}`);
@@ -25,9 +24,7 @@ export function registerReviewCommands(editions: Command): void {
           if (result.status === 'paused') console.log(`Edition not finished: ${result.report.stoppedReason}`);
           if (result.report.failed > 0) process.exitCode = 2;
         } else if (result?.status === 'no-subscribers') console.log(`${noSubscribersLine(app.newsletter.id)} The approved edition goes out with the next run.`);
-      } finally {
-        await app.close();
-      }
+      });
     });
 
   editions
@@ -36,14 +33,11 @@ export function registerReviewCommands(editions: Command): void {
     .argument('<edition-id>')
     .addHelpText('after', '\nExample:\n  $ npx newsletter editions skip ai-talent-2026-03-02-1a2b3c4d')
     .action(async (editionId: string, _flags: unknown, command: Command) => {
-      const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
-      try {
+      await withLocalApp(command, async (app) => {
         const decision = await skipDraft(app.editions, app.newsletter, editionId);
         if (decision.status !== 'skipped') return void console.log(undecidedLine(decision, editionId, app.newsletter.id));
         console.log(`Edition ${editionId} skipped: nothing sent; its ${decision.edition.articles.length} article(s) go into the next edition.`);
-      } finally {
-        await app.close();
-      }
+      });
     });
 }
 

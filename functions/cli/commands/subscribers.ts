@@ -8,7 +8,7 @@ import { subscriberPages } from '../../ports/subscriber-pages.js';
 import type { Suppression } from '../../ports/subscriber-store.js';
 import { addToList, describeLeft, isErasure } from '../../use-cases/manage-list.js';
 import { listDependencies } from '../../wiring/subscriptions.js';
-import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
+import { withLocalApp, type LocalApp } from '../local-app.js';
 import { csvField } from '../subscriber-csv.js';
 import { registerInviteCommand } from './subscribers-invite.js';
 import { describeImport, importSubscriberCsv } from '../subscribers-import.js';
@@ -26,7 +26,7 @@ export function registerSubscriberCommands(program: Command): void {
     .option('--name <name>', "the subscriber's name")
     .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers add ana@example.com --name "Ana Lima"')
     .action(async (email: string, flags: { name?: string }, command: Command) => {
-      await withApp(command, async (app) => {
+      await withLocalApp(command, async (app) => {
         const checked = checkEmail(email);
         if (!checked.ok) throw new NewsletterError(`"${printable(email.slice(0, 80))}" is not a usable address: ${checked.reason}`);
         const shown = printable(checked.email);
@@ -56,7 +56,7 @@ export function registerSubscriberCommands(program: Command): void {
     .option('--name-column <name>', 'the column holding the name (default: "name", or "First Name" + "Last Name")')
     .addHelpText('after', '\nExamples:\n  $ npx newsletter subscribers import mailchimp-export.csv --confirmed\n  $ npx newsletter subscribers import list.csv --email-column "E-mail" --name-column "Full name"')
     .action(async (file: string, flags: { confirmed?: boolean; emailColumn?: string; nameColumn?: string }, command: Command) => {
-      await withApp(command, async (app) => {
+      await withLocalApp(command, async (app) => {
         const counts = await importSubscriberCsv(listDependencies(app), app.newsletter.id, file, {
           confirmed: Boolean(flags.confirmed),
           ...(flags.emailColumn !== undefined ? { emailColumn: flags.emailColumn } : {}),
@@ -75,7 +75,7 @@ export function registerSubscriberCommands(program: Command): void {
     .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
     .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers list --status confirmed')
     .action(async (flags: { json?: boolean; status?: SubscriberStatus }, command: Command) => {
-      await withApp(command, async (app) => {
+      await withLocalApp(command, async (app) => {
         const counts: Record<SubscriberStatus, number> = { pending: 0, confirmed: 0, unsubscribed: 0 };
         let suppressed = 0;
         const rows: string[][] = [];
@@ -112,7 +112,7 @@ export function registerSubscriberCommands(program: Command): void {
     .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
     .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers export list.csv --status confirmed')
     .action(async (file: string, flags: { status?: SubscriberStatus }, command: Command) => {
-      await withApp(command, async (app) => {
+      await withLocalApp(command, async (app) => {
         const out = createWriteStream(file);
         const failed = once(out, 'error').then(([error]) => {
           throw new NewsletterError(`${file} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path`, { cause: error });
@@ -142,7 +142,7 @@ export function registerSubscriberCommands(program: Command): void {
     .argument('<email>')
     .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers remove ana@example.com')
     .action(async (email: string, _flags: unknown, command: Command) => {
-      await withApp(command, async (app) => {
+      await withLocalApp(command, async (app) => {
         const shown = printable(email);
         const id = subscriberId(app.tokenKey, email);
         const existing = await app.subscribers.get(app.newsletter.id, id);
@@ -158,7 +158,7 @@ export function registerSubscriberCommands(program: Command): void {
     .argument('<email>')
     .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers unsuppress ana@example.com')
     .action(async (email: string, _flags: unknown, command: Command) => {
-      await withApp(command, async (app) => {
+      await withLocalApp(command, async (app) => {
         const shown = printable(email);
         const id = subscriberId(app.tokenKey, email);
         const suppression = (await app.suppressions.findMany([id])).get(id);
@@ -177,14 +177,6 @@ export function registerSubscriberCommands(program: Command): void {
   registerInviteCommand(subscribers);
 }
 
-async function withApp(command: Command, work: (app: LocalApp) => Promise<void>): Promise<void> {
-  const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
-  try {
-    await work(app);
-  } finally {
-    await app.close();
-  }
-}
 
 
 /** Every subscriber of the newsletter, page by page, with its suppression if any. */
