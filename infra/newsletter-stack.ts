@@ -67,6 +67,8 @@ export class NewsletterStack extends Stack {
     const deployedConfig = configJson ?? deployedConfigJson(config, this.subscriptionApi.baseUrl);
 
     this.delivery = new Delivery(this, 'Delivery', { configJson: deployedConfig, table: this.table, secret, mail: this.mail, sendRate: parameters.sendRate });
+    // An edition approved by its review link is queued for the senders at once, not at the next run.
+    this.delivery.grantEnqueue(this.subscriptionApi.function);
     this.digest = new DigestJob(this, 'Digest', {
       newsletters: config.newsletters,
       configJson: deployedConfig,

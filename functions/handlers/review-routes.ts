@@ -20,10 +20,11 @@ export interface ReviewRouteDependencies {
   tokenKey: Buffer;
   now: () => Date;
   /**
-   * Called after an approval: sends the approved edition (the dev server runs the digest in the
-   * background). Without it, the next scheduled run sends it, since it resumes a sending edition.
+   * Called after an approval, and awaited before the answer (on Lambda nothing runs after it): sends
+   * the approved edition (the dev server starts the digest in the background; on AWS the readers are
+   * queued for the senders). Without it, the next scheduled run sends it, since it resumes a sending edition.
    */
-  onApproved?: (newsletter: NewsletterConfig, editionId: string) => void;
+  onApproved?: (newsletter: NewsletterConfig, editionId: string) => void | Promise<void>;
 }
 
 export type ReviewResult = HttpApiResult;
@@ -66,7 +67,7 @@ export async function reviewRoute(deps: ReviewRouteDependencies, method: string,
   }
   if (method !== 'POST') return { ...result(405, messagePage({ language, title: wordsForPage(language).notFoundTitle, text: wordsForPage(language).notFoundBody })), headers: { ...HEADERS, allow: 'GET, POST' } };
   const decision = purpose === 'approve' ? await approveDraft(deps.editions, newsletter, editionId) : await skipDraft(deps.editions, newsletter, editionId);
-  if (decision.status === 'approved') deps.onApproved?.(newsletter, editionId);
+  if (decision.status === 'approved') await deps.onApproved?.(newsletter, editionId);
   return decided(newsletter, decision);
 }
 

@@ -1,4 +1,9 @@
+import type { NewsletterConfig } from '../core/config.js';
 import { redactAddresses } from '../core/subscriber.js';
+import { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
+import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
+import { systemClock } from '../adapters/system-clock.js';
+import { resumeQueuedEdition } from '../use-cases/requeue-edition.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
 import { subscriptionDependencies } from '../wiring/subscriptions.js';
 import { archiveRoute, isArchivePath } from './archive-routes.js';
@@ -93,9 +98,12 @@ export const handler = async (event: HttpApiEvent, invocation?: { awsRequestId?:
   });
 
 async function buildFromEnvironment(): Promise<SubscriptionApi> {
-  const services = await new AwsContext(process.env, obs.tracer).services();
+  const ctx = new AwsContext(process.env, obs.tracer);
+  const services = await ctx.services();
   return createSubscriptionApi({
     ...subscriptionDependencies(services),
+    // An approved draft goes out now: its readers are queued for the senders, as the digest fans out.
+    ...(ctx.env.sendQueueUrl ? { onApproved: queueApproved(ctx, ctx.env.sendQueueUrl) } : {}),
     // Structured JSON lines with the request id; fields are ids and counts, never an address.
     log: (event, fields) => obs.logger.info(event, fields),
     // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.
@@ -103,4 +111,27 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
     // Retries short enough (0.2 + 0.4 s) that a throttled send usually still answers on time.
     confirmationRetry: { retries: 2, minTimeout: 200 },
   });
+}
+
+/**
+ * Queues an edition approved by link for the stack's senders (the same re-queue an operator's
+ * `editions approve --aws` does). A failure is logged, not shown: the approval stands, and the next
+ * scheduled run resumes the sending edition.
+ */
+function queueApproved(ctx: AwsContext, sendQueueUrl: string) {
+  const deps = {
+    editions: ctx.editions,
+    subscribers: ctx.subscribers,
+    deliveries: new DynamoDeliveryLookup(ctx.dynamodb, ctx.env.tableName),
+    queue: new SqsSendQueue(ctx.sqs, sendQueueUrl),
+    clock: systemClock,
+  };
+  return async (newsletter: NewsletterConfig, editionId: string): Promise<void> => {
+    try {
+      const result = await resumeQueuedEdition(newsletter, editionId, deps);
+      obs.logger.info('review.approved', { newsletterId: newsletter.id, editionId, status: result.status, ...(result.status === 'queued' ? { queued: result.queued, batches: result.batches } : {}) });
+    } catch (error) {
+      obs.logger.error('review.queue-failed', { newsletterId: newsletter.id, editionId, error: (error as Error).name, reason: redactAddresses((error as Error).message ?? '').slice(0, 300) });
+    }
+  };
 }

@@ -43,7 +43,7 @@ export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionI
   if (!edition) return { status: 'missing' };
   // A draft waits for an operator's decision, and a skipped edition was turned down: neither is queued by a resume.
   if (edition.status === 'draft' || edition.status === 'skipped') {
-    return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status === 'draft' ? 'a draft waiting for review: approve it with the link in the review mail' : 'skipped: its articles go into the next edition'}; nothing queued` };
+    return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status === 'draft' ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"` : 'skipped: its articles go into the next edition'}; nothing queued` };
   }
   if (edition.status === 'sent') {
     return { status: 'refused', edition, reason: `edition ${editionId} is sent: "newsletter editions resend ${editionId} --aws" queues its failed deliveries again` };

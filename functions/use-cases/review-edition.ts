@@ -1,6 +1,7 @@
 import type { NewsletterConfig } from '../core/config.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
 import { sentKeys } from './collect-articles.js';
+import { resumeQueuedEdition, type RequeueDependencies, type RequeueResult } from './requeue-edition.js';
 import { runDigest, type DigestDependencies, type DigestOptions, type DigestResult } from './run-digest.js';
 
 /** What an approve or skip did; only the first decision on a draft changes anything. */
@@ -44,4 +45,21 @@ export async function approveAndSend(
   const decision = await approveDraft(deps.editions, newsletter, editionId);
   if (decision.status !== 'approved') return { decision };
   return { decision, result: await runDigest(newsletter, deps, options) };
+}
+
+/**
+ * Approval on AWS (`editions approve ID --aws`, and the approve link on the subscription function):
+ * approves the draft, then queues every confirmed reader who does not have it yet for the stack's
+ * senders, as the digest's fan-out does, so it goes out now rather than with the next scheduled run.
+ * A draft that was already decided queues nothing; the ledger's claims make a later run that resumes
+ * the edition harmless.
+ */
+export async function approveAndQueue(
+  newsletter: NewsletterConfig,
+  editionId: string,
+  deps: RequeueDependencies,
+): Promise<{ decision: ReviewDecision; queued?: RequeueResult }> {
+  const decision = await approveDraft(deps.editions, newsletter, editionId);
+  if (decision.status !== 'approved') return { decision };
+  return { decision, queued: await resumeQueuedEdition(newsletter, editionId, deps) };
 }

@@ -191,8 +191,11 @@ async function perSenderLimitReached(deps: SubscriptionDependencies, email: stri
   return undefined;
 }
 
-/** Counts one confirmation against the hourly total (a share of the SES quota); false when spent. */
-async function hourlyBudgetAllows(deps: SubscriptionDependencies, now: Date): Promise<boolean> {
+/**
+ * Counts one confirmation against the hourly total (a share of the SES quota); false when spent.
+ * Sign-ups and `subscribers invite` both spend from it, so together they never exceed it.
+ */
+export async function hourlyBudgetAllows(deps: SubscriptionDependencies, now: Date): Promise<boolean> {
   const quota = await deps.mailer.getSendQuota().catch(() => undefined);
   return takeHourly(deps, now, 'total', hourlyConfirmationBudget(deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS, quota));
 }

@@ -172,7 +172,8 @@ describe('NewsletterStack', () => {
       expect(variables(/next edition/)).toEqual([bucketName, config, sendQueueUrl, tableName, tokenSecretArn, ...common].sort());
       // The sender queues a batch again, delayed, when it waits for the 24-hour quota.
       expect(variables(/queued batches/)).toEqual([config, configurationSet, sendQueueUrl, senders, tableName, tokenSecretArn, ...common].sort());
-      expect(variables(/Subscription pages/)).toEqual([config, configurationSet, tableName, tokenSecretArn, ...common].sort());
+      // The subscription function queues an edition approved by its review link.
+      expect(variables(/Subscription pages/)).toEqual([config, configurationSet, sendQueueUrl, tableName, tokenSecretArn, ...common].sort());
       // The feedback function keys the subscriber id of the address SES names with the token key.
       expect(variables(/bounce or complain/)).toEqual([config, tableName, tokenSecretArn, ...common].sort());
     });

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
-import { approveAndSend, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
-import { withLocalApp } from '../local-app.js';
+import { approveAndQueue, approveAndSend, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
+import type { RequeueResult } from '../../use-cases/requeue-edition.js';
+import { systemClock } from '../../adapters/system-clock.js';
+import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
+import { openLocalApp, type GlobalOptions } from '../local-app.js';
 import { printable } from '../terminal-text.js';
 import { localDeliveryOptions } from '../../wiring/delivery.js';
 import { digestDependencies } from '../../wiring/edition.js';
@@ -11,11 +14,14 @@ import { noSubscribersLine, summary } from '../output.js';
 export function registerReviewCommands(editions: Command): void {
   editions
     .command('approve')
-    .description('send a draft edition (approval: "manual") to the list; a second approve does nothing')
+    .description('send a draft edition (approval: "manual") to the list; with --aws its readers are queued for the stack\'s senders; a second approve does nothing')
     .argument('<edition-id>')
-    .addHelpText('after', '\nExample:\n  $ npx newsletter editions approve ai-talent-2026-03-02-1a2b3c4d')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter editions approve ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions approve ai-talent-2026-03-02-1a2b3c4d --aws')
     .action(async (editionId: string, _flags: unknown, command: Command) => {
-      await withLocalApp(command, async (app) => {
+      const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
+      if (wantsAws(options)) return approveOnAws(await openAwsApp(options), editionId);
+      const app = await openLocalApp(options);
+      try {
         const { decision, result } = await approveAndSend(app.newsletter, digestDependencies(app, app.newsletter, app.sourcesFor(app.newsletter), app.owner), editionId, localDeliveryOptions(app.config));
         if (decision.status !== 'approved') return void console.log(undecidedLine(decision, editionId, app.newsletter.id));
         console.log(`Edition ${editionId} approved: ${printable(decision.edition.subject)}`);
@@ -24,24 +30,58 @@ export function registerReviewCommands(editions: Command): void {
           if (result.status === 'paused') console.log(`Edition not finished: ${result.report.stoppedReason}`);
           if (result.report.failed > 0) process.exitCode = 2;
         } else if (result?.status === 'no-subscribers') console.log(`${noSubscribersLine(app.newsletter.id)} The approved edition goes out with the next run.`);
-      });
+      } finally {
+        await app.close();
+      }
     });
 
   editions
     .command('skip')
-    .description('drop a draft edition (approval: "manual") unsent; its articles go into the next edition')
+    .description('drop a draft edition (approval: "manual") unsent; its articles go into the next edition; with --aws, a draft of the deployed stack')
     .argument('<edition-id>')
-    .addHelpText('after', '\nExample:\n  $ npx newsletter editions skip ai-talent-2026-03-02-1a2b3c4d')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter editions skip ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions skip ai-talent-2026-03-02-1a2b3c4d --aws')
     .action(async (editionId: string, _flags: unknown, command: Command) => {
-      await withLocalApp(command, async (app) => {
+      const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
+      // The skip only writes the edition store, so the stack's table is all it needs.
+      const app = wantsAws(options) ? await openAwsApp(options) : await openLocalApp(options);
+      try {
         const decision = await skipDraft(app.editions, app.newsletter, editionId);
-        if (decision.status !== 'skipped') return void console.log(undecidedLine(decision, editionId, app.newsletter.id));
+        if (decision.status !== 'skipped') return void console.log(undecidedLine(decision, editionId, app.newsletter.id, 'target' in app ? app : undefined));
         console.log(`Edition ${editionId} skipped: nothing sent; its ${decision.edition.articles.length} article(s) go into the next edition.`);
-      });
+      } finally {
+        await app.close();
+      }
     });
 }
 
-function undecidedLine(decision: ReviewDecision, editionId: string, newsletterId: string): string {
-  if (decision.status === 'not-found') throw new NewsletterError(`edition ${editionId} is not in ${newsletterId}: see "npx newsletter editions list"`);
+/** Approves on the deployed stack and queues the edition for its senders: nothing is sent from this machine. */
+async function approveOnAws(app: AwsApp, editionId: string): Promise<void> {
+  try {
+    const { decision, queued } = await approveAndQueue(app.newsletter, editionId, {
+      editions: app.editions,
+      subscribers: app.subscribers,
+      deliveries: app.deliveries,
+      queue: app.sendQueue(),
+      clock: systemClock,
+    });
+    if (decision.status !== 'approved') return void console.log(undecidedLine(decision, editionId, app.newsletter.id, app));
+    console.log(`Edition ${editionId} approved: ${printable(decision.edition.subject)}`);
+    console.log(queuedLine(queued, editionId, app));
+  } finally {
+    await app.close();
+  }
+}
+
+function queuedLine(queued: RequeueResult | undefined, editionId: string, app: AwsApp): string {
+  if (queued?.status !== 'queued') return `Edition ${editionId}: nothing queued; the next scheduled run of stack ${app.target.stackName} goes on with it.`;
+  if (queued.queued === 0) return `Edition ${editionId}: no confirmed reader on ${app.newsletter.id} is without it, so nothing was queued and the edition is closed as sent.`;
+  return `Edition ${editionId}: queued ${queued.queued} reader${queued.queued === 1 ? '' : 's'} in ${queued.batches} batch${queued.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}; the senders send it. Follow it with "npx newsletter editions show ${editionId} --aws".`;
+}
+
+function undecidedLine(decision: ReviewDecision, editionId: string, newsletterId: string, aws?: AwsApp): string {
+  if (decision.status === 'not-found') {
+    const where = aws ? ` of stack ${aws.target.stackName} (table ${aws.target.tableName})` : '';
+    throw new NewsletterError(`edition ${editionId} is not in ${newsletterId}${where}: see "npx newsletter editions list${aws ? ' --aws' : ''}"`);
+  }
   return `Edition ${editionId} is ${decision.status === 'not-draft' ? decision.edition.status : 'decided'}, not a draft: nothing changed.`;
 }

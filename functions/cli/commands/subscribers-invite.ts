@@ -38,6 +38,9 @@ export function inviteSummary(r: InviteReport): string {
   return (
     `Invited ${r.invited} pending subscriber${r.invited === 1 ? '' : 's'} (confirmation mail sent); ` +
     `${r.recentlyInvited} already invited within the re-send window, ${r.suppressed} suppressed, ${r.failed} failed.` +
+    (r.waiting > 0
+      ? ` ${r.waiting} wait${r.waiting === 1 ? 's' : ''} for the next hour: this hour's confirmation budget (signUps.perHour, shared with the sign-up form) is spent; run "npx newsletter subscribers invite" again then.`
+      : '') +
     (r.failed > 0 ? ' Run "npx newsletter subscribers invite" again later to retry the failed ones.' : '')
   );
 }

@@ -34,7 +34,8 @@ const newsletter = (id: string) => ({
   sources: [{ type: 'folder', path: `articles-${id}` }],
   baseUrl: 'https://news.example.com',
 });
-const config = { newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly')] };
+const reviewed = (id: string) => ({ ...newsletter(id), approval: 'manual', operators: ['editor@example.com'] });
+const config = { newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly')] };
 
 let servers: TestServers;
 let sqs: Awaited<ReturnType<typeof startAwsJsonServer>>;
@@ -232,6 +233,83 @@ describe('editions resend --aws', () => {
       await healthy.close();
     }
   }, 60_000);
+});
+
+describe('editions approve and skip --aws (approval "manual")', () => {
+  async function draftOf(newsletterId: string): Promise<string> {
+    const list = await new DynamoEditionStore(servers.dynamodb, TABLE).list(newsletterId, 5);
+    const draft = list.find((e) => e.status === 'draft');
+    expect(draft).toBeDefined();
+    return draft!.editionId;
+  }
+
+  it('approve moves the draft to sending and queues its readers for the stack\'s senders, who send it once to each; a second approve queues nothing', async () => {
+    await writeArticle('approve-weekly');
+    const emails = await subscribe('approve-weekly', 55);
+    const ses = await FaultySesServer.start();
+    try {
+      const { digest, sender } = await coldStart(ses);
+      expect(await digest.handler({ newsletterId: 'approve-weekly' })).toMatchObject({ status: 'draft' });
+      // Only the review copy went out, and nothing waits on the send queue.
+      expect([...ses.copiesByRecipient().keys()]).toEqual(['editor@example.com']);
+      expect(queue).toHaveLength(0);
+      const editionId = await draftOf('approve-weekly');
+
+      const approved = await cli('--newsletter', 'approve-weekly', 'editions', 'approve', editionId, '--aws');
+      expect(approved).toMatchObject({ code: 0 });
+      expect(approved.output).toContain(`Edition ${editionId} approved: `);
+      expect(approved.output).toContain(`queued 55 readers in 2 batches to the send queue of stack KeypointsNewsletter`);
+      expect(queue).toHaveLength(2);
+      await drain(sender);
+      const editions = new DynamoEditionStore(servers.dynamodb, TABLE);
+      expect(await editions.get('approve-weekly', editionId)).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 55 }) });
+      const copies = ses.copiesByRecipient();
+      expect(emails.every((email) => copies.get(email) === 1)).toBe(true);
+
+      const twice = await cli('--newsletter', 'approve-weekly', 'editions', 'approve', editionId, '--aws');
+      expect(twice).toMatchObject({ code: 0 });
+      expect(twice.output).toContain('is sent, not a draft: nothing changed');
+      expect(queue).toHaveLength(0);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      await ses.close();
+    }
+  }, 60_000);
+
+  it('skip drops the draft unsent and releases its articles, so the next scheduled run drafts them again', async () => {
+    await writeArticle('skip-weekly');
+    await subscribe('skip-weekly', 3);
+    const ses = await FaultySesServer.start();
+    try {
+      const { digest } = await coldStart(ses);
+      expect(await digest.handler({ newsletterId: 'skip-weekly' })).toMatchObject({ status: 'draft' });
+      const editionId = await draftOf('skip-weekly');
+
+      const skipped = await cli('--newsletter', 'skip-weekly', 'editions', 'skip', editionId, '--aws');
+      expect(skipped).toMatchObject({ code: 0 });
+      expect(skipped.output).toContain(`Edition ${editionId} skipped: nothing sent; its 1 article(s) go into the next edition.`);
+      expect(queue).toHaveLength(0);
+      const editions = new DynamoEditionStore(servers.dynamodb, TABLE);
+      expect(await editions.get('skip-weekly', editionId)).toMatchObject({ status: 'skipped' });
+
+      // A new article arrives (the same articles on the same day would make the same edition id).
+      await writeFile(path.join(work, 'articles-skip-weekly', 'robots.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
+      expect(await digest.handler({ newsletterId: 'skip-weekly' })).toMatchObject({ status: 'draft' });
+      const next = await draftOf('skip-weekly');
+      expect(next).not.toBe(editionId);
+      expect((await editions.get('skip-weekly', next))!.articles.map((a) => a.title).sort()).toEqual(['Chip makers race to build new factories', 'Robots learn to fold laundry']);
+      // Only the two review copies went out: the list got nothing.
+      expect([...ses.copiesByRecipient().entries()]).toEqual([['editor@example.com', 2]]);
+    } finally {
+      await ses.close();
+    }
+  }, 60_000);
+
+  it('names the stack when the draft is not in its table', async () => {
+    const answer = await cli('--newsletter', 'skip-weekly', 'editions', 'skip', 'skip-weekly-2020-01-01-00000000', '--aws');
+    expect(answer.code).toBe(1);
+    expect(answer.output).toContain('edition skip-weekly-2020-01-01-00000000 is not in skip-weekly of stack KeypointsNewsletter (table KeypointsNewsletter-Table-1)');
+  });
 });
 
 describe('finding the deployed stack', () => {

@@ -37,3 +37,21 @@ describe('newsletter subscribers invite', () => {
     expect(ws.servers.services.ses!.messages).toHaveLength(2);
   });
 });
+
+describe('newsletter subscribers invite and the hourly confirmation budget', () => {
+  it('spends from the same hourly budget as sign-ups and says how many wait for the next hour', async () => {
+    const small = await createCliWorkspace({ prefix: 'newsletter-invite-budget-', configure: (config) => Object.assign(config, { signUps: { perHour: 2 } }) });
+    try {
+      const csv = path.join(small.work, 'old-list.csv');
+      await writeFile(csv, 'Email\nann@example.com\nbob@example.com\ncarl@example.com\ndora@example.com\neve@example.com\n');
+      expect((await small.run('subscribers', 'import', csv)).code).toBe(0);
+      const invited = await small.run('subscribers', 'invite');
+      expect(invited.code).toBe(0);
+      expect(invited.output).toContain('Invited 2 pending subscribers (confirmation mail sent); 0 already invited within the re-send window, 0 suppressed, 0 failed.');
+      expect(invited.output).toContain("3 wait for the next hour: this hour's confirmation budget (signUps.perHour, shared with the sign-up form) is spent");
+      expect(small.servers.services.ses!.messages).toHaveLength(2);
+    } finally {
+      await small.stop();
+    }
+  });
+});

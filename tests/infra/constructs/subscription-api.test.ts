@@ -58,4 +58,20 @@ describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const outputs = Object.keys(template.findOutputs('*'));
     for (const name of new Set(named)) expect(outputs, name).toContain(name);
   });
+
+  it('lets the subscription function queue an approved edition: SEND_QUEUE_URL names the send queue, and its role may send messages to it and no other queue', () => {
+    const template = Template.fromStack(createTestApp().stack);
+    const [fnId, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) => /Subscription pages/.test(f.Properties.Description))!;
+    const sendQueue = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => /^DeliverySendQueue/.test(id))!;
+    expect(fn.Properties.Environment.Variables[ENV_NAMES.sendQueueUrl]).toEqual({ Ref: sendQueue });
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const sqsStatements = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('sqs:')));
+    expect(sqsStatements).toHaveLength(1);
+    expect([sqsStatements[0]!.Action].flat()).toContain('sqs:SendMessage');
+    expect(sqsStatements[0]!.Resource).toEqual({ 'Fn::GetAtt': [sendQueue, 'Arn'] });
+    expect(fnId).toMatch(/^Subscriptions/);
+  });
 });

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
+import type { HttpApiEvent } from '../../functions/handlers/subscription-api.js';
+import { startAwsJsonServer } from '../support/aws-json-server.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+/**
+ * The approve link on AWS, run locally: the digest handler drafts an edition (approval "manual") and
+ * mails the review copy; the subscription function's Lambda handler takes the POST from its approve
+ * link and queues the readers on the send queue (a loopback SQS) at once; the sender handler drains it.
+ */
+const TOKEN = 'a-long-random-secret-of-more-than-32-characters';
+const ID_KEY = Buffer.from(TOKEN);
+const config = {
+  newsletters: [
+    {
+      id: 'reviewed-weekly',
+      title: 'Reviewed Weekly',
+      language: 'en',
+      from: { name: 'Reviewed Weekly', email: 'news@example.com' },
+      postalAddress: '1 Example Road, London',
+      schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
+      sources: [{ type: 'folder', path: 'articles' }],
+      baseUrl: 'https://news.example.com',
+      approval: 'manual',
+      operators: ['editor@example.com'],
+    },
+  ],
+};
+
+let servers: TestServers;
+let sqs: Awaited<ReturnType<typeof startAwsJsonServer>>;
+let secrets: Awaited<ReturnType<typeof startAwsJsonServer>>;
+let work: string;
+const savedEnv = { ...process.env };
+const savedCwd = process.cwd();
+const queue: string[] = [];
+let failSends = false;
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  sqs = await startAwsJsonServer({
+    'AmazonSQS.SendMessageBatch': (body) => {
+      const entries = body.Entries as { Id: string; MessageBody: string }[];
+      // A sender fault is not retried: the queue refuses at once.
+      if (failSends) return { Successful: [], Failed: entries.map((e) => ({ Id: e.Id, SenderFault: true, Code: 'AccessDenied', Message: 'not allowed' })) };
+      queue.push(...entries.map((e) => e.MessageBody));
+      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${queue.length}-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+    },
+  });
+  secrets = await startAwsJsonServer({ 'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:token', Name: 'token', SecretString: TOKEN }) });
+  work = await mkdtemp(path.join(tmpdir(), 'newsletter-approval-'));
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SES: servers.services.endpoints.ses,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    TABLE_NAME: servers.tableName,
+    SEND_QUEUE_URL: `${sqs.url}/000000000000/send`,
+    TOKEN_SECRET_ARN: 'arn:token',
+    NEWSLETTER_CONFIG: JSON.stringify(config),
+  });
+  delete process.env.BUCKET_NAME;
+  process.chdir(work);
+});
+
+afterAll(async () => {
+  process.chdir(savedCwd);
+  process.env = savedEnv;
+  vi.resetModules();
+  await servers?.stop();
+  await sqs?.close();
+  await secrets?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function post(link: string): HttpApiEvent {
+  const url = new URL(link);
+  return {
+    version: '2.0',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers: { host: 'news.example.com' },
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST', path: url.pathname, sourceIp: '192.0.2.1' } },
+  };
+}
+
+/** Drafts an edition of the given article and returns the approve link from the review copy. */
+async function draftWithArticle(file: string, text: string): Promise<string> {
+  await mkdir(path.join(work, 'articles'), { recursive: true });
+  await writeFile(path.join(work, 'articles', file), text);
+  const before = servers.services.ses!.messages.length;
+  const digest = await import('../../functions/handlers/digest.js');
+  expect(await digest.handler({ newsletterId: 'reviewed-weekly' })).toMatchObject({ status: 'draft' });
+  const mails = await Promise.all(servers.services.ses!.messages.slice(before).map((m) => simpleParser(m.raw)));
+  expect(mails).toHaveLength(1);
+  const link = /https:\/\/news\.example\.com\/approve\?edition=[^&\s]+&token=[^\s>"]+/.exec(mails[0]!.text ?? '')?.[0];
+  expect(link).toBeDefined();
+  return link!;
+}
+
+describe('the approve link on AWS', () => {
+  it('queues the approved edition for the senders at once, who send it once to each reader; a second click queues nothing', async () => {
+    const subscribers = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
+    const emails = Array.from({ length: 70 }, (_, i) => `reader${i}@example.com`);
+    for (const email of emails) await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'reviewed-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+    const link = await draftWithArticle(
+      'chips.md',
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+    );
+    expect(queue).toHaveLength(0);
+    const editionId = new URL(link).searchParams.get('edition')!;
+
+    const api = await import('../../functions/handlers/subscription-api.js');
+    const answer = await api.handler(post(link));
+    expect(answer.statusCode).toBe(200);
+    // Queued before the answer: 70 readers in two batches, no address on the queue.
+    expect(queue).toHaveLength(2);
+    expect(queue.join('')).not.toContain('@');
+    const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    expect(await editions.get('reviewed-weekly', editionId)).toMatchObject({ status: 'sending', queued: 70 });
+
+    const sender = await import('../../functions/handlers/send-batch.js');
+    const before = servers.services.ses!.messages.length;
+    expect(await sender.handler({ Records: queue.splice(0).map((body, i) => ({ messageId: `r-${i}`, body })) })).toEqual({ batchItemFailures: [] });
+    expect(servers.services.ses!.messages.length - before).toBe(70);
+    expect(await editions.get('reviewed-weekly', editionId)).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 70 }) });
+
+    const twice = await api.handler(post(link));
+    expect(twice.statusCode).toBe(409);
+    expect(queue).toHaveLength(0);
+  });
+
+  it('keeps the approval when the queue refuses: the page says approved and the edition stays sending for the next scheduled run', async () => {
+    const link = await draftWithArticle('robots.md', '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
+    const editionId = new URL(link).searchParams.get('edition')!;
+    const api = await import('../../functions/handlers/subscription-api.js');
+    failSends = true;
+    try {
+      expect((await api.handler(post(link))).statusCode).toBe(200);
+    } finally {
+      failSends = false;
+    }
+    expect(queue).toHaveLength(0);
+    expect(await new DynamoEditionStore(servers.dynamodb, servers.tableName).get('reviewed-weekly', editionId)).toMatchObject({ status: 'sending' });
+  });
+});
