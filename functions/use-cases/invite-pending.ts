@@ -1,6 +1,7 @@
 import type { NewsletterConfig } from '../core/config.js';
 import type { Clock } from '../core/clock.js';
 import { Pacer } from '../core/pacer.js';
+import { subscriberPages } from '../ports/subscriber-pages.js';
 import { CONFIRMATION_RESEND_INTERVAL_MS, hourlyBudgetAllows, sendConfirmation, type SubscriptionDependencies } from './subscriptions.js';
 
 export interface InviteReport {
@@ -34,11 +35,9 @@ export async function invitePending(
   let budgetSpent = false;
   const rate = options.rate ?? (await deps.mailer.getSendQuota()).maxSendRate;
   const pacer = new Pacer(rate > 0 ? rate : 1, deps.clock);
-  let cursor: string | undefined;
-  do {
-    const page = await deps.subscribers.list(newsletter.id, { status: 'pending', limit: options.pageSize ?? 500, ...(cursor ? { cursor } : {}) });
-    const suppressed = await deps.suppressions.suppressedAmong(page.subscribers.map((s) => s.id));
-    for (const subscriber of page.subscribers) {
+  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'pending', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+    const suppressed = await deps.suppressions.suppressedAmong(page.map((s) => s.id));
+    for (const subscriber of page) {
       if (suppressed.has(subscriber.id)) {
         report.suppressed++;
         continue;
@@ -72,7 +71,6 @@ export async function invitePending(
       }
       options.onProgress?.(report);
     }
-    cursor = page.cursor;
-  } while (cursor);
+  }
   return report;
 }
