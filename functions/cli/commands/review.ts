@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
 import { approveAndQueue, approveAndSend, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
 import type { RequeueResult } from '../../use-cases/requeue-edition.js';
-import { systemClock } from '../../adapters/system-clock.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions } from '../local-app.js';
 import { printable } from '../terminal-text.js';
@@ -62,7 +61,7 @@ async function approveOnAws(app: AwsApp, editionId: string): Promise<void> {
       subscribers: app.subscribers,
       deliveries: app.deliveries,
       queue: app.sendQueue(),
-      clock: systemClock,
+      clock: app.clock,
     });
     if (decision.status !== 'approved') return void console.log(undecidedLine(decision, editionId, app.newsletter.id, app));
     console.log(`Edition ${editionId} approved: ${printable(decision.edition.subject)}`);
