@@ -13,6 +13,7 @@ import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { FaultySesServer } from '../support/faulty-ses-server.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../support/virtual-clock.js';
+import { stackEnvironment } from '../support/stack-environment.js';
 
 /** The deployed token key (the secret below), from which subscriber ids are keyed. */
 const ID_KEY = Buffer.from('a-long-random-secret-of-more-than-32-characters');
@@ -56,19 +57,16 @@ beforeAll(async () => {
     'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:token', Name: 'token', SecretString: 'a-long-random-secret-of-more-than-32-characters' }),
   });
   work = await mkdtemp(path.join(tmpdir(), 'newsletter-fanout-'));
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SES: servers.services.endpoints.ses,
-    AWS_ENDPOINT_URL_SQS: sqs.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    TABLE_NAME: servers.tableName,
-    SEND_QUEUE_URL: `${sqs.url}/000000000000/send`,
-    TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:token',
-    NEWSLETTER_CONFIG: JSON.stringify(config),
-  });
+  Object.assign(
+    process.env,
+    stackEnvironment({
+      endpoints: { DYNAMODB: servers.services.endpoints.dynamodb, SES: servers.services.endpoints.ses, SQS: sqs.url, SECRETS_MANAGER: secrets.url },
+      tableName: servers.tableName,
+      sendQueueUrl: `${sqs.url}/000000000000/send`,
+      tokenSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:token',
+      config,
+    }),
+  );
   delete process.env.BUCKET_NAME;
   process.chdir(work);
 });

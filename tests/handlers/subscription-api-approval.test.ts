@@ -10,6 +10,7 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import type { HttpApiEvent } from '../../functions/handlers/subscription-api.js';
 import { startAwsJsonServer } from '../support/aws-json-server.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { stackEnvironment } from '../support/stack-environment.js';
 
 /**
  * The approve link on AWS, run locally: the digest handler drafts an edition (approval "manual") and
@@ -57,19 +58,16 @@ beforeAll(async () => {
   });
   secrets = await startAwsJsonServer({ 'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:token', Name: 'token', SecretString: TOKEN }) });
   work = await mkdtemp(path.join(tmpdir(), 'newsletter-approval-'));
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SES: servers.services.endpoints.ses,
-    AWS_ENDPOINT_URL_SQS: sqs.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    TABLE_NAME: servers.tableName,
-    SEND_QUEUE_URL: `${sqs.url}/000000000000/send`,
-    TOKEN_SECRET_ARN: 'arn:token',
-    NEWSLETTER_CONFIG: JSON.stringify(config),
-  });
+  Object.assign(
+    process.env,
+    stackEnvironment({
+      endpoints: { DYNAMODB: servers.services.endpoints.dynamodb, SES: servers.services.endpoints.ses, SQS: sqs.url, SECRETS_MANAGER: secrets.url },
+      tableName: servers.tableName,
+      sendQueueUrl: `${sqs.url}/000000000000/send`,
+      tokenSecretArn: 'arn:token',
+      config,
+    }),
+  );
   delete process.env.BUCKET_NAME;
   process.chdir(work);
 });

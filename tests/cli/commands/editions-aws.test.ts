@@ -13,6 +13,7 @@ import { startAwsJsonServer } from '../../support/aws-json-server.js';
 import { startCloudFormationServer } from '../../support/cloudformation-server.js';
 import { FaultySesServer } from '../../support/faulty-ses-server.js';
 import { startTestServers, type TestServers } from '../../support/local-servers.js';
+import { stackEnvironment } from '../../support/stack-environment.js';
 
 /**
  * The operator's way back on AWS, run locally: the stack's digest and sender handlers work against
@@ -69,20 +70,16 @@ beforeAll(async () => {
   configFile = path.join(work, 'newsletter.config.json');
   await writeFile(configFile, JSON.stringify(config));
   dataDir = path.join(work, '.newsletter');
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SQS: sqs.url,
-    AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    // What the stack gives its functions.
-    TABLE_NAME: TABLE,
-    SEND_QUEUE_URL: queueUrl,
-    TOKEN_SECRET_ARN: 'arn:token',
-    NEWSLETTER_CONFIG: JSON.stringify(config),
-  });
+  Object.assign(
+    process.env,
+    stackEnvironment({
+      endpoints: { DYNAMODB: servers.services.endpoints.dynamodb, SQS: sqs.url, CLOUDFORMATION: cfn.url, SECRETS_MANAGER: secrets.url },
+      tableName: TABLE,
+      sendQueueUrl: queueUrl,
+      tokenSecretArn: 'arn:token',
+      config,
+    }),
+  );
   for (const name of ['BUCKET_NAME', 'NEWSLETTER_TABLE', 'NEWSLETTER_SEND_QUEUE_URL', 'AWS_PROFILE']) delete process.env[name];
   process.chdir(work);
 });

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
 import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
@@ -40,6 +40,9 @@ describe('newsletter subscribers invite', () => {
 
 describe('newsletter subscribers invite and the hourly confirmation budget', () => {
   it('spends from the same hourly budget as sign-ups and says how many wait for the next hour', async () => {
+    // The budget is per clock hour: start the run's clock well inside one (it still moves, at real
+    // speed), so a run that happens to straddle an hour on the wall clock cannot refill it midway.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-01T10:20:00Z'), shouldAdvanceTime: true });
     const small = await createCliWorkspace({ prefix: 'newsletter-invite-budget-', configure: (config) => Object.assign(config, { signUps: { perHour: 2 } }) });
     try {
       const csv = path.join(small.work, 'old-list.csv');
@@ -52,6 +55,7 @@ describe('newsletter subscribers invite and the hourly confirmation budget', () 
       expect(small.servers.services.ses!.messages).toHaveLength(2);
     } finally {
       await small.stop();
+      vi.useRealTimers();
     }
   });
 });
