@@ -208,7 +208,7 @@ function noArticlesLine(problems: number, onlyFolders: boolean): string {
 async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
   const first = await app.subscribers.list(app.newsletter.id, { limit: 1 });
   if (first.subscribers.length > 0) return;
-  const now = new Date().toISOString();
+  const now = app.clock.now().toISOString();
   await app.subscribers.put({
     id: subscriberId(app.tokenKey, DEMO_SUBSCRIBER),
     newsletterId: app.newsletter.id,

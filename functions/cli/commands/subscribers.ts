@@ -147,7 +147,7 @@ export function registerSubscriberCommands(program: Command): void {
         const id = subscriberId(app.tokenKey, email);
         const existing = await app.subscribers.get(app.newsletter.id, id);
         if (!existing) throw new NewsletterError(`${shown} is not on ${app.newsletter.id}: nothing to remove`);
-        await app.subscribers.update(app.newsletter.id, id, { status: 'unsubscribed', unsubscribedAt: new Date().toISOString() });
+        await app.subscribers.update(app.newsletter.id, id, { status: 'unsubscribed', unsubscribedAt: app.clock.now().toISOString() });
         console.log(`Removed ${shown} from ${app.newsletter.id}.`);
       });
     });
