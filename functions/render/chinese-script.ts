@@ -29,6 +29,14 @@ const KEEP_WORDS: readonly string[] = ['局部'];
 
 export type TextConverter = (text: string) => string;
 
+/**
+ * Taiwan writes quotations in corner brackets: “…” becomes 「…」 and ‘…’ becomes 『…』. Only a
+ * pair that opens and closes inside the text is changed, so a stray mark is left as it was.
+ */
+function taiwanQuotes(text: string): string {
+  return text.replace(/“([^“”]*)”/g, '「$1」').replace(/‘([^‘’]*)’/g, '『$1』');
+}
+
 /** Runs `convert` with every word of `keep` held out of its reach (private-use placeholders). */
 function keeping(keep: readonly string[], convert: TextConverter): TextConverter {
   const placeholder = (i: number) => String.fromCharCode(0xe000 + i);
@@ -48,7 +56,7 @@ function toTaiwanTraditional(): TextConverter {
   if (traditional) return traditional;
   const glyphs = OpenCC.CustomConverter(TAIWAN_GLYPHS);
   const convert = OpenCC.Converter({ from: 'cn', to: 'twp' });
-  const both: TextConverter = keeping(KEEP_WORDS, (text) => convert(glyphs(text)));
+  const both: TextConverter = (text) => taiwanQuotes(keeping(KEEP_WORDS, (t) => convert(glyphs(t)))(text));
   traditional = both;
   return both;
 }
