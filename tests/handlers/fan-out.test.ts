@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { startAwsJsonServer } from '../support/aws-json-server.js';
+import { acceptedBatch, startAwsJsonServer, type SqsBatchEntry } from '../support/aws-json-server.js';
 import { startFakeS3 } from '../support/fake-s3-server.js';
 import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { FaultySesServer } from '../support/faulty-ses-server.js';
@@ -48,9 +47,9 @@ beforeAll(async () => {
   servers = await startTestServers();
   sqs = await startAwsJsonServer({
     'AmazonSQS.SendMessageBatch': (body) => {
-      const entries = body.Entries as { Id: string; MessageBody: string }[];
+      const entries = body.Entries as SqsBatchEntry[];
       queued.push(...entries);
-      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${queued.length}-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+      return acceptedBatch(entries);
     },
   });
   secrets = await startAwsJsonServer({
@@ -199,12 +198,12 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
     const delays: number[] = [];
     const queue = await startAwsJsonServer({
       'AmazonSQS.SendMessageBatch': (body) => {
-        const entries = body.Entries as { Id: string; MessageBody: string; DelaySeconds?: number }[];
+        const entries = body.Entries as SqsBatchEntry[];
         for (const e of entries) {
           delays.push(e.DelaySeconds ?? 0);
           waiting.push({ body: e.MessageBody, visibleAt: clock.millis() + (e.DelaySeconds ?? 0) * 1000, receives: 0, delaySeconds: e.DelaySeconds ?? 0 });
         }
-        return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `q-${waiting.length}-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+        return acceptedBatch(entries);
       },
     });
     const ses = await FaultySesServer.start({ quota: { max24HourSend: 30 } });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,7 @@ import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-st
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import type { HttpApiEvent } from '../../functions/handlers/subscription-api.js';
-import { startAwsJsonServer } from '../support/aws-json-server.js';
+import { acceptedBatch, startAwsJsonServer, type SqsBatchEntry } from '../support/aws-json-server.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { stackEnvironment } from '../support/stack-environment.js';
 
@@ -49,11 +48,11 @@ beforeAll(async () => {
   servers = await startTestServers();
   sqs = await startAwsJsonServer({
     'AmazonSQS.SendMessageBatch': (body) => {
-      const entries = body.Entries as { Id: string; MessageBody: string }[];
+      const entries = body.Entries as SqsBatchEntry[];
       // A sender fault is not retried: the queue refuses at once.
       if (failSends) return { Successful: [], Failed: entries.map((e) => ({ Id: e.Id, SenderFault: true, Code: 'AccessDenied', Message: 'not allowed' })) };
       queue.push(...entries.map((e) => e.MessageBody));
-      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${queue.length}-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+      return acceptedBatch(entries);
     },
   });
   secrets = await startAwsJsonServer({ 'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:token', Name: 'token', SecretString: TOKEN }) });

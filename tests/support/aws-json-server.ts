@@ -1,7 +1,29 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type JsonHandler = (body: Record<string, unknown>) => unknown;
+
+/** One entry of an SQS SendMessageBatch request, as the SDK sends it. */
+export interface SqsBatchEntry {
+  Id: string;
+  MessageBody: string;
+  DelaySeconds?: number;
+}
+
+/**
+ * SQS's answer to a SendMessageBatch that accepted every entry. The SDK checks each body's MD5, so
+ * the answer must carry the real one; message ids are unique per entry.
+ */
+export function acceptedBatch(entries: readonly SqsBatchEntry[]): { Successful: { Id: string; MessageId: string; MD5OfMessageBody: string }[]; Failed: [] } {
+  return {
+    Successful: entries.map((e) => {
+      const md5 = createHash('md5').update(e.MessageBody).digest('hex');
+      return { Id: e.Id, MessageId: `${md5}-${e.Id}`, MD5OfMessageBody: md5 };
+    }),
+    Failed: [],
+  };
+}
 
 /**
  * A loopback server speaking the AWS JSON protocol (`X-Amz-Target: Service.Operation`), for services

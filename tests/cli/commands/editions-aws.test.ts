@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,7 @@ import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subs
 import { ensureTable } from '../../../functions/adapters/dynamodb/table.js';
 import { main } from '../../../functions/cli/main.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
-import { startAwsJsonServer } from '../../support/aws-json-server.js';
+import { acceptedBatch, startAwsJsonServer, type SqsBatchEntry } from '../../support/aws-json-server.js';
 import { startCloudFormationServer } from '../../support/cloudformation-server.js';
 import { FaultySesServer } from '../../support/faulty-ses-server.js';
 import { startTestServers, type TestServers } from '../../support/local-servers.js';
@@ -55,9 +54,9 @@ beforeAll(async () => {
   await ensureTable(servers.dynamodb, TABLE);
   sqs = await startAwsJsonServer({
     'AmazonSQS.SendMessageBatch': (body) => {
-      const entries = body.Entries as { Id: string; MessageBody: string }[];
+      const entries = body.Entries as SqsBatchEntry[];
       queue.push(...entries.map((e) => e.MessageBody));
-      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${queue.length}-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+      return acceptedBatch(entries);
     },
   });
   secrets = await startAwsJsonServer({ 'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:token', Name: 'token', SecretString: TOKEN }) });
