@@ -12,6 +12,7 @@ import type { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
 import { dynamoStores, type DynamoStores } from '../adapters/dynamodb/stores.js';
 import type { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
+import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { AppServices } from '../wiring/app-services.js';
 import { readEnvironment, type FunctionEnvironment } from './environment.js';
@@ -29,6 +30,7 @@ export class AwsContext {
   private s3Client?: S3Client;
   private tables?: DynamoStores;
   private sesMailer?: SesMailer;
+  private queue?: SqsSendQueue;
 
   /** With a tracer, every SDK call becomes an X-Ray subsegment (a no-op outside Lambda). */
   constructor(env: Record<string, string | undefined> = process.env, private readonly tracer?: Tracer) {
@@ -74,6 +76,11 @@ export class AwsContext {
   }
   get s3(): S3Client {
     return (this.s3Client ??= this.traced(new S3Client({})));
+  }
+  /** The stack's send queue; undefined where the stack gave this function none (no SEND_QUEUE_URL). */
+  get sendQueue(): SqsSendQueue | undefined {
+    const url = this.env.sendQueueUrl;
+    return url ? (this.queue ??= new SqsSendQueue(this.sqs, url)) : undefined;
   }
 
   /** In the Lambda bundle the templates are copied beside the code; locally the renderer finds them itself. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
-import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { enqueueEdition } from '../use-cases/run-digest.js';
 import type { NewsletterConfig, SourceConfig } from '../core/config.js';
 import { createSources } from '../adapters/sources/create-sources.js';
@@ -30,14 +29,15 @@ async function runDigest(event: unknown): Promise<{ status: string; editionId?: 
   context ??= new AwsContext(process.env, obs.tracer);
   const ctx = context;
   const newsletter = ctx.newsletter(parsed.data.newsletterId);
-  if (!ctx.env.sendQueueUrl) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the digest function the send queue');
+  const queue = ctx.sendQueue;
+  if (!queue) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the digest function the send queue');
   const services = await ctx.services();
   const result = await enqueueEdition(
     newsletter,
     {
       ...prepareDependencies(services, newsletter, sourcesFor(ctx, newsletter)),
       subscribers: services.subscribers,
-      queue: new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl),
+      queue,
       // approval "manual": the draft goes to the operators with signed approve and skip links.
       ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKey } } : {}),
     },

@@ -4,7 +4,6 @@ import { redactAddresses } from '../core/subscriber.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { ConfigError } from '../core/errors.js';
 import { queuedDeliveryOptions, sendDependencies } from '../wiring/delivery.js';
-import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { AwsContext } from './aws-context.js';
 import { addDeliveryMetrics, createObservability, deliveryCounts, observe } from './observability.js';
 
@@ -59,7 +58,7 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
       if (result.status === 'sent' && result.retryLater) {
         // Waiting (quota, another sender's claims) is not failing: queue the batch again with a delay
         // rather than spend SQS receive counts towards the DLQ; without a queue URL, fall back to a redelivery.
-        if (ctx.env.sendQueueUrl) await new SqsSendQueue(ctx.sqs, ctx.env.sendQueueUrl).enqueue([message], { delaySeconds: result.retryAfterSeconds ?? 60 });
+        if (ctx.sendQueue) await ctx.sendQueue.enqueue([message], { delaySeconds: result.retryAfterSeconds ?? 60 });
         else failures.push({ itemIdentifier: record.messageId });
       }
     } catch (error) {

@@ -1,8 +1,8 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { redactAddresses } from '../core/subscriber.js';
 import { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
-import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { systemClock } from '../adapters/system-clock.js';
+import type { SendQueue } from '../ports/send-queue.js';
 import { resumeQueuedEdition } from '../use-cases/requeue-edition.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
 import { subscriptionDependencies } from '../wiring/subscriptions.js';
@@ -103,7 +103,7 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
   return createSubscriptionApi({
     ...subscriptionDependencies(services),
     // An approved draft goes out now: its readers are queued for the senders, as the digest fans out.
-    ...(ctx.env.sendQueueUrl ? { onApproved: queueApproved(ctx, ctx.env.sendQueueUrl) } : {}),
+    ...(ctx.sendQueue ? { onApproved: queueApproved(ctx, ctx.sendQueue) } : {}),
     // Structured JSON lines with the request id; fields are ids and counts, never an address.
     log: (event, fields) => obs.logger.info(event, fields),
     // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.
@@ -118,12 +118,12 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
  * `editions approve --aws` does). A failure is logged, not shown: the approval stands, and the next
  * scheduled run resumes the sending edition.
  */
-function queueApproved(ctx: AwsContext, sendQueueUrl: string) {
+function queueApproved(ctx: AwsContext, queue: SendQueue) {
   const deps = {
     editions: ctx.editions,
     subscribers: ctx.subscribers,
     deliveries: new DynamoDeliveryLookup(ctx.dynamodb, ctx.env.tableName),
-    queue: new SqsSendQueue(ctx.sqs, sendQueueUrl),
+    queue,
     clock: systemClock,
   };
   return async (newsletter: NewsletterConfig, editionId: string): Promise<void> => {
