@@ -113,9 +113,82 @@ export interface SendBatchMessage {
 /** Subscribers per queued batch: one sender's unit of work. */
 export const SEND_BATCH_SIZE = 50;
 
-/** Splits subscriber ids into send-queue messages of an edition (the digest's fan-out and the operator's re-queue). */
-export function sendBatchMessages(newsletterId: string, editionId: string, subscriberIds: readonly string[], batchSize = SEND_BATCH_SIZE): SendBatchMessage[] {
-  const messages: SendBatchMessage[] = [];
-  for (let i = 0; i < subscriberIds.length; i += batchSize) messages.push({ newsletterId, editionId, subscriberIds: subscriberIds.slice(i, i + batchSize) });
-  return messages;
+/**
+ * Readers per delivery group, on average. A sender locks a whole group of an edition's deliveries
+ * with one conditional write instead of claiming each reader with one: the claim per reader was a
+ * second store call for every message, and made the ledger, not SES, the limit of a send.
+ */
+export const DELIVERY_GROUP_SIZE = 50;
+
+/** How many delivery groups an edition of `confirmed` readers gets: fixed when the edition is created. */
+export function deliveryGroupsFor(confirmed: number): number {
+  return Math.max(1, Math.ceil(confirmed / DELIVERY_GROUP_SIZE));
+}
+
+const HEX_PREFIX = /^[0-9a-f]{8}/i;
+
+/**
+ * The delivery group of one reader of an edition split into `groups` groups. Subscriber ids are
+ * keyed hashes in hex, stored in id order: a group is then a run of consecutive ids, so a page of
+ * the list touches few groups and the fan-out can queue whole groups. Other ids are hashed (FNV-1a).
+ * An edition without groups (created before them) locks each reader on their own.
+ */
+export function deliveryGroupOf(subscriberId: string, groups: number | undefined): string {
+  if (groups === undefined) return `reader#${subscriberId}`;
+  const hex = HEX_PREFIX.exec(subscriberId);
+  if (hex) return String(Math.floor((parseInt(hex[0], 16) / 0x1_0000_0000) * groups));
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < subscriberId.length; i++) {
+    hash ^= subscriberId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return String((hash >>> 0) % groups);
+}
+
+/**
+ * Builds send-queue messages from ids read in list order, keeping each delivery group in one
+ * message, also across pages: two senders given halves of one group would wait on each other's
+ * lock. A message closes at a group boundary once it holds half a batch; a group far larger than a
+ * batch (an uneven list) is split rather than queued as one oversized message.
+ */
+export class SendBatchAssembler {
+  private current: string[] = [];
+  private currentGroup: string | undefined;
+  constructor(
+    private readonly newsletterId: string,
+    private readonly editionId: string,
+    private readonly groups: number | undefined,
+    private readonly batchSize = SEND_BATCH_SIZE,
+  ) {}
+
+  /** Adds ids; returns the messages that are complete. */
+  add(subscriberIds: readonly string[]): SendBatchMessage[] {
+    const done: SendBatchMessage[] = [];
+    for (const id of subscriberIds) {
+      const group = deliveryGroupOf(id, this.groups);
+      // Readers locked one by one (an edition without groups) need no boundary: full batches.
+      const full = this.groups === undefined ? this.current.length >= this.batchSize : (group !== this.currentGroup && this.current.length >= Math.ceil(this.batchSize / 2)) || this.current.length >= this.batchSize * 4;
+      if (full) done.push(this.take());
+      this.current.push(id);
+      this.currentGroup = group;
+    }
+    return done;
+  }
+
+  /** The last, partly filled message, if any. */
+  finish(): SendBatchMessage[] {
+    return this.current.length ? [this.take()] : [];
+  }
+
+  private take(): SendBatchMessage {
+    const message = { newsletterId: this.newsletterId, editionId: this.editionId, subscriberIds: this.current };
+    this.current = [];
+    return message;
+  }
+}
+
+/** Splits subscriber ids into send-queue messages of an edition, whole delivery groups each (the digest's fan-out and the operator's re-queue). */
+export function sendBatchMessages(newsletterId: string, editionId: string, subscriberIds: readonly string[], batchSize = SEND_BATCH_SIZE, groups?: number): SendBatchMessage[] {
+  const assembler = new SendBatchAssembler(newsletterId, editionId, groups, batchSize);
+  return [...assembler.add(subscriberIds), ...assembler.finish()];
 }

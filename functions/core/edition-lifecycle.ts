@@ -36,6 +36,12 @@ export interface EditionRecord {
   baseline?: EditionCounts;
   pausedReason?: string;
   report?: DeliveryReport;
+  /**
+   * Into how many delivery groups the edition's readers are split for sending (see
+   * deliveryGroupOf): fixed at creation so every sender locks the same groups. Absent on editions
+   * made before groups existed: those lock reader by reader.
+   */
+  deliveryGroups?: number;
 }
 
 /** Counters that many senders and feedback notifications add to at once. */

@@ -14,20 +14,45 @@ export interface ClaimRequest {
 }
 
 /**
- * The delivery ledger: one entry per (edition, subscriber). A delivery is claimed with a
- * conditional write before sending and marked sent after, so a re-run, a second run at the same
- * time or a retried Lambda never sends a second copy of what is marked sent or being sent.
+ * A group lock taken: `first` when the group was never locked for this edition before (so no
+ * sender has recorded anything for its readers), `claimed` when taken over or extended, or
+ * `in-progress` when another sender holds it.
+ */
+export type GroupClaim = 'first' | 'claimed' | 'in-progress';
+
+/** One delivery as the ledger has it: what a sender holding the reader's group reads before sending. */
+export interface DeliveryEntry {
+  status: 'claimed' | 'sent' | 'failed';
+  owner?: string;
+  leaseUntil?: string;
+}
+
+/**
+ * The delivery ledger: one entry per (edition, subscriber), and a lock per delivery group of the
+ * edition (see deliveryGroupOf). A sender locks the groups of its readers with one conditional
+ * write each, reads where those deliveries stand, sends the ones nobody has sent and marks them
+ * sent before letting the group go; so a re-run, a second run at the same time or a retried Lambda
+ * never sends a second copy of what is marked sent or being sent. A single reader outside any
+ * send (the latest edition sent as a welcome) is claimed on its own.
  */
 export interface DeliveryLedger {
+  /**
+   * Locks one delivery group of the edition for `request.owner` until `request.leaseUntil`: taken when
+   * it is new or released, its lease ran out, its owner is gone, or the owner already holds it (which
+   * extends it).
+   */
+  claimGroup(editionId: string, group: string, request: ClaimRequest): Promise<GroupClaim>;
+  /** Lets a group go (only the owner's own lock), once its sends are marked. */
+  releaseGroup(editionId: string, group: string, owner: string): Promise<void>;
+  /** Where these readers' deliveries stand; readers nobody tried are absent. */
+  entries(editionId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryEntry>>;
   claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult>;
   markSent(editionId: string, subscriberId: string, messageId: string, at: string): Promise<void>;
   /**
-   * Marks many claimed deliveries sent in one write (each entry was claimed by `owner` and accepted
-   * by SES). A crash before it lands leaves those claims to be taken over and sent again, with the
-   * same Message-ID: callers keep the number of unrecorded sends small.
+   * Marks many deliveries sent in one write (each of a group the caller holds, accepted by SES).
+   * A crash before it lands leaves those readers without a record, and the next sender to hold their
+   * group sends again, with the same Message-ID: callers keep the number of unrecorded sends small.
    */
-  markSentMany(editionId: string, sent: readonly { subscriberId: string; messageId: string }[], owner: string, at: string): Promise<void>;
+  markSentMany(editionId: string, sent: readonly { subscriberId: string; messageId: string }[], at: string): Promise<void>;
   markFailed(editionId: string, subscriberId: string, reason: string, at: string): Promise<void>;
-  /** Gives back a claim that was never sent (SES refused the account, not the reader), so a resumed run may claim it at once. */
-  release(editionId: string, subscriberId: string, owner: string): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { subscriberPages } from '../ports/subscriber-pages.js';
 import type { Clock } from '../core/clock.js';
-import { sendBatchMessages } from '../core/delivery.js';
+import { SendBatchAssembler, sendBatchMessages, type SendBatchMessage } from '../core/delivery.js';
 import { endedDeliveries, queuedEditionComplete } from '../core/edition-lifecycle.js';
 
 export interface RequeueDependencies {
@@ -52,15 +52,20 @@ export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionI
   let queued = 0;
   let batches = 0;
   let alreadyHave = 0;
+  const assembler = new SendBatchAssembler(newsletter.id, editionId, edition.deliveryGroups, options.batchSize);
+  const enqueue = async (messages: SendBatchMessage[]) => {
+    if (messages.length === 0) return;
+    await deps.queue.enqueue(messages);
+    batches += messages.length;
+  };
   for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
     const states = await deps.deliveries.states(editionId, page.map((s) => s.id));
     const ids = page.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
     alreadyHave += page.length - ids.length;
-    const messages = sendBatchMessages(newsletter.id, editionId, ids, options.batchSize);
-    await deps.queue.enqueue(messages);
+    await enqueue(assembler.add(ids));
     queued += ids.length;
-    batches += messages.length;
   }
+  await enqueue(assembler.finish());
   return settle(deps, edition, { queued, batches, alreadyHave });
 }
 
@@ -83,7 +88,8 @@ export async function resendFailedDeliveries(newsletter: NewsletterConfig, editi
   for await (const page of deps.deliveries.failed(editionId)) failedIds.push(...page.map((f) => f.subscriberId));
   if (failedIds.length === 0) return { status: 'nothing-to-send', edition };
   await reopen(deps.editions, edition, { finishedAt: undefined });
-  const messages = sendBatchMessages(newsletter.id, editionId, failedIds, options.batchSize);
+  // In id order, so each delivery group goes to one sender (the ledger's partitions are not in id order).
+  const messages = sendBatchMessages(newsletter.id, editionId, failedIds.sort(), options.batchSize, edition.deliveryGroups);
   await deps.queue.enqueue(messages);
   return settle(deps, edition, { queued: failedIds.length, batches: messages.length, alreadyHave: 0 });
 }

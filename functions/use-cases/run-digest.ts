@@ -3,24 +3,26 @@ import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import type { Subscriber } from '../core/subscriber.js';
-import { emptyReport, mergeReports, SEND_BATCH_SIZE, sendBatchMessages, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, SendBatchAssembler, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { afterLocalSend, countsOf, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
 import type { Mailer } from '../ports/mailer.js';
-import type { SendQueue } from '../ports/send-queue.js';
+import type { SendBatchMessage, SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { subscriberPages } from '../ports/subscriber-pages.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
 import { sendForReview } from './review-copy.js';
-import { sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
+import { abandonBatch, prepareBatch, sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
 
 export interface PrepareDependencies {
   sources: ArticleSource[];
   extractor: KeyPointExtractor;
   editions: EditionStore;
+  /** Counted when an edition is created, to split its readers into delivery groups. */
+  subscribers: Pick<SubscriberStore, 'count'>;
   render: (model: EditionModel) => Promise<RenderedEdition>;
   /** Rewrites article titles and key points once per edition (the Chinese script); none by default. */
   convertText?: ((text: string) => string) | undefined;
@@ -139,6 +141,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
     subject: model.subject,
     date: model.date,
     articles: model.articles.map((a) => ({ id: a.id, title: a.title, ...(a.url ? { url: a.url } : {}) })),
+    deliveryGroups: deliveryGroupsFor(await deps.subscribers.count(newsletter.id, 'confirmed')),
   };
   const created = await deps.editions.create(record, rendered);
   const edition = created ? record : ((await deps.editions.get(newsletter.id, model.editionId)) ?? record);
@@ -193,8 +196,17 @@ async function sendToList(
   const started = deps.clock.now().getTime();
   let report = emptyReport();
   let paused = false;
-  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
-    const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, page);
+  const pages = subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })[Symbol.asyncIterator]();
+  const ahead = () => pages.next().then((read) => (read.done ? undefined : { page: read.value, prepared: prepareBatch(ctx, read.value) }));
+  let current = await ahead();
+  while (current) {
+    // The next page is read, locked and looked up while this one is sent.
+    const following = ahead();
+    following.then((next) => next?.prepared.catch(() => {}), () => {});
+    const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, current.page, current.prepared).catch(async (error: unknown) => {
+      await following.then((next) => next && abandonBatch(ctx, next.prepared), () => {});
+      throw error;
+    });
     report = mergeReports(report, batch);
     const counted = await deps.editions.addCounts(newsletter.id, edition.editionId, countsOf(batch));
     const reputation = reputationStop(counted.counts, options.limits, edition.baseline);
@@ -203,7 +215,11 @@ async function sendToList(
       report.paused = { reason: 'reputation', detail: reputation };
     }
     paused = waitsForPerson(report.paused);
-    if (report.stoppedReason) break;
+    if (report.stoppedReason) {
+      await following.then((next) => next && abandonBatch(ctx, next.prepared), () => {});
+      break;
+    }
+    current = await following;
   }
   report.durationMs = deps.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
@@ -237,12 +253,18 @@ export async function enqueueEdition(
   const batchSize = options.batchSize ?? SEND_BATCH_SIZE;
   let queued = 0;
   let batches = 0;
-  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
-    const messages = sendBatchMessages(newsletter.id, prepared.edition.editionId, page.map((s) => s.id), batchSize);
+  // Whole delivery groups per message, also where a group runs over a page boundary.
+  const assembler = new SendBatchAssembler(newsletter.id, prepared.edition.editionId, prepared.edition.deliveryGroups, batchSize);
+  const enqueue = async (messages: SendBatchMessage[]) => {
+    if (messages.length === 0) return;
     await deps.queue.enqueue(messages);
-    queued += page.length;
     batches += messages.length;
+  };
+  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+    await enqueue(assembler.add(page.map((s) => s.id)));
+    queued += page.length;
   }
+  await enqueue(assembler.finish());
   await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued });
   // Senders that finished before `queued` was written could not tell they were the last.
   const fresh = await deps.editions.get(newsletter.id, prepared.edition.editionId);

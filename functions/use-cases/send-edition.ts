@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Clock } from '../core/clock.js';
 import { Pacer } from '../core/pacer.js';
-import { concurrencyFor, DEFAULT_LEASE_SECONDS, emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import { concurrencyFor, DEFAULT_LEASE_SECONDS, deliveryGroupOf, emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { redactAddresses } from '../core/subscriber.js';
 import { MailerError } from '../core/errors.js';
 import type { Subscriber } from '../core/subscriber.js';
@@ -11,7 +11,7 @@ import type { NewsletterConfig } from '../core/config.js';
 import type { RenderedEdition } from '../core/edition.js';
 import type { EditionRecord } from '../core/edition-lifecycle.js';
 import type { EditionStore } from '../ports/edition-store.js';
-import type { DeliveryLedger } from '../ports/delivery-ledger.js';
+import type { DeliveryEntry, DeliveryLedger, GroupClaim } from '../ports/delivery-ledger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 
@@ -28,7 +28,11 @@ export interface SendContext {
   clock: Clock;
   /** Who is sending: recorded on each claim so a crashed run's claims can be recognised. */
   owner: string;
-  /** How long a claim holds before another sender may take it over (default 10 minutes). */
+  /** Delivery groups of the edition (see deliveryGroupOf); absent: a lock per reader. */
+  groups?: number;
+  /** The group locks this run holds, shared by its batches. */
+  groupLocks: GroupLocks;
+  /** How long a group lock holds before another sender may take it over (default 10 minutes). */
   leaseSeconds?: number;
   /** Shared across batches of one run so the whole run keeps to the rate. */
   pacer: Pacer;
@@ -72,7 +76,9 @@ export async function sendContextFor(
   const rate = options.rate ?? quota.maxSendRate / Math.max(1, options.senders ?? 1);
   const budget = quota.max24HourSend >= 0 ? { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } : undefined;
   const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, new Date(edition.createdAt)));
+  const groupLocks = new GroupLocks({ clock: deps.clock, ledger: deps.ledger, editionId: edition.editionId, owner: deps.owner }, edition.deliveryGroups !== undefined);
   return {
+    groupLocks,
     editionId: edition.editionId,
     newsletterId: newsletter.id,
     baseUrl: newsletter.baseUrl,
@@ -84,6 +90,7 @@ export async function sendContextFor(
     mailer: deps.mailer,
     clock: deps.clock,
     owner: deps.owner,
+    ...(edition.deliveryGroups ? { groups: edition.deliveryGroups } : {}),
     pacer: new Pacer(rate, deps.clock),
     rate,
     latency: new LatencyGauge(),
@@ -101,33 +108,44 @@ export class LatencyGauge {
 }
 
 /**
- * Sends the edition to one batch of subscribers: skips the suppressed and those the ledger shows
- * as sent, claims each delivery before sending and marks it after. Every delivery ends sent,
- * already sent, suppressed or failed with a reason; nothing is dropped silently.
+ * Sends the edition to one batch of subscribers: locks the batch's delivery groups (one conditional
+ * write per group, not one per reader), reads where those deliveries stand, skips the suppressed
+ * and whoever has the edition, sends the rest and marks them sent before letting the groups go.
+ * Every delivery ends sent, already sent, in progress elsewhere, suppressed or failed with a reason;
+ * nothing is dropped silently.
  */
-export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Promise<DeliveryReport> {
+export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], prepared?: Promise<PreparedBatch>): Promise<DeliveryReport> {
   const report = emptyReport();
   const started = ctx.clock.now().getTime();
-  // One read for the whole batch, not one per reader: the store round trips, not SES, bounded the send.
-  const suppressed = subscribers.length ? await ctx.suppressions.suppressedAmong(subscribers.map((s) => s.id)) : new Set<string>();
-  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
-  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
+  if (subscribers.length === 0) return report;
+  const ready = await (prepared ?? prepareBatch(ctx, subscribers));
+  const { groups, suppressed, entries } = ready;
+  const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
+  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor((ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms)) / 2))));
   let index = 0;
-  const worker = async () => {
-    while (index < subscribers.length) {
-      if (ctx.budget && ctx.budget.remaining <= 0) return;
-      // SES refused the account: every further message would be refused too and counted as a failed reader.
-      if (report.paused) return;
-      const subscriber = subscribers[index++]!;
-      // Reserve the quota before the first await: checked here and spent later, parallel workers
-      // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
-      if (ctx.budget) ctx.budget.remaining--;
-      await deliver(ctx, subscriber, report, suppressed.has(subscriber.id), recorder);
-      ctx.onProgress?.(report);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, subscribers.length)) }, worker));
-  await recorder.flush();
+  try {
+    const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
+    const worker = async () => {
+      while (index < subscribers.length) {
+        if (ctx.budget && ctx.budget.remaining <= 0) return;
+        // SES refused the account: every further message would be refused too and counted as a failed reader.
+        if (report.paused) return;
+        const subscriber = subscribers[index++]!;
+        // Reserve the quota before the first await: checked here and spent later, parallel workers
+        // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
+        if (ctx.budget) ctx.budget.remaining--;
+        const standing = suppressed.has(subscriber.id) ? 'suppressed' : (groups.has(groupOf(subscriber)) && (await ctx.groupLocks.keep(groupOf(subscriber)))) ? standingOf(ctx, entries.get(subscriber.id)) : 'in-progress';
+        await deliver(ctx, subscriber, report, standing, recorder);
+        ctx.onProgress?.(report);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, subscribers.length)) }, worker));
+  } finally {
+    await recorder.flush();
+    // A group whose sends are not all marked stays locked until its lease runs out: the next
+    // sender would otherwise find those readers without the edition and send again at once.
+    if (!report.unrecorded) await ctx.groupLocks.release(groups);
+  }
   if (index < subscribers.length && !report.paused) {
     report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
     report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
@@ -135,6 +153,142 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[]): Pr
   report.durationMs = ctx.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
   return report;
+}
+
+/** A batch made ready to send: its delivery groups locked, where its readers stand read. */
+export interface PreparedBatch {
+  /** The groups this batch holds in the run's GroupLocks. */
+  groups: Set<string>;
+  suppressed: Set<string>;
+  entries: Map<string, DeliveryEntry>;
+}
+
+/**
+ * Locks a batch's delivery groups (one conditional write per group, not one per reader) and reads
+ * its suppressions and ledger entries. The locks come first: read before locking, a sender letting
+ * a group go meanwhile could have sent to some of its readers after the read. The in-process send
+ * prepares the next page while this one is sent, so it never waits on the store between pages.
+ */
+export async function prepareBatch(ctx: Omit<SendContext, 'onProgress'>, subscribers: readonly Subscriber[]): Promise<PreparedBatch> {
+  const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
+  // One read for the whole batch, not one per reader: the store round trips, not SES, bounded the send.
+  const suppressedRead = ctx.suppressions.suppressedAmong(subscribers.map((s) => s.id));
+  suppressedRead.catch(() => {});
+  const groups = await ctx.groupLocks.take(subscribers.map(groupOf));
+  try {
+    // A group this run locked first has no entries yet: nothing to read for its readers (a first send reads none).
+    const known = subscribers.filter((s) => groups.has(groupOf(s)) && !ctx.groupLocks.lockedFirst(groupOf(s))).map((s) => s.id);
+    const [suppressed, entries] = await Promise.all([suppressedRead, known.length ? ctx.ledger.entries(ctx.editionId, known) : new Map<string, DeliveryEntry>()]);
+    return { groups, suppressed, entries };
+  } catch (error) {
+    await ctx.groupLocks.release(groups);
+    throw error;
+  }
+}
+
+/** Lets go of a batch prepared and then not sent (the send stopped first). */
+export async function abandonBatch(ctx: Pick<SendContext, 'groupLocks'>, prepared: Promise<PreparedBatch>): Promise<void> {
+  await prepared.then((batch) => ctx.groupLocks.release(batch.groups), () => {});
+}
+
+/** What a sender holding a reader's group does with them, from the reader's ledger entry. */
+type Standing = 'send' | 'suppressed' | 'already-sent' | 'in-progress';
+
+function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): Standing {
+  if (entry?.status === 'sent') return 'already-sent';
+  // A reader claimed on their own (the latest edition sent as a welcome), by someone still within their lease.
+  if (entry?.status === 'claimed' && entry.owner !== ctx.owner && (entry.leaseUntil ?? '') > ctx.clock.now().toISOString()) return 'in-progress';
+  return 'send';
+}
+
+/**
+ * The delivery-group locks one sending run holds, shared by its batches (a group can straddle two
+ * pages, and the next page is prepared while one is sent): a group is locked in the store once,
+ * counted per batch holding it, and let go when the last of them ends. A lock is kept alive while
+ * a slow, paced batch runs (renewed at half its lease); one lost meanwhile leaves the rest of its
+ * readers to the sender that took it.
+ */
+export class GroupLocks {
+  private readonly held = new Map<string, { until: number; holders: number; first: boolean; renewal?: Promise<boolean> }>();
+  private readonly taking = new Map<string, Promise<GroupClaim>>();
+  private readonly leaseMs: number;
+  /**
+   * `firstMeansUnsent`: false for an edition made before delivery groups, whose readers were
+   * claimed one by one: a group lock new to it says nothing about what those senders did.
+   */
+  constructor(
+    private readonly ctx: Pick<SendContext, 'clock' | 'ledger' | 'editionId' | 'owner' | 'leaseSeconds'>,
+    private readonly firstMeansUnsent = true,
+  ) {
+    this.leaseMs = (ctx.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
+  }
+
+  /** Takes these groups for one batch; returns the ones it holds (the others are another sender's). */
+  async take(groups: readonly string[]): Promise<Set<string>> {
+    const mine = new Set<string>();
+    await Promise.all([...new Set(groups)].map(async (group) => {
+      if (await this.acquire(group)) mine.add(group);
+    }));
+    return mine;
+  }
+
+  /** Whether this run locked the group first, before any sender: then none of its readers has a ledger entry to read. */
+  lockedFirst(group: string): boolean {
+    return this.firstMeansUnsent && this.held.get(group)?.first === true;
+  }
+
+  /** True while the group is still ours; renews the lock once half its lease has passed. */
+  async keep(group: string): Promise<boolean> {
+    const lock = this.held.get(group);
+    if (!lock) return false;
+    if (this.ctx.clock.now().getTime() < lock.until - this.leaseMs / 2) return true;
+    lock.renewal ??= this.claim(group).then((claim) => {
+      const ours = claim !== 'in-progress';
+      lock.renewal = undefined;
+      if (ours) lock.until = this.ctx.clock.now().getTime() + this.leaseMs;
+      else this.held.delete(group);
+      return ours;
+    });
+    return lock.renewal;
+  }
+
+  /** One batch is done with these groups; a group nobody in this run holds any more is let go. */
+  async release(groups: Iterable<string>): Promise<void> {
+    const free: string[] = [];
+    for (const group of groups) {
+      const lock = this.held.get(group);
+      if (!lock || --lock.holders > 0) continue;
+      this.held.delete(group);
+      free.push(group);
+    }
+    // A lock not given back runs out by itself: a failed release never fails the batch.
+    await Promise.allSettled(free.map((group) => this.ctx.ledger.releaseGroup(this.ctx.editionId, group, this.ctx.owner)));
+  }
+
+  private async acquire(group: string): Promise<boolean> {
+    const lock = this.held.get(group);
+    if (lock) {
+      lock.holders++;
+      return true;
+    }
+    // Two batches asking at once make one store call.
+    let taking = this.taking.get(group);
+    if (!taking) {
+      taking = this.claim(group).finally(() => this.taking.delete(group));
+      this.taking.set(group, taking);
+    }
+    const claim = await taking;
+    if (claim === 'in-progress') return false;
+    const now = this.held.get(group);
+    if (now) now.holders++;
+    else this.held.set(group, { until: this.ctx.clock.now().getTime() + this.leaseMs, holders: 1, first: claim === 'first' });
+    return true;
+  }
+
+  private claim(group: string): Promise<GroupClaim> {
+    const now = this.ctx.clock.now();
+    return this.ctx.ledger.claimGroup(this.ctx.editionId, group, { at: now.toISOString(), owner: this.ctx.owner, leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString() });
+  }
 }
 
 /**
@@ -161,7 +315,7 @@ class SentRecorder {
     this.pending = [];
     if (batch.length === 0) return;
     const at = this.ctx.clock.now().toISOString();
-    await pRetry(() => this.ctx.ledger.markSentMany(this.ctx.editionId, batch, this.ctx.owner, at), { retries: 4, minTimeout: 100, randomize: true }).catch(() => {
+    await pRetry(() => this.ctx.ledger.markSentMany(this.ctx.editionId, batch, at), { retries: 4, minTimeout: 100, randomize: true }).catch(() => {
       // SES has these messages: they count as sent. Their claims stay, and a later run may send
       // these readers a second copy: the documented in-flight window, never a failed delivery.
       this.report.unrecorded = (this.report.unrecorded ?? 0) + batch.length;
@@ -169,26 +323,15 @@ class SentRecorder {
   }
 }
 
-async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, suppressed: boolean, recorder: SentRecorder): Promise<void> {
+async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, standing: Standing, recorder: SentRecorder): Promise<void> {
   const at = () => ctx.clock.now().toISOString();
   // Deliveries that never reach SES give their reserved unit of quota back.
   const refund = () => {
     if (ctx.budget) ctx.budget.remaining++;
   };
-  if (suppressed) {
+  if (standing !== 'send') {
     refund();
-    recordOutcome(report, 'suppressed', subscriber.id);
-    return;
-  }
-  const now = ctx.clock.now();
-  const claim = await ctx.ledger.claim(ctx.editionId, subscriber.id, {
-    at: now.toISOString(),
-    owner: ctx.owner,
-    leaseUntil: new Date(now.getTime() + (ctx.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000).toISOString(),
-  });
-  if (claim !== 'claimed') {
-    refund();
-    recordOutcome(report, claim, subscriber.id);
+    recordOutcome(report, standing, subscriber.id);
     return;
   }
   let raw: Buffer;
@@ -237,9 +380,8 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
   } catch (error) {
     const reason = (error as Error).message;
     if (error instanceof MailerError && error.accountLevel) {
-      // Not this reader's fault: the claim goes back, so `editions resume` sends to them later.
+      // Not this reader's fault: nothing is recorded for them, so `editions resume` sends to them later.
       refund();
-      await ctx.ledger.release(ctx.editionId, subscriber.id, ctx.owner);
       pauseForSes(report, reason);
       return;
     }

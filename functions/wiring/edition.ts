@@ -22,6 +22,7 @@ export function prepareDependencies(services: AppServices, newsletter: Newslette
     sources,
     extractor: createKeyPointExtractor(newsletter),
     editions: services.editions,
+    subscribers: services.subscribers,
     render: (model) => renderEdition(model, templateOptions(services, newsletter)),
     convertText: scriptConverterFor(newsletter.language),
     clock: services.clock,

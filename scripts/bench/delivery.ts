@@ -18,12 +18,12 @@ import { ensureTable, keys } from '../../functions/adapters/dynamodb/table.js';
 import { startEmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import type { NewsletterConfig } from '../../functions/core/config.js';
-import type { DeliveryReport } from '../../functions/core/delivery.js';
+import { deliveryGroupsFor, type DeliveryReport } from '../../functions/core/delivery.js';
 import type { EditionModel, RenderedEdition } from '../../functions/core/edition.js';
 import { subscriberId, type Subscriber } from '../../functions/core/subscriber.js';
 import { readerLinks } from '../../functions/core/tokens.js';
 import { buildMessage, MessageTemplate, type MessageHeaders, type Recipient } from '../../functions/mail/message-template.js';
-import type { ClaimResult, DeliveryLedger } from '../../functions/ports/delivery-ledger.js';
+import type { ClaimResult, DeliveryEntry, DeliveryLedger, GroupClaim } from '../../functions/ports/delivery-ledger.js';
 import type { EditionCounts, EditionRecord, EditionStore } from '../../functions/ports/edition-store.js';
 import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../functions/ports/subscriber-store.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
@@ -148,7 +148,7 @@ export async function benchEndToEnd(options: { subscribers?: number; concurrency
     const insertStarted = performance.now();
     await insertSubscribers(dynamodb, tableName, newsletter.id, count);
     const insertSeconds = (performance.now() - insertStarted) / 1000;
-    await storeSampleEdition(new DynamoEditionStore(dynamodb, tableName));
+    await storeSampleEdition(new DynamoEditionStore(dynamodb, tableName), count);
 
     const run = await child<SendRun>(['--dynamo-child', services.endpoints.dynamodb, tableName, ses.endpoint, String(concurrency)], `end-to-end send to ${count}`);
     return {
@@ -232,8 +232,9 @@ async function rawVsProductRound(count: number, dynamodbEndpoint: string, dynamo
     await ensureTable(dynamodb, tableName);
     const newsletter = await benchNewsletter();
     await insertSubscribers(dynamodb, tableName, newsletter.id, count);
-    await storeSampleEdition(new DynamoEditionStore(dynamodb, tableName));
-    const run = await child<SendRun>(['--dynamo-child', dynamodbEndpoint, tableName, ses.endpoint, '0'], `product send to ${count}`);
+    await storeSampleEdition(new DynamoEditionStore(dynamodb, tableName), count);
+    // BENCH_PRODUCT_CONCURRENCY=n fixes the product's sends in flight (default: it follows the rate, as the product's default).
+    const run = await child<SendRun>(['--dynamo-child', dynamodbEndpoint, tableName, ses.endpoint, process.env.BENCH_PRODUCT_CONCURRENCY ?? '0'], `product send to ${count}`);
     // Both runs write to the same readers: each must have exactly one copy from each run.
     const copies = ses.copiesByRecipient();
     const rawPerSecond = raw.sent / raw.seconds;
@@ -322,7 +323,7 @@ async function benchNewsletter(): Promise<NewsletterConfig> {
 }
 
 /** The sample edition, stored as an unfinished edition: runDigest resumes it, so the bench times sending only. */
-async function storeSampleEdition(editions: EditionStore): Promise<void> {
+async function storeSampleEdition(editions: EditionStore, subscribers: number): Promise<void> {
   const rendered: RenderedEdition = await renderEdition(sampleEdition);
   await editions.create(
     {
@@ -333,6 +334,8 @@ async function storeSampleEdition(editions: EditionStore): Promise<void> {
       subject: sampleEdition.subject,
       date: sampleEdition.date,
       articles: sampleEdition.articles.map((a) => ({ id: a.id, title: a.title, ...('url' in a && a.url ? { url: a.url } : {}) })),
+      // As prepareEdition sets it for a list of this size.
+      deliveryGroups: deliveryGroupsFor(subscribers),
     },
     rendered,
   );
@@ -485,14 +488,18 @@ class CountingLedger implements DeliveryLedger {
     this.claimed++;
     return 'claimed';
   }
+  async claimGroup(): Promise<GroupClaim> {
+    return 'first';
+  }
+  async releaseGroup(): Promise<void> {}
+  async entries(): Promise<Map<string, DeliveryEntry>> {
+    return new Map();
+  }
   async markSent(): Promise<void> {
     this.sent++;
   }
   async markFailed(): Promise<void> {
     this.failed++;
-  }
-  async release(): Promise<void> {
-    this.claimed--;
   }
   async markSentMany(_editionId: string, sent: readonly unknown[]): Promise<void> {
     this.sent += sent.length;
@@ -556,7 +563,7 @@ async function memoryRun(size: number, endpoint: string, concurrency: number): P
   const gc = (globalThis as { gc?: () => void }).gc ?? (runInNewContext('gc') as () => void);
   const sesClient = new SESClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
   const editions = new MemoryEditionStore();
-  await storeSampleEdition(editions);
+  await storeSampleEdition(editions, size);
   const newsletter = await benchNewsletter();
   const deps: DigestDependencies = {
     ...unusedSources,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/adapters/config-file.js';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
@@ -36,7 +37,7 @@ const firstSentences: KeyPointExtractor = {
   extract: async (article, options) => ({ keyPoints: article.paragraphs.slice(0, options.max).map((p) => p.slice(0, 200)) }),
 };
 
-async function depsWith(readers: number): Promise<DigestDependencies> {
+async function depsWith(readers: number, ledgerClient?: DynamoDBClient): Promise<DigestDependencies> {
   const tableName = `run-digest-${++tables}`;
   await ensureTable(servers.dynamodb, tableName);
   const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
@@ -49,7 +50,7 @@ async function depsWith(readers: number): Promise<DigestDependencies> {
     editions: new DynamoEditionStore(servers.dynamodb, tableName),
     subscribers,
     suppressions,
-    ledger: new DynamoDeliveryLedger(servers.dynamodb, tableName),
+    ledger: new DynamoDeliveryLedger(ledgerClient ?? servers.dynamodb, tableName),
     mailer: new SesMailer(servers.ses),
     render: renderEdition,
     tokenKey: randomBytes(32),
@@ -103,5 +104,38 @@ describe('runDigest', () => {
     expect(result.pausedHere).toBeUndefined();
     expect(result.report.stoppedReason).toMatch(/^another run paused the edition first/);
     expect(await base.editions.get(newsletter.id, result.edition.editionId)).toMatchObject({ status: 'paused', pausedReason: 'bounce rate 9.00% (the other run)' });
+  });
+
+  it('sends a first edition with one lock per delivery group and no claim or ledger read per reader, once to each reader', async () => {
+    // The ledger on a client of its own that counts its requests: the store round trips a send costs.
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: servers.services.endpoints.dynamodb, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const requests: string[] = [];
+    client.middlewareStack.add((next, context) => (args) => {
+      requests.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize' });
+    const deps = await depsWith(230, client);
+    const before = servers.services.ses!.messages.length;
+    try {
+      const result = await runDigest(newsletter, deps, { pageSize: 100, concurrency: 8 });
+      assert(result.status === 'sent', `expected a sent edition, got ${result.status}`);
+      expect(result.report.sent).toBe(230);
+      const groups = result.edition.deliveryGroups!;
+      expect(groups).toBe(5);
+      const count = (command: string) => requests.filter((r) => r === command).length;
+      // One conditional put per group (taken once, even where a group runs over a page boundary), one release each.
+      expect(count('PutItemCommand')).toBe(groups);
+      expect(count('UpdateItemCommand')).toBe(groups);
+      // A group locked first has no entries to read; sends are recorded in batches.
+      expect(count('BatchGetItemCommand')).toBe(0);
+      expect(count('GetItemCommand')).toBe(0);
+      expect(requests.length).toBeLessThan(230 / 2);
+      const copies = new Map<string, number>();
+      for (const message of servers.services.ses!.messages.slice(before)) for (const to of message.destinations) copies.set(to, (copies.get(to) ?? 0) + 1);
+      expect(copies.size).toBe(230);
+      expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      client.destroy();
+    }
   });
 });

@@ -100,7 +100,7 @@ describe('sendQueuedBatch', () => {
   });
 
   it('pauses the edition when SES refuses the sender, leaves nobody marked failed, and the re-queued edition finishes once resumed', async () => {
-    const { deps, queued } = await setUp(12);
+    const { deps, queued } = await setUp(60);
     const notReady = await FaultySesServer.start({
       refuseAll: { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' },
     });
@@ -109,7 +109,8 @@ describe('sendQueuedBatch', () => {
     const readyClient = new SESClient({ region: 'us-east-1', endpoint: ready.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
     try {
       const senderDeps = { ...deps, mailer: new SesMailer(notReadyClient) };
-      await enqueueEdition(newsletter, deps, { batchSize: 6 });
+      // 60 readers make two delivery groups, and each batch holds one whole group.
+      await enqueueEdition(newsletter, deps, { batchSize: 30 });
       expect(queued).toHaveLength(2);
       const cache = new SenderCache();
       const first = await sendQueuedBatch(queued[0]!, newsletter, senderDeps, { cache, rate: 500, concurrency: 2 });
@@ -124,12 +125,12 @@ describe('sendQueuedBatch', () => {
       // Resumed (what `editions resume` writes), the schedule queues the edition again and it finishes.
       await deps.editions.update(newsletter.id, editionId, { status: 'sending', pausedReason: undefined });
       queued.length = 0;
-      const requeued = await enqueueEdition(newsletter, deps, { batchSize: 6 });
-      expect(requeued).toMatchObject({ status: 'queued', resumed: true, queued: 12 });
+      const requeued = await enqueueEdition(newsletter, deps, { batchSize: 30 });
+      expect(requeued).toMatchObject({ status: 'queued', resumed: true, queued: 60 });
       const readyDeps = { ...deps, mailer: new SesMailer(readyClient) };
       for (const message of queued) await sendQueuedBatch(message, newsletter, readyDeps, { cache: new SenderCache(), rate: 500 });
       expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('sent');
-      expect(ready.copiesByRecipient().size).toBe(12);
+      expect(ready.copiesByRecipient().size).toBe(60);
       expect([...ready.copiesByRecipient().values()].every((n) => n === 1)).toBe(true);
     } finally {
       notReadyClient.destroy();

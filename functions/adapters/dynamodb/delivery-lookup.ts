@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryLookup, DeliveryState, FailedDelivery } from '../../ports/delivery-lookup.js';
-import { documentClient } from './document.js';
+import { batchGetAll, documentClient } from './document.js';
 import { keys } from './table.js';
 
 /**
@@ -19,24 +19,7 @@ export class DynamoDeliveryLookup implements DeliveryLookup {
 
   async states(editionId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryState>> {
     const states = new Map<string, DeliveryState>();
-    const unique = [...new Set(subscriberIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined = {
-        [this.tableName]: {
-          Keys: unique.slice(i, i + 100).map((id) => keys.delivery(editionId, id)),
-          // A resume decides on what the senders wrote last, not on a stale replica.
-          ConsistentRead: true,
-          ProjectionExpression: 'sk, #status',
-          ExpressionAttributeNames: { '#status': 'status' },
-        },
-      };
-      // BatchGet may leave keys unprocessed under load; ask again for those.
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) states.set(String(item.sk), item.status as DeliveryState);
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
+    for (const item of await readDeliveries(this.doc, this.tableName, editionId, subscriberIds, ['status'])) states.set(String(item.sk), item.status as DeliveryState);
     return states;
   }
 
@@ -59,4 +42,18 @@ export class DynamoDeliveryLookup implements DeliveryLookup {
       }
     }
   }
+}
+
+/**
+ * Reads these readers' delivery records of an edition (the named attributes and `sk`), consistently:
+ * a resume or a sender decides on what the senders wrote last.
+ */
+export async function readDeliveries(doc: DynamoDBDocumentClient, tableName: string, editionId: string, subscriberIds: readonly string[], attributes: readonly string[]): Promise<Record<string, unknown>[]> {
+  const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
+  return batchGetAll(doc, tableName, [...new Set(subscriberIds)].map((id) => keys.delivery(editionId, id)), {
+    projection: ['sk', ...Object.keys(names)].join(', '),
+    names,
+    consistent: true,
+    what: 'deliveries',
+  });
 }

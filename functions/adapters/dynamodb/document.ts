@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { StoreError } from '../../core/errors.js';
 
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -40,4 +41,43 @@ export function updateExpression(changes: Record<string, unknown>):
     ExpressionAttributeNames: names,
     ...(set.length ? { ExpressionAttributeValues: values } : {}),
   };
+}
+
+/**
+ * Reads items by key, 100 keys a BatchGetItem (its limit), the requests side by side: a sender
+ * waits on these before a page's first message. What DynamoDB leaves unprocessed is asked again
+ * with a growing pause; `what` names the items in the error when it never answers for them.
+ */
+export async function batchGetAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  itemKeys: readonly Record<string, unknown>[],
+  options: { projection?: string; names?: Record<string, string>; consistent?: boolean; what: string },
+): Promise<Record<string, unknown>[]> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < itemKeys.length; i += 100) chunks.push(itemKeys.slice(i, i + 100));
+  const read = async (chunk: Record<string, unknown>[]) => {
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] | undefined = chunk;
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 8) throw new StoreError(`could not read ${options.what} of ${pending.length} subscribers: DynamoDB kept them unprocessed; run again`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const answer: BatchGetCommandOutput = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: pending,
+              ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+              ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
+              ...(options.consistent ? { ConsistentRead: true } : {}),
+            },
+          },
+        }),
+      );
+      found.push(...(answer.Responses?.[tableName] ?? []));
+      pending = answer.UnprocessedKeys?.[tableName]?.Keys;
+    }
+    return found;
+  };
+  return (await Promise.all(chunks.map(read))).flat();
 }

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscriber.js';
 import { StoreError } from '../../core/errors.js';
 import type { SignUpLimitStore } from '../../ports/sign-up-limits.js';
 import type { FeedbackLog, SubscriberPage, SubscriberStore, Suppression, SuppressionStore } from '../../ports/subscriber-store.js';
-import { conditionalWrite, documentClient, updateExpression } from './document.js';
+import { batchGetAll, conditionalWrite, documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
 /** Subscribers in DynamoDB: one item per (newsletter, subscriber id), queried page by page. */
@@ -20,20 +20,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async getMany(newsletterId: string, ids: string[]): Promise<Subscriber[]> {
-    const found: Subscriber[] = [];
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.subscriber(newsletterId, id)), ConsistentRead: true },
-      };
-      // BatchGet may leave keys unprocessed under load; ask again for those.
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) found.push(toSubscriber(item));
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const items = await batchGetAll(this.doc, this.tableName, [...new Set(ids)].map((id) => keys.subscriber(newsletterId, id)), { consistent: true, what: 'subscriber records' });
+    return items.map(toSubscriber);
   }
 
   async put(subscriber: Subscriber): Promise<void> {
@@ -175,22 +163,10 @@ export class DynamoSuppressionStore implements SuppressionStore {
 
   async findMany(subscriberIds: readonly string[]): Promise<Map<string, Suppression>> {
     const found = new Map<string, Suppression>();
-    const unique = [...new Set(subscriberIds)];
-    // BatchGetItem takes at most 100 keys; what DynamoDB leaves unprocessed is asked again.
-    for (let i = 0; i < unique.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => keys.suppression(id));
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 8) throw new StoreError(`could not read suppressions of ${pending.length} subscribers: DynamoDB kept them unprocessed; run again`);
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        const answer: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'sk, suppressedAt, reason' } } }),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          // A soft-bounce counter alone is not a suppression.
-          if (item.suppressedAt) found.set(String(item.sk), { subscriberId: String(item.sk), reason: String(item.reason ?? 'suppressed'), at: String(item.suppressedAt) });
-        }
-        pending = answer.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
+    const items = await batchGetAll(this.doc, this.tableName, [...new Set(subscriberIds)].map((id) => keys.suppression(id)), { projection: 'sk, suppressedAt, reason', what: 'suppressions' });
+    for (const item of items) {
+      // A soft-bounce counter alone is not a suppression.
+      if (item.suppressedAt) found.set(String(item.sk), { subscriberId: String(item.sk), reason: String(item.reason ?? 'suppressed'), at: String(item.suppressedAt) });
     }
     return found;
   }

@@ -21,6 +21,8 @@ export const keys = {
   rendered: (newsletterId: string, editionId: string) => ({ pk: `NL#${newsletterId}#RENDER`, sk: editionId }),
   sentArticle: (newsletterId: string, key: string) => ({ pk: `NL#${newsletterId}#ARTICLE`, sk: key }),
   delivery: (editionId: string, subscriberId: string) => ({ pk: `ED#${editionId}#DELIVERY#${deliveryShard(subscriberId)}`, sk: subscriberId }),
+  /** The lock on one delivery group of an edition (see deliveryGroupOf): outside the delivery partitions, so reports never count it. */
+  deliveryGroup: (editionId: string, group: string) => ({ pk: `ED#${editionId}#GROUP`, sk: group }),
   /** Every partition of an edition's delivery records, to query them all (the edition's counters are the cheap report). */
   deliveryPartitions: (editionId: string) => Array.from({ length: DELIVERY_SHARDS }, (_, shard) => `ED#${editionId}#DELIVERY#${shard}`),
   signUpLimit: (window: string, counter: string) => ({ pk: `SIGNUP#${window}`, sk: counter }),

@@ -25,9 +25,7 @@ describe('DynamoDeliveryLedger partitions', () => {
   it("spreads one edition's deliveries over every partition, evenly, and all of them can still be read back", async () => {
     const { ledger, tableName } = await freshLedger();
     const readers = Array.from({ length: 480 }, (_, i) => subscriberId(ID_KEY, `reader${i}@example.com`));
-    for (let i = 0; i < readers.length; i += 40) {
-      await Promise.all(readers.slice(i, i + 40).map((id) => ledger.claim('weekly-2026-11-29-abc', id, { ...lease, owner: 'run-1' })));
-    }
+    await ledger.markSentMany('weekly-2026-11-29-abc', readers.map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })), at);
 
     const doc = documentClient(servers().dynamodb);
     const perPartition: number[] = [];
@@ -65,7 +63,7 @@ describe('DynamoDeliveryLedger partitions', () => {
     try {
       expect(await ledger.claim('e1', ann, { ...lease, owner: 'run-1' })).toBe('claimed');
       expect(requests).toEqual(['PutItemCommand']);
-      await ledger.markSentMany('e1', [{ subscriberId: ann, messageId: 'ses-1' }], 'run-1', at);
+      await ledger.markSentMany('e1', [{ subscriberId: ann, messageId: 'ses-1' }], at);
       requests.length = 0;
       expect(await ledger.claim('e1', ann, { ...lease, owner: 'run-2' })).toBe('already-sent');
       // The refused put, then (dynalite does not return the refused item) one read: no update.
@@ -76,31 +74,50 @@ describe('DynamoDeliveryLedger partitions', () => {
     }
   });
 
-  it('gives back an unsent claim of its own owner only, never a sent delivery', async () => {
+  it('locks a delivery group for one sender at a time, says whether it was the first lock, and lets only its owner release it', async () => {
     const { ledger } = await freshLedger();
-    const ann = subscriberId(ID_KEY, 'ann@example.com');
-    const bob = subscriberId(ID_KEY, 'bob@example.com');
-    await ledger.claim('e1', ann, { ...lease, owner: 'run-1' });
-    await ledger.release('e1', ann, 'run-2');
-    expect(await ledger.claim('e1', ann, { ...lease, owner: 'run-3' })).toBe('in-progress');
-    await ledger.release('e1', ann, 'run-1');
-    expect(await ledger.claim('e1', ann, { ...lease, owner: 'run-3' })).toBe('claimed');
-
-    await ledger.claim('e1', bob, { ...lease, owner: 'run-1' });
-    await ledger.markSent('e1', bob, 'ses-2', at);
-    await ledger.release('e1', bob, 'run-1');
-    expect(await ledger.claim('e1', bob, { ...lease, owner: 'run-3' })).toBe('already-sent');
+    expect(await ledger.claimGroup('e1', '3', { ...lease, owner: 'run-1' })).toBe('first');
+    // A second run at the same time must not send to the group too; the holder may extend its lock.
+    expect(await ledger.claimGroup('e1', '3', { ...lease, owner: 'run-2' })).toBe('in-progress');
+    expect(await ledger.claimGroup('e1', '3', { ...lease, owner: 'run-1' })).toBe('claimed');
+    await ledger.releaseGroup('e1', '3', 'run-2');
+    expect(await ledger.claimGroup('e1', '3', { ...lease, owner: 'run-2' })).toBe('in-progress');
+    await ledger.releaseGroup('e1', '3', 'run-1');
+    // Released, the group is free, but never "first" again: senders have recorded deliveries in it.
+    expect(await ledger.claimGroup('e1', '3', { ...lease, owner: 'run-2' })).toBe('claimed');
+    // Groups and editions are separate locks.
+    expect(await ledger.claimGroup('e1', '4', { ...lease, owner: 'run-3' })).toBe('first');
+    expect(await ledger.claimGroup('e2', '3', { ...lease, owner: 'run-3' })).toBe('first');
   });
 
-  it('records many sends in one go, past the 25-item limit of one write: each is then already sent for every run', async () => {
+  it('lets a later sender take over a group lock whose lease ran out or whose owner is gone, and exactly one of many at once', async () => {
+    const { ledger, tableName } = await freshLedger();
+    expect(await ledger.claimGroup('e1', '0', { at, owner: 'run-a', leaseUntil: '2026-11-29T08:10:00.000Z' })).toBe('first');
+    expect(await ledger.claimGroup('e1', '0', { at: '2026-11-29T08:09:00.000Z', owner: 'run-b', leaseUntil: '2026-11-29T08:19:00.000Z' })).toBe('in-progress');
+    expect(await ledger.claimGroup('e1', '0', { at: '2026-11-29T08:11:00.000Z', owner: 'run-b', leaseUntil: '2026-11-29T08:21:00.000Z' })).toBe('claimed');
+
+    const knowing = new DynamoDeliveryLedger(servers().dynamodb, tableName, { ownerGone: (owner) => owner === 'dead-run' });
+    expect(await knowing.claimGroup('e1', '1', { ...lease, owner: 'dead-run' })).toBe('first');
+    expect(await knowing.claimGroup('e1', '1', { ...lease, owner: 'live-run' })).toBe('claimed');
+
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ledger.claimGroup('e1', '2', { ...lease, owner: `run-${i}` })));
+    expect(results.filter((r) => r === 'first')).toHaveLength(1);
+    expect(results.filter((r) => r === 'in-progress')).toHaveLength(7);
+  });
+
+  it('records many sends in one go, past the 25-item limit of one write, and reads back where each reader stands', async () => {
     const { ledger } = await freshLedger();
     const readers = Array.from({ length: 60 }, (_, i) => subscriberId(ID_KEY, `many${i}@example.com`));
-    for (const id of readers) await ledger.claim('e2', id, { ...lease, owner: 'run-1' });
-    await ledger.markSentMany('e2', readers.slice(0, 55).map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })), 'run-1', at);
-    const later = await Promise.all(readers.map((id) => ledger.claim('e2', id, { ...lease, at: '2026-11-29T09:00:00.000Z', owner: 'run-2' })));
-    expect(later.filter((r) => r === 'already-sent')).toHaveLength(55);
-    // The five never recorded are taken over once their lease has run out: at most these are sent twice.
-    expect(later.filter((r) => r === 'claimed')).toHaveLength(5);
+    await ledger.markSentMany('e2', readers.slice(0, 55).map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })), at);
+    await ledger.markFailed('e2', readers[55]!, 'Throttling', at);
+    await ledger.claim('e2', readers[56]!, { ...lease, owner: 'welcome:1' });
+    const entries = await ledger.entries('e2', readers);
+    expect([...entries.values()].filter((e) => e.status === 'sent')).toHaveLength(55);
+    expect(entries.get(readers[55]!)).toEqual({ status: 'failed' });
+    expect(entries.get(readers[56]!)).toEqual({ status: 'claimed', owner: 'welcome:1', leaseUntil: lease.leaseUntil });
+    // The three never tried have no entry.
+    expect(entries.size).toBe(57);
+    expect(await ledger.claim('e2', readers[0]!, { ...lease, owner: 'welcome:2' })).toBe('already-sent');
   });
 });
 
