@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
 import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
-import { GroupLocks } from '../../functions/use-cases/send-edition.js';
+import { GroupLocks } from '../../functions/use-cases/group-locks.js';
 import { useTestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 
