@@ -29,9 +29,10 @@ export const keys = {
 };
 
 /**
- * A DynamoDB partition takes about 1,000 writes/s, and each delivery writes twice (claim, mark
- * sent): with one partition per edition the table, not SES, would cap a send near 500 messages/s.
- * Sixteen partitions keep an account of 1,000/s and more clear of the table's limit.
+ * A DynamoDB partition takes about 1,000 writes/s, and each delivery writes its record once (sent or
+ * failed): with one partition per edition the table, not SES, would cap a send near 1,000
+ * messages/s. Sixteen partitions keep an account of 1,000/s and more clear of the table's limit.
+ * (The group locks, two writes per 50 readers, share one partition of their own.)
  */
 export const DELIVERY_SHARDS = 16;
 
