@@ -122,10 +122,10 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
   const ready = await (prepared ?? prepareBatch(ctx, subscribers));
   const { groups, suppressed, entries } = ready;
   const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
-  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor((ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms)) / 2))));
+  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
+  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
   let index = 0;
   try {
-    const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
     const worker = async () => {
       while (index < subscribers.length) {
         if (ctx.budget && ctx.budget.remaining <= 0) return;
