@@ -72,7 +72,9 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
       if (result.status === 'sent' && result.retryLater) {
         // Waiting (quota, another sender's claims) is not failing: queue the batch again with a delay
         // rather than spend SQS receive counts towards the DLQ; without a queue URL, fall back to a redelivery.
-        if (ctx.sendQueue) await ctx.sendQueue.enqueue([message], { delaySeconds: result.retryAfterSeconds ?? 60 });
+        // Only the readers not ended yet: the ended ones are counted already and must not count twice.
+        const again = result.retryIds?.length ? { ...message, subscriberIds: result.retryIds } : message;
+        if (ctx.sendQueue) await ctx.sendQueue.enqueue([again], { delaySeconds: result.retryAfterSeconds ?? 60 });
         else failures.push({ itemIdentifier: record.messageId });
       }
     } catch (error) {

@@ -491,6 +491,9 @@ class CountingLedger implements DeliveryLedger {
   async claimGroup(): Promise<GroupClaim> {
     return 'first';
   }
+  async renewGroup(): Promise<boolean> {
+    return true;
+  }
   async releaseGroup(): Promise<void> {}
   async entries(): Promise<Map<string, DeliveryEntry>> {
     return new Map();
