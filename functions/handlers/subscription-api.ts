@@ -1,7 +1,6 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { redactAddresses } from '../core/subscriber.js';
 import { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
-import { systemClock } from '../adapters/system-clock.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import { resumeQueuedEdition } from '../use-cases/requeue-edition.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
@@ -124,7 +123,7 @@ function queueApproved(ctx: AwsContext, queue: SendQueue) {
     subscribers: ctx.subscribers,
     deliveries: new DynamoDeliveryLookup(ctx.dynamodb, ctx.env.tableName),
     queue,
-    clock: systemClock,
+    clock: ctx.clock,
   };
   return async (newsletter: NewsletterConfig, editionId: string): Promise<void> => {
     try {
