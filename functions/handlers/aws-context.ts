@@ -9,6 +9,7 @@ import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { checkTokenKey } from '../core/tokens.js';
 import type { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
+import type { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
 import type { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
 import { dynamoStores, type DynamoStores } from '../adapters/dynamodb/stores.js';
 import type { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
@@ -71,6 +72,9 @@ export class AwsContext {
   }
   get ledger(): DynamoDeliveryLedger {
     return this.stores.ledger;
+  }
+  get deliveries(): DynamoDeliveryLookup {
+    return this.stores.deliveries;
   }
   get ses(): SESClient {
     // The sender paces and retries itself; SDK retries would hide throttling from it.

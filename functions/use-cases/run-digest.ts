@@ -2,7 +2,6 @@ import { archiveUrlFor } from '../core/archive.js';
 import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
-import type { Subscriber } from '../core/subscriber.js';
 import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, SendBatchAssembler, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { afterLocalSend, countsOf, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';

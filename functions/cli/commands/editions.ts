@@ -150,11 +150,12 @@ function awsRequeueDeps(app: AwsApp) {
   return { editions: app.editions, subscribers: app.subscribers, deliveries: app.deliveries, queue: app.sendQueue(), clock: app.clock };
 }
 
-function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' }>) => string): void {
+function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' | 'handed-on' }>) => string): void {
   if (result.status === 'missing') throw missing(editionId, app.newsletter.id, app);
   if (result.status === 'refused') throw new NewsletterError(result.reason);
   if (result.status === 'nothing-to-send') return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
   console.log(queuedLine(result));
+  if (result.status === 'handed-on') console.log(`Edition ${editionId}: the stack's senders queue the rest of its readers.`);
   if (result.edition.status === 'sent') console.log(`Edition ${editionId} is sent: everyone had it already.`);
 }
 
