@@ -4,6 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { checkTokenKey } from '../core/tokens.js';
@@ -33,8 +34,15 @@ export class AwsContext {
   private sesMailer?: SesMailer;
   private queue?: SqsSendQueue;
 
-  /** With a tracer, every SDK call becomes an X-Ray subsegment (a no-op outside Lambda). */
-  constructor(env: Record<string, string | undefined> = process.env, private readonly tracer?: Tracer) {
+  /**
+   * With a tracer, every SDK call becomes an X-Ray subsegment (a no-op outside Lambda). The clock is
+   * the functions' time: the system's on Lambda, a test's own where it passes one.
+   */
+  constructor(
+    env: Record<string, string | undefined> = process.env,
+    private readonly tracer?: Tracer,
+    readonly clock: Clock = systemClock,
+  ) {
     this.env = readEnvironment(env);
     this.dynamodb = this.traced(new DynamoDBClient({}));
   }
@@ -105,7 +113,7 @@ export class AwsContext {
       ledger: this.ledger,
       mailer: this.mailer,
       tokenKey,
-      clock: systemClock,
+      clock: this.clock,
       templatesDir: this.templatesDir,
     };
   }

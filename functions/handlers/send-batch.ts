@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { redactAddresses } from '../core/subscriber.js';
-import { systemClock } from '../adapters/system-clock.js';
 import { FAN_OUT_STEP_PAGES, isFanOut, type FanOutMessage } from '../core/delivery.js';
 import { resumeQueuedEdition } from '../use-cases/requeue-edition.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
@@ -94,7 +93,7 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
 async function fanOutStep(ctx: AwsContext, message: FanOutMessage): Promise<void> {
   const queue = ctx.sendQueue;
   if (!queue) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the sender its own queue');
-  const deps = { editions: ctx.editions, subscribers: ctx.subscribers, deliveries: ctx.deliveries, queue, clock: systemClock };
+  const deps = { editions: ctx.editions, subscribers: ctx.subscribers, deliveries: ctx.deliveries, queue, clock: ctx.clock };
   const result = await resumeQueuedEdition(ctx.newsletter(message.newsletterId), message.editionId, deps, {
     pageBudget: FAN_OUT_STEP_PAGES,
     ...(message.fanOut === 'start' ? {} : { continueFrom: message.fanOut }),

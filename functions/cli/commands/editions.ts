@@ -3,7 +3,6 @@ import { resumeEdition } from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
 import type { EditionRecord } from '../../ports/edition-store.js';
 import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
-import { systemClock } from '../../adapters/system-clock.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { editionDelivered, summary } from '../output.js';
@@ -148,7 +147,7 @@ export function registerEditionCommands(program: Command): void {
 }
 
 function awsRequeueDeps(app: AwsApp) {
-  return { editions: app.editions, subscribers: app.subscribers, deliveries: app.deliveries, queue: app.sendQueue(), clock: systemClock };
+  return { editions: app.editions, subscribers: app.subscribers, deliveries: app.deliveries, queue: app.sendQueue(), clock: app.clock };
 }
 
 function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' | 'handed-on' }>) => string): void {
