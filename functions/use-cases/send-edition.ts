@@ -215,15 +215,15 @@ function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): Standin
 
 /**
  * Records accepted sends in the ledger a few at a time (one BatchWriteItem instead of one write
- * each), one write at a time: a sender whose send fills the next write while one is on its way
- * waits for it, so a slow table slows the sending instead of letting unwritten marks pile up. A
- * crash loses at most the write on its way and the marks waiting (together at most about the sends
- * in flight), plus the sends in flight themselves, each re-sent with the same Message-ID. A write
- * that fails after its retries stops the batch (`failure`): nothing more is sent unrecorded.
+ * each), with at most two writes on their way: a sender whose send fills a third waits for one of
+ * them, so a slow table slows the sending instead of letting unwritten marks pile up. A crash loses
+ * at most the marks on their way and waiting (about one and a half times the sends in flight) plus
+ * the sends in flight themselves, each re-sent with the same Message-ID. A write that fails after
+ * its retries stops the batch (`failure`): nothing more is sent unrecorded.
  */
 class SentRecorder {
   private pending: { subscriberId: string; messageId: string }[] = [];
-  private writing: Promise<void> | undefined;
+  private readonly writes = new Set<Promise<void>>();
   failure: unknown;
   constructor(
     private readonly ctx: SendContext,
@@ -233,16 +233,23 @@ class SentRecorder {
 
   async add(subscriberId: string, messageId: string): Promise<void> {
     this.pending.push({ subscriberId, messageId });
-    if (this.pending.length >= this.flushAt) await this.flush();
+    if (this.pending.length >= this.flushAt) await this.startWrite();
   }
 
+  /** Writes whatever waits and every write on its way. */
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    await this.startWrite();
+    while (this.writes.size > 0) await Promise.all(this.writes);
+  }
+
+  private async startWrite(): Promise<void> {
+    while (this.writes.size >= 2) await Promise.race(this.writes);
+    // Another sender may have taken what waited while this one waited.
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    this.writing = this.write(batch).finally(() => (this.writing = undefined));
-    await this.writing;
+    const write: Promise<void> = this.write(batch).finally(() => this.writes.delete(write));
+    this.writes.add(write);
   }
 
   private async write(batch: { subscriberId: string; messageId: string }[]): Promise<void> {

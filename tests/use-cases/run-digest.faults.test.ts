@@ -166,7 +166,7 @@ describe('newsletter digest killed mid-send', () => {
   const readers = 120;
   /**
    * At --rate 30 the sends in flight follow the rate (the floor of 2 at loopback latency) and at most
-   * about as many mark-sents wait to be written (a sender waits for the write on its way): 10 bounds
+   * one and a half times as many mark-sents wait to be written (two writes at most on their way): 10 bounds
    * what a crash may duplicate with room to spare.
    */
   const concurrency = 10;
