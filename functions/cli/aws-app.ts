@@ -5,7 +5,6 @@ import { ConfigError } from '../core/errors.js';
 import { DEFAULT_STACK_NAME, OPERATOR_OUTPUTS, readStackOutputs } from '../adapters/cloudformation/stack-outputs.js';
 import { dynamoStores } from '../adapters/dynamodb/stores.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
-import { systemClock } from '../adapters/system-clock.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { AppServices } from '../wiring/app-services.js';
 import { loadNewsletter, type GlobalOptions } from './local-app.js';
@@ -86,7 +85,6 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
     editions: stores.editions,
     ledger: stores.ledger,
     deliveries: stores.deliveries,
-    clock: systemClock,
     /** The stack's send queue; asked for only by the commands that queue work. */
     sendQueue(): SendQueue {
       if (!target.sendQueueUrl) {

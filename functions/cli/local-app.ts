@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Command } from 'commander';
+import type { Clock } from '../core/clock.js';
 import type { Config, NewsletterConfig } from '../core/config.js';
 import { ConfigError, StoreError } from '../core/errors.js';
 import { loadConfig } from '../adapters/config-file.js';
@@ -21,18 +22,20 @@ export interface GlobalOptions {
   config: string;
   dataDir: string;
   newsletter?: string;
+  /** The commands' time; the system clock unless a test gives its own (`main(argv, { clock })`), never a flag. */
+  clock?: Clock;
 }
 
-/** Configuration plus the chosen newsletter, without any server: enough for preview and keypoints. */
+/** Configuration plus the chosen newsletter and the clock, without any server: enough for preview and keypoints. */
 export async function loadNewsletter(
   options: GlobalOptions,
-): Promise<{ config: Config; newsletter: NewsletterConfig; baseDir: string; templateDirs: Record<string, string> }> {
+): Promise<{ config: Config; newsletter: NewsletterConfig; baseDir: string; templateDirs: Record<string, string>; clock: Clock }> {
   const { config, baseDir, templateDirs } = await loadConfig(options.config);
   const newsletter = options.newsletter ? config.newsletters.find((n) => n.id === options.newsletter) : config.newsletters[0];
   if (!newsletter) {
     throw new ConfigError(`newsletter "${options.newsletter}" is not in ${options.config}: use one of ${config.newsletters.map((n) => n.id).join(', ')}`);
   }
-  return { config, newsletter, baseDir, templateDirs };
+  return { config, newsletter, baseDir, templateDirs, clock: options.clock ?? systemClock };
 }
 
 const DEV_STATE_FILE = 'dev.json';
@@ -110,7 +113,6 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     ledger: stores.ledger,
     /** This process's identity on delivery claims. */
     owner: localRunOwner(),
-    clock: systemClock,
     sourcesFor: (newsletter: NewsletterConfig) => createSources(newsletter.sources, { baseDir: loaded.baseDir }),
     mailer: new SesMailer(ses, { fallbackQuota: { maxSendRate: options.sendRate ?? 14, max24HourSend: -1, sentLast24Hours: 0 } }),
     async close() {

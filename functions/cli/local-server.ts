@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../core/clock.js';
 import { MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../handlers/subscription-api.js';
 
 /**
@@ -6,8 +7,14 @@ import { MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../hand
  * (payload 2.0) event for the same handler as the Lambda, and writes its result back.
  */
 
+/** What the server adds to a request: the SES inbox viewer to redirect `/_inbox` to, and the app's clock (the event's time). */
+export interface LocalServerOptions {
+  inbox: string | undefined;
+  clock: Clock;
+}
+
 /** One HTTP request → one API Gateway HTTP API event → the handler → the response. */
-export async function serve(api: SubscriptionApi, req: IncomingMessage, res: ServerResponse, inbox: string | undefined): Promise<void> {
+export async function serve(api: SubscriptionApi, req: IncomingMessage, res: ServerResponse, { inbox, clock }: LocalServerOptions): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (inbox && (url.pathname === '/_inbox' || url.pathname === '/_inbox/')) {
@@ -15,7 +22,7 @@ export async function serve(api: SubscriptionApi, req: IncomingMessage, res: Ser
       res.end();
       return;
     }
-    const event = await toEvent(req, url);
+    const event = await toEvent(req, url, clock);
     const result = await api(event);
     res.writeHead(result.statusCode, result.headers);
     res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
@@ -31,7 +38,7 @@ export async function serve(api: SubscriptionApi, req: IncomingMessage, res: Ser
  * answers 413, without this server holding an unbounded upload in memory. API Gateway sends form
  * bodies base64-encoded; so does this server.
  */
-async function toEvent(req: IncomingMessage, url: URL): Promise<HttpApiEvent> {
+async function toEvent(req: IncomingMessage, url: URL, clock: Clock): Promise<HttpApiEvent> {
   const limit = MAX_BODY_BYTES + 1;
   const chunks: Buffer[] = [];
   let size = 0;
@@ -42,7 +49,7 @@ async function toEvent(req: IncomingMessage, url: URL): Promise<HttpApiEvent> {
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-  const now = new Date();
+  const now = clock.now();
   const body = Buffer.concat(chunks);
   return {
     version: '2.0',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type { Clock } from '../core/clock.js';
 import { NewsletterError } from '../core/errors.js';
 import { registerDigestCommands } from './commands/digest.js';
 import { registerKeypointsCommand } from './commands/keypoints.js';
@@ -7,8 +8,13 @@ import { registerSubscriberCommands } from './commands/subscribers.js';
 import { registerEditionCommands } from './commands/editions.js';
 import { registerDevCommand } from './commands/dev.js';
 
+/** What a caller may give every command besides the arguments: a test's clock. */
+export interface ProgramServices {
+  clock?: Clock;
+}
+
 /** Builds the `newsletter` command. Kept separate from `main` so tests can drive it. */
-export function createProgram(): Command {
+export function createProgram(services: ProgramServices = {}): Command {
   const program = new Command('newsletter')
     .description('Key-point newsletter: collect articles, extract key points, render one MJML digest and send it through SES.')
     .option('--config <file>', 'configuration file', 'newsletter.config.json')
@@ -31,6 +37,8 @@ export function createProgram(): Command {
       ].join('\n'),
     )
     .exitOverride();
+  // Not a flag: every command reads it with its global options (`GlobalOptions.clock`).
+  if (services.clock) program.setOptionValue('clock', services.clock);
   registerDigestCommands(program);
   registerKeypointsCommand(program);
   registerSubscriberCommands(program);
@@ -56,8 +64,8 @@ export function exitQuietlyOnBrokenPipe(stream: NodeJS.EventEmitter, exit: (code
 }
 
 /** Runs the command line; returns the exit code. Failures print one line saying what to do. */
-export async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
+export async function main(argv: string[], services: ProgramServices = {}): Promise<number> {
+  const program = createProgram(services);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -4,10 +4,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { checkTokenKey } from '../core/tokens.js';
 import type { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
+import type { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
 import type { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
 import { dynamoStores, type DynamoStores } from '../adapters/dynamodb/stores.js';
 import type { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
@@ -32,8 +34,15 @@ export class AwsContext {
   private sesMailer?: SesMailer;
   private queue?: SqsSendQueue;
 
-  /** With a tracer, every SDK call becomes an X-Ray subsegment (a no-op outside Lambda). */
-  constructor(env: Record<string, string | undefined> = process.env, private readonly tracer?: Tracer) {
+  /**
+   * With a tracer, every SDK call becomes an X-Ray subsegment (a no-op outside Lambda). The clock is
+   * the functions' time: the system's on Lambda, a test's own where it passes one.
+   */
+  constructor(
+    env: Record<string, string | undefined> = process.env,
+    private readonly tracer?: Tracer,
+    readonly clock: Clock = systemClock,
+  ) {
     this.env = readEnvironment(env);
     this.dynamodb = this.traced(new DynamoDBClient({}));
   }
@@ -63,6 +72,9 @@ export class AwsContext {
   }
   get ledger(): DynamoDeliveryLedger {
     return this.stores.ledger;
+  }
+  get deliveries(): DynamoDeliveryLookup {
+    return this.stores.deliveries;
   }
   get ses(): SESClient {
     // The sender paces and retries itself; SDK retries would hide throttling from it.
@@ -101,7 +113,7 @@ export class AwsContext {
       ledger: this.ledger,
       mailer: this.mailer,
       tokenKey,
-      clock: systemClock,
+      clock: this.clock,
       templatesDir: this.templatesDir,
     };
   }

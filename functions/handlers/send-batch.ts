@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { redactAddresses } from '../core/subscriber.js';
+import { FAN_OUT_STEP_PAGES, isFanOut, type FanOutMessage } from '../core/delivery.js';
+import { resumeQueuedEdition } from '../use-cases/requeue-edition.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { ConfigError } from '../core/errors.js';
 import { queuedDeliveryOptions, sendDependencies } from '../wiring/delivery.js';
@@ -17,6 +19,13 @@ const batchSchema = z.object({
   editionId: z.string().min(1),
   subscriberIds: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(500),
 });
+const count = z.number().int().min(0);
+const fanOutSchema = z.object({
+  newsletterId: z.string().min(1),
+  editionId: z.string().min(1),
+  fanOut: z.union([z.literal('start'), z.object({ cursor: z.string().min(1).optional(), queued: count, alreadyHave: count, batches: count, endedBefore: count })]),
+});
+const messageSchema = z.union([batchSchema, fanOutSchema]);
 
 let context: AwsContext | undefined;
 const cache = new SenderCache();
@@ -39,9 +48,13 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
   const owner = `lambda:${invocation?.awsRequestId ?? randomUUID()}`;
   for (const record of event.Records) {
     try {
-      const parsed = batchSchema.safeParse(JSON.parse(record.body));
+      const parsed = messageSchema.safeParse(JSON.parse(record.body));
       if (!parsed.success) throw new ConfigError(`send batch message is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const message = parsed.data;
+      if (isFanOut(message)) {
+        await fanOutStep(ctx, message);
+        continue;
+      }
       const result = await sendQueuedBatch(
         message,
         ctx.newsletter(message.newsletterId),
@@ -58,7 +71,9 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
       if (result.status === 'sent' && result.retryLater) {
         // Waiting (quota, another sender's claims) is not failing: queue the batch again with a delay
         // rather than spend SQS receive counts towards the DLQ; without a queue URL, fall back to a redelivery.
-        if (ctx.sendQueue) await ctx.sendQueue.enqueue([message], { delaySeconds: result.retryAfterSeconds ?? 60 });
+        // Only the readers not ended yet: the ended ones are counted already and must not count twice.
+        const again = result.retryIds?.length ? { ...message, subscriberIds: result.retryIds } : message;
+        if (ctx.sendQueue) await ctx.sendQueue.enqueue([again], { delaySeconds: result.retryAfterSeconds ?? 60 });
         else failures.push({ itemIdentifier: record.messageId });
       }
     } catch (error) {
@@ -67,4 +82,26 @@ async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string
     }
   }
   return { batchItemFailures: failures };
+}
+
+/**
+ * One step of a fan-out handed to the senders (an edition approved by link, whose function cannot
+ * queue a long list in its timeout): queues the next pages of readers who do not have the edition
+ * and hands the rest on. A failure is a failed receive: SQS retries the step, and queuing a reader
+ * twice is harmless (the ledger skips whoever has the edition).
+ */
+async function fanOutStep(ctx: AwsContext, message: FanOutMessage): Promise<void> {
+  const queue = ctx.sendQueue;
+  if (!queue) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the sender its own queue');
+  const deps = { editions: ctx.editions, subscribers: ctx.subscribers, deliveries: ctx.deliveries, queue, clock: ctx.clock };
+  const result = await resumeQueuedEdition(ctx.newsletter(message.newsletterId), message.editionId, deps, {
+    pageBudget: FAN_OUT_STEP_PAGES,
+    ...(message.fanOut === 'start' ? {} : { continueFrom: message.fanOut }),
+  });
+  obs.logger.info('fan-out step', {
+    editionId: message.editionId,
+    status: result.status,
+    ...(result.status === 'queued' || result.status === 'handed-on' ? { queued: result.queued, batches: result.batches, alreadyHave: result.alreadyHave } : {}),
+    ...(result.status === 'refused' ? { reason: result.reason } : {}),
+  });
 }

@@ -15,12 +15,14 @@ const obs = createObservability('ses-feedback');
  * Bounces and complaints from the SES configuration set's event destination (via SNS): suppresses
  * addresses and counts them on their edition. Logs carry subscriber ids, never addresses.
  */
-export async function handler(event: SnsEvent, invocation?: { awsRequestId?: string }): Promise<void> {
-  return observe(obs, invocation, () => handleRecords(event));
+export const handler = feedbackHandler(() => (context ??= new AwsContext(process.env, obs.tracer)));
+
+/** The feedback function over the context `contextOf` gives: `handler` builds one per container, a test gives its own (with its clock). */
+export function feedbackHandler(contextOf: () => AwsContext): (event: SnsEvent, invocation?: { awsRequestId?: string }) => Promise<void> {
+  return (event, invocation) => observe(obs, invocation, () => handleRecords(contextOf(), event));
 }
 
-async function handleRecords(event: SnsEvent): Promise<void> {
-  context ??= new AwsContext(process.env, obs.tracer);
+async function handleRecords(ctx: AwsContext, event: SnsEvent): Promise<void> {
   for (const record of event.Records) {
     let payload: unknown;
     try {
@@ -29,7 +31,7 @@ async function handleRecords(event: SnsEvent): Promise<void> {
       obs.logger.warn('feedback ignored: not JSON', { snsMessageId: record.Sns.MessageId });
       continue;
     }
-    const outcomes = await handleFeedback(payload, { suppressions: context.suppressions, editions: context.editions, feedback: context.feedback, now: new Date(), tokenKey: await context.signingKey() });
+    const outcomes = await handleFeedback(payload, { suppressions: ctx.suppressions, editions: ctx.editions, feedback: ctx.feedback, now: ctx.clock.now(), tokenKey: await ctx.signingKey() });
     obs.logger.info('feedback', { snsMessageId: record.Sns.MessageId, outcomes });
     // A redelivered notification re-asserts its suppressions (idempotent) but must not count them again.
     const repeated = outcomes.some((o) => o.kind === 'duplicate');

@@ -1,9 +1,6 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { redactAddresses } from '../core/subscriber.js';
-import { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
-import { systemClock } from '../adapters/system-clock.js';
 import type { SendQueue } from '../ports/send-queue.js';
-import { resumeQueuedEdition } from '../use-cases/requeue-edition.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
 import { subscriptionDependencies } from '../wiring/subscriptions.js';
 import { archiveRoute, isArchivePath } from './archive-routes.js';
@@ -103,7 +100,7 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
   return createSubscriptionApi({
     ...subscriptionDependencies(services),
     // An approved draft goes out now: its readers are queued for the senders, as the digest fans out.
-    ...(ctx.sendQueue ? { onApproved: queueApproved(ctx, ctx.sendQueue) } : {}),
+    ...(ctx.sendQueue ? { onApproved: queueApproved(ctx.sendQueue) } : {}),
     // Structured JSON lines with the request id; fields are ids and counts, never an address.
     log: (event, fields) => obs.logger.info(event, fields),
     // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.
@@ -114,22 +111,16 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
 }
 
 /**
- * Queues an edition approved by link for the stack's senders (the same re-queue an operator's
- * `editions approve --aws` does). A failure is logged, not shown: the approval stands, and the next
+ * Hands an edition approved by link to the stack's senders as the first step of a fan-out (one
+ * message): this function's 10-second timeout could not queue a long list, a sender queues it a
+ * few thousand readers per step. A failure is logged, not shown: the approval stands, and the next
  * scheduled run resumes the sending edition.
  */
-function queueApproved(ctx: AwsContext, queue: SendQueue) {
-  const deps = {
-    editions: ctx.editions,
-    subscribers: ctx.subscribers,
-    deliveries: new DynamoDeliveryLookup(ctx.dynamodb, ctx.env.tableName),
-    queue,
-    clock: systemClock,
-  };
+function queueApproved(queue: SendQueue) {
   return async (newsletter: NewsletterConfig, editionId: string): Promise<void> => {
     try {
-      const result = await resumeQueuedEdition(newsletter, editionId, deps);
-      obs.logger.info('review.approved', { newsletterId: newsletter.id, editionId, status: result.status, ...(result.status === 'queued' ? { queued: result.queued, batches: result.batches } : {}) });
+      await queue.enqueue([{ newsletterId: newsletter.id, editionId, fanOut: 'start' }]);
+      obs.logger.info('review.approved', { newsletterId: newsletter.id, editionId, status: 'handed-to-senders' });
     } catch (error) {
       obs.logger.error('review.queue-failed', { newsletterId: newsletter.id, editionId, error: (error as Error).name, reason: redactAddresses((error as Error).message ?? '').slice(0, 300) });
     }

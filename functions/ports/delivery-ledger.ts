@@ -42,6 +42,11 @@ export interface DeliveryLedger {
    * extends it).
    */
   claimGroup(editionId: string, group: string, request: ClaimRequest): Promise<GroupClaim>;
+  /**
+   * Extends a group lock the owner still holds (claimed by it, never released or taken over since);
+   * false when it is no longer the owner's. Never takes a lock: a lost lock stays lost.
+   */
+  renewGroup(editionId: string, group: string, request: ClaimRequest): Promise<boolean>;
   /** Lets a group go (only the owner's own lock), once its sends are marked. */
   releaseGroup(editionId: string, group: string, owner: string): Promise<void>;
   /** Where these readers' deliveries stand; readers nobody tried are absent. */

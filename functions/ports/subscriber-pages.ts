@@ -7,17 +7,29 @@ import type { SubscriberStore } from './subscriber-store.js';
  * the store.
  */
 export async function* subscriberPages(subscribers: SubscriberStore, newsletterId: string, options: { status?: SubscriberStatus; pageSize?: number } = {}): AsyncGenerator<Subscriber[]> {
+  for await (const page of subscriberPagesFrom(subscribers, newsletterId, options)) yield page.subscribers;
+}
+
+/**
+ * The same pages, each with the cursor that reads on after it (none after the last), starting
+ * after `from`: a fan-out split over several function runs hands the cursor on.
+ */
+export async function* subscriberPagesFrom(
+  subscribers: SubscriberStore,
+  newsletterId: string,
+  options: { status?: SubscriberStatus; pageSize?: number; from?: string } = {},
+): AsyncGenerator<{ subscribers: Subscriber[]; cursor?: string }> {
   const pageAfter = (after?: string) => {
     const read = subscribers.list(newsletterId, { limit: options.pageSize ?? 500, ...(options.status ? { status: options.status } : {}), ...(after ? { cursor: after } : {}) });
     // A page read ahead and then not needed (the caller stopped) must not fail the run when it fails.
     read.catch(() => {});
     return read;
   };
-  let next: ReturnType<typeof pageAfter> | undefined = pageAfter();
+  let next: ReturnType<typeof pageAfter> | undefined = pageAfter(options.from);
   while (next) {
     const page: Awaited<ReturnType<typeof pageAfter>> = await next;
     // The next page is read while the caller works on this one, so it does not stall on the store between pages (two pages at most).
     next = page.cursor ? pageAfter(page.cursor) : undefined;
-    yield page.subscribers;
+    yield page.cursor ? { subscribers: page.subscribers, cursor: page.cursor } : { subscribers: page.subscribers };
   }
 }

@@ -28,8 +28,8 @@ export async function collectArticles(input: {
   newsletterId: string;
   sources: ArticleSource[];
   extractor: KeyPointExtractor;
-  /** Only asked which articles went out before. */
-  editions: Pick<EditionStore, 'sentArticleKeys'>;
+  /** Only asked which articles went out before; without it every article counts as new (a preview). */
+  editions?: Pick<EditionStore, 'sentArticleKeys'>;
   maxKeyPoints: number;
   maxArticles: number;
   /** Include articles sent before (a forced re-send). */
@@ -60,7 +60,7 @@ export async function collectArticles(input: {
   }
 
   const { unique } = dedupeArticles(cleaned);
-  const sent = input.includeSent ? new Set<string>() : await input.editions.sentArticleKeys(input.newsletterId, unique.flatMap(sentKeys));
+  const sent = input.includeSent || !input.editions ? new Set<string>() : await input.editions.sentArticleKeys(input.newsletterId, unique.flatMap(sentKeys));
   const fresh = unique.filter((article) => !sentKeys(article).some((key) => sent.has(key)));
 
   const digests: ArticleDigest[] = [];

@@ -6,12 +6,15 @@ import type { DeliveryLedger, GroupClaim } from '../ports/delivery-ledger.js';
  * The delivery-group locks one sending run holds, shared by its batches (a group can straddle two
  * pages, and the next page is prepared while one is sent): a group is locked in the store once,
  * counted per batch holding it, and let go when the last of them ends. A lock is kept alive while
- * a slow, paced batch runs (renewed at half its lease); one lost meanwhile leaves the rest of its
- * readers to the sender that took it.
+ * a slow, paced batch runs: renewed at half its lease, only if it is still this run's (never
+ * re-taken), so a lock lost meanwhile (a sleep longer than the lease, another sender taking over)
+ * leaves the rest of its readers to whoever took it. One GroupLocks per run or queued batch: a
+ * registry outliving its run would hold locks nobody renews.
  */
 export class GroupLocks {
   private readonly held = new Map<string, { until: number; holders: number; first: boolean; renewal?: Promise<boolean> }>();
   private readonly taking = new Map<string, Promise<GroupClaim>>();
+  private readonly releasing = new Map<string, Promise<void>>();
   private readonly leaseMs: number;
   /**
    * `firstMeansUnsent`: false for an edition made before delivery groups, whose readers were
@@ -27,9 +30,15 @@ export class GroupLocks {
   /** Takes these groups for one batch; returns the ones it holds (the others are another sender's). */
   async take(groups: readonly string[]): Promise<Set<string>> {
     const mine = new Set<string>();
-    await Promise.all([...new Set(groups)].map(async (group) => {
+    const claims = await Promise.allSettled([...new Set(groups)].map(async (group) => {
       if (await this.acquire(group)) mine.add(group);
     }));
+    const failed = claims.find((claim): claim is PromiseRejectedResult => claim.status === 'rejected');
+    if (failed) {
+      // Locks taken before the store failed would otherwise stay held until their lease runs out.
+      await this.release(mine);
+      throw failed.reason;
+    }
     return mine;
   }
 
@@ -43,27 +52,42 @@ export class GroupLocks {
     const lock = this.held.get(group);
     if (!lock) return false;
     if (this.ctx.clock.now().getTime() < lock.until - this.leaseMs / 2) return true;
-    lock.renewal ??= this.claim(group).then((claim) => {
-      const ours = claim !== 'in-progress';
-      lock.renewal = undefined;
-      if (ours) lock.until = this.ctx.clock.now().getTime() + this.leaseMs;
-      else this.held.delete(group);
-      return ours;
-    });
+    lock.renewal ??= this.ctx.ledger.renewGroup(this.ctx.editionId, group, this.request()).then(
+      (ours) => {
+        lock.renewal = undefined;
+        if (ours) lock.until = this.ctx.clock.now().getTime() + this.leaseMs;
+        else this.held.delete(group);
+        return ours;
+      },
+      (error: unknown) => {
+        lock.renewal = undefined;
+        throw error;
+      },
+    );
     return lock.renewal;
   }
 
-  /** One batch is done with these groups; a group nobody in this run holds any more is let go. */
-  async release(groups: Iterable<string>): Promise<void> {
-    const free: string[] = [];
+  /**
+   * One batch is done with these groups; a group nobody in this run holds any more is let go.
+   * `keepInStore`: the batch has sends it could not record, so the store's lock stays until its
+   * lease runs out (the next sender would otherwise find those readers without the edition at once).
+   */
+  async release(groups: Iterable<string>, options: { keepInStore?: boolean } = {}): Promise<void> {
+    const letGo: Promise<void>[] = [];
     for (const group of groups) {
       const lock = this.held.get(group);
       if (!lock || --lock.holders > 0) continue;
       this.held.delete(group);
-      free.push(group);
+      if (options.keepInStore) continue;
+      // A lock not given back runs out by itself: a failed release never fails the batch.
+      const release = this.ctx.ledger
+        .releaseGroup(this.ctx.editionId, group, this.ctx.owner)
+        .catch(() => {})
+        .finally(() => this.releasing.delete(group));
+      this.releasing.set(group, release);
+      letGo.push(release);
     }
-    // A lock not given back runs out by itself: a failed release never fails the batch.
-    await Promise.allSettled(free.map((group) => this.ctx.ledger.releaseGroup(this.ctx.editionId, group, this.ctx.owner)));
+    await Promise.all(letGo);
   }
 
   private async acquire(group: string): Promise<boolean> {
@@ -72,10 +96,12 @@ export class GroupLocks {
       lock.holders++;
       return true;
     }
+    // A release of ours still on its way could land after this claim and free the lock under us.
+    await this.releasing.get(group);
     // Two batches asking at once make one store call.
     let taking = this.taking.get(group);
     if (!taking) {
-      taking = this.claim(group).finally(() => this.taking.delete(group));
+      taking = this.ctx.ledger.claimGroup(this.ctx.editionId, group, this.request()).finally(() => this.taking.delete(group));
       this.taking.set(group, taking);
     }
     const claim = await taking;
@@ -86,8 +112,8 @@ export class GroupLocks {
     return true;
   }
 
-  private claim(group: string): Promise<GroupClaim> {
+  private request() {
     const now = this.ctx.clock.now();
-    return this.ctx.ledger.claimGroup(this.ctx.editionId, group, { at: now.toISOString(), owner: this.ctx.owner, leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString() });
+    return { at: now.toISOString(), owner: this.ctx.owner, leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString() };
   }
 }

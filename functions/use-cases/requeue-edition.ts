@@ -3,9 +3,9 @@ import type { DeliveryLookup } from '../ports/delivery-lookup.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
-import { subscriberPages } from '../ports/subscriber-pages.js';
+import { subscriberPagesFrom } from '../ports/subscriber-pages.js';
 import type { Clock } from '../core/clock.js';
-import { SendBatchAssembler, sendBatchMessages, type SendBatchMessage } from '../core/delivery.js';
+import { SendBatchAssembler, sendBatchMessages, type FanOutMessage, type FanOutProgress, type SendBatchMessage } from '../core/delivery.js';
 import { endedDeliveries, queuedEditionComplete } from '../core/edition-lifecycle.js';
 
 export interface RequeueDependencies {
@@ -20,6 +20,13 @@ export interface RequeueOptions {
   /** Subscribers per page read from the store. */
   pageSize?: number;
   batchSize?: number;
+  /**
+   * Pages to queue in this run; the rest is handed on as a fan-out step on the send queue, which a
+   * sender picks up (a function with a short timeout, the approve link, cannot queue a long list).
+   */
+  pageBudget?: number;
+  /** Goes on with a fan-out an earlier step handed on (the edition was reopened then). */
+  continueFrom?: FanOutProgress;
 }
 
 export type RequeueResult =
@@ -28,7 +35,9 @@ export type RequeueResult =
   | { status: 'refused'; edition: EditionRecord; reason: string }
   | { status: 'nothing-to-send'; edition: EditionRecord }
   /** `queued` readers in `batches` send-queue messages; `alreadyHave` were skipped because the ledger says they have it. */
-  | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; alreadyHave: number };
+  | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; alreadyHave: number }
+  /** Queued this far (totals since the fan-out began); the rest was handed on to a sender as a fan-out step. */
+  | { status: 'handed-on'; edition: EditionRecord; queued: number; batches: number; alreadyHave: number };
 
 /**
  * The operator's way back on AWS after a pause (SES not ready, bounce or complaint rate, a quota
@@ -41,32 +50,44 @@ export type RequeueResult =
 export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionId: string, deps: RequeueDependencies, options: RequeueOptions = {}): Promise<RequeueResult> {
   const edition = await deps.editions.get(newsletter.id, editionId);
   if (!edition) return { status: 'missing' };
-  // A draft waits for an operator's decision, and a skipped edition was turned down: neither is queued by a resume.
-  if (edition.status === 'draft' || edition.status === 'skipped') {
-    return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status === 'draft' ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"` : 'skipped: its articles go into the next edition'}; nothing queued` };
+  const step = options.continueFrom;
+  if (step) {
+    // Paused (or finished by a second fan-out) since the last step: a resume starts over, so this chain ends.
+    if (edition.status !== 'sending') return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status}: the rest of its fan-out is not queued` };
+  } else {
+    // A draft waits for an operator's decision, and a skipped edition was turned down: neither is queued by a resume.
+    if (edition.status === 'draft' || edition.status === 'skipped') {
+      return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status === 'draft' ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"` : 'skipped: its articles go into the next edition'}; nothing queued` };
+    }
+    if (edition.status === 'sent') {
+      return { status: 'refused', edition, reason: `edition ${editionId} is sent: "newsletter editions resend ${editionId} --aws" queues its failed deliveries again` };
+    }
+    await reopen(deps.editions, edition, { pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) });
   }
-  if (edition.status === 'sent') {
-    return { status: 'refused', edition, reason: `edition ${editionId} is sent: "newsletter editions resend ${editionId} --aws" queues its failed deliveries again` };
-  }
-  await reopen(deps.editions, edition, { pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) });
-  let queued = 0;
-  let batches = 0;
-  let alreadyHave = 0;
+  const progress: FanOutProgress = step ? { ...step } : { queued: 0, batches: 0, alreadyHave: 0, endedBefore: endedDeliveries(edition.counts) };
   const assembler = new SendBatchAssembler(newsletter.id, editionId, edition.deliveryGroups, options.batchSize);
   const enqueue = async (messages: SendBatchMessage[]) => {
     if (messages.length === 0) return;
     await deps.queue.enqueue(messages);
-    batches += messages.length;
+    progress.batches += messages.length;
   };
-  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
-    const states = await deps.deliveries.states(editionId, page.map((s) => s.id));
-    const ids = page.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
-    alreadyHave += page.length - ids.length;
+  let pages = 0;
+  for await (const page of subscriberPagesFrom(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(step?.cursor ? { from: step.cursor } : {}) })) {
+    const states = await deps.deliveries.states(editionId, page.subscribers.map((s) => s.id));
+    const ids = page.subscribers.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
+    progress.alreadyHave += page.subscribers.length - ids.length;
     await enqueue(assembler.add(ids));
-    queued += ids.length;
+    progress.queued += ids.length;
+    if (page.cursor && options.pageBudget && ++pages >= options.pageBudget) {
+      // A delivery group cut here is split over two batches: their senders wait on each other's lock, nothing worse.
+      await enqueue(assembler.finish());
+      const next: FanOutMessage = { newsletterId: newsletter.id, editionId, fanOut: { ...progress, cursor: page.cursor } };
+      await deps.queue.enqueue([next]);
+      return { status: 'handed-on', edition, queued: progress.queued, batches: progress.batches, alreadyHave: progress.alreadyHave };
+    }
   }
   await enqueue(assembler.finish());
-  return settle(deps, edition, { queued, batches, alreadyHave });
+  return settle(deps, edition, progress.endedBefore, { queued: progress.queued, batches: progress.batches, alreadyHave: progress.alreadyHave });
 }
 
 /**
@@ -91,7 +112,7 @@ export async function resendFailedDeliveries(newsletter: NewsletterConfig, editi
   // In id order, so each delivery group goes to one sender (the ledger's partitions are not in id order).
   const messages = sendBatchMessages(newsletter.id, editionId, failedIds.sort(), options.batchSize, edition.deliveryGroups);
   await deps.queue.enqueue(messages);
-  return settle(deps, edition, { queued: failedIds.length, batches: messages.length, alreadyHave: 0 });
+  return settle(deps, edition, endedDeliveries(edition.counts), { queued: failedIds.length, batches: messages.length, alreadyHave: 0 });
 }
 
 /**
@@ -106,8 +127,8 @@ async function reopen(editions: EditionStore, edition: EditionRecord, changes: P
  * Every re-queued delivery ends once more (sent, suppressed or failed again), so the edition is done
  * when the endings counted so far grow by that many. An empty re-queue closes it at once.
  */
-async function settle(deps: RequeueDependencies, edition: EditionRecord, queuedNow: { queued: number; batches: number; alreadyHave: number }): Promise<RequeueResult> {
-  await deps.editions.update(edition.newsletterId, edition.editionId, { queued: endedDeliveries(edition.counts) + queuedNow.queued });
+async function settle(deps: RequeueDependencies, edition: EditionRecord, endedBefore: number, queuedNow: { queued: number; batches: number; alreadyHave: number }): Promise<RequeueResult> {
+  await deps.editions.update(edition.newsletterId, edition.editionId, { queued: endedBefore + queuedNow.queued });
   // Senders that finished before `queued` was written could not tell they were the last.
   const fresh = (await deps.editions.get(edition.newsletterId, edition.editionId)) ?? edition;
   const finished = queuedEditionComplete(fresh);

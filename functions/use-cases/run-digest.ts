@@ -2,7 +2,6 @@ import { archiveUrlFor } from '../core/archive.js';
 import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
-import type { Subscriber } from '../core/subscriber.js';
 import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, SendBatchAssembler, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { afterLocalSend, countsOf, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
@@ -17,16 +16,22 @@ import { collectArticles, sentKeys } from './collect-articles.js';
 import { sendForReview } from './review-copy.js';
 import { abandonBatch, prepareBatch, sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
 
-export interface PrepareDependencies {
+/** What building an edition needs: nothing is stored, so a preview needs no store at all. */
+export interface BuildDependencies {
   sources: ArticleSource[];
   extractor: KeyPointExtractor;
-  editions: EditionStore;
-  /** Counted when an edition is created, to split its readers into delivery groups. */
-  subscribers: Pick<SubscriberStore, 'count'>;
+  /** Asked which articles went out before; without it every current article is in the edition (a preview). */
+  editions?: Pick<EditionStore, 'sentArticleKeys'>;
   render: (model: EditionModel) => Promise<RenderedEdition>;
   /** Rewrites article titles and key points once per edition (the Chinese script); none by default. */
   convertText?: ((text: string) => string) | undefined;
   clock: Clock;
+}
+
+export interface PrepareDependencies extends BuildDependencies {
+  editions: EditionStore;
+  /** Counted when an edition is created, to split its readers into delivery groups. */
+  subscribers: Pick<SubscriberStore, 'count'>;
 }
 
 export type DigestDependencies = PrepareDependencies & SendDependencies;
@@ -84,28 +89,24 @@ export type DigestResult =
       paused?: DeliveryPause;
     };
 
-/**
- * Finds the edition to send: the unfinished one if a run was interrupted, otherwise a new one
- * built from the articles that are new since the last edition, rendered once and stored.
- */
-export async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDependencies, options: DigestOptions = {}): Promise<PreparedEdition> {
-  const draft = newsletter.approval === 'manual' && !options.dryRun;
-  if (!options.dryRun && !options.force) {
-    const recent = await deps.editions.list(newsletter.id, 5);
-    const unfinished = recent.find((e) => e.status === 'sending');
-    if (unfinished) {
-      const rendered = await deps.editions.getRendered(newsletter.id, unfinished.editionId);
-      if (rendered) return { status: 'ready', resumed: true, edition: unfinished, rendered, problems: [] };
-    }
-    const waiting = draft ? recent.find((e) => e.status === 'draft') : undefined;
-    if (waiting) return { status: 'awaiting-review', edition: waiting, problems: [] };
-  }
+export type BuiltEdition =
+  | Extract<PreparedEdition, { status: 'nothing-new' }>
+  | { status: 'built'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[]; builtAt: Date };
 
+/**
+ * Builds and renders an edition from the articles of `deps.sources` and stores nothing: the part
+ * of a run that a dry run, a real run and `newsletter preview` share. A store in `deps.editions`
+ * leaves out what earlier editions carried; without one (a preview) every current article counts.
+ *
+ * @example
+ * const built = await buildEdition(newsletter, buildDependencies({ clock, templateDirs }, newsletter, sources), { dryRun: true });
+ */
+export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDependencies, options: DigestOptions = {}): Promise<BuiltEdition> {
   const collected = await collectArticles({
     newsletterId: newsletter.id,
     sources: deps.sources,
     extractor: deps.extractor,
-    editions: deps.editions,
+    ...(deps.editions ? { editions: deps.editions } : {}),
     maxKeyPoints: newsletter.keyPoints.max,
     maxArticles: newsletter.maxArticles,
     includeSent: options.force ?? false,
@@ -131,7 +132,30 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   };
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);
-  if (options.dryRun) return { status: 'dry-run', model, rendered, problems: collected.problems };
+  return { status: 'built', model, rendered, problems: collected.problems, builtAt: now };
+}
+
+/**
+ * Finds the edition to send: the unfinished one if a run was interrupted, otherwise a new one
+ * built from the articles that are new since the last edition, rendered once and stored.
+ */
+export async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDependencies, options: DigestOptions = {}): Promise<PreparedEdition> {
+  const draft = newsletter.approval === 'manual' && !options.dryRun;
+  if (!options.dryRun && !options.force) {
+    const recent = await deps.editions.list(newsletter.id, 5);
+    const unfinished = recent.find((e) => e.status === 'sending');
+    if (unfinished) {
+      const rendered = await deps.editions.getRendered(newsletter.id, unfinished.editionId);
+      if (rendered) return { status: 'ready', resumed: true, edition: unfinished, rendered, problems: [] };
+    }
+    const waiting = draft ? recent.find((e) => e.status === 'draft') : undefined;
+    if (waiting) return { status: 'awaiting-review', edition: waiting, problems: [] };
+  }
+
+  const built = await buildEdition(newsletter, deps, options);
+  if (built.status === 'nothing-new') return built;
+  const { model, rendered, problems, builtAt: now } = built;
+  if (options.dryRun) return { status: 'dry-run', model, rendered, problems };
 
   const record: EditionRecord = {
     newsletterId: newsletter.id,
@@ -147,8 +171,8 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   const edition = created ? record : ((await deps.editions.get(newsletter.id, model.editionId)) ?? record);
   // Remember the articles as soon as the edition exists, so a second run never builds them into another one.
   await deps.editions.markArticlesSent(newsletter.id, model.editionId, model.articles.flatMap(sentKeys), now.toISOString());
-  if (draft) return created ? { status: 'draft', edition, rendered, model, problems: collected.problems } : { status: 'awaiting-review', edition, problems: collected.problems };
-  return { status: 'ready', resumed: !created, edition, rendered, model, problems: collected.problems };
+  if (draft) return created ? { status: 'draft', edition, rendered, model, problems } : { status: 'awaiting-review', edition, problems };
+  return { status: 'ready', resumed: !created, edition, rendered, model, problems };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { Pacer } from '../core/pacer.js';
 import { concurrencyFor, deliveryGroupOf, emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { redactAddresses } from '../core/subscriber.js';
-import { MailerError } from '../core/errors.js';
+import { MailerError, StoreError } from '../core/errors.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { readerLinks } from '../core/tokens.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
@@ -115,42 +115,53 @@ export class LatencyGauge {
  * Every delivery ends sent, already sent, in progress elsewhere, suppressed or failed with a reason;
  * nothing is dropped silently.
  */
-export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], prepared?: Promise<PreparedBatch>): Promise<DeliveryReport> {
+export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], prepared?: Promise<PreparedBatch>, unfinished?: string[]): Promise<DeliveryReport> {
   const report = emptyReport();
   const started = ctx.clock.now().getTime();
   if (subscribers.length === 0) return report;
   const ready = await (prepared ?? prepareBatch(ctx, subscribers));
   const { groups, suppressed, entries } = ready;
   const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
-  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor((ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms)) / 2))));
+  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
+  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
   let index = 0;
-  try {
-    const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
-    const worker = async () => {
-      while (index < subscribers.length) {
-        if (ctx.budget && ctx.budget.remaining <= 0) return;
-        // SES refused the account: every further message would be refused too and counted as a failed reader.
-        if (report.paused) return;
-        const subscriber = subscribers[index++]!;
-        // Reserve the quota before the first await: checked here and spent later, parallel workers
-        // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
-        if (ctx.budget) ctx.budget.remaining--;
-        const standing = suppressed.has(subscriber.id) ? 'suppressed' : (groups.has(groupOf(subscriber)) && (await ctx.groupLocks.keep(groupOf(subscriber)))) ? standingOf(ctx, entries.get(subscriber.id)) : 'in-progress';
+  // The first error of any worker stops them all before the marks are written and the groups let go:
+  // a worker still sending after its group was released would send outside the lock.
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (index < subscribers.length && !failure && !recorder.failure) {
+      if (ctx.budget && ctx.budget.remaining <= 0) return;
+      // SES refused the account: every further message would be refused too and counted as a failed reader.
+      if (report.paused) return;
+      const subscriber = subscribers[index++]!;
+      // Reserve the quota before the first await: checked here and spent later, parallel workers
+      // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
+      if (ctx.budget) ctx.budget.remaining--;
+      try {
+        const standing = suppressed.has(subscriber.id) ? 'suppressed' : groups.has(groupOf(subscriber)) && (await ctx.groupLocks.keep(groupOf(subscriber))) ? standingOf(ctx, entries.get(subscriber.id)) : 'in-progress';
+        if (standing === 'in-progress') unfinished?.push(subscriber.id);
         await deliver(ctx, subscriber, report, standing, recorder);
-        ctx.onProgress?.(report);
+      } catch (error) {
+        failure ??= { error };
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, subscribers.length)) }, worker));
-  } finally {
-    await recorder.flush();
-    // A group whose sends are not all marked stays locked until its lease runs out: the next
-    // sender would otherwise find those readers without the edition and send again at once.
-    if (!report.unrecorded) await ctx.groupLocks.release(groups);
+      ctx.onProgress?.(report);
+    }
+  };
+  await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(concurrency, subscribers.length)) }, worker));
+  await recorder.flush();
+  // Sends that could not be recorded keep their groups locked in the store until the lease runs
+  // out: the next sender would otherwise find those readers without the edition and send at once.
+  await ctx.groupLocks.release(groups, { keepInStore: Boolean(report.unrecorded) });
+  if (failure) throw failure.error;
+  if (recorder.failure) {
+    throw new StoreError(`could not record ${report.unrecorded} sent deliveries of edition ${ctx.editionId} in the delivery ledger (${(recorder.failure as Error).message}); sending stopped: run again once DynamoDB takes writes (at most those readers may get a second copy)`);
   }
   if (index < subscribers.length && !report.paused) {
     report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
     report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
   }
+  // Readers never reached (a quota stop, a pause) are the batch's unfinished business too.
+  if (unfinished) for (const subscriber of subscribers.slice(index)) unfinished.push(subscriber.id);
   report.durationMs = ctx.clock.now().getTime() - started;
   report.rate = report.durationMs > 0 ? report.sent / (report.durationMs / 1000) : report.sent;
   return report;
@@ -204,12 +215,16 @@ function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): Standin
 
 /**
  * Records accepted sends in the ledger a few at a time (one BatchWriteItem instead of one write
- * each). A crash loses at most the unwritten ones, `flushAt` below half the sends in flight: with
- * the sends themselves, never more than about 1.5 x concurrency readers get a second copy, each with
- * the same Message-ID so mail systems can fold it.
+ * each), one write at a time: a sender whose send fills the next write while one is on its way
+ * waits for it, so a slow table slows the sending instead of letting unwritten marks pile up. A
+ * crash loses at most the write on its way and the marks waiting (together at most about the sends
+ * in flight), plus the sends in flight themselves, each re-sent with the same Message-ID. A write
+ * that fails after its retries stops the batch (`failure`): nothing more is sent unrecorded.
  */
 class SentRecorder {
   private pending: { subscriberId: string; messageId: string }[] = [];
+  private writing: Promise<void> | undefined;
+  failure: unknown;
   constructor(
     private readonly ctx: SendContext,
     private readonly report: DeliveryReport,
@@ -222,14 +237,20 @@ class SentRecorder {
   }
 
   async flush(): Promise<void> {
+    while (this.writing) await this.writing;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    this.writing = this.write(batch).finally(() => (this.writing = undefined));
+    await this.writing;
+  }
+
+  private async write(batch: { subscriberId: string; messageId: string }[]): Promise<void> {
     const at = this.ctx.clock.now().toISOString();
-    await pRetry(() => this.ctx.ledger.markSentMany(this.ctx.editionId, batch, at), { retries: 4, minTimeout: 100, randomize: true }).catch(() => {
-      // SES has these messages: they count as sent. Their claims stay, and a later run may send
-      // these readers a second copy: the documented in-flight window, never a failed delivery.
+    await pRetry(() => this.ctx.ledger.markSentMany(this.ctx.editionId, batch, at), { retries: 4, minTimeout: 100, randomize: true }).catch((error: unknown) => {
+      // SES has these messages: they count as sent, and their groups stay locked until the lease runs out.
       this.report.unrecorded = (this.report.unrecorded ?? 0) + batch.length;
+      this.failure ??= error;
     });
   }
 }

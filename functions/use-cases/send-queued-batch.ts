@@ -4,6 +4,7 @@ import type { RenderedEdition } from '../core/edition.js';
 import { afterQueuedBatch, countsOf, queuedEditionComplete, reputationStop, type ReputationLimits } from '../core/edition-lifecycle.js';
 import { NewsletterError } from '../core/errors.js';
 import type { SendBatchMessage } from '../ports/send-queue.js';
+import { GroupLocks } from './group-locks.js';
 import { sendBatch, sendContextFor, type SendContext, type SendDependencies } from './send-edition.js';
 
 export type QueuedBatchResult =
@@ -12,7 +13,7 @@ export type QueuedBatchResult =
    * batch again after `retryAfterSeconds`. A re-queue, not a failed receive: a quota stop lasts
    * hours, and failed receives would move the batch to the DLQ long before the quota frees.
    */
-  | { status: 'sent'; report: DeliveryReport; retryLater?: string; retryAfterSeconds?: number; paused?: DeliveryPause }
+  | { status: 'sent'; report: DeliveryReport; retryLater?: string; retryAfterSeconds?: number; paused?: DeliveryPause; /** With `retryLater`: the readers to queue again (only those not ended, so none is counted twice). */ retryIds?: string[] }
   | { status: 'skipped'; reason: string; paused?: DeliveryPause };
 
 export { CLAIM_RETRY_SECONDS, QUOTA_RETRY_SECONDS } from '../core/edition-lifecycle.js';
@@ -70,12 +71,17 @@ export async function sendQueuedBatch(
   const quota = await deps.mailer.getSendQuota();
   const ctx: Omit<SendContext, 'onProgress'> = {
     ...cached,
+    // This invocation's own name and locks: a registry cached with the context would outlive the
+    // invocation that took its locks, and hand a later one locks nobody renewed.
+    owner: deps.owner,
+    groupLocks: new GroupLocks({ clock: deps.clock, ledger: deps.ledger, editionId: message.editionId, owner: deps.owner }, edition.deliveryGroups !== undefined),
     ...(quota.max24HourSend >= 0 ? { budget: { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } } : {}),
   };
 
   const found = await deps.subscribers.getMany(message.newsletterId, message.subscriberIds);
   const confirmed = found.filter((s) => s.status === 'confirmed');
-  const report = confirmed.length ? await sendBatch(ctx, confirmed) : emptyReport();
+  const unfinished: string[] = [];
+  const report = confirmed.length ? await sendBatch(ctx, confirmed, undefined, unfinished) : emptyReport();
   // Ids that are gone or no longer confirmed count as suppressed: they left, or were erased.
   for (const id of message.subscriberIds) if (!confirmed.some((s) => s.id === id)) recordOutcome(report, 'suppressed', id);
 
@@ -91,7 +97,7 @@ export async function sendQueuedBatch(
   return {
     status: 'sent',
     report,
-    ...(next.next === 'retry' ? { retryLater: next.reason, retryAfterSeconds: next.afterSeconds } : {}),
+    ...(next.next === 'retry' ? { retryLater: next.reason, retryAfterSeconds: next.afterSeconds, retryIds: unfinished } : {}),
     ...(report.paused ? { paused: report.paused } : {}),
   };
 }

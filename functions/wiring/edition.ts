@@ -3,7 +3,7 @@ import { createKeyPointExtractor } from '../adapters/keypoints/create-extractor.
 import type { ArticleSource } from '../ports/article-source.js';
 import { scriptConverterFor } from '../render/chinese-script.js';
 import { renderEdition } from '../render/render-edition.js';
-import type { DigestDependencies, PrepareDependencies } from '../use-cases/run-digest.js';
+import type { BuildDependencies, DigestDependencies, PrepareDependencies } from '../use-cases/run-digest.js';
 import type { AppServices } from './app-services.js';
 import { sendDependencies } from './delivery.js';
 import { templateOptions } from './templates.js';
@@ -16,17 +16,23 @@ import { templateOptions } from './templates.js';
  * the feedback handler never load MJML or the Chinese script tables).
  */
 
-/** What building an edition needs, from the articles of `sources` (each place reads them its own way). */
-export function prepareDependencies(services: AppServices, newsletter: NewsletterConfig, sources: ArticleSource[]): PrepareDependencies {
+/**
+ * What building an edition needs from a place: its clock and template folders, no store. Alone it
+ * is `newsletter preview` (every current article, nothing stored); a run adds the stores below.
+ */
+export function buildDependencies(place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs'>, newsletter: NewsletterConfig, sources: ArticleSource[]): BuildDependencies {
   return {
     sources,
     extractor: createKeyPointExtractor(newsletter),
-    editions: services.editions,
-    subscribers: services.subscribers,
-    render: (model) => renderEdition(model, templateOptions(services, newsletter)),
+    render: (model) => renderEdition(model, templateOptions(place, newsletter)),
     convertText: scriptConverterFor(newsletter.language),
-    clock: services.clock,
+    clock: place.clock,
   };
+}
+
+/** What preparing an edition needs, from the articles of `sources` (each place reads them its own way). */
+export function prepareDependencies(services: AppServices, newsletter: NewsletterConfig, sources: ArticleSource[]): PrepareDependencies {
+  return { ...buildDependencies(services, newsletter, sources), editions: services.editions, subscribers: services.subscribers };
 }
 
 /**

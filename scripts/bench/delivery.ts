@@ -139,7 +139,7 @@ export async function benchEndToEnd(options: { subscribers?: number; concurrency
   const concurrency = options.concurrency ?? 50;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-bench-'));
   const services = await startEmbeddedServices({ dataDir });
-  const ses = await FaultySesServer.start({ rate: Infinity, record: false });
+  const ses = await FaultySesServer.start({ record: false });
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
   try {
     const tableName = 'bench';
@@ -224,7 +224,7 @@ export async function benchRawVsProduct(options: { subscribers: number; rounds?:
 
 async function rawVsProductRound(count: number, dynamodbEndpoint: string, dynamodb: DynamoDBClient, tableName: string): Promise<RawVsProductRound> {
   const loadAverage = loadavg()[0] ?? 0;
-  const ses = await FaultySesServer.start({ rate: Infinity, record: true });
+  const ses = await FaultySesServer.start({ record: true });
   try {
     const raw = await child<SendRun>(['--raw-child', ses.endpoint, String(count), '16'], `raw SendRawEmail loop of ${count}`);
     const rawAccepted = ses.counts.accepted;
@@ -403,7 +403,7 @@ export interface MemoryBench {
 export async function benchMemory(options: { sizes?: number[]; concurrency?: number } = {}): Promise<MemoryBench> {
   const sizes = options.sizes ?? [10_000, 100_000];
   // The SES server runs here, in the parent, so the child measures the sender alone and it gets the other core.
-  const ses = await FaultySesServer.start({ rate: Infinity, record: false });
+  const ses = await FaultySesServer.start({ record: false });
   try {
     const runs: MemoryFigure[] = [];
     // One after the other: side by side they would starve the SES server of CPU and take longer.
@@ -490,6 +490,9 @@ class CountingLedger implements DeliveryLedger {
   }
   async claimGroup(): Promise<GroupClaim> {
     return 'first';
+  }
+  async renewGroup(): Promise<boolean> {
+    return true;
   }
   async releaseGroup(): Promise<void> {}
   async entries(): Promise<Map<string, DeliveryEntry>> {

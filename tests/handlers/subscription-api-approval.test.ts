@@ -122,13 +122,19 @@ describe('the approve link on AWS', () => {
     const api = await import('../../functions/handlers/subscription-api.js');
     const answer = await api.handler(post(link));
     expect(answer.statusCode).toBe(200);
-    // Queued before the answer: 70 readers in two batches, no address on the queue.
-    expect(queue).toHaveLength(2);
-    expect(queue.join('')).not.toContain('@');
+    // Handed to the senders before the answer: one fan-out step on the queue (a long list could not
+    // be queued in this function's 10 seconds), no address on it.
+    expect(queue.map((body) => JSON.parse(body))).toEqual([{ newsletterId: 'reviewed-weekly', editionId, fanOut: 'start' }]);
     const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    expect(await editions.get('reviewed-weekly', editionId)).toMatchObject({ status: 'sending' });
+
+    // A sender takes the step and queues the 70 readers in batches of whole delivery groups.
+    const sender = await import('../../functions/handlers/send-batch.js');
+    expect(await sender.handler({ Records: queue.splice(0).map((body, i) => ({ messageId: `f-${i}`, body })) })).toEqual({ batchItemFailures: [] });
+    expect(queue.flatMap((body) => (JSON.parse(body) as { subscriberIds: string[] }).subscriberIds)).toHaveLength(70);
+    expect(queue.join('')).not.toContain('@');
     expect(await editions.get('reviewed-weekly', editionId)).toMatchObject({ status: 'sending', queued: 70 });
 
-    const sender = await import('../../functions/handlers/send-batch.js');
     const before = servers.services.ses!.messages.length;
     expect(await sender.handler({ Records: queue.splice(0).map((body, i) => ({ messageId: `r-${i}`, body })) })).toEqual({ batchItemFailures: [] });
     expect(servers.services.ses!.messages.length - before).toBe(70);

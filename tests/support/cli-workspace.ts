@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { vi } from 'vitest';
+import type { Clock } from '../../functions/core/clock.js';
 import { main } from '../../functions/cli/main.js';
 import { startTestServers, type TestServers } from './local-servers.js';
 
@@ -22,7 +23,12 @@ export interface CliWorkspace {
  * Starts dynalite and the SES front, points AWS_ENDPOINT_URL_* at them, copies the sample articles
  * and writes a config based on the project's, changed by `configure`.
  */
-export async function createCliWorkspace(options: { prefix: string; configure?: (config: { newsletters: Record<string, unknown>[] }) => void }): Promise<CliWorkspace> {
+export async function createCliWorkspace(options: {
+  prefix: string;
+  configure?: (config: { newsletters: Record<string, unknown>[] }) => void;
+  /** The commands' clock (a VirtualClock); the system clock without one. */
+  clock?: Clock;
+}): Promise<CliWorkspace> {
   const savedEnv = { ...process.env };
   const servers = await startTestServers();
   process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
@@ -51,7 +57,7 @@ export async function createCliWorkspace(options: { prefix: string; configure?: 
       const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
       const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
       try {
-        const code = await main(['node', 'newsletter', '--config', config, '--data-dir', dataDir, ...args]);
+        const code = await main(['node', 'newsletter', '--config', config, '--data-dir', dataDir, ...args], options.clock ? { clock: options.clock } : {});
         return { code, output: lines.join('\n') };
       } finally {
         log.mockRestore();

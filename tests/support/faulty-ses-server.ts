@@ -10,15 +10,26 @@ export interface AcceptedMessage {
   messageIdHeader: string;
   /** The MessageId the server answered with. */
   sesMessageId: string;
-  /** When it was accepted, in milliseconds of the server's clock (`now`). */
-  at: number;
+  /** When it was accepted, in milliseconds of the server's clock (`now`); absent on a server without one. */
+  at?: number;
 }
 
-export interface FaultySesOptions {
-  /** Messages per second the token bucket refills with; Infinity for no limit. */
-  rate?: number;
-  /** Bucket size: how many sends may arrive at once after a quiet spell. Default: the rate (at least 1). */
-  burst?: number;
+/**
+ * A send rate is kept on a clock the test gives (a VirtualClock's `millis`, shared with the sender),
+ * never on the host's: so a server with a `rate` needs `now`, and one without keeps no time at all.
+ */
+export type FaultySesRate =
+  | {
+      /** Messages per second the token bucket refills with; Infinity for no limit. */
+      rate: number;
+      /** Bucket size: how many sends may arrive at once after a quiet spell. Default: the rate (at least 1). */
+      burst?: number;
+      /** The server's clock in milliseconds: the token bucket and each accept's time. */
+      now: () => number;
+    }
+  | { rate?: undefined; burst?: undefined; /** Only to time accepts (`achievedRate`); no rate is enforced. */ now?: () => number };
+
+export type FaultySesOptions = FaultySesRate & {
   /** Probability (0..1) that a SendRawEmail call fails before it is accepted. */
   faultProbability?: number;
   /** Share of injected faults that are `Throttling` (400); the rest are 500/503 server faults. Default 0.5. */
@@ -35,9 +46,7 @@ export interface FaultySesOptions {
   rejectRecipients?: readonly string[];
   /** Refuse every SendRawEmail with this error, as an account that is not ready (unverified sender, sandbox, paused) does; clear with `setRefusal(undefined)`. */
   refuseAll?: SesRefusal;
-  /** The server's clock in milliseconds (token bucket, accept times). Default `performance.now`; tests pass a virtual clock so rates are proven without wall time. */
-  now?: () => number;
-}
+};
 
 /** An SES error answer: HTTP status, code and message. */
 export interface SesRefusal {
@@ -72,7 +81,8 @@ const NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
  * prove the sender's pacing, retries and crash recovery against real HTTP, not a mocked client.
  *
  * @example
- * const ses = await FaultySesServer.start({ rate: 40, faultProbability: 0.2, seed: 1 });
+ * const clock = new VirtualClock();
+ * const ses = await FaultySesServer.start({ rate: 40, now: clock.millis, faultProbability: 0.2, seed: 1 });
  * process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
  * // … send …
  * expect(ses.copiesByRecipient().get('ann@example.com')).toBe(1);
@@ -81,8 +91,10 @@ const NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
 export class FaultySesServer {
   readonly accepted: AcceptedMessage[] = [];
   readonly counts: FaultySesCounts = { calls: 0, accepted: 0, throttled: 0, rateLimited: 0, faults: 0, unanswered: 0, refused: 0, quotaCalls: 0 };
-  private readonly options: Required<Omit<FaultySesOptions, 'stopAnsweringAfter' | 'quota' | 'rejectRecipients' | 'refuseAll'>> &
-    Pick<FaultySesOptions, 'stopAnsweringAfter' | 'rejectRecipients' | 'refuseAll'>;
+  private readonly options: { rate: number; burst: number; faultProbability: number; throttlingShare: number; seed: number; record: boolean; now?: (() => number) | undefined } & Pick<
+    FaultySesOptions,
+    'stopAnsweringAfter' | 'rejectRecipients' | 'refuseAll'
+  >;
   private quota: { maxSendRate: number; max24HourSend: number };
   private tokens: number;
   private refilledAt: number;
@@ -94,6 +106,7 @@ export class FaultySesServer {
 
   private constructor(options: FaultySesOptions) {
     const rate = options.rate ?? Infinity;
+    if (Number.isFinite(rate) && !options.now) throw new Error(`FaultySesServer: a rate of ${rate}/s needs the server's clock: pass now (a VirtualClock's millis, shared with the sender)`);
     this.options = {
       rate,
       burst: options.burst ?? (Number.isFinite(rate) ? Math.max(1, rate) : Infinity),
@@ -101,7 +114,7 @@ export class FaultySesServer {
       throttlingShare: options.throttlingShare ?? 0.5,
       seed: options.seed ?? 1,
       record: options.record ?? true,
-      now: options.now ?? (() => performance.now()),
+      now: options.now,
       ...(options.refuseAll ? { refuseAll: options.refuseAll } : {}),
       ...(options.stopAnsweringAfter !== undefined ? { stopAnsweringAfter: options.stopAnsweringAfter } : {}),
       ...(options.rejectRecipients ? { rejectRecipients: options.rejectRecipients } : {}),
@@ -111,7 +124,7 @@ export class FaultySesServer {
       max24HourSend: options.quota?.max24HourSend ?? -1,
     };
     this.tokens = this.options.burst;
-    this.refilledAt = this.options.now();
+    this.refilledAt = this.options.now?.() ?? 0;
     this.random = mulberry32(this.options.seed);
   }
 
@@ -160,11 +173,16 @@ export class FaultySesServer {
     return copies;
   }
 
-  /** Accepted messages per second between the first and the last accept, measured here, not by the sender. */
-  achievedRate(): number {
-    if (this.accepted.length < 2) return 0;
-    const seconds = (this.accepted.at(-1)!.at - this.accepted[0]!.at) / 1000;
-    return seconds > 0 ? (this.accepted.length - 1) / seconds : Infinity;
+  /**
+   * Accepted messages per second between the first and the last accept (from the `since`-th accept
+   * on, for a later run), measured here on the server's clock, not by the sender.
+   */
+  achievedRate(since = 0): number {
+    if (!this.options.now) throw new Error('achievedRate needs the server started with a clock: pass now (a VirtualClock\'s millis)');
+    const accepted = this.accepted.slice(since);
+    if (accepted.length < 2) return 0;
+    const seconds = (accepted.at(-1)!.at! - accepted[0]!.at!) / 1000;
+    return seconds > 0 ? (accepted.length - 1) / seconds : Infinity;
   }
 
   async close(): Promise<void> {
@@ -245,7 +263,7 @@ export class FaultySesServer {
         recipient: form.get('Destinations.member.1') ?? '',
         messageIdHeader: messageIdHeader(raw),
         sesMessageId,
-        at: this.options.now(),
+        ...(this.options.now ? { at: this.options.now() } : {}),
       });
     }
     reply(
@@ -260,7 +278,7 @@ export class FaultySesServer {
   }
 
   private takeToken(): boolean {
-    if (!Number.isFinite(this.options.rate)) return true;
+    if (!Number.isFinite(this.options.rate) || !this.options.now) return true;
     const now = this.options.now();
     this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.options.rate);
     this.refilledAt = now;

@@ -7,7 +7,8 @@ export function stackEnvironment(options: {
   /** AWS_ENDPOINT_URL_* by service suffix, e.g. `{ DYNAMODB: url, SQS: url }`. */
   endpoints: Record<string, string | undefined>;
   tableName: string;
-  sendQueueUrl: string;
+  /** Absent for a function the stack gives no queue (the feedback function). */
+  sendQueueUrl?: string;
   tokenSecretArn: string;
   config: unknown;
 }): Record<string, string> {
@@ -20,7 +21,7 @@ export function stackEnvironment(options: {
     AWS_SECRET_ACCESS_KEY: 'test',
     ...endpoints,
     TABLE_NAME: options.tableName,
-    SEND_QUEUE_URL: options.sendQueueUrl,
+    ...(options.sendQueueUrl ? { SEND_QUEUE_URL: options.sendQueueUrl } : {}),
     TOKEN_SECRET_ARN: options.tokenSecretArn,
     NEWSLETTER_CONFIG: JSON.stringify(options.config),
   };

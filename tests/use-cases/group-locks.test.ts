@@ -59,4 +59,27 @@ describe('GroupLocks', () => {
     await legacy.take(['reader#abc']);
     expect(legacy.lockedFirst('reader#abc')).toBe(false);
   });
+
+  it('never re-takes a lock it lost: another sender that took it over after the lease and let it go keeps its readers', async () => {
+    const { ledger, clock, locks } = await setUp();
+    await locks.take(['7']);
+    clock.advance(700_000);
+    const at = clock.now();
+    expect(await ledger.claimGroup('ed-1', '7', { at: at.toISOString(), owner: 'run-2', leaseUntil: new Date(at.getTime() + 600_000).toISOString() })).toBe('claimed');
+    await ledger.releaseGroup('ed-1', '7', 'run-2');
+    // Released by the other sender, the lock is free in the store, but it is not this run's any more.
+    expect(await locks.keep('7')).toBe(false);
+    expect(locks.lockedFirst('7')).toBe(false);
+  });
+
+  it('lets go of the locks it took when the store fails for one of a batch\'s groups', async () => {
+    const { ledger, clock, otherSender } = await setUp();
+    const failing = Object.assign(Object.create(ledger) as DynamoDeliveryLedger, {
+      claimGroup: (editionId: string, group: string, request: Parameters<DynamoDeliveryLedger['claimGroup']>[2]) =>
+        group === '9' ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : ledger.claimGroup(editionId, group, request),
+    });
+    const locks = new GroupLocks({ clock, ledger: failing, editionId: 'ed-1', owner: 'run-1' });
+    await expect(locks.take(['7', '8', '9'])).rejects.toThrow('ProvisionedThroughputExceededException');
+    expect(await otherSender(0)).toBe('claimed');
+  });
 });

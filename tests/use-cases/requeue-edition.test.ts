@@ -8,7 +8,8 @@ import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import type { NewsletterConfig } from '../../functions/core/config.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import type { EditionRecord } from '../../functions/ports/edition-store.js';
-import type { SendBatchMessage } from '../../functions/ports/send-queue.js';
+import { isFanOut, type FanOutProgress } from '../../functions/core/delivery.js';
+import type { SendBatchMessage, SendQueueMessage } from '../../functions/ports/send-queue.js';
 import { resendFailedDeliveries, resumeQueuedEdition } from '../../functions/use-cases/requeue-edition.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
@@ -53,8 +54,15 @@ async function setUp(readers: number, ledgerState: { sent: number; failed: numbe
     { subject: 'S', html: '<p>S</p>', text: 'S' },
   );
   const queued: SendBatchMessage[] = [];
-  const deps = { editions, subscribers, deliveries: new DynamoDeliveryLookup(servers.dynamodb, tableName), queue: { enqueue: async (m: SendBatchMessage[]) => void queued.push(...m) }, clock: new VirtualClock() };
-  return { ids, queued, deps, editions };
+  const handedOn: FanOutProgress[] = [];
+  const enqueue = async (messages: SendQueueMessage[]) => {
+    for (const m of messages) {
+      if (!isFanOut(m)) queued.push(m);
+      else if (m.fanOut !== 'start') handedOn.push(m.fanOut);
+    }
+  };
+  const deps = { editions, subscribers, deliveries: new DynamoDeliveryLookup(servers.dynamodb, tableName), queue: { enqueue }, clock: new VirtualClock() };
+  return { ids, queued, handedOn, deps, editions };
 }
 
 describe('resumeQueuedEdition', () => {
@@ -90,5 +98,38 @@ describe('resendFailedDeliveries', () => {
     const { deps } = await setUp(10, { sent: 4, failed: 1 }, { status: 'paused' });
     const result = await resendFailedDeliveries(newsletter, 'ed-1', deps);
     expect(result).toMatchObject({ status: 'refused', reason: expect.stringContaining('editions resume ed-1 --aws') });
+  });
+});
+
+describe('a fan-out handed on in steps', () => {
+  it('queues a page budget per step and hands the rest on, so every reader without the edition is queued once and the edition completes at the right count', async () => {
+    const { ids, queued, handedOn, deps, editions } = await setUp(57, { sent: 4, failed: 0 }, { status: 'sending', queued: undefined, deliveryGroups: 2, counts: { ...counts, sent: 4 } });
+    let result = await resumeQueuedEdition(newsletter, 'ed-1', deps, { pageSize: 10, pageBudget: 2 });
+    for (let step = 0; result.status === 'handed-on'; step++) {
+      expect(step).toBeLessThan(5);
+      // Each step hands on exactly one fan-out message, which a sender would take from the queue.
+      expect(handedOn).toHaveLength(step + 1);
+      // Nothing says the edition is complete while the fan-out is under way.
+      expect((await editions.get(newsletter.id, 'ed-1'))?.queued).toBeUndefined();
+      result = await resumeQueuedEdition(newsletter, 'ed-1', deps, { pageSize: 10, pageBudget: 2, continueFrom: handedOn.at(-1)! });
+    }
+    // 57 readers, 20 a step: two hand-ons, then the last step settles the totals of all three.
+    expect(handedOn).toHaveLength(2);
+    expect(result).toMatchObject({ status: 'queued', queued: 53, alreadyHave: 4 });
+    const all = queued.flatMap((m) => m.subscriberIds);
+    expect(all.sort()).toEqual(ids.slice(4).sort());
+    // Done when the four already sent plus the 53 queued have ended.
+    expect((await editions.get(newsletter.id, 'ed-1'))?.queued).toBe(57);
+  });
+
+  it('stops the chain when the edition was paused between two steps', async () => {
+    const { queued, handedOn, deps, editions } = await setUp(30, { sent: 0, failed: 0 }, { status: 'sending', queued: undefined, deliveryGroups: 1 });
+    const first = await resumeQueuedEdition(newsletter, 'ed-1', deps, { pageSize: 10, pageBudget: 1 });
+    expect(first.status).toBe('handed-on');
+    expect(handedOn).toHaveLength(1);
+    await editions.update(newsletter.id, 'ed-1', { status: 'paused', pausedReason: 'bounce rate 6.00% reached the limit' });
+    const next = await resumeQueuedEdition(newsletter, 'ed-1', deps, { pageSize: 10, pageBudget: 1, continueFrom: handedOn[0]! });
+    expect(next).toMatchObject({ status: 'refused', reason: expect.stringContaining('is paused') });
+    expect(queued.flatMap((m) => m.subscriberIds)).toHaveLength(10);
   });
 });

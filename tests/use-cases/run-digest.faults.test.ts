@@ -12,6 +12,7 @@ import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-st
 import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { ensureTable, keys } from '../../functions/adapters/dynamodb/table.js';
 import { FolderSource } from '../../functions/adapters/sources/folder-source.js';
+import type { Clock } from '../../functions/core/clock.js';
 import type { NewsletterConfig } from '../../functions/core/config.js';
 import type { KeyPointExtractor } from '../../functions/ports/key-point-extractor.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
@@ -74,7 +75,8 @@ const firstSentences: KeyPointExtractor = {
   extract: async (article, options) => ({ keyPoints: article.paragraphs.slice(0, options.max).map((p) => p.slice(0, 200)) }),
 };
 
-function digestDeps(tableName: string, ses: FaultySesServer, tokenKey = randomBytes(32)) {
+/** The run's clock is the SES server's where the server keeps a rate (`now: clock.millis`), so both agree on "when". */
+function digestDeps(tableName: string, ses: FaultySesServer, clock: Clock = systemClock) {
   return {
     sources: [new FolderSource(path.resolve('articles'))],
     extractor: firstSentences,
@@ -84,8 +86,8 @@ function digestDeps(tableName: string, ses: FaultySesServer, tokenKey = randomBy
     ledger: new DynamoDeliveryLedger(servers.dynamodb, tableName),
     mailer: mailerFor(ses),
     render: renderEdition,
-    tokenKey,
-    clock: systemClock,
+    tokenKey: randomBytes(32),
+    clock,
     owner: `test-run-${Math.random().toString(36).slice(2)}`,
   };
 }
@@ -99,8 +101,9 @@ describe('delivery under SES faults', () => {
   it('gives every subscriber exactly one copy when 20% of calls fail with Throttling or 5xx', async () => {
     const readers = 150;
     const tableName = await listWith(readers);
-    const ses = await sesServer({ rate: 200, faultProbability: 0.2, seed: 42 });
-    const result = sent(await runDigest(newsletter, digestDeps(tableName, ses), { rate: 150 }));
+    const clock = new VirtualClock();
+    const ses = await sesServer({ rate: 200, now: clock.millis, faultProbability: 0.2, seed: 42 });
+    const result = sent(await runDigest(newsletter, digestDeps(tableName, ses, clock), { rate: 150 }));
 
     expect(result.report).toMatchObject({ sent: readers, failed: 0, alreadySent: 0 });
     expect(result.report.throttledRetries).toBeGreaterThan(0);
@@ -121,7 +124,7 @@ describe('delivery under SES faults', () => {
     const tableName = await listWith(readers);
     const ses = await sesServer({ rate, burst: rate, now: clock.millis });
     // No --rate: the sender reads MaxSendRate from GetSendQuota, as on a real account.
-    const result = sent(await runDigest(newsletter, { ...digestDeps(tableName, ses), clock }));
+    const result = sent(await runDigest(newsletter, digestDeps(tableName, ses, clock)));
 
     expect(result.report).toMatchObject({ sent: readers, failed: 0 });
     expect(ses.counts.quotaCalls).toBe(1);
@@ -134,8 +137,9 @@ describe('delivery under SES faults', () => {
     const readers = 60;
     const quota = 25;
     const tableName = await listWith(readers);
-    const ses = await sesServer({ rate: 200, quota: { max24HourSend: quota } });
-    const deps = digestDeps(tableName, ses);
+    const clock = new VirtualClock();
+    const ses = await sesServer({ rate: 200, now: clock.millis, quota: { max24HourSend: quota } });
+    const deps = digestDeps(tableName, ses, clock);
     const options: DigestOptions = { rate: 150 };
 
     const first = sent(await runDigest(newsletter, deps, options));
@@ -162,7 +166,8 @@ describe('newsletter digest killed mid-send', () => {
   const readers = 120;
   /**
    * At --rate 30 the sends in flight follow the rate (the floor of 2 at loopback latency) and at most
-   * half as many mark-sents wait to be written: 10 bounds what a crash may duplicate with room to spare.
+   * about as many mark-sents wait to be written (a sender waits for the write on its way): 10 bounds
+   * what a crash may duplicate with room to spare.
    */
   const concurrency = 10;
   let work: string;
@@ -203,8 +208,9 @@ describe('newsletter digest killed mid-send', () => {
 
   it('leaves nobody without the edition and duplicates at most the sends in flight', async () => {
     const tableName = await listWith(readers);
-    // The server hangs after 50 accepted messages, and the kill follows the 50th accept at once.
-    const ses = await sesServer({ rate: 100, stopAnsweringAfter: 50 });
+    // The server hangs after 50 accepted messages, and the kill follows the 50th accept at once. It
+    // keeps no rate: the child paces itself (--rate 30) on its own clock, which no test can share.
+    const ses = await sesServer({ stopAnsweringAfter: 50 });
 
     const first = digest(ses, tableName);
     await Promise.race([ses.whenAccepted(50), first.exited.then(() => Promise.reject(new Error(`digest ended before the kill:\n${first.output()}`)))]);
@@ -318,11 +324,13 @@ describe('runDigest with refusals, bounces and a second run', () => {
   it('never sends a second copy when two runs send the same edition at the same time', async () => {
     const readers = 60;
     const tableName = await listWith(readers);
-    const ses = await sesServer({ rate: 60 });
-    const first = runDigest(newsletter, digestDeps(tableName, ses), { rate: 60, concurrency: 5 });
+    // Two runs at 60/s each against an account allowing 60/s, all on one virtual clock.
+    const clock = new VirtualClock();
+    const ses = await sesServer({ rate: 60, now: clock.millis });
+    const first = runDigest(newsletter, digestDeps(tableName, ses, clock), { rate: 60, concurrency: 5 });
     // Start the second run once the first has begun delivering (server-side accept count, no sleep).
     await ses.whenAccepted(5);
-    const second = await runDigest(newsletter, digestDeps(tableName, ses), { rate: 60, concurrency: 5 });
+    const second = await runDigest(newsletter, digestDeps(tableName, ses, clock), { rate: 60, concurrency: 5 });
     const firstResult = await first;
     const copies = ses.copiesByRecipient();
     expect(copies.size).toBe(readers);

@@ -14,9 +14,10 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import type { KeyPointExtractor } from '../../functions/ports/key-point-extractor.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { addToList } from '../../functions/use-cases/manage-list.js';
-import { runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
+import { buildEdition, runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { VirtualClock } from '../support/virtual-clock.js';
 
 /** What a run reports: the empty list, and who paused an edition. Real dynalite and SES. */
 let servers: TestServers;
@@ -137,5 +138,27 @@ describe('runDigest', () => {
     } finally {
       client.destroy();
     }
+  });
+});
+
+describe('buildEdition', () => {
+  it('without a store (a preview) builds every current article, also those an earlier edition carried, dated by its clock', async () => {
+    const deps = await depsWith(1);
+    const first = await runDigest(newsletter, deps);
+    assert(first.status === 'sent', `expected a sent edition, got ${first.status}`);
+    // The digest's dry run leaves out what went out before...
+    expect(await runDigest(newsletter, deps, { dryRun: true })).toMatchObject({ status: 'nothing-new', alreadySent: first.edition.articles.length });
+
+    // ...the same build with no store behind it shows them all, on the clock it is given.
+    const clock = new VirtualClock(Date.parse('2026-12-03T01:30:00Z'));
+    const { sources, extractor, render } = deps;
+    const built = await buildEdition(newsletter, { sources, extractor, render, clock }, { dryRun: true });
+    assert(built.status === 'built', `expected a built edition, got ${built.status}`);
+    expect(built.model.articles.map((a) => a.title)).toEqual(first.edition.articles.map((a) => a.title));
+    // 01:30 UTC is 09:30 in Taipei, the newsletter's time zone.
+    expect(built.model.date).toBe('2026-12-03');
+    expect(built.model.editionId).toMatch(new RegExp(`^${newsletter.id}-2026-12-03-`));
+    expect(built.model.webUrl).toBeUndefined();
+    expect(built.rendered.html).toContain(first.edition.articles[0]!.title);
   });
 });

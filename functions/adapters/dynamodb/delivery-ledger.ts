@@ -1,11 +1,11 @@
 import { BatchWriteItemCommand, ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreError } from '../../core/errors.js';
 import { redactAddresses } from '../../core/subscriber.js';
 import type { ClaimRequest, ClaimResult, DeliveryEntry, DeliveryLedger, GroupClaim } from '../../ports/delivery-ledger.js';
 import { readDeliveries } from './delivery-lookup.js';
-import { documentClient } from './document.js';
+import { conditionalWrite, documentClient } from './document.js';
 import { keys } from './table.js';
 
 /** Ledger entries expire after 400 days: long enough for any report, short enough to not grow forever. */
@@ -40,6 +40,21 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
     // A group lock is never marked sent: it is held, given back (released), or left to run out.
     const result = await this.claimItem(keys.deliveryGroup(editionId, group), request);
     return result === 'claimed-new' ? 'first' : result === 'claimed' ? 'claimed' : 'in-progress';
+  }
+
+  async renewGroup(editionId: string, group: string, request: ClaimRequest): Promise<boolean> {
+    return conditionalWrite(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.deliveryGroup(editionId, group),
+          UpdateExpression: 'SET leaseUntil = :lease',
+          ConditionExpression: '#status = :claimed AND #owner = :owner',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':owner': request.owner, ':lease': request.leaseUntil },
+        }),
+      ),
+    );
   }
 
   async releaseGroup(editionId: string, group: string, owner: string): Promise<void> {

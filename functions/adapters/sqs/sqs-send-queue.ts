@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import pRetry, { AbortError } from 'p-retry';
 import { NewsletterError } from '../../core/errors.js';
-import type { SendBatchMessage, SendQueue } from '../../ports/send-queue.js';
+import type { SendQueue, SendQueueMessage } from '../../ports/send-queue.js';
 
 /** SQS takes at most 10 messages per SendMessageBatch call. */
 const SQS_BATCH = 10;
@@ -18,7 +18,7 @@ export class SqsSendQueue implements SendQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(batches: SendBatchMessage[], options: { delaySeconds?: number } = {}): Promise<void> {
+  async enqueue(batches: SendQueueMessage[], options: { delaySeconds?: number } = {}): Promise<void> {
     const delay = options.delaySeconds ? Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, Math.round(options.delaySeconds))) : 0;
     for (let i = 0; i < batches.length; i += SQS_BATCH) {
       let pending = batches.slice(i, i + SQS_BATCH).map((batch, j) => ({ Id: String(j), MessageBody: JSON.stringify(batch), ...(delay ? { DelaySeconds: delay } : {}) }));

@@ -106,7 +106,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     },
   });
   server.on('request', (req, res) => {
-    void serve(api, req, res, app.endpoints.inbox);
+    void serve(api, req, res, { inbox: app.endpoints.inbox, clock: app.clock });
   });
 
   let schedules: ScheduledNewsletter[];

@@ -5,23 +5,16 @@ import type { NewsletterConfig } from '../../core/config.js';
 import { subscriberId } from '../../core/subscriber.js';
 import { createSources } from '../../adapters/sources/create-sources.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
-import { scriptConverterFor } from '../../render/chinese-script.js';
-import { renderEdition } from '../../render/render-edition.js';
-import { collectArticles } from '../../use-cases/collect-articles.js';
-import { runDigest } from '../../use-cases/run-digest.js';
-import { systemClock } from '../../adapters/system-clock.js';
+import { buildEdition, runDigest } from '../../use-cases/run-digest.js';
 import { localDeliveryOptions } from '../../wiring/delivery.js';
-import { digestDependencies } from '../../wiring/edition.js';
-import { templateOptions } from '../../wiring/templates.js';
+import { buildDependencies, digestDependencies } from '../../wiring/edition.js';
 import { parseTestAddresses, sendTestCopies, type TestSendResult } from '../../use-cases/test-send.js';
-import { buildEditionModel } from '../../core/edition.js';
 import type { ArticleSource } from '../../ports/article-source.js';
 import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { describeEdition, noSubscribersLine, summary, writeEditionFiles } from '../output.js';
 import { positiveNumber } from '../arguments.js';
 import { createProgress } from '../progress.js';
 import { awaitingReviewLine, draftLine } from '../review-output.js';
-import { createKeyPointExtractor } from '../../adapters/keypoints/create-extractor.js';
 
 /** The address the first local run subscribes, so a newcomer sees a message arrive. */
 export const DEMO_SUBSCRIBER = 'reader@example.com';
@@ -85,24 +78,15 @@ function folderOverride(articlesDir: string): ArticleSource[] {
 
 async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
   const testTo = options.testTo === undefined ? undefined : parseTestAddresses(options.testTo);
-  const { newsletter, baseDir, templateDirs } = await loadNewsletter(options);
-  const collected = await collectArticles({
-    newsletterId: newsletter.id,
-    sources: sourcesFor(newsletter, baseDir, options.articles),
-    extractor: createKeyPointExtractor(newsletter),
-    // Preview includes every current article, whatever went out before.
-    editions: { sentArticleKeys: async () => new Set<string>() },
-    maxKeyPoints: newsletter.keyPoints.max,
-    maxArticles: newsletter.maxArticles,
-    includeSent: true,
-  });
-  printProblems(collected.problems);
-  if (collected.digests.length === 0) {
-    console.log(noArticlesLine(collected.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
+  const { newsletter, baseDir, templateDirs, clock } = await loadNewsletter(options);
+  // The digest's own build, with no store behind it: every current article, whatever went out before.
+  const built = await buildEdition(newsletter, buildDependencies({ clock, templateDirs }, newsletter, sourcesFor(newsletter, baseDir, options.articles)), { dryRun: true });
+  printProblems(built.problems);
+  if (built.status === 'nothing-new') {
+    console.log(noArticlesLine(built.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
     return;
   }
-  const model = buildEditionModel({ newsletter, articles: collected.digests, now: new Date(), convertText: scriptConverterFor(newsletter.language) });
-  const rendered = await renderEdition(model, templateOptions({ templateDirs }, newsletter));
+  const { model, rendered } = built;
   const dir = await writeEditionFiles(options.out, model, rendered);
   for (const line of describeEdition(model)) console.log(line);
   if (!testTo) {
@@ -112,7 +96,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
   console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json`);
   const app = await openLocalApp(options);
   try {
-    console.log(testSentLine(await sendTestCopies(newsletter, { mailer: app.mailer, clock: systemClock }, { rendered, editionId: model.editionId }, testTo)));
+    console.log(testSentLine(await sendTestCopies(newsletter, app, { rendered, editionId: model.editionId }, testTo)));
   } finally {
     await app.close();
   }
@@ -169,7 +153,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         );
         return;
       case 'dry-run':
-        if (testTo) console.log(testSentLine(await sendTestCopies(newsletter, { mailer: app.mailer, clock: systemClock }, { rendered: result.rendered, editionId: result.model.editionId }, testTo)));
+        if (testTo) console.log(testSentLine(await sendTestCopies(newsletter, app, { rendered: result.rendered, editionId: result.model.editionId }, testTo)));
         else console.log('Dry run: nothing stored, nothing sent.');
         return;
       case 'no-subscribers':

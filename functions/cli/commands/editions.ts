@@ -3,7 +3,6 @@ import { resumeEdition } from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
 import type { EditionRecord } from '../../ports/edition-store.js';
 import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
-import { systemClock } from '../../adapters/system-clock.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { editionDelivered, summary } from '../output.js';
@@ -148,14 +147,15 @@ export function registerEditionCommands(program: Command): void {
 }
 
 function awsRequeueDeps(app: AwsApp) {
-  return { editions: app.editions, subscribers: app.subscribers, deliveries: app.deliveries, queue: app.sendQueue(), clock: systemClock };
+  return { editions: app.editions, subscribers: app.subscribers, deliveries: app.deliveries, queue: app.sendQueue(), clock: app.clock };
 }
 
-function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' }>) => string): void {
+function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' | 'handed-on' }>) => string): void {
   if (result.status === 'missing') throw missing(editionId, app.newsletter.id, app);
   if (result.status === 'refused') throw new NewsletterError(result.reason);
   if (result.status === 'nothing-to-send') return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
   console.log(queuedLine(result));
+  if (result.status === 'handed-on') console.log(`Edition ${editionId}: the stack's senders queue the rest of its readers.`);
   if (result.edition.status === 'sent') console.log(`Edition ${editionId} is sent: everyone had it already.`);
 }
 

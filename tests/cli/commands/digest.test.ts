@@ -7,6 +7,7 @@ import { verifyToken } from '../../../functions/core/tokens.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import type { TestServers } from '../../support/local-servers.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
+import { VirtualClock } from '../../support/virtual-clock.js';
 
 /**
  * The main job end to end through the `newsletter` CLI, against real dynalite and aws-ses-v2-local:
@@ -20,14 +21,6 @@ let articles: string;
 let out: string;
 let config: string;
 let run: CliWorkspace['run'];
-
-// Each case gets its own workspace (data dir, servers, articles): no case depends on another's runs.
-beforeEach(async () => {
-  ws = await createCliWorkspace({ prefix: 'newsletter-cli-' });
-  ({ servers, work, dataDir, articles, out, config, run } = ws);
-});
-
-afterEach(async () => ws?.stop());
 
 /** The first run: the sample article goes to the demo reader, so later runs have an edition behind them. */
 async function firstEdition(): Promise<void> {
@@ -48,6 +41,14 @@ async function received(since: number): Promise<ParsedMail[]> {
 }
 
 describe('newsletter digest', () => {
+  // Each case gets its own workspace (data dir, servers, articles): no case depends on another's runs.
+  beforeEach(async () => {
+    ws = await createCliWorkspace({ prefix: 'newsletter-cli-' });
+    ({ servers, work, dataDir, articles, out, config, run } = ws);
+  });
+
+  afterEach(async () => ws?.stop());
+
   it('sends the first edition to a demo subscriber and leaves the digest in out/', async () => {
     const { code, output } = await run('digest', '--out', out);
     expect(code).toBe(0);
@@ -172,18 +173,28 @@ describe('newsletter digest', () => {
 
 describe('newsletter preview', () => {
   const HEADLINE = '年薪14.1億，華人AI頂級專家被美高價挖走，中方關鍵技術壓力升級';
+  // 01:30 UTC on 3 December is 09:30 in Taipei, the sample newsletter's time zone.
+  const TODAY = Date.parse('2026-12-03T01:30:00Z');
 
-  it('writes the edition to out/<edition>/ and neither stores nor sends anything', async () => {
+  // The commands run on a virtual clock: the edition's date is the app's, not the host's.
+  beforeEach(async () => {
+    ws = await createCliWorkspace({ prefix: 'newsletter-preview-', clock: new VirtualClock(TODAY) });
+  });
+
+  afterEach(async () => ws?.stop());
+
+  it('writes the edition to out/<edition>/, dated by the app clock, and neither stores nor sends anything', async () => {
     const { code, output } = await ws.run('preview', '--out', ws.out);
     expect(code).toBe(0);
     expect(output).toContain(HEADLINE);
     expect(output).toContain('(nothing sent)');
     const [edition, ...others] = await readdir(ws.out);
     expect(others).toEqual([]);
+    expect(edition).toMatch(/^ai-talent-2026-12-03-[0-9a-f]{8}$/);
     expect((await readdir(path.join(ws.out, edition!))).sort()).toEqual(['digest.html', 'digest.json', 'digest.txt']);
     expect(await readFile(path.join(ws.out, edition!, 'digest.html'), 'utf8')).toContain(HEADLINE);
     expect(await readFile(path.join(ws.out, edition!, 'digest.txt'), 'utf8')).toContain(HEADLINE);
-    expect(JSON.parse(await readFile(path.join(ws.out, edition!, 'digest.json'), 'utf8'))).toMatchObject({ editionId: edition, articles: [{ title: HEADLINE }] });
+    expect(JSON.parse(await readFile(path.join(ws.out, edition!, 'digest.json'), 'utf8'))).toMatchObject({ editionId: edition, date: '2026-12-03', articles: [{ title: HEADLINE }] });
 
     expect(ws.servers.services.ses!.messages).toHaveLength(0);
     const editions = await ws.run('editions', 'list', '--json');
@@ -191,5 +202,14 @@ describe('newsletter preview', () => {
     // Preview adds no demo subscriber either: only `digest` does.
     const listed = await ws.run('subscribers', 'list', '--json');
     expect(JSON.parse(listed.output)).toEqual([]);
+  });
+
+  it('shows every current article, also those the last edition carried, where the digest has nothing new', async () => {
+    expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
+    expect((await ws.run('digest', '--dry-run', '--out', ws.out)).output).toMatch(/Nothing new since the last edition \(1 article\(s\) already sent\)/);
+    const { code, output } = await ws.run('preview', '--out', path.join(ws.work, 'preview'));
+    expect(code).toBe(0);
+    expect(output).toContain(HEADLINE);
+    expect(output).toContain('(nothing sent)');
   });
 });
