@@ -16,7 +16,14 @@ import { rougeTokens } from '../eval/rouge.js';
 
 const STEPS = 2000;
 const LEARNING_RATE = 0.5;
-const L2 = 1e-3;
+/**
+ * L2 penalty on the standardised weights, per language, chosen on dev (never on test): English
+ * among 3e-4, 1e-3 (kept), 3e-3 and 3e-2; Chinese among 1e-3, 3e-3, 1e-2, 2e-2 and 3e-2. The Chinese
+ * references are one-line headlines, most of them from one broadcaster: a stronger penalty keeps the
+ * model from learning that outlet's habits and leaves it nearer LEAD where it is not sure (dev k = 1:
+ * fewer losses against LEAD, 48 instead of 60; k = 2: 74 instead of 95).
+ */
+const L2 = { en: 1e-3, zh: 1e-2 } as const;
 /** Weights are rounded so that the committed file is short and stable. */
 const DIGITS = 5;
 
@@ -41,7 +48,7 @@ export function examplesOf(item: EvalItem): { examples: Example[]; usable: numbe
   return { examples: reading.usable.map((i, u) => ({ x: reading.features[i]!, y: picked.has(u) ? 1 : 0 })), usable: reading.usable.length };
 }
 
-export function fitLogistic(examples: readonly Example[]): LanguageModel {
+export function fitLogistic(examples: readonly Example[], l2: number = L2.en): LanguageModel {
   const d = FEATURE_NAMES.length;
   const n = examples.length;
   const mean = new Array<number>(d).fill(0);
@@ -66,7 +73,7 @@ export function fitLogistic(examples: readonly Example[]): LanguageModel {
       for (let j = 0; j < d; j++) gw[j]! += (err * zi[j]!) / n;
     }
     b -= LEARNING_RATE * gb;
-    for (let j = 0; j < d; j++) w[j]! -= LEARNING_RATE * (gw[j]! + L2 * w[j]!);
+    for (let j = 0; j < d; j++) w[j]! -= LEARNING_RATE * (gw[j]! + l2 * w[j]!);
   }
   return { mean: mean.map(round), scale, weights: w.map(round), bias: round(b) };
 }
@@ -107,8 +114,8 @@ export function trainModel(items: readonly EvalItem[]): KeyPointModel {
   return {
     trainedOn: { articles: items.length, sentences: byLanguage.en.length + byLanguage.zh.length, fingerprint: fingerprint(items) },
     features: [...FEATURE_NAMES],
-    en: fitLogistic(byLanguage.en),
-    zh: fitLogistic(byLanguage.zh),
+    en: fitLogistic(byLanguage.en, L2.en),
+    zh: fitLogistic(byLanguage.zh, L2.zh),
     count: fitCount(counts),
   };
 }

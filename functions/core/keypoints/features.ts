@@ -12,6 +12,8 @@ const MAX_TEXT_CHARS = 120_000;
 const MAX_SENTENCES = 600;
 /** A sentence longer than this many words (Chinese: characters / 2.5) reads as too long for a point. */
 const LONG_SENTENCE = 35;
+/** Novelty compares a sentence with at most this many sentences before it (the cost stays linear). */
+const NOVELTY_WINDOW = 20;
 
 /** Names of the features, in the order of a feature vector (the model file lists them too). */
 export const FEATURE_NAMES = [
@@ -39,6 +41,11 @@ export const FEATURE_NAMES = [
   'attribution (said)',
   'commentary × lead decay',
   'similarity to first sentence',
+  'time expression',
+  'length squared',
+  'last in paragraph',
+  'novelty',
+  'paragraph position',
 ] as const;
 
 export interface Sentence {
@@ -198,6 +205,12 @@ const ARGUMENT_CUE =
   /因為|因为|所以|因此|導致|导致|後果|后果|原因|意味著|意味着|更關鍵|更关键|關鍵在於|关键在于|本質|本质|問題是|问题是|不僅|不仅|而是|就是在|也就是|所謂|所谓|實際上|实际上|\b(?:because|means|meaning|however|therefore|result(?:ed|s)? in|led to|caused?|the key|the reason|is that)\b/iu;
 /** Similes and sayings: a picture of the point rather than the point. */
 const FIGURATIVE = /好比|就像|就好像|彷彿|仿佛|如同|猶如|犹如|好像|古話說|古话说|俗話說|俗话说|\b(?:as if|as though|like a)\b/iu;
+/**
+ * When something happened: a date, a weekday, "today", "近日", "7月9日". News states its event with
+ * a time; commentary and background seldom do.
+ */
+const TIME_EXPRESSION =
+  /[0-9０-９]{1,4}\s*[年月日號号]|[一二三四五六七八九十]{1,3}[月日號号]|[今昨前明]天|[今昨]日|日前|近日|本月|上月|今年|去年|上午|下午|晚間|晚间|凌晨|當地時間|当地时间|星期[一二三四五六日天]|[週周][一二三四五六日末]|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|last (?:week|month|year|night)|this (?:week|month|year)|January|February|March|April|June|July|August|September|October|November|December|(?:19|20)\d\d)\b/iu;
 const ATTRIBUTION = /\b(?:said|says|told|according to)\b|表示|指出|說|说|稱|称|認為|认为/iu;
 
 /**
@@ -236,6 +249,8 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
   const rank = new Array<number>(n).fill(0);
   order.forEach(([, i], r) => (rank[i] = n > 1 ? 1 - r / (n - 1) : 1));
 
+  const lastParagraph = sentences[n - 1]?.paragraph ?? 0;
+  const firstParagraph = sentences[0]?.paragraph ?? 0;
   const features = sentences.map((s, i) => {
     const text = s.text;
     const own = text.replace(QUOTED, '');
@@ -249,6 +264,9 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
     const quoted = (text.match(/[“「"][^”」"]{1,12}[”」"]/gu) ?? []).length;
     const words = lengthOf(text);
     const decay = Math.exp(-i / 3);
+    let seen = 0;
+    for (let j = Math.max(0, i - NOVELTY_WINDOW); j < i; j++) seen = Math.max(seen, cosine(vector, vectors[j]!));
+    const logWords = Math.log(1 + words) - 3;
     return [
       i === 0 ? 1 : 0,
       i === 1 ? 1 : 0,
@@ -274,6 +292,11 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
       ATTRIBUTION.test(text) ? 1 : 0,
       opinion * decay,
       i === 0 ? 1 : cosine(vector, vectors[0]!),
+      TIME_EXPRESSION.test(text) ? 1 : 0,
+      logWords * logWords,
+      sentences[i + 1]?.paragraph !== s.paragraph ? 1 : 0,
+      1 - seen,
+      lastParagraph > firstParagraph ? (s.paragraph - firstParagraph) / (lastParagraph - firstParagraph) : 0,
     ];
   });
   return { locale, sentences, usable, features, vectors, opinion };
