@@ -220,8 +220,13 @@ async function sendToList(
   const started = deps.clock.now().getTime();
   let report = emptyReport();
   let paused = false;
-  const pages = subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })[Symbol.asyncIterator]();
-  const ahead = () => pages.next().then((read) => (read.done ? undefined : { page: read.value, prepared: prepareBatch(ctx, read.value) }));
+  // Each page is read when it is prepared (no read-ahead of its own), so the sender knows how old
+  // what it knows about those readers is, and reads it again before their turn when it gets old.
+  const pages = subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', readAhead: false, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })[Symbol.asyncIterator]();
+  const ahead = () => {
+    const readAt = deps.clock.now().getTime();
+    return pages.next().then((read) => (read.done ? undefined : { page: read.value, prepared: prepareBatch(ctx, read.value, readAt) }));
+  };
   let current = await ahead();
   while (current) {
     // The next page is read, locked and looked up while this one is sent.

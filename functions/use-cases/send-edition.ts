@@ -25,6 +25,8 @@ export interface SendContext {
   tokenKey: Buffer;
   ledger: DeliveryLedger;
   suppressions: SuppressionStore;
+  /** Read again for a batch's remaining readers when what it knows about them gets old (see FRESH_FOR_MS). */
+  subscribers: Pick<SubscriberStore, 'getMany'>;
   mailer: Mailer;
   clock: Clock;
   /** Who is sending: recorded on each claim so a crashed run's claims can be recognised. */
@@ -88,6 +90,7 @@ export async function sendContextFor(
     tokenKey: deps.tokenKey,
     ledger: deps.ledger,
     suppressions: deps.suppressions,
+    subscribers: deps.subscribers,
     mailer: deps.mailer,
     clock: deps.clock,
     owner: deps.owner,
@@ -120,7 +123,21 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
   const started = ctx.clock.now().getTime();
   if (subscribers.length === 0) return report;
   const ready = await (prepared ?? prepareBatch(ctx, subscribers));
-  const { groups, suppressed, entries } = ready;
+  const { groups, entries } = ready;
+  // Readers who left (unsubscribed, erased, bounced) since their page was read are dropped before
+  // their turn: what the batch knows is read again once it is FRESH_FOR_MS old (a paced send of a
+  // page takes minutes at a low rate).
+  let left = ready.suppressed;
+  let readAt = ready.readAt;
+  let rereading: Promise<void> | undefined;
+  const reread = () =>
+    (rereading ??= (async () => {
+      const rest = subscribers.slice(index).map((s) => s.id);
+      const [still, suppressedNow] = await Promise.all([ctx.subscribers.getMany(ctx.newsletterId, rest), ctx.suppressions.suppressedAmong(rest)]);
+      const confirmed = new Set(still.filter((s) => s.status === 'confirmed').map((s) => s.id));
+      left = new Set([...left, ...suppressedNow, ...rest.filter((id) => !confirmed.has(id))]);
+      readAt = ctx.clock.now().getTime();
+    })().finally(() => (rereading = undefined)));
   const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
   const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
   const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
@@ -138,7 +155,8 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
       // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
       if (ctx.budget) ctx.budget.remaining--;
       try {
-        const standing = suppressed.has(subscriber.id) ? 'suppressed' : groups.has(groupOf(subscriber)) && (await ctx.groupLocks.keep(groupOf(subscriber))) ? standingOf(ctx, entries.get(subscriber.id)) : 'in-progress';
+        if (ctx.clock.now().getTime() - readAt > FRESH_FOR_MS) await reread();
+        const standing = left.has(subscriber.id) ? 'suppressed' : groups.has(groupOf(subscriber)) && (await ctx.groupLocks.keep(groupOf(subscriber))) ? standingOf(ctx, entries.get(subscriber.id)) : 'in-progress';
         if (standing === 'in-progress') unfinished?.push(subscriber.id);
         await deliver(ctx, subscriber, report, standing, recorder);
       } catch (error) {
@@ -167,11 +185,20 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
   return report;
 }
 
+/**
+ * How old what a batch knows about its readers (subscribed, suppressed) may get before it is read
+ * again for those not yet sent: an unsubscribe takes effect within this long even in a slow send.
+ * An unpaced page is sent long before; a page at 1 message a second is read again every 30 readers.
+ */
+export const FRESH_FOR_MS = 30_000;
+
 /** A batch made ready to send: its delivery groups locked, where its readers stand read. */
 export interface PreparedBatch {
   /** The groups this batch holds in the run's GroupLocks. */
   groups: Set<string>;
   suppressed: Set<string>;
+  /** When the readers (their subscription, their suppressions) were read, at the latest (clock milliseconds). */
+  readAt: number;
   entries: Map<string, DeliveryEntry>;
 }
 
@@ -181,7 +208,7 @@ export interface PreparedBatch {
  * a group go meanwhile could have sent to some of its readers after the read. The in-process send
  * prepares the next page while this one is sent, so it never waits on the store between pages.
  */
-export async function prepareBatch(ctx: Omit<SendContext, 'onProgress'>, subscribers: readonly Subscriber[]): Promise<PreparedBatch> {
+export async function prepareBatch(ctx: Omit<SendContext, 'onProgress'>, subscribers: readonly Subscriber[], readAt = ctx.clock.now().getTime()): Promise<PreparedBatch> {
   const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
   // One read for the whole batch, not one per reader: the store round trips, not SES, bounded the send.
   const suppressedRead = ctx.suppressions.suppressedAmong(subscribers.map((s) => s.id));
@@ -191,7 +218,7 @@ export async function prepareBatch(ctx: Omit<SendContext, 'onProgress'>, subscri
     // A group this run locked first has no entries yet: nothing to read for its readers (a first send reads none).
     const known = subscribers.filter((s) => groups.has(groupOf(s)) && !ctx.groupLocks.lockedFirst(groupOf(s))).map((s) => s.id);
     const [suppressed, entries] = await Promise.all([suppressedRead, known.length ? ctx.ledger.entries(ctx.editionId, known) : new Map<string, DeliveryEntry>()]);
-    return { groups, suppressed, entries };
+    return { groups, suppressed, entries, readAt };
   } catch (error) {
     await ctx.groupLocks.release(groups);
     throw error;

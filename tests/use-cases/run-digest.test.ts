@@ -161,4 +161,29 @@ describe('buildEdition', () => {
     expect(built.model.webUrl).toBeUndefined();
     expect(built.rendered.html).toContain(first.edition.articles[0]!.title);
   });
+
+  it('does not mail a reader who unsubscribed while a slow, paced send was on its way to them', async () => {
+    const clock = new VirtualClock();
+    const base = { ...(await depsWith(60)), clock };
+    const page = await base.subscribers.list(newsletter.id, { status: 'confirmed', limit: 100 });
+    // The 46th reader of the first page: at one message a second, reached 45 seconds after the page was read.
+    const leaving = page.subscribers[45]!;
+    let sends = 0;
+    const mailer = {
+      getSendQuota: () => base.mailer.getSendQuota(),
+      send: async (message: Parameters<typeof base.mailer.send>[0]) => {
+        const answer = await base.mailer.send(message);
+        // Five seconds into the send, the reader clicks the unsubscribe link.
+        if (++sends === 5) await base.subscribers.update(newsletter.id, leaving.id, { status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
+        return answer;
+      },
+    };
+    const before = servers.services.ses!.messages.length;
+    const result = await runDigest(newsletter, { ...base, mailer }, { rate: 1, pageSize: 50, concurrency: 1 });
+    assert(result.status === 'sent', `expected a sent edition, got ${result.status}`);
+    expect(result.report).toMatchObject({ sent: 59, suppressed: 1 });
+    const recipients = servers.services.ses!.messages.slice(before).flatMap((m) => m.destinations);
+    expect(recipients).toHaveLength(59);
+    expect(recipients).not.toContain(leaving.email);
+  });
 });
