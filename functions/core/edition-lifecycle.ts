@@ -107,8 +107,8 @@ export function afterLocalSend(report: DeliveryReport, now: Date): Partial<Editi
 }
 
 /**
- * A fanned-out edition is complete once every queued delivery has ended (sent, suppressed or
- * failed). Both the digest (after queuing) and each sender (after its batch) check, so whichever
+ * A fanned-out edition is complete once every queued delivery has ended (sent, already sent,
+ * suppressed or failed). Both the digest (after queuing) and each sender (after its batch) check, so whichever
  * finishes last closes the edition.
  */
 export function queuedEditionComplete(record: EditionRecord): boolean {
@@ -152,9 +152,16 @@ export function resumeEdition(edition: EditionRecord): ResumeDecision {
   return { next: 'resume', changes: { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) } };
 }
 
-/** Deliveries that reached an end (sent, suppressed or failed): what `queued` is measured against. */
+/**
+ * Deliveries that reached an end (sent, found already sent, suppressed or failed): what `queued` is
+ * measured against. A reader found already sent counts too: a batch that failed after sending (a
+ * mark write refused, a timeout) never added its counts, and its redelivery finds those readers
+ * sent; without them the edition would wait forever, and with it every later scheduled run, which
+ * resumes the edition instead of building a new one. A batch counted twice (SQS delivering it again
+ * after it was counted) closes the edition a little early instead; its sends still go out.
+ */
 export function endedDeliveries(counts: EditionCounts | undefined): number {
-  return (counts?.sent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
+  return (counts?.sent ?? 0) + (counts?.alreadySent ?? 0) + (counts?.suppressed ?? 0) + (counts?.failed ?? 0);
 }
 
 function pct(x: number): string {

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, SendBatchAssembler, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
-import { afterLocalSend, countsOf, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
+import { afterLocalSend, countsOf, endedDeliveries, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
@@ -294,12 +294,14 @@ export async function enqueueEdition(
     queued += page.length;
   }
   await enqueue(assembler.finish());
-  await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued });
+  // A resumed edition's readers end once more (those who have it as already sent): done at what had ended plus all queued now.
+  const doneAt = endedDeliveries(prepared.edition.counts) + queued;
+  await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued: doneAt });
   // Senders that finished before `queued` was written could not tell they were the last.
   const fresh = await deps.editions.get(newsletter.id, prepared.edition.editionId);
   const finished = fresh !== undefined && queuedEditionComplete(fresh);
   if (finished) await deps.editions.update(newsletter.id, fresh.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
-  const edition = { ...(fresh ?? prepared.edition), queued, ...(finished ? { status: 'sent' as const } : {}) };
+  const edition = { ...(fresh ?? prepared.edition), queued: doneAt, ...(finished ? { status: 'sent' as const } : {}) };
   return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
 }
 

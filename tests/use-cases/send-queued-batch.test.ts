@@ -203,6 +203,9 @@ describe('sendQueuedBatch', () => {
       clock.advance(11 * 60_000);
       const later = await sendQueuedBatch(message, newsletter, { ...base, owner: 'lambda:c' }, { cache, rate: 500, concurrency: 4 });
       expect(later).toMatchObject({ status: 'sent', report: { alreadySent: sentFirst - 2, sent: 20 - sentFirst + 2 } });
+      // The failed batch never counted its readers; found already sent now, they end it: the edition
+      // is done, and the next scheduled run builds a new one instead of resuming this one forever.
+      expect((await deps.editions.get(newsletter.id, message.editionId))?.status).toBe('sent');
       const copies = healthy.copiesByRecipient();
       expect(copies.size).toBe(20);
       expect([...copies.values()].filter((n) => n === 2)).toHaveLength(2);
