@@ -1,9 +1,3 @@
-/**
- * What a claim found: the delivery is ours to send, someone already sent it, or another sender
- * holds a live claim on it right now (two runs at once, or a redelivered queue message).
- */
-export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
-
 /** Who claims a delivery, and until when the claim holds if that sender goes quiet. */
 export interface ClaimRequest {
   at: string;
@@ -32,8 +26,8 @@ export interface DeliveryEntry {
  * edition (see deliveryGroupOf). A sender locks the groups of its readers with one conditional
  * write each, reads where those deliveries stand, sends the ones nobody has sent and marks them
  * sent before letting the group go; so a re-run, a second run at the same time or a retried Lambda
- * never sends a second copy of what is marked sent or being sent. A single reader outside any
- * send (the latest edition sent as a welcome) is claimed on its own.
+ * never sends a second copy of what is marked sent or being sent. The latest edition sent to a new
+ * reader as a welcome takes the reader's group lock the same way.
  */
 export interface DeliveryLedger {
   /**
@@ -51,8 +45,6 @@ export interface DeliveryLedger {
   releaseGroup(editionId: string, group: string, owner: string): Promise<void>;
   /** Where these readers' deliveries stand; readers nobody tried are absent. */
   entries(editionId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryEntry>>;
-  claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult>;
-  markSent(editionId: string, subscriberId: string, messageId: string, at: string): Promise<void>;
   /**
    * Marks many deliveries sent in one write (each of a group the caller holds, accepted by SES).
    * A crash before it lands leaves those readers without a record, and the next sender to hold their

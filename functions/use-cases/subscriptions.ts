@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import pRetry from 'p-retry';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
-import { DEFAULT_LEASE_SECONDS } from '../core/delivery.js';
+import { deliveryGroupOf } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
+import type { EditionRecord } from '../core/edition-lifecycle.js';
 import { checkEmail } from '../core/email-address.js';
 import { DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
 import { mailboxOf, pseudonym, redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
@@ -17,6 +18,7 @@ import type { Mailer } from '../ports/mailer.js';
 import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { renderConfirmation, renderWelcome } from '../render/render-confirm.js';
+import { GroupLocks } from './group-locks.js';
 
 /**
  * Subscriptions: sign up with double opt-in, confirm, unsubscribe, preferences and erasure.
@@ -401,15 +403,7 @@ async function sendWelcome(deps: SubscriptionDependencies, newsletter: Newslette
   if (newsletter.welcome === 'latest-edition') {
     const latest = (await deps.editions.list(newsletter.id, 10)).find((e) => e.status === 'sent');
     const rendered = latest && (await deps.editions.getRendered(newsletter.id, latest.editionId));
-    if (latest && rendered && (await deps.ledger.claim(latest.editionId, subscriber.id, {
-        at: now.toISOString(),
-        owner: `welcome:${randomUUID()}`,
-        leaseUntil: new Date(now.getTime() + DEFAULT_LEASE_SECONDS * 1000).toISOString(),
-      })) === 'claimed') {
-      const messageId = await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `${latest.editionId}.${subscriber.id}`, new Date(latest.createdAt));
-      await deps.ledger.markSent(latest.editionId, subscriber.id, messageId, deps.clock.now().toISOString());
-      return 'latest-edition';
-    }
+    if (latest && rendered && (await sendLatestOnce(deps, newsletter, latest, rendered, subscriber))) return 'latest-edition';
   }
   const rendered = await renderWelcome(
     { language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress },
@@ -417,6 +411,27 @@ async function sendWelcome(deps: SubscriptionDependencies, newsletter: Newslette
   );
   await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `welcome.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now);
   return 'welcome-email';
+}
+
+/**
+ * The latest edition to one new reader, under the same lock as its senders: the reader's delivery
+ * group is locked (a resend of the edition may be sending to the group right now), the ledger says
+ * whether the reader has it, and the send is marked before the group is let go. False when a sender
+ * holds the group or the reader has the edition: the welcome email goes instead.
+ */
+async function sendLatestOnce(deps: SubscriptionDependencies, newsletter: NewsletterConfig, latest: EditionRecord, rendered: RenderedEdition, subscriber: Subscriber): Promise<boolean> {
+  const group = deliveryGroupOf(subscriber.id, latest.deliveryGroups);
+  const locks = new GroupLocks({ clock: deps.clock, ledger: deps.ledger, editionId: latest.editionId, owner: `welcome:${randomUUID()}` }, latest.deliveryGroups !== undefined);
+  const held = await locks.take([group]);
+  if (!held.has(group)) return false;
+  try {
+    if ((await deps.ledger.entries(latest.editionId, [subscriber.id])).get(subscriber.id)?.status === 'sent') return false;
+    const messageId = await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `${latest.editionId}.${subscriber.id}`, new Date(latest.createdAt));
+    await deps.ledger.markSentMany(latest.editionId, [{ subscriberId: subscriber.id, messageId }], deps.clock.now().toISOString());
+    return true;
+  } finally {
+    await locks.release(held);
+  }
 }
 
 async function sendOne(

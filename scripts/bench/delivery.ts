@@ -23,7 +23,7 @@ import type { EditionModel, RenderedEdition } from '../../functions/core/edition
 import { subscriberId, type Subscriber } from '../../functions/core/subscriber.js';
 import { readerLinks } from '../../functions/core/tokens.js';
 import { buildMessage, MessageTemplate, type MessageHeaders, type Recipient } from '../../functions/mail/message-template.js';
-import type { ClaimResult, DeliveryEntry, DeliveryLedger, GroupClaim } from '../../functions/ports/delivery-ledger.js';
+import type { DeliveryEntry, DeliveryLedger, GroupClaim } from '../../functions/ports/delivery-ledger.js';
 import type { EditionCounts, EditionRecord, EditionStore } from '../../functions/ports/edition-store.js';
 import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../functions/ports/subscriber-store.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
@@ -481,13 +481,8 @@ function sendOnlySubscriberStore(list: GeneratedSubscriberList): SubscriberStore
 
 /** A ledger for a fresh edition that only counts: what a real one stores lives in DynamoDB, not in the sender. */
 class CountingLedger implements DeliveryLedger {
-  claimed = 0;
   sent = 0;
   failed = 0;
-  async claim(): Promise<ClaimResult> {
-    this.claimed++;
-    return 'claimed';
-  }
   async claimGroup(): Promise<GroupClaim> {
     return 'first';
   }
@@ -497,9 +492,6 @@ class CountingLedger implements DeliveryLedger {
   async releaseGroup(): Promise<void> {}
   async entries(): Promise<Map<string, DeliveryEntry>> {
     return new Map();
-  }
-  async markSent(): Promise<void> {
-    this.sent++;
   }
   async markFailed(): Promise<void> {
     this.failed++;

@@ -17,7 +17,6 @@ import { startTestServers, type TestServers } from '../support/local-servers.js'
 const ID_KEY = randomBytes(32);
 const newsletter = { id: 'weekly' } as NewsletterConfig;
 const at = '2026-11-30T08:00:00.000Z';
-const claim = { at, owner: 'lambda:1', leaseUntil: '2026-11-30T08:10:00.000Z' };
 const counts = { sent: 0, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 0, complaints: 0 };
 
 let servers: TestServers;
@@ -42,12 +41,8 @@ async function setUp(readers: number, ledgerState: { sent: number; failed: numbe
     await subscribers.put({ id: ids[i]!, newsletterId: newsletter.id, email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
   }
   const ledger = new DynamoDeliveryLedger(servers.dynamodb, tableName);
-  for (const [i, id] of ids.entries()) {
-    if (i >= ledgerState.sent + ledgerState.failed) break;
-    await ledger.claim('ed-1', id, claim);
-    if (i < ledgerState.sent) await ledger.markSent('ed-1', id, `m-${i}`, at);
-    else await ledger.markFailed('ed-1', id, 'Throttling', at);
-  }
+  await ledger.markSentMany('ed-1', ids.slice(0, ledgerState.sent).map((id, i) => ({ subscriberId: id, messageId: `m-${i}` })), at);
+  for (const id of ids.slice(ledgerState.sent, ledgerState.sent + ledgerState.failed)) await ledger.markFailed('ed-1', id, 'Throttling', at);
   const editions = new DynamoEditionStore(servers.dynamodb, tableName);
   await editions.create(
     { newsletterId: newsletter.id, editionId: 'ed-1', status: 'sending', createdAt: at, subject: 'S', date: '2026-11-30', articles: [], queued: readers, ...edition },

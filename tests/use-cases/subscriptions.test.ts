@@ -180,7 +180,8 @@ describe('confirm', () => {
     const [mail] = await mailsSince(servers, before, email);
     expect(mail?.subject).toBe('AI 人才週報｜Latest edition');
     expect(mail?.text).toMatch(/https:\/\/news\.example\.com\/unsubscribe\?token=/);
-    expect(await deps.ledger.claim(record.editionId, subscriberId(deps.tokenKey, email), { at: clock.current.toISOString(), owner: 'a-digest-run', leaseUntil: clock.current.toISOString() })).toBe('already-sent');
+    const id = subscriberId(deps.tokenKey, email);
+    expect((await deps.ledger.entries(record.editionId, [id])).get(id)?.status).toBe('sent');
   });
 
   it('sends the welcome email of an English newsletter configured for it', async () => {

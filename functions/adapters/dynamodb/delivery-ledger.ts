@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreError } from '../../core/errors.js';
 import { redactAddresses } from '../../core/subscriber.js';
-import type { ClaimRequest, ClaimResult, DeliveryEntry, DeliveryLedger, GroupClaim } from '../../ports/delivery-ledger.js';
+import type { ClaimRequest, DeliveryEntry, DeliveryLedger, GroupClaim } from '../../ports/delivery-ledger.js';
 import { readDeliveries } from './delivery-lookup.js';
 import { conditionalWrite, documentClient } from './document.js';
 import { keys } from './table.js';
@@ -20,11 +20,13 @@ export interface DeliveryLedgerOptions {
 }
 
 /**
- * The delivery ledger in DynamoDB. A claim succeeds when the delivery is new, failed earlier, or
- * claimed by a sender whose lease ran out (or that is known to be gone). A crash between SES
- * accepting a message and the mark-sent write leaves a claim that a later run takes over: the
- * product errs towards delivering, accepting at most the in-flight messages twice, rather than
- * leaving a reader without the edition. A live claim of another sender is left alone.
+ * The delivery ledger in DynamoDB: one record per delivery (sent or failed, in the edition's 16
+ * partitions) and one lock per delivery group (in a partition of its own). A group lock is taken
+ * when it is new or released, or held by a sender whose lease ran out (or that is known to be
+ * gone); a live lock of another sender is left alone. A crash between SES accepting a message and
+ * the mark-sent write leaves a lock that a later run takes over, and it sends again to whoever has
+ * no record: the product errs towards delivering, accepting at most the in-flight messages twice,
+ * rather than leaving a reader without the edition.
  */
 export class DynamoDeliveryLedger implements DeliveryLedger {
   private readonly doc: DynamoDBDocumentClient;
@@ -37,9 +39,26 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   }
 
   async claimGroup(editionId: string, group: string, request: ClaimRequest): Promise<GroupClaim> {
-    // A group lock is never marked sent: it is held, given back (released), or left to run out.
-    const result = await this.claimItem(keys.deliveryGroup(editionId, group), request);
-    return result === 'claimed-new' ? 'first' : result === 'claimed' ? 'claimed' : 'in-progress';
+    const key = keys.deliveryGroup(editionId, group);
+    // Most groups are locked for the first time: a put conditional on nothing being there is the
+    // cheapest conditional write (no update expression, a one-term condition, no marshalling layer).
+    const fresh = await this.tryClaimNew(key, request);
+    if (fresh === true) return 'first';
+    const free = '#status = :released OR (#status = :claimed AND (leaseUntil < :at OR #owner = :owner))';
+    const first = await this.tryClaim(key, request, free, {});
+    if (first === true) return 'claimed';
+    // The refused condition already says what is there; read it only from a server that does not return it.
+    const Item = first ?? fresh ?? (await this.read(key));
+    const owner = typeof Item?.owner === 'string' ? Item.owner : '';
+    if (Item?.status === 'claimed' && owner && this.options.ownerGone?.(owner) === true) {
+      // Take over only the lock we looked at: if its owner or lease changed meanwhile, someone else is on it.
+      const taken = await this.tryClaim(key, request, '#status = :claimed AND #owner = :oldOwner AND leaseUntil = :oldLease', {
+        ':oldOwner': owner,
+        ':oldLease': Item.leaseUntil,
+      });
+      if (taken === true) return 'claimed';
+    }
+    return 'in-progress';
   }
 
   async renewGroup(editionId: string, group: string, request: ClaimRequest): Promise<boolean> {
@@ -85,39 +104,6 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       });
     }
     return entries;
-  }
-
-  async claim(editionId: string, subscriberId: string, request: ClaimRequest): Promise<ClaimResult> {
-    const result = await this.claimItem(keys.delivery(editionId, subscriberId), request);
-    return result === 'claimed-new' ? 'claimed' : result;
-  }
-
-  /** `claimed-new`: the item did not exist before this claim. */
-  private async claimItem(key: { pk: string; sk: string }, request: ClaimRequest): Promise<ClaimResult | 'claimed-new'> {
-    // Most claims are of deliveries never tried: a put conditional on nothing being there is the
-    // cheapest conditional write (no update expression, a one-term condition, no marshalling
-    // layer), and exactly as exclusive. Only a delivery already on record takes the full claim.
-    const fresh = await this.tryClaimNew(key, request);
-    if (fresh === true) return 'claimed-new';
-    // A resumed send meets mostly deliveries already sent: those need no second write.
-    const existing = fresh ?? (await this.read(key));
-    if (existing?.status === 'sent') return 'already-sent';
-    const free = 'attribute_not_exists(#status) OR #status = :failed OR #status = :released OR (#status = :claimed AND (leaseUntil < :at OR #owner = :owner))';
-    const first = await this.tryClaim(key, request, free, {});
-    if (first === true) return 'claimed';
-    // The refused condition already says what is there; read it only from a server that does not return it.
-    const Item = first ?? (await this.read(key));
-    if (!Item || Item.status === 'sent') return Item ? 'already-sent' : 'in-progress';
-    const owner = typeof Item.owner === 'string' ? Item.owner : '';
-    if (Item.status === 'claimed' && owner && this.options.ownerGone?.(owner) === true) {
-      // Take over only the claim we looked at: if its owner or lease changed meanwhile, someone else is on it.
-      const taken = await this.tryClaim(key, request, '#status = :claimed AND #owner = :oldOwner AND leaseUntil = :oldLease', {
-        ':oldOwner': owner,
-        ':oldLease': Item.leaseUntil,
-      });
-      if (taken === true) return 'claimed';
-    }
-    return 'in-progress';
   }
 
   private async read(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
@@ -174,7 +160,6 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
             ':lease': request.leaseUntil,
             ':one': 1,
             ':ttl': ttlFrom(request.at),
-            ...(condition.includes(':failed') ? { ':failed': 'failed' } : {}),
             ...(condition.includes(':released') ? { ':released': 'released' } : {}),
             ...extra,
           },
@@ -185,18 +170,6 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       if (error instanceof ConditionalCheckFailedException) return error.Item ? unmarshall(error.Item) : undefined;
       throw error;
     }
-  }
-
-  async markSent(editionId: string, subscriberId: string, messageId: string, at: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.delivery(editionId, subscriberId),
-        UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :mid REMOVE failureReason, leaseUntil',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':at': at, ':mid': messageId },
-      }),
-    );
   }
 
   async markSentMany(editionId: string, sent: readonly { subscriberId: string; messageId: string }[], at: string): Promise<void> {

@@ -13,19 +13,20 @@ beforeAll(async () => {
 afterAll(async () => servers?.stop());
 
 describe('dynamoStores', () => {
-  it('builds every store on the one table: the lookup sees what the ledger wrote, and the ledger takes over a claim whose owner is known to be gone', async () => {
+  it('builds every store on the one table: the lookup sees what the ledger wrote, and the ledger takes over a group lock whose owner is known to be gone', async () => {
     const tableName = 'stores';
     await ensureTable(servers.dynamodb, tableName);
     const stores = dynamoStores(servers.dynamodb, tableName, { ownerGone: (owner) => owner === 'local:crashed' });
 
-    expect(await stores.ledger.claim('ed-1', 'sub-a', { at, owner: 'local:crashed', leaseUntil })).toBe('claimed');
+    expect(await stores.ledger.claimGroup('ed-1', '0', { at, owner: 'local:crashed', leaseUntil })).toBe('first');
     // The lease has not run out, but its owner is gone: the option reached the ledger.
-    expect(await stores.ledger.claim('ed-1', 'sub-a', { at, owner: 'local:next', leaseUntil })).toBe('claimed');
-    expect(await stores.ledger.claim('ed-1', 'sub-b', { at, owner: 'lambda:1', leaseUntil })).toBe('claimed');
-    expect(await stores.ledger.claim('ed-1', 'sub-b', { at, owner: 'local:next', leaseUntil })).toBe('in-progress');
-    await stores.ledger.markSent('ed-1', 'sub-a', 'm-1', at);
+    expect(await stores.ledger.claimGroup('ed-1', '0', { at, owner: 'local:next', leaseUntil })).toBe('claimed');
+    expect(await stores.ledger.claimGroup('ed-1', '1', { at, owner: 'lambda:1', leaseUntil })).toBe('first');
+    expect(await stores.ledger.claimGroup('ed-1', '1', { at, owner: 'local:next', leaseUntil })).toBe('in-progress');
+    await stores.ledger.markSentMany('ed-1', [{ subscriberId: 'sub-a', messageId: 'm-1' }], at);
+    await stores.ledger.markFailed('ed-1', 'sub-b', 'Throttling', at);
 
     const states = await stores.deliveries.states('ed-1', ['sub-a', 'sub-b', 'sub-c']);
-    expect(Object.fromEntries(states)).toEqual({ 'sub-a': 'sent', 'sub-b': 'claimed' });
+    expect(Object.fromEntries(states)).toEqual({ 'sub-a': 'sent', 'sub-b': 'failed' });
   });
 });
