@@ -1,6 +1,6 @@
 import { redactAddresses } from './subscriber.js';
 
-/** How long a delivery claim holds: longer than a claim can take (pacing plus every retry with backoff), shorter than an SQS redelivery. */
+/** How long a delivery-group lock holds unrenewed: longer than one send can take (pacing plus every retry with backoff), shorter than an SQS redelivery. */
 export const DEFAULT_LEASE_SECONDS = 600;
 
 /** How one delivery (edition × subscriber) ended. */
@@ -22,7 +22,7 @@ export interface DeliveryPause {
 export interface DeliveryReport {
   sent: number;
   alreadySent: number;
-  /** Held by another sender's live claim (a second run at the same time): left to that sender, or to a later run. */
+  /** Held by another sender's live group lock (a second run at the same time): left to that sender, or to a later run. */
   inProgress: number;
   suppressed: number;
   failed: number;

@@ -120,13 +120,13 @@ export function queuedEditionComplete(record: EditionRecord): boolean {
 export type AfterQueuedBatch =
   /** SES refuses the account: every other batch would be refused too, so the edition waits for `editions resume`. */
   | { next: 'pause'; reason: string }
-  /** Some deliveries could not be made now (quota, another sender's claim): queue the batch again after a wait. */
+  /** Some deliveries could not be made now (quota, another sender's group lock): queue the batch again after a wait. */
   | { next: 'retry'; reason: string; afterSeconds: number }
   | { next: 'done' };
 
 export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
   if (report.paused?.reason === 'ses-not-ready') return { next: 'pause', reason: report.stoppedReason! };
-  // Nobody may be left out silently: a quota stop or another sender's live claim sends the batch back.
+  // Nobody may be left out silently: a quota stop or another sender's live group lock sends the batch back.
   const retry = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
   if (!retry) return { next: 'done' };
   return { next: 'retry', reason: retry, afterSeconds: report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS };

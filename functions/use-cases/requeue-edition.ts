@@ -43,7 +43,7 @@ export type RequeueResult =
  * The operator's way back on AWS after a pause (SES not ready, bounce or complaint rate, a quota
  * stop) or a batch lost to the dead-letter queue: the edition goes back to `sending` and every
  * confirmed reader who does not have it yet is queued again for the senders, exactly as the digest
- * fans out. Nothing is sent from the operator's machine, and the ledger's conditional claims make
+ * fans out. Nothing is sent from the operator's machine, and the ledger's group locks make
  * a batch that is still on the queue harmless. Rates are judged afresh from here, or the old bounces
  * would pause the edition again at once.
  */

@@ -51,7 +51,7 @@ export async function approveAndSend(
  * Approval on AWS (`editions approve ID --aws`, and the approve link on the subscription function):
  * approves the draft, then queues every confirmed reader who does not have it yet for the stack's
  * senders, as the digest's fan-out does, so it goes out now rather than with the next scheduled run.
- * A draft that was already decided queues nothing; the ledger's claims make a later run that resumes
+ * A draft that was already decided queues nothing; the ledger's group locks make a later run that resumes
  * the edition harmless.
  */
 export async function approveAndQueue(

@@ -29,7 +29,7 @@ export interface SendContext {
   subscribers: Pick<SubscriberStore, 'getMany'>;
   mailer: Mailer;
   clock: Clock;
-  /** Who is sending: recorded on each claim so a crashed run's claims can be recognised. */
+  /** Who is sending: recorded on each group lock so a crashed run's locks can be recognised. */
   owner: string;
   /** Delivery groups of the edition (see deliveryGroupOf); absent: a lock per reader. */
   groups?: number;
@@ -54,7 +54,7 @@ export interface SendContext {
 
 /** What sending an edition needs, on either path (in-process or queued). */
 export interface SendDependencies {
-  /** Who is sending, recorded on each delivery claim (see DeliveryLedger). */
+  /** Who is sending, recorded on each delivery-group lock (see DeliveryLedger). */
   owner: string;
   editions: EditionStore;
   subscribers: SubscriberStore;

@@ -9,7 +9,7 @@ import { sendBatch, sendContextFor, type SendContext, type SendDependencies } fr
 
 export type QueuedBatchResult =
   /**
-   * `retryLater`: some deliveries could not be made now (quota, another sender's claim); queue the
+   * `retryLater`: some deliveries could not be made now (quota, another sender's group lock); queue the
    * batch again after `retryAfterSeconds`. A re-queue, not a failed receive: a quota stop lasts
    * hours, and failed receives would move the batch to the DLQ long before the quota frees.
    */
