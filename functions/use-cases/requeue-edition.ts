@@ -1,11 +1,11 @@
 import type { NewsletterConfig } from '../core/config.js';
 import type { DeliveryLookup } from '../ports/delivery-lookup.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
-import type { SendQueue } from '../ports/send-queue.js';
+import { GroupedSendQueue, type SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { subscriberPagesFrom } from '../ports/subscriber-pages.js';
 import type { Clock } from '../core/clock.js';
-import { SendBatchAssembler, sendBatchMessages, type FanOutMessage, type FanOutProgress, type SendBatchMessage } from '../core/delivery.js';
+import { sendBatchMessages, type FanOutMessage, type FanOutProgress } from '../core/delivery.js';
 import { endedDeliveries, queuedEditionComplete } from '../core/edition-lifecycle.js';
 
 export interface RequeueDependencies {
@@ -65,28 +65,26 @@ export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionI
     await reopen(deps.editions, edition, { pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) });
   }
   const progress: FanOutProgress = step ? { ...step } : { queued: 0, batches: 0, alreadyHave: 0, endedBefore: endedDeliveries(edition.counts) };
-  const assembler = new SendBatchAssembler(newsletter.id, editionId, edition.deliveryGroups, options.batchSize);
-  const enqueue = async (messages: SendBatchMessage[]) => {
-    if (messages.length === 0) return;
-    await deps.queue.enqueue(messages);
-    progress.batches += messages.length;
-  };
+  const grouped = new GroupedSendQueue(deps.queue, edition, options.batchSize);
+  const batchesBefore = progress.batches;
   let pages = 0;
   for await (const page of subscriberPagesFrom(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(step?.cursor ? { from: step.cursor } : {}) })) {
     const states = await deps.deliveries.states(editionId, page.subscribers.map((s) => s.id));
     const ids = page.subscribers.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
     progress.alreadyHave += page.subscribers.length - ids.length;
-    await enqueue(assembler.add(ids));
+    await grouped.add(ids);
     progress.queued += ids.length;
     if (page.cursor && options.pageBudget && ++pages >= options.pageBudget) {
       // A delivery group cut here is split over two batches: their senders wait on each other's lock, nothing worse.
-      await enqueue(assembler.finish());
+      await grouped.finish();
+      progress.batches = batchesBefore + grouped.batches;
       const next: FanOutMessage = { newsletterId: newsletter.id, editionId, fanOut: { ...progress, cursor: page.cursor } };
       await deps.queue.enqueue([next]);
       return { status: 'handed-on', edition, queued: progress.queued, batches: progress.batches, alreadyHave: progress.alreadyHave };
     }
   }
-  await enqueue(assembler.finish());
+  await grouped.finish();
+  progress.batches = batchesBefore + grouped.batches;
   return settle(deps, edition, progress.endedBefore, { queued: progress.queued, batches: progress.batches, alreadyHave: progress.alreadyHave });
 }
 

@@ -2,14 +2,14 @@ import { archiveUrlFor } from '../core/archive.js';
 import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
-import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, SendBatchAssembler, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { afterLocalSend, countsOf, endedDeliveries, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
 import type { Mailer } from '../ports/mailer.js';
-import type { SendBatchMessage, SendQueue } from '../ports/send-queue.js';
+import { GroupedSendQueue, type SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { subscriberPages } from '../ports/subscriber-pages.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
@@ -281,19 +281,14 @@ export async function enqueueEdition(
   if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
   const batchSize = options.batchSize ?? SEND_BATCH_SIZE;
   let queued = 0;
-  let batches = 0;
   // Whole delivery groups per message, also where a group runs over a page boundary.
-  const assembler = new SendBatchAssembler(newsletter.id, prepared.edition.editionId, prepared.edition.deliveryGroups, batchSize);
-  const enqueue = async (messages: SendBatchMessage[]) => {
-    if (messages.length === 0) return;
-    await deps.queue.enqueue(messages);
-    batches += messages.length;
-  };
+  const grouped = new GroupedSendQueue(deps.queue, prepared.edition, batchSize);
   for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
-    await enqueue(assembler.add(page.map((s) => s.id)));
+    await grouped.add(page.map((s) => s.id));
     queued += page.length;
   }
-  await enqueue(assembler.finish());
+  await grouped.finish();
+  const batches = grouped.batches;
   // A resumed edition's readers end once more (those who have it as already sent): done at what had ended plus all queued now.
   const doneAt = endedDeliveries(prepared.edition.counts) + queued;
   await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued: doneAt });
