@@ -124,6 +124,9 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
   if (subscribers.length === 0) return report;
   const ready = await (prepared ?? prepareBatch(ctx, subscribers));
   const { groups, entries } = ready;
+  const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
+  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
+  let index = 0;
   // Readers who left (unsubscribed, erased, bounced) since their page was read are dropped before
   // their turn: what the batch knows is read again once it is FRESH_FOR_MS old (a paced send of a
   // page takes minutes at a low rate).
@@ -132,16 +135,14 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
   let rereading: Promise<void> | undefined;
   const reread = () =>
     (rereading ??= (async () => {
-      const rest = subscribers.slice(index).map((s) => s.id);
+      // From the readers the workers hold now (the one that asked included) to the end.
+      const rest = subscribers.slice(Math.max(0, index - concurrency)).map((s) => s.id);
       const [still, suppressedNow] = await Promise.all([ctx.subscribers.getMany(ctx.newsletterId, rest), ctx.suppressions.suppressedAmong(rest)]);
       const confirmed = new Set(still.filter((s) => s.status === 'confirmed').map((s) => s.id));
       left = new Set([...left, ...suppressedNow, ...rest.filter((id) => !confirmed.has(id))]);
       readAt = ctx.clock.now().getTime();
     })().finally(() => (rereading = undefined)));
-  const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
-  const concurrency = ctx.concurrency ?? concurrencyFor(ctx.rate, ctx.latency.ms);
   const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
-  let index = 0;
   // The first error of any worker stops them all before the marks are written and the groups let go:
   // a worker still sending after its group was released would send outside the lock.
   let failure: { error: unknown } | undefined;
