@@ -111,7 +111,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     signUpLimits: stores.signUpLimits,
     editions: stores.editions,
     ledger: stores.ledger,
-    /** This process's identity on delivery claims. */
+    /** This process's identity on delivery-group locks. */
     owner: localRunOwner(),
     sourcesFor: (newsletter: NewsletterConfig) => createSources(newsletter.sources, { baseDir: loaded.baseDir }),
     mailer: new SesMailer(ses, { fallbackQuota: { maxSendRate: options.sendRate ?? 14, max24HourSend: -1, sentLast24Hours: 0 } }),

@@ -135,7 +135,7 @@ export function registerEditionCommands(program: Command): void {
           if (edition.status !== 'sent') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not finished: "npx newsletter editions resume ${editionId}" and the next digest send everyone who does not have it, failed deliveries included`);
           const failed = edition.report?.failed ?? edition.counts?.failed ?? 0;
           if (failed === 0) return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
-          // The ledger lets a failed delivery be claimed again and skips whoever has the edition, so
+          // The ledger sends a failed delivery again and skips whoever has the edition, so
           // the next digest, resuming the edition, sends exactly the failed ones (and anyone confirmed since).
           await app.editions.update(app.newsletter.id, editionId, { status: 'sending', finishedAt: undefined });
           console.log(`Edition ${editionId}: its ${failed} failed deliver${failed === 1 ? 'y goes' : 'ies go'} out again on the next "npx newsletter digest".`);
