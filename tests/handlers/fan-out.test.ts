@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,23 +9,21 @@ import { acceptedBatch, startAwsJsonServer, type SqsBatchEntry } from '../suppor
 import { startFakeS3 } from '../support/fake-s3-server.js';
 import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { FaultySesServer } from '../support/faulty-ses-server.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import type { TestServers } from '../support/local-servers.js';
+import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';
 import { VirtualClock } from '../support/virtual-clock.js';
-import { stackEnvironment } from '../support/stack-environment.js';
 
 /** The deployed token key (the secret below), from which subscriber ids are keyed. */
-const ID_KEY = Buffer.from('a-long-random-secret-of-more-than-32-characters');
+const ID_KEY = Buffer.from(STACK_TOKEN);
 
 /**
  * The AWS fan-out, run locally: the scheduled digest handler queues batches (SQS on a loopback
  * JSON-protocol server), the sender handler drains them through real dynalite and the SES-compatible
  * server, and the feedback handler suppresses a hard bounce so the next edition skips it.
  */
+let stack: LoopbackStack;
 let servers: TestServers;
-let sqs: Awaited<ReturnType<typeof startAwsJsonServer>>;
-let secrets: Awaited<ReturnType<typeof startAwsJsonServer>>;
 let work: string;
-const savedEnv = { ...process.env };
 const queued: { MessageBody: string }[] = [];
 const config = {
   newsletters: [
@@ -45,40 +41,19 @@ const config = {
 };
 
 beforeAll(async () => {
-  servers = await startTestServers();
-  sqs = await startAwsJsonServer({
-    'AmazonSQS.SendMessageBatch': (body) => {
-      const entries = body.Entries as SqsBatchEntry[];
+  stack = await startLoopbackStack({
+    name: 'fanout',
+    config,
+    onSendBatch: (entries) => {
       queued.push(...entries);
       return acceptedBatch(entries);
     },
   });
-  secrets = await startAwsJsonServer({
-    'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:token', Name: 'token', SecretString: 'a-long-random-secret-of-more-than-32-characters' }),
-  });
-  work = await mkdtemp(path.join(tmpdir(), 'newsletter-fanout-'));
-  Object.assign(
-    process.env,
-    stackEnvironment({
-      endpoints: { DYNAMODB: servers.services.endpoints.dynamodb, SES: servers.services.endpoints.ses, SQS: sqs.url, SECRETS_MANAGER: secrets.url },
-      tableName: servers.tableName,
-      sendQueueUrl: `${sqs.url}/000000000000/send`,
-      tokenSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:token',
-      config,
-    }),
-  );
-  delete process.env.BUCKET_NAME;
-  process.chdir(work);
+  servers = stack.servers;
+  work = stack.work;
 });
 
-afterAll(async () => {
-  process.chdir(path.resolve(__dirname, '../..'));
-  process.env = savedEnv;
-  await servers?.stop();
-  await sqs?.close();
-  await secrets?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(async () => stack?.close());
 
 describe('fan-out handlers', () => {
   it('queues the list in batches of ids, sends each batch once, and counts on the edition', async () => {

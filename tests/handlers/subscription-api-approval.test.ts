@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,17 +6,17 @@ import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-st
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import type { HttpApiEvent } from '../../functions/handlers/subscription-api.js';
-import { acceptedBatch, startAwsJsonServer, type SqsBatchEntry } from '../support/aws-json-server.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { stackEnvironment } from '../support/stack-environment.js';
+import { acceptedBatch } from '../support/aws-json-server.js';
+import type { TestServers } from '../support/local-servers.js';
+import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';
 
 /**
  * The approve link on AWS, run locally: the digest handler drafts an edition (approval "manual") and
  * mails the review copy; the subscription function's Lambda handler takes the POST from its approve
- * link and queues the readers on the send queue (a loopback SQS) at once; the sender handler drains it.
+ * link and hands the fan-out to the senders (one message on a loopback SQS); the sender handler
+ * queues the readers, then sends them.
  */
-const TOKEN = 'a-long-random-secret-of-more-than-32-characters';
-const ID_KEY = Buffer.from(TOKEN);
+const ID_KEY = Buffer.from(STACK_TOKEN);
 const config = {
   newsletters: [
     {
@@ -35,50 +34,30 @@ const config = {
   ],
 };
 
+let stack: LoopbackStack;
 let servers: TestServers;
-let sqs: Awaited<ReturnType<typeof startAwsJsonServer>>;
-let secrets: Awaited<ReturnType<typeof startAwsJsonServer>>;
 let work: string;
-const savedEnv = { ...process.env };
-const savedCwd = process.cwd();
 const queue: string[] = [];
 let failSends = false;
 
 beforeAll(async () => {
-  servers = await startTestServers();
-  sqs = await startAwsJsonServer({
-    'AmazonSQS.SendMessageBatch': (body) => {
-      const entries = body.Entries as SqsBatchEntry[];
+  stack = await startLoopbackStack({
+    name: 'approval',
+    config,
+    onSendBatch: (entries) => {
       // A sender fault is not retried: the queue refuses at once.
       if (failSends) return { Successful: [], Failed: entries.map((e) => ({ Id: e.Id, SenderFault: true, Code: 'AccessDenied', Message: 'not allowed' })) };
       queue.push(...entries.map((e) => e.MessageBody));
       return acceptedBatch(entries);
     },
   });
-  secrets = await startAwsJsonServer({ 'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:token', Name: 'token', SecretString: TOKEN }) });
-  work = await mkdtemp(path.join(tmpdir(), 'newsletter-approval-'));
-  Object.assign(
-    process.env,
-    stackEnvironment({
-      endpoints: { DYNAMODB: servers.services.endpoints.dynamodb, SES: servers.services.endpoints.ses, SQS: sqs.url, SECRETS_MANAGER: secrets.url },
-      tableName: servers.tableName,
-      sendQueueUrl: `${sqs.url}/000000000000/send`,
-      tokenSecretArn: 'arn:token',
-      config,
-    }),
-  );
-  delete process.env.BUCKET_NAME;
-  process.chdir(work);
+  servers = stack.servers;
+  work = stack.work;
 });
 
 afterAll(async () => {
-  process.chdir(savedCwd);
-  process.env = savedEnv;
   vi.resetModules();
-  await servers?.stop();
-  await sqs?.close();
-  await secrets?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  await stack?.close();
 });
 
 function post(link: string): HttpApiEvent {

@@ -1,26 +1,23 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
-import { ensureTable } from '../../../functions/adapters/dynamodb/table.js';
 import { main } from '../../../functions/cli/main.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
-import { acceptedBatch, startAwsJsonServer, type SqsBatchEntry } from '../../support/aws-json-server.js';
+import { acceptedBatch } from '../../support/aws-json-server.js';
 import { startCloudFormationServer } from '../../support/cloudformation-server.js';
 import { FaultySesServer } from '../../support/faulty-ses-server.js';
-import { startTestServers, type TestServers } from '../../support/local-servers.js';
-import { stackEnvironment } from '../../support/stack-environment.js';
+import type { TestServers } from '../../support/local-servers.js';
+import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../../support/loopback-stack.js';
 
 /**
  * The operator's way back on AWS, run locally: the stack's digest and sender handlers work against
  * dynalite, a fault-injecting SES and a loopback SQS; the CLI finds the stack's table and send queue
  * through a loopback CloudFormation and acts with `--aws`, starting no embedded server.
  */
-const TOKEN = 'a-long-random-secret-of-more-than-32-characters';
-const ID_KEY = Buffer.from(TOKEN);
+const ID_KEY = Buffer.from(STACK_TOKEN);
 const TABLE = 'KeypointsNewsletter-Table-1';
 const NOT_VERIFIED = { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' };
 
@@ -37,61 +34,46 @@ const newsletter = (id: string) => ({
 const reviewed = (id: string) => ({ ...newsletter(id), approval: 'manual', operators: ['editor@example.com'] });
 const config = { newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly')] };
 
-let servers: TestServers;
-let sqs: Awaited<ReturnType<typeof startAwsJsonServer>>;
+let stack: LoopbackStack;
 let cfn: Awaited<ReturnType<typeof startCloudFormationServer>>;
-let secrets: Awaited<ReturnType<typeof startAwsJsonServer>>;
+let servers: TestServers;
 let work: string;
 let configFile: string;
 let dataDir: string;
-const savedEnv = { ...process.env };
-const savedCwd = process.cwd();
 /** Messages on the send queue, oldest first; the test plays the SQS event source. */
 const queue: string[] = [];
 
 beforeAll(async () => {
-  servers = await startTestServers();
-  await ensureTable(servers.dynamodb, TABLE);
-  sqs = await startAwsJsonServer({
-    'AmazonSQS.SendMessageBatch': (body) => {
-      const entries = body.Entries as SqsBatchEntry[];
+  stack = await startLoopbackStack({
+    name: 'editions-aws',
+    config,
+    tableName: TABLE,
+    // Each case gives the stack's functions its own fault-injecting SES.
+    withoutSes: true,
+    onSendBatch: (entries) => {
       queue.push(...entries.map((e) => e.MessageBody));
       return acceptedBatch(entries);
     },
+    // The CLI finds the stack's table and send queue through CloudFormation's stack outputs.
+    more: async (queueUrl) => {
+      cfn = await startCloudFormationServer({
+        KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
+        OldNewsletter: { TableName: TABLE },
+      });
+      return { endpoints: { CLOUDFORMATION: cfn.url }, close: () => cfn.close() };
+    },
+    unset: ['NEWSLETTER_TABLE', 'NEWSLETTER_SEND_QUEUE_URL', 'AWS_PROFILE'],
   });
-  secrets = await startAwsJsonServer({ 'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:token', Name: 'token', SecretString: TOKEN }) });
-  const queueUrl = `${sqs.url}/000000000000/send`;
-  cfn = await startCloudFormationServer({
-    KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
-    OldNewsletter: { TableName: TABLE },
-  });
-  work = await mkdtemp(path.join(tmpdir(), 'newsletter-editions-aws-'));
+  servers = stack.servers;
+  work = stack.work;
   configFile = path.join(work, 'newsletter.config.json');
   await writeFile(configFile, JSON.stringify(config));
   dataDir = path.join(work, '.newsletter');
-  Object.assign(
-    process.env,
-    stackEnvironment({
-      endpoints: { DYNAMODB: servers.services.endpoints.dynamodb, SQS: sqs.url, CLOUDFORMATION: cfn.url, SECRETS_MANAGER: secrets.url },
-      tableName: TABLE,
-      sendQueueUrl: queueUrl,
-      tokenSecretArn: 'arn:token',
-      config,
-    }),
-  );
-  for (const name of ['BUCKET_NAME', 'NEWSLETTER_TABLE', 'NEWSLETTER_SEND_QUEUE_URL', 'AWS_PROFILE']) delete process.env[name];
-  process.chdir(work);
 });
 
 afterAll(async () => {
-  process.chdir(savedCwd);
-  process.env = savedEnv;
   vi.resetModules();
-  await servers?.stop();
-  await sqs?.close();
-  await cfn?.close();
-  await secrets?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  await stack?.close();
 });
 
 beforeEach(() => {
@@ -327,7 +309,7 @@ describe('finding the deployed stack', () => {
   it('asks CloudFormation nothing when NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL name the resources', async () => {
     const before = cfn.calls.length;
     process.env.NEWSLETTER_TABLE = TABLE;
-    process.env.NEWSLETTER_SEND_QUEUE_URL = `${sqs.url}/000000000000/send`;
+    process.env.NEWSLETTER_SEND_QUEUE_URL = stack.queueUrl;
     try {
       const answer = await cli('--newsletter', 'paused-weekly', 'editions', 'list', '--aws');
       expect(answer.code).toBe(0);
