@@ -173,12 +173,17 @@ export function deliveryGroupOf(subscriberId: string, groups: number | undefined
   if (groups === undefined) return `reader#${subscriberId}`;
   const hex = HEX_PREFIX.exec(subscriberId);
   if (hex) return String(Math.floor((parseInt(hex[0], 16) / 0x1_0000_0000) * groups));
+  return String(fnv1a(subscriberId) % groups);
+}
+
+/** FNV-1a (32 bits) of a string: spreads any id format evenly (delivery groups, ledger partitions). */
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < subscriberId.length; i++) {
-    hash ^= subscriberId.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return String((hash >>> 0) % groups);
+  return hash >>> 0;
 }
 
 /**

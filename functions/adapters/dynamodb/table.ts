@@ -1,4 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { fnv1a } from '../../core/delivery.js';
 import { StoreError } from '../../core/errors.js';
 
 /**
@@ -38,12 +39,7 @@ export const DELIVERY_SHARDS = 16;
 
 /** The partition of one subscriber's delivery record: FNV-1a of the id, so any id format spreads evenly. */
 export function deliveryShard(subscriberId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < subscriberId.length; i++) {
-    hash ^= subscriberId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % DELIVERY_SHARDS;
+  return fnv1a(subscriberId) % DELIVERY_SHARDS;
 }
 
 /** Creates the table when it does not exist (local servers and tests; on AWS the CDK stack owns it). */
