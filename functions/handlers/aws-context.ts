@@ -19,6 +19,22 @@ import { systemClock } from '../adapters/system-clock.js';
 import type { AppServices } from '../wiring/app-services.js';
 import { readEnvironment, type FunctionEnvironment } from './environment.js';
 
+/** What every SDK client of the context gets on top of its defaults (a test's or the local twin's own request handler, say). */
+export interface AwsClientOptions {
+  /**
+   * Called with each SDK client once it is built: the local twin of the stack adds a middleware
+   * here that freezes a container's calls when its modelled Lambda timeout kills it.
+   */
+  prepareClient?: (client: { middlewareStack: { add: (...args: never[]) => unknown } }) => void;
+}
+
+/** The Lambda invocation context a handler reads (a subset of aws-lambda's Context). */
+export interface LambdaInvocation {
+  awsRequestId?: string;
+  /** Milliseconds left before Lambda stops the invocation. */
+  getRemainingTimeInMillis?: () => number;
+}
+
 /**
  * What every function shares on AWS, built once per cold start: the parsed environment, SDK clients
  * and stores. Nothing here runs at import time, so a handler module can be loaded in tests.
@@ -42,12 +58,14 @@ export class AwsContext {
     env: Record<string, string | undefined> = process.env,
     private readonly tracer?: Tracer,
     readonly clock: Clock = systemClock,
+    private readonly clientOptions: AwsClientOptions = {},
   ) {
     this.env = readEnvironment(env);
     this.dynamodb = this.traced(new DynamoDBClient({}));
   }
 
-  private traced<C>(client: C): C {
+  private traced<C extends object>(client: C): C {
+    this.clientOptions.prepareClient?.(client as unknown as Parameters<NonNullable<AwsClientOptions['prepareClient']>>[0]);
     return this.tracer ? this.tracer.captureAWSv3Client(client) : client;
   }
 
@@ -128,7 +146,7 @@ export class AwsContext {
   signingKey(): Promise<Buffer> {
     const arn = this.env.tokenSecretArn;
     if (!arn) return Promise.reject(new ConfigError('TOKEN_SECRET_ARN is not set: the stack must grant the function the token secret'));
-    this.tokenKey ??= new SecretsManagerClient({})
+    this.tokenKey ??= this.traced(new SecretsManagerClient({}))
       .send(new GetSecretValueCommand({ SecretId: arn }))
       .then((secret) => {
         // Bytes, not characters, are what the HMAC key is made of.

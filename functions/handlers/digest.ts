@@ -5,7 +5,7 @@ import type { NewsletterConfig, SourceConfig } from '../core/config.js';
 import { createSources } from '../adapters/sources/create-sources.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import { prepareDependencies } from '../wiring/edition.js';
-import { AwsContext } from './aws-context.js';
+import { AwsContext, type LambdaInvocation } from './aws-context.js';
 import { createObservability, observe } from './observability.js';
 
 /** What EventBridge Scheduler passes: the schedule's input. */
@@ -19,15 +19,25 @@ const obs = createObservability('digest');
  * it once, stores it and queues the list in batches for the senders. A folder source of the local
  * config becomes the bucket prefix `articles/<newsletter id>/` here.
  */
-export async function handler(event: unknown, invocation?: { awsRequestId?: string }): Promise<{ status: string; editionId?: string; queued?: number; problems: number }> {
-  return observe(obs, invocation, () => runDigest(event));
+export const handler = digestHandler(() => (context ??= new AwsContext(process.env, obs.tracer)));
+
+/** What one scheduled run did, as the function answers it. */
+export interface DigestRunSummary {
+  status: string;
+  editionId?: string;
+  queued?: number;
+  problems: number;
 }
 
-async function runDigest(event: unknown): Promise<{ status: string; editionId?: string; queued?: number; problems: number }> {
+/** The digest function over the context `contextOf` gives: `handler` builds one per container, the local twin its own. */
+export function digestHandler(contextOf: () => AwsContext): (event: unknown, invocation?: LambdaInvocation) => Promise<DigestRunSummary> {
+  return (event, invocation) => observe(obs, invocation, () => runScheduledDigest(event, contextOf));
+}
+
+async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): Promise<DigestRunSummary> {
   const parsed = eventSchema.safeParse(event);
   if (!parsed.success) throw new ConfigError('digest event must be {"newsletterId": "..."}: check the schedule input');
-  context ??= new AwsContext(process.env, obs.tracer);
-  const ctx = context;
+  const ctx = contextOf();
   const newsletter = ctx.newsletter(parsed.data.newsletterId);
   const queue = ctx.sendQueue;
   if (!queue) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the digest function the send queue');

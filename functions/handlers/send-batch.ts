@@ -6,7 +6,7 @@ import { resumeQueuedEdition } from '../use-cases/requeue-edition.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { ConfigError } from '../core/errors.js';
 import { queuedDeliveryOptions, sendDependencies } from '../wiring/delivery.js';
-import { AwsContext } from './aws-context.js';
+import { AwsContext, type LambdaInvocation } from './aws-context.js';
 import { addDeliveryMetrics, createObservability, deliveryCounts, observe } from './observability.js';
 
 /** The SQS event shape the sender reads (a subset of aws-lambda's SQSEvent). */
@@ -28,21 +28,31 @@ const fanOutSchema = z.object({
 const messageSchema = z.union([batchSchema, fanOutSchema]);
 
 let context: AwsContext | undefined;
-const cache = new SenderCache();
 const obs = createObservability('send-batch');
+
+/** What the sender answers Lambda's SQS event source: the records to deliver again. */
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
 
 /**
  * The sender on AWS: drains the send queue. A batch that throws (a store or network fault) is
  * reported as a batch item failure, so SQS retries only that one and, after the redrive limit,
  * moves it to the DLQ; the ledger makes the retry skip whoever already got the edition.
  */
-export async function handler(event: SqsEvent, invocation?: { awsRequestId?: string }): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
-  return observe(obs, invocation, () => sendBatches(event, invocation));
+export const handler = sendBatchHandler(() => (context ??= new AwsContext(process.env, obs.tracer)));
+
+/**
+ * The sender over the context `contextOf` gives: `handler` builds one per container; the local twin
+ * of the stack gives each modelled container its own (its clock, its clients).
+ */
+export function sendBatchHandler(contextOf: () => AwsContext): (event: SqsEvent, invocation?: LambdaInvocation) => Promise<SqsBatchResponse> {
+  // Per container, like the context: the MIME template and pacer of the edition being sent.
+  const cache = new SenderCache();
+  return (event, invocation) => observe(obs, invocation, () => sendBatches(contextOf(), cache, event, invocation));
 }
 
-async function sendBatches(event: SqsEvent, invocation?: { awsRequestId?: string }): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
-  context ??= new AwsContext(process.env, obs.tracer);
-  const ctx = context;
+async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent, invocation?: LambdaInvocation): Promise<SqsBatchResponse> {
   const failures: { itemIdentifier: string }[] = [];
   const services = await ctx.services();
   const owner = `lambda:${invocation?.awsRequestId ?? randomUUID()}`;

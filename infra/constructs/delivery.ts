@@ -4,7 +4,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
 import { HANDLER_ENTRIES } from '../handler-entries.js';
-import { senderCapacity, type SenderCapacity } from '../sender-capacity.js';
+import { SENDER, senderCapacity, type SenderCapacity } from '../../functions/core/send-topology.js';
 import type { MailSending } from './mail-sending.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
@@ -21,8 +21,8 @@ export interface DeliveryProps {
 }
 
 /** A batch that fails this many times goes to the DLQ; the ledger makes each retry skip who already has it. */
-export const MAX_RECEIVE_COUNT = 5;
-const SENDER_TIMEOUT = Duration.minutes(3);
+export const MAX_RECEIVE_COUNT = SENDER.maxReceiveCount;
+const SENDER_TIMEOUT = Duration.seconds(SENDER.timeoutSeconds);
 
 /**
  * The fan-out: the digest queues batches of subscriber ids, and sender functions drain the queue,
@@ -40,9 +40,8 @@ export class Delivery extends Construct {
     this.queue = new sqs.Queue(this, 'SendQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // Six times the sender's timeout, as AWS advises for Lambda consumers.
-      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(SENDER.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(SENDER.retentionSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
@@ -51,7 +50,7 @@ export class Delivery extends Construct {
       handler: HANDLER_ENTRIES['send-batch'],
       description: 'Sends queued batches of an edition through SES, paced to its share of the send rate',
       configJson: props.configJson,
-      memorySize: 512,
+      memorySize: SENDER.memoryMb,
       timeout: SENDER_TIMEOUT,
     });
     // Each sender's rate is the account's MaxSendRate (read at run time) divided by the senders that
@@ -65,7 +64,7 @@ export class Delivery extends Construct {
     this.grantEnqueue(this.sender);
     this.sender.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 5,
+        batchSize: SENDER.batchSize,
         reportBatchItemFailures: true,
         maxConcurrency: this.capacity.maxConcurrency,
       }),

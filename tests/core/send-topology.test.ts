@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { senderCapacity } from '../../infra/sender-capacity.js';
+import { senderCapacity } from '../../functions/core/send-topology.js';
 
 describe('senderCapacity', () => {
   it('runs at least two senders, the minimum of an SQS event source, sharing the rate', () => {

@@ -1,7 +1,25 @@
 /**
- * How many sender functions drain the send queue at once, and how fast each one sends, so that
- * together they keep to the SES account's maximum send rate instead of being throttled by it.
+ * The shape of the queued send on AWS, in one place: the CDK stack (infra/constructs/delivery.ts)
+ * deploys these settings, and the local twin of the stack (`newsletter dev --stack`, `npm run
+ * simulate`) runs the same sender handler under the same ones. How many sender functions drain the
+ * send queue at once, and how fast each one sends, so that together they keep to the SES account's
+ * maximum send rate instead of being throttled by it.
  */
+
+/** The sender function and its SQS event source as deployed. */
+export const SENDER = {
+  /** Lambda timeout of one sender invocation, seconds. */
+  timeoutSeconds: 180,
+  memoryMb: 512,
+  /** SQS messages per invocation (each a batch of subscriber ids). */
+  batchSize: 5,
+  /** Six times the sender's timeout, as AWS advises for Lambda consumers of SQS. */
+  visibilityTimeoutSeconds: 180 * 6,
+  /** A message received this many times without being deleted goes to the DLQ. */
+  maxReceiveCount: 5,
+  /** How long the send queue keeps a message, seconds (4 days). */
+  retentionSeconds: 4 * 24 * 3600,
+} as const;
 
 /** A sender paces itself to this many messages per second at most: a few SES calls in flight. */
 export const MAX_RATE_PER_SENDER = 25;
