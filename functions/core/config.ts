@@ -136,6 +136,17 @@ export const configSchema = z
         concurrency: z.number().int().min(1).max(200).optional(),
         bounceRateLimit: z.number().min(0).max(1).default(0.05),
         complaintRateLimit: z.number().min(0).max(1).default(0.001),
+        /**
+         * A new sending domain's warm-up: at most `firstDay` messages in the 24 hours of day `from`
+         * (YYYY-MM-DD, UTC), `growth` times as many each day after, below the account's own quota.
+         */
+        warmUp: z
+          .strictObject({
+            from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-01'),
+            firstDay: z.number().int().min(1),
+            growth: z.number().min(1).max(10).default(1.5),
+          })
+          .optional(),
       })
       .prefault({}),
     /** Limits on confirmation mail caused by sign-ups (see README, Subscriptions). */

@@ -38,6 +38,11 @@ export interface DeliveryReport {
   stoppedReason?: string;
   /** The same stop as a value, for metrics and alarms. */
   paused?: DeliveryPause;
+  /**
+   * The send stopped taking readers because its time ran out (a Lambda invocation near its
+   * deadline): not a pause, the readers not reached go back on the queue at once.
+   */
+  outOfTime?: boolean;
 }
 
 /** Fewest and most sends in flight when the number follows the rate. */
@@ -108,6 +113,8 @@ export interface SendBatchMessage {
   newsletterId: string;
   editionId: string;
   subscriberIds: string[];
+  /** Times this batch (or the batch it was cut from) was put back on the queue by a sender: the loop's own budget. */
+  hops?: number;
 }
 
 /**
@@ -121,6 +128,10 @@ export interface FanOutProgress {
   batches: number;
   /** Deliveries the edition had ended when the fan-out began: the edition is done at this plus `queued`. */
   endedBefore: number;
+  /** Readers with an ending on record when the fan-out began (the ledger's count). */
+  endedOnRecord?: number;
+  /** Readers queued so far who had no record at all: with `endedOnRecord`, the readers the ledger counts at the end. */
+  newReaders?: number;
 }
 
 /**
@@ -131,6 +142,8 @@ export interface FanOutMessage {
   newsletterId: string;
   editionId: string;
   fanOut: 'start' | FanOutProgress;
+  /** Steps handed on so far (see SendBatchMessage.hops). */
+  hops?: number;
 }
 
 /**

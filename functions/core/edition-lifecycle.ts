@@ -31,6 +31,13 @@ export interface EditionRecord {
   finishedAt?: string;
   /** Fan-out on AWS: how many subscribers were queued, and what the senders and SES feedback added up. */
   queued?: number;
+  /**
+   * Distinct readers the queued edition is for, as the delivery ledger counts them (one record per
+   * reader, see DeliveryLedger.countEnded): the edition is done when that many have an ending on
+   * record. The counters above only say when to look: SQS may deliver a batch twice, and a batch
+   * counted twice would close the edition early.
+   */
+  readers?: number;
   counts?: EditionCounts;
   /** Counters when a person resumed a paused edition; rates are judged on what came after. */
   baseline?: EditionCounts;
@@ -116,6 +123,11 @@ export function queuedEditionComplete(record: EditionRecord): boolean {
   return endedDeliveries(record.counts) >= record.queued;
 }
 
+/** With the counters saying done (queuedEditionComplete), whether the ledger's count of readers with an ending agrees. */
+export function ledgerSaysComplete(record: EditionRecord, endedOnRecord: number): boolean {
+  return endedOnRecord >= (record.readers ?? record.queued ?? Infinity);
+}
+
 /** What a queued batch does next, from its report. */
 export type AfterQueuedBatch =
   /** SES refuses the account: every other batch would be refused too, so the edition waits for `editions resume`. */
@@ -126,6 +138,8 @@ export type AfterQueuedBatch =
 
 export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
   if (report.paused?.reason === 'ses-not-ready') return { next: 'pause', reason: report.stoppedReason! };
+  // Out of time: the readers not reached go straight back on the queue for a fresh invocation.
+  if (report.outOfTime && !report.paused) return { next: 'retry', reason: 'the invocation ran out of time', afterSeconds: report.inProgress > 0 ? CLAIM_RETRY_SECONDS : 0 };
   // Nobody may be left out silently: a quota stop or another sender's live group lock sends the batch back.
   const retry = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
   if (!retry) return { next: 'done' };

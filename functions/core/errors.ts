@@ -23,12 +23,18 @@ export class MailerError extends NewsletterError {
   readonly retryable: boolean;
   readonly throttled: boolean;
   readonly accountLevel: boolean;
-  constructor(message: string, options: { retryable: boolean; throttled?: boolean; accountLevel?: boolean; cause?: unknown }) {
+  /**
+   * The account's 24-hour sending quota is used up: no reader gets through until the window frees,
+   * so the send stops and waits (never a failed reader, never retried at once).
+   */
+  readonly quotaExceeded: boolean;
+  constructor(message: string, options: { retryable: boolean; throttled?: boolean; accountLevel?: boolean; quotaExceeded?: boolean; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = 'MailerError';
     this.retryable = options.retryable;
     this.throttled = options.throttled ?? false;
     this.accountLevel = options.accountLevel ?? false;
+    this.quotaExceeded = options.quotaExceeded ?? false;
   }
 }
 

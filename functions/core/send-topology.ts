@@ -19,7 +19,40 @@ export const SENDER = {
   maxReceiveCount: 5,
   /** How long the send queue keeps a message, seconds (4 days). */
   retentionSeconds: 4 * 24 * 3600,
-} as const;
+  /**
+   * The sender puts batches back on its own queue on purpose (a quota wait of up to a day in
+   * quarter-hour delays, a lock wait, a batch cut short by the time budget, the next step of an
+   * approved fan-out), a Lambda → SQS → same Lambda chain that Lambda's recursive-loop detection
+   * stops after 16 hops by default, dead-lettering the message: so the loop is allowed on the sender
+   * (`recursiveLoop: Allow`) and bounded by `hopBudget` in each message instead.
+   * https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
+   */
+  recursiveLoop: 'Allow',
+  /**
+   * Re-queues one batch may make before the sender gives it up to the DLQ (and an alarm): two weeks
+   * of quarter-hour quota waits, far past any real wait, so only a runaway loop reaches it.
+   */
+  hopBudget: 1344,
+  /**
+   * Seconds before the invocation's deadline at which a sender stops taking readers, leaving time to
+   * record the sends in flight, count the batch and hand the rest back (SES and DynamoDB calls time
+   * out well within it).
+   */
+  reserveSeconds: 30,
+} as const satisfies SenderSettings;
+
+/** The sender's settings, typed so that the stack and the twin read the same names. */
+export interface SenderSettings {
+  timeoutSeconds: number;
+  memoryMb: number;
+  batchSize: number;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+  retentionSeconds: number;
+  recursiveLoop: 'Allow' | 'Terminate';
+  hopBudget: number;
+  reserveSeconds: number;
+}
 
 /** A sender paces itself to this many messages per second at most: a few SES calls in flight. */
 export const MAX_RATE_PER_SENDER = 25;

@@ -133,6 +133,8 @@ export class AwsContext {
       tokenKey,
       clock: this.clock,
       templatesDir: this.templatesDir,
+      // Many senders run at once on AWS: they share the 24-hour quota through the table.
+      sendBudget: this.stores.sendBudget,
     };
   }
 

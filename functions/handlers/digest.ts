@@ -47,6 +47,7 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
     {
       ...prepareDependencies(services, newsletter, sourcesFor(ctx, newsletter)),
       subscribers: services.subscribers,
+      ledger: services.ledger,
       queue,
       // approval "manual": the draft goes to the operators with signed approve and skip links.
       ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKey } } : {}),

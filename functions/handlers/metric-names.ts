@@ -12,6 +12,8 @@ export const METRIC_NAMES = {
   throttled: 'SendThrottled',
   suppressed: 'Suppressed',
   paused: 'EditionPaused',
+  /** A queued batch gave up after spending its hop budget (a runaway loop): it goes to the DLQ. */
+  hopBudgetSpent: 'HopBudgetSpent',
 } as const;
 
 /** Powertools adds the function's service name as a dimension to every metric. */

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { redactAddresses } from '../core/subscriber.js';
-import { FAN_OUT_STEP_PAGES, isFanOut, type FanOutMessage } from '../core/delivery.js';
+import { FAN_OUT_STEP_PAGES, isFanOut, type FanOutMessage, type SendBatchMessage } from '../core/delivery.js';
 import { resumeQueuedEdition } from '../use-cases/requeue-edition.js';
 import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js';
 import { ConfigError } from '../core/errors.js';
+import { SENDER } from '../core/send-topology.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { queuedDeliveryOptions, sendDependencies } from '../wiring/delivery.js';
 import { AwsContext, type LambdaInvocation } from './aws-context.js';
-import { addDeliveryMetrics, createObservability, deliveryCounts, observe } from './observability.js';
+import { addDeliveryMetrics, createObservability, deliveryCounts, METRIC_NAMES, observe } from './observability.js';
 
 /** The SQS event shape the sender reads (a subset of aws-lambda's SQSEvent). */
 export interface SqsEvent {
@@ -18,12 +20,17 @@ const batchSchema = z.object({
   newsletterId: z.string().min(1),
   editionId: z.string().min(1),
   subscriberIds: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(500),
+  hops: z.number().int().min(0).optional(),
 });
 const count = z.number().int().min(0);
 const fanOutSchema = z.object({
   newsletterId: z.string().min(1),
   editionId: z.string().min(1),
-  fanOut: z.union([z.literal('start'), z.object({ cursor: z.string().min(1).optional(), queued: count, alreadyHave: count, batches: count, endedBefore: count })]),
+  fanOut: z.union([
+    z.literal('start'),
+    z.object({ cursor: z.string().min(1).optional(), queued: count, alreadyHave: count, batches: count, endedBefore: count, endedOnRecord: count.optional(), newReaders: count.optional() }),
+  ]),
+  hops: z.number().int().min(0).optional(),
 });
 const messageSchema = z.union([batchSchema, fanOutSchema]);
 
@@ -56,11 +63,27 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
   const failures: { itemIdentifier: string }[] = [];
   const services = await ctx.services();
   const owner = `lambda:${invocation?.awsRequestId ?? randomUUID()}`;
+  // No reader is taken after this instant: what is left goes back on the queue for a fresh invocation
+  // instead of being cut off by Lambda's timeout (which would redeliver the whole batch later).
+  const remaining = invocation?.getRemainingTimeInMillis?.();
+  const stopAt = remaining === undefined ? undefined : ctx.clock.now().getTime() + remaining - SENDER.reserveSeconds * 1000;
   for (const record of event.Records) {
     try {
       const parsed = messageSchema.safeParse(JSON.parse(record.body));
       if (!parsed.success) throw new ConfigError(`send batch message is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const message = parsed.data;
+      const hops = message.hops ?? 0;
+      if (hops >= SENDER.hopBudget) {
+        // The loop is allowed on the sender (SENDER.recursiveLoop) and this budget stands in for Lambda's stop.
+        obs.logger.error('send batch gave up: hop budget spent', { messageId: record.messageId, editionId: message.editionId, hops });
+        obs.metrics.addMetric(METRIC_NAMES.hopBudgetSpent, MetricUnit.Count, 1);
+        failures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      if (stopAt !== undefined && ctx.clock.now().getTime() >= stopAt) {
+        await requeue(ctx, message, 0);
+        continue;
+      }
       if (isFanOut(message)) {
         await fanOutStep(ctx, message);
         continue;
@@ -69,21 +92,21 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
         message,
         ctx.newsletter(message.newsletterId),
         sendDependencies(services, owner),
-        { cache, ...queuedDeliveryOptions(services.config, ctx.env) },
+        { cache, ...queuedDeliveryOptions(services.config, ctx.env), ...(stopAt === undefined ? {} : { stopAt }) },
       );
       const { status } = result;
       const counts =
         result.status === 'sent'
           ? { sent: result.report.sent, failed: result.report.failed, alreadySent: result.report.alreadySent, inProgress: result.report.inProgress, retryLater: result.retryLater }
           : { reason: result.reason };
-      obs.logger.info('send batch', { messageId: record.messageId, editionId: message.editionId, status, ...counts });
+      obs.logger.info('send batch', { messageId: record.messageId, editionId: message.editionId, status, hops, ...counts });
       addDeliveryMetrics(obs.metrics, deliveryCounts(result), message.editionId);
       if (result.status === 'sent' && result.retryLater) {
-        // Waiting (quota, another sender's claims) is not failing: queue the batch again with a delay
+        // Waiting (quota, another sender's claims, time) is not failing: queue the batch again with a delay
         // rather than spend SQS receive counts towards the DLQ; without a queue URL, fall back to a redelivery.
         // Only the readers not ended yet: the ended ones are counted already and must not count twice.
         const again = result.retryIds?.length ? { ...message, subscriberIds: result.retryIds } : message;
-        if (ctx.sendQueue) await ctx.sendQueue.enqueue([again], { delaySeconds: result.retryAfterSeconds ?? 60 });
+        if (ctx.sendQueue) await requeue(ctx, again, result.retryAfterSeconds ?? 60);
         else failures.push({ itemIdentifier: record.messageId });
       }
     } catch (error) {
@@ -92,6 +115,13 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
     }
   }
   return { batchItemFailures: failures };
+}
+
+/** Puts a message back on the send queue one hop further, after `delaySeconds` (SQS holds a message back at most 15 minutes). */
+async function requeue(ctx: AwsContext, message: SendBatchMessage | FanOutMessage, delaySeconds: number): Promise<void> {
+  const queue = ctx.sendQueue;
+  if (!queue) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the sender its own queue');
+  await queue.enqueue([{ ...message, hops: (message.hops ?? 0) + 1 }], { delaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))) });
 }
 
 /**
@@ -106,6 +136,7 @@ async function fanOutStep(ctx: AwsContext, message: FanOutMessage): Promise<void
   const deps = { editions: ctx.editions, subscribers: ctx.subscribers, deliveries: ctx.deliveries, queue, clock: ctx.clock };
   const result = await resumeQueuedEdition(ctx.newsletter(message.newsletterId), message.editionId, deps, {
     pageBudget: FAN_OUT_STEP_PAGES,
+    hops: message.hops ?? 0,
     ...(message.fanOut === 'start' ? {} : { continueFrom: message.fanOut }),
   });
   obs.logger.info('fan-out step', {

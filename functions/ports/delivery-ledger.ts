@@ -16,7 +16,8 @@ export type GroupClaim = 'first' | 'claimed' | 'in-progress';
 
 /** One delivery as the ledger has it: what a sender holding the reader's group reads before sending. */
 export interface DeliveryEntry {
-  status: 'claimed' | 'sent' | 'failed';
+  /** `skipped`: the reader had left or was suppressed when a sender came to them (an ending, like sent or failed). */
+  status: 'claimed' | 'sent' | 'failed' | 'skipped';
   owner?: string;
   leaseUntil?: string;
 }
@@ -52,4 +53,14 @@ export interface DeliveryLedger {
    */
   markSentMany(editionId: string, sent: readonly { subscriberId: string; messageId: string }[], at: string): Promise<void>;
   markFailed(editionId: string, subscriberId: string, reason: string, at: string): Promise<void>;
+  /**
+   * Records that these readers were passed over (left, erased or suppressed) where they have no
+   * record yet, so every reader an edition ended has exactly one record, whoever counts.
+   */
+  markSkipped(editionId: string, subscriberIds: readonly string[], at: string): Promise<void>;
+  /**
+   * How many of the edition's readers have an ending on record (sent, failed or skipped): each
+   * reader once, however often SQS delivered their batch. What decides that a queued edition is done.
+   */
+  countEnded(editionId: string): Promise<number>;
 }

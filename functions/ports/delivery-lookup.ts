@@ -1,5 +1,5 @@
 /** Where one delivery stands in the ledger; no entry means nobody has tried it yet. */
-export type DeliveryState = 'claimed' | 'sent' | 'failed';
+export type DeliveryState = 'claimed' | 'sent' | 'failed' | 'skipped';
 
 /** A delivery that failed after its retries: by subscriber id, never the address. */
 export interface FailedDelivery {
@@ -17,4 +17,6 @@ export interface DeliveryLookup {
   states(editionId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryState>>;
   /** The edition's failed deliveries, a page at a time (memory stays flat however many failed). */
   failed(editionId: string): AsyncIterable<FailedDelivery[]>;
+  /** Readers with an ending on record (sent, failed or skipped), each once (see DeliveryLedger.countEnded). */
+  countEnded(editionId: string): Promise<number>;
 }

@@ -6,7 +6,7 @@ import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { subscriberPagesFrom } from '../ports/subscriber-pages.js';
 import type { Clock } from '../core/clock.js';
 import { sendBatchMessages, type FanOutMessage, type FanOutProgress } from '../core/delivery.js';
-import { endedDeliveries, queuedEditionComplete } from '../core/edition-lifecycle.js';
+import { endedDeliveries, ledgerSaysComplete, queuedEditionComplete } from '../core/edition-lifecycle.js';
 
 export interface RequeueDependencies {
   editions: EditionStore;
@@ -27,6 +27,8 @@ export interface RequeueOptions {
   pageBudget?: number;
   /** Goes on with a fan-out an earlier step handed on (the edition was reopened then). */
   continueFrom?: FanOutProgress;
+  /** Steps handed on before this one: the next step carries one more (the sender's loop budget). */
+  hops?: number;
 }
 
 export type RequeueResult =
@@ -59,12 +61,13 @@ export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionI
     if (edition.status === 'draft' || edition.status === 'skipped') {
       return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status === 'draft' ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"` : 'skipped: its articles go into the next edition'}; nothing queued` };
     }
-    if (edition.status === 'sent') {
-      return { status: 'refused', edition, reason: `edition ${editionId} is sent: "newsletter editions resend ${editionId} --aws" queues its failed deliveries again` };
-    }
+    // A sent edition is resumed too: the way back after a batch went to the DLQ (its readers have no
+    // record, and the counters that closed the edition may have counted a redelivered batch twice).
     await reopen(deps.editions, edition, { pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) });
   }
-  const progress: FanOutProgress = step ? { ...step } : { queued: 0, batches: 0, alreadyHave: 0, endedBefore: endedDeliveries(edition.counts) };
+  const progress: FanOutProgress = step
+    ? { ...step }
+    : { queued: 0, batches: 0, alreadyHave: 0, endedBefore: endedDeliveries(edition.counts), endedOnRecord: await deps.deliveries.countEnded(editionId), newReaders: 0 };
   const grouped = new GroupedSendQueue(deps.queue, edition, options.batchSize);
   const batchesBefore = progress.batches;
   let pages = 0;
@@ -72,20 +75,23 @@ export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionI
     const states = await deps.deliveries.states(editionId, page.subscribers.map((s) => s.id));
     const ids = page.subscribers.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
     progress.alreadyHave += page.subscribers.length - ids.length;
+    // Readers with no record yet add one each to what the ledger will count; the others replace theirs.
+    progress.newReaders = (progress.newReaders ?? 0) + ids.filter((id) => !states.has(id)).length;
     await grouped.add(ids);
     progress.queued += ids.length;
     if (page.cursor && options.pageBudget && ++pages >= options.pageBudget) {
       // A delivery group cut here is split over two batches: their senders wait on each other's lock, nothing worse.
       await grouped.finish();
       progress.batches = batchesBefore + grouped.batches;
-      const next: FanOutMessage = { newsletterId: newsletter.id, editionId, fanOut: { ...progress, cursor: page.cursor } };
+      const next: FanOutMessage = { newsletterId: newsletter.id, editionId, fanOut: { ...progress, cursor: page.cursor }, hops: (options.hops ?? 0) + 1 };
       await deps.queue.enqueue([next]);
       return { status: 'handed-on', edition, queued: progress.queued, batches: progress.batches, alreadyHave: progress.alreadyHave };
     }
   }
   await grouped.finish();
   progress.batches = batchesBefore + grouped.batches;
-  return settle(deps, edition, progress.endedBefore, { queued: progress.queued, batches: progress.batches, alreadyHave: progress.alreadyHave });
+  const readers = progress.endedOnRecord === undefined ? undefined : progress.endedOnRecord + (progress.newReaders ?? 0);
+  return settle(deps, edition, progress.endedBefore, { queued: progress.queued, batches: progress.batches, alreadyHave: progress.alreadyHave }, readers);
 }
 
 /**
@@ -110,7 +116,7 @@ export async function resendFailedDeliveries(newsletter: NewsletterConfig, editi
   // In id order, so each delivery group goes to one sender (the ledger's partitions are not in id order).
   const messages = sendBatchMessages(newsletter.id, editionId, failedIds.sort(), options.batchSize, edition.deliveryGroups);
   await deps.queue.enqueue(messages);
-  return settle(deps, edition, endedDeliveries(edition.counts), { queued: failedIds.length, batches: messages.length, alreadyHave: 0 });
+  return settle(deps, edition, endedDeliveries(edition.counts), { queued: failedIds.length, batches: messages.length, alreadyHave: 0 }, await deps.deliveries.countEnded(editionId));
 }
 
 /**
@@ -125,11 +131,18 @@ async function reopen(editions: EditionStore, edition: EditionRecord, changes: P
  * Every re-queued delivery ends once more (sent, suppressed or failed again), so the edition is done
  * when the endings counted so far grow by that many. An empty re-queue closes it at once.
  */
-async function settle(deps: RequeueDependencies, edition: EditionRecord, endedBefore: number, queuedNow: { queued: number; batches: number; alreadyHave: number }): Promise<RequeueResult> {
-  await deps.editions.update(edition.newsletterId, edition.editionId, { queued: endedBefore + queuedNow.queued });
+async function settle(
+  deps: RequeueDependencies,
+  edition: EditionRecord,
+  endedBefore: number,
+  queuedNow: { queued: number; batches: number; alreadyHave: number },
+  /** Distinct readers the ledger will count once everyone queued has an ending (see EditionRecord.readers). */
+  readers: number | undefined,
+): Promise<RequeueResult> {
+  await deps.editions.update(edition.newsletterId, edition.editionId, { queued: endedBefore + queuedNow.queued, readers });
   // Senders that finished before `queued` was written could not tell they were the last.
   const fresh = (await deps.editions.get(edition.newsletterId, edition.editionId)) ?? edition;
-  const finished = queuedEditionComplete(fresh);
+  const finished = queuedEditionComplete(fresh) && ledgerSaysComplete(fresh, await deps.deliveries.countEnded(edition.editionId));
   if (finished) await deps.editions.update(fresh.newsletterId, fresh.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
   return { status: 'queued', edition: { ...fresh, ...(finished ? { status: 'sent' as const } : {}) }, ...queuedNow };
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
-import { afterLocalSend, countsOf, endedDeliveries, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
+import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
@@ -14,6 +14,8 @@ import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { subscriberPages } from '../ports/subscriber-pages.js';
 import { collectArticles, sentKeys } from './collect-articles.js';
 import { sendForReview } from './review-copy.js';
+import type { WarmUp } from '../core/send-budget.js';
+import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import { abandonBatch, prepareBatch, sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
 
 /** What building an edition needs: nothing is stored, so a preview needs no store at all. */
@@ -47,6 +49,8 @@ export interface DigestOptions {
   /** Subscribers per page read from the store. */
   pageSize?: number;
   limits?: ReputationLimits;
+  /** A new domain's warm-up: a daily ceiling below the account's quota (see core/send-budget.ts). */
+  warmUp?: WarmUp;
   /** Called once the edition is rendered, before anything is sent (the CLI writes `out/` here). */
   onRendered?: (model: EditionModel, rendered: RenderedEdition) => Promise<void>;
   onProgress?: (report: DeliveryReport) => void;
@@ -56,6 +60,8 @@ export interface DigestOptions {
   subject?: string;
   /** Articles to leave out, by id or URL; they stay new for the next edition. */
   exclude?: string[];
+  /** Leave an unfinished edition whose fan-out completed to the queue's senders, and build the next one (the queued send). */
+  leaveQueued?: boolean;
 }
 
 export type PreparedEdition =
@@ -143,7 +149,9 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   const draft = newsletter.approval === 'manual' && !options.dryRun;
   if (!options.dryRun && !options.force) {
     const recent = await deps.editions.list(newsletter.id, 5);
-    const unfinished = recent.find((e) => e.status === 'sending');
+    // On AWS an edition whose readers are all on the queue is the senders' to finish (an alarm
+    // watches its age): the next edition is built beside it instead of queuing the list again.
+    const unfinished = recent.find((e) => e.status === 'sending' && !(options.leaveQueued && e.queued !== undefined));
     if (unfinished) {
       const rendered = await deps.editions.getRendered(newsletter.id, unfinished.editionId);
       if (rendered) return { status: 'ready', resumed: true, edition: unfinished, rendered, problems: [] };
@@ -271,11 +279,11 @@ async function sendToList(
  */
 export async function enqueueEdition(
   newsletter: NewsletterConfig,
-  deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue; review?: { mailer: Mailer; tokenKey: Buffer } },
+  deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue; ledger: Pick<DeliveryLedger, 'countEnded'>; review?: { mailer: Mailer; tokenKey: Buffer } },
   options: DigestOptions & { batchSize?: number } = {},
 ): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[] }> {
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
-  const prepared = await prepareEdition(newsletter, deps, options);
+  const prepared = await prepareEdition(newsletter, deps, { ...options, leaveQueued: true });
   if (prepared.status === 'draft' && deps.review) return { ...prepared, reviewSent: (await sendForReview(newsletter, { ...deps.review, clock: deps.clock }, prepared)).sent };
   if (prepared.status !== 'ready') return prepared;
   if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
@@ -291,12 +299,13 @@ export async function enqueueEdition(
   const batches = grouped.batches;
   // A resumed edition's readers end once more (those who have it as already sent): done at what had ended plus all queued now.
   const doneAt = endedDeliveries(prepared.edition.counts) + queued;
-  await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued: doneAt });
+  // Each confirmed reader once, as the ledger will count them when they have all had it.
+  await deps.editions.update(newsletter.id, prepared.edition.editionId, { queued: doneAt, readers: queued });
   // Senders that finished before `queued` was written could not tell they were the last.
   const fresh = await deps.editions.get(newsletter.id, prepared.edition.editionId);
-  const finished = fresh !== undefined && queuedEditionComplete(fresh);
+  const finished = fresh !== undefined && queuedEditionComplete(fresh) && ledgerSaysComplete(fresh, await deps.ledger.countEnded(fresh.editionId));
   if (finished) await deps.editions.update(newsletter.id, fresh.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
-  const edition = { ...(fresh ?? prepared.edition), queued: doneAt, ...(finished ? { status: 'sent' as const } : {}) };
+  const edition = { ...(fresh ?? prepared.edition), queued: doneAt, readers: queued, ...(finished ? { status: 'sent' as const } : {}) };
   return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
 }
 

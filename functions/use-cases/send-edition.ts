@@ -13,7 +13,9 @@ import type { EditionRecord } from '../core/edition-lifecycle.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { DeliveryEntry, DeliveryLedger } from '../ports/delivery-ledger.js';
 import { GroupLocks } from './group-locks.js';
-import type { Mailer } from '../ports/mailer.js';
+import type { Mailer, SendQuota } from '../ports/mailer.js';
+import type { SendBudget } from '../ports/send-budget.js';
+import { warmUpCeiling, type WarmUp } from '../core/send-budget.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 
 export interface SendContext {
@@ -49,6 +51,11 @@ export interface SendContext {
   retries?: number;
   /** Stop (cleanly, resumably) after this many messages: what is left of the 24-hour quota. */
   budget?: { remaining: number };
+  /**
+   * Clock milliseconds after which no further reader is taken (a Lambda invocation's deadline less
+   * the time to record, count and hand back): readers not reached end up in `unfinished`.
+   */
+  stopAt?: number;
   onProgress?: (report: DeliveryReport) => void;
 }
 
@@ -63,8 +70,25 @@ export interface SendDependencies {
   mailer: Mailer;
   tokenKey: Buffer;
   clock: Clock;
+  /** The 24-hour quota shared with other senders running at once (the queued send on AWS). */
+  sendBudget?: SendBudget;
 }
 
+/**
+ * What may be sent in 24 hours: the account's quota, below a warm-up's ceiling for today; negative
+ * when SES sets no quota (an SES-compatible server without one).
+ */
+export function dailyLimit(quota: SendQuota, warmUp: WarmUp | undefined, now: Date): number {
+  const ceiling = warmUpCeiling(warmUp, now);
+  if (quota.max24HourSend < 0) return Number.isFinite(ceiling) ? ceiling : -1;
+  return Math.min(quota.max24HourSend, ceiling);
+}
+
+/** What is left of the 24-hour limit by SES's own count (which also holds mail sent by anything else on the account). */
+function leftToday(quota: SendQuota, warmUp: WarmUp | undefined, now: Date): { remaining: number } | undefined {
+  const limit = dailyLimit(quota, warmUp, now);
+  return limit >= 0 ? { remaining: Math.max(0, limit - quota.sentLast24Hours) } : undefined;
+}
 
 /** What one sender needs for an edition: built once, then shared by every batch. */
 export async function sendContextFor(
@@ -72,12 +96,12 @@ export async function sendContextFor(
   deps: SendDependencies,
   edition: EditionRecord,
   rendered: RenderedEdition,
-  options: { rate?: number; concurrency?: number; senders?: number },
+  options: { rate?: number; concurrency?: number; senders?: number; warmUp?: WarmUp },
 ): Promise<Omit<SendContext, 'onProgress'>> {
   const quota = await deps.mailer.getSendQuota();
   // Senders running at once share the account's rate.
   const rate = options.rate ?? quota.maxSendRate / Math.max(1, options.senders ?? 1);
-  const budget = quota.max24HourSend >= 0 ? { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } : undefined;
+  const budget = leftToday(quota, options.warmUp, deps.clock.now());
   const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, new Date(edition.createdAt)));
   const groupLocks = new GroupLocks({ clock: deps.clock, ledger: deps.ledger, editionId: edition.editionId, owner: deps.owner }, edition.deliveryGroups !== undefined);
   return {
@@ -143,6 +167,7 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
       readAt = ctx.clock.now().getTime();
     })().finally(() => (rereading = undefined)));
   const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
+  const skipped: string[] = [];
   // The first error of any worker stops them all before the marks are written and the groups let go:
   // a worker still sending after its group was released would send outside the lock.
   let failure: { error: unknown } | undefined;
@@ -151,6 +176,10 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
       if (ctx.budget && ctx.budget.remaining <= 0) return;
       // SES refused the account: every further message would be refused too and counted as a failed reader.
       if (report.paused) return;
+      if (ctx.stopAt !== undefined && ctx.clock.now().getTime() >= ctx.stopAt) {
+        report.outOfTime = true;
+        return;
+      }
       const subscriber = subscribers[index++]!;
       // Reserve the quota before the first await: checked here and spent later, parallel workers
       // would each see the last unit free and overshoot the 24-hour quota by up to `concurrency`.
@@ -159,7 +188,10 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
         if (ctx.clock.now().getTime() - readAt > FRESH_FOR_MS) await reread();
         const standing = left.has(subscriber.id) ? 'suppressed' : groups.has(groupOf(subscriber)) && (await ctx.groupLocks.keep(groupOf(subscriber))) ? standingOf(ctx, entries.get(subscriber.id)) : 'in-progress';
         if (standing === 'in-progress') unfinished?.push(subscriber.id);
-        await deliver(ctx, subscriber, report, standing, recorder);
+        // Passed over on record, under the group's lock: every reader the edition ended has one record.
+        if (standing === 'suppressed') skipped.push(subscriber.id);
+        // A reader SES turned away for the daily quota is not failed: they wait with the rest.
+        if ((await deliver(ctx, subscriber, report, standing, recorder)) === 'over-quota') unfinished?.push(subscriber.id);
       } catch (error) {
         failure ??= { error };
       }
@@ -168,6 +200,7 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
   };
   await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(concurrency, subscribers.length)) }, worker));
   await recorder.flush();
+  if (skipped.length > 0) await ctx.ledger.markSkipped(ctx.editionId, skipped, ctx.clock.now().toISOString()).catch((error: unknown) => (failure ??= { error }));
   // Sends that could not be recorded keep their groups locked in the store until the lease runs
   // out: the next sender would otherwise find those readers without the edition and send at once.
   await ctx.groupLocks.release(groups, { keepInStore: Boolean(report.unrecorded) });
@@ -175,10 +208,7 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
   if (recorder.failure) {
     throw new StoreError(`could not record ${report.unrecorded} sent deliveries of edition ${ctx.editionId} in the delivery ledger (${(recorder.failure as Error).message}); sending stopped: run again once DynamoDB takes writes (at most those readers may get a second copy)`);
   }
-  if (index < subscribers.length && !report.paused) {
-    report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
-    report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
-  }
+  if (index < subscribers.length && !report.paused && !report.outOfTime) stopForQuota(ctx, report);
   // Readers never reached (a quota stop, a pause) are the batch's unfinished business too.
   if (unfinished) for (const subscriber of subscribers.slice(index)) unfinished.push(subscriber.id);
   report.durationMs = ctx.clock.now().getTime() - started;
@@ -290,7 +320,18 @@ class SentRecorder {
   }
 }
 
-async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, standing: Standing, recorder: SentRecorder): Promise<void> {
+/** The batch stops for the 24-hour quota: no worker takes another reader, and the run or queue goes on later. */
+function stopForQuota(ctx: SendContext, report: DeliveryReport): void {
+  if (ctx.budget) ctx.budget.remaining = 0;
+  if (report.paused) return;
+  report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
+  report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
+}
+
+/** How a delivery ended for the worker: done (an outcome is in the report) or turned away by the quota (no outcome: the reader waits). */
+type Delivered = 'done' | 'over-quota';
+
+async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, standing: Standing, recorder: SentRecorder): Promise<Delivered> {
   const at = () => ctx.clock.now().toISOString();
   // Deliveries that never reach SES give their reserved unit of quota back.
   const refund = () => {
@@ -299,7 +340,7 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
   if (standing !== 'send') {
     refund();
     recordOutcome(report, standing, subscriber.id);
-    return;
+    return 'done';
   }
   let raw: Buffer;
   try {
@@ -314,7 +355,7 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     const reason = (error as Error).message;
     await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
     recordOutcome(report, 'failed', subscriber.id, reason);
-    return;
+    return 'done';
   }
   try {
     const { messageId } = await pRetry(
@@ -344,16 +385,24 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     // SES has the message: from here on it counts as sent whatever the ledger write does.
     recordOutcome(report, 'sent', subscriber.id);
     await recorder.add(subscriber.id, messageId);
+    return 'done';
   } catch (error) {
     const reason = (error as Error).message;
+    if (error instanceof MailerError && error.quotaExceeded) {
+      // The account's 24-hour quota, not this reader: the whole send waits for the window to free.
+      refund();
+      stopForQuota(ctx, report);
+      return 'over-quota';
+    }
     if (error instanceof MailerError && error.accountLevel) {
       // Not this reader's fault: nothing is recorded for them, so `editions resume` sends to them later.
       refund();
       pauseForSes(report, reason);
-      return;
+      return 'done';
     }
     await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
     recordOutcome(report, 'failed', subscriber.id, reason);
+    return 'done';
   }
 }
 

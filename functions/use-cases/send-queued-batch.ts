@@ -1,11 +1,14 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
-import { afterQueuedBatch, countsOf, queuedEditionComplete, reputationStop, type ReputationLimits } from '../core/edition-lifecycle.js';
+import { afterQueuedBatch, countsOf, ledgerSaysComplete, queuedEditionComplete, reputationStop, type ReputationLimits } from '../core/edition-lifecycle.js';
 import { NewsletterError } from '../core/errors.js';
 import type { SendBatchMessage } from '../ports/send-queue.js';
 import { GroupLocks } from './group-locks.js';
-import { sendBatch, sendContextFor, type SendContext, type SendDependencies } from './send-edition.js';
+import type { SendQuota } from '../ports/mailer.js';
+import type { BudgetReservation } from '../ports/send-budget.js';
+import type { WarmUp } from '../core/send-budget.js';
+import { dailyLimit, sendBatch, sendContextFor, type SendContext, type SendDependencies } from './send-edition.js';
 
 export type QueuedBatchResult =
   /**
@@ -51,7 +54,17 @@ export async function sendQueuedBatch(
   message: SendBatchMessage,
   newsletter: NewsletterConfig,
   deps: SendDependencies,
-  options: { cache: SenderCache; rate?: number; concurrency?: number; limits?: ReputationLimits; /** Senders that may run at once: each keeps to its share of the account's rate. */ senders?: number },
+  options: {
+    cache: SenderCache;
+    rate?: number;
+    concurrency?: number;
+    limits?: ReputationLimits;
+    /** Senders that may run at once: each keeps to its share of the account's rate. */
+    senders?: number;
+    /** Clock milliseconds after which no reader is taken (the invocation's deadline less a reserve): the rest is handed back. */
+    stopAt?: number;
+    warmUp?: WarmUp;
+  },
 ): Promise<QueuedBatchResult> {
   const edition = await deps.editions.get(message.newsletterId, message.editionId);
   if (!edition) return { status: 'skipped', reason: `edition ${message.editionId} does not exist` };
@@ -69,21 +82,32 @@ export async function sendQueuedBatch(
     return ctx;
   });
   const quota = await deps.mailer.getSendQuota();
+  const budget = await reserveBudget(deps, quota, options.warmUp, message.subscriberIds.length);
   const ctx: Omit<SendContext, 'onProgress'> = {
     ...cached,
     // This invocation's own name and locks: a registry cached with the context would outlive the
     // invocation that took its locks, and hand a later one locks nobody renewed.
     owner: deps.owner,
     groupLocks: new GroupLocks({ clock: deps.clock, ledger: deps.ledger, editionId: message.editionId, owner: deps.owner }, edition.deliveryGroups !== undefined),
-    ...(quota.max24HourSend >= 0 ? { budget: { remaining: Math.max(0, quota.max24HourSend - quota.sentLast24Hours) } } : {}),
+    ...(budget ? { budget: budget.left } : {}),
+    ...(options.stopAt === undefined ? {} : { stopAt: options.stopAt }),
   };
 
   const found = await deps.subscribers.getMany(message.newsletterId, message.subscriberIds);
   const confirmed = found.filter((s) => s.status === 'confirmed');
   const unfinished: string[] = [];
-  const report = confirmed.length ? await sendBatch(ctx, confirmed, undefined, unfinished) : emptyReport();
+  let report: DeliveryReport;
+  try {
+    report = confirmed.length ? await sendBatch(ctx, confirmed, undefined, unfinished) : emptyReport();
+  } finally {
+    // What was reserved and not sent goes back to the shared tally for the other senders.
+    if (budget?.reservation) await deps.sendBudget!.giveBack(budget.reservation, budget.left.remaining);
+  }
   // Ids that are gone or no longer confirmed count as suppressed: they left, or were erased.
-  for (const id of message.subscriberIds) if (!confirmed.some((s) => s.id === id)) recordOutcome(report, 'suppressed', id);
+  const confirmedIds = new Set(confirmed.map((s) => s.id));
+  const gone = message.subscriberIds.filter((id) => !confirmedIds.has(id));
+  for (const id of gone) recordOutcome(report, 'suppressed', id);
+  if (gone.length > 0) await deps.ledger.markSkipped(message.editionId, gone, deps.clock.now().toISOString());
 
   const counted = await deps.editions.addCounts(message.newsletterId, message.editionId, countsOf(report));
   const next = afterQueuedBatch(report);
@@ -92,7 +116,10 @@ export async function sendQueuedBatch(
     await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: next.reason });
     return { status: 'sent', report, paused: report.paused! };
   }
-  if (queuedEditionComplete(counted)) await deps.editions.update(message.newsletterId, message.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
+  // The counters say when to look, the ledger says whether it is so: a batch SQS delivered twice is counted twice.
+  if (queuedEditionComplete(counted) && ledgerSaysComplete(counted, await deps.ledger.countEnded(message.editionId))) {
+    await deps.editions.update(message.newsletterId, message.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
+  }
   // The retry is a re-queue: the ledger makes it skip whoever got the edition meanwhile.
   return {
     status: 'sent',
@@ -100,4 +127,24 @@ export async function sendQueuedBatch(
     ...(next.next === 'retry' ? { retryLater: next.reason, retryAfterSeconds: next.afterSeconds, retryIds: unfinished } : {}),
     ...(report.paused ? { paused: report.paused } : {}),
   };
+}
+
+/**
+ * What this batch may send of the 24-hour quota: reserved from the tally shared by every sender
+ * (so senders running at once never overshoot together), and never more than SES's own count says
+ * is left (mail the account sends otherwise counts there too). Undefined: no quota to keep.
+ */
+async function reserveBudget(
+  deps: SendDependencies,
+  quota: SendQuota,
+  warmUp: WarmUp | undefined,
+  wanted: number,
+): Promise<{ left: { remaining: number }; reservation?: BudgetReservation } | undefined> {
+  const now = deps.clock.now();
+  const limit = dailyLimit(quota, warmUp, now);
+  if (limit < 0) return undefined;
+  const bySes = Math.max(0, limit - quota.sentLast24Hours);
+  if (!deps.sendBudget) return { left: { remaining: bySes } };
+  const reservation = await deps.sendBudget.reserve(Math.min(wanted, bySes), limit, now);
+  return { left: { remaining: reservation.granted }, reservation };
 }

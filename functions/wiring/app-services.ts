@@ -3,6 +3,7 @@ import type { Config } from '../core/config.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
+import type { SendBudget } from '../ports/send-budget.js';
 import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 
@@ -29,4 +30,9 @@ export interface AppServices {
   templatesDir?: string | undefined;
   /** A newsletter's own template folder, by newsletter id (`template` in the config). */
   templateDirs?: Record<string, string>;
+  /**
+   * The 24-hour quota shared by senders running at once (the queued send on AWS); absent where one
+   * process sends alone and GetSendQuota is all it needs.
+   */
+  sendBudget?: SendBudget;
 }

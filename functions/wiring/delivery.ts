@@ -16,10 +16,11 @@ export function sendDependencies(services: AppServices, owner: string): SendDepe
     mailer: services.mailer,
     tokenKey: services.tokenKey,
     clock: services.clock,
+    ...(services.sendBudget ? { sendBudget: services.sendBudget } : {}),
   };
 }
 
-type DeliveryOptions = Pick<DigestOptions, 'rate' | 'concurrency' | 'limits'>;
+type DeliveryOptions = Pick<DigestOptions, 'rate' | 'concurrency' | 'limits' | 'warmUp'>;
 
 /** The in-process send (`digest`, the `dev` scheduler): the configured rate, or `--rate`, else the account's maximum. */
 export function localDeliveryOptions(config: Pick<Config, 'delivery'>, rate?: number): DeliveryOptions {
@@ -28,17 +29,21 @@ export function localDeliveryOptions(config: Pick<Config, 'delivery'>, rate?: nu
 }
 
 /**
- * The queued send on AWS: the configured rate is not used there. Each sender takes its share
- * (`senders`, SES_SENDERS) of the account's rate read at run time, so a quota raise takes effect
- * without a redeploy; SES_SEND_RATE fixes the rate instead.
+ * The queued send on AWS. SES_SEND_RATE fixes one sender's rate; otherwise each sender takes its
+ * share (`senders`, SES_SENDERS) of the configured `delivery.rate` (a new domain warming up sends
+ * slower than the account may), or else of the account's rate read at run time, so a quota raise
+ * takes effect without a redeploy.
  */
 export function queuedDeliveryOptions(
   config: Pick<Config, 'delivery'>,
   environment: { sendRate?: number | undefined; senders?: number | undefined },
 ): DeliveryOptions & { senders?: number } {
+  const senders = environment.senders ?? 1;
+  const configured = config.delivery.rate ? config.delivery.rate / senders : undefined;
+  const rate = environment.sendRate ?? configured;
   return {
     ...sharedDeliveryOptions(config),
-    ...(environment.sendRate ? { rate: environment.sendRate } : {}),
+    ...(rate ? { rate } : {}),
     ...(environment.senders ? { senders: environment.senders } : {}),
   };
 }
@@ -47,5 +52,6 @@ function sharedDeliveryOptions({ delivery }: Pick<Config, 'delivery'>): Omit<Del
   return {
     ...(delivery.concurrency ? { concurrency: delivery.concurrency } : {}),
     limits: { bounceRate: delivery.bounceRateLimit, complaintRate: delivery.complaintRateLimit },
+    ...(delivery.warmUp ? { warmUp: delivery.warmUp } : {}),
   };
 }

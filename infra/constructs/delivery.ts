@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
@@ -52,6 +53,9 @@ export class Delivery extends Construct {
       configJson: props.configJson,
       memorySize: SENDER.memoryMb,
       timeout: SENDER_TIMEOUT,
+      // The sender re-queues on purpose (quota and lock waits, a batch cut at its time budget, fan-out
+      // steps): allowed here and bounded by the hop budget each message carries (see SENDER.recursiveLoop).
+      recursiveLoop: SENDER.recursiveLoop === 'Allow' ? lambda.RecursiveLoop.ALLOW : lambda.RecursiveLoop.TERMINATE,
     });
     // Each sender's rate is the account's MaxSendRate (read at run time) divided by the senders that
     // may run at once: a quota raise takes effect without a redeploy.

@@ -24,6 +24,8 @@ export interface NewsletterFunctionProps {
   logRetention?: logs.RetentionDays;
   onFailure?: lambda.IDestination;
   retryAttempts?: number;
+  /** @default Terminate (Lambda stops a Lambda → SQS → same Lambda chain after 16 hops) */
+  recursiveLoop?: lambda.RecursiveLoop;
 }
 
 /**
@@ -67,6 +69,7 @@ export class NewsletterFunction extends NodejsFunction {
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       ...(props.onFailure ? { onFailure: props.onFailure } : {}),
       ...(props.retryAttempts !== undefined ? { retryAttempts: props.retryAttempts } : {}),
+      ...(props.recursiveLoop ? { recursiveLoop: props.recursiveLoop } : {}),
       environment: {
         [ENV_NAMES.config]: props.configJson,
         NODE_OPTIONS: '--enable-source-maps',

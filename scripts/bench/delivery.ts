@@ -499,6 +499,10 @@ class CountingLedger implements DeliveryLedger {
   async markSentMany(_editionId: string, sent: readonly unknown[]): Promise<void> {
     this.sent += sent.length;
   }
+  async markSkipped(): Promise<void> {}
+  async countEnded(): Promise<number> {
+    return this.sent + this.failed;
+  }
 }
 
 class MemoryEditionStore implements EditionStore {

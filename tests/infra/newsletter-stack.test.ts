@@ -59,6 +59,14 @@ describe('NewsletterStack', () => {
       expect(target.Properties).toMatchObject({ SqsManagedSseEnabled: true });
     });
 
+    it('lets the sender put batches back on its own queue past Lambda\'s 16-hop loop stop, and only the sender', () => {
+      // A quota wait re-queues a batch every quarter hour for up to a day: Terminate would drop it to the DLQ after 16.
+      const functions = template.findResources('AWS::Lambda::Function');
+      const looping = Object.entries(functions).filter(([, f]) => f.Properties.RecursiveLoop === 'Allow');
+      expect(looping).toHaveLength(1);
+      expect(looping[0]![0]).toMatch(/^DeliverySender/);
+    });
+
     it('encrypts every queue and denies it to non-TLS requests', () => {
       const queues = template.findResources('AWS::SQS::Queue');
       for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);

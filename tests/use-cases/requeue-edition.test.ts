@@ -72,6 +72,21 @@ describe('resumeQueuedEdition', () => {
     expect((await editions.get(newsletter.id, 'ed-1'))!.pausedReason).toBeUndefined();
   });
 
+  it('brings back the readers of a batch lost to the DLQ from an edition already closed as sent, and closes it when the ledger counts everyone', async () => {
+    // 80 readers have it on record; a batch of 20 went to the DLQ after the counters (a batch counted twice) closed the edition.
+    const { ids, queued, deps, editions } = await setUp(100, { sent: 80, failed: 0 }, { status: 'sent', counts: { ...counts, sent: 80, alreadySent: 20 }, readers: 100 });
+    const result = await resumeQueuedEdition(newsletter, 'ed-1', deps, { batchSize: 50 });
+    expect(result).toMatchObject({ status: 'queued', queued: 20, alreadyHave: 80 });
+    expect(queued.flatMap((m) => m.subscriberIds).sort()).toEqual(ids.slice(80).sort());
+    expect(await editions.get(newsletter.id, 'ed-1')).toMatchObject({ status: 'sending', readers: 100 });
+
+    // The counters alone reach the mark before the senders have sent anything: the ledger keeps the edition open.
+    const ledger = new DynamoDeliveryLedger(servers.dynamodb, `requeue-${tables}`);
+    expect(await ledger.countEnded('ed-1')).toBe(80);
+    await ledger.markSentMany('ed-1', ids.slice(80).map((id, i) => ({ subscriberId: id, messageId: `n-${i}` })), at);
+    expect(await ledger.countEnded('ed-1')).toBe(100);
+  });
+
   it('closes an edition that everyone has, queuing nothing', async () => {
     const { queued, deps, editions } = await setUp(30, { sent: 30, failed: 0 }, { status: 'paused', pausedReason: 'bounce rate 6%', counts: { ...counts, sent: 30, bounces: 2 } });
     const result = await resumeQueuedEdition(newsletter, 'ed-1', deps);

@@ -19,6 +19,7 @@ import { SenderCache, sendQueuedBatch } from '../../functions/use-cases/send-que
 import { FaultySesServer } from '../support/faulty-ses-server.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { DynamoSendBudget } from '../../functions/adapters/dynamodb/send-budget-store.js';
 
 /** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
 const ID_KEY = randomBytes(32);
@@ -66,7 +67,12 @@ async function setUp(readers: number) {
     owner: `sender-${tables}`,
     queue: { enqueue: async (batches: SendBatchMessage[]) => void queued.push(...batches) },
   };
-  return { deps, queued };
+  return { deps, queued, tableName };
+}
+
+/** An SES client for one of these tests' servers (the sender retries itself: one attempt per call). */
+function sesClient(server: FaultySesServer): SESClient {
+  return new SESClient({ region: 'us-east-1', endpoint: server.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
 }
 
 describe('enqueueEdition', () => {
@@ -126,8 +132,8 @@ describe('sendQueuedBatch', () => {
       expect(second).toMatchObject({ status: 'skipped' });
       expect(notReady.counts.calls).toBeLessThanOrEqual(2);
 
-      // Resumed (what `editions resume` writes), the schedule queues the edition again and it finishes.
-      await deps.editions.update(newsletter.id, editionId, { status: 'sending', pausedReason: undefined });
+      // Resumed (what `editions resume` writes: sending, its fan-out to do again), the schedule queues the edition again and it finishes.
+      await deps.editions.update(newsletter.id, editionId, { status: 'sending', pausedReason: undefined, queued: undefined });
       queued.length = 0;
       const requeued = await enqueueEdition(newsletter, deps, { batchSize: 30 });
       expect(requeued).toMatchObject({ status: 'queued', resumed: true, queued: 60 });
@@ -213,6 +219,94 @@ describe('sendQueuedBatch', () => {
     } finally {
       healthyClient.destroy();
       await healthy.close();
+    }
+  });
+
+  it('stops for the daily quota when SES refuses a send as over it: nobody is marked failed, and every reader not sent goes back on the queue', async () => {
+    const { deps, queued } = await setUp(20);
+    // SES answers a send over the 24-hour quota with Throttling, told from a rate throttle only by its message.
+    const full = await FaultySesServer.start({ refuseAll: { status: 400, code: 'Throttling', message: 'Daily message quota exceeded.' } });
+    const fullClient = sesClient(full);
+    try {
+      await enqueueEdition(newsletter, deps, { batchSize: 50 });
+      const result = await sendQueuedBatch(queued[0]!, newsletter, { ...deps, mailer: new SesMailer(fullClient) }, { cache: new SenderCache(), rate: 500, concurrency: 4 });
+      expect(result).toMatchObject({ status: 'sent', report: { sent: 0, failed: 0 }, retryLater: expect.stringContaining('quota'), retryAfterSeconds: 900 });
+      assert(result.status === 'sent');
+      expect(new Set(result.retryIds)).toEqual(new Set(queued[0]!.subscriberIds));
+      // No retry storm: a quota refusal is not retried at once, and the other workers stop taking readers.
+      expect(full.counts.calls).toBeLessThanOrEqual(4);
+      expect((await deps.editions.get(newsletter.id, queued[0]!.editionId))?.status).toBe('sending');
+    } finally {
+      fullClient.destroy();
+      await full.close();
+    }
+  });
+
+  it('shares one 24-hour quota among senders running at once, so together they never send more than it allows', async () => {
+    const { deps, queued, tableName } = await setUp(100);
+    const account = await FaultySesServer.start({ quota: { max24HourSend: 30 } });
+    const accountClient = sesClient(account);
+    try {
+      await enqueueEdition(newsletter, deps, { batchSize: 50 });
+      expect(queued).toHaveLength(2);
+      const sendBudget = new DynamoSendBudget(servers.dynamodb, tableName);
+      // Two containers each read GetSendQuota (30 left) before either sends.
+      const results = await Promise.all(
+        queued.map((message, i) =>
+          sendQueuedBatch(message, newsletter, { ...deps, owner: `lambda:${i}`, mailer: new SesMailer(accountClient), sendBudget }, { cache: new SenderCache(), rate: 500 }),
+        ),
+      );
+      expect(account.accepted.length).toBe(30);
+      const waiting = results.flatMap((r) => (r.status === 'sent' ? (r.retryIds ?? []) : []));
+      expect(waiting).toHaveLength(70);
+      expect(results.every((r) => r.status === 'sent' && r.report.failed === 0)).toBe(true);
+    } finally {
+      accountClient.destroy();
+      await account.close();
+    }
+  });
+
+  it('stops taking readers at the time it is given and hands the rest back at once, without a quota wait', async () => {
+    const { deps, queued } = await setUp(40);
+    const clock = new VirtualClock();
+    const ses = await FaultySesServer.start({});
+    const client = sesClient(ses);
+    try {
+      await enqueueEdition(newsletter, deps, { batchSize: 50 });
+      // 10 messages a second and 2 seconds left: about 20 readers fit before the deadline.
+      const stopAt = clock.now().getTime() + 2_000;
+      const result = await sendQueuedBatch(queued[0]!, newsletter, { ...deps, mailer: new SesMailer(client), clock }, { cache: new SenderCache(), rate: 10, concurrency: 1, stopAt });
+      assert(result.status === 'sent');
+      expect(result.report.sent).toBeGreaterThanOrEqual(18);
+      expect(result.report.sent).toBeLessThanOrEqual(22);
+      expect(result).toMatchObject({ retryLater: expect.stringContaining('out of time'), retryAfterSeconds: 0 });
+      expect(result.retryIds).toHaveLength(40 - result.report.sent);
+      expect(new Set([...result.retryIds!, ...ses.accepted.map((a) => a.recipient)]).size).toBe(40);
+    } finally {
+      client.destroy();
+      await ses.close();
+    }
+  });
+
+  it('keeps the edition open when SQS delivers a batch twice and the counters run ahead of the readers who have it', async () => {
+    const { deps, queued } = await setUp(60);
+    const ses = await FaultySesServer.start({});
+    const client = sesClient(ses);
+    try {
+      await enqueueEdition(newsletter, deps, { batchSize: 30 });
+      expect(queued).toHaveLength(2);
+      const senderDeps = { ...deps, mailer: new SesMailer(client) };
+      await sendQueuedBatch(queued[0]!, newsletter, senderDeps, { cache: new SenderCache(), rate: 500 });
+      // The same batch again (a redelivery): its 30 readers count a second time as already sent.
+      await sendQueuedBatch(queued[0]!, newsletter, { ...senderDeps, owner: 'lambda:again' }, { cache: new SenderCache(), rate: 500 });
+      const editionId = queued[0]!.editionId;
+      expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('sending');
+      await sendQueuedBatch(queued[1]!, newsletter, senderDeps, { cache: new SenderCache(), rate: 500 });
+      expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('sent');
+      expect(ses.copiesByRecipient().size).toBe(60);
+    } finally {
+      client.destroy();
+      await ses.close();
     }
   });
 });

@@ -1,10 +1,10 @@
 import { BatchWriteItemCommand, ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreError } from '../../core/errors.js';
 import { redactAddresses } from '../../core/subscriber.js';
 import type { ClaimRequest, DeliveryEntry, DeliveryLedger, GroupClaim } from '../../ports/delivery-ledger.js';
-import { readDeliveries } from './delivery-lookup.js';
+import { countEndedDeliveries, readDeliveries } from './delivery-lookup.js';
 import { conditionalWrite, documentClient } from './document.js';
 import { keys } from './table.js';
 
@@ -208,7 +208,34 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
   }
+
+  async markSkipped(editionId: string, subscriberIds: readonly string[], at: string): Promise<void> {
+    const expiresAt = ttlFrom(at);
+    for (let i = 0; i < subscriberIds.length; i += SKIP_WRITES_AT_ONCE) {
+      await Promise.all(
+        subscriberIds.slice(i, i + SKIP_WRITES_AT_ONCE).map((subscriberId) =>
+          conditionalWrite(
+            this.doc.send(
+              new PutCommand({
+                TableName: this.tableName,
+                Item: { ...keys.delivery(editionId, subscriberId), status: 'skipped', skippedAt: at, expiresAt },
+                // Never over a record that says more (sent, failed, a live claim of the welcome copy).
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            ),
+          ),
+        ),
+      );
+    }
+  }
+
+  countEnded(editionId: string): Promise<number> {
+    return countEndedDeliveries(this.doc, this.tableName, editionId);
+  }
 }
+
+/** Conditional puts of skipped records running at once: suppressed readers are few, but a list cleaned hard may have many. */
+const SKIP_WRITES_AT_ONCE = 10;
 
 function ttlFrom(at: string): number {
   return Math.floor(Date.parse(at) / 1000) + LEDGER_TTL_SECONDS;

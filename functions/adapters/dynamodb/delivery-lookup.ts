@@ -23,6 +23,10 @@ export class DynamoDeliveryLookup implements DeliveryLookup {
     return states;
   }
 
+  countEnded(editionId: string): Promise<number> {
+    return countEndedDeliveries(this.doc, this.tableName, editionId);
+  }
+
   async *failed(editionId: string): AsyncIterable<FailedDelivery[]> {
     for (const pk of keys.deliveryPartitions(editionId)) {
       const pages = paginateQuery(
@@ -56,4 +60,29 @@ export async function readDeliveries(doc: DynamoDBDocumentClient, tableName: str
     consistent: true,
     what: 'deliveries',
   });
+}
+
+/**
+ * Counts the edition's delivery records that are an ending (sent, failed, skipped) over its
+ * partitions: one record per reader, so a batch SQS delivered twice is never counted twice. A
+ * COUNT query reads the records but sends none back: about one read unit per 4 KB scanned.
+ */
+export async function countEndedDeliveries(doc: DynamoDBDocumentClient, tableName: string, editionId: string): Promise<number> {
+  let ended = 0;
+  for (const pk of keys.deliveryPartitions(editionId)) {
+    const pages = paginateQuery(
+      { client: doc },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#status IN (:sent, :failed, :skipped)',
+        Select: 'COUNT',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': pk, ':sent': 'sent', ':failed': 'failed', ':skipped': 'skipped' },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) ended += page.Count ?? 0;
+  }
+  return ended;
 }

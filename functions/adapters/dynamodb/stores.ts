@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDeliveryLedger, type DeliveryLedgerOptions } from './delivery-ledger.js';
 import { DynamoDeliveryLookup } from './delivery-lookup.js';
 import { DynamoEditionStore } from './edition-store.js';
+import { DynamoSendBudget } from './send-budget-store.js';
 import { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from './subscriber-store.js';
 
 export type DynamoStores = ReturnType<typeof dynamoStores>;
@@ -20,5 +21,6 @@ export function dynamoStores(client: DynamoDBClient, tableName: string, ledgerOp
     editions: new DynamoEditionStore(client, tableName),
     ledger: new DynamoDeliveryLedger(client, tableName, ledgerOptions),
     deliveries: new DynamoDeliveryLookup(client, tableName),
+    sendBudget: new DynamoSendBudget(client, tableName),
   };
 }

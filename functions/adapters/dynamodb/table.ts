@@ -27,6 +27,9 @@ export const keys = {
   /** Every partition of an edition's delivery records, to query them all (the edition's counters are the cheap report). */
   deliveryPartitions: (editionId: string) => Array.from({ length: DELIVERY_SHARDS }, (_, shard) => `ED#${editionId}#DELIVERY#${shard}`),
   signUpLimit: (window: string, counter: string) => ({ pk: `SIGNUP#${window}`, sk: counter }),
+  /** One quarter-hour bucket of the account's shared 24-hour send tally (see core/send-budget.ts); the number zero-padded so buckets sort in time. */
+  sendBudget: (bucket: number) => ({ pk: 'SENDBUDGET', sk: String(bucket).padStart(12, '0') }),
+  sendBudgetRange: (fromBucket: number, toBucket: number) => ({ pk: 'SENDBUDGET', from: String(fromBucket).padStart(12, '0'), to: String(toBucket).padStart(12, '0') }),
 };
 
 /**

@@ -76,9 +76,20 @@ export class SesMailer implements Mailer {
   }
 }
 
+/**
+ * SES answers a send over the 24-hour quota with the same `Throttling` code as a send over the rate,
+ * told apart only by the message ("Daily message quota exceeded." against "Maximum sending rate
+ * exceeded."): https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html
+ */
+const DAILY_QUOTA_EXCEEDED = /daily message quota exceeded/i;
+
 function toMailerError(error: unknown): MailerError {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   const status = e.$metadata?.httpStatusCode ?? 0;
+  if (DAILY_QUOTA_EXCEEDED.test((error as Error).message ?? '')) {
+    // Retrying within seconds cannot help: the window frees over hours. The sender stops and waits.
+    return new MailerError(`SES refused the message: ${describe(error)}`, { retryable: false, quotaExceeded: true, cause: error });
+  }
   const throttled = THROTTLING.has(e.name ?? '') || status === 429;
   const retryable = throttled || status >= 500 || Boolean(e.$retryable) || isNetworkError(error);
   const name = e.name ?? '';

@@ -190,11 +190,6 @@ describe('editions resend --aws', () => {
       expect(shown.output).toContain(`subscriber ${subscriberId(ID_KEY, refused[0]!)}: `);
       expect(shown.output).not.toContain('@example.com');
 
-      // A resume is for unfinished editions; a finished one is resent.
-      const wrong = await cli('--newsletter', 'resend-weekly', 'editions', 'resume', editionId, '--aws');
-      expect(wrong.code).toBe(1);
-      expect(wrong.output).toContain(`edition ${editionId} is sent: "newsletter editions resend ${editionId} --aws"`);
-
       const resent = await cli('--newsletter', 'resend-weekly', 'editions', 'resend', editionId, '--aws');
       expect(resent).toMatchObject({ code: 0 });
       expect(resent.output).toContain('queued 2 failed deliveries again in 1 batch');
