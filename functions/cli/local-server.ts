@@ -15,8 +15,14 @@ export interface LocalServerOptions {
 
 /** One HTTP request → one API Gateway HTTP API event → the handler → the response. */
 export async function serve(api: SubscriptionApi, req: IncomingMessage, res: ServerResponse, { inbox, clock }: LocalServerOptions): Promise<void> {
+  const url = requestUrl(req.url ?? '/');
+  if (!url) {
+    // Node accepts request targets no URL parser does (`//`, `//a:b@`): the client's mistake, not the server's.
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+    res.end('bad request: the request target is not a URL path');
+    return;
+  }
   try {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     if (inbox && (url.pathname === '/_inbox' || url.pathname === '/_inbox/')) {
       res.writeHead(302, { location: inbox, 'cache-control': 'no-store' });
       res.end();
@@ -30,6 +36,15 @@ export async function serve(api: SubscriptionApi, req: IncomingMessage, res: Ser
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
     res.end('internal error');
     console.error(`dev server: ${(error as Error).message}`);
+  }
+}
+
+/** The request target as a URL, or undefined when it is none (`URL.parse` is newer than Node 20.0). */
+function requestUrl(target: string): URL | undefined {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    return undefined;
   }
 }
 

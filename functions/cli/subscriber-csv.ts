@@ -49,18 +49,44 @@ export function chooseColumns(header: string[], flags: { emailColumn?: string; n
   return { ok: true, columns: { email } };
 }
 
-/** The address and name of one row (the address still to be checked). */
+/** The address and name of one row (the address still to be checked), formula quotes taken off (see `csvField`). */
 export function entryOf(record: Record<string, string | undefined>, columns: SubscriberColumns): { email: string; name?: string } {
-  const email = record[columns.email] ?? '';
+  const cell = (column: string | undefined) => (column ? withoutFormulaQuote(record[column]) : undefined);
+  const email = cell(columns.email) ?? '';
   let name: string | undefined;
-  if (typeof columns.name === 'string') name = record[columns.name];
-  else if (columns.name) name = [columns.name.first, columns.name.last].map((c) => (c ? record[c]?.trim() : '')).filter(Boolean).join(' ');
+  if (typeof columns.name === 'string') name = cell(columns.name);
+  else if (columns.name) name = [columns.name.first, columns.name.last].map((c) => cell(c)?.trim()).filter(Boolean).join(' ');
   name = name?.trim();
   return { email, ...(name ? { name } : {}) };
 }
 
-/** One CSV field, quoted when it must be (RFC 4180). */
+/**
+ * A cell a spreadsheet would run as a formula (OWASP, CSV injection): it starts with = + - @, a tab
+ * or a carriage return, possibly after quotes we put there ourselves.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/u;
+
+/**
+ * One CSV field: a value that would start a formula gets a single quote in front, which a
+ * spreadsheet shows as text rather than runs; then the field is quoted when it must be (RFC 4180),
+ * and also when it holds a semicolon, where spreadsheets with that list separator would split it
+ * and the rest could start a formula. `subscribers import` takes one quote off again
+ * (`withoutFormulaQuote`), so an export imports back exactly: a value that already started with
+ * quotes before a formula character (`'=x`) gets one more (`''=x`) for the import to take off.
+ *
+ * @example
+ * csvField('=HYPERLINK("https://evil.example/")'); // `"'=HYPERLINK(""https://evil.example/"")"`
+ */
 export function csvField(value: string | undefined): string {
-  const v = value ?? '';
-  return /[",\r\n]/u.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  let v = value ?? '';
+  if (FORMULA_START.test(v)) v = `'${v}`;
+  return /[",;\r\n]/u.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/**
+ * A cell as its writer meant it: the quote `csvField` (or another tool following OWASP) put in front
+ * of a formula comes off. A quote before anything else is the value's own and stays.
+ */
+function withoutFormulaQuote(cell: string | undefined): string | undefined {
+  return cell !== undefined && cell.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
 }

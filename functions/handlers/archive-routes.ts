@@ -49,7 +49,9 @@ export async function archiveRoute(deps: ArchiveRouteDependencies, method: strin
   if (route === '/archive/feed.xml') {
     return { statusCode: 200, headers: { 'content-type': 'application/atom+xml; charset=utf-8', ...BASE_HEADERS }, body: await archiveFeed(deps.editions, selected, deps.now()) };
   }
-  const editionId = decodeURIComponent(route.slice('/archive/'.length));
+  const editionId = decodedSegment(route.slice('/archive/'.length));
+  // A segment that is not valid percent-encoding (`/archive/%`) names no edition: 404, not a fault.
+  if (editionId === undefined) return notFound(selected);
   const newsletter = newsletterOfEdition(deps.newsletters, editionId);
   const found = newsletter ? await archivedEditionPage(deps.editions, newsletter, editionId) : undefined;
   if (!found) return notFound(newsletter ?? selected);
@@ -76,6 +78,15 @@ function notFound(newsletter: NewsletterConfig): ArchiveResult {
     headers: { ...htmlHeaders(PAGE_CSP), 'cache-control': 'no-store' },
     body: messagePage({ language: newsletter.language, title: w.notFoundTitle, text: w.notFoundBody, link: { href: archiveIndexUrlFor(newsletter.baseUrl, newsletter.id), label: ARCHIVE_WORDS[newsletter.language].archiveTitle } }),
   };
+}
+
+/** A path segment percent-decoded, or undefined when its escapes are malformed (`%`, `%ZZ`, half a UTF-8 sequence). */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function htmlHeaders(csp: string): Record<string, string> {

@@ -3,12 +3,15 @@
 import { parseHTML } from 'linkedom';
 import { PLACEHOLDERS } from '../core/edition.js';
 import { escapeHtml } from './escape.js';
+import { serializeHtml } from './serialize-html.js';
 
 /**
  * The web copy of an edition from its stored HTML: the per-reader links (unsubscribe,
  * preferences) give way to one sign-up link, and the "view in browser" link, which would point at
  * this very page, is left out. Nothing personal was ever in the stored HTML (it holds placeholders),
- * so nothing personal can leak; this only keeps the page from showing dead links.
+ * so nothing personal can leak; this only keeps the page from showing dead links. The page is
+ * written with `serializeHtml`, which escapes every text: the stored HTML holds feed titles and key
+ * points, and linkedom's own `outerHTML` would unescape a title's `&lt;/title&gt;` into markup.
  */
 export function publicEditionHtml(html: string, input: { selfUrl: string; signUpUrl: string; subscribeLabel: string }): string {
   const { document } = parseHTML(html);
@@ -17,22 +20,28 @@ export function publicEditionHtml(html: string, input: { selfUrl: string; signUp
   for (const link of Array.from(document.querySelectorAll('a'))) {
     const href = link.getAttribute('href') ?? '';
     if (href === input.selfUrl) {
-      link.parentNode?.removeChild(link);
+      link.remove();
       continue;
     }
     if (!personal.has(href)) continue;
-    const holder = link.parentNode as unknown as { innerHTML: string; parentNode: unknown } | null;
+    const holder = link.parentElement;
     // The footer puts both personal links in one paragraph: that paragraph becomes the sign-up link.
     if (holder && !replaced) {
-      holder.innerHTML = `<a href="${escapeHtml(input.signUpUrl)}" style="color:#0b57d0">${escapeHtml(input.subscribeLabel)}</a>`;
+      const signUp = document.createElement('a');
+      signUp.setAttribute('href', input.signUpUrl);
+      signUp.setAttribute('style', 'color:#0b57d0');
+      signUp.textContent = input.subscribeLabel;
+      holder.replaceChildren(signUp);
       replaced = true;
-    } else if (link.parentNode) {
-      link.parentNode.removeChild(link);
+    } else {
+      link.remove();
     }
   }
-  const out = `<!doctype html>\n${document.documentElement.outerHTML}`;
-  // A placeholder outside a link (none in the bundled templates) must not reach the page either.
-  return out.replaceAll(PLACEHOLDERS.unsubscribeUrl, input.signUpUrl).replaceAll(PLACEHOLDERS.preferencesUrl, input.signUpUrl);
+  const out = `<!doctype html>\n${serializeHtml(document.documentElement)}`;
+  // A placeholder outside a link (none in the bundled templates) must not reach the page either;
+  // escaped, the URL is safe wherever the placeholder stood (text, attribute value or comment).
+  const signUp = escapeHtml(input.signUpUrl);
+  return out.replaceAll(PLACEHOLDERS.unsubscribeUrl, signUp).replaceAll(PLACEHOLDERS.preferencesUrl, signUp);
 }
 
 export interface FeedEdition {

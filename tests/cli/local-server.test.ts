@@ -46,6 +46,16 @@ describe('serve', () => {
     expect(Buffer.from(event!.body!, 'base64').toString('utf8')).toBe('email=ann%40example.com');
   });
 
+  it('answers 400 to a request target that is no URL path, without calling the handler', async () => {
+    const events: HttpApiEvent[] = [];
+    const url = await listen(async (event) => (events.push(event), { statusCode: 200, headers: {}, body: '' }));
+    for (const target of ['//', '//a:b@']) {
+      const response = await fetch(`${url}${target}`);
+      expect(response.status, target).toBe(400);
+    }
+    expect(events).toHaveLength(0);
+  });
+
   it('sends /_inbox to the SES inbox viewer without calling the handler', async () => {
     const events: HttpApiEvent[] = [];
     const url = await listen(async (event) => (events.push(event), { statusCode: 200, headers: {}, body: '' }), { inbox: 'http://127.0.0.1:9/inbox' });

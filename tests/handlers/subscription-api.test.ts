@@ -327,6 +327,37 @@ describe('subscription API: everything else', () => {
     expect(confirmWrong.headers.allow).toBe('GET, POST');
   });
 
+  it('answers 404, not 500, to an archive path that is not valid percent-encoding, and logs no error', async () => {
+    const before = deps.logs.length;
+    for (const path of ['/archive/%', '/archive/ai-talent-%E0%A4%A', '/archive/%ZZ', '/archive/feed.xml%']) {
+      const result = await api(event('GET', path));
+      expect(result.statusCode, path).toBe(404);
+      expectSafeHeaders(result);
+    }
+    expect(deps.logs.slice(before).filter((l) => l.event === 'api.error')).toEqual([]);
+  });
+
+  it('answers 4xx, not 500, to malformed JSON, forms, query strings and base64 bodies', async () => {
+    const before = deps.logs.length;
+    const json = { type: 'application/json' };
+    const requests: [HttpApiEvent, number][] = [
+      [event('POST', '/subscribe', { body: '{"email":', ...json }), 400],
+      [event('POST', '/subscribe', { body: 'null', ...json }), 400],
+      [event('POST', '/subscribe', form({ email: '%', newsletter: '%E0%A4%A' })), 400],
+      [event('POST', '/subscribe', { body: 'email=%&newsletter=%E0%A4%A', type: 'application/x-www-form-urlencoded' }), 400],
+      [{ ...event('POST', '/subscribe', { body: '%%%not base64', type: 'application/x-www-form-urlencoded' }), isBase64Encoded: true }, 400],
+      [event('GET', '/confirm?token=%'), 400],
+      [event('POST', '/unsubscribe?token=%E0%A4%A'), 400],
+      [event('POST', '/preferences?token=%ZZ', { body: '[', ...json }), 400],
+      [event('GET', '/approve?edition=%&token=%'), 400],
+      [event('GET', '/archive?newsletter=%'), 200],
+    ];
+    const answers: string[] = [];
+    for (const [request] of requests) answers.push(`${request.requestContext.http.method} ${request.rawPath}?${request.rawQueryString} ${(await api(request)).statusCode}`);
+    expect(answers).toEqual(requests.map(([request, status]) => `${request.requestContext.http.method} ${request.rawPath}?${request.rawQueryString} ${status}`));
+    expect(deps.logs.slice(before).filter((l) => l.event === 'api.error')).toEqual([]);
+  });
+
   it('refuses an event that is not an HTTP API event', async () => {
     const result = await api({ foo: 'bar' } as unknown as HttpApiEvent);
     expect(result.statusCode).toBe(400);

