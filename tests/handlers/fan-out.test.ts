@@ -113,6 +113,15 @@ describe('fan-out handlers', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
   });
 
+  it('gives a batch that spent its hop budget to the DLQ (a batch item failure) without sending', async () => {
+    const sender = await import('../../functions/handlers/send-batch.js');
+    const { SENDER } = await import('../../functions/core/send-topology.js');
+    const runaway = { newsletterId: 'tech-weekly', editionId: 'tech-weekly-2026-01-01-00000000', subscriberIds: [subscriberId(ID_KEY, 'reader1@example.com')], hops: SENDER.hopBudget };
+    const answer = await sender.handler({ Records: [{ messageId: 'runaway', body: JSON.stringify(runaway) }] });
+    // Failed receives, not a re-queue: SQS moves it to the DLQ after the redrive limit, where the alarm sees it.
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'runaway' }]);
+  });
+
   it('suppresses a hard bounce and skips the address in the next edition', async () => {
     const feedback = await import('../../functions/handlers/ses-feedback.js');
     const bounced = servers.services.ses!.messages.at(-1)!;
@@ -185,11 +194,13 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
     const waiting: { body: string; visibleAt: number; receives: number; delaySeconds: number }[] = [];
     const dlq: string[] = [];
     const delays: number[] = [];
+    const sentBodies: string[] = [];
     const queue = await startAwsJsonServer({
       'AmazonSQS.SendMessageBatch': (body) => {
         const entries = body.Entries as SqsBatchEntry[];
         for (const e of entries) {
           delays.push(e.DelaySeconds ?? 0);
+          sentBodies.push(e.MessageBody);
           waiting.push({ body: e.MessageBody, visibleAt: clock.millis() + (e.DelaySeconds ?? 0) * 1000, receives: 0, delaySeconds: e.DelaySeconds ?? 0 });
         }
         return acceptedBatch(entries);
@@ -241,6 +252,10 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
       const requeued = delays.filter((d) => d > 0);
       expect(requeued.length).toBeGreaterThan(0);
       expect(requeued.every((d) => d <= 900)).toBe(true);
+      // Each re-queue is one hop further: the six-hour wait is a chain longer than Lambda's default
+      // stop of 16, which the stack allows on the sender (RecursiveLoop: Allow) and the hop budget bounds.
+      const hops = delays.length > 0 ? Math.max(0, ...sentBodies.map((b) => (JSON.parse(b) as { hops?: number }).hops ?? 0)) : 0;
+      expect(hops).toBeGreaterThan(16);
       const editions = new DynamoEditionStore(servers.dynamodb, tableName);
       const edition = await editions.get('quota-weekly', result.editionId!);
       expect(edition).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 80 }) });
