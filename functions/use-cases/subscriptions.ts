@@ -6,7 +6,7 @@ import { deliveryGroupOf } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
 import type { EditionRecord } from '../core/edition-lifecycle.js';
 import { checkEmail } from '../core/email-address.js';
-import { DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
+import { clientGroup, DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
 import { mailboxOf, pseudonym, redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
 import { CONFIRM_TOKEN_TTL_SECONDS, ERASE_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../core/tokens.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
@@ -198,7 +198,7 @@ async function followUpSignUp(deps: SubscriptionDependencies, newsletter: Newsle
 async function perSenderLimitReached(deps: SubscriptionDependencies, email: string, client: string | undefined, now: Date): Promise<'mailbox' | 'client' | undefined> {
   const settings = deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS;
   if (!(await takeHourly(deps, now, `mailbox#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
-  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKey, 'client', client)}`, settings.perClientPerHour))) return 'client';
+  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKey, 'client', clientGroup(client))}`, settings.perClientPerHour))) return 'client';
   return undefined;
 }
 
