@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig, type Config } from '../functions/core/config.js';
+import { MIN_SEND_RATE, parseConfig, type Config } from '../functions/core/config.js';
 import { REPO_ROOT } from './handler-entries.js';
 
 /**
@@ -91,6 +91,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   }
 
   const sendRate = number(context, 'sendRate') ?? config.delivery.rate ?? DEFAULT_SEND_RATE;
+  if (sendRate < MIN_SEND_RATE) throw new DeployParameterError(`-c sendRate=${sendRate} must be at least ${MIN_SEND_RATE} messages per second, or an edition never finishes`);
   const apiRateLimit = number(context, 'apiRateLimit');
   const alarmEmail = text(context, 'alarmEmail');
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new DeployParameterError(`-c alarmEmail=${alarmEmail} is not an email address`);

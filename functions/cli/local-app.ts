@@ -74,6 +74,9 @@ export type LocalApp = Awaited<ReturnType<typeof openLocalApp>>;
  */
 export async function openLocalApp(options: GlobalOptions & { sendRate?: number }) {
   const loaded = await withDevBaseUrl(await loadNewsletter(options), options.dataDir);
+  // Before any server starts: a refused key then ends the command with its one-line message,
+  // instead of leaving embedded servers running that keep the process from exiting.
+  const tokenKey = await loadOrCreateTokenKey(options.dataDir);
   const env = process.env;
   const needEmbedded = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SES;
   const services: EmbeddedServices | undefined = needEmbedded
@@ -97,7 +100,6 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
       { cause: error },
     );
   }
-  const tokenKey = await loadOrCreateTokenKey(options.dataDir);
   const stores = dynamoStores(dynamodb, tableName, { ownerGone: localOwnerGone });
   const app = {
     ...loaded,

@@ -28,9 +28,10 @@ export async function serve(api: SubscriptionApi, req: IncomingMessage, res: Ser
       res.end();
       return;
     }
-    const event = await toEvent(req, url, clock);
+    const { event, cutOff } = await toEvent(req, url, clock);
     const result = await api(event);
-    res.writeHead(result.statusCode, result.headers);
+    // The rest of an oversized upload is never read: the connection closes after the answer.
+    res.writeHead(result.statusCode, cutOff ? { ...result.headers, connection: 'close' } : result.headers);
     res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
   } catch (error) {
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
@@ -50,23 +51,17 @@ function requestUrl(target: string): URL | undefined {
 
 /**
  * Reads at most one byte more than the API accepts, so the handler sees an oversized body and
- * answers 413, without this server holding an unbounded upload in memory. API Gateway sends form
- * bodies base64-encoded; so does this server.
+ * answers 413, and then stops reading: the rest of the upload is neither held in memory nor read
+ * off the connection (`cutOff`, which is closed after the answer). API Gateway sends form bodies
+ * base64-encoded; so does this server.
  */
-async function toEvent(req: IncomingMessage, url: URL, clock: Clock): Promise<HttpApiEvent> {
-  const limit = MAX_BODY_BYTES + 1;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    if (size >= limit) continue;
-    chunks.push(chunk.subarray(0, limit - size));
-    size += Math.min(chunk.length, limit - size);
-  }
+async function toEvent(req: IncomingMessage, url: URL, clock: Clock): Promise<{ event: HttpApiEvent; cutOff: boolean }> {
+  const read = await readBody(req, MAX_BODY_BYTES + 1);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const now = clock.now();
-  const body = Buffer.concat(chunks);
-  return {
+  const { body } = read;
+  const event: HttpApiEvent = {
     version: '2.0',
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
@@ -80,4 +75,37 @@ async function toEvent(req: IncomingMessage, url: URL, clock: Clock): Promise<Ht
       routeKey: '$default',
     },
   };
+  return { event, cutOff: read.cutOff };
+}
+
+/** The body up to `limit` bytes; at the limit it stops reading (pauses the request) and says so. */
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; cutOff: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk.subarray(0, limit - size));
+      size += Math.min(chunk.length, limit - size);
+      if (size < limit) return;
+      done();
+      req.pause();
+      resolve({ body: Buffer.concat(chunks), cutOff: true });
+    };
+    const onEnd = () => {
+      done();
+      resolve({ body: Buffer.concat(chunks), cutOff: false });
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }

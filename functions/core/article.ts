@@ -14,6 +14,11 @@ export interface RawArticle {
   body: string;
   /** Public link to the article, when known (feeds, pages, front matter). */
   url?: string;
+  /**
+   * The web address the text was read from, after redirects (a page, or the feed for an item's
+   * summary); absent for files. A link on the same site is the publisher's own (see articleUrlKey).
+   */
+  readFrom?: string;
   /** A title the source already knows (feed item, page metadata); cleaning may still improve it. */
   title?: string;
   byline?: string;
@@ -32,6 +37,8 @@ export interface Article {
   paragraphs: string[];
   location: string;
   url?: string;
+  /** The key its link dedupes and is remembered as sent under (see articleUrlKey); none for a link that is not http(s). */
+  urlKey?: string;
   byline?: string;
   publishedAt?: string;
   language?: string;
@@ -43,6 +50,8 @@ export interface ArticleDigest {
   title: string;
   keyPoints: string[];
   url?: string;
+  /** See Article.urlKey. */
+  urlKey?: string;
   location: string;
 }
 

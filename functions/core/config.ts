@@ -123,6 +123,12 @@ export const newsletterSchema = z.strictObject({
   operators: z.array(z.email({ message: 'must be an email address such as editor@example.com' })).max(20).default([]),
 });
 
+/**
+ * The lowest send rate the configuration accepts, in messages per second. A rate near zero paces
+ * the first message ages into the future: the edition would never go out.
+ */
+export const MIN_SEND_RATE = 0.1;
+
 export const configSchema = z
   .strictObject({
     newsletters: z.array(newsletterSchema).min(1, 'must define at least one newsletter'),
@@ -131,7 +137,10 @@ export const configSchema = z
     delivery: z
       .strictObject({
         /** Messages per second; when absent the SES account's maximum send rate is read. */
-        rate: z.number().positive().optional(),
+        rate: z
+          .number()
+          .min(MIN_SEND_RATE, `must be at least ${MIN_SEND_RATE} messages per second (one every ${1 / MIN_SEND_RATE} s); leave it out to use the SES account's maximum send rate`)
+          .optional(),
         /** Sends in flight; when absent it follows the rate and the measured SES latency (see concurrencyFor). */
         concurrency: z.number().int().min(1).max(200).optional(),
         bounceRateLimit: z.number().min(0).max(1).default(0.05),
@@ -151,7 +160,7 @@ export const configSchema = z
       .prefault({}),
     /** Limits on confirmation mail caused by sign-ups (see README, Subscriptions). */
     signUps: z
-      .object({
+      .strictObject({
         perMailboxPerHour: z.number().int().min(1).default(3),
         perClientPerHour: z.number().int().min(1).default(10),
         perHour: z.number().int().min(1).default(200),

@@ -27,7 +27,7 @@ export interface EditionRecord {
   createdAt: string;
   subject: string;
   date: string;
-  articles: Pick<ArticleDigest, 'id' | 'title' | 'url'>[];
+  articles: Pick<ArticleDigest, 'id' | 'title' | 'url' | 'urlKey'>[];
   finishedAt?: string;
   /** Fan-out on AWS: how many subscribers were queued, and what the senders and SES feedback added up. */
   queued?: number;

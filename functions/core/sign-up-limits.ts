@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /**
  * How much confirmation mail sign-ups may cause. A sign-up form is a way to make the product mail
  * any address: without limits one script fills a stranger's inbox (list-bombing) and spends the SES
@@ -6,7 +8,7 @@
 export interface SignUpLimitSettings {
   /** Confirmations per mailbox (plus-addressing and dots folded) per hour. */
   perMailboxPerHour: number;
-  /** Confirmations caused by one client (source IP) per hour. */
+  /** Confirmations caused by one client (source IP; an IPv6 client by its /64, see clientGroup) per hour. */
   perClientPerHour: number;
   /** Confirmations in total per hour, whatever the SES quota. */
   perHour: number;
@@ -31,4 +33,24 @@ export function hourWindow(now: Date): { key: string; endsAt: Date } {
   const start = new Date(now);
   start.setUTCMinutes(0, 0, 0);
   return { key: start.toISOString().slice(0, 13), endsAt: new Date(start.getTime() + 3600_000) };
+}
+
+/**
+ * The client a sign-up is counted against: an IPv4 address as it is (also when it arrives
+ * IPv4-mapped, `::ffff:192.0.2.1`), an IPv6 address by its /64. One IPv6 subscriber line or host
+ * is usually given a whole /64 and picks any address in it at will, so counting single IPv6
+ * addresses would let one client cause as many confirmations as it likes. Anything that is not an
+ * IP address is counted as given.
+ *
+ * @example
+ * clientGroup('2001:db8:1:2:aaaa::1'); // '2001:db8:1:2::/64'
+ * clientGroup('::ffff:192.0.2.1'); // '192.0.2.1'
+ */
+export function clientGroup(client: string): string {
+  const trimmed = client.trim();
+  if (!ipaddr.isValid(trimmed)) return trimmed;
+  const address = ipaddr.process(trimmed);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${parts.join(':')}::/64`;
 }

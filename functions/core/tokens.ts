@@ -1,9 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from './errors.js';
 
-/** What a token lets its holder do; a token for one purpose is refused for any other. */
-/** `approve` and `skip` are an operator's review links; their subject is an edition (see reviewSubject). */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'approve' | 'skip';
+/**
+ * What a token lets its holder do; a token for one purpose is refused for any other. `approve` and
+ * `skip` are an operator's review links; their subject is an edition (see reviewSubject). `erase`
+ * is only ever mailed to the address itself, on request from its preferences page.
+ */
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'erase' | 'approve' | 'skip';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -16,7 +19,7 @@ export interface TokenClaims {
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-purpose' };
 
 const VERSION = 'v1';
-const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p', approve: 'a', skip: 's' };
+const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p', erase: 'e', approve: 'a', skip: 's' };
 
 /** Fewer bytes than this and a key can be guessed (an empty one signs tokens anyone can forge). */
 export const MIN_TOKEN_KEY_BYTES = 32;
@@ -34,6 +37,13 @@ export function checkTokenKey(key: Buffer, source: string, remedy: string): Buff
 
 /** Confirmation links expire after 7 days. */
 export const CONFIRM_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Erase-confirmation links expire after a day. Erasure cannot be undone, and the preferences link
+ * that asks for one is in every edition (and in every forwarded one), so the erasure itself takes a
+ * link that only the address received, and only for a short while.
+ */
+export const ERASE_TOKEN_TTL_SECONDS = 24 * 3600;
 
 /**
  * Signs a token bound to the purpose, the newsletter and the subscriber (an address hash, so the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig, type Config } from '../core/config.js';
+import { MIN_SEND_RATE, parseConfig, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
 /**
@@ -29,7 +29,7 @@ const environmentSchema = z.object({
   TOKEN_SECRET_ARN: z.string().min(1).optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   NEWSLETTER_CONFIG: z.string().min(2),
-  SES_SEND_RATE: z.coerce.number().positive().optional(),
+  SES_SEND_RATE: z.coerce.number().min(MIN_SEND_RATE, `must be at least ${MIN_SEND_RATE} messages per second`).optional(),
   SES_SENDERS: z.coerce.number().int().positive().optional(),
   LAMBDA_TASK_ROOT: z.string().min(1).optional(),
 });

@@ -152,6 +152,19 @@ export function unsubscribePage(input: { language: Language; newsletterTitle: st
   return page({ language: input.language, brand: input.newsletterTitle, title: w.unsubscribeTitle, body });
 }
 
+/**
+ * The page behind an erase link (mailed to the address on request): a GET shows it, only the button
+ * (a POST) erases, so a mail scanner that fetches the link cannot erase anyone.
+ */
+export function erasePage(input: { language: Language; newsletterTitle: string; token: string }): string {
+  const w = pageWordsFor(input.language);
+  const body = `<p>${escapeHtml(w.eraseConfirmBody(input.newsletterTitle))}</p>
+<form method="post" action="${tokenAction(input.token)}">
+<button type="submit" class="danger">${escapeHtml(w.eraseButton)}</button>
+</form>`;
+  return page({ language: input.language, brand: input.newsletterTitle, title: w.eraseConfirmTitle, body });
+}
+
 export interface PreferencesPageInput {
   language: Language;
   newsletterTitle: string;
@@ -161,7 +174,7 @@ export interface PreferencesPageInput {
   saved?: boolean;
 }
 
-/** Choose newsletters, or erase everything about the address. */
+/** Choose newsletters, or ask for an erase link to be mailed to the address. */
 export function preferencesPage(input: PreferencesPageInput): string {
   const w = pageWordsFor(input.language);
   const checks = input.choices

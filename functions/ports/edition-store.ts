@@ -11,6 +11,11 @@ export interface EditionStore {
   getRendered(newsletterId: string, editionId: string): Promise<RenderedEdition | undefined>;
   /** Newest first. */
   list(newsletterId: string, limit: number): Promise<EditionRecord[]>;
+  /**
+   * One page of editions, newest date first (within a date, in no particular order); `cursor` is
+   * where the next page starts, absent on the last. For reading on past a filter (the archive).
+   */
+  listPage(newsletterId: string, page: { limit: number; cursor?: string }): Promise<{ editions: EditionRecord[]; cursor?: string }>;
   update(newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void>;
   /**
    * Moves a sending edition to paused with the reason; false when it was no longer sending (another

@@ -30,29 +30,59 @@ export interface WelcomeInput {
  * const message = await renderConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', confirmUrl, postalAddress });
  */
 export async function renderConfirmation(input: ConfirmationInput, options: RenderOptions = {}): Promise<RenderedEdition> {
-  const words = wordsForModel(input.language, 'confirmation');
-  const confirmUrl = safeHref(input.confirmUrl);
-  if (!confirmUrl || confirmUrl.startsWith('mailto:')) {
-    throw new RenderError(`Confirmation for "${input.newsletterTitle}" needs an http or https confirm link, got "${input.confirmUrl}"`, {
+  return renderOneLinkMessage('confirm', input, input.confirmUrl, options);
+}
+
+export interface EraseConfirmationInput {
+  language: Language;
+  newsletterTitle: string;
+  /** The reader's own erase-confirmation link (http or https). */
+  eraseUrl: string;
+  postalAddress: string;
+}
+
+/**
+ * Renders the message that asks the address itself to confirm an erasure asked for on its
+ * preferences page, with one "Erase all my data" button (which opens a page; only its button erases).
+ *
+ * @example
+ * const message = await renderEraseConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', eraseUrl, postalAddress });
+ */
+export async function renderEraseConfirmation(input: EraseConfirmationInput, options: RenderOptions = {}): Promise<RenderedEdition> {
+  return renderOneLinkMessage('erase', input, input.eraseUrl, options);
+}
+
+/** A message with one link to press (the confirm template): the sign-up or the erase confirmation. */
+async function renderOneLinkMessage(
+  kind: 'confirm' | 'erase',
+  input: { language: Language; newsletterTitle: string; postalAddress: string },
+  url: string,
+  options: RenderOptions,
+): Promise<RenderedEdition> {
+  const words = wordsForModel(input.language, kind === 'confirm' ? 'confirmation' : 'erase confirmation');
+  const w = words[kind];
+  const link = safeHref(url);
+  if (!link || link.startsWith('mailto:')) {
+    throw new RenderError(`${kind === 'confirm' ? 'Confirmation' : 'Erase confirmation'} for "${input.newsletterTitle}" needs an http or https link, got "${url}"`, {
       template: 'confirm.mjml',
     });
   }
-  const subject = neutralisePlaceholders(words.confirm.subject(input.newsletterTitle));
-  const body = words.confirm.body(input.newsletterTitle);
-  const footer = { whyYouGetThis: words.confirm.whyYouGetThis(input.newsletterTitle), postalAddress: input.postalAddress, unsubscribe: false };
+  const subject = neutralisePlaceholders(w.subject(input.newsletterTitle));
+  const body = w.body(input.newsletterTitle);
+  const footer = { whyYouGetThis: w.whyYouGetThis(input.newsletterTitle), postalAddress: input.postalAddress, unsubscribe: false };
 
   const html = await messagePage(
     'confirm.mjml',
     { ...input, words, subject, body, footer },
-    { body, button: words.confirm.button, confirm_url: confirmUrl, fallback: words.confirm.fallback, ignore: words.confirm.ignore },
+    { body, button: w.button, confirm_url: link, fallback: w.fallback, ignore: w.ignore },
     options,
   );
 
   const text = joinTextBlocks([
     wrapPlainText(input.newsletterTitle),
-    wrapPlainText(words.confirm.textBody(input.newsletterTitle)),
-    [`${words.confirm.button}${words.labelSeparator}${confirmUrl}`],
-    wrapPlainText(words.confirm.ignore),
+    wrapPlainText(w.textBody(input.newsletterTitle)),
+    [`${w.button}${words.labelSeparator}${link}`],
+    wrapPlainText(w.ignore),
     textFooter(footer, words),
   ]);
   return { subject, html, text };

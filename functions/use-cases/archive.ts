@@ -17,12 +17,26 @@ export interface ArchiveEntry {
   articleTitles: string[];
 }
 
-/** The public editions of a newsletter, newest first. */
+/** Editions read from the store at a time while looking for public ones. */
+const ARCHIVE_PAGE_SIZE = 100;
+
+/**
+ * The public editions of a newsletter, newest first. Drafts and skipped editions are passed over
+ * however many there are: pages are read until `limit` public editions are found (and the rest of
+ * the last one's date, whose editions the store does not order) or the store has no more.
+ */
 export async function listArchive(editions: EditionStore, newsletter: NewsletterConfig, limit = ARCHIVE_LIMIT): Promise<ArchiveEntry[]> {
-  // Drafts and skipped editions are filtered out after the read, so read a little more than asked.
-  const records = await editions.list(newsletter.id, limit * 2);
-  return records
-    .filter((e) => isPublicEdition(e.status))
+  const found: EditionRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await editions.listPage(newsletter.id, { limit: ARCHIVE_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    found.push(...page.editions.filter((e) => isPublicEdition(e.status)));
+    cursor = page.cursor;
+    const lastDate = found[limit - 1]?.date;
+    if (lastDate !== undefined && (page.editions.at(-1)?.date ?? '') < lastDate) break;
+  } while (cursor);
+  return found
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, limit)
     .map((e) => entryOf(newsletter, e));
 }

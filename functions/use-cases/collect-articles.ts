@@ -1,6 +1,6 @@
 import type { ArticleDigest, ArticleProblem, Article } from '../core/article.js';
 import { cleanArticle } from '../core/articles/clean.js';
-import { canonicalKey, dedupeArticles } from '../core/articles/dedupe.js';
+import { articleUrlKey, dedupeArticles } from '../core/articles/dedupe.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
@@ -14,9 +14,9 @@ export interface CollectedArticles {
   problems: ArticleProblem[];
 }
 
-/** The keys under which an article is remembered as sent: its content hash and its canonical URL. */
-export function sentKeys(article: Pick<Article, 'id' | 'url'>): string[] {
-  return article.url ? [article.id, `url:${canonicalKey(article.url)}`] : [article.id];
+/** The keys under which an article is remembered as sent: its content hash and its link's key (see articleUrlKey). */
+export function sentKeys(article: Pick<Article, 'id' | 'urlKey'>): string[] {
+  return article.urlKey ? [article.id, article.urlKey] : [article.id];
 }
 
 /**
@@ -54,8 +54,12 @@ export async function collectArticles(input: {
       } catch (error) {
         result = { ok: false, reason: `${raw.location}: the article could not be cleaned (${(error as Error).message})` };
       }
-      if (result.ok) cleaned.push(result.article);
-      else problems.push({ location: raw.location, reason: result.reason });
+      if (!result.ok) {
+        problems.push({ location: raw.location, reason: result.reason });
+        continue;
+      }
+      const urlKey = articleUrlKey(raw, source.description);
+      cleaned.push(urlKey ? { ...result.article, urlKey } : result.article);
     }
   }
 
@@ -86,6 +90,7 @@ export async function collectArticles(input: {
       keyPoints: result.keyPoints,
       location: article.location,
       ...(article.url ? { url: article.url } : {}),
+      ...(article.urlKey ? { urlKey: article.urlKey } : {}),
     });
   }
   return { digests, alreadySent: unique.length - fresh.length, problems };

@@ -172,7 +172,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
     createdAt: now.toISOString(),
     subject: model.subject,
     date: model.date,
-    articles: model.articles.map((a) => ({ id: a.id, title: a.title, ...(a.url ? { url: a.url } : {}) })),
+    articles: model.articles.map((a) => ({ id: a.id, title: a.title, ...(a.url ? { url: a.url } : {}), ...(a.urlKey ? { urlKey: a.urlKey } : {}) })),
     deliveryGroups: deliveryGroupsFor(await deps.subscribers.count(newsletter.id, 'confirmed')),
   };
   const created = await deps.editions.create(record, rendered);

@@ -6,9 +6,9 @@ import { deliveryGroupOf } from '../core/delivery.js';
 import type { RenderedEdition } from '../core/edition.js';
 import type { EditionRecord } from '../core/edition-lifecycle.js';
 import { checkEmail } from '../core/email-address.js';
-import { DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
+import { clientGroup, DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
 import { mailboxOf, pseudonym, redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
-import { CONFIRM_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../core/tokens.js';
+import { CONFIRM_TOKEN_TTL_SECONDS, ERASE_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../core/tokens.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
 import type { AfterAnswer } from '../ports/after-answer.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
@@ -17,11 +17,11 @@ import { MailerError } from '../core/errors.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
-import { renderConfirmation, renderWelcome } from '../render/render-confirm.js';
+import { renderConfirmation, renderEraseConfirmation, renderWelcome } from '../render/render-confirm.js';
 import { GroupLocks } from './group-locks.js';
 
 /**
- * Subscriptions: sign up with double opt-in, confirm, unsubscribe, preferences and erasure.
+ * Subscriptions: sign up with double opt-in, confirm, unsubscribe, preferences and erasure (confirmed by mail).
  * Functions over ports with an injected clock; expected outcomes are values, faults are thrown.
  * No address ever reaches the log: only subscriber ids (address hashes).
  */
@@ -46,7 +46,7 @@ export interface SubscriptionDependencies {
    * Default: at once, before the use case returns (then the caller must hide its duration).
    */
   afterAnswer?: AfterAnswer;
-  /** Retries of a throttled or failed confirmation send; default 3 retries from 1 s, doubling. */
+  /** Retries of a throttled or failed confirmation send (sign-up or erasure); default 3 retries from 1 s, doubling. */
   confirmationRetry?: { retries: number; minTimeout: number };
   /** Structured log line; fields never hold an address. Default: JSON on stdout. */
   log?: SubscriptionLog;
@@ -58,6 +58,12 @@ export type SubscriptionLog = (event: string, fields: Record<string, string | nu
 
 /** A confirmation is re-sent to the same address at most this often. */
 export const CONFIRMATION_RESEND_INTERVAL_MS = 10 * 60 * 1000;
+
+/**
+ * Erase-confirmation mails to one address per hour. Whoever holds a (forwarded) edition can ask
+ * for them; a few is plenty for the reader, and more would let that person fill the reader's inbox.
+ */
+export const ERASE_REQUESTS_PER_MAILBOX_PER_HOUR = 3;
 
 export interface SubscribeInput {
   email: unknown;
@@ -94,6 +100,9 @@ export type PreferencesResult = { ok: true; newsletter: NewsletterConfig; redact
 export type UpdatePreferencesResult = PreferencesResult | { ok: false; reason: 'unknown-newsletter' };
 
 export type EraseResult = { ok: true; newsletter: NewsletterConfig } | LinkFailure;
+
+/** `ok` whether or not a mail went out (the hourly limit may hold it back): the page says the same. */
+export type EraseRequestResult = { ok: true; newsletter: NewsletterConfig } | LinkFailure;
 
 /**
  * Signs up an address: stores it as pending with consent evidence and mails a confirmation link.
@@ -189,7 +198,7 @@ async function followUpSignUp(deps: SubscriptionDependencies, newsletter: Newsle
 async function perSenderLimitReached(deps: SubscriptionDependencies, email: string, client: string | undefined, now: Date): Promise<'mailbox' | 'client' | undefined> {
   const settings = deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS;
   if (!(await takeHourly(deps, now, `mailbox#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
-  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKey, 'client', client)}`, settings.perClientPerHour))) return 'client';
+  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKey, 'client', clientGroup(client))}`, settings.perClientPerHour))) return 'client';
   return undefined;
 }
 
@@ -322,17 +331,59 @@ export async function updatePreferences(deps: SubscriptionDependencies, token: s
 }
 
 /**
- * Erases the address (GDPR art. 17): deletes its subscriber record on every newsletter and keeps
- * only a suppression entry under the address hash, so it is never mailed again.
+ * The "erase" button of the preferences page: mails the address a link, valid for a day, that
+ * erases it. The preferences link is in every edition, so whoever an edition was forwarded to holds
+ * one; erasure cannot be undone, so it takes a link that only the address itself received.
+ */
+export async function requestErasure(deps: SubscriptionDependencies, preferencesToken: string): Promise<EraseRequestResult> {
+  const log = deps.log ?? defaultLog;
+  const found = await subscriberForToken(deps, preferencesToken, 'preferences');
+  if (!found.ok) return found;
+  const { newsletter, subscriber } = found;
+  const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
+  const now = deps.clock.now();
+  if (!(await takeHourly(deps, now, `erase#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(subscriber.email))}`, ERASE_REQUESTS_PER_MAILBOX_PER_HOUR))) {
+    log('erase.limited', fields);
+    return { ok: true, newsletter };
+  }
+  const token = signToken(deps.tokenKey, {
+    purpose: 'erase',
+    newsletterId: newsletter.id,
+    subscriberId: subscriber.id,
+    expiresAt: Math.floor(now.getTime() / 1000) + ERASE_TOKEN_TTL_SECONDS,
+  });
+  const rendered = await renderEraseConfirmation(
+    { language: newsletter.language, newsletterTitle: newsletter.title, eraseUrl: `${baseOf(newsletter)}/erase?token=${token}`, postalAddress: newsletter.postalAddress },
+    deps.templatesDir ? { templatesDir: deps.templatesDir } : {},
+  );
+  await sendWithRetry(deps, () => sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `erase.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now));
+  log('erase.confirmation-sent', fields);
+  return { ok: true, newsletter };
+}
+
+/**
+ * Checks an erase link without changing anything: what the page behind a GET shows (a button that
+ * POSTs), since mail scanners fetch every link in a message.
+ */
+export async function checkEraseLink(deps: SubscriptionDependencies, token: string): Promise<EraseResult> {
+  const found = await subscriberForToken(deps, token, 'erase');
+  if (!found.ok) return found;
+  return { ok: true, newsletter: found.newsletter };
+}
+
+/**
+ * Erases the address (GDPR art. 17) on the button behind an erase link (see requestErasure):
+ * deletes its subscriber record on every newsletter and keeps only a suppression entry under the
+ * address hash, so it is never mailed again. An erased address's link then names nobody.
  */
 export async function erase(deps: SubscriptionDependencies, token: string): Promise<EraseResult> {
   const log = deps.log ?? defaultLog;
-  const verified = verifiedClaims(deps, token, 'preferences');
-  if (!verified.ok) return verified;
-  const { newsletter, claims } = verified;
-  for (const n of deps.newsletters) await deps.subscribers.delete(n.id, claims.subscriberId);
-  await deps.suppressions.suppress(claims.subscriberId, 'erased at the subscriber’s request', deps.clock.now().toISOString());
-  log('erase.erased', { subscriber: claims.subscriberId });
+  const found = await subscriberForToken(deps, token, 'erase');
+  if (!found.ok) return found;
+  const { newsletter, subscriber } = found;
+  for (const n of deps.newsletters) await deps.subscribers.delete(n.id, subscriber.id);
+  await deps.suppressions.suppress(subscriber.id, 'erased at the subscriber’s request', deps.clock.now().toISOString());
+  log('erase.erased', { subscriber: subscriber.id });
   return { ok: true, newsletter };
 }
 
@@ -386,10 +437,16 @@ export async function sendConfirmation(deps: SubscriptionDependencies, newslette
     confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
     postalAddress: newsletter.postalAddress,
   }, deps.templatesDir ? { templatesDir: deps.templatesDir } : {});
+  await sendWithRetry(deps, () => sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now));
+}
+
+/**
+ * SES throttles when sign-ups and an edition compete for the send rate: wait and try again rather
+ * than drop the reader's confirmation. Refusals (a bad address) are not retried.
+ */
+async function sendWithRetry(deps: SubscriptionDependencies, send: () => Promise<string>): Promise<void> {
   const retry = deps.confirmationRetry ?? { retries: 3, minTimeout: 1000 };
-  // SES throttles when sign-ups and an edition compete for the send rate: wait and try again
-  // rather than drop the reader's confirmation. Refusals (a bad address) are not retried.
-  await pRetry(() => sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now), {
+  await pRetry(send, {
     retries: retry.retries,
     minTimeout: retry.minTimeout,
     factor: 2,

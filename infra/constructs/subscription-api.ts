@@ -36,8 +36,8 @@ export interface SubscriptionApiProps {
  * the SES rate leaves nine tenths to a running edition however hard the form is flooded.
  */
 export const SIGN_UP_SHARE_OF_SEND_RATE = 0.1;
-/** Routes that send mail, throttled to the sign-up share. */
-export const MAIL_SENDING_ROUTES = ['POST /subscribe', 'GET /confirm', 'POST /confirm'] as const;
+/** Routes that send mail, throttled to the sign-up share (POST /preferences mails an erase link on request). */
+export const MAIL_SENDING_ROUTES = ['POST /subscribe', 'GET /confirm', 'POST /confirm', 'POST /preferences'] as const;
 
 /** @example signUpRateLimit(14) // 1 request per second (bursts of 2) */
 export function signUpRateLimit(sendRate: number): number {
@@ -51,6 +51,8 @@ export const SUBSCRIPTION_ROUTES: { path: string; methods: apigw.HttpMethod[] }[
   { path: '/confirm', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
   { path: '/unsubscribe', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
   { path: '/preferences', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
+  // The erase-confirmation link mailed from the preferences page: GET shows the button, POST erases.
+  { path: '/erase', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
   // The public archive: the index, and under it the Atom feed (feed.xml) and each edition's page.
   { path: '/archive', methods: [apigw.HttpMethod.GET] },
   { path: '/archive/{page}', methods: [apigw.HttpMethod.GET] },

@@ -524,6 +524,9 @@ class MemoryEditionStore implements EditionStore {
   async list(newsletterId: string, limit: number): Promise<EditionRecord[]> {
     return [...this.records.values()].filter((r) => r.newsletterId === newsletterId).slice(0, limit);
   }
+  async listPage(newsletterId: string, page: { limit: number }): Promise<{ editions: EditionRecord[] }> {
+    return { editions: await this.list(newsletterId, page.limit) };
+  }
   async update(_newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void> {
     const record = this.records.get(editionId);
     if (record) this.records.set(editionId, { ...record, ...changes });

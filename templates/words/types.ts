@@ -4,6 +4,7 @@
  * `LanguageWords`, so a language that misses a key does not compile.
  */
 
+/** The words of a message with one link to press: the sign-up confirmation, the erase confirmation. */
 export interface ConfirmWords {
   subject: (newsletterTitle: string) => string;
   body: (newsletterTitle: string) => string;
@@ -37,6 +38,8 @@ export interface TemplateWords {
   /** CSS font stack; CJK faces first for Chinese so punctuation and glyph forms match the script. */
   fontFamily: string;
   confirm: ConfirmWords;
+  /** The message that asks the address itself to confirm an erasure asked for on its preferences page. */
+  erase: ConfirmWords;
   welcome: WelcomeWords;
 }
 
@@ -81,6 +84,12 @@ export interface PageWords {
   eraseTitle: string;
   eraseBody: string;
   eraseButton: string;
+  /** After "erase" on the preferences page: a link to confirm is on its way to the address. */
+  eraseRequestedBody: string;
+  /** The page behind an erase link: a GET shows it, only its button (a POST) erases. */
+  eraseConfirmTitle: string;
+  eraseConfirmBody: (newsletterTitle: string) => string;
+  eraseExpiredBody: string;
   erasedTitle: string;
   erasedBody: string;
   subscribeAgain: string;

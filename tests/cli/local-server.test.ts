@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../../functions/cli/local-server.js';
-import type { HttpApiEvent, SubscriptionApi } from '../../functions/handlers/subscription-api.js';
+import { MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../functions/handlers/subscription-api.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 
 /** `newsletter dev`'s HTTP front: a Node request becomes the API Gateway event the Lambda gets. */
@@ -64,4 +64,53 @@ describe('serve', () => {
     expect(response.headers.get('location')).toBe('http://127.0.0.1:9/inbox');
     expect(events).toHaveLength(0);
   });
+
+  it('answers 413 to an upload past the limit as soon as it passes it, without reading the rest', async () => {
+    const bodies: number[] = [];
+    const url = await listen(async (event) => {
+      bodies.push(Buffer.byteLength(event.body ?? '', 'base64'));
+      return { statusCode: 413, headers: { 'content-type': 'text/plain' }, body: 'too large' };
+    });
+    const total = 256 * 1024 * 1024;
+    const { status, written } = await uploadUntilAnswered(`${url}/subscribe`, total);
+    expect(status).toBe(413);
+    // The answer came while most of the upload was still unsent: nobody was reading it.
+    expect(written).toBeLessThan(total / 4);
+    expect(bodies).toEqual([MAX_BODY_BYTES + 1]);
+  });
 });
+
+/**
+ * Uploads `total` bytes as fast as the connection takes them and stops when the answer arrives;
+ * how much had been written by then. A server that reads the whole upload first answers only
+ * after all of it.
+ */
+function uploadUntilAnswered(url: string, total: number): Promise<{ status: number | undefined; written: number }> {
+  return new Promise((resolve, reject) => {
+    const upload = request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let written = 0;
+    let answered = false;
+    upload.on('response', (response) => {
+      answered = true;
+      response.resume();
+      resolve({ status: response.statusCode, written });
+      upload.destroy();
+    });
+    // Once answered, the server closes the connection under the rest of the upload.
+    upload.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    const pump = (): void => {
+      while (!answered && written < total) {
+        written += chunk.length;
+        if (!upload.write(chunk)) {
+          upload.once('drain', pump);
+          return;
+        }
+      }
+      if (!answered) upload.end();
+    };
+    pump();
+  });
+}

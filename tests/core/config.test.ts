@@ -24,6 +24,14 @@ describe('parseConfig', () => {
     expect(errorsOf({ keyPoints: { maks: 3 } })).toEqual(['newsletters[0].keyPoints.maks: is not a known field; did you mean "max"?']);
     expect(errorsOf({}, { delivery: { rat: 5 } })).toEqual(['delivery.rat: is not a known field; did you mean "rate"?']);
     expect(errorsOf({ colour: 'blue' })).toEqual(['newsletters[0].colour: is not a known field']);
+    expect(errorsOf({}, { signUps: { perClientPerHr: 5 } })).toEqual(['signUps.perClientPerHr: is not a known field; did you mean "perClientPerHour"?']);
+  });
+
+  it('refuses a send rate so low that an edition would never finish', () => {
+    for (const rate of [1e-300, 0.01, 0.099]) {
+      expect(errorsOf({}, { delivery: { rate } })).toEqual(['delivery.rate: must be at least 0.1 messages per second (one every 10 s); leave it out to use the SES account\'s maximum send rate']);
+    }
+    expect(errorsOf({}, { delivery: { rate: 0.1 } })).toEqual([]);
   });
 
   it('refuses an impossible cron expression at load', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow } from '../../functions/core/sign-up-limits.js';
+import { clientGroup, DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow } from '../../functions/core/sign-up-limits.js';
 import { parseConfig } from '../../functions/core/config.js';
 
 describe('hourlyConfirmationBudget', () => {
@@ -26,5 +26,23 @@ describe('signUps config', () => {
     const parsed = parseConfig({ newsletters: [{ id: 'n', title: 'N', language: 'en', from: { name: 'N', email: 'n@example.com' }, postalAddress: 'x', schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, sources: [{ type: 'folder', path: 'a' }], baseUrl: 'https://news.example.com' }] });
     expect(parsed).toMatchObject({ ok: true });
     expect(parsed.ok && parsed.config.signUps).toEqual(DEFAULT_SIGN_UP_LIMITS);
+  });
+});
+
+describe('clientGroup', () => {
+  it('counts an IPv6 client by its /64, however the address is written', () => {
+    expect(clientGroup('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(clientGroup('2001:0DB8:0001:0002::1')).toBe('2001:db8:1:2::/64');
+    expect(clientGroup('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+  });
+
+  it('counts an IPv4-mapped IPv6 address as its IPv4 address, and IPv4 as it is', () => {
+    expect(clientGroup('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(clientGroup('::ffff:c000:201')).toBe('192.0.2.1');
+    expect(clientGroup('192.0.2.1')).toBe('192.0.2.1');
+  });
+
+  it('keeps what is not an IP address as given', () => {
+    expect(clientGroup('unknown')).toBe('unknown');
   });
 });

@@ -6,7 +6,7 @@ import { signToken } from '../../functions/core/tokens.js';
 import { createSubscriptionApi, LAMBDA_SUBSCRIBE_ANSWER_MS, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
 import { PAGE_WORDS } from '../../templates/i18n.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { linkIn, mailsSince, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import { linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
 
 let servers: TestServers;
 let clock: TestClock;
@@ -282,9 +282,9 @@ describe('subscription API: links', () => {
     expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'target@example.com')))?.status).toBe('confirmed');
   });
 
-  it('changes newsletters and erases everything from the preferences page', async () => {
+  it('changes newsletters from the preferences page', async () => {
     const email = 'prefs@example.com';
-    const { preferences, unsubscribe } = await confirmedSubscriber(email);
+    const { preferences } = await confirmedSubscriber(email);
     const page = await api(event('GET', `/preferences?token=${preferences}`));
     expect(page.statusCode).toBe(200);
     expectSafeHeaders(page);
@@ -299,18 +299,111 @@ describe('subscription API: links', () => {
     expect(saved.statusCode).toBe(200);
     expect((await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
     expect((await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'save', newsletter: 'unknown' })))).statusCode).toBe(400);
+  });
+});
 
-    const erased = await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'erase' })));
+describe('subscription API: erasure', () => {
+  /** Presses "erase" on the preferences page; the link in the mail that reaches the address. */
+  async function askToErase(email: string, preferences: string): Promise<{ page: HttpApiResult; link: string | undefined }> {
+    const before = sentCount(servers);
+    const page = await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'erase' })));
+    const mails = await mailsSince(servers, before);
+    expect(mails.every((m) => recipientOf(m) === email)).toBe(true);
+    return { page, link: mails[0] && linkIn(mails[0], 'erase') };
+  }
+
+  async function isErased(email: string): Promise<boolean> {
+    const id = subscriberId(deps.tokenKey, email);
+    const gone = (await deps.subscribers.get('ai-talent', id)) === undefined && (await deps.subscribers.get('weekly-en', id)) === undefined;
+    const suppressed = await deps.suppressions.isSuppressed(id);
+    expect(gone).toBe(suppressed);
+    return suppressed;
+  }
+
+  it('erases nothing from a preferences link alone: it mails the address a link to confirm and says to check the inbox', async () => {
+    const email = 'forwarded@example.com';
+    const { preferences } = await confirmedSubscriber(email);
+    const { page, link } = await askToErase(email, preferences);
+    expect(page.statusCode).toBe(200);
+    expectSafeHeaders(page);
+    expect(dom(page).querySelector('h1')?.textContent).toBe(PAGE_WORDS['zh-Hant'].checkInboxTitle);
+    expect(dom(page).querySelector('p:not(.brand)')?.textContent).toBe(PAGE_WORDS['zh-Hant'].eraseRequestedBody);
+    expect(page.body).not.toContain('token=');
+    expect(await isErased(email)).toBe(false);
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
+    expect(link).toMatch(/^https:\/\/news\.example\.com\/erase\?token=/);
+  });
+
+  it('shows a button on GET of the mailed link, erases only on its POST, and only once', async () => {
+    const email = 'erase-me@example.com';
+    const { preferences, unsubscribe } = await confirmedSubscriber(email);
+    await api(event('POST', `/preferences?token=${preferences}`, { body: 'action=save&newsletter=ai-talent&newsletter=weekly-en', type: 'application/x-www-form-urlencoded' }));
+    const { link } = await askToErase(email, preferences);
+    const search = new URL(link!).search;
+
+    // A mail scanner fetches the link, perhaps more than once: nothing happens.
+    for (let i = 0; i < 3; i++) {
+      const shown = await api(event('GET', `/erase${search}`));
+      expect(shown.statusCode).toBe(200);
+      expectSafeHeaders(shown);
+      expect(dom(shown).querySelector('h1')?.textContent).toBe(PAGE_WORDS['zh-Hant'].eraseConfirmTitle);
+      const formElement = dom(shown).querySelector('form')!;
+      expect(formElement.getAttribute('method')).toBe('post');
+      expect(formElement.getAttribute('action')).toBe(search);
+      expect(formElement.querySelector('button')?.textContent).toBe(PAGE_WORDS['zh-Hant'].eraseButton);
+    }
+    expect(await isErased(email)).toBe(false);
+
+    // The preferences token (in every edition, maybe forwarded) is not an erase link.
+    expect((await api(event('POST', `/erase?token=${preferences}`, form({})))).statusCode).toBe(400);
+    expect(await isErased(email)).toBe(false);
+
+    const erased = await api(event('POST', `/erase${search}`, form({})));
     expect(erased.statusCode).toBe(200);
+    expectSafeHeaders(erased);
     expect(dom(erased).querySelector('h1')?.textContent).toBe('資料已刪除');
-    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email))).toBeUndefined();
-    expect(await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKey, email))).toBeUndefined();
-    expect(await deps.suppressions.isSuppressed(subscriberId(deps.tokenKey, email))).toBe(true);
+    expect(await isErased(email)).toBe(true);
     expect((await api(event('GET', `/unsubscribe?token=${unsubscribe}`))).statusCode).toBe(404);
+    expect((await api(event('POST', `/erase${search}`, form({})))).statusCode).toBe(404);
 
     const before = sentCount(servers);
     expect((await api(event('POST', '/subscribe', form({ email, newsletter: 'ai-talent' })))).statusCode).toBe(200);
     expect(sentCount(servers)).toBe(before);
+  });
+
+  it('refuses an erase link after 24 hours and keeps the subscription', async () => {
+    const email = 'late-eraser@example.com';
+    const { preferences } = await confirmedSubscriber(email);
+    const { link } = await askToErase(email, preferences);
+    const search = new URL(link!).search;
+    clock.advance(24 * 3600 * 1000 + 1000);
+    try {
+      for (const method of ['GET', 'POST']) {
+        const expired = await api(event(method, `/erase${search}`, form({})));
+        expect(expired.statusCode).toBe(410);
+        expectSafeHeaders(expired);
+        expect(dom(expired).querySelector('h1')?.textContent).toBe('連結已過期');
+        expect(expired.body).toContain(PAGE_WORDS['zh-Hant'].eraseExpiredBody);
+      }
+    } finally {
+      clock.advance(-(24 * 3600 * 1000 + 1000));
+    }
+    expect(await isErased(email)).toBe(false);
+  });
+
+  it('mails a few erase links an hour at most, so a forwarded edition cannot flood the reader', async () => {
+    const email = 'flooded@example.com';
+    const { preferences } = await confirmedSubscriber(email);
+    const links: (string | undefined)[] = [];
+    const titles = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const { page, link } = await askToErase(email, preferences);
+      links.push(link);
+      titles.add(`${page.statusCode} ${dom(page).querySelector('h1')?.textContent}`);
+    }
+    expect(links.filter(Boolean)).toHaveLength(3);
+    expect(titles.size).toBe(1);
+    expect(await isErased(email)).toBe(false);
   });
 });
 

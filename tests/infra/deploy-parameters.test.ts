@@ -35,6 +35,7 @@ describe('readDeployParameters', () => {
   it('refuses half a hosted zone, a bad rate and a bad alarm address', () => {
     expect(() => read({ hostedZoneId: 'Z123' })).toThrow(/go together/);
     expect(() => read({ sendRate: 'fast' })).toThrow(/sendRate/);
+    expect(() => read({ sendRate: '1e-300' })).toThrow(/-c sendRate=1e-300 must be at least 0\.1 messages per second/);
     expect(() => read({ alarmEmail: 'ops' })).toThrow(/alarmEmail/);
   });
 

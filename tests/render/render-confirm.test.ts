@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { languageSchema, type Language } from '../../functions/core/config.js';
 import { PLACEHOLDERS } from '../../functions/core/edition.js';
 import { RenderError } from '../../functions/render/errors.js';
-import { renderConfirmation, renderWelcome } from '../../functions/render/render-confirm.js';
+import { renderConfirmation, renderEraseConfirmation, renderWelcome } from '../../functions/render/render-confirm.js';
 
 const strict = { validationLevel: 'strict' } as const;
 const postalAddress = 'Example Media Ltd., 1 Example Road, Taipei 100, Taiwan';
@@ -85,6 +85,34 @@ describe('renderConfirmation', () => {
     await expect(
       renderConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', confirmUrl: url, postalAddress }, strict),
     ).rejects.toBeInstanceOf(RenderError);
+  });
+});
+
+describe('renderEraseConfirmation', () => {
+  const eraseUrl = 'https://news.example.com/erase?token=abc.def';
+
+  it.each(languageSchema.options)('asks in %s to confirm the erasure with one link, named as a button only where there is one', async (language) => {
+    const { html, text } = await renderEraseConfirmation({ language, newsletterTitle: 'AI Weekly', eraseUrl, postalAddress }, strict);
+    const doc = documentOf(html);
+    expect(doc.documentElement.getAttribute('lang')).toBe(language);
+    expect(doc.body.textContent).toMatch(BUTTON[language]);
+    expect(text).not.toMatch(BUTTON[language]);
+    expect(text).toContain(eraseUrl);
+    expect(new Set(Array.from(doc.querySelectorAll('a')).map((a) => a.getAttribute('href')))).toEqual(new Set([eraseUrl]));
+  });
+
+  it('says what the link does, how long it works, and that ignoring it keeps the subscription', async () => {
+    const message = await renderEraseConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', eraseUrl, postalAddress }, strict);
+    expect(message.subject).toBe('Confirm erasing your data from AI Weekly');
+    expect(message.text).toContain(`Erase all my data: ${eraseUrl}`);
+    const words = message.text.replace(/\s+/g, ' ');
+    expect(words).toContain('24 hours');
+    expect(words).toContain('your subscription stays as it is');
+    expect(message.html).not.toContain(PLACEHOLDERS.unsubscribeUrl);
+  });
+
+  it.each(['javascript:alert(1)', 'mailto:x@example.com'])('refuses the erase url %j', async (url) => {
+    await expect(renderEraseConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', eraseUrl: url, postalAddress }, strict)).rejects.toBeInstanceOf(RenderError);
   });
 });
 

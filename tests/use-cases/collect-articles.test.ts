@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { FeedSource } from '../../functions/adapters/sources/feed-source.js';
 import { FolderSource } from '../../functions/adapters/sources/folder-source.js';
+import { PageSource } from '../../functions/adapters/sources/page-source.js';
 import { EmbeddedKeyPointExtractor } from '../../functions/adapters/keypoints/embedded-key-point-extractor.js';
 import { collectArticles, sentKeys } from '../../functions/use-cases/collect-articles.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { LOOPBACK, serve, startFixtureServer, type FixtureServer } from '../adapters/sources/fixture-server.js';
 
 /**
  * Collecting an edition's articles from a real folder, with what was sent recorded in real dynalite:
@@ -46,7 +49,7 @@ describe('collectArticles', () => {
     expect(first.alreadySent).toBe(0);
 
     // The edition records what it carried, as the digest does once it is sent; the third article is not among them.
-    const keys = first.digests.flatMap((d) => sentKeys({ id: d.id, ...(d.url ? { url: d.url } : {}) }));
+    const keys = first.digests.flatMap(sentKeys);
     await editions.markArticlesSent('max-articles', '2025-07-04', keys, '2025-07-04T08:00:00.000Z');
 
     const next = await collect('max-articles');
@@ -72,3 +75,77 @@ describe('collectArticles', () => {
     ]);
   });
 });
+
+/**
+ * Two sites on loopback (two ports, so two origins): a publisher's article page, and a feed
+ * elsewhere whose item claims the publisher's address for text of its own.
+ */
+describe('collectArticles: what one source may say about another source\'s article', () => {
+  let publisher: FixtureServer;
+  let elsewhere: FixtureServer;
+  const REAL = '<html lang="en"><head><title>Harbour ferry returns</title></head><body><article><h1>Harbour ferry returns</h1><p>The harbour ferry runs again from Monday after a year of repairs, the port authority said on Friday. Boats leave every twenty minutes from seven in the morning.</p><p>Tickets cost the same as before, and season passes bought last year are valid until December.</p></article></body></html>';
+
+  beforeAll(async () => {
+    publisher = await startFixtureServer({
+      '/news/ferry': serve(REAL, 'text/html; charset=utf-8'),
+      '/feed.rss': (_request, response, origin) =>
+        void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss([{ title: 'Harbour ferry returns', link: `${origin}/news/ferry`, text: 'The harbour ferry runs again from Monday after a year of repairs, the port authority said.' }])),
+    });
+    elsewhere = await startFixtureServer({
+      '/feed.rss': (_request, response) =>
+        void response
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(
+            rss([
+              { title: 'Buy cheap tickets now', link: publisher.url('/news/ferry'), text: 'Cheap tickets for every ferry in the world, only today, at our shop.' },
+              { title: 'A script', link: 'javascript:alert(1)', text: 'An item whose link is no web address, only a script to run.' },
+            ]),
+          ),
+    });
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await elsewhere?.close();
+  });
+
+  const claimant = () => new FeedSource(elsewhere.url('/feed.rss'), { fetch: LOOPBACK });
+  const page = () => new PageSource([publisher.url('/news/ferry')], { fetch: LOOPBACK });
+  const collectFrom = (newsletterId: string, sources: (FeedSource | PageSource)[]) =>
+    collectArticles({ newsletterId, sources, extractor: new EmbeddedKeyPointExtractor(), editions, maxKeyPoints: 3, maxArticles: 10 });
+
+  it('keeps the publisher\'s article in the edition though another source listed its address first', async () => {
+    const { digests } = await collectFrom('claimed-in-edition', [claimant(), page()]);
+    expect(digests.map((d) => d.title)).toContain('Harbour ferry returns');
+  });
+
+  it('still carries the publisher\'s article after an edition carried the claim', async () => {
+    const first = await collectFrom('claimed-before', [claimant()]);
+    expect(first.digests.map((d) => d.title)).toContain('Buy cheap tickets now');
+    await editions.markArticlesSent('claimed-before', '2025-07-04', first.digests.flatMap(sentKeys), '2025-07-04T08:00:00.000Z');
+
+    const next = await collectFrom('claimed-before', [page()]);
+    expect(next.digests.map((d) => d.title)).toEqual(['Harbour ferry returns']);
+    expect(next.alreadySent).toBe(0);
+  });
+
+  it('still knows the same article reached twice on the publisher\'s own site', async () => {
+    const own = new FeedSource(publisher.url('/feed.rss'), { fetch: LOOPBACK });
+    const { digests } = await collectFrom('same-site', [own, page()]);
+    expect(digests.map((d) => d.title)).toEqual(['Harbour ferry returns']);
+  });
+
+  it('remembers only http(s) links as sent', async () => {
+    const { digests } = await collectFrom('script-link', [claimant()]);
+    expect(digests.map((d) => d.title)).toContain('A script');
+    const keys = digests.flatMap(sentKeys);
+    expect(keys.filter((key) => !/^[0-9a-f]+$/.test(key)).every((key) => /^url[@:].*https:\/\//.test(key))).toBe(true);
+    expect(keys.some((key) => key.includes('javascript'))).toBe(false);
+  });
+});
+
+function rss(items: { title: string; link: string; text: string }[]): string {
+  const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const body = items.map((item) => `<item><title>${escape(item.title)}</title><link>${escape(item.link)}</link><description>${escape(item.text)}</description></item>`).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Feed</title>${body}</channel></rss>`;
+}

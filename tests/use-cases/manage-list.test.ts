@@ -46,7 +46,7 @@ describe('addToList', () => {
   it('never brings back an erased address, and says it was erased', async () => {
     const email = 'erased@example.com';
     await addToList(list, NEWSLETTER, [{ email }], confirmed);
-    const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKey, email) });
+    const token = signToken(deps.tokenKey, { purpose: 'erase', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKey, email), expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
     expect(await erase(deps, token)).toMatchObject({ ok: true });
 
     const [outcome] = await addToList(list, NEWSLETTER, [{ email }], confirmed);

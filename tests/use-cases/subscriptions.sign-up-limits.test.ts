@@ -68,6 +68,25 @@ describe('sign-up limits', () => {
     expect(JSON.stringify(deps.logs)).not.toContain('203.0.113');
   }, 120_000);
 
+  it('counts an IPv6 client by its /64, so rotating addresses within it buys no more confirmations', async () => {
+    const { deps, clock } = setUp();
+    const before = sentCount(servers);
+    const hex = (i: number) => i.toString(16);
+    const answers = await burst(deps, clock, 200, (i) => ({ email: `rotated${i}@example.net`, client: `2001:db8:1:2:${hex(i)}:${hex(i * 7)}:${hex(i * 13)}:${hex(i + 1)}` }));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(sentCount(servers) - before).toBe(10);
+    // The next /64 is another client.
+    await subscribe(deps, { email: 'neighbour@example.net', newsletterId: 'ai-talent', source: 'test', client: '2001:db8:1:3::1' });
+    expect(sentCount(servers) - before).toBe(11);
+  }, 120_000);
+
+  it('counts an IPv4-mapped IPv6 address as the IPv4 address it carries', async () => {
+    const { deps, clock } = setUp({ ...DEFAULT_SIGN_UP_LIMITS, perClientPerHour: 2 });
+    const before = sentCount(servers);
+    await burst(deps, clock, 6, (i) => ({ email: `mapped${i}@example.net`, client: ['203.0.113.77', '::ffff:203.0.113.77', '::ffff:cb00:714d'][i % 3]! }));
+    expect(sentCount(servers) - before).toBe(2);
+  });
+
   it('holds the limits across instances, since the counters live in the shared store', async () => {
     const { deps, clock } = setUp();
     const other = { ...deps, limits: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName) };

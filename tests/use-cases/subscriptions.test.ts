@@ -267,7 +267,7 @@ describe('preferences and erasure', () => {
   });
 
   it('erases the address everywhere, keeps only a suppression hash, and never mails it again', async () => {
-    const { deps } = setUp();
+    const { deps, clock } = setUp();
     const email = 'forget-me@example.com';
     const id = subscriberId(deps.tokenKey, email);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
@@ -275,7 +275,11 @@ describe('preferences and erasure', () => {
     await updatePreferences(deps, token, ['ai-talent', 'weekly-en']);
     const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id });
 
-    expect(await erase(deps, token)).toMatchObject({ ok: true });
+    // The preferences link (in every edition) does not erase; the link mailed on request does.
+    expect(await erase(deps, token)).toEqual({ ok: false, reason: 'invalid' });
+    expect((await deps.subscribers.get('ai-talent', id))?.status).toBe('confirmed');
+    const eraseToken = signToken(deps.tokenKey, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: id, expiresAt: Math.floor(clock.current.getTime() / 1000) + 3600 });
+    expect(await erase(deps, eraseToken)).toMatchObject({ ok: true });
     expect(await deps.subscribers.get('ai-talent', id)).toBeUndefined();
     expect(await deps.subscribers.get('weekly-en', id)).toBeUndefined();
     expect(await deps.suppressions.isSuppressed(id)).toBe(true);
@@ -383,7 +387,7 @@ describe('subscribe answers before anything that depends on the address', () => 
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.unsubscribed!)));
     await unsubscribe(deps, signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.unsubscribed!) }));
     await subscribeAndGetConfirmLink(deps, states.erased!);
-    await erase(deps, signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.erased!) }));
+    await erase(deps, signToken(deps.tokenKey, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.erased!), expiresAt: Math.floor(deps.clock.now().getTime() / 1000) + 3600 }));
 
     const beforeAnswer: Record<string, string[]> = {};
     const afterAnswer: Record<string, string[]> = {};

@@ -53,6 +53,22 @@ export class DynamoEditionStore implements EditionStore {
       .slice(0, limit);
   }
 
+  async listPage(newsletterId: string, page: { limit: number; cursor?: string }): Promise<{ editions: EditionRecord[]; cursor?: string }> {
+    const { Items, LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.editions(newsletterId) },
+        ScanIndexForward: false,
+        Limit: Math.max(page.limit, 1),
+        ConsistentRead: true,
+        ...(page.cursor ? { ExclusiveStartKey: keys.edition(newsletterId, page.cursor) } : {}),
+      }),
+    );
+    const editions = (Items ?? []).map((item) => strip<EditionRecord>(item));
+    return LastEvaluatedKey ? { editions, cursor: String(LastEvaluatedKey.sk) } : { editions };
+  }
+
   async update(newsletterId: string, editionId: string, changes: Partial<Omit<EditionRecord, 'newsletterId' | 'editionId'>>): Promise<void> {
     const expression = updateExpression(changes);
     if (!expression) return;

@@ -104,7 +104,8 @@ export class FeedSource implements ArticleSource {
     const link = resolve(item.url, feedUrl);
     const location = link ?? `${this.url} (item ${index + 1})`;
     const text = itemText(item);
-    const summary: RawArticle = { location, format: 'text', body: text };
+    // The summary was read from the feed: its link is the publisher's own only on the feed's site.
+    const summary: RawArticle = { location, format: 'text', body: text, readFrom: feedUrl };
     const title = clean(item.title);
     if (title) summary.title = title;
     if (link) summary.url = link;
@@ -123,7 +124,14 @@ export class FeedSource implements ArticleSource {
         // page's canonical URL is the article's identity, so a page source naming it finds the same one.
         const url = page.article.url ?? summary.url;
         return {
-          article: { ...page.article, ...summary, body: page.article.body, language: summary.language ?? page.article.language, ...(url ? { url } : {}) },
+          article: {
+            ...page.article,
+            ...summary,
+            body: page.article.body,
+            language: summary.language ?? page.article.language,
+            ...(url ? { url } : {}),
+            ...(page.article.readFrom ? { readFrom: page.article.readFrom } : {}),
+          },
           problems: [],
         };
       }

@@ -287,17 +287,25 @@ function readJsonLd(document: Document): JsonLdArticle {
   return {};
 }
 
-function flattenJsonLd(value: unknown): Record<string, unknown>[] {
-  if (Array.isArray(value)) return value.flatMap(flattenJsonLd);
+/**
+ * How deep arrays and `@graph`s are followed in JSON-LD. Sites nest two or three levels; a page
+ * that nests thousands (JSON.parse reads any depth) would otherwise overflow the stack here.
+ */
+const MAX_JSON_LD_DEPTH = 8;
+
+function flattenJsonLd(value: unknown, depth = 0): Record<string, unknown>[] {
+  if (depth > MAX_JSON_LD_DEPTH) return [];
+  if (Array.isArray(value)) return value.flatMap((item) => flattenJsonLd(item, depth + 1));
   if (value === null || typeof value !== 'object') return [];
   const record = value as Record<string, unknown>;
-  return [record, ...flattenJsonLd(record['@graph'])];
+  return [record, ...flattenJsonLd(record['@graph'], depth + 1)];
 }
 
-function jsonLdAuthor(value: unknown): string | undefined {
+function jsonLdAuthor(value: unknown, depth = 0): string | undefined {
   if (typeof value === 'string') return clean(value);
   if (Array.isArray(value)) {
-    const names = value.map(jsonLdAuthor).filter((name): name is string => name !== undefined);
+    if (depth >= MAX_JSON_LD_DEPTH) return undefined;
+    const names = value.map((item) => jsonLdAuthor(item, depth + 1)).filter((name): name is string => name !== undefined);
     return names.length > 0 ? names.join(', ') : undefined;
   }
   if (value !== null && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') {

@@ -18,7 +18,7 @@ export type PageArticleResult = { ok: true; article: RawArticle } | { ok: false;
 
 /**
  * Fetches one web page and extracts its article. The article's `url` is the page's canonical URL
- * when it declares one, else the address it was finally served from; `location` is `url` as given.
+ * when it declares one, else the address it was finally served from (`readFrom`); `location` is `url` as given.
  *
  * @example
  * const page = await fetchPageArticle('https://example.com/post', { timeoutMs: 5000 });
@@ -28,7 +28,7 @@ export async function fetchPageArticle(url: string, options: HttpFetchOptions = 
   if (!response.ok) return response;
   const extracted = extractHtmlArticle(response.body, response.url);
   if ('error' in extracted) return { ok: false, reason: extracted.error };
-  const article: RawArticle = { location: url, format: 'text', body: extracted.text, url: extracted.canonicalUrl ?? response.url };
+  const article: RawArticle = { location: url, format: 'text', body: extracted.text, url: extracted.canonicalUrl ?? response.url, readFrom: response.url };
   if (extracted.title) article.title = extracted.title;
   if (extracted.byline) article.byline = extracted.byline;
   if (extracted.publishedAt) article.publishedAt = extracted.publishedAt;

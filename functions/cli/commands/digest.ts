@@ -12,7 +12,7 @@ import { parseTestAddresses, sendTestCopies, type TestSendResult } from '../../u
 import type { ArticleSource } from '../../ports/article-source.js';
 import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { describeEdition, noSubscribersLine, summary, writeEditionFiles } from '../output.js';
-import { positiveNumber } from '../arguments.js';
+import { sendRate } from '../arguments.js';
 import { createProgress } from '../progress.js';
 import { awaitingReviewLine, draftLine } from '../review-output.js';
 
@@ -45,7 +45,7 @@ export function registerDigestCommands(program: Command): void {
     .option('--out <dir>', 'where the rendered edition is written', 'out')
     .option('--dry-run', 'render and write the edition, send nothing')
     .option('--force', 'send again even when nothing is new, as a new edition')
-    .option('--rate <n>', 'messages per second (default: the SES account maximum)', positiveNumber)
+    .option('--rate <n>', 'messages per second (default: the SES account maximum)', sendRate)
     .option('--test-to <emails>', TEST_TO_HELP)
     .option('--intro <text>', "this edition's opening words, in place of the greeting")
     .option('--subject <text>', "this edition's subject, in place of the one made from the first headline")

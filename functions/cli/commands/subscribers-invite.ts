@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invitePending, type InviteReport } from '../../use-cases/invite-pending.js';
 import { openLocalApp, type GlobalOptions } from '../local-app.js';
-import { positiveNumber } from '../arguments.js';
+import { sendRate } from '../arguments.js';
 import { subscriptionDependencies } from '../../wiring/subscriptions.js';
 
 /** `subscribers invite`: the confirmation mail to everyone imported as pending. */
@@ -9,7 +9,7 @@ export function registerInviteCommand(subscribers: Command): void {
   subscribers
     .command('invite')
     .description('mail the confirmation link to every pending subscriber (imported without --confirmed), paced like an edition, at most once per re-send window')
-    .option('--rate <n>', 'messages per second (default: the config, else the SES account maximum)', positiveNumber)
+    .option('--rate <n>', 'messages per second (default: the config, else the SES account maximum)', sendRate)
     .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers import old-list.csv && npx newsletter subscribers invite')
     .action(async (flags: { rate?: number }, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();

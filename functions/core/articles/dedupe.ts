@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Recognising the same article when it arrives twice: through a feed and as a page, or with
- * tracking parameters added to its link.
+ * tracking parameters added to its link. A link is only the article's identity where the source
+ * is in a position to say so (see articleUrlKey): any source can name any address.
  */
 
 /** Query parameters that say how a reader arrived, not which article it is. */
@@ -36,18 +39,55 @@ export function canonicalKey(url: string): string {
 }
 
 /**
- * Keeps the first of articles that are the same, by content id or by canonical link, in order.
+ * The key an article's link dedupes and is remembered as sent under, or undefined when the link is
+ * not an http(s) address (`javascript:…`, a file name). `url:<canonical link>` when the link is on
+ * the site the text was read from (a page's own address or canonical link, a feed item on the
+ * feed's site): the publisher's word, the same for every source that reaches the article. Any
+ * other link (a feed naming another site's address, a page declaring another site's page as its
+ * canonical, a file's front matter) is only that source's claim: `url@<source>:<canonical link>`,
+ * which matches the same link from the same source and nothing else, so no source can suppress
+ * another's article by naming its address.
+ *
+ * @example
+ * articleUrlKey({ url: 'https://example.com/a', readFrom: 'https://example.com/feed' }, 'feed https://example.com/feed'); // 'url:https://example.com/a'
+ */
+export function articleUrlKey(article: { url?: string | undefined; readFrom?: string | undefined }, source: string): string | undefined {
+  const link = article.url === undefined ? undefined : webKey(article.url);
+  if (link === undefined) return undefined;
+  const readFrom = article.readFrom === undefined ? undefined : webKey(article.readFrom);
+  if (readFrom !== undefined && siteOf(readFrom) === siteOf(link)) return `url:${link}`;
+  return `url@${createHash('sha256').update(source).digest('hex').slice(0, 16)}:${link}`;
+}
+
+/** The canonical key of an http(s) address; undefined for anything else. */
+function webKey(url: string): string | undefined {
+  let protocol: string;
+  try {
+    protocol = new URL(url.trim()).protocol;
+  } catch {
+    return undefined;
+  }
+  return protocol === 'http:' || protocol === 'https:' ? canonicalKey(url) : undefined;
+}
+
+/** Host and port of a canonical key (scheme-insensitive, as canonicalKey is). */
+function siteOf(key: string): string {
+  return new URL(key).host;
+}
+
+/**
+ * Keeps the first of articles that are the same, by content id or by link key (articleUrlKey), in order.
  *
  * @example
  * const { unique, duplicates } = dedupeArticles(articles);
  */
-export function dedupeArticles<T extends { id: string; url?: string }>(articles: T[]): { unique: T[]; duplicates: T[] } {
+export function dedupeArticles<T extends { id: string; urlKey?: string | undefined }>(articles: T[]): { unique: T[]; duplicates: T[] } {
   const seenIds = new Set<string>();
   const seenUrls = new Set<string>();
   const unique: T[] = [];
   const duplicates: T[] = [];
   for (const article of articles) {
-    const urlKey = article.url ? canonicalKey(article.url) : undefined;
+    const urlKey = article.urlKey;
     if (seenIds.has(article.id) || (urlKey !== undefined && seenUrls.has(urlKey))) {
       duplicates.push(article);
       continue;

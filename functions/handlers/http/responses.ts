@@ -40,12 +40,16 @@ export function confirmedPage(newsletter: NewsletterConfig): HttpApiResult {
 }
 
 /** A link that is invalid, expired or names nobody; `language` when the link says nothing about its newsletter. */
-export function linkFailurePage(failure: LinkFailure, purpose: 'confirm' | 'unsubscribe' | 'preferences', language: Language): HttpApiResult {
+export function linkFailurePage(failure: LinkFailure, purpose: 'confirm' | 'unsubscribe' | 'preferences' | 'erase', language: Language): HttpApiResult {
   const newsletter: NewsletterConfig | undefined = failure.reason === 'not-found' ? failure.newsletter : undefined;
   const lang: Language = newsletter?.language ?? language;
   const w = wordsForPage(lang);
   const again = { href: newsletter ? `subscribe?newsletter=${encodeURIComponent(newsletter.id)}` : 'subscribe', label: w.subscribeAgain };
-  if (failure.reason === 'expired') return html(410, messagePage({ language: lang, title: w.linkExpiredTitle, text: w.confirmExpiredBody, link: again }));
+  if (failure.reason === 'expired') {
+    // An expired erase link is asked for again from the preferences link in any edition, not by subscribing.
+    if (purpose === 'erase') return html(410, messagePage({ language: lang, title: w.linkExpiredTitle, text: w.eraseExpiredBody }));
+    return html(410, messagePage({ language: lang, title: w.linkExpiredTitle, text: w.confirmExpiredBody, link: again }));
+  }
   const status = failure.reason === 'not-found' ? 404 : 400;
   return html(status, messagePage({ language: lang, ...(newsletter ? { brand: newsletter.title } : {}), title: w.linkInvalidTitle, text: w.linkInvalidBody, ...(purpose === 'confirm' ? { link: again } : {}) }));
 }

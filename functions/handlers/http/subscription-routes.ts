@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Language, NewsletterConfig } from '../../core/config.js';
 import * as subscriptions from '../../use-cases/subscriptions.js';
 import type { SubscriptionDependencies, SubscriptionLog } from '../../use-cases/subscriptions.js';
-import { confirmPage, messagePage, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from '../http-pages.js';
+import { confirmPage, erasePage, messagePage, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from '../http-pages.js';
 import { contentKind, formFields, parseJson, type HttpApiResult, type HttpRequest } from './http-event.js';
 import { confirmedPage, html, json, linkFailurePage, newsletterPage } from './responses.js';
 
@@ -125,10 +125,11 @@ const postPreferences: Route = async ({ deps, language }, { query, headers, body
     return html(400, messagePage({ language, title: w.linkInvalidTitle, text: w.linkInvalidBody }));
   }
   if (input.data.action === 'erase') {
-    const result = await subscriptions.erase(deps, token);
+    // Erasure is for good, and this link is in every (forwarded) edition: the address confirms by mail.
+    const result = await subscriptions.requestErasure(deps, token);
     if (!result.ok) return linkFailurePage(result, 'preferences', language);
     const w = wordsForPage(result.newsletter.language);
-    return newsletterPage(result.newsletter, w.erasedTitle, w.erasedBody);
+    return newsletterPage(result.newsletter, w.checkInboxTitle, w.eraseRequestedBody);
   }
   const result = await subscriptions.updatePreferences(deps, token, input.data.newsletter);
   if (!result.ok) {
@@ -142,6 +143,21 @@ const postPreferences: Route = async ({ deps, language }, { query, headers, body
   return html(200, preferencesPage({ language: saved.language, newsletterTitle: saved.title, token, redactedEmail: result.redactedEmail, choices: result.choices, saved: true }));
 };
 
+/** The link mailed on an erase request. Mail scanners fetch every link: a GET only shows the button. */
+const showErase: Route = async ({ deps, language }, { query }) => {
+  const token = query.get('token') ?? '';
+  const result = await subscriptions.checkEraseLink(deps, token);
+  if (!result.ok) return linkFailurePage(result, 'erase', language);
+  return html(200, erasePage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token }));
+};
+
+const postErase: Route = async ({ deps, language }, { query }) => {
+  const result = await subscriptions.erase(deps, query.get('token') ?? '');
+  if (!result.ok) return linkFailurePage(result, 'erase', language);
+  const w = wordsForPage(result.newsletter.language);
+  return newsletterPage(result.newsletter, w.erasedTitle, w.erasedBody);
+};
+
 /** Every route by path, then method. A path here with another method answers 405 with `allow`. */
 export const SUBSCRIPTION_ROUTES: Record<string, Record<string, Route>> = {
   '/': { GET: showSubscribe },
@@ -149,4 +165,5 @@ export const SUBSCRIPTION_ROUTES: Record<string, Record<string, Route>> = {
   '/confirm': { GET: showConfirm, POST: postConfirm },
   '/unsubscribe': { GET: showUnsubscribe, POST: postUnsubscribe },
   '/preferences': { GET: showPreferences, POST: postPreferences },
+  '/erase': { GET: showErase, POST: postErase },
 };

@@ -41,3 +41,22 @@ describe('DynamoEditionStore.pause', () => {
   });
 });
 
+
+describe('DynamoEditionStore.listPage', () => {
+  it('reads editions newest first a page at a time, to the last page', async () => {
+    const store = new DynamoEditionStore(servers().dynamodb, servers().tableName);
+    const ids = Array.from({ length: 5 }, (_, i) => `paged-2026-0${i + 1}-01-aaaa`);
+    for (const [i, editionId] of ids.entries()) {
+      await store.create({ newsletterId: 'paged', editionId, status: 'draft', createdAt: `2026-0${i + 1}-01T08:00:00.000Z`, subject: 'S', date: `2026-0${i + 1}-01`, articles: [] }, { subject: 'S', html: 'h', text: 't' });
+    }
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listPage('paged', { limit: 2, ...(cursor ? { cursor } : {}) });
+      pages.push(page.editions.map((e) => e.editionId));
+      cursor = page.cursor;
+    } while (cursor && pages.length < 10);
+    expect(pages.flat()).toEqual([...ids].reverse());
+    expect(pages[0]).toHaveLength(2);
+  });
+});

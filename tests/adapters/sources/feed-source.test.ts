@@ -64,6 +64,8 @@ describe('FeedSource', () => {
         title: 'Q&A: <Nets> & the bay’s future',
         body: 'Fishing nets make up & dominate the plastic found in the bay, the trust says.\n\nIts coordinator explains why ghost gear is so hard to remove.',
         url: server.url('/feeds/posts/nets-qa.html'),
+        // The text came from the feed, not from the page the link names.
+        readFrom: server.url('/feeds/rss.xml'),
         publishedAt: '2024-05-14T07:30:00.000Z',
         byline: 'Jane Rivers',
         language: 'en-gb',
@@ -78,6 +80,7 @@ describe('FeedSource', () => {
       // The followed page's canonical URL becomes the article's link.
       const cleanup = articles.find((article) => article.url === server.url('/news/harbour-bay-cleanup'));
       expect(cleanup?.location).toBe(server.url('/pages/en.html'));
+      expect(cleanup?.readFrom).toBe(server.url('/pages/en.html'));
       expect(cleanup?.title).toBe('Volunteers clear two tonnes of plastic');
       expect(cleanup?.body).toContain('The council will sort the haul at its depot on Quay Street.');
       expect(cleanup?.body).not.toContain('WidgetMart');

@@ -146,3 +146,25 @@ describe('deeply nested HTML', () => {
     });
   });
 });
+
+describe('deeply nested JSON-LD', () => {
+  const body = '<article><h1>Harbour notes</h1><p>The council said the harbour clean-up removed two tonnes of plastic from the bay last spring.</p></article>';
+  const page = (jsonLd: string) => `<html><head><script type="application/ld+json">${jsonLd}</script></head><body>${body}</body></html>`;
+  const article = JSON.stringify({ '@type': 'NewsArticle', headline: 'Harbour notes', datePublished: '2024-05-01', author: { name: 'Amir Haddad' } });
+
+  it('reads the page of a JSON-LD block nested 200,000 levels deep instead of overflowing the stack', () => {
+    const levels = 200_000;
+    const deepArrays = extract(page(`${'['.repeat(levels)}${article}${']'.repeat(levels)}`), 'https://example.com/deep');
+    expect(deepArrays.text).toContain('two tonnes of plastic');
+    const deepGraph = extract(page(`${'{"@graph":'.repeat(levels)}${article}${'}'.repeat(levels)}`), 'https://example.com/deep');
+    expect(deepGraph.text).toContain('two tonnes of plastic');
+    const deepAuthor = extract(page(`{"headline":"Harbour notes","author":${'['.repeat(levels)}"Amir"${']'.repeat(levels)}}`), 'https://example.com/deep');
+    expect(deepAuthor.text).toContain('two tonnes of plastic');
+  });
+
+  it('still reads an article object inside a @graph, as sites write it', () => {
+    const result = extract(page(JSON.stringify({ '@context': 'https://schema.org', '@graph': [{ '@type': 'WebSite' }, [JSON.parse(article)]] })), 'https://example.com/a');
+    expect(result.publishedAt).toBe('2024-05-01');
+    expect(result.byline).toBe('Amir Haddad');
+  });
+});

@@ -74,7 +74,7 @@ describe('PageSource', () => {
 
   it('links to the address the page was finally served from when it names no canonical URL', async () => {
     const { articles } = await new PageSource([server.url('/old/plain')], { fetch: LOOPBACK }).collect();
-    expect(articles[0]).toMatchObject({ location: server.url('/old/plain'), url: server.url('/pages/plain.html'), body: 'A page without a canonical link.' });
+    expect(articles[0]).toMatchObject({ location: server.url('/old/plain'), url: server.url('/pages/plain.html'), readFrom: server.url('/pages/plain.html'), body: 'A page without a canonical link.' });
   });
 
   it('reports each page that fails with its reason and still returns the pages that work', async () => {

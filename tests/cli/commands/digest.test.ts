@@ -159,6 +159,14 @@ describe('newsletter digest', () => {
     expect(list.filter((s) => s.status === 'confirmed')).toHaveLength(3);
   });
 
+  it('refuses a send rate so low that the edition would never finish, and sends nothing', async () => {
+    const before = ws.servers.services.ses!.messages.length;
+    const { code, output } = await run('digest', '--rate', '1e-300');
+    expect(code).toBe(1);
+    expect(output).toContain('"1e-300" is below the lowest send rate, 0.1 messages per second (one every 10 s)');
+    expect(ws.servers.services.ses!.messages.length).toBe(before);
+  });
+
   it('fails with a one-line reason on a bad config', async () => {
     const bad = path.join(work, 'bad.config.json');
     await writeFile(bad, JSON.stringify({ newsletters: [{ id: 'x', title: 'X', language: 'pt' }] }));

@@ -40,13 +40,13 @@ describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const limits = { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 };
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-      RouteSettings: { 'POST /subscribe': limits, 'GET /confirm': limits, 'POST /confirm': limits },
+      RouteSettings: { 'POST /subscribe': limits, 'GET /confirm': limits, 'POST /confirm': limits, 'POST /preferences': limits },
     });
     // A stage may name only routes that exist: it is created after them.
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
     const routes = template.findResources('AWS::ApiGatewayV2::Route');
-    const routeIds = Object.keys(routes).filter((id) => ['POST /subscribe', 'GET /confirm', 'POST /confirm'].includes(routes[id]!.Properties.RouteKey));
-    expect(routeIds).toHaveLength(3);
+    const routeIds = Object.keys(routes).filter((id) => ['POST /subscribe', 'GET /confirm', 'POST /confirm', 'POST /preferences'].includes(routes[id]!.Properties.RouteKey));
+    expect(routeIds).toHaveLength(4);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
