@@ -7,7 +7,7 @@ import { conditionalWrite, documentClient } from './document.js';
 import { keys } from './table.js';
 
 /** Attempts at a reservation when other senders keep changing the current bucket under it. */
-const RESERVE_ATTEMPTS = 8;
+const RESERVE_ATTEMPTS = 12;
 
 /**
  * The shared 24-hour tally in DynamoDB: one item per quarter-hour bucket holding the sends reserved
@@ -48,6 +48,8 @@ export class DynamoSendBudget implements SendBudget {
         ),
       );
       if (landed) return { granted, bucket };
+      // Another sender reserved first: step aside a random moment so the next read sees a settled tally.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * (attempt + 1)));
     }
     throw new StoreError(`could not reserve sends from the shared 24-hour quota in table ${this.tableName}: too many senders changed it at once; the batch goes back on the queue`);
   }
