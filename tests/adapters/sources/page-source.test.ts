@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageSource } from '../../../functions/adapters/sources/page-source.js';
 import { HIDDEN_ELEMENTS, HIDDEN_TEXT, HIDING_PLACES, hiddenNesting } from '../../support/hostile-html.js';
+import { VirtualClock } from '../../support/virtual-clock.js';
 import { counted, fixture, hugeBody, LOOPBACK, neverAnswer, redirect, serve, startFixtureServer, trickle, type FixtureServer } from './fixture-server.js';
 
 describe('PageSource', () => {
@@ -8,6 +9,8 @@ describe('PageSource', () => {
   const enPage = { requests: 0 };
   const trickles = { requests: 0 };
   const budget = new AbortController();
+  const clock = new VirtualClock();
+  const afterBudget = { requests: 0 };
 
   beforeAll(async () => {
     server = await startFixtureServer({
@@ -29,6 +32,14 @@ describe('PageSource', () => {
       '/trickle/1': trickle(() => ++trickles.requests === 2 && budget.abort()),
       '/trickle/2': trickle(() => ++trickles.requests === 2 && budget.abort()),
       '/trickle/3': trickle(() => ++trickles.requests),
+      '/reading/1.html': serve(fixture('en-article.html'), 'text/html'),
+      // The clock moves past the budget between the first page and the second, as it does while a
+      // page is being read: reading is synchronous, so the budget's timer has no chance to fire.
+      '/reading/2.html': (request, response, origin) => {
+        clock.advance(31_000);
+        serve(fixture('zh-article.html'), 'text/html')(request, response, origin);
+      },
+      '/reading/3.html': counted(fixture('en-article.html'), 'text/html', afterBudget),
       ...Object.fromEntries(HIDING_PLACES.map(([, before, after], i) => [`/hostile/hidden-${i}.html`, serve(hiddenNesting(2_000, before, after), 'text/html')])),
       '/hostile/hidden-elements.html': serve(HIDDEN_ELEMENTS, 'text/html'),
       '/hostile/hidden-depth.html': serve(hiddenNesting(30_000, '<div a">', '<p>The 27" screen sold out.</p>'), 'text/html'),
@@ -54,6 +65,18 @@ describe('PageSource', () => {
     expect(problems.map((problem) => problem.reason)).toEqual(
       Array(3).fill(`not read: the source's time budget of 45 s was used up (raise its "timeBudgetSeconds" to wait longer)`),
     );
+  });
+
+  it('keeps its time budget by the clock, not only by its timer, which cannot fire while a page is read', async () => {
+    const urls = [1, 2, 3].map((i) => server.url(`/reading/${i}.html`));
+    const { articles, problems } = await new PageSource(urls, { concurrency: 1, clock, timeBudgetMs: 30_000, fetch: LOOPBACK }).collect();
+    expect(articles.map((article) => article.location)).toEqual([urls[0]]);
+    const spent = `not read: the source's time budget of 30 s was used up (raise its "timeBudgetSeconds" to wait longer)`;
+    expect(problems).toEqual([
+      { location: urls[1], reason: spent },
+      { location: urls[2], reason: spent },
+    ]);
+    expect(afterBudget.requests).toBe(0);
   });
 
   it('extracts each page as a text article, with the canonical URL as its link', async () => {
