@@ -4,7 +4,8 @@ import { cleanArticle } from '../../functions/core/articles/clean.js';
 /**
  * Times the inputs a hostile or careless publisher can hand over, each of which must stay well
  * under 2 s so that one article never stalls an edition: a 5 MB article that is one paragraph,
- * and HTML nested 2,000 and 10,000 levels deep (as a page, and as a feed item's content).
+ * HTML nested 2,000 and 10,000 levels deep (as a page, and as a feed item's content), and the
+ * 2,000 levels hidden behind an unbalanced quote (which once took 165 s past a scanning budget).
  */
 
 const SENTENCE = 'The council said the harbour clean-up removed two tonnes of plastic from the bay last spring. ';
@@ -13,8 +14,8 @@ export function singleParagraphText(bytes: number): string {
   return SENTENCE.repeat(Math.ceil(bytes / SENTENCE.length)).slice(0, bytes);
 }
 
-export function nestedHtml(levels: number): string {
-  return `<html><body>${'<div>'.repeat(levels)}<p>${SENTENCE.repeat(5)}</p>${'</div>'.repeat(levels)}</body></html>`;
+export function nestedHtml(levels: number, before = '', after = ''): string {
+  return `<html><body>${before}${'<div>'.repeat(levels)}<p>${SENTENCE.repeat(5)}</p>${'</div>'.repeat(levels)}${after}</body></html>`;
 }
 
 /** Wall-clock and CPU seconds of one run: on a shared machine the CPU time is the steadier figure. */
@@ -43,5 +44,7 @@ export async function benchHostileInput(): Promise<{ name: string; figures: Reco
     measure(figures, `page nested ${levels.toLocaleString('en-US')} levels`, () => extractHtmlArticle(html, 'https://example.com/deep'));
     measure(figures, `feed item nested ${levels.toLocaleString('en-US')} levels`, () => htmlToParagraphs(html));
   }
+  const hidden = nestedHtml(2_000, '<div a">', '<p>The 27" screen sold out.</p>');
+  measure(figures, 'page nested 2,000 levels behind an unbalanced quote', () => extractHtmlArticle(hidden, 'https://example.com/hidden'));
   return { name: '(v) hostile input, one article each: budget < 2 s', figures };
 }

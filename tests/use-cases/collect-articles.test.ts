@@ -8,6 +8,8 @@ import { FolderSource } from '../../functions/adapters/sources/folder-source.js'
 import { PageSource } from '../../functions/adapters/sources/page-source.js';
 import { EmbeddedKeyPointExtractor } from '../../functions/adapters/keypoints/embedded-key-point-extractor.js';
 import { collectArticles, sentKeys } from '../../functions/use-cases/collect-articles.js';
+import { fixture, LOOPBACK, serve, startFixtureServer } from '../adapters/sources/fixture-server.js';
+import { HIDDEN_ELEMENTS } from '../support/hostile-html.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { LOOPBACK, serve, startFixtureServer, type FixtureServer } from '../adapters/sources/fixture-server.js';
 
@@ -73,6 +75,35 @@ describe('collectArticles', () => {
     expect(result.problems).toEqual([
       { location: expect.stringContaining('b-library.md'), reason: 'no key points: the extractor failed on this article (Maximum call stack size exceeded)' },
     ]);
+  });
+
+  it('keeps the other articles of an edition when a page hides 60,000 elements behind an unbalanced quote', async () => {
+    const site = await startFixtureServer({
+      '/hostile.html': serve(HIDDEN_ELEMENTS, 'text/html'),
+      '/news.html': serve(fixture('en-article.html'), 'text/html; charset=utf-8'),
+    });
+    try {
+      const pages = new PageSource([site.url('/hostile.html'), site.url('/news.html')], { fetch: LOOPBACK });
+      const result = await collectArticles({
+        newsletterId: 'hostile-page',
+        sources: [pages, new FolderSource(folder)],
+        extractor: new EmbeddedKeyPointExtractor(),
+        editions,
+        maxKeyPoints: 3,
+        maxArticles: 10,
+      });
+      expect(result.digests.map((d) => d.title)).toEqual([
+        'Volunteers clear two tonnes of plastic from Harbour Bay',
+        'Council approves bridge repairs',
+        'Library extends its opening hours',
+        'Night market returns to the harbour',
+      ]);
+      expect(result.problems).toEqual([
+        { location: site.url('/hostile.html'), reason: 'the page has more than 50,000 HTML elements, more than any article needs; it was not read' },
+      ]);
+    } finally {
+      await site.close();
+    }
   });
 });
 

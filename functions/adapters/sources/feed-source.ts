@@ -1,10 +1,11 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import pLimit from 'p-limit';
 import type { ArticleProblem, RawArticle } from '../../core/article.js';
+import type { Clock } from '../../core/clock.js';
 import type { ArticleSource, SourceCollection } from '../../ports/article-source.js';
 import { htmlToParagraphs } from './html-article.js';
-import { DEFAULT_SOURCE_TIME_BUDGET_MS, fetchText, sourceBudget, type HttpFetchOptions } from './http-fetch.js';
-import { fetchPageArticle, type PageArticleResult } from './page-source.js';
+import { DEFAULT_SOURCE_TIME_BUDGET_MS, fetchText, sourceBudget, type HttpFetchOptions, type SourceBudget } from './http-fetch.js';
+import { fetchPageArticle, type PageArticleResult, type PageFetchOptions } from './page-source.js';
 
 type Feed = ReturnType<typeof parseFeed>;
 type FeedItem = Feed['items'][number];
@@ -23,6 +24,8 @@ export interface FeedSourceOptions {
   timeBudgetMs?: number;
   /** Ends the source's work early, as its time budget does (for tests, or a caller's own deadline). */
   signal?: AbortSignal;
+  /** The clock the time budget is kept by. Default: the system's. */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /**
@@ -44,16 +47,16 @@ export class FeedSource implements ArticleSource {
   }
 
   async collect(): Promise<SourceCollection> {
-    const budget = sourceBudget(this.options.timeBudgetMs ?? DEFAULT_SOURCE_TIME_BUDGET_MS, this.options.signal);
+    const budget = sourceBudget(this.options.timeBudgetMs ?? DEFAULT_SOURCE_TIME_BUDGET_MS, this.options.signal, this.options.clock);
     try {
-      return await this.collectWithin(budget.signal);
+      return await this.collectWithin(budget);
     } finally {
       budget.release();
     }
   }
 
-  private async collectWithin(signal: AbortSignal): Promise<SourceCollection> {
-    const fetchOptions: HttpFetchOptions = { ...this.options.fetch, signal };
+  private async collectWithin(budget: SourceBudget): Promise<SourceCollection> {
+    const fetchOptions: PageFetchOptions = { ...this.options.fetch, signal: budget.signal, outOfTime: budget.outOfTime };
     const response = await fetchText(this.url, 'feed', fetchOptions);
     if (!response.ok) return { articles: [], problems: [{ location: this.url, reason: response.reason }] };
 

@@ -18,6 +18,20 @@ export interface HtmlArticle {
   language?: string;
 }
 
+export interface HtmlArticleOptions {
+  /**
+   * Asked between the steps of reading the page (measuring, parsing, cleaning, Readability): the
+   * reason the caller's time is up, or `undefined` while some is left. Reading is synchronous, so
+   * no timer can stop it; these checks are where a time budget is kept.
+   */
+  outOfTime?: () => string | undefined;
+}
+
+/** Stops reading a page whose time is up; its message is the reason reported for the page. */
+class OutOfTimeError extends Error {
+  override readonly name = 'OutOfTimeError';
+}
+
 /**
  * Extracts the article from a whole HTML page with Readability, falling back to the page's body
  * text when Readability finds nothing. Relative links resolve against `pageUrl`.
@@ -27,27 +41,36 @@ export interface HtmlArticle {
  * if ('error' in result) console.warn(result.error);
  * else console.log(result.title, result.text.split('\n\n'));
  */
-export function extractHtmlArticle(html: string, pageUrl?: string): HtmlArticle | { error: string } {
+export function extractHtmlArticle(html: string, pageUrl?: string, options: HtmlArticleOptions = {}): HtmlArticle | { error: string } {
   if (html.trim() === '') return { error: 'the page is empty' };
-  const fitted = fitHtmlToBudget(html);
-  if (!fitted.ok) return { error: fitted.reason };
+  const checkTime = (): void => {
+    const reason = options.outOfTime?.();
+    if (reason !== undefined) throw new OutOfTimeError(reason);
+  };
   try {
-    return extractFrom(fitted.html, pageUrl);
+    checkTime();
+    const fitted = fitHtmlToBudget(html);
+    if (!fitted.ok) return { error: fitted.reason };
+    return extractFrom(fitted.html, pageUrl, checkTime);
   } catch (error) {
+    if (error instanceof OutOfTimeError) return { error: error.message };
     // Whatever a hostile page does to the parser stays with this page: the others are still read.
     return { error: `the page could not be read as HTML (${error instanceof Error ? error.message : String(error)})` };
   }
 }
 
-function extractFrom(html: string, pageUrl: string | undefined): HtmlArticle | { error: string } {
+function extractFrom(html: string, pageUrl: string | undefined, checkTime: () => void): HtmlArticle | { error: string } {
+  checkTime();
   const document = parseDocument(html);
   const metadata = readMetadata(document, pageUrl);
 
+  checkTime();
   removeChrome(document);
   resolveLinks(document, pageUrl);
 
   // Readability changes the document it reads, so the fallback gets its own copy of the body.
   const fallbackHtml = document.body?.innerHTML ?? '';
+  checkTime();
   let readable: ReturnType<Readability['parse']> = null;
   try {
     readable = new Readability(document, { charThreshold: 200 }).parse();
@@ -55,9 +78,13 @@ function extractFrom(html: string, pageUrl: string | undefined): HtmlArticle | {
     // A page Readability cannot handle still has body text; the fallback below reads it.
   }
 
+  checkTime();
   const title = clean(metadata.title ?? readable?.title ?? undefined);
   let paragraphs = readable?.content ? htmlToParagraphs(readable.content) : [];
-  if (paragraphs.length === 0) paragraphs = htmlToParagraphs(fallbackHtml);
+  if (paragraphs.length === 0) {
+    checkTime();
+    paragraphs = htmlToParagraphs(fallbackHtml);
+  }
   if (title && paragraphs[0] === title) paragraphs = paragraphs.slice(1);
   if (paragraphs.length === 0) return { error: 'no article text found in the page' };
 

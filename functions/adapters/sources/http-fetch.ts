@@ -1,4 +1,6 @@
 import { Agent, fetch as undiciFetch } from 'undici';
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../system-clock.js';
 import { literalAddress, NonPublicAddressError, normaliseHost, publicOnlyLookup, whyNotPublic } from './public-address.js';
 
 /**
@@ -224,24 +226,42 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 /** How long a feed or page source may take in all, linked pages included. */
 export const DEFAULT_SOURCE_TIME_BUDGET_MS = 30_000;
 
+/** The time budget of one source; see `sourceBudget`. */
+export interface SourceBudget {
+  /** Aborts every fetch still running, and refuses the ones not yet started, once the time is up. */
+  readonly signal: AbortSignal;
+  /**
+   * The reason the time is up, or `undefined` while some is left. It reads the clock instead of
+   * waiting for the timer, which cannot fire while a page is being read (parsing is synchronous), so
+   * it is asked between the steps of reading; once the time is up it aborts `signal` too.
+   */
+  outOfTime(): string | undefined;
+  /** Call when the source is done, so the timer does not outlive it. */
+  release(): void;
+}
+
 /**
- * The time budget of one source: a signal that aborts every fetch still running (and refuses the
- * ones not yet started) when `budgetMs` has passed or when `external` aborts, whichever is first.
- * Call `release()` when the source is done, so the timer does not outlive it.
+ * The time budget of one source: `budgetMs` on `clock` from now, or until `external` aborts,
+ * whichever is first.
  *
  * @example
  * const budget = sourceBudget(30_000);
  * try { await fetchText(url, 'feed', { signal: budget.signal }); } finally { budget.release(); }
  */
-export function sourceBudget(budgetMs: number, external?: AbortSignal): { signal: AbortSignal; release(): void } {
+export function sourceBudget(budgetMs: number, external?: AbortSignal, clock: Pick<Clock, 'now'> = systemClock): SourceBudget {
   const controller = new AbortController();
   const reason = new Error(`not read: the source's time budget of ${formatSeconds(budgetMs)} was used up (raise its "timeBudgetSeconds" to wait longer)`);
   const abort = (): void => controller.abort(reason);
+  const startedAt = clock.now().getTime();
   const timer = setTimeout(abort, budgetMs);
   external?.addEventListener('abort', abort, { once: true });
   if (external?.aborted) abort();
   return {
     signal: controller.signal,
+    outOfTime: () => {
+      if (!controller.signal.aborted && clock.now().getTime() - startedAt >= budgetMs) abort();
+      return controller.signal.aborted ? reason.message : undefined;
+    },
     release: () => {
       clearTimeout(timer);
       external?.removeEventListener('abort', abort);

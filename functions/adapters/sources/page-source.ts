@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { ArticleProblem, RawArticle } from '../../core/article.js';
+import type { Clock } from '../../core/clock.js';
 import type { ArticleSource, SourceCollection } from '../../ports/article-source.js';
 import { extractHtmlArticle } from './html-article.js';
 import { DEFAULT_SOURCE_TIME_BUDGET_MS, fetchText, sourceBudget, type HttpFetchOptions } from './http-fetch.js';
@@ -12,6 +13,16 @@ export interface PageSourceOptions {
   timeBudgetMs?: number;
   /** Ends the source's work early, as its time budget does (for tests, or a caller's own deadline). */
   signal?: AbortSignal;
+  /** The clock the time budget is kept by. Default: the system's. */
+  clock?: Pick<Clock, 'now'>;
+}
+
+export interface PageFetchOptions extends HttpFetchOptions {
+  /**
+   * Asked between the steps of reading the page: the reason the caller's time is up, or `undefined`
+   * while some is left (see `SourceBudget.outOfTime`). A page whose time is up is not read further.
+   */
+  outOfTime?: () => string | undefined;
 }
 
 export type PageArticleResult = { ok: true; article: RawArticle } | { ok: false; reason: string };
@@ -23,10 +34,14 @@ export type PageArticleResult = { ok: true; article: RawArticle } | { ok: false;
  * @example
  * const page = await fetchPageArticle('https://example.com/post', { timeoutMs: 5000 });
  */
-export async function fetchPageArticle(url: string, options: HttpFetchOptions = {}): Promise<PageArticleResult> {
-  const response = await fetchText(url, 'html', options);
+export async function fetchPageArticle(url: string, options: PageFetchOptions = {}): Promise<PageArticleResult> {
+  const { outOfTime, ...fetchOptions } = options;
+  // A page queued behind others being read may start after the time is up, before the timer has fired.
+  const late = outOfTime?.();
+  if (late !== undefined) return { ok: false, reason: late };
+  const response = await fetchText(url, 'html', fetchOptions);
   if (!response.ok) return response;
-  const extracted = extractHtmlArticle(response.body, response.url);
+  const extracted = extractHtmlArticle(response.body, response.url, outOfTime ? { outOfTime } : {});
   if ('error' in extracted) return { ok: false, reason: extracted.error };
   const article: RawArticle = { location: url, format: 'text', body: extracted.text, url: extracted.canonicalUrl ?? response.url, readFrom: response.url };
   if (extracted.title) article.title = extracted.title;
@@ -56,14 +71,14 @@ export class PageSource implements ArticleSource {
 
   async collect(): Promise<SourceCollection> {
     const limit = pLimit(this.options.concurrency ?? 4);
-    const budget = sourceBudget(this.options.timeBudgetMs ?? DEFAULT_SOURCE_TIME_BUDGET_MS, this.options.signal);
+    const budget = sourceBudget(this.options.timeBudgetMs ?? DEFAULT_SOURCE_TIME_BUDGET_MS, this.options.signal, this.options.clock);
     // One fetch per page, however many #fragments name it.
     const pages = new Map<string, Promise<PageArticleResult>>();
     const fetchPage = (url: string): Promise<PageArticleResult> => {
       const key = url.replace(/#.*$/s, '');
       let page = pages.get(key);
       if (!page) {
-        page = limit(() => fetchPageArticle(key, { ...this.options.fetch, signal: budget.signal }));
+        page = limit(() => fetchPageArticle(key, { ...this.options.fetch, signal: budget.signal, outOfTime: budget.outOfTime }));
         pages.set(key, page);
       }
       return page;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageSource } from '../../../functions/adapters/sources/page-source.js';
+import { HIDDEN_ELEMENTS, HIDDEN_TEXT, HIDING_PLACES, hiddenNesting } from '../../support/hostile-html.js';
+import { VirtualClock } from '../../support/virtual-clock.js';
 import { counted, fixture, hugeBody, LOOPBACK, neverAnswer, redirect, serve, startFixtureServer, trickle, type FixtureServer } from './fixture-server.js';
 
 describe('PageSource', () => {
@@ -7,6 +9,8 @@ describe('PageSource', () => {
   const enPage = { requests: 0 };
   const trickles = { requests: 0 };
   const budget = new AbortController();
+  const clock = new VirtualClock();
+  const afterBudget = { requests: 0 };
 
   beforeAll(async () => {
     server = await startFixtureServer({
@@ -28,6 +32,17 @@ describe('PageSource', () => {
       '/trickle/1': trickle(() => ++trickles.requests === 2 && budget.abort()),
       '/trickle/2': trickle(() => ++trickles.requests === 2 && budget.abort()),
       '/trickle/3': trickle(() => ++trickles.requests),
+      '/reading/1.html': serve(fixture('en-article.html'), 'text/html'),
+      // The clock moves past the budget between the first page and the second, as it does while a
+      // page is being read: reading is synchronous, so the budget's timer has no chance to fire.
+      '/reading/2.html': (request, response, origin) => {
+        clock.advance(31_000);
+        serve(fixture('zh-article.html'), 'text/html')(request, response, origin);
+      },
+      '/reading/3.html': counted(fixture('en-article.html'), 'text/html', afterBudget),
+      ...Object.fromEntries(HIDING_PLACES.map(([, before, after], i) => [`/hostile/hidden-${i}.html`, serve(hiddenNesting(2_000, before, after), 'text/html')])),
+      '/hostile/hidden-elements.html': serve(HIDDEN_ELEMENTS, 'text/html'),
+      '/hostile/hidden-depth.html': serve(hiddenNesting(30_000, '<div a">', '<p>The 27" screen sold out.</p>'), 'text/html'),
     });
   });
 
@@ -50,6 +65,18 @@ describe('PageSource', () => {
     expect(problems.map((problem) => problem.reason)).toEqual(
       Array(3).fill(`not read: the source's time budget of 45 s was used up (raise its "timeBudgetSeconds" to wait longer)`),
     );
+  });
+
+  it('keeps its time budget by the clock, not only by its timer, which cannot fire while a page is read', async () => {
+    const urls = [1, 2, 3].map((i) => server.url(`/reading/${i}.html`));
+    const { articles, problems } = await new PageSource(urls, { concurrency: 1, clock, timeBudgetMs: 30_000, fetch: LOOPBACK }).collect();
+    expect(articles.map((article) => article.location)).toEqual([urls[0]]);
+    const spent = `not read: the source's time budget of 30 s was used up (raise its "timeBudgetSeconds" to wait longer)`;
+    expect(problems).toEqual([
+      { location: urls[1], reason: spent },
+      { location: urls[2], reason: spent },
+    ]);
+    expect(afterBudget.requests).toBe(0);
   });
 
   it('extracts each page as a text article, with the canonical URL as its link', async () => {
@@ -91,6 +118,40 @@ describe('PageSource', () => {
       { location: server.url('/pages/loop'), reason: `redirect loop (redirected back to ${server.url('/pages/loop')})` },
       { location: server.url('/pages/empty.html'), reason: 'no article text found in the page' },
     ]);
+  });
+
+  describe('pages that hide deep nesting from a scanner', () => {
+    const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1e6;
+    };
+
+    it.each(HIDING_PLACES.map(([place], i) => [place, i] as const))(
+      'reads a page whose 2,000 nested <div>s hide behind %s, flattened, within 2 s of CPU',
+      async (_place, i) => {
+        const url = server.url(`/hostile/hidden-${i}.html`);
+        const cpu = process.cpuUsage();
+        const { articles, problems } = await new PageSource([url], { fetch: LOOPBACK }).collect();
+        expect(cpuSeconds(cpu)).toBeLessThan(2);
+        expect(problems).toEqual([]);
+        expect(articles[0]?.body).toContain(HIDDEN_TEXT);
+      },
+    );
+
+    it('refuses, naming each page and what to do, pages whose elements or nesting hide behind a quote, and reads the rest', async () => {
+      const urls = [server.url('/hostile/hidden-elements.html'), server.url('/pages/plain.html'), server.url('/hostile/hidden-depth.html')];
+      const cpu = process.cpuUsage();
+      const { articles, problems } = await new PageSource(urls, { fetch: LOOPBACK }).collect();
+      expect(cpuSeconds(cpu)).toBeLessThan(2);
+      expect(articles.map((article) => article.body)).toEqual(['A page without a canonical link.']);
+      expect(problems).toEqual([
+        { location: urls[0], reason: 'the page has more than 50,000 HTML elements, more than any article needs; it was not read' },
+        {
+          location: urls[2],
+          reason: expect.stringMatching(/^the page's HTML is nested [\d,]+ levels deep, too deep to be read in time at its size; it was not read: save the article's text as a \.txt or \.md file instead$/),
+        },
+      ]);
+    });
   });
 
   it('describes itself by its pages', () => {
