@@ -8,10 +8,9 @@ import { FolderSource } from '../../functions/adapters/sources/folder-source.js'
 import { PageSource } from '../../functions/adapters/sources/page-source.js';
 import { EmbeddedKeyPointExtractor } from '../../functions/adapters/keypoints/embedded-key-point-extractor.js';
 import { collectArticles, sentKeys } from '../../functions/use-cases/collect-articles.js';
-import { fixture, LOOPBACK, serve, startFixtureServer } from '../adapters/sources/fixture-server.js';
 import { HIDDEN_ELEMENTS } from '../support/hostile-html.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { LOOPBACK, serve, startFixtureServer, type FixtureServer } from '../adapters/sources/fixture-server.js';
+import { fixture, LOOPBACK, serve, startFixtureServer, type FixtureServer } from '../adapters/sources/fixture-server.js';
 
 /**
  * Collecting an edition's articles from a real folder, with what was sent recorded in real dynalite:
