@@ -12,6 +12,8 @@ export const METRIC_NAMES = {
   throttled: 'SendThrottled',
   suppressed: 'Suppressed',
   paused: 'EditionPaused',
+  /** From the digest function's hourly watch: hours since the oldest edition still sending was made. */
+  oldestSending: 'OldestSendingEditionHours',
 } as const;
 
 /** Powertools adds the function's service name as a dimension to every metric. */
