@@ -4,6 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+/** The partition keys of the sent-article marks (`keys.sentArticle`), the only items an operator may delete. */
+export const SENT_ARTICLE_PARTITIONS = 'NL#*#ARTICLE';
+
 export interface OperatorPolicyProps {
   /** The stack's table: editions, the ledger and subscribers. */
   table: dynamodb.ITable;
@@ -16,9 +19,10 @@ export interface OperatorPolicyProps {
  * policy an operator's role or group attaches (its ARN is a stack output): the stack's outputs
  * (DescribeStacks, to find the table and queue), reads of the table (Get, BatchGet, Query: list, show
  * and the readers without the edition), UpdateItem (approve, skip, resume, resend move an edition on)
- * and SendMessage on the send queue (resume, resend and approve queue batches; it also covers
- * SendMessageBatch). No Scan, Put or Delete: no `--aws` command makes them, and no mail is sent from
- * the operator's machine.
+ * DeleteItem on the sent-article marks only (skip releases a draft's articles), and SendMessage on
+ * the send queue (resume, resend and approve queue batches; it also covers SendMessageBatch). No
+ * Scan, no Put, no other Delete: no `--aws` command makes them, and no mail is sent from the
+ * operator's machine.
  *
  * @example
  * const operator = new OperatorPolicy(this, 'Operator', { table: table.table, sendQueue: delivery.queue });
@@ -37,6 +41,15 @@ export class OperatorPolicy extends Construct {
           sid: 'ReadAndMoveEditions',
           actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
           resources: [props.table.tableArn],
+        }),
+        // `editions skip --aws` forgets that the skipped draft's articles went out, so the next edition
+        // carries them: it deletes those marks, and IAM lets it delete nothing else (their partition
+        // keys are NL#<newsletter>#ARTICLE, see functions/adapters/dynamodb/table.ts).
+        new iam.PolicyStatement({
+          sid: 'ReleaseSkippedArticles',
+          actions: ['dynamodb:DeleteItem'],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SENT_ARTICLE_PARTITIONS] } },
         }),
         new iam.PolicyStatement({ sid: 'QueueBatchesForTheSenders', actions: ['sqs:SendMessage'], resources: [props.sendQueue.queueArn] }),
       ],

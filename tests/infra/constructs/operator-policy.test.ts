@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_OUTPUTS } from '../../../functions/adapters/cloudformation/stack-outputs.js';
+import { keys } from '../../../functions/adapters/dynamodb/table.js';
+import { SENT_ARTICLE_PARTITIONS } from '../../../infra/constructs/operator-policy.js';
 import { createTestApp, SYNTH_TIMEOUT_MS } from '../stack-fixture.js';
 
 describe('OperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
@@ -29,10 +31,23 @@ describe('OperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
             Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
             Resource: { 'Fn::GetAtt': [table, 'Arn'] },
           },
+          {
+            Sid: 'ReleaseSkippedArticles',
+            Effect: 'Allow',
+            Action: 'dynamodb:DeleteItem',
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['NL#*#ARTICLE'] } },
+          },
           { Sid: 'QueueBatchesForTheSenders', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue, 'Arn'] } },
         ],
       },
     });
+  });
+
+  it('lets the operator delete only the sent-article marks, which is what "editions skip --aws" deletes', () => {
+    // The partition key the policy allows is the one the edition store writes its marks under.
+    expect(keys.sentArticle('ai-talent', 'abc').pk).toMatch(new RegExp(`^${SENT_ARTICLE_PARTITIONS.replaceAll('*', '[^#]+')}$`));
+    expect(keys.subscriber('ai-talent', 'abc').pk).not.toMatch(new RegExp(`^${SENT_ARTICLE_PARTITIONS.replaceAll('*', '.*')}$`));
   });
 
   it('is attached to nobody by the stack and named in an output, for the operator to attach', () => {
