@@ -18,3 +18,22 @@ export const ESM_REQUIRE_BANNER = "import { createRequire as __newsletterCreateR
  * minified file loads faster than the runtime's copy spread over hundreds of files.
  */
 export const MAIN_FIELDS = ['module', 'main'];
+
+/**
+ * Packages left out of every bundle: required only on paths no function takes. `typescript` (3.5 MB)
+ * comes with MJML's minifier (htmlnano loads its settings through cosmiconfig, which requires
+ * TypeScript lazily, for a `.ts` settings file only); the renderer compiles with `minify: false`, so
+ * the require never runs, and if it ever did it would fail loudly rather than silently.
+ */
+export const EXTERNAL_MODULES = ['typescript'];
+
+/**
+ * Imports bundled as another module, resolved from the repository root. MJML and juice call only
+ * `cheerio.load`; cheerio's main module also offers `fromURL` and `loadBuffer`, which pull in undici
+ * and iconv-lite (about 2 MB) that no function uses. `load-parse.js` is the module that defines that
+ * same `load` (parse5, or htmlparser2 for XML), so the HTML the renderer writes does not change
+ * (tests/infra/bundle-budgets.test.ts compares it).
+ */
+export const MODULE_ALIASES: Record<string, string> = {
+  cheerio: './node_modules/cheerio/dist/esm/load-parse.js',
+};

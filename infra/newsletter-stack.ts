@@ -8,6 +8,7 @@ import { DigestJob } from './constructs/digest-job.js';
 import { MailSending } from './constructs/mail-sending.js';
 import { NewsletterTable } from './constructs/newsletter-table.js';
 import { OperationsAlarms } from './constructs/operations-alarms.js';
+import { OperatorPolicy } from './constructs/operator-policy.js';
 import { SesFeedback } from './constructs/ses-feedback.js';
 import { SubscriptionApi } from './constructs/subscription-api.js';
 import { TokenSecret } from './constructs/token-secret.js';
@@ -35,6 +36,7 @@ export class NewsletterStack extends Stack {
   readonly digest: DigestJob;
   readonly feedback: SesFeedback;
   readonly alarms: OperationsAlarms;
+  readonly operator: OperatorPolicy;
 
   constructor(scope: Construct, id: string, props: NewsletterStackProps) {
     super(scope, id, { description: 'Key-points newsletter: scheduled digests sent through Amazon SES', ...props });
@@ -96,12 +98,18 @@ export class NewsletterStack extends Stack {
       ],
     });
 
+    this.operator = new OperatorPolicy(this, 'Operator', { table: this.table.table, sendQueue: this.delivery.queue });
+
     new CfnOutput(this, 'BucketName', { description: `Upload articles under articles/<newsletter id>/ here`, value: this.bucket.bucket.bucketName });
     new CfnOutput(this, 'DigestFunctionName', { description: 'Invoke with {"newsletterId": "<id>"} to run an edition now', value: this.digest.function.functionName });
     new CfnOutput(this, OPERATOR_OUTPUTS.tableName, { description: 'Kept when the stack is deleted (subscribers and consent)', value: this.table.table.tableName });
     new CfnOutput(this, OPERATOR_OUTPUTS.sendQueueUrl, {
       description: 'Where "newsletter editions resume|resend --aws" queues batches for the senders',
       value: this.delivery.queue.queueUrl,
+    });
+    new CfnOutput(this, 'OperatorPolicyArn', {
+      description: 'Attach to the role or group of whoever runs "newsletter editions ... --aws" (least privilege for those commands)',
+      value: this.operator.policy.managedPolicyArn,
     });
     new CfnOutput(this, 'TokenSecretArn', { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });

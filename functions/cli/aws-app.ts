@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_STACK_NAME, OPERATOR_OUTPUTS, readStackOutputs } from '../adapters/cloudformation/stack-outputs.js';
 import { dynamoStores } from '../adapters/dynamodb/stores.js';
+import { sdkClientConfig } from '../adapters/sdk-client-config.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { AppServices } from '../wiring/app-services.js';
@@ -72,8 +73,8 @@ export type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKey'>;
 export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env: Record<string, string | undefined> = process.env) {
   const loaded = await loadNewsletter(options);
   await requireRegion();
-  const target = await resolveStackTarget(options, env, () => new CloudFormationClient({}));
-  const dynamodb = new DynamoDBClient({});
+  const target = await resolveStackTarget(options, env, () => new CloudFormationClient(sdkClientConfig('cloudformation')));
+  const dynamodb = new DynamoDBClient(sdkClientConfig('dynamodb'));
   const stores = dynamoStores(dynamodb, target.tableName);
   let sqs: SQSClient | undefined;
   const app = {
@@ -92,7 +93,7 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
           `stack "${target.stackName}" has no output ${OPERATOR_OUTPUTS.sendQueueUrl}: deploy this version ("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL to the queue's URL`,
         );
       }
-      sqs ??= new SQSClient({});
+      sqs ??= new SQSClient(sdkClientConfig('sqs'));
       return new SqsSendQueue(sqs, target.sendQueueUrl);
     },
     async close() {

@@ -12,6 +12,7 @@ import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
 import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
 import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
 import { localOwnerGone, localRunOwner } from '../adapters/local/run-owner.js';
+import { sdkClientConfig } from '../adapters/sdk-client-config.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { createSources } from '../adapters/sources/create-sources.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -87,9 +88,9 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   const credentials = env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' };
   const dynamodbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? services?.endpoints.dynamodb;
   const sesEndpoint = env.AWS_ENDPOINT_URL_SES ?? services?.endpoints.ses;
-  const dynamodb = new DynamoDBClient({ region, ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}), ...(credentials ? { credentials } : {}) });
-  // The sender retries with its own backoff and pacing; the SDK's retries would hide throttling from it.
-  const ses = new SESClient({ region, maxAttempts: 1, ...(sesEndpoint ? { endpoint: sesEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const dynamodb = new DynamoDBClient({ region, ...sdkClientConfig('dynamodb'), ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  // One attempt: the sender retries with its own backoff and pacing; the SDK's retries would hide throttling from it.
+  const ses = new SESClient({ region, ...sdkClientConfig('ses'), ...(sesEndpoint ? { endpoint: sesEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   const tableName = env.NEWSLETTER_TABLE ?? DEFAULT_TABLE_NAME;
   try {
     await ensureTable(dynamodb, tableName);

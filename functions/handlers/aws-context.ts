@@ -15,6 +15,7 @@ import { dynamoStores, type DynamoStores } from '../adapters/dynamodb/stores.js'
 import type { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
+import { sdkClientConfig } from '../adapters/sdk-client-config.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { AppServices } from '../wiring/app-services.js';
 import { readEnvironment, type FunctionEnvironment } from './environment.js';
@@ -61,7 +62,7 @@ export class AwsContext {
     private readonly clientOptions: AwsClientOptions = {},
   ) {
     this.env = readEnvironment(env);
-    this.dynamodb = this.traced(new DynamoDBClient({}));
+    this.dynamodb = this.traced(new DynamoDBClient(sdkClientConfig('dynamodb')));
   }
 
   private traced<C extends object>(client: C): C {
@@ -95,17 +96,17 @@ export class AwsContext {
     return this.stores.deliveries;
   }
   get ses(): SESClient {
-    // The sender paces and retries itself; SDK retries would hide throttling from it.
-    return (this.sesClient ??= this.traced(new SESClient({ maxAttempts: 1 })));
+    // One attempt (the sender paces and retries itself) and a few seconds: see sdkClientConfig.
+    return (this.sesClient ??= this.traced(new SESClient(sdkClientConfig('ses'))));
   }
   get mailer(): SesMailer {
     return (this.sesMailer ??= new SesMailer(this.ses, this.env.configurationSet ? { configurationSetName: this.env.configurationSet } : {}));
   }
   get sqs(): SQSClient {
-    return (this.sqsClient ??= this.traced(new SQSClient({})));
+    return (this.sqsClient ??= this.traced(new SQSClient(sdkClientConfig('sqs'))));
   }
   get s3(): S3Client {
-    return (this.s3Client ??= this.traced(new S3Client({})));
+    return (this.s3Client ??= this.traced(new S3Client(sdkClientConfig('s3'))));
   }
   /** The stack's send queue; undefined where the stack gave this function none (no SEND_QUEUE_URL). */
   get sendQueue(): SqsSendQueue | undefined {
@@ -148,7 +149,7 @@ export class AwsContext {
   signingKey(): Promise<Buffer> {
     const arn = this.env.tokenSecretArn;
     if (!arn) return Promise.reject(new ConfigError('TOKEN_SECRET_ARN is not set: the stack must grant the function the token secret'));
-    this.tokenKey ??= this.traced(new SecretsManagerClient({}))
+    this.tokenKey ??= this.traced(new SecretsManagerClient(sdkClientConfig('secretsManager')))
       .send(new GetSecretValueCommand({ SecretId: arn }))
       .then((secret) => {
         // Bytes, not characters, are what the HMAC key is made of.

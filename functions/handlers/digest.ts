@@ -1,15 +1,20 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { enqueueEdition } from '../use-cases/run-digest.js';
+import { watchSendingEditions, type SendingEdition } from '../use-cases/watch-sending.js';
 import type { NewsletterConfig, SourceConfig } from '../core/config.js';
 import { createSources } from '../adapters/sources/create-sources.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import { prepareDependencies } from '../wiring/edition.js';
 import { AwsContext, type LambdaInvocation } from './aws-context.js';
+import { METRIC_NAMES } from './metric-names.js';
 import { createObservability, observe } from './observability.js';
 
 /** What EventBridge Scheduler passes: the schedule's input. */
 const eventSchema = z.object({ newsletterId: z.string().min(1) });
+/** The hourly watch schedule's input. */
+const watchSchema = z.object({ watch: z.literal(true) });
 
 let context: AwsContext | undefined;
 const obs = createObservability('digest');
@@ -27,16 +32,34 @@ export interface DigestRunSummary {
   editionId?: string;
   queued?: number;
   problems: number;
+  /** The hourly watch (status "watched"): hours of the oldest edition still sending, and those editions. */
+  oldestSendingEditionHours?: number;
+  sending?: SendingEdition[];
 }
 
 /** The digest function over the context `contextOf` gives: `handler` builds one per container, the local twin its own. */
 export function digestHandler(contextOf: () => AwsContext): (event: unknown, invocation?: LambdaInvocation) => Promise<DigestRunSummary> {
-  return (event, invocation) => observe(obs, invocation, () => runScheduledDigest(event, contextOf));
+  return (event, invocation) => observe(obs, invocation, () => (watchSchema.safeParse(event).success ? watchSending(contextOf()) : runScheduledDigest(event, contextOf)));
+}
+
+/**
+ * The hourly watch (`{"watch": true}`): the age of the oldest edition still sending, as the metric
+ * OldestSendingEditionHours that the stuck-sending alarm reads. Reads the table only: no secret, no
+ * queue, no mail.
+ */
+async function watchSending(ctx: AwsContext): Promise<DigestRunSummary> {
+  const watch = await watchSendingEditions(ctx.env.config.newsletters, { editions: ctx.editions, clock: ctx.clock });
+  obs.metrics.addMetric(METRIC_NAMES.oldestSending, MetricUnit.NoUnit, watch.oldestHours);
+  const oldest = watch.sending[0];
+  // Metadata goes into the metric's log line, searchable, without a paid dimension per edition.
+  if (oldest) obs.metrics.addMetadata('oldestSendingEdition', `${oldest.newsletterId}/${oldest.editionId}`);
+  obs.logger.info('sending watch', { oldestSendingEditionHours: watch.oldestHours, sending: watch.sending });
+  return { status: 'watched', problems: 0, oldestSendingEditionHours: watch.oldestHours, sending: watch.sending };
 }
 
 async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): Promise<DigestRunSummary> {
   const parsed = eventSchema.safeParse(event);
-  if (!parsed.success) throw new ConfigError('digest event must be {"newsletterId": "..."}: check the schedule input');
+  if (!parsed.success) throw new ConfigError('digest event must be {"newsletterId": "..."} or {"watch": true}: check the schedule input');
   const ctx = contextOf();
   const newsletter = ctx.newsletter(parsed.data.newsletterId);
   const queue = ctx.sendQueue;

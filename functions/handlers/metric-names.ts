@@ -14,6 +14,8 @@ export const METRIC_NAMES = {
   paused: 'EditionPaused',
   /** A queued batch gave up after spending its hop budget (a runaway loop): it goes to the DLQ. */
   hopBudgetSpent: 'HopBudgetSpent',
+  /** From the digest function's hourly watch: hours since the oldest edition still sending was made. */
+  oldestSending: 'OldestSendingEditionHours',
 } as const;
 
 /** Powertools adds the function's service name as a dimension to every metric. */

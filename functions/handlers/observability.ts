@@ -98,12 +98,25 @@ function metricReason(reason: string): string {
   return (word || 'unknown').slice(0, 64);
 }
 
+/** The parts of aws-lambda's Context that go into the log lines. */
+export interface LoggedInvocation {
+  awsRequestId?: string;
+  functionName?: string;
+  functionVersion?: string;
+  invokedFunctionArn?: string;
+  memoryLimitInMB?: string;
+}
+
 /**
  * Runs one invocation inside a handler subsegment (when tracing is on), with the Lambda context in
- * every log line, and publishes the metrics at the end whatever happens.
+ * every log line (cold_start, function_name, function_request_id, as Powertools'
+ * `injectLambdaContext` would add them), and publishes the metrics at the end whatever happens.
+ * Keys a handler appended during the invocation are dropped at its end, so the next invocation of
+ * the container does not log them.
  */
-export async function observe<T>(obs: Observability, context: { awsRequestId?: string; functionName?: string } | undefined, run: () => Promise<T>): Promise<T> {
-  if (context?.awsRequestId) obs.logger.appendKeys({ requestId: context.awsRequestId });
+export async function observe<T>(obs: Observability, context: LoggedInvocation | undefined, run: () => Promise<T>): Promise<T> {
+  // addContext reads only the fields above; a test's or the local twin's invocation has no more.
+  if (context) obs.logger.addContext(context as Parameters<Logger['addContext']>[0]);
   const segment = obs.tracer.getSegment();
   const subsegment = obs.tracer.isTracingEnabled() && segment ? segment.addNewSubsegment(`## ${obs.handlerName}`) : undefined;
   if (subsegment) {
@@ -120,5 +133,6 @@ export async function observe<T>(obs: Observability, context: { awsRequestId?: s
     subsegment?.close();
     if (subsegment && segment) obs.tracer.setSegment(segment);
     if (obs.metrics.hasStoredMetrics()) obs.metrics.publishStoredMetrics();
+    obs.logger.resetKeys();
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { z } from 'zod';
 import { redactAddresses } from '../core/subscriber.js';
 import { FAN_OUT_STEP_PAGES, isFanOut, type FanOutMessage, type SendBatchMessage } from '../core/delivery.js';
@@ -11,9 +12,12 @@ import { queuedDeliveryOptions, sendDependencies } from '../wiring/delivery.js';
 import { AwsContext, type LambdaInvocation } from './aws-context.js';
 import { addDeliveryMetrics, createObservability, deliveryCounts, METRIC_NAMES, observe } from './observability.js';
 
+/** The SQS message fields the sender reads (a subset of aws-lambda's SQSRecord). */
+type SqsRecord = { messageId: string; body: string };
+
 /** The SQS event shape the sender reads (a subset of aws-lambda's SQSEvent). */
 export interface SqsEvent {
-  Records: { messageId: string; body: string }[];
+  Records: SqsRecord[];
 }
 
 const batchSchema = z.object({
@@ -60,14 +64,14 @@ export function sendBatchHandler(contextOf: () => AwsContext): (event: SqsEvent,
 }
 
 async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent, invocation?: LambdaInvocation): Promise<SqsBatchResponse> {
-  const failures: { itemIdentifier: string }[] = [];
   const services = await ctx.services();
   const owner = `lambda:${invocation?.awsRequestId ?? randomUUID()}`;
   // No reader is taken after this instant: what is left goes back on the queue for a fresh invocation
   // instead of being cut off by Lambda's timeout (which would redeliver the whole batch later).
   const remaining = invocation?.getRemainingTimeInMillis?.();
   const stopAt = remaining === undefined ? undefined : ctx.clock.now().getTime() + remaining - SENDER.reserveSeconds * 1000;
-  for (const record of event.Records) {
+  /** One SQS message; a throw makes it a batch item failure. */
+  const handleRecord = async (record: SqsRecord): Promise<void> => {
     try {
       const parsed = messageSchema.safeParse(JSON.parse(record.body));
       if (!parsed.success) throw new ConfigError(`send batch message is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -77,16 +81,15 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
         // The loop is allowed on the sender (SENDER.recursiveLoop) and this budget stands in for Lambda's stop.
         obs.logger.error('send batch gave up: hop budget spent', { messageId: record.messageId, editionId: message.editionId, hops });
         obs.metrics.addMetric(METRIC_NAMES.hopBudgetSpent, MetricUnit.Count, 1);
-        failures.push({ itemIdentifier: record.messageId });
-        continue;
+        throw new HopBudgetSpent(record.messageId, hops);
       }
       if (stopAt !== undefined && ctx.clock.now().getTime() >= stopAt) {
         await requeue(ctx, message, 0);
-        continue;
+        return;
       }
       if (isFanOut(message)) {
         await fanOutStep(ctx, message);
-        continue;
+        return;
       }
       const result = await sendQueuedBatch(
         message,
@@ -107,14 +110,34 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
         // Only the readers not ended yet: the ended ones are counted already and must not count twice.
         const again = result.retryIds?.length ? { ...message, subscriberIds: result.retryIds } : message;
         if (ctx.sendQueue) await requeue(ctx, again, result.retryAfterSeconds ?? 60);
-        else failures.push({ itemIdentifier: record.messageId });
+        else throw new RedeliveryWanted(record.messageId);
       }
     } catch (error) {
-      obs.logger.error('send batch failed', { messageId: record.messageId, error: redactAddresses((error as Error).message) });
-      failures.push({ itemIdentifier: record.messageId });
+      if (!(error instanceof RedeliveryWanted || error instanceof HopBudgetSpent)) obs.logger.error('send batch failed', { messageId: record.messageId, error: redactAddresses((error as Error).message) });
+      throw error;
     }
+  };
+  // One record after another: the sender paces an edition's sends per container, and batches of one
+  // edition sent side by side would each take the whole rate. A batch in which every record failed is
+  // still a list of failures (the utility would otherwise throw and fail the invocation, which SQS
+  // treats the same but Lambda counts as a function error).
+  return processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { processInParallel: false, throwOnFullBatchFailure: false });
+}
+
+/** Waiting with no queue to put the batch back on: SQS delivers the message again after its visibility timeout. */
+class RedeliveryWanted extends Error {
+  constructor(messageId: string) {
+    super(`send batch ${messageId} waits for quota or another sender: redelivered after the visibility timeout`);
+    this.name = 'RedeliveryWanted';
   }
-  return { batchItemFailures: failures };
+}
+
+/** A batch re-queued `hopBudget` times already: a runaway loop, given up to the DLQ through failed receives. */
+class HopBudgetSpent extends Error {
+  constructor(messageId: string, hops: number) {
+    super(`send batch ${messageId} was put back on the queue ${hops} times: given up to the dead-letter queue`);
+    this.name = 'HopBudgetSpent';
+  }
 }
 
 /** Puts a message back on the send queue one hop further, after `delaySeconds` (SQS holds a message back at most 15 minutes). */

@@ -28,7 +28,8 @@ export interface DigestJobProps {
 
 /**
  * The scheduled digest: one EventBridge Scheduler schedule per newsletter, in the newsletter's own
- * time zone, invokes the digest function, which builds and renders the edition and queues it.
+ * time zone, invokes the digest function, which builds and renders the edition and queues it; one
+ * more, hourly, invokes it with `{"watch": true}` to measure how long editions have been sending.
  * An invocation that Scheduler cannot deliver, or that still fails after Lambda's retries, lands in
  * the DLQ, where an alarm sees it; running the digest again resumes the same edition.
  */
@@ -36,6 +37,8 @@ export class DigestJob extends Construct {
   readonly function: NewsletterFunction;
   readonly deadLetterQueue: DeadLetterQueue;
   readonly schedules: Schedule[];
+  /** Hourly `{"watch": true}`: publishes OldestSendingEditionHours for the stuck-sending alarm. */
+  readonly watchSchedule: Schedule;
 
   constructor(scope: Construct, id: string, props: DigestJobProps) {
     super(scope, id);
@@ -85,6 +88,20 @@ export class DigestJob extends Construct {
           }),
         }),
     );
+
+    // The watch reuses the digest function (its table access, configuration and logs) rather than a
+    // function of its own with a role, log group, bundle and alarms: an hourly read of a few editions.
+    this.watchSchedule = new Schedule(this, 'WatchSending', {
+      description: 'Hourly: the age of the oldest edition still sending (metric OldestSendingEditionHours)',
+      schedule: ScheduleExpression.rate(Duration.hours(1)),
+      target: new LambdaInvoke(this.function, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ watch: true }),
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+      }),
+    });
   }
 
   /**

@@ -6,7 +6,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
-import { ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from '../bundling.js';
+import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS, MODULE_ALIASES, NODE_TARGET } from '../bundling.js';
 import { REPO_ROOT, assertEntriesExist, entryPath, type HandlerEntry } from '../handler-entries.js';
 import { METRICS_NAMESPACE } from '../../functions/handlers/metric-names.js';
 import { guardRule } from '../nag-findings.js';
@@ -83,12 +83,17 @@ export class NewsletterFunction extends NodejsFunction {
         target: NODE_TARGET,
         minify: true,
         sourceMap: true,
+        // DEFAULT is esbuild's linked mode: the map in its own index.mjs.map file, found through the
+        // sourceMappingURL comment that --enable-source-maps reads. EXTERNAL would drop the comment,
+        // and INLINE would double the code Lambda loads at a cold start.
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         mainFields: MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
         bundleAwsSDK: true,
-        externalModules: [],
+        externalModules: [...EXTERNAL_MODULES],
+        // Local bundling runs esbuild in the project root, from where the alias paths are resolved.
+        esbuildArgs: Object.fromEntries(Object.entries(MODULE_ALIASES).map(([name, target]) => [`--alias:${name}`, target])),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -25,11 +25,18 @@ export const EARLY_COMPLAINT_RATE = 0.0005;
  * more than a day's quota, so a healthy edition never gets there.
  */
 export const SEND_QUEUE_MAX_AGE = Duration.hours(6);
+/**
+ * An edition still sending after this long is stuck: a quota wait lasts at most a day (the rolling
+ * 24-hour window), and the margin covers a large list sent over that day. The send queue's age cannot
+ * say it, as every quota wait re-queues its batches and restarts their age.
+ */
+export const STUCK_SENDING_HOURS = 36;
 
 /** What the operator does about messages in each dead-letter queue, named in the alarm's description. */
 const DEAD_LETTER_WAY_BACK: Record<string, string> = {
   Send: '`newsletter editions resume <id> --aws` queues again whoever does not have the edition (the ledger skips the rest); purge the queue afterwards',
-  Digest: 'run the digest again (`aws lambda invoke --invocation-type Event` with {"newsletterId": "<id>"}): it resumes the unfinished edition; purge the queue afterwards',
+  Digest:
+    'run the digest again (`aws lambda invoke --invocation-type Event` with {"newsletterId": "<id>"}): it resumes the unfinished edition; purge the queue afterwards. A message with {"watch": true} is the hourly sending watch: nothing to run again, the next hour watches anew',
 };
 
 export interface OperationsAlarmsProps {
@@ -115,9 +122,20 @@ export class OperationsAlarms extends Construct {
     const paused = this.productMetric(METRIC_NAMES.paused, 'send-batch');
     this.add('EditionPaused', {
       alarmDescription:
-        'An edition paused (bounce or complaint rate, or SES refused the account or identity): read the reason with `newsletter editions show <id> --aws`, fix it, then `newsletter editions resume <id> --aws`',
+        'An edition paused or waits for the daily quota: `newsletter editions show <id> --aws` prints the reason, and the dashboard\'s "Editions paused, by reason" shows quota waits apart. A quota wait needs nothing: its batches wait on the queue and the edition finishes by itself when quota frees. Bounce or complaint rate, or SES refused the account or identity: fix it, then `newsletter editions resume <id> --aws`',
       metric: paused,
       threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    const oldestSending = this.productMetric(METRIC_NAMES.oldestSending, 'digest').with({ period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM });
+    this.add('EditionStuckSending', {
+      alarmDescription:
+        `An edition has been sending for more than ${STUCK_SENDING_HOURS} hours (a day's quota wait and a margin): the digest function's "sending watch" log line names it (oldestSendingEdition). ` +
+        'Check `npx newsletter editions show <id> --aws`: batches lost (a dead-letter queue, a purged queue) or senders failing (the Sender function\'s errors). ' +
+        'Then `npx newsletter editions resume <id> --aws` queues whoever does not have it yet (the ledger skips the rest), and the edition finishes by itself',
+      metric: oldestSending,
+      threshold: STUCK_SENDING_HOURS,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
 
@@ -177,7 +195,7 @@ export class OperationsAlarms extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Send queue: oldest batch (s)', left: [queueAge], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Send queue: oldest batch (s); oldest edition sending (h)', left: [queueAge], right: [oldestSending.with({ label: 'oldest edition sending (h)' })], width: 8 }),
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queues',
         left: props.deadLetterQueues.map(({ name, queue }) => queue.metricApproximateNumberOfMessagesVisible({ label: name, period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })),

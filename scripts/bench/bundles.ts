@@ -5,8 +5,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from '../../infra/bundling.js';
-import { HANDLER_ENTRIES, entryExists, entryPath, type HandlerEntry } from '../../infra/handler-entries.js';
+import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS, MODULE_ALIASES, NODE_TARGET } from '../../infra/bundling.js';
+import { HANDLER_ENTRIES, REPO_ROOT, entryExists, entryPath, type HandlerEntry } from '../../infra/handler-entries.js';
 
 const run = promisify(execFile);
 
@@ -15,19 +15,32 @@ const IMPORT_RUNS = 3;
 
 export interface HandlerBundle {
   file: string;
+  /** The code Lambda loads; the source map is a file of its own beside it. */
   bytes: number;
+  mapFile: string;
   /** Source files in the bundle, relative to the repository root (node_modules/... for dependencies). */
   inputs: string[];
 }
 
 /**
  * Bundles a handler the way its NodejsFunction does (one minified ES module for Node.js 22, AWS SDK
- * included, the createRequire banner), into `outdir/index.mjs`.
+ * included, the createRequire banner, the same externals and aliases, a linked source map without
+ * sources), into `outdir/index.mjs`.
  */
 export async function bundleHandler(handler: HandlerEntry, outdir: string): Promise<HandlerBundle> {
+  return bundleModule(entryPath(handler), outdir);
+}
+
+/** Any module of the functions bundled as a handler is; a test imports the result to run it. */
+export async function bundleModule(entry: string, outdir: string): Promise<HandlerBundle> {
   const file = path.join(outdir, 'index.mjs');
   const result = await build({
-    entryPoints: [entryPath(handler)],
+    entryPoints: [entry],
+    absWorkingDir: REPO_ROOT,
+    external: EXTERNAL_MODULES,
+    alias: MODULE_ALIASES,
+    sourcemap: 'linked',
+    sourcesContent: false,
     outfile: file,
     bundle: true,
     minify: true,
@@ -39,7 +52,7 @@ export async function bundleHandler(handler: HandlerEntry, outdir: string): Prom
     metafile: true,
     logLevel: 'error',
   });
-  return { file, bytes: (await stat(file)).size, inputs: Object.keys(result.metafile.inputs) };
+  return { file, bytes: (await stat(file)).size, mapFile: `${file}.map`, inputs: Object.keys(result.metafile.inputs) };
 }
 
 /**

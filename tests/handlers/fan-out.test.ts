@@ -122,6 +122,15 @@ describe('fan-out handlers', () => {
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'runaway' }]);
   });
 
+  it('reports every record of a batch in which all fail, rather than failing the invocation', async () => {
+    const sender = await import('../../functions/handlers/send-batch.js');
+    const records = [
+      { messageId: 'bad-1', body: '{"newsletterId":"tech-weekly"}' },
+      { messageId: 'bad-2', body: 'not json' },
+    ];
+    expect(await sender.handler({ Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-1' }, { itemIdentifier: 'bad-2' }] });
+  });
+
   it('suppresses a hard bounce and skips the address in the next edition', async () => {
     const feedback = await import('../../functions/handlers/ses-feedback.js');
     const bounced = servers.services.ses!.messages.at(-1)!;

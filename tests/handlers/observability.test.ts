@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addDeliveryMetrics, createObservability, deliveryCounts, METRICS_NAMESPACE } from '../../functions/handlers/observability.js';
+import { addDeliveryMetrics, createObservability, deliveryCounts, METRICS_NAMESPACE, observe } from '../../functions/handlers/observability.js';
 
 const report = { sent: 48, alreadySent: 0, inProgress: 0, suppressed: 1, failed: 1, throttledRetries: 3, failures: [], durationMs: 10, rate: 7 };
 
@@ -70,5 +70,60 @@ describe('createObservability', () => {
     expect((obs.metrics.serializeMetrics() as unknown as Emf)._aws.CloudWatchMetrics[0]!.Namespace).toBe('Newsletter');
     expect(obs.handlerName).toBe('digest.handler');
     expect(createObservability('send-batch', {}).handlerName).toBe('handler');
+  });
+});
+
+describe('observe', () => {
+  /** The JSON log lines the logger writes while `run` runs (the EMF lines left out). */
+  async function logLines(run: () => Promise<void>): Promise<Record<string, unknown>[]> {
+    const chunks: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    try {
+      await run();
+    } finally {
+      vi.restoreAllMocks();
+    }
+    return chunks
+      .flatMap((c) => c.split('\n'))
+      .filter((l) => l.startsWith('{') && !l.includes('CloudWatchMetrics'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+  const invocation = (awsRequestId: string) => ({
+    awsRequestId,
+    functionName: 'newsletter-send-batch',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:newsletter-send-batch',
+    memoryLimitInMB: '512',
+  });
+
+  it('writes the function name, request id and cold start in every line of an invocation', async () => {
+    // Powertools counts a cold start only where Lambda says the environment started on demand.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const obs = createObservability('send-batch', {});
+    vi.unstubAllEnvs();
+    const lines = await logLines(async () => {
+      await observe(obs, invocation('req-1'), async () => obs.logger.info('send batch'));
+      await observe(obs, invocation('req-2'), async () => obs.logger.info('send batch'));
+    });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ message: 'send batch', cold_start: true, function_name: 'newsletter-send-batch', function_request_id: 'req-1' });
+    expect(lines[1]).toMatchObject({ cold_start: false, function_name: 'newsletter-send-batch', function_request_id: 'req-2' });
+  });
+
+  it('drops the keys one invocation appended before the next one logs', async () => {
+    const obs = createObservability('send-batch', {});
+    const lines = await logLines(async () => {
+      await observe(obs, invocation('req-1'), async () => {
+        obs.logger.appendKeys({ editionId: 'weekly-2026-11-29-0a1b2c3d' });
+        obs.logger.info('first');
+      });
+      await observe(obs, invocation('req-2'), async () => obs.logger.info('second'));
+    });
+    expect(lines[0]).toMatchObject({ editionId: 'weekly-2026-11-29-0a1b2c3d' });
+    expect(lines[1]).not.toHaveProperty('editionId');
+    expect(lines[1]).toMatchObject({ function_request_id: 'req-2' });
   });
 });

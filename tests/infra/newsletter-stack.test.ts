@@ -14,7 +14,8 @@ describe('NewsletterStack', () => {
 
   describe('schedules', () => {
     it('creates one schedule per newsletter, in its own time zone, with the converted cron', () => {
-      template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+      // And the hourly watch, below.
+      template.resourceCountIs('AWS::Scheduler::Schedule', 3);
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'cron(0 8 ? * 2 *)',
         ScheduleExpressionTimezone: 'Asia/Taipei',
@@ -24,6 +25,13 @@ describe('NewsletterStack', () => {
         ScheduleExpression: 'cron(30 6 ? * 2-6 *)',
         ScheduleExpressionTimezone: 'Europe/London',
         Target: Match.objectLike({ Input: JSON.stringify({ newsletterId: 'morning-brief' }) }),
+      });
+    });
+
+    it('invokes the digest function every hour with {"watch": true}, for the stuck-sending metric', () => {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(1 hour)',
+        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Digest[0-9A-F]+$'), 'Arn'] }, Input: JSON.stringify({ watch: true }) }),
       });
     });
 

@@ -4,6 +4,7 @@ import { ConfigError } from '../../core/errors.js';
 import { EmbeddedKeyPointExtractor } from './embedded-key-point-extractor.js';
 import type { KeyPointExtractor } from '../../ports/key-point-extractor.js';
 import { BedrockKeyPointExtractor } from './bedrock-key-point-extractor.js';
+import { sdkClientConfig } from '../sdk-client-config.js';
 
 export interface CreateKeyPointExtractorDeps {
   /** The Bedrock client to use; one with the default configuration is created when none is given. */
@@ -33,7 +34,7 @@ export function createKeyPointExtractor(
     );
   }
   return new BedrockKeyPointExtractor({
-    client: deps.bedrock ?? new BedrockRuntimeClient({}),
+    client: deps.bedrock ?? new BedrockRuntimeClient(sdkClientConfig('bedrock')),
     modelId,
     fallback: embedded,
     ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),

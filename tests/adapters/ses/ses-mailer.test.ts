@@ -1,4 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SESClient } from '@aws-sdk/client-ses';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sdkClientConfig } from '../../../functions/adapters/sdk-client-config.js';
+import { SesMailer } from '../../../functions/adapters/ses/ses-mailer.js';
 import { MailerError } from '../../../functions/core/errors.js';
 import type { FaultySesServer } from '../../support/faulty-ses-server.js';
 import { FaultySesMailers } from '../../support/faulty-ses-mailers.js';
@@ -46,5 +51,36 @@ describe('SesMailer refusals', () => {
     const mailer = mailerFor(await sesServer({ rejectRecipients: ['a@example.com'] }));
     const error = await mailer.send({ from: 'news@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: false, accountLevel: false });
+  });
+});
+
+describe('SesMailer against an endpoint that never answers', () => {
+  it('gives up after the request timeout with a retryable error, so a hung call cannot hold the sender', async () => {
+    // Accepts the connection and reads the request, then says nothing.
+    const silent: Server = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const client = new SESClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      ...sdkClientConfig('ses', { requestTimeout: 200 }),
+    });
+    try {
+      const error = await new SesMailer(client).send({ from: 'news@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MailerError);
+      expect(error).toMatchObject({ retryable: true, throttled: false, accountLevel: false });
+      expect((error as Error).message).toContain('TimeoutError');
+    } finally {
+      client.destroy();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('keeps one attempt for SES and leaves retries to the other services', () => {
+    expect(sdkClientConfig('ses').maxAttempts).toBe(1);
+    expect(sdkClientConfig('dynamodb').maxAttempts).toBeUndefined();
+    expect(sdkClientConfig('dynamodb').requestHandler).toMatchObject({ throwOnRequestTimeout: true });
   });
 });

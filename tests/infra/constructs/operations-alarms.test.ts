@@ -32,8 +32,8 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // 3 dead-letter queues, errors and throttles of 4 functions, queue age, 2 delivery metrics, API 5xx, 4 reputation.
-    expect(alarms).toHaveLength(19);
+    // 3 dead-letter queues, errors and throttles of 4 functions, queue age, 2 delivery metrics, an edition stuck sending, API 5xx, 4 reputation.
+    expect(alarms).toHaveLength(20);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
   });
 
@@ -44,6 +44,29 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
       Threshold: 6 * 3600,
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliverySendQueue'), 'QueueName'] } }],
     });
+  });
+
+  it('alarms on an edition still sending after 36 hours, from the digest function\'s hourly watch, and says how to look and the way back', () => {
+    const description = new Capture();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Newsletter',
+      MetricName: 'OldestSendingEditionHours',
+      Dimensions: [{ Name: 'service', Value: 'digest' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 36,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmDescription: description,
+    });
+    expect(description.asString()).toContain('npx newsletter editions show <id> --aws');
+    expect(description.asString()).toContain('npx newsletter editions resume <id> --aws');
+  });
+
+  it('tells the operator that a quota wait, which also counts as EditionPaused, needs no resume', () => {
+    const description = new Capture();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'EditionPaused', AlarmDescription: description });
+    expect(description.asString()).toMatch(/quota wait needs nothing/);
+    expect(description.asString()).toMatch(/Bounce or complaint rate, or SES refused the account or identity: fix it, then `newsletter editions resume <id> --aws`/);
   });
 
   it('alarms on failed deliveries and paused editions from the senders\' own metrics', () => {

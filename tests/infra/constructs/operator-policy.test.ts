@@ -1,0 +1,61 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR_OUTPUTS } from '../../../functions/adapters/cloudformation/stack-outputs.js';
+import { keys } from '../../../functions/adapters/dynamodb/table.js';
+import { SENT_ARTICLE_PARTITIONS } from '../../../infra/constructs/operator-policy.js';
+import { createTestApp, SYNTH_TIMEOUT_MS } from '../stack-fixture.js';
+
+describe('OperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  let template: Template;
+  let outputs: Record<string, { Value: unknown }>;
+
+  beforeAll(() => {
+    const { stack } = createTestApp();
+    template = Template.fromStack(stack);
+    outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+  }, SYNTH_TIMEOUT_MS);
+
+  /** The logical id of the resource an output refers to with Ref. */
+  const referenced = (output: string) => (outputs[output]?.Value as { Ref: string }).Ref;
+
+  it('gives the operator commands exactly their calls, on this stack, its table and its send queue', () => {
+    const table = referenced(OPERATOR_OUTPUTS.tableName);
+    const queue = referenced(OPERATOR_OUTPUTS.sendQueueUrl);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'ReadStackOutputs', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
+          {
+            Sid: 'ReadAndMoveEditions',
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+          },
+          {
+            Sid: 'ReleaseSkippedArticles',
+            Effect: 'Allow',
+            Action: 'dynamodb:DeleteItem',
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['NL#*#ARTICLE'] } },
+          },
+          { Sid: 'QueueBatchesForTheSenders', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue, 'Arn'] } },
+        ],
+      },
+    });
+  });
+
+  it('lets the operator delete only the sent-article marks, which is what "editions skip --aws" deletes', () => {
+    // The partition key the policy allows is the one the edition store writes its marks under.
+    expect(keys.sentArticle('ai-talent', 'abc').pk).toMatch(new RegExp(`^${SENT_ARTICLE_PARTITIONS.replaceAll('*', '[^#]+')}$`));
+    expect(keys.subscriber('ai-talent', 'abc').pk).not.toMatch(new RegExp(`^${SENT_ARTICLE_PARTITIONS.replaceAll('*', '.*')}$`));
+  });
+
+  it('is attached to nobody by the stack and named in an output, for the operator to attach', () => {
+    const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadStackOutputs' })]) } } });
+    const [policy] = Object.entries(policies);
+    expect(policy).toBeDefined();
+    expect(policy![1].Properties).not.toHaveProperty('Roles');
+    expect(policy![1].Properties).not.toHaveProperty('Users');
+    expect(outputs.OperatorPolicyArn?.Value).toEqual({ Ref: policy![0] });
+  });
+});
