@@ -8,13 +8,10 @@ import type { NewsletterFunction } from './newsletter-function.js';
 
 /** Publishers upload articles under `articles/<newsletter id>/`. */
 export const ARTICLES_PREFIX = 'articles/';
-/** The web archive of sent editions. */
-export const EDITIONS_PREFIX = 'editions/';
 
 /**
- * The bucket for articles and the archive of rendered editions: private, encrypted, TLS only.
- * Old renders move to Infrequent Access and expire after two years; the list itself lives in
- * DynamoDB, so nothing here is needed to send the next edition.
+ * The bucket publishers upload articles to: private, encrypted, TLS only. The functions only read
+ * it; rendered editions and the public archive live in the table (served by the subscription API).
  */
 export class ContentBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -32,23 +29,17 @@ export class ContentBucket extends Construct {
       versioned: true,
       lifecycleRules: [
         { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) },
-        {
-          id: 'old-renders',
-          prefix: EDITIONS_PREFIX,
-          transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }],
-          expiration: Duration.days(730),
-        },
         { id: 'abandoned-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
     });
     const accessLogsReason =
-      'Server access logs would need a second bucket that nobody reads: the bucket is private, reached only by the stack\'s own function roles, and object writes by publishers are visible in CloudTrail.';
+      'Server access logs would need a second bucket that nobody reads: the bucket is private and read only by the digest function\'s role. Publishers\' uploads are not logged by default (CloudTrail records object writes only where the account turns on S3 data events): turn those on, or add access logs, if uploads must be audited.';
     Validations.of(this.bucket).acknowledge(
       { id: 'AwsSolutions-S1', reason: accessLogsReason },
       { id: guardRule('s3_bucket_logging_enabled_check'), reason: accessLogsReason },
       {
         id: guardRule('s3_bucket_default_encryption_kms_check'),
-        reason: 'Articles are public writing and renders are what every subscriber receives: S3-managed encryption protects them at rest; a KMS key would add cost and a key policy to every reader role for no gain.',
+        reason: 'Articles are public writing: S3-managed encryption protects them at rest; a KMS key would add cost and a key policy to every reader role for no gain.',
       },
       {
         id: guardRule('s3_event_notifications_enabled_check'),
@@ -56,7 +47,7 @@ export class ContentBucket extends Construct {
       },
       {
         id: guardRule('s3_bucket_object_lock_enabled_check'),
-        reason: 'Object Lock would forbid deleting an article or an edition render, which an operator must be able to do (a takedown); versioning already keeps a deleted object for 30 days.',
+        reason: 'Object Lock would forbid deleting an article, which an operator must be able to do (a takedown); versioning already keeps a deleted object for 30 days.',
       },
     );
   }
@@ -74,16 +65,6 @@ export class ContentBucket extends Construct {
     Validations.of(fn.role!).acknowledge({
       id: wildcardArnFinding(this.bucket, `/${ARTICLES_PREFIX}*`),
       reason: 'Article keys are chosen by publishers at upload time, so reading them needs the articles/ prefix with a wildcard; nothing outside that prefix is readable.',
-    });
-    fn.addEnvironment(ENV_NAMES.bucketName, this.bucket.bucketName);
-  }
-
-  /** Writes rendered editions under `editions/`; sets BUCKET_NAME. */
-  grantEditionsWrite(fn: NewsletterFunction): void {
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${EDITIONS_PREFIX}*`)] }));
-    Validations.of(fn.role!).acknowledge({
-      id: wildcardArnFinding(this.bucket, `/${EDITIONS_PREFIX}*`),
-      reason: 'Each edition gets a new key named by its edition id, unknown at deploy time, so writing needs the editions/ prefix with a wildcard; nothing outside that prefix is writable.',
     });
     fn.addEnvironment(ENV_NAMES.bucketName, this.bucket.bucketName);
   }

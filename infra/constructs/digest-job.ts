@@ -55,7 +55,6 @@ export class DigestJob extends Construct {
     });
     props.table.grantReadWrite(this.function);
     props.bucket.grantArticlesRead(this.function);
-    props.bucket.grantEditionsWrite(this.function);
     props.delivery.grantEnqueue(this.function);
     props.secret.grantRead(this.function);
     props.mail.grantReadQuota(this.function);

@@ -231,12 +231,17 @@ describe('NewsletterStack', () => {
       });
     });
 
-    it('blocks public access to the bucket, encrypts it and expires old renders', () => {
+    it('blocks public access to the bucket and encrypts it', () => {
       template.hasResourceProperties('AWS::S3::Bucket', {
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'editions/', ExpirationInDays: 730, Status: 'Enabled' })]) },
       });
+    });
+
+    it('grants no function a write to the bucket: publishers upload, the digest only reads', () => {
+      const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]);
+      const actions = statements.flatMap((s) => [s.Action].flat());
+      expect(actions.filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
     });
 
     it('keeps old versions of articles for 30 days, so an overwritten or deleted article can be brought back', () => {
