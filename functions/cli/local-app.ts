@@ -88,9 +88,17 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   const credentials = env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' };
   const dynamodbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? services?.endpoints.dynamodb;
   const sesEndpoint = env.AWS_ENDPOINT_URL_SES ?? services?.endpoints.ses;
-  const dynamodb = new DynamoDBClient({ region, ...sdkClientConfig('dynamodb'), ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  // The embedded servers run on this machine, next to whatever else it does: a busy laptop or CI box
+  // can make dynalite take seconds (a LevelDB compaction), which is slowness, not a hung call.
+  const onThisMachine = { connectionTimeout: 10_000, requestTimeout: 60_000 };
+  const dynamodb = new DynamoDBClient({
+    region,
+    ...sdkClientConfig('dynamodb', env.AWS_ENDPOINT_URL_DYNAMODB ? {} : onThisMachine),
+    ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  });
   // One attempt: the sender retries with its own backoff and pacing; the SDK's retries would hide throttling from it.
-  const ses = new SESClient({ region, ...sdkClientConfig('ses'), ...(sesEndpoint ? { endpoint: sesEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const ses = new SESClient({ region, ...sdkClientConfig('ses', env.AWS_ENDPOINT_URL_SES ? {} : onThisMachine), ...(sesEndpoint ? { endpoint: sesEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   const tableName = env.NEWSLETTER_TABLE ?? DEFAULT_TABLE_NAME;
   try {
     await ensureTable(dynamodb, tableName);

@@ -67,7 +67,7 @@ describe('newsletter digest on the embedded servers', () => {
     expect(second.code, second.output).toBe(0);
     expect(second.output).toContain('Nothing new');
     expect(second.output).not.toMatch(/Sent \d+ message/);
-  }, 25_000);
+  }, 90_000);
 
   it('shares the servers of a running `newsletter dev` on the same data dir', async () => {
     const dev = start('dev', '--port', '0', '--no-schedule');
@@ -82,5 +82,5 @@ describe('newsletter digest on the embedded servers', () => {
     }
     expect(await dev.exited, dev.output()).toBe(0);
     expect(dev.output()).toContain('Stopped.');
-  }, 30_000);
+  }, 90_000);
 });
