@@ -47,7 +47,7 @@ export interface EventSourceDependencies {
   settings: EventSourceSettings;
   newContainer: () => SenderContainer;
   /** The share of invocations whose container is killed by its timeout mid-batch, and the seeded RNG that picks them. */
-  kills?: { share: number; random: () => number };
+  kills?: { share: number; random: () => number } | undefined;
 }
 
 /**
@@ -89,6 +89,11 @@ export class SqsEventSource {
       await this.nextChange(state);
     }
     await Promise.all(this.running);
+  }
+
+  /** Changes the share of invocations killed mid-batch from now on (a test's fault that clears). */
+  setKills(kills: EventSourceDependencies['kills']): void {
+    this.deps.kills = kills;
   }
 
   stop(): void {

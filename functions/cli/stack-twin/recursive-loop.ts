@@ -41,6 +41,8 @@ export function stopsInvocation(chain: number, setting: RecursiveLoop): boolean 
 
 type Attributes = Record<string, { DataType: string; StringValue?: string }>;
 interface SendInput {
+  QueueUrl?: string | undefined;
+  MessageBody?: string | undefined;
   MessageAttributes?: Attributes;
   Entries?: { MessageAttributes?: Attributes }[];
 }
