@@ -49,7 +49,7 @@ async function section<T>(name: string, work: () => Promise<T>, show: (result: T
 
 /**
  * `npm run bench -- --only raw-vs-product,memory` runs only those sections (names: personalisation,
- * end-to-end, raw-vs-product, memory, keypoints, bundles, subscribe, hostile-input).
+ * end-to-end, raw-vs-product, memory, keypoints, bundles, subscribe, hostile-input, simulate).
  */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? new Set((process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean)) : undefined;
@@ -105,6 +105,7 @@ for (const [file, fn] of [
   ['bundles', 'benchBundles'],
   ['subscribe', 'benchSubscribeTiming'],
   ['hostile-input', 'benchHostileInput'],
+  ['simulate', 'benchSimulate'],
 ] as const) {
   const path = join(root, 'scripts', 'bench', `${file}.ts`);
   if (!existsSync(path) || !want(file)) continue;

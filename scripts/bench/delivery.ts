@@ -30,7 +30,7 @@ import { renderEdition } from '../../functions/render/render-edition.js';
 import { runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
 import { sampleEdition } from '../../templates/sample-data.js';
-import { FaultySesServer } from '../../tests/support/faulty-ses-server.js';
+import { FaultySesServer } from '../../functions/adapters/local/faulty-ses-server.js';
 
 /**
  * Delivery benchmarks for `npm run bench`: how fast one reader's message is made (template

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../../functions/cli/local-server.js';
 import { MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../functions/handlers/subscription-api.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /** `newsletter dev`'s HTTP front: a Node request becomes the API Gateway event the Lambda gets. */
 let server: Server | undefined;

@@ -10,7 +10,7 @@ import { browserSuite, hasChromium, launchChromium } from '../support/browser.js
 import { HOSTILE, hostileEdition } from '../support/hostile-edition.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { START, subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /**
  * The public archive page of an edition whose feed titles, key points and intro try to break out

@@ -6,7 +6,7 @@ import { digestHandler } from '../../functions/handlers/digest.js';
 import { useTestServers } from '../support/local-servers.js';
 import { stackEnvironment } from '../support/stack-environment.js';
 import { testNewsletters } from '../support/subscription-fixtures.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /**
  * The digest function's hourly watch (`{"watch": true}`) over real dynalite: it publishes the age of

@@ -8,10 +8,10 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import { acceptedBatch, startAwsJsonServer, type SqsBatchEntry } from '../support/aws-json-server.js';
 import { startFakeS3 } from '../support/fake-s3-server.js';
 import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
-import { FaultySesServer } from '../support/faulty-ses-server.js';
+import { FaultySesServer } from '../../functions/adapters/local/faulty-ses-server.js';
 import type { TestServers } from '../support/local-servers.js';
 import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /** The deployed token key (the secret below), from which subscriber ids are keyed. */
 const ID_KEY = Buffer.from(STACK_TOKEN);

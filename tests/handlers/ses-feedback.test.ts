@@ -7,7 +7,7 @@ import { startAwsJsonServer } from '../support/aws-json-server.js';
 import { useTestServers } from '../support/local-servers.js';
 import { stackEnvironment } from '../support/stack-environment.js';
 import { testNewsletters } from '../support/subscription-fixtures.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /** The deployed token key, from which subscriber ids are keyed. */
 const SECRET = 'a-long-random-secret-of-more-than-32-characters';

@@ -1,6 +1,6 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
-import { FaultySesServer } from './faulty-ses-server.js';
+import { FaultySesServer } from '../../functions/adapters/local/faulty-ses-server.js';
 
 /**
  * Faulty SES servers and mailers over them for one test file, closed together at the end.

@@ -3,7 +3,7 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import { invitePending } from '../../functions/use-cases/invite-pending.js';
 import { subscribe } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { sentCount, subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
 
 /** The invite's pacing, proved on a virtual clock against real dynalite and the local SES server. */

@@ -11,7 +11,7 @@ import type { EditionRecord } from '../../functions/ports/edition-store.js';
 import { isFanOut, type FanOutProgress } from '../../functions/core/delivery.js';
 import type { SendBatchMessage, SendQueueMessage } from '../../functions/ports/send-queue.js';
 import { resendFailedDeliveries, resumeQueuedEdition } from '../../functions/use-cases/requeue-edition.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
 const ID_KEY = randomBytes(32);

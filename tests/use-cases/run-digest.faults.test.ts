@@ -19,9 +19,9 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { runDigest, type DigestOptions } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
-import type { FaultySesServer } from '../support/faulty-ses-server.js';
+import type { FaultySesServer } from '../../functions/adapters/local/faulty-ses-server.js';
 import { FaultySesMailers } from '../support/faulty-ses-mailers.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
 /** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */

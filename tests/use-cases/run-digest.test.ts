@@ -17,7 +17,7 @@ import { addToList } from '../../functions/use-cases/manage-list.js';
 import { buildEdition, runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /** What a run reports: the empty list, and who paused an edition. Real dynalite and SES. */
 let servers: TestServers;

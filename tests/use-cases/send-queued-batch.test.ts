@@ -16,8 +16,8 @@ import { renderEdition } from '../../functions/render/render-edition.js';
 import { enqueueEdition } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
 import { SenderCache, sendQueuedBatch } from '../../functions/use-cases/send-queued-batch.js';
-import { FaultySesServer } from '../support/faulty-ses-server.js';
-import { VirtualClock } from '../support/virtual-clock.js';
+import { FaultySesServer } from '../../functions/adapters/local/faulty-ses-server.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { DynamoSendBudget } from '../../functions/adapters/dynamodb/send-budget-store.js';
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sdkClientConfig } from '../../../functions/adapters/sdk-client-config.js';
 import { SesMailer } from '../../../functions/adapters/ses/ses-mailer.js';
 import { MailerError } from '../../../functions/core/errors.js';
-import type { FaultySesServer } from '../../support/faulty-ses-server.js';
+import type { FaultySesServer } from '../../../functions/adapters/local/faulty-ses-server.js';
 import { FaultySesMailers } from '../../support/faulty-ses-mailers.js';
 
 /** The SES mailer against an SES-compatible server that throttles, fails and refuses on demand. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageSource } from '../../../functions/adapters/sources/page-source.js';
 import { HIDDEN_ELEMENTS, HIDDEN_TEXT, HIDING_PLACES, hiddenNesting } from '../../support/hostile-html.js';
-import { VirtualClock } from '../../support/virtual-clock.js';
+import { VirtualClock } from '../../../functions/adapters/local/virtual-clock.js';
 import { counted, fixture, hugeBody, LOOPBACK, neverAnswer, redirect, serve, startFixtureServer, trickle, type FixtureServer } from './fixture-server.js';
 
 describe('PageSource', () => {

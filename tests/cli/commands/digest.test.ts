@@ -7,7 +7,7 @@ import { verifyToken } from '../../../functions/core/tokens.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import type { TestServers } from '../../support/local-servers.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
-import { VirtualClock } from '../../support/virtual-clock.js';
+import { VirtualClock } from '../../../functions/adapters/local/virtual-clock.js';
 
 /**
  * The main job end to end through the `newsletter` CLI, against real dynalite and aws-ses-v2-local:

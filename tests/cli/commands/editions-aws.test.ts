@@ -8,7 +8,7 @@ import { main } from '../../../functions/cli/main.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { acceptedBatch } from '../../support/aws-json-server.js';
 import { startCloudFormationServer } from '../../support/cloudformation-server.js';
-import { FaultySesServer } from '../../support/faulty-ses-server.js';
+import { FaultySesServer } from '../../../functions/adapters/local/faulty-ses-server.js';
 import type { TestServers } from '../../support/local-servers.js';
 import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../../support/loopback-stack.js';
 

@@ -36,7 +36,11 @@ export type FaultySesOptions = FaultySesRate & {
   throttlingShare?: number;
   /** Seed of the fault RNG, so a run's sequence of faults is reproducible. */
   seed?: number;
-  /** What GetSendQuota answers; SentLast24Hours is the number of messages accepted so far. */
+  /**
+   * What GetSendQuota answers. A `max24HourSend` of 0 or more is enforced as SES does: over it in the
+   * last 24 hours of the server's clock (all time, without `now`), a send is refused with Throttling
+   * "Daily message quota exceeded.". SentLast24Hours counts the accepts in that window.
+   */
   quota?: { maxSendRate?: number; max24HourSend?: number };
   /** After this many accepted messages every further request is left unanswered (a hung endpoint). */
   stopAnsweringAfter?: number;
@@ -63,6 +67,8 @@ export interface FaultySesCounts {
   throttled: number;
   /** Calls refused because the token bucket was empty (real rate-limit throttling). */
   rateLimited: number;
+  /** Calls refused because the 24-hour quota was used up (also counted in `throttled`). */
+  quotaExceeded: number;
   /** Injected faults of any kind (Throttling and 5xx). */
   faults: number;
   /** Calls left unanswered after `stopAnsweringAfter`. */
@@ -73,12 +79,16 @@ export interface FaultySesCounts {
 }
 
 const NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * An SES-compatible HTTP server (the v1 Query API the SDK's SESClient speaks) that behaves the way
- * a production account does under load: it enforces a send rate with a token bucket, fails a share
- * of calls with Throttling or 5xx before accepting them, and can hang mid-send. Tests use it to
- * prove the sender's pacing, retries and crash recovery against real HTTP, not a mocked client.
+ * a production account does under load: it enforces a send rate with a token bucket and the 24-hour
+ * quota over a rolling window, each answering what SES answers (400 Throttling, "Maximum sending
+ * rate exceeded." or "Daily message quota exceeded."), fails a share of calls with Throttling or 5xx
+ * before accepting them, and can hang mid-send. Tests use it to prove the sender's pacing, retries
+ * and crash recovery against real HTTP, not a mocked client; the local twin of the AWS stack
+ * (`npm run simulate`) is the account it sends through. All time is the clock it is given.
  *
  * @example
  * const clock = new VirtualClock();
@@ -90,7 +100,7 @@ const NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
  */
 export class FaultySesServer {
   readonly accepted: AcceptedMessage[] = [];
-  readonly counts: FaultySesCounts = { calls: 0, accepted: 0, throttled: 0, rateLimited: 0, faults: 0, unanswered: 0, refused: 0, quotaCalls: 0 };
+  readonly counts: FaultySesCounts = { calls: 0, accepted: 0, throttled: 0, rateLimited: 0, quotaExceeded: 0, faults: 0, unanswered: 0, refused: 0, quotaCalls: 0 };
   private readonly options: { rate: number; burst: number; faultProbability: number; throttlingShare: number; seed: number; record: boolean; now?: (() => number) | undefined } & Pick<
     FaultySesOptions,
     'stopAnsweringAfter' | 'rejectRecipients' | 'refuseAll'
@@ -99,6 +109,9 @@ export class FaultySesServer {
   private tokens: number;
   private refilledAt: number;
   private random: () => number;
+  /** Accept times (server clock) still inside the 24-hour window, oldest first from `windowStart`. */
+  private readonly acceptTimes: number[] = [];
+  private windowStart = 0;
   private readonly held = new Set<ServerResponse>();
   private readonly waiters: { count: number; resolve: () => void }[] = [];
   private server?: Server;
@@ -205,7 +218,7 @@ export class FaultySesServer {
         200,
         `<GetSendQuotaResponse xmlns="${NAMESPACE}"><GetSendQuotaResult>` +
           `<Max24HourSend>${this.quota.max24HourSend}</Max24HourSend><MaxSendRate>${this.quota.maxSendRate}</MaxSendRate>` +
-          `<SentLast24Hours>${this.counts.accepted}</SentLast24Hours></GetSendQuotaResult>` +
+          `<SentLast24Hours>${this.sentLast24Hours()}</SentLast24Hours></GetSendQuotaResult>` +
           `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetSendQuotaResponse>`,
       );
       return;
@@ -248,6 +261,12 @@ export class FaultySesServer {
       replyError(res, 400, 'Sender', 'MessageRejected', `Address blacklisted: ${recipient}`);
       return;
     }
+    if (this.quota.max24HourSend >= 0 && this.sentLast24Hours() >= this.quota.max24HourSend) {
+      this.counts.throttled++;
+      this.counts.quotaExceeded++;
+      replyError(res, 400, 'Sender', 'Throttling', 'Daily message quota exceeded.');
+      return;
+    }
     if (!this.takeToken()) {
       this.counts.throttled++;
       this.counts.rateLimited++;
@@ -258,6 +277,7 @@ export class FaultySesServer {
     const raw = Buffer.from(form.get('RawMessage.Data') ?? '', 'base64');
     const sesMessageId = `${randomUUID()}-000000`;
     this.counts.accepted++;
+    this.acceptTimes.push(this.options.now?.() ?? 0);
     if (this.options.record) {
       this.accepted.push({
         recipient: form.get('Destinations.member.1') ?? '',
@@ -275,6 +295,18 @@ export class FaultySesServer {
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.counts.accepted >= this.waiters[i]!.count) this.waiters.splice(i, 1)[0]!.resolve();
     }
+  }
+
+  /** Messages accepted in the last 24 hours of the server's clock (every one, on a server without a clock). */
+  sentLast24Hours(): number {
+    const now = this.options.now?.();
+    if (now !== undefined) while (this.windowStart < this.acceptTimes.length && this.acceptTimes[this.windowStart]! <= now - DAY_MS) this.windowStart++;
+    // Drop what left the window now and then, so a long run keeps a day of times, not all of them.
+    if (this.windowStart > 4096 && this.windowStart * 2 > this.acceptTimes.length) {
+      this.acceptTimes.splice(0, this.windowStart);
+      this.windowStart = 0;
+    }
+    return this.acceptTimes.length - this.windowStart;
   }
 
   private takeToken(): boolean {
@@ -318,7 +350,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same sequence of faults. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,0 +1,289 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { interceptLocalhostDns, startFauxqs, type FauxqsServer } from 'fauxqs';
+import { SENDER, senderCapacity } from '../../core/send-topology.js';
+import { ensureTable } from '../../adapters/dynamodb/table.js';
+import { startEmbeddedServices, type EmbeddedServices } from '../../adapters/local/embedded-services.js';
+import { FaultySesServer, mulberry32 } from '../../adapters/local/faulty-ses-server.js';
+import { VirtualClock } from '../../adapters/local/virtual-clock.js';
+import { AwsContext } from '../../handlers/aws-context.js';
+import type { DigestRunSummary } from '../../handlers/digest.js';
+import type { sendBatchHandler } from '../../handlers/send-batch.js';
+import { SqsEventSource, type EventSourceStats, type QueueState } from './event-source.js';
+import type { PreparedClient } from './lambda-timeout.js';
+import { declaredRecursiveLoop, type RecursiveLoop } from './recursive-loop.js';
+import { startSecretsEndpoint } from './secrets-endpoint.js';
+import { prepareTwinClient, SenderContainer } from './sender-container.js';
+import { holdWhileCalling, installTimeWarp } from './time-warp.js';
+import { realTime, virtualTime, type TwinTime } from './twin-time.js';
+
+/** The sender's settings as the stack deploys them (core/send-topology.ts), which a test may change one by one. */
+export interface TwinSettings {
+  batchSize: number;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+  retentionSeconds: number;
+  timeoutSeconds: number;
+  memoryMb: number;
+  maxConcurrency: number;
+  recursiveLoop: RecursiveLoop;
+}
+
+/** The stack's own settings for an SES account of `sendRate` messages per second. */
+export function stackSettings(sendRate: number, overrides: Partial<TwinSettings> = {}): TwinSettings {
+  return {
+    batchSize: SENDER.batchSize,
+    visibilityTimeoutSeconds: SENDER.visibilityTimeoutSeconds,
+    maxReceiveCount: SENDER.maxReceiveCount,
+    retentionSeconds: SENDER.retentionSeconds,
+    timeoutSeconds: SENDER.timeoutSeconds,
+    memoryMb: SENDER.memoryMb,
+    maxConcurrency: senderCapacity(sendRate).maxConcurrency,
+    recursiveLoop: declaredRecursiveLoop(SENDER),
+    ...overrides,
+  };
+}
+
+export interface StackTwinOptions {
+  /** The newsletter configuration (newsletter.config.json's content), as the stack passes it to the functions. */
+  config: unknown;
+  /** 'virtual' for a simulated run (a day takes seconds); 'real' beside the dev server. */
+  time: 'virtual' | 'real';
+  /** The SES account the twin sends through, on the twin's clock. */
+  ses: { rate: number; dailyQuota?: number; faultProbability?: number };
+  settings?: Partial<TwinSettings>;
+  /** Share (0..1) of sender invocations whose container its timeout kills at a random moment mid-batch. */
+  senderTimeouts?: number;
+  /** Seeds the SES faults and the kills, so a run can be repeated. */
+  seed?: number;
+  /** Where the virtual clock starts (milliseconds). */
+  startAt?: number;
+}
+
+const REGION = 'us-east-1';
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key';
+const QUEUE = 'send';
+const DEAD_LETTER_QUEUE = 'send-dlq';
+/** Environment variables the twin points the SDK with; put back as they were on close. */
+const PROCESS_ENV = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SES', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
+
+/**
+ * The local twin of the deployed AWS topology (docs/ARCHITECTURE.md, "The local twin of the AWS
+ * stack"): the digest handler fans out to a real SQS-compatible server (fauxqs, with the stack's
+ * redrive policy to a DLQ), and an event source with the stack's own settings invokes the sender
+ * handler in modelled containers, against dynalite, an SES that keeps a rate and a 24-hour quota,
+ * and a loopback Secrets Manager. Lambda's rules that no server has are in their own modules:
+ * lambda-timeout.ts and recursive-loop.ts.
+ *
+ * @example
+ * const twin = await StackTwin.start({ config, time: 'virtual', ses: { rate: 14, dailyQuota: 12_000 } });
+ * try {
+ *   await seedConfirmedReaders(twin, 'tech-weekly', 20_000);
+ *   await twin.runDigest('tech-weekly');
+ *   await twin.drain();
+ * } finally {
+ *   await twin.close();
+ * }
+ */
+export class StackTwin {
+  readonly tableName = 'newsletter';
+  readonly settings: TwinSettings;
+  /** The token key the functions read from Secrets Manager: subscriber ids are keyed with it. */
+  readonly tokenKey: Buffer;
+  readonly dynamodb: DynamoDBClient;
+  readonly eventSource: SqsEventSource;
+  readonly queueUrl: string;
+  readonly deadLetterUrl: string;
+  private readonly closers: (() => Promise<void> | void)[] = [];
+  private readonly functionEnv: Record<string, string>;
+
+  private constructor(
+    readonly time: TwinTime,
+    readonly ses: FaultySesServer,
+    private readonly sqsServer: FauxqsServer,
+    parts: { handlerOf: typeof sendBatchHandler; settings: TwinSettings; tokenKey: Buffer; dynamodb: DynamoDBClient; queueUrl: string; deadLetterUrl: string; functionEnv: Record<string, string>; sqs: SQSClient; kills?: { share: number; random: () => number } },
+  ) {
+    this.settings = parts.settings;
+    this.tokenKey = parts.tokenKey;
+    this.dynamodb = parts.dynamodb;
+    this.queueUrl = parts.queueUrl;
+    this.deadLetterUrl = parts.deadLetterUrl;
+    this.functionEnv = parts.functionEnv;
+    const { batchSize, maxConcurrency, timeoutSeconds, memoryMb, recursiveLoop } = parts.settings;
+    this.eventSource = new SqsEventSource({
+      sqs: parts.sqs,
+      queueUrl: parts.queueUrl,
+      deadLetterUrl: parts.deadLetterUrl,
+      queueState: (now) => this.queueState(QUEUE, now),
+      time,
+      settings: { batchSize, maxConcurrency, timeoutSeconds, memoryMb, recursiveLoop },
+      newContainer: () => new SenderContainer(parts.handlerOf, { ...this.functionEnv, SES_SENDERS: String(maxConcurrency) }, time, this.eventSource.wake),
+      ...(parts.kills ? { kills: parts.kills } : {}),
+    });
+  }
+
+  static async start(options: StackTwinOptions): Promise<StackTwin> {
+    const settings = stackSettings(options.ses.rate, options.settings);
+    const seed = options.seed ?? 1;
+    const savedEnv = Object.fromEntries(PROCESS_ENV.map((name) => [name, process.env[name]]));
+    const closers: (() => Promise<void> | void)[] = [];
+    const close = async () => {
+      for (const closer of closers.reverse()) await closer();
+    };
+    closers.push(() => {
+      for (const [name, value] of Object.entries(savedEnv)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+    try {
+      const virtual = options.time === 'virtual' ? new VirtualClock(options.startAt) : undefined;
+      const time = virtual ? virtualTime(virtual) : realTime();
+      // Handlers log and emit metrics per batch; a simulated edition is thousands of batches.
+      process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+      process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-twin-'));
+      closers.push(() => rm(dataDir, { recursive: true, force: true }));
+      const services: EmbeddedServices = await startEmbeddedServices({ dataDir });
+      closers.push(() => services.close());
+      const ses = await FaultySesServer.start({
+        rate: options.ses.rate,
+        now: time.now,
+        faultProbability: options.ses.faultProbability ?? 0,
+        seed,
+        quota: { maxSendRate: options.ses.rate, max24HourSend: options.ses.dailyQuota ?? -1 },
+      });
+      closers.push(() => ses.close());
+      const secretValue = randomBytes(36).toString('base64url');
+      const secrets = await startSecretsEndpoint({ arn: SECRET_ARN, value: secretValue });
+      closers.push(() => secrets.close());
+      const sqsServer = await startFauxqs({ port: 0, logger: false });
+      closers.push(() => sqsServer.stop());
+      const deadLetter = sqsServer.createQueue(DEAD_LETTER_QUEUE, { attributes: { MessageRetentionPeriod: String(1_209_600) } });
+      const queue = sqsServer.createQueue(QUEUE, {
+        attributes: {
+          VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+          MessageRetentionPeriod: String(settings.retentionSeconds),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetter.queueArn, maxReceiveCount: settings.maxReceiveCount }),
+        },
+      });
+
+      // fauxqs names its queues http://sqs.<region>.localhost:<port>/…, and the SDK sends to the
+      // queue URL's host: *.localhost resolves to loopback while the twin runs.
+      closers.push(interceptLocalhostDns());
+      const sqsEndpoint = new URL(queue.queueUrl).origin;
+      Object.assign(process.env, {
+        AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: 'twin',
+        AWS_SECRET_ACCESS_KEY: 'twin',
+        AWS_ENDPOINT_URL_DYNAMODB: services.endpoints.dynamodb,
+        AWS_ENDPOINT_URL_SES: ses.endpoint,
+        AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      });
+      const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin' };
+      const dynamodb = new DynamoDBClient({ region: REGION, endpoint: services.endpoints.dynamodb, credentials });
+      closers.push(() => dynamodb.destroy());
+      const sqs = new SQSClient({ region: REGION, endpoint: sqsEndpoint, credentials });
+      closers.push(() => sqs.destroy());
+      if (virtual) holdWhileCalling(sqs as unknown as PreparedClient, virtual);
+      const tableName = 'newsletter';
+      await ensureTable(dynamodb, tableName);
+
+      // Installed last, removed first: fauxqs reads Date.now() and has no clock option.
+      if (virtual) closers.push(installTimeWarp(virtual));
+      const random = mulberry32(seed ^ 0x5f3759df);
+      // Loaded here, not imported at the top: Powertools reads its environment when the module loads.
+      const { sendBatchHandler: handlerOf } = await import('../../handlers/send-batch.js');
+      const twin = new StackTwin(time, ses, sqsServer, {
+        handlerOf,
+        settings,
+        tokenKey: Buffer.from(secretValue, 'utf8'),
+        dynamodb,
+        queueUrl: queue.queueUrl,
+        deadLetterUrl: deadLetter.queueUrl,
+        sqs,
+        functionEnv: { TABLE_NAME: tableName, SEND_QUEUE_URL: queue.queueUrl, TOKEN_SECRET_ARN: SECRET_ARN, NEWSLETTER_CONFIG: JSON.stringify(options.config) },
+        ...(options.senderTimeouts ? { kills: { share: options.senderTimeouts, random } } : {}),
+      });
+      twin.closers.push(close);
+      return twin;
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+
+  /** The clock the functions run on (virtual in a simulated run). */
+  get clock(): TwinTime['clock'] {
+    return this.time.clock;
+  }
+
+  /**
+   * A function of the stack other than the sender (the digest), or the operator's `--aws` commands:
+   * an AwsContext over the twin's servers, whose messages start a recursive-loop chain.
+   */
+  context(clock: TwinTime['clock'] = this.time.clock): AwsContext {
+    return new AwsContext(this.functionEnv, undefined, clock, {
+      prepareClient: (client) => prepareTwinClient(client as unknown as PreparedClient, this.time, () => 0, this.eventSource.wake),
+    });
+  }
+
+  /** Runs the scheduled digest function once, as EventBridge Scheduler would. */
+  async runDigest(newsletterId: string): Promise<DigestRunSummary> {
+    const { digestHandler } = await import('../../handlers/digest.js');
+    return this.operate((context) => digestHandler(() => context)({ newsletterId }, { awsRequestId: randomUUID() }));
+  }
+
+  /** Runs work (a function other than the sender, an operator's command) in its own scope on the twin's clock. */
+  operate<T>(work: (context: AwsContext) => Promise<T>): Promise<T> {
+    const scope = this.time.scope();
+    const context = this.context({ now: () => this.time.clock.now(), sleep: (ms) => scope.sleep(ms) });
+    return scope.run(() => work(context));
+  }
+
+  /** Runs the sender's event source until the send queue is quiet: nothing ready, delayed or in flight. */
+  drain(): Promise<void> {
+    return this.eventSource.run({ untilQuiet: true });
+  }
+
+  get stats(): EventSourceStats {
+    return this.eventSource.stats;
+  }
+
+  /** Messages in the dead-letter queue now. */
+  deadLettered(): number {
+    return this.queueState(DEAD_LETTER_QUEUE, this.time.now()).total;
+  }
+
+  /** The send queue's state on the SQS server. */
+  sendQueue(): QueueState {
+    return this.queueState(QUEUE, this.time.now());
+  }
+
+  async close(): Promise<void> {
+    this.eventSource.stop();
+    for (const closer of this.closers.splice(0)) await closer();
+  }
+
+  private queueState(name: string, now: number): QueueState {
+    const queue = this.sqsServer.inspectQueue(name);
+    if (!queue) throw new Error(`the twin's SQS server has no queue ${name}: it was started without it`);
+    const { ready, delayed, inflight } = queue.messages;
+    let available = ready.length;
+    let nextVisibleAt: number | undefined;
+    const visibleAt = (at: number) => {
+      if (at <= now) available++;
+      else if (nextVisibleAt === undefined || at < nextVisibleAt) nextVisibleAt = at;
+    };
+    for (const message of delayed) visibleAt(message.delayUntil ?? 0);
+    for (const entry of inflight) visibleAt(entry.visibilityDeadline);
+    return { available, total: ready.length + delayed.length + inflight.length, ...(nextVisibleAt !== undefined ? { nextVisibleAt } : {}) };
+  }
+}
