@@ -155,3 +155,116 @@ export const REVIEW_WORDS: Readonly<Record<Language, ReviewWords>> = {
     doneBody: (s, status) => `“${s}”은(는) 더 이상 초안이 아닙니다(${status}). 변경된 것이 없습니다.`,
   },
 };
+
+/** The words of the review page where an editor changes a draft before approving it. */
+export interface EditWords {
+  /** The review copy's link to the edit page. */
+  edit: string;
+  editTitle: string;
+  editIntro: string;
+  subject: string;
+  intro: string;
+  introHint: string;
+  article: (n: number) => string;
+  title: string;
+  keyPoints: string;
+  keyPointsHint: string;
+  position: string;
+  drop: string;
+  save: string;
+  saveAndApprove: string;
+  saved: string;
+  unchanged: string;
+  conflict: string;
+  notEditable: string;
+  problem: string;
+  history: string;
+  pastEditions: string;
+  pastColumns: { edition: string; sent: string; delivered: string; bounces: string; complaints: string; rejected: string; delayed: string };
+}
+
+const editEn: EditWords = {
+  edit: 'Edit before sending',
+  editTitle: 'Edit this draft',
+  editIntro: 'Change what the list will get, then save, or save and send. Nothing reaches the list until you send.',
+  subject: 'Subject',
+  intro: 'Opening words',
+  introHint: 'Leave empty for the usual greeting.',
+  article: (n) => `Article ${n}`,
+  title: 'Title',
+  keyPoints: 'Key points',
+  keyPointsHint: 'One per line: delete a line to remove a key point, move lines to reorder them.',
+  position: 'Position in the edition',
+  drop: 'Drop this article (it goes into the next edition)',
+  save: 'Save changes',
+  saveAndApprove: 'Save and send to the list',
+  saved: 'Saved. The list will get the edition as shown here.',
+  unchanged: 'Nothing was changed.',
+  conflict: 'Someone changed or decided this draft meanwhile; this is the draft as it is now. Make your changes again.',
+  notEditable: 'This draft was made before drafts could be edited: approve or skip it as it is.',
+  problem: 'Not saved:',
+  history: 'Changes so far',
+  pastEditions: 'Recent editions',
+  pastColumns: { edition: 'Edition', sent: 'Sent', delivered: 'Delivered', bounces: 'Bounces', complaints: 'Complaints', rejected: 'Rejected', delayed: 'Delayed' },
+};
+
+const editZhHant: EditWords = {
+  edit: '寄出前編輯',
+  editTitle: '編輯這份草稿',
+  editIntro: '修改名單將收到的內容，然後儲存，或儲存並寄出。寄出之前，名單上沒有人會收到。',
+  subject: '主旨',
+  intro: '開場白',
+  introHint: '留空則使用平常的問候語。',
+  article: (n) => `第 ${n} 篇`,
+  title: '標題',
+  keyPoints: '重點',
+  keyPointsHint: '一行一個重點：刪除一行即移除該重點，移動行即調整順序。',
+  position: '在這一期中的位置',
+  drop: '移除這篇文章（放進下一期）',
+  save: '儲存變更',
+  saveAndApprove: '儲存並寄給名單',
+  saved: '已儲存。名單將收到此處所示的這一期。',
+  unchanged: '沒有任何變更。',
+  conflict: '這份草稿已被他人修改或處理；以下是目前的草稿，請重新修改。',
+  notEditable: '這份草稿建立時還不能編輯：請直接核准或略過。',
+  problem: '未儲存：',
+  history: '目前的變更',
+  pastEditions: '最近幾期',
+  pastColumns: { edition: '期別', sent: '已寄出', delivered: '已送達', bounces: '退信', complaints: '投訴', rejected: '被拒', delayed: '延遲' },
+};
+
+const editZhHans: EditWords = {
+  ...editZhHant,
+  edit: '发送前编辑',
+  editTitle: '编辑这份草稿',
+  editIntro: '修改名单将收到的内容，然后保存，或保存并发送。发送之前，名单上没有人会收到。',
+  intro: '开场白',
+  introHint: '留空则使用平常的问候语。',
+  title: '标题',
+  keyPoints: '要点',
+  keyPointsHint: '一行一个要点：删除一行即移除该要点，移动行即调整顺序。',
+  position: '在这一期中的位置',
+  drop: '移除这篇文章（放进下一期）',
+  save: '保存更改',
+  saveAndApprove: '保存并发送给名单',
+  saved: '已保存。名单将收到此处所示的这一期。',
+  unchanged: '没有任何更改。',
+  conflict: '这份草稿已被他人修改或处理；以下是当前的草稿，请重新修改。',
+  notEditable: '这份草稿创建时还不能编辑：请直接批准或跳过。',
+  problem: '未保存：',
+  history: '目前的更改',
+  pastEditions: '最近几期',
+  pastColumns: { edition: '期别', sent: '已发送', delivered: '已送达', bounces: '退信', complaints: '投诉', rejected: '被拒', delayed: '延迟' },
+};
+
+/** Languages without their own edit-page words yet read the English ones. */
+export const EDIT_WORDS: Readonly<Record<Language, EditWords>> = {
+  en: editEn,
+  'zh-Hant': editZhHant,
+  'zh-Hans': editZhHans,
+  de: editEn,
+  fr: editEn,
+  es: editEn,
+  ja: editEn,
+  ko: editEn,
+};

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
 import { MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../handlers/subscription-api.js';
+import { maxBodyBytesFor } from '../handlers/http/http-event.js';
 
 /**
  * The local side of API Gateway: `newsletter dev` turns each Node HTTP request into an HTTP API
@@ -56,7 +57,7 @@ function requestUrl(target: string): URL | undefined {
  * base64-encoded; so does this server.
  */
 async function toEvent(req: IncomingMessage, url: URL, clock: Clock): Promise<{ event: HttpApiEvent; cutOff: boolean }> {
-  const read = await readBody(req, MAX_BODY_BYTES + 1);
+  const read = await readBody(req, maxBodyBytesFor(url.pathname.replace(/\/+$/, '') || '/', MAX_BODY_BYTES) + 1);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const now = clock.now();

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { subjectTemplateProblem } from './subject-template.js';
 
 /**
  * The newsletter configuration (`newsletter.config.json`), validated once at start-up.
@@ -119,6 +120,19 @@ export const newsletterSchema = z.strictObject({
    * links; the list gets it only once one of them approves (or `editions approve ID`).
    */
   approval: z.enum(['auto', 'manual']).default('auto'),
+  /**
+   * The subject line, with the fields {title}, {firstArticle}, {count} and {date}; by default the
+   * title and the first headline. Either way it is kept to what an inbox shows (the headline is cut).
+   */
+  subject: z
+    .string()
+    .min(1)
+    .max(200)
+    .superRefine((template, ctx) => {
+      const problem = subjectTemplateProblem(template);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   /** Who reviews drafts (approval: "manual"); they get the review copy, never the list's mail. */
   operators: z.array(z.email({ message: 'must be an email address such as editor@example.com' })).max(20).default([]),
 });

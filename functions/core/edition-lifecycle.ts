@@ -49,6 +49,15 @@ export interface EditionRecord {
    * made before groups existed: those lock reader by reader.
    */
   deliveryGroups?: number;
+  /** What editors changed in the draft before it went out, oldest first (the original model is kept with the render). */
+  edits?: DraftEditEntry[];
+}
+
+/** One editor's changes to a draft: who, when, and what, in words ("subject: “A” → “B”"). */
+export interface DraftEditEntry {
+  by: string;
+  at: string;
+  changes: string[];
 }
 
 /** Counters that many senders and feedback notifications add to at once. */
@@ -60,6 +69,12 @@ export interface EditionCounts {
   throttledRetries: number;
   bounces: number;
   complaints: number;
+  /** SES events of the configuration set: the receiving server accepted the message. */
+  delivered?: number;
+  /** SES refused to send (a virus found in the message); the recipient got nothing. */
+  rejected?: number;
+  /** The receiving server put the message off for now (SES keeps trying). */
+  delayed?: number;
 }
 
 /** When SES feedback says an edition is hurting the account, sending pauses. */
@@ -180,4 +195,26 @@ export function endedDeliveries(counts: EditionCounts | undefined): number {
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
+}
+
+/** What an edition did, for `editions show` and the review page: messages sent, and what SES said of them since. */
+export interface EditionOutcome {
+  sent: number;
+  delivered: number;
+  bounces: number;
+  complaints: number;
+  rejected: number;
+  delayed: number;
+}
+
+export function editionOutcome(edition: Pick<EditionRecord, 'counts' | 'report'>): EditionOutcome {
+  const c = edition.counts;
+  return {
+    sent: c?.sent ?? edition.report?.sent ?? 0,
+    delivered: c?.delivered ?? 0,
+    bounces: c?.bounces ?? 0,
+    complaints: c?.complaints ?? 0,
+    rejected: c?.rejected ?? 0,
+    delayed: c?.delayed ?? 0,
+  };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ArticleDigest } from './article.js';
 import type { Language, NewsletterConfig } from './config.js';
+import { fillSubject } from './subject-template.js';
 import { cutAtBoundary } from './text-cut.js';
 
 /**
@@ -54,8 +55,6 @@ export function editionIdFor(newsletterId: string, date: string, articleIds: str
   return `${newsletterId}-${date}-${hash.slice(0, 8)}`;
 }
 
-const SUBJECT_LIMIT = 120;
-
 const PREHEADER_LIMIT = 140;
 
 /**
@@ -76,26 +75,51 @@ export function buildEditionModel(input: {
     ? input.articles.map((article) => ({ ...article, title: convertText(article.title), keyPoints: article.keyPoints.map(convertText) }))
     : input.articles;
   const date = editionDate(now, newsletter.schedule.timeZone);
-  const first = articles[0];
-  const more = articles.length - 1;
-  const separator = FULL_WIDTH_SEPARATOR.has(newsletter.language) ? '｜' : ': ';
-  let subject = first ? `${newsletter.title}${separator}${stripEndPunctuation(first.title)}` : newsletter.title;
-  if (more > 0) subject += MORE_LABEL[newsletter.language](more);
-  // Cut at a word, never inside a figure: "€2." for "€2.1 million" tells the reader another number.
-  const preheader = cutAtBoundary(first?.keyPoints[0] ?? newsletter.title, PREHEADER_LIMIT, newsletter.language);
+  const preheader = editionPreheader(newsletter, articles);
   return {
     newsletterId: newsletter.id,
     editionId: editionIdFor(newsletter.id, date, articles.map((a) => a.id), input.attempt),
     newsletterTitle: newsletter.title,
     language: newsletter.language,
     date,
-    subject: cutAtBoundary(subject, SUBJECT_LIMIT, newsletter.language),
+    subject: editionSubject(newsletter, articles, date),
     preheader,
     articles,
     postalAddress: newsletter.postalAddress,
     fromName: newsletter.from.name,
     ...(input.webUrl ? { webUrl: input.webUrl } : {}),
   };
+}
+
+/** The inbox preview line: the first key point, cut at a word, never inside a figure ("€2." for "€2.1 million" tells the reader another number). */
+export function editionPreheader(newsletter: Pick<NewsletterConfig, 'title' | 'language'>, articles: Pick<ArticleDigest, 'keyPoints'>[]): string {
+  return cutAtBoundary(articles[0]?.keyPoints[0] ?? newsletter.title, PREHEADER_LIMIT, newsletter.language);
+}
+
+/**
+ * The subject of an edition of these articles: the newsletter's own template (`subject` in the
+ * config) or the newsletter's name and the first headline, with how many more articles there are.
+ * Either way it fits an inbox (INBOX_SUBJECT_LIMIT): the headline is cut at a word, with "…".
+ */
+export function editionSubject(newsletter: Pick<NewsletterConfig, 'title' | 'language' | 'subject'>, articles: Pick<ArticleDigest, 'title'>[], date: string): string {
+  const first = articles[0];
+  const values = {
+    title: newsletter.title,
+    firstArticle: first ? stripEndPunctuation(first.title) : '',
+    count: String(articles.length),
+    date: subjectDate(date, newsletter.language),
+  };
+  if (newsletter.subject) return fillSubject(newsletter.subject, values, newsletter.language);
+  if (!first) return fillSubject('{title}', values, newsletter.language);
+  const separator = FULL_WIDTH_SEPARATOR.has(newsletter.language) ? '｜' : ': ';
+  const more = articles.length - 1;
+  return fillSubject(`{title}${separator}{firstArticle}${more > 0 ? MORE_LABEL[newsletter.language](more) : ''}`, values, newsletter.language);
+}
+
+/** The edition date (YYYY-MM-DD) as the newsletter's language writes it: "Mar 2, 2026", "2026年3月2日". */
+function subjectDate(date: string, language: string): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  return Number.isNaN(at.getTime()) ? date : new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
 }
 
 const MORE_LABEL: Record<Language, (n: number) => string> = {

@@ -4,7 +4,7 @@ import { signToken, verifyToken, type TokenCheck } from './tokens.js';
 /** Review links expire after 7 days: a draft left longer than that is better built afresh. */
 export const REVIEW_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
-export type ReviewPurpose = 'approve' | 'skip';
+export type ReviewPurpose = 'approve' | 'skip' | 'edit';
 
 /**
  * A token's subject for an edition: a hash of its id in the shape of a subscriber id, so review
@@ -14,13 +14,20 @@ export function reviewSubject(editionId: string): string {
   return createHash('sha256').update(`edition:${editionId}`).digest('hex').slice(0, 32);
 }
 
-/** The operator's approve and skip links for a draft; each works once (the draft's status changes) and expires. */
-export function reviewLinks(key: Buffer, baseUrl: string, newsletterId: string, editionId: string, now: Date): { approveUrl: string; skipUrl: string } {
+/**
+ * The operator's approve, skip and edit links for a draft; approve and skip work once (the draft's
+ * status changes), edit until the draft is decided; all expire.
+ */
+export function reviewLinks(key: Buffer, baseUrl: string, newsletterId: string, editionId: string, now: Date): { approveUrl: string; skipUrl: string; editUrl: string } {
   const base = baseUrl.replace(/\/+$/, '');
   const expiresAt = Math.floor(now.getTime() / 1000) + REVIEW_TOKEN_TTL_SECONDS;
-  const link = (purpose: ReviewPurpose) =>
-    `${base}/${purpose}?edition=${encodeURIComponent(editionId)}&token=${signToken(key, { purpose, newsletterId, subscriberId: reviewSubject(editionId), expiresAt })}`;
-  return { approveUrl: link('approve'), skipUrl: link('skip') };
+  const link = (purpose: ReviewPurpose) => `${base}/${purpose}?edition=${encodeURIComponent(editionId)}&token=${reviewToken(key, purpose, newsletterId, editionId, expiresAt)}`;
+  return { approveUrl: link('approve'), skipUrl: link('skip'), editUrl: link('edit') };
+}
+
+/** A review token for one purpose and edition, expiring at `expiresAt` (epoch seconds). The edit page signs its approve button's with its own expiry. */
+export function reviewToken(key: Buffer, purpose: ReviewPurpose, newsletterId: string, editionId: string, expiresAt: number): string {
+  return signToken(key, { purpose, newsletterId, subscriberId: reviewSubject(editionId), expiresAt });
 }
 
 /** Checks a review token against the edition it claims to be for. */

@@ -25,8 +25,8 @@ label{display:block;font-weight:600;margin:0 0 6px}
 .field{margin:0 0 18px}
 form{margin:0 0 24px}
 .hint{display:block;font-weight:400;font-size:14px;color:#4b5563;margin-top:2px}
-input[type=email],select{display:block;width:100%;font:inherit;padding:11px 12px;border:1px solid #9ca3af;border-radius:8px;background:#fff;color:inherit;min-height:48px}
-input[type=email]:focus,select:focus,button:focus,a:focus{outline:3px solid #93b4f5;outline-offset:2px}
+input[type=email],input[type=text],input[type=number],textarea,select{display:block;width:100%;font:inherit;padding:11px 12px;border:1px solid #9ca3af;border-radius:8px;background:#fff;color:inherit;min-height:48px}
+input[type=email]:focus,input[type=text]:focus,input[type=number]:focus,textarea:focus,select:focus,button:focus,a:focus{outline:3px solid #93b4f5;outline-offset:2px}
 input[aria-invalid=true]{border-color:#b91c1c}
 .error{color:#b91c1c;font-size:15px;font-weight:500;margin:6px 0 0}
 .notice{background:#ecfdf5;color:#065f46;border-radius:8px;padding:10px 12px}
@@ -39,6 +39,15 @@ legend{font-weight:600;margin-bottom:6px;padding:0}
 .check{display:flex;gap:10px;align-items:center;font-weight:400;margin:0 0 8px}
 .check input{width:22px;height:22px;margin:0}
 a{color:#0b57d0}
+textarea{min-height:0;resize:vertical;line-height:1.5}
+input[type=number]{max-width:7em}
+.article{border-top:1px solid #e5e7eb;padding-top:16px}
+.actions{display:flex;flex-wrap:wrap;gap:12px}
+table{border-collapse:collapse;width:100%;font-size:14px;margin:0 0 16px}
+th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #e5e7eb}
+td.n,th.n{text-align:right}
+.scroll{overflow-x:auto}
+@media (min-width:640px){main.wide{max-width:760px}}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 footer{margin-top:24px;font-size:13px;color:#6b7280}
 @media (min-width:640px){main{padding:40px 44px;margin-top:40px}button{width:auto}}`;
@@ -64,6 +73,8 @@ export interface PageFrame {
   /** Already-escaped HTML of the page body. */
   body: string;
   footer?: string;
+  /** A wider column on a large screen (the review page's edit form). */
+  wide?: boolean;
 }
 
 /** A whole page around already-escaped body HTML. */
@@ -79,7 +90,7 @@ export function page(frame: PageFrame): string {
 <style>${CSS}</style>
 </head>
 <body>
-<main>
+<main${frame.wide ? ' class="wide"' : ''}>
 ${frame.brand ? `<p class="brand">${escapeHtml(frame.brand)}</p>\n` : ''}<h1>${escapeHtml(frame.title)}</h1>
 ${frame.body}
 ${frame.footer ? `<footer>${escapeHtml(frame.footer)}</footer>\n` : ''}</main>

@@ -71,6 +71,16 @@ export async function reviewRoute(deps: ReviewRouteDependencies, method: string,
   return decided(newsletter, decision);
 }
 
+/** The page after a decision (or for a draft already decided), for the edit page too. */
+export function decisionPage(newsletter: NewsletterConfig, decision: ReviewDecision): ReviewResult {
+  return decided(newsletter, decision);
+}
+
+/** A review page's answer: HTML, never cached, with the pages' security headers. */
+export function reviewPageResult(statusCode: number, body: string): ReviewResult {
+  return result(statusCode, body);
+}
+
 function decided(newsletter: NewsletterConfig, decision: ReviewDecision): ReviewResult {
   const words = REVIEW_WORDS[newsletter.language];
   const frame = { language: newsletter.language, brand: newsletter.title };

@@ -2,9 +2,12 @@ import type { NewsletterConfig } from '../core/config.js';
 import { redactAddresses } from '../core/subscriber.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
+import { draftRenderer } from '../wiring/review.js';
 import { subscriptionDependencies } from '../wiring/subscriptions.js';
 import { archiveRoute, isArchivePath } from './archive-routes.js';
 import { isReviewPath, reviewRoute, type ReviewRouteDependencies } from './review-routes.js';
+import { editRoute, type EditRouteDependencies } from './edit-routes.js';
+import { renderEdition } from '../render/render-edition.js';
 import { AwsContext } from './aws-context.js';
 import { decodeRequest, MAX_BODY_BYTES, type HttpApiEvent, type HttpApiResult } from './http/http-event.js';
 import { html, json } from './http/responses.js';
@@ -33,6 +36,8 @@ export interface SubscriptionApiDependencies extends SubscriptionDependencies {
   subscribeAnswerMs?: number;
   /** Sends an edition an operator approved by link (see ReviewRouteDependencies). */
   onApproved?: ReviewRouteDependencies['onApproved'];
+  /** Renders a draft an editor changed on the review page; by default with the bundled templates. */
+  renderDraft?: EditRouteDependencies['render'];
 }
 
 /**
@@ -56,6 +61,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
   const language = deps.newsletters[0]!.language;
   const log = deps.log ?? ((event, fields) => console.log(JSON.stringify({ event, ...fields })));
   const words = wordsForPage(language);
+  const renderDraft = deps.renderDraft ?? ((_newsletter, model) => renderEdition(model, deps.templatesDir ? { templatesDir: deps.templatesDir } : {}));
 
   return async (raw) => {
     const request = decodeRequest(raw, maxBodyBytes);
@@ -68,7 +74,9 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       if (handle) return await handle({ deps, language, log }, { ...request, body });
       // The operator's review links and the public archive have their own route modules.
       const now = () => deps.clock.now();
-      if (isReviewPath(route)) return await reviewRoute({ newsletters: deps.newsletters, editions: deps.editions, tokenKey: deps.tokenKey, now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) }, method, route, request.query);
+      const review = { newsletters: deps.newsletters, editions: deps.editions, tokenKey: deps.tokenKey, now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) };
+      if (isReviewPath(route)) return await reviewRoute(review, method, route, request.query);
+      if (route === '/edit') return await editRoute({ ...review, render: renderDraft }, method, request.query, body);
       if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now }, method, route, request.query);
       const notFound = html(routes ? 405 : 404, messagePage({ language, title: words.notFoundTitle, text: words.notFoundBody }));
       return routes ? { ...notFound, headers: { ...notFound.headers, allow: Object.keys(routes).join(', ') } } : notFound;
@@ -99,6 +107,7 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
   const services = await ctx.services();
   return createSubscriptionApi({
     ...subscriptionDependencies(services),
+    renderDraft: draftRenderer(services),
     // An approved draft goes out now: its readers are queued for the senders, as the digest fans out.
     ...(ctx.sendQueue ? { onApproved: queueApproved(ctx.sendQueue) } : {}),
     // Structured JSON lines with the request id; fields are ids and counts, never an address.

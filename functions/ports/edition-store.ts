@@ -1,14 +1,29 @@
-import type { RenderedEdition } from '../core/edition.js';
+import type { EditionModel, RenderedEdition } from '../core/edition.js';
 
 export type { EditionCounts, EditionRecord, EditionStatus } from '../core/edition-lifecycle.js';
 import type { EditionCounts, EditionRecord, EditionStatus } from '../core/edition-lifecycle.js';
 
 /** Editions, their rendered copies and the record of which articles went out. */
 export interface EditionStore {
-  /** Creates the edition; false when an edition with this id already exists. */
-  create(edition: EditionRecord, rendered: RenderedEdition): Promise<boolean>;
+  /**
+   * Creates the edition; false when an edition with this id already exists. The model it was
+   * rendered from is kept beside the render, so a draft can be edited and rendered again.
+   */
+  create(edition: EditionRecord, rendered: RenderedEdition, model?: EditionModel): Promise<boolean>;
   get(newsletterId: string, editionId: string): Promise<EditionRecord | undefined>;
   getRendered(newsletterId: string, editionId: string): Promise<RenderedEdition | undefined>;
+  /** The model the stored render was made from, and the one first built (before any edit); undefined for an edition stored without one. */
+  getModel(newsletterId: string, editionId: string): Promise<{ model: EditionModel; original: EditionModel } | undefined>;
+  /**
+   * Stores an editor's changes to a draft: the record's changes (subject, articles, the edits list)
+   * in one write that holds only while the edition is a draft with `editsBefore` edits, then the new
+   * render and model. False, with nothing written, when it was approved, skipped or edited meanwhile.
+   */
+  saveDraftEdit(
+    newsletterId: string,
+    editionId: string,
+    edit: { editsBefore: number; changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>; rendered: RenderedEdition; model: EditionModel; original: EditionModel },
+  ): Promise<boolean>;
   /** Newest first. */
   list(newsletterId: string, limit: number): Promise<EditionRecord[]>;
   /**

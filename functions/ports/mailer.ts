@@ -5,6 +5,19 @@ export interface OutgoingMessage {
   to: string;
   /** The complete RFC 5322 message. */
   raw: Buffer;
+  /**
+   * Message tags SES puts on every event of this message (delivery, bounce, complaint, reject,
+   * delay), so the event names its edition without anyone storing who got what. Names and values:
+   * letters, digits, `_` and `-` only.
+   */
+  tags?: Record<string, string>;
+}
+
+/** The tags of an edition's messages to the list: SES events are counted on that edition. */
+export const EDITION_TAGS = { newsletter: 'newsletter', edition: 'edition' } as const;
+
+export function editionTags(newsletterId: string, editionId: string): Record<string, string> {
+  return { [EDITION_TAGS.newsletter]: newsletterId, [EDITION_TAGS.edition]: editionId };
 }
 
 export interface SendQuota {

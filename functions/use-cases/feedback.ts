@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { subscriberId } from '../core/subscriber.js';
-import type { EditionStore } from '../ports/edition-store.js';
+import type { EditionCounts, EditionStore } from '../ports/edition-store.js';
+import { EDITION_TAGS } from '../ports/mailer.js';
 import type { FeedbackLog, SuppressionStore } from '../ports/subscriber-store.js';
 
 /** Transient bounces to the same address before it is suppressed like a hard bounce. */
@@ -14,10 +15,15 @@ const notificationSchema = z.object({
   notificationType: z.string().optional(),
   bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional(), bouncedRecipients: recipients, feedbackId: z.string().optional() }).optional(),
   complaint: z.object({ complainedRecipients: recipients, complaintFeedbackType: z.string().optional(), feedbackId: z.string().optional() }).optional(),
+  delivery: z.object({ timestamp: z.string().optional(), recipients: z.array(z.string()).default([]) }).optional(),
+  reject: z.object({ reason: z.string().optional() }).optional(),
+  deliveryDelay: z.object({ timestamp: z.string().optional(), delayType: z.string().optional(), delayedRecipients: recipients }).optional(),
   mail: z
     .object({
       /** SES's own id of the message (not the Message-ID header). */
       messageId: z.string().optional(),
+      /** The message tags of the send (SendRawEmail Tags): `edition` names the edition. */
+      tags: z.record(z.string(), z.array(z.string())).optional(),
       commonHeaders: z.object({ messageId: z.string().optional() }).partial().optional(),
       headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
     })
@@ -28,6 +34,8 @@ export type FeedbackOutcome =
   | { kind: 'suppressed'; subscriberId: string; reason: string }
   | { kind: 'soft-bounce'; subscriberId: string; count: number }
   | { kind: 'ignored'; reason: string }
+  /** A delivery, reject or delivery-delay event, counted on its edition. */
+  | { kind: 'counted'; editionId: string; counts: Partial<EditionCounts> }
   /** The same notification again (SNS or Lambda retried it): suppressions hold, nothing is counted twice. */
   | { kind: 'duplicate'; feedbackKey: string };
 
@@ -41,7 +49,7 @@ export const ACCOUNT_SUPPRESSION_LIST = 'OnAccountSuppressionList';
 const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0-9a-f]{32}@/;
 
 /**
- * Handles one SES bounce or complaint notification: hard bounces and complaints suppress the
+ * Handles one SES event (bounce, complaint, delivery, reject, delivery delay). Bounces and complaints: hard bounces and complaints suppress the
  * address at once, transient bounces after SOFT_BOUNCE_LIMIT repeats. The edition the message belongs
  * to (read from its Message-ID) counts the bounce or complaint, so its sender can pause when the
  * rate passes the limit. Suppression is by keyed address hash, across all newsletters.
@@ -64,7 +72,7 @@ export async function handleFeedback(
   const at = deps.now.toISOString();
   const outcomes: FeedbackOutcome[] = [];
   const messageId = n.mail?.commonHeaders?.messageId ?? n.mail?.headers?.find((h) => h.name.toLowerCase() === 'message-id')?.value;
-  const edition = messageId ? MESSAGE_ID.exec(messageId) : null;
+  const edition = editionOf(n.mail?.tags, messageId);
   /** True the first time this notification is seen (or when it carries no id to tell). */
   const firstDelivery = async (feedbackId: string | undefined): Promise<{ first: boolean; key?: string }> => {
     if (!n.mail?.messageId || !feedbackId) return { first: true };
@@ -108,12 +116,37 @@ export async function handleFeedback(
     if (edition) await countOn(deps.editions, edition, { complaints: n.complaint.complainedRecipients.length });
     return outcomes;
   }
+  // What each edition did: counted once per event, never who it was about.
+  const counted = type === 'Delivery' && n.delivery ? { delivered: Math.max(1, n.delivery.recipients.length) }
+    : type === 'Reject' ? { rejected: 1 }
+    : type === 'DeliveryDelay' && n.deliveryDelay ? { delayed: Math.max(1, n.deliveryDelay.delayedRecipients.length) }
+    : undefined;
+  if (counted) {
+    if (!edition) return [{ kind: 'ignored', reason: `${type} event of a message that is not an edition's` }];
+    const at = type === 'Delivery' ? 'delivery' : type === 'Reject' ? 'reject' : `delay-${n.deliveryDelay?.timestamp ?? ''}`;
+    const { first, key } = await firstDelivery(at);
+    if (!first) return [{ kind: 'duplicate', feedbackKey: key! }];
+    await countOn(deps.editions, edition, counted);
+    return [{ kind: 'counted', editionId: edition.editionId, counts: counted }];
+  }
   return [{ kind: 'ignored', reason: `notification type ${type ?? 'unknown'} needs no action` }];
 }
 
-async function countOn(editions: EditionStore, match: RegExpExecArray, counts: { bounces?: number; complaints?: number }): Promise<void> {
+/**
+ * The edition a message belongs to: its SES message tags (every send to the list carries them),
+ * else its Message-ID (`<editionId.subscriberId@domain>`, for messages sent before the tags).
+ */
+function editionOf(tags: Record<string, string[]> | undefined, messageId: string | undefined): { newsletterId: string; editionId: string } | undefined {
+  const editionId = tags?.[EDITION_TAGS.edition]?.[0];
+  const newsletterId = tags?.[EDITION_TAGS.newsletter]?.[0];
+  if (editionId && newsletterId) return { newsletterId, editionId };
+  const match = messageId ? MESSAGE_ID.exec(messageId) : null;
+  return match ? { newsletterId: match[2]!, editionId: match[1]! } : undefined;
+}
+
+async function countOn(editions: EditionStore, edition: { newsletterId: string; editionId: string }, counts: Partial<EditionCounts>): Promise<void> {
   try {
-    await editions.addCounts(match[2]!, match[1]!, counts);
+    await editions.addCounts(edition.newsletterId, edition.editionId, counts);
   } catch {
     // The edition may be gone (TTL) or from another deployment; the suppression is what matters.
   }

@@ -175,7 +175,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
     articles: model.articles.map((a) => ({ id: a.id, title: a.title, ...(a.url ? { url: a.url } : {}), ...(a.urlKey ? { urlKey: a.urlKey } : {}) })),
     deliveryGroups: deliveryGroupsFor(await deps.subscribers.count(newsletter.id, 'confirmed')),
   };
-  const created = await deps.editions.create(record, rendered);
+  const created = await deps.editions.create(record, rendered, model);
   const edition = created ? record : ((await deps.editions.get(newsletter.id, model.editionId)) ?? record);
   // Remember the articles as soon as the edition exists, so a second run never builds them into another one.
   await deps.editions.markArticlesSent(newsletter.id, model.editionId, model.articles.flatMap(sentKeys), now.toISOString());

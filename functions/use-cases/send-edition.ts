@@ -1,3 +1,4 @@
+import { editionTags } from '../ports/mailer.js';
 import pRetry, { AbortError } from 'p-retry';
 import type { Clock } from '../core/clock.js';
 import { Pacer } from '../core/pacer.js';
@@ -363,7 +364,7 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
         await ctx.pacer.wait();
         const sentAt = ctx.clock.now().getTime();
         try {
-          const answer = await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw });
+          const answer = await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw, tags: editionTags(ctx.newsletterId, ctx.editionId) });
           ctx.latency.record(ctx.clock.now().getTime() - sentAt);
           return answer;
         } catch (error) {

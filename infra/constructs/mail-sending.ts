@@ -41,7 +41,7 @@ export const MAIL_FROM_SUBDOMAIN = 'bounce';
 export class MailSending extends Construct {
   readonly identity: ses.IEmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
-  /** Bounces and complaints of every message sent through the configuration set. */
+  /** Bounces, complaints, deliveries, rejects and delivery delays of every message sent through the configuration set. */
   readonly feedbackTopic: sns.Topic;
   private readonly sendResources: string[];
 
@@ -70,10 +70,12 @@ export class MailSending extends Construct {
     }
     if (props.hostedZone && (props.dmarcPolicy ?? 'none') !== 'off') this.publishDmarcRecord(props);
 
-    this.feedbackTopic = new sns.Topic(this, 'FeedbackTopic', { displayName: 'SES bounces and complaints', enforceSSL: true });
+    this.feedbackTopic = new sns.Topic(this, 'FeedbackTopic', { displayName: 'SES delivery events', enforceSSL: true });
+    // Deliveries, rejects and delays are counted on their edition (message tag "edition"), for
+    // "editions show" and the review page; bounces and complaints also suppress the address.
     this.configurationSet.addEventDestination('Feedback', {
       destination: ses.EventDestination.snsTopic(this.feedbackTopic),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.REJECT, ses.EmailSendingEvent.DELIVERY_DELAY],
     });
 
     const stack = Stack.of(this);

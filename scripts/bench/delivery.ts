@@ -533,7 +533,7 @@ class MemoryEditionStore implements EditionStore {
   }
   async addCounts(_newsletterId: string, editionId: string, add: Partial<EditionCounts>): Promise<EditionRecord> {
     const counts = this.counts.get(editionId) ?? { sent: 0, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 0, complaints: 0 };
-    for (const [k, v] of Object.entries(add) as [keyof EditionCounts, number][]) counts[k] += v ?? 0;
+    for (const [k, v] of Object.entries(add) as [keyof EditionCounts, number][]) counts[k] = (counts[k] ?? 0) + (v ?? 0);
     this.counts.set(editionId, counts);
     return { ...this.records.get(editionId)!, counts };
   }
@@ -548,6 +548,12 @@ class MemoryEditionStore implements EditionStore {
     return false;
   }
   async releaseArticles(): Promise<void> {}
+  async getModel(): Promise<undefined> {
+    return undefined;
+  }
+  async saveDraftEdit(): Promise<boolean> {
+    return false;
+  }
 }
 
 const noSuppressions: SuppressionStore = {

@@ -137,10 +137,10 @@ describe('NewsletterStack', () => {
       });
     });
 
-    it('publishes bounces and complaints of the configuration set to the topic the feedback function reads', () => {
+    it('publishes bounces, complaints, deliveries, rejects and delays of the configuration set to the topic the feedback function reads', () => {
       const topic = new Capture();
       template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-        EventDestination: Match.objectLike({ MatchingEventTypes: ['bounce', 'complaint'], SnsDestination: { TopicARN: { Ref: topic } } }),
+        EventDestination: Match.objectLike({ MatchingEventTypes: ['bounce', 'complaint', 'delivery', 'reject', 'deliveryDelay'], SnsDestination: { TopicARN: { Ref: topic } } }),
       });
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: topic.asString() } });
       template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com', DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' } });

@@ -135,3 +135,24 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
     expect((await counts()).bounces ?? 0).toBe(before);
   });
 });
+
+describe('handleFeedback: what each edition did', () => {
+  const tagged = (id: string) => ({ messageId: `ses-${id}`, tags: { newsletter: ['weekly'], edition: [editionId] } });
+
+  it('counts deliveries, rejects and delays on the edition named by the message tags, once per event', async () => {
+    const deps = { suppressions, editions, feedback, now, tokenKey };
+    const delivery = { eventType: 'Delivery', mail: tagged('d1'), delivery: { timestamp: now.toISOString(), recipients: ['ann@example.com'] } };
+    expect(await handleFeedback(delivery, deps)).toEqual([{ kind: 'counted', editionId, counts: { delivered: 1 } }]);
+    // SNS delivers at least once: the same event again counts nothing.
+    expect((await handleFeedback(delivery, deps))[0]!.kind).toBe('duplicate');
+    await handleFeedback({ eventType: 'Reject', mail: tagged('r1'), reject: { reason: 'Bad content' } }, deps);
+    await handleFeedback({ eventType: 'DeliveryDelay', mail: tagged('y1'), deliveryDelay: { timestamp: now.toISOString(), delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: 'bob@example.com' }] } }, deps);
+    const counts = (await editions.get('weekly', editionId))!.counts!;
+    expect(counts).toMatchObject({ delivered: 1, rejected: 1, delayed: 1 });
+  });
+
+  it('ignores a delivery of a message that is no edition (a confirmation mail)', async () => {
+    const outcomes = await handleFeedback({ eventType: 'Delivery', mail: { messageId: 'ses-c1' }, delivery: { recipients: ['ann@example.com'] } }, { suppressions, editions, feedback, now, tokenKey });
+    expect(outcomes).toEqual([{ kind: 'ignored', reason: "Delivery event of a message that is not an edition's" }]);
+  });
+});

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RenderedEdition } from '../../core/edition.js';
+import type { EditionModel, RenderedEdition } from '../../core/edition.js';
 import type { EditionCounts, EditionRecord, EditionStatus, EditionStore } from '../../ports/edition-store.js';
 import { conditionalWrite, documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
@@ -12,10 +12,10 @@ export class DynamoEditionStore implements EditionStore {
     this.doc = documentClient(client);
   }
 
-  async create(edition: EditionRecord, rendered: RenderedEdition): Promise<boolean> {
+  async create(edition: EditionRecord, rendered: RenderedEdition, model?: EditionModel): Promise<boolean> {
     // The render is written first and the record second, so a sender that finds the record always
     // finds the render too. (Not one transaction: dynalite, the local DynamoDB, has no TransactWriteItems.)
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rendered(edition.newsletterId, edition.editionId), ...rendered } }));
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rendered(edition.newsletterId, edition.editionId), ...rendered, ...(model ? { model } : {}) } }));
     return conditionalWrite(this.doc.send(
       new PutCommand({
         TableName: this.tableName,
@@ -33,6 +33,45 @@ export class DynamoEditionStore implements EditionStore {
   async getRendered(newsletterId: string, editionId: string): Promise<RenderedEdition | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.rendered(newsletterId, editionId) }));
     return Item ? { subject: String(Item.subject), html: String(Item.html), text: String(Item.text) } : undefined;
+  }
+
+  async getModel(newsletterId: string, editionId: string): Promise<{ model: EditionModel; original: EditionModel } | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.rendered(newsletterId, editionId), ProjectionExpression: 'model, originalModel', ConsistentRead: true }),
+    );
+    if (!Item?.model) return undefined;
+    return { model: Item.model as EditionModel, original: (Item.originalModel ?? Item.model) as EditionModel };
+  }
+
+  async saveDraftEdit(
+    newsletterId: string,
+    editionId: string,
+    edit: { editsBefore: number; changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>; rendered: RenderedEdition; model: EditionModel; original: EditionModel },
+  ): Promise<boolean> {
+    // The record first, conditionally: an approval or another editor's save in between wins, and
+    // this edit writes nothing. The render follows at once; an approval in that moment would send
+    // the render it finds, so the approve page is offered only after the edit has been saved.
+    const saved = await conditionalWrite(this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.edition(newsletterId, editionId),
+        UpdateExpression: 'SET #subject = :subject, #articles = :articles, #edits = :edits',
+        ConditionExpression: `#status = :draft AND ${edit.editsBefore === 0 ? 'attribute_not_exists(#edits)' : 'size(#edits) = :before'}`,
+        ExpressionAttributeNames: { '#status': 'status', '#subject': 'subject', '#articles': 'articles', '#edits': 'edits' },
+        ExpressionAttributeValues: {
+          ':draft': 'draft',
+          ':subject': edit.changes.subject,
+          ':articles': edit.changes.articles,
+          ':edits': edit.changes.edits ?? [],
+          ...(edit.editsBefore === 0 ? {} : { ':before': edit.editsBefore }),
+        },
+      }),
+    ));
+    if (!saved) return false;
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.rendered(newsletterId, editionId), ...edit.rendered, model: edit.model, originalModel: edit.original } }),
+    );
+    return true;
   }
 
   async list(newsletterId: string, limit: number): Promise<EditionRecord[]> {
@@ -163,9 +202,13 @@ export class DynamoEditionStore implements EditionStore {
 }
 
 const COUNT_NAMES = ['sent', 'alreadySent', 'suppressed', 'failed', 'throttledRetries', 'bounces', 'complaints'] as const;
+/** Counted from SES events only where the configuration set publishes them: absent until the first one. */
+const EVENT_COUNT_NAMES = ['delivered', 'rejected', 'delayed'] as const;
 
 function countsOf(item: Record<string, unknown>): EditionCounts {
-  return Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item[`count_${name}`] ?? 0)])) as unknown as EditionCounts;
+  const counts = Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item[`count_${name}`] ?? 0)])) as unknown as EditionCounts;
+  for (const name of EVENT_COUNT_NAMES) if (item[`count_${name}`] !== undefined) counts[name] = Number(item[`count_${name}`]);
+  return counts;
 }
 
 function strip<T>(item: Record<string, unknown>): T {

@@ -48,6 +48,7 @@ export class SesMailer implements Mailer {
           // SES takes ASCII envelopes: an internationalised domain goes in its punycode form.
           Destinations: [asciiDomainAddress(message.to)],
           RawMessage: { Data: message.raw },
+          ...(message.tags ? { Tags: Object.entries(message.tags).map(([Name, Value]) => ({ Name, Value: tagValue(Value) })) } : {}),
           ...(this.options.configurationSetName ? { ConfigurationSetName: this.options.configurationSetName } : {}),
         }),
       );
@@ -74,6 +75,11 @@ export class SesMailer implements Mailer {
       });
     }
   }
+}
+
+/** SES takes tag values of letters, digits, `_` and `-` (at most 256): anything else becomes `_`. */
+function tagValue(value: string): string {
+  return value.replace(/[^A-Za-z0-9_-]/gu, '_').slice(0, 256);
 }
 
 /**

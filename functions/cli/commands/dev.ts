@@ -5,6 +5,7 @@ import { NewsletterError } from '../../core/errors.js';
 import { BackgroundWork } from '../../adapters/local/background-work.js';
 import { createSubscriptionApi } from '../../handlers/subscription-api.js';
 import { subscriptionDependencies, withBaseUrl } from '../../wiring/subscriptions.js';
+import { draftRenderer } from '../../wiring/review.js';
 import { portNumber } from '../arguments.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { formatIn, LocalScheduler, type ScheduledNewsletter } from '../local-scheduler.js';
@@ -98,6 +99,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   const signUps = new BackgroundWork();
   const api = createSubscriptionApi({
     ...subscriptionDependencies(app, newsletters),
+    renderDraft: draftRenderer(app),
     // The answer goes out first; what depends on the address's state runs after it.
     afterAnswer: signUps.run,
     // An approved draft is now a sending edition: the digest run resumes and sends it.

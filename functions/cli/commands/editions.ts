@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resumeEdition } from '../../core/edition-lifecycle.js';
+import { editionOutcome, resumeEdition } from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
 import type { EditionRecord } from '../../ports/edition-store.js';
 import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
@@ -74,6 +74,8 @@ export function registerEditionCommands(program: Command): void {
         for (const a of edition.articles) console.log(`  - ${printable(a.title)}${a.url ? ` ${printable(a.url)}` : ''}`);
         if (edition.report) console.log(summary(edition.report));
         else if (edition.queued !== undefined || edition.counts) console.log(countsLine(edition));
+        if (edition.counts) console.log(eventsLine(edition));
+        if (edition.edits?.length) console.log(`Edited before sending: ${edition.edits.map((e) => `${e.at} by ${printable(e.by)} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})`).join('; ')}`);
         if (edition.pausedReason) console.log(`Paused: ${edition.pausedReason}`);
         // On AWS the senders keep no run report: the ledger has the failures and their reasons.
         if (opened.aws) await printFailures(opened.aws, editionId);
@@ -174,6 +176,12 @@ function deliveredLine(e: EditionRecord): string {
 function countsLine(e: EditionRecord): string {
   const c = e.counts;
   return `Queued ${e.queued ?? '?'}: ${c?.sent ?? 0} sent, ${c?.suppressed ?? 0} suppressed, ${c?.failed ?? 0} failed, ${c?.throttledRetries ?? 0} throttled retries; ${c?.bounces ?? 0} bounces, ${c?.complaints ?? 0} complaints`;
+}
+
+/** What SES said of the edition's messages since (events of the configuration set; locally, whatever was fed to the feedback use case). */
+function eventsLine(e: EditionRecord): string {
+  const o = editionOutcome(e);
+  return `SES events: ${o.delivered} delivered, ${o.bounces} bounced, ${o.complaints} complained, ${o.rejected} rejected, ${o.delayed} delayed (of ${o.sent} sent)`;
 }
 
 async function printFailures(app: AwsApp, editionId: string): Promise<void> {

@@ -21,6 +21,17 @@ export interface HttpApiResult {
 /** Request bodies over this many bytes are refused with 413 (the local server reads no more than one byte past it). */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * The review page's edit form carries a whole edition's key points, percent-encoded (a Chinese
+ * character is nine bytes there): it alone, behind its signed token, may send this much.
+ */
+export const EDIT_MAX_BODY_BYTES = 256 * 1024;
+
+/** The body limit of a route: the edit form's, or the API's. */
+export function maxBodyBytesFor(route: string, maxBodyBytes: number): number {
+  return route === '/edit' ? Math.max(maxBodyBytes, EDIT_MAX_BODY_BYTES) : maxBodyBytes;
+}
+
 /** One request, decoded at the boundary: what the routes read. */
 export interface HttpRequest {
   method: string;
@@ -48,12 +59,13 @@ export function decodeRequest(raw: unknown, maxBodyBytes: number): HttpRequest |
   const parsed = eventSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const event = parsed.data;
+  const route = event.rawPath.replace(/\/+$/, '') || '/';
   return {
     method: event.requestContext.http.method.toUpperCase(),
-    route: event.rawPath.replace(/\/+$/, '') || '/',
+    route,
     query: new URLSearchParams(event.rawQueryString ?? ''),
     headers: lowerCaseKeys(event.headers ?? {}),
-    body: decodeBody(event.body, event.isBase64Encoded ?? false, maxBodyBytes),
+    body: decodeBody(event.body, event.isBase64Encoded ?? false, maxBodyBytesFor(route, maxBodyBytes)),
     sourceIp: event.requestContext.http.sourceIp,
   };
 }

@@ -27,6 +27,13 @@ describe('MailSending', { timeout: SYNTH_TIMEOUT_MS }, () => {
     }
   });
 
+  it('publishes deliveries, rejects and delays beside bounces and complaints, so each edition can be counted', () => {
+    const template = Template.fromStack(createTestApp({ configFile: writeTwoNewsletterConfig() }).stack);
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({ Enabled: true, MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'delivery', 'reject', 'deliveryDelay']) }),
+    });
+  });
+
   it('with a hosted zone, sets a custom MAIL FROM with its MX and SPF records, and publishes DMARC', () => {
     const { app, stack } = createTestApp({ ...zone, dmarcReportEmail: 'dmarc@example.com' });
     const template = Template.fromStack(stack);

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
+import { buildEditionModel } from '../../functions/core/edition.js';
+import { reviewLinks } from '../../functions/core/review.js';
+import { editRoute } from '../../functions/handlers/edit-routes.js';
+import { renderEdition } from '../../functions/render/render-edition.js';
+import { START, testNewsletters } from '../support/subscription-fixtures.js';
+import { startTestServers, type TestServers } from '../support/local-servers.js';
+
+const tokenKey = Buffer.alloc(32, 7);
+let servers: TestServers;
+let editions: DynamoEditionStore;
+beforeAll(async () => {
+  servers = await startTestServers();
+  await ensureTable(servers.dynamodb, 'edit-routes');
+  editions = new DynamoEditionStore(servers.dynamodb, 'edit-routes');
+});
+afterAll(async () => servers?.stop());
+
+const newsletters = testNewsletters();
+const newsletter = newsletters[0]!;
+const deps = () => ({ newsletters, editions, tokenKey, now: () => START, render: (_n: unknown, m: Parameters<typeof renderEdition>[0]) => renderEdition(m) });
+
+async function draft(title: string) {
+  const model = buildEditionModel({ newsletter, now: START, attempt: title.length, articles: [{ id: 'a1', title, keyPoints: ['One.', 'Two.'], location: 'a.txt' }] });
+  await editions.create({ newsletterId: newsletter.id, editionId: model.editionId, status: 'draft', createdAt: START.toISOString(), subject: model.subject, date: model.date, articles: [{ id: 'a1', title }] }, await renderEdition(model), model);
+  const url = new URL(reviewLinks(tokenKey, newsletter.baseUrl, newsletter.id, model.editionId, START).editUrl);
+  return { model, query: url.searchParams };
+}
+
+describe('editRoute', () => {
+  it('shows the draft in a form carrying its signed token, everything escaped, and changes nothing on GET', async () => {
+    const { model, query } = await draft('<img src=x onerror=alert(1)> & "quotes"');
+    const page = await editRoute(deps(), 'GET', query, '');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers).toMatchObject({ 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
+    expect(page.body).not.toContain('<img src=x');
+    expect(page.body).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;');
+    expect(page.body).toContain(`name="token" value="${query.get('token')}"`);
+    expect((await editions.get(newsletter.id, model.editionId))?.edits).toBeUndefined();
+  });
+
+  it('refuses a post without the signed token, and one signed for another purpose', async () => {
+    const { model, query } = await draft('Chips');
+    const forged = await editRoute(deps(), 'POST', new URLSearchParams(), new URLSearchParams({ edition: model.editionId, subject: 'Hacked', article: 'a1', 'points:a1': 'x' }).toString());
+    expect(forged.statusCode).toBe(400);
+    const approveToken = new URL(reviewLinks(tokenKey, newsletter.baseUrl, newsletter.id, model.editionId, START).approveUrl).searchParams.get('token')!;
+    const wrong = await editRoute(deps(), 'POST', new URLSearchParams(), new URLSearchParams({ edition: model.editionId, token: approveToken, subject: 'Hacked', article: 'a1', 'points:a1': 'x' }).toString());
+    expect(wrong.statusCode).toBe(400);
+    expect((await editions.get(newsletter.id, model.editionId))?.subject).toBe(model.subject);
+    expect(query.get('token')).not.toBe(approveToken);
+  });
+
+  it('saves an edit and shows the draft as stored; a problem is shown with what was typed, storing nothing', async () => {
+    const { model, query } = await draft('Power');
+    const form = (points: string) =>
+      new URLSearchParams({ edition: model.editionId, token: query.get('token')!, editsBefore: '0', subject: 'Our pick <b>', intro: '', article: 'a1', 'title:a1': 'Power', 'points:a1': points, 'position:a1': '1', action: 'save' }).toString();
+    const bad = await editRoute(deps(), 'POST', new URLSearchParams(), form('  \n '));
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('has no key point left');
+    expect(bad.body).toContain('value="Our pick &lt;b&gt;"');
+    const saved = await editRoute(deps(), 'POST', new URLSearchParams(), form('Two.\nOne.'));
+    expect(saved.statusCode).toBe(200);
+    expect(saved.body).toContain('key points reordered');
+    expect((await editions.getRendered(newsletter.id, model.editionId))?.subject).toBe('Our pick <b>');
+  });
+});
