@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEvalItems } from './eval/datasets.js';
+import { loadEvalItems, SPLITS, type Split } from './eval/datasets.js';
 import { formatTable, runEval } from './eval/run.js';
 
 /**
- * `npm run eval`: scores the embedded key-point extractor on the public samples in ../shared/eval
+ * `npm run eval [-- --splits train,dev]`: scores the embedded key-point extractor on the public samples in ../shared/eval
  * (next to the repository), beside LEAD-k and a greedy oracle, and writes out/eval.json.
  */
 
@@ -17,14 +17,21 @@ if (!existsSync(evalDir)) {
   process.exit(0);
 }
 
-const items = loadEvalItems(evalDir);
+// While choosing between variants, leave test unread: `--splits train,dev`.
+const splitsArg = process.argv.indexOf('--splits');
+const splits = splitsArg >= 0 ? (process.argv[splitsArg + 1] ?? '').split(',').filter((s): s is Split => (SPLITS as readonly string[]).includes(s)) : undefined;
+if (splits !== undefined && splits.length === 0) {
+  console.error(`eval: --splits wants a comma-separated list of ${SPLITS.join(', ')}`);
+  process.exit(1);
+}
+const items = loadEvalItems(evalDir).filter((item) => splits === undefined || item.split !== undefined);
 if (items.length === 0) {
   console.log(`eval: skipped, ${evalDir} holds no samples in a known format (see its README.md)`);
   process.exit(0);
 }
 
 const started = performance.now();
-const report = runEval(items);
+const report = runEval(items, splits ? { splits } : {});
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`Key-point extraction on ${new Set(report.items.map((i) => `${i.dataset}/${i.id}`)).size} articles from ${evalDir} (${seconds} s); ROUGE F1 in %, at equal k: English k = reference sentences, Chinese headlines k = 1..3; W/T/L = articles where the extractor is ahead of / level with / behind LEAD-k on ROUGE-1 + ROUGE-2\n`);
 console.log(formatTable(report));

@@ -133,20 +133,28 @@ describe('npm run eval', () => {
 
 /**
  * Acceptance guard on the corpus's test split (never tuned on): at equal k, the extractor is at or
- * above LEAD-k on ROUGE-1 and ROUGE-2 and ahead of LEAD on at least as many articles as it is behind.
+ * above LEAD-k on ROUGE-1 and ROUGE-2 and ahead of LEAD on at least as many articles as it is behind;
+ * and it keeps the ROUGE-1 margin the current model has (English +1.5, Chinese +0.9 to +1.6 on test):
+ * a refit that falls back to LEAD fails here.
  */
 const sharedEval = path.resolve('../shared/eval');
 const hasCorpus = existsSync(path.join(sharedEval, 'corpus'));
-if (!hasCorpus) console.warn(`extractor quality guard skipped: no corpus at ${sharedEval}/corpus`);
+const skipped = hasCorpus ? '' : ` (SKIPPED: no evaluation corpus at ${sharedEval}/corpus; the quality guard did not run)`;
+if (!hasCorpus) console.warn(`extractor quality guard SKIPPED: no corpus at ${sharedEval}/corpus`);
 
-describe('extractKeyPoints on the corpus test split', () => {
+describe(`extractKeyPoints on the corpus test split${skipped}`, () => {
   const report = hasCorpus ? runEval(loadCorpus(sharedEval), { splits: ['test'] }) : undefined;
-  const rows = ['en news, k = ref', 'zh headline, k = 1', 'zh headline, k = 2', 'zh headline, k = 3'];
+  const rows: [string, number][] = [
+    ['en news, k = ref', 0.01],
+    ['zh headline, k = 1', 0.005],
+    ['zh headline, k = 2', 0.005],
+    ['zh headline, k = 3', 0.01],
+  ];
 
-  it.skipIf(!hasCorpus).each(rows)('%s: at or above LEAD-k on ROUGE-1 and ROUGE-2, wins >= losses', (row) => {
+  it.skipIf(!hasCorpus).each(rows)('%s: above LEAD-k on ROUGE-1 (by at least %f) and ROUGE-2, wins >= losses', (row, margin) => {
     const group = report!.groups.find((g) => g.group === row && g.split === 'test');
     expect(group?.items).toBeGreaterThanOrEqual(150);
-    expect(group!.scores.extractor.rouge1).toBeGreaterThanOrEqual(group!.scores.lead.rouge1);
+    expect(group!.scores.extractor.rouge1).toBeGreaterThanOrEqual(group!.scores.lead.rouge1 + margin);
     expect(group!.scores.extractor.rouge2).toBeGreaterThanOrEqual(group!.scores.lead.rouge2);
     expect(group!.wins).toBeGreaterThanOrEqual(group!.losses);
   });

@@ -46,6 +46,18 @@ export const FEATURE_NAMES = [
   'last in paragraph',
   'novelty',
   'paragraph position',
+  'position in paragraph',
+  'single-paragraph article × lead decay',
+  'keyword share',
+  'title precision',
+  'title characters',
+  'mean idf',
+  'news opener',
+  'speech opening',
+  'han chars < 15',
+  'han chars 15-30',
+  'han chars 30-50',
+  'han chars 50-80',
 ] as const;
 
 export interface Sentence {
@@ -211,6 +223,10 @@ const FIGURATIVE = /好比|就像|就好像|彷彿|仿佛|如同|猶如|犹如|�
  */
 const TIME_EXPRESSION =
   /[0-9０-９]{1,4}\s*[年月日號号]|[一二三四五六七八九十]{1,3}[月日號号]|[今昨前明]天|[今昨]日|日前|近日|本月|上月|今年|去年|上午|下午|晚間|晚间|凌晨|當地時間|当地时间|星期[一二三四五六日天]|[週周][一二三四五六日末]|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|last (?:week|month|year|night)|this (?:week|month|year)|January|February|March|April|June|July|August|September|October|November|December|(?:19|20)\d\d)\b/iu;
+/** Agency and reporter openers: 央视网消息（新闻联播）：, 新华社北京…电, 本报讯, 〔記者…／…報導〕. */
+const NEWS_OPENER = /^[\s“「"]*(?:央视网消息|央視網消息|新华社|新華社|中新社|中新网|本报讯|本報訊|[^，。]{0,10}讯|[^，。]{0,10}訊|[〔（(【]?記者|[〔（(【]?记者)/u;
+/** A statement put in someone's mouth: "國家衛健委表示，…", "他指出：". */
+const SPEECH_OPENING = /^[^，。！？,]{1,24}(?:表示|指出|說|说|稱|称|強調|强调|認為|认为|介紹|介绍|透露)[，：:,]/u;
 const ATTRIBUTION = /\b(?:said|says|told|according to)\b|表示|指出|說|说|稱|称|認為|认为/iu;
 
 /**
@@ -249,6 +265,8 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
   const rank = new Array<number>(n).fill(0);
   order.forEach(([, i], r) => (rank[i] = n > 1 ? 1 - r / (n - 1) : 1));
 
+  const titleChars = new Set(Array.from(title).filter((c) => /\p{Script=Han}/u.test(c)));
+  const paragraphCount = new Set(sentences.map((s) => s.paragraph)).size;
   const lastParagraph = sentences[n - 1]?.paragraph ?? 0;
   const firstParagraph = sentences[0]?.paragraph ?? 0;
   const features = sentences.map((s, i) => {
@@ -267,6 +285,13 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
     let seen = 0;
     for (let j = Math.max(0, i - NOVELTY_WINDOW); j < i; j++) seen = Math.max(seen, cosine(vector, vectors[j]!));
     const logWords = Math.log(1 + words) - 3;
+    const distinct = [...new Set(tokens[i]!)];
+    const keywords = distinct.filter((t) => (df.get(t) ?? 0) >= 3).length;
+    const inTitle = distinct.filter((t) => titleTokens.has(t)).length;
+    const han = Array.from(text).filter((c) => /\p{Script=Han}/u.test(c));
+    const hanInTitle = han.filter((c) => titleChars.has(c)).length;
+    const meanIdf = distinct.length > 0 ? distinct.reduce((a, t) => a + idf(t), 0) / distinct.length / Math.log(n + 2) : 0;
+    const chars = han.length;
     return [
       i === 0 ? 1 : 0,
       i === 1 ? 1 : 0,
@@ -297,6 +322,18 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
       sentences[i + 1]?.paragraph !== s.paragraph ? 1 : 0,
       1 - seen,
       lastParagraph > firstParagraph ? (s.paragraph - firstParagraph) / (lastParagraph - firstParagraph) : 0,
+      Math.min(s.inParagraph, 4) / 4,
+      paragraphCount <= 2 ? decay : 0,
+      distinct.length > 0 ? keywords / distinct.length : 0,
+      distinct.length > 0 ? inTitle / distinct.length : 0,
+      han.length > 0 && titleChars.size > 0 ? hanInTitle / han.length : 0,
+      meanIdf,
+      NEWS_OPENER.test(text) ? 1 : 0,
+      SPEECH_OPENING.test(text) ? 1 : 0,
+      chars > 0 && chars < 15 ? 1 : 0,
+      chars >= 15 && chars < 30 ? 1 : 0,
+      chars >= 30 && chars < 50 ? 1 : 0,
+      chars >= 50 && chars < 80 ? 1 : 0,
     ];
   });
   return { locale, sentences, usable, features, vectors, opinion };

@@ -27,3 +27,17 @@ describe('readArticle', () => {
     expect(reading.features.map((x) => x[feature('last in paragraph')])).toEqual([0, 1, 1]);
   });
 });
+
+describe('readArticle on Chinese news', () => {
+  it('marks an agency opener and a statement put in someone\'s mouth', () => {
+    const reading = readArticle({
+      title: '保障房建设加快推进',
+      paragraphs: ['央视网消息（新闻联播）：今年上半年，保障性住房建设取得积极进展。住房城乡建设部表示，全国已建设筹集保障性住房112.8万套。'],
+      language: 'zh-Hans',
+    });
+    const flag = (name: (typeof FEATURE_NAMES)[number]): number[] => reading.features.map((x) => x[FEATURE_NAMES.indexOf(name)]!);
+    expect(flag('news opener')).toEqual([1, 0]);
+    expect(flag('speech opening')).toEqual([0, 1]);
+    expect(reading.features.every((x) => x.length === FEATURE_NAMES.length)).toBe(true);
+  });
+});
