@@ -22,8 +22,11 @@ import { abandonBatch, prepareBatch, sendBatch, sendContextFor, type SendDepende
 export interface BuildDependencies {
   sources: ArticleSource[];
   extractor: KeyPointExtractor;
-  /** Asked which articles went out before; without it every current article is in the edition (a preview). */
-  editions?: Pick<EditionStore, 'sentArticleKeys'>;
+  /**
+   * Asked which articles went out before, and whether an edition id is taken by a skipped edition;
+   * without it every current article is in the edition.
+   */
+  editions?: Pick<EditionStore, 'sentArticleKeys'> & Partial<Pick<EditionStore, 'get'>>;
   render: (model: EditionModel) => Promise<RenderedEdition>;
   /** Rewrites article titles and key points once per edition (the Chinese script); none by default. */
   convertText?: ((text: string) => string) | undefined;
@@ -122,13 +125,13 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   if (digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems };
 
   const now = deps.clock.now();
-  const built = buildEditionModel({
-    newsletter,
-    articles: digests,
-    now,
-    convertText: deps.convertText,
-    ...(options.force ? { attempt: now.getTime() } : {}),
-  });
+  const modelOf = (attempt: number | undefined) =>
+    buildEditionModel({ newsletter, articles: digests, now, convertText: deps.convertText, ...(attempt ? { attempt } : {}) });
+  let built = modelOf(options.force ? now.getTime() : undefined);
+  // The same articles on the same day give the same id. A skipped edition keeps its id (its record
+  // says what was turned down), so a rebuild of its released articles takes the next free attempt:
+  // reusing the id would find the skipped record, mark the articles sent under it and build nothing.
+  for (let attempt = 1; !options.force && (await isSkipped(deps, newsletter.id, built.editionId)); attempt++) built = modelOf(attempt);
   // A stored edition gets its public page; a dry run has none to link to.
   const model: EditionModel = {
     ...built,
@@ -139,6 +142,10 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);
   return { status: 'built', model, rendered, problems: collected.problems, builtAt: now };
+}
+
+async function isSkipped(deps: BuildDependencies, newsletterId: string, editionId: string): Promise<boolean> {
+  return (await deps.editions?.get?.(newsletterId, editionId))?.status === 'skipped';
 }
 
 /**
