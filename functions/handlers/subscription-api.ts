@@ -69,7 +69,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       // The operator's review links and the public archive have their own route modules.
       const now = () => deps.clock.now();
       if (isReviewPath(route)) return await reviewRoute({ newsletters: deps.newsletters, editions: deps.editions, tokenKey: deps.tokenKey, now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) }, method, route, request.query);
-      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now }, method, route, request.query);
+      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now, tokenKey: deps.tokenKey }, method, route, request.query);
       const notFound = html(routes ? 405 : 404, messagePage({ language, title: words.notFoundTitle, text: words.notFoundBody }));
       return routes ? { ...notFound, headers: { ...notFound.headers, allow: Object.keys(routes).join(', ') } } : notFound;
     } catch (error) {

@@ -43,11 +43,17 @@ export async function listArchive(editions: EditionStore, newsletter: Newsletter
 
 /**
  * An edition's public page: the stored HTML with personal links replaced, or undefined when the
- * edition does not exist or is not public (a draft, a skipped edition).
+ * edition does not exist or is not public (a draft, a skipped edition). `reviewer`: the holder of a
+ * review copy's view token, who also sees a draft or skipped edition.
  */
-export async function archivedEditionPage(editions: EditionStore, newsletter: NewsletterConfig, editionId: string): Promise<{ edition: EditionRecord; html: string } | undefined> {
+export async function archivedEditionPage(
+  editions: EditionStore,
+  newsletter: NewsletterConfig,
+  editionId: string,
+  options: { reviewer?: boolean } = {},
+): Promise<{ edition: EditionRecord; html: string } | undefined> {
   const edition = await editions.get(newsletter.id, editionId);
-  if (!edition || !isPublicEdition(edition.status)) return undefined;
+  if (!edition || !(options.reviewer || isPublicEdition(edition.status))) return undefined;
   const rendered = await editions.getRendered(newsletter.id, editionId);
   if (!rendered) return undefined;
   const html = publicEditionHtml(rendered.html, {
