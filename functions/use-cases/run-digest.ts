@@ -68,7 +68,8 @@ export interface DigestOptions {
 }
 
 export type PreparedEdition =
-  | { status: 'nothing-new'; alreadySent: number; problems: ArticleProblem[] }
+  /** `failedSources`: sources that did not answer at all; with any, "nothing new" may be untrue. */
+  | { status: 'nothing-new'; alreadySent: number; problems: ArticleProblem[]; failedSources: string[] }
   /** Nobody would get it: nothing is built, and the articles stay new for the next run. */
   | { status: 'no-subscribers'; problems: ArticleProblem[] }
   /** approval "manual": the edition is stored as a draft, its articles reserved, nothing sent to the list. */
@@ -122,7 +123,7 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   });
   const excluded = new Set(options.exclude ?? []);
   const digests = excluded.size ? collected.digests.filter((a) => !excluded.has(a.id) && !(a.url && excluded.has(a.url))) : collected.digests;
-  if (digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems };
+  if (digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems, failedSources: collected.failedSources };
 
   const now = deps.clock.now();
   const modelOf = (attempt: number | undefined) =>

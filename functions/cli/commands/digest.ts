@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import type { NewsletterConfig } from '../../core/config.js';
+import { NewsletterError } from '../../core/errors.js';
 import { subscriberId } from '../../core/subscriber.js';
 import { createSources } from '../../adapters/sources/create-sources.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
@@ -83,6 +84,8 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
   const built = await buildEdition(newsletter, buildDependencies({ clock, templateDirs }, newsletter, sourcesFor(newsletter, baseDir, options.articles)), { dryRun: true });
   printProblems(built.problems);
   if (built.status === 'nothing-new') {
+    const sources = options.articles ? 1 : newsletter.sources.length;
+    if (built.failedSources.length > 0) throw sourcesFailedError(built.failedSources, sources, options.config);
     console.log(noArticlesLine(built.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
     return;
   }
@@ -144,6 +147,8 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
 
     switch (result.status) {
       case 'nothing-new':
+        // A source that did not answer may hold what is new: nothing sent is then a fault, not an outcome.
+        if (result.failedSources.length > 0) throw sourcesFailedError(result.failedSources, options.articles ? 1 : newsletter.sources.length, options.config);
         if (result.alreadySent === 0) {
           console.log(`${noArticlesLine(result.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder'))} No edition sent.`);
           return;
@@ -181,6 +186,17 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Nothing built because sources did not answer: the command fails (exit 1), so a scheduled run
+ * is noticed instead of reading as a quiet week.
+ */
+function sourcesFailedError(failed: string[], total: number, configFile: string): NewsletterError {
+  return new NewsletterError(
+    `no articles: ${failed.length} of ${total} source${total === 1 ? '' : 's'} did not answer (${failed.join(', ')}), each named above with its reason: ` +
+      `fix ${failed.length === 1 ? 'it' : 'them'} (or its entry under "sources" in ${configFile}) and run again; nothing was sent`,
+  );
 }
 
 /** Why there is nothing to show: the sources' problems (printed above) before any advice about folders. */

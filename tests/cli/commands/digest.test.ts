@@ -159,6 +159,20 @@ describe('newsletter digest', () => {
     expect(list.filter((s) => s.status === 'confirmed')).toHaveLength(3);
   });
 
+  it('exits non-zero and names the folder when the article folder is missing, so a scheduled run is noticed', async () => {
+    await firstEdition();
+    const before = servers.services.ses!.messages.length;
+    const missing = await run('digest', '--out', out, '--articles', path.join(work, 'no-such-folder'));
+    expect(missing.code).toBe(1);
+    expect(missing.output).toMatch(/no-such-folder\/ does not exist: create it/);
+    expect(missing.output).toMatch(/newsletter: no articles: 1 of 1 source did not answer \(folder .*no-such-folder\/\)/);
+    expect(missing.output).not.toMatch(/Nothing new/);
+    expect(servers.services.ses!.messages.length).toBe(before);
+
+    // The folder answered and nothing is new: that is no failure.
+    expect((await run('digest', '--out', out)).code).toBe(0);
+  });
+
   it('refuses a send rate so low that the edition would never finish, and sends nothing', async () => {
     const before = ws.servers.services.ses!.messages.length;
     const { code, output } = await run('digest', '--rate', '1e-300');
