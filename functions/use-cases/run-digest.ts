@@ -18,7 +18,7 @@ import type { WarmUp } from '../core/send-budget.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import { abandonBatch, prepareBatch, sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
 
-/** What building an edition needs: nothing is stored, so a preview needs no store at all. */
+/** What building an edition needs: nothing is stored, so a preview only reads the edition store. */
 export interface BuildDependencies {
   sources: ArticleSource[];
   extractor: KeyPointExtractor;

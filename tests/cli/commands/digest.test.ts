@@ -226,12 +226,20 @@ describe('newsletter preview', () => {
     expect(JSON.parse(listed.output)).toEqual([]);
   });
 
-  it('shows every current article, also those the last edition carried, where the digest has nothing new', async () => {
+  it('shows the next edition: what the digest would send now, leaving out what the last edition carried', async () => {
     expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
-    expect((await ws.run('digest', '--dry-run', '--out', ws.out)).output).toMatch(/Nothing new since the last edition \(1 article\(s\) already sent\)/);
+    const nothing = await ws.run('preview', '--out', path.join(ws.work, 'preview'));
+    expect(nothing.code).toBe(0);
+    expect(nothing.output).toMatch(/Nothing new since the last edition \(1 article\(s\) already sent\)/);
+    expect(nothing.output).not.toContain(HEADLINE);
+
+    await writeFile(path.join(ws.articles, 'robots.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy.\n');
     const { code, output } = await ws.run('preview', '--out', path.join(ws.work, 'preview'));
     expect(code).toBe(0);
-    expect(output).toContain(HEADLINE);
+    expect(output).toContain('Robots learn to fold laundry');
+    expect(output).not.toContain(HEADLINE);
     expect(output).toContain('(nothing sent)');
+    const dry = await ws.run('digest', '--dry-run', '--out', path.join(ws.work, 'dry'));
+    expect(dry.output.match(/Edition (\S+)/)?.[1]).toBe(output.match(/Edition (\S+)/)?.[1]);
   });
 });
