@@ -88,7 +88,7 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
     {
       ...localDeliveryOptions(app.config),
       onRendered: async (model, rendered) => {
-        const folder = await writeEditionFiles(out, model, rendered);
+        const folder = await writeEditionFiles(out, newsletter, model, rendered);
         print(`Edition ${model.editionId}: ${model.subject} (written to ${path.join(folder, 'digest.html')})`);
       },
     },

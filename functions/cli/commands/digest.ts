@@ -88,7 +88,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
     }
     for (const line of await waitingLines(app)) console.log(line);
     const { model, rendered } = built;
-    const dir = await writeEditionFiles(options.out, model, rendered);
+    const dir = await writeEditionFiles(options.out, newsletter, model, rendered);
     for (const line of describeEdition(model)) console.log(line);
     if (!testTo) {
       console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
@@ -141,7 +141,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         ...(options.exclude?.length ? { exclude: options.exclude } : {}),
         ...localDeliveryOptions(app.config, options.rate),
         onRendered: async (model, rendered) => {
-          folder = await writeEditionFiles(options.out, model, rendered);
+          folder = await writeEditionFiles(options.out, newsletter, model, rendered);
           for (const line of describeEdition(model)) console.log(line);
           console.log(`\nWrote ${path.join(folder, 'digest.html')}, digest.txt and digest.json`);
         },

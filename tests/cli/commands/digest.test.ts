@@ -70,6 +70,19 @@ describe('newsletter digest', () => {
     expect(mail!.text).toContain('年薪14.1億');
   });
 
+  it('writes the public copy to out/: no per-reader placeholder, the sign-up link where the personal links were', async () => {
+    expect((await run('digest', '--out', out)).code).toBe(0);
+    const [edition] = await readdir(out);
+    const html = await readFile(path.join(out, edition!, 'digest.html'), 'utf8');
+    const text = await readFile(path.join(out, edition!, 'digest.txt'), 'utf8');
+    for (const file of [html, text]) {
+      expect(file).not.toMatch(/\{\{\s*(unsubscribe|preferences)_url\s*\}\}/);
+      expect(file).toContain('/subscribe?newsletter=ai-talent');
+    }
+    expect(html).toContain('年薪14.1億');
+    expect(text).toContain('年薪14.1億');
+  });
+
   it('sends nothing when no article is new, and says so', async () => {
     await firstEdition();
     const before = servers.services.ses!.messages.length;
