@@ -54,7 +54,8 @@ export function editionIdFor(newsletterId: string, date: string, articleIds: str
   return `${newsletterId}-${date}-${hash.slice(0, 8)}`;
 }
 
-const SUBJECT_LIMIT = 120;
+/** Inboxes show about this many characters of a subject; the count of further articles fits within it. */
+const SUBJECT_LIMIT = 70;
 
 const PREHEADER_LIMIT = 140;
 
@@ -79,8 +80,10 @@ export function buildEditionModel(input: {
   const first = articles[0];
   const more = articles.length - 1;
   const separator = FULL_WIDTH_SEPARATOR.has(newsletter.language) ? '｜' : ': ';
-  let subject = first ? `${newsletter.title}${separator}${stripEndPunctuation(first.title)}` : newsletter.title;
-  if (more > 0) subject += MORE_LABEL[newsletter.language](more);
+  const lead = first ? `${newsletter.title}${separator}${stripEndPunctuation(first.title)}` : newsletter.title;
+  const moreLabel = more > 0 ? MORE_LABEL[newsletter.language](more) : '';
+  // The headline is cut, never the count: "(+5 more)" tells the reader what else is inside.
+  const subject = withoutCapsSignal(cutAtBoundary(lead, SUBJECT_LIMIT - [...moreLabel].length, newsletter.language) + moreLabel, newsletter.language);
   // Cut at a word, never inside a figure: "€2." for "€2.1 million" tells the reader another number.
   const preheader = cutAtBoundary(first?.keyPoints[0] ?? newsletter.title, PREHEADER_LIMIT, newsletter.language);
   return {
@@ -89,7 +92,7 @@ export function buildEditionModel(input: {
     newsletterTitle: newsletter.title,
     language: newsletter.language,
     date,
-    subject: cutAtBoundary(subject, SUBJECT_LIMIT, newsletter.language),
+    subject,
     preheader,
     articles,
     postalAddress: newsletter.postalAddress,
@@ -100,14 +103,25 @@ export function buildEditionModel(input: {
 
 const MORE_LABEL: Record<Language, (n: number) => string> = {
   en: (n) => ` (+${n} more)`,
-  'zh-Hant': (n) => `（另有 ${n} 篇）`,
-  'zh-Hans': (n) => `（另有 ${n} 篇）`,
+  'zh-Hant': (n) => `（另有${n}篇）`,
+  'zh-Hans': (n) => `（另有${n}篇）`,
   de: (n) => ` (+${n} weitere)`,
   fr: (n) => ` (+${n} autres)`,
   es: (n) => ` (+${n} más)`,
-  ja: (n) => `（ほか ${n} 本）`,
+  ja: (n) => `（ほか${n}本）`,
   ko: (n) => ` (외 ${n}건)`,
 };
+
+/**
+ * SpamAssassin's SUBJ_ALL_CAPS fires on a subject that has whitespace and whose ASCII letters are all
+ * capitals: a Chinese or Japanese subject whose only Latin letters are an acronym ("AI 人才週報")
+ * reads as shouting. These scripts need no spaces between words, so in their subjects the spaces
+ * beside a Chinese or Japanese character go; a space between two Latin words stays.
+ */
+export function withoutCapsSignal(subject: string, language: Language): string {
+  if (!FULL_WIDTH_SEPARATOR.has(language)) return subject;
+  return subject.replace(/\s+(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef])|(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef])\s+/gu, '');
+}
 
 /** Chinese and Japanese titles read better with a full-width bar than with a colon. */
 const FULL_WIDTH_SEPARATOR: ReadonlySet<Language> = new Set(['zh-Hant', 'zh-Hans', 'ja']);

@@ -3,7 +3,7 @@ import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
-import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
+import { buildEditionModel, withoutCapsSignal, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
@@ -138,7 +138,7 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
     ...built,
     ...(options.dryRun ? {} : { webUrl: archiveUrlFor(newsletter.baseUrl, built.editionId) }),
     ...(options.intro ? { intro: options.intro } : {}),
-    ...(options.subject ? { subject: options.subject } : {}),
+    ...(options.subject ? { subject: withoutCapsSignal(options.subject, newsletter.language) } : {}),
   };
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);

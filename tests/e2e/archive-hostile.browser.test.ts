@@ -81,7 +81,8 @@ describe.skipIf(!hasChromium)(browserSuite('a hostile edition on the public arch
       .catch((error: Error) => ({ error: error.message, url: page.url(), outside }));
     expect(found).toEqual({ refresh: 0, injected: [] });
     await expect(page.title()).resolves.toBe(model.subject);
-    expect(model.subject).toContain(HOSTILE.title);
+    // The subject is cut to about 70 characters; the markup that would end the title is still in it.
+    expect(model.subject).toContain('</title><meta http-equiv=refresh');
     await expect(page.getByRole('heading', { level: 2 }).allTextContents()).resolves.toEqual(model.articles.map((a) => a.title));
     await expect(page.getByRole('listitem').allTextContents()).resolves.toEqual(model.articles.flatMap((a) => a.keyPoints));
     await expect(page.locator('body').textContent()).resolves.toContain(HOSTILE.intro);

@@ -45,7 +45,8 @@ describe('publicEditionHtml', () => {
     const stored = (await renderEdition(model)).html;
     const html = publicEditionHtml(stored, { selfUrl: model.webUrl!, signUpUrl: signUpUrlFor(newsletter.baseUrl, newsletter.id), subscribeLabel: 'Subscribe' });
     expect(titleText(html)).toBe(model.subject);
-    expect(model.subject).toContain(HOSTILE.title);
+    // The subject is cut to about 70 characters; the markup that would end the title is still in it.
+    expect(model.subject).toContain('</title><meta http-equiv=refresh');
     expect(html).not.toMatch(/<meta[^>]*refresh/i);
     expect(html).not.toMatch(/<[a-z]+ id=injected/i);
     // Only links go: the one to this page, and the two personal ones that become one sign-up link.
