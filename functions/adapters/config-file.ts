@@ -30,7 +30,8 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
   const json = parseJsonText(text.replace(/^\uFEFF/u, ''), file);
   const result = parseConfig(json);
-  if (!result.ok) throw new ConfigError(`config file ${file} is invalid: ${result.errors.join('; ')}`);
+  // One line per problem: several on one line read as one.
+  if (!result.ok) throw new ConfigError(`config file ${file} is invalid:${result.errors.length === 1 ? ` ${result.errors[0]}` : result.errors.map((e) => `\n  ${e}`).join('')}`);
   const baseDir = path.dirname(path.resolve(file));
   const templateDirs = await resolveTemplates(result.config, baseDir, file);
   return { config: result.config, baseDir, templateDirs };

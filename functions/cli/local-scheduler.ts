@@ -88,13 +88,15 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
     {
       ...localDeliveryOptions(app.config),
       onRendered: async (model, rendered) => {
-        const folder = await writeEditionFiles(out, model, rendered);
+        const folder = await writeEditionFiles(out, newsletter, model, rendered);
         print(`Edition ${model.editionId}: ${model.subject} (written to ${path.join(folder, 'digest.html')})`);
       },
     },
   );
   for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
-  if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
+  if (result.status === 'nothing-new' && result.failedSources.length > 0) {
+    print(`Scheduled digest of ${newsletter.id}: no articles, nothing sent: ${result.failedSources.join(', ')} did not answer (reasons above); fix the sources, the next schedule tries again`);
+  } else if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
   else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);
   else if (result.status === 'draft') print(`Scheduled digest of ${newsletter.id}: ${draftLine(result.edition, result.reviewSent)}`);
   else if (result.status === 'awaiting-review') print(`Scheduled digest of ${newsletter.id}: ${awaitingReviewLine(result.edition)}`);

@@ -7,6 +7,7 @@ import { registerKeypointsCommand } from './commands/keypoints.js';
 import { registerSubscriberCommands } from './commands/subscribers.js';
 import { registerEditionCommands } from './commands/editions.js';
 import { registerDevCommand } from './commands/dev.js';
+import { givenGlobalOptions, withGlobalOptions } from './hints.js';
 
 /** What a caller may give every command besides the arguments: a test's clock. */
 export interface ProgramServices {
@@ -66,14 +67,27 @@ export function exitQuietlyOnBrokenPipe(stream: NodeJS.EventEmitter, exit: (code
 /** Runs the command line; returns the exit code. Failures print one line saying what to do. */
 export async function main(argv: string[], services: ProgramServices = {}): Promise<number> {
   const program = createProgram(services);
+  let globals: string[] = [];
+  const printers = { log: console.log, warn: console.warn, error: console.error };
+  // Once the options are parsed, every line the command prints repeats them in the commands it suggests.
+  program.hook('preAction', () => {
+    globals = givenGlobalOptions(program);
+    if (globals.length === 0) return;
+    for (const name of ['log', 'warn', 'error'] as const) {
+      const print = printers[name];
+      console[name] = (...parts: unknown[]) => print(...parts.map((part) => (typeof part === 'string' ? withGlobalOptions(part, globals) : part)));
+    }
+  });
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     const message = error instanceof NewsletterError || error instanceof InvalidArgumentError ? error.message : `${(error as Error).message ?? String(error)}`;
-    process.stderr.write(`newsletter: ${message}\n`);
+    process.stderr.write(`newsletter: ${withGlobalOptions(message, globals)}\n`);
     if (process.env.NEWSLETTER_DEBUG) console.error(error);
     return 1;
+  } finally {
+    Object.assign(console, printers);
   }
 }

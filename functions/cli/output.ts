@@ -1,15 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeliveryReport } from '../core/delivery.js';
+import type { NewsletterConfig } from '../core/config.js';
 import type { EditionModel, RenderedEdition } from '../core/edition.js';
+import { publicCopy } from '../use-cases/archive.js';
 
-/** Writes `out/<edition>/digest.html`, `digest.txt` and `digest.json` (the model); returns the folder. */
-export async function writeEditionFiles(outDir: string, model: EditionModel, rendered: RenderedEdition): Promise<string> {
+/**
+ * Writes `out/<edition>/digest.html` and `digest.txt`, the public copy (as on the archive page: the
+ * sign-up link where each reader's own links go), and `digest.json` (the model); returns the folder.
+ */
+export async function writeEditionFiles(outDir: string, newsletter: NewsletterConfig, model: EditionModel, rendered: RenderedEdition): Promise<string> {
   const dir = path.join(outDir, model.editionId);
+  const copy = publicCopy(newsletter, model.editionId, rendered);
   await mkdir(dir, { recursive: true });
   await Promise.all([
-    writeFile(path.join(dir, 'digest.html'), rendered.html),
-    writeFile(path.join(dir, 'digest.txt'), rendered.text),
+    writeFile(path.join(dir, 'digest.html'), copy.html),
+    writeFile(path.join(dir, 'digest.txt'), copy.text),
     writeFile(path.join(dir, 'digest.json'), `${JSON.stringify(model, null, 2)}\n`),
   ]);
   return dir;

@@ -206,19 +206,80 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
  * such as `followlink` would otherwise be ignored in silence.
  */
 export function parseConfig(json: unknown): ConfigResult {
-  const result = configSchema.safeParse(json);
+  // With reportInput an issue carries the value it was about; a missing field's is undefined (JSON has no undefined).
+  const result = configSchema.safeParse(json, { reportInput: true });
   if (result.success) return { ok: true, config: result.data };
-  return {
-    ok: false,
-    errors: result.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => {
-            const suggestion = closest(key, knownKeysAt(issue.path));
-            return `${formatPath([...issue.path, key])}: is not a known field${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
-          })
-        : [`${formatPath(issue.path)}: ${issue.message}`],
-    ),
-  };
+  const issues = result.error.issues;
+  const missing = new Set(issues.filter(isMissing).map((issue) => formatPath(issue.path)));
+  // A misspelt field and the required field it was meant to be are one problem: said once, on the misspelling's line.
+  const explained = new Set<string>();
+  const unknown = issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => {
+          const suggestion = closest(key, knownKeysAt(issue.path));
+          const meant = suggestion ? formatPath([...issue.path, suggestion]) : undefined;
+          const alsoMissing = meant !== undefined && missing.has(meant) ? ` (${suggestion} is missing: ${FIELD_PURPOSE[suggestion!] ?? 'it is required'})` : '';
+          if (alsoMissing) explained.add(meant!);
+          return `${formatPath([...issue.path, key])}: is not a known field${suggestion ? `; did you mean "${suggestion}"?${alsoMissing}` : ''}`;
+        })
+      : [],
+  );
+  const others = issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') return [];
+    const at = formatPath(issue.path);
+    if (explained.has(at)) return [];
+    if (isMissing(issue)) return [`${at}: is missing${missingPurpose(issue.path)}`];
+    if (issue.code === 'invalid_type') return [`${at}: must be ${withArticle(issue.expected)}, not ${withArticle(kindOf(issue.input))}`];
+    return [`${at}: ${issue.message}`];
+  });
+  return { ok: false, errors: [...others, ...unknown] };
+}
+
+/** A required field that is absent (not one with a wrong value). */
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
+}
+
+/**
+ * What each required field is for, said when it is missing, so the fix needs no look at the
+ * schema. Keyed by the field's own name; languages have their own message (languageSchema).
+ */
+const FIELD_PURPOSE: Record<string, string> = {
+  newsletters: 'the list of newsletters, each with id, title, language, from, postalAddress, schedule, sources and baseUrl',
+  id: 'the newsletter\'s lower-case id, used in keys, links and the List-Id header, such as "weekly-ai"',
+  title: 'the newsletter\'s name, shown in subjects, pages and the sender name, such as "AI Weekly"',
+  from: 'the sender, such as {"name": "AI Weekly", "email": "news@example.com"}',
+  name: 'the name shown beside the sender address, such as "AI Weekly"',
+  email: 'the sender address every edition comes from, such as "news@example.com" (a verified SES identity)',
+  postalAddress: 'the postal address printed in every footer, which anti-spam laws require, such as "1 Example Road, London"',
+  schedule: 'when editions go out, such as {"cron": "0 8 * * 1", "timeZone": "Europe/London"}',
+  cron: 'when editions go out, as minute hour day-of-month month day-of-week, such as "0 8 * * 1"',
+  timeZone: 'the IANA time zone of the schedule and the edition dates, such as "Europe/London"',
+  sources: 'where articles come from, such as [{"type": "folder", "path": "articles"}]',
+  baseUrl: 'the public address of the subscription pages, used in every link, such as "https://news.example.com"',
+  type: 'the kind of source: "folder", "feed", "page" or "s3"',
+  path: 'the folder of articles, relative to the configuration file, such as "articles"',
+  url: 'the feed\'s address, such as "https://example.com/feed.xml"',
+  urls: 'the pages to read, such as ["https://example.com/story"]',
+  bucket: 'the S3 bucket that holds the articles',
+  firstDay: 'how many messages the warm-up allows on its first day, such as 200',
+};
+
+function missingPurpose(path: PropertyKey[]): string {
+  const purpose = FIELD_PURPOSE[String(path.at(-1))];
+  return purpose ? `: ${purpose}` : '';
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'list';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+function withArticle(kind: string): string {
+  if (kind === 'null') return 'null';
+  const word = kind === 'array' ? 'list' : kind;
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 /** Why croner cannot schedule this cron expression, or undefined when it can. */

@@ -82,7 +82,8 @@ export function buildEditionModel(input: {
     newsletterTitle: newsletter.title,
     language: newsletter.language,
     date,
-    subject: editionSubject(newsletter, articles, date),
+    // Never a run of capitals a spam filter reads as shouting (a CJK subject has no lower case).
+    subject: withoutCapsSignal(editionSubject(newsletter, articles, date), newsletter.language),
     preheader,
     articles,
     postalAddress: newsletter.postalAddress,
@@ -124,14 +125,25 @@ function subjectDate(date: string, language: string): string {
 
 const MORE_LABEL: Record<Language, (n: number) => string> = {
   en: (n) => ` (+${n} more)`,
-  'zh-Hant': (n) => `（另有 ${n} 篇）`,
-  'zh-Hans': (n) => `（另有 ${n} 篇）`,
+  'zh-Hant': (n) => `（另有${n}篇）`,
+  'zh-Hans': (n) => `（另有${n}篇）`,
   de: (n) => ` (+${n} weitere)`,
   fr: (n) => ` (+${n} autres)`,
   es: (n) => ` (+${n} más)`,
-  ja: (n) => `（ほか ${n} 本）`,
+  ja: (n) => `（ほか${n}本）`,
   ko: (n) => ` (외 ${n}건)`,
 };
+
+/**
+ * SpamAssassin's SUBJ_ALL_CAPS fires on a subject that has whitespace and whose ASCII letters are all
+ * capitals: a Chinese or Japanese subject whose only Latin letters are an acronym ("AI 人才週報")
+ * reads as shouting. These scripts need no spaces between words, so in their subjects the spaces
+ * beside a Chinese or Japanese character go; a space between two Latin words stays.
+ */
+export function withoutCapsSignal(subject: string, language: Language): string {
+  if (!FULL_WIDTH_SEPARATOR.has(language)) return subject;
+  return subject.replace(/\s+(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef])|(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef])\s+/gu, '');
+}
 
 /** Chinese and Japanese titles read better with a full-width bar than with a colon. */
 const FULL_WIDTH_SEPARATOR: ReadonlySet<Language> = new Set(['zh-Hant', 'zh-Hans', 'ja']);

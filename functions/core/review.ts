@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { archiveUrlFor } from './archive.js';
 import { signToken, verifyToken, type TokenCheck } from './tokens.js';
 
 /** Review links expire after 7 days: a draft left longer than that is better built afresh. */
@@ -30,8 +31,18 @@ export function reviewToken(key: Buffer, purpose: ReviewPurpose, newsletterId: s
   return signToken(key, { purpose, newsletterId, subscriberId: reviewSubject(editionId), expiresAt });
 }
 
+/**
+ * The review copy's "view in browser" link: the edition's archive page with a signed token, which
+ * shows the draft to whoever holds the review mail (the page without it stays private until the
+ * edition goes out). It expires with the approve and skip links.
+ */
+export function reviewViewUrl(key: Buffer, baseUrl: string, newsletterId: string, editionId: string, now: Date): string {
+  const expiresAt = Math.floor(now.getTime() / 1000) + REVIEW_TOKEN_TTL_SECONDS;
+  return `${archiveUrlFor(baseUrl, editionId)}?token=${signToken(key, { purpose: 'view', newsletterId, subscriberId: reviewSubject(editionId), expiresAt })}`;
+}
+
 /** Checks a review token against the edition it claims to be for. */
-export function verifyReviewToken(key: Buffer, token: string, purpose: ReviewPurpose, editionId: string, now: Date): TokenCheck {
+export function verifyReviewToken(key: Buffer, token: string, purpose: ReviewPurpose | 'view', editionId: string, now: Date): TokenCheck {
   const check = verifyToken(key, token, purpose, Math.floor(now.getTime() / 1000));
   if (check.ok && check.claims.subscriberId !== reviewSubject(editionId)) return { ok: false, reason: 'forged' };
   return check;

@@ -3,10 +3,11 @@ import { ConfigError } from './errors.js';
 
 /**
  * What a token lets its holder do; a token for one purpose is refused for any other. `approve`,
- * `skip` and `edit` are an operator's review links; their subject is an edition (see reviewSubject). `erase`
- * is only ever mailed to the address itself, on request from its preferences page.
+ * `skip` and `edit` are an operator's review links and `view` opens a draft's page for its
+ * reviewers; their subject is an edition (see reviewSubject). `erase` is only ever mailed to the
+ * address itself, on request from its preferences page.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'erase' | 'approve' | 'skip' | 'edit';
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'erase' | 'approve' | 'skip' | 'edit' | 'view';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -19,7 +20,7 @@ export interface TokenClaims {
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: 'malformed' | 'forged' | 'expired' | 'wrong-purpose' };
 
 const VERSION = 'v1';
-const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p', erase: 'e', approve: 'a', skip: 's', edit: 'd' };
+const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p', erase: 'e', approve: 'a', skip: 's', edit: 'd', view: 'v' };
 
 /** Fewer bytes than this and a key can be guessed (an empty one signs tokens anyone can forge). */
 export const MIN_TOKEN_KEY_BYTES = 32;

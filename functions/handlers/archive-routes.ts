@@ -1,5 +1,6 @@
 import { archiveIndexUrlFor } from '../core/archive.js';
 import type { NewsletterConfig } from '../core/config.js';
+import { verifyReviewToken } from '../core/review.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import { escapeHtml } from '../render/escape.js';
 import { archivedEditionPage, archiveFeed, listArchive, newsletterOfEdition } from '../use-cases/archive.js';
@@ -17,6 +18,8 @@ export interface ArchiveRouteDependencies {
   newsletters: readonly NewsletterConfig[];
   editions: EditionStore;
   now: () => Date;
+  /** Checks the view token of a review copy's link (`/archive/<id>?token=…`), which opens a draft; without it only public editions are shown. */
+  tokenKey?: Buffer;
 }
 
 export type ArchiveResult = HttpApiResult;
@@ -53,9 +56,19 @@ export async function archiveRoute(deps: ArchiveRouteDependencies, method: strin
   // A segment that is not valid percent-encoding (`/archive/%`) names no edition: 404, not a fault.
   if (editionId === undefined) return notFound(selected);
   const newsletter = newsletterOfEdition(deps.newsletters, editionId);
-  const found = newsletter ? await archivedEditionPage(deps.editions, newsletter, editionId) : undefined;
+  const reviewer = newsletter !== undefined && isReviewer(deps, newsletter, editionId, query.get('token'));
+  const found = newsletter ? await archivedEditionPage(deps.editions, newsletter, editionId, { reviewer }) : undefined;
   if (!found) return notFound(newsletter ?? selected);
-  return { statusCode: 200, headers: htmlHeaders(EDITION_PAGE_CSP), body: found.html };
+  // A reviewer's copy is nobody else's: no shared cache keeps it and no search engine lists it.
+  const headers = reviewer ? { ...htmlHeaders(EDITION_PAGE_CSP), 'cache-control': 'no-store', 'x-robots-tag': 'noindex' } : htmlHeaders(EDITION_PAGE_CSP);
+  return { statusCode: 200, headers, body: found.html };
+}
+
+/** Whether the request carries a valid view token for this edition (the review copy's browser link). */
+function isReviewer(deps: ArchiveRouteDependencies, newsletter: NewsletterConfig, editionId: string, token: string | null): boolean {
+  if (!deps.tokenKey || !token) return false;
+  const check = verifyReviewToken(deps.tokenKey, token, 'view', editionId, deps.now());
+  return check.ok && check.claims.newsletterId === newsletter.id;
 }
 
 async function indexPage(deps: ArchiveRouteDependencies, newsletter: NewsletterConfig): Promise<ArchiveResult> {

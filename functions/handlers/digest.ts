@@ -79,6 +79,8 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
   );
   // Logs carry ids and counts only: never an address.
   for (const problem of result.problems) obs.logger.warn('article skipped', { location: problem.location, reason: problem.reason });
+  // Nothing built because sources did not answer is a fault, not a quiet week: logged as an error.
+  if (result.status === 'nothing-new' && result.failedSources.length > 0) obs.logger.error('sources failed', { newsletterId: newsletter.id, failedSources: result.failedSources });
   const summary =
     result.status === 'queued'
       ? { status: result.status, editionId: result.edition.editionId, queued: result.queued, problems: result.problems.length }

@@ -11,6 +11,7 @@ import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
  */
 
 const CSS = `*{box-sizing:border-box}
+:root{color-scheme:light dark}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;min-height:100vh;background:#f3f4f6;color:#1f2937;font:17px/1.6 -apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;display:flex;align-items:flex-start;justify-content:center;padding:32px 16px}
 :lang(zh-Hant) body,body:lang(zh-Hant){font-family:"PingFang TC","Noto Sans CJK TC","Noto Sans TC","Microsoft JhengHei",sans-serif}
@@ -50,7 +51,8 @@ td.n,th.n{text-align:right}
 @media (min-width:640px){main.wide{max-width:760px}}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 footer{margin-top:24px;font-size:13px;color:#6b7280}
-@media (min-width:640px){main{padding:40px 44px;margin-top:40px}button{width:auto}}`;
+@media (min-width:640px){main{padding:40px 44px;margin-top:40px}button{width:auto}}
+@media (prefers-color-scheme:dark){body{background:#111827;color:#e5e7eb}main{background:#1f2937;box-shadow:none}.brand,a{color:#8ab4f8}.muted,.hint,footer{color:#9ca3af}input[type=email],select{background:#111827;border-color:#6b7280}.notice{background:#064e3b;color:#d1fae5}.error{color:#fca5a5}input[aria-invalid=true]{border-color:#fca5a5}button.danger{background:transparent;color:#fca5a5;border-color:#fca5a5}button.danger:hover{background:#3f1d1d}}`;
 
 /**
  * The headers every answer of the sign-up, review and archive routes carries: no type sniffing, no
@@ -86,6 +88,7 @@ export function page(frame: PageFrame): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
+<meta name="color-scheme" content="light dark">
 <title>${escapeHtml(frame.brand ? `${frame.title} · ${frame.brand}` : frame.title)}</title>
 <style>${CSS}</style>
 </head>
@@ -122,10 +125,15 @@ export function subscribePage(input: SubscribeFormInput): string {
 <label for="email">${escapeHtml(w.emailLabel)}<span class="hint" id="email-hint">${escapeHtml(w.emailHint)}</span></label>
 <input id="email" name="email" type="email" required maxlength="254" autocomplete="email" inputmode="email" spellcheck="false" aria-describedby="${describedBy}"${input.error ? ' aria-invalid="true"' : ''}${input.email ? ` value="${escapeHtml(input.email.slice(0, 254))}"` : ''}>
 ${input.error ? `<p class="error" id="email-error" role="alert">${escapeHtml(input.error)}</p>\n` : ''}</div>
-<div class="field">
+${
+  // One newsletter leaves nothing to choose: no drop-down, the form names it by itself.
+  input.newsletters.length === 1 && selected
+    ? `<input type="hidden" name="newsletter" value="${escapeHtml(selected.id)}">`
+    : `<div class="field">
 <label for="newsletter">${escapeHtml(w.newsletterLabel)}</label>
 <select id="newsletter" name="newsletter">${options}</select>
-</div>
+</div>`
+}
 <div class="hp" aria-hidden="true"><label for="website">${escapeHtml(w.honeypotLabel)}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">${escapeHtml(w.subscribeButton)}</button>
 </form>

@@ -77,7 +77,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       const review = { newsletters: deps.newsletters, editions: deps.editions, tokenKey: deps.tokenKey, now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) };
       if (isReviewPath(route)) return await reviewRoute(review, method, route, request.query);
       if (route === '/edit') return await editRoute({ ...review, render: renderDraft }, method, request.query, body);
-      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now }, method, route, request.query);
+      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now, tokenKey: deps.tokenKey }, method, route, request.query);
       const notFound = html(routes ? 405 : 404, messagePage({ language, title: words.notFoundTitle, text: words.notFoundBody }));
       return routes ? { ...notFound, headers: { ...notFound.headers, allow: Object.keys(routes).join(', ') } } : notFound;
     } catch (error) {

@@ -4,6 +4,11 @@ import type { ArticleProblem, RawArticle } from '../core/article.js';
 export interface SourceCollection {
   articles: RawArticle[];
   problems: ArticleProblem[];
+  /**
+   * The source itself did not answer (a missing folder, a feed that is unreachable or refused, every
+   * page refused, a bucket that cannot be listed): nothing came from it, its problems say why.
+   */
+  failed?: boolean;
 }
 
 /**

@@ -44,6 +44,22 @@ export function publicEditionHtml(html: string, input: { selfUrl: string; signUp
   return out.replaceAll(PLACEHOLDERS.unsubscribeUrl, signUp).replaceAll(PLACEHOLDERS.preferencesUrl, signUp);
 }
 
+/**
+ * The plain-text part of a public copy: the first line with a per-reader link becomes the sign-up
+ * line, any other is dropped, and no placeholder is left anywhere.
+ */
+export function publicEditionText(text: string, input: { signUpUrl: string; subscribeLabel: string; labelSeparator: string }): string {
+  const personal = [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.preferencesUrl];
+  let replaced = false;
+  const lines = text.split('\n').flatMap((line) => {
+    if (!personal.some((p) => line.includes(p))) return [line];
+    if (replaced) return [];
+    replaced = true;
+    return [`${input.subscribeLabel}${input.labelSeparator}${input.signUpUrl}`];
+  });
+  return lines.join('\n').replaceAll(PLACEHOLDERS.unsubscribeUrl, input.signUpUrl).replaceAll(PLACEHOLDERS.preferencesUrl, input.signUpUrl);
+}
+
 export interface FeedEdition {
   editionId: string;
   subject: string;

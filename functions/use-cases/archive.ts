@@ -1,7 +1,9 @@
 import { archiveFeedUrlFor, archiveIndexUrlFor, archiveUrlFor, isPublicEdition, signUpUrlFor } from '../core/archive.js';
 import type { NewsletterConfig } from '../core/config.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
-import { publicEditionHtml, renderArchiveFeed } from '../render/render-archive.js';
+import type { RenderedEdition } from '../core/edition.js';
+import { publicEditionHtml, publicEditionText, renderArchiveFeed } from '../render/render-archive.js';
+import { wordsFor } from '../../templates/i18n.js';
 import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 
 /** How many editions the index and the feed list: a year of weeklies and then some. */
@@ -43,19 +45,34 @@ export async function listArchive(editions: EditionStore, newsletter: Newsletter
 
 /**
  * An edition's public page: the stored HTML with personal links replaced, or undefined when the
- * edition does not exist or is not public (a draft, a skipped edition).
+ * edition does not exist or is not public (a draft, a skipped edition). `reviewer`: the holder of a
+ * review copy's view token, who also sees a draft or skipped edition.
  */
-export async function archivedEditionPage(editions: EditionStore, newsletter: NewsletterConfig, editionId: string): Promise<{ edition: EditionRecord; html: string } | undefined> {
+export async function archivedEditionPage(
+  editions: EditionStore,
+  newsletter: NewsletterConfig,
+  editionId: string,
+  options: { reviewer?: boolean } = {},
+): Promise<{ edition: EditionRecord; html: string } | undefined> {
   const edition = await editions.get(newsletter.id, editionId);
-  if (!edition || !isPublicEdition(edition.status)) return undefined;
+  if (!edition || !(options.reviewer || isPublicEdition(edition.status))) return undefined;
   const rendered = await editions.getRendered(newsletter.id, editionId);
   if (!rendered) return undefined;
-  const html = publicEditionHtml(rendered.html, {
-    selfUrl: archiveUrlFor(newsletter.baseUrl, editionId),
-    signUpUrl: signUpUrlFor(newsletter.baseUrl, newsletter.id),
-    subscribeLabel: ARCHIVE_WORDS[newsletter.language].subscribe,
-  });
-  return { edition, html };
+  return { edition, html: publicCopy(newsletter, editionId, rendered).html };
+}
+
+/**
+ * The public copy of a rendered edition, as its archive page shows it: the per-reader links give way
+ * to the sign-up link, so no placeholder and nothing personal is in it. Also what `digest` and
+ * `preview` write to `out/`, a file people open and pass on.
+ */
+export function publicCopy(newsletter: NewsletterConfig, editionId: string, rendered: RenderedEdition): { html: string; text: string } {
+  const signUpUrl = signUpUrlFor(newsletter.baseUrl, newsletter.id);
+  const subscribeLabel = ARCHIVE_WORDS[newsletter.language].subscribe;
+  return {
+    html: publicEditionHtml(rendered.html, { selfUrl: archiveUrlFor(newsletter.baseUrl, editionId), signUpUrl, subscribeLabel }),
+    text: publicEditionText(rendered.text, { signUpUrl, subscribeLabel, labelSeparator: wordsFor(newsletter.language).labelSeparator }),
+  };
 }
 
 /** The Atom feed of the newsletter's public editions. */

@@ -12,6 +12,8 @@ export interface CollectedArticles {
   alreadySent: number;
   /** Sources and articles that could not be used, each with the reason. */
   problems: ArticleProblem[];
+  /** The sources that did not answer at all (see SourceCollection.failed), by description. */
+  failedSources: string[];
 }
 
 /** The keys under which an article is remembered as sent: its content hash and its link's key (see articleUrlKey). */
@@ -36,6 +38,7 @@ export async function collectArticles(input: {
   includeSent?: boolean;
 }): Promise<CollectedArticles> {
   const problems: ArticleProblem[] = [];
+  const failedSources: string[] = [];
   const cleaned: Article[] = [];
   for (const source of input.sources) {
     let collection;
@@ -43,9 +46,11 @@ export async function collectArticles(input: {
       collection = await source.collect();
     } catch (error) {
       problems.push({ location: source.description, reason: `could not be read: ${(error as Error).message}` });
+      failedSources.push(source.description);
       continue;
     }
     problems.push(...collection.problems);
+    if (collection.failed) failedSources.push(source.description);
     for (const raw of collection.articles) {
       // A fault in one article (hostile input, a bug) is that article's problem, never the edition's.
       let result: ReturnType<typeof cleanArticle>;
@@ -93,5 +98,5 @@ export async function collectArticles(input: {
       ...(article.urlKey ? { urlKey: article.urlKey } : {}),
     });
   }
-  return { digests, alreadySent: unique.length - fresh.length, problems };
+  return { digests, alreadySent: unique.length - fresh.length, problems, failedSources };
 }

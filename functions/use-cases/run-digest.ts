@@ -3,7 +3,7 @@ import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
-import { buildEditionModel, type EditionModel, type RenderedEdition } from '../core/edition.js';
+import { buildEditionModel, withoutCapsSignal, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
@@ -18,12 +18,15 @@ import type { WarmUp } from '../core/send-budget.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import { abandonBatch, prepareBatch, sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
 
-/** What building an edition needs: nothing is stored, so a preview needs no store at all. */
+/** What building an edition needs: nothing is stored, so a preview only reads the edition store. */
 export interface BuildDependencies {
   sources: ArticleSource[];
   extractor: KeyPointExtractor;
-  /** Asked which articles went out before; without it every current article is in the edition (a preview). */
-  editions?: Pick<EditionStore, 'sentArticleKeys'>;
+  /**
+   * Asked which articles went out before, and whether an edition id is taken by a skipped edition;
+   * without it every current article is in the edition.
+   */
+  editions?: Pick<EditionStore, 'sentArticleKeys'> & Partial<Pick<EditionStore, 'get'>>;
   render: (model: EditionModel) => Promise<RenderedEdition>;
   /** Rewrites article titles and key points once per edition (the Chinese script); none by default. */
   convertText?: ((text: string) => string) | undefined;
@@ -65,7 +68,8 @@ export interface DigestOptions {
 }
 
 export type PreparedEdition =
-  | { status: 'nothing-new'; alreadySent: number; problems: ArticleProblem[] }
+  /** `failedSources`: sources that did not answer at all; with any, "nothing new" may be untrue. */
+  | { status: 'nothing-new'; alreadySent: number; problems: ArticleProblem[]; failedSources: string[] }
   /** Nobody would get it: nothing is built, and the articles stay new for the next run. */
   | { status: 'no-subscribers'; problems: ArticleProblem[] }
   /** approval "manual": the edition is stored as a draft, its articles reserved, nothing sent to the list. */
@@ -119,26 +123,30 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   });
   const excluded = new Set(options.exclude ?? []);
   const digests = excluded.size ? collected.digests.filter((a) => !excluded.has(a.id) && !(a.url && excluded.has(a.url))) : collected.digests;
-  if (digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems };
+  if (digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems, failedSources: collected.failedSources };
 
   const now = deps.clock.now();
-  const built = buildEditionModel({
-    newsletter,
-    articles: digests,
-    now,
-    convertText: deps.convertText,
-    ...(options.force ? { attempt: now.getTime() } : {}),
-  });
+  const modelOf = (attempt: number | undefined) =>
+    buildEditionModel({ newsletter, articles: digests, now, convertText: deps.convertText, ...(attempt ? { attempt } : {}) });
+  let built = modelOf(options.force ? now.getTime() : undefined);
+  // The same articles on the same day give the same id. A skipped edition keeps its id (its record
+  // says what was turned down), so a rebuild of its released articles takes the next free attempt:
+  // reusing the id would find the skipped record, mark the articles sent under it and build nothing.
+  for (let attempt = 1; !options.force && (await isSkipped(deps, newsletter.id, built.editionId)); attempt++) built = modelOf(attempt);
   // A stored edition gets its public page; a dry run has none to link to.
   const model: EditionModel = {
     ...built,
     ...(options.dryRun ? {} : { webUrl: archiveUrlFor(newsletter.baseUrl, built.editionId) }),
     ...(options.intro ? { intro: options.intro } : {}),
-    ...(options.subject ? { subject: options.subject } : {}),
+    ...(options.subject ? { subject: withoutCapsSignal(options.subject, newsletter.language) } : {}),
   };
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);
   return { status: 'built', model, rendered, problems: collected.problems, builtAt: now };
+}
+
+async function isSkipped(deps: BuildDependencies, newsletterId: string, editionId: string): Promise<boolean> {
+  return (await deps.editions?.get?.(newsletterId, editionId))?.status === 'skipped';
 }
 
 /**

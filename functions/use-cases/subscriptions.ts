@@ -85,7 +85,8 @@ export type SubscribeResult =
 /** Why a link did not work: `invalid` covers forged, malformed and wrong-purpose tokens. */
 export type LinkFailure = { ok: false; reason: 'invalid' | 'expired' } | { ok: false; reason: 'not-found'; newsletter: NewsletterConfig };
 
-export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyConfirmed: boolean } | LinkFailure;
+/** `latestEdition`: the subject of the edition that went to the new reader as the welcome, when one did. */
+export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyConfirmed: boolean; latestEdition?: { subject: string } } | LinkFailure;
 
 export type UnsubscribeResult = { ok: true; newsletter: NewsletterConfig; alreadyUnsubscribed: boolean } | LinkFailure;
 
@@ -245,14 +246,16 @@ export async function confirm(deps: SubscriptionDependencies, token: string): Pr
   const now = deps.clock.now();
   await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: now.toISOString(), unsubscribedAt: undefined });
   log('confirm.confirmed', fields);
+  let latestEdition: { subject: string } | undefined;
   try {
     const welcome = await sendWelcome(deps, newsletter, subscriber, now);
-    log('confirm.welcome', { ...fields, welcome });
+    log('confirm.welcome', { ...fields, welcome: welcome.kind });
+    if (welcome.kind === 'latest-edition') latestEdition = { subject: welcome.subject };
   } catch (error) {
     // The subscription stands; a welcome that failed to send is not worth an error page.
     log('confirm.welcome-failed', { ...fields, error: (error as Error).name });
   }
-  return { ok: true, newsletter, alreadyConfirmed: false };
+  return { ok: true, newsletter, alreadyConfirmed: false, ...(latestEdition ? { latestEdition } : {}) };
 }
 
 /** The subscriber a confirm link may still confirm (or has confirmed); a stale link is `expired`. */
@@ -455,19 +458,24 @@ async function sendWithRetry(deps: SubscriptionDependencies, send: () => Promise
 }
 
 /** Sends the latest sent edition (once per reader, through the ledger) or a welcome email. */
-async function sendWelcome(deps: SubscriptionDependencies, newsletter: NewsletterConfig, subscriber: Subscriber, now: Date): Promise<'latest-edition' | 'welcome-email' | 'none'> {
-  if (newsletter.welcome === 'none') return 'none';
+async function sendWelcome(
+  deps: SubscriptionDependencies,
+  newsletter: NewsletterConfig,
+  subscriber: Subscriber,
+  now: Date,
+): Promise<{ kind: 'latest-edition'; subject: string } | { kind: 'welcome-email' | 'none' }> {
+  if (newsletter.welcome === 'none') return { kind: 'none' };
   if (newsletter.welcome === 'latest-edition') {
     const latest = (await deps.editions.list(newsletter.id, 10)).find((e) => e.status === 'sent');
     const rendered = latest && (await deps.editions.getRendered(newsletter.id, latest.editionId));
-    if (latest && rendered && (await sendLatestOnce(deps, newsletter, latest, rendered, subscriber))) return 'latest-edition';
+    if (latest && rendered && (await sendLatestOnce(deps, newsletter, latest, rendered, subscriber))) return { kind: 'latest-edition', subject: latest.subject };
   }
   const rendered = await renderWelcome(
     { language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress },
     deps.templatesDir ? { templatesDir: deps.templatesDir } : {},
   );
   await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `welcome.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now);
-  return 'welcome-email';
+  return { kind: 'welcome-email' };
 }
 
 /**

@@ -17,8 +17,8 @@ import { templateOptions } from './templates.js';
  */
 
 /**
- * What building an edition needs from a place: its clock and template folders, no store. Alone it
- * is `newsletter preview` (every current article, nothing stored); a run adds the stores below.
+ * What building an edition needs from a place: its clock and template folders, no store. A run
+ * adds the stores below; `newsletter preview` adds the edition store only, to read what went out.
  */
 export function buildDependencies(place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs'>, newsletter: NewsletterConfig, sources: ArticleSource[]): BuildDependencies {
   return {

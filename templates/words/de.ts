@@ -56,6 +56,7 @@ export const words: LanguageWords = {
     confirmButton: 'Abonnement bestätigen',
     confirmedTitle: 'Sie sind angemeldet',
     confirmedBody: (title) => `Danke für Ihre Bestätigung. Sie haben ${title} jetzt abonniert.`,
+    latestEditionSentBody: (subject) => `Die neueste Ausgabe, „${subject}“, ist auf dem Weg in Ihr Postfach.`,
     linkExpiredTitle: 'Dieser Link ist abgelaufen',
     confirmExpiredBody: 'Bestätigungslinks gelten 7 Tage. Melden Sie sich erneut an, dann senden wir Ihnen einen neuen.',
     linkInvalidTitle: 'Dieser Link ist ungültig',

@@ -56,6 +56,7 @@ export const words: LanguageWords = {
     confirmButton: 'Confirm subscription',
     confirmedTitle: 'You are subscribed',
     confirmedBody: (title) => `Thank you for confirming. You are now subscribed to ${title}.`,
+    latestEditionSentBody: (subject) => `The latest edition, “${subject}”, is on its way to your inbox.`,
     linkExpiredTitle: 'This link has expired',
     confirmExpiredBody: 'Confirmation links work for 7 days. Subscribe again and we will send you a new one.',
     linkInvalidTitle: 'This link is not valid',

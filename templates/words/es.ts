@@ -56,6 +56,7 @@ export const words: LanguageWords = {
     confirmButton: 'Confirmar suscripción',
     confirmedTitle: 'Ya estás suscrito',
     confirmedBody: (title) => `Gracias por confirmar. Ya estás suscrito a ${title}.`,
+    latestEditionSentBody: (subject) => `La última edición, «${subject}», va de camino a tu bandeja de entrada.`,
     linkExpiredTitle: 'Este enlace ha caducado',
     confirmExpiredBody: 'Los enlaces de confirmación son válidos durante 7 días. Suscríbete de nuevo y te enviaremos otro.',
     linkInvalidTitle: 'Este enlace no es válido',

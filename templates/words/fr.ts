@@ -57,6 +57,7 @@ export const words: LanguageWords = {
     confirmButton: 'Confirmer l’abonnement',
     confirmedTitle: 'Vous êtes abonné(e)',
     confirmedBody: (title) => `Merci de votre confirmation. Vous êtes maintenant abonné(e) à ${title}.`,
+    latestEditionSentBody: (subject) => `La dernière édition, « ${subject} », arrive dans votre boîte de réception.`,
     linkExpiredTitle: 'Ce lien a expiré',
     confirmExpiredBody: 'Les liens de confirmation sont valables 7 jours. Abonnez-vous à nouveau et nous vous en enverrons un autre.',
     linkInvalidTitle: 'Ce lien n’est pas valide',

@@ -56,6 +56,7 @@ export const words: LanguageWords = {
     confirmButton: '購読を確認する',
     confirmedTitle: '購読が完了しました',
     confirmedBody: (title) => `ご確認ありがとうございます。「${title}」の購読が完了しました。`,
+    latestEditionSentBody: (subject) => `最新号「${subject}」をお送りしました。`,
     linkExpiredTitle: 'リンクの有効期限が切れています',
     confirmExpiredBody: '確認用リンクの有効期限は 7 日間です。もう一度ご登録いただければ、新しいリンクをお送りします。',
     linkInvalidTitle: 'このリンクは無効です',

@@ -56,6 +56,7 @@ export const words: LanguageWords = {
     confirmButton: '구독 확인',
     confirmedTitle: '구독이 완료되었습니다',
     confirmedBody: (title) => `확인해 주셔서 감사합니다. 이제 ${title}을(를) 구독하고 있습니다.`,
+    latestEditionSentBody: (subject) => `최신 호 「${subject}」을(를) 받은편지함으로 보냈습니다.`,
     linkExpiredTitle: '링크가 만료되었습니다',
     confirmExpiredBody: '확인 링크는 7일 동안 유효합니다. 다시 구독을 신청하시면 새 링크를 보내 드립니다.',
     linkInvalidTitle: '유효하지 않은 링크입니다',

@@ -68,6 +68,8 @@ export interface PageWords {
   confirmButton: string;
   confirmedTitle: string;
   confirmedBody: (newsletterTitle: string) => string;
+  /** On the confirmed page when the latest edition went to the new reader. */
+  latestEditionSentBody: (subject: string) => string;
   linkExpiredTitle: string;
   confirmExpiredBody: string;
   linkInvalidTitle: string;

@@ -56,6 +56,7 @@ export const words: LanguageWords = {
     confirmButton: '确认订阅',
     confirmedTitle: '订阅完成',
     confirmedBody: (title) => `感谢你的确认，你已订阅《${title}》。`,
+    latestEditionSentBody: (subject) => `最新一期《${subject}》已发到你的邮箱。`,
     linkExpiredTitle: '链接已过期',
     confirmExpiredBody: '这个确认链接已超过 7 天。请重新订阅，我们会给你发一封新的确认邮件。',
     linkInvalidTitle: '链接无效',

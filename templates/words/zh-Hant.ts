@@ -56,6 +56,7 @@ export const words: LanguageWords = {
     confirmButton: '確認訂閱',
     confirmedTitle: '訂閱完成',
     confirmedBody: (title) => `感謝您確認，您已訂閱《${title}》。`,
+    latestEditionSentBody: (subject) => `最新一期《${subject}》已寄到您的信箱。`,
     linkExpiredTitle: '連結已過期',
     confirmExpiredBody: '這個確認連結已超過 7 天。請重新訂閱，我們會寄一封新的確認信給您。',
     linkInvalidTitle: '連結無效',

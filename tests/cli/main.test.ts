@@ -107,6 +107,15 @@ describe('newsletter, with a project', () => {
     expect(lines[0]).toMatch(/^newsletter: newsletter "no-such-letter" is not in .*: use one of ai-talent$/);
   });
 
+  it('repeats the global options in use in every command it suggests, so a copied hint acts on the same newsletter', async () => {
+    const globals = `--config ${ws.config} --data-dir ${ws.dataDir} --newsletter ai-talent`;
+    const empty = await ws.run('--newsletter', 'ai-talent', 'editions', 'list');
+    expect(empty.output).toBe(`No editions of ai-talent yet: run "npx newsletter ${globals} digest".`);
+    const missing = await ws.run('--newsletter', 'ai-talent', 'editions', 'resume', 'ai-talent-2026-03-02-00000000');
+    expect(missing.code).toBe(1);
+    expect(missing.output).toContain(`see "npx newsletter ${globals} editions list"`);
+  });
+
   it('prints the usage of digest on --help and exits 0', async () => {
     const { code, output } = await runCapturingStdout('digest', '--help');
     expect(code).toBe(0);

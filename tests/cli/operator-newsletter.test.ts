@@ -60,15 +60,15 @@ describe('a config naming its own template', () => {
 });
 
 describe('a source that fails', () => {
-  it('is named with its reason, with no advice about the article folder', async () => {
+  it('is named with its reason, with no advice about the article folder, and the command exits non-zero', async () => {
     const config = JSON.parse(await readFile(ws.config, 'utf8')) as { newsletters: Record<string, unknown>[] };
     config.newsletters[0]!.sources = [{ type: 'feed', url: 'http://127.0.0.1:9/feed.xml' }];
     const file = path.join(ws.work, 'feed.config.json');
     await writeFile(file, JSON.stringify(config));
     const { code, output } = await ws.run('--config', file, 'preview', '--out', path.join(ws.work, 'out-feed'));
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(output).toMatch(/Skipped .*127\.0\.0\.1:9\/feed\.xml.*: .+/);
-    expect(output).toContain('No articles: 1 problem with the sources, each named above with its reason.');
+    expect(output).toContain('newsletter: no articles: 1 of 1 source did not answer (feed http://127.0.0.1:9/feed.xml), each named above with its reason:');
     expect(output).not.toContain('.txt');
   });
 });

@@ -27,6 +27,19 @@ describe('parseConfig', () => {
     expect(errorsOf({}, { signUps: { perClientPerHr: 5 } })).toEqual(['signUps.perClientPerHr: is not a known field; did you mean "perClientPerHour"?']);
   });
 
+  it('says which required field is missing and what it is for, in one line per problem', () => {
+    const { title, postalAddress: _postalAddress, ...rest } = newsletter;
+    const result = parseConfig({ ...sample, newsletters: [{ ...rest, titel: title, from: { name: 'AI Weekly' }, maxArticles: 'ten' }] });
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toEqual([
+      'newsletters[0].from.email: is missing: the sender address every edition comes from, such as "news@example.com" (a verified SES identity)',
+      'newsletters[0].postalAddress: is missing: the postal address printed in every footer, which anti-spam laws require, such as "1 Example Road, London"',
+      'newsletters[0].maxArticles: must be a number, not a string',
+      'newsletters[0].titel: is not a known field; did you mean "title"? (title is missing: the newsletter\'s name, shown in subjects, pages and the sender name, such as "AI Weekly")',
+    ]);
+    for (const error of errors) expect(error).not.toMatch(/Invalid input|received undefined/);
+  });
+
   it('refuses a send rate so low that an edition would never finish', () => {
     for (const rate of [1e-300, 0.01, 0.099]) {
       expect(errorsOf({}, { delivery: { rate } })).toEqual(['delivery.rate: must be at least 0.1 messages per second (one every 10 s); leave it out to use the SES account\'s maximum send rate']);

@@ -47,7 +47,8 @@ describe.skipIf(!hasChromium)(browserSuite('sign-up in a browser'), () => {
     expect(honeypot === null || honeypot.x + honeypot.width <= 0).toBe(true);
 
     await page.getByLabel('電子郵件地址').fill('browser.reader@example.com');
-    await page.getByLabel('電子報').selectOption('ai-talent');
+    // The workspace has one newsletter: nothing to choose, so no drop-down.
+    await expect(page.locator('select').count()).resolves.toBe(0);
     const before = sentCount(servers);
     await page.getByRole('button', { name: '訂閱' }).click();
     await page.waitForLoadState();
@@ -85,6 +86,36 @@ describe.skipIf(!hasChromium)(browserSuite('sign-up in a browser'), () => {
     expect(await status()).toBe('confirmed');
     // The page hands out no lasting link to the subscription's preferences or erasure.
     expect(await page.locator('a[href*="preferences"], a[href*="token="]').count()).toBe(0);
+    // Not a dead end: it leads on to the archive.
+    await page.getByRole('link', { name: '閱讀過去的電子報' }).click();
+    await page.waitForLoadState();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('歷期電子報');
+    await context.close();
+  });
+
+  it('follows the dark colour scheme on the sign-up page and the archive list, like the archived edition', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    const luminance = (rgb: string) => {
+      const [r, g, b] = (rgb.match(/\d+/g) ?? []).map(Number).map((c) => {
+        const s = c / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    for (const path of ['/', '/archive']) {
+      await page.goto(`${dev.url}${path}`);
+      const colours = await page.evaluate(() => {
+        const style = (selector: string) => getComputedStyle(document.querySelector(selector)!);
+        return { page: style('body').backgroundColor, card: style('main').backgroundColor, text: style('main').color, heading: style('h1').color };
+      });
+      expect(luminance(colours.page), `${path} page`).toBeLessThan(0.05);
+      expect(luminance(colours.card), `${path} card`).toBeLessThan(0.05);
+      // Light text on the dark card, at least 4.5:1.
+      expect((luminance(colours.text) + 0.05) / (luminance(colours.card) + 0.05), `${path} text`).toBeGreaterThanOrEqual(4.5);
+      expect((luminance(colours.heading) + 0.05) / (luminance(colours.card) + 0.05), `${path} heading`).toBeGreaterThanOrEqual(4.5);
+      await page.screenshot({ path: path === '/' ? `${SCREENSHOTS}/signup-dark-375.png` : `${SCREENSHOTS}/archive-dark-375.png`, fullPage: true });
+    }
     await context.close();
   });
 

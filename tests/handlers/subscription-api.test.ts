@@ -84,6 +84,14 @@ describe('subscription API: sign-up page', () => {
     expect(honeypot.closest('.hp')?.getAttribute('aria-hidden')).toBe('true');
   });
 
+  it('shows no newsletter drop-down when there is only one newsletter to choose', async () => {
+    const single = createSubscriptionApi({ ...deps, newsletters: deps.newsletters.slice(0, 1) });
+    const document = dom(await single(event('GET', '/subscribe')));
+    expect(document.querySelector('select')).toBeNull();
+    expect(document.querySelector('label[for=newsletter]')).toBeNull();
+    expect(document.querySelector('input[type=hidden][name=newsletter]')?.getAttribute('value')).toBe('ai-talent');
+  });
+
   it('allows exactly its own stylesheet by hash', async () => {
     const result = await api(event('GET', '/'));
     const css = dom(result).querySelector('style')!.textContent!;
@@ -270,6 +278,37 @@ describe('subscription API: links', () => {
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body, type: 'multipart/form-data; boundary=b' }));
     expect(result.statusCode).toBe(200);
     expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'multipart@example.com')))?.status).toBe('unsubscribed');
+  });
+
+  it('says the reader already left when a used unsubscribe link is opened again, and offers no button', async () => {
+    const { unsubscribe } = await confirmedSubscriber('left@example.com');
+    expect((await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }))).statusCode).toBe(200);
+    const again = await api(event('GET', `/unsubscribe?token=${unsubscribe}`));
+    expect(again.statusCode).toBe(200);
+    expect(dom(again).querySelector('h1')?.textContent).toBe('已取消訂閱');
+    expect(dom(again).querySelector('form, button')).toBeNull();
+    expect(dom(again).querySelector('a[href="subscribe?newsletter=ai-talent"]')).not.toBeNull();
+  });
+
+  it('links the archive from the confirmed page and says the latest edition is on its way, when one was sent', async () => {
+    const first = await api(event('POST', '/subscribe', form({ email: 'first@example.com', newsletter: 'ai-talent' })));
+    expect(first.statusCode).toBe(200);
+    const before = sentCount(servers);
+    const [mail] = await mailsSince(servers, before - 1, 'first@example.com');
+    const noEdition = await api(event('POST', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`, form({})));
+    expect(dom(noEdition).querySelector('a[href="archive?newsletter=ai-talent"]')?.textContent).toBe('閱讀過去的電子報');
+    expect(noEdition.body).not.toContain('最新一期');
+
+    const edition = { newsletterId: 'ai-talent', editionId: 'ai-talent-2026-03-01-0000aaaa', status: 'sent' as const, createdAt: '2026-03-01T08:00:00.000Z', subject: 'AI人才週報｜本週重點', date: '2026-03-01', articles: [] };
+    await deps.editions.create(edition, { subject: edition.subject, html: '<p>Latest</p><a href="{{unsubscribe_url}}">x</a>', text: 'Latest {{unsubscribe_url}}' });
+    const since = sentCount(servers);
+    await api(event('POST', '/subscribe', form({ email: 'second@example.com', newsletter: 'ai-talent' })));
+    const [second] = await mailsSince(servers, since, 'second@example.com');
+    const withEdition = await api(event('POST', `/confirm${new URL(linkIn(second!, 'confirm')!).search}`, form({})));
+    expect(dom(withEdition).querySelector('h1')?.textContent).toBe('訂閱完成');
+    expect(withEdition.body).toContain('最新一期《AI人才週報｜本週重點》已寄到您的信箱');
+    expect(dom(withEdition).querySelector('a[href="archive?newsletter=ai-talent"]')).not.toBeNull();
+    expect(withEdition.body).not.toContain('token=');
   });
 
   it('answers 4xx to forged and unknown unsubscribe links and changes nothing', async () => {

@@ -77,6 +77,16 @@ describe('renderEdition', () => {
     expect(preview?.getAttribute('style')).toContain('display:none');
   });
 
+  it("hides the preheader the way SpamAssassin's HTML_FONT_LOW_CONTRAST accepts: no text anywhere in the colour of its background", async () => {
+    for (const model of [sampleEdition, sampleEnglishEdition]) {
+      const { html } = await renderEdition(model, strict);
+      expect(lowContrastTexts(html)).toEqual([]);
+      const preview = documentOf(html).querySelector('body > div');
+      expect(preview?.textContent).toBe(model.preheader);
+      for (const hidden of ['display:none', 'mso-hide:all', 'max-height:0', 'opacity:0']) expect(preview?.getAttribute('style')).toContain(hidden);
+    }
+  });
+
   it('heads the edition with the newsletter title, the date and a greeting', async () => {
     const { html } = await renderEdition(sampleEdition, strict);
     const doc = documentOf(html);
@@ -292,3 +302,55 @@ describe('renderEdition', () => {
     expect((error as RenderError).message).toContain('/nonexistent/templates');
   });
 });
+
+/**
+ * SpamAssassin's HTML_FONT_LOW_CONTRAST as Mail::SpamAssassin::HTML decides it: a text colour and
+ * background colour stack over the elements it reads (body font table tr th td span p div a), fed
+ * by `color`/`bgcolor`/`text` attributes and the style's `color`, `background-color` and
+ * `background` colours (the body's style is not read); text whose colour is nearer than 12 to its
+ * background (distance weighted 0.2126/0.7152/0.0722 by channel) trips the rule. Older releases
+ * compare the colours before they look at `display:none`, so hidden text is checked too.
+ */
+function lowContrastTexts(html: string): string[] {
+  const TEXT_STYLE = new Set(['body', 'font', 'table', 'tr', 'th', 'td', 'span', 'p', 'div', 'a']);
+  const STYLED = new Set(['table', 'td', 'th', 'tr', 'span', 'p', 'div', 'a']);
+  const found: string[] = [];
+  const rgb = (value: string | undefined): [number, number, number] | undefined => {
+    const v = value?.trim().toLowerCase();
+    if (!v) return undefined;
+    if (v === 'white') return [255, 255, 255];
+    if (v === 'black') return [0, 0, 0];
+    const long = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/.exec(v);
+    if (long) return [parseInt(long[1]!, 16), parseInt(long[2]!, 16), parseInt(long[3]!, 16)];
+    const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/.exec(v);
+    if (short) return [parseInt(short[1]!.repeat(2), 16), parseInt(short[2]!.repeat(2), 16), parseInt(short[3]!.repeat(2), 16)];
+    return undefined;
+  };
+  const walk = (node: Node, fg: [number, number, number], bg: [number, number, number]): void => {
+    if (node.nodeType === 3) {
+      const text = (node.textContent ?? '').replace(/[\s\u00a0\u200c\u034f]/g, '');
+      const [r, g, b] = [fg[0] - bg[0], fg[1] - bg[1], fg[2] - bg[2]];
+      if (text && Math.hypot(0.2126 * r, 0.7152 * g, 0.0722 * b) < 12) found.push(text.slice(0, 40));
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const element = node as Element;
+    const tag = element.tagName.toLowerCase();
+    if (tag === 'style' || tag === 'script' || tag === 'head' || tag === 'title') return;
+    if (TEXT_STYLE.has(tag)) {
+      fg = rgb(element.getAttribute('color') ?? element.getAttribute('text') ?? undefined) ?? fg;
+      bg = rgb(element.getAttribute('bgcolor') ?? undefined) ?? bg;
+      if (STYLED.has(tag)) {
+        for (const part of (element.getAttribute('style') ?? '').split(';')) {
+          const [name, value] = [part.slice(0, part.indexOf(':')).trim().toLowerCase(), part.slice(part.indexOf(':') + 1).replace(/!important/i, '')];
+          if (name === 'color') fg = rgb(value) ?? fg;
+          if (name === 'background-color') bg = rgb(value) ?? bg;
+          if (name === 'background') bg = value.split(/\s+/).map(rgb).find(Boolean) ?? bg;
+        }
+      }
+    }
+    for (const child of Array.from(element.childNodes)) walk(child, fg, bg);
+  };
+  walk(documentOf(html).body, [0, 0, 0], [255, 255, 255]);
+  return found;
+}

@@ -58,10 +58,10 @@ export class FeedSource implements ArticleSource {
   private async collectWithin(budget: SourceBudget): Promise<SourceCollection> {
     const fetchOptions: PageFetchOptions = { ...this.options.fetch, signal: budget.signal, outOfTime: budget.outOfTime };
     const response = await fetchText(this.url, 'feed', fetchOptions);
-    if (!response.ok) return { articles: [], problems: [{ location: this.url, reason: response.reason }] };
+    if (!response.ok) return { articles: [], problems: [{ location: this.url, reason: response.reason }], failed: true };
 
     const parsed = readFeed(response.body);
-    if ('reason' in parsed) return { articles: [], problems: [{ location: this.url, reason: parsed.reason }] };
+    if ('reason' in parsed) return { articles: [], problems: [{ location: this.url, reason: parsed.reason }], failed: true };
 
     const feed = parsed.feed;
     const items = feed.items.slice(0, this.options.maxItems ?? 20);

@@ -53,7 +53,7 @@ export class FolderSource implements ArticleSource {
         .filter(isArticleFileName)
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     } catch (error) {
-      return { articles, problems: [{ location: this.dir, reason: this.folderProblem(error) }] };
+      return { articles, problems: [{ location: this.dir, reason: this.folderProblem(error) }], failed: true };
     }
 
     for (const name of names) {

@@ -95,6 +95,6 @@ export class PageSource implements ArticleSource {
       if (result.ok) articles.push(result.article);
       else problems.push({ location: this.urls[index] ?? '', reason: result.reason });
     });
-    return { articles, problems };
+    return { articles, problems, ...(results.length > 0 && articles.length === 0 && problems.length === results.length ? { failed: true } : {}) };
   }
 }

@@ -55,7 +55,7 @@ export class S3Source implements ArticleSource {
       } while (continuationToken);
     } catch (error) {
       const location = `s3://${this.bucket}/${this.prefix}`;
-      return { articles, problems: [{ location, reason: `the articles could not be listed: ${describeS3Error(error)}` }] };
+      return { articles, problems: [{ location, reason: `the articles could not be listed: ${describeS3Error(error)}` }], failed: true };
     }
 
     for (const { key, size } of objects) {

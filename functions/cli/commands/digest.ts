@@ -1,16 +1,15 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import type { NewsletterConfig } from '../../core/config.js';
+import { NewsletterError } from '../../core/errors.js';
 import { subscriberId } from '../../core/subscriber.js';
-import { createSources } from '../../adapters/sources/create-sources.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
 import { buildEdition, runDigest } from '../../use-cases/run-digest.js';
 import { localDeliveryOptions } from '../../wiring/delivery.js';
 import { buildDependencies, digestDependencies } from '../../wiring/edition.js';
 import { parseTestAddresses, sendTestCopies, type TestSendResult } from '../../use-cases/test-send.js';
 import type { ArticleSource } from '../../ports/article-source.js';
-import { loadNewsletter, openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
+import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { describeEdition, noSubscribersLine, summary, writeEditionFiles } from '../output.js';
 import { sendRate } from '../arguments.js';
 import { createProgress } from '../progress.js';
@@ -67,10 +66,6 @@ export function registerDigestCommands(program: Command): void {
     });
 }
 
-function sourcesFor(newsletter: NewsletterConfig, baseDir: string, articlesDir?: string): ArticleSource[] {
-  return articlesDir ? folderOverride(articlesDir) : createSources(newsletter.sources, { baseDir });
-}
-
 /** `--articles DIR`: read this folder instead of the configured sources. */
 function folderOverride(articlesDir: string): ArticleSource[] {
   return [new FolderSource(path.resolve(articlesDir), { displayName: articlesDir })];
@@ -78,28 +73,42 @@ function folderOverride(articlesDir: string): ArticleSource[] {
 
 async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
   const testTo = options.testTo === undefined ? undefined : parseTestAddresses(options.testTo);
-  const { newsletter, baseDir, templateDirs, clock } = await loadNewsletter(options);
-  // The digest's own build, with no store behind it: every current article, whatever went out before.
-  const built = await buildEdition(newsletter, buildDependencies({ clock, templateDirs }, newsletter, sourcesFor(newsletter, baseDir, options.articles)), { dryRun: true });
-  printProblems(built.problems);
-  if (built.status === 'nothing-new') {
-    console.log(noArticlesLine(built.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
-    return;
-  }
-  const { model, rendered } = built;
-  const dir = await writeEditionFiles(options.out, model, rendered);
-  for (const line of describeEdition(model)) console.log(line);
-  if (!testTo) {
-    console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
-    return;
-  }
-  console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json`);
   const app = await openLocalApp(options);
   try {
+    const { newsletter } = app;
+    const sources = options.articles ? folderOverride(options.articles) : app.sourcesFor(newsletter);
+    // The digest's own build over the edition store, read only: the next edition, without what went out before.
+    const built = await buildEdition(newsletter, { ...buildDependencies(app, newsletter, sources), editions: app.editions }, { dryRun: true });
+    printProblems(built.problems);
+    if (built.status === 'nothing-new') {
+      if (built.failedSources.length > 0) throw sourcesFailedError(built.failedSources, sources.length, options.config);
+      if (built.alreadySent === 0) console.log(noArticlesLine(built.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
+      else console.log(`Nothing new since the last edition (${built.alreadySent} article(s) already sent): the next digest sends nothing. Add articles first.`);
+      return;
+    }
+    for (const line of await waitingLines(app)) console.log(line);
+    const { model, rendered } = built;
+    const dir = await writeEditionFiles(options.out, newsletter, model, rendered);
+    for (const line of describeEdition(model)) console.log(line);
+    if (!testTo) {
+      console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json (nothing sent).`);
+      return;
+    }
+    console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json`);
     console.log(testSentLine(await sendTestCopies(newsletter, app, { rendered, editionId: model.editionId }, testTo)));
   } finally {
     await app.close();
   }
+}
+
+/** What the next digest does before it builds the previewed edition: resume an unfinished one, or wait for a draft's review. */
+async function waitingLines(app: LocalApp): Promise<string[]> {
+  const recent = await app.editions.list(app.newsletter.id, 5);
+  const unfinished = recent.find((e) => e.status === 'sending');
+  if (unfinished) return [`Edition ${unfinished.editionId} is still going out: the next digest finishes it first, and builds this one on the run after.`, ''];
+  const draft = app.newsletter.approval === 'manual' ? recent.find((e) => e.status === 'draft') : undefined;
+  if (draft) return [`Draft ${draft.editionId} still waits for review: the next digest builds this one only once it is approved or skipped.`, ''];
+  return [];
 }
 
 function testSentLine(result: TestSendResult): string {
@@ -132,7 +141,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         ...(options.exclude?.length ? { exclude: options.exclude } : {}),
         ...localDeliveryOptions(app.config, options.rate),
         onRendered: async (model, rendered) => {
-          folder = await writeEditionFiles(options.out, model, rendered);
+          folder = await writeEditionFiles(options.out, newsletter, model, rendered);
           for (const line of describeEdition(model)) console.log(line);
           console.log(`\nWrote ${path.join(folder, 'digest.html')}, digest.txt and digest.json`);
         },
@@ -144,6 +153,8 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
 
     switch (result.status) {
       case 'nothing-new':
+        // A source that did not answer may hold what is new: nothing sent is then a fault, not an outcome.
+        if (result.failedSources.length > 0) throw sourcesFailedError(result.failedSources, options.articles ? 1 : newsletter.sources.length, options.config);
         if (result.alreadySent === 0) {
           console.log(`${noArticlesLine(result.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder'))} No edition sent.`);
           return;
@@ -181,6 +192,17 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Nothing built because sources did not answer: the command fails (exit 1), so a scheduled run
+ * is noticed instead of reading as a quiet week.
+ */
+function sourcesFailedError(failed: string[], total: number, configFile: string): NewsletterError {
+  return new NewsletterError(
+    `no articles: ${failed.length} of ${total} source${total === 1 ? '' : 's'} did not answer (${failed.join(', ')}), each named above with its reason: ` +
+      `fix ${failed.length === 1 ? 'it' : 'them'} (or its entry under "sources" in ${configFile}) and run again; nothing was sent`,
+  );
 }
 
 /** Why there is nothing to show: the sources' problems (printed above) before any advice about folders. */

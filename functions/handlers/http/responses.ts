@@ -1,6 +1,7 @@
 import type { Language, NewsletterConfig } from '../../core/config.js';
 import type { LinkFailure } from '../../use-cases/subscriptions.js';
 import { messagePage, PAGE_CSP, SAFE_HEADERS, wordsForPage } from '../http-pages.js';
+import { ARCHIVE_WORDS } from '../../../templates/archive-words.js';
 import type { HttpApiResult } from './http-event.js';
 
 /** Responses of the subscription API: every one with the same safe headers. */
@@ -34,9 +35,17 @@ export function newsletterPage(newsletter: NewsletterConfig, title: string, text
  * (a shared screen, a forwarded confirmation) should not get a lasting key to the subscription;
  * the reader finds that link in every edition.
  */
-export function confirmedPage(newsletter: NewsletterConfig): HttpApiResult {
+export function confirmedPage(newsletter: NewsletterConfig, latestEdition?: { subject: string }): HttpApiResult {
   const w = wordsForPage(newsletter.language);
-  return newsletterPage(newsletter, w.confirmedTitle, w.confirmedBody(newsletter.title));
+  const text = latestEdition ? `${w.confirmedBody(newsletter.title)} ${w.latestEditionSentBody(latestEdition.subject)}` : w.confirmedBody(newsletter.title);
+  // Onwards to what the newsletter has sent so far, rather than a dead end.
+  return newsletterPage(newsletter, w.confirmedTitle, text, { href: `archive?newsletter=${encodeURIComponent(newsletter.id)}`, label: ARCHIVE_WORDS[newsletter.language].pastEditions });
+}
+
+/** The reader is off the list: after the unsubscribe button, and on a used unsubscribe link (no button again). */
+export function unsubscribedPage(newsletter: NewsletterConfig): HttpApiResult {
+  const w = wordsForPage(newsletter.language);
+  return newsletterPage(newsletter, w.unsubscribedTitle, w.unsubscribedBody(newsletter.title), { href: `subscribe?newsletter=${encodeURIComponent(newsletter.id)}`, label: w.subscribeAgain });
 }
 
 /** A link that is invalid, expired or names nobody; `language` when the link says nothing about its newsletter. */

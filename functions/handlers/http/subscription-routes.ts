@@ -4,7 +4,7 @@ import * as subscriptions from '../../use-cases/subscriptions.js';
 import type { SubscriptionDependencies, SubscriptionLog } from '../../use-cases/subscriptions.js';
 import { confirmPage, erasePage, messagePage, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from '../http-pages.js';
 import { contentKind, formFields, parseJson, type HttpApiResult, type HttpRequest } from './http-event.js';
-import { confirmedPage, html, json, linkFailurePage, newsletterPage } from './responses.js';
+import { confirmedPage, html, json, linkFailurePage, newsletterPage, unsubscribedPage } from './responses.js';
 
 /** What every route is given besides the request. */
 export interface RouteContext {
@@ -83,7 +83,7 @@ const showConfirm: Route = async ({ deps, language }, { query }) => {
 const postConfirm: Route = async ({ deps, language }, { query }) => {
   const result = await subscriptions.confirm(deps, query.get('token') ?? '');
   if (!result.ok) return linkFailurePage(result, 'confirm', language);
-  return confirmedPage(result.newsletter);
+  return confirmedPage(result.newsletter, result.latestEdition);
 };
 
 /** Link scanners fetch every link: a GET only shows the button. */
@@ -91,6 +91,8 @@ const showUnsubscribe: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
   const result = await subscriptions.checkUnsubscribeLink(deps, token);
   if (!result.ok) return linkFailurePage(result, 'unsubscribe', language);
+  // A link used before: the reader already left, so the page says so instead of offering the button again.
+  if (result.alreadyUnsubscribed) return unsubscribedPage(result.newsletter);
   return html(200, unsubscribePage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token }));
 };
 
@@ -101,11 +103,7 @@ const showUnsubscribe: Route = async ({ deps, language }, { query }) => {
 const postUnsubscribe: Route = async ({ deps, language }, { query }) => {
   const result = await subscriptions.unsubscribe(deps, query.get('token') ?? '');
   if (!result.ok) return linkFailurePage(result, 'unsubscribe', language);
-  const w = wordsForPage(result.newsletter.language);
-  return newsletterPage(result.newsletter, w.unsubscribedTitle, w.unsubscribedBody(result.newsletter.title), {
-    href: `subscribe?newsletter=${encodeURIComponent(result.newsletter.id)}`,
-    label: w.subscribeAgain,
-  });
+  return unsubscribedPage(result.newsletter);
 };
 
 const showPreferences: Route = async ({ deps, language }, { query }) => {

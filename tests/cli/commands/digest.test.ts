@@ -70,6 +70,19 @@ describe('newsletter digest', () => {
     expect(mail!.text).toContain('年薪14.1億');
   });
 
+  it('writes the public copy to out/: no per-reader placeholder, the sign-up link where the personal links were', async () => {
+    expect((await run('digest', '--out', out)).code).toBe(0);
+    const [edition] = await readdir(out);
+    const html = await readFile(path.join(out, edition!, 'digest.html'), 'utf8');
+    const text = await readFile(path.join(out, edition!, 'digest.txt'), 'utf8');
+    for (const file of [html, text]) {
+      expect(file).not.toMatch(/\{\{\s*(unsubscribe|preferences)_url\s*\}\}/);
+      expect(file).toContain('/subscribe?newsletter=ai-talent');
+    }
+    expect(html).toContain('年薪14.1億');
+    expect(text).toContain('年薪14.1億');
+  });
+
   it('sends nothing when no article is new, and says so', async () => {
     await firstEdition();
     const before = servers.services.ses!.messages.length;
@@ -159,6 +172,20 @@ describe('newsletter digest', () => {
     expect(list.filter((s) => s.status === 'confirmed')).toHaveLength(3);
   });
 
+  it('exits non-zero and names the folder when the article folder is missing, so a scheduled run is noticed', async () => {
+    await firstEdition();
+    const before = servers.services.ses!.messages.length;
+    const missing = await run('digest', '--out', out, '--articles', path.join(work, 'no-such-folder'));
+    expect(missing.code).toBe(1);
+    expect(missing.output).toMatch(/no-such-folder\/ does not exist: create it/);
+    expect(missing.output).toMatch(/newsletter: no articles: 1 of 1 source did not answer \(folder .*no-such-folder\/\)/);
+    expect(missing.output).not.toMatch(/Nothing new/);
+    expect(servers.services.ses!.messages.length).toBe(before);
+
+    // The folder answered and nothing is new: that is no failure.
+    expect((await run('digest', '--out', out)).code).toBe(0);
+  });
+
   it('refuses a send rate so low that the edition would never finish, and sends nothing', async () => {
     const before = ws.servers.services.ses!.messages.length;
     const { code, output } = await run('digest', '--rate', '1e-300');
@@ -212,12 +239,20 @@ describe('newsletter preview', () => {
     expect(JSON.parse(listed.output)).toEqual([]);
   });
 
-  it('shows every current article, also those the last edition carried, where the digest has nothing new', async () => {
+  it('shows the next edition: what the digest would send now, leaving out what the last edition carried', async () => {
     expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
-    expect((await ws.run('digest', '--dry-run', '--out', ws.out)).output).toMatch(/Nothing new since the last edition \(1 article\(s\) already sent\)/);
+    const nothing = await ws.run('preview', '--out', path.join(ws.work, 'preview'));
+    expect(nothing.code).toBe(0);
+    expect(nothing.output).toMatch(/Nothing new since the last edition \(1 article\(s\) already sent\)/);
+    expect(nothing.output).not.toContain(HEADLINE);
+
+    await writeFile(path.join(ws.articles, 'robots.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy.\n');
     const { code, output } = await ws.run('preview', '--out', path.join(ws.work, 'preview'));
     expect(code).toBe(0);
-    expect(output).toContain(HEADLINE);
+    expect(output).toContain('Robots learn to fold laundry');
+    expect(output).not.toContain(HEADLINE);
     expect(output).toContain('(nothing sent)');
+    const dry = await ws.run('digest', '--dry-run', '--out', path.join(ws.work, 'dry'));
+    expect(dry.output.match(/Edition (\S+)/)?.[1]).toBe(output.match(/Edition (\S+)/)?.[1]);
   });
 });

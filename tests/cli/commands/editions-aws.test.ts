@@ -186,7 +186,7 @@ describe('editions resend --aws', () => {
       expect(await editions.get('resend-weekly', editionId)).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 10, failed: 2 }) });
 
       const shown = await cli('--newsletter', 'resend-weekly', 'editions', 'show', editionId, '--aws');
-      expect(shown.output).toContain(`Failed deliveries: 2; "npx newsletter editions resend ${editionId} --aws" queues them again`);
+      expect(shown.output).toContain(`Failed deliveries: 2; "npx newsletter --config ${configFile} --data-dir ${dataDir} --newsletter resend-weekly editions resend ${editionId} --aws" queues them again`);
       expect(shown.output).toContain(`subscriber ${subscriberId(ID_KEY, refused[0]!)}: `);
       expect(shown.output).not.toContain('@example.com');
 

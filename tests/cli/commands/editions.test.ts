@@ -55,9 +55,9 @@ describe('editions resend (local)', () => {
     await new DynamoEditionStore(own.servers.dynamodb, own.servers.tableName).update('ai-talent', edition!.editionId, { report: { ...edition!.report, sent: 0, failed: 1 } as never });
 
     const resend = await own.run('editions', 'resend', edition!.editionId);
-    expect(resend).toMatchObject({ code: 0, output: `Edition ${edition!.editionId}: its 1 failed delivery goes out again on the next "npx newsletter digest".` });
+    expect(resend).toMatchObject({ code: 0, output: `Edition ${edition!.editionId}: its 1 failed delivery goes out again on the next "npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest".` });
     // Not paused (like a quota stop): resume says the next run goes on instead of failing.
-    expect((await own.run('editions', 'resume', edition!.editionId)).output).toBe(`Edition ${edition!.editionId} is not paused: the next "npx newsletter digest" goes on with it.`);
+    expect((await own.run('editions', 'resume', edition!.editionId)).output).toBe(`Edition ${edition!.editionId} is not paused: the next "npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest" goes on with it.`);
     const again = await own.run('digest', '--out', own.out);
     expect(again.output).toContain(`Resumed unfinished edition ${edition!.editionId}`);
     expect(own.servers.services.ses!.messages.map((m) => m.destinations)).toEqual([['ann@example.com'], ['ann@example.com']]);

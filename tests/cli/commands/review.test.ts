@@ -88,4 +88,33 @@ describe('approval "manual"', () => {
     expect(mails[1]!.subject).toBe('[審閱] Our pick this week');
     expect(mails[1]!.html).toContain('Hello from the editor.');
   });
+
+  it('skip, then rebuild the same day: the same articles go into a new draft under a new id, and nothing is marked sent under the skipped one', async () => {
+    const [waiting] = await editions();
+    expect(waiting!.status).toBe('draft');
+    expect((await ws.run('editions', 'skip', waiting!.editionId)).code).toBe(0);
+    const before = ws.servers.services.ses!.messages.length;
+
+    // Nothing changed: the released articles are the ones the first skipped draft carried, on the same day.
+    const rebuilt = await ws.run('digest', '--out', ws.out);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.output).toContain('built for review: sent to 1 operator');
+    expect(rebuilt.output).not.toContain('still waits for review');
+    const list = await editions();
+    const draft = list.find((e) => e.status === 'draft')!;
+    const skipped = list.filter((e) => e.status === 'skipped');
+    expect(skipped.length).toBeGreaterThanOrEqual(2);
+    expect(skipped.map((e) => e.editionId)).not.toContain(draft.editionId);
+    expect(draft.articles.map((a) => a.id).sort()).toEqual(skipped.find((e) => e.articles.length === draft.articles.length)!.articles.map((a) => a.id).sort());
+    expect(ws.servers.services.ses!.messages).toHaveLength(before + 1);
+
+    // Skip once more and rebuild: the articles are still there for the next draft, never "Nothing new".
+    expect((await ws.run('editions', 'skip', draft.editionId)).code).toBe(0);
+    const third = await ws.run('digest', '--out', ws.out);
+    expect(third.output).toContain('built for review');
+    expect(third.output).not.toContain('Nothing new');
+    const next = (await editions()).find((e) => e.status === 'draft')!;
+    expect(next.editionId).not.toBe(draft.editionId);
+    expect(next.articles.map((a) => a.id).sort()).toEqual(draft.articles.map((a) => a.id).sort());
+  });
 });

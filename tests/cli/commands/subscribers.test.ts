@@ -70,7 +70,7 @@ describe('newsletter subscribers import and add never bring back someone who lef
 
     const refused = await ws.run('subscribers', 'add', 'bounced@example.com');
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain('was not added to ai-talent: suppressed (hard bounce) on 2026-03-01; if you know the address works again, run "newsletter subscribers unsuppress EMAIL" first');
+    expect(refused.output).toContain(`was not added to ai-talent: suppressed (hard bounce) on 2026-03-01; if you know the address works again, run "newsletter --config ${ws.config} --data-dir ${ws.dataDir} subscribers unsuppress EMAIL" first`);
 
     const lifted = await ws.run('subscribers', 'unsuppress', 'bounced@example.com');
     expect(lifted.code).toBe(0);
