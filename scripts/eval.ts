@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEvalItems } from './eval/datasets.js';
+import { loadEvalItems, SPLITS, type Split } from './eval/datasets.js';
 import { formatTable, runEval } from './eval/run.js';
 
 /**
@@ -17,7 +17,8 @@ if (!existsSync(evalDir)) {
   process.exit(0);
 }
 
-const items = loadEvalItems(evalDir);
+const args = parseArgs(process.argv.slice(2));
+const items = loadEvalItems(evalDir).filter((item) => !args.splits || (item.split !== undefined && args.splits.includes(item.split)));
 if (items.length === 0) {
   console.log(`eval: skipped, ${evalDir} holds no samples in a known format (see its README.md)`);
   process.exit(0);
@@ -32,6 +33,22 @@ for (const s of report.skipped) console.log(`skipped ${s.dataset}/${s.id}: ${s.r
 
 const outDir = join(root, 'out');
 mkdirSync(outDir, { recursive: true });
-const outFile = join(outDir, 'eval.json');
+const outFile = join(outDir, args.splits ? `eval.${args.splits.join('-')}.json` : 'eval.json');
 writeFileSync(outFile, `${JSON.stringify({ evalDir, ...report }, null, 2)}\n`);
 console.log(`\nwrote ${outFile}`);
+
+/** `--splits train,dev`: only those corpus splits (choose on train and dev; read test once at the end). */
+function parseArgs(argv: readonly string[]): { splits?: Split[] } {
+  const out: { splits?: Split[] } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
+    if (arg.startsWith('--splits')) {
+      const splits = (value ?? '').split(',').filter((s): s is Split => (SPLITS as readonly string[]).includes(s));
+      if (splits.length === 0) throw new Error(`eval: --splits takes a comma-separated list of ${SPLITS.join(', ')}`);
+      out.splits = splits;
+      if (!arg.includes('=')) i++;
+    }
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import type { ArticleDigest, ArticleProblem, Article } from '../core/article.js';
-import { cleanArticle } from '../core/articles/clean.js';
+import { cleanArticle, type ScriptConversion } from '../core/articles/clean.js';
 import { articleUrlKey, dedupeArticles } from '../core/articles/dedupe.js';
+import { withRepeatedSiteNames } from '../core/articles/site-names.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
@@ -34,6 +35,8 @@ export async function collectArticles(input: {
   maxArticles: number;
   /** Include articles sent before (a forced re-send). */
   includeSent?: boolean;
+  /** The edition's script, applied to each cleaned article before its key points are chosen. */
+  script?: ScriptConversion | undefined;
 }): Promise<CollectedArticles> {
   const problems: ArticleProblem[] = [];
   const cleaned: Article[] = [];
@@ -46,11 +49,11 @@ export async function collectArticles(input: {
       continue;
     }
     problems.push(...collection.problems);
-    for (const raw of collection.articles) {
+    for (const raw of withRepeatedSiteNames(collection.articles)) {
       // A fault in one article (hostile input, a bug) is that article's problem, never the edition's.
       let result: ReturnType<typeof cleanArticle>;
       try {
-        result = cleanArticle(raw);
+        result = cleanArticle(raw, { script: input.script });
       } catch (error) {
         result = { ok: false, reason: `${raw.location}: the article could not be cleaned (${(error as Error).message})` };
       }

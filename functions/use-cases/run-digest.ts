@@ -27,6 +27,8 @@ export interface BuildDependencies {
   render: (model: EditionModel) => Promise<RenderedEdition>;
   /** Rewrites article titles and key points once per edition (the Chinese script); none by default. */
   convertText?: ((text: string) => string) | undefined;
+  /** Re-derives the word around a pinyin gloss in the edition's script (see `cleanArticle`); none by default. */
+  rewordGlossed?: ((text: string) => string) | undefined;
   clock: Clock;
 }
 
@@ -116,6 +118,8 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
     maxKeyPoints: newsletter.keyPoints.max,
     maxArticles: newsletter.maxArticles,
     includeSent: options.force ?? false,
+    // Key points are chosen (and an LLM's checked) on the text as the edition will print it.
+    ...(deps.convertText ? { script: { convert: deps.convertText, ...(deps.rewordGlossed ? { rewordGlossed: deps.rewordGlossed } : {}) } } : {}),
   });
   const excluded = new Set(options.exclude ?? []);
   const digests = excluded.size ? collected.digests.filter((a) => !excluded.has(a.id) && !(a.url && excluded.has(a.url))) : collected.digests;

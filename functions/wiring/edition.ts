@@ -1,7 +1,7 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { createKeyPointExtractor } from '../adapters/keypoints/create-extractor.js';
 import type { ArticleSource } from '../ports/article-source.js';
-import { scriptConverterFor } from '../render/chinese-script.js';
+import { glossRewordingFor, scriptConverterFor } from '../render/chinese-script.js';
 import { renderEdition } from '../render/render-edition.js';
 import type { BuildDependencies, DigestDependencies, PrepareDependencies } from '../use-cases/run-digest.js';
 import type { AppServices } from './app-services.js';
@@ -26,6 +26,7 @@ export function buildDependencies(place: Pick<AppServices, 'clock' | 'templatesD
     extractor: createKeyPointExtractor(newsletter),
     render: (model) => renderEdition(model, templateOptions(place, newsletter)),
     convertText: scriptConverterFor(newsletter.language),
+    rewordGlossed: glossRewordingFor(newsletter.language),
     clock: place.clock,
   };
 }

@@ -1,6 +1,6 @@
 import { cleanArticle } from '../../functions/core/articles/clean.js';
 import type { Article } from '../../functions/core/article.js';
-import { extractKeyPoints } from '../../functions/core/keypoints/extract.js';
+import { extractKeyPoints, type SelectionSettings } from '../../functions/core/keypoints/extract.js';
 import { localeOf, splitSentences } from '../../functions/core/keypoints/segment.js';
 import { SPLITS, type EvalItem, type Split } from './datasets.js';
 import { meanScores, rouge, rougeN, rougeTokens, type EvalLanguage, type RougeScores } from './rouge.js';
@@ -110,7 +110,7 @@ function outcomeOf(extractor: RougeScores, lead: RougeScores): ItemResult['outco
 }
 
 /** Runs every system on every item (optionally only some splits) and summarises per row and split. */
-export function runEval(items: readonly EvalItem[], options: { splits?: readonly Split[] } = {}): EvalReport {
+export function runEval(items: readonly EvalItem[], options: { splits?: readonly Split[]; selection?: Partial<SelectionSettings> } = {}): EvalReport {
   const results: ItemResult[] = [];
   const skipped: EvalReport['skipped'] = [];
   for (const item of items) {
@@ -122,7 +122,7 @@ export function runEval(items: readonly EvalItem[], options: { splits?: readonly
     }
     const article = cleaned.article;
     for (const k of lengthsFor(item)) {
-      const keyPoints = extractKeyPoints(article, { max: k, count: k }).keyPoints;
+      const keyPoints = extractKeyPoints(article, { max: k, count: k, ...(options.selection ? { selection: options.selection } : {}) }).keyPoints;
       const extractor = rouge(keyPoints, item.references, item.language);
       const lead = rouge(leadSentences(article, k), item.references, item.language);
       results.push({
