@@ -13,6 +13,19 @@ export interface CollectedArticles {
   alreadySent: number;
   /** Sources and articles that could not be used, each with the reason. */
   problems: ArticleProblem[];
+  /** With a language-model extractor: what it did over the edition's articles. */
+  keyPointReport?: KeyPointReport;
+}
+
+/** A language-model extractor over one edition: answers from the endpoint or the cache, points dropped, articles that fell back. */
+export interface KeyPointReport {
+  extractor: string;
+  articles: number;
+  cached: number;
+  /** Points that stated a figure or name the article does not (each replaced from the embedded extractor). */
+  dropped: number;
+  /** Articles whose points all came from the embedded extractor, each with the reason. */
+  fallbacks: ArticleProblem[];
 }
 
 /** The keys under which an article is remembered as sent: its content hash and its link's key (see articleUrlKey). */
@@ -71,6 +84,7 @@ export async function collectArticles(input: {
   const fresh = unique.filter((article) => !sentKeys(article).some((key) => sent.has(key)));
 
   const digests: ArticleDigest[] = [];
+  let keyPointReport: KeyPointReport | undefined;
   for (const article of fresh) {
     if (digests.length >= input.maxArticles) {
       problems.push({ location: article.location, reason: `left for the next edition: this one already has ${input.maxArticles} articles (maxArticles)` });
@@ -87,14 +101,21 @@ export async function collectArticles(input: {
       problems.push({ location: article.location, reason: `no key points: ${result.reason ?? 'the extractor found no sentences'}` });
       continue;
     }
+    if (result.llm) {
+      keyPointReport ??= { extractor: input.extractor.name, articles: 0, cached: 0, dropped: 0, fallbacks: [] };
+      keyPointReport.articles += 1;
+      if (result.llm.cached) keyPointReport.cached += 1;
+      keyPointReport.dropped += result.llm.dropped;
+      if (result.llm.fallback) keyPointReport.fallbacks.push({ location: article.location, reason: result.llm.fallback });
+    }
     digests.push({
       id: article.id,
-      title: article.title,
+      title: result.title ?? article.title,
       keyPoints: result.keyPoints,
       location: article.location,
       ...(article.url ? { url: article.url } : {}),
       ...(article.urlKey ? { urlKey: article.urlKey } : {}),
     });
   }
-  return { digests, alreadySent: unique.length - fresh.length, problems };
+  return { digests, alreadySent: unique.length - fresh.length, problems, ...(keyPointReport ? { keyPointReport } : {}) };
 }

@@ -20,10 +20,14 @@ import { templateOptions } from './templates.js';
  * What building an edition needs from a place: its clock and template folders, no store. Alone it
  * is `newsletter preview` (every current article, nothing stored); a run adds the stores below.
  */
-export function buildDependencies(place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs'>, newsletter: NewsletterConfig, sources: ArticleSource[]): BuildDependencies {
+export function buildDependencies(
+  place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs' | 'keyPointCache' | 'environment'>,
+  newsletter: NewsletterConfig,
+  sources: ArticleSource[],
+): BuildDependencies {
   return {
     sources,
-    extractor: createKeyPointExtractor(newsletter),
+    extractor: createKeyPointExtractor(newsletter, { cache: place.keyPointCache, environment: place.environment ?? {}, clock: place.clock }),
     render: (model) => renderEdition(model, templateOptions(place, newsletter)),
     convertText: scriptConverterFor(newsletter.language),
     rewordGlossed: glossRewordingFor(newsletter.language),
