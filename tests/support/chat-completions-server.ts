@@ -15,14 +15,14 @@ export interface ChatCompletionsServer {
   baseUrl: string;
   requests: { headers: IncomingMessage['headers']; body: Record<string, unknown> }[];
   answer(...answers: ScriptedAnswer[]): void;
-  /** Answers every later request with this one (after the queued ones). */
-  always(answer: ScriptedAnswer): void;
+  /** Answers every later request with this one, or with what `answer` makes of the request (after the queued ones). */
+  always(answer: ScriptedAnswer | ((body: Record<string, unknown>) => ScriptedAnswer)): void;
   close(): Promise<void>;
 }
 
 export async function startChatCompletionsServer(): Promise<ChatCompletionsServer> {
   const queue: ScriptedAnswer[] = [];
-  let fallback: ScriptedAnswer = { status: 500, body: '{"error":{"message":"no answer scripted"}}' };
+  let fallback: ScriptedAnswer | ((body: Record<string, unknown>) => ScriptedAnswer) = { status: 500, body: '{"error":{"message":"no answer scripted"}}' };
   const requests: ChatCompletionsServer['requests'] = [];
   const hanging: ServerResponse[] = [];
   const server = createServer((req, res) => {
@@ -33,8 +33,9 @@ export async function startChatCompletionsServer(): Promise<ChatCompletionsServe
         res.writeHead(404).end();
         return;
       }
-      requests.push({ headers: req.headers, body: JSON.parse(raw) as Record<string, unknown> });
-      const next = queue.shift() ?? fallback;
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      requests.push({ headers: req.headers, body });
+      const next = queue.shift() ?? (typeof fallback === 'function' ? fallback(body) : fallback);
       if ('hang' in next) {
         hanging.push(res);
         return;
