@@ -50,7 +50,10 @@ export function createKeyPointExtractor(
     client: deps.bedrock ?? new BedrockRuntimeClient(sdkClientConfig('bedrock')),
     modelId,
     fallback: embedded,
+    cache: deps.cache,
+    clock: deps.clock ?? realClock,
     ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
+    ...(deps.warn ? { warn: deps.warn } : {}),
   });
 }
 
