@@ -122,6 +122,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     signUpLimits: stores.signUpLimits,
     editions: stores.editions,
     ledger: stores.ledger,
+    keyPointCache: stores.keyPointCache,
+    environment: env,
     /** This process's identity on delivery-group locks. */
     owner: localRunOwner(),
     sourcesFor: (newsletter: NewsletterConfig) => createSources(newsletter.sources, { baseDir: loaded.baseDir }),

@@ -21,6 +21,11 @@ export interface RawArticle {
   readFrom?: string;
   /** A title the source already knows (feed item, page metadata); cleaning may still improve it. */
   title?: string;
+  /**
+   * Names the source is known by (og:site_name, the feed's title, a suffix its titles repeat): only
+   * these (and the domain of `url` or `readFrom`) are cut from the end of a title as a site name.
+   */
+  siteNames?: string[];
   byline?: string;
   /** ISO 8601. */
   publishedAt?: string;

@@ -91,8 +91,25 @@ export const newsletterSchema = z.strictObject({
   keyPoints: z
     .strictObject({
       max: z.number().int().min(1).max(20).default(8),
-      extractor: z.enum(['embedded', 'bedrock']).default('embedded'),
+      extractor: z.enum(['embedded', 'bedrock', 'openai-compatible']).default('embedded'),
       bedrockModelId: z.string().optional(),
+      /**
+       * An OpenAI-compatible chat completions endpoint (`extractor: "openai-compatible"`). The API key
+       * is never in the file: `apiKeyEnv` names the environment variable that holds it.
+       */
+      llm: z
+        .strictObject({
+          baseUrl: z.url({ protocol: /^https?$/ }),
+          model: z.string().min(1),
+          apiKeyEnv: z
+            .string()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable (letters, digits, _), not the key itself')
+            .optional(),
+          timeoutMs: z.number().int().min(100).max(600_000).optional(),
+          maxTokens: z.number().int().min(256).max(1_000_000).optional(),
+          jsonSchema: z.boolean().optional(),
+        })
+        .optional(),
     })
     .prefault({}),
   /**

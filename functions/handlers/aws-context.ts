@@ -56,12 +56,12 @@ export class AwsContext {
    * the functions' time: the system's on Lambda, a test's own where it passes one.
    */
   constructor(
-    env: Record<string, string | undefined> = process.env,
+    private readonly rawEnv: Record<string, string | undefined> = process.env,
     private readonly tracer?: Tracer,
     readonly clock: Clock = systemClock,
     private readonly clientOptions: AwsClientOptions = {},
   ) {
-    this.env = readEnvironment(env);
+    this.env = readEnvironment(rawEnv);
     this.dynamodb = this.traced(new DynamoDBClient(sdkClientConfig('dynamodb')));
   }
 
@@ -72,7 +72,7 @@ export class AwsContext {
 
   // Stores and the mailer are built on first use and kept for the container's life, like the clients.
   private get stores(): DynamoStores {
-    return (this.tables ??= dynamoStores(this.dynamodb, this.env.tableName));
+    return (this.tables ??= dynamoStores(this.dynamodb, this.env.tableName, {}, this.clock));
   }
   get subscribers(): DynamoSubscriberStore {
     return this.stores.subscribers;
@@ -136,6 +136,8 @@ export class AwsContext {
       templatesDir: this.templatesDir,
       // Many senders run at once on AWS: they share the 24-hour quota through the table.
       sendBudget: this.stores.sendBudget,
+      keyPointCache: this.stores.keyPointCache,
+      environment: this.rawEnv,
     };
   }
 

@@ -79,3 +79,21 @@ export function scriptConverterFor(language: Language): TextConverter | undefine
   if (language === 'zh-Hans') return toSimplified();
   return undefined;
 }
+
+/**
+ * For `cleanArticle`'s `rewordGlossed`: the few characters around a pinyin gloss, to Simplified and
+ * back with OpenCC's phrases, so a `zh-Hant` edition reads 複製 where the source wrote 復(fù)制. `undefined`
+ * for any other language.
+ *
+ * @example
+ * glossRewordingFor('zh-Hant')?.('部復制'); // '部複製'
+ */
+export function glossRewordingFor(language: Language): TextConverter | undefined {
+  if (language !== 'zh-Hant') return undefined;
+  const toTraditional = toTaiwanTraditional();
+  const back = fromTraditional ?? OpenCC.Converter({ from: 'tw', to: 'cn' });
+  fromTraditional = back;
+  return (text) => toTraditional(back(text));
+}
+
+let fromTraditional: TextConverter | undefined;

@@ -1,6 +1,7 @@
 import type { ArticleDigest, ArticleProblem, Article } from '../core/article.js';
-import { cleanArticle } from '../core/articles/clean.js';
+import { cleanArticle, type ScriptConversion } from '../core/articles/clean.js';
 import { articleUrlKey, dedupeArticles } from '../core/articles/dedupe.js';
+import { withRepeatedSiteNames } from '../core/articles/site-names.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
@@ -14,6 +15,19 @@ export interface CollectedArticles {
   problems: ArticleProblem[];
   /** The sources that did not answer at all (see SourceCollection.failed), by description. */
   failedSources: string[];
+  /** With a language-model extractor: what it did over the edition's articles. */
+  keyPointReport?: KeyPointReport;
+}
+
+/** A language-model extractor over one edition: answers from the endpoint or the cache, points dropped, articles that fell back. */
+export interface KeyPointReport {
+  extractor: string;
+  articles: number;
+  cached: number;
+  /** Points that stated a figure or name the article does not (each replaced from the embedded extractor). */
+  dropped: number;
+  /** Articles whose points all came from the embedded extractor, each with the reason. */
+  fallbacks: ArticleProblem[];
 }
 
 /** The keys under which an article is remembered as sent: its content hash and its link's key (see articleUrlKey). */
@@ -36,6 +50,8 @@ export async function collectArticles(input: {
   maxArticles: number;
   /** Include articles sent before (a forced re-send). */
   includeSent?: boolean;
+  /** The edition's script, applied to each cleaned article before its key points are chosen. */
+  script?: ScriptConversion | undefined;
 }): Promise<CollectedArticles> {
   const problems: ArticleProblem[] = [];
   const failedSources: string[] = [];
@@ -51,11 +67,11 @@ export async function collectArticles(input: {
     }
     problems.push(...collection.problems);
     if (collection.failed) failedSources.push(source.description);
-    for (const raw of collection.articles) {
+    for (const raw of withRepeatedSiteNames(collection.articles)) {
       // A fault in one article (hostile input, a bug) is that article's problem, never the edition's.
       let result: ReturnType<typeof cleanArticle>;
       try {
-        result = cleanArticle(raw);
+        result = cleanArticle(raw, { script: input.script });
       } catch (error) {
         result = { ok: false, reason: `${raw.location}: the article could not be cleaned (${(error as Error).message})` };
       }
@@ -73,6 +89,7 @@ export async function collectArticles(input: {
   const fresh = unique.filter((article) => !sentKeys(article).some((key) => sent.has(key)));
 
   const digests: ArticleDigest[] = [];
+  let keyPointReport: KeyPointReport | undefined;
   for (const article of fresh) {
     if (digests.length >= input.maxArticles) {
       problems.push({ location: article.location, reason: `left for the next edition: this one already has ${input.maxArticles} articles (maxArticles)` });
@@ -89,14 +106,21 @@ export async function collectArticles(input: {
       problems.push({ location: article.location, reason: `no key points: ${result.reason ?? 'the extractor found no sentences'}` });
       continue;
     }
+    if (result.llm) {
+      keyPointReport ??= { extractor: input.extractor.name, articles: 0, cached: 0, dropped: 0, fallbacks: [] };
+      keyPointReport.articles += 1;
+      if (result.llm.cached) keyPointReport.cached += 1;
+      keyPointReport.dropped += result.llm.dropped;
+      if (result.llm.fallback) keyPointReport.fallbacks.push({ location: article.location, reason: result.llm.fallback });
+    }
     digests.push({
       id: article.id,
-      title: article.title,
+      title: result.title ?? article.title,
       keyPoints: result.keyPoints,
       location: article.location,
       ...(article.url ? { url: article.url } : {}),
       ...(article.urlKey ? { urlKey: article.urlKey } : {}),
     });
   }
-  return { digests, alreadySent: unique.length - fresh.length, problems, failedSources };
+  return { digests, alreadySent: unique.length - fresh.length, problems, failedSources, ...(keyPointReport ? { keyPointReport } : {}) };
 }

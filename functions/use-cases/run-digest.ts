@@ -12,7 +12,7 @@ import type { Mailer } from '../ports/mailer.js';
 import { GroupedSendQueue, type SendQueue } from '../ports/send-queue.js';
 import type { SubscriberStore } from '../ports/subscriber-store.js';
 import { subscriberPages } from '../ports/subscriber-pages.js';
-import { collectArticles, sentKeys } from './collect-articles.js';
+import { collectArticles, sentKeys, type KeyPointReport } from './collect-articles.js';
 import { sendForReview } from './review-copy.js';
 import type { WarmUp } from '../core/send-budget.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
@@ -30,6 +30,8 @@ export interface BuildDependencies {
   render: (model: EditionModel) => Promise<RenderedEdition>;
   /** Rewrites article titles and key points once per edition (the Chinese script); none by default. */
   convertText?: ((text: string) => string) | undefined;
+  /** Re-derives the word around a pinyin gloss in the edition's script (see `cleanArticle`); none by default. */
+  rewordGlossed?: ((text: string) => string) | undefined;
   clock: Clock;
 }
 
@@ -76,8 +78,8 @@ export type PreparedEdition =
   | { status: 'draft'; edition: EditionRecord; rendered: RenderedEdition; model: EditionModel; problems: ArticleProblem[]; reviewSent?: number }
   /** approval "manual" and a draft is still waiting: nothing new is built until it is approved or skipped. */
   | { status: 'awaiting-review'; edition: EditionRecord; problems: ArticleProblem[] }
-  | { status: 'dry-run'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[] }
-  | { status: 'ready'; resumed: boolean; edition: EditionRecord; rendered: RenderedEdition; model?: EditionModel; problems: ArticleProblem[] };
+  | { status: 'dry-run'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[]; keyPointReport?: KeyPointReport }
+  | { status: 'ready'; resumed: boolean; edition: EditionRecord; rendered: RenderedEdition; model?: EditionModel; problems: ArticleProblem[]; keyPointReport?: KeyPointReport };
 
 export type DigestResult =
   | Exclude<PreparedEdition, { status: 'ready' }>
@@ -95,13 +97,15 @@ export type DigestResult =
       rendered: RenderedEdition;
       report: DeliveryReport;
       problems: ArticleProblem[];
+      /** With a language-model extractor: answers, cache hits, dropped points and fallbacks of this edition. */
+      keyPointReport?: KeyPointReport;
       /** Why sending stopped early, for metrics and alarms; absent when everyone has the edition. */
       paused?: DeliveryPause;
     };
 
 export type BuiltEdition =
   | Extract<PreparedEdition, { status: 'nothing-new' }>
-  | { status: 'built'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[]; builtAt: Date };
+  | { status: 'built'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[]; builtAt: Date; keyPointReport?: KeyPointReport };
 
 /**
  * Builds and renders an edition from the articles of `deps.sources` and stores nothing: the part
@@ -120,6 +124,8 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
     maxKeyPoints: newsletter.keyPoints.max,
     maxArticles: newsletter.maxArticles,
     includeSent: options.force ?? false,
+    // Key points are chosen (and an LLM's checked) on the text as the edition will print it.
+    ...(deps.convertText ? { script: { convert: deps.convertText, ...(deps.rewordGlossed ? { rewordGlossed: deps.rewordGlossed } : {}) } } : {}),
   });
   const excluded = new Set(options.exclude ?? []);
   const digests = excluded.size ? collected.digests.filter((a) => !excluded.has(a.id) && !(a.url && excluded.has(a.url))) : collected.digests;
@@ -142,7 +148,7 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   };
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);
-  return { status: 'built', model, rendered, problems: collected.problems, builtAt: now };
+  return { status: 'built', model, rendered, problems: collected.problems, builtAt: now, ...(collected.keyPointReport ? { keyPointReport: collected.keyPointReport } : {}) };
 }
 
 async function isSkipped(deps: BuildDependencies, newsletterId: string, editionId: string): Promise<boolean> {
@@ -171,7 +177,8 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   const built = await buildEdition(newsletter, deps, options);
   if (built.status === 'nothing-new') return built;
   const { model, rendered, problems, builtAt: now } = built;
-  if (options.dryRun) return { status: 'dry-run', model, rendered, problems };
+  const report = built.keyPointReport ? { keyPointReport: built.keyPointReport } : {};
+  if (options.dryRun) return { status: 'dry-run', model, rendered, problems, ...report };
 
   const record: EditionRecord = {
     newsletterId: newsletter.id,
@@ -188,7 +195,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
   // Remember the articles as soon as the edition exists, so a second run never builds them into another one.
   await deps.editions.markArticlesSent(newsletter.id, model.editionId, model.articles.flatMap(sentKeys), now.toISOString());
   if (draft) return created ? { status: 'draft', edition, rendered, model, problems } : { status: 'awaiting-review', edition, problems };
-  return { status: 'ready', resumed: !created, edition, rendered, model, problems };
+  return { status: 'ready', resumed: !created, edition, rendered, model, problems, ...report };
 }
 
 /**
@@ -211,6 +218,7 @@ export async function runDigest(newsletter: NewsletterConfig, deps: DigestDepend
     rendered: prepared.rendered,
     report,
     problems: prepared.problems,
+    ...(prepared.keyPointReport ? { keyPointReport: prepared.keyPointReport } : {}),
     ...(prepared.model ? { model: prepared.model } : {}),
     ...(report.paused ? { paused: report.paused } : {}),
   };

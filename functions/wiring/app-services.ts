@@ -4,6 +4,7 @@ import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SendBudget } from '../ports/send-budget.js';
+import type { KeyPointCache } from '../ports/key-point-cache.js';
 import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 
@@ -35,4 +36,8 @@ export interface AppServices {
    * process sends alone and GetSendQuota is all it needs.
    */
   sendBudget?: SendBudget;
+  /** A language-model extractor's answers per article (the table), so a re-run never pays twice. */
+  keyPointCache?: KeyPointCache;
+  /** The environment an API key is read from (`keyPoints.llm.apiKeyEnv`); read at the boundary, never in core. */
+  environment?: Readonly<Record<string, string | undefined>>;
 }

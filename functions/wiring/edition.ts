@@ -1,7 +1,7 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { createKeyPointExtractor } from '../adapters/keypoints/create-extractor.js';
 import type { ArticleSource } from '../ports/article-source.js';
-import { scriptConverterFor } from '../render/chinese-script.js';
+import { glossRewordingFor, scriptConverterFor } from '../render/chinese-script.js';
 import { renderEdition } from '../render/render-edition.js';
 import type { BuildDependencies, DigestDependencies, PrepareDependencies } from '../use-cases/run-digest.js';
 import type { AppServices } from './app-services.js';
@@ -20,12 +20,17 @@ import { templateOptions } from './templates.js';
  * What building an edition needs from a place: its clock and template folders, no store. A run
  * adds the stores below; `newsletter preview` adds the edition store only, to read what went out.
  */
-export function buildDependencies(place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs'>, newsletter: NewsletterConfig, sources: ArticleSource[]): BuildDependencies {
+export function buildDependencies(
+  place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs' | 'keyPointCache' | 'environment'>,
+  newsletter: NewsletterConfig,
+  sources: ArticleSource[],
+): BuildDependencies {
   return {
     sources,
-    extractor: createKeyPointExtractor(newsletter),
+    extractor: createKeyPointExtractor(newsletter, { cache: place.keyPointCache, environment: place.environment ?? {}, clock: place.clock }),
     render: (model) => renderEdition(model, templateOptions(place, newsletter)),
     convertText: scriptConverterFor(newsletter.language),
+    rewordGlossed: glossRewordingFor(newsletter.language),
     clock: place.clock,
   };
 }

@@ -1,8 +1,9 @@
 import { cleanArticle } from '../../functions/core/articles/clean.js';
 import type { Article } from '../../functions/core/article.js';
-import { extractKeyPoints } from '../../functions/core/keypoints/extract.js';
+import { extractKeyPoints, type SelectionSettings } from '../../functions/core/keypoints/extract.js';
 import { localeOf, splitSentences } from '../../functions/core/keypoints/segment.js';
 import { SPLITS, type EvalItem, type Split } from './datasets.js';
+import type { KeyPointExtractor } from '../../functions/ports/key-point-extractor.js';
 import { meanScores, rouge, rougeN, rougeTokens, type EvalLanguage, type RougeScores } from './rouge.js';
 
 /**
@@ -110,7 +111,31 @@ function outcomeOf(extractor: RougeScores, lead: RougeScores): ItemResult['outco
 }
 
 /** Runs every system on every item (optionally only some splits) and summarises per row and split. */
-export function runEval(items: readonly EvalItem[], options: { splits?: readonly Split[] } = {}): EvalReport {
+export interface EvalOptions {
+  splits?: readonly Split[];
+  selection?: Partial<SelectionSettings>;
+  /** Points another extractor gave (`extractorPoints`), by `pointsKey`; the embedded extractor's otherwise. */
+  points?: ReadonlyMap<string, string[]>;
+}
+
+export const pointsKey = (item: Pick<EvalItem, 'dataset' | 'id'>, k: number): string => `${item.dataset}/${item.id}/${k}`;
+
+/**
+ * Asks any extractor (an LLM endpoint included) for each item's points at each k, on the same cleaned
+ * text `runEval` scores, so its table is comparable with the embedded extractor's.
+ */
+export async function extractorPoints(items: readonly EvalItem[], extractor: KeyPointExtractor, onItem?: (done: number) => void): Promise<Map<string, string[]>> {
+  const points = new Map<string, string[]>();
+  let done = 0;
+  for (const item of items) {
+    const cleaned = cleanArticle({ location: `${item.dataset}/${item.id}`, format: 'text', body: item.body });
+    if (cleaned.ok) for (const k of lengthsFor(item)) points.set(pointsKey(item, k), (await extractor.extract(cleaned.article, { max: k, count: k })).keyPoints);
+    onItem?.(++done);
+  }
+  return points;
+}
+
+export function runEval(items: readonly EvalItem[], options: EvalOptions = {}): EvalReport {
   const results: ItemResult[] = [];
   const skipped: EvalReport['skipped'] = [];
   for (const item of items) {
@@ -122,7 +147,8 @@ export function runEval(items: readonly EvalItem[], options: { splits?: readonly
     }
     const article = cleaned.article;
     for (const k of lengthsFor(item)) {
-      const keyPoints = extractKeyPoints(article, { max: k, count: k }).keyPoints;
+      const keyPoints =
+        options.points?.get(pointsKey(item, k)) ?? extractKeyPoints(article, { max: k, count: k, ...(options.selection ? { selection: options.selection } : {}) }).keyPoints;
       const extractor = rouge(keyPoints, item.references, item.language);
       const lead = rouge(leadSentences(article, k), item.references, item.language);
       results.push({

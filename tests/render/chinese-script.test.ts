@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { scriptConverterFor } from '../../functions/render/chinese-script.js';
+import { cleanArticle } from '../../functions/core/articles/clean.js';
+import { glossRewordingFor, scriptConverterFor } from '../../functions/render/chinese-script.js';
 
 describe('scriptConverterFor', () => {
   it('writes a zh-Hant edition in Traditional characters with Taiwan usage, whatever the source mixed in', () => {
@@ -39,5 +41,27 @@ describe('scriptConverterFor', () => {
     expect(converted).not.toMatch(/墻|關于|[這家心腦懷池廚室爭]里/u);
     expect(converted).toContain('拆牆');
     expect(converted).toContain('實驗室裡');
+  });
+});
+
+describe('the script conversion over a cleaned article', () => {
+  const seed = readFileSync(new URL('../../articles/ai-talent-article.txt', import.meta.url), 'utf8');
+  const script = { convert: scriptConverterFor('zh-Hant')!, rewordGlossed: glossRewordingFor('zh-Hant')! };
+
+  it('writes the word a pinyin gloss marked in Taiwan form (複製, not 復制), and leaves every other word as the conversion has it', () => {
+    const converted = cleanArticle({ location: 'articles/ai-talent-article.txt', format: 'text', body: seed }, { script });
+    const plain = cleanArticle({ location: 'articles/ai-talent-article.txt', format: 'text', body: seed });
+    if (!converted.ok || !plain.ok) throw new Error('the seed article should clean');
+    const text = converted.article.paragraphs.join('\n');
+    expect(text).toContain('試圖在局部複製那種類似矽谷的「高濃度創新氛圍」');
+    expect(text).not.toContain('復制');
+    // Apart from the glossed word, exactly what converting the cleaned text gives.
+    expect(text.replace('複製', '復制')).toBe(plain.article.paragraphs.map(script.convert).join('\n'));
+    expect(converted.article.id).not.toBe('');
+  });
+
+  it('is only for a zh-Hant edition', () => {
+    expect(glossRewordingFor('zh-Hans')).toBeUndefined();
+    expect(glossRewordingFor('en')).toBeUndefined();
   });
 });

@@ -3,6 +3,8 @@ import { DynamoDeliveryLedger, type DeliveryLedgerOptions } from './delivery-led
 import { DynamoDeliveryLookup } from './delivery-lookup.js';
 import { DynamoEditionStore } from './edition-store.js';
 import { DynamoSendBudget } from './send-budget-store.js';
+import { DynamoKeyPointCache } from './key-point-cache.js';
+import type { Clock } from '../../core/clock.js';
 import { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from './subscriber-store.js';
 
 export type DynamoStores = ReturnType<typeof dynamoStores>;
@@ -12,7 +14,7 @@ export type DynamoStores = ReturnType<typeof dynamoStores>;
  * and the operator's `--aws` commands all use. Building them is cheap (no calls are made), so each
  * place takes the whole set and uses what it needs.
  */
-export function dynamoStores(client: DynamoDBClient, tableName: string, ledgerOptions: DeliveryLedgerOptions = {}) {
+export function dynamoStores(client: DynamoDBClient, tableName: string, ledgerOptions: DeliveryLedgerOptions = {}, clock: Pick<Clock, 'now'> = { now: () => new Date() }) {
   return {
     subscribers: new DynamoSubscriberStore(client, tableName),
     suppressions: new DynamoSuppressionStore(client, tableName),
@@ -22,5 +24,6 @@ export function dynamoStores(client: DynamoDBClient, tableName: string, ledgerOp
     ledger: new DynamoDeliveryLedger(client, tableName, ledgerOptions),
     deliveries: new DynamoDeliveryLookup(client, tableName),
     sendBudget: new DynamoSendBudget(client, tableName),
+    keyPointCache: new DynamoKeyPointCache(client, tableName, clock),
   };
 }

@@ -29,6 +29,8 @@ export const keys = {
   signUpLimit: (window: string, counter: string) => ({ pk: `SIGNUP#${window}`, sk: counter }),
   /** One quarter-hour bucket of the account's shared 24-hour send tally (see core/send-budget.ts); the number zero-padded so buckets sort in time. */
   sendBudget: (bucket: number) => ({ pk: 'SENDBUDGET', sk: String(bucket).padStart(12, '0') }),
+  /** A language model's key points for one article, model and prompt version (see DynamoKeyPointCache). */
+  keyPointCache: (key: string) => ({ pk: `KPCACHE#${key}`, sk: 'answer' }),
   sendBudgetRange: (fromBucket: number, toBucket: number) => ({ pk: 'SENDBUDGET', from: String(fromBucket).padStart(12, '0'), to: String(toBucket).padStart(12, '0') }),
 };
 

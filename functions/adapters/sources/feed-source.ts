@@ -118,6 +118,8 @@ export class FeedSource implements ArticleSource {
     if (byline) summary.byline = byline;
     const language = clean(feed.language);
     if (language) summary.language = language;
+    const feedTitle = clean(feed.title);
+    if (feedTitle) summary.siteNames = [feedTitle];
 
     const isSummary = text.length < (this.options.minFullTextLength ?? 500);
     if (this.options.followLinks && isSummary && link) {
@@ -132,6 +134,7 @@ export class FeedSource implements ArticleSource {
             ...summary,
             body: page.article.body,
             language: summary.language ?? page.article.language,
+            siteNames: [...(summary.siteNames ?? []), ...(page.article.siteNames ?? [])],
             ...(url ? { url } : {}),
             ...(page.article.readFrom ? { readFrom: page.article.readFrom } : {}),
           },

@@ -16,6 +16,8 @@ export interface HtmlArticle {
   publishedAt?: string;
   canonicalUrl?: string;
   language?: string;
+  /** The site's own name (og:site_name, application-name), for telling a site name from a headline's attribution. */
+  siteName?: string;
 }
 
 export interface HtmlArticleOptions {
@@ -95,6 +97,7 @@ function extractFrom(html: string, pageUrl: string | undefined, checkTime: () =>
     publishedAt: toIsoDate(metadata.publishedAt ?? readable?.publishedTime ?? undefined),
     canonicalUrl: metadata.canonicalUrl,
     language: clean(metadata.language ?? readable?.lang ?? undefined),
+    siteName: metadata.siteName ?? clean(readable?.siteName ?? undefined),
   });
 }
 
@@ -242,6 +245,7 @@ function resolveUrl(value: string, base: string | undefined): string | undefined
 }
 
 interface PageMetadata {
+  siteName?: string;
   title?: string;
   byline?: string;
   publishedAt?: string;
@@ -262,6 +266,7 @@ function readMetadata(document: Document, pageUrl: string | undefined): PageMeta
   const canonicalUrl = canonicalHref ? resolveUrl(canonicalHref, base) : undefined;
 
   return {
+    siteName: meta('meta[property="og:site_name"]') ?? meta('meta[name="application-name"]'),
     title:
       meta('meta[property="og:title"]') ??
       meta('meta[name="twitter:title"]') ??

@@ -45,6 +45,7 @@ export async function fetchPageArticle(url: string, options: PageFetchOptions = 
   if ('error' in extracted) return { ok: false, reason: extracted.error };
   const article: RawArticle = { location: url, format: 'text', body: extracted.text, url: extracted.canonicalUrl ?? response.url, readFrom: response.url };
   if (extracted.title) article.title = extracted.title;
+  if (extracted.siteName) article.siteNames = [extracted.siteName];
   if (extracted.byline) article.byline = extracted.byline;
   if (extracted.publishedAt) article.publishedAt = extracted.publishedAt;
   if (extracted.language) article.language = extracted.language;

@@ -1,3 +1,4 @@
+import type { KeyPointReport } from '../../use-cases/collect-articles.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
@@ -150,6 +151,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
     );
     progress.stop();
     printProblems(result.problems);
+    if ('keyPointReport' in result && result.keyPointReport) for (const line of keyPointReportLines(result.keyPointReport)) console.log(line);
 
     switch (result.status) {
       case 'nothing-new':
@@ -225,6 +227,15 @@ async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
     consent: { at: now, source: 'demo subscriber added by the first local run' },
   });
   console.log(`The list was empty: added the demo subscriber ${DEMO_SUBSCRIBER} (confirmed). Add your own with "npx newsletter subscribers add EMAIL".`);
+}
+
+/** The language-model extractor's part of the run summary: calls saved by the cache, points dropped, articles that fell back. */
+function keyPointReportLines(report: KeyPointReport): string[] {
+  const lines = [
+    `Key points (${report.extractor}): ${report.articles} article(s), ${report.cached} from the cache, ${report.dropped} point(s) dropped as unfaithful (replaced from the embedded extractor), ${report.fallbacks.length} article(s) on the embedded extractor.`,
+  ];
+  for (const f of report.fallbacks) lines.push(`Warning: ${f.location}: ${f.reason}; its key points are the embedded extractor's.`);
+  return lines;
 }
 
 function printProblems(problems: { location: string; reason: string }[]): void {

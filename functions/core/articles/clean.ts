@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article, RawArticle } from '../article.js';
-import { applyInlineRule, closeTitle, GARBLED_MARK, rulesFor, TITLE_LABEL, TITLE_SITE_SUFFIX, type InlineRule, type LineRule } from './cleaning-rules.js';
+import { applyInlineRule, closeTitle, GARBLED_MARK, rulesFor, TITLE_LABEL, titleSuffix, type InlineRule, type LineRule } from './cleaning-rules.js';
 import { detectLanguage } from './language.js';
 
 /**
@@ -10,6 +10,21 @@ import { detectLanguage } from './language.js';
  */
 
 export type CleanArticleResult = { ok: true; article: Article } | { ok: false; reason: string };
+
+/**
+ * The edition's script, applied to what the cleaner leaves (core holds no dictionaries: the
+ * caller passes them in). `convert` rewrites the title and paragraphs (a `zh-Hant` edition reads in
+ * Traditional characters); `rewordGlossed` re-derives the few characters around a pinyin gloss
+ * (see `cleanArticle`).
+ */
+export interface ScriptConversion {
+  convert: (text: string) => string;
+  rewordGlossed?: (text: string) => string;
+}
+
+export interface CleanOptions {
+  script?: ScriptConversion | undefined;
+}
 
 /** Longest line taken for a headline: beyond this it is a paragraph. */
 const HEADLINE_MAX_HAN = 60;
@@ -30,7 +45,7 @@ const sentenceSegmenters = new Map<string, Intl.Segmenter>();
  * const result = cleanArticle({ location: 'articles/a.md', format: 'markdown', body: '# Title\n\nText of the article.' });
  * if (result.ok) console.log(result.article.title); // 'Title'
  */
-export function cleanArticle(raw: RawArticle): CleanArticleResult {
+export function cleanArticle(raw: RawArticle, options: CleanOptions = {}): CleanArticleResult {
   const where = raw.location || '(unknown location)';
   if (typeof raw.body !== 'string' || raw.body.trim() === '') {
     return { ok: false, reason: `${where}: the article is empty; there is no text to use` };
@@ -51,6 +66,8 @@ export function cleanArticle(raw: RawArticle): CleanArticleResult {
   const language = chooseLanguage(raw.language, detected);
   const rules = rulesFor(language ?? (detected === 'other' ? undefined : detected));
   const inlineRules = rules.filter((r): r is InlineRule => r.kind === 'inline');
+  const reword = options.script?.rewordGlossed;
+  if (reword && language?.startsWith('zh')) text = rewordGlossedCharacters(text, inlineRules, reword);
   const junkRules = rules.filter((r): r is LineRule => r.kind === 'line' && r.phase === 'junk');
   const captionRules = rules.filter((r): r is LineRule => r.kind === 'line' && r.phase === 'caption');
 
@@ -61,8 +78,9 @@ export function cleanArticle(raw: RawArticle): CleanArticleResult {
   lines = lines.map((line) => dropGarbledSentences(line, language)).filter((line) => line !== '');
   lines = dedupe(lines);
 
-  const cleanMarkdownTitle = markdownTitle === undefined ? undefined : cleanTitleText(applyInline(markdownTitle, inlineRules));
-  const rawTitle = raw.title === undefined ? undefined : cleanTitleText(applyInline(normaliseText(raw.title), inlineRules));
+  const site = knownSiteNames(raw);
+  const cleanMarkdownTitle = markdownTitle === undefined ? undefined : cleanTitleText(applyInline(markdownTitle, inlineRules), site);
+  const rawTitle = raw.title === undefined ? undefined : cleanTitleText(applyInline(normaliseText(raw.title), inlineRules), site);
   let title: string | undefined;
   if (cleanMarkdownTitle && !isGarbled(cleanMarkdownTitle)) title = cleanMarkdownTitle;
   else if (rawTitle && isGoodSourceTitle(rawTitle)) title = rawTitle;
@@ -70,18 +88,22 @@ export function cleanArticle(raw: RawArticle): CleanArticleResult {
     const key = comparable(title);
     lines = lines.filter((line) => comparable(line) !== key);
   } else if (lines.length > 1 && isHeadline(lines[0]!)) {
-    title = cleanTitleText(lines[0]!);
+    title = cleanTitleText(lines[0]!, site);
     lines = lines.slice(1);
   }
 
-  lines = dropLines(lines, captionRules);
+  lines = dropCaptions(lines, captionRules);
   if (!lines.some((line) => /[\p{L}\p{N}]/u.test(line))) {
     return { ok: false, reason: `${where}: no article text is left after removing junk (prompts, credits, disclaimers, captions)` };
   }
-  title ??= deriveTitle(lines[0]!, language);
+  title ??= deriveTitle(lines[0]!, language, site);
 
   const id = createHash('sha256').update(`${title}\n${lines.join('\n')}`, 'utf8').digest('hex').slice(0, ID_LENGTH);
-  const article: Article = { id, title, paragraphs: lines, location: raw.location };
+  // The id is taken before the script conversion, so an article keeps it whatever the edition's script.
+  const convert = options.script?.convert;
+  const article: Article = convert
+    ? { id, title: convert(title), paragraphs: lines.map(convert), location: raw.location }
+    : { id, title, paragraphs: lines, location: raw.location };
   if (raw.url !== undefined) article.url = raw.url;
   if (raw.byline !== undefined) article.byline = raw.byline;
   if (raw.publishedAt !== undefined) article.publishedAt = raw.publishedAt;
@@ -174,6 +196,26 @@ function joinLines(lines: string[]): string {
   }, '');
 }
 
+/**
+ * A pinyin gloss marks a character that a publisher's character-by-character conversion produced
+ * (復(fù)制 from 复制): the word around it may have been converted wrongly (複製 is meant). The
+ * character and its neighbours are handed to `reword` (to Simplified and back, with OpenCC's
+ * phrases) and the gloss is dropped. Only glossed words are touched: a whole-text round trip also
+ * rewrites correct words and names (王明鉅 → 王明巨).
+ */
+function rewordGlossedCharacters(text: string, rules: readonly InlineRule[], reword: (text: string) => string): string {
+  const gloss = rules.find((r) => r.id === 'pinyin-gloss')?.pattern;
+  if (!gloss) return text;
+  const around = new RegExp(`(\\p{Script=Han}?)(\\p{Script=Han})${gloss.source}(\\p{Script=Han}?)`, 'gu');
+  return text.replace(around, (_match, before: string, glossed: string, ...rest: unknown[]) => {
+    const after = typeof rest[rest.length - 3] === 'string' ? (rest[rest.length - 3] as string) : '';
+    const word = before + glossed + after;
+    const reworded = reword(word);
+    // OpenCC maps character for character; anything else keeps the source's characters.
+    return Array.from(reworded).length === Array.from(word).length ? reworded : word;
+  });
+}
+
 function applyInline(line: string, rules: readonly InlineRule[]): string {
   return rules.reduce((acc, rule) => applyInlineRule(rule, acc), line);
 }
@@ -193,6 +235,57 @@ function dropLines(lines: readonly string[], rules: readonly LineRule[]): string
     else if (rule.dropRest) break;
   }
   return kept;
+}
+
+/**
+ * Caption lines, and the caption above a credit line: a page that puts "Photograph: Jane Doe/Getty
+ * Images" on a line of its own leaves the caption ("A row of terraced houses in Leeds.") just
+ * before it, a short single sentence that would otherwise read as news.
+ */
+function dropCaptions(lines: readonly string[], rules: readonly LineRule[]): string[] {
+  const credit = rules.find((r) => r.id === 'caption-credit');
+  const kept: string[] = [];
+  for (const line of lines) {
+    const rule = rules.find((r) => r.test(line));
+    if (!rule) {
+      kept.push(line);
+      continue;
+    }
+    const before = kept[kept.length - 1];
+    if (credit?.test(line) && before !== undefined && isCaptionLike(before)) kept.pop();
+  }
+  return kept;
+}
+
+/** One short sentence on a line of its own, as a caption is. */
+function isCaptionLike(line: string): boolean {
+  const han = hanCount(line);
+  if (han > 0 && han * 3 >= line.length) return line.length <= 60 && !/[。！？][^。！？]+[。！？]/u.test(line);
+  return line.split(/\s+/).length <= 25 && !/[.!?]["”’]?\s+[A-Z]/.test(line);
+}
+
+/** The names the source is known by, and the labels of its domain(s), reduced for comparison. */
+function knownSiteNames(raw: Pick<RawArticle, 'siteNames' | 'url' | 'readFrom'>): string[] {
+  const names = (raw.siteNames ?? []).map(comparable).filter((n) => n.length > 1);
+  for (const address of [raw.url, raw.readFrom]) {
+    if (!address) continue;
+    try {
+      const labels = new URL(address).hostname.split('.').filter((l) => l !== 'www' && l.length > 2);
+      // The registrable part ("theguardian" of www.theguardian.com), not the top-level domain.
+      names.push(...labels.slice(0, Math.max(1, labels.length - 1)).map(comparable));
+    } catch {
+      // Not a URL: no domain to compare with.
+    }
+  }
+  return names;
+}
+
+/** True when `suffix` names the site: it is one of its names, or holds its domain's name ("The Guardian" for theguardian.com). */
+function namesSite(suffix: string, site: readonly string[]): boolean {
+  const s = comparable(suffix);
+  if (s.length < 2) return false;
+  if (/\.[a-z]{2,}$/iu.test(suffix.trim())) return true;
+  return site.some((name) => name === s || (name.length >= 4 && (s.includes(name) || name.includes(s))));
 }
 
 function isGarbled(text: string): boolean {
@@ -295,22 +388,24 @@ function isGoodSourceTitle(title: string): boolean {
  * site's name and an unclosed quote or bracket are no part of a headline (title rules in
  * cleaning-rules.ts).
  */
-function cleanTitleText(title: string): string {
+function cleanTitleText(title: string, site: readonly string[]): string {
   const tidy = tidyLine(title.replace(/\s+/g, ' '))
     .replace(/^[#\s]+/, '')
     .replace(TITLE_LABEL, '');
-  const withoutSite = tidy.replace(TITLE_SITE_SUFFIX, '');
+  // Only a name the source is known by is a site name: "Abortion not a poll issue - Blair" keeps its attribution.
+  const parts = titleSuffix(tidy);
+  const withoutSite = parts && namesSite(parts.suffix, site) ? parts.head : tidy;
   return closeTitle(Array.from(withoutSite).length >= 6 ? withoutSite : tidy)
     .replace(/(?<![.。])[。.]$/u, '')
     .trim();
 }
 
 /** When an article has no headline, the start of its first sentence stands in for one. */
-function deriveTitle(firstParagraph: string, language: string | undefined): string {
+function deriveTitle(firstParagraph: string, language: string | undefined, site: readonly string[]): string {
   const first = (splitSentences(firstParagraph, language, 1)[0] ?? firstParagraph).trim();
   const isHan = hanCount(first) * 3 >= first.length;
   const limit = isHan ? DERIVED_TITLE_MAX_HAN : DERIVED_TITLE_MAX_CHARS;
-  if (Array.from(first).length <= limit) return cleanTitleText(first);
+  if (Array.from(first).length <= limit) return cleanTitleText(first, site);
   const chars = Array.from(first).slice(0, limit).join('');
   const cut = isHan ? Math.max(chars.lastIndexOf(','), chars.lastIndexOf('，'), chars.lastIndexOf('、')) : chars.lastIndexOf(' ');
   const head = (cut > limit / 3 ? chars.slice(0, cut) : chars).replace(/[\s,，、;；:：-]+$/u, '');

@@ -67,6 +67,13 @@ const FULL_WIDTH: Readonly<Record<string, string>> = { ',': '，', ':': '：', '
 /** A URL runs up to a space or a CJK mark; its own commas, colons and question marks stay. */
 const URL_SO_FAR = `(?:[A-Za-z][A-Za-z0-9+.-]*://|www\\.)[^\\s\u3000-\u303F\uFF00-\uFFEF“”‘’]*`;
 
+/** Datelines: a city in capitals ("NEW YORK", "ST. LOUIS"), any city, a date after a comma, an agency in brackets. */
+const DATELINE_CAPS_CITY = "[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][A-Za-z.]{1,12}(?: [A-Z][A-Za-z.]{1,12})?)?";
+const DATELINE_ANY_CITY = "[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}(?:, [A-Z][A-Za-z.]{1,12}(?: [A-Z][A-Za-z.]{1,12})?)?";
+const DATELINE_DATE =
+  ',? (?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.? \\d{1,2}|\\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.?)(?:,? \\d{4})?';
+const DATELINE_AGENCY = "(?:AP|AFP|Reuters|CNN|Bloomberg|dpa|UPI|Xinhua|Kyodo|PA|ANSA|EFE|Yonhap|TASS|Sputnik|IANS|PTI|CNA|AAP|BNO|NYT|WSJ|The [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})";
+
 function wordCount(line: string): number {
   return line.split(/\s+/).filter(Boolean).length;
 }
@@ -156,6 +163,36 @@ export const cleaningRules: readonly CleaningRule[] = [
     languages: ['any'],
     pattern:
       /^(?:[A-Z][A-Za-z.'-]*(?:[ ,]+[A-Z][A-Za-z.'-]*){0,4}\s*)?\((?:CNN|AP|AFP|Reuters|CNN Student News|EW\.com)\)\s*(?:--|—|–|-)?\s*|^(?:新華社|新华社|中新社|中新網|中新网)[^，,。\s]{0,16}[電电](?:[（(](?:記者|记者)[^）)]{0,20}[）)])?\s*|^(?:本報訊|本报讯)\s*/u,
+    replacement: '',
+  },
+  {
+    id: 'city-dateline',
+    kind: 'inline',
+    description:
+      'A wire or newspaper dateline at the start of a paragraph: "SOUTHAMPTON — ", "NEW YORK, N.Y. — ", "WASHINGTON, Dec 5 (AP) — ", "Washington, Dec. 5 (Reuters) - " (a city in capitals, or any city with an agency in brackets)',
+    languages: ['en'],
+    pattern: new RegExp(
+      `^(?:${DATELINE_CAPS_CITY}(?:${DATELINE_DATE})?\\s*(?:\\(${DATELINE_AGENCY}\\)\\s*)?|${DATELINE_ANY_CITY}(?:${DATELINE_DATE})?\\s*\\(${DATELINE_AGENCY}\\)\\s*)(?:—|–|--|-)\\s+(?=["“‘']?[A-Z0-9])`,
+      'u',
+    ),
+    replacement: '',
+  },
+  {
+    id: 'chinese-dateline',
+    kind: 'inline',
+    description:
+      'A Chinese news dateline at the start of a paragraph: "（中央社記者陳家倫台北5日電）", "中央社台北5日電", "【本報訊】", "記者王小明／台北報導", "〔記者林良昇／綜合報導〕"',
+    languages: ['zh'],
+    pattern:
+      /^(?:[（(〔【\[]?(?:中央社|中通社|路透社?|法新社|美聯社|美联社|共同社)[^，。）)〕】\]\s]{0,30}?[電电][）)〕】\]]?|[【〔［\[](?:本報訊|本报讯)[】〕］\]]|[（(〔【［\[]?(?:本報|本报)?(?:記者|记者)[^，。：:「」“”）)〕】］\]]{1,30}?(?:報導|报导|報道|报道)[）)〕】］\]]?)[\s：:]*/u,
+    replacement: '',
+  },
+  {
+    id: 'timestamp-prefix',
+    kind: 'inline',
+    description: 'A page\'s time stamp glued to the first sentence by a bar: "05/05 13:37|", "2024-05-05 13:37 | "',
+    languages: ['any'],
+    pattern: /^(?:\d{4}[-/.])?\d{1,2}[-/.]\d{1,2}\s*\d{1,2}:\d{2}(?::\d{2})?\s*[|｜]\s*/u,
     replacement: '',
   },
   {
@@ -325,6 +362,33 @@ export const cleaningRules: readonly CleaningRule[] = [
       ),
   },
   {
+    id: 'correction-note',
+    kind: 'line',
+    phase: 'junk',
+    description:
+      'A correction or update note on its own line: "This article was amended on 5 May 2024…", "Correction: …", "An earlier version of this article…", "更正：…", "編按：本文已更新…"',
+    languages: ['any'],
+    // Only a short line: a paragraph of news that opens with an update label ("（更新：更新影片）屏東…") stays.
+    test: (line) =>
+      (wordCount(line) <= 60 && line.length <= 400 && /^(?:\*\s*)?(?:(?:This|The) (?:article|story|piece|report) (?:was|has been|is being) (?:amended|corrected|updated|edited|changed)\b|(?:Correction|Clarification|Editor['’]s note)s?\s*(?:\([^)]{0,40}\))?\s*[:：—–-]|An? (?:earlier|previous|prior) version of this (?:article|story|piece|report)\b|(?:We|The Guardian|CNN|Reuters) (?:corrected|amended|updated) this (?:article|story)\b)/i.test(
+        line,
+      )) || (line.length <= 80 && /^[（(【［\[]?(?:更正|勘誤|勘误|更新|編按|编按|編者按|编者按)[】］\]]?\s*[:：]?\s*(?:本文|此文|本報|本报|原文|文中|上文|前文|.{0,8}(?:更正|修正|更新))/u.test(line)),
+  },
+  {
+    id: 'photo-caption',
+    kind: 'line',
+    phase: 'caption',
+    description:
+      'A photo caption that reads like a sentence but carries its credit or label: "A row of terraced houses in Leeds. Photograph: Christopher Furlong/Getty Images", "Image caption, …", "（圖／路透社）"',
+    languages: ['any'],
+    test: (line) =>
+      (wordCount(line) < 60 &&
+        /(?:^|[.!?]["”’]?\s+)(?:Photograph|Photo|Illustration|Composite|Picture|Image|Photo illustration)\s*:\s*[^.]{1,80}$/u.test(line)) ||
+      /^(?:Image caption|Image source|Media caption|Caption)\s*[,:]/i.test(line) ||
+      (wordCount(line) < 40 && /\((?:Photo|Image|Picture)s?(?: by| credit)?:?\s[^)]{1,60}\)\s*$/i.test(line)) ||
+      (hasHan(line) && line.length <= 80 && /[（(](?:圖|图|圖片|图片|攝影|摄影|照片)\s*[／/：:][^）)]{1,30}[）)]\s*$/u.test(line)),
+  },
+  {
     id: 'caption',
     kind: 'line',
     phase: 'caption',
@@ -359,6 +423,18 @@ export const TITLE_LABEL = /^(?:[［\[【]\s*(?:内容提要|內容提要|提要
  * site name, so a headline with a dash in it keeps its second half.
  */
 export const TITLE_SITE_SUFFIX = /\s*(?:\s[|｜–—]\s|[|｜]|\s-\s|_)\s*(?:[\p{Script=Han}\w.&'’]{1,12}|(?:[\w.&'’]+\s){0,4}[\w.&'’]+)\s*$/u;
+
+/**
+ * The last part of a title after a separator ("Title | Site", "Title - Site", "標題_網易新聞"), or
+ * undefined. Whether that part is a site name or the headline's own attribution ("… - Blair") is
+ * for the caller to decide: only a name the source is known by is a site name.
+ */
+export function titleSuffix(title: string): { head: string; suffix: string } | undefined {
+  const match = TITLE_SITE_SUFFIX.exec(title);
+  if (!match) return undefined;
+  const suffix = match[0].replace(/^\s*(?:\s[|｜–—]\s|[|｜]|\s-\s|_)\s*/u, '').trim();
+  return { head: title.slice(0, match.index).trim(), suffix };
+}
 
 /** Returns `title` without an unclosed opening quote or bracket and what follows it (when enough is left). */
 export function closeTitle(title: string): string {

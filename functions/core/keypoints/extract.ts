@@ -1,8 +1,10 @@
 import type { Article } from '../article.js';
 import type { KeyPointResult } from './key-points.js';
-import { cosine, FEATURE_NAMES, lengthOf, opensWithPronoun, QUOTED, readArticle, type ArticleReading } from './features.js';
+import { cosine, FEATURE_NAMES, lengthOf, QUOTED, readArticle, type ArticleReading } from './features.js';
 import { keyPointModel, type LanguageModel } from './model.js';
+import { POINT_COUNT, pointsFor } from './point-count.js';
 import { carriesFacts, closingStart, leansOnBefore, pointsBack, steers, topicZones } from './commentary.js';
+import { isNotNews, opensWithAnaphor, pointCandidates } from './candidates.js';
 
 /**
  * The embedded key-point extractor: deterministic, offline, no download. Each sentence is scored
@@ -19,7 +21,23 @@ export interface ExtractOptions {
   max: number;
   /** Exactly this many points where the article has that many usable sentences (overrides the fitted number). */
   count?: number;
+  /** Selection settings, for choosing them on dev (`scripts/eval`); the defaults are the chosen ones. */
+  selection?: Partial<SelectionSettings>;
 }
+
+/** How news points are chosen among the candidates (see `selectPoints`). */
+export interface SelectionSettings {
+  /** Value (share of the best sentence's) lost by a point that opens by leaning on the sentence before. */
+  anaphorPenalty: number;
+  /** MMR: value lost per unit of similarity to the most similar point already chosen. */
+  redundancyPenalty: number;
+}
+
+/**
+ * Chosen on dev (see the README): the anaphor penalty among 0.1 (the pronoun rule before), 0.15,
+ * 0.2 and 0.3; the redundancy weight among 0, 0.1, 0.2 and 0.3.
+ */
+export const SELECTION: SelectionSettings = { anaphorPenalty: 0.1, redundancyPenalty: 0.3 };
 
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
 const DUPLICATE_SIMILARITY = 0.5;
@@ -47,14 +65,14 @@ export function extractKeyPoints(article: Pick<Article, 'title' | 'paragraphs' |
 const COMMENTARY_SENTENCES_PER_POINT = 8;
 
 /**
- * How many points an article with `usable` usable sentences gets: the line fitted on the corpus's
- * reference counts for news, moving towards one point per `COMMENTARY_SENTENCES_PER_POINT`
- * sentences as the article reads as commentary (`opinion` 0..1).
+ * How many points an article gets: for news, the line fitted on the corpus's reference counts
+ * against the article's length (`point-count.ts`: ln(words), chosen on dev), moving towards one
+ * point per `COMMENTARY_SENTENCES_PER_POINT` sentences as the article reads as commentary
+ * (`opinion` 0..1).
  */
-export function fittedCount(usable: number, opinion = 0): number {
-  const { intercept, slope } = keyPointModel.count;
-  const news = intercept + slope * Math.log(Math.max(1, usable));
-  return Math.max(1, Math.round(news + opinion * Math.max(0, usable / COMMENTARY_SENTENCES_PER_POINT - news)));
+export function fittedCount(size: { words: number; usable: number }, opinion = 0): number {
+  const news = pointsFor(POINT_COUNT, size, false);
+  return Math.max(1, Math.round(news + opinion * Math.max(0, size.usable / COMMENTARY_SENTENCES_PER_POINT - news)));
 }
 
 /**
@@ -110,14 +128,15 @@ function extract(article: Pick<Article, 'title' | 'paragraphs' | 'language'>, op
   if (usable.length === 0) return { keyPoints: [], reason: 'the article has no complete sentence to use as a key point' };
   if (usable.length === 1) return { keyPoints: [sentences[usable[0]!]!.text] };
 
-  const k = Math.min(usable.length, count ?? Math.min(max, fittedCount(usable.length, isCommentary(reading) ? reading.opinion : 0)));
+  const words = paragraphs.reduce((n, p) => n + lengthOf(p), 0);
+  const k = Math.min(usable.length, count ?? Math.min(max, fittedCount({ words, usable: usable.length }, isCommentary(reading) ? reading.opinion : 0)));
   const scores = scoreSentences(reading);
   if (isCommentary(reading)) {
     const units = selectCommentaryPoints(reading, scores, k);
     return { keyPoints: units.sort((a, b) => a[0]! - b[0]!).map((unit) => unitText(reading, paragraphs, unit)) };
   }
-  const chosen = selectPoints(reading, scores, k);
-  return { keyPoints: chosen.sort((a, b) => a - b).map((i) => sentences[i]!.text) };
+  const chosen = selectPoints(reading, scores, k, { ...SELECTION, ...options.selection });
+  return { keyPoints: chosen.sort((a, b) => a[0]! - b[0]!).map((unit) => unitText(reading, paragraphs, unit)) };
 }
 
 /** The text of consecutive sentences of one paragraph, exactly as the paragraph has it. */
@@ -143,35 +162,47 @@ function looksBinary(paragraphs: readonly string[]): boolean {
 }
 
 /**
- * News: value (as a share of the best sentence's) lost by a sentence that opens with a pronoun
- * ("They said…", "他們…"), which leaves the reader asking who. Soft, so that such a sentence
- * still wins when it carries much more; dev chose 0.1 over 0.05, 0.2 and excluding them outright
- * (which lost ROUGE and articles against LEAD).
+ * News: greedy by value, MMR-style. A candidate's value is its probability as a share of the best
+ * sentence's, less `anaphorPenalty` when it opens by leaning on the sentence before ("The rest of
+ * the money…", "It also said…", "他表示…"), so it yields to a nearly as good self-contained one, and
+ * less `redundancyPenalty` times its similarity to the closest point already chosen, so the points
+ * cover the article rather than repeat its lead. A candidate that says the same as a chosen point
+ * (similarity above DUPLICATE_SIMILARITY) is skipped. Candidates are single sentences or a short
+ * quotation that runs over two or three (`pointCandidates`).
  */
-const PRONOUN_PENALTY = 0.1;
-
-/**
- * News: greedy by score, skipping a sentence that repeats a chosen point. Scores are turned into
- * shares of the best sentence's probability so that the pronoun penalty is on a fixed scale.
- */
-function selectPoints(reading: ArticleReading, scores: readonly number[], k: number): number[] {
+function selectPoints(reading: ArticleReading, scores: readonly number[], k: number, settings: SelectionSettings): number[][] {
   const probability = scores.map((z) => 1 / (1 + Math.exp(-z)));
   const best = Math.max(...reading.usable.map((i) => probability[i]!), 1e-9);
-  const chosen: number[] = [];
+  let candidates = pointCandidates(reading);
+  // An article made only of quotations or notes still gets its points from its sentences.
+  if (candidates.length === 0) candidates = reading.usable.filter((i) => !isNotNews(reading.sentences[i]!.text)).map((i) => ({ unit: [i] }));
+  const similarity = (a: readonly number[], b: readonly number[]): number => {
+    let most = 0;
+    for (const i of a) for (const j of b) most = Math.max(most, i === j ? 1 : cosine(reading.vectors[i]!, reading.vectors[j]!));
+    return most;
+  };
+  const base = candidates.map(({ unit }) => {
+    const value = Math.max(...unit.map((i) => probability[i]!)) / best;
+    return value - (opensWithAnaphor(reading.sentences[unit[0]!]!.text) ? settings.anaphorPenalty : 0);
+  });
+  const chosen: number[][] = [];
+  const taken = new Set<number>();
   while (chosen.length < k) {
     let pick = -1;
     let pickValue = -Infinity;
-    for (const i of reading.usable) {
-      if (chosen.includes(i)) continue;
-      if (chosen.some((c) => cosine(reading.vectors[i]!, reading.vectors[c]!) > DUPLICATE_SIMILARITY)) continue;
-      const value = probability[i]! / best - (opensWithPronoun(reading.sentences[i]!.text) ? PRONOUN_PENALTY : 0);
+    candidates.forEach(({ unit }, c) => {
+      if (taken.has(c)) return;
+      const closest = chosen.length === 0 ? 0 : Math.max(...chosen.map((o) => similarity(unit, o)));
+      if (closest > DUPLICATE_SIMILARITY) return;
+      const value = base[c]! - settings.redundancyPenalty * closest;
       if (value > pickValue) {
         pickValue = value;
-        pick = i;
+        pick = c;
       }
-    }
+    });
     if (pick < 0) break;
-    chosen.push(pick);
+    taken.add(pick);
+    chosen.push(candidates[pick]!.unit);
   }
   return chosen;
 }

@@ -11,4 +11,18 @@ export interface KeyPointOptions {
 export interface KeyPointResult {
   keyPoints: string[];
   reason?: string;
+  /** A title the extractor wrote (a language model), checked against the article like its points. */
+  title?: string;
+  /** What a language-model extractor did for this article, for the edition's report. */
+  llm?: LlmArticleReport;
+}
+
+/** One article's outcome with a language-model extractor. */
+export interface LlmArticleReport {
+  /** Points the model wrote that stated a figure or name the article does not (replaced from the embedded extractor). */
+  dropped: number;
+  /** The answer came from the cache: the endpoint was not called. */
+  cached: boolean;
+  /** Why the embedded extractor's points were used for the whole article (timeout, 429, bad JSON, wrong language). */
+  fallback?: string;
 }

@@ -8,6 +8,7 @@ import type { Article } from '../../../functions/core/article.js';
 import { ConfigError } from '../../../functions/core/errors.js';
 import { EmbeddedKeyPointExtractor } from '../../../functions/adapters/keypoints/embedded-key-point-extractor.js';
 import { extractKeyPoints } from '../../../functions/core/keypoints/extract.js';
+import { VirtualClock } from '../../../functions/adapters/local/virtual-clock.js';
 
 const MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';
 
@@ -101,46 +102,51 @@ afterAll(async () => {
 });
 
 function extractor(timeoutMs = 2_000): BedrockKeyPointExtractor {
-  return new BedrockKeyPointExtractor({ client, modelId: MODEL_ID, fallback: new EmbeddedKeyPointExtractor(), timeoutMs });
+  return new BedrockKeyPointExtractor({ client, modelId: MODEL_ID, fallback: new EmbeddedKeyPointExtractor(), timeoutMs, clock: new VirtualClock() });
 }
 
+const answer = (title: string, keyPoints: string[]) => JSON.stringify({ title, keyPoints });
+
 describe('BedrockKeyPointExtractor', () => {
-  it('sends the article and the maximum to the Converse API of the configured model', async () => {
-    reply = converse(JSON.stringify({ keyPoints: [article.paragraphs[0]] }));
+  it('asks the Converse API of the configured model for the title and as many points as the embedded extractor gives', async () => {
+    reply = converse(answer('Council approves $40 million bridge repairs', ['The city council voted 7-2 on Tuesday to spend $40 million on the Riverside Bridge.']));
     await extractor().extract(article, { max: 3 });
     expect(received).toHaveLength(1);
     expect(received[0]!.path).toBe(`/model/${MODEL_ID}/converse`);
     const prompt = received[0]!.body.messages?.[0]?.content?.[0]?.text ?? '';
     expect(prompt).toContain(article.title);
     for (const paragraph of article.paragraphs) expect(prompt).toContain(paragraph);
-    expect(prompt).toMatch(/at most 3\b/);
+    expect(prompt).toContain(`exactly ${embeddedPoints.length} key points`);
     expect(received[0]!.body.system?.[0]?.text).toMatch(/JSON/);
   });
 
-  it('uses a valid answer, in article order, whatever the whitespace', async () => {
-    const fourth = article.paragraphs[3]!;
-    const first = article.paragraphs[0]!;
-    reply = converse(`\`\`\`json\n${JSON.stringify({ keyPoints: [fourth.replace(/ /g, '  '), `\n${first}`] })}\n\`\`\``);
-    await expect(extractor().extract(article, { max: 3 })).resolves.toEqual({ keyPoints: [first, fourth] });
+  it('uses a good answer (in a code fence too): its title and points, topped up from the embedded extractor', async () => {
+    const points = ['The city council voted 7-2 on Tuesday to spend $40 million on the Riverside Bridge.', 'Mayor Ana Lopez said repairs would start in June.'];
+    reply = converse(`\`\`\`json\n${answer('Council approves bridge repairs', points)}\n\`\`\``);
+    const result = await extractor().extract(article, { max: 3 });
+    expect(result.title).toBe('Council approves bridge repairs');
+    expect(result.keyPoints.slice(0, 2)).toEqual(points);
+    expect(result.keyPoints).toHaveLength(embeddedPoints.length);
+    expect(result.llm).toEqual({ dropped: 0, cached: false });
   });
 
-  it('accepts a single sentence out of a longer paragraph', async () => {
-    reply = converse(JSON.stringify({ keyPoints: ['They said the bridge was not safe for heavy trucks.'] }));
-    await expect(extractor().extract(article, { max: 3 })).resolves.toEqual({ keyPoints: ['They said the bridge was not safe for heavy trucks.'] });
+  it('drops a point with a figure the article does not state', async () => {
+    reply = converse(answer('Bridge repairs', ['The city council voted 7-2 on Tuesday to spend $40 million on the Riverside Bridge.', 'The repairs will cost $55 million.']));
+    const result = await extractor().extract(article, { max: 3 });
+    expect(result.keyPoints.join(' ')).not.toContain('55');
+    expect(result.llm).toEqual({ dropped: 1, cached: false });
   });
 
   const fallbacks: [string, Reply, RegExp][] = [
-    ['an invented sentence', converse(JSON.stringify({ keyPoints: ['The bridge will be painted pink.'] })), /not in the article/],
     ['an answer that is not JSON', converse('Here are the key points: the bridge is closed.'), /not JSON/],
-    ['more points than asked', converse(JSON.stringify({ keyPoints: article.paragraphs.slice(2, 6) })), /more than the 3/],
-    ['a repeated sentence', converse(JSON.stringify({ keyPoints: [article.paragraphs[0], article.paragraphs[0]] })), /repeats/],
+    ['an answer in another language', converse(answer('橋樑維修', ['市議會週二以7比2通過4000萬美元的橋樑維修案。'])), /not in the article's language/],
     ['an answer cut short', converse('{"keyPoints": ["The city', 'max_tokens'), /stopped early \(max_tokens\)/],
     ['a server error', failure(500, 'InternalServerException', 'something broke'), /failed \(InternalServerException, HTTP 500/],
     ['throttling', failure(429, 'ThrottlingException', 'Too many requests, please wait'), /throttled \(ThrottlingException/],
   ];
 
-  it.each(fallbacks)('falls back to the embedded extractor on %s, saying why', async (_case, answer, why) => {
-    reply = answer;
+  it.each(fallbacks)('falls back to the embedded extractor on %s, saying why', async (_case, given, why) => {
+    reply = given;
     const result = await extractor().extract(article, { max: 3 });
     expect(result.keyPoints).toEqual(embeddedPoints);
     expect(result.reason).toMatch(why);
@@ -184,5 +190,16 @@ describe('createKeyPointExtractor', () => {
   it('refuses a Bedrock extractor without a model id, saying what to set', () => {
     expect(() => createKeyPointExtractor(newsletter({ extractor: 'bedrock' }), { bedrock: client })).toThrow(ConfigError);
     expect(() => createKeyPointExtractor(newsletter({ extractor: 'bedrock' }), { bedrock: client })).toThrow(/bedrockModelId/);
+  });
+
+  it('refuses an openai-compatible extractor without its endpoint, or whose key variable is not set, saying what to set', () => {
+    const llm = (llmConfig?: { baseUrl: string; model: string; apiKeyEnv?: string }) => ({
+      id: 'weekly-ai',
+      keyPoints: { max: 8, extractor: 'openai-compatible' as const, ...(llmConfig ? { llm: llmConfig } : {}) },
+    });
+    expect(() => createKeyPointExtractor(llm())).toThrow(/keyPoints\.llm is not set/);
+    const withKey = llm({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKeyEnv: 'KP_UNSET_KEY' });
+    expect(() => createKeyPointExtractor(withKey, { environment: {} })).toThrow(/KP_UNSET_KEY, which is not set/);
+    expect(createKeyPointExtractor(withKey, { environment: { KP_UNSET_KEY: 'sk-x' } }).name).toBe('openai-compatible');
   });
 });

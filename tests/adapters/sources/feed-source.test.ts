@@ -69,6 +69,8 @@ describe('FeedSource', () => {
         publishedAt: '2024-05-14T07:30:00.000Z',
         byline: 'Jane Rivers',
         language: 'en-gb',
+        // The feed's title is the site's name: only it is cut from the end of an item's title.
+        siteNames: ['Harbour Weekly'],
       });
       expect(articles[1]?.url).toBe(server.url('/pages/en.html'));
       expect(articles[2]?.body).toBe('The summer ferry timetable starts on 1 June with extra evening sailings.');

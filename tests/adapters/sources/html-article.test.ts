@@ -116,6 +116,18 @@ describe('extractHtmlArticle', () => {
   });
 });
 
+describe('the site name a page declares', () => {
+  it('is read from og:site_name, so only it is cut from the title later', () => {
+    const page = extract(
+      '<html><head><title>Bridge reopens after repairs | Harbor Daily</title><meta property="og:site_name" content="Harbor Daily"></head>' +
+        '<body><article><h1>Bridge reopens after repairs</h1><p>The city reopened the bridge on Monday after three months of repairs, the council said.</p>' +
+        '<p>Traffic was expected to return to normal by the end of the week, officials added.</p></article></body></html>',
+      'https://harbordaily.example/bridge',
+    );
+    expect(page.siteName).toBe('Harbor Daily');
+  });
+});
+
 describe('htmlToParagraphs', () => {
   it('makes one paragraph per block and decodes entities', () => {
     expect(htmlToParagraphs('<p>Fish &amp; chips</p><ul><li>one</li><li>two</li></ul>Loose <b>text</b>')).toEqual([

@@ -102,9 +102,9 @@ describe('cleanArticle', () => {
 
   it('drops the site name and a label from a title, never ending it inside a quote or bracket', () => {
     const body = 'The city reopened the bridge on Monday after three months of repairs.';
-    expect(clean({ title: 'Bridge reopens after repairs | Harbor Daily', body }).title).toBe('Bridge reopens after repairs');
-    expect(clean({ title: 'Bridge reopens after repairs — Harbor Daily', body }).title).toBe('Bridge reopens after repairs');
-    expect(clean({ title: '法院判決出爐_網易新聞', body: '法院今天判決。' }).title).toBe('法院判決出爐');
+    expect(clean({ title: 'Bridge reopens after repairs | Harbor Daily', siteNames: ['Harbor Daily'], body }).title).toBe('Bridge reopens after repairs');
+    expect(clean({ title: 'Bridge reopens after repairs — Harbor Daily', url: 'https://www.harbordaily.example/bridge', body }).title).toBe('Bridge reopens after repairs');
+    expect(clean({ title: '法院判決出爐_網易新聞', siteNames: ['網易新聞'], body: '法院今天判決。' }).title).toBe('法院判決出爐');
     // A dash inside a long headline is not a site separator.
     expect(clean({ title: 'Biden - the man who would be president, a profile of a life in politics', body }).title).toBe(
       'Biden - the man who would be president, a profile of a life in politics',

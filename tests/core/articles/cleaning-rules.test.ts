@@ -95,6 +95,32 @@ describe('cleaningRules', () => {
     expect(rewrite('news-dateline', 'London (CNN) -- The queen spoke.')).toBe('The queen spoke.');
   });
 
+  ruleTest('city-dateline', 'removes a dateline in capitals or with an agency, not a sentence with a dash in it', () => {
+    expect(rewrite('city-dateline', 'SOUTHAMPTON — Dockworkers walked out on Monday.')).toBe('Dockworkers walked out on Monday.');
+    expect(rewrite('city-dateline', 'LONDON (Reuters) - Shares fell in early trading.')).toBe('Shares fell in early trading.');
+    expect(rewrite('city-dateline', 'WASHINGTON, Dec 5 (AP) — The Senate passed the bill.')).toBe('The Senate passed the bill.');
+    expect(rewrite('city-dateline', 'NEW YORK, N.Y. — Police said the man was arrested.')).toBe('Police said the man was arrested.');
+    expect(rewrite('city-dateline', 'Washington, Dec. 5 (Reuters) - The vote was close.')).toBe('The vote was close.');
+    expect(rewrite('city-dateline', 'NASA said on Monday — finally — that it would launch.')).toBe('NASA said on Monday — finally — that it would launch.');
+    expect(rewrite('city-dateline', 'The UK — and France — agreed.')).toBe('The UK — and France — agreed.');
+  });
+
+  ruleTest('chinese-dateline', 'removes CNA, 本報訊 and reporter datelines, not a sentence about a press conference', () => {
+    expect(rewrite('chinese-dateline', '（中央社記者陳家倫台北5日電）行政院今天通過預算案。')).toBe('行政院今天通過預算案。');
+    expect(rewrite('chinese-dateline', '中央社台北5日電 行政院今天通過預算案。')).toBe('行政院今天通過預算案。');
+    expect(rewrite('chinese-dateline', '【本報訊】市政府昨天宣布。')).toBe('市政府昨天宣布。');
+    expect(rewrite('chinese-dateline', '〔記者林良昇／綜合報導〕中國與巴拿馬建交。')).toBe('中國與巴拿馬建交。');
+    expect(rewrite('chinese-dateline', '記者王小明／台北報導 捷運局今天表示。')).toBe('捷運局今天表示。');
+    expect(rewrite('chinese-dateline', '本報記者張三報導：鴻海表示。')).toBe('鴻海表示。');
+    expect(rewrite('chinese-dateline', '記者會上，部長表示將檢討。')).toBe('記者會上，部長表示將檢討。');
+  });
+
+  ruleTest('timestamp-prefix', 'removes a time stamp glued to the first sentence by a bar', () => {
+    expect(rewrite('timestamp-prefix', '05/05 13:37|鴻海今天公布營收。')).toBe('鴻海今天公布營收。');
+    expect(rewrite('timestamp-prefix', '2024-05-05 13:37 | Shares rose.')).toBe('Shares rose.');
+    expect(rewrite('timestamp-prefix', '13:37 the train left.')).toBe('13:37 the train left.');
+  });
+
   ruleTest('news-source-opener', 'removes a paper\'s or site\'s opener and its reporters, not a sentence that starts with 讯问', () => {
     expect(rewrite('news-source-opener', '广州日报讯（记者张三）昨日，市政府宣布。')).toBe('昨日，市政府宣布。');
     expect(rewrite('news-source-opener', '人民网6月17日讯据报道，会议召开。')).toBe('据报道，会议召开。');
@@ -191,6 +217,22 @@ describe('cleaningRules', () => {
     expect(drops('caption', '圖為會議現場')).toBe(true);
     expect(drops('caption', 'Her diary endures as one of the most popular books.')).toBe(false);
     expect(drops('caption', 'But there are some facts about Zarif that are less well-known. Here are six:')).toBe(false);
+  });
+
+  ruleTest('correction-note', 'drops correction and amendment notes, not sentences about a market correction', () => {
+    expect(drops('correction-note', 'This article was amended on 6 May 2024. An earlier version said the strike would last 48 hours.')).toBe(true);
+    expect(drops('correction-note', 'Correction: An earlier version of this story misstated the final vote count.')).toBe(true);
+    expect(drops('correction-note', 'An earlier version of this article gave the wrong date.')).toBe(true);
+    expect(drops('correction-note', '編按：本文已更新主計長發言內容。')).toBe(true);
+    expect(drops('correction-note', 'Correction of the market was expected, analysts said.')).toBe(false);
+    expect(drops('correction-note', '更正後的數字顯示，失業率下降。')).toBe(false);
+  });
+
+  ruleTest('photo-caption', 'drops a caption that carries its credit or label', () => {
+    expect(drops('photo-caption', 'A row of terraced houses in Leeds. Photograph: Christopher Furlong/Getty Images')).toBe(true);
+    expect(drops('photo-caption', 'Image caption, Pickets gathered at the gates')).toBe(true);
+    expect(drops('photo-caption', '總統府外的抗議人群。（圖／路透社）')).toBe(true);
+    expect(drops('photo-caption', 'Photography was his first love, he said.')).toBe(false);
   });
 
   ruleTest('caption-credit', 'drops image credit lines', () => {

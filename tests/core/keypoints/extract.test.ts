@@ -209,12 +209,13 @@ describe('extractKeyPoints', () => {
     expect(extractKeyPoints({ ...english, paragraphs: english.paragraphs.slice(0, 2) }, { max: 8, count: 5 }).keyPoints).toHaveLength(2);
   });
 
-  it('chooses the number of points from the fitted line, within max, not one per five sentences', () => {
-    // The corpus fit gives 2 to 3 points on 10 to 60 sentence news; 20 sentences no longer means 4.
-    expect(fittedCount(10)).toBe(2);
-    expect(fittedCount(60)).toBe(3);
-    expect(extractKeyPoints(english, { max: 8 }).keyPoints).toHaveLength(fittedCount(10));
-    expect(fittedCount(56, 1)).toBe(7);
+  it('chooses the number of points from the line fitted on length, within max, not one per five sentences', () => {
+    // The corpus fit (ln words) gives 2 points to a 300-word story and 3 to a 1,500-word feature,
+    // however few (long) sentences it has; 20 sentences no longer means 4.
+    expect(fittedCount({ words: 300, usable: 12 })).toBe(2);
+    expect(fittedCount({ words: 1500, usable: 14 })).toBe(3);
+    expect(extractKeyPoints(english, { max: 8 }).keyPoints).toHaveLength(2);
+    expect(fittedCount({ words: 1200, usable: 56 }, 1)).toBe(7);
   });
 
   it('drops nothing for a short article', () => {
