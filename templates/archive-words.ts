@@ -10,6 +10,8 @@ export interface ArchiveWords {
   pastEditions: string;
   /** Replaces the personal links on an edition's public page. */
   subscribe: string;
+  /** Replaces "you are receiving this because you subscribed" on an edition's public page. */
+  publicCopyNote: (newsletterTitle: string) => string;
 }
 
 export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
@@ -20,6 +22,7 @@ export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
     feedLink: 'Atom feed',
     pastEditions: 'Read past editions',
     subscribe: 'Subscribe',
+    publicCopyNote: (t) => `You are reading the web copy of an edition of ${t}.`,
   },
   'zh-Hant': {
     archiveTitle: '歷期電子報',
@@ -28,6 +31,7 @@ export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
     feedLink: 'Atom 訂閱源',
     pastEditions: '閱讀過去的電子報',
     subscribe: '訂閱',
+    publicCopyNote: (t) => `這是《${t}》其中一期的網頁版。`,
   },
   'zh-Hans': {
     archiveTitle: '往期电子报',
@@ -36,6 +40,7 @@ export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
     feedLink: 'Atom 订阅源',
     pastEditions: '阅读往期电子报',
     subscribe: '订阅',
+    publicCopyNote: (t) => `这是《${t}》其中一期的网页版。`,
   },
   de: {
     archiveTitle: 'Archiv',
@@ -44,6 +49,7 @@ export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
     feedLink: 'Atom-Feed',
     pastEditions: 'Frühere Ausgaben lesen',
     subscribe: 'Abonnieren',
+    publicCopyNote: (t) => `Dies ist die Webversion einer Ausgabe von ${t}.`,
   },
   fr: {
     archiveTitle: 'Archives',
@@ -52,6 +58,7 @@ export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
     feedLink: 'Flux Atom',
     pastEditions: 'Lire les éditions précédentes',
     subscribe: 'S’abonner',
+    publicCopyNote: (t) => `Ceci est la version web d’une édition de ${t}.`,
   },
   es: {
     archiveTitle: 'Archivo',
@@ -60,6 +67,7 @@ export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
     feedLink: 'Feed Atom',
     pastEditions: 'Leer ediciones anteriores',
     subscribe: 'Suscribirse',
+    publicCopyNote: (t) => `Esta es la versión web de una edición de ${t}.`,
   },
   ja: {
     archiveTitle: 'バックナンバー',
@@ -68,6 +76,7 @@ export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
     feedLink: 'Atom フィード',
     pastEditions: 'バックナンバーを読む',
     subscribe: '購読する',
+    publicCopyNote: (t) => `「${t}」のウェブ版です。`,
   },
   ko: {
     archiveTitle: '지난 호',
@@ -76,5 +85,6 @@ export const ARCHIVE_WORDS: Readonly<Record<Language, ArchiveWords>> = {
     feedLink: 'Atom 피드',
     pastEditions: '지난 호 읽기',
     subscribe: '구독하기',
+    publicCopyNote: (t) => `${t}의 웹 버전입니다.`,
   },
 };

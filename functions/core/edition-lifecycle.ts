@@ -27,7 +27,8 @@ export interface EditionRecord {
   createdAt: string;
   subject: string;
   date: string;
-  articles: Pick<ArticleDigest, 'id' | 'title' | 'url' | 'urlKey'>[];
+  /** Key points are kept for the archive's feed; editions stored before that have none. */
+  articles: (Pick<ArticleDigest, 'id' | 'title' | 'url' | 'urlKey'> & { keyPoints?: string[] })[];
   finishedAt?: string;
   /** Fan-out on AWS: how many subscribers were queued, and what the senders and SES feedback added up. */
   queued?: number;

@@ -3,6 +3,7 @@
 import { parseHTML } from 'linkedom';
 import { PLACEHOLDERS } from '../core/edition.js';
 import { escapeHtml } from './escape.js';
+import { wrapPlainText } from './plain-text.js';
 import { serializeHtml } from './serialize-html.js';
 
 /**
@@ -13,8 +14,25 @@ import { serializeHtml } from './serialize-html.js';
  * written with `serializeHtml`, which escapes every text: the stored HTML holds feed titles and key
  * points, and linkedom's own `outerHTML` would unescape a title's `&lt;/title&gt;` into markup.
  */
-export function publicEditionHtml(html: string, input: { selfUrl: string; signUpUrl: string; subscribeLabel: string }): string {
+export function publicEditionHtml(
+  html: string,
+  input: {
+    selfUrl: string;
+    signUpUrl: string;
+    subscribeLabel: string;
+    /** Shown beside the sign-up link. */
+    archive?: { url: string; label: string };
+    /** The footer line written to subscribers, and what a visitor reads in its place. */
+    whyYouGetThis?: string;
+    publicNote?: string;
+  },
+): string {
   const { document } = parseHTML(html);
+  if (input.whyYouGetThis !== undefined && input.publicNote !== undefined) {
+    for (const paragraph of Array.from(document.querySelectorAll('p'))) {
+      if (paragraph.textContent?.trim() === input.whyYouGetThis) paragraph.textContent = input.publicNote;
+    }
+  }
   const personal = new Set<string>([PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.preferencesUrl]);
   let replaced = false;
   for (const link of Array.from(document.querySelectorAll('a'))) {
@@ -32,6 +50,13 @@ export function publicEditionHtml(html: string, input: { selfUrl: string; signUp
       signUp.setAttribute('style', 'color:#0b57d0');
       signUp.textContent = input.subscribeLabel;
       holder.replaceChildren(signUp);
+      if (input.archive) {
+        const archive = document.createElement('a');
+        archive.setAttribute('href', input.archive.url);
+        archive.setAttribute('style', 'color:#0b57d0');
+        archive.textContent = input.archive.label;
+        holder.append(document.createTextNode(' · '), archive);
+      }
       replaced = true;
     } else {
       link.remove();
@@ -48,7 +73,13 @@ export function publicEditionHtml(html: string, input: { selfUrl: string; signUp
  * The plain-text part of a public copy: the first line with a per-reader link becomes the sign-up
  * line, any other is dropped, and no placeholder is left anywhere.
  */
-export function publicEditionText(text: string, input: { signUpUrl: string; subscribeLabel: string; labelSeparator: string }): string {
+export function publicEditionText(
+  text: string,
+  input: { signUpUrl: string; subscribeLabel: string; labelSeparator: string; whyYouGetThis?: string; publicNote?: string },
+): string {
+  if (input.whyYouGetThis !== undefined && input.publicNote !== undefined) {
+    text = text.replace(wrapPlainText(input.whyYouGetThis).join('\n'), wrapPlainText(input.publicNote).join('\n'));
+  }
   const personal = [PLACEHOLDERS.unsubscribeUrl, PLACEHOLDERS.preferencesUrl];
   let replaced = false;
   const lines = text.split('\n').flatMap((line) => {
@@ -66,8 +97,16 @@ export interface FeedEdition {
   /** When it was sent (ISO 8601). */
   updated: string;
   url: string;
-  /** Article titles, the entry's summary. */
+  /** Article titles, the entry's summary when the edition kept no key points. */
   articleTitles: string[];
+  /** The articles with their key points: the summary, each title followed by its points. */
+  articles?: { title: string; keyPoints?: string[] }[];
+}
+
+/** An entry's summary: what the edition says, each article's title and key points, as plain text. */
+function feedSummary(e: FeedEdition): string {
+  if (!e.articles?.some((a) => a.keyPoints?.length)) return e.articleTitles.join(' · ');
+  return e.articles.map((a) => [a.title, ...(a.keyPoints ?? []).map((p) => `- ${p}`)].join('\n')).join('\n\n');
 }
 
 /**
@@ -82,7 +121,7 @@ export function renderArchiveFeed(input: { title: string; language: string; feed
     <title>${xml(e.subject)}</title>
     <link rel="alternate" type="text/html" href="${xml(e.url)}"/>
     <updated>${xml(e.updated)}</updated>
-    <summary>${xml(e.articleTitles.join(' · '))}</summary>
+    <summary type="text">${xml(feedSummary(e))}</summary>
   </entry>`,
     )
     .join('\n');

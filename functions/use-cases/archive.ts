@@ -17,6 +17,8 @@ export interface ArchiveEntry {
   sentAt: string;
   url: string;
   articleTitles: string[];
+  /** The articles with their key points, where the edition kept them. */
+  articles: { title: string; keyPoints?: string[] }[];
 }
 
 /** Editions read from the store at a time while looking for public ones. */
@@ -68,10 +70,19 @@ export async function archivedEditionPage(
  */
 export function publicCopy(newsletter: NewsletterConfig, editionId: string, rendered: RenderedEdition): { html: string; text: string } {
   const signUpUrl = signUpUrlFor(newsletter.baseUrl, newsletter.id);
-  const subscribeLabel = ARCHIVE_WORDS[newsletter.language].subscribe;
+  const archiveWords = ARCHIVE_WORDS[newsletter.language];
+  const words = wordsFor(newsletter.language);
+  // The footer's "you are receiving this because you subscribed" is not true of a visitor.
+  const visitor = { whyYouGetThis: words.whyYouGetThis(newsletter.title), publicNote: archiveWords.publicCopyNote(newsletter.title) };
   return {
-    html: publicEditionHtml(rendered.html, { selfUrl: archiveUrlFor(newsletter.baseUrl, editionId), signUpUrl, subscribeLabel }),
-    text: publicEditionText(rendered.text, { signUpUrl, subscribeLabel, labelSeparator: wordsFor(newsletter.language).labelSeparator }),
+    html: publicEditionHtml(rendered.html, {
+      selfUrl: archiveUrlFor(newsletter.baseUrl, editionId),
+      signUpUrl,
+      subscribeLabel: archiveWords.subscribe,
+      archive: { url: archiveIndexUrlFor(newsletter.baseUrl, newsletter.id), label: archiveWords.pastEditions },
+      ...visitor,
+    }),
+    text: publicEditionText(rendered.text, { signUpUrl, subscribeLabel: archiveWords.subscribe, labelSeparator: words.labelSeparator, ...visitor }),
   };
 }
 
@@ -84,7 +95,7 @@ export async function archiveFeed(editions: EditionStore, newsletter: Newsletter
     feedUrl: archiveFeedUrlFor(newsletter.baseUrl, newsletter.id),
     indexUrl: archiveIndexUrlFor(newsletter.baseUrl, newsletter.id),
     updated: now.toISOString(),
-    editions: entries.map((e) => ({ editionId: e.editionId, subject: e.subject, updated: e.sentAt, url: e.url, articleTitles: e.articleTitles })),
+    editions: entries.map((e) => ({ editionId: e.editionId, subject: e.subject, updated: e.sentAt, url: e.url, articleTitles: e.articleTitles, articles: e.articles })),
   });
 }
 
@@ -101,5 +112,6 @@ function entryOf(newsletter: NewsletterConfig, e: EditionRecord): ArchiveEntry {
     sentAt: e.finishedAt ?? e.createdAt,
     url: archiveUrlFor(newsletter.baseUrl, e.editionId),
     articleTitles: e.articles.map((a) => a.title),
+    articles: e.articles.map((a) => ({ title: a.title, ...(a.keyPoints?.length ? { keyPoints: a.keyPoints } : {}) })),
   };
 }

@@ -187,7 +187,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
     createdAt: now.toISOString(),
     subject: model.subject,
     date: model.date,
-    articles: model.articles.map((a) => ({ id: a.id, title: a.title, ...(a.url ? { url: a.url } : {}), ...(a.urlKey ? { urlKey: a.urlKey } : {}) })),
+    articles: model.articles.map((a) => ({ id: a.id, title: a.title, keyPoints: a.keyPoints, ...(a.url ? { url: a.url } : {}), ...(a.urlKey ? { urlKey: a.urlKey } : {}) })),
     deliveryGroups: deliveryGroupsFor(await deps.subscribers.count(newsletter.id, 'confirmed')),
   };
   const created = await deps.editions.create(record, rendered, model);

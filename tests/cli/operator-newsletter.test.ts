@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
@@ -51,8 +51,12 @@ describe('a config naming its own template', () => {
     const file = path.join(ws.work, 'house.config.json');
     await writeFile(file, JSON.stringify(config));
     const out = path.join(ws.work, 'out-house');
+    // An article no edition carried yet: the preview is the next edition.
+    const articles = path.join(ws.work, 'articles-house');
+    await mkdir(articles, { recursive: true });
+    await writeFile(path.join(articles, 'house.md'), '# House style arrives\n\nThe newsletter now has its own look. Every edition uses it from today.\n');
 
-    const { code } = await ws.run('--config', file, 'preview', '--out', out);
+    const { code } = await ws.run('--config', file, 'preview', '--out', out, '--articles', articles);
     expect(code).toBe(0);
     const [edition] = await readdir(out);
     expect(await readFile(path.join(out, edition!, 'digest.html'), 'utf8')).toContain('House style edition');

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import type { EditionRecord, EditionStatus } from '../../functions/ports/edition-store.js';
-import { archiveFeed, listArchive } from '../../functions/use-cases/archive.js';
+import { parseHTML } from 'linkedom';
+import { archiveUrlFor } from '../../functions/core/archive.js';
+import { buildEditionModel } from '../../functions/core/edition.js';
+import { renderEdition } from '../../functions/render/render-edition.js';
+import { archiveFeed, listArchive, publicCopy } from '../../functions/use-cases/archive.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { START, testNewsletters } from '../support/subscription-fixtures.js';
 
@@ -39,5 +43,37 @@ describe('listArchive', () => {
     const feed = await archiveFeed(editions, newsletter, START);
     for (const edition of published) expect(feed).toContain(edition.subject);
     expect(feed).not.toContain('2025-02-');
+  });
+});
+
+describe('archiveFeed', () => {
+  it("carries each edition's key points in its summary, and the titles alone for an edition stored without them", async () => {
+    const mine = { ...newsletter, id: 'feed-weekly' };
+    const base = { newsletterId: mine.id, status: 'sent' as const, date: '2025-03-01' };
+    await editions.create(
+      { ...base, editionId: 'feed-weekly-2025-03-01-00000001', createdAt: '2025-03-01T08:00:00.000Z', subject: 'With points', articles: [{ id: 'a', title: 'Chips get cheaper', keyPoints: ['Prices fell by a third.', 'Supply doubled.'] }] },
+      { subject: 'With points', html: '<p>x</p>', text: 'x' },
+    );
+    await editions.create(
+      { ...base, editionId: 'feed-weekly-2025-03-01-00000002', createdAt: '2025-03-01T07:00:00.000Z', subject: 'Old one', articles: [{ id: 'b', title: 'An older story' }] },
+      { subject: 'Old one', html: '<p>x</p>', text: 'x' },
+    );
+    const summaries = Array.from(parseHTML(await archiveFeed(editions, mine, START)).document.querySelectorAll('summary'), (s) => s.textContent);
+    expect(summaries).toEqual(['Chips get cheaper\n- Prices fell by a third.\n- Supply doubled.', 'An older story']);
+  });
+});
+
+describe('publicCopy', () => {
+  it('speaks to a visitor, not a subscriber, and links the sign-up page and the archive', async () => {
+    const built = buildEditionModel({ newsletter, articles: [{ id: 'a', title: 'Chips get cheaper', keyPoints: ['Prices fell by a third.'], location: 'a.md' }], now: START });
+    const rendered = await renderEdition({ ...built, webUrl: archiveUrlFor(newsletter.baseUrl, built.editionId) });
+    const { html, text } = publicCopy(newsletter, built.editionId, rendered);
+    const { document } = parseHTML(html);
+    for (const copy of [document.body.textContent ?? '', text]) {
+      expect(copy).not.toContain('You are receiving this because you subscribed');
+      expect(copy).toContain('You are reading the web copy of an edition of AI Weekly.');
+    }
+    expect(document.querySelector(`a[href="${newsletter.baseUrl}/subscribe?newsletter=weekly-en"]`)?.textContent).toBe('Subscribe');
+    expect(document.querySelector(`a[href="${newsletter.baseUrl}/archive?newsletter=weekly-en"]`)?.textContent).toBe('Read past editions');
   });
 });

@@ -202,7 +202,9 @@ describe('newsletter digest', () => {
     const code = await main(['node', 'newsletter', '--config', bad, 'preview']);
     stderr.mockRestore();
     expect(code).toBe(1);
-    expect(lines.join('')).toMatch(/bad\.config\.json is invalid: newsletters\[0\]\.language: "pt" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko/);
+    // One line per problem: the language, then each missing field with what it is for.
+    expect(lines.join('')).toMatch(/bad\.config\.json is invalid:\n  newsletters\[0\]\.language: "pt" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko\n/);
+    expect(lines.join('')).toContain('\n  newsletters[0].postalAddress: is missing: the postal address printed in every footer');
   });
 });
 
