@@ -97,8 +97,10 @@ describe('FolderSource', () => {
   it('explains how to fix a missing folder', async () => {
     const source = new FolderSource(join(root, 'missing'), { displayName: 'articles/' });
     expect(source.description).toBe('folder articles/');
+    // `failed`: the source did not answer at all, so a run that builds nothing exits non-zero.
     expect(await source.collect()).toEqual({
       articles: [],
+      failed: true,
       problems: [
         {
           location: join(root, 'missing'),

@@ -73,6 +73,7 @@ describe('S3Source', () => {
     expect(source.description).toBe('s3 s3://no-such-bucket/inbox/');
     expect(await source.collect()).toEqual({
       articles: [],
+      failed: true,
       problems: [{ location: 's3://no-such-bucket/inbox/', reason: 'the articles could not be listed: the bucket does not exist: check the bucket name and region' }],
     });
   });

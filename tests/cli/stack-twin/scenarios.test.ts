@@ -17,7 +17,8 @@ afterEach(async () => {
   run = undefined;
 });
 
-describe('queued send scenarios on the twin', () => {
+// Whole editions on the twin: seconds alone, a minute or more on a busy machine.
+describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
   it('(a) gives every reader one copy when the visibility timeout expires mid-batch and a second invocation takes the same batch', async () => {
     // 2 messages/s: a batch of 50 takes 25 s, the visibility timeout is 10 s.
     run = await twinWithReaders(100, { ses: { rate: 2 }, settings: { visibilityTimeoutSeconds: 10, maxConcurrency: 4 } });

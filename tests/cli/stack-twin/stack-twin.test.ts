@@ -9,7 +9,7 @@ afterEach(async () => {
   run = undefined;
 });
 
-describe('the local twin of the AWS stack', () => {
+describe('the local twin of the AWS stack', { timeout: 180_000 }, () => {
   it('delivers each reader once through the digest, the queue, the event source and the sender handler', async () => {
     run = await twinWithReaders(200, { ses: { rate: 500 } });
     const { twin } = run;
