@@ -189,7 +189,7 @@ export const configSchema = z
           .optional(),
       })
       .prefault({}),
-    /** Limits on confirmation mail caused by sign-ups (see README, Subscriptions). */
+    /** Limits on confirmation mail caused by sign-ups (see docs/operators-guide.md, Subscriptions). */
     signUps: z
       .strictObject({
         perMailboxPerHour: z.number().int().min(1).default(3),

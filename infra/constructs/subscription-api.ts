@@ -125,7 +125,7 @@ export class SubscriptionApi extends Construct {
       }
     }
 
-    // A fixed output name, the one the README tells operators to look for.
+    // A fixed output name, the one docs/deploy.md tells operators to look for.
     new CfnOutput(this, 'Url', { description: 'Subscription page of the newsletter', value: `${this.baseUrl}/subscribe` }).overrideLogicalId('SubscribePage');
   }
 

@@ -34,7 +34,7 @@ export interface SelectionSettings {
 }
 
 /**
- * Chosen on dev (see the README): the anaphor penalty among 0.1 (the pronoun rule before), 0.15,
+ * Chosen on dev (see docs/key-points.md): the anaphor penalty among 0.1 (the pronoun rule before), 0.15,
  * 0.2 and 0.3; the redundancy weight among 0, 0.1, 0.2 and 0.3.
  */
 export const SELECTION: SelectionSettings = { anaphorPenalty: 0.1, redundancyPenalty: 0.3 };
@@ -231,7 +231,7 @@ function selectCommentaryPoints(reading: ArticleReading, scores: readonly number
   const closing = closingStart(reading);
   // Zones twice as many as points: a section dense with ideas can give two points, a thin one
   // none. The first two zones are one: a commentary's opening recaps the news it comments on, and
-  // one point of it is enough (dev chose both: see the README).
+  // one point of it is enough (dev chose both: see docs/key-points.md).
   const zones = topicZones(reading, ZONES_PER_POINT * k, closing).map((z) => Math.max(0, z - 1));
   const value = scores;
   const usable = new Set(reading.usable);

@@ -2,7 +2,7 @@
  * How many key points a news article gets, from its length: a line fitted by least squares on the
  * English train references of the corpus (`npm run fit-count`), chosen on dev among ln(words),
  * words and ln(usable sentences) as predictors. The corpus's references hold 2 to 4 highlights
- * whatever the story's length, so the line rises slowly; see the README for the figures.
+ * whatever the story's length, so the line rises slowly; see docs/key-points.md for the figures.
  */
 
 export type CountPredictor = 'ln(words)' | 'words / 1000' | 'ln(usable sentences)';

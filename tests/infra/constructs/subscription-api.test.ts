@@ -50,9 +50,9 @@ describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
-  it('gives the outputs the names the README tells operators to look for', () => {
+  it('gives the outputs the names the docs tell operators to look for', () => {
     const template = Template.fromStack(createTestApp().stack);
-    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const readme = ['README.md', 'docs/deploy.md', 'docs/cli.md', 'docs/operators-guide.md'].map((file) => readFileSync(path.join(REPO_ROOT, file), 'utf8')).join('\n');
     const named = [...readme.matchAll(/outputs? `([A-Za-z0-9]+)`|<([A-Z][A-Za-z]*(?:Name|Arn))>|`(DkimCname\d)`/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
     expect(new Set(named).size).toBeGreaterThanOrEqual(8);
     const outputs = Object.keys(template.findOutputs('*'));
