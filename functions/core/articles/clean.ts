@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Article, RawArticle } from '../article.js';
 import { applyInlineRule, closeTitle, GARBLED_MARK, rulesFor, TITLE_LABEL, TITLE_SITE_SUFFIX, type InlineRule, type LineRule } from './cleaning-rules.js';
 import { detectLanguage } from './language.js';
+import { segmentsOf } from '../text-segments.js';
 
 /**
  * Turns what a source handed over into an article an editor would recognise: the real headline,
@@ -208,14 +209,10 @@ function dropGarbledSentences(line: string, language: string | undefined): strin
     .trim();
 }
 
-/** Text handed to the segmenter at once; see splitSentences. */
-const SEGMENT_WINDOW = 8_192;
-
 /**
- * Sentences of `text`, in order, joining back to `text`. V8's segmenter takes time proportional to
- * the whole string for every sentence it yields, so one 5 MB paragraph took minutes; the text is
- * therefore segmented a window at a time. Every sentence of a window but its last (which the window
- * may have cut) is final, and the next window starts where that last one did.
+ * Sentences of `text`, in order, joining back to `text` (at most `max` of them). A long paragraph
+ * is segmented a window at a time (`segmentsOf`): V8's segmenter takes time proportional to the
+ * whole string for every sentence it yields, so one 5 MB paragraph took minutes.
  */
 function splitSentences(text: string, language: string | undefined, max = Infinity): string[] {
   const locale = language?.startsWith('zh') ? 'zh' : 'en';
@@ -225,24 +222,9 @@ function splitSentences(text: string, language: string | undefined, max = Infini
     sentenceSegmenters.set(locale, segmenter);
   }
   const sentences: string[] = [];
-  let start = 0;
-  let window = SEGMENT_WINDOW;
-  while (start < text.length && sentences.length < max) {
-    const end = Math.min(text.length, start + window);
-    const segments = Array.from(segmenter.segment(text.slice(start, end)), (s) => s.segment);
-    if (end === text.length) {
-      sentences.push(...segments);
-      break;
-    }
-    if (segments.length < 2) {
-      // One sentence fills the window: widen it (doubling keeps the total work linear).
-      window *= 2;
-      continue;
-    }
-    const last = segments.pop()!;
-    sentences.push(...segments);
-    start = end - last.length;
-    window = SEGMENT_WINDOW;
+  for (const { segment } of segmentsOf(segmenter, text)) {
+    sentences.push(segment);
+    if (sentences.length >= max) break;
   }
   return sentences;
 }
