@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Article, RawArticle } from '../article.js';
 import { applyInlineRule, closeTitle, GARBLED_MARK, rulesFor, TITLE_LABEL, titleSuffix, type InlineRule, type LineRule } from './cleaning-rules.js';
 import { detectLanguage } from './language.js';
+import { segmentsOf } from '../text-segments.js';
 
 /**
  * Turns what a source handed over into an article an editor would recognise: the real headline,
@@ -29,6 +30,12 @@ export interface CleanOptions {
 /** Longest line taken for a headline: beyond this it is a paragraph. */
 const HEADLINE_MAX_HAN = 60;
 const HEADLINE_MAX_WORDS = 25;
+/**
+ * Longest text taken for a title at all (a markdown heading, the source's title, a first line). A
+ * headline is far shorter; the bound keeps the title rules cheap on junk, since the site-name
+ * pattern (TITLE_SITE_SUFFIX) takes time quadratic in the length of a title that is one long word.
+ */
+const TITLE_SOURCE_MAX_CHARS = 2_000;
 /** Length of a title made from the first sentence when the article has no headline. */
 const DERIVED_TITLE_MAX_HAN = 40;
 const DERIVED_TITLE_MAX_CHARS = 110;
@@ -80,7 +87,8 @@ export function cleanArticle(raw: RawArticle, options: CleanOptions = {}): Clean
 
   const site = knownSiteNames(raw);
   const cleanMarkdownTitle = markdownTitle === undefined ? undefined : cleanTitleText(applyInline(markdownTitle, inlineRules), site);
-  const rawTitle = raw.title === undefined ? undefined : cleanTitleText(applyInline(normaliseText(raw.title), inlineRules), site);
+  const rawTitle =
+    raw.title === undefined || raw.title.length > TITLE_SOURCE_MAX_CHARS ? undefined : cleanTitleText(applyInline(normaliseText(raw.title), inlineRules), site);
   let title: string | undefined;
   if (cleanMarkdownTitle && !isGarbled(cleanMarkdownTitle)) title = cleanMarkdownTitle;
   else if (rawTitle && isGoodSourceTitle(rawTitle)) title = rawTitle;
@@ -139,31 +147,107 @@ function normaliseText(text: string): string {
     .replace(/[\u0000-\u0008\u000E-\u001F\u007F]/g, '');
 }
 
+/**
+ * Markdown syntax, as patterns that take time linear in the text whatever it holds. Where a
+ * construct is left unfinished ("<!--", "![…](…" without its ")"), the pattern takes it whole and
+ * gives it back unchanged: every later start of it would end the same unfinished way, and trying
+ * each of them took quadratic time.
+ */
+const MARKDOWN = {
+  comment: /<!--(?:[\s\S]*?(-->)|[\s\S]*)/g,
+  image: /!\[[^\]\n]*(?:\]\([^)\n]*(\))?)?/g,
+  link: /\[([^\]\n]+)(?:\]\([^)\n]*(\))?)?/g,
+  referenceLink: /\[([^\]\n]+)(?:\]\[[^\]\n]*(\]))?/g,
+  /**
+   * A heading's text, without the closing #s and spaces: as short as it can be, it ends with a
+   * character that is neither a space nor a # followed by another #, or is a single # or space
+   * when the heading holds only those (as `(.+?)\s*#*\s*$` would have it, which tried every
+   * character of a run of spaces or #s against the rest of the run, in time cubic in its length).
+   */
+  headingText: String.raw`(#(?=#+\s*$)|.*?(?:[^\s#]|#(?!#))|[^\S\n\r\u2028\u2029])\s*(?:#+\s*)?$`,
+  /**
+   * A line start where a pattern that begins with `\s*` may start: not the second or a later line
+   * of a run of blank lines, where it would find what it found from the first one, after reading
+   * the run once more from each line.
+   */
+  blockStart: String.raw`^(?:(?<![\s\S])|(?=\S)|(?<=\S[^\S\n\r\u2028\u2029]*[\n\r\u2028\u2029]))`,
+};
+const FIRST_HEADING = new RegExp(String.raw`^#\s+${MARKDOWN.headingText}`, 'm');
+const HEADING = new RegExp(String.raw`^\s{0,3}#{1,6}\s+${MARKDOWN.headingText}`, 'gm');
+const LINK_DEFINITION = new RegExp(String.raw`${MARKDOWN.blockStart}\s*\[[^\]\n]+\]:\s+\S+.*$`, 'gm');
+const LIST_MARKER = new RegExp(String.raw`${MARKDOWN.blockStart}\s*(?:[-*+]|\d{1,3}[.)])\s+`, 'gm');
+
 function stripMarkdown(text: string): { text: string; title?: string } {
   let body = text.replace(/^---\n[\s\S]*?\n---\n/, '');
-  body = body.replace(/<!--[\s\S]*?-->/g, '');
+  body = body.replace(MARKDOWN.comment, (comment, closed?: string) => (closed === undefined ? comment : ''));
   body = body.replace(/^(```|~~~)[^\n]*\n[\s\S]*?\n\1[^\n]*$/gm, '');
   let title: string | undefined;
-  body = body.replace(/^#\s+(.+?)\s*#*\s*$/m, (_m, heading: string) => {
-    title = heading;
+  body = body.replace(FIRST_HEADING, (heading, words: string) => {
+    // Longer than any headline: it stays in the text (and the title rules never read a megabyte).
+    if (words.length > TITLE_SOURCE_MAX_CHARS) return heading;
+    title = words;
     return '';
   });
-  body = body
-    .replace(/^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/gm, '$1')
-    .replace(/^\s{0,3}(?:[-*_]\s*){3,}$/gm, '')
-    .replace(/!\[[^\]\n]*\]\([^)\n]*\)/g, '')
-    .replace(/\[([^\]\n]+)\]\([^)\n]*\)/g, '$1')
-    .replace(/\[([^\]\n]+)\]\[[^\]\n]*\]/g, '$1')
-    .replace(/^\s*\[[^\]\n]+\]:\s+\S+.*$/gm, '')
-    .replace(/(\*\*|__)(?=\S)([^\n]*?\S)\1/g, '$2')
+  body = unwrapStrong(
+    body
+      .replace(HEADING, '$1')
+      .replace(/^\s{0,3}(?:[-*_]\s*){3,}$/gm, '')
+      .replace(MARKDOWN.image, (image, closed?: string) => (closed === undefined ? image : ''))
+      .replace(MARKDOWN.link, (link, label: string, closed?: string) => (closed === undefined ? link : label))
+      .replace(MARKDOWN.referenceLink, (link, label: string, closed?: string) => (closed === undefined ? link : label))
+      .replace(LINK_DEFINITION, ''),
+  )
     .replace(/(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?!\w)/g, '$1')
     .replace(/(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w])/g, '$1')
     .replace(/`([^`\n]+)`/g, '$1')
     .replace(/^\s{0,3}>\s?/gm, '')
-    .replace(/^\s*(?:[-*+]|\d{1,3}[.)])\s+/gm, '');
+    .replace(LIST_MARKER, '');
   const result: { text: string; title?: string } = { text: body };
   if (title !== undefined) result.title = title;
   return result;
+}
+
+/**
+ * `**strong**` and `__strong__` unwrapped, as `/(\*\*|__)(?=\S)([^\n]*?\S)\1/g` would: the text
+ * runs from a mark followed by a non-space to the first same mark on the line after a non-space.
+ * In one pass: that pattern read to the end of the line from every mark left open (a line of
+ * "**a " took quadratic time). The closing marks and line ends ahead are each looked up once.
+ */
+function unwrapStrong(text: string): string {
+  const closing = new Map<string, number>();
+  /** The first closing `mark` (after a non-space) at or after `from`, or -1. */
+  const closingAt = (mark: string, from: number): number => {
+    let at = closing.get(mark);
+    if (at === undefined || (at !== -1 && at < from)) {
+      at = text.indexOf(mark, from);
+      while (at !== -1 && !/\S/.test(text[at - 1]!)) at = text.indexOf(mark, at + 1);
+      closing.set(mark, at);
+    }
+    return at;
+  };
+  /** The first line break at or after the text of the mark being looked at, or the text's end. */
+  let lineEnd = -1;
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < text.length - 2) {
+    const mark = text.startsWith('**', i) ? '**' : text.startsWith('__', i) ? '__' : undefined;
+    if (mark !== undefined && /\S/.test(text[i + 2]!)) {
+      if (lineEnd < i + 2) {
+        const lineBreak = text.indexOf('\n', i + 2);
+        lineEnd = lineBreak === -1 ? text.length : lineBreak;
+      }
+      const end = closingAt(mark, i + 3);
+      if (end !== -1 && end < lineEnd) {
+        out += text.slice(copied, i) + text.slice(i + 2, end);
+        copied = end + 2;
+        i = end + 2;
+        continue;
+      }
+    }
+    i++;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**
@@ -188,12 +272,15 @@ function looksHardWrapped(lines: string[]): boolean {
   return open / inner.length >= 0.7;
 }
 
+/** Lines joined with a space, or with nothing between two Chinese ones. Each line is read once. */
 function joinLines(lines: string[]): string {
-  return lines.reduce((acc, line) => {
-    if (acc === '') return line;
-    const glue = /[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]$/u.test(acc) && /^[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]/u.test(line) ? '' : ' ';
-    return acc + glue + line;
-  }, '');
+  return lines
+    .map((line, i) => {
+      if (i === 0) return line;
+      const glue = /[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]$/u.test(lines[i - 1]!) && /^[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]/u.test(line) ? '' : ' ';
+      return glue + line;
+    })
+    .join('');
 }
 
 /**
@@ -301,14 +388,10 @@ function dropGarbledSentences(line: string, language: string | undefined): strin
     .trim();
 }
 
-/** Text handed to the segmenter at once; see splitSentences. */
-const SEGMENT_WINDOW = 8_192;
-
 /**
- * Sentences of `text`, in order, joining back to `text`. V8's segmenter takes time proportional to
- * the whole string for every sentence it yields, so one 5 MB paragraph took minutes; the text is
- * therefore segmented a window at a time. Every sentence of a window but its last (which the window
- * may have cut) is final, and the next window starts where that last one did.
+ * Sentences of `text`, in order, joining back to `text` (at most `max` of them). A long paragraph
+ * is segmented a window at a time (`segmentsOf`): V8's segmenter takes time proportional to the
+ * whole string for every sentence it yields, so one 5 MB paragraph took minutes.
  */
 function splitSentences(text: string, language: string | undefined, max = Infinity): string[] {
   const locale = language?.startsWith('zh') ? 'zh' : 'en';
@@ -318,24 +401,9 @@ function splitSentences(text: string, language: string | undefined, max = Infini
     sentenceSegmenters.set(locale, segmenter);
   }
   const sentences: string[] = [];
-  let start = 0;
-  let window = SEGMENT_WINDOW;
-  while (start < text.length && sentences.length < max) {
-    const end = Math.min(text.length, start + window);
-    const segments = Array.from(segmenter.segment(text.slice(start, end)), (s) => s.segment);
-    if (end === text.length) {
-      sentences.push(...segments);
-      break;
-    }
-    if (segments.length < 2) {
-      // One sentence fills the window: widen it (doubling keeps the total work linear).
-      window *= 2;
-      continue;
-    }
-    const last = segments.pop()!;
-    sentences.push(...segments);
-    start = end - last.length;
-    window = SEGMENT_WINDOW;
+  for (const { segment } of segmentsOf(segmenter, text)) {
+    sentences.push(segment);
+    if (sentences.length >= max) break;
   }
   return sentences;
 }
@@ -361,7 +429,7 @@ function hanCount(text: string): number {
 
 /** A headline is one short line with at most one sentence and no trailing colon. */
 function isHeadline(line: string): boolean {
-  if (isGarbled(line) || /[:：]$/u.test(line)) return false;
+  if (line.length > TITLE_SOURCE_MAX_CHARS || isGarbled(line) || /[:：]$/u.test(line)) return false;
   const han = hanCount(line);
   if (han > 0 && han * 3 >= line.length) {
     if (line.length > HEADLINE_MAX_HAN) return false;

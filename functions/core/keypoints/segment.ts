@@ -1,8 +1,10 @@
+import { segmentsOf } from '../text-segments.js';
 import { CHINESE_STOP_CHARS, CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from './stop-words.js';
 
 /**
  * Sentences and tokens through `Intl.Segmenter` (Node's ICU), for Chinese in either script and
- * for English. Tokens are Han bigrams and lower-cased, lightly stemmed Latin words.
+ * for English. Tokens are Han bigrams and lower-cased, lightly stemmed Latin words. Long text is
+ * segmented a window at a time (`segmentsOf`), so that the work stays linear in its length.
  */
 
 const segmenters = new Map<string, Intl.Segmenter>();
@@ -56,7 +58,7 @@ function returnOpeningMarks(raw: readonly string[]): string[] {
  * sentence they open.
  */
 export function splitSentences(paragraph: string, locale: string): string[] {
-  const raw = returnOpeningMarks(Array.from(segmenter(locale, 'sentence').segment(paragraph), (s) => s.segment));
+  const raw = returnOpeningMarks(Array.from(segmentsOf(segmenter(locale, 'sentence'), paragraph), (s) => s.segment));
   const merged: string[] = [];
   for (const part of raw) {
     const last = merged[merged.length - 1];
@@ -100,7 +102,7 @@ const HAN = /\p{Script=Han}/u;
 export function tokenize(sentence: string, locale: string): string[] {
   const out: string[] = [];
   let hanRun = '';
-  for (const part of segmenter(locale, 'word').segment(sentence)) {
+  for (const part of segmentsOf(segmenter(locale, 'word'), sentence)) {
     if (!part.isWordLike) {
       if (hanRun) hanBigrams(hanRun, out);
       hanRun = '';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyInlineRule, cleaningRules, GARBLED_MARK, rulesFor, type CleaningRule, type InlineRule, type LineRule } from '../../../functions/core/articles/cleaning-rules.js';
+import { CPU_BUDGET_SECONDS, cpuSeconds, hostileArticles } from '../../support/hostile-text.js';
 
 function rule(id: string): CleaningRule {
   const found = cleaningRules.find((r) => r.id === id);
@@ -28,6 +29,13 @@ function ruleTest(id: string, name: string, body: () => void): void {
 describe('cleaningRules', () => {
   ruleTest('image-placeholder', 'removes empty and described markdown images', () => {
     expect(rewrite('image-placeholder', '前文![]()後文![圖](https://x.test/a.png)')).toBe('前文後文');
+  });
+
+  ruleTest('image-placeholder', 'leaves an unfinished image as it is and still removes the next whole one', () => {
+    expect(rewrite('image-placeholder', '![![a](b)')).toBe('');
+    expect(rewrite('image-placeholder', '![a] (b) ![c](d')).toBe('![a] (b) ![c](d');
+    expect(rewrite('image-placeholder', '![a![b](c)d')).toBe('d');
+    expect(rewrite('image-placeholder', '![a\n![b](c)')).toBe('![a\n');
   });
 
   ruleTest('image-marker', 'removes bracketed image markers', () => {
@@ -86,6 +94,13 @@ describe('cleaningRules', () => {
     expect(rewrite('full-width-punctuation', '網址:https://例子.tw/新聞?id=3,第2頁')).toBe('網址：https://例子.tw/新聞?id=3,第2頁');
     expect(rewrite('full-width-punctuation', 'He said "Hello, world!" in Beijing, China: it rained.')).toBe('He said "Hello, world!" in Beijing, China: it rained.');
     expect(rewrite('full-width-punctuation', '會議在北京, China舉行')).toBe('會議在北京, China舉行');
+  });
+
+  ruleTest('full-width-punctuation', 'leaves a URL glued to Chinese alone up to the next space or CJK mark, however it starts', () => {
+    expect(rewrite('full-width-punctuation', '見1a+b.c://例子,第2頁 然後,結束')).toBe('見1a+b.c://例子,第2頁 然後，結束');
+    expect(rewrite('full-width-punctuation', '見xwww.例子,第2頁。然後,結束')).toBe('見xwww.例子,第2頁。然後，結束');
+    expect(rewrite('full-width-punctuation', '見123://例子,第2頁')).toBe('見123://例子，第2頁');
+    expect(rewrite('full-width-punctuation', '這是Meta,那是http:例子,結束')).toBe('這是Meta，那是http：例子，結束');
   });
 
   ruleTest('news-dateline', 'removes agency datelines at the start of a paragraph', () => {
@@ -160,10 +175,12 @@ describe('cleaningRules', () => {
 
   ruleTest('watch-teaser', 'removes "Watch … »" teasers glued to a paragraph', () => {
     expect(rewrite('watch-teaser', 'It comes out in September.  Watch Bush criticize the Iraqi government »')).toBe('It comes out in September.');
+    expect(rewrite('watch-teaser', 'It ended. \n Watch the video » Then  See more »')).toBe('It ended. Then');
   });
 
   ruleTest('email-to-a-friend', 'removes a share link at the end of a paragraph', () => {
     expect(rewrite('email-to-a-friend', 'America never broke its word." E-mail to a friend')).toBe('America never broke its word."');
+    expect(rewrite('email-to-a-friend', 'It ended.   Email to a friend.  ')).toBe('It ended.');
   });
 
   ruleTest('follow-prompt', 'drops follow and subscribe prompts but keeps news about attention', () => {
@@ -264,4 +281,15 @@ describe('cleaningRules', () => {
     expect(rulesFor('en').map((r) => r.id)).not.toContain('full-width-punctuation');
     expect(rulesFor(undefined).map((r) => r.id)).not.toContain('full-width-punctuation');
   });
+});
+
+describe('cleaningRules on a hostile megabyte', () => {
+  for (const rule of cleaningRules) {
+    it(`${rule.id} reads each hostile article within ${CPU_BUDGET_SECONDS} s of CPU`, () => {
+      for (const body of Object.values(hostileArticles)) {
+        const seconds = cpuSeconds(() => (rule.kind === 'inline' ? applyInlineRule(rule, body) : rule.test(body)));
+        expect(seconds).toBeLessThan(CPU_BUDGET_SECONDS);
+      }
+    });
+  }
 });
