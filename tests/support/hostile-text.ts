@@ -70,3 +70,17 @@ export const hostileArticles: Readonly<Record<string, string>> = {
   'a megabyte of punctuation': `人才${fill('，。！？、；：“”‘’（）《》【】「」…—,.;:!?()[]{}<>"\'-_*#`~|/\\')}回流。`,
   'everything at once': fill(`${PATHOLOGICAL_PIECES.join('\n')}\n`),
 };
+
+/**
+ * Lines that one rule or another read in quadratic time: what the rule looks for at their start,
+ * then a megabyte of what it tries again and again (spaces, toned letters, "_a").
+ */
+export const hostileLines: Readonly<Record<string, string>> = {
+  'a gloss of a megabyte of toned letters': `人(${'ā'.repeat(MEGABYTE)}x`,
+  'a mangled gloss of a megabyte of toned letters': `人?${'ǎ'.repeat(MEGABYTE)}x`,
+  'a related heading and a megabyte of spaces': `Related${' '.repeat(MEGABYTE)}x`,
+  'a date and a megabyte of spaces': `2025-07-09${' '.repeat(MEGABYTE)}x`,
+  'an English date and a megabyte of spaces': `Updated: 4:51${' '.repeat(MEGABYTE)}x`,
+  'a title and a megabyte of spaces': `Title${' '.repeat(MEGABYTE)}x`,
+  'a title of a megabyte of "_a"': `${fill('_a')}!`,
+};

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
 import type { Article, ArticleFormat } from '../../../functions/core/article.js';
-import { CPU_BUDGET_SECONDS, cpuSeconds, hostileArticles, MEGABYTE } from '../../support/hostile-text.js';
+import { CPU_BUDGET_SECONDS, cpuSeconds, hostileArticles, hostileLines, MEGABYTE } from '../../support/hostile-text.js';
 
 function timedClean(body: string, format: ArticleFormat, language: string): { seconds: number; article: Article | undefined } {
   let article: Article | undefined;
@@ -51,6 +51,16 @@ describe('cleanArticle on a hostile megabyte', () => {
       const { article } = timedClean(hostileArticles['a megabyte of blank lines']!, format, 'en');
       expect(article?.paragraphs).toEqual(['First line.', 'Last line.']);
     }
+  });
+
+  it('takes no headline from a source title of a megabyte, within the budget', () => {
+    let title: string | undefined;
+    const seconds = cpuSeconds(() => {
+      const result = cleanArticle({ location: 'hostile.txt', format: 'text', body: '人才回流的速度比預期更快。', title: hostileLines['a title of a megabyte of "_a"']! });
+      title = result.ok ? result.article.title : undefined;
+    });
+    expect(title).toBe('人才回流的速度比預期更快');
+    expect(seconds).toBeLessThan(CPU_BUDGET_SECONDS);
   });
 
   it('handles a heading of a megabyte without taking minutes', () => {
