@@ -74,7 +74,7 @@ if (want('end-to-end')) results.endToEnd = await section('end-to-end send', () =
   rows.push([s, 'achieved rate', `${n(r.perSecond)} msgs/s`, `${n(r.perCoreSecond)} msgs/s per sender core (CPU time)`]);
 });
 
-// The product against the raw SDK loop, same server and message, at two list sizes (issue 14).
+// The product against the raw SDK loop, same server and message, at two list sizes.
 // Rounds of raw-then-product, the median ratio kept: the machine is shared and one pair can mislead.
 for (const subscribers of want('raw-vs-product') ? (process.env.BENCH_RAW_SIZES ?? '3000,30000').split(',').map(Number) : []) {
   const rounds = subscribers <= 5_000 ? 3 : 1;

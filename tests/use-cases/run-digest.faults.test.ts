@@ -28,7 +28,7 @@ import { startTestServers, type TestServers } from '../support/local-servers.js'
 const ID_KEY = randomBytes(32);
 
 /**
- * Issue 5 acceptance: delivery through an SES-compatible server that enforces a send rate, injects
+ * Delivery through an SES-compatible server that enforces a send rate, injects
  * Throttling and 5xx faults and can hang mid-send, with state in real dynalite. Each test has its
  * own table and its own SES server, so their counts and ledgers never mix.
  */
