@@ -32,7 +32,11 @@ export interface DeployParameters {
   domainName?: string;
   /** Use the SES identity of `domain` that already exists in the account instead of creating it. */
   existingIdentity: boolean;
-  /** DMARC policy published with the hosted zone (`none`, `quarantine`, `reject`), or `off` to publish none. */
+  /**
+   * DMARC policy published with the hosted zone (`none`, `quarantine`, `reject`), or `off` (the
+   * default) to publish none: most sending domains have a `_dmarc` record already, and creating a
+   * second fails the first deploy and rolls it back.
+   */
   dmarcPolicy: 'none' | 'quarantine' | 'reject' | 'off';
   /** Where DMARC aggregate reports go (`rua`); none by default. */
   dmarcReportEmail?: string;
@@ -103,7 +107,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
     if (!inDomain(domainName, zoneName.toLowerCase().replace(/\.$/, ''))) throw new DeployParameterError(`-c domainName=${domainName} is not inside the hosted zone ${zoneName}: use a name in that zone`);
     if (baseUrl && baseUrl !== `https://${domainName}`) throw new DeployParameterError(`-c baseUrl=${baseUrl} and -c domainName=${domainName} disagree: links are built on https://${domainName}; drop -c baseUrl`);
   }
-  const dmarcPolicy = (text(context, 'dmarc') ?? 'none').toLowerCase();
+  const dmarcPolicy = (text(context, 'dmarc') ?? 'off').toLowerCase();
   if (!['none', 'quarantine', 'reject', 'off'].includes(dmarcPolicy)) throw new DeployParameterError(`-c dmarc=${dmarcPolicy} must be none, quarantine, reject or off`);
   const dmarcReportEmail = text(context, 'dmarcReportEmail');
   if (dmarcReportEmail && !/^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$/.test(dmarcReportEmail)) throw new DeployParameterError(`-c dmarcReportEmail=${dmarcReportEmail} is not an email address`);

@@ -30,8 +30,8 @@ describe('policy checks on synth: cdk-nag AwsSolutions and the Control Tower gua
     const assembly = app.synth();
     expect(policyViolations(assembly.directory)).toEqual([]);
     const template = Template.fromStack(stack);
-    // Three DKIM CNAMEs, the MAIL FROM MX and SPF, and DMARC.
-    template.resourceCountIs('AWS::Route53::RecordSet', 6);
+    // Three DKIM CNAMEs, the MAIL FROM MX and SPF; no DMARC record unless asked (-c dmarc=none|quarantine|reject).
+    template.resourceCountIs('AWS::Route53::RecordSet', 5);
     template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { HostedZoneId: 'Z0123456789ABCDEFGHIJ', Type: 'CNAME' }, 3);
     expect(Object.keys(template.findOutputs('*')).filter((k) => k.includes('DkimCname'))).toHaveLength(0);
   });

@@ -13,7 +13,7 @@ const zone = { hostedZoneId: 'Z123', zoneName: 'example.com' };
 
 describe('readDeployParameters', () => {
   it('has a default for everything, so synth needs no -c at all, with the 14 messages/s the README promises', () => {
-    expect(read({})).toEqual({ domain: 'example.com', sendRate: 14, configFile: 'newsletter.config.json', sandboxRecipients: [], existingIdentity: false, dmarcPolicy: 'none' });
+    expect(read({})).toEqual({ domain: 'example.com', sendRate: 14, configFile: 'newsletter.config.json', sandboxRecipients: [], existingIdentity: false, dmarcPolicy: 'off' });
   });
 
   it('reads the -c values, which arrive as text', () => {
