@@ -140,11 +140,16 @@ class HopBudgetSpent extends Error {
   }
 }
 
-/** Puts a message back on the send queue one hop further, after `delaySeconds` (SQS holds a message back at most 15 minutes). */
-async function requeue(ctx: AwsContext, message: SendBatchMessage | FanOutMessage, delaySeconds: number): Promise<void> {
+/** The sender's own send queue, which the stack grants it (SEND_QUEUE_URL). */
+function ownQueue(ctx: AwsContext): NonNullable<AwsContext['sendQueue']> {
   const queue = ctx.sendQueue;
   if (!queue) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the sender its own queue');
-  await queue.enqueue([{ ...message, hops: (message.hops ?? 0) + 1 }], { delaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))) });
+  return queue;
+}
+
+/** Puts a message back on the send queue one hop further, after `delaySeconds` (SQS holds a message back at most 15 minutes). */
+async function requeue(ctx: AwsContext, message: SendBatchMessage | FanOutMessage, delaySeconds: number): Promise<void> {
+  await ownQueue(ctx).enqueue([{ ...message, hops: (message.hops ?? 0) + 1 }], { delaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))) });
 }
 
 /**
@@ -154,8 +159,7 @@ async function requeue(ctx: AwsContext, message: SendBatchMessage | FanOutMessag
  * twice is harmless (the ledger skips whoever has the edition).
  */
 async function fanOutStep(ctx: AwsContext, message: FanOutMessage): Promise<void> {
-  const queue = ctx.sendQueue;
-  if (!queue) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the sender its own queue');
+  const queue = ownQueue(ctx);
   const deps = { editions: ctx.editions, subscribers: ctx.subscribers, deliveries: ctx.deliveries, queue, clock: ctx.clock };
   const result = await resumeQueuedEdition(ctx.newsletter(message.newsletterId), message.editionId, deps, {
     pageBudget: FAN_OUT_STEP_PAGES,
