@@ -1,4 +1,4 @@
-import { cosine, normalise, QUOTED, startsWithReference, type ArticleReading } from './features.js';
+import { cosine, normalise, startsWithReference, withoutQuotes, type ArticleReading } from './features.js';
 
 /**
  * Key points of commentary (opinion pieces). The corpus the model learned from is news, whose
@@ -29,7 +29,7 @@ export function carriesFacts(text: string): boolean {
  * figures or names (then the lead-in only frames a fact, as in "看看當年…: 臺積電前高管…").
  */
 export function steers(text: string): boolean {
-  const own = text.replace(QUOTED, '');
+  const own = withoutQuotes(text);
   if (/[?？]/u.test(own)) return true;
   if (carriesFacts(text)) return false;
   return LEAD_IN.test(text) || READER_ADDRESS.test(own);

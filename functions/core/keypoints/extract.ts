@@ -1,6 +1,6 @@
 import type { Article } from '../article.js';
 import type { KeyPointResult } from './key-points.js';
-import { cosine, FEATURE_NAMES, lengthOf, QUOTED, readArticle, type ArticleReading } from './features.js';
+import { cosine, FEATURE_NAMES, lengthOf, readArticle, withoutQuotes, type ArticleReading } from './features.js';
 import { keyPointModel, type LanguageModel } from './model.js';
 import { POINT_COUNT, pointsFor } from './point-count.js';
 import { carriesFacts, closingStart, leansOnBefore, pointsBack, steers, topicZones } from './commentary.js';
@@ -242,7 +242,7 @@ function selectCommentaryPoints(reading: ArticleReading, scores: readonly number
     if (leansOnBefore(text)) {
       const before = reading.sentences[i - 1]?.text ?? '';
       // The sentence before may be a lead-in (it then frames this one), not a question of the writer.
-      if (!pointsBack(reading, i) || !usable.has(i - 1) || leansOnBefore(before) || /[?？]/u.test(before.replace(QUOTED, ''))) continue;
+      if (!pointsBack(reading, i) || !usable.has(i - 1) || leansOnBefore(before) || /[?？]/u.test(withoutQuotes(before))) continue;
       if (lengthOf(before) + lengthOf(text) > MAX_JOINED_WORDS) continue;
       candidates.push({ unit: [i - 1, i], value: Math.max(value[i]!, value[i - 1]!), zone: zones[i]! });
     } else candidates.push({ unit: [i], value: value[i]!, zone: zones[i]! });

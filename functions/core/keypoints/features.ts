@@ -10,6 +10,11 @@ import { localeOf, splitSentences, tokenize } from './segment.js';
 /** Work is capped so that a huge article costs the same as a long one. */
 const MAX_TEXT_CHARS = 120_000;
 const MAX_SENTENCES = 600;
+/**
+ * The title is compared with every sentence (its text and its words), so only its start is read:
+ * a longer title is no headline but junk, and a megabyte of it cost seconds per article.
+ */
+const MAX_TITLE_CHARS = 2_000;
 /** A sentence longer than this many words (Chinese: characters / 2.5) reads as too long for a point. */
 const LONG_SENTENCE = 35;
 /** Novelty compares a sentence with at most this many sentences before it (the cost stays linear). */
@@ -138,10 +143,10 @@ function comparable(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-function repeatsTitle(sentence: string, title: string): boolean {
-  const t = comparable(title);
-  if (t.length === 0) return false;
-  return t.includes(comparable(sentence));
+/** `titleKey` is the title reduced by `comparable`, once for all the sentences. */
+function repeatsTitle(sentence: string, titleKey: string): boolean {
+  if (titleKey.length === 0) return false;
+  return titleKey.includes(comparable(sentence));
 }
 
 /** Openings that point back at something the reader has not seen when the sentence stands alone. */
@@ -178,8 +183,18 @@ export function cosine(a: Map<string, number>, b: Map<string, number>): number {
   return dot;
 }
 
-/** Quoted speech, removed before judging the writer's own voice. */
-export const QUOTED = /[“「"][^”」"]*[”」"]/gu;
+/**
+ * Quoted speech. An unclosed quotation runs to the end of the text and is kept: no closing mark
+ * follows any later opening mark either, so the search stops there instead of starting again at
+ * each of them (which took time quadratic in the length of a text full of opening marks).
+ */
+const QUOTATION = /[“「"][^”」"]*([”」"])?/gu;
+
+/** `text` with its quoted speech replaced by `gap`, to judge the writer's own voice. */
+export function withoutQuotes(text: string, gap = ''): string {
+  return text.replace(QUOTATION, (quotation, closing: string | undefined) => (closing === undefined ? quotation : gap));
+}
+
 /** The writer talking to the reader (you, we) rather than reporting: a mark of commentary. */
 const READER_ADDRESS = /\b(?:[Yy]ou|your|[Ww]e|our)\b|你|您|我們|我们|咱們|咱们/u;
 /**
@@ -202,7 +217,7 @@ function opinionLevel(sentences: readonly Sentence[], locale: string): number {
   let marks = 0;
   for (const texts of paragraphs.values()) {
     // Quotes are removed per paragraph, since a quotation often runs over several sentences.
-    const own = texts.join(' ').replace(QUOTED, ' ');
+    const own = withoutQuotes(texts.join(' '), ' ');
     for (const sentence of splitSentences(own, locale)) {
       if (/[?？]/u.test(sentence)) marks += 1;
       else if (READER_ADDRESS.test(sentence)) marks += 0.5;
@@ -238,9 +253,10 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
     (p): p is string => typeof p === 'string' && p.trim() !== '',
   );
   const locale = localeOf(article.language ?? guessLanguage(paragraphs));
-  const title = typeof article.title === 'string' ? article.title : '';
+  const title = typeof article.title === 'string' ? article.title.slice(0, MAX_TITLE_CHARS) : '';
   const sentences = collectSentences(capText(paragraphs), locale);
-  const usable = sentences.filter((s) => isSentenceLike(s.text) && !repeatsTitle(s.text, title)).map((s) => s.index);
+  const titleKey = comparable(title);
+  const usable = sentences.filter((s) => isSentenceLike(s.text) && !repeatsTitle(s.text, titleKey)).map((s) => s.index);
 
   const tokens = sentences.map((s) => tokenize(s.text, locale));
   const df = new Map<string, number>();
@@ -271,7 +287,7 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
   const firstParagraph = sentences[0]?.paragraph ?? 0;
   const features = sentences.map((s, i) => {
     const text = s.text;
-    const own = text.replace(QUOTED, '');
+    const own = withoutQuotes(text);
     const vector = vectors[i]!;
     let shared = 0;
     for (const t of titleTokens) if (vector.has(t)) shared++;

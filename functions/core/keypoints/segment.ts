@@ -26,14 +26,42 @@ export function localeOf(language: string | undefined): string {
 }
 
 /** Abbreviations after which ICU breaks a sentence too early ("Gen. David Petraeus"). */
-const ABBREVIATION =
-  /(?:^|[\s("“])(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Rev|St|Jr|Sr|Inc|Co|Corp|Ltd|No|vs|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.N|U\.K|[A-Z])\.\s*$/;
+const ABBREVIATION = /^(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Rev|St|Jr|Sr|Inc|Co|Corp|Ltd|No|vs|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.N|U\.K|[A-Z])$/;
+/** The longest abbreviation above. */
+const ABBREVIATION_MAX = 4;
+/** What may stand before an abbreviation: the start of the text, a space, a bracket or a quote. */
+const BEFORE_ABBREVIATION = /[\s("“]/;
 
 /**
- * Opening marks at the end of a segment: ICU's sentence rules treat 《 “ （ ( 「 『 【 as closers of
- * the previous sentence, so `…名单。《新宿天鹅》…` would split as `…名单。《` + `新宿天鹅》…`.
+ * Whether the text that `pieces` make ends with an abbreviation, its full stop and perhaps spaces.
+ * Only the last pieces are read, as many as hold the word before the spaces: a sentence being
+ * merged grows with every abbreviation ("A. B. C. …"), and reading it whole each time took time
+ * quadratic in its length.
  */
-const TRAILING_OPENERS = /[《“（(「『【〈〔‘\s]*[《“（(「『【〈〔‘][《“（(「『【〈〔‘\s]*$/u;
+function endsWithAbbreviation(pieces: readonly string[]): boolean {
+  let tail = '';
+  for (let i = pieces.length - 1; i >= 0; i--) {
+    tail = pieces[i] + tail;
+    // The word, its full stop and the character before the word are in the tail: enough.
+    if (tail.trimEnd().length > ABBREVIATION_MAX + 1) break;
+  }
+  const end = tail.trimEnd();
+  if (!end.endsWith('.')) return false;
+  for (let from = Math.max(0, end.length - 1 - ABBREVIATION_MAX); from < end.length - 1; from++) {
+    if ((from === 0 || BEFORE_ABBREVIATION.test(end[from - 1]!)) && ABBREVIATION.test(end.slice(from, -1))) return true;
+  }
+  return false;
+}
+
+/** Opening quotes and brackets, which ICU may leave at the end of the sentence before them. */
+const OPENERS = '《“（(「『【〈〔‘';
+/**
+ * Opening marks at the end of a segment: ICU's sentence rules treat 《 “ （ ( 「 『 【 as closers of
+ * the previous sentence, so `…名单。《新宿天鹅》…` would split as `…名单。《` + `新宿天鹅》…`. The match
+ * starts only where a run of marks and spaces starts, with spaces, then a mark: tried from every
+ * character of a long run, the pattern took time cubic in the run's length.
+ */
+const TRAILING_OPENERS = new RegExp(`(?<![${OPENERS}\\s])\\s*[${OPENERS}][${OPENERS}\\s]*$`, 'u');
 
 /** Moves opening marks that ICU left at the end of a segment to the start of the next one. */
 function returnOpeningMarks(raw: readonly string[]): string[] {
@@ -59,14 +87,14 @@ function returnOpeningMarks(raw: readonly string[]): string[] {
  */
 export function splitSentences(paragraph: string, locale: string): string[] {
   const raw = returnOpeningMarks(Array.from(segmentsOf(segmenter(locale, 'sentence'), paragraph), (s) => s.segment));
-  const merged: string[] = [];
+  // Each sentence as its pieces, joined once at the end.
+  const merged: string[][] = [];
   for (const part of raw) {
     const last = merged[merged.length - 1];
-    if (last !== undefined && ABBREVIATION.test(last)) merged[merged.length - 1] = last + part;
-    else if (last !== undefined && /^[\s\p{P}]*$/u.test(part)) merged[merged.length - 1] = last + part;
-    else merged.push(part);
+    if (last !== undefined && (endsWithAbbreviation(last) || /^[\s\p{P}]*$/u.test(part))) last.push(part);
+    else merged.push([part]);
   }
-  return merged.map((s) => s.trim()).filter((s) => s !== '');
+  return merged.map((pieces) => pieces.join('').trim()).filter((s) => s !== '');
 }
 
 /** A light English stemmer: enough to make "miners" and "miner" the same token. */
