@@ -148,7 +148,9 @@ export function articleFromFile(name: string, content: string, location: string)
   return withoutUndefined<RawArticle>({
     location,
     format: extension === '.txt' ? 'text' : 'markdown',
-    body: body.replace(/^\s*\n/, '').replace(/\s+$/, ''),
+    // trimEnd, not /\s+$/: that pattern reads every run of spaces inside the text to its end, in
+    // time quadratic in the run's length.
+    body: body.replace(/^\s*\n/, '').trimEnd(),
     title: fields.title,
     url: fields.url ?? fields.link,
     byline: fields.author ?? fields.byline,

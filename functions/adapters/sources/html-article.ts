@@ -137,7 +137,8 @@ export function htmlToParagraphs(html: string): string[] {
     }
     if (tag === 'pre') {
       flush();
-      const text = (element.textContent ?? '').replace(/\s+$/, '').replace(/^\n+/, '');
+      // trimEnd, not /\s+$/, which reads every run of spaces inside the text to its end (quadratic).
+      const text = (element.textContent ?? '').trimEnd().replace(/^\n+/, '');
       if (text.trim() !== '') paragraphs.push(text);
       return;
     }

@@ -30,7 +30,9 @@ export function canonicalKey(url: string): string {
 
   const port = parsed.port === '80' || parsed.port === '443' ? '' : parsed.port;
   const host = `${parsed.hostname.toLowerCase()}${port ? `:${port}` : ''}`;
-  const path = parsed.pathname.replace(/\/+$/, '');
+  // The trailing run of slashes is matched from its start only: tried from every slash of a long run
+  // inside the path, the pattern took time quadratic in its length.
+  const path = parsed.pathname.replace(/(?<!\/)\/+$/, '');
   const params = [...parsed.searchParams.entries()]
     .filter(([name]) => !name.toLowerCase().startsWith('utm_') && !TRACKING_PARAMS.has(name.toLowerCase()))
     .sort(([a, av], [b, bv]) => (a === b ? compare(av, bv) : compare(a, b)));

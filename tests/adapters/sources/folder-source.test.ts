@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FolderSource, splitFrontMatter } from '../../../functions/adapters/sources/folder-source.js';
+import { articleFromFile, FolderSource, splitFrontMatter } from '../../../functions/adapters/sources/folder-source.js';
+import { CPU_BUDGET_SECONDS, cpuSeconds, MEGABYTE } from '../../support/hostile-text.js';
 import { fixture } from './fixture-server.js';
 
 describe('FolderSource', () => {
@@ -128,5 +129,18 @@ describe('splitFrontMatter', () => {
 
   it('reads Windows line endings', () => {
     expect(splitFrontMatter('---\r\ntitle: Hi\r\n---\r\nBody')).toEqual({ fields: { title: 'Hi' }, body: 'Body' });
+  });
+});
+
+describe('articleFromFile', () => {
+  it('reads a file with a megabyte of spaces inside within the budget, trimming only its ends', () => {
+    const text = `\n  人才${' '.repeat(MEGABYTE)}回流。 \n\n`;
+    let body: string | undefined;
+    const seconds = cpuSeconds(() => {
+      const article = articleFromFile('spaces.txt', text, 'articles/spaces.txt');
+      body = 'body' in article ? article.body : undefined;
+    });
+    expect(body).toBe(`  人才${' '.repeat(MEGABYTE)}回流。`);
+    expect(seconds).toBeLessThan(CPU_BUDGET_SECONDS);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractHtmlArticle, htmlToParagraphs } from '../../../functions/adapters/sources/html-article.js';
+import { CPU_BUDGET_SECONDS, cpuSeconds, MEGABYTE } from '../../support/hostile-text.js';
 import { fixture } from './fixture-server.js';
 
 function extract(html: string, pageUrl?: string) {
@@ -136,6 +137,13 @@ describe('htmlToParagraphs', () => {
       'two',
       'Loose text',
     ]);
+  });
+
+  it('keeps a preformatted block with a megabyte of spaces inside, read within the budget', () => {
+    let paragraphs: string[] = [];
+    const seconds = cpuSeconds(() => (paragraphs = htmlToParagraphs(`<pre>\n人才${' '.repeat(MEGABYTE)}回流。  \n</pre>`)));
+    expect(paragraphs).toEqual([`人才${' '.repeat(MEGABYTE)}回流。`]);
+    expect(seconds).toBeLessThan(CPU_BUDGET_SECONDS);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { articleUrlKey, canonicalKey, dedupeArticles } from '../../../functions/core/articles/dedupe.js';
+import { CPU_BUDGET_SECONDS, cpuSeconds } from '../../support/hostile-text.js';
 
 describe('canonicalKey', () => {
   it.each([
@@ -26,6 +27,14 @@ describe('canonicalKey', () => {
 
   it('returns a string that is not a URL trimmed', () => {
     expect(canonicalKey('  articles/hello.md ')).toBe('articles/hello.md');
+  });
+
+  it('reads a link with a long run of slashes inside its path within the budget, keeping them', () => {
+    const url = `https://example.com/a${'/'.repeat(200_000)}b//`;
+    let key = '';
+    const seconds = cpuSeconds(() => (key = canonicalKey(url)));
+    expect(key).toBe(`https://example.com/a${'/'.repeat(200_000)}b`);
+    expect(seconds).toBeLessThan(CPU_BUDGET_SECONDS);
   });
 });
 
