@@ -47,24 +47,32 @@ const CONTEXT = 32;
  * const sentences = Array.from(segmentsOf(new Intl.Segmenter('en', { granularity: 'sentence' }), text), (s) => s.segment);
  */
 export function* segmentsOf(segmenter: Intl.Segmenter, text: string): Generator<TextSegment> {
+  if (text.length <= FIRST_WORD_WINDOW) {
+    // The usual case (a sentence, a short paragraph): segmented whole, at no extra cost.
+    yield* segmenter.segment(text);
+    return;
+  }
   let start = 0;
   let window = segmenter.resolvedOptions().granularity === 'sentence' ? FIRST_SENTENCE_WINDOW : FIRST_WORD_WINDOW;
   while (start < text.length) {
     const end = Math.min(text.length, start + window);
-    const segments = Array.from(segmenter.segment(text.slice(start, end)));
-    if (end === text.length) {
-      for (const s of segments) yield at(s, start);
-      return;
+    const isLast = end === text.length;
+    let covered = 0;
+    let kept = 0;
+    // Segments are taken as the segmenter finds them, none kept in memory: each holds its own copy
+    // of the window, and a window's worth of them made the garbage collector the main cost.
+    for (const data of segmenter.segment(text.slice(start, end))) {
+      const stop = data.index + data.segment.length;
+      if (!isLast && stop > window - CONTEXT) break;
+      covered = stop;
+      kept++;
+      yield at(data, start);
     }
-    // segments[kept] is the first segment left to the next window.
-    let kept = segments.length - 1;
-    while (kept > 0 && segments[kept]!.index > window - CONTEXT) kept--;
+    if (isLast) return;
     if (kept === 0) {
       window *= 2;
       continue;
     }
-    for (let i = 0; i < kept; i++) yield at(segments[i]!, start);
-    const covered = segments[kept]!.index;
     start += covered;
     window = Math.min(MAX_WINDOW, Math.max(MIN_WINDOW, Math.round((covered * SEGMENTS_PER_WINDOW) / kept)));
   }

@@ -34,18 +34,19 @@ const BEFORE_ABBREVIATION = /[\s("“]/;
 
 /**
  * Whether the text that `pieces` make ends with an abbreviation, its full stop and perhaps spaces.
- * Only the last pieces are read, as many as hold the word before the spaces: a sentence being
- * merged grows with every abbreviation ("A. B. C. …"), and reading it whole each time took time
- * quadratic in its length.
+ * Only its last characters are read: the word, its full stop and the character before the word,
+ * the trailing spaces left out. A sentence being merged grows with every abbreviation ("A. B. C.
+ * …") and with every blank line after it, and reading it whole each time took time quadratic (with
+ * a run of blank lines, cubic) in its length.
  */
 function endsWithAbbreviation(pieces: readonly string[]): boolean {
-  let tail = '';
-  for (let i = pieces.length - 1; i >= 0; i--) {
-    tail = pieces[i] + tail;
-    // The word, its full stop and the character before the word are in the tail: enough.
-    if (tail.trimEnd().length > ABBREVIATION_MAX + 1) break;
+  const wanted = ABBREVIATION_MAX + 2;
+  let end = '';
+  for (let i = pieces.length - 1; i >= 0 && end.length < wanted; i--) {
+    const piece = end === '' ? pieces[i]!.trimEnd() : pieces[i]!;
+    end = piece.slice(-(wanted - end.length)) + end;
   }
-  const end = tail.trimEnd();
+  // Shorter than wanted only when it is the whole text: then `from` 0 is the start of the text.
   if (!end.endsWith('.')) return false;
   for (let from = Math.max(0, end.length - 1 - ABBREVIATION_MAX); from < end.length - 1; from++) {
     if ((from === 0 || BEFORE_ABBREVIATION.test(end[from - 1]!)) && ABBREVIATION.test(end.slice(from, -1))) return true;
@@ -91,7 +92,8 @@ export function splitSentences(paragraph: string, locale: string): string[] {
   const merged: string[][] = [];
   for (const part of raw) {
     const last = merged[merged.length - 1];
-    if (last !== undefined && (endsWithAbbreviation(last) || /^[\s\p{P}]*$/u.test(part))) last.push(part);
+    // Blank lines and stray marks join the sentence before them without reading its end.
+    if (last !== undefined && (/^[\s\p{P}]*$/u.test(part) || endsWithAbbreviation(last))) last.push(part);
     else merged.push([part]);
   }
   return merged.map((pieces) => pieces.join('').trim()).filter((s) => s !== '');

@@ -40,6 +40,7 @@ describe('the key points of a hostile article', () => {
     'unclosed quotation marks': `${fill('“人才', UNDER_THE_CAP)}${CHINESE_SENTENCE}`,
     'opening brackets after each full stop': fill(`${CHINESE_SENTENCE}《`, UNDER_THE_CAP),
     'a run of opening brackets before a sentence': `${'《'.repeat(UNDER_THE_CAP - 100)}${CHINESE_SENTENCE}${CHINESE_SENTENCE}`,
+    'line breaks after a sentence': `${CHINESE_SENTENCE}${'\n'.repeat(UNDER_THE_CAP - 100)}${CHINESE_SENTENCE}`,
   };
   for (const [name, paragraph] of Object.entries(underTheCap)) {
     it(`are chosen from a paragraph of ${name}, just under the text cap, within ${CPU_BUDGET_SECONDS} s of CPU`, () => {
@@ -50,6 +51,14 @@ describe('the key points of a hostile article', () => {
       expect(seconds).toBeLessThan(CPU_BUDGET_SECONDS);
     });
   }
+
+  it(`are chosen from ten paragraphs of very short sentences, together just under the text cap, within ${CPU_BUDGET_SECONDS} s of CPU`, () => {
+    const paragraphs = Array.from({ length: 10 }, () => fill(`${'好。'.repeat(50)}${CHINESE_SENTENCE}`, UNDER_THE_CAP / 10));
+    let result: KeyPointResult | undefined;
+    const seconds = cpuSeconds(() => (result = extractKeyPoints({ title: '人才回流', paragraphs }, { max: 8 })));
+    expect(result?.keyPoints).toContain(CHINESE_SENTENCE);
+    expect(seconds).toBeLessThan(CPU_BUDGET_SECONDS);
+  });
 
   it('are chosen within the budget when the title is a megabyte, and still skip a sentence that repeats it', () => {
     const title = Array.from({ length: MEGABYTE }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20_000))).join('');
