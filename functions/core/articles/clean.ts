@@ -260,7 +260,8 @@ function splitParagraphs(text: string, format: RawArticle['format']): string[] {
     const lines = block.split('\n').map((l) => l.trim()).filter(Boolean);
     if (lines.length === 0) continue;
     if (format === 'markdown' || looksHardWrapped(lines)) paragraphs.push(joinLines(lines));
-    else paragraphs.push(...lines);
+    // One line at a time: spreading a block of a few hundred thousand lines overflows the stack.
+    else for (const line of lines) paragraphs.push(line);
   }
   return paragraphs;
 }

@@ -92,6 +92,12 @@ const DATELINE_DATE =
   ',? (?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.? \\d{1,2}|\\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.?)(?:,? \\d{4})?';
 const DATELINE_AGENCY = "(?:AP|AFP|Reuters|CNN|Bloomberg|dpa|UPI|Xinhua|Kyodo|PA|ANSA|EFE|Yonhap|TASS|Sputnik|IANS|PTI|CNA|AAP|BNO|NYT|WSJ|The [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})";
 
+/** The full-width form of a mark, or of each mark of a run (without the space after it). */
+function fullWidth(mark: string): string {
+  // A single mark, the usual case, is looked up directly: a megabyte of "人," has half a million.
+  return FULL_WIDTH[mark] ?? Array.from(mark.trim(), (ch) => FULL_WIDTH[ch] ?? ch).join('');
+}
+
 function wordCount(line: string): number {
   return line.split(/\s+/).filter(Boolean).length;
 }
@@ -177,7 +183,7 @@ export const cleaningRules: readonly CleaningRule[] = [
       `(${URL_IN_TEXT})|(?<=[${HAN}${CJK_CLOSING}])(?:[,:;]|[?!]{1,3})(?:(?=[${HAN}${CJK_OPENING}${CJK_CLOSING}A-Za-z0-9]|$)| (?=[${HAN}${CJK_OPENING}]))|(?<=[A-Za-z0-9%])[,:;](?=[${HAN}${CJK_OPENING}])`,
       'gu',
     ),
-    replacement: (mark, url) => (url !== undefined ? url : Array.from(mark.trim(), (ch) => FULL_WIDTH[ch] ?? ch).join('')),
+    replacement: (mark, url) => (url !== undefined ? url : fullWidth(mark)),
   },
   {
     id: 'news-dateline',
