@@ -154,8 +154,10 @@ export class AwsContext {
     this.tokenKey ??= this.traced(new SecretsManagerClient(sdkClientConfig('secretsManager')))
       .send(new GetSecretValueCommand({ SecretId: arn }))
       .then((secret) => {
-        // Bytes, not characters, are what the HMAC key is made of.
-        return checkTokenKey(Buffer.from(secret.SecretString ?? '', 'utf8'), `secret ${arn}`, 'put a random value of at least 32 characters in the secret');
+        // Bytes, not characters, are what the HMAC key is made of: a SecretBinary (the key of a local
+        // data dir, moved to AWS with `put-secret-value --secret-binary`) as it is, a string as UTF-8.
+        const key = secret.SecretBinary ? Buffer.from(secret.SecretBinary) : Buffer.from(secret.SecretString ?? '', 'utf8');
+        return checkTokenKey(key, `secret ${arn}`, 'put a random value of at least 32 characters in the secret');
       });
     this.tokenKey.catch(() => (this.tokenKey = undefined));
     return this.tokenKey;

@@ -3,9 +3,13 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The one Secrets Manager call the functions make (GetSecretValue of the token key), answered on
- * loopback in the AWS JSON protocol: no local server on this machine speaks Secrets Manager.
+ * loopback in the AWS JSON protocol: no local server on this machine speaks Secrets Manager. A string
+ * is answered as SecretString; bytes (the local data dir's key, `dev --stack`) as SecretBinary, which
+ * the JSON protocol carries base64-encoded
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
  */
-export async function startSecretsEndpoint(secret: { arn: string; value: string }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSecretsEndpoint(secret: { arn: string; value: string | Buffer }): Promise<{ url: string; close(): Promise<void> }> {
+  const answer = typeof secret.value === 'string' ? { SecretString: secret.value } : { SecretBinary: secret.value.toString('base64') };
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -16,7 +20,7 @@ export async function startSecretsEndpoint(secret: { arn: string; value: string 
         return;
       }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify({ ARN: secret.arn, Name: 'token-key', SecretString: secret.value }));
+      res.end(JSON.stringify({ ARN: secret.arn, Name: 'token-key', ...answer }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
