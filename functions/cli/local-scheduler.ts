@@ -31,6 +31,8 @@ export class LocalScheduler {
     private readonly newsletters: NewsletterConfig[],
     private readonly out: string,
     private readonly print: (line: string) => void,
+    /** One scheduled run; by default the in-process digest, `dev --stack` puts the stack twin's digest function here. */
+    private readonly digest: (newsletter: NewsletterConfig) => Promise<void> = (newsletter) => scheduledDigest(app, newsletter, out, print),
   ) {}
 
   /** Starts one cron job per newsletter (none when `enabled` is false); what is scheduled, with the next run. */
@@ -63,7 +65,7 @@ export class LocalScheduler {
     if (current) return current;
     const newsletter = this.newsletters.find((n) => n.id === newsletterId);
     if (!newsletter) return Promise.reject(new NewsletterError(`newsletter "${newsletterId}" is not in the config: use one of ${this.newsletters.map((n) => n.id).join(', ')}`));
-    const run = scheduledDigest(this.app, newsletter, this.out, this.print).finally(() => this.running.delete(newsletterId));
+    const run = this.digest(newsletter).finally(() => this.running.delete(newsletterId));
     this.running.set(newsletterId, run);
     return run;
   }

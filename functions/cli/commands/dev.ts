@@ -10,6 +10,7 @@ import { portNumber } from '../arguments.js';
 import { openLocalApp, recordDevServer, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { formatIn, LocalScheduler, type ScheduledNewsletter } from '../local-scheduler.js';
 import { serve } from '../local-server.js';
+import { stackDigestLine, startStackDev, type StackDev } from '../stack-dev.js';
 
 export type { ScheduledNewsletter } from '../local-scheduler.js';
 
@@ -23,6 +24,8 @@ export interface DevOptions extends GlobalOptions {
   out?: string;
   /** Where progress lines go. Default: console.log. */
   print?: (line: string) => void;
+  /** Run the twin of the deployed stack beside the server: digests go through the queue and the sender function. */
+  stack?: boolean;
 }
 
 export interface DevServer {
@@ -39,6 +42,8 @@ export interface DevServer {
   signUps: BackgroundWork;
   /** Runs one newsletter's scheduled digest now (what the cron job calls). */
   runSchedule(newsletterId: string): Promise<void>;
+  /** With `stack`: the twin of the deployed stack the digests go through. */
+  stack?: StackDev;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,8 @@ export function registerDevCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--no-schedule', 'do not run the newsletters’ schedules')
     .option('--out <dir>', 'where scheduled editions are written', 'out')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule')
+    .option('--stack', 'run the twin of the deployed AWS stack: digests go through the digest function, an SQS queue and the sender function')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule\n  $ npx newsletter dev --stack   # then, in another terminal: npx newsletter digest')
     .action(async (_flags: unknown, command: Command) => {
       const server = await startDevServer(command.optsWithGlobals<DevOptions>());
       await untilSignal();
@@ -94,8 +100,23 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   const baseUrl = `http://localhost:${actualPort}`;
   const { newsletters } = withBaseUrl(app.config, baseUrl);
   const forgetDevServer = await recordDevServer(options.dataDir, baseUrl);
+  let stack: StackDev | undefined;
+  try {
+    if (options.stack) stack = await startStackDev(app, { dataDir: options.dataDir, baseUrl, print });
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await forgetDevServer();
+    await app.close();
+    throw error;
+  }
 
-  const scheduler = new LocalScheduler(app, newsletters, options.out ?? 'out', print);
+  const scheduler = new LocalScheduler(
+    app,
+    newsletters,
+    options.out ?? 'out',
+    print,
+    ...(stack ? [stackDigest(stack, print)] : []),
+  );
   const signUps = new BackgroundWork();
   const api = createSubscriptionApi({
     ...subscriptionDependencies(app, newsletters),
@@ -117,6 +138,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   } catch (error) {
     // The config is checked at load, so this is a last line: never stay listening without a schedule.
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stack?.close();
     await forgetDevServer();
     await app.close();
     throw error;
@@ -131,6 +153,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   for (const s of schedules) {
     print(`Schedule ${s.newsletterId}: "${s.cron}" (${s.timeZone}), next run ${s.nextRun ? formatIn(s.nextRun, s.timeZone) : 'never'}`);
   }
+  if (stack) print('Digests go through the stack twin: run "npx newsletter digest" in another terminal, and watch the inbox viewer.');
   print('Press Ctrl+C to stop.');
 
   let closed: Promise<void> | undefined;
@@ -143,6 +166,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     app,
     signUps,
     runSchedule: (newsletterId) => scheduler.run(newsletterId),
+    ...(stack ? { stack } : {}),
     close() {
       closed ??= (async () => {
         scheduler.stop();
@@ -153,11 +177,20 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
         await scheduler.settle();
         await signUps.drain();
         await stopped;
+        await stack?.close();
         await forgetDevServer();
         await app.close();
       })();
       return closed;
     },
+  };
+}
+
+/** A scheduled run through the stack twin's digest function; its senders deliver what it queues. */
+function stackDigest(stack: StackDev, print: (line: string) => void): (newsletter: { id: string }) => Promise<void> {
+  return async (newsletter) => {
+    print(`Scheduled digest of ${newsletter.id} starting (digest function of the stack twin)`);
+    print(`Scheduled digest of ${newsletter.id}: ${stackDigestLine(await stack.runDigest(newsletter.id), newsletter.id)}`);
   };
 }
 

@@ -15,6 +15,7 @@ import { describeEdition, noSubscribersLine, summary, writeEditionFiles } from '
 import { sendRate } from '../arguments.js';
 import { createProgress } from '../progress.js';
 import { awaitingReviewLine, draftLine } from '../review-output.js';
+import { digestThroughStack, runningStack, stackDigestLine, type StackState } from '../stack-dev.js';
 
 /** The address the first local run subscribes, so a newcomer sees a message arrive. */
 export const DEMO_SUBSCRIBER = 'reader@example.com';
@@ -120,6 +121,9 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
   // A test send builds exactly what a real run would, but stores nothing: a dry run plus the copies.
   const testTo = options.testTo === undefined ? undefined : parseTestAddresses(options.testTo);
   if (testTo) options = { ...options, dryRun: true };
+  // Beside `newsletter dev --stack` a real run goes through the twin of the stack, as on AWS.
+  const stack = options.dryRun ? undefined : await runningStack(options.dataDir);
+  if (stack) return digestThroughStackTwin(options, stack);
   const app = await openLocalApp({ ...options, ...(options.rate ? { sendRate: options.rate } : {}) });
   try {
     const { newsletter } = app;
@@ -194,6 +198,45 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+/** What the scheduled digest function takes: nothing but the newsletter. */
+const NOT_FOR_THE_STACK = [
+  ['articles', '--articles'],
+  ['force', '--force'],
+  ['rate', '--rate'],
+  ['intro', '--intro'],
+  ['subject', '--subject'],
+  ['exclude', '--exclude'],
+] as const;
+
+/**
+ * The digest function of the stack twin that `newsletter dev --stack` runs, as its schedule runs
+ * it on AWS: it queues the edition; the twin's event source and sender function deliver it.
+ */
+async function digestThroughStackTwin(options: GlobalOptions & DigestFlags, stack: StackState): Promise<void> {
+  const flag = NOT_FOR_THE_STACK.find(([name]) => {
+    const value = options[name];
+    return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
+  });
+  if (flag) {
+    throw new NewsletterError(
+      `${flag[1]} is not taken by the stack's digest function, which dev --stack (process ${stack.pid}) runs for this data dir: drop ${flag[1]}, or stop dev --stack (or use another --data-dir) to send in this process`,
+    );
+  }
+  const app = await openLocalApp(options);
+  const { newsletter } = app;
+  try {
+    console.log(`Newsletter: ${newsletter.title} (${newsletter.id})`);
+    console.log(`Through the stack twin that dev --stack runs (process ${stack.pid}): digest function → SQS queue → sender function`);
+    if (newsletter.demo) await addDemoSubscriberIfEmpty(app);
+  } finally {
+    await app.close();
+  }
+  const result = await digestThroughStack(stack, newsletter.id);
+  if (result.problems > 0) console.warn(`${result.problems} article(s) skipped by the digest function: "npx newsletter preview" names each with its reason.`);
+  console.log(`Digest function: ${stackDigestLine(result, newsletter.id)}`);
+  if (result.status === 'queued' && (result.queued ?? 0) > 0) console.log(`Watch it arrive in the inbox viewer of dev --stack: ${newsletter.baseUrl}/_inbox`);
 }
 
 /**

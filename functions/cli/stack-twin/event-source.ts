@@ -48,6 +48,12 @@ export interface EventSourceDependencies {
   newContainer: () => SenderContainer;
   /** The share of invocations whose container is killed by its timeout mid-batch, and the seeded RNG that picks them. */
   kills?: { share: number; random: () => number } | undefined;
+  /**
+   * Beside the dev server (`newsletter dev --stack`), a `digest` in another terminal queues messages
+   * that wake no one in this process: the poller then looks at the queue this often, as Lambda's
+   * pollers long-poll.
+   */
+  pollMs?: number;
 }
 
 /**
@@ -68,6 +74,7 @@ export class SqsEventSource {
   private readonly running = new Set<Promise<void>>();
   private wakeUp?: () => void;
   private stopped = false;
+  private quietWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: EventSourceDependencies) {}
 
@@ -85,7 +92,9 @@ export class SqsEventSource {
       await this.fillSlots();
       if (this.stopped) break;
       const state = this.deps.queueState(this.deps.time.now());
-      if (options.untilQuiet && this.running.size === 0 && state.total === 0) break;
+      const quiet = this.running.size === 0 && state.total === 0;
+      if (quiet) for (const resolve of this.quietWaiters.splice(0)) resolve();
+      if (options.untilQuiet && quiet) break;
       await this.nextChange(state);
     }
     await Promise.all(this.running);
@@ -99,6 +108,17 @@ export class SqsEventSource {
   stop(): void {
     this.stopped = true;
     this.wake();
+  }
+
+  /**
+   * While `run` goes on: resolves once the poller next finds the send queue quiet (nothing ready,
+   * delayed or in flight, no invocation running), e.g. after a digest queued an edition.
+   */
+  whenQuiet(): Promise<void> {
+    return new Promise((resolve) => {
+      this.quietWaiters.push(resolve);
+      this.wake();
+    });
   }
 
   private async fillSlots(): Promise<void> {
@@ -185,7 +205,8 @@ export class SqsEventSource {
         resolve();
       };
       const free = this.running.size < this.deps.settings.maxConcurrency;
-      if (free && state.nextVisibleAt !== undefined) cancel = this.deps.time.timer(state.nextVisibleAt - this.deps.time.now(), this.wake);
+      const waits = [...(free && state.nextVisibleAt !== undefined ? [state.nextVisibleAt - this.deps.time.now()] : []), ...(this.deps.pollMs ? [this.deps.pollMs] : [])];
+      if (waits.length > 0) cancel = this.deps.time.timer(Math.min(...waits), this.wake);
     });
   }
 }

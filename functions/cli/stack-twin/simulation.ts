@@ -87,7 +87,9 @@ export async function seedConfirmedReaders(twin: StackTwin, newsletterId: string
 
 /** How an edition reached the readers, from what SES accepted. */
 export function reportOf(twin: StackTwin, addresses: readonly string[], digestAt: number): SimulationReport {
-  const copies = twin.ses.copiesByRecipient();
+  const ses = twin.ses;
+  if (!ses) throw new Error("the report counts what the twin's own SES accepted: this twin sends through the dev server's SES");
+  const copies = ses.copiesByRecipient();
   const listed = new Set(addresses);
   let delivered = 0;
   let accepted = 0;
@@ -96,7 +98,7 @@ export function reportOf(twin: StackTwin, addresses: readonly string[], digestAt
     delivered++;
     accepted += count;
   }
-  const lastAt = twin.ses.accepted.at(-1)?.at;
+  const lastAt = ses.accepted.at(-1)?.at;
   const stats = twin.stats;
   return {
     readers: addresses.length,

@@ -62,12 +62,38 @@ export interface StackTwinOptions {
   seed?: number;
   /** Where the virtual clock starts (milliseconds). */
   startAt?: number;
+  /**
+   * Beside `newsletter dev --stack`: the functions use the dev server's DynamoDB table and SES (with
+   * its inbox viewer) instead of servers of the twin's own, and read the data dir's token key from
+   * the twin's Secrets Manager, so links they sign verify on the dev server. `ses` then only sizes
+   * the sender's concurrency; the rate and quota are the dev server's SES's.
+   */
+  local?: LocalServers;
+}
+
+/** The dev server's servers, table and token key (`StackTwinOptions.local`). */
+export interface LocalServers {
+  dynamodb: string;
+  ses: string;
+  tableName: string;
+  tokenKey: Buffer;
+}
+
+/**
+ * How another process reaches a running twin (`newsletter dev --stack` records it in the data dir):
+ * the SDK endpoint variables and the functions' environment, as the stack would give them.
+ */
+export interface TwinEndpoints {
+  endpoints: Record<string, string>;
+  functionEnv: Record<string, string>;
 }
 
 const REGION = 'us-east-1';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key';
 const QUEUE = 'send';
 const DEAD_LETTER_QUEUE = 'send-dlq';
+/** In real time, how often the poller looks for messages another process queued. */
+const REAL_TIME_POLL_MS = 250;
 /** Environment variables the twin points the SDK with; put back as they were on close. */
 const PROCESS_ENV = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SES', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
 
@@ -90,7 +116,7 @@ const PROCESS_ENV = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
  * }
  */
 export class StackTwin {
-  readonly tableName = 'newsletter';
+  readonly tableName: string;
   readonly settings: TwinSettings;
   /** The token key the functions read from Secrets Manager: subscriber ids are keyed with it. */
   readonly tokenKey: Buffer;
@@ -98,21 +124,27 @@ export class StackTwin {
   readonly eventSource: SqsEventSource;
   readonly queueUrl: string;
   readonly deadLetterUrl: string;
+  /** How another process reaches this twin: what `newsletter dev --stack` records in the data dir. */
+  readonly endpoints: TwinEndpoints;
   private readonly closers: (() => Promise<void> | void)[] = [];
+  private serving?: Promise<void>;
   private readonly functionEnv: Record<string, string>;
 
   private constructor(
     readonly time: TwinTime,
-    readonly ses: FaultySesServer,
+    /** The twin's own SES (a rate, a 24-hour quota, faults); undefined beside the dev server, which has its own. */
+    readonly ses: FaultySesServer | undefined,
     private readonly sqsServer: FauxqsServer,
-    parts: { handlerOf: typeof sendBatchHandler; settings: TwinSettings; tokenKey: Buffer; dynamodb: DynamoDBClient; queueUrl: string; deadLetterUrl: string; functionEnv: Record<string, string>; sqs: SQSClient; kills?: { share: number; random: () => number } },
+    parts: { handlerOf: typeof sendBatchHandler; settings: TwinSettings; tokenKey: Buffer; endpoints: Record<string, string>; dynamodb: DynamoDBClient; queueUrl: string; deadLetterUrl: string; functionEnv: Record<string, string>; sqs: SQSClient; kills?: { share: number; random: () => number } },
   ) {
     this.settings = parts.settings;
     this.tokenKey = parts.tokenKey;
+    this.tableName = parts.functionEnv.TABLE_NAME!;
     this.dynamodb = parts.dynamodb;
     this.queueUrl = parts.queueUrl;
     this.deadLetterUrl = parts.deadLetterUrl;
     this.functionEnv = parts.functionEnv;
+    this.endpoints = { endpoints: parts.endpoints, functionEnv: parts.functionEnv };
     const { batchSize, maxConcurrency, timeoutSeconds, memoryMb, recursiveLoop } = parts.settings;
     this.eventSource = new SqsEventSource({
       sqs: parts.sqs,
@@ -123,6 +155,7 @@ export class StackTwin {
       settings: { batchSize, maxConcurrency, timeoutSeconds, memoryMb, recursiveLoop },
       newContainer: () => new SenderContainer(parts.handlerOf, { ...this.functionEnv, SES_SENDERS: String(maxConcurrency) }, time, this.eventSource.wake),
       ...(parts.kills ? { kills: parts.kills } : {}),
+      ...(time.virtual ? {} : { pollMs: REAL_TIME_POLL_MS }),
     });
   }
 
@@ -147,19 +180,30 @@ export class StackTwin {
       process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
       process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-      const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-twin-'));
-      closers.push(() => rm(dataDir, { recursive: true, force: true }));
-      const services: EmbeddedServices = await startEmbeddedServices({ dataDir });
-      closers.push(() => services.close());
-      const ses = await FaultySesServer.start({
-        rate: options.ses.rate,
-        now: time.now,
-        faultProbability: options.ses.faultProbability ?? 0,
-        seed,
-        quota: { maxSendRate: options.ses.rate, max24HourSend: options.ses.dailyQuota ?? -1 },
-      });
-      closers.push(() => ses.close());
-      const secretValue = randomBytes(36).toString('base64url');
+      let dynamodbEndpoint: string;
+      let sesEndpoint: string;
+      let ses: FaultySesServer | undefined;
+      if (options.local) {
+        ({ dynamodb: dynamodbEndpoint, ses: sesEndpoint } = options.local);
+      } else {
+        const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-twin-'));
+        closers.push(() => rm(dataDir, { recursive: true, force: true }));
+        const services: EmbeddedServices = await startEmbeddedServices({ dataDir });
+        closers.push(() => services.close());
+        const faulty = await FaultySesServer.start({
+          rate: options.ses.rate,
+          now: time.now,
+          faultProbability: options.ses.faultProbability ?? 0,
+          seed,
+          quota: { maxSendRate: options.ses.rate, max24HourSend: options.ses.dailyQuota ?? -1 },
+        });
+        closers.push(() => faulty.close());
+        ses = faulty;
+        dynamodbEndpoint = services.endpoints.dynamodb;
+        sesEndpoint = faulty.endpoint;
+      }
+      // The data dir's key is bytes (SecretBinary); the twin's own a string, as the stack generates one.
+      const secretValue: string | Buffer = options.local?.tokenKey ?? randomBytes(36).toString('base64url');
       const secrets = await startSecretsEndpoint({ arn: SECRET_ARN, value: secretValue });
       closers.push(() => secrets.close());
       const sqsServer = await startFauxqs({ port: 0, logger: false });
@@ -177,23 +221,26 @@ export class StackTwin {
       // queue URL's host: *.localhost resolves to loopback while the twin runs.
       closers.push(interceptLocalhostDns());
       const sqsEndpoint = new URL(queue.queueUrl).origin;
-      Object.assign(process.env, {
+      const twinEndpoints = {
         AWS_REGION: REGION,
         AWS_ACCESS_KEY_ID: 'twin',
         AWS_SECRET_ACCESS_KEY: 'twin',
-        AWS_ENDPOINT_URL_DYNAMODB: services.endpoints.dynamodb,
-        AWS_ENDPOINT_URL_SES: ses.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        AWS_ENDPOINT_URL_SES: sesEndpoint,
         AWS_ENDPOINT_URL_SQS: sqsEndpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      };
+      Object.assign(process.env, {
+        ...twinEndpoints,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       });
       const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin' };
-      const dynamodb = new DynamoDBClient({ region: REGION, endpoint: services.endpoints.dynamodb, credentials });
+      const dynamodb = new DynamoDBClient({ region: REGION, endpoint: dynamodbEndpoint, credentials });
       closers.push(() => dynamodb.destroy());
       const sqs = new SQSClient({ region: REGION, endpoint: sqsEndpoint, credentials });
       closers.push(() => sqs.destroy());
       if (virtual) holdWhileCalling(sqs as unknown as PreparedClient, virtual);
-      const tableName = 'newsletter';
+      const tableName = options.local?.tableName ?? 'newsletter';
       await ensureTable(dynamodb, tableName);
 
       // Installed last, removed first: fauxqs reads Date.now() and has no clock option.
@@ -204,7 +251,8 @@ export class StackTwin {
       const twin = new StackTwin(time, ses, sqsServer, {
         handlerOf,
         settings,
-        tokenKey: Buffer.from(secretValue, 'utf8'),
+        tokenKey: typeof secretValue === 'string' ? Buffer.from(secretValue, 'utf8') : secretValue,
+        endpoints: twinEndpoints,
         dynamodb,
         queueUrl: queue.queueUrl,
         deadLetterUrl: deadLetter.queueUrl,
@@ -253,6 +301,19 @@ export class StackTwin {
     return this.eventSource.run({ untilQuiet: true });
   }
 
+  /**
+   * Runs the sender's event source until `close` (`newsletter dev --stack`): it takes what the
+   * digest queues, here or from another process, as the deployed event source mapping does.
+   */
+  serve(): Promise<void> {
+    return (this.serving ??= this.eventSource.run({ untilQuiet: false }));
+  }
+
+  /** While `serve` runs: resolves once the send queue is next quiet (nothing ready, delayed or in flight, no sender running). */
+  settled(): Promise<void> {
+    return this.eventSource.whenQuiet();
+  }
+
   get stats(): EventSourceStats {
     return this.eventSource.stats;
   }
@@ -269,6 +330,8 @@ export class StackTwin {
 
   async close(): Promise<void> {
     this.eventSource.stop();
+    // The invocations running finish before the servers they talk to stop.
+    await this.serving;
     for (const closer of this.closers.splice(0)) await closer();
   }
 

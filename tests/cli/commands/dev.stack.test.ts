@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../../functions/cli/commands/dev.js';
+import { subscriberId } from '../../../functions/core/subscriber.js';
+import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
+import { header, mailsSince, recipientOf, sentCount } from '../../support/subscription-fixtures.js';
+
+/**
+ * `newsletter dev --stack` end to end, in real time: the dev server with the twin of the deployed
+ * stack beside it (fauxqs, the event source, the sender handler), dynalite and the SES front, and
+ * `newsletter digest` run through the CLI as in a second terminal.
+ */
+let ws: CliWorkspace;
+let dev: DevServer | undefined;
+
+beforeAll(async () => {
+  ws = await createCliWorkspace({ prefix: 'newsletter-dev-stack-' });
+});
+
+afterAll(async () => {
+  await dev?.close();
+  await ws?.stop();
+});
+
+const NEWSLETTER = 'ai-talent';
+const READERS = 30;
+
+describe('newsletter dev --stack', { timeout: 180_000 }, () => {
+  it('delivers a digest run in another terminal through the queue and the sender function, one copy to each reader, with links the dev server verifies', async () => {
+    const printed: string[] = [];
+    dev = await startDevServer({ config: ws.config, dataDir: ws.dataDir, port: 0, schedule: false, stack: true, print: (line) => printed.push(line) });
+    const twin = dev.stack!.twin;
+    expect(printed.join('\n')).toContain(`Stack twin: digest function → SQS ${twin.queueUrl} → sender function`);
+    expect(existsSync(path.join(ws.dataDir, 'stack.json'))).toBe(true);
+
+    const readers = Array.from({ length: READERS }, (_, i) => `stack.reader${i}@example.com`);
+    const at = new Date().toISOString();
+    for (const email of readers) {
+      await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKey, email), newsletterId: NEWSLETTER, email, status: 'confirmed', createdAt: at, confirmedAt: at });
+    }
+
+    // A flag the scheduled digest function does not take is refused, naming it, and sends nothing.
+    const refused = await ws.run('digest', '--subject', 'Not through the stack');
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('--subject is not taken by the stack\'s digest function');
+
+    const before = sentCount(ws.servers);
+    const digest = await ws.run('digest');
+    expect(digest.code).toBe(0);
+    expect(digest.output).toContain('Through the stack twin that dev --stack runs');
+    expect(digest.output).toMatch(new RegExp(`Digest function: edition \\S+ queued for ${READERS} reader\\(s\\)`));
+
+    // The digest returned once the edition was queued; the twin's senders deliver it.
+    await twin.settled();
+    const mails = await mailsSince(ws.servers, before);
+    const copies = new Map<string, number>();
+    for (const mail of mails) copies.set(recipientOf(mail)!, (copies.get(recipientOf(mail)!) ?? 0) + 1);
+    expect([...copies.keys()].sort()).toEqual([...readers].sort());
+    expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    // They went through SQS and the sender handler: invocations of the event source, nothing left or dead-lettered.
+    expect(twin.stats.invocations).toBeGreaterThanOrEqual(1);
+    expect(twin.sendQueue().total).toBe(0);
+    expect(twin.deadLettered()).toBe(0);
+    const [edition] = await dev.app.editions.list(NEWSLETTER, 1);
+    expect(edition?.status).toBe('sent');
+
+    // The sender function signed the link with the key it read from Secrets Manager (the data dir's
+    // key, served as SecretBinary): the dev server verifies it and unsubscribes the reader.
+    const mail = mails.find((m) => recipientOf(m) === readers[0])!;
+    const unsubscribeUrl = /^<([^>]+)>$/.exec(header(mail, 'List-Unsubscribe') ?? '')?.[1];
+    expect(unsubscribeUrl?.startsWith(`${dev.baseUrl}/unsubscribe?token=`)).toBe(true);
+    const oneClick = await fetch(unsubscribeUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
+    expect((await dev.app.subscribers.get(NEWSLETTER, subscriberId(dev.app.tokenKey, readers[0]!)))?.status).toBe('unsubscribed');
+
+    await dev.close();
+    dev = undefined;
+    // Stopped, the twin no longer takes digests: the next one runs in its own process again.
+    expect(existsSync(path.join(ws.dataDir, 'stack.json'))).toBe(false);
+  });
+});
