@@ -26,6 +26,8 @@ export interface StackState extends TwinEndpoints {
 
 export interface StackDev {
   twin: StackTwin;
+  /** One line for the operator: the path a digest takes, with the stack's settings. */
+  description: string;
   /** Runs the scheduled digest function once, as EventBridge Scheduler would. */
   runDigest(newsletterId: string): Promise<DigestRunSummary>;
   close(): Promise<void>;
@@ -41,6 +43,9 @@ export async function startStackDev(app: LocalApp, options: { dataDir: string; b
   // Loaded here: the twin (fauxqs, the handlers) is only for --stack.
   const { StackTwin } = await import('./stack-twin/stack-twin.js');
   const rate = app.config.delivery.rate ?? FRESH_ACCOUNT_RATE;
+  // The functions' warnings and errors (a sender that cannot read the key, say) show in this terminal;
+  // their info lines per batch would bury the dev server's own.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const twin = await StackTwin.start({
     config: functionConfig(app.config, app.baseDir, options.baseUrl),
     time: 'real',
@@ -57,10 +62,10 @@ export async function startStackDev(app: LocalApp, options: { dataDir: string; b
     throw error;
   }
   const { batchSize, maxConcurrency, visibilityTimeoutSeconds, maxReceiveCount, timeoutSeconds } = twin.settings;
-  options.print(`Stack twin: digest function → SQS ${twin.queueUrl} → sender function (batch ${batchSize}, at most ${maxConcurrency} at once, timeout ${timeoutSeconds} s, visibility ${visibilityTimeoutSeconds} s, DLQ after ${maxReceiveCount} receives)`);
   let closed: Promise<void> | undefined;
   return {
     twin,
+    description: `Stack twin: digest function → SQS ${twin.queueUrl} → sender function (batch ${batchSize}, at most ${maxConcurrency} at once, timeout ${timeoutSeconds} s, visibility ${visibilityTimeoutSeconds} s, DLQ after ${maxReceiveCount} receives)`,
     runDigest: (newsletterId) => twin.runDigest(newsletterId),
     close() {
       closed ??= (async () => {

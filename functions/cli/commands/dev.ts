@@ -153,7 +153,10 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   for (const s of schedules) {
     print(`Schedule ${s.newsletterId}: "${s.cron}" (${s.timeZone}), next run ${s.nextRun ? formatIn(s.nextRun, s.timeZone) : 'never'}`);
   }
-  if (stack) print('Digests go through the stack twin: run "npx newsletter digest" in another terminal, and watch the inbox viewer.');
+  if (stack) {
+    print(stack.description);
+    print('Digests go through the stack twin: run "npx newsletter digest" in another terminal, and watch the inbox viewer.');
+  }
   print('Press Ctrl+C to stop.');
 
   let closed: Promise<void> | undefined;

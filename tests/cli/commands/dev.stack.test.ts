@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDevServer, type DevServer } from '../../../functions/cli/commands/dev.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
@@ -51,7 +51,10 @@ describe('newsletter dev --stack', { timeout: 180_000 }, () => {
     expect(digest.output).toContain('Through the stack twin that dev --stack runs');
     expect(digest.output).toMatch(new RegExp(`Digest function: edition \\S+ queued for ${READERS} reader\\(s\\)`));
 
-    // The digest returned once the edition was queued; the twin's senders deliver it.
+    // The digest returned once the edition was queued; the twin's poller finds the batches (nothing in
+    // this process told it of them) and its senders deliver them. Then the queue goes quiet: no copy
+    // is still on its way.
+    await vi.waitFor(() => expect(sentCount(ws.servers) - before).toBeGreaterThanOrEqual(READERS), { timeout: 120_000, interval: 200 });
     await twin.settled();
     const mails = await mailsSince(ws.servers, before);
     const copies = new Map<string, number>();
