@@ -131,6 +131,12 @@ export async function digestThroughStack(state: StackState, newsletterId: string
     const context = new AwsContext(state.functionEnv);
     try {
       return await digestHandler(() => context)({ newsletterId }, {});
+    } catch (error) {
+      if (error instanceof NewsletterError) throw error;
+      throw new NewsletterError(
+        `the stack twin of dev --stack (process ${state.pid}) did not take the digest: ${(error as Error).message}: check that dev --stack still runs, or stop it and delete ${STACK_STATE_FILE} in the data dir to send in this process`,
+        { cause: error },
+      );
     } finally {
       context.dynamodb.destroy();
       context.sqs.destroy();

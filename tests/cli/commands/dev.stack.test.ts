@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDevServer, type DevServer } from '../../../functions/cli/commands/dev.js';
@@ -81,5 +83,23 @@ describe('newsletter dev --stack', { timeout: 180_000 }, () => {
     dev = undefined;
     // Stopped, the twin no longer takes digests: the next one runs in its own process again.
     expect(existsSync(path.join(ws.dataDir, 'stack.json'))).toBe(false);
+  });
+
+  it('says which twin did not take the digest, and how to go on, when the dev --stack it found is gone', async () => {
+    // A port nothing listens on: the endpoints a stopped twin left behind.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const gone = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
+    await new Promise((resolve) => probe.close(resolve));
+    const functionEnv = { TABLE_NAME: 'newsletter', SEND_QUEUE_URL: `${gone}/000000000000/send`, TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key', NEWSLETTER_CONFIG: JSON.stringify({ newsletters: [{ id: NEWSLETTER, title: 'T', language: 'en', from: { name: 'T', email: 'news@example.com' }, postalAddress: '1 Road', schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, sources: [{ type: 'folder', path: ws.articles }], baseUrl: 'http://localhost:1' }] }) };
+    const endpoints = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'twin', AWS_SECRET_ACCESS_KEY: 'twin', AWS_ENDPOINT_URL_SQS: gone, AWS_ENDPOINT_URL_SECRETS_MANAGER: gone, AWS_ENDPOINT_URL_DYNAMODB: ws.servers.services.endpoints.dynamodb };
+    // This process stands for the dev --stack that wrote the file: it is alive.
+    await writeFile(path.join(ws.dataDir, 'stack.json'), JSON.stringify({ pid: process.pid, endpoints, functionEnv }));
+    const before = sentCount(ws.servers);
+    const digest = await ws.run('digest');
+    expect(digest.code).toBe(1);
+    expect(digest.output).toContain(`the stack twin of dev --stack (process ${process.pid}) did not take the digest:`);
+    expect(digest.output).toContain('check that dev --stack still runs, or stop it and delete stack.json in the data dir to send in this process');
+    expect(sentCount(ws.servers)).toBe(before);
   });
 });
