@@ -10,7 +10,7 @@ import type { LocalApp } from './local-app.js';
 import { noSubscribersLine } from './output.js';
 
 /**
- * `newsletter dev --stack`: the dev server with the local twin of the deployed stack beside it
+ * `newsletter dev --stack-twin`: the dev server with the local twin of the deployed stack beside it
  * (cli/stack-twin/), in real time. A digest, scheduled here or run with `newsletter digest` in
  * another terminal, goes through the digest handler to the twin's SQS server, and the twin's event
  * source invokes the sender handler, as on AWS; the functions use the dev server's DynamoDB, SES
@@ -19,7 +19,7 @@ import { noSubscribersLine } from './output.js';
 
 const STACK_STATE_FILE = 'stack.json';
 
-/** What `dev --stack` records in the data dir for a `digest` in another terminal. */
+/** What `dev --stack-twin` records in the data dir for a `digest` in another terminal. */
 export interface StackState extends TwinEndpoints {
   pid: number;
 }
@@ -39,8 +39,8 @@ export interface StackDev {
  */
 export async function startStackDev(app: LocalApp, options: { dataDir: string; baseUrl: string; print: (line: string) => void }): Promise<StackDev> {
   const { dynamodb, ses } = app.endpoints;
-  if (!dynamodb || !ses) throw new NewsletterError('dev --stack runs the stack on this machine and needs local DynamoDB and SES servers: unset AWS_ENDPOINT_URL_* pointing at AWS, or run dev without --stack');
-  // Loaded here: the twin (fauxqs, the handlers) is only for --stack.
+  if (!dynamodb || !ses) throw new NewsletterError('dev --stack-twin runs the stack on this machine and needs local DynamoDB and SES servers: unset AWS_ENDPOINT_URL_* pointing at AWS, or run dev without --stack');
+  // Loaded here: the twin (fauxqs, the handlers) is only for --stack-twin.
   const { StackTwin } = await import('./stack-twin/stack-twin.js');
   const rate = app.config.delivery.rate ?? FRESH_ACCOUNT_RATE;
   // The functions' warnings and errors (a sender that cannot read the key, say) show in this terminal;
@@ -99,7 +99,7 @@ function functionConfig(config: Config, baseDir: string, baseUrl: string): Confi
   };
 }
 
-/** The `dev --stack` running on this data dir, if any. */
+/** The `dev --stack-twin` running on this data dir, if any. */
 export async function runningStack(dataDir: string): Promise<StackState | undefined> {
   const state = await readStackState(path.join(dataDir, STACK_STATE_FILE));
   return state && isAlive(state.pid) ? state : undefined;
@@ -114,7 +114,7 @@ async function readStackState(file: string): Promise<StackState | undefined> {
 }
 
 /**
- * `newsletter digest` beside `dev --stack`: runs the digest function, as its schedule would, against
+ * `newsletter digest` beside `dev --stack-twin`: runs the digest function, as its schedule would, against
  * the running twin; the twin's senders then deliver what it queued.
  */
 export async function digestThroughStack(state: StackState, newsletterId: string): Promise<DigestRunSummary> {
@@ -134,7 +134,7 @@ export async function digestThroughStack(state: StackState, newsletterId: string
     } catch (error) {
       if (error instanceof NewsletterError) throw error;
       throw new NewsletterError(
-        `the stack twin of dev --stack (process ${state.pid}) did not take the digest: ${(error as Error).message}: check that dev --stack still runs, or stop it and delete ${STACK_STATE_FILE} in the data dir to send in this process`,
+        `the stack twin of dev --stack-twin (process ${state.pid}) did not take the digest: ${(error as Error).message}: check that dev --stack-twin still runs, or stop it and delete ${STACK_STATE_FILE} in the data dir to send in this process`,
         { cause: error },
       );
     } finally {

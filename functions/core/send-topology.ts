@@ -1,6 +1,6 @@
 /**
  * The shape of the queued send on AWS, in one place: the CDK stack (infra/constructs/delivery.ts)
- * deploys these settings, and the local twin of the stack (`newsletter dev --stack`, `npm run
+ * deploys these settings, and the local twin of the stack (`newsletter dev --stack-twin`, `npm run
  * simulate`) runs the same sender handler under the same ones. How many sender functions drain the
  * send queue at once, and how fast each one sends, so that together they keep to the SES account's
  * maximum send rate instead of being throttled by it.

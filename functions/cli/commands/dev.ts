@@ -25,7 +25,7 @@ export interface DevOptions extends GlobalOptions {
   /** Where progress lines go. Default: console.log. */
   print?: (line: string) => void;
   /** Run the twin of the deployed stack beside the server: digests go through the queue and the sender function. */
-  stack?: boolean;
+  stackTwin?: boolean;
 }
 
 export interface DevServer {
@@ -55,8 +55,8 @@ export function registerDevCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--no-schedule', 'do not run the newsletters’ schedules')
     .option('--out <dir>', 'where scheduled editions are written', 'out')
-    .option('--stack', 'run the twin of the deployed AWS stack: digests go through the digest function, an SQS queue and the sender function')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule\n  $ npx newsletter dev --stack   # then, in another terminal: npx newsletter digest')
+    .option('--stack-twin', 'run the twin of the deployed AWS stack: digests go through the digest function, an SQS queue and the sender function')
+    .addHelpText('after', '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule\n  $ npx newsletter dev --stack-twin   # then, in another terminal: npx newsletter digest')
     .action(async (_flags: unknown, command: Command) => {
       const server = await startDevServer(command.optsWithGlobals<DevOptions>());
       await untilSignal();
@@ -102,7 +102,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   const forgetDevServer = await recordDevServer(options.dataDir, baseUrl);
   let stack: StackDev | undefined;
   try {
-    if (options.stack) stack = await startStackDev(app, { dataDir: options.dataDir, baseUrl, print });
+    if (options.stackTwin) stack = await startStackDev(app, { dataDir: options.dataDir, baseUrl, print });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await forgetDevServer();

@@ -121,7 +121,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
   // A test send builds exactly what a real run would, but stores nothing: a dry run plus the copies.
   const testTo = options.testTo === undefined ? undefined : parseTestAddresses(options.testTo);
   if (testTo) options = { ...options, dryRun: true };
-  // Beside `newsletter dev --stack` a real run goes through the twin of the stack, as on AWS.
+  // Beside `newsletter dev --stack-twin` a real run goes through the twin of the stack, as on AWS.
   const stack = options.dryRun ? undefined : await runningStack(options.dataDir);
   if (stack) return digestThroughStackTwin(options, stack);
   const app = await openLocalApp({ ...options, ...(options.rate ? { sendRate: options.rate } : {}) });
@@ -211,7 +211,7 @@ const NOT_FOR_THE_STACK = [
 ] as const;
 
 /**
- * The digest function of the stack twin that `newsletter dev --stack` runs, as its schedule runs
+ * The digest function of the stack twin that `newsletter dev --stack-twin` runs, as its schedule runs
  * it on AWS: it queues the edition; the twin's event source and sender function deliver it.
  */
 async function digestThroughStackTwin(options: GlobalOptions & DigestFlags, stack: StackState): Promise<void> {
@@ -221,14 +221,14 @@ async function digestThroughStackTwin(options: GlobalOptions & DigestFlags, stac
   });
   if (flag) {
     throw new NewsletterError(
-      `${flag[1]} is not taken by the stack's digest function, which dev --stack (process ${stack.pid}) runs for this data dir: drop ${flag[1]}, or stop dev --stack (or use another --data-dir) to send in this process`,
+      `${flag[1]} is not taken by the stack's digest function, which dev --stack-twin (process ${stack.pid}) runs for this data dir: drop ${flag[1]}, or stop dev --stack-twin (or use another --data-dir) to send in this process`,
     );
   }
   const app = await openLocalApp(options);
   const { newsletter } = app;
   try {
     console.log(`Newsletter: ${newsletter.title} (${newsletter.id})`);
-    console.log(`Through the stack twin that dev --stack runs (process ${stack.pid}): digest function → SQS queue → sender function`);
+    console.log(`Through the stack twin that dev --stack-twin runs (process ${stack.pid}): digest function → SQS queue → sender function`);
     if (newsletter.demo) await addDemoSubscriberIfEmpty(app);
   } finally {
     await app.close();
@@ -236,7 +236,7 @@ async function digestThroughStackTwin(options: GlobalOptions & DigestFlags, stac
   const result = await digestThroughStack(stack, newsletter.id);
   if (result.problems > 0) console.warn(`${result.problems} article(s) skipped by the digest function: "npx newsletter preview" names each with its reason.`);
   console.log(`Digest function: ${stackDigestLine(result, newsletter.id)}`);
-  if (result.status === 'queued' && (result.queued ?? 0) > 0) console.log(`Watch it arrive in the inbox viewer of dev --stack: ${newsletter.baseUrl}/_inbox`);
+  if (result.status === 'queued' && (result.queued ?? 0) > 0) console.log(`Watch it arrive in the inbox viewer of dev --stack-twin: ${newsletter.baseUrl}/_inbox`);
 }
 
 /**

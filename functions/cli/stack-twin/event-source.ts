@@ -49,7 +49,7 @@ export interface EventSourceDependencies {
   /** The share of invocations whose container is killed by its timeout mid-batch, and the seeded RNG that picks them. */
   kills?: { share: number; random: () => number } | undefined;
   /**
-   * Beside the dev server (`newsletter dev --stack`), a `digest` in another terminal queues messages
+   * Beside the dev server (`newsletter dev --stack-twin`), a `digest` in another terminal queues messages
    * that wake no one in this process: the poller then looks at the queue this often, as Lambda's
    * pollers long-poll.
    */

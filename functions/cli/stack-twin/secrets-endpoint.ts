@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * The one Secrets Manager call the functions make (GetSecretValue of the token key), answered on
  * loopback in the AWS JSON protocol: no local server on this machine speaks Secrets Manager. A string
- * is answered as SecretString; bytes (the local data dir's key, `dev --stack`) as SecretBinary, which
+ * is answered as SecretString; bytes (the local data dir's key, `dev --stack-twin`) as SecretBinary, which
  * the JSON protocol carries base64-encoded
  * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
  */

@@ -63,7 +63,7 @@ export interface StackTwinOptions {
   /** Where the virtual clock starts (milliseconds). */
   startAt?: number;
   /**
-   * Beside `newsletter dev --stack`: the functions use the dev server's DynamoDB table and SES (with
+   * Beside `newsletter dev --stack-twin`: the functions use the dev server's DynamoDB table and SES (with
    * its inbox viewer) instead of servers of the twin's own, and read the data dir's token key from
    * the twin's Secrets Manager, so links they sign verify on the dev server. `ses` then only sizes
    * the sender's concurrency; the rate and quota are the dev server's SES's.
@@ -80,7 +80,7 @@ export interface LocalServers {
 }
 
 /**
- * How another process reaches a running twin (`newsletter dev --stack` records it in the data dir):
+ * How another process reaches a running twin (`newsletter dev --stack-twin` records it in the data dir):
  * the SDK endpoint variables and the functions' environment, as the stack would give them.
  */
 export interface TwinEndpoints {
@@ -124,7 +124,7 @@ export class StackTwin {
   readonly eventSource: SqsEventSource;
   readonly queueUrl: string;
   readonly deadLetterUrl: string;
-  /** How another process reaches this twin: what `newsletter dev --stack` records in the data dir. */
+  /** How another process reaches this twin: what `newsletter dev --stack-twin` records in the data dir. */
   readonly endpoints: TwinEndpoints;
   private readonly closers: (() => Promise<void> | void)[] = [];
   private serving?: Promise<void>;
@@ -302,7 +302,7 @@ export class StackTwin {
   }
 
   /**
-   * Runs the sender's event source until `close` (`newsletter dev --stack`): it takes what the
+   * Runs the sender's event source until `close` (`newsletter dev --stack-twin`): it takes what the
    * digest queues, here or from another process, as the deployed event source mapping does.
    */
   serve(): Promise<void> {

@@ -9,7 +9,7 @@ import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspa
 import { header, mailsSince, recipientOf, sentCount } from '../../support/subscription-fixtures.js';
 
 /**
- * `newsletter dev --stack` end to end, in real time: the dev server with the twin of the deployed
+ * `newsletter dev --stack-twin` end to end, in real time: the dev server with the twin of the deployed
  * stack beside it (fauxqs, the event source, the sender handler), dynalite and the SES front, and
  * `newsletter digest` run through the CLI as in a second terminal.
  */
@@ -28,10 +28,10 @@ afterAll(async () => {
 const NEWSLETTER = 'ai-talent';
 const READERS = 30;
 
-describe('newsletter dev --stack', { timeout: 180_000 }, () => {
+describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
   it('delivers a digest run in another terminal through the queue and the sender function, one copy to each reader, with links the dev server verifies', async () => {
     const printed: string[] = [];
-    dev = await startDevServer({ config: ws.config, dataDir: ws.dataDir, port: 0, schedule: false, stack: true, print: (line) => printed.push(line) });
+    dev = await startDevServer({ config: ws.config, dataDir: ws.dataDir, port: 0, schedule: false, stackTwin: true, print: (line) => printed.push(line) });
     const twin = dev.stack!.twin;
     expect(printed.join('\n')).toContain(`Stack twin: digest function → SQS ${twin.queueUrl} → sender function`);
     expect(existsSync(path.join(ws.dataDir, 'stack.json'))).toBe(true);
@@ -50,7 +50,7 @@ describe('newsletter dev --stack', { timeout: 180_000 }, () => {
     const before = sentCount(ws.servers);
     const digest = await ws.run('digest');
     expect(digest.code).toBe(0);
-    expect(digest.output).toContain('Through the stack twin that dev --stack runs');
+    expect(digest.output).toContain('Through the stack twin that dev --stack-twin runs');
     expect(digest.output).toMatch(new RegExp(`Digest function: edition \\S+ queued for ${READERS} reader\\(s\\)`));
 
     // The digest returned once the edition was queued; the twin's poller finds the batches (nothing in
@@ -85,7 +85,7 @@ describe('newsletter dev --stack', { timeout: 180_000 }, () => {
     expect(existsSync(path.join(ws.dataDir, 'stack.json'))).toBe(false);
   });
 
-  it('says which twin did not take the digest, and how to go on, when the dev --stack it found is gone', async () => {
+  it('says which twin did not take the digest, and how to go on, when the dev --stack-twin it found is gone', async () => {
     // A port nothing listens on: the endpoints a stopped twin left behind.
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -93,13 +93,13 @@ describe('newsletter dev --stack', { timeout: 180_000 }, () => {
     await new Promise((resolve) => probe.close(resolve));
     const functionEnv = { TABLE_NAME: 'newsletter', SEND_QUEUE_URL: `${gone}/000000000000/send`, TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key', NEWSLETTER_CONFIG: JSON.stringify({ newsletters: [{ id: NEWSLETTER, title: 'T', language: 'en', from: { name: 'T', email: 'news@example.com' }, postalAddress: '1 Road', schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, sources: [{ type: 'folder', path: ws.articles }], baseUrl: 'http://localhost:1' }] }) };
     const endpoints = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'twin', AWS_SECRET_ACCESS_KEY: 'twin', AWS_ENDPOINT_URL_SQS: gone, AWS_ENDPOINT_URL_SECRETS_MANAGER: gone, AWS_ENDPOINT_URL_DYNAMODB: ws.servers.services.endpoints.dynamodb };
-    // This process stands for the dev --stack that wrote the file: it is alive.
+    // This process stands for the dev --stack-twin that wrote the file: it is alive.
     await writeFile(path.join(ws.dataDir, 'stack.json'), JSON.stringify({ pid: process.pid, endpoints, functionEnv }));
     const before = sentCount(ws.servers);
     const digest = await ws.run('digest');
     expect(digest.code).toBe(1);
-    expect(digest.output).toContain(`the stack twin of dev --stack (process ${process.pid}) did not take the digest:`);
-    expect(digest.output).toContain('check that dev --stack still runs, or stop it and delete stack.json in the data dir to send in this process');
+    expect(digest.output).toContain(`the stack twin of dev --stack-twin (process ${process.pid}) did not take the digest:`);
+    expect(digest.output).toContain('check that dev --stack-twin still runs, or stop it and delete stack.json in the data dir to send in this process');
     expect(sentCount(ws.servers)).toBe(before);
   });
 });
