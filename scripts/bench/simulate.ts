@@ -9,7 +9,7 @@ export async function benchSimulate(): Promise<{ name: string; figures: Record<s
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const { simulateEdition } = await import('../../functions/cli/stack-twin/simulation.js');
   // BENCH_SIMULATE=READERS,QUOTA runs another size (a smaller one on a busy machine: 100,000 takes
-  // about 75 CPU-minutes, see docs/deploy.md).
+  // about an hour of CPU, see docs/deploy.md).
   const [readers = 100_000, dailyQuota = 50_000] = (process.env.BENCH_SIMULATE ?? '').split(',').filter(Boolean).map(Number);
   const options = { readers, dailyQuota, rate: 14 };
   const started = performance.now();
