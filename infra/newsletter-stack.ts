@@ -8,6 +8,7 @@ import { DigestJob } from './constructs/digest-job.js';
 import { MailSending } from './constructs/mail-sending.js';
 import { NewsletterTable } from './constructs/newsletter-table.js';
 import { OperationsAlarms } from './constructs/operations-alarms.js';
+import { ListOperatorPolicy } from './constructs/list-operator-policy.js';
 import { OperatorPolicy } from './constructs/operator-policy.js';
 import { SesFeedback } from './constructs/ses-feedback.js';
 import { SubscriptionApi } from './constructs/subscription-api.js';
@@ -37,6 +38,7 @@ export class NewsletterStack extends Stack {
   readonly feedback: SesFeedback;
   readonly alarms: OperationsAlarms;
   readonly operator: OperatorPolicy;
+  readonly listOperator: ListOperatorPolicy;
 
   constructor(scope: Construct, id: string, props: NewsletterStackProps) {
     super(scope, id, { description: 'Key-points newsletter: scheduled digests sent through Amazon SES', ...props });
@@ -99,6 +101,7 @@ export class NewsletterStack extends Stack {
     });
 
     this.operator = new OperatorPolicy(this, 'Operator', { table: this.table.table, sendQueue: this.delivery.queue });
+    this.listOperator = new ListOperatorPolicy(this, 'ListOperator', { table: this.table.table, tokenSecret: secret.secret });
 
     new CfnOutput(this, 'BucketName', { description: `Upload articles under articles/<newsletter id>/ here`, value: this.bucket.bucket.bucketName });
     new CfnOutput(this, 'DigestFunctionName', { description: 'Invoke with {"newsletterId": "<id>"} to run an edition now', value: this.digest.function.functionName });
@@ -111,7 +114,11 @@ export class NewsletterStack extends Stack {
       description: 'Attach to the role or group of whoever runs "newsletter editions ... --aws" (least privilege for those commands)',
       value: this.operator.policy.managedPolicyArn,
     });
-    new CfnOutput(this, 'TokenSecretArn', { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
+    new CfnOutput(this, 'ListOperatorPolicyArn', {
+      description: 'Attach, with OperatorPolicyArn, to whoever runs "newsletter subscribers add|import|remove|unsuppress --aws" (reads the token secret)',
+      value: this.listOperator.policy.managedPolicyArn,
+    });
+    new CfnOutput(this, OPERATOR_OUTPUTS.tokenSecretArn, { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of deliveries, queues, functions, the API and SES reputation', value: this.alarms.dashboard.dashboardName });
     new CfnOutput(this, 'SendRate', { description: 'Senders at once x messages per second each', value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s` });

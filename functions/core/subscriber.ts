@@ -46,7 +46,12 @@ export function normaliseEmail(email: string): string {
  * const id = subscriberId(tokenKey, 'ann@example.com');
  */
 export function subscriberId(tokenKey: Buffer, email: string): string {
-  return createHmac('sha256', subscriberIdKey(tokenKey)).update(normaliseEmail(email)).digest('hex').slice(0, 32);
+  return subscriberIdWithKey(subscriberIdKey(tokenKey), email);
+}
+
+/** The subscriber id from the derived id key itself (`subscriberIdKey`), for a holder that keeps only that key. */
+export function subscriberIdWithKey(idKey: Buffer, email: string): string {
+  return createHmac('sha256', idKey).update(normaliseEmail(email)).digest('hex').slice(0, 32);
 }
 
 const SUBSCRIBER_ID_LABEL = 'keypoints-newsletter subscriber id v2';

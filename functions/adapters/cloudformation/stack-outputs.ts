@@ -8,6 +8,7 @@ import { ConfigError } from '../../core/errors.js';
 export const OPERATOR_OUTPUTS = {
   tableName: 'TableName',
   sendQueueUrl: 'SendQueueUrl',
+  tokenSecretArn: 'TokenSecretArn',
 } as const;
 
 /** The stack `npx cdk deploy` creates (infra/create-app.ts). */
