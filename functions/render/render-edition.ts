@@ -7,7 +7,7 @@ import { safeHref, neutralisePlaceholders } from './escape.js';
 import { fillTemplate, raw } from './fill-template.js';
 import { joinTextBlocks, textFooter, wrapPlainText } from './plain-text.js';
 import { renderPage } from './render-page.js';
-import { loadTemplate, templatesDirOf, wordsForModel, type RenderOptions } from './template-files.js';
+import { loadTemplateFile, wordsForModel, type RenderOptions } from './template-files.js';
 
 /**
  * Renders an edition once: MJML to HTML, plus a plain-text alternative built from the model.
@@ -20,17 +20,16 @@ import { loadTemplate, templatesDirOf, wordsForModel, type RenderOptions } from 
  */
 export async function renderEdition(model: EditionModel, options: RenderOptions = {}): Promise<RenderedEdition> {
   const words = wordsForModel(model.language, model.newsletterId);
-  const dir = templatesDirOf(options);
   const [articleTemplate, keyPointTemplate] = await Promise.all([
-    loadTemplate(dir, 'partials/article.mjml'),
-    loadTemplate(dir, 'partials/key-point.mjml'),
+    loadTemplateFile(options, 'partials/article.mjml'),
+    loadTemplateFile(options, 'partials/key-point.mjml'),
   ]);
 
   const articles = model.articles.map((article) => {
     const url = safeHref(article.url);
-    const keyPoints = article.keyPoints.map((text) => fillTemplate(keyPointTemplate, { text }, 'partials/key-point.mjml'));
+    const keyPoints = article.keyPoints.map((text) => fillTemplate(keyPointTemplate.text, { text }, keyPointTemplate.name));
     return fillTemplate(
-      articleTemplate,
+      articleTemplate.text,
       {
         title: withoutSiteName(article.title, article.url),
         url,
@@ -40,7 +39,7 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
         read_more: words.readMore,
         label_separator: words.labelSeparator,
       },
-      'partials/article.mjml',
+      articleTemplate.name,
     );
   });
 

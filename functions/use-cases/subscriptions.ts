@@ -18,6 +18,7 @@ import type { Mailer } from '../ports/mailer.js';
 import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { renderConfirmation, renderEraseConfirmation, renderWelcome } from '../render/render-confirm.js';
+import type { RenderOptions } from '../render/template-files.js';
 import { GroupLocks } from './group-locks.js';
 
 /**
@@ -52,6 +53,17 @@ export interface SubscriptionDependencies {
   log?: SubscriptionLog;
   /** Where the MJML templates are (in a Lambda bundle they sit beside the code). */
   templatesDir?: string;
+  /** A newsletter's own template folder, by newsletter id: its confirm.mjml and welcome.mjml, if any, word these mails. */
+  templateDirs?: Record<string, string>;
+}
+
+/** The templates of a newsletter's mails: its own folder first, the bundled one for what it lacks. */
+function mailTemplates(deps: Pick<SubscriptionDependencies, 'templatesDir' | 'templateDirs'>, newsletter: NewsletterConfig): RenderOptions {
+  const own = deps.templateDirs?.[newsletter.id];
+  return {
+    ...(own ?? deps.templatesDir ? { templatesDir: own ?? deps.templatesDir } : {}),
+    ...(deps.templatesDir ? { bundledTemplatesDir: deps.templatesDir } : {}),
+  };
 }
 
 export type SubscriptionLog = (event: string, fields: Record<string, string | number | boolean>) => void;
@@ -357,7 +369,7 @@ export async function requestErasure(deps: SubscriptionDependencies, preferences
   });
   const rendered = await renderEraseConfirmation(
     { language: newsletter.language, newsletterTitle: newsletter.title, eraseUrl: `${baseOf(newsletter)}/erase?token=${token}`, postalAddress: newsletter.postalAddress },
-    deps.templatesDir ? { templatesDir: deps.templatesDir } : {},
+    mailTemplates(deps, newsletter),
   );
   await sendWithRetry(deps, () => sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `erase.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now));
   log('erase.confirmation-sent', fields);
@@ -439,7 +451,7 @@ export async function sendConfirmation(deps: SubscriptionDependencies, newslette
     newsletterTitle: newsletter.title,
     confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
     postalAddress: newsletter.postalAddress,
-  }, deps.templatesDir ? { templatesDir: deps.templatesDir } : {});
+  }, mailTemplates(deps, newsletter));
   await sendWithRetry(deps, () => sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now));
 }
 
@@ -472,7 +484,7 @@ async function sendWelcome(
   }
   const rendered = await renderWelcome(
     { language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress },
-    deps.templatesDir ? { templatesDir: deps.templatesDir } : {},
+    mailTemplates(deps, newsletter),
   );
   await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `welcome.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now);
   return { kind: 'welcome-email' };
@@ -522,3 +534,17 @@ function baseOf(newsletter: NewsletterConfig): string {
 const defaultLog: SubscriptionLog = (event, fields) => {
   console.log(JSON.stringify({ event, ...fields }));
 };
+
+/**
+ * Renders each newsletter's confirmation and welcome mail once with a sample link, so a broken
+ * template of one's own stops `newsletter dev` at start with the file's name, instead of failing
+ * the first reader's sign-up in the background.
+ */
+export async function checkMailTemplates(deps: Pick<SubscriptionDependencies, 'newsletters' | 'templatesDir' | 'templateDirs'>): Promise<void> {
+  for (const newsletter of deps.newsletters) {
+    const options = mailTemplates(deps, newsletter);
+    const common = { language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress };
+    await renderConfirmation({ ...common, confirmUrl: `${baseOf(newsletter)}/confirm?token=sample` }, options);
+    await renderWelcome({ ...common, latestEditionUrl: `${baseOf(newsletter)}/archive` }, options);
+  }
+}

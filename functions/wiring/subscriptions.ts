@@ -20,6 +20,7 @@ export function subscriptionDependencies(services: AppServices, newsletters: rea
     limits: services.signUpLimits,
     signUpLimits: services.config.signUps,
     ...(services.templatesDir ? { templatesDir: services.templatesDir } : {}),
+    ...(services.templateDirs ? { templateDirs: services.templateDirs } : {}),
   };
 }
 

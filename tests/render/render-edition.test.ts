@@ -291,7 +291,8 @@ describe('renderEdition', () => {
       const error = await renderEdition(sampleEdition, { templatesDir: dir, validationLevel }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RenderError);
       expect((error as RenderError).name).toBe('RenderError');
-      expect((error as RenderError).template).toBe('digest.mjml');
+      // A template of one's own is named by its path, so its author knows which file to fix.
+      expect((error as RenderError).template).toBe(path.join(dir, 'digest.mjml'));
       expect((error as RenderError).details.join('\n')).toContain('mj-text cannot be used inside mj-section');
     }
   });
