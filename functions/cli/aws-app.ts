@@ -32,6 +32,8 @@ export interface StackTarget {
   sendQueueUrl?: string;
   /** The token secret (NEWSLETTER_TOKEN_SECRET_ARN or the stack output); read only by the list commands that key subscriber ids. */
   tokenSecretArn?: string;
+  /** The deployed sign-up page (`<API>/subscribe`), when the stack outputs were read. */
+  subscribePageUrl?: string;
   /** How the names were found, for the operator to check. */
   source: 'environment' | 'stack outputs';
 }
@@ -56,7 +58,15 @@ export async function resolveStackTarget(options: AwsTargetOptions, env: Record<
     if (!tableName) throw new ConfigError(`stack "${stackName}" has no output ${OPERATOR_OUTPUTS.tableName}: is it the newsletter's stack? Name it with --stack NAME, or set NEWSLETTER_TABLE`);
     const sendQueueUrl = queueFromEnv ?? outputs[OPERATOR_OUTPUTS.sendQueueUrl];
     const tokenSecretArn = secretFromEnv ?? outputs[OPERATOR_OUTPUTS.tokenSecretArn];
-    return { stackName, tableName, ...(sendQueueUrl ? { sendQueueUrl } : {}), ...(tokenSecretArn ? { tokenSecretArn } : {}), source: 'stack outputs' };
+    const subscribePageUrl = outputs[OPERATOR_OUTPUTS.subscribePage];
+    return {
+      stackName,
+      tableName,
+      ...(sendQueueUrl ? { sendQueueUrl } : {}),
+      ...(tokenSecretArn ? { tokenSecretArn } : {}),
+      ...(subscribePageUrl ? { subscribePageUrl } : {}),
+      source: 'stack outputs',
+    };
   } finally {
     client.destroy();
   }

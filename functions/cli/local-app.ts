@@ -60,6 +60,12 @@ async function readDevState(file: string): Promise<{ pid: number; baseUrl: strin
   }
 }
 
+/** The address of the `newsletter dev` server running on this data dir, if one runs. */
+export async function runningDevServer(dataDir: string): Promise<string | undefined> {
+  const state = await readDevState(path.join(dataDir, DEV_STATE_FILE));
+  return state && isAlive(state.pid) ? state.baseUrl : undefined;
+}
+
 /** A digest run beside `newsletter dev` links to that server (see `withBaseUrl`). */
 async function withDevBaseUrl<T extends { config: Config; newsletter: NewsletterConfig }>(loaded: T, dataDir: string): Promise<T> {
   const state = await readDevState(path.join(dataDir, DEV_STATE_FILE));

@@ -7,6 +7,7 @@ import { registerKeypointsCommand } from './commands/keypoints.js';
 import { registerSubscriberCommands } from './commands/subscribers.js';
 import { registerEditionCommands } from './commands/editions.js';
 import { registerDevCommand } from './commands/dev.js';
+import { registerEmbedCommand } from './commands/embed.js';
 import { givenGlobalOptions, withGlobalOptions } from './hints.js';
 
 /** What a caller may give every command besides the arguments: a test's clock. */
@@ -45,6 +46,7 @@ export function createProgram(services: ProgramServices = {}): Command {
   registerSubscriberCommands(program);
   registerEditionCommands(program);
   registerDevCommand(program);
+  registerEmbedCommand(program);
   return program;
 }
 

@@ -9,6 +9,8 @@ export const OPERATOR_OUTPUTS = {
   tableName: 'TableName',
   sendQueueUrl: 'SendQueueUrl',
   tokenSecretArn: 'TokenSecretArn',
+  /** The sign-up page, `<API base>/subscribe` (infra/constructs/subscription-api.ts). */
+  subscribePage: 'SubscribePage',
 } as const;
 
 /** The stack `npx cdk deploy` creates (infra/create-app.ts). */

@@ -48,7 +48,7 @@ beforeAll(async () => {
     },
     more: async (queueUrl) => {
       const cfn = await startCloudFormationServer({
-        KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl, TokenSecretArn: 'arn:token' },
+        KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl, TokenSecretArn: 'arn:token', SubscribePage: 'https://abc.execute-api.us-east-1.amazonaws.com/subscribe' },
         // A stack deployed before it named its token secret.
         OlderNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
       });
@@ -160,5 +160,15 @@ describe('subscribers … --aws', () => {
     const refused = await cli('subscribers', 'invite', '--aws');
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('subscribers invite does not work with --aws: it sends mail');
+  }, 30_000);
+
+  it("embed --aws prints the sign-up form posting to the stack's API; a stack without that output is told to give --api", async () => {
+    const printed = await cli('embed', '--aws');
+    expect(printed.code).toBe(0);
+    expect(printed.output).toContain('<form method="post" action="https://abc.execute-api.us-east-1.amazonaws.com/subscribe"');
+    expect(printed.output).toContain('<input type="hidden" name="newsletter" value="aws-weekly">');
+    const refused = await cli('embed', '--stack', 'OlderNewsletter');
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('stack "OlderNewsletter" gave no SubscribePage output');
   }, 30_000);
 });
