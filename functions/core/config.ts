@@ -138,6 +138,11 @@ export const newsletterSchema = z.strictObject({
    */
   approval: z.enum(['auto', 'manual']).default('auto'),
   /**
+   * Count opens (a pixel) and clicks (links through this newsletter's address) per edition. Off by
+   * default; when on, every edition's footer says so. No reader is recorded: only two numbers per edition.
+   */
+  countOpensAndClicks: z.boolean().default(false),
+  /**
    * The subject line, with the fields {title}, {firstArticle}, {count} and {date}; by default the
    * title and the first headline. Either way it is kept to what an inbox shows (the headline is cut).
    */

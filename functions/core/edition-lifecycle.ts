@@ -76,6 +76,10 @@ export interface EditionCounts {
   rejected?: number;
   /** The receiving server put the message off for now (SES keeps trying). */
   delayed?: number;
+  /** Open-pixel loads (newsletters with countOpensAndClicks; no reader recorded, so not distinct readers). */
+  opens?: number;
+  /** Clicks on the edition's links (the same). */
+  clicks?: number;
 }
 
 /** When SES feedback says an edition is hurting the account, sending pauses. */

@@ -194,12 +194,16 @@ async function pastEditionsHtml(deps: EditRouteDependencies, newsletter: Newslet
   if (past.length === 0) return '';
   const e = escapeHtml;
   const c = words.pastColumns;
+  // Opens and clicks only for a newsletter that counts them (countOpensAndClicks).
+  const counting = newsletter.countOpensAndClicks;
   const rows = past.map((x) => {
     const o = editionOutcome(x);
-    return `<tr><td>${e(x.date)} ${e(x.subject)}</td>${[o.sent, o.delivered, o.bounces, o.complaints, o.rejected, o.delayed].map((v) => `<td class="n">${v}</td>`).join('')}</tr>`;
+    const values = [o.sent, o.delivered, o.bounces, o.complaints, o.rejected, o.delayed, ...(counting ? [x.counts?.opens ?? 0, x.counts?.clicks ?? 0] : [])];
+    return `<tr><td>${e(x.date)} ${e(x.subject)}</td>${values.map((v) => `<td class="n">${v}</td>`).join('')}</tr>`;
   });
+  const headers = [c.sent, c.delivered, c.bounces, c.complaints, c.rejected, c.delayed, ...(counting ? [c.opens, c.clicks] : [])];
   return `<h2>${e(words.pastEditions)}</h2>
-<div class="scroll"><table><thead><tr><th>${e(c.edition)}</th>${[c.sent, c.delivered, c.bounces, c.complaints, c.rejected, c.delayed].map((h) => `<th class="n">${e(h)}</th>`).join('')}</tr></thead>
+<div class="scroll"><table><thead><tr><th>${e(c.edition)}</th>${headers.map((h) => `<th class="n">${e(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
 `;
 }

@@ -7,6 +7,7 @@ import { subscriptionDependencies } from '../wiring/subscriptions.js';
 import { archiveRoute, isArchivePath } from './archive-routes.js';
 import { isReviewPath, reviewRoute, type ReviewRouteDependencies } from './review-routes.js';
 import { editRoute, type EditRouteDependencies } from './edit-routes.js';
+import { templateOptions } from '../wiring/templates.js';
 import { renderEdition } from '../render/render-edition.js';
 import { AwsContext } from './aws-context.js';
 import { decodeRequest, MAX_BODY_BYTES, type HttpApiEvent, type HttpApiResult } from './http/http-event.js';
@@ -61,7 +62,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
   const language = deps.newsletters[0]!.language;
   const log = deps.log ?? ((event, fields) => console.log(JSON.stringify({ event, ...fields })));
   const words = wordsForPage(language);
-  const renderDraft = deps.renderDraft ?? ((_newsletter, model) => renderEdition(model, deps.templatesDir ? { templatesDir: deps.templatesDir } : {}));
+  const renderDraft = deps.renderDraft ?? ((newsletter, model) => renderEdition(model, templateOptions(deps, newsletter)));
 
   return async (raw) => {
     const request = decodeRequest(raw, maxBodyBytes);

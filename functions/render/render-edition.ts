@@ -3,10 +3,11 @@
 import type { EditionModel, RenderedEdition } from '../core/edition.js';
 import type { TemplateWords } from '../../templates/i18n.js';
 import { withoutSiteName } from './article-title.js';
-import { safeHref, neutralisePlaceholders } from './escape.js';
+import { escapeHtml, safeHref, neutralisePlaceholders } from './escape.js';
 import { fillTemplate, raw } from './fill-template.js';
 import { joinTextBlocks, textFooter, wrapPlainText } from './plain-text.js';
 import { renderPage } from './render-page.js';
+import { clickUrl, openPixelUrl } from '../core/reader-counts.js';
 import { loadTemplateFile, wordsForModel, type RenderOptions } from './template-files.js';
 
 /**
@@ -25,6 +26,11 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
     loadTemplateFile(options, 'partials/key-point.mjml'),
   ]);
 
+  const counting = options.counting;
+  // Only http(s) targets are counted: a mailto: link stays as it is.
+  const linkTo = (url: string | undefined) =>
+    url && counting && /^https?:/u.test(url) ? clickUrl(counting.tokenKey, counting.baseUrl, model.newsletterId, model.editionId, url) : url;
+  const whyYouGetThis = counting ? `${words.whyYouGetThis(model.newsletterTitle)} ${words.countsOpensAndClicks}` : words.whyYouGetThis(model.newsletterTitle);
   const articles = model.articles.map((article) => {
     const url = safeHref(article.url);
     const keyPoints = article.keyPoints.map((text) => fillTemplate(keyPointTemplate.text, { text }, keyPointTemplate.name));
@@ -32,7 +38,7 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
       articleTemplate.text,
       {
         title: withoutSiteName(article.title, article.url),
-        url,
+        url: linkTo(url),
         source: url ? hostOf(url) : undefined,
         key_points_label: words.keyPoints,
         key_points: raw(keyPoints.join('')),
@@ -51,7 +57,7 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
       subject: model.subject,
       preheader: model.preheader,
       header: { newsletterTitle: model.newsletterTitle, date: words.formatDate(model.date), webUrl: safeHref(model.webUrl) },
-      footer: { whyYouGetThis: words.whyYouGetThis(model.newsletterTitle), postalAddress: model.postalAddress, unsubscribe: true },
+      footer: { whyYouGetThis, postalAddress: model.postalAddress, unsubscribe: true },
       values: { greeting: model.intro ?? words.greeting, articles: raw(articles.join('\n')) },
     },
     options,
@@ -59,10 +65,17 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
 
   // The subject leads with the first article's title, and the sender scans the whole message,
   // headers included, for placeholders: break any `{{` so article text cannot fill one there.
-  return { subject: neutralisePlaceholders(model.subject), html, text: digestText(model, words) };
+  const pixel = counting
+    ? `<img src="${escapeHtml(openPixelUrl(counting.tokenKey, counting.baseUrl, model.newsletterId, model.editionId))}" width="1" height="1" alt="" data-open-pixel style="display:block;border:0;width:1px;height:1px">`
+    : '';
+  return {
+    subject: neutralisePlaceholders(model.subject),
+    html: pixel ? html.replace(/<\/body>/u, `${pixel}</body>`) : html,
+    text: digestText(model, words, whyYouGetThis),
+  };
 }
 
-function digestText(model: EditionModel, words: TemplateWords): string {
+function digestText(model: EditionModel, words: TemplateWords, whyYouGetThis: string): string {
   const blocks: string[][] = [];
   const header = [...wrapPlainText(model.newsletterTitle), words.formatDate(model.date)];
   const webUrl = safeHref(model.webUrl);
@@ -79,7 +92,7 @@ function digestText(model: EditionModel, words: TemplateWords): string {
   }
 
   blocks.push(
-    textFooter({ whyYouGetThis: words.whyYouGetThis(model.newsletterTitle), postalAddress: model.postalAddress, unsubscribe: true }, words),
+    textFooter({ whyYouGetThis, postalAddress: model.postalAddress, unsubscribe: true }, words),
   );
   return joinTextBlocks(blocks);
 }

@@ -17,6 +17,11 @@ export interface RenderOptions {
   /** The bundled templates, where a newsletter's own folder falls back to (default: beside the code). */
   bundledTemplatesDir?: string;
   /**
+   * A newsletter that counts opens and clicks (`countOpensAndClicks`): the digest gets the open
+   * pixel, its article links go through the signed click route at `baseUrl`, and the footer says so.
+   */
+  counting?: { tokenKey: Buffer; baseUrl: string };
+  /**
    * MJML validation. Both levels turn MJML problems into a thrown `RenderError`; `strict` stops
    * MJML at the first validation pass, `soft` lets it finish compiling first.
    */

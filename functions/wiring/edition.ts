@@ -21,7 +21,7 @@ import { templateOptions } from './templates.js';
  * adds the stores below; `newsletter preview` adds the edition store only, to read what went out.
  */
 export function buildDependencies(
-  place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs' | 'keyPointCache' | 'environment'>,
+  place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs' | 'keyPointCache' | 'environment'> & { tokenKey?: Buffer },
   newsletter: NewsletterConfig,
   sources: ArticleSource[],
 ): BuildDependencies {

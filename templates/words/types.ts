@@ -29,6 +29,8 @@ export interface TemplateWords {
   readMore: string;
   viewOnline: string;
   whyYouGetThis: (newsletterTitle: string) => string;
+  /** Said in the footer of a newsletter that counts opens and clicks (`countOpensAndClicks`). */
+  countsOpensAndClicks: string;
   unsubscribe: string;
   preferences: string;
   /** Between a label and its value in the text part: `閱讀全文：https://…` or `Read more: https://…`. */

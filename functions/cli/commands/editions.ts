@@ -75,6 +75,9 @@ export function registerEditionCommands(program: Command): void {
         if (edition.report) console.log(summary(edition.report));
         else if (edition.queued !== undefined || edition.counts) console.log(countsLine(edition));
         if (edition.counts) console.log(eventsLine(edition));
+        if (app.newsletter.countOpensAndClicks || edition.counts?.opens || edition.counts?.clicks) {
+          console.log(`Opens and clicks: ${edition.counts?.opens ?? 0} opens, ${edition.counts?.clicks ?? 0} clicks (loads and clicks, not distinct readers; no reader is recorded)`);
+        }
         if (edition.edits?.length) console.log(`Edited before sending: ${edition.edits.map((e) => `${e.at} by ${printable(e.by)} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})`).join('; ')}`);
         if (edition.pausedReason) console.log(`Paused: ${edition.pausedReason}`);
         // On AWS the senders keep no run report: the ledger has the failures and their reasons.
