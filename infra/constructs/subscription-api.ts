@@ -59,6 +59,8 @@ export const SUBSCRIPTION_ROUTES: { path: string; methods: apigw.HttpMethod[] }[
   // An operator's review links (approval: "manual"): GET shows the button, POST decides.
   { path: '/approve', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
   { path: '/skip', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
+  // The review page behind the signed edit link: GET shows the draft's form, POST saves the edit.
+  { path: '/edit', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
   // Opens and clicks of a newsletter with countOpensAndClicks: the signed pixel and click links.
   { path: '/open', methods: [apigw.HttpMethod.GET] },
   { path: '/click', methods: [apigw.HttpMethod.GET] },
