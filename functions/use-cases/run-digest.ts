@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, withoutCapsSignal, type EditionModel, type RenderedEdition } from '../core/edition.js';
-import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
+import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ExtractionSummary, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
@@ -189,6 +189,7 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
     date: model.date,
     articles: model.articles.map((a) => ({ id: a.id, title: a.title, keyPoints: a.keyPoints, ...(a.url ? { url: a.url } : {}), ...(a.urlKey ? { urlKey: a.urlKey } : {}) })),
     deliveryGroups: deliveryGroupsFor(await deps.subscribers.count(newsletter.id, 'confirmed')),
+    ...(built.keyPointReport ? { extraction: extractionSummary(built.keyPointReport) } : {}),
   };
   const created = await deps.editions.create(record, rendered, model);
   const edition = created ? record : ((await deps.editions.get(newsletter.id, model.editionId)) ?? record);
@@ -297,7 +298,7 @@ export async function enqueueEdition(
   newsletter: NewsletterConfig,
   deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue; ledger: Pick<DeliveryLedger, 'countEnded'>; review?: { mailer: Mailer; tokenKey: Buffer } },
   options: DigestOptions & { batchSize?: number } = {},
-): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[] }> {
+): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[]; keyPointReport?: KeyPointReport }> {
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, { ...options, leaveQueued: true });
   if (prepared.status === 'draft' && deps.review) return { ...prepared, reviewSent: (await sendForReview(newsletter, { ...deps.review, clock: deps.clock }, prepared)).sent };
@@ -322,6 +323,10 @@ export async function enqueueEdition(
   const finished = fresh !== undefined && queuedEditionComplete(fresh) && ledgerSaysComplete(fresh, await deps.ledger.countEnded(fresh.editionId));
   if (finished) await deps.editions.update(newsletter.id, fresh.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
   const edition = { ...(fresh ?? prepared.edition), queued: doneAt, readers: queued, ...(finished ? { status: 'sent' as const } : {}) };
-  return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
+  return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems, ...(prepared.keyPointReport ? { keyPointReport: prepared.keyPointReport } : {}) };
 }
 
+/** What the edition keeps of its extractor's report: the counts (the reasons of fallbacks go to the run's output and logs). */
+function extractionSummary(report: KeyPointReport): ExtractionSummary {
+  return { extractor: report.extractor, articles: report.articles, cached: report.cached, dropped: report.dropped, fallbacks: report.fallbacks.length };
+}

@@ -139,6 +139,15 @@ export class OperationsAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
 
+    this.add('KeyPointFallbacks', {
+      alarmDescription:
+        'The language-model extractor failed for some articles of an edition (endpoint down, timeout, token budget, malformed answers): the edition went out with the embedded extractor\'s points for them, nothing was lost. ' +
+        'The digest function\'s "key points fell back" log lines say which and why; `npx newsletter editions show <id> --aws` prints the counts. Fix the endpoint or its key; the next edition uses it again',
+      metric: this.productMetric(METRIC_NAMES.keyPointFallbacks, 'digest'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
     const serverErrors = props.api.metricServerError(fiveMinutes);
     this.add('ApiServerErrors', {
       alarmDescription: 'The subscription API answered with 5xx: see the SubscriptionApi function log group',
