@@ -10,6 +10,7 @@ import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import { FolderSource } from '../../functions/adapters/sources/folder-source.js';
 import type { NewsletterConfig } from '../../functions/core/config.js';
+import { EditionConflictError } from '../../functions/core/errors.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import type { KeyPointExtractor } from '../../functions/ports/key-point-extractor.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
@@ -139,6 +140,34 @@ describe('runDigest', () => {
       client.destroy();
     }
   });
+});
+
+describe('runDigest with force', () => {
+  it('refuses the second of two forced runs at once with one line, so nobody gets two forced editions, and forces again once it is done', async () => {
+    const readers = 40;
+    const deps = await depsWith(readers);
+    expect((await runDigest(newsletter, deps)).status).toBe('sent');
+    const before = servers.services.ses!.messages.length;
+
+    const runs = await Promise.allSettled([runDigest(newsletter, { ...deps, owner: 'forced-a' }, { force: true }), runDigest(newsletter, { ...deps, owner: 'forced-b' }, { force: true })]);
+
+    const sent = runs.filter((r) => r.status === 'fulfilled');
+    const refused = runs.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(sent.map((r) => r.value.status)).toEqual(['sent']);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.reason).toBeInstanceOf(EditionConflictError);
+    expect((refused[0]!.reason as Error).message).toMatch(/^(another run is building edition \S+|edition \S+ of \S+ is still being sent).*\S$/);
+    expect((refused[0]!.reason as Error).message).not.toContain('\n');
+    const recipients = servers.services.ses!.messages.slice(before).flatMap((m) => m.destinations);
+    expect(recipients).toHaveLength(readers);
+    expect(new Set(recipients).size).toBe(readers);
+    expect(await deps.editions.list(newsletter.id, 10)).toHaveLength(2);
+
+    // Done, a forced run makes a new edition again.
+    const again = await runDigest(newsletter, deps, { force: true });
+    expect(again.status).toBe('sent');
+    expect(await deps.editions.list(newsletter.id, 10)).toHaveLength(3);
+  }, 60_000);
 });
 
 describe('buildEdition', () => {
