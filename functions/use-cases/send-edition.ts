@@ -277,12 +277,15 @@ function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): Standin
 
 /**
  * Records accepted sends in the ledger, many at a time (one BatchWriteItem instead of one write
- * each), with at most two writes on their way: marks that arrive meanwhile wait and go together in
- * the next write (a group commit). A sender waits for its own mark to be written before it takes
+ * each), one write on its way at a time: marks that arrive meanwhile wait and go together in the
+ * next write (a group commit). A sender waits for its own mark to be written before it takes
  * the next reader, so each sender holds at most one reader SES has and the ledger does not: a crash
  * (kill -9, a Lambda timeout) re-sends at most `concurrency` readers, each with the same Message-ID.
  * A write that fails after its retries stops the batch (`failure`): nothing more is sent unrecorded.
  */
+/** Mark writes on their way at once; marks arriving meanwhile wait and go together in the next. */
+const MARK_WRITES = 1;
+
 class SentRecorder {
   private waiting: { marks: { subscriberId: string; messageId: string }[]; written: Promise<void>; done(): void } | undefined;
   private readonly writes = new Set<Promise<void>>();
@@ -296,7 +299,7 @@ class SentRecorder {
   add(subscriberId: string, messageId: string): Promise<void> {
     const next = (this.waiting ??= SentRecorder.group());
     next.marks.push({ subscriberId, messageId });
-    if (this.writes.size < 2) this.startWrite();
+    if (this.writes.size < MARK_WRITES) this.startWrite();
     return next.written;
   }
 
@@ -322,7 +325,7 @@ class SentRecorder {
     const write: Promise<void> = this.write(group.marks).finally(() => {
       this.writes.delete(write);
       group.done();
-      // What arrived while two writes were on their way goes next.
+      // What arrived while the write was on its way goes next.
       if (this.waiting) this.startWrite();
     });
     this.writes.add(write);

@@ -199,9 +199,8 @@ describe('delivery under SES faults', () => {
 describe('newsletter digest killed mid-send', () => {
   const readers = 120;
   /**
-   * At --rate 30 the sends in flight follow the rate (the floor of 2 at loopback latency) and at most
-   * one and a half times as many mark-sents wait to be written (two writes at most on their way): 10 bounds
-   * what a crash may duplicate with room to spare.
+   * At --rate 30 the senders follow the rate (the floor of 2 at loopback latency), and each holds at
+   * most one reader SES has and the ledger does not: 10 bounds what a crash may duplicate with room to spare.
    */
   const concurrency = 10;
   let work: string;
