@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { StoreError } from '../../core/errors.js';
 import { isAlive } from './process-alive.js';
 
@@ -61,8 +61,8 @@ async function stale(file: string, holder: string): Promise<boolean> {
 
 /**
  * Moves a dead holder's file aside (a rename: one of several waiters wins) and removes it if it is
- * still the dead holder's. A waiter that read the file before another took it over and renamed the
- * new holder's file puts it back.
+ * still the dead holder's. A waiter that read the file before another took it over, and so moved
+ * the new holder's file, puts it back.
  */
 async function takeOver(file: string, holder: string): Promise<void> {
   const aside = `${file}.${randomUUID().slice(0, 8)}.stale`;
@@ -72,6 +72,7 @@ async function takeOver(file: string, holder: string): Promise<void> {
     return;
   }
   const moved = await readFile(aside, 'utf8').catch(() => undefined);
-  if (moved === holder) await rm(aside, { force: true });
-  else await rename(aside, file).catch(() => rm(aside, { force: true }));
+  // A link, not a rename, puts it back: it never replaces a lock file created meanwhile.
+  if (moved !== holder) await link(aside, file).catch(() => {});
+  await rm(aside, { force: true });
 }
