@@ -275,6 +275,9 @@ function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): Standin
   return 'send';
 }
 
+/** Mark writes on their way at once; marks arriving meanwhile wait and go together in the next. */
+const MARK_WRITES = 1;
+
 /**
  * Records accepted sends in the ledger, many at a time (one BatchWriteItem instead of one write
  * each), one write on its way at a time: marks that arrive meanwhile wait and go together in the
@@ -283,9 +286,6 @@ function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): Standin
  * (kill -9, a Lambda timeout) re-sends at most `concurrency` readers, each with the same Message-ID.
  * A write that fails after its retries stops the batch (`failure`): nothing more is sent unrecorded.
  */
-/** Mark writes on their way at once; marks arriving meanwhile wait and go together in the next. */
-const MARK_WRITES = 1;
-
 class SentRecorder {
   private waiting: { marks: { subscriberId: string; messageId: string }[]; written: Promise<void>; done(): void } | undefined;
   private readonly writes = new Set<Promise<void>>();
