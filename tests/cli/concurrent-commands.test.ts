@@ -63,14 +63,14 @@ async function dataDirWithReaders(name: string): Promise<string> {
   return dataDir;
 }
 
-function digest(dataDir: string, ses: FaultySesServer) {
+function digest(dataDir: string, ses: FaultySesServer, ...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_ENDPOINT_URL_SES: ses.endpoint, AWS_REGION: 'us-east-1' };
   // DynamoDB stays embedded: that is what the commands share.
   delete env.AWS_ENDPOINT_URL_DYNAMODB;
   delete env.AWS_ENDPOINT_URL;
   delete env.NEWSLETTER_TABLE;
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
-  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'digest', '--out', path.join(work, 'out')], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'digest', '--out', path.join(work, 'out'), ...args], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -93,5 +93,27 @@ describe('newsletter digest run several times at once on one data dir', () => {
     // The last command out stopped the servers and cleaned up after itself.
     expect(existsSync(path.join(dataDir, 'servers.json'))).toBe(false);
     expect(existsSync(path.join(dataDir, 'servers.lock'))).toBe(false);
+  }, 240_000);
+});
+
+describe('newsletter digest --force run twice at once', () => {
+  it('sends one forced edition and refuses the other run with one line', async () => {
+    const dataDir = await dataDirWithReaders('data-force');
+    const ses = await FaultySesServer.start({});
+    servers.push(ses);
+    expect((await digest(dataDir, ses)).code).toBe(0);
+    const first = ses.copiesByRecipient();
+    expect(first.size).toBe(readers);
+
+    const runs = await Promise.all([digest(dataDir, ses, '--force'), digest(dataDir, ses, '--force')]);
+
+    const codes = runs.map((r) => r.code).sort();
+    expect(codes, runs.map((r) => r.output).join('\n---\n')).toEqual([0, 1]);
+    const refused = runs.find((r) => r.code === 1)!.output.split('\n').filter((line) => line.startsWith('newsletter: '));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/^newsletter: (another run is building edition \S+ of \S+ with --force right now|edition \S+ of \S+ is still being sent)/);
+    const copies = ses.copiesByRecipient();
+    const counts = Array.from({ length: readers }, (_, i) => copies.get(emailOf(i)) ?? 0);
+    expect(counts.filter((n) => n !== 2)).toEqual([]);
   }, 240_000);
 });
