@@ -81,7 +81,12 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   const env = process.env;
   const needEmbedded = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SES;
   const services: EmbeddedServices | undefined = needEmbedded
-    ? await startEmbeddedServices({ dataDir: options.dataDir, ...(options.sendRate ? { sendRate: options.sendRate } : {}) })
+    ? await startEmbeddedServices({
+        dataDir: options.dataDir,
+        ...(options.sendRate ? { sendRate: options.sendRate } : {}),
+        onWaitForOthers: (others) =>
+          process.stderr.write(`Keeping the embedded servers up for ${others} other newsletter ${others === 1 ? 'command' : 'commands'} on ${options.dataDir}; this one ends when they finish.\n`),
+      })
     : undefined;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   // Local servers accept any credentials; real AWS needs the standard credential chain.
