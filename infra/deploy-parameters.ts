@@ -40,6 +40,11 @@ export interface DeployParameters {
   dmarcPolicy: 'none' | 'quarantine' | 'reject' | 'off';
   /** Where DMARC aggregate reports go (`rua`); none by default. */
   dmarcReportEmail?: string;
+  /**
+   * The complete ARN of the signing-keys secret of a link-key rotation (docs/security.md), which the
+   * functions read beside the id key; none before the first rotation.
+   */
+  tokenSigningKeysArn?: string;
 }
 
 export class DeployParameterError extends Error {
@@ -111,6 +116,12 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   if (!['none', 'quarantine', 'reject', 'off'].includes(dmarcPolicy)) throw new DeployParameterError(`-c dmarc=${dmarcPolicy} must be none, quarantine, reject or off`);
   const dmarcReportEmail = text(context, 'dmarcReportEmail');
   if (dmarcReportEmail && !/^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$/.test(dmarcReportEmail)) throw new DeployParameterError(`-c dmarcReportEmail=${dmarcReportEmail} is not an email address`);
+  const tokenSigningKeysArn = text(context, 'tokenSigningKeysArn');
+  if (tokenSigningKeysArn && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/.test(tokenSigningKeysArn)) {
+    throw new DeployParameterError(
+      `-c tokenSigningKeysArn=${tokenSigningKeysArn} is not the complete ARN of a secret (it ends in the name, a dash and six characters): copy the ARN that "aws secretsmanager create-secret" printed`,
+    );
+  }
   const sandboxRecipients = (text(context, 'sandboxRecipients') ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -129,6 +140,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(baseUrl ? { baseUrl } : {}),
     ...(apiRateLimit ? { apiRateLimit } : {}),
+    ...(tokenSigningKeysArn ? { tokenSigningKeysArn } : {}),
   };
 }
 

@@ -10,7 +10,10 @@ export const ENV_NAMES = {
   tableName: 'TABLE_NAME',
   bucketName: 'BUCKET_NAME',
   sendQueueUrl: 'SEND_QUEUE_URL',
+  /** The id key's secret (the key first deployed, which keys subscriber ids and never changes). */
   tokenSecretArn: 'TOKEN_SECRET_ARN',
+  /** The signing keys of a rotation (a JSON document, docs/security.md); absent before the first rotation. */
+  signingKeysSecretArn: 'TOKEN_SIGNING_KEYS_ARN',
   configurationSet: 'SES_CONFIGURATION_SET',
   /** The newsletter configuration (newsletter.config.json) as JSON. */
   config: 'NEWSLETTER_CONFIG',
@@ -27,6 +30,7 @@ const environmentSchema = z.object({
   BUCKET_NAME: z.string().min(1).optional(),
   SEND_QUEUE_URL: z.string().url().optional(),
   TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  TOKEN_SIGNING_KEYS_ARN: z.string().min(1).optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   NEWSLETTER_CONFIG: z.string().min(2),
   SES_SEND_RATE: z.coerce.number().min(MIN_SEND_RATE, `must be at least ${MIN_SEND_RATE} messages per second`).optional(),
@@ -39,6 +43,7 @@ export interface FunctionEnvironment {
   bucketName?: string;
   sendQueueUrl?: string;
   tokenSecretArn?: string;
+  signingKeysSecretArn?: string;
   configurationSet?: string;
   sendRate?: number;
   senders?: number;
@@ -67,6 +72,7 @@ export function readEnvironment(env: Record<string, string | undefined>): Functi
     ...(e.BUCKET_NAME ? { bucketName: e.BUCKET_NAME } : {}),
     ...(e.SEND_QUEUE_URL ? { sendQueueUrl: e.SEND_QUEUE_URL } : {}),
     ...(e.TOKEN_SECRET_ARN ? { tokenSecretArn: e.TOKEN_SECRET_ARN } : {}),
+    ...(e.TOKEN_SIGNING_KEYS_ARN ? { signingKeysSecretArn: e.TOKEN_SIGNING_KEYS_ARN } : {}),
     ...(e.SES_CONFIGURATION_SET ? { configurationSet: e.SES_CONFIGURATION_SET } : {}),
     ...(e.SES_SEND_RATE ? { sendRate: e.SES_SEND_RATE } : {}),
     ...(e.SES_SENDERS ? { senders: e.SES_SENDERS } : {}),
