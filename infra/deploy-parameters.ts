@@ -24,6 +24,8 @@ export interface DeployParameters {
   sandboxRecipients: string[];
   /** Subscription API requests per second for pages that send no mail. Default 50. */
   apiRateLimit?: number;
+  /** Requests per second for each unsubscribe route, a limit of their own. Default 500. */
+  unsubscribeRateLimit?: number;
   /**
    * A custom domain for the subscription pages (for example `news.example.com`, inside the hosted
    * zone): certificate, API mapping and alias record are created, and links are built on it, so
@@ -102,6 +104,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   const sendRate = number(context, 'sendRate') ?? config.delivery.rate ?? DEFAULT_SEND_RATE;
   if (sendRate < MIN_SEND_RATE) throw new DeployParameterError(`-c sendRate=${sendRate} must be at least ${MIN_SEND_RATE} messages per second, or an edition never finishes`);
   const apiRateLimit = number(context, 'apiRateLimit');
+  const unsubscribeRateLimit = number(context, 'unsubscribeRateLimit');
   const alarmEmail = text(context, 'alarmEmail');
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new DeployParameterError(`-c alarmEmail=${alarmEmail} is not an email address`);
   const baseUrl = text(context, 'baseUrl')?.replace(/\/+$/, '');
@@ -140,6 +143,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(baseUrl ? { baseUrl } : {}),
     ...(apiRateLimit ? { apiRateLimit } : {}),
+    ...(unsubscribeRateLimit ? { unsubscribeRateLimit } : {}),
     ...(tokenSigningKeysArn ? { tokenSigningKeysArn } : {}),
   };
 }

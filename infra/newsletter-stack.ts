@@ -63,6 +63,7 @@ export class NewsletterStack extends Stack {
       mail: this.mail,
       ...(parameters.baseUrl ? { baseUrl: parameters.baseUrl } : {}),
       ...(parameters.apiRateLimit ? { rateLimit: parameters.apiRateLimit } : {}),
+      ...(parameters.unsubscribeRateLimit ? { unsubscribeRateLimit: parameters.unsubscribeRateLimit } : {}),
       sendRate: parameters.sendRate,
       ...(parameters.domainName && parameters.hostedZone ? { domainName: parameters.domainName, hostedZone: parameters.hostedZone } : {}),
     });

@@ -64,7 +64,7 @@ describe('readDeployParameters', () => {
 
   it('keeps every parameter in cdk.json, so a deploy without -c flags does not drop the DNS records', () => {
     const context = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
-    for (const key of ['domain', 'hostedZoneId', 'zoneName', 'domainName', 'alarmEmail', 'sendRate', 'existingIdentity', 'dmarc', 'dmarcReportEmail', 'sandboxRecipients']) {
+    for (const key of ['domain', 'hostedZoneId', 'zoneName', 'domainName', 'alarmEmail', 'sendRate', 'existingIdentity', 'dmarc', 'dmarcReportEmail', 'sandboxRecipients', 'unsubscribeRateLimit', 'tokenSigningKeysArn']) {
       expect(context, key).toHaveProperty(key);
     }
     // Empty values mean "not given": the app still synthesises with its defaults.
