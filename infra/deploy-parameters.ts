@@ -26,6 +26,8 @@ export interface DeployParameters {
   apiRateLimit?: number;
   /** Requests per second for each unsubscribe route, a limit of their own. Default 500. */
   unsubscribeRateLimit?: number;
+  /** CloudFront with AWS WAF rate-based rules per client in front of the pages (us-east-1 only). Default off. */
+  perClientLimits: boolean;
   /**
    * A custom domain for the subscription pages (for example `news.example.com`, inside the hosted
    * zone): certificate, API mapping and alias record are created, and links are built on it, so
@@ -119,6 +121,12 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   if (!['none', 'quarantine', 'reject', 'off'].includes(dmarcPolicy)) throw new DeployParameterError(`-c dmarc=${dmarcPolicy} must be none, quarantine, reject or off`);
   const dmarcReportEmail = text(context, 'dmarcReportEmail');
   if (dmarcReportEmail && !/^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$/.test(dmarcReportEmail)) throw new DeployParameterError(`-c dmarcReportEmail=${dmarcReportEmail} is not an email address`);
+  const perClientLimits = flag(context, 'perClientLimits');
+  if (perClientLimits && domainName) {
+    throw new DeployParameterError(
+      `-c perClientLimits and -c domainName=${domainName} cannot go together yet: the custom domain would lead past CloudFront to the API; leave one out, or put your domain on the distribution yourself and pass it as -c baseUrl`,
+    );
+  }
   const tokenSigningKeysArn = text(context, 'tokenSigningKeysArn');
   if (tokenSigningKeysArn && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/.test(tokenSigningKeysArn)) {
     throw new DeployParameterError(
@@ -136,6 +144,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
     configFile,
     sandboxRecipients,
     existingIdentity: flag(context, 'existingIdentity'),
+    perClientLimits,
     dmarcPolicy: dmarcPolicy as DeployParameters['dmarcPolicy'],
     ...(dmarcReportEmail ? { dmarcReportEmail } : {}),
     ...(domainName ? { domainName } : {}),

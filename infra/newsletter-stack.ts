@@ -64,6 +64,7 @@ export class NewsletterStack extends Stack {
       ...(parameters.baseUrl ? { baseUrl: parameters.baseUrl } : {}),
       ...(parameters.apiRateLimit ? { rateLimit: parameters.apiRateLimit } : {}),
       ...(parameters.unsubscribeRateLimit ? { unsubscribeRateLimit: parameters.unsubscribeRateLimit } : {}),
+      ...(parameters.perClientLimits ? { perClientLimits: true } : {}),
       sendRate: parameters.sendRate,
       ...(parameters.domainName && parameters.hostedZone ? { domainName: parameters.domainName, hostedZone: parameters.hostedZone } : {}),
     });

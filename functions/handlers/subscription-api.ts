@@ -38,6 +38,8 @@ export interface SubscriptionApiDependencies extends SubscriptionDependencies {
   onApproved?: ReviewRouteDependencies['onApproved'];
   /** Renders a draft an editor changed on the review page; by default with the bundled templates. */
   renderDraft?: EditRouteDependencies['render'];
+  /** CloudFront's origin-verify secret, when the stack puts CloudFront in front (see decodeRequest). */
+  originVerify?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
   const renderDraft = deps.renderDraft ?? ((_newsletter, model) => renderEdition(model, deps.templatesDir ? { templatesDir: deps.templatesDir } : {}));
 
   return async (raw) => {
-    const request = decodeRequest(raw, maxBodyBytes);
+    const request = decodeRequest(raw, maxBodyBytes, deps.originVerify);
     if (!request) return json(400, { ok: false, error: 'bad-request', message: 'the request is not an HTTP API (payload 2.0) event' });
     const { route, method, body } = request;
     try {
@@ -110,6 +112,7 @@ async function buildFromEnvironment(): Promise<SubscriptionApi> {
     renderDraft: draftRenderer(services),
     // An approved draft goes out now: its readers are queued for the senders, as the digest fans out.
     ...(ctx.sendQueue ? { onApproved: queueApproved(ctx.sendQueue) } : {}),
+    ...(ctx.env.originVerify ? { originVerify: ctx.env.originVerify } : {}),
     // Structured JSON lines with the request id; fields are ids and counts, never an address.
     log: (event, fields) => obs.logger.info(event, fields),
     // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.

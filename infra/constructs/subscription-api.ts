@@ -10,6 +10,8 @@ import { HANDLER_ENTRIES } from '../handler-entries.js';
 import { guardRule } from '../nag-findings.js';
 import type { MailSending } from './mail-sending.js';
 import { NewsletterFunction } from './newsletter-function.js';
+import { PerClientLimits } from './per-client-limits.js';
+import { ENV_NAMES } from '../../functions/handlers/environment.js';
 import { FUNCTION_PARTITIONS, type NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
 
@@ -30,6 +32,8 @@ export interface SubscriptionApiProps {
   unsubscribeRateLimit?: number;
   /** The SES account's maximum send rate: the routes that send mail get a small share of it. */
   sendRate: number;
+  /** CloudFront with AWS WAF rate-based rules in front of the API (PerClientLimits); links are built on it. */
+  perClientLimits?: boolean;
   /** A custom domain for the pages, in `hostedZone`: certificate, API mapping and alias records are created. */
   domainName?: string;
   hostedZone?: { hostedZoneId: string; zoneName: string };
@@ -102,6 +106,8 @@ export class SubscriptionApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly function: NewsletterFunction;
+  /** CloudFront and WAF in front of the API, with -c perClientLimits. */
+  readonly perClientLimits: PerClientLimits | undefined;
   /** The address confirm, unsubscribe and preference links start with. */
   readonly baseUrl: string;
 
@@ -132,7 +138,10 @@ export class SubscriptionApi extends Construct {
       ...MAIL_SENDING_ROUTES.map((routeKey) => [routeKey, { ThrottlingRateLimit: signUpRate, ThrottlingBurstLimit: signUpRate * 2 }]),
       ...UNSUBSCRIBE_ROUTES.map((routeKey) => [routeKey, { ThrottlingRateLimit: unsubscribeRate, ThrottlingBurstLimit: unsubscribeRate * 2 }]),
     ]);
-    this.baseUrl = props.domainName ? this.addCustomDomain(props.domainName, props.hostedZone!) : (props.baseUrl ?? this.api.apiEndpoint);
+    const perClient = props.perClientLimits ? new PerClientLimits(this, 'PerClientLimits', { api: this.api }) : undefined;
+    this.perClientLimits = perClient;
+    const front = perClient ? `https://${perClient.distribution.distributionDomainName}` : this.api.apiEndpoint;
+    this.baseUrl = props.domainName ? this.addCustomDomain(props.domainName, props.hostedZone!) : (props.baseUrl ?? front);
 
     this.function = new NewsletterFunction(this, 'Handler', {
       handler: HANDLER_ENTRIES['subscription-api'],
@@ -142,6 +151,8 @@ export class SubscriptionApi extends Construct {
       timeout: Duration.seconds(10),
     });
     props.table.grantReadWrite(this.function, FUNCTION_PARTITIONS.subscriptionApi);
+    // A dynamic reference: CloudFormation puts the secret's value in, the template never holds it.
+    if (perClient) this.function.addEnvironment(ENV_NAMES.originVerify, perClient.originVerify.secretValue.unsafeUnwrap());
     props.secret.grantRead(this.function);
     props.mail.grantSendRaw(this.function);
 
