@@ -1,8 +1,10 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { redactAddresses } from '../core/subscriber.js';
+import type { TokenKeys } from '../core/tokens.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
 import { draftRenderer } from '../wiring/review.js';
+import type { AppServices } from '../wiring/app-services.js';
 import { subscriptionDependencies } from '../wiring/subscriptions.js';
 import { archiveRoute, isArchivePath } from './archive-routes.js';
 import { isReviewPath, reviewRoute, type ReviewRouteDependencies } from './review-routes.js';
@@ -89,24 +91,41 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
   };
 }
 
-// --- The Lambda entry point: AWS wiring, built once per cold start, on first use. ---
+// --- The Lambda entry point: AWS wiring, built on first use and again when the token keys change. ---
 
-let cold: Promise<SubscriptionApi> | undefined;
 const obs = createObservability('subscription-api');
 
-/** The Lambda handler: the environment and clients come from AwsContext, like every function's. */
-export const handler = async (event: HttpApiEvent, invocation?: { awsRequestId?: string }): Promise<HttpApiResult> =>
-  observe(obs, invocation, async () => {
-    cold ??= buildFromEnvironment().catch((error: unknown) => {
-      cold = undefined;
-      throw error;
+/**
+ * The Lambda handler over a context (the container's, or a test's). The API is built once and
+ * again whenever the context reads new token keys (a rotation reaches a running container within
+ * SIGNING_KEYS_REFRESH_MS): a container can live for hours, and one that kept the keys of its
+ * cold start would refuse links signed with a key put in after it started.
+ */
+export function subscriptionApiHandler(contextOf: () => AwsContext): (event: HttpApiEvent, invocation?: { awsRequestId?: string }) => Promise<HttpApiResult> {
+  let built: Promise<{ api: SubscriptionApi; keys: TokenKeys }> | undefined;
+  return (event, invocation) =>
+    observe(obs, invocation, async () => {
+      const ctx = contextOf();
+      const keys = await ctx.tokenKeys();
+      const current = built && (await built.catch(() => undefined));
+      if (!current || current.keys !== keys) {
+        built = buildFromContext(ctx);
+        built.catch(() => (built = undefined));
+      }
+      return (await built!).api(event);
     });
-    return (await cold)(event);
-  });
+}
 
-async function buildFromEnvironment(): Promise<SubscriptionApi> {
-  const ctx = new AwsContext(process.env, obs.tracer);
+let context: AwsContext | undefined;
+/** The Lambda handler: the environment and clients come from AwsContext, like every function's. */
+export const handler = subscriptionApiHandler(() => (context ??= new AwsContext(process.env, obs.tracer)));
+
+async function buildFromContext(ctx: AwsContext): Promise<{ api: SubscriptionApi; keys: TokenKeys }> {
   const services = await ctx.services();
+  return { keys: services.tokenKeys, api: buildApi(ctx, services) };
+}
+
+function buildApi(ctx: AwsContext, services: AppServices): SubscriptionApi {
   return createSubscriptionApi({
     ...subscriptionDependencies(services),
     renderDraft: draftRenderer(services),
