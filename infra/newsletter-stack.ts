@@ -44,7 +44,7 @@ export class NewsletterStack extends Stack {
 
     this.table = new NewsletterTable(this, 'Data');
     this.bucket = new ContentBucket(this, 'Content');
-    const secret = new TokenSecret(this, 'TokenKey');
+    const secret = new TokenSecret(this, 'TokenKey', parameters.tokenSigningKeysArn ? { signingKeysArn: parameters.tokenSigningKeysArn } : {});
     this.mail = new MailSending(this, 'Mail', {
       domain: parameters.domain,
       sandboxRecipients: parameters.sandboxRecipients,
@@ -63,6 +63,8 @@ export class NewsletterStack extends Stack {
       mail: this.mail,
       ...(parameters.baseUrl ? { baseUrl: parameters.baseUrl } : {}),
       ...(parameters.apiRateLimit ? { rateLimit: parameters.apiRateLimit } : {}),
+      ...(parameters.unsubscribeRateLimit ? { unsubscribeRateLimit: parameters.unsubscribeRateLimit } : {}),
+      ...(parameters.perClientLimits ? { perClientLimits: true } : {}),
       sendRate: parameters.sendRate,
       ...(parameters.domainName && parameters.hostedZone ? { domainName: parameters.domainName, hostedZone: parameters.hostedZone } : {}),
     });
@@ -111,7 +113,7 @@ export class NewsletterStack extends Stack {
       description: 'Attach to the role or group of whoever runs "newsletter editions ... --aws" (least privilege for those commands)',
       value: this.operator.policy.managedPolicyArn,
     });
-    new CfnOutput(this, 'TokenSecretArn', { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
+    new CfnOutput(this, 'TokenSecretArn', { description: 'Id key (keys subscriber ids, never changes; signs links until a rotation); kept when the stack is deleted', value: secret.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of deliveries, queues, functions, the API and SES reputation', value: this.alarms.dashboard.dashboardName });
     new CfnOutput(this, 'SendRate', { description: 'Senders at once x messages per second each', value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s` });

@@ -10,7 +10,7 @@ import { loadConfig } from '../adapters/config-file.js';
 import { dynamoStores } from '../adapters/dynamodb/stores.js';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
 import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
-import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
+import { loadTokenKeys } from '../adapters/local/token-key.js';
 import { localOwnerGone, localRunOwner } from '../adapters/local/run-owner.js';
 import { sdkClientConfig } from '../adapters/sdk-client-config.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
@@ -71,13 +71,13 @@ export type LocalApp = Awaited<ReturnType<typeof openLocalApp>>;
 
 /**
  * Everything a local command needs: the configuration, SDK clients pointed at the embedded servers
- * (or at AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SES when set), the stores and the token key.
+ * (or at AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SES when set), the stores and the token keys.
  */
 export async function openLocalApp(options: GlobalOptions & { sendRate?: number }) {
   const loaded = await withDevBaseUrl(await loadNewsletter(options), options.dataDir);
   // Before any server starts: a refused key then ends the command with its one-line message,
   // instead of leaving embedded servers running that keep the process from exiting.
-  const tokenKey = await loadOrCreateTokenKey(options.dataDir);
+  const tokenKeys = await loadTokenKeys(options.dataDir);
   const env = process.env;
   const needEmbedded = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SES;
   const services: EmbeddedServices | undefined = needEmbedded
@@ -121,7 +121,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     endpoints: { dynamodb: dynamodbEndpoint, ses: sesEndpoint, inbox: env.AWS_ENDPOINT_URL_SES ? undefined : services?.endpoints.inbox },
     dynamodb,
     ses,
-    tokenKey,
+    tokenKeys,
     subscribers: stores.subscribers,
     suppressions: stores.suppressions,
     signUpLimits: stores.signUpLimits,

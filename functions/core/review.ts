@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { archiveUrlFor } from './archive.js';
-import { signToken, verifyToken, type TokenCheck } from './tokens.js';
+import { signToken, verifyToken, type TokenCheck, type TokenKeys } from './tokens.js';
 
 /** Review links expire after 7 days: a draft left longer than that is better built afresh. */
 export const REVIEW_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -42,8 +42,8 @@ export function reviewViewUrl(key: Buffer, baseUrl: string, newsletterId: string
 }
 
 /** Checks a review token against the edition it claims to be for. */
-export function verifyReviewToken(key: Buffer, token: string, purpose: ReviewPurpose | 'view', editionId: string, now: Date): TokenCheck {
-  const check = verifyToken(key, token, purpose, Math.floor(now.getTime() / 1000));
+export function verifyReviewToken(keys: TokenKeys, token: string, purpose: ReviewPurpose | 'view', editionId: string, now: Date): TokenCheck {
+  const check = verifyToken(keys, token, purpose, Math.floor(now.getTime() / 1000));
   if (check.ok && check.claims.subscriberId !== reviewSubject(editionId)) return { ok: false, reason: 'forged' };
   return check;
 }

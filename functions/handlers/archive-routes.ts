@@ -1,6 +1,7 @@
 import { archiveIndexUrlFor } from '../core/archive.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { verifyReviewToken } from '../core/review.js';
+import type { TokenKeys } from '../core/tokens.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import { escapeHtml } from '../render/escape.js';
 import { archivedEditionPage, archiveFeed, listArchive, newsletterOfEdition } from '../use-cases/archive.js';
@@ -19,7 +20,7 @@ export interface ArchiveRouteDependencies {
   editions: EditionStore;
   now: () => Date;
   /** Checks the view token of a review copy's link (`/archive/<id>?token=…`), which opens a draft; without it only public editions are shown. */
-  tokenKey?: Buffer;
+  tokenKeys?: TokenKeys;
 }
 
 export type ArchiveResult = HttpApiResult;
@@ -66,8 +67,8 @@ export async function archiveRoute(deps: ArchiveRouteDependencies, method: strin
 
 /** Whether the request carries a valid view token for this edition (the review copy's browser link). */
 function isReviewer(deps: ArchiveRouteDependencies, newsletter: NewsletterConfig, editionId: string, token: string | null): boolean {
-  if (!deps.tokenKey || !token) return false;
-  const check = verifyReviewToken(deps.tokenKey, token, 'view', editionId, deps.now());
+  if (!deps.tokenKeys || !token) return false;
+  const check = verifyReviewToken(deps.tokenKeys, token, 'view', editionId, deps.now());
   return check.ok && check.claims.newsletterId === newsletter.id;
 }
 

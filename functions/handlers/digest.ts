@@ -73,7 +73,7 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
       ledger: services.ledger,
       queue,
       // approval "manual": the draft goes to the operators with signed approve and skip links.
-      ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKey } } : {}),
+      ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKeys.signing } } : {}),
     },
     {},
   );

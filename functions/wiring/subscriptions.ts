@@ -15,7 +15,7 @@ export function subscriptionDependencies(services: AppServices, newsletters: rea
     editions: services.editions,
     ledger: services.ledger,
     mailer: services.mailer,
-    tokenKey: services.tokenKey,
+    tokenKeys: services.tokenKeys,
     clock: services.clock,
     limits: services.signUpLimits,
     signUpLimits: services.config.signUps,
@@ -28,7 +28,7 @@ export function listDependencies(services: AppServices): ListDependencies {
   return {
     subscribers: services.subscribers,
     suppressions: services.suppressions,
-    subscriberId: (email) => subscriberId(services.tokenKey, email),
+    subscriberId: (email) => subscriberId(services.tokenKeys.id, email),
     clock: services.clock,
   };
 }

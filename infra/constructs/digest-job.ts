@@ -13,7 +13,7 @@ import type { Delivery } from './delivery.js';
 import type { MailSending } from './mail-sending.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
-import type { NewsletterTable } from './newsletter-table.js';
+import { FUNCTION_PARTITIONS, type NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
 
 export interface DigestJobProps {
@@ -53,7 +53,7 @@ export class DigestJob extends Construct {
       retryAttempts: 2,
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
-    props.table.grantReadWrite(this.function);
+    props.table.grantReadWrite(this.function, FUNCTION_PARTITIONS.digest);
     props.bucket.grantArticlesRead(this.function);
     props.delivery.grantEnqueue(this.function);
     props.secret.grantRead(this.function);

@@ -36,7 +36,7 @@ export interface NewsletterFunctionProps {
  *
  * @example
  * const fn = new NewsletterFunction(this, 'Sender', { handler: HANDLER_ENTRIES['send-batch'], description: 'Sends queued batches', configJson });
- * table.grantReadWrite(fn); // also sets TABLE_NAME
+ * table.grantReadWrite(fn, FUNCTION_PARTITIONS.sender); // also sets TABLE_NAME
  */
 export class NewsletterFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: NewsletterFunctionProps) {

@@ -57,10 +57,10 @@ async function confirmedSubscriber(email: string): Promise<{ unsubscribe: string
   const [mail] = await mailsSince(servers, before, email);
   const confirmUrl = new URL(linkIn(mail!, 'confirm')!);
   expect((await api(event('POST', `/confirm${confirmUrl.search}`))).statusCode).toBe(200);
-  const id = subscriberId(deps.tokenKey, email);
+  const id = subscriberId(deps.tokenKeys.id, email);
   return {
-    unsubscribe: signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id }),
-    preferences: signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id }),
+    unsubscribe: signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id }),
+    preferences: signToken(deps.tokenKeys.signing, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id }),
   };
 }
 
@@ -180,7 +180,7 @@ describe('subscription API: POST /subscribe', () => {
       expect(result.statusCode).toBe(413);
       expectSafeHeaders(result);
     }
-    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'big@example.com'))).toBeUndefined();
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'big@example.com'))).toBeUndefined();
   });
 
   it('answers 415 to a body it cannot read', async () => {
@@ -204,7 +204,7 @@ describe('subscription API: links', () => {
       expect(formElement.getAttribute('method')).toBe('post');
       expect(formElement.getAttribute('action')).toBe(`?token=${new URLSearchParams(search).get('token')}`);
     }
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'scanned-confirm@example.com')))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'scanned-confirm@example.com')))?.status).toBe('pending');
     expect(await mailsSince(servers, before + 1)).toHaveLength(0);
   });
 
@@ -218,7 +218,7 @@ describe('subscription API: links', () => {
     expect(dom(result).querySelector('h1')?.textContent).toBe('訂閱完成');
     expect(result.body).not.toContain('preferences');
     expect(result.body).not.toContain('token=');
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'link@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'link@example.com')))?.status).toBe('confirmed');
     // Back on the link later: it says so and offers nothing more.
     const again = await api(event('GET', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
     expect(dom(again).querySelector('h1')?.textContent).toBe('訂閱完成');
@@ -249,7 +249,7 @@ describe('subscription API: links', () => {
     } finally {
       clock.advance(-8 * 24 * 3600 * 1000);
     }
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'expiring@example.com')))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'expiring@example.com')))?.status).toBe('pending');
   });
 
   it('shows a button on GET /unsubscribe and changes nothing', async () => {
@@ -261,7 +261,7 @@ describe('subscription API: links', () => {
     expect(formElement.getAttribute('method')).toBe('post');
     expect(formElement.getAttribute('action')).toBe(`?token=${unsubscribe}`);
     expect(formElement.querySelector('input[name=List-Unsubscribe]')?.getAttribute('value')).toBe('One-Click');
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'scanned@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'scanned@example.com')))?.status).toBe('confirmed');
   });
 
   it('unsubscribes at once on an RFC 8058 one-click POST and answers 200', async () => {
@@ -269,7 +269,7 @@ describe('subscription API: links', () => {
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
     expect(result.statusCode).toBe(200);
     expectSafeHeaders(result);
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'one-click@example.com')))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'one-click@example.com')))?.status).toBe('unsubscribed');
   });
 
   it('accepts the one-click POST as multipart/form-data too', async () => {
@@ -277,7 +277,7 @@ describe('subscription API: links', () => {
     const body = '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n';
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body, type: 'multipart/form-data; boundary=b' }));
     expect(result.statusCode).toBe(200);
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'multipart@example.com')))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'multipart@example.com')))?.status).toBe('unsubscribed');
   });
 
   it('says the reader already left when a used unsubscribe link is opened again, and offers no button', async () => {
@@ -315,10 +315,10 @@ describe('subscription API: links', () => {
     const { unsubscribe } = await confirmedSubscriber('target@example.com');
     const forged = await api(event('POST', `/unsubscribe?token=${unsubscribe.slice(0, -3)}abc`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
     expect(forged.statusCode).toBe(400);
-    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'stranger@example.com') });
+    const unknown = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'stranger@example.com') });
     expect((await api(event('POST', `/unsubscribe?token=${unknown}`, { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(404);
     expect((await api(event('POST', '/unsubscribe', { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(400);
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'target@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'target@example.com')))?.status).toBe('confirmed');
   });
 
   it('changes newsletters from the preferences page', async () => {
@@ -336,7 +336,7 @@ describe('subscription API: links', () => {
 
     const saved = await api(event('POST', `/preferences?token=${preferences}`, { body: 'action=save&newsletter=ai-talent&newsletter=weekly-en', type: 'application/x-www-form-urlencoded' }));
     expect(saved.statusCode).toBe(200);
-    expect((await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
     expect((await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'save', newsletter: 'unknown' })))).statusCode).toBe(400);
   });
 });
@@ -352,7 +352,7 @@ describe('subscription API: erasure', () => {
   }
 
   async function isErased(email: string): Promise<boolean> {
-    const id = subscriberId(deps.tokenKey, email);
+    const id = subscriberId(deps.tokenKeys.id, email);
     const gone = (await deps.subscribers.get('ai-talent', id)) === undefined && (await deps.subscribers.get('weekly-en', id)) === undefined;
     const suppressed = await deps.suppressions.isSuppressed(id);
     expect(gone).toBe(suppressed);
@@ -369,7 +369,7 @@ describe('subscription API: erasure', () => {
     expect(dom(page).querySelector('p:not(.brand)')?.textContent).toBe(PAGE_WORDS['zh-Hant'].eraseRequestedBody);
     expect(page.body).not.toContain('token=');
     expect(await isErased(email)).toBe(false);
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
     expect(link).toMatch(/^https:\/\/news\.example\.com\/erase\?token=/);
   });
 
@@ -534,7 +534,7 @@ describe('subscription API: POST /subscribe on Lambda answers at a fixed time', 
     await signUp('lambda-confirmed@example.com');
     const [mail] = await mailsSince(servers, sentCount(servers) - 1, 'lambda-confirmed@example.com');
     await lambda(event('POST', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
-    await base.suppressions.suppress(subscriberId(base.tokenKey, 'lambda-erased@example.com'), 'erased', lambdaClock.current.toISOString());
+    await base.suppressions.suppress(subscriberId(base.tokenKeys.id, 'lambda-erased@example.com'), 'erased', lambdaClock.current.toISOString());
     lambdaClock.advance(3600_000);
 
     const durations: number[] = [];

@@ -8,6 +8,7 @@ import type { Clock } from '../../functions/core/clock.js';
 import { newsletterSchema, type NewsletterConfig } from '../../functions/core/config.js';
 import type { SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
 import type { TestServers } from './local-servers.js';
+import { singleTokenKey } from '../../functions/core/tokens.js';
 
 /** Shared set-up of the subscription tests: two newsletters, real stores and SES, a clock the test moves. */
 
@@ -54,7 +55,7 @@ export function subscriptionDeps(servers: TestServers, clock: TestClock, newslet
     editions: new DynamoEditionStore(servers.dynamodb, servers.tableName),
     ledger: new DynamoDeliveryLedger(servers.dynamodb, servers.tableName),
     mailer: new SesMailer(servers.ses),
-    tokenKey: randomBytes(32),
+    tokenKeys: singleTokenKey(randomBytes(32)),
     clock,
     limits: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName),
     // Tests of other behaviour sign up many addresses from one client in one hour.

@@ -10,6 +10,7 @@ import { renderEdition } from '../../functions/render/render-edition.js';
 import { sendForReview } from '../../functions/use-cases/review-copy.js';
 import { useTestServers } from '../support/local-servers.js';
 import { START, subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
+import { singleTokenKey } from '../../functions/core/tokens.js';
 
 const servers = useTestServers();
 
@@ -47,7 +48,7 @@ describe('sendForReview', () => {
     expect(htmlLink).toBeDefined();
     expect(textLink).toBe(htmlLink);
 
-    const api = createSubscriptionApi({ ...subscriptionDeps(servers(), clock, [newsletter]), editions, tokenKey });
+    const api = createSubscriptionApi({ ...subscriptionDeps(servers(), clock, [newsletter]), editions, tokenKeys: singleTokenKey(tokenKey) });
     const opened = await api(get(htmlLink!));
     expect(opened.statusCode).toBe(200);
     expect(opened.body).toContain('Robots learn to fold laundry');

@@ -218,7 +218,7 @@ async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
   if (first.subscribers.length > 0) return;
   const now = app.clock.now().toISOString();
   await app.subscribers.put({
-    id: subscriberId(app.tokenKey, DEMO_SUBSCRIBER),
+    id: subscriberId(app.tokenKeys.id, DEMO_SUBSCRIBER),
     newsletterId: app.newsletter.id,
     email: DEMO_SUBSCRIBER,
     status: 'confirmed',

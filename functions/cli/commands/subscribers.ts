@@ -144,7 +144,7 @@ export function registerSubscriberCommands(program: Command): void {
     .action(async (email: string, _flags: unknown, command: Command) => {
       await withLocalApp(command, async (app) => {
         const shown = printable(email);
-        const id = subscriberId(app.tokenKey, email);
+        const id = subscriberId(app.tokenKeys.id, email);
         const existing = await app.subscribers.get(app.newsletter.id, id);
         if (!existing) throw new NewsletterError(`${shown} is not on ${app.newsletter.id}: nothing to remove`);
         await app.subscribers.update(app.newsletter.id, id, { status: 'unsubscribed', unsubscribedAt: app.clock.now().toISOString() });
@@ -160,7 +160,7 @@ export function registerSubscriberCommands(program: Command): void {
     .action(async (email: string, _flags: unknown, command: Command) => {
       await withLocalApp(command, async (app) => {
         const shown = printable(email);
-        const id = subscriberId(app.tokenKey, email);
+        const id = subscriberId(app.tokenKeys.id, email);
         const suppression = (await app.suppressions.findMany([id])).get(id);
         if (!suppression) throw new NewsletterError(`${shown} is not suppressed: nothing to lift`);
         if (isErasure(suppression)) {
