@@ -6,7 +6,7 @@ import { parseConfig, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
 /** The template name that means the bundled templates/ folder. */
-export const BUNDLED_TEMPLATE = 'digest';
+const BUNDLED_TEMPLATE = 'digest';
 
 /** The files a template folder must hold for a digest to render (see render-edition.ts). */
 const TEMPLATE_FILES = ['digest.mjml', 'partials/head.mjml', 'partials/header.mjml', 'partials/footer.mjml', 'partials/article.mjml', 'partials/key-point.mjml'];

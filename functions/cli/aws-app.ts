@@ -36,7 +36,7 @@ export interface StackTarget {
  * (an operator without cloudformation:DescribeStacks can still work); otherwise the stack's outputs
  * fill in what the variables leave open.
  */
-export async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
+async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
   const stackName = options.stack ?? DEFAULT_STACK_NAME;
   const tableFromEnv = env.NEWSLETTER_TABLE;
   const queueFromEnv = env.NEWSLETTER_SEND_QUEUE_URL;
@@ -62,7 +62,7 @@ export type AwsApp = Awaited<ReturnType<typeof openAwsApp>>;
  * subscriber id (giving one would mean every operator may read the secret). The stores come from
  * the same `dynamoStores` the Lambda context and the local app use.
  */
-export type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKey'>;
+type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKey'>;
 
 /**
  * What an operator's command needs against the deployed stack: the newsletter configuration from

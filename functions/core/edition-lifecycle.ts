@@ -55,7 +55,7 @@ export interface EditionRecord {
 }
 
 /** One editor's changes to a draft: who, when, and what, in words ("subject: “A” → “B”"). */
-export interface DraftEditEntry {
+interface DraftEditEntry {
   by: string;
   at: string;
   changes: string[];

@@ -5,7 +5,7 @@ import { asciiDomainAddress } from './email-address.js';
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed';
 
 /** Evidence of consent, kept with the subscription (GDPR art. 7(1): be able to show it). */
-export interface Consent {
+interface Consent {
   at: string;
   source: string;
 }
@@ -54,7 +54,7 @@ const SUBSCRIBER_ID_LABEL = 'keypoints-newsletter subscriber id v2';
 const derivedKeys = new WeakMap<Buffer, Buffer>();
 
 /** The key of subscriber ids, derived from the token key for this purpose only. */
-export function subscriberIdKey(tokenKey: Buffer): Buffer {
+function subscriberIdKey(tokenKey: Buffer): Buffer {
   let key = derivedKeys.get(tokenKey);
   if (!key) {
     key = Buffer.from(hkdfSync('sha256', tokenKey, Buffer.alloc(0), SUBSCRIBER_ID_LABEL, 32));

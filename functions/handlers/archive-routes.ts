@@ -34,7 +34,7 @@ const BASE_HEADERS = {
  * An edition's HTML is the email's: inline styles and remote images, no scripts, no forms.
  * The policy allows just that.
  */
-export const EDITION_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+const EDITION_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Whether a path belongs to the archive. */
 export function isArchivePath(route: string): boolean {

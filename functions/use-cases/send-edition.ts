@@ -129,7 +129,7 @@ export async function sendContextFor(
 }
 
 /** A moving average of how long one SES call takes, measured on the run's clock. */
-export class LatencyGauge {
+class LatencyGauge {
   constructor(public ms = 50) {}
   record(ms: number): void {
     this.ms = this.ms * 0.9 + ms * 0.1;
@@ -222,7 +222,7 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
  * again for those not yet sent: an unsubscribe takes effect within this long even in a slow send.
  * An unpaced page is sent long before; a page at 1 message a second is read again every 30 readers.
  */
-export const FRESH_FOR_MS = 30_000;
+const FRESH_FOR_MS = 30_000;
 
 /** A batch made ready to send: its delivery groups locked, where its readers stand read. */
 export interface PreparedBatch {

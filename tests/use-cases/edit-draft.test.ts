@@ -58,7 +58,7 @@ describe('editDraft', () => {
     const record = await editions.get('weekly', model.editionId);
     expect(record).toMatchObject({ status: 'draft', subject: 'Our pick', edits: [{ by: 'editor@example.com', at: now.toISOString() }] });
     expect(record!.edits![0]!.changes).toEqual(['subject: “AI Weekly: Chips (+1 more)” → “Our pick”', 'article “Chips”: removed key point “Three.”', 'article “Chips”: key points reordered']);
-    expect((await editions.getModel('weekly', model.editionId))?.original.articles[0]!.keyPoints).toEqual(['One.', 'Two.', 'Three.']);
+    expect((await editions.getModel('weekly', model.editionId))!.original.articles[0]!.keyPoints).toEqual(['One.', 'Two.', 'Three.']);
   });
 
   it('releases a dropped article into the next edition', async () => {

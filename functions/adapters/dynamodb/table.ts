@@ -43,7 +43,7 @@ export const keys = {
 export const DELIVERY_SHARDS = 16;
 
 /** The partition of one subscriber's delivery record: FNV-1a of the id, so any id format spreads evenly. */
-export function deliveryShard(subscriberId: string): number {
+function deliveryShard(subscriberId: string): number {
   return fnv1a(subscriberId) % DELIVERY_SHARDS;
 }
 

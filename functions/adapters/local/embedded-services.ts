@@ -8,7 +8,7 @@ import { SesFront } from './ses-front.js';
 const require = createRequire(import.meta.url);
 
 /** Endpoints of the DynamoDB- and SES-compatible servers a local command talks to. */
-export interface LocalEndpoints {
+interface LocalEndpoints {
   dynamodb: string;
   ses: string;
   /** The aws-ses-v2-local inbox viewer, when embedded. */

@@ -37,7 +37,7 @@ export interface SelectionSettings {
  * Chosen on dev (see docs/key-points.md): the anaphor penalty among 0.1 (the pronoun rule before), 0.15,
  * 0.2 and 0.3; the redundancy weight among 0, 0.1, 0.2 and 0.3.
  */
-export const SELECTION: SelectionSettings = { anaphorPenalty: 0.1, redundancyPenalty: 0.3 };
+const SELECTION: SelectionSettings = { anaphorPenalty: 0.1, redundancyPenalty: 0.3 };
 
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
 const DUPLICATE_SIMILARITY = 0.5;
@@ -87,7 +87,7 @@ const POSITION_FEATURES = new Set(
 );
 
 /** Sentence scores (log-odds of being a key point) under the language's model. */
-export function scoreSentences(reading: ArticleReading): number[] {
+function scoreSentences(reading: ArticleReading): number[] {
   const model: LanguageModel = reading.locale.startsWith('zh') && !isCommentary(reading) ? keyPointModel.zh : keyPointModel.en;
   const newsShare = isCommentary(reading) ? 1 - reading.opinion : 1;
   return reading.features.map((x) => {
