@@ -17,7 +17,7 @@ import {
   updatePreferences,
 } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
 
 let servers: TestServers;
 beforeAll(async () => {
@@ -25,9 +25,18 @@ beforeAll(async () => {
 });
 afterAll(async () => servers?.stop());
 
-function setUp() {
+function setUp(newsletters = testNewsletters()) {
   const clock = new TestClock();
-  return { clock, deps: subscriptionDeps(servers, clock) };
+  return { clock, deps: subscriptionDeps(servers, clock, newsletters) };
+}
+
+/**
+ * The newsletters with the Chinese one under another id. The tests share one table, so a test that
+ * stores an edition uses it: the other tests then still see a newsletter with no edition sent,
+ * whatever order they run in.
+ */
+function withOwnNewsletter(id: string) {
+  return testNewsletters().map((n) => (n.id === 'ai-talent' ? { ...n, id } : n));
 }
 
 /** Subscribes and returns the confirm link from the message that arrived. */
@@ -169,12 +178,12 @@ describe('confirm', () => {
   });
 
   it('sends the latest sent edition as the welcome, once', async () => {
-    const { deps, clock } = setUp();
+    const { deps, clock } = setUp(withOwnNewsletter('ai-talent-latest'));
     const rendered = { subject: 'AI 人才週報｜Latest edition', html: '<p>Latest</p><a href="{{unsubscribe_url}}">x</a>', text: 'Latest\n{{unsubscribe_url}}' };
-    const record = { newsletterId: 'ai-talent', editionId: 'ai-talent-2026-03-01-abcdef12', status: 'sent' as const, createdAt: clock.current.toISOString(), subject: rendered.subject, date: '2026-03-01', articles: [] };
+    const record = { newsletterId: 'ai-talent-latest', editionId: 'ai-talent-latest-2026-03-01-abcdef12', status: 'sent' as const, createdAt: clock.current.toISOString(), subject: rendered.subject, date: '2026-03-01', articles: [] };
     await deps.editions.create(record, rendered);
     const email = 'latest@example.com';
-    const link = await subscribeAndGetConfirmLink(deps, email);
+    const link = await subscribeAndGetConfirmLink(deps, email, 'ai-talent-latest');
     const before = sentCount(servers);
     expect(await confirm(deps, tokenOf(link))).toMatchObject({ ok: true });
     const [mail] = await mailsSince(servers, before, email);
