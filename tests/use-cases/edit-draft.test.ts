@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import type { NewsletterConfig } from '../../functions/core/config.js';
 import { buildEditionModel } from '../../functions/core/edition.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { editDraft, loadDraft } from '../../functions/use-cases/edit-draft.js';
 import { approveDraft } from '../../functions/use-cases/review-edition.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { testNewsletter } from '../support/newsletters.js';
 
-const newsletter = {
-  id: 'weekly',
-  title: 'AI Weekly',
-  language: 'en',
-  postalAddress: '1 Main St',
-  from: { name: 'AI Weekly', email: 'news@example.com' },
-  schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-  baseUrl: 'https://news.example.com',
-} as NewsletterConfig;
+const newsletter = testNewsletter();
 const now = new Date('2026-03-02T08:00:00Z');
 const clock = { now: () => now };
 
