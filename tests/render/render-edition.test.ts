@@ -10,7 +10,7 @@ import { RenderError } from '../../functions/render/errors.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { languageSchema } from '../../functions/core/config.js';
 import { wordsFor } from '../../templates/i18n.js';
-import { sampleEdition, sampleEnglishEdition } from '../../templates/sample-data.js';
+import { sampleEdition, sampleEnglishEdition } from '../fixtures/sample-editions.js';
 import { HOSTILE, hostileEdition } from '../support/hostile-edition.js';
 import { START, testNewsletters } from '../support/subscription-fixtures.js';
 
