@@ -55,11 +55,11 @@ export class DeployParameterError extends Error {
   override readonly name = 'DeployParameterError';
 }
 
-export const DEFAULT_CONFIG_FILE = 'newsletter.config.json';
+const DEFAULT_CONFIG_FILE = 'newsletter.config.json';
 /** The sample config's sender domains (RFC 2606): nobody can verify them in SES. */
 const SAMPLE_DOMAINS = /(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$/;
 /** Where SES puts an account that has left the sandbox. */
-export const DEFAULT_SEND_RATE = 14;
+const DEFAULT_SEND_RATE = 14;
 
 type ContextReader = (key: string) => unknown;
 

@@ -124,7 +124,7 @@ export class NewsletterStack extends Stack {
  * The configuration the functions get: a newsletter whose `baseUrl` points at this machine (the local
  * default) gets the deployed subscription API's address instead, so links in emails work.
  */
-export function deployedConfigJson(config: Config, apiBaseUrl: string): string {
+function deployedConfigJson(config: Config, apiBaseUrl: string): string {
   const deployed: Config = {
     ...config,
     newsletters: config.newsletters.map((n) => (isLoopback(n.baseUrl) ? { ...n, baseUrl: apiBaseUrl } : n)),

@@ -1,13 +1,12 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { bundledTemplatesDir } from '../../templates/bundled-folder.js';
 import { parseConfig, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
 /** The template name that means the bundled templates/ folder. */
-export const BUNDLED_TEMPLATE = 'digest';
-const BUNDLED_TEMPLATES_DIR = path.resolve(fileURLToPath(new URL('../../templates/', import.meta.url)));
+const BUNDLED_TEMPLATE = 'digest';
 
 /** The files a template folder must hold for a digest to render (see render-edition.ts). */
 const TEMPLATE_FILES = ['digest.mjml', 'partials/head.mjml', 'partials/header.mjml', 'partials/footer.mjml', 'partials/article.mjml', 'partials/key-point.mjml'];
@@ -69,7 +68,7 @@ async function resolveTemplates(config: Config, baseDir: string, file: string): 
   const problems: string[] = [];
   for (const [i, newsletter] of config.newsletters.entries()) {
     if (newsletter.template === BUNDLED_TEMPLATE) {
-      dirs[newsletter.id] = BUNDLED_TEMPLATES_DIR;
+      dirs[newsletter.id] = bundledTemplatesDir();
       continue;
     }
     const dir = path.join(templatesDir, newsletter.template);

@@ -36,7 +36,7 @@ export interface StackTarget {
  * (an operator without cloudformation:DescribeStacks can still work); otherwise the stack's outputs
  * fill in what the variables leave open.
  */
-export async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
+async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
   const stackName = options.stack ?? DEFAULT_STACK_NAME;
   const tableFromEnv = env.NEWSLETTER_TABLE;
   const queueFromEnv = env.NEWSLETTER_SEND_QUEUE_URL;

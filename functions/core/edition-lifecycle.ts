@@ -71,7 +71,7 @@ export interface ExtractionSummary {
 }
 
 /** One editor's changes to a draft: who, when, and what, in words ("subject: “A” → “B”"). */
-export interface DraftEditEntry {
+interface DraftEditEntry {
   by: string;
   at: string;
   changes: string[];

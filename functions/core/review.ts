@@ -11,7 +11,7 @@ export type ReviewPurpose = 'approve' | 'skip' | 'edit';
  * A token's subject for an edition: a hash of its id in the shape of a subscriber id, so review
  * links are signed and checked by the same code as every other link, and bound to one edition.
  */
-export function reviewSubject(editionId: string): string {
+function reviewSubject(editionId: string): string {
   return createHash('sha256').update(`edition:${editionId}`).digest('hex').slice(0, 32);
 }
 

@@ -5,7 +5,7 @@ import { asciiDomainAddress } from './email-address.js';
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed';
 
 /** Evidence of consent, kept with the subscription (GDPR art. 7(1): be able to show it). */
-export interface Consent {
+interface Consent {
   at: string;
   source: string;
 }

@@ -3,7 +3,7 @@ import type { NewsletterConfig } from '../core/config.js';
 import { verifyReviewToken } from '../core/review.js';
 import type { TokenKeys } from '../core/tokens.js';
 import type { EditionStore } from '../ports/edition-store.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { archivedEditionPage, archiveFeed, listArchive, newsletterOfEdition } from '../use-cases/archive.js';
 import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 import type { HttpApiResult } from './http/http-event.js';
@@ -35,7 +35,7 @@ const BASE_HEADERS = {
  * An edition's HTML is the email's: inline styles and remote images, no scripts, no forms.
  * The policy allows just that.
  */
-export const EDITION_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+const EDITION_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Whether a path belongs to the archive. */
 export function isArchivePath(route: string): boolean {

@@ -3,7 +3,7 @@ import type { DraftEdit } from '../core/draft-edit.js';
 import type { EditionModel, RenderedEdition } from '../core/edition.js';
 import { editionOutcome, type EditionRecord } from '../core/edition-lifecycle.js';
 import { reviewToken, verifyReviewToken } from '../core/review.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { newsletterOfEdition } from '../use-cases/archive.js';
 import { editDraft, loadDraft } from '../use-cases/edit-draft.js';
 import { approveDraft } from '../use-cases/review-edition.js';

@@ -2,7 +2,7 @@ import type { NewsletterConfig } from '../core/config.js';
 import { verifyReviewToken, type ReviewPurpose } from '../core/review.js';
 import type { TokenKeys } from '../core/tokens.js';
 import type { EditionStore } from '../ports/edition-store.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { newsletterOfEdition } from '../use-cases/archive.js';
 import { approveDraft, skipDraft, type ReviewDecision } from '../use-cases/review-edition.js';
 import { REVIEW_WORDS } from '../../templates/review-words.js';

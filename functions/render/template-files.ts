@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Language } from '../core/config.js';
+import { bundledTemplatesDir } from '../../templates/bundled-folder.js';
 import { TEMPLATE_WORDS, type TemplateWords } from '../../templates/i18n.js';
 import { RenderError } from './errors.js';
 
@@ -17,8 +17,6 @@ export interface RenderOptions {
    */
   validationLevel?: 'strict' | 'soft';
 }
-
-const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 const templateCache = new Map<string, Promise<string>>();
 
@@ -43,7 +41,7 @@ export function loadTemplate(templatesDir: string, name: string): Promise<string
 }
 
 export function templatesDirOf(options: RenderOptions): string {
-  return options.templatesDir ?? DEFAULT_TEMPLATES_DIR;
+  return options.templatesDir ?? bundledTemplatesDir();
 }
 
 export function wordsForModel(language: Language, context: string): TemplateWords {

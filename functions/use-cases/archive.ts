@@ -7,7 +7,7 @@ import { wordsFor } from '../../templates/i18n.js';
 import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 
 /** How many editions the index and the feed list: a year of weeklies and then some. */
-export const ARCHIVE_LIMIT = 100;
+const ARCHIVE_LIMIT = 100;
 
 export interface ArchiveEntry {
   editionId: string;

@@ -43,7 +43,7 @@ export type FeedbackOutcome =
  * SES puts an address that bounced or complained for any SES customer on its account-level
  * suppression list and answers sends to it with this bounce: not a hard bounce of this list.
  */
-export const ACCOUNT_SUPPRESSION_LIST = 'OnAccountSuppressionList';
+const ACCOUNT_SUPPRESSION_LIST = 'OnAccountSuppressionList';
 
 /** `<editionId.subscriberId@domain>`: the Message-ID every digest message carries. */
 const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0-9a-f]{32}@/;

@@ -167,7 +167,7 @@ async function isSkipped(deps: BuildDependencies, newsletterId: string, editionI
  * Finds the edition to send: the unfinished one if a run was interrupted, otherwise a new one
  * built from the articles that are new since the last edition, rendered once and stored.
  */
-export async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDependencies, options: DigestOptions = {}): Promise<PreparedEdition> {
+async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDependencies, options: DigestOptions = {}): Promise<PreparedEdition> {
   const draft = newsletter.approval === 'manual' && !options.dryRun;
   if (!options.dryRun && !options.force) {
     const recent = await deps.editions.list(newsletter.id, 5);

@@ -225,7 +225,7 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
  * again for those not yet sent: an unsubscribe takes effect within this long even in a slow send.
  * An unpaced page is sent long before; a page at 1 message a second is read again every 30 readers.
  */
-export const FRESH_FOR_MS = 30_000;
+const FRESH_FOR_MS = 30_000;
 
 /** A batch made ready to send: its delivery groups locked, where its readers stand read. */
 export interface PreparedBatch {

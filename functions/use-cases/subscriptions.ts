@@ -63,7 +63,7 @@ export const CONFIRMATION_RESEND_INTERVAL_MS = 10 * 60 * 1000;
  * Erase-confirmation mails to one address per hour. Whoever holds a (forwarded) edition can ask
  * for them; a few is plenty for the reader, and more would let that person fill the reader's inbox.
  */
-export const ERASE_REQUESTS_PER_MAILBOX_PER_HOUR = 3;
+const ERASE_REQUESTS_PER_MAILBOX_PER_HOUR = 3;
 
 export interface SubscribeInput {
   email: unknown;
@@ -90,7 +90,7 @@ export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyCon
 
 export type UnsubscribeResult = { ok: true; newsletter: NewsletterConfig; alreadyUnsubscribed: boolean } | LinkFailure;
 
-export interface PreferenceChoice {
+interface PreferenceChoice {
   newsletterId: string;
   title: string;
   subscribed: boolean;

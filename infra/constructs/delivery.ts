@@ -22,7 +22,7 @@ export interface DeliveryProps {
 }
 
 /** A batch that fails this many times goes to the DLQ; the ledger makes each retry skip who already has it. */
-export const MAX_RECEIVE_COUNT = SENDER.maxReceiveCount;
+const MAX_RECEIVE_COUNT = SENDER.maxReceiveCount;
 const SENDER_TIMEOUT = Duration.seconds(SENDER.timeoutSeconds);
 
 /**

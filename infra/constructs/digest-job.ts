@@ -165,7 +165,7 @@ const INFERENCE_PROFILE = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/;
  * @example
  * bedrockModelArns('anthropic.claude-3-haiku-20240307-v1:0', stack) // [arn:…:bedrock:<region>::foundation-model/anthropic.claude-3-haiku-20240307-v1:0]
  */
-export function bedrockModelArns(modelId: string, stack: Stack): string[] {
+function bedrockModelArns(modelId: string, stack: Stack): string[] {
   if (modelId.startsWith('arn:')) return [modelId];
   const profile = INFERENCE_PROFILE.exec(modelId);
   if (!profile) return [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId })];

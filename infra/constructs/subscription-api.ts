@@ -63,9 +63,9 @@ function acknowledgeAccessLogGroup(logGroup: logs.LogGroup): void {
  * one message (a confirmation, or the latest edition after confirming); capping them at a tenth of
  * the SES rate leaves nine tenths to a running edition however hard the form is flooded.
  */
-export const SIGN_UP_SHARE_OF_SEND_RATE = 0.1;
+const SIGN_UP_SHARE_OF_SEND_RATE = 0.1;
 /** Routes that send mail, throttled to the sign-up share (POST /preferences mails an erase link on request). */
-export const MAIL_SENDING_ROUTES = ['POST /subscribe', 'GET /confirm', 'POST /confirm', 'POST /preferences'] as const;
+const MAIL_SENDING_ROUTES = ['POST /subscribe', 'GET /confirm', 'POST /confirm', 'POST /preferences'] as const;
 
 /**
  * The unsubscribe routes have limits of their own, never shared with the sign-up routes or the
@@ -82,7 +82,7 @@ export function signUpRateLimit(sendRate: number): number {
 }
 
 /** The routes the subscription handler serves; anything else is answered by API Gateway with 404. */
-export const SUBSCRIPTION_ROUTES: { path: string; methods: apigw.HttpMethod[] }[] = [
+const SUBSCRIPTION_ROUTES: { path: string; methods: apigw.HttpMethod[] }[] = [
   { path: '/', methods: [apigw.HttpMethod.GET] },
   { path: '/subscribe', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
   { path: '/confirm', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },

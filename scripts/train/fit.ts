@@ -47,7 +47,7 @@ function round(x: number): number {
 }
 
 /** Examples of one article: its usable sentences, labelled 1 where the oracle picks them. */
-export function examplesOf(item: EvalItem): { examples: Example[]; usable: number } | undefined {
+function examplesOf(item: EvalItem): { examples: Example[]; usable: number } | undefined {
   const cleaned = cleanArticle({ location: `${item.dataset}/${item.id}`, format: 'text', body: item.body });
   if (!cleaned.ok) return undefined;
   const reading = readArticle(cleaned.article);
@@ -189,7 +189,7 @@ export function fitCount(pairs: readonly { usable: number; points: number }[]): 
 }
 
 /** A fingerprint of the training items, so a reader of the model file can tell what it was fitted on. */
-export function fingerprint(items: readonly EvalItem[]): string {
+function fingerprint(items: readonly EvalItem[]): string {
   const hash = createHash('sha256');
   for (const item of items) hash.update(`${item.id}\u0000${item.body}\u0000${item.references.join('\u0001')}\u0000`);
   return hash.digest('hex').slice(0, 16);

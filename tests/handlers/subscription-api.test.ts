@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
 import { parseHTML } from 'linkedom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken } from '../../functions/core/tokens.js';
 import { createSubscriptionApi, LAMBDA_SUBSCRIBE_ANSWER_MS, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
 import { PAGE_WORDS } from '../../templates/i18n.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import type { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
+import { linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, testClock } from '../support/subscription-fixtures.js';
 
 let servers: TestServers;
-let clock: TestClock;
+let clock: VirtualClock;
 let deps: ReturnType<typeof subscriptionDeps>;
 let api: ReturnType<typeof createSubscriptionApi>;
 
 beforeAll(async () => {
   servers = await startTestServers();
-  clock = new TestClock();
+  clock = testClock();
   deps = subscriptionDeps(servers, clock);
   api = createSubscriptionApi(deps);
 });
@@ -503,7 +504,7 @@ describe('subscription API: everything else', () => {
 });
 
 /** A port whose every call takes `ms` on the fake clock, as a real store or SES call takes time. */
-function slow<T extends object>(target: T, ms: number, on: TestClock): T {
+function slow<T extends object>(target: T, ms: number, on: VirtualClock): T {
   return new Proxy(target, {
     get(t, prop, receiver) {
       const value = Reflect.get(t, prop, receiver) as unknown;
@@ -518,9 +519,9 @@ function slow<T extends object>(target: T, ms: number, on: TestClock): T {
 
 describe('subscription API: POST /subscribe on Lambda answers at a fixed time', () => {
   it('answers 1.5 s after arrival whatever the address state, though the work before it differs in length', async () => {
-    const lambdaClock = new TestClock();
+    const lambdaClock = testClock();
     const base = subscriptionDeps(servers, lambdaClock);
-    const slept = lambdaClock.slept;
+    const sleep = vi.spyOn(lambdaClock, 'sleep');
     // Store calls take 4 ms and a send 30 ms on the fake clock; the work runs inline, as on Lambda.
     const lambda = createSubscriptionApi({
       ...base,
@@ -534,18 +535,18 @@ describe('subscription API: POST /subscribe on Lambda answers at a fixed time', 
     await signUp('lambda-confirmed@example.com');
     const [mail] = await mailsSince(servers, sentCount(servers) - 1, 'lambda-confirmed@example.com');
     await lambda(event('POST', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
-    await base.suppressions.suppress(subscriberId(base.tokenKeys.id, 'lambda-erased@example.com'), 'erased', lambdaClock.current.toISOString());
+    await base.suppressions.suppress(subscriberId(base.tokenKeys.id, 'lambda-erased@example.com'), 'erased', lambdaClock.now().toISOString());
     lambdaClock.advance(3600_000);
 
     const durations: number[] = [];
     const bodies = new Set<string>();
     for (const email of ['lambda-new@example.com', 'lambda-confirmed@example.com', 'lambda-erased@example.com']) {
-      slept.length = 0;
-      const arrived = lambdaClock.current.getTime();
+      sleep.mockClear();
+      const arrived = lambdaClock.now().getTime();
       const result = await signUp(email);
-      durations.push(lambdaClock.current.getTime() - arrived);
+      durations.push(lambdaClock.now().getTime() - arrived);
       bodies.add(`${result.statusCode} ${result.body}`);
-      expect(slept).toHaveLength(1);
+      expect(sleep).toHaveBeenCalledTimes(1);
     }
     expect(durations).toEqual([LAMBDA_SUBSCRIBE_ANSWER_MS, LAMBDA_SUBSCRIBE_ANSWER_MS, LAMBDA_SUBSCRIBE_ANSWER_MS]);
     expect(bodies.size).toBe(1);

@@ -4,7 +4,7 @@ import { invitePending } from '../../functions/use-cases/invite-pending.js';
 import { subscribe } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
-import { sentCount, subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
+import { sentCount, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
 
 /** The invite's pacing, proved on a virtual clock against real dynalite and the local SES server. */
 let servers: TestServers;
@@ -18,7 +18,7 @@ afterAll(async () => servers?.stop());
 describe('invitePending', () => {
   it('keeps to the send rate: 9 invitations at 2 per second take 4 seconds of clock time', async () => {
     const clock = new VirtualClock();
-    const deps = { ...subscriptionDeps(servers, new TestClock()), now: () => clock.now(), clock };
+    const deps = { ...subscriptionDeps(servers, testClock()), now: () => clock.now(), clock };
     const newsletter = testNewsletters()[0]!;
     const at = clock.now().toISOString();
     for (let i = 0; i < 9; i++) {
@@ -35,7 +35,7 @@ describe('invitePending', () => {
 
   it('spends the hourly confirmation budget shared with sign-ups: sign-ups plus invitations never exceed it, and the rest wait for the next hour', async () => {
     // 18:55 on its own day's clock and its own newsletter, so no other test's counters or readers count here.
-    const clock = new TestClock();
+    const clock = testClock();
     clock.advance(10 * 3600_000 + 55 * 60_000);
     const base = subscriptionDeps(servers, clock);
     const deps = {

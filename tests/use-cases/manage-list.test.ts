@@ -4,14 +4,15 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import { addToList, describeLeft, type ListDependencies } from '../../functions/use-cases/manage-list.js';
 import { erase, unsubscribe } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import type { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
+import { subscriptionDeps, testClock } from '../support/subscription-fixtures.js';
 
 /**
  * The operator adds and imports people; whoever left (unsubscribed through their link, erased,
  * suppressed after a bounce) stays out, whatever the operator's file says.
  */
 let servers: TestServers;
-let clock: TestClock;
+let clock: VirtualClock;
 let deps: ReturnType<typeof subscriptionDeps>;
 let list: ListDependencies;
 const NEWSLETTER = 'ai-talent';
@@ -19,7 +20,7 @@ const confirmed = { confirmed: true, source: 'imported from test.csv' };
 
 beforeAll(async () => {
   servers = await startTestServers();
-  clock = new TestClock();
+  clock = testClock();
   deps = subscriptionDeps(servers, clock);
   list = { subscribers: deps.subscribers, suppressions: deps.suppressions, subscriberId: (email) => subscriberId(deps.tokenKeys.id, email), clock };
 });

@@ -17,7 +17,7 @@ import {
   updatePreferences,
 } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
 
 let servers: TestServers;
 beforeAll(async () => {
@@ -25,9 +25,18 @@ beforeAll(async () => {
 });
 afterAll(async () => servers?.stop());
 
-function setUp() {
-  const clock = new TestClock();
-  return { clock, deps: subscriptionDeps(servers, clock) };
+function setUp(newsletters = testNewsletters()) {
+  const clock = testClock();
+  return { clock, deps: subscriptionDeps(servers, clock, newsletters) };
+}
+
+/**
+ * The newsletters with the Chinese one under another id. The tests share one table, so a test that
+ * stores an edition uses it: the other tests then still see a newsletter with no edition sent,
+ * whatever order they run in.
+ */
+function withOwnNewsletter(id: string) {
+  return testNewsletters().map((n) => (n.id === 'ai-talent' ? { ...n, id } : n));
 }
 
 /** Subscribes and returns the confirm link from the message that arrived. */
@@ -50,7 +59,7 @@ describe('subscribe', () => {
     expect(result).toMatchObject({ ok: true, newsletter: { id: 'ai-talent' } });
 
     const stored = await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'ann@example.com'));
-    expect(stored).toMatchObject({ status: 'pending', email: 'Ann@example.com', consent: { at: clock.current.toISOString(), source: 'sign-up page' }, confirmationSentAt: clock.current.toISOString() });
+    expect(stored).toMatchObject({ status: 'pending', email: 'Ann@example.com', consent: { at: clock.now().toISOString(), source: 'sign-up page' }, confirmationSentAt: clock.now().toISOString() });
 
     const mails = await mailsSince(servers, before);
     expect(mails).toHaveLength(1);
@@ -59,8 +68,8 @@ describe('subscribe', () => {
     const link = linkIn(mails[0]!, 'confirm')!;
     expect(link.startsWith('https://news.example.com/confirm?token=')).toBe(true);
     expect(link).not.toContain('ann');
-    const check = verifyToken(deps.tokenKeys, tokenOf(link), 'confirm', clock.current.getTime() / 1000);
-    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(deps.tokenKeys.id, 'ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.current.getTime() / 1000 + 7 * 24 * 3600 } });
+    const check = verifyToken(deps.tokenKeys, tokenOf(link), 'confirm', clock.now().getTime() / 1000);
+    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(deps.tokenKeys.id, 'ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.now().getTime() / 1000 + 7 * 24 * 3600 } });
     expect(deps.logs.map((l) => l.event)).toContain('subscribe.confirmation-sent');
   });
 
@@ -131,7 +140,7 @@ describe('subscribe', () => {
 
   it('gives a suppressed address the same answer but no email', async () => {
     const { deps, clock } = setUp();
-    await deps.suppressions.suppress(subscriberId(deps.tokenKeys.id, 'bounced@example.com'), 'bounce', clock.current.toISOString());
+    await deps.suppressions.suppress(subscriberId(deps.tokenKeys.id, 'bounced@example.com'), 'bounce', clock.now().toISOString());
     const before = sentCount(servers);
     expect(await subscribe(deps, { email: 'bounced@example.com', newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
     expect(sentCount(servers)).toBe(before);
@@ -169,12 +178,12 @@ describe('confirm', () => {
   });
 
   it('sends the latest sent edition as the welcome, once', async () => {
-    const { deps, clock } = setUp();
+    const { deps, clock } = setUp(withOwnNewsletter('ai-talent-latest'));
     const rendered = { subject: 'AI 人才週報｜Latest edition', html: '<p>Latest</p><a href="{{unsubscribe_url}}">x</a>', text: 'Latest\n{{unsubscribe_url}}' };
-    const record = { newsletterId: 'ai-talent', editionId: 'ai-talent-2026-03-01-abcdef12', status: 'sent' as const, createdAt: clock.current.toISOString(), subject: rendered.subject, date: '2026-03-01', articles: [] };
+    const record = { newsletterId: 'ai-talent-latest', editionId: 'ai-talent-latest-2026-03-01-abcdef12', status: 'sent' as const, createdAt: clock.now().toISOString(), subject: rendered.subject, date: '2026-03-01', articles: [] };
     await deps.editions.create(record, rendered);
     const email = 'latest@example.com';
-    const link = await subscribeAndGetConfirmLink(deps, email);
+    const link = await subscribeAndGetConfirmLink(deps, email, 'ai-talent-latest');
     const before = sentCount(servers);
     expect(await confirm(deps, tokenOf(link))).toMatchObject({ ok: true });
     const [mail] = await mailsSince(servers, before, email);
@@ -278,7 +287,7 @@ describe('preferences and erasure', () => {
     // The preferences link (in every edition) does not erase; the link mailed on request does.
     expect(await erase(deps, token)).toEqual({ ok: false, reason: 'invalid' });
     expect((await deps.subscribers.get('ai-talent', id))?.status).toBe('confirmed');
-    const eraseToken = signToken(deps.tokenKeys.signing, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: id, expiresAt: Math.floor(clock.current.getTime() / 1000) + 3600 });
+    const eraseToken = signToken(deps.tokenKeys.signing, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: id, expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
     expect(await erase(deps, eraseToken)).toMatchObject({ ok: true });
     expect(await deps.subscribers.get('ai-talent', id)).toBeUndefined();
     expect(await deps.subscribers.get('weekly-en', id)).toBeUndefined();
@@ -429,7 +438,7 @@ describe('a rotation of the signing key', () => {
     expect(await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, reader)))).toMatchObject({ ok: true });
     const readerId = subscriberId(deps.tokenKeys.id, reader);
     const mailedBefore = readerLinks(deps.tokenKeys.signing, 'https://news.example.com', 'ai-talent', readerId);
-    await deps.suppressions.suppress(subscriberId(deps.tokenKeys.id, bounced), 'hard bounce', clock.current.toISOString());
+    await deps.suppressions.suppress(subscriberId(deps.tokenKeys.id, bounced), 'hard bounce', clock.now().toISOString());
 
     const rotated = { ...deps, tokenKeys: tokenKeysFrom(deps.tokenKeys.id, JSON.stringify({ signingKey: 'r'.repeat(64) }), 'test') };
     expect(rotated.tokenKeys.signing.equals(deps.tokenKeys.signing)).toBe(false);

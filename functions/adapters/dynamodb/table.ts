@@ -65,7 +65,7 @@ export type Partition = keyof typeof PARTITIONS;
 export const DELIVERY_SHARDS = 16;
 
 /** The partition of one subscriber's delivery record: FNV-1a of the id, so any id format spreads evenly. */
-export function deliveryShard(subscriberId: string): number {
+function deliveryShard(subscriberId: string): number {
   return fnv1a(subscriberId) % DELIVERY_SHARDS;
 }
 

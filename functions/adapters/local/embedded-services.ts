@@ -13,7 +13,7 @@ export { isAlive };
 const require = createRequire(import.meta.url);
 
 /** Endpoints of the DynamoDB- and SES-compatible servers a local command talks to. */
-export interface LocalEndpoints {
+interface LocalEndpoints {
   dynamodb: string;
   ses: string;
   /** The aws-ses-v2-local inbox viewer, when embedded. */

@@ -95,7 +95,7 @@ const POSITION_FEATURES = new Set(
 );
 
 /** Sentence scores (log-odds of being a key point) under the language's model. */
-export function scoreSentences(reading: ArticleReading): number[] {
+function scoreSentences(reading: ArticleReading): number[] {
   const model: LanguageModel = reading.locale.startsWith('zh') && !isCommentary(reading) ? keyPointModel.zh : keyPointModel.en;
   const newsShare = isCommentary(reading) ? 1 - reading.opinion : 1;
   return reading.features.map((x) => {

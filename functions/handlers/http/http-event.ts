@@ -26,7 +26,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * The review page's edit form carries a whole edition's key points, percent-encoded (a Chinese
  * character is nine bytes there): it alone, behind its signed token, may send this much.
  */
-export const EDIT_MAX_BODY_BYTES = 256 * 1024;
+const EDIT_MAX_BODY_BYTES = 256 * 1024;
 
 /** The body limit of a route: the edit form's, or the API's. */
 export function maxBodyBytesFor(route: string, maxBodyBytes: number): number {
