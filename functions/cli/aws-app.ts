@@ -62,7 +62,7 @@ export type AwsApp = Awaited<ReturnType<typeof openAwsApp>>;
  * subscriber id (giving one would mean every operator may read the secret). The stores come from
  * the same `dynamoStores` the Lambda context and the local app use.
  */
-export type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKeys'>;
+type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKeys'>;
 
 /**
  * What an operator's command needs against the deployed stack: the newsletter configuration from

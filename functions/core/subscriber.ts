@@ -55,7 +55,7 @@ const SUBSCRIBER_ID_LABEL = 'keypoints-newsletter subscriber id v2';
 const derivedKeys = new WeakMap<Buffer, Buffer>();
 
 /** The key of subscriber ids, derived from the id key for this purpose only. */
-export function subscriberIdKey(idKey: Buffer): Buffer {
+function subscriberIdKey(idKey: Buffer): Buffer {
   let key = derivedKeys.get(idKey);
   if (!key) {
     key = Buffer.from(hkdfSync('sha256', idKey, Buffer.alloc(0), SUBSCRIBER_ID_LABEL, 32));

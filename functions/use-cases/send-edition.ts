@@ -132,7 +132,7 @@ export async function sendContextFor(
 }
 
 /** A moving average of how long one reader takes a sender (SES call plus mark), measured on the run's clock. */
-export class LatencyGauge {
+class LatencyGauge {
   constructor(public ms = 50) {}
   record(ms: number): void {
     this.ms = this.ms * 0.9 + ms * 0.1;

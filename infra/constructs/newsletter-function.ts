@@ -127,7 +127,7 @@ export class NewsletterFunction extends NodejsFunction {
  * Function logs are operational (ids and counts, never an address) and kept for a month: a year's
  * retention and a customer-managed KMS key would cost more than the logs are worth.
  */
-export function acknowledgeLogGroup(logGroup: logs.LogGroup): void {
+function acknowledgeLogGroup(logGroup: logs.LogGroup): void {
   Validations.of(logGroup).acknowledge(
     {
       id: guardRule('cloudwatch_log_group_retention_period_check'),

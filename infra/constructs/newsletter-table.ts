@@ -7,7 +7,7 @@ import { ENV_NAMES } from '../../functions/handlers/environment.js';
 import type { NewsletterFunction } from './newsletter-function.js';
 
 /** What the functions do with items: every data-plane action that names its partition key. */
-export const ITEM_ACTIONS = [
+const ITEM_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',

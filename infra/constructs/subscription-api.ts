@@ -74,7 +74,7 @@ const MAIL_SENDING_ROUTES = ['POST /subscribe', 'GET /confirm', 'POST /confirm',
  * read and one write, so a high limit costs little; it only guards the bill against a flood.
  */
 export const UNSUBSCRIBE_RATE_LIMIT = 500;
-export const UNSUBSCRIBE_ROUTES = ['GET /unsubscribe', 'POST /unsubscribe'] as const;
+const UNSUBSCRIBE_ROUTES = ['GET /unsubscribe', 'POST /unsubscribe'] as const;
 
 /** @example signUpRateLimit(14) // 1 request per second (bursts of 2) */
 export function signUpRateLimit(sendRate: number): number {

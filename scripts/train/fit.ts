@@ -64,7 +64,7 @@ export interface RankedArticle {
   gain: number[];
 }
 
-export function rankedArticleOf(item: EvalItem): RankedArticle | undefined {
+function rankedArticleOf(item: EvalItem): RankedArticle | undefined {
   const cleaned = cleanArticle({ location: `${item.dataset}/${item.id}`, format: 'text', body: item.body });
   if (!cleaned.ok) return undefined;
   const reading = readArticle(cleaned.article);

@@ -10,7 +10,7 @@ import { stackEnvironment } from './stack-environment.js';
 export const STACK_TOKEN = 'a-long-random-secret-of-more-than-32-characters';
 
 /** The ARN of the signing-keys secret in the loopback Secrets Manager (see `signingKeys`). */
-export const SIGNING_KEYS_ARN = 'arn:signing-keys';
+const SIGNING_KEYS_ARN = 'arn:signing-keys';
 
 export interface LoopbackStack {
   servers: TestServers;

@@ -45,7 +45,7 @@ export interface SelectionSettings {
  * 0.8, 1.2, 1.6 and 2.5, capped at 1.2 (beyond it length outweighs the whole range of the model's
  * value, so a point would be chosen for being short rather than for what it says).
  */
-export const SELECTION: SelectionSettings = { anaphorPenalty: 0.1, redundancyPenalty: 0.3, lengthPenalty: 1.2 };
+const SELECTION: SelectionSettings = { anaphorPenalty: 0.1, redundancyPenalty: 0.3, lengthPenalty: 1.2 };
 
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
 const DUPLICATE_SIMILARITY = 0.5;
