@@ -46,7 +46,7 @@ export class NewsletterStack extends Stack {
 
     this.table = new NewsletterTable(this, 'Data');
     this.bucket = new ContentBucket(this, 'Content');
-    const secret = new TokenSecret(this, 'TokenKey');
+    const secret = new TokenSecret(this, 'TokenKey', parameters.tokenSigningKeysArn ? { signingKeysArn: parameters.tokenSigningKeysArn } : {});
     this.mail = new MailSending(this, 'Mail', {
       domain: parameters.domain,
       sandboxRecipients: parameters.sandboxRecipients,
@@ -65,6 +65,8 @@ export class NewsletterStack extends Stack {
       mail: this.mail,
       ...(parameters.baseUrl ? { baseUrl: parameters.baseUrl } : {}),
       ...(parameters.apiRateLimit ? { rateLimit: parameters.apiRateLimit } : {}),
+      ...(parameters.unsubscribeRateLimit ? { unsubscribeRateLimit: parameters.unsubscribeRateLimit } : {}),
+      ...(parameters.perClientLimits ? { perClientLimits: true } : {}),
       sendRate: parameters.sendRate,
       ...(parameters.domainName && parameters.hostedZone ? { domainName: parameters.domainName, hostedZone: parameters.hostedZone } : {}),
     });
@@ -118,7 +120,7 @@ export class NewsletterStack extends Stack {
       description: 'Attach, with OperatorPolicyArn, to whoever runs "newsletter subscribers add|import|remove|unsuppress --aws" (reads the token secret)',
       value: this.listOperator.policy.managedPolicyArn,
     });
-    new CfnOutput(this, OPERATOR_OUTPUTS.tokenSecretArn, { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
+    new CfnOutput(this, OPERATOR_OUTPUTS.tokenSecretArn, { description: 'Id key (keys subscriber ids, never changes; signs links until a rotation); kept when the stack is deleted', value: secret.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of deliveries, queues, functions, the API and SES reputation', value: this.alarms.dashboard.dashboardName });
     new CfnOutput(this, 'SendRate', { description: 'Senders at once x messages per second each', value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s` });
@@ -129,7 +131,7 @@ export class NewsletterStack extends Stack {
  * The configuration the functions get: a newsletter whose `baseUrl` points at this machine (the local
  * default) gets the deployed subscription API's address instead, so links in emails work.
  */
-export function deployedConfigJson(config: Config, apiBaseUrl: string): string {
+function deployedConfigJson(config: Config, apiBaseUrl: string): string {
   const deployed: Config = {
     ...config,
     newsletters: config.newsletters.map((n) => (isLoopback(n.baseUrl) ? { ...n, baseUrl: apiBaseUrl } : n)),

@@ -1,19 +1,18 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { bundledTemplatesDir } from '../../templates/bundled-folder.js';
 import { parseConfig, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
 /** The template name that means the bundled templates/ folder. */
-export const BUNDLED_TEMPLATE = 'digest';
-const BUNDLED_TEMPLATES_DIR = path.resolve(fileURLToPath(new URL('../../templates/', import.meta.url)));
+const BUNDLED_TEMPLATE = 'digest';
 
 /**
  * The files a template folder may hold (see render-page.ts and render-edition.ts). A newsletter's own
  * folder holds any of them; the ones it lacks are the bundled ones.
  */
-export const TEMPLATE_FILES = [
+const TEMPLATE_FILES = [
   'digest.mjml',
   'confirm.mjml',
   'welcome.mjml',
@@ -82,7 +81,7 @@ async function resolveTemplates(config: Config, baseDir: string, file: string): 
   const problems: string[] = [];
   for (const [i, newsletter] of config.newsletters.entries()) {
     if (newsletter.template === BUNDLED_TEMPLATE) {
-      dirs[newsletter.id] = BUNDLED_TEMPLATES_DIR;
+      dirs[newsletter.id] = bundledTemplatesDir();
       continue;
     }
     const dir = path.join(templatesDir, newsletter.template);

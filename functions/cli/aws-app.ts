@@ -43,7 +43,7 @@ export interface StackTarget {
  * (an operator without cloudformation:DescribeStacks can still work); otherwise the stack's outputs
  * fill in what the variables leave open.
  */
-export async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
+async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
   const stackName = options.stack ?? DEFAULT_STACK_NAME;
   const tableFromEnv = env.NEWSLETTER_TABLE;
   const queueFromEnv = env.NEWSLETTER_SEND_QUEUE_URL;
@@ -83,7 +83,7 @@ export type AwsApp = Awaited<ReturnType<typeof openAwsApp>>;
  * subscriber id (add, import, remove, unsuppress) ask `subscriberIds()`, which reads the secret
  * only then and keeps only the id key derived from it, never the link-signing key.
  */
-export type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKey'>;
+type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKeys'>;
 
 /**
  * What an operator's command needs against the deployed stack: the newsletter configuration from

@@ -3,7 +3,8 @@
 import type { EditionModel, RenderedEdition } from '../core/edition.js';
 import type { TemplateWords } from '../../templates/i18n.js';
 import { withoutSiteName } from './article-title.js';
-import { escapeHtml, safeHref, neutralisePlaceholders } from './escape.js';
+import { safeHref, neutralisePlaceholders } from './escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { fillTemplate, raw } from './fill-template.js';
 import { joinTextBlocks, textFooter, wrapPlainText } from './plain-text.js';
 import { renderPage } from './render-page.js';

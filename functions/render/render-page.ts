@@ -71,7 +71,7 @@ export async function renderPage(
  * SpamAssassin takes as white, which HTML_FONT_LOW_CONTRAST counts as hidden text whatever else
  * hides it. Hidden by display, height, opacity and `mso-hide` instead, it keeps a readable colour.
  */
-export const PREHEADER_STYLE = 'display:none;mso-hide:all;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;color:#4b5563';
+const PREHEADER_STYLE = 'display:none;mso-hide:all;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;color:#4b5563';
 
 function hidePreheader(html: string): string {
   return html.replace(/(<body[^>]*>\s*<div style=")display:none;[^"]*(")/, (_, start: string, end: string) => `${start}${PREHEADER_STYLE}${end}`);

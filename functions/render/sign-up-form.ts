@@ -1,6 +1,6 @@
 import type { Language } from '../core/config.js';
 import { pageWordsFor } from '../../templates/i18n.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 
 export interface SignUpFormInput {
   newsletterId: string;

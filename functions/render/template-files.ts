@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Language } from '../core/config.js';
+import { bundledTemplatesDir } from '../../templates/bundled-folder.js';
 import { TEMPLATE_WORDS, type TemplateWords } from '../../templates/i18n.js';
 import { RenderError } from './errors.js';
 
@@ -28,15 +28,13 @@ export interface RenderOptions {
   validationLevel?: 'strict' | 'soft';
 }
 
-const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
-
 const templateCache = new Map<string, Promise<string>>();
 
 /**
  * Reads a template file once per process; later renders use the cached text.
  * A failed read is not cached, so a fixed file is picked up on the next render.
  */
-export function loadTemplate(templatesDir: string, name: string): Promise<string> {
+function loadTemplate(templatesDir: string, name: string): Promise<string> {
   const file = path.resolve(templatesDir, name);
   let cached = templateCache.get(file);
   if (!cached) {
@@ -67,7 +65,7 @@ const resolved = new Map<string, Promise<TemplateFile>>();
  */
 export function loadTemplateFile(options: RenderOptions, name: string): Promise<TemplateFile> {
   const dir = path.resolve(templatesDirOf(options));
-  const bundled = path.resolve(options.bundledTemplatesDir ?? DEFAULT_TEMPLATES_DIR);
+  const bundled = path.resolve(options.bundledTemplatesDir ?? bundledTemplatesDir());
   if (dir === bundled) return loadTemplate(dir, name).then((text) => ({ text, name }));
   const key = `${dir}\0${bundled}\0${name}`;
   let found = resolved.get(key);
@@ -91,8 +89,8 @@ export function loadTemplateFile(options: RenderOptions, name: string): Promise<
   return found;
 }
 
-export function templatesDirOf(options: RenderOptions): string {
-  return options.templatesDir ?? DEFAULT_TEMPLATES_DIR;
+function templatesDirOf(options: RenderOptions): string {
+  return options.templatesDir ?? bundledTemplatesDir();
 }
 
 export function wordsForModel(language: Language, context: string): TemplateWords {

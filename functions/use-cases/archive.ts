@@ -1,4 +1,4 @@
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { archiveFeedUrlFor, archiveIndexUrlFor, archiveUrlFor, isPublicEdition, signUpUrlFor } from '../core/archive.js';
 import type { NewsletterConfig } from '../core/config.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
@@ -8,7 +8,7 @@ import { wordsFor } from '../../templates/i18n.js';
 import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 
 /** How many editions the index and the feed list: a year of weeklies and then some. */
-export const ARCHIVE_LIMIT = 100;
+const ARCHIVE_LIMIT = 100;
 
 export interface ArchiveEntry {
   editionId: string;

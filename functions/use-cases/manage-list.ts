@@ -54,7 +54,7 @@ export interface AddOptions {
 const ERASED = /^erased\b/u;
 
 /** An erasure is the person's own request: the operator's word cannot lift it. */
-export function isErasure(suppression: Suppression): boolean {
+function isErasure(suppression: Suppression): boolean {
   return ERASED.test(suppression.reason);
 }
 

@@ -1,5 +1,6 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { checkCountSignature } from '../core/reader-counts.js';
+import type { TokenKeys } from '../core/tokens.js';
 import type { EditionStore } from '../ports/edition-store.js';
 
 /**
@@ -10,7 +11,8 @@ import type { EditionStore } from '../ports/edition-store.js';
 export interface ReaderCountDependencies {
   newsletters: readonly NewsletterConfig[];
   editions: Pick<EditionStore, 'get' | 'addCounts'>;
-  tokenKey: Buffer;
+  /** Pixel and link signatures are keyed with the id key, which never rotates: links in editions already mailed keep working. */
+  tokenKeys: Pick<TokenKeys, 'id'>;
 }
 
 export interface CountRequest {
@@ -23,7 +25,7 @@ export interface CountRequest {
 export async function countOpen(deps: ReaderCountDependencies, request: CountRequest): Promise<boolean> {
   const newsletter = deps.newsletters.find((n) => n.id === request.newsletterId);
   if (!newsletter?.countOpensAndClicks) return false;
-  if (!checkCountSignature(deps.tokenKey, 'open', request.newsletterId, request.editionId, '', request.signature)) return false;
+  if (!checkCountSignature(deps.tokenKeys.id, 'open', request.newsletterId, request.editionId, '', request.signature)) return false;
   if (!(await deps.editions.get(request.newsletterId, request.editionId))) return false;
   await deps.editions.addCounts(request.newsletterId, request.editionId, { opens: 1 });
   return true;
@@ -37,7 +39,7 @@ export type ClickResult = { ok: true; target: string; counted: boolean } | { ok:
  * A count that fails does not keep the reader from the article.
  */
 export async function countClick(deps: ReaderCountDependencies, request: CountRequest & { target: string }, onCountFailed: (error: unknown) => void = () => {}): Promise<ClickResult> {
-  if (!checkCountSignature(deps.tokenKey, 'click', request.newsletterId, request.editionId, request.target, request.signature)) return { ok: false };
+  if (!checkCountSignature(deps.tokenKeys.id, 'click', request.newsletterId, request.editionId, request.target, request.signature)) return { ok: false };
   let target: URL;
   try {
     target = new URL(request.target);

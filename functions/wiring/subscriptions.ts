@@ -15,7 +15,7 @@ export function subscriptionDependencies(services: AppServices, newsletters: rea
     editions: services.editions,
     ledger: services.ledger,
     mailer: services.mailer,
-    tokenKey: services.tokenKey,
+    tokenKeys: services.tokenKeys,
     clock: services.clock,
     limits: services.signUpLimits,
     signUpLimits: services.config.signUps,
@@ -26,7 +26,7 @@ export function subscriptionDependencies(services: AppServices, newsletters: rea
 
 /** The operator's list commands (add, import). */
 export function listDependencies(services: AppServices): ListDependencies {
-  return listDependenciesWith(services, (email) => subscriberId(services.tokenKey, email));
+  return listDependenciesWith(services, (email) => subscriberId(services.tokenKeys.id, email));
 }
 
 /**

@@ -22,7 +22,10 @@ let snippet: string;
 async function embed(): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void lines.push(parts.join(' ')));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
   try {
     const code = await main(['node', 'newsletter', '--config', path.join(ws.work, 'newsletter.config.json'), '--data-dir', path.join(ws.work, '.newsletter'), 'embed']);
     return { code, output: lines.join('\n') };
@@ -71,7 +74,7 @@ describe.skipIf(!hasChromium)(browserSuite('the embedded sign-up form in a brows
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('請到收件匣確認');
 
     await ws.dev.signUps.drain();
-    const subscriber = await ws.dev.app.subscribers.get('ai-talent', subscriberId(ws.dev.app.tokenKey, email));
+    const subscriber = await ws.dev.app.subscribers.get('ai-talent', subscriberId(ws.dev.app.tokenKeys.id, email));
     expect(subscriber).toMatchObject({ status: 'pending', consent: { source: 'sign-up page (POST /subscribe, form)' } });
     const mails = await mailsSince(ws.servers, before, email);
     expect(mails).toHaveLength(1);

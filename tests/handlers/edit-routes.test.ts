@@ -7,6 +7,7 @@ import { editRoute } from '../../functions/handlers/edit-routes.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { START, testNewsletters } from '../support/subscription-fixtures.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { singleTokenKey } from '../../functions/core/tokens.js';
 
 const tokenKey = Buffer.alloc(32, 7);
 let servers: TestServers;
@@ -20,7 +21,7 @@ afterAll(async () => servers?.stop());
 
 const newsletters = testNewsletters();
 const newsletter = newsletters[0]!;
-const deps = () => ({ newsletters, editions, tokenKey, now: () => START, render: (_n: unknown, m: Parameters<typeof renderEdition>[0]) => renderEdition(m) });
+const deps = () => ({ newsletters, editions, tokenKeys: singleTokenKey(tokenKey), now: () => START, render: (_n: unknown, m: Parameters<typeof renderEdition>[0]) => renderEdition(m) });
 
 async function draft(title: string) {
   const model = buildEditionModel({ newsletter, now: START, attempt: title.length, articles: [{ id: 'a1', title, keyPoints: ['One.', 'Two.'], location: 'a.txt' }] });

@@ -6,9 +6,9 @@ import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
 import { createSubscriptionApi } from '../../functions/handlers/subscription-api.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { publicCopy } from '../../functions/use-cases/archive.js';
-import { sampleEnglishEdition } from '../../templates/sample-data.js';
+import { sampleEnglishEdition } from '../fixtures/sample-editions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
+import { subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
 
 /**
  * Opens and clicks of a newsletter that opts in (countOpensAndClicks), through the subscription
@@ -23,7 +23,7 @@ const model = { ...sampleEnglishEdition, newsletterId: 'weekly-en', editionId: '
 
 beforeAll(async () => {
   servers = await startTestServers();
-  deps = subscriptionDeps(servers, new TestClock(), newsletters);
+  deps = subscriptionDeps(servers, testClock(), newsletters);
   api = createSubscriptionApi(deps);
 });
 afterAll(async () => servers?.stop());
@@ -34,7 +34,7 @@ function get(url: string): HttpApiEvent {
 }
 
 async function stored(newsletterId: string, editionId: string) {
-  const rendered = await renderEdition({ ...model, newsletterId, editionId }, newsletterId === 'weekly-en' ? { counting: { tokenKey: deps.tokenKey, baseUrl: 'https://news.example.com' } } : {});
+  const rendered = await renderEdition({ ...model, newsletterId, editionId }, newsletterId === 'weekly-en' ? { counting: { tokenKey: deps.tokenKeys.id, baseUrl: 'https://news.example.com' } } : {});
   const record: EditionRecord = { newsletterId, editionId, status: 'sent', createdAt: '2025-07-14T08:00:00.000Z', subject: model.subject, date: model.date, articles: [] };
   await deps.editions.create(record, rendered);
   return rendered;
@@ -83,7 +83,7 @@ describe('opens and clicks (countOpensAndClicks)', () => {
     const rendered = await stored('ai-talent', 'ai-talent-2025-07-14-00000002');
     expect(rendered.html).not.toContain('data-open-pixel');
     expect(rendered.html).not.toContain('/click?');
-    const signature = countSignature(deps.tokenKey, 'open', 'ai-talent', 'ai-talent-2025-07-14-00000002');
+    const signature = countSignature(deps.tokenKeys.id, 'open', 'ai-talent', 'ai-talent-2025-07-14-00000002');
     expect((await api(get(`https://news.example.com/open?n=ai-talent&e=ai-talent-2025-07-14-00000002&s=${signature}`))).statusCode).toBe(200);
     expect((await deps.editions.get('ai-talent', 'ai-talent-2025-07-14-00000002'))?.counts?.opens ?? 0).toBe(0);
   });

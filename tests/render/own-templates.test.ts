@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RenderError } from '../../functions/render/errors.js';
 import { renderConfirmation, renderWelcome } from '../../functions/render/render-confirm.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
-import { sampleEdition } from '../../templates/sample-data.js';
+import { sampleEdition } from '../fixtures/sample-editions.js';
 
 /**
  * A newsletter's own template folder words every mail it holds a template for (digest,

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type GetSecretValueCommandOutput, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../../core/errors.js';
 import { checkTokenKey } from '../../core/tokens.js';
 
@@ -10,7 +10,7 @@ import { checkTokenKey } from '../../core/tokens.js';
  * const key = await readTokenSecret(new SecretsManagerClient({}), outputs.TokenSecretArn);
  */
 export async function readTokenSecret(client: SecretsManagerClient, arn: string): Promise<Buffer> {
-  let secret;
+  let secret: GetSecretValueCommandOutput;
   try {
     secret = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   } catch (error) {
@@ -19,6 +19,8 @@ export async function readTokenSecret(client: SecretsManagerClient, arn: string)
       { cause: error },
     );
   }
-  // Bytes, not characters, are what the HMAC key is made of (as the functions read it).
-  return checkTokenKey(Buffer.from(secret.SecretString ?? '', 'utf8'), `secret ${arn}`, 'put a random value of at least 32 characters in the secret');
+  // Bytes, not characters, are what the HMAC key is made of (as the functions read it): a binary
+  // secret as its bytes, a string secret as its UTF-8.
+  const bytes = secret.SecretBinary ? Buffer.from(secret.SecretBinary) : Buffer.from(secret.SecretString ?? '', 'utf8');
+  return checkTokenKey(bytes, `secret ${arn}`, 'put a random value of at least 32 characters in the secret');
 }

@@ -40,7 +40,7 @@ export function registerInviteCommand(subscribers: Command): void {
     });
 }
 
-export function inviteSummary(r: InviteReport): string {
+function inviteSummary(r: InviteReport): string {
   return (
     `Invited ${r.invited} pending subscriber${r.invited === 1 ? '' : 's'} (confirmation mail sent); ` +
     `${r.recentlyInvited} already invited within the re-send window, ${r.suppressed} suppressed, ${r.failed} failed.` +

@@ -34,7 +34,7 @@ export interface TwinSettings {
 }
 
 /** The stack's own settings for an SES account of `sendRate` messages per second. */
-export function stackSettings(sendRate: number, overrides: Partial<TwinSettings> = {}): TwinSettings {
+function stackSettings(sendRate: number, overrides: Partial<TwinSettings> = {}): TwinSettings {
   return {
     batchSize: SENDER.batchSize,
     visibilityTimeoutSeconds: SENDER.visibilityTimeoutSeconds,

@@ -8,7 +8,7 @@ import { contentKind, formFields, parseJson, type HttpApiResult, type HttpReques
 import { confirmedPage, html, json, linkFailurePage, newsletterPage, unsubscribedPage } from './responses.js';
 
 /** What every route is given besides the request. */
-export interface RouteContext {
+interface RouteContext {
   deps: SubscriptionDependencies & { subscribeAnswerMs?: number };
   /** Pages that cannot tell which newsletter they are about speak the first newsletter's language. */
   language: Language;

@@ -61,7 +61,9 @@ describe('newsletter dev with its own templates', () => {
     config.newsletters[0]!.template = 'broken';
     await writeFile(ws.config, JSON.stringify(config));
     const failure = await startDevServer({ config: ws.config, dataDir: ws.dataDir, port: 0, schedule: false, print: () => {} }).then(
-      async (dev) => (await dev.close(), undefined),
+      async (dev) => {
+        await dev.close();
+      },
       (error: Error) => error,
     );
     expect(failure?.message).toBe(`Template ${path.join(broken, 'confirm.mjml')} could not be filled: {{confirm_link}} has no value; unexpected {{confirm_link}}`);

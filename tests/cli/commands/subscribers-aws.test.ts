@@ -71,7 +71,10 @@ async function cli(...args: string[]): Promise<{ code: number; output: string }>
   const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
   const log = vi.spyOn(console, 'log').mockImplementation(capture);
   const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
   try {
     const code = await main(['node', 'newsletter', '--config', configFile, '--data-dir', dataDir, ...args]);
     return { code, output: lines.join('\n') };

@@ -15,7 +15,7 @@ describe('ListOperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
     outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
   }, SYNTH_TIMEOUT_MS);
 
-  const referenced = (output: string) => (outputs[output]?.Value as { Ref: string }).Ref;
+  const referenced = (output: string) => (outputs[output]!.Value as { Ref: string }).Ref;
 
   it('lets the list commands read the token secret, put subscriber records and delete suppressions, nothing more', () => {
     const table = referenced(OPERATOR_OUTPUTS.tableName);
