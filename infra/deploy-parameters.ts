@@ -24,6 +24,10 @@ export interface DeployParameters {
   sandboxRecipients: string[];
   /** Subscription API requests per second for pages that send no mail. Default 50. */
   apiRateLimit?: number;
+  /** Requests per second for each unsubscribe route, a limit of their own. Default 500. */
+  unsubscribeRateLimit?: number;
+  /** CloudFront with AWS WAF rate-based rules per client in front of the pages (us-east-1 only). Default off. */
+  perClientLimits: boolean;
   /**
    * A custom domain for the subscription pages (for example `news.example.com`, inside the hosted
    * zone): certificate, API mapping and alias record are created, and links are built on it, so
@@ -40,17 +44,22 @@ export interface DeployParameters {
   dmarcPolicy: 'none' | 'quarantine' | 'reject' | 'off';
   /** Where DMARC aggregate reports go (`rua`); none by default. */
   dmarcReportEmail?: string;
+  /**
+   * The complete ARN of the signing-keys secret of a link-key rotation (docs/security.md), which the
+   * functions read beside the id key; none before the first rotation.
+   */
+  tokenSigningKeysArn?: string;
 }
 
 export class DeployParameterError extends Error {
   override readonly name = 'DeployParameterError';
 }
 
-export const DEFAULT_CONFIG_FILE = 'newsletter.config.json';
+const DEFAULT_CONFIG_FILE = 'newsletter.config.json';
 /** The sample config's sender domains (RFC 2606): nobody can verify them in SES. */
 const SAMPLE_DOMAINS = /(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$/;
 /** Where SES puts an account that has left the sandbox. */
-export const DEFAULT_SEND_RATE = 14;
+const DEFAULT_SEND_RATE = 14;
 
 type ContextReader = (key: string) => unknown;
 
@@ -97,6 +106,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   const sendRate = number(context, 'sendRate') ?? config.delivery.rate ?? DEFAULT_SEND_RATE;
   if (sendRate < MIN_SEND_RATE) throw new DeployParameterError(`-c sendRate=${sendRate} must be at least ${MIN_SEND_RATE} messages per second, or an edition never finishes`);
   const apiRateLimit = number(context, 'apiRateLimit');
+  const unsubscribeRateLimit = number(context, 'unsubscribeRateLimit');
   const alarmEmail = text(context, 'alarmEmail');
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new DeployParameterError(`-c alarmEmail=${alarmEmail} is not an email address`);
   const baseUrl = text(context, 'baseUrl')?.replace(/\/+$/, '');
@@ -111,6 +121,18 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   if (!['none', 'quarantine', 'reject', 'off'].includes(dmarcPolicy)) throw new DeployParameterError(`-c dmarc=${dmarcPolicy} must be none, quarantine, reject or off`);
   const dmarcReportEmail = text(context, 'dmarcReportEmail');
   if (dmarcReportEmail && !/^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$/.test(dmarcReportEmail)) throw new DeployParameterError(`-c dmarcReportEmail=${dmarcReportEmail} is not an email address`);
+  const perClientLimits = flag(context, 'perClientLimits');
+  if (perClientLimits && domainName) {
+    throw new DeployParameterError(
+      `-c perClientLimits and -c domainName=${domainName} cannot go together yet: the custom domain would lead past CloudFront to the API; leave one out, or put your domain on the distribution yourself and pass it as -c baseUrl`,
+    );
+  }
+  const tokenSigningKeysArn = text(context, 'tokenSigningKeysArn');
+  if (tokenSigningKeysArn && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/.test(tokenSigningKeysArn)) {
+    throw new DeployParameterError(
+      `-c tokenSigningKeysArn=${tokenSigningKeysArn} is not the complete ARN of a secret (it ends in the name, a dash and six characters): copy the ARN that "aws secretsmanager create-secret" printed`,
+    );
+  }
   const sandboxRecipients = (text(context, 'sandboxRecipients') ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -122,6 +144,7 @@ export function readDeployParameters(context: ContextReader, config: Config, con
     configFile,
     sandboxRecipients,
     existingIdentity: flag(context, 'existingIdentity'),
+    perClientLimits,
     dmarcPolicy: dmarcPolicy as DeployParameters['dmarcPolicy'],
     ...(dmarcReportEmail ? { dmarcReportEmail } : {}),
     ...(domainName ? { domainName } : {}),
@@ -129,6 +152,8 @@ export function readDeployParameters(context: ContextReader, config: Config, con
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(baseUrl ? { baseUrl } : {}),
     ...(apiRateLimit ? { apiRateLimit } : {}),
+    ...(unsubscribeRateLimit ? { unsubscribeRateLimit } : {}),
+    ...(tokenSigningKeysArn ? { tokenSigningKeysArn } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { DigestJob } from './constructs/digest-job.js';
 import { MailSending } from './constructs/mail-sending.js';
 import { NewsletterTable } from './constructs/newsletter-table.js';
 import { OperationsAlarms } from './constructs/operations-alarms.js';
+import { ListOperatorPolicy } from './constructs/list-operator-policy.js';
 import { OperatorPolicy } from './constructs/operator-policy.js';
 import { SesFeedback } from './constructs/ses-feedback.js';
 import { SubscriptionApi } from './constructs/subscription-api.js';
@@ -37,6 +38,7 @@ export class NewsletterStack extends Stack {
   readonly feedback: SesFeedback;
   readonly alarms: OperationsAlarms;
   readonly operator: OperatorPolicy;
+  readonly listOperator: ListOperatorPolicy;
 
   constructor(scope: Construct, id: string, props: NewsletterStackProps) {
     super(scope, id, { description: 'Key-points newsletter: scheduled digests sent through Amazon SES', ...props });
@@ -44,7 +46,7 @@ export class NewsletterStack extends Stack {
 
     this.table = new NewsletterTable(this, 'Data');
     this.bucket = new ContentBucket(this, 'Content');
-    const secret = new TokenSecret(this, 'TokenKey');
+    const secret = new TokenSecret(this, 'TokenKey', parameters.tokenSigningKeysArn ? { signingKeysArn: parameters.tokenSigningKeysArn } : {});
     this.mail = new MailSending(this, 'Mail', {
       domain: parameters.domain,
       sandboxRecipients: parameters.sandboxRecipients,
@@ -63,6 +65,8 @@ export class NewsletterStack extends Stack {
       mail: this.mail,
       ...(parameters.baseUrl ? { baseUrl: parameters.baseUrl } : {}),
       ...(parameters.apiRateLimit ? { rateLimit: parameters.apiRateLimit } : {}),
+      ...(parameters.unsubscribeRateLimit ? { unsubscribeRateLimit: parameters.unsubscribeRateLimit } : {}),
+      ...(parameters.perClientLimits ? { perClientLimits: true } : {}),
       sendRate: parameters.sendRate,
       ...(parameters.domainName && parameters.hostedZone ? { domainName: parameters.domainName, hostedZone: parameters.hostedZone } : {}),
     });
@@ -99,6 +103,7 @@ export class NewsletterStack extends Stack {
     });
 
     this.operator = new OperatorPolicy(this, 'Operator', { table: this.table.table, sendQueue: this.delivery.queue });
+    this.listOperator = new ListOperatorPolicy(this, 'ListOperator', { table: this.table.table, tokenSecret: secret.secret });
 
     new CfnOutput(this, 'BucketName', { description: `Upload articles under articles/<newsletter id>/ here`, value: this.bucket.bucket.bucketName });
     new CfnOutput(this, 'DigestFunctionName', { description: 'Invoke with {"newsletterId": "<id>"} to run an edition now', value: this.digest.function.functionName });
@@ -111,7 +116,11 @@ export class NewsletterStack extends Stack {
       description: 'Attach to the role or group of whoever runs "newsletter editions ... --aws" (least privilege for those commands)',
       value: this.operator.policy.managedPolicyArn,
     });
-    new CfnOutput(this, 'TokenSecretArn', { description: 'Link-signing key; kept when the stack is deleted', value: secret.secret.secretArn });
+    new CfnOutput(this, 'ListOperatorPolicyArn', {
+      description: 'Attach, with OperatorPolicyArn, to whoever runs "newsletter subscribers add|import|remove|unsuppress --aws" (reads the token secret)',
+      value: this.listOperator.policy.managedPolicyArn,
+    });
+    new CfnOutput(this, OPERATOR_OUTPUTS.tokenSecretArn, { description: 'Id key (keys subscriber ids, never changes; signs links until a rotation); kept when the stack is deleted', value: secret.secret.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of deliveries, queues, functions, the API and SES reputation', value: this.alarms.dashboard.dashboardName });
     new CfnOutput(this, 'SendRate', { description: 'Senders at once x messages per second each', value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s` });
@@ -122,7 +131,7 @@ export class NewsletterStack extends Stack {
  * The configuration the functions get: a newsletter whose `baseUrl` points at this machine (the local
  * default) gets the deployed subscription API's address instead, so links in emails work.
  */
-export function deployedConfigJson(config: Config, apiBaseUrl: string): string {
+function deployedConfigJson(config: Config, apiBaseUrl: string): string {
   const deployed: Config = {
     ...config,
     newsletters: config.newsletters.map((n) => (isLoopback(n.baseUrl) ? { ...n, baseUrl: apiBaseUrl } : n)),

@@ -24,5 +24,5 @@ console.log(`train: ${model.trainedOn.articles} articles, ${model.trainedOn.sent
 console.log(`points ≈ ${model.count.intercept} + ${model.count.slope} · ln(usable sentences)`);
 for (const language of ['en', 'zh'] as const) {
   console.log(`\n${language} weights (standardised features):`);
-  model.features.forEach((name, j) => console.log(`  ${name.padEnd(30)} ${model[language].weights[j]!.toFixed(3).padStart(8)}`));
+  for (const [j, name] of model.features.entries()) console.log(`  ${name.padEnd(30)} ${model[language].weights[j]!.toFixed(3).padStart(8)}`);
 }

@@ -9,7 +9,7 @@ import { words as zhHans } from './words/zh-Hans.js';
 import { words as zhHant } from './words/zh-Hant.js';
 import type { LanguageWords, PageWords, TemplateWords } from './words/types.js';
 
-export type { ConfirmWords, LanguageWords, PageWords, TemplateWords, WelcomeWords } from './words/types.js';
+export type { PageWords, TemplateWords } from './words/types.js';
 
 /**
  * The words of every newsletter language, one file per language under `words/`. Typed as a record

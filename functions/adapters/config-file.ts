@@ -1,16 +1,27 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { bundledTemplatesDir } from '../../templates/bundled-folder.js';
 import { parseConfig, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
 /** The template name that means the bundled templates/ folder. */
-export const BUNDLED_TEMPLATE = 'digest';
-const BUNDLED_TEMPLATES_DIR = path.resolve(fileURLToPath(new URL('../../templates/', import.meta.url)));
+const BUNDLED_TEMPLATE = 'digest';
 
-/** The files a template folder must hold for a digest to render (see render-edition.ts). */
-const TEMPLATE_FILES = ['digest.mjml', 'partials/head.mjml', 'partials/header.mjml', 'partials/footer.mjml', 'partials/article.mjml', 'partials/key-point.mjml'];
+/**
+ * The files a template folder may hold (see render-page.ts and render-edition.ts). A newsletter's own
+ * folder holds any of them; the ones it lacks are the bundled ones.
+ */
+const TEMPLATE_FILES = [
+  'digest.mjml',
+  'confirm.mjml',
+  'welcome.mjml',
+  'partials/head.mjml',
+  'partials/header.mjml',
+  'partials/footer.mjml',
+  'partials/article.mjml',
+  'partials/key-point.mjml',
+];
 
 export interface LoadedConfig {
   config: Config;
@@ -61,7 +72,8 @@ function describeParseError(code: string): string {
 
 /**
  * Each newsletter's template folder: the bundled one for "digest", otherwise
- * `<templatesDir>/<template>/`, which must exist with every file a digest needs.
+ * `<templatesDir>/<template>/`, which must exist and hold at least one template file; the
+ * renderer reads the files it lacks from the bundled folder.
  */
 async function resolveTemplates(config: Config, baseDir: string, file: string): Promise<Record<string, string>> {
   const templatesDir = path.resolve(baseDir, config.templatesDir);
@@ -69,22 +81,23 @@ async function resolveTemplates(config: Config, baseDir: string, file: string): 
   const problems: string[] = [];
   for (const [i, newsletter] of config.newsletters.entries()) {
     if (newsletter.template === BUNDLED_TEMPLATE) {
-      dirs[newsletter.id] = BUNDLED_TEMPLATES_DIR;
+      dirs[newsletter.id] = bundledTemplatesDir();
       continue;
     }
     const dir = path.join(templatesDir, newsletter.template);
-    const missing: string[] = [];
+    let present = 0;
     for (const name of TEMPLATE_FILES) {
       try {
         await access(path.join(dir, name));
+        present++;
       } catch {
-        missing.push(name);
+        // Absent: the bundled file is used.
       }
     }
-    if (missing.length === TEMPLATE_FILES.length) {
-      problems.push(`newsletters[${i}].template: "${newsletter.template}" was not found: there is no folder ${dir} with digest.mjml; copy the bundled templates/ there and edit them, or use "${BUNDLED_TEMPLATE}"`);
-    } else if (missing.length > 0) {
-      problems.push(`newsletters[${i}].template: "${newsletter.template}" in ${dir} lacks ${missing.join(', ')}: copy them from the bundled templates/`);
+    if (present === 0) {
+      problems.push(
+        `newsletters[${i}].template: "${newsletter.template}" was not found: there is no folder ${dir} with any of ${TEMPLATE_FILES.join(', ')}; copy the bundled templates you want to change there and edit them, or use "${BUNDLED_TEMPLATE}"`,
+      );
     } else dirs[newsletter.id] = dir;
   }
   if (problems.length > 0) throw new ConfigError(`config file ${file} is invalid: ${problems.join('; ')}`);

@@ -16,7 +16,7 @@ export interface SdkTimeouts {
   requestTimeout: number;
 }
 
-export const SDK_TIMEOUTS: Readonly<Record<SdkService, SdkTimeouts>> = {
+const SDK_TIMEOUTS: Readonly<Record<SdkService, SdkTimeouts>> = {
   ses: { connectionTimeout: 2_000, requestTimeout: 5_000 },
   dynamodb: { connectionTimeout: 2_000, requestTimeout: 5_000 },
   sqs: { connectionTimeout: 2_000, requestTimeout: 5_000 },

@@ -3,7 +3,7 @@ import { MIN_SEND_RATE } from '../core/config.js';
 
 /** Parsers of command-line values, shared by the commands; each refusal names the value and what it must be. */
 
-export function positiveNumber(value: string): number {
+function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number`);
   return n;

@@ -1,10 +1,13 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { subscriberIdKey, subscriberIdWithKey } from '../core/subscriber.js';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_STACK_NAME, OPERATOR_OUTPUTS, readStackOutputs } from '../adapters/cloudformation/stack-outputs.js';
 import { dynamoStores } from '../adapters/dynamodb/stores.js';
 import { sdkClientConfig } from '../adapters/sdk-client-config.js';
+import { readTokenSecret } from '../adapters/secrets/token-secret.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { AppServices } from '../wiring/app-services.js';
@@ -27,6 +30,10 @@ export interface StackTarget {
   tableName: string;
   /** Undefined when neither the variable nor the stack names it (a stack deployed before it had the output). */
   sendQueueUrl?: string;
+  /** The token secret (NEWSLETTER_TOKEN_SECRET_ARN or the stack output); read only by the list commands that key subscriber ids. */
+  tokenSecretArn?: string;
+  /** The deployed sign-up page (`<API>/subscribe`), when the stack outputs were read. */
+  subscribePageUrl?: string;
   /** How the names were found, for the operator to check. */
   source: 'environment' | 'stack outputs';
 }
@@ -36,18 +43,30 @@ export interface StackTarget {
  * (an operator without cloudformation:DescribeStacks can still work); otherwise the stack's outputs
  * fill in what the variables leave open.
  */
-export async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
+async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
   const stackName = options.stack ?? DEFAULT_STACK_NAME;
   const tableFromEnv = env.NEWSLETTER_TABLE;
   const queueFromEnv = env.NEWSLETTER_SEND_QUEUE_URL;
-  if (tableFromEnv && queueFromEnv) return { stackName, tableName: tableFromEnv, sendQueueUrl: queueFromEnv, source: 'environment' };
+  const secretFromEnv = env.NEWSLETTER_TOKEN_SECRET_ARN;
+  if (tableFromEnv && queueFromEnv) {
+    return { stackName, tableName: tableFromEnv, sendQueueUrl: queueFromEnv, ...(secretFromEnv ? { tokenSecretArn: secretFromEnv } : {}), source: 'environment' };
+  }
   const client = cloudformation();
   try {
     const outputs = await readStackOutputs(client, stackName);
     const tableName = tableFromEnv ?? outputs[OPERATOR_OUTPUTS.tableName];
     if (!tableName) throw new ConfigError(`stack "${stackName}" has no output ${OPERATOR_OUTPUTS.tableName}: is it the newsletter's stack? Name it with --stack NAME, or set NEWSLETTER_TABLE`);
     const sendQueueUrl = queueFromEnv ?? outputs[OPERATOR_OUTPUTS.sendQueueUrl];
-    return { stackName, tableName, ...(sendQueueUrl ? { sendQueueUrl } : {}), source: 'stack outputs' };
+    const tokenSecretArn = secretFromEnv ?? outputs[OPERATOR_OUTPUTS.tokenSecretArn];
+    const subscribePageUrl = outputs[OPERATOR_OUTPUTS.subscribePage];
+    return {
+      stackName,
+      tableName,
+      ...(sendQueueUrl ? { sendQueueUrl } : {}),
+      ...(tokenSecretArn ? { tokenSecretArn } : {}),
+      ...(subscribePageUrl ? { subscribePageUrl } : {}),
+      source: 'stack outputs',
+    };
   } finally {
     client.destroy();
   }
@@ -60,9 +79,11 @@ export type AwsApp = Awaited<ReturnType<typeof openAwsApp>>;
  * mailer: sending stays with the stack's senders, never this machine's credentials. No token key:
  * it lives in the stack's secret, and no `--aws` command signs reader links or keys a new
  * subscriber id (giving one would mean every operator may read the secret). The stores come from
- * the same `dynamoStores` the Lambda context and the local app use.
+ * the same `dynamoStores` the Lambda context and the local app use. The list commands that key a
+ * subscriber id (add, import, remove, unsuppress) ask `subscriberIds()`, which reads the secret
+ * only then and keeps only the id key derived from it, never the link-signing key.
  */
-export type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKey'>;
+type AwsOperatorServices = Omit<AppServices, 'mailer' | 'tokenKeys'>;
 
 /**
  * What an operator's command needs against the deployed stack: the newsletter configuration from
@@ -77,6 +98,7 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
   const dynamodb = new DynamoDBClient(sdkClientConfig('dynamodb'));
   const stores = dynamoStores(dynamodb, target.tableName);
   let sqs: SQSClient | undefined;
+  let idKey: Promise<Buffer> | undefined;
   const app = {
     ...loaded,
     target,
@@ -95,6 +117,30 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
       }
       sqs ??= new SQSClient(sdkClientConfig('sqs'));
       return new SqsSendQueue(sqs, target.sendQueueUrl);
+    },
+    /**
+     * The subscriber id of an address, for the list commands that write (add, import, remove,
+     * unsuppress): it is keyed with a key derived from the stack's token secret, read here once.
+     * Only the derived id key is kept; the link-signing key itself is dropped at once.
+     */
+    async subscriberIds(): Promise<(email: string) => string> {
+      if (!target.tokenSecretArn) {
+        throw new ConfigError(
+          `stack "${target.stackName}" names no token secret (output ${OPERATOR_OUTPUTS.tokenSecretArn}): set NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")`,
+        );
+      }
+      const arn = target.tokenSecretArn;
+      idKey ??= (async () => {
+        const client = new SecretsManagerClient(sdkClientConfig('secretsManager'));
+        try {
+          return subscriberIdKey(await readTokenSecret(client, arn));
+        } finally {
+          client.destroy();
+        }
+      })();
+      idKey.catch(() => (idKey = undefined));
+      const key = await idKey;
+      return (email) => subscriberIdWithKey(key, email);
     },
     async close() {
       dynamodb.destroy();

@@ -12,7 +12,7 @@ const GLOBAL_OPTIONS = [
   ['--newsletter', 'newsletter'],
 ] as const;
 
-const COMMANDS = ['digest', 'preview', 'dev', 'keypoints', 'subscribers', 'editions'];
+const COMMANDS = ['digest', 'preview', 'dev', 'keypoints', 'subscribers', 'editions', 'embed'];
 
 /** A suggested command: `npx newsletter CMD`, or `newsletter CMD` right after a quote or backtick. */
 const SUGGESTED = new RegExp(`(npx newsletter|(?<=["'\`])newsletter) (?=(?:${COMMANDS.join('|')})\\b)`, 'g');

@@ -2,7 +2,6 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
-import type { Command } from 'commander';
 import type { Clock } from '../core/clock.js';
 import type { Config, NewsletterConfig } from '../core/config.js';
 import { ConfigError, StoreError } from '../core/errors.js';
@@ -10,7 +9,7 @@ import { loadConfig } from '../adapters/config-file.js';
 import { dynamoStores } from '../adapters/dynamodb/stores.js';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
 import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
-import { loadOrCreateTokenKey } from '../adapters/local/token-key.js';
+import { loadTokenKeys } from '../adapters/local/token-key.js';
 import { localOwnerGone, localRunOwner } from '../adapters/local/run-owner.js';
 import { sdkClientConfig } from '../adapters/sdk-client-config.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
@@ -60,6 +59,12 @@ async function readDevState(file: string): Promise<{ pid: number; baseUrl: strin
   }
 }
 
+/** The address of the `newsletter dev` server running on this data dir, if one runs. */
+export async function runningDevServer(dataDir: string): Promise<string | undefined> {
+  const state = await readDevState(path.join(dataDir, DEV_STATE_FILE));
+  return state && isAlive(state.pid) ? state.baseUrl : undefined;
+}
+
 /** A digest run beside `newsletter dev` links to that server (see `withBaseUrl`). */
 async function withDevBaseUrl<T extends { config: Config; newsletter: NewsletterConfig }>(loaded: T, dataDir: string): Promise<T> {
   const state = await readDevState(path.join(dataDir, DEV_STATE_FILE));
@@ -71,17 +76,22 @@ export type LocalApp = Awaited<ReturnType<typeof openLocalApp>>;
 
 /**
  * Everything a local command needs: the configuration, SDK clients pointed at the embedded servers
- * (or at AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SES when set), the stores and the token key.
+ * (or at AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SES when set), the stores and the token keys.
  */
 export async function openLocalApp(options: GlobalOptions & { sendRate?: number }) {
   const loaded = await withDevBaseUrl(await loadNewsletter(options), options.dataDir);
   // Before any server starts: a refused key then ends the command with its one-line message,
   // instead of leaving embedded servers running that keep the process from exiting.
-  const tokenKey = await loadOrCreateTokenKey(options.dataDir);
+  const tokenKeys = await loadTokenKeys(options.dataDir);
   const env = process.env;
   const needEmbedded = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SES;
   const services: EmbeddedServices | undefined = needEmbedded
-    ? await startEmbeddedServices({ dataDir: options.dataDir, ...(options.sendRate ? { sendRate: options.sendRate } : {}) })
+    ? await startEmbeddedServices({
+        dataDir: options.dataDir,
+        ...(options.sendRate ? { sendRate: options.sendRate } : {}),
+        onWaitForOthers: (others) =>
+          process.stderr.write(`Keeping the embedded servers up for ${others} other newsletter ${others === 1 ? 'command' : 'commands'} on ${options.dataDir}; this one ends when they finish.\n`),
+      })
     : undefined;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   // Local servers accept any credentials; real AWS needs the standard credential chain.
@@ -116,7 +126,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     endpoints: { dynamodb: dynamodbEndpoint, ses: sesEndpoint, inbox: env.AWS_ENDPOINT_URL_SES ? undefined : services?.endpoints.inbox },
     dynamodb,
     ses,
-    tokenKey,
+    tokenKeys,
     subscribers: stores.subscribers,
     suppressions: stores.suppressions,
     signUpLimits: stores.signUpLimits,
@@ -135,14 +145,4 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     },
   };
   return app satisfies AppServices;
-}
-
-/** Runs a local command's work on the app its global options name, and closes the app whatever happens. */
-export async function withLocalApp(command: Command, work: (app: LocalApp) => Promise<void>): Promise<void> {
-  const app = await openLocalApp(command.optsWithGlobals<GlobalOptions>());
-  try {
-    await work(app);
-  } finally {
-    await app.close();
-  }
 }

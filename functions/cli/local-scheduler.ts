@@ -29,7 +29,7 @@ export class LocalScheduler {
   constructor(
     private readonly app: LocalApp,
     private readonly newsletters: NewsletterConfig[],
-    private readonly out: string,
+    out: string,
     private readonly print: (line: string) => void,
     /** One scheduled run; by default the in-process digest, `dev --stack-twin` puts the stack twin's digest function here. */
     private readonly digest: (newsletter: NewsletterConfig) => Promise<void> = (newsletter) => scheduledDigest(app, newsletter, out, print),

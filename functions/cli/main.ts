@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { Clock } from '../core/clock.js';
 import { NewsletterError } from '../core/errors.js';
-import { registerDigestCommands } from './commands/digest.js';
-import { registerKeypointsCommand } from './commands/keypoints.js';
-import { registerSubscriberCommands } from './commands/subscribers.js';
-import { registerEditionCommands } from './commands/editions.js';
-import { registerDevCommand } from './commands/dev.js';
+import { packageRoot } from '../../templates/bundled-folder.js';
 import { givenGlobalOptions, withGlobalOptions } from './hints.js';
 
 /** What a caller may give every command besides the arguments: a test's clock. */
@@ -14,8 +11,47 @@ export interface ProgramServices {
   clock?: Clock;
 }
 
-/** Builds the `newsletter` command. Kept separate from `main` so tests can drive it. */
-export function createProgram(services: ProgramServices = {}): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module and the top-level commands it registers, in help order. A module is loaded
+ * only when one of its commands runs (all of them for the overall help): loading every command's
+ * dependencies (MJML, the AWS SDK, the embedded servers) cost over a second of CPU per run.
+ */
+const COMMAND_MODULES: Array<{ commands: string[]; load: () => Promise<Register> }> = [
+  { commands: ['digest', 'preview'], load: async () => (await import('./commands/digest.js')).registerDigestCommands },
+  { commands: ['keypoints'], load: async () => (await import('./commands/keypoints.js')).registerKeypointsCommand },
+  { commands: ['subscribers'], load: async () => (await import('./commands/subscribers.js')).registerSubscriberCommands },
+  { commands: ['editions'], load: async () => (await import('./commands/editions.js')).registerEditionCommands },
+  { commands: ['dev'], load: async () => (await import('./commands/dev.js')).registerDevCommand },
+  { commands: ['embed'], load: async () => (await import('./commands/embed.js')).registerEmbedCommand },
+];
+
+/**
+ * The command the arguments name: the first word that is neither a global option nor its value.
+ * Undefined for none (`--version`, `--help`); then no command module is needed but for the help.
+ */
+function commandWord(program: Command, args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-')) return arg;
+    const option = program.options.find((o) => o.long === arg || o.short === arg);
+    if (option && (option.required || option.optional) && !arg.includes('=')) i++;
+  }
+  return undefined;
+}
+
+/** The modules to load for these arguments: the named command's, or all of them for help and unknown words. */
+async function commandRegistrars(program: Command, args: string[]): Promise<Register[]> {
+  const word = commandWord(program, args);
+  const asksForVersion = args.some((arg) => arg === '-V' || arg === '--version');
+  if (word === undefined && asksForVersion) return [];
+  const own = COMMAND_MODULES.find((m) => word !== undefined && m.commands.includes(word));
+  return Promise.all((own ? [own] : COMMAND_MODULES).map((m) => m.load()));
+}
+
+/** Builds the `newsletter` command with the commands `argv` needs. Kept separate from `main` so tests can drive it. */
+export async function createProgram(argv: string[], services: ProgramServices = {}): Promise<Command> {
   const program = new Command('newsletter')
     .description('Key-point newsletter: collect articles, extract key points, render one MJML digest and send it through SES.')
     .option('--config <file>', 'configuration file', 'newsletter.config.json')
@@ -40,16 +76,12 @@ export function createProgram(services: ProgramServices = {}): Command {
     .exitOverride();
   // Not a flag: every command reads it with its global options (`GlobalOptions.clock`).
   if (services.clock) program.setOptionValue('clock', services.clock);
-  registerDigestCommands(program);
-  registerKeypointsCommand(program);
-  registerSubscriberCommands(program);
-  registerEditionCommands(program);
-  registerDevCommand(program);
+  for (const register of await commandRegistrars(program, argv.slice(2))) register(program);
   return program;
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -66,7 +98,7 @@ export function exitQuietlyOnBrokenPipe(stream: NodeJS.EventEmitter, exit: (code
 
 /** Runs the command line; returns the exit code. Failures print one line saying what to do. */
 export async function main(argv: string[], services: ProgramServices = {}): Promise<number> {
-  const program = createProgram(services);
+  const program = await createProgram(argv, services);
   let globals: string[] = [];
   const printers = { log: console.log, warn: console.warn, error: console.error };
   // Once the options are parsed, every line the command prints repeats them in the commands it suggests.

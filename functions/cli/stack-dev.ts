@@ -50,7 +50,7 @@ export async function startStackDev(app: LocalApp, options: { dataDir: string; b
     config: functionConfig(app.config, app.baseDir, options.baseUrl),
     time: 'real',
     ses: { rate },
-    local: { dynamodb, ses, tableName: process.env.NEWSLETTER_TABLE ?? DEFAULT_TABLE_NAME, tokenKey: app.tokenKey },
+    local: { dynamodb, ses, tableName: process.env.NEWSLETTER_TABLE ?? DEFAULT_TABLE_NAME, tokenKey: app.tokenKeys.id },
   });
   const serving = twin.serve().catch((error: unknown) => options.print(`The stack twin's event source stopped: ${(error as Error).message}`));
   const file = path.join(options.dataDir, STACK_STATE_FILE);

@@ -88,5 +88,5 @@ export function csvField(value: string | undefined): string {
  * of a formula comes off. A quote before anything else is the value's own and stays.
  */
 function withoutFormulaQuote(cell: string | undefined): string | undefined {
-  return cell !== undefined && cell.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
+  return cell?.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
 }

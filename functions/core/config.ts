@@ -21,7 +21,7 @@ const timeZone = z.string().refine(
   { message: 'must be an IANA time zone such as Asia/Taipei or Europe/London' },
 );
 
-export const folderSourceSchema = z.strictObject({
+const folderSourceSchema = z.strictObject({
   type: z.literal('folder'),
   /** Relative to the configuration file's folder. */
   path: z.string().min(1),
@@ -35,7 +35,7 @@ const allowPrivateHosts = z.array(z.string().trim().min(1)).optional();
 /** Seconds a feed or page source may spend in all, linked pages included. */
 const timeBudgetSeconds = z.number().positive().max(900).optional();
 
-export const feedSourceSchema = z.strictObject({
+const feedSourceSchema = z.strictObject({
   type: z.literal('feed'),
   url: z.string().url(),
   /** Follow an item that carries only a summary to its page for the full text. */
@@ -45,20 +45,20 @@ export const feedSourceSchema = z.strictObject({
   timeBudgetSeconds,
 });
 
-export const pageSourceSchema = z.strictObject({
+const pageSourceSchema = z.strictObject({
   type: z.literal('page'),
   urls: z.array(z.string().url()).min(1),
   allowPrivateHosts,
   timeBudgetSeconds,
 });
 
-export const s3SourceSchema = z.strictObject({
+const s3SourceSchema = z.strictObject({
   type: z.literal('s3'),
   bucket: z.string().min(3),
   prefix: z.string().default(''),
 });
 
-export const sourceSchema = z.discriminatedUnion('type', [folderSourceSchema, feedSourceSchema, pageSourceSchema, s3SourceSchema]);
+const sourceSchema = z.discriminatedUnion('type', [folderSourceSchema, feedSourceSchema, pageSourceSchema, s3SourceSchema]);
 
 /** Newsletter languages: each has its words file under templates/words/ (templates/i18n.ts checks both ways). */
 const LANGUAGES = ['zh-Hant', 'zh-Hans', 'en', 'de', 'fr', 'es', 'ja', 'ko'] as const;
@@ -138,6 +138,11 @@ export const newsletterSchema = z.strictObject({
    */
   approval: z.enum(['auto', 'manual']).default('auto'),
   /**
+   * Count opens (a pixel) and clicks (links through this newsletter's address) per edition. Off by
+   * default; when on, every edition's footer says so. No reader is recorded: only two numbers per edition.
+   */
+  countOpensAndClicks: z.boolean().default(false),
+  /**
    * The subject line, with the fields {title}, {firstArticle}, {count} and {date}; by default the
    * title and the first headline. Either way it is kept to what an inbox shows (the headline is cut).
    */
@@ -160,7 +165,7 @@ export const newsletterSchema = z.strictObject({
  */
 export const MIN_SEND_RATE = 0.1;
 
-export const configSchema = z
+const configSchema = z
   .strictObject({
     newsletters: z.array(newsletterSchema).min(1, 'must define at least one newsletter'),
     /** Where newsletters' own templates live (relative to the configuration file): `<templatesDir>/<template>/`. */

@@ -20,7 +20,7 @@ export type DraftEditResult =
   | { ok: true; model: EditionModel; changes: string[]; dropped: ArticleDigest[] }
   | { ok: false; problem: string };
 
-export const EDIT_LIMITS = { subject: 200, intro: 2000, title: 300, keyPoint: 1000, keyPoints: 20 } as const;
+const EDIT_LIMITS = { subject: 200, intro: 2000, title: 300, keyPoint: 1000, keyPoints: 20 } as const;
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/u;
 

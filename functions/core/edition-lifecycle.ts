@@ -52,10 +52,26 @@ export interface EditionRecord {
   deliveryGroups?: number;
   /** What editors changed in the draft before it went out, oldest first (the original model is kept with the render). */
   edits?: DraftEditEntry[];
+  /** With a language-model extractor: what it did over this edition's articles (absent with the embedded one). */
+  extraction?: ExtractionSummary;
+}
+
+/**
+ * A language-model extractor over one edition, as the edition keeps it: how many articles it read,
+ * how many answers came from the cache, how many points it stated a figure or name the article does
+ * not (each dropped and replaced from the embedded extractor), and how many articles fell back to
+ * the embedded extractor whole.
+ */
+export interface ExtractionSummary {
+  extractor: string;
+  articles: number;
+  cached: number;
+  dropped: number;
+  fallbacks: number;
 }
 
 /** One editor's changes to a draft: who, when, and what, in words ("subject: “A” → “B”"). */
-export interface DraftEditEntry {
+interface DraftEditEntry {
   by: string;
   at: string;
   changes: string[];
@@ -76,6 +92,10 @@ export interface EditionCounts {
   rejected?: number;
   /** The receiving server put the message off for now (SES keeps trying). */
   delayed?: number;
+  /** Open-pixel loads (newsletters with countOpensAndClicks; no reader recorded, so not distinct readers). */
+  opens?: number;
+  /** Clicks on the edition's links (the same). */
+  clicks?: number;
 }
 
 /** When SES feedback says an edition is hurting the account, sending pauses. */

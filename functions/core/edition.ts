@@ -44,13 +44,13 @@ export interface RenderedEdition {
 }
 
 /** Formats a date as YYYY-MM-DD in the given IANA time zone. */
-export function editionDate(now: Date, timeZone: string): string {
+function editionDate(now: Date, timeZone: string): string {
   // en-CA formats as YYYY-MM-DD.
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /** The edition id for a set of articles; the same articles on the same day give the same id. */
-export function editionIdFor(newsletterId: string, date: string, articleIds: string[], attempt = 0): string {
+function editionIdFor(newsletterId: string, date: string, articleIds: string[], attempt = 0): string {
   const hash = createHash('sha256').update([...articleIds].sort().join('\n')).update(attempt ? `#${attempt}` : '').digest('hex');
   return `${newsletterId}-${date}-${hash.slice(0, 8)}`;
 }

@@ -45,3 +45,11 @@ export class StoreError extends NewsletterError {
     this.name = 'StoreError';
   }
 }
+
+/** Another run holds the edition this one would build or send (two forced runs at once). */
+export class EditionConflictError extends NewsletterError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EditionConflictError';
+  }
+}

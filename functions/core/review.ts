@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { archiveUrlFor } from './archive.js';
-import { signToken, verifyToken, type TokenCheck } from './tokens.js';
+import { signToken, verifyToken, type TokenCheck, type TokenKeys } from './tokens.js';
 
 /** Review links expire after 7 days: a draft left longer than that is better built afresh. */
 export const REVIEW_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -11,7 +11,7 @@ export type ReviewPurpose = 'approve' | 'skip' | 'edit';
  * A token's subject for an edition: a hash of its id in the shape of a subscriber id, so review
  * links are signed and checked by the same code as every other link, and bound to one edition.
  */
-export function reviewSubject(editionId: string): string {
+function reviewSubject(editionId: string): string {
   return createHash('sha256').update(`edition:${editionId}`).digest('hex').slice(0, 32);
 }
 
@@ -42,8 +42,8 @@ export function reviewViewUrl(key: Buffer, baseUrl: string, newsletterId: string
 }
 
 /** Checks a review token against the edition it claims to be for. */
-export function verifyReviewToken(key: Buffer, token: string, purpose: ReviewPurpose | 'view', editionId: string, now: Date): TokenCheck {
-  const check = verifyToken(key, token, purpose, Math.floor(now.getTime() / 1000));
+export function verifyReviewToken(keys: TokenKeys, token: string, purpose: ReviewPurpose | 'view', editionId: string, now: Date): TokenCheck {
+  const check = verifyToken(keys, token, purpose, Math.floor(now.getTime() / 1000));
   if (check.ok && check.claims.subscriberId !== reviewSubject(editionId)) return { ok: false, reason: 'forged' };
   return check;
 }

@@ -55,7 +55,7 @@ export interface SenderSettings {
 }
 
 /** A sender paces itself to this many messages per second at most: a few SES calls in flight. */
-export const MAX_RATE_PER_SENDER = 25;
+const MAX_RATE_PER_SENDER = 25;
 /** Lambda's SQS event source accepts a maximum concurrency from 2 to 1000. */
 const MIN_SENDERS = 2;
 const MAX_SENDERS = 1000;

@@ -6,8 +6,8 @@ import { cutAtBoundary } from './text-cut.js';
  * every inbox as literal braces.
  */
 
-export const SUBJECT_FIELDS = ['title', 'firstArticle', 'count', 'date'] as const;
-export type SubjectField = (typeof SUBJECT_FIELDS)[number];
+const SUBJECT_FIELDS = ['title', 'firstArticle', 'count', 'date'] as const;
+type SubjectField = (typeof SUBJECT_FIELDS)[number];
 export type SubjectValues = Record<SubjectField, string>;
 
 /**

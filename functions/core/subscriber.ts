@@ -5,7 +5,7 @@ import { asciiDomainAddress } from './email-address.js';
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed';
 
 /** Evidence of consent, kept with the subscription (GDPR art. 7(1): be able to show it). */
-export interface Consent {
+interface Consent {
   at: string;
   source: string;
 }
@@ -39,26 +39,32 @@ export function normaliseEmail(email: string): string {
  * hash after an erasure. Keyed, so that someone who sees an id (in a link, a log line or a table
  * export) cannot test guessed addresses against it without the secret.
  *
- * The key is derived from the token key (HKDF with its own label), so no second secret has to be
- * kept, while the id never uses the link-signing key itself.
+ * The key is derived (HKDF with its own label) from the deployment's id key (`TokenKeys.id`), the
+ * token key it was first deployed with, which never rotates: signing keys can be rotated while
+ * every address keeps its id, so subscriptions and suppressions stay attached.
  *
  * @example
- * const id = subscriberId(tokenKey, 'ann@example.com');
+ * const id = subscriberId(tokenKeys.id, 'ann@example.com');
  */
-export function subscriberId(tokenKey: Buffer, email: string): string {
-  return createHmac('sha256', subscriberIdKey(tokenKey)).update(normaliseEmail(email)).digest('hex').slice(0, 32);
+export function subscriberId(idKey: Buffer, email: string): string {
+  return subscriberIdWithKey(subscriberIdKey(idKey), email);
+}
+
+/** The subscriber id from the derived key itself (`subscriberIdKey`), for a holder that keeps only that key. */
+export function subscriberIdWithKey(derivedKey: Buffer, email: string): string {
+  return createHmac('sha256', derivedKey).update(normaliseEmail(email)).digest('hex').slice(0, 32);
 }
 
 const SUBSCRIBER_ID_LABEL = 'keypoints-newsletter subscriber id v2';
 // Deriving costs more than the HMAC; a process uses one token key, so remember its derived key.
 const derivedKeys = new WeakMap<Buffer, Buffer>();
 
-/** The key of subscriber ids, derived from the token key for this purpose only. */
-export function subscriberIdKey(tokenKey: Buffer): Buffer {
-  let key = derivedKeys.get(tokenKey);
+/** The key of subscriber ids, derived from the id key for this purpose only. */
+export function subscriberIdKey(idKey: Buffer): Buffer {
+  let key = derivedKeys.get(idKey);
   if (!key) {
-    key = Buffer.from(hkdfSync('sha256', tokenKey, Buffer.alloc(0), SUBSCRIBER_ID_LABEL, 32));
-    derivedKeys.set(tokenKey, key);
+    key = Buffer.from(hkdfSync('sha256', idKey, Buffer.alloc(0), SUBSCRIBER_ID_LABEL, 32));
+    derivedKeys.set(idKey, key);
   }
   return key;
 }
@@ -93,6 +99,6 @@ export function mailboxOf(email: string): string {
  * client's IP address): the same key as subscriber ids, with the kind in the input so the spaces
  * never overlap.
  */
-export function pseudonym(tokenKey: Buffer, kind: string, value: string): string {
-  return createHmac('sha256', subscriberIdKey(tokenKey)).update(`${kind}\u0000${value}`).digest('hex').slice(0, 32);
+export function pseudonym(idKey: Buffer, kind: string, value: string): string {
+  return createHmac('sha256', subscriberIdKey(idKey)).update(`${kind}\u0000${value}`).digest('hex').slice(0, 32);
 }

@@ -1,8 +1,9 @@
 import { archiveIndexUrlFor } from '../core/archive.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { verifyReviewToken } from '../core/review.js';
+import type { TokenKeys } from '../core/tokens.js';
 import type { EditionStore } from '../ports/edition-store.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { archivedEditionPage, archiveFeed, listArchive, newsletterOfEdition } from '../use-cases/archive.js';
 import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 import type { HttpApiResult } from './http/http-event.js';
@@ -19,7 +20,7 @@ export interface ArchiveRouteDependencies {
   editions: EditionStore;
   now: () => Date;
   /** Checks the view token of a review copy's link (`/archive/<id>?token=…`), which opens a draft; without it only public editions are shown. */
-  tokenKey?: Buffer;
+  tokenKeys?: TokenKeys;
 }
 
 export type ArchiveResult = HttpApiResult;
@@ -34,7 +35,7 @@ const BASE_HEADERS = {
  * An edition's HTML is the email's: inline styles and remote images, no scripts, no forms.
  * The policy allows just that.
  */
-export const EDITION_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+const EDITION_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Whether a path belongs to the archive. */
 export function isArchivePath(route: string): boolean {
@@ -66,8 +67,8 @@ export async function archiveRoute(deps: ArchiveRouteDependencies, method: strin
 
 /** Whether the request carries a valid view token for this edition (the review copy's browser link). */
 function isReviewer(deps: ArchiveRouteDependencies, newsletter: NewsletterConfig, editionId: string, token: string | null): boolean {
-  if (!deps.tokenKey || !token) return false;
-  const check = verifyReviewToken(deps.tokenKey, token, 'view', editionId, deps.now());
+  if (!deps.tokenKeys || !token) return false;
+  const check = verifyReviewToken(deps.tokenKeys, token, 'view', editionId, deps.now());
   return check.ok && check.claims.newsletterId === newsletter.id;
 }
 

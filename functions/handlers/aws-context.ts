@@ -7,7 +7,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
-import { checkTokenKey } from '../core/tokens.js';
+import { checkTokenKey, tokenKeysFrom, type TokenKeys } from '../core/tokens.js';
 import type { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.js';
 import type { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
 import type { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
@@ -29,6 +29,9 @@ export interface AwsClientOptions {
   prepareClient?: (client: { middlewareStack: { add: (...args: never[]) => unknown } }) => void;
 }
 
+/** How long a container keeps the signing keys it read before reading them again. */
+export const SIGNING_KEYS_REFRESH_MS = 5 * 60_000;
+
 /** The Lambda invocation context a handler reads (a subset of aws-lambda's Context). */
 export interface LambdaInvocation {
   awsRequestId?: string;
@@ -43,7 +46,9 @@ export interface LambdaInvocation {
 export class AwsContext {
   readonly env: FunctionEnvironment;
   readonly dynamodb: DynamoDBClient;
-  private tokenKey?: Promise<Buffer>;
+  private idKey?: Promise<Buffer>;
+  private signingKeys?: { read: Promise<TokenKeys>; at: number };
+  private secretsClient?: SecretsManagerClient;
   private sesClient?: SESClient;
   private sqsClient?: SQSClient;
   private s3Client?: S3Client;
@@ -122,7 +127,7 @@ export class AwsContext {
 
   /** The services every use case is wired from (`functions/wiring/`), once the token key is read. */
   async services(): Promise<AppServices> {
-    const tokenKey = await this.signingKey();
+    const tokenKeys = await this.tokenKeys();
     return {
       config: this.env.config,
       subscribers: this.subscribers,
@@ -131,7 +136,7 @@ export class AwsContext {
       editions: this.editions,
       ledger: this.ledger,
       mailer: this.mailer,
-      tokenKey,
+      tokenKeys,
       clock: this.clock,
       templatesDir: this.templatesDir,
       // Many senders run at once on AWS: they share the 24-hour quota through the table.
@@ -147,19 +152,42 @@ export class AwsContext {
     return newsletter;
   }
 
-  /** The token signing key from Secrets Manager, read once per container. */
-  signingKey(): Promise<Buffer> {
+  /**
+   * The token keys from Secrets Manager: the id key once per container (it never changes), the
+   * signing keys (when the stack names a signing-keys secret) again every
+   * SIGNING_KEYS_REFRESH_MS, so a rotation reaches running containers within minutes.
+   */
+  tokenKeys(): Promise<TokenKeys> {
+    const now = this.clock.now().getTime();
+    if (this.signingKeys && now - this.signingKeys.at < SIGNING_KEYS_REFRESH_MS) return this.signingKeys.read;
+    const arn = this.env.signingKeysSecretArn;
+    const read = this.idKeyFromSecret().then(async (idKey) => {
+      if (!arn) return tokenKeysFrom(idKey, undefined, 'no signing-keys secret');
+      const secret = await this.secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+      return tokenKeysFrom(idKey, secret.SecretString, `secret ${arn}`);
+    });
+    const entry = { read, at: now };
+    this.signingKeys = entry;
+    read.catch(() => {
+      if (this.signingKeys === entry) this.signingKeys = undefined;
+    });
+    return read;
+  }
+
+  private get secrets(): SecretsManagerClient {
+    return (this.secretsClient ??= this.traced(new SecretsManagerClient(sdkClientConfig('secretsManager'))));
+  }
+
+  private idKeyFromSecret(): Promise<Buffer> {
     const arn = this.env.tokenSecretArn;
     if (!arn) return Promise.reject(new ConfigError('TOKEN_SECRET_ARN is not set: the stack must grant the function the token secret'));
-    this.tokenKey ??= this.traced(new SecretsManagerClient(sdkClientConfig('secretsManager')))
-      .send(new GetSecretValueCommand({ SecretId: arn }))
-      .then((secret) => {
-        // Bytes, not characters, are what the HMAC key is made of: a SecretBinary (the key of a local
-        // data dir, moved to AWS with `put-secret-value --secret-binary`) as it is, a string as UTF-8.
-        const key = secret.SecretBinary ? Buffer.from(secret.SecretBinary) : Buffer.from(secret.SecretString ?? '', 'utf8');
-        return checkTokenKey(key, `secret ${arn}`, 'put a random value of at least 32 characters in the secret');
-      });
-    this.tokenKey.catch(() => (this.tokenKey = undefined));
-    return this.tokenKey;
+    this.idKey ??= this.secrets.send(new GetSecretValueCommand({ SecretId: arn })).then((secret) => {
+      // Bytes, not characters, are what the HMAC key is made of: a SecretBinary (the key of a local
+      // data dir, moved to AWS with `put-secret-value --secret-binary`) as it is, a string as UTF-8.
+      const key = secret.SecretBinary ? Buffer.from(secret.SecretBinary) : Buffer.from(secret.SecretString ?? '', 'utf8');
+      return checkTokenKey(key, `secret ${arn}`, 'put a random value of at least 32 characters in the secret');
+    });
+    this.idKey.catch(() => (this.idKey = undefined));
+    return this.idKey;
   }
 }

@@ -73,7 +73,7 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
       ledger: services.ledger,
       queue,
       // approval "manual": the draft goes to the operators with signed approve and skip links.
-      ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKey } } : {}),
+      ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKeys.signing } } : {}),
     },
     {},
   );
@@ -81,6 +81,14 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
   for (const problem of result.problems) obs.logger.warn('article skipped', { location: problem.location, reason: problem.reason });
   // Nothing built because sources did not answer is a fault, not a quiet week: logged as an error.
   if (result.status === 'nothing-new' && result.failedSources.length > 0) obs.logger.error('sources failed', { newsletterId: newsletter.id, failedSources: result.failedSources });
+  // A language-model extractor's faults: the edition went out (nothing lost), but its points are not the model's.
+  const extraction = result.status === 'queued' && !result.resumed ? result.edition.extraction : undefined;
+  if (result.status === 'queued' && extraction) {
+    obs.metrics.addMetric(METRIC_NAMES.keyPointsDropped, MetricUnit.Count, extraction.dropped);
+    obs.metrics.addMetric(METRIC_NAMES.keyPointFallbacks, MetricUnit.Count, extraction.fallbacks);
+    obs.logger.info('key points', { newsletterId: newsletter.id, editionId: result.edition.editionId, ...extraction });
+  }
+  if (result.status === 'queued') for (const f of result.keyPointReport?.fallbacks ?? []) obs.logger.warn('key points fell back', { location: f.location, reason: f.reason });
   const summary =
     result.status === 'queued'
       ? { status: result.status, editionId: result.edition.editionId, queued: result.queued, problems: result.problems.length }

@@ -3,7 +3,7 @@ import type { DraftEdit } from '../core/draft-edit.js';
 import type { EditionModel, RenderedEdition } from '../core/edition.js';
 import { editionOutcome, type EditionRecord } from '../core/edition-lifecycle.js';
 import { reviewToken, verifyReviewToken } from '../core/review.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { newsletterOfEdition } from '../use-cases/archive.js';
 import { editDraft, loadDraft } from '../use-cases/edit-draft.js';
 import { approveDraft } from '../use-cases/review-edition.js';
@@ -42,7 +42,7 @@ export async function editRoute(deps: EditRouteDependencies, method: string, que
   const newsletter = newsletterOfEdition(deps.newsletters, editionId);
   const language = newsletter?.language ?? deps.newsletters[0]!.language;
   const now = deps.now();
-  const check = verifyReviewToken(deps.tokenKey, token, 'edit', editionId, now);
+  const check = verifyReviewToken(deps.tokenKeys, token, 'edit', editionId, now);
   if (!newsletter || !check.ok || check.claims.newsletterId !== newsletter.id) {
     const w = wordsForPage(language);
     const expired = !check.ok && check.reason === 'expired';
@@ -54,7 +54,7 @@ export async function editRoute(deps: EditRouteDependencies, method: string, que
     return { ...refused, headers: { ...refused.headers, allow: 'GET, POST' } };
   }
   const expiresAt = check.claims.expiresAt ?? Math.floor(now.getTime() / 1000);
-  const tokens = { token, approveToken: reviewToken(deps.tokenKey, 'approve', newsletter.id, editionId, expiresAt) };
+  const tokens = { token, approveToken: reviewToken(deps.tokenKeys.signing, 'approve', newsletter.id, editionId, expiresAt) };
   const words = EDIT_WORDS[newsletter.language];
 
   if (method === 'GET') {
@@ -78,7 +78,7 @@ export async function editRoute(deps: EditRouteDependencies, method: string, que
   if (outcome.status === 'conflict') return reloaded(deps, newsletter, editionId, tokens, { kind: 'conflict' }, 409);
 
   if (form.get('action') === 'approve') {
-    const approval = verifyReviewToken(deps.tokenKey, form.get('approveToken') ?? '', 'approve', editionId, now);
+    const approval = verifyReviewToken(deps.tokenKeys, form.get('approveToken') ?? '', 'approve', editionId, now);
     if (!approval.ok || approval.claims.newsletterId !== newsletter.id) {
       const w = wordsForPage(language);
       return reviewPageResult(400, messagePage({ language, title: w.linkInvalidTitle, text: w.linkInvalidBody }));
@@ -194,12 +194,16 @@ async function pastEditionsHtml(deps: EditRouteDependencies, newsletter: Newslet
   if (past.length === 0) return '';
   const e = escapeHtml;
   const c = words.pastColumns;
+  // Opens and clicks only for a newsletter that counts them (countOpensAndClicks).
+  const counting = newsletter.countOpensAndClicks;
   const rows = past.map((x) => {
     const o = editionOutcome(x);
-    return `<tr><td>${e(x.date)} ${e(x.subject)}</td>${[o.sent, o.delivered, o.bounces, o.complaints, o.rejected, o.delayed].map((v) => `<td class="n">${v}</td>`).join('')}</tr>`;
+    const values = [o.sent, o.delivered, o.bounces, o.complaints, o.rejected, o.delayed, ...(counting ? [x.counts?.opens ?? 0, x.counts?.clicks ?? 0] : [])];
+    return `<tr><td>${e(x.date)} ${e(x.subject)}</td>${values.map((v) => `<td class="n">${v}</td>`).join('')}</tr>`;
   });
+  const headers = [c.sent, c.delivered, c.bounces, c.complaints, c.rejected, c.delayed, ...(counting ? [c.opens, c.clicks] : [])];
   return `<h2>${e(words.pastEditions)}</h2>
-<div class="scroll"><table><thead><tr><th>${e(c.edition)}</th>${[c.sent, c.delivered, c.bounces, c.complaints, c.rejected, c.delayed].map((h) => `<th class="n">${e(h)}</th>`).join('')}</tr></thead>
+<div class="scroll"><table><thead><tr><th>${e(c.edition)}</th>${headers.map((h) => `<th class="n">${e(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
 `;
 }

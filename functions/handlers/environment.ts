@@ -10,8 +10,13 @@ export const ENV_NAMES = {
   tableName: 'TABLE_NAME',
   bucketName: 'BUCKET_NAME',
   sendQueueUrl: 'SEND_QUEUE_URL',
+  /** The id key's secret (the key first deployed, which keys subscriber ids and never changes). */
   tokenSecretArn: 'TOKEN_SECRET_ARN',
+  /** The signing keys of a rotation (a JSON document, docs/security.md); absent before the first rotation. */
+  signingKeysSecretArn: 'TOKEN_SIGNING_KEYS_ARN',
   configurationSet: 'SES_CONFIGURATION_SET',
+  /** CloudFront's origin-verify secret, with -c perClientLimits: the client address is read from CloudFront's header beside it. */
+  originVerify: 'ORIGIN_VERIFY',
   /** The newsletter configuration (newsletter.config.json) as JSON. */
   config: 'NEWSLETTER_CONFIG',
   /** Messages per second for one sender; default: the SES account's maximum send rate. */
@@ -27,7 +32,9 @@ const environmentSchema = z.object({
   BUCKET_NAME: z.string().min(1).optional(),
   SEND_QUEUE_URL: z.string().url().optional(),
   TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  TOKEN_SIGNING_KEYS_ARN: z.string().min(1).optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  ORIGIN_VERIFY: z.string().min(32).optional(),
   NEWSLETTER_CONFIG: z.string().min(2),
   SES_SEND_RATE: z.coerce.number().min(MIN_SEND_RATE, `must be at least ${MIN_SEND_RATE} messages per second`).optional(),
   SES_SENDERS: z.coerce.number().int().positive().optional(),
@@ -39,7 +46,9 @@ export interface FunctionEnvironment {
   bucketName?: string;
   sendQueueUrl?: string;
   tokenSecretArn?: string;
+  signingKeysSecretArn?: string;
   configurationSet?: string;
+  originVerify?: string;
   sendRate?: number;
   senders?: number;
   taskRoot?: string;
@@ -67,7 +76,9 @@ export function readEnvironment(env: Record<string, string | undefined>): Functi
     ...(e.BUCKET_NAME ? { bucketName: e.BUCKET_NAME } : {}),
     ...(e.SEND_QUEUE_URL ? { sendQueueUrl: e.SEND_QUEUE_URL } : {}),
     ...(e.TOKEN_SECRET_ARN ? { tokenSecretArn: e.TOKEN_SECRET_ARN } : {}),
+    ...(e.TOKEN_SIGNING_KEYS_ARN ? { signingKeysSecretArn: e.TOKEN_SIGNING_KEYS_ARN } : {}),
     ...(e.SES_CONFIGURATION_SET ? { configurationSet: e.SES_CONFIGURATION_SET } : {}),
+    ...(e.ORIGIN_VERIFY ? { originVerify: e.ORIGIN_VERIFY } : {}),
     ...(e.SES_SEND_RATE ? { sendRate: e.SES_SEND_RATE } : {}),
     ...(e.SES_SENDERS ? { senders: e.SES_SENDERS } : {}),
     ...(e.LAMBDA_TASK_ROOT ? { taskRoot: e.LAMBDA_TASK_ROOT } : {}),

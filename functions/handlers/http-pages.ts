@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Language } from '../core/config.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { pageWordsFor, type PageWords } from '../../templates/i18n.js';
 import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 

@@ -16,6 +16,10 @@ export const METRIC_NAMES = {
   hopBudgetSpent: 'HopBudgetSpent',
   /** From the digest function's hourly watch: hours since the oldest edition still sending was made. */
   oldestSending: 'OldestSendingEditionHours',
+  /** From the digest function, with a language-model extractor: points dropped as unfaithful (replaced from the embedded extractor). */
+  keyPointsDropped: 'KeyPointsDropped',
+  /** From the digest function, with a language-model extractor: articles whose points all came from the embedded extractor. */
+  keyPointFallbacks: 'KeyPointFallbacks',
 } as const;
 
 /** Powertools adds the function's service name as a dimension to every metric. */

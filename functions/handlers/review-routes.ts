@@ -1,7 +1,8 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { verifyReviewToken, type ReviewPurpose } from '../core/review.js';
+import type { TokenKeys } from '../core/tokens.js';
 import type { EditionStore } from '../ports/edition-store.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { newsletterOfEdition } from '../use-cases/archive.js';
 import { approveDraft, skipDraft, type ReviewDecision } from '../use-cases/review-edition.js';
 import { REVIEW_WORDS } from '../../templates/review-words.js';
@@ -17,7 +18,7 @@ import { messagePage, page, PAGE_CSP, SAFE_HEADERS, wordsForPage } from './http-
 export interface ReviewRouteDependencies {
   newsletters: readonly NewsletterConfig[];
   editions: EditionStore;
-  tokenKey: Buffer;
+  tokenKeys: TokenKeys;
   now: () => Date;
   /**
    * Called after an approval, and awaited before the answer (on Lambda nothing runs after it): sends
@@ -47,7 +48,7 @@ export async function reviewRoute(deps: ReviewRouteDependencies, method: string,
   const token = query.get('token') ?? '';
   const newsletter = newsletterOfEdition(deps.newsletters, editionId);
   const language = newsletter?.language ?? deps.newsletters[0]!.language;
-  const check = verifyReviewToken(deps.tokenKey, token, purpose, editionId, deps.now());
+  const check = verifyReviewToken(deps.tokenKeys, token, purpose, editionId, deps.now());
   if (!newsletter || !check.ok || check.claims.newsletterId !== newsletter.id) {
     const w = wordsForPage(language);
     const expired = !check.ok && check.reason === 'expired';

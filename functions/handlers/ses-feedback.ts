@@ -31,7 +31,7 @@ async function handleRecords(ctx: AwsContext, event: SnsEvent): Promise<void> {
       obs.logger.warn('feedback ignored: not JSON', { snsMessageId: record.Sns.MessageId });
       continue;
     }
-    const outcomes = await handleFeedback(payload, { suppressions: ctx.suppressions, editions: ctx.editions, feedback: ctx.feedback, now: ctx.clock.now(), tokenKey: await ctx.signingKey() });
+    const outcomes = await handleFeedback(payload, { suppressions: ctx.suppressions, editions: ctx.editions, feedback: ctx.feedback, now: ctx.clock.now(), idKey: (await ctx.tokenKeys()).id });
     obs.logger.info('feedback', { snsMessageId: record.Sns.MessageId, outcomes });
     // A redelivered notification re-asserts its suppressions (idempotent) but must not count them again.
     const repeated = outcomes.some((o) => o.kind === 'duplicate');

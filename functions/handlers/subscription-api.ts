@@ -1,12 +1,15 @@
 import type { NewsletterConfig } from '../core/config.js';
 import { redactAddresses } from '../core/subscriber.js';
+import type { TokenKeys } from '../core/tokens.js';
 import type { SendQueue } from '../ports/send-queue.js';
 import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
 import { draftRenderer } from '../wiring/review.js';
+import type { AppServices } from '../wiring/app-services.js';
 import { subscriptionDependencies } from '../wiring/subscriptions.js';
 import { archiveRoute, isArchivePath } from './archive-routes.js';
 import { isReviewPath, reviewRoute, type ReviewRouteDependencies } from './review-routes.js';
 import { editRoute, type EditRouteDependencies } from './edit-routes.js';
+import { templateOptions } from '../wiring/templates.js';
 import { renderEdition } from '../render/render-edition.js';
 import { AwsContext } from './aws-context.js';
 import { decodeRequest, MAX_BODY_BYTES, type HttpApiEvent, type HttpApiResult } from './http/http-event.js';
@@ -38,6 +41,8 @@ export interface SubscriptionApiDependencies extends SubscriptionDependencies {
   onApproved?: ReviewRouteDependencies['onApproved'];
   /** Renders a draft an editor changed on the review page; by default with the bundled templates. */
   renderDraft?: EditRouteDependencies['render'];
+  /** CloudFront's origin-verify secret, when the stack puts CloudFront in front (see decodeRequest). */
+  originVerify?: string;
 }
 
 /**
@@ -61,10 +66,10 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
   const language = deps.newsletters[0]!.language;
   const log = deps.log ?? ((event, fields) => console.log(JSON.stringify({ event, ...fields })));
   const words = wordsForPage(language);
-  const renderDraft = deps.renderDraft ?? ((_newsletter, model) => renderEdition(model, deps.templatesDir ? { templatesDir: deps.templatesDir } : {}));
+  const renderDraft = deps.renderDraft ?? ((newsletter, model) => renderEdition(model, templateOptions(deps, newsletter)));
 
   return async (raw) => {
-    const request = decodeRequest(raw, maxBodyBytes);
+    const request = decodeRequest(raw, maxBodyBytes, deps.originVerify);
     if (!request) return json(400, { ok: false, error: 'bad-request', message: 'the request is not an HTTP API (payload 2.0) event' });
     const { route, method, body } = request;
     try {
@@ -74,10 +79,10 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       if (handle) return await handle({ deps, language, log }, { ...request, body });
       // The operator's review links and the public archive have their own route modules.
       const now = () => deps.clock.now();
-      const review = { newsletters: deps.newsletters, editions: deps.editions, tokenKey: deps.tokenKey, now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) };
+      const review = { newsletters: deps.newsletters, editions: deps.editions, tokenKeys: deps.tokenKeys, now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) };
       if (isReviewPath(route)) return await reviewRoute(review, method, route, request.query);
       if (route === '/edit') return await editRoute({ ...review, render: renderDraft }, method, request.query, body);
-      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now, tokenKey: deps.tokenKey }, method, route, request.query);
+      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now, tokenKeys: deps.tokenKeys }, method, route, request.query);
       const notFound = html(routes ? 405 : 404, messagePage({ language, title: words.notFoundTitle, text: words.notFoundBody }));
       return routes ? { ...notFound, headers: { ...notFound.headers, allow: Object.keys(routes).join(', ') } } : notFound;
     } catch (error) {
@@ -87,29 +92,47 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
   };
 }
 
-// --- The Lambda entry point: AWS wiring, built once per cold start, on first use. ---
+// --- The Lambda entry point: AWS wiring, built on first use and again when the token keys change. ---
 
-let cold: Promise<SubscriptionApi> | undefined;
 const obs = createObservability('subscription-api');
 
-/** The Lambda handler: the environment and clients come from AwsContext, like every function's. */
-export const handler = async (event: HttpApiEvent, invocation?: { awsRequestId?: string }): Promise<HttpApiResult> =>
-  observe(obs, invocation, async () => {
-    cold ??= buildFromEnvironment().catch((error: unknown) => {
-      cold = undefined;
-      throw error;
+/**
+ * The Lambda handler over a context (the container's, or a test's). The API is built once and
+ * again whenever the context reads new token keys (a rotation reaches a running container within
+ * SIGNING_KEYS_REFRESH_MS): a container can live for hours, and one that kept the keys of its
+ * cold start would refuse links signed with a key put in after it started.
+ */
+export function subscriptionApiHandler(contextOf: () => AwsContext): (event: HttpApiEvent, invocation?: { awsRequestId?: string }) => Promise<HttpApiResult> {
+  let built: Promise<{ api: SubscriptionApi; keys: TokenKeys }> | undefined;
+  return (event, invocation) =>
+    observe(obs, invocation, async () => {
+      const ctx = contextOf();
+      const keys = await ctx.tokenKeys();
+      const current = built && (await built.catch(() => undefined));
+      if (!current || current.keys !== keys) {
+        built = buildFromContext(ctx);
+        built.catch(() => (built = undefined));
+      }
+      return (await built!).api(event);
     });
-    return (await cold)(event);
-  });
+}
 
-async function buildFromEnvironment(): Promise<SubscriptionApi> {
-  const ctx = new AwsContext(process.env, obs.tracer);
+let context: AwsContext | undefined;
+/** The Lambda handler: the environment and clients come from AwsContext, like every function's. */
+export const handler = subscriptionApiHandler(() => (context ??= new AwsContext(process.env, obs.tracer)));
+
+async function buildFromContext(ctx: AwsContext): Promise<{ api: SubscriptionApi; keys: TokenKeys }> {
   const services = await ctx.services();
+  return { keys: services.tokenKeys, api: buildApi(ctx, services) };
+}
+
+function buildApi(ctx: AwsContext, services: AppServices): SubscriptionApi {
   return createSubscriptionApi({
     ...subscriptionDependencies(services),
     renderDraft: draftRenderer(services),
     // An approved draft goes out now: its readers are queued for the senders, as the digest fans out.
     ...(ctx.sendQueue ? { onApproved: queueApproved(ctx.sendQueue) } : {}),
+    ...(ctx.env.originVerify ? { originVerify: ctx.env.originVerify } : {}),
     // Structured JSON lines with the request id; fields are ids and counts, never an address.
     log: (event, fields) => obs.logger.info(event, fields),
     // No work after returning on Lambda: the sign-up's work runs inline, behind a fixed answer time.

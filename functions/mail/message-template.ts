@@ -3,6 +3,7 @@ import { domainToASCII } from 'node:url';
 import type { NewsletterConfig } from '../core/config.js';
 import { PLACEHOLDERS, type RenderedEdition } from '../core/edition.js';
 import { NewsletterError } from '../core/errors.js';
+import { escapeHtml } from '../core/html-escape.js';
 
 /** What changes from one reader to the next. */
 export interface Recipient {
@@ -105,7 +106,7 @@ export async function buildMessage(rendered: RenderedEdition, headers: MessageHe
   const fill = (s: string) =>
     s.replaceAll(PLACEHOLDERS.unsubscribeUrl, recipient.unsubscribeUrl).replaceAll(PLACEHOLDERS.preferencesUrl, recipient.preferencesUrl);
   const fillHtml = (s: string) =>
-    s.replaceAll(PLACEHOLDERS.unsubscribeUrl, escapeHtmlAttr(recipient.unsubscribeUrl)).replaceAll(PLACEHOLDERS.preferencesUrl, escapeHtmlAttr(recipient.preferencesUrl));
+    s.replaceAll(PLACEHOLDERS.unsubscribeUrl, escapeHtml(recipient.unsubscribeUrl)).replaceAll(PLACEHOLDERS.preferencesUrl, escapeHtml(recipient.preferencesUrl));
   return buildMime({ subject: rendered.subject, html: fillHtml(rendered.html), text: fill(rendered.text) }, headers, {
     to: asciiAddress(recipient.to),
     unsubscribeUrl: recipient.unsubscribeUrl,
@@ -164,11 +165,11 @@ function encodeFor(context: Context, value: string): string {
     case 'plain':
       return value;
     case 'html':
-      return escapeHtmlAttr(value);
+      return escapeHtml(value);
     case 'qp-plain':
       return quotedPrintableInline(value);
     case 'qp-html':
-      return quotedPrintableInline(escapeHtmlAttr(value));
+      return quotedPrintableInline(escapeHtml(value));
   }
 }
 
@@ -193,10 +194,6 @@ function quotedPrintableInline(value: string): string {
 
 function crlf(value: string): string {
   return value.replace(/\r?\n/g, '\r\n');
-}
-
-function escapeHtmlAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function escapeRegExp(c: string): string {

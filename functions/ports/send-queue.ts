@@ -1,6 +1,6 @@
 import { SendBatchAssembler, type SendBatchMessage, type SendQueueMessage } from '../core/delivery.js';
 
-export type { FanOutMessage, SendBatchMessage, SendQueueMessage } from '../core/delivery.js';
+export type { SendBatchMessage, SendQueueMessage } from '../core/delivery.js';
 
 /** The queue between the scheduled digest (renders once, enqueues) and the senders (drain, send). */
 export interface SendQueue {

@@ -42,9 +42,9 @@ function keeping(keep: readonly string[], convert: TextConverter): TextConverter
   const placeholder = (i: number) => String.fromCharCode(0xe000 + i);
   return (text) => {
     let held = text;
-    keep.forEach((word, i) => (held = held.replaceAll(word, placeholder(i))));
+    for (const [i, word] of keep.entries()) held = held.replaceAll(word, placeholder(i));
     let out = convert(held);
-    keep.forEach((word, i) => (out = out.replaceAll(placeholder(i), word)));
+    for (const [i, word] of keep.entries()) out = out.replaceAll(placeholder(i), word);
     return out;
   };
 }

@@ -1,26 +1,9 @@
-/**
- * Escaping for everything that reaches a rendered email from outside the templates.
- * Article text is untrusted: it comes from feeds and web pages.
- */
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { escapeHtml } from '../core/html-escape.js';
 
 /**
- * Escapes the five HTML-significant characters, so the value is safe in element content and in
- * quoted attribute values.
- *
- * @example
- * escapeHtml('<b>"Tom" & Jerry</b>'); // '&lt;b&gt;&quot;Tom&quot; &amp; Jerry&lt;/b&gt;'
+ * Escaping for everything that reaches a rendered email from outside the templates, on top of
+ * `escapeHtml` (core/html-escape.ts). Article text is untrusted: it comes from feeds and web pages.
  */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
 
 // C0 controls (other than tab, line feed, carriage return) and DEL break MJML's XML parser and
 // are never meaningful in an email. Bidi embedding, override and isolate controls (U+202A–U+202E,

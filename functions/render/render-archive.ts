@@ -2,7 +2,7 @@
 
 import { parseHTML } from 'linkedom';
 import { PLACEHOLDERS } from '../core/edition.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { wrapPlainText } from './plain-text.js';
 import { serializeHtml } from './serialize-html.js';
 

@@ -120,5 +120,6 @@ function messagePage(
   options: RenderOptions,
 ): Promise<string> {
   const { language, words, subject, footer, newsletterTitle, body } = page;
-  return renderPage({ template, language, words, subject, preheader: body, header: { newsletterTitle }, footer, values }, options);
+  // The title too, for one's own template (`{{newsletter_title}}`); the bundled ones take it from the header.
+  return renderPage({ template, language, words, subject, preheader: body, header: { newsletterTitle }, footer, values: { newsletter_title: newsletterTitle, ...values } }, options);
 }

@@ -4,10 +4,12 @@ import type { EditionModel, RenderedEdition } from '../core/edition.js';
 import type { TemplateWords } from '../../templates/i18n.js';
 import { withoutSiteName } from './article-title.js';
 import { safeHref, neutralisePlaceholders } from './escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { fillTemplate, raw } from './fill-template.js';
 import { joinTextBlocks, textFooter, wrapPlainText } from './plain-text.js';
 import { renderPage } from './render-page.js';
-import { loadTemplate, templatesDirOf, wordsForModel, type RenderOptions } from './template-files.js';
+import { clickUrl, openPixelUrl } from '../core/reader-counts.js';
+import { loadTemplateFile, wordsForModel, type RenderOptions } from './template-files.js';
 
 /**
  * Renders an edition once: MJML to HTML, plus a plain-text alternative built from the model.
@@ -20,27 +22,31 @@ import { loadTemplate, templatesDirOf, wordsForModel, type RenderOptions } from 
  */
 export async function renderEdition(model: EditionModel, options: RenderOptions = {}): Promise<RenderedEdition> {
   const words = wordsForModel(model.language, model.newsletterId);
-  const dir = templatesDirOf(options);
   const [articleTemplate, keyPointTemplate] = await Promise.all([
-    loadTemplate(dir, 'partials/article.mjml'),
-    loadTemplate(dir, 'partials/key-point.mjml'),
+    loadTemplateFile(options, 'partials/article.mjml'),
+    loadTemplateFile(options, 'partials/key-point.mjml'),
   ]);
 
+  const counting = options.counting;
+  // Only http(s) targets are counted: a mailto: link stays as it is.
+  const linkTo = (url: string | undefined) =>
+    url && counting && /^https?:/u.test(url) ? clickUrl(counting.tokenKey, counting.baseUrl, model.newsletterId, model.editionId, url) : url;
+  const whyYouGetThis = counting ? `${words.whyYouGetThis(model.newsletterTitle)} ${words.countsOpensAndClicks}` : words.whyYouGetThis(model.newsletterTitle);
   const articles = model.articles.map((article) => {
     const url = safeHref(article.url);
-    const keyPoints = article.keyPoints.map((text) => fillTemplate(keyPointTemplate, { text }, 'partials/key-point.mjml'));
+    const keyPoints = article.keyPoints.map((text) => fillTemplate(keyPointTemplate.text, { text }, keyPointTemplate.name));
     return fillTemplate(
-      articleTemplate,
+      articleTemplate.text,
       {
         title: withoutSiteName(article.title, article.url),
-        url,
+        url: linkTo(url),
         source: url ? hostOf(url) : undefined,
         key_points_label: words.keyPoints,
         key_points: raw(keyPoints.join('')),
         read_more: words.readMore,
         label_separator: words.labelSeparator,
       },
-      'partials/article.mjml',
+      articleTemplate.name,
     );
   });
 
@@ -52,7 +58,7 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
       subject: model.subject,
       preheader: model.preheader,
       header: { newsletterTitle: model.newsletterTitle, date: words.formatDate(model.date), webUrl: safeHref(model.webUrl) },
-      footer: { whyYouGetThis: words.whyYouGetThis(model.newsletterTitle), postalAddress: model.postalAddress, unsubscribe: true },
+      footer: { whyYouGetThis, postalAddress: model.postalAddress, unsubscribe: true },
       values: { greeting: model.intro ?? words.greeting, articles: raw(articles.join('\n')) },
     },
     options,
@@ -60,10 +66,17 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
 
   // The subject leads with the first article's title, and the sender scans the whole message,
   // headers included, for placeholders: break any `{{` so article text cannot fill one there.
-  return { subject: neutralisePlaceholders(model.subject), html, text: digestText(model, words) };
+  const pixel = counting
+    ? `<img src="${escapeHtml(openPixelUrl(counting.tokenKey, counting.baseUrl, model.newsletterId, model.editionId))}" width="1" height="1" alt="" data-open-pixel style="display:block;border:0;width:1px;height:1px">`
+    : '';
+  return {
+    subject: neutralisePlaceholders(model.subject),
+    html: pixel ? html.replace(/<\/body>/u, `${pixel}</body>`) : html,
+    text: digestText(model, words, whyYouGetThis),
+  };
 }
 
-function digestText(model: EditionModel, words: TemplateWords): string {
+function digestText(model: EditionModel, words: TemplateWords, whyYouGetThis: string): string {
   const blocks: string[][] = [];
   const header = [...wrapPlainText(model.newsletterTitle), words.formatDate(model.date)];
   const webUrl = safeHref(model.webUrl);
@@ -80,7 +93,7 @@ function digestText(model: EditionModel, words: TemplateWords): string {
   }
 
   blocks.push(
-    textFooter({ whyYouGetThis: words.whyYouGetThis(model.newsletterTitle), postalAddress: model.postalAddress, unsubscribe: true }, words),
+    textFooter({ whyYouGetThis, postalAddress: model.postalAddress, unsubscribe: true }, words),
   );
   return joinTextBlocks(blocks);
 }

@@ -3,7 +3,7 @@ import type { TemplateWords } from '../../templates/i18n.js';
 import { compileMjml } from './compile-mjml.js';
 import { fillTemplate, raw, type TemplateValue } from './fill-template.js';
 import { addressLines, type PageFooter, type PageHeader } from './page-parts.js';
-import { loadTemplate, templatesDirOf, type RenderOptions } from './template-files.js';
+import { loadTemplateFile, type RenderOptions } from './template-files.js';
 
 /** Page assembly: head, header and footer partials around a page template (digest, confirm, welcome). */
 
@@ -21,50 +21,49 @@ export async function renderPage(
   },
   options: RenderOptions,
 ): Promise<string> {
-  const dir = templatesDirOf(options);
   const [pageTemplate, head, header, footer] = await Promise.all([
-    loadTemplate(dir, page.template),
-    loadTemplate(dir, 'partials/head.mjml'),
-    loadTemplate(dir, 'partials/header.mjml'),
-    loadTemplate(dir, 'partials/footer.mjml'),
+    loadTemplateFile(options, page.template),
+    loadTemplateFile(options, 'partials/head.mjml'),
+    loadTemplateFile(options, 'partials/header.mjml'),
+    loadTemplateFile(options, 'partials/footer.mjml'),
   ]);
   const { words } = page;
   const mjml = fillTemplate(
-    pageTemplate,
+    pageTemplate.text,
     {
       ...page.values,
       lang: page.language,
       head: raw(
-        fillTemplate(head, { subject: page.subject, preheader: page.preheader, font_family: words.fontFamily }, 'partials/head.mjml'),
+        fillTemplate(head.text, { subject: page.subject, preheader: page.preheader, font_family: words.fontFamily }, head.name),
       ),
       header: raw(
         fillTemplate(
-          header,
+          header.text,
           {
             newsletter_title: page.header.newsletterTitle,
             date: page.header.date,
             web_url: page.header.webUrl,
             view_online: words.viewOnline,
           },
-          'partials/header.mjml',
+          header.name,
         ),
       ),
       footer: raw(
         fillTemplate(
-          footer,
+          footer.text,
           {
             why_you_get_this: page.footer.whyYouGetThis,
             unsubscribe: page.footer.unsubscribe ? words.unsubscribe : undefined,
             preferences: words.preferences,
             postal_address: addressLines(page.footer.postalAddress).join(', '),
           },
-          'partials/footer.mjml',
+          footer.name,
         ),
       ),
     },
-    page.template,
+    pageTemplate.name,
   );
-  return hidePreheader(await compileMjml(mjml, page.template, options.validationLevel ?? 'soft'));
+  return hidePreheader(await compileMjml(mjml, pageTemplate.name, options.validationLevel ?? 'soft'));
 }
 
 /**
@@ -72,7 +71,7 @@ export async function renderPage(
  * SpamAssassin takes as white, which HTML_FONT_LOW_CONTRAST counts as hidden text whatever else
  * hides it. Hidden by display, height, opacity and `mso-hide` instead, it keeps a readable colour.
  */
-export const PREHEADER_STYLE = 'display:none;mso-hide:all;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;color:#4b5563';
+const PREHEADER_STYLE = 'display:none;mso-hide:all;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;color:#4b5563';
 
 function hidePreheader(html: string): string {
   return html.replace(/(<body[^>]*>\s*<div style=")display:none;[^"]*(")/, (_, start: string, end: string) => `${start}${PREHEADER_STYLE}${end}`);

@@ -1,7 +1,7 @@
 /** The operator's copy of a draft: the edition with approve and skip links on top. */
 
 import type { RenderedEdition } from '../core/edition.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 
 export interface ReviewBanner {
   approveUrl: string;

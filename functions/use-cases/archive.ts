@@ -1,3 +1,4 @@
+import { escapeHtml } from '../core/html-escape.js';
 import { archiveFeedUrlFor, archiveIndexUrlFor, archiveUrlFor, isPublicEdition, signUpUrlFor } from '../core/archive.js';
 import type { NewsletterConfig } from '../core/config.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
@@ -7,7 +8,7 @@ import { wordsFor } from '../../templates/i18n.js';
 import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
 
 /** How many editions the index and the feed list: a year of weeklies and then some. */
-export const ARCHIVE_LIMIT = 100;
+const ARCHIVE_LIMIT = 100;
 
 export interface ArchiveEntry {
   editionId: string;
@@ -75,7 +76,7 @@ export function publicCopy(newsletter: NewsletterConfig, editionId: string, rend
   // The footer's "you are receiving this because you subscribed" is not true of a visitor.
   const visitor = { whyYouGetThis: words.whyYouGetThis(newsletter.title), publicNote: archiveWords.publicCopyNote(newsletter.title) };
   return {
-    html: publicEditionHtml(rendered.html, {
+    html: publicEditionHtml(uncounted(rendered.html), {
       selfUrl: archiveUrlFor(newsletter.baseUrl, editionId),
       signUpUrl,
       subscribeLabel: archiveWords.subscribe,
@@ -114,4 +115,21 @@ function entryOf(newsletter: NewsletterConfig, e: EditionRecord): ArchiveEntry {
     articleTitles: e.articles.map((a) => a.title),
     articles: e.articles.map((a) => ({ title: a.title, ...(a.keyPoints?.length ? { keyPoints: a.keyPoints } : {}) })),
   };
+}
+
+/**
+ * The web copy counts nothing: a visitor is not a reader opening the mail. The open pixel goes, and
+ * each counted link (`/click?…&u=TARGET`) becomes its target again.
+ */
+function uncounted(html: string): string {
+  return html
+    .replace(/<img [^>]*data-open-pixel[^>]*>/gu, '')
+    .replace(/href="([^"]*\/click\?[^"]*)"/gu, (whole, href: string) => {
+      try {
+        const target = new URL(href.replaceAll('&amp;', '&')).searchParams.get('u');
+        return target ? `href="${escapeHtml(target)}"` : whole;
+      } catch {
+        return whole;
+      }
+    });
 }

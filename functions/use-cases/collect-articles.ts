@@ -57,7 +57,7 @@ export async function collectArticles(input: {
   const failedSources: string[] = [];
   const cleaned: Article[] = [];
   for (const source of input.sources) {
-    let collection;
+    let collection: Awaited<ReturnType<ArticleSource['collect']>>;
     try {
       collection = await source.collect();
     } catch (error) {

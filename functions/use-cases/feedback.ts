@@ -43,7 +43,7 @@ export type FeedbackOutcome =
  * SES puts an address that bounced or complained for any SES customer on its account-level
  * suppression list and answers sends to it with this bounce: not a hard bounce of this list.
  */
-export const ACCOUNT_SUPPRESSION_LIST = 'OnAccountSuppressionList';
+const ACCOUNT_SUPPRESSION_LIST = 'OnAccountSuppressionList';
 
 /** `<editionId.subscriberId@domain>`: the Message-ID every digest message carries. */
 const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0-9a-f]{32}@/;
@@ -63,7 +63,7 @@ const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0
  */
 export async function handleFeedback(
   payload: unknown,
-  deps: { suppressions: SuppressionStore; editions: EditionStore; feedback: FeedbackLog; now: Date; /** Keys the subscriber id an address is found under. */ tokenKey: Buffer },
+  deps: { suppressions: SuppressionStore; editions: EditionStore; feedback: FeedbackLog; now: Date; /** Keys the subscriber id an address is found under (`TokenKeys.id`). */ idKey: Buffer },
 ): Promise<FeedbackOutcome[]> {
   const parsed = notificationSchema.safeParse(payload);
   if (!parsed.success) return [{ kind: 'ignored', reason: 'not an SES notification' }];
@@ -83,7 +83,7 @@ export async function handleFeedback(
   if (type === 'Bounce' && n.bounce) {
     const permanent = n.bounce.bounceType === 'Permanent';
     const onAccountList = n.bounce.bounceSubType === ACCOUNT_SUPPRESSION_LIST;
-    const ids = n.bounce.bouncedRecipients.map((r) => subscriberId(deps.tokenKey, bareAddress(r.emailAddress)));
+    const ids = n.bounce.bouncedRecipients.map((r) => subscriberId(deps.idKey, bareAddress(r.emailAddress)));
     if (permanent) {
       const reason = onAccountList ? 'on the SES account suppression list' : 'hard bounce';
       for (const id of ids) {
@@ -107,7 +107,7 @@ export async function handleFeedback(
   }
   if (type === 'Complaint' && n.complaint) {
     for (const r of n.complaint.complainedRecipients) {
-      const id = subscriberId(deps.tokenKey, bareAddress(r.emailAddress));
+      const id = subscriberId(deps.idKey, bareAddress(r.emailAddress));
       await deps.suppressions.suppress(id, 'complaint', at);
       outcomes.push({ kind: 'suppressed', subscriberId: id, reason: 'complaint' });
     }

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
-import type { Subscriber } from '../core/subscriber.js';
+import type { Subscriber, SubscriberStatus } from '../core/subscriber.js';
+import { subscriberPages } from '../ports/subscriber-pages.js';
 import type { Suppression, SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 
 /**
@@ -53,7 +54,7 @@ export interface AddOptions {
 const ERASED = /^erased\b/u;
 
 /** An erasure is the person's own request: the operator's word cannot lift it. */
-export function isErasure(suppression: Suppression): boolean {
+function isErasure(suppression: Suppression): boolean {
   return ERASED.test(suppression.reason);
 }
 
@@ -143,4 +144,65 @@ export function describeLeft(reason: LeftReason): string {
     case 'suppressed':
       return `suppressed (${reason.detail ?? 'bounce or complaint'})${when}; if you know the address works again, run "newsletter subscribers unsuppress EMAIL" first`;
   }
+}
+
+/** What reading the list needs: no key, so an operator without the token secret can list and export. */
+export type ListReadDependencies = Pick<ListDependencies, 'subscribers' | 'suppressions'>;
+
+/** One subscriber as the operator's listing shows it. */
+export interface ListedSubscriber {
+  subscriber: Subscriber;
+  suppression?: Suppression;
+}
+
+/**
+ * Every subscriber of a newsletter (of one status, or all), page by page, each with its suppression
+ * if any: one batched suppression read per page, so memory stays flat however long the list is.
+ *
+ * @example
+ * for await (const { subscriber, suppression } of listSubscribers(deps, 'weekly', 'confirmed')) print(subscriber.email);
+ */
+export async function* listSubscribers(deps: ListReadDependencies, newsletterId: string, status?: SubscriberStatus): AsyncGenerator<ListedSubscriber> {
+  for await (const page of subscriberPages(deps.subscribers, newsletterId, status ? { status } : {})) {
+    const suppressions = await deps.suppressions.findMany(page.map((s) => s.id));
+    for (const subscriber of page) {
+      const suppression = suppressions.get(subscriber.id);
+      yield { subscriber, ...(suppression ? { suppression } : {}) };
+    }
+  }
+}
+
+export type RemoveOutcome = { outcome: 'removed' } | { outcome: 'not-on-list' } | { outcome: 'already-left'; at?: string };
+
+/**
+ * Unsubscribes an address on the operator's word. The record is kept as unsubscribed (not
+ * deleted), so an import cannot add the person back.
+ */
+export async function removeFromList(deps: ListDependencies, newsletterId: string, email: string): Promise<RemoveOutcome> {
+  const id = deps.subscriberId(email);
+  const existing = await deps.subscribers.get(newsletterId, id);
+  if (!existing) return { outcome: 'not-on-list' };
+  if (existing.status === 'unsubscribed') return { outcome: 'already-left', ...(existing.unsubscribedAt ? { at: existing.unsubscribedAt } : {}) };
+  await deps.subscribers.update(newsletterId, id, { status: 'unsubscribed', unsubscribedAt: deps.clock.now().toISOString() });
+  return { outcome: 'removed' };
+}
+
+export type UnsuppressOutcome =
+  | { outcome: 'lifted'; was: Suppression; status?: SubscriberStatus }
+  | { outcome: 'not-suppressed' }
+  /** An erasure is the person's own request: never lifted. */
+  | { outcome: 'erased'; at: string };
+
+/**
+ * Lifts a bounce or complaint suppression on the operator's word that the address works again.
+ * `status` says where the address stands on this newsletter afterwards (absent: not on the list).
+ */
+export async function liftSuppression(deps: ListDependencies, newsletterId: string, email: string): Promise<UnsuppressOutcome> {
+  const id = deps.subscriberId(email);
+  const suppression = (await deps.suppressions.findMany([id])).get(id);
+  if (!suppression) return { outcome: 'not-suppressed' };
+  if (isErasure(suppression)) return { outcome: 'erased', at: suppression.at };
+  await deps.suppressions.lift(id);
+  const record = await deps.subscribers.get(newsletterId, id);
+  return { outcome: 'lifted', was: suppression, ...(record ? { status: record.status } : {}) };
 }

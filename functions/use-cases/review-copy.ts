@@ -4,7 +4,7 @@ import { archiveUrlFor } from '../core/archive.js';
 import { reviewLinks, reviewViewUrl } from '../core/review.js';
 import type { EditionRecord } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
-import { escapeHtml } from '../render/escape.js';
+import { escapeHtml } from '../core/html-escape.js';
 import { withReviewBanner } from '../render/review-banner.js';
 import { EDIT_WORDS, REVIEW_WORDS } from '../../templates/review-words.js';
 import type { Clock } from '../core/clock.js';

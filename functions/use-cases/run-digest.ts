@@ -4,7 +4,8 @@ import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
 import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
 import { buildEditionModel, withoutCapsSignal, type EditionModel, type RenderedEdition } from '../core/edition.js';
-import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ReputationLimits } from '../core/edition-lifecycle.js';
+import { EditionConflictError } from '../core/errors.js';
+import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ExtractionSummary, type ReputationLimits } from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
@@ -134,11 +135,14 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   const now = deps.clock.now();
   const modelOf = (attempt: number | undefined) =>
     buildEditionModel({ newsletter, articles: digests, now, convertText: deps.convertText, ...(attempt ? { attempt } : {}) });
-  let built = modelOf(options.force ? now.getTime() : undefined);
+  let built = modelOf(options.force ? 1 : undefined);
   // The same articles on the same day give the same id. A skipped edition keeps its id (its record
   // says what was turned down), so a rebuild of its released articles takes the next free attempt:
   // reusing the id would find the skipped record, mark the articles sent under it and build nothing.
   for (let attempt = 1; !options.force && (await isSkipped(deps, newsletter.id, built.editionId)); attempt++) built = modelOf(attempt);
+  // A forced edition takes the first attempt no edition has: two forced runs at once build the same
+  // id, and the store's conditional create lets only one of them have it (see prepareEdition).
+  for (let attempt = 2; options.force && (await exists(deps, newsletter.id, built.editionId)); attempt++) built = modelOf(attempt);
   // A stored edition gets its public page; a dry run has none to link to.
   const model: EditionModel = {
     ...built,
@@ -151,6 +155,10 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   return { status: 'built', model, rendered, problems: collected.problems, builtAt: now, ...(collected.keyPointReport ? { keyPointReport: collected.keyPointReport } : {}) };
 }
 
+async function exists(deps: BuildDependencies, newsletterId: string, editionId: string): Promise<boolean> {
+  return (await deps.editions?.get?.(newsletterId, editionId)) !== undefined;
+}
+
 async function isSkipped(deps: BuildDependencies, newsletterId: string, editionId: string): Promise<boolean> {
   return (await deps.editions?.get?.(newsletterId, editionId))?.status === 'skipped';
 }
@@ -159,7 +167,7 @@ async function isSkipped(deps: BuildDependencies, newsletterId: string, editionI
  * Finds the edition to send: the unfinished one if a run was interrupted, otherwise a new one
  * built from the articles that are new since the last edition, rendered once and stored.
  */
-export async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDependencies, options: DigestOptions = {}): Promise<PreparedEdition> {
+async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDependencies, options: DigestOptions = {}): Promise<PreparedEdition> {
   const draft = newsletter.approval === 'manual' && !options.dryRun;
   if (!options.dryRun && !options.force) {
     const recent = await deps.editions.list(newsletter.id, 5);
@@ -189,13 +197,34 @@ export async function prepareEdition(newsletter: NewsletterConfig, deps: Prepare
     date: model.date,
     articles: model.articles.map((a) => ({ id: a.id, title: a.title, keyPoints: a.keyPoints, ...(a.url ? { url: a.url } : {}), ...(a.urlKey ? { urlKey: a.urlKey } : {}) })),
     deliveryGroups: deliveryGroupsFor(await deps.subscribers.count(newsletter.id, 'confirmed')),
+    ...(built.keyPointReport ? { extraction: extractionSummary(built.keyPointReport) } : {}),
   };
+  if (options.force) await refuseBesideUnfinished(deps, newsletter.id);
   const created = await deps.editions.create(record, rendered, model);
+  if (options.force && !created) {
+    throw new EditionConflictError(`another run is building edition ${model.editionId} of ${newsletter.id} with --force right now: this run sends nothing; let that one finish`);
+  }
   const edition = created ? record : ((await deps.editions.get(newsletter.id, model.editionId)) ?? record);
   // Remember the articles as soon as the edition exists, so a second run never builds them into another one.
   await deps.editions.markArticlesSent(newsletter.id, model.editionId, model.articles.flatMap(sentKeys), now.toISOString());
   if (draft) return created ? { status: 'draft', edition, rendered, model, problems } : { status: 'awaiting-review', edition, problems };
   return { status: 'ready', resumed: !created, edition, rendered, model, problems, ...report };
+}
+
+/**
+ * A forced edition is not built while another is being sent: that one may be a forced run that
+ * started a moment before (its id was taken before this run looked for a free one), and a forced
+ * edition beside an unfinished one would leave that one unfinished. Checked after the free id was
+ * chosen and before creating: a run that created its edition before the check is seen here, one
+ * that creates it after has the same id and the conditional create turns this run away.
+ */
+async function refuseBesideUnfinished(deps: PrepareDependencies, newsletterId: string): Promise<void> {
+  const sending = (await deps.editions.list(newsletterId, 5)).find((e) => e.status === 'sending');
+  if (sending) {
+    throw new EditionConflictError(
+      `edition ${sending.editionId} of ${newsletterId} is still being sent (by another run, or one that stopped): run "newsletter digest" without --force to finish it, then force a new edition`,
+    );
+  }
 }
 
 /**
@@ -297,7 +326,7 @@ export async function enqueueEdition(
   newsletter: NewsletterConfig,
   deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue; ledger: Pick<DeliveryLedger, 'countEnded'>; review?: { mailer: Mailer; tokenKey: Buffer } },
   options: DigestOptions & { batchSize?: number } = {},
-): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[] }> {
+): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[]; keyPointReport?: KeyPointReport }> {
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, { ...options, leaveQueued: true });
   if (prepared.status === 'draft' && deps.review) return { ...prepared, reviewSent: (await sendForReview(newsletter, { ...deps.review, clock: deps.clock }, prepared)).sent };
@@ -322,6 +351,10 @@ export async function enqueueEdition(
   const finished = fresh !== undefined && queuedEditionComplete(fresh) && ledgerSaysComplete(fresh, await deps.ledger.countEnded(fresh.editionId));
   if (finished) await deps.editions.update(newsletter.id, fresh.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
   const edition = { ...(fresh ?? prepared.edition), queued: doneAt, readers: queued, ...(finished ? { status: 'sent' as const } : {}) };
-  return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems };
+  return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems, ...(prepared.keyPointReport ? { keyPointReport: prepared.keyPointReport } : {}) };
 }
 
+/** What the edition keeps of its extractor's report: the counts (the reasons of fallbacks go to the run's output and logs). */
+function extractionSummary(report: KeyPointReport): ExtractionSummary {
+  return { extractor: report.extractor, articles: report.articles, cached: report.cached, dropped: report.dropped, fallbacks: report.fallbacks.length };
+}

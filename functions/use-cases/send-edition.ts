@@ -42,11 +42,14 @@ export interface SendContext {
   leaseSeconds?: number;
   /** Shared across batches of one run so the whole run keeps to the rate. */
   pacer: Pacer;
-  /** Parallel sends in flight; when absent it follows `rate` and the SES latency measured so far. */
+  /**
+   * Parallel senders; when absent it follows `rate` and the latency measured so far. Also the most a
+   * crash can duplicate: each sender holds at most one reader SES has and the ledger does not.
+   */
   concurrency?: number;
   /** Messages per second the pacer keeps to. */
   rate: number;
-  /** SES call latency, a moving average shared by the batches of one run (starts from a guess). */
+  /** How long one reader takes a sender (the SES call and its mark), a moving average shared by the batches of one run (starts from a guess). */
   latency: LatencyGauge;
   /** Retries of one message on throttling or server faults before it is marked failed. */
   retries?: number;
@@ -128,8 +131,8 @@ export async function sendContextFor(
   };
 }
 
-/** A moving average of how long one SES call takes, measured on the run's clock. */
-export class LatencyGauge {
+/** A moving average of how long one reader takes a sender (SES call plus mark), measured on the run's clock. */
+class LatencyGauge {
   constructor(public ms = 50) {}
   record(ms: number): void {
     this.ms = this.ms * 0.9 + ms * 0.1;
@@ -167,7 +170,7 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
       left = new Set([...left, ...suppressedNow, ...rest.filter((id) => !confirmed.has(id))]);
       readAt = ctx.clock.now().getTime();
     })().finally(() => (rereading = undefined)));
-  const recorder = new SentRecorder(ctx, report, Math.max(1, Math.min(25, Math.floor(concurrency / 2))));
+  const recorder = new SentRecorder(ctx, report);
   const skipped: string[] = [];
   // The first error of any worker stops them all before the marks are written and the groups let go:
   // a worker still sending after its group was released would send outside the lock.
@@ -222,7 +225,7 @@ export async function sendBatch(ctx: SendContext, subscribers: Subscriber[], pre
  * again for those not yet sent: an unsubscribe takes effect within this long even in a slow send.
  * An unpaced page is sent long before; a page at 1 message a second is read again every 30 readers.
  */
-export const FRESH_FOR_MS = 30_000;
+const FRESH_FOR_MS = 30_000;
 
 /** A batch made ready to send: its delivery groups locked, where its readers stand read. */
 export interface PreparedBatch {
@@ -272,42 +275,59 @@ function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): Standin
   return 'send';
 }
 
+/** Mark writes on their way at once; marks arriving meanwhile wait and go together in the next. */
+const MARK_WRITES = 1;
+
 /**
- * Records accepted sends in the ledger a few at a time (one BatchWriteItem instead of one write
- * each), with at most two writes on their way: a sender whose send fills a third waits for one of
- * them, so a slow table slows the sending instead of letting unwritten marks pile up. A crash loses
- * at most the marks on their way and waiting (about one and a half times the sends in flight) plus
- * the sends in flight themselves, each re-sent with the same Message-ID. A write that fails after
- * its retries stops the batch (`failure`): nothing more is sent unrecorded.
+ * Records accepted sends in the ledger, many at a time (one BatchWriteItem instead of one write
+ * each), one write on its way at a time: marks that arrive meanwhile wait and go together in the
+ * next write (a group commit). A sender waits for its own mark to be written before it takes
+ * the next reader, so each sender holds at most one reader SES has and the ledger does not: a crash
+ * (kill -9, a Lambda timeout) re-sends at most `concurrency` readers, each with the same Message-ID.
+ * A write that fails after its retries stops the batch (`failure`): nothing more is sent unrecorded.
  */
 class SentRecorder {
-  private pending: { subscriberId: string; messageId: string }[] = [];
+  private waiting: { marks: { subscriberId: string; messageId: string }[]; written: Promise<void>; done(): void } | undefined;
   private readonly writes = new Set<Promise<void>>();
   failure: unknown;
   constructor(
     private readonly ctx: SendContext,
     private readonly report: DeliveryReport,
-    private readonly flushAt: number,
   ) {}
 
-  async add(subscriberId: string, messageId: string): Promise<void> {
-    this.pending.push({ subscriberId, messageId });
-    if (this.pending.length >= this.flushAt) await this.startWrite();
+  /** Resolves once the mark is in the ledger, or once its write has failed for good (then `failure` is set). */
+  add(subscriberId: string, messageId: string): Promise<void> {
+    const next = (this.waiting ??= SentRecorder.group());
+    next.marks.push({ subscriberId, messageId });
+    if (this.writes.size < MARK_WRITES) this.startWrite();
+    return next.written;
   }
 
   /** Writes whatever waits and every write on its way. */
   async flush(): Promise<void> {
-    await this.startWrite();
+    this.startWrite();
     while (this.writes.size > 0) await Promise.all(this.writes);
   }
 
-  private async startWrite(): Promise<void> {
-    while (this.writes.size >= 2) await Promise.race(this.writes);
-    // Another sender may have taken what waited while this one waited.
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    const write: Promise<void> = this.write(batch).finally(() => this.writes.delete(write));
+  private static group() {
+    let done!: () => void;
+    const written = new Promise<void>((resolve) => (done = resolve));
+    return { marks: [] as { subscriberId: string; messageId: string }[], written, done };
+  }
+
+  private startWrite(): void {
+    const group = this.waiting;
+    this.waiting = undefined;
+    if (!group || group.marks.length === 0) {
+      group?.done();
+      return;
+    }
+    const write: Promise<void> = this.write(group.marks).finally(() => {
+      this.writes.delete(write);
+      group.done();
+      // What arrived while the write was on its way goes next.
+      if (this.waiting) this.startWrite();
+    });
     this.writes.add(write);
   }
 
@@ -358,15 +378,14 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     recordOutcome(report, 'failed', subscriber.id, reason);
     return 'done';
   }
+  let sentAt = 0;
   try {
     const { messageId } = await pRetry(
       async () => {
         await ctx.pacer.wait();
-        const sentAt = ctx.clock.now().getTime();
+        sentAt = ctx.clock.now().getTime();
         try {
-          const answer = await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw, tags: editionTags(ctx.newsletterId, ctx.editionId) });
-          ctx.latency.record(ctx.clock.now().getTime() - sentAt);
-          return answer;
+          return await ctx.mailer.send({ from: ctx.fromAddress, to: subscriber.email, raw, tags: editionTags(ctx.newsletterId, ctx.editionId) });
         } catch (error) {
           if (error instanceof MailerError && error.retryable) {
             if (error.throttled) report.throttledRetries++;
@@ -386,6 +405,8 @@ async function deliver(ctx: SendContext, subscriber: Subscriber, report: Deliver
     // SES has the message: from here on it counts as sent whatever the ledger write does.
     recordOutcome(report, 'sent', subscriber.id);
     await recorder.add(subscriber.id, messageId);
+    // A sender's turn is the SES call and the mark after it: the concurrency that keeps to the rate covers both.
+    ctx.latency.record(ctx.clock.now().getTime() - sentAt);
     return 'done';
   } catch (error) {
     const reason = (error as Error).message;

@@ -19,8 +19,6 @@ export type QueuedBatchResult =
   | { status: 'sent'; report: DeliveryReport; retryLater?: string; retryAfterSeconds?: number; paused?: DeliveryPause; /** With `retryLater`: the readers to queue again (only those not ended, so none is counted twice). */ retryIds?: string[] }
   | { status: 'skipped'; reason: string; paused?: DeliveryPause };
 
-export { CLAIM_RETRY_SECONDS, QUOTA_RETRY_SECONDS } from '../core/edition-lifecycle.js';
-
 type CachedContext = Omit<SendContext, 'onProgress' | 'budget'>;
 
 /**

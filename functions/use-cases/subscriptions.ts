@@ -8,7 +8,7 @@ import type { EditionRecord } from '../core/edition-lifecycle.js';
 import { checkEmail } from '../core/email-address.js';
 import { clientGroup, DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow, type SignUpLimitSettings } from '../core/sign-up-limits.js';
 import { mailboxOf, pseudonym, redactEmail, subscriberId, type Subscriber } from '../core/subscriber.js';
-import { CONFIRM_TOKEN_TTL_SECONDS, ERASE_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenPurpose } from '../core/tokens.js';
+import { CONFIRM_TOKEN_TTL_SECONDS, ERASE_TOKEN_TTL_SECONDS, readerLinks, signToken, verifyToken, type TokenClaims, type TokenKeys, type TokenPurpose } from '../core/tokens.js';
 import { MessageTemplate, messageHeadersFor } from '../mail/message-template.js';
 import type { AfterAnswer } from '../ports/after-answer.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
@@ -18,6 +18,7 @@ import type { Mailer } from '../ports/mailer.js';
 import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { renderConfirmation, renderEraseConfirmation, renderWelcome } from '../render/render-confirm.js';
+import type { RenderOptions } from '../render/template-files.js';
 import { GroupLocks } from './group-locks.js';
 
 /**
@@ -35,7 +36,7 @@ export interface SubscriptionDependencies {
   /** Used to send the latest edition as a welcome at most once per reader. */
   ledger: DeliveryLedger;
   mailer: Mailer;
-  tokenKey: Buffer;
+  tokenKeys: TokenKeys;
   clock: Clock;
   /** Counters of the sign-up limits, in the shared store. */
   limits: SignUpLimitStore;
@@ -52,6 +53,17 @@ export interface SubscriptionDependencies {
   log?: SubscriptionLog;
   /** Where the MJML templates are (in a Lambda bundle they sit beside the code). */
   templatesDir?: string;
+  /** A newsletter's own template folder, by newsletter id: its confirm.mjml and welcome.mjml, if any, word these mails. */
+  templateDirs?: Record<string, string>;
+}
+
+/** The templates of a newsletter's mails: its own folder first, the bundled one for what it lacks. */
+function mailTemplates(deps: Pick<SubscriptionDependencies, 'templatesDir' | 'templateDirs'>, newsletter: NewsletterConfig): RenderOptions {
+  const own = deps.templateDirs?.[newsletter.id];
+  return {
+    ...(own ?? deps.templatesDir ? { templatesDir: own ?? deps.templatesDir } : {}),
+    ...(deps.templatesDir ? { bundledTemplatesDir: deps.templatesDir } : {}),
+  };
 }
 
 export type SubscriptionLog = (event: string, fields: Record<string, string | number | boolean>) => void;
@@ -63,7 +75,7 @@ export const CONFIRMATION_RESEND_INTERVAL_MS = 10 * 60 * 1000;
  * Erase-confirmation mails to one address per hour. Whoever holds a (forwarded) edition can ask
  * for them; a few is plenty for the reader, and more would let that person fill the reader's inbox.
  */
-export const ERASE_REQUESTS_PER_MAILBOX_PER_HOUR = 3;
+const ERASE_REQUESTS_PER_MAILBOX_PER_HOUR = 3;
 
 export interface SubscribeInput {
   email: unknown;
@@ -90,7 +102,7 @@ export type ConfirmResult = { ok: true; newsletter: NewsletterConfig; alreadyCon
 
 export type UnsubscribeResult = { ok: true; newsletter: NewsletterConfig; alreadyUnsubscribed: boolean } | LinkFailure;
 
-export interface PreferenceChoice {
+interface PreferenceChoice {
   newsletterId: string;
   title: string;
   subscribed: boolean;
@@ -134,7 +146,7 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
     } catch (error) {
       // The reader sees the same answer either way (an error page would tell that a send was
       // attempted, so that the address is not yet confirmed); a sign-up again later retries.
-      log('subscribe.failed', { newsletter: newsletter.id, subscriber: subscriberId(deps.tokenKey, checked.email), error: (error as Error).name });
+      log('subscribe.failed', { newsletter: newsletter.id, subscriber: subscriberId(deps.tokenKeys.id, checked.email), error: (error as Error).name });
     }
   });
   return { ok: true, newsletter };
@@ -143,7 +155,7 @@ export async function subscribe(deps: SubscriptionDependencies, input: Subscribe
 /** What depends on the address's state: store it, and mail a confirmation when one is due and allowed. */
 async function followUpSignUp(deps: SubscriptionDependencies, newsletter: NewsletterConfig, email: string, input: SubscribeInput, now: Date): Promise<void> {
   const log = deps.log ?? defaultLog;
-  const id = subscriberId(deps.tokenKey, email);
+  const id = subscriberId(deps.tokenKeys.id, email);
   const at = now.toISOString();
   const fields = { newsletter: newsletter.id, subscriber: id };
   // Per mailbox and per client first: a flood from one script then costs one write per request,
@@ -198,8 +210,8 @@ async function followUpSignUp(deps: SubscriptionDependencies, newsletter: Newsle
  */
 async function perSenderLimitReached(deps: SubscriptionDependencies, email: string, client: string | undefined, now: Date): Promise<'mailbox' | 'client' | undefined> {
   const settings = deps.signUpLimits ?? DEFAULT_SIGN_UP_LIMITS;
-  if (!(await takeHourly(deps, now, `mailbox#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
-  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKey, 'client', clientGroup(client))}`, settings.perClientPerHour))) return 'client';
+  if (!(await takeHourly(deps, now, `mailbox#${pseudonym(deps.tokenKeys.id, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
+  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKeys.id, 'client', clientGroup(client))}`, settings.perClientPerHour))) return 'client';
   return undefined;
 }
 
@@ -345,11 +357,11 @@ export async function requestErasure(deps: SubscriptionDependencies, preferences
   const { newsletter, subscriber } = found;
   const fields = { newsletter: newsletter.id, subscriber: subscriber.id };
   const now = deps.clock.now();
-  if (!(await takeHourly(deps, now, `erase#${pseudonym(deps.tokenKey, 'mailbox', mailboxOf(subscriber.email))}`, ERASE_REQUESTS_PER_MAILBOX_PER_HOUR))) {
+  if (!(await takeHourly(deps, now, `erase#${pseudonym(deps.tokenKeys.id, 'mailbox', mailboxOf(subscriber.email))}`, ERASE_REQUESTS_PER_MAILBOX_PER_HOUR))) {
     log('erase.limited', fields);
     return { ok: true, newsletter };
   }
-  const token = signToken(deps.tokenKey, {
+  const token = signToken(deps.tokenKeys.signing, {
     purpose: 'erase',
     newsletterId: newsletter.id,
     subscriberId: subscriber.id,
@@ -357,7 +369,7 @@ export async function requestErasure(deps: SubscriptionDependencies, preferences
   });
   const rendered = await renderEraseConfirmation(
     { language: newsletter.language, newsletterTitle: newsletter.title, eraseUrl: `${baseOf(newsletter)}/erase?token=${token}`, postalAddress: newsletter.postalAddress },
-    deps.templatesDir ? { templatesDir: deps.templatesDir } : {},
+    mailTemplates(deps, newsletter),
   );
   await sendWithRetry(deps, () => sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `erase.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now));
   log('erase.confirmation-sent', fields);
@@ -404,7 +416,7 @@ function verifiedClaims(
   token: string,
   purpose: TokenPurpose,
 ): { ok: true; newsletter: NewsletterConfig; claims: TokenClaims } | { ok: false; reason: 'invalid' | 'expired' } {
-  const check = verifyToken(deps.tokenKey, token, purpose, Math.floor(deps.clock.now().getTime() / 1000));
+  const check = verifyToken(deps.tokenKeys, token, purpose, Math.floor(deps.clock.now().getTime() / 1000));
   if (!check.ok) return { ok: false, reason: check.reason === 'expired' ? 'expired' : 'invalid' };
   const newsletter = deps.newsletters.find((n) => n.id === check.claims.newsletterId);
   // A genuine token for a newsletter that was removed from the config has nothing left to act on.
@@ -428,7 +440,7 @@ async function subscriberForToken(
 
 /** Mails one confirmation link (used by sign-up and by `subscribers invite`). */
 export async function sendConfirmation(deps: SubscriptionDependencies, newsletter: NewsletterConfig, email: string, id: string, now: Date): Promise<void> {
-  const token = signToken(deps.tokenKey, {
+  const token = signToken(deps.tokenKeys.signing, {
     purpose: 'confirm',
     newsletterId: newsletter.id,
     subscriberId: id,
@@ -439,7 +451,7 @@ export async function sendConfirmation(deps: SubscriptionDependencies, newslette
     newsletterTitle: newsletter.title,
     confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
     postalAddress: newsletter.postalAddress,
-  }, deps.templatesDir ? { templatesDir: deps.templatesDir } : {});
+  }, mailTemplates(deps, newsletter));
   await sendWithRetry(deps, () => sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now));
 }
 
@@ -472,7 +484,7 @@ async function sendWelcome(
   }
   const rendered = await renderWelcome(
     { language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress },
-    deps.templatesDir ? { templatesDir: deps.templatesDir } : {},
+    mailTemplates(deps, newsletter),
   );
   await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `welcome.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now);
   return { kind: 'welcome-email' };
@@ -509,7 +521,7 @@ async function sendOne(
   date: Date,
 ): Promise<string> {
   const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, date));
-  const raw = template.personalise({ to: email, ...readerLinks(deps.tokenKey, newsletter.baseUrl, newsletter.id, id), messageKey });
+  const raw = template.personalise({ to: email, ...readerLinks(deps.tokenKeys.signing, newsletter.baseUrl, newsletter.id, id), messageKey });
   // The mailer sends to an internationalised domain in its punycode form.
   const { messageId } = await deps.mailer.send({ from: newsletter.from.email, to: email, raw });
   return messageId;
@@ -522,3 +534,17 @@ function baseOf(newsletter: NewsletterConfig): string {
 const defaultLog: SubscriptionLog = (event, fields) => {
   console.log(JSON.stringify({ event, ...fields }));
 };
+
+/**
+ * Renders each newsletter's confirmation and welcome mail once with a sample link, so a broken
+ * template of one's own stops `newsletter dev` at start with the file's name, instead of failing
+ * the first reader's sign-up in the background.
+ */
+export async function checkMailTemplates(deps: Pick<SubscriptionDependencies, 'newsletters' | 'templatesDir' | 'templateDirs'>): Promise<void> {
+  for (const newsletter of deps.newsletters) {
+    const options = mailTemplates(deps, newsletter);
+    const common = { language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress };
+    await renderConfirmation({ ...common, confirmUrl: `${baseOf(newsletter)}/confirm?token=sample` }, options);
+    await renderWelcome({ ...common, latestEditionUrl: `${baseOf(newsletter)}/archive` }, options);
+  }
+}

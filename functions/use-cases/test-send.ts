@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { Pacer } from '../core/pacer.js';
 
 /** How a test copy's subject is marked, in the newsletter's language. */
-export const TEST_SUBJECT_MARK: Record<Language, string> = {
+const TEST_SUBJECT_MARK: Record<Language, string> = {
   en: '[Test]',
   'zh-Hant': '[測試]',
   'zh-Hans': '[测试]',

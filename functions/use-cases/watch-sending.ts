@@ -7,7 +7,7 @@ import type { EditionStore } from '../ports/edition-store.js';
  * the last few (ten days of a daily newsletter, ten weeks of a weekly one); reading more would only
  * cost reads.
  */
-export const WATCHED_EDITIONS = 10;
+const WATCHED_EDITIONS = 10;
 
 /** An edition still `sending`, and for how long since it was made. */
 export interface SendingEdition {

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
+import type { TokenKeys } from '../core/tokens.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
@@ -24,8 +25,8 @@ export interface AppServices {
   editions: EditionStore;
   ledger: DeliveryLedger;
   mailer: Mailer;
-  /** Signs reader links and keys subscriber ids. */
-  tokenKey: Buffer;
+  /** Sign and check links (`signing`, `accepted`) and key subscriber ids (`id`, never rotated). */
+  tokenKeys: TokenKeys;
   clock: Clock;
   /** Where the bundled templates are when not beside the renderer (in a Lambda bundle). */
   templatesDir?: string | undefined;

@@ -14,7 +14,8 @@ export function sendDependencies(services: AppServices, owner: string): SendDepe
     suppressions: services.suppressions,
     ledger: services.ledger,
     mailer: services.mailer,
-    tokenKey: services.tokenKey,
+    // Sending only signs: the links in new mail carry the signing key's id.
+    tokenKey: services.tokenKeys.signing,
     clock: services.clock,
     ...(services.sendBudget ? { sendBudget: services.sendBudget } : {}),
   };

@@ -4,6 +4,7 @@ import type { ArticleSource } from '../ports/article-source.js';
 import { glossRewordingFor, scriptConverterFor } from '../render/chinese-script.js';
 import { renderEdition } from '../render/render-edition.js';
 import type { BuildDependencies, DigestDependencies, PrepareDependencies } from '../use-cases/run-digest.js';
+import type { TokenKeys } from '../core/tokens.js';
 import type { AppServices } from './app-services.js';
 import { sendDependencies } from './delivery.js';
 import { templateOptions } from './templates.js';
@@ -21,7 +22,7 @@ import { templateOptions } from './templates.js';
  * adds the stores below; `newsletter preview` adds the edition store only, to read what went out.
  */
 export function buildDependencies(
-  place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs' | 'keyPointCache' | 'environment'>,
+  place: Pick<AppServices, 'clock' | 'templatesDir' | 'templateDirs' | 'keyPointCache' | 'environment'> & { tokenKeys?: Pick<TokenKeys, 'id'> },
   newsletter: NewsletterConfig,
   sources: ArticleSource[],
 ): BuildDependencies {

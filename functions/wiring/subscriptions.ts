@@ -15,22 +15,26 @@ export function subscriptionDependencies(services: AppServices, newsletters: rea
     editions: services.editions,
     ledger: services.ledger,
     mailer: services.mailer,
-    tokenKey: services.tokenKey,
+    tokenKeys: services.tokenKeys,
     clock: services.clock,
     limits: services.signUpLimits,
     signUpLimits: services.config.signUps,
     ...(services.templatesDir ? { templatesDir: services.templatesDir } : {}),
+    ...(services.templateDirs ? { templateDirs: services.templateDirs } : {}),
   };
 }
 
 /** The operator's list commands (add, import). */
 export function listDependencies(services: AppServices): ListDependencies {
-  return {
-    subscribers: services.subscribers,
-    suppressions: services.suppressions,
-    subscriberId: (email) => subscriberId(services.tokenKey, email),
-    clock: services.clock,
-  };
+  return listDependenciesWith(services, (email) => subscriberId(services.tokenKeys.id, email));
+}
+
+/**
+ * The same for a place without the token key (the operator's `--aws` commands), which keys
+ * subscriber ids with the id key derived from the stack's secret.
+ */
+export function listDependenciesWith(services: Pick<AppServices, 'subscribers' | 'suppressions' | 'clock'>, idOf: (email: string) => string): ListDependencies {
+  return { subscribers: services.subscribers, suppressions: services.suppressions, subscriberId: idOf, clock: services.clock };
 }
 
 /**

@@ -7,7 +7,7 @@ import { guardRule, wildcardArnFinding } from '../nag-findings.js';
 import type { NewsletterFunction } from './newsletter-function.js';
 
 /** Publishers upload articles under `articles/<newsletter id>/`. */
-export const ARTICLES_PREFIX = 'articles/';
+const ARTICLES_PREFIX = 'articles/';
 
 /**
  * The bucket publishers upload articles to: private, encrypted, TLS only. The functions only read

@@ -9,7 +9,7 @@ import { SENDER, senderCapacity, type SenderCapacity } from '../../functions/cor
 import type { MailSending } from './mail-sending.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
-import type { NewsletterTable } from './newsletter-table.js';
+import { FUNCTION_PARTITIONS, type NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
 
 export interface DeliveryProps {
@@ -22,7 +22,7 @@ export interface DeliveryProps {
 }
 
 /** A batch that fails this many times goes to the DLQ; the ledger makes each retry skip who already has it. */
-export const MAX_RECEIVE_COUNT = SENDER.maxReceiveCount;
+const MAX_RECEIVE_COUNT = SENDER.maxReceiveCount;
 const SENDER_TIMEOUT = Duration.seconds(SENDER.timeoutSeconds);
 
 /**
@@ -60,7 +60,7 @@ export class Delivery extends Construct {
     // Each sender's rate is the account's MaxSendRate (read at run time) divided by the senders that
     // may run at once: a quota raise takes effect without a redeploy.
     this.sender.addEnvironment(ENV_NAMES.senders, String(this.capacity.maxConcurrency));
-    props.table.grantReadWrite(this.sender);
+    props.table.grantReadWrite(this.sender, FUNCTION_PARTITIONS.sender);
     props.secret.grantRead(this.sender);
     props.mail.grantSendRaw(this.sender);
     props.mail.grantReadQuota(this.sender);

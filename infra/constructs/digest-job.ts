@@ -13,7 +13,7 @@ import type { Delivery } from './delivery.js';
 import type { MailSending } from './mail-sending.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
-import type { NewsletterTable } from './newsletter-table.js';
+import { FUNCTION_PARTITIONS, type NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
 
 export interface DigestJobProps {
@@ -53,7 +53,7 @@ export class DigestJob extends Construct {
       retryAttempts: 2,
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
-    props.table.grantReadWrite(this.function);
+    props.table.grantReadWrite(this.function, FUNCTION_PARTITIONS.digest);
     props.bucket.grantArticlesRead(this.function);
     props.delivery.grantEnqueue(this.function);
     props.secret.grantRead(this.function);
@@ -165,7 +165,7 @@ const INFERENCE_PROFILE = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/;
  * @example
  * bedrockModelArns('anthropic.claude-3-haiku-20240307-v1:0', stack) // [arn:…:bedrock:<region>::foundation-model/anthropic.claude-3-haiku-20240307-v1:0]
  */
-export function bedrockModelArns(modelId: string, stack: Stack): string[] {
+function bedrockModelArns(modelId: string, stack: Stack): string[] {
   if (modelId.startsWith('arn:')) return [modelId];
   const profile = INFERENCE_PROFILE.exec(modelId);
   if (!profile) return [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId })];

@@ -32,7 +32,7 @@ export interface MailSendingProps {
 }
 
 /** The MAIL FROM subdomain: bounces come back to SES there, and SPF aligns with the sending domain. */
-export const MAIL_FROM_SUBDOMAIN = 'bounce';
+const MAIL_FROM_SUBDOMAIN = 'bounce';
 
 /**
  * Amazon SES for the newsletter: the domain identity with Easy DKIM, a configuration set that

@@ -36,7 +36,7 @@ export interface NewsletterFunctionProps {
  *
  * @example
  * const fn = new NewsletterFunction(this, 'Sender', { handler: HANDLER_ENTRIES['send-batch'], description: 'Sends queued batches', configJson });
- * table.grantReadWrite(fn); // also sets TABLE_NAME
+ * table.grantReadWrite(fn, FUNCTION_PARTITIONS.sender); // also sets TABLE_NAME
  */
 export class NewsletterFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: NewsletterFunctionProps) {
@@ -127,7 +127,7 @@ export class NewsletterFunction extends NodejsFunction {
  * Function logs are operational (ids and counts, never an address) and kept for a month: a year's
  * retention and a customer-managed KMS key would cost more than the logs are worth.
  */
-export function acknowledgeLogGroup(logGroup: logs.LogGroup): void {
+function acknowledgeLogGroup(logGroup: logs.LogGroup): void {
   Validations.of(logGroup).acknowledge(
     {
       id: guardRule('cloudwatch_log_group_retention_period_check'),

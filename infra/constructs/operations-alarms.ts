@@ -11,26 +11,26 @@ import { Construct } from 'constructs';
 import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../functions/handlers/metric-names.js';
 
 /** SES reviews an account whose bounce rate reaches 5 % or whose complaint rate reaches 0.1 %. */
-export const SES_BOUNCE_RATE_LIMIT = 0.05;
-export const SES_COMPLAINT_RATE_LIMIT = 0.001;
+const SES_BOUNCE_RATE_LIMIT = 0.05;
+const SES_COMPLAINT_RATE_LIMIT = 0.001;
 /**
  * Early warnings, well before SES's review levels, while there is time to clean the list: SES's own
  * guidance is to stay below 2 % bounces and 0.05 % complaints (a twentieth of a per cent).
  */
-export const EARLY_BOUNCE_RATE = 0.02;
-export const EARLY_COMPLAINT_RATE = 0.0005;
+const EARLY_BOUNCE_RATE = 0.02;
+const EARLY_COMPLAINT_RATE = 0.0005;
 /**
  * A batch older than this in the send queue means the senders are not draining it (failing,
  * throttled to nothing, or disabled): at the default 14 messages/s six hours send 300,000 messages,
  * more than a day's quota, so a healthy edition never gets there.
  */
-export const SEND_QUEUE_MAX_AGE = Duration.hours(6);
+const SEND_QUEUE_MAX_AGE = Duration.hours(6);
 /**
  * An edition still sending after this long is stuck: a quota wait lasts at most a day (the rolling
  * 24-hour window), and the margin covers a large list sent over that day. The send queue's age cannot
  * say it, as every quota wait re-queues its batches and restarts their age.
  */
-export const STUCK_SENDING_HOURS = 36;
+const STUCK_SENDING_HOURS = 36;
 
 /** What the operator does about messages in each dead-letter queue, named in the alarm's description. */
 const DEAD_LETTER_WAY_BACK: Record<string, string> = {
@@ -136,6 +136,15 @@ export class OperationsAlarms extends Construct {
         'Then `npx newsletter editions resume <id> --aws` queues whoever does not have it yet (the ledger skips the rest), and the edition finishes by itself',
       metric: oldestSending,
       threshold: STUCK_SENDING_HOURS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    this.add('KeyPointFallbacks', {
+      alarmDescription:
+        'The language-model extractor failed for some articles of an edition (endpoint down, timeout, token budget, malformed answers): the edition went out with the embedded extractor\'s points for them, nothing was lost. ' +
+        'The digest function\'s "key points fell back" log lines say which and why; `npx newsletter editions show <id> --aws` prints the counts. Fix the endpoint or its key; the next edition uses it again',
+      metric: this.productMetric(METRIC_NAMES.keyPointFallbacks, 'digest'),
+      threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
 

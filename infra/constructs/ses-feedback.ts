@@ -6,7 +6,7 @@ import { HANDLER_ENTRIES } from '../handler-entries.js';
 import type { MailSending } from './mail-sending.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
-import type { NewsletterTable } from './newsletter-table.js';
+import { FUNCTION_PARTITIONS, type NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
 
 export interface SesFeedbackProps {
@@ -37,7 +37,7 @@ export class SesFeedback extends Construct {
       retryAttempts: 2,
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
-    props.table.grantReadWrite(this.function);
+    props.table.grantReadWrite(this.function, FUNCTION_PARTITIONS.feedback);
     props.secret.grantRead(this.function);
     this.function.addEventSource(new SnsEventSource(props.mail.feedbackTopic, { deadLetterQueue: this.deadLetterQueue }));
   }

@@ -29,7 +29,7 @@ import type { SubscriberPage, SubscriberStore, SuppressionStore } from '../../fu
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
-import { sampleEdition } from '../../templates/sample-data.js';
+import { sampleEdition } from '../../tests/fixtures/sample-editions.js';
 import { FaultySesServer } from '../../functions/adapters/local/faulty-ses-server.js';
 
 /**

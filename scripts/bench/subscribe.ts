@@ -15,6 +15,7 @@ import { systemClock } from '../../functions/adapters/system-clock.js';
 import { newsletterSchema } from '../../functions/core/config.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { createSubscriptionApi, type HttpApiEvent, type SubscriptionApiDependencies } from '../../functions/handlers/subscription-api.js';
+import { singleTokenKey } from '../../functions/core/tokens.js';
 
 /**
  * How long POST /subscribe takes to answer for a new, a confirmed and an erased address (issue:
@@ -48,7 +49,7 @@ export async function benchSubscribeTiming(options: { rounds?: number } = {}): P
       limits: new DynamoSignUpLimitStore(dynamodb, tableName),
       // Timing, not limits, is measured here.
       signUpLimits: { perMailboxPerHour: 1_000_000, perClientPerHour: 1_000_000, perHour: 1_000_000, quotaShare: 1 },
-      tokenKey, clock: systemClock, log: () => {},
+      tokenKeys: singleTokenKey(tokenKey), clock: systemClock, log: () => {},
     };
     const confirmed = 'known@example.com';
     const erased = 'gone@example.com';

@@ -14,10 +14,10 @@ import { meanScores, rouge, rougeN, rougeTokens, type EvalLanguage, type RougeSc
  * (one-sentence headline references): k = 1, 2 and 3, each a row of its own.
  */
 
-export const SYSTEMS = ['extractor', 'lead', 'oracle'] as const;
-export type SystemName = (typeof SYSTEMS)[number];
+const SYSTEMS = ['extractor', 'lead', 'oracle'] as const;
+type SystemName = (typeof SYSTEMS)[number];
 
-export interface ItemResult {
+interface ItemResult {
   dataset: string;
   id: string;
   language: EvalLanguage;
@@ -29,7 +29,7 @@ export interface ItemResult {
   outcome: 'win' | 'tie' | 'loss';
 }
 
-export interface GroupSummary {
+interface GroupSummary {
   group: string;
   split: Split | 'all';
   items: number;
@@ -118,7 +118,7 @@ export interface EvalOptions {
   points?: ReadonlyMap<string, string[]>;
 }
 
-export const pointsKey = (item: Pick<EvalItem, 'dataset' | 'id'>, k: number): string => `${item.dataset}/${item.id}/${k}`;
+const pointsKey = (item: Pick<EvalItem, 'dataset' | 'id'>, k: number): string => `${item.dataset}/${item.id}/${k}`;
 
 /**
  * Asks any extractor (an LLM endpoint included) for each item's points at each k, on the same cleaned

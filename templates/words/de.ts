@@ -8,6 +8,7 @@ export const words: LanguageWords = {
     readMore: 'Weiterlesen',
     viewOnline: 'Im Browser ansehen',
     whyYouGetThis: (title) => `Sie erhalten diese E-Mail, weil Sie ${title} abonniert haben.`,
+    countsOpensAndClicks: 'Dieser Newsletter zählt über ein Bild und seine Links, wie oft jede Ausgabe geöffnet und ihre Links geklickt werden; dabei wird weder Name noch Adresse gespeichert.',
     unsubscribe: 'Abmelden',
     preferences: 'Einstellungen verwalten',
     labelSeparator: ': ',

@@ -8,6 +8,7 @@ export const words: LanguageWords = {
     readMore: 'Read more',
     viewOnline: 'View in your browser',
     whyYouGetThis: (title) => `You are receiving this because you subscribed to ${title}.`,
+    countsOpensAndClicks: 'This newsletter counts how often each edition is opened and its links are clicked, through an image and its links; it records no one\'s name or address with them.',
     unsubscribe: 'Unsubscribe',
     preferences: 'Manage preferences',
     labelSeparator: ': ',

@@ -8,6 +8,7 @@ export const words: LanguageWords = {
     readMore: 'Leer más',
     viewOnline: 'Ver en el navegador',
     whyYouGetThis: (title) => `Recibes este correo porque te suscribiste a ${title}.`,
+    countsOpensAndClicks: 'Este boletín cuenta, mediante una imagen y sus enlaces, cuántas veces se abre cada edición y se pulsan sus enlaces; no guarda nombres ni direcciones.',
     unsubscribe: 'Darse de baja',
     preferences: 'Gestionar preferencias',
     labelSeparator: ': ',

@@ -8,6 +8,7 @@ export const words: LanguageWords = {
     readMore: 'Lire la suite',
     viewOnline: 'Voir dans le navigateur',
     whyYouGetThis: (title) => `Vous recevez cet e-mail parce que vous êtes abonné(e) à ${title}.`,
+    countsOpensAndClicks: 'Cette lettre compte, grâce à une image et à ses liens, combien de fois chaque numéro est ouvert et ses liens cliqués ; elle n\'enregistre ni nom ni adresse.',
     unsubscribe: 'Se désabonner',
     preferences: 'Gérer mes préférences',
     // French puts a no-break space before the colon, so the label never ends a line alone.

@@ -8,6 +8,7 @@ export const words: LanguageWords = {
     readMore: '記事を読む',
     viewOnline: 'ブラウザで表示',
     whyYouGetThis: (title) => `このメールは「${title}」をご購読いただいている方にお送りしています。`,
+    countsOpensAndClicks: 'このニュースレターは、画像とリンクを通じて各号の開封数とリンクのクリック数を数えています。お名前やアドレスは記録しません。',
     unsubscribe: '配信停止',
     preferences: '配信設定',
     labelSeparator: '：',

@@ -8,6 +8,7 @@ export const words: LanguageWords = {
     readMore: '전체 기사 읽기',
     viewOnline: '브라우저에서 보기',
     whyYouGetThis: (title) => `${title}을(를) 구독하셨기 때문에 이 메일을 받으셨습니다.`,
+    countsOpensAndClicks: '이 뉴스레터는 이미지와 링크를 통해 각 호의 열람 수와 링크 클릭 수를 셉니다. 이름이나 주소는 기록하지 않습니다.',
     unsubscribe: '구독 취소',
     preferences: '구독 설정',
     labelSeparator: ': ',

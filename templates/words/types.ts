@@ -5,7 +5,7 @@
  */
 
 /** The words of a message with one link to press: the sign-up confirmation, the erase confirmation. */
-export interface ConfirmWords {
+interface ConfirmWords {
   subject: (newsletterTitle: string) => string;
   body: (newsletterTitle: string) => string;
   /** The body in the plain-text part, which has a link where the HTML has a button. */
@@ -17,7 +17,7 @@ export interface ConfirmWords {
   whyYouGetThis: (newsletterTitle: string) => string;
 }
 
-export interface WelcomeWords {
+interface WelcomeWords {
   subject: (newsletterTitle: string) => string;
   body: (newsletterTitle: string) => string;
   latestEdition: string;
@@ -29,6 +29,8 @@ export interface TemplateWords {
   readMore: string;
   viewOnline: string;
   whyYouGetThis: (newsletterTitle: string) => string;
+  /** Said in the footer of a newsletter that counts opens and clicks (`countOpensAndClicks`). */
+  countsOpensAndClicks: string;
   unsubscribe: string;
   preferences: string;
   /** Between a label and its value in the text part: `閱讀全文：https://…` or `Read more: https://…`. */

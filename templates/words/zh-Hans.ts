@@ -8,6 +8,7 @@ export const words: LanguageWords = {
     readMore: '阅读全文',
     viewOnline: '在浏览器中查看',
     whyYouGetThis: (title) => `你收到这封邮件，是因为你订阅了《${title}》。`,
+    countsOpensAndClicks: '本电子报通过一张图片和文中链接统计每期的打开次数与链接点击次数，不记录任何人的姓名或地址。',
     unsubscribe: '取消订阅',
     preferences: '管理订阅设置',
     labelSeparator: '：',

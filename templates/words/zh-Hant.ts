@@ -8,6 +8,7 @@ export const words: LanguageWords = {
     readMore: '閱讀全文',
     viewOnline: '在瀏覽器中查看',
     whyYouGetThis: (title) => `您收到這封信，是因為您訂閱了《${title}》。`,
+    countsOpensAndClicks: '本電子報透過一張圖片和文中連結統計每期的開啟次數與連結點擊次數，不記錄任何人的姓名或地址。',
     unsubscribe: '取消訂閱',
     preferences: '管理訂閱設定',
     labelSeparator: '：',

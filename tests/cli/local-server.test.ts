@@ -48,7 +48,10 @@ describe('serve', () => {
 
   it('answers 400 to a request target that is no URL path, without calling the handler', async () => {
     const events: HttpApiEvent[] = [];
-    const url = await listen(async (event) => (events.push(event), { statusCode: 200, headers: {}, body: '' }));
+    const url = await listen(async (event) => {
+      events.push(event);
+      return { statusCode: 200, headers: {}, body: '' };
+    });
     for (const target of ['//', '//a:b@']) {
       const response = await fetch(`${url}${target}`);
       expect(response.status, target).toBe(400);
@@ -58,7 +61,10 @@ describe('serve', () => {
 
   it('sends /_inbox to the SES inbox viewer without calling the handler', async () => {
     const events: HttpApiEvent[] = [];
-    const url = await listen(async (event) => (events.push(event), { statusCode: 200, headers: {}, body: '' }), { inbox: 'http://127.0.0.1:9/inbox' });
+    const url = await listen(async (event) => {
+      events.push(event);
+      return { statusCode: 200, headers: {}, body: '' };
+    }, { inbox: 'http://127.0.0.1:9/inbox' });
     const response = await fetch(`${url}/_inbox`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('http://127.0.0.1:9/inbox');

@@ -9,8 +9,14 @@ import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.
 
 async function run(...args: string[]): Promise<{ code: number; output: string }> {
   const written: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
   try {
     const code = await main(['node', 'newsletter', ...args]);
     return { code, output: written.join('') };
@@ -90,7 +96,10 @@ describe('newsletter, with a project', () => {
   /** Runs the command, also capturing what commander writes straight to stdout (help). */
   async function runCapturingStdout(...args: string[]): Promise<{ code: number; output: string }> {
     const written: string[] = [];
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
     try {
       const result = await ws.run(...args);
       return { code: result.code, output: written.join('') + result.output };

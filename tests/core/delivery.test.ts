@@ -64,7 +64,7 @@ describe('delivery groups', () => {
     const group = deliveryGroupOf('reader-7', 4);
     expect(['0', '1', '2', '3']).toContain(group);
     expect(deliveryGroupOf('reader-7', 4)).toBe(group);
-    expect(deliveryGroupOf('0123abcd' + 'f'.repeat(56), undefined)).toBe(`reader#0123abcd${'f'.repeat(56)}`);
+    expect(deliveryGroupOf(`0123abcd${'f'.repeat(56)}`, undefined)).toBe(`reader#0123abcd${'f'.repeat(56)}`);
   });
 
   it('queues whole groups per message, also when a group runs over a page boundary', () => {

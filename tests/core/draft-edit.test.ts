@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyDraftEdit } from '../../functions/core/draft-edit.js';
 import { buildEditionModel, type EditionModel } from '../../functions/core/edition.js';
-import type { NewsletterConfig } from '../../functions/core/config.js';
+import { testNewsletter } from '../support/newsletters.js';
 
-const newsletter = {
-  id: 'weekly',
-  title: 'AI Weekly',
-  language: 'en',
-  postalAddress: '1 Main St',
-  from: { name: 'AI Weekly', email: 'news@example.com' },
-  schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-} as NewsletterConfig;
+const newsletter = testNewsletter();
 
 function draft(): EditionModel {
   return buildEditionModel({

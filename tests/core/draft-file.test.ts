@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatDraftFile, parseDraftFile } from '../../functions/core/draft-file.js';
 import { buildEditionModel } from '../../functions/core/edition.js';
-import type { NewsletterConfig } from '../../functions/core/config.js';
+import { testNewsletter } from '../support/newsletters.js';
 
-const newsletter = { id: 'weekly', title: 'AI Weekly', language: 'en', postalAddress: 'x', from: { name: 'n', email: 'n@example.com' }, schedule: { cron: '0 8 * * 1', timeZone: 'UTC' } } as NewsletterConfig;
+const newsletter = testNewsletter();
 const model = buildEditionModel({
   newsletter,
   now: new Date('2026-03-02T08:00:00Z'),

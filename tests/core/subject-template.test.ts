@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config.js';
 import { editionSubject } from '../../functions/core/edition.js';
 import { fillSubject, INBOX_SUBJECT_LIMIT, subjectTemplateProblem } from '../../functions/core/subject-template.js';
+import { newsletterInput } from '../support/newsletters.js';
 
 const values = { title: 'AI Weekly', firstArticle: 'Chip makers raise prices', count: '3', date: 'Mar 2, 2026' };
 
@@ -35,19 +36,7 @@ describe('fillSubject', () => {
 
 describe('the subject in the config', () => {
   const config = (subject: unknown) => ({
-    newsletters: [
-      {
-        id: 'weekly',
-        title: 'AI Weekly',
-        language: 'en',
-        from: { name: 'AI Weekly', email: 'news@example.com' },
-        postalAddress: '1 Main St',
-        schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-        sources: [{ type: 'folder', path: 'articles' }],
-        baseUrl: 'https://news.example.com',
-        subject,
-      },
-    ],
+    newsletters: [newsletterInput({ subject })],
   });
 
   it('is refused at load with the field named when it has an unknown field', () => {

@@ -9,7 +9,7 @@ import { renderEdition } from '../../functions/render/render-edition.js';
 import { browserSuite, hasChromium, launchChromium } from '../support/browser.js';
 import { HOSTILE, hostileEdition } from '../support/hostile-edition.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { START, subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
+import { START, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /**
@@ -32,7 +32,7 @@ describe.skipIf(!hasChromium)(browserSuite('a hostile edition on the public arch
     server = createServer((req, res) => void serve(api!, req, res, { inbox: undefined, clock: new VirtualClock(START.getTime()) }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const deps = subscriptionDeps(servers, new TestClock(), testNewsletters(origin));
+    const deps = subscriptionDeps(servers, testClock(), testNewsletters(origin));
     api = createSubscriptionApi(deps);
     const newsletter = deps.newsletters[1]!;
     model = hostileEdition(newsletter, START);

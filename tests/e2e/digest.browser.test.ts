@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EditionModel } from '../../functions/core/edition.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
-import { sampleEdition, sampleEnglishEdition } from '../../templates/sample-data.js';
+import { sampleEdition, sampleEnglishEdition } from '../fixtures/sample-editions.js';
 import { browserSuite, hasChromium, launchChromium } from '../support/browser.js';
 
 /**

@@ -23,7 +23,7 @@ describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () =
     ws = await startDevWorkspace({ prefix: 'newsletter-edit-browser-', configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }) });
     ({ servers, dev } = ws);
     const now = new Date().toISOString();
-    await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKey, 'ann@example.com'), newsletterId: 'ai-talent', email: 'ann@example.com', status: 'confirmed', createdAt: now, confirmedAt: now, consent: { at: now, source: 'test' } });
+    await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKeys.id, 'ann@example.com'), newsletterId: 'ai-talent', email: 'ann@example.com', status: 'confirmed', createdAt: now, confirmedAt: now, consent: { at: now, source: 'test' } });
     browser = await launchChromium();
   });
 
@@ -81,6 +81,7 @@ describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () =
     // The archive shows the edition as the list got it.
     const archived = await page.goto(`${dev.url}/archive/${editionId}`);
     expect(archived!.status()).toBe(200);
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as a reader sees it laid out, not the DOM's textContent.
     const text = await page.locator('body').innerText();
     expect(text.indexOf(edited[0]!)).toBeGreaterThan(-1);
     expect(text.indexOf(edited[0]!)).toBeLessThan(text.indexOf(edited[1]!));

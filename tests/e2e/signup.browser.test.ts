@@ -73,7 +73,7 @@ describe.skipIf(!hasChromium)(browserSuite('sign-up in a browser'), () => {
     await dev.signUps.drain();
     const [mail] = await mailsSince(servers, before, email);
     const confirmUrl = linkIn(mail!, 'confirm')!;
-    const status = async () => (await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status;
+    const status = async () => (await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKeys.id, email)))?.status;
 
     await page.goto(confirmUrl);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('確認訂閱');

@@ -7,6 +7,7 @@ import { editRoute } from '../../functions/handlers/edit-routes.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { START, testNewsletters } from '../support/subscription-fixtures.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { singleTokenKey } from '../../functions/core/tokens.js';
 
 const tokenKey = Buffer.alloc(32, 7);
 let servers: TestServers;
@@ -20,7 +21,7 @@ afterAll(async () => servers?.stop());
 
 const newsletters = testNewsletters();
 const newsletter = newsletters[0]!;
-const deps = () => ({ newsletters, editions, tokenKey, now: () => START, render: (_n: unknown, m: Parameters<typeof renderEdition>[0]) => renderEdition(m) });
+const deps = () => ({ newsletters, editions, tokenKeys: singleTokenKey(tokenKey), now: () => START, render: (_n: unknown, m: Parameters<typeof renderEdition>[0]) => renderEdition(m) });
 
 async function draft(title: string) {
   const model = buildEditionModel({ newsletter, now: START, attempt: title.length, articles: [{ id: 'a1', title, keyPoints: ['One.', 'Two.'], location: 'a.txt' }] });
@@ -64,5 +65,20 @@ describe('editRoute', () => {
     expect(saved.statusCode).toBe(200);
     expect(saved.body).toContain('key points reordered');
     expect((await editions.getRendered(newsletter.id, model.editionId))?.subject).toBe('Our pick <b>');
+  });
+});
+
+describe('editRoute, for a newsletter that counts opens and clicks', () => {
+  it('shows the opens and clicks of past editions beside their SES counts', async () => {
+    const counting = newsletters.map((n) => (n.id === newsletter.id ? { ...n, countOpensAndClicks: true } : n));
+    const sentId = `${newsletter.id}-2026-02-23-0pen5c1k`;
+    await editions.create({ newsletterId: newsletter.id, editionId: sentId, status: 'sent', createdAt: '2026-02-23T08:00:00.000Z', subject: 'Last week', date: '2026-02-23', articles: [] }, { subject: 'Last week', html: '<p>x</p>', text: 'x' });
+    await editions.addCounts(newsletter.id, sentId, { sent: 40, delivered: 38, opens: 17, clicks: 6 });
+    const { query } = await draft('Counted');
+    const page = await editRoute({ ...deps(), newsletters: counting }, 'GET', query, '');
+    expect(page.body).toContain('<th class="n">開啟</th><th class="n">點擊</th>');
+    expect(page.body).toMatch(/2026-02-23 Last week<\/td><td class="n">40<\/td><td class="n">38<\/td>(<td class="n">0<\/td>){4}<td class="n">17<\/td><td class="n">6<\/td><\/tr>/u);
+    // The same page for a newsletter that does not count has no such columns.
+    expect((await editRoute(deps(), 'GET', query, '')).body).not.toContain('開啟');
   });
 });

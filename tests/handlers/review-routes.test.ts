@@ -4,6 +4,7 @@ import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { reviewRoute } from '../../functions/handlers/review-routes.js';
 import { START, testNewsletters } from '../support/subscription-fixtures.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { singleTokenKey } from '../../functions/core/tokens.js';
 
 const SAFE = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
 
@@ -19,7 +20,7 @@ afterAll(async () => servers?.stop());
 describe('reviewRoute', () => {
   it('answers a forged link with 400 and the safe headers, and no cache may keep the page', async () => {
     const newsletters = testNewsletters();
-    const review = await reviewRoute({ newsletters, editions, tokenKey: Buffer.alloc(32, 7), now: () => START }, 'GET', '/approve', new URLSearchParams({ edition: 'ai-talent-2026-03-02-00000000', token: 'forged' }));
+    const review = await reviewRoute({ newsletters, editions, tokenKeys: singleTokenKey(Buffer.alloc(32, 7)), now: () => START }, 'GET', '/approve', new URLSearchParams({ edition: 'ai-talent-2026-03-02-00000000', token: 'forged' }));
     expect(review.statusCode).toBe(400);
     expect(review.headers).toMatchObject({ ...SAFE, 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' });
   });

@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
 import { parseHTML } from 'linkedom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken } from '../../functions/core/tokens.js';
 import { createSubscriptionApi, LAMBDA_SUBSCRIBE_ANSWER_MS, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
 import { PAGE_WORDS } from '../../templates/i18n.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import type { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
+import { linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, testClock } from '../support/subscription-fixtures.js';
 
 let servers: TestServers;
-let clock: TestClock;
+let clock: VirtualClock;
 let deps: ReturnType<typeof subscriptionDeps>;
 let api: ReturnType<typeof createSubscriptionApi>;
 
 beforeAll(async () => {
   servers = await startTestServers();
-  clock = new TestClock();
+  clock = testClock();
   deps = subscriptionDeps(servers, clock);
   api = createSubscriptionApi(deps);
 });
@@ -57,10 +58,10 @@ async function confirmedSubscriber(email: string): Promise<{ unsubscribe: string
   const [mail] = await mailsSince(servers, before, email);
   const confirmUrl = new URL(linkIn(mail!, 'confirm')!);
   expect((await api(event('POST', `/confirm${confirmUrl.search}`))).statusCode).toBe(200);
-  const id = subscriberId(deps.tokenKey, email);
+  const id = subscriberId(deps.tokenKeys.id, email);
   return {
-    unsubscribe: signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id }),
-    preferences: signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id }),
+    unsubscribe: signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id }),
+    preferences: signToken(deps.tokenKeys.signing, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id }),
   };
 }
 
@@ -180,7 +181,7 @@ describe('subscription API: POST /subscribe', () => {
       expect(result.statusCode).toBe(413);
       expectSafeHeaders(result);
     }
-    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'big@example.com'))).toBeUndefined();
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'big@example.com'))).toBeUndefined();
   });
 
   it('answers 415 to a body it cannot read', async () => {
@@ -204,7 +205,7 @@ describe('subscription API: links', () => {
       expect(formElement.getAttribute('method')).toBe('post');
       expect(formElement.getAttribute('action')).toBe(`?token=${new URLSearchParams(search).get('token')}`);
     }
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'scanned-confirm@example.com')))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'scanned-confirm@example.com')))?.status).toBe('pending');
     expect(await mailsSince(servers, before + 1)).toHaveLength(0);
   });
 
@@ -218,7 +219,7 @@ describe('subscription API: links', () => {
     expect(dom(result).querySelector('h1')?.textContent).toBe('訂閱完成');
     expect(result.body).not.toContain('preferences');
     expect(result.body).not.toContain('token=');
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'link@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'link@example.com')))?.status).toBe('confirmed');
     // Back on the link later: it says so and offers nothing more.
     const again = await api(event('GET', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
     expect(dom(again).querySelector('h1')?.textContent).toBe('訂閱完成');
@@ -249,7 +250,7 @@ describe('subscription API: links', () => {
     } finally {
       clock.advance(-8 * 24 * 3600 * 1000);
     }
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'expiring@example.com')))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'expiring@example.com')))?.status).toBe('pending');
   });
 
   it('shows a button on GET /unsubscribe and changes nothing', async () => {
@@ -261,7 +262,7 @@ describe('subscription API: links', () => {
     expect(formElement.getAttribute('method')).toBe('post');
     expect(formElement.getAttribute('action')).toBe(`?token=${unsubscribe}`);
     expect(formElement.querySelector('input[name=List-Unsubscribe]')?.getAttribute('value')).toBe('One-Click');
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'scanned@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'scanned@example.com')))?.status).toBe('confirmed');
   });
 
   it('unsubscribes at once on an RFC 8058 one-click POST and answers 200', async () => {
@@ -269,7 +270,7 @@ describe('subscription API: links', () => {
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
     expect(result.statusCode).toBe(200);
     expectSafeHeaders(result);
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'one-click@example.com')))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'one-click@example.com')))?.status).toBe('unsubscribed');
   });
 
   it('accepts the one-click POST as multipart/form-data too', async () => {
@@ -277,7 +278,7 @@ describe('subscription API: links', () => {
     const body = '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n';
     const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body, type: 'multipart/form-data; boundary=b' }));
     expect(result.statusCode).toBe(200);
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'multipart@example.com')))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'multipart@example.com')))?.status).toBe('unsubscribed');
   });
 
   it('says the reader already left when a used unsubscribe link is opened again, and offers no button', async () => {
@@ -315,10 +316,10 @@ describe('subscription API: links', () => {
     const { unsubscribe } = await confirmedSubscriber('target@example.com');
     const forged = await api(event('POST', `/unsubscribe?token=${unsubscribe.slice(0, -3)}abc`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
     expect(forged.statusCode).toBe(400);
-    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'stranger@example.com') });
+    const unknown = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'stranger@example.com') });
     expect((await api(event('POST', `/unsubscribe?token=${unknown}`, { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(404);
     expect((await api(event('POST', '/unsubscribe', { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(400);
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'target@example.com')))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'target@example.com')))?.status).toBe('confirmed');
   });
 
   it('changes newsletters from the preferences page', async () => {
@@ -336,7 +337,7 @@ describe('subscription API: links', () => {
 
     const saved = await api(event('POST', `/preferences?token=${preferences}`, { body: 'action=save&newsletter=ai-talent&newsletter=weekly-en', type: 'application/x-www-form-urlencoded' }));
     expect(saved.statusCode).toBe(200);
-    expect((await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
     expect((await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'save', newsletter: 'unknown' })))).statusCode).toBe(400);
   });
 });
@@ -352,7 +353,7 @@ describe('subscription API: erasure', () => {
   }
 
   async function isErased(email: string): Promise<boolean> {
-    const id = subscriberId(deps.tokenKey, email);
+    const id = subscriberId(deps.tokenKeys.id, email);
     const gone = (await deps.subscribers.get('ai-talent', id)) === undefined && (await deps.subscribers.get('weekly-en', id)) === undefined;
     const suppressed = await deps.suppressions.isSuppressed(id);
     expect(gone).toBe(suppressed);
@@ -369,7 +370,7 @@ describe('subscription API: erasure', () => {
     expect(dom(page).querySelector('p:not(.brand)')?.textContent).toBe(PAGE_WORDS['zh-Hant'].eraseRequestedBody);
     expect(page.body).not.toContain('token=');
     expect(await isErased(email)).toBe(false);
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
     expect(link).toMatch(/^https:\/\/news\.example\.com\/erase\?token=/);
   });
 
@@ -503,7 +504,7 @@ describe('subscription API: everything else', () => {
 });
 
 /** A port whose every call takes `ms` on the fake clock, as a real store or SES call takes time. */
-function slow<T extends object>(target: T, ms: number, on: TestClock): T {
+function slow<T extends object>(target: T, ms: number, on: VirtualClock): T {
   return new Proxy(target, {
     get(t, prop, receiver) {
       const value = Reflect.get(t, prop, receiver) as unknown;
@@ -518,9 +519,9 @@ function slow<T extends object>(target: T, ms: number, on: TestClock): T {
 
 describe('subscription API: POST /subscribe on Lambda answers at a fixed time', () => {
   it('answers 1.5 s after arrival whatever the address state, though the work before it differs in length', async () => {
-    const lambdaClock = new TestClock();
+    const lambdaClock = testClock();
     const base = subscriptionDeps(servers, lambdaClock);
-    const slept = lambdaClock.slept;
+    const sleep = vi.spyOn(lambdaClock, 'sleep');
     // Store calls take 4 ms and a send 30 ms on the fake clock; the work runs inline, as on Lambda.
     const lambda = createSubscriptionApi({
       ...base,
@@ -534,18 +535,18 @@ describe('subscription API: POST /subscribe on Lambda answers at a fixed time', 
     await signUp('lambda-confirmed@example.com');
     const [mail] = await mailsSince(servers, sentCount(servers) - 1, 'lambda-confirmed@example.com');
     await lambda(event('POST', `/confirm${new URL(linkIn(mail!, 'confirm')!).search}`));
-    await base.suppressions.suppress(subscriberId(base.tokenKey, 'lambda-erased@example.com'), 'erased', lambdaClock.current.toISOString());
+    await base.suppressions.suppress(subscriberId(base.tokenKeys.id, 'lambda-erased@example.com'), 'erased', lambdaClock.now().toISOString());
     lambdaClock.advance(3600_000);
 
     const durations: number[] = [];
     const bodies = new Set<string>();
     for (const email of ['lambda-new@example.com', 'lambda-confirmed@example.com', 'lambda-erased@example.com']) {
-      slept.length = 0;
-      const arrived = lambdaClock.current.getTime();
+      sleep.mockClear();
+      const arrived = lambdaClock.now().getTime();
       const result = await signUp(email);
-      durations.push(lambdaClock.current.getTime() - arrived);
+      durations.push(lambdaClock.now().getTime() - arrived);
       bodies.add(`${result.statusCode} ${result.body}`);
-      expect(slept).toHaveLength(1);
+      expect(sleep).toHaveBeenCalledTimes(1);
     }
     expect(durations).toEqual([LAMBDA_SUBSCRIBE_ANSWER_MS, LAMBDA_SUBSCRIBE_ANSWER_MS, LAMBDA_SUBSCRIBE_ANSWER_MS]);
     expect(bodies.size).toBe(1);

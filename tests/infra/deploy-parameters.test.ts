@@ -13,7 +13,7 @@ const zone = { hostedZoneId: 'Z123', zoneName: 'example.com' };
 
 describe('readDeployParameters', () => {
   it('has a default for everything, so synth needs no -c at all, with the 14 messages/s the README promises', () => {
-    expect(read({})).toEqual({ domain: 'example.com', sendRate: 14, configFile: 'newsletter.config.json', sandboxRecipients: [], existingIdentity: false, dmarcPolicy: 'off' });
+    expect(read({})).toEqual({ domain: 'example.com', sendRate: 14, configFile: 'newsletter.config.json', sandboxRecipients: [], existingIdentity: false, dmarcPolicy: 'off', perClientLimits: false });
   });
 
   it('reads the -c values, which arrive as text', () => {
@@ -64,7 +64,7 @@ describe('readDeployParameters', () => {
 
   it('keeps every parameter in cdk.json, so a deploy without -c flags does not drop the DNS records', () => {
     const context = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
-    for (const key of ['domain', 'hostedZoneId', 'zoneName', 'domainName', 'alarmEmail', 'sendRate', 'existingIdentity', 'dmarc', 'dmarcReportEmail', 'sandboxRecipients']) {
+    for (const key of ['domain', 'hostedZoneId', 'zoneName', 'domainName', 'alarmEmail', 'sendRate', 'existingIdentity', 'dmarc', 'dmarcReportEmail', 'sandboxRecipients', 'unsubscribeRateLimit', 'tokenSigningKeysArn', 'perClientLimits']) {
       expect(context, key).toHaveProperty(key);
     }
     // Empty values mean "not given": the app still synthesises with its defaults.

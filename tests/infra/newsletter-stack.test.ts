@@ -280,7 +280,7 @@ describe('NewsletterStack', () => {
     it('routes the subscription pages to the handler', () => {
       const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
       expect(routes.sort()).toEqual(
-        ['GET /', 'GET /subscribe', 'POST /subscribe', 'GET /confirm', 'POST /confirm', 'GET /unsubscribe', 'POST /unsubscribe', 'GET /preferences', 'POST /preferences', 'GET /erase', 'POST /erase', 'GET /archive', 'GET /archive/{page}', 'GET /approve', 'POST /approve', 'GET /skip', 'POST /skip'].sort(),
+        ['GET /', 'GET /subscribe', 'POST /subscribe', 'GET /confirm', 'POST /confirm', 'GET /unsubscribe', 'POST /unsubscribe', 'GET /preferences', 'POST /preferences', 'GET /erase', 'POST /erase', 'GET /archive', 'GET /archive/{page}', 'GET /approve', 'POST /approve', 'GET /skip', 'POST /skip', 'GET /edit', 'POST /edit', 'GET /open', 'GET /click'].sort(),
       );
     });
   });

@@ -1,3 +1,4 @@
+import { parseHTML } from 'linkedom';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { buildMessage, MessageTemplate, type Recipient } from '../../functions/mail/message-template.js';
@@ -57,6 +58,17 @@ describe('MessageTemplate', () => {
     expect(qpParts.length).toBeGreaterThan(0);
     for (const part of qpParts) for (const line of part.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
     for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+  });
+
+  it("puts a link with quotes and ampersands into the HTML part as exactly that link", async () => {
+    const template = await MessageTemplate.create(rendered, headers);
+    const r = { ...recipient(3), unsubscribeUrl: "http://localhost:3000/unsubscribe?token=a'onmouseover='alert(1)&amp;x=1&lt;b" };
+    const raw = template.personalise(r);
+    const mail = await simpleParser(raw);
+    const { document } = parseHTML(String(mail.html));
+    const links = Array.from(document.querySelectorAll('a'), (a) => Array.from(a.attributes, (attribute) => `${attribute.name}=${attribute.value}`));
+    expect(links).toEqual([[`href=${r.unsubscribeUrl}`], [`href=${r.preferencesUrl}`]]);
+    expect((await simpleParser(await buildMessage(rendered, headers, r))).html).toBe(mail.html);
   });
 
   it('refuses an address or link that would inject a header', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PLACEHOLDERS } from '../../functions/core/edition.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { publicEditionHtml, renderArchiveFeed } from '../../functions/render/render-archive.js';
-import { sampleEdition } from '../../templates/sample-data.js';
+import { sampleEdition } from '../fixtures/sample-editions.js';
 import { signUpUrlFor } from '../../functions/core/archive.js';
 import { HOSTILE, hostileEdition } from '../support/hostile-edition.js';
 import { START, testNewsletters } from '../support/subscription-fixtures.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '../../functions/core/keypoints/features.js';
 import { keyPointModel } from '../../functions/core/keypoints/model.js';
 import { loadCorpus } from '../../scripts/eval/datasets.js';
-import { fitCount, fitLogistic, modelSource, trainModel } from '../../scripts/train/fit.js';
+import { blend, fitCount, fitLogistic, fitPairwise, modelSource, trainModel } from '../../scripts/train/fit.js';
 
 describe('fitLogistic', () => {
   it('learns that a feature which marks the positives gets a positive weight, the same every time', () => {
@@ -12,6 +12,33 @@ describe('fitLogistic', () => {
     const a = fitLogistic(examples);
     expect(a.weights[0]).toBeGreaterThan(1);
     expect(fitLogistic(examples)).toEqual(a);
+  });
+});
+
+describe('fitPairwise', () => {
+  /** Articles of six sentences whose gain grows with feature 0; feature 1 is noise; the best one is the oracle's. */
+  const articles = Array.from({ length: 30 }, (_, a) => {
+    const x = Array.from({ length: 6 }, (_, i) => FEATURE_NAMES.map((_, j) => (j === 0 ? (i * 7 + a) % 6 : j === 1 ? (i * 5 + a * 3) % 4 : 0)));
+    const gain = x.map((v) => v[0]! / 10);
+    const best = gain.indexOf(Math.max(...gain));
+    return { x, y: gain.map((_, i) => (i === best ? 1 : 0)), gain };
+  });
+
+  it('ranks by the feature that orders the gains, calibrated to the oracle label, the same every time', () => {
+    const model = fitPairwise(articles, 1e-2);
+    expect(model.weights[0]).toBeGreaterThan(1);
+    expect(Math.abs(model.weights[1]!)).toBeLessThan(model.weights[0]! / 4);
+    // Calibrated: one sentence in six is the oracle's, so an average sentence has low odds.
+    expect(model.bias).toBeLessThan(0);
+    expect(fitPairwise(articles, 1e-2)).toEqual(model);
+  });
+
+  it('blends with the pointwise fit on the same sentences, and refuses models standardised differently', () => {
+    const pointwise = fitLogistic(articles.flatMap((a) => a.x.map((x, i) => ({ x, y: a.y[i]! }))), 1e-2);
+    const pairwise = fitPairwise(articles, 1e-2);
+    const mixed = blend(pointwise, pairwise, 0.7);
+    expect(mixed.weights[0]).toBeCloseTo(0.3 * pointwise.weights[0]! + 0.7 * pairwise.weights[0]!, 4);
+    expect(() => blend(pointwise, { ...pairwise, scale: pairwise.scale.map((s) => s * 2) }, 0.5)).toThrow(/standardisation/);
   });
 });
 

@@ -7,7 +7,7 @@ import { startDevServer, type DevServer } from '../../functions/cli/commands/dev
 import { startTestServers, type TestServers } from './local-servers.js';
 
 /** Debian's Chromium, driven by playwright-core (no browser download); `.ci/run` installs it. */
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 
 /** A describe title that says why its tests were skipped where Chromium is missing. */

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * test queues the answers it wants (a JSON text, a status with headers, or silence); every request
  * is recorded, so a test can count the calls.
  */
-export type ScriptedAnswer =
+type ScriptedAnswer =
   | { content: string; finishReason?: string }
   | { status: number; headers?: Record<string, string>; body?: string }
   | { hang: true };

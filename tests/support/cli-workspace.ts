@@ -55,7 +55,10 @@ export async function createCliWorkspace(options: {
       const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
       const log = vi.spyOn(console, 'log').mockImplementation(capture);
       const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
-      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
       try {
         const code = await main(['node', 'newsletter', '--config', config, '--data-dir', dataDir, ...args], options.clock ? { clock: options.clock } : {});
         return { code, output: lines.join('\n') };

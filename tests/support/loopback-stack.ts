@@ -9,6 +9,9 @@ import { stackEnvironment } from './stack-environment.js';
 /** The token key in the loopback Secrets Manager: subscriber ids in these tests are keyed with it. */
 export const STACK_TOKEN = 'a-long-random-secret-of-more-than-32-characters';
 
+/** The ARN of the signing-keys secret in the loopback Secrets Manager (see `signingKeys`). */
+const SIGNING_KEYS_ARN = 'arn:signing-keys';
+
 export interface LoopbackStack {
   servers: TestServers;
   /** The stack's send queue URL (on the loopback SQS). */
@@ -39,12 +42,20 @@ export async function startLoopbackStack(options: {
   more?: (queueUrl: string) => Promise<{ endpoints: Record<string, string>; close(): Promise<void> }>;
   /** Variables of the developer's shell the stack never sets, removed so they cannot leak in. */
   unset?: string[];
+  /**
+   * The signing-keys document of a rotation, read at each GetSecretValue of SIGNING_KEYS_ARN (which
+   * the environment then names); without it the stack has had no rotation.
+   */
+  signingKeys?: () => string;
 }): Promise<LoopbackStack> {
   const savedEnv = { ...process.env };
   const savedCwd = process.cwd();
   const servers = await startTestServers();
   const sqs = await startAwsJsonServer({ 'AmazonSQS.SendMessageBatch': (body) => options.onSendBatch(body.Entries as SqsBatchEntry[]) });
-  const secrets = await startAwsJsonServer({ 'secretsmanager.GetSecretValue': () => ({ ARN: 'arn:token', Name: 'token', SecretString: STACK_TOKEN }) });
+  const secrets = await startAwsJsonServer({
+    'secretsmanager.GetSecretValue': (body) =>
+      body.SecretId === SIGNING_KEYS_ARN ? { ARN: SIGNING_KEYS_ARN, Name: 'signing-keys', SecretString: options.signingKeys?.() ?? '' } : { ARN: 'arn:token', Name: 'token', SecretString: STACK_TOKEN },
+  });
   const queueUrl = `${sqs.url}/000000000000/send`;
   const more = options.more ? await options.more(queueUrl) : undefined;
   const work = await mkdtemp(path.join(tmpdir(), `newsletter-${options.name}-`));
@@ -66,6 +77,7 @@ export async function startLoopbackStack(options: {
       config: options.config,
     }),
   );
+  if (options.signingKeys) process.env.TOKEN_SIGNING_KEYS_ARN = SIGNING_KEYS_ARN;
   for (const name of ['BUCKET_NAME', ...(options.unset ?? [])]) delete process.env[name];
   process.chdir(work);
   return {

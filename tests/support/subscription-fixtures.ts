@@ -3,28 +3,21 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import type { Clock } from '../../functions/core/clock.js';
 import { newsletterSchema, type NewsletterConfig } from '../../functions/core/config.js';
 import type { SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
 import type { TestServers } from './local-servers.js';
+import { singleTokenKey } from '../../functions/core/tokens.js';
 
 /** Shared set-up of the subscription tests: two newsletters, real stores and SES, a clock the test moves. */
 
 export const START = new Date('2026-03-02T08:00:00.000Z');
 
-export class TestClock implements Clock {
-  current = new Date(START);
-  /** Every wait asked for, in order; a wait moves the clock instead of taking time. */
-  readonly slept: number[] = [];
-  now = (): Date => new Date(this.current);
-  sleep = async (ms: number): Promise<void> => {
-    this.slept.push(ms);
-    this.advance(ms);
-  };
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
+/** The clock of the subscription tests: the one virtual clock, at START; a test moves it with `advance`. */
+export function testClock(): VirtualClock {
+  return new VirtualClock(START.getTime());
 }
 
 export function testNewsletters(baseUrl = 'https://news.example.com'): NewsletterConfig[] {
@@ -45,7 +38,7 @@ export interface LogLine {
   fields: Record<string, string | number | boolean>;
 }
 
-export function subscriptionDeps(servers: TestServers, clock: TestClock, newsletters = testNewsletters()): SubscriptionDependencies & { logs: LogLine[] } {
+export function subscriptionDeps(servers: TestServers, clock: Clock, newsletters = testNewsletters()): SubscriptionDependencies & { logs: LogLine[] } {
   const logs: LogLine[] = [];
   return {
     newsletters,
@@ -54,7 +47,7 @@ export function subscriptionDeps(servers: TestServers, clock: TestClock, newslet
     editions: new DynamoEditionStore(servers.dynamodb, servers.tableName),
     ledger: new DynamoDeliveryLedger(servers.dynamodb, servers.tableName),
     mailer: new SesMailer(servers.ses),
-    tokenKey: randomBytes(32),
+    tokenKeys: singleTokenKey(randomBytes(32)),
     clock,
     limits: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName),
     // Tests of other behaviour sign up many addresses from one client in one hour.

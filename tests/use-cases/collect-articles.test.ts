@@ -175,7 +175,7 @@ describe('collectArticles: what one source may say about another source\'s artic
 });
 
 function rss(items: { title: string; link: string; text: string }[]): string {
-  const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const body = items.map((item) => `<item><title>${escape(item.title)}</title><link>${escape(item.link)}</link><description>${escape(item.text)}</description></item>`).join('');
+  const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const body = items.map((item) => `<item><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link><description>${escapeXml(item.text)}</description></item>`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Feed</title>${body}</channel></rss>`;
 }

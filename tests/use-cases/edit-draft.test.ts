@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import type { NewsletterConfig } from '../../functions/core/config.js';
 import { buildEditionModel } from '../../functions/core/edition.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { editDraft, loadDraft } from '../../functions/use-cases/edit-draft.js';
 import { approveDraft } from '../../functions/use-cases/review-edition.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { testNewsletter } from '../support/newsletters.js';
 
-const newsletter = {
-  id: 'weekly',
-  title: 'AI Weekly',
-  language: 'en',
-  postalAddress: '1 Main St',
-  from: { name: 'AI Weekly', email: 'news@example.com' },
-  schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-  baseUrl: 'https://news.example.com',
-} as NewsletterConfig;
+const newsletter = testNewsletter();
 const now = new Date('2026-03-02T08:00:00Z');
 const clock = { now: () => now };
 
@@ -58,7 +50,7 @@ describe('editDraft', () => {
     const record = await editions.get('weekly', model.editionId);
     expect(record).toMatchObject({ status: 'draft', subject: 'Our pick', edits: [{ by: 'editor@example.com', at: now.toISOString() }] });
     expect(record!.edits![0]!.changes).toEqual(['subject: “AI Weekly: Chips (+1 more)” → “Our pick”', 'article “Chips”: removed key point “Three.”', 'article “Chips”: key points reordered']);
-    expect((await editions.getModel('weekly', model.editionId))?.original.articles[0]!.keyPoints).toEqual(['One.', 'Two.', 'Three.']);
+    expect((await editions.getModel('weekly', model.editionId))!.original.articles[0]!.keyPoints).toEqual(['One.', 'Two.', 'Three.']);
   });
 
   it('releases a dropped article into the next edition', async () => {

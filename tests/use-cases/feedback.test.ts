@@ -32,7 +32,7 @@ describe('handleFeedback', () => {
   it('suppresses a hard bounce at once and counts it on its edition', async () => {
     const outcomes = await handleFeedback(
       { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Gone <gone@example.com>' }] }, mail: mail('gone@example.com') },
-      { suppressions, editions, feedback, now, tokenKey },
+      { suppressions, editions, feedback, now, idKey: tokenKey },
     );
     expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'gone@example.com'), reason: 'hard bounce' }]);
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'gone@example.com'))).toBe(true);
@@ -42,7 +42,7 @@ describe('handleFeedback', () => {
   it('finds an internationalised address that SES reports in punycode, under the keyed id it subscribed with', async () => {
     const outcomes = await handleFeedback(
       { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'anna@xn--bcher-kva.de' }] } },
-      { suppressions, editions, feedback, now, tokenKey },
+      { suppressions, editions, feedback, now, idKey: tokenKey },
     );
     expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'Anna@Bücher.de'), reason: 'hard bounce' }]);
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'anna@bücher.de'))).toBe(true);
@@ -53,7 +53,7 @@ describe('handleFeedback', () => {
   it('suppresses a complaint at once (identity notification format too)', async () => {
     await handleFeedback(
       { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'angry@example.com' }] }, mail: mail('angry@example.com') },
-      { suppressions, editions, feedback, now, tokenKey },
+      { suppressions, editions, feedback, now, idKey: tokenKey },
     );
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'angry@example.com'))).toBe(true);
     expect((await editions.get('weekly', editionId))!.counts!.complaints).toBe(1);
@@ -62,16 +62,16 @@ describe('handleFeedback', () => {
   it(`suppresses a soft-bouncing address only after ${SOFT_BOUNCE_LIMIT} transient bounces`, async () => {
     const event = { eventType: 'Bounce', bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'full@example.com' }] }, mail: mail('full@example.com') };
     for (let i = 1; i < SOFT_BOUNCE_LIMIT; i++) {
-      expect(await handleFeedback(event, { suppressions, editions, feedback, now, tokenKey })).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId(tokenKey, 'full@example.com'), count: i }]);
+      expect(await handleFeedback(event, { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId(tokenKey, 'full@example.com'), count: i }]);
       expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'full@example.com'))).toBe(false);
     }
-    await handleFeedback(event, { suppressions, editions, feedback, now, tokenKey });
+    await handleFeedback(event, { suppressions, editions, feedback, now, idKey: tokenKey });
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'full@example.com'))).toBe(true);
   });
 
   it('ignores deliveries and junk without throwing', async () => {
-    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, feedback, now, tokenKey })).toEqual([{ kind: 'ignored', reason: 'notification type Delivery needs no action' }]);
-    expect(await handleFeedback('nonsense', { suppressions, editions, feedback, now, tokenKey })).toEqual([{ kind: 'ignored', reason: 'not an SES notification' }]);
+    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([{ kind: 'ignored', reason: 'notification type Delivery needs no action' }]);
+    expect(await handleFeedback('nonsense', { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([{ kind: 'ignored', reason: 'not an SES notification' }]);
   });
 });
 
@@ -92,8 +92,8 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
       bounce: { bounceType: 'Permanent', bounceSubType: 'General', feedbackId: '0100-bounce-a', bouncedRecipients: [{ emailAddress: 'twice@example.com' }] },
       mail: mailOf('twice@example.com', '0100-msg-a'),
     };
-    await handleFeedback(bounce, { suppressions, editions, feedback, now, tokenKey });
-    const again = await handleFeedback(bounce, { suppressions, editions, feedback, now, tokenKey });
+    await handleFeedback(bounce, { suppressions, editions, feedback, now, idKey: tokenKey });
+    const again = await handleFeedback(bounce, { suppressions, editions, feedback, now, idKey: tokenKey });
     expect(again).toContainEqual({ kind: 'duplicate', feedbackKey: '0100-msg-a#0100-bounce-a' });
     expect((await counts()).bounces).toBe(1);
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'twice@example.com'))).toBe(true);
@@ -105,18 +105,18 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
       bounce: { bounceType: 'Transient', feedbackId: '0100-soft-a', bouncedRecipients: [{ emailAddress: 'busy@example.com' }] },
       mail: mailOf('busy@example.com', '0100-msg-b'),
     };
-    for (let i = 0; i < SOFT_BOUNCE_LIMIT + 1; i++) await handleFeedback(bounce, { suppressions, editions, feedback, now, tokenKey });
+    for (let i = 0; i < SOFT_BOUNCE_LIMIT + 1; i++) await handleFeedback(bounce, { suppressions, editions, feedback, now, idKey: tokenKey });
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'busy@example.com'))).toBe(false);
     // A genuinely new soft bounce (another feedback id) counts.
-    const next = await handleFeedback({ ...bounce, bounce: { ...bounce.bounce, feedbackId: '0100-soft-b' } }, { suppressions, editions, feedback, now, tokenKey });
+    const next = await handleFeedback({ ...bounce, bounce: { ...bounce.bounce, feedbackId: '0100-soft-b' } }, { suppressions, editions, feedback, now, idKey: tokenKey });
     expect(next).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId(tokenKey, 'busy@example.com'), count: 2 }]);
   });
 
   it('counts the same complaint once', async () => {
     const before = (await counts()).complaints ?? 0;
     const complaint = { eventType: 'Complaint', complaint: { feedbackId: '0100-complaint-a', complainedRecipients: [{ emailAddress: 'cross@example.com' }] }, mail: mailOf('cross@example.com', '0100-msg-c') };
-    await handleFeedback(complaint, { suppressions, editions, feedback, now, tokenKey });
-    await handleFeedback(complaint, { suppressions, editions, feedback, now, tokenKey });
+    await handleFeedback(complaint, { suppressions, editions, feedback, now, idKey: tokenKey });
+    await handleFeedback(complaint, { suppressions, editions, feedback, now, idKey: tokenKey });
     expect((await counts()).complaints).toBe(before + 1);
   });
 
@@ -128,7 +128,7 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
         bounce: { bounceType: 'Permanent', bounceSubType: 'OnAccountSuppressionList', feedbackId: '0100-list-a', bouncedRecipients: [{ emailAddress: 'listed@example.com' }] },
         mail: mailOf('listed@example.com', '0100-msg-d'),
       },
-      { suppressions, editions, feedback, now, tokenKey },
+      { suppressions, editions, feedback, now, idKey: tokenKey },
     );
     expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'listed@example.com'), reason: 'on the SES account suppression list' }]);
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'listed@example.com'))).toBe(true);
@@ -140,7 +140,7 @@ describe('handleFeedback: what each edition did', () => {
   const tagged = (id: string) => ({ messageId: `ses-${id}`, tags: { newsletter: ['weekly'], edition: [editionId] } });
 
   it('counts deliveries, rejects and delays on the edition named by the message tags, once per event', async () => {
-    const deps = { suppressions, editions, feedback, now, tokenKey };
+    const deps = { suppressions, editions, feedback, now, idKey: tokenKey };
     const delivery = { eventType: 'Delivery', mail: tagged('d1'), delivery: { timestamp: now.toISOString(), recipients: ['ann@example.com'] } };
     expect(await handleFeedback(delivery, deps)).toEqual([{ kind: 'counted', editionId, counts: { delivered: 1 } }]);
     // SNS delivers at least once: the same event again counts nothing.
@@ -152,7 +152,7 @@ describe('handleFeedback: what each edition did', () => {
   });
 
   it('ignores a delivery of a message that is no edition (a confirmation mail)', async () => {
-    const outcomes = await handleFeedback({ eventType: 'Delivery', mail: { messageId: 'ses-c1' }, delivery: { recipients: ['ann@example.com'] } }, { suppressions, editions, feedback, now, tokenKey });
+    const outcomes = await handleFeedback({ eventType: 'Delivery', mail: { messageId: 'ses-c1' }, delivery: { recipients: ['ann@example.com'] } }, { suppressions, editions, feedback, now, idKey: tokenKey });
     expect(outcomes).toEqual([{ kind: 'ignored', reason: "Delivery event of a message that is not an edition's" }]);
   });
 });

@@ -4,7 +4,7 @@ import { invitePending } from '../../functions/use-cases/invite-pending.js';
 import { subscribe } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
-import { sentCount, subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
+import { sentCount, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
 
 /** The invite's pacing, proved on a virtual clock against real dynalite and the local SES server. */
 let servers: TestServers;
@@ -18,12 +18,12 @@ afterAll(async () => servers?.stop());
 describe('invitePending', () => {
   it('keeps to the send rate: 9 invitations at 2 per second take 4 seconds of clock time', async () => {
     const clock = new VirtualClock();
-    const deps = { ...subscriptionDeps(servers, new TestClock()), now: () => clock.now(), clock };
+    const deps = { ...subscriptionDeps(servers, testClock()), now: () => clock.now(), clock };
     const newsletter = testNewsletters()[0]!;
     const at = clock.now().toISOString();
     for (let i = 0; i < 9; i++) {
       const email = `pending${i}@example.com`;
-      await deps.subscribers.put({ id: subscriberId(deps.tokenKey, email), newsletterId: newsletter.id, email, status: 'pending', createdAt: at, consent: { at, source: 'test' } });
+      await deps.subscribers.put({ id: subscriberId(deps.tokenKeys.id, email), newsletterId: newsletter.id, email, status: 'pending', createdAt: at, consent: { at, source: 'test' } });
     }
     const started = clock.now().getTime();
     const report = await invitePending(newsletter, deps, { rate: 2 });
@@ -35,7 +35,7 @@ describe('invitePending', () => {
 
   it('spends the hourly confirmation budget shared with sign-ups: sign-ups plus invitations never exceed it, and the rest wait for the next hour', async () => {
     // 18:55 on its own day's clock and its own newsletter, so no other test's counters or readers count here.
-    const clock = new TestClock();
+    const clock = testClock();
     clock.advance(10 * 3600_000 + 55 * 60_000);
     const base = subscriptionDeps(servers, clock);
     const deps = {
@@ -48,7 +48,7 @@ describe('invitePending', () => {
     const at = clock.now().toISOString();
     for (let i = 0; i < 6; i++) {
       const email = `imported${i}@budget.example`;
-      await deps.subscribers.put({ id: subscriberId(deps.tokenKey, email), newsletterId: inviteList!.id, email, status: 'pending', createdAt: at, consent: { at, source: 'import' } });
+      await deps.subscribers.put({ id: subscriberId(deps.tokenKeys.id, email), newsletterId: inviteList!.id, email, status: 'pending', createdAt: at, consent: { at, source: 'import' } });
     }
     const before = sentCount(servers);
     for (let i = 0; i < 2; i++) await subscribe(deps, { email: `form${i}@budget.example`, newsletterId: signUpList!.id, source: 'test', client: `192.0.2.${i}` });

@@ -4,14 +4,15 @@ import { subscriberId } from '../../functions/core/subscriber.js';
 import { addToList, describeLeft, type ListDependencies } from '../../functions/use-cases/manage-list.js';
 import { erase, unsubscribe } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import type { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
+import { subscriptionDeps, testClock } from '../support/subscription-fixtures.js';
 
 /**
  * The operator adds and imports people; whoever left (unsubscribed through their link, erased,
  * suppressed after a bounce) stays out, whatever the operator's file says.
  */
 let servers: TestServers;
-let clock: TestClock;
+let clock: VirtualClock;
 let deps: ReturnType<typeof subscriptionDeps>;
 let list: ListDependencies;
 const NEWSLETTER = 'ai-talent';
@@ -19,34 +20,34 @@ const confirmed = { confirmed: true, source: 'imported from test.csv' };
 
 beforeAll(async () => {
   servers = await startTestServers();
-  clock = new TestClock();
+  clock = testClock();
   deps = subscriptionDeps(servers, clock);
-  list = { subscribers: deps.subscribers, suppressions: deps.suppressions, subscriberId: (email) => subscriberId(deps.tokenKey, email), clock };
+  list = { subscribers: deps.subscribers, suppressions: deps.suppressions, subscriberId: (email) => subscriberId(deps.tokenKeys.id, email), clock };
 });
 
 afterAll(async () => servers?.stop());
 
 async function statusOf(email: string): Promise<string | undefined> {
-  return (await deps.subscribers.get(NEWSLETTER, subscriberId(deps.tokenKey, email)))?.status;
+  return (await deps.subscribers.get(NEWSLETTER, subscriberId(deps.tokenKeys.id, email)))?.status;
 }
 
 describe('addToList', () => {
   it('never brings back a reader who unsubscribed through their own link', async () => {
     const email = 'left-by-link@example.com';
     expect(await addToList(list, NEWSLETTER, [{ email }], confirmed)).toEqual([{ outcome: 'added' }]);
-    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKey, email) });
+    const token = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKeys.id, email) });
     expect(await unsubscribe(deps, token)).toMatchObject({ ok: true });
 
     const [outcome] = await addToList(list, NEWSLETTER, [{ email, name: 'Back Again' }], confirmed);
     expect(outcome).toMatchObject({ outcome: 'left', reason: { kind: 'unsubscribed' } });
     expect(await statusOf(email)).toBe('unsubscribed');
-    expect((await deps.subscribers.get(NEWSLETTER, subscriberId(deps.tokenKey, email)))?.name).toBeUndefined();
+    expect((await deps.subscribers.get(NEWSLETTER, subscriberId(deps.tokenKeys.id, email)))?.name).toBeUndefined();
   });
 
   it('never brings back an erased address, and says it was erased', async () => {
     const email = 'erased@example.com';
     await addToList(list, NEWSLETTER, [{ email }], confirmed);
-    const token = signToken(deps.tokenKey, { purpose: 'erase', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKey, email), expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
+    const token = signToken(deps.tokenKeys.signing, { purpose: 'erase', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKeys.id, email), expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
     expect(await erase(deps, token)).toMatchObject({ ok: true });
 
     const [outcome] = await addToList(list, NEWSLETTER, [{ email }], confirmed);
@@ -58,7 +59,7 @@ describe('addToList', () => {
   it('never re-confirms an address suppressed by a hard bounce, and names the reason', async () => {
     const email = 'bounced@example.com';
     await addToList(list, NEWSLETTER, [{ email }], { confirmed: false, source: 'test' });
-    await deps.suppressions.suppress(subscriberId(deps.tokenKey, email), 'hard bounce', clock.now().toISOString());
+    await deps.suppressions.suppress(subscriberId(deps.tokenKeys.id, email), 'hard bounce', clock.now().toISOString());
 
     const [outcome] = await addToList(list, NEWSLETTER, [{ email }], confirmed);
     expect(outcome).toMatchObject({ outcome: 'left', reason: { kind: 'suppressed', detail: 'hard bounce' } });
@@ -74,7 +75,7 @@ describe('addToList', () => {
       subscribers: Object.assign(Object.create(deps.subscribers) as typeof deps.subscribers, {
         getMany: async (newsletterId: string, ids: string[]) => {
           const found = await deps.subscribers.getMany(newsletterId, ids);
-          await deps.subscribers.update(newsletterId, subscriberId(deps.tokenKey, email), { status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
+          await deps.subscribers.update(newsletterId, subscriberId(deps.tokenKeys.id, email), { status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
           return found;
         },
       }),
@@ -104,7 +105,7 @@ describe('addToList', () => {
 describe('DynamoSuppressionStore.lift', () => {
   it('lifts a complaint suppression so the operator can add the address again', async () => {
     const email = 'complained@example.com';
-    const id = subscriberId(deps.tokenKey, email);
+    const id = subscriberId(deps.tokenKeys.id, email);
     await deps.suppressions.suppress(id, 'complaint', clock.now().toISOString());
     expect((await deps.suppressions.findMany([id])).get(id)).toMatchObject({ reason: 'complaint' });
     expect(await deps.suppressions.lift(id)).toBe(true);

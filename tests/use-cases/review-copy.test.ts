@@ -9,7 +9,8 @@ import { createSubscriptionApi, type HttpApiEvent } from '../../functions/handle
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { sendForReview } from '../../functions/use-cases/review-copy.js';
 import { useTestServers } from '../support/local-servers.js';
-import { START, subscriptionDeps, TestClock, testNewsletters } from '../support/subscription-fixtures.js';
+import { START, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
+import { singleTokenKey } from '../../functions/core/tokens.js';
 
 const servers = useTestServers();
 
@@ -36,7 +37,7 @@ describe('sendForReview', () => {
     const edition = { newsletterId: newsletter.id, editionId: model.editionId, status: 'draft' as const, createdAt: START.toISOString(), subject: model.subject, date: model.date, articles: [{ id: article.id, title: article.title }] };
     await editions.create(edition, rendered);
     const tokenKey = randomBytes(32);
-    const clock = new TestClock();
+    const clock = testClock();
     const before = servers().services.ses!.messages.length;
 
     await sendForReview(newsletter, { mailer: new SesMailer(servers().ses), clock, tokenKey }, { edition, rendered });
@@ -47,7 +48,7 @@ describe('sendForReview', () => {
     expect(htmlLink).toBeDefined();
     expect(textLink).toBe(htmlLink);
 
-    const api = createSubscriptionApi({ ...subscriptionDeps(servers(), clock, [newsletter]), editions, tokenKey });
+    const api = createSubscriptionApi({ ...subscriptionDeps(servers(), clock, [newsletter]), editions, tokenKeys: singleTokenKey(tokenKey) });
     const opened = await api(get(htmlLink!));
     expect(opened.statusCode).toBe(200);
     expect(opened.body).toContain('Robots learn to fold laundry');

@@ -133,6 +133,40 @@ describe('delivery under SES faults', () => {
     expect(ses.counts.throttled).toBeLessThanOrEqual(0.01 * ses.counts.calls);
   }, 60_000);
 
+  it('never holds more readers sent but unrecorded than its concurrency, at full speed', async () => {
+    // What a kill -9 at any instant would send twice: readers SES has accepted whose sent mark is
+    // not yet in the ledger. Counted at every acceptance, as the sender sees it.
+    const readers = 1000;
+    const concurrency = 8;
+    const tableName = await listWith(readers);
+    const ses = await sesServer({});
+    const deps = digestDeps(tableName, ses);
+    let accepted = 0;
+    let marked = 0;
+    let most = 0;
+    const { mailer, ledger } = deps;
+    const countingMailer: typeof mailer = Object.assign(Object.create(mailer) as typeof mailer, {
+      send: async (message: Parameters<typeof mailer.send>[0]) => {
+        const answer = await mailer.send(message);
+        most = Math.max(most, ++accepted - marked);
+        return answer;
+      },
+    });
+    const countingLedger: typeof ledger = Object.assign(Object.create(ledger) as typeof ledger, {
+      markSentMany: async (...args: Parameters<typeof ledger.markSentMany>) => {
+        await ledger.markSentMany(...args);
+        marked += args[1].length;
+      },
+    });
+
+    const result = sent(await runDigest(newsletter, { ...deps, mailer: countingMailer, ledger: countingLedger }, { concurrency }));
+
+    expect(result.report).toMatchObject({ sent: readers, failed: 0 });
+    expect(marked).toBe(readers);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(concurrency);
+  }, 60_000);
+
   it('stops cleanly at the 24-hour quota and sends the rest, once each, when the quota allows', async () => {
     const readers = 60;
     const quota = 25;
@@ -165,9 +199,8 @@ describe('delivery under SES faults', () => {
 describe('newsletter digest killed mid-send', () => {
   const readers = 120;
   /**
-   * At --rate 30 the sends in flight follow the rate (the floor of 2 at loopback latency) and at most
-   * one and a half times as many mark-sents wait to be written (two writes at most on their way): 10 bounds
-   * what a crash may duplicate with room to spare.
+   * At --rate 30 the senders follow the rate (the floor of 2 at loopback latency), and each holds at
+   * most one reader SES has and the ledger does not: 10 bounds what a crash may duplicate with room to spare.
    */
   const concurrency = 10;
   let work: string;
@@ -184,7 +217,7 @@ describe('newsletter digest killed mid-send', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  function digest(ses: FaultySesServer, tableName: string) {
+  function digest(ses: FaultySesServer, tableName: string, args: string[] = ['--rate', '30']) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
@@ -194,7 +227,7 @@ describe('newsletter digest killed mid-send', () => {
     };
     // The local servers take any key; never hand the child a real one.
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
-    const child = spawn(process.execPath, [path.resolve('bin/newsletter.js'), 'digest', '--data-dir', path.join(work, '.newsletter'), '--out', path.join(work, 'out'), '--rate', '30'], {
+    const child = spawn(process.execPath, [path.resolve('bin/newsletter.js'), 'digest', '--data-dir', path.join(work, '.newsletter'), '--out', path.join(work, 'out'), ...args], {
       cwd: work,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -232,6 +265,35 @@ describe('newsletter digest killed mid-send', () => {
     expect(counts.filter((n) => n === 2).length).toBeLessThanOrEqual(concurrency);
     expect(counts.filter((n) => n >= 3)).toHaveLength(0);
   }, 40_000);
+
+  it('duplicates at most the configured concurrency when killed at full speed', async () => {
+    const many = 1500;
+    const senders = 8;
+    const tableName = await listWith(many);
+    // No rate anywhere: the child sends as fast as the SES server (1,000/s quota) and the table let it.
+    const ses = await sesServer({});
+    const config = JSON.parse(await readFile(path.join(work, 'newsletter.config.json'), 'utf8'));
+    await writeFile(path.join(work, 'full-speed.json'), JSON.stringify({ ...config, delivery: { ...config.delivery, concurrency: senders } }));
+    const args = ['--config', path.join(work, 'full-speed.json')];
+
+    const first = digest(ses, tableName, args);
+    await Promise.race([ses.whenAccepted(400), first.exited.then(() => Promise.reject(new Error(`digest ended before the kill:\n${first.output()}`)))]);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toMatchObject({ signal: 'SIGKILL' });
+    expect(ses.counts.accepted).toBeLessThan(many);
+
+    const second = digest(ses, tableName, args);
+    const { code } = await second.exited;
+    expect(second.output()).toMatch(/Resumed unfinished edition/);
+    expect(code).toBe(0);
+
+    const copies = ses.copiesByRecipient();
+    const counts = Array.from({ length: many }, (_, i) => copies.get(emailOf(i)) ?? 0);
+    expect(counts.filter((n) => n === 0)).toHaveLength(0);
+    expect(counts.filter((n) => n >= 3)).toHaveLength(0);
+    // Each sender holds at most one reader SES has and the ledger does not.
+    expect(counts.filter((n) => n === 2).length).toBeLessThanOrEqual(senders);
+  }, 120_000);
 });
 
 describe('runDigest with refusals, bounces and a second run', () => {

@@ -3,7 +3,8 @@ import { DynamoSignUpLimitStore } from '../../functions/adapters/dynamodb/subscr
 import { DEFAULT_SIGN_UP_LIMITS } from '../../functions/core/sign-up-limits.js';
 import { subscribe, type SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import type { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
+import { mailsSince, recipientOf, sentCount, subscriptionDeps, testClock } from '../support/subscription-fixtures.js';
 
 /**
  * List-bombing: a script signs a stranger up many times, or signs up many strangers from one
@@ -19,14 +20,14 @@ afterAll(async () => servers?.stop());
 /** Each test in its own hour, so the hourly total of one does not spend another's. */
 let hours = 0;
 function setUp(limits = DEFAULT_SIGN_UP_LIMITS) {
-  const clock = new TestClock();
+  const clock = testClock();
   clock.advance(++hours * 24 * 3600_000);
   const deps = { ...subscriptionDeps(servers, clock), signUpLimits: limits };
   return { clock, deps };
 }
 
 /** `count` sign-ups spread over one minute of the fake clock, a few at a time as a script would send them. */
-async function burst(deps: SubscriptionDependencies, clock: TestClock, count: number, request: (i: number) => { email: string; client: string }): Promise<unknown[]> {
+async function burst(deps: SubscriptionDependencies, clock: VirtualClock, count: number, request: (i: number) => { email: string; client: string }): Promise<unknown[]> {
   const answers: unknown[] = [];
   for (let i = 0; i < count; i += 50) {
     const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) => request(i + j));

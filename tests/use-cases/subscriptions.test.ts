@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamodb/document.js';
 import { MailerError } from '../../functions/core/errors.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { signToken, verifyToken } from '../../functions/core/tokens.js';
+import { readerLinks, signToken, tokenKeysFrom, verifyToken } from '../../functions/core/tokens.js';
 import {
   checkConfirmLink,
   checkUnsubscribeLink,
@@ -17,7 +17,7 @@ import {
   updatePreferences,
 } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, TestClock } from '../support/subscription-fixtures.js';
+import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
 
 let servers: TestServers;
 beforeAll(async () => {
@@ -25,9 +25,18 @@ beforeAll(async () => {
 });
 afterAll(async () => servers?.stop());
 
-function setUp() {
-  const clock = new TestClock();
-  return { clock, deps: subscriptionDeps(servers, clock) };
+function setUp(newsletters = testNewsletters()) {
+  const clock = testClock();
+  return { clock, deps: subscriptionDeps(servers, clock, newsletters) };
+}
+
+/**
+ * The newsletters with the Chinese one under another id. The tests share one table, so a test that
+ * stores an edition uses it: the other tests then still see a newsletter with no edition sent,
+ * whatever order they run in.
+ */
+function withOwnNewsletter(id: string) {
+  return testNewsletters().map((n) => (n.id === 'ai-talent' ? { ...n, id } : n));
 }
 
 /** Subscribes and returns the confirm link from the message that arrived. */
@@ -49,8 +58,8 @@ describe('subscribe', () => {
     const result = await subscribe(deps, { email: '  Ann@Example.COM ', newsletterId: 'ai-talent', source: 'sign-up page' });
     expect(result).toMatchObject({ ok: true, newsletter: { id: 'ai-talent' } });
 
-    const stored = await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'ann@example.com'));
-    expect(stored).toMatchObject({ status: 'pending', email: 'Ann@example.com', consent: { at: clock.current.toISOString(), source: 'sign-up page' }, confirmationSentAt: clock.current.toISOString() });
+    const stored = await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'ann@example.com'));
+    expect(stored).toMatchObject({ status: 'pending', email: 'Ann@example.com', consent: { at: clock.now().toISOString(), source: 'sign-up page' }, confirmationSentAt: clock.now().toISOString() });
 
     const mails = await mailsSince(servers, before);
     expect(mails).toHaveLength(1);
@@ -59,8 +68,8 @@ describe('subscribe', () => {
     const link = linkIn(mails[0]!, 'confirm')!;
     expect(link.startsWith('https://news.example.com/confirm?token=')).toBe(true);
     expect(link).not.toContain('ann');
-    const check = verifyToken(deps.tokenKey, tokenOf(link), 'confirm', clock.current.getTime() / 1000);
-    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(deps.tokenKey, 'ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.current.getTime() / 1000 + 7 * 24 * 3600 } });
+    const check = verifyToken(deps.tokenKeys, tokenOf(link), 'confirm', clock.now().getTime() / 1000);
+    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(deps.tokenKeys.id, 'ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.now().getTime() / 1000 + 7 * 24 * 3600 } });
     expect(deps.logs.map((l) => l.event)).toContain('subscribe.confirmation-sent');
   });
 
@@ -97,7 +106,7 @@ describe('subscribe', () => {
     const result = await subscribe(deps, { email: 'robot@example.com', newsletterId: 'ai-talent', honeypot: 'https://spam.example', source: 'test' });
     expect(result).toMatchObject({ ok: true });
     expect(sentCount(servers)).toBe(before);
-    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, 'robot@example.com'))).toBeUndefined();
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'robot@example.com'))).toBeUndefined();
   });
 
   it.each([
@@ -131,7 +140,7 @@ describe('subscribe', () => {
 
   it('gives a suppressed address the same answer but no email', async () => {
     const { deps, clock } = setUp();
-    await deps.suppressions.suppress(subscriberId(deps.tokenKey, 'bounced@example.com'), 'bounce', clock.current.toISOString());
+    await deps.suppressions.suppress(subscriberId(deps.tokenKeys.id, 'bounced@example.com'), 'bounce', clock.now().toISOString());
     const before = sentCount(servers);
     expect(await subscribe(deps, { email: 'bounced@example.com', newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
     expect(sentCount(servers)).toBe(before);
@@ -146,7 +155,7 @@ describe('confirm', () => {
     const before = sentCount(servers);
     expect(await checkConfirmLink(deps, tokenOf(link))).toMatchObject({ ok: true, alreadyConfirmed: false, newsletter: { id: 'ai-talent' } });
     expect(await checkConfirmLink(deps, tokenOf(link))).toMatchObject({ ok: true, alreadyConfirmed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('pending');
     expect(sentCount(servers)).toBe(before);
     expect(await checkConfirmLink(deps, `${tokenOf(link)}x`)).toEqual({ ok: false, reason: 'invalid' });
   });
@@ -158,7 +167,7 @@ describe('confirm', () => {
     const before = sentCount(servers);
     const result = await confirm(deps, tokenOf(link));
     expect(result).toMatchObject({ ok: true, alreadyConfirmed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
     const [welcome] = await mailsSince(servers, before, email);
     expect(welcome?.subject).toBe('歡迎訂閱《AI 人才週報》');
     expect(header(welcome!, 'List-Unsubscribe')).toMatch(/^<https:\/\/news\.example\.com\/unsubscribe\?token=/);
@@ -169,18 +178,18 @@ describe('confirm', () => {
   });
 
   it('sends the latest sent edition as the welcome, once', async () => {
-    const { deps, clock } = setUp();
+    const { deps, clock } = setUp(withOwnNewsletter('ai-talent-latest'));
     const rendered = { subject: 'AI 人才週報｜Latest edition', html: '<p>Latest</p><a href="{{unsubscribe_url}}">x</a>', text: 'Latest\n{{unsubscribe_url}}' };
-    const record = { newsletterId: 'ai-talent', editionId: 'ai-talent-2026-03-01-abcdef12', status: 'sent' as const, createdAt: clock.current.toISOString(), subject: rendered.subject, date: '2026-03-01', articles: [] };
+    const record = { newsletterId: 'ai-talent-latest', editionId: 'ai-talent-latest-2026-03-01-abcdef12', status: 'sent' as const, createdAt: clock.now().toISOString(), subject: rendered.subject, date: '2026-03-01', articles: [] };
     await deps.editions.create(record, rendered);
     const email = 'latest@example.com';
-    const link = await subscribeAndGetConfirmLink(deps, email);
+    const link = await subscribeAndGetConfirmLink(deps, email, 'ai-talent-latest');
     const before = sentCount(servers);
     expect(await confirm(deps, tokenOf(link))).toMatchObject({ ok: true });
     const [mail] = await mailsSince(servers, before, email);
     expect(mail?.subject).toBe('AI 人才週報｜Latest edition');
     expect(mail?.text).toMatch(/https:\/\/news\.example\.com\/unsubscribe\?token=/);
-    const id = subscriberId(deps.tokenKey, email);
+    const id = subscriberId(deps.tokenKeys.id, email);
     expect((await deps.ledger.entries(record.editionId, [id])).get(id)?.status).toBe('sent');
   });
 
@@ -200,10 +209,10 @@ describe('confirm', () => {
     const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
     const forged = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     expect(await confirm(deps, forged)).toEqual({ ok: false, reason: 'invalid' });
-    const other = signToken(Buffer.alloc(32, 7), { purpose: 'confirm', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email), expiresAt: 4_000_000_000 });
+    const other = signToken(Buffer.alloc(32, 7), { purpose: 'confirm', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, email), expiresAt: 4_000_000_000 });
     expect(await confirm(deps, other)).toEqual({ ok: false, reason: 'invalid' });
     expect(await confirm(deps, 'not a token')).toEqual({ ok: false, reason: 'invalid' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('pending');
   });
 
   it('refuses a token older than 7 days and changes nothing', async () => {
@@ -212,12 +221,12 @@ describe('confirm', () => {
     const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
     clock.advance(7 * 24 * 3600 * 1000 + 1000);
     expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'expired' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('pending');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('pending');
   });
 
   it('refuses an unsubscribe token used as a confirmation', async () => {
     const { deps } = setUp();
-    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'x@example.com') });
+    const token = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'x@example.com') });
     expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'invalid' });
   });
 });
@@ -227,20 +236,20 @@ describe('unsubscribe', () => {
     const { deps } = setUp();
     const email = 'leaving@example.com';
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
-    const token = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email) });
+    const token = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, email) });
     expect(await checkUnsubscribeLink(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
     expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
-    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email))).toMatchObject({ status: 'unsubscribed' });
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email))).toMatchObject({ status: 'unsubscribed' });
     expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: true });
   });
 
   it('refuses forged and unknown links', async () => {
     const { deps } = setUp();
-    const unknown = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'nobody@example.com') });
+    const unknown = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'nobody@example.com') });
     expect(await unsubscribe(deps, unknown)).toMatchObject({ ok: false, reason: 'not-found' });
     expect(await unsubscribe(deps, `${unknown}x`)).toEqual({ ok: false, reason: 'invalid' });
-    const preferences = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, 'nobody@example.com') });
+    const preferences = signToken(deps.tokenKeys.signing, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'nobody@example.com') });
     expect(await unsubscribe(deps, preferences)).toEqual({ ok: false, reason: 'invalid' });
   });
 });
@@ -249,9 +258,9 @@ describe('preferences and erasure', () => {
   it('joins and leaves newsletters from the preferences link', async () => {
     const { deps } = setUp();
     const email = 'chooser@example.com';
-    const id = subscriberId(deps.tokenKey, email);
+    const id = subscriberId(deps.tokenKeys.id, email);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
-    const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
+    const token = signToken(deps.tokenKeys.signing, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
     expect(await getPreferences(deps, token)).toMatchObject({
       ok: true,
       redactedEmail: 'c***@example.com',
@@ -269,16 +278,16 @@ describe('preferences and erasure', () => {
   it('erases the address everywhere, keeps only a suppression hash, and never mails it again', async () => {
     const { deps, clock } = setUp();
     const email = 'forget-me@example.com';
-    const id = subscriberId(deps.tokenKey, email);
+    const id = subscriberId(deps.tokenKeys.id, email);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
-    const token = signToken(deps.tokenKey, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
+    const token = signToken(deps.tokenKeys.signing, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: id });
     await updatePreferences(deps, token, ['ai-talent', 'weekly-en']);
-    const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id });
+    const unsubscribeToken = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: id });
 
     // The preferences link (in every edition) does not erase; the link mailed on request does.
     expect(await erase(deps, token)).toEqual({ ok: false, reason: 'invalid' });
     expect((await deps.subscribers.get('ai-talent', id))?.status).toBe('confirmed');
-    const eraseToken = signToken(deps.tokenKey, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: id, expiresAt: Math.floor(clock.current.getTime() / 1000) + 3600 });
+    const eraseToken = signToken(deps.tokenKeys.signing, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: id, expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
     expect(await erase(deps, eraseToken)).toMatchObject({ ok: true });
     expect(await deps.subscribers.get('ai-talent', id)).toBeUndefined();
     expect(await deps.subscribers.get('weekly-en', id)).toBeUndefined();
@@ -304,7 +313,7 @@ describe('preferences and erasure', () => {
     await subscribe(deps, { email: 'private.person@example.com', newsletterId: 'ai-talent', source: 'test' });
     expect(deps.logs.length).toBeGreaterThan(1);
     expect(JSON.stringify(deps.logs)).not.toMatch(/@|private/);
-    expect(deps.logs[0]!.fields.subscriber).toBe(subscriberId(deps.tokenKey, 'private.person@example.com'));
+    expect(deps.logs[0]!.fields.subscriber).toBe(subscriberId(deps.tokenKeys.id, 'private.person@example.com'));
   });
 });
 
@@ -314,20 +323,20 @@ describe('confirm after leaving', () => {
     const email = 'leaver@example.com';
     const oldLink = await subscribeAndGetConfirmLink(deps, email);
     expect(await confirm(deps, tokenOf(oldLink))).toMatchObject({ ok: true });
-    const unsubscribeToken = signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, email) });
+    const unsubscribeToken = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, email) });
     expect(await unsubscribe(deps, unsubscribeToken)).toMatchObject({ ok: true });
 
     // A scanner re-visits the week-old confirmation email: nothing changes.
     clock.advance(60_000);
     expect(await confirm(deps, tokenOf(oldLink))).toEqual({ ok: false, reason: 'expired' });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('unsubscribed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('unsubscribed');
 
     // Signing up again sends a new link, and that one works; the old one still does not.
     clock.advance(CONFIRMATION_RESEND_INTERVAL_MS);
     const newLink = await subscribeAndGetConfirmLink(deps, email);
     expect(await confirm(deps, tokenOf(oldLink))).toEqual({ ok: false, reason: 'expired' });
     expect(await confirm(deps, tokenOf(newLink))).toMatchObject({ ok: true, alreadyConfirmed: false });
-    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKey, email)))?.status).toBe('confirmed');
+    expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
   });
 });
 
@@ -385,9 +394,9 @@ describe('subscribe answers before anything that depends on the address', () => 
     await subscribeAndGetConfirmLink(deps, states.pending!);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.confirmed!)));
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.unsubscribed!)));
-    await unsubscribe(deps, signToken(deps.tokenKey, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.unsubscribed!) }));
+    await unsubscribe(deps, signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, states.unsubscribed!) }));
     await subscribeAndGetConfirmLink(deps, states.erased!);
-    await erase(deps, signToken(deps.tokenKey, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKey, states.erased!), expiresAt: Math.floor(deps.clock.now().getTime() / 1000) + 3600 }));
+    await erase(deps, signToken(deps.tokenKeys.signing, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, states.erased!), expiresAt: Math.floor(deps.clock.now().getTime() / 1000) + 3600 }));
 
     const beforeAnswer: Record<string, string[]> = {};
     const afterAnswer: Record<string, string[]> = {};
@@ -418,5 +427,39 @@ describe('subscribe answers before anything that depends on the address', () => 
     expect(Object.entries(afterAnswer).filter(([, calls]) => calls.includes('mailer.send')).map(([state]) => state)).toEqual(['new']);
     expect(new Set(Object.values(afterAnswer).map((calls) => calls.join())).size).toBeGreaterThan(2);
     expect(afterAnswer.erased).not.toContain('subscribers.get');
+  });
+});
+
+describe('a rotation of the signing key', () => {
+  it('keeps links mailed before it working, readers on their ids and suppressions attached', async () => {
+    const { deps, clock } = setUp();
+    const reader = 'rotation-reader@example.com';
+    const bounced = 'rotation-bounced@example.com';
+    expect(await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, reader)))).toMatchObject({ ok: true });
+    const readerId = subscriberId(deps.tokenKeys.id, reader);
+    const mailedBefore = readerLinks(deps.tokenKeys.signing, 'https://news.example.com', 'ai-talent', readerId);
+    await deps.suppressions.suppress(subscriberId(deps.tokenKeys.id, bounced), 'hard bounce', clock.now().toISOString());
+
+    const rotated = { ...deps, tokenKeys: tokenKeysFrom(deps.tokenKeys.id, JSON.stringify({ signingKey: 'r'.repeat(64) }), 'test') };
+    expect(rotated.tokenKeys.signing.equals(deps.tokenKeys.signing)).toBe(false);
+
+    // The suppression is still found under the same id: no confirmation goes to the bounced address.
+    const before = sentCount(servers);
+    expect(await subscribe(rotated, { email: bounced, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
+    expect(await mailsSince(servers, before, bounced)).toHaveLength(0);
+    expect(rotated.logs.map((l) => l.event)).toContain('subscribe.suppressed');
+
+    // The unsubscribe link in mail sent before the rotation still works, on the same subscriber.
+    expect(await unsubscribe(rotated, tokenOf(mailedBefore.unsubscribeUrl))).toMatchObject({ ok: true, alreadyUnsubscribed: false });
+    expect(await deps.subscribers.get('ai-talent', readerId)).toMatchObject({ status: 'unsubscribed' });
+  });
+
+  it('refuses a link whose key id names no key of the deployment', async () => {
+    const { deps } = setUp();
+    const reader = 'unknown-key-reader@example.com';
+    expect(await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, reader)))).toMatchObject({ ok: true });
+    const foreign = signToken(Buffer.from('f'.repeat(64)), { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, reader) });
+    expect(await unsubscribe(deps, foreign)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, reader))).toMatchObject({ status: 'confirmed' });
   });
 });

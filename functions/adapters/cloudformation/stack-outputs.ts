@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { type CloudFormationClient, DescribeStacksCommand, type DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
 import { ConfigError } from '../../core/errors.js';
 
 /**
@@ -8,6 +8,9 @@ import { ConfigError } from '../../core/errors.js';
 export const OPERATOR_OUTPUTS = {
   tableName: 'TableName',
   sendQueueUrl: 'SendQueueUrl',
+  tokenSecretArn: 'TokenSecretArn',
+  /** The sign-up page, `<API base>/subscribe` (infra/constructs/subscription-api.ts). */
+  subscribePage: 'SubscribePage',
 } as const;
 
 /** The stack `npx cdk deploy` creates (infra/create-app.ts). */
@@ -22,7 +25,7 @@ export const DEFAULT_STACK_NAME = 'KeypointsNewsletter';
  * outputs.TableName; // 'KeypointsNewsletter-TableCD117FA1-…'
  */
 export async function readStackOutputs(client: CloudFormationClient, stackName: string): Promise<Record<string, string>> {
-  let answer;
+  let answer: DescribeStacksCommandOutput;
   try {
     answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
   } catch (error) {

@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreError } from '../../core/errors.js';
 import { redactAddresses } from '../../core/subscriber.js';
 import type { ClaimRequest, DeliveryEntry, DeliveryLedger, GroupClaim } from '../../ports/delivery-ledger.js';

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EditionModel, RenderedEdition } from '../../core/edition.js';
 import type { EditionCounts, EditionRecord, EditionStatus, EditionStore } from '../../ports/edition-store.js';
 import { conditionalWrite, documentClient, updateExpression } from './document.js';
@@ -203,7 +203,7 @@ export class DynamoEditionStore implements EditionStore {
 
 const COUNT_NAMES = ['sent', 'alreadySent', 'suppressed', 'failed', 'throttledRetries', 'bounces', 'complaints'] as const;
 /** Counted from SES events only where the configuration set publishes them: absent until the first one. */
-const EVENT_COUNT_NAMES = ['delivered', 'rejected', 'delayed'] as const;
+const EVENT_COUNT_NAMES = ['delivered', 'rejected', 'delayed', 'opens', 'clicks'] as const;
 
 function countsOf(item: Record<string, unknown>): EditionCounts {
   const counts = Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item[`count_${name}`] ?? 0)])) as unknown as EditionCounts;

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BUDGET_BUCKET_MS, BUDGET_WINDOW_BUCKETS, budgetBucket, grantable, oldestCountedBucket } from '../../core/send-budget.js';
 import { StoreError } from '../../core/errors.js';
 import type { BudgetReservation, SendBudget } from '../../ports/send-budget.js';

@@ -35,6 +35,28 @@ export const keys = {
 };
 
 /**
+ * The table's partition families as IAM `dynamodb:LeadingKeys` patterns (StringLike: `*` is any
+ * text), one per kind of item in `keys` above. The stack grants each function only the families it
+ * uses (infra/constructs/newsletter-table.ts); tests/adapters/dynamodb/table.test.ts checks that
+ * every key above falls in its family, so a new kind of item cannot go ungranted unnoticed.
+ */
+export const PARTITIONS = {
+  subscribers: 'NL#*#SUB',
+  suppressions: 'SUPPRESSION',
+  feedback: 'FEEDBACK#*',
+  editions: 'NL#*#EDITION',
+  renders: 'NL#*#RENDER',
+  sentArticles: 'NL#*#ARTICLE',
+  /** The delivery ledger and the delivery-group locks of every edition. */
+  deliveries: 'ED#*',
+  signUpLimits: 'SIGNUP#*',
+  sendBudget: 'SENDBUDGET',
+  keyPointCache: 'KPCACHE#*',
+} as const;
+
+export type Partition = keyof typeof PARTITIONS;
+
+/**
  * A DynamoDB partition takes about 1,000 writes/s, and each delivery writes its record once (sent or
  * failed): with one partition per edition the table, not SES, would cap a send near 1,000
  * messages/s. Sixteen partitions keep an account of 1,000/s and more clear of the table's limit.
@@ -43,7 +65,7 @@ export const keys = {
 export const DELIVERY_SHARDS = 16;
 
 /** The partition of one subscriber's delivery record: FNV-1a of the id, so any id format spreads evenly. */
-export function deliveryShard(subscriberId: string): number {
+function deliveryShard(subscriberId: string): number {
   return fnv1a(subscriberId) % DELIVERY_SHARDS;
 }
 

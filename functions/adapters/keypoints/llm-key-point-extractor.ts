@@ -17,9 +17,9 @@ import type { KeyPointExtractor, KeyPointOptions, KeyPointResult } from '../../p
  */
 
 /** Bumped whenever the prompt or the answer's form changes: cached answers of another version are not reused. */
-export const PROMPT_VERSION = 'kp-llm-1';
+const PROMPT_VERSION = 'kp-llm-1';
 
-export const SYSTEM_PROMPT = [
+const SYSTEM_PROMPT = [
   'You write the title and the key points of a news article for a newsletter, as a careful editor would.',
   'Write in the language and script of the article itself (Traditional Chinese for an article in Traditional Chinese, Simplified for Simplified, English for English).',
   'Each key point is one short sentence that states a fact of the article: use only figures, dates, amounts and names that the article states, exactly as written there.',
@@ -27,7 +27,7 @@ export const SYSTEM_PROMPT = [
 ].join(' ');
 
 /** The JSON schema of an answer, for endpoints that take `response_format` with a schema. */
-export const ANSWER_SCHEMA = {
+const ANSWER_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['title', 'keyPoints'],
@@ -70,7 +70,7 @@ const MAX_ATTEMPTS = 3;
 type Answer = { ok: true; title: string; keyPoints: string[] } | { ok: false; reason: string };
 
 /** Parses `{"title": string, "keyPoints": string[]}` (a code fence around it is tolerated). */
-export function parseAnswer(text: string): Answer {
+function parseAnswer(text: string): Answer {
   const json = /\{[\s\S]*\}/u.exec(text.replace(/^```(?:json)?|```$/gmu, ''))?.[0];
   let parsed: unknown;
   try {

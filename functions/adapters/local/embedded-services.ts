@@ -1,14 +1,19 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreError } from '../../core/errors.js';
+import { withFileLock } from './file-lock.js';
+import { isAlive } from './process-alive.js';
 import { SesFront } from './ses-front.js';
+
+export { isAlive };
 
 const require = createRequire(import.meta.url);
 
 /** Endpoints of the DynamoDB- and SES-compatible servers a local command talks to. */
-export interface LocalEndpoints {
+interface LocalEndpoints {
   dynamodb: string;
   ses: string;
   /** The aws-ses-v2-local inbox viewer, when embedded. */
@@ -25,20 +30,63 @@ export interface EmbeddedServices {
 }
 
 const STATE_FILE = 'servers.json';
+const LOCK_FILE = 'servers.lock';
+
+/** What `servers.json` records: who runs the servers, where, and every command using them. */
+interface ServersState {
+  pid: number;
+  endpoints: LocalEndpoints;
+  /** `pid:nonce` of each command using the servers, the starter included. */
+  users: string[];
+}
+
+export interface EmbeddedServicesOptions {
+  dataDir: string;
+  sendRate?: number;
+  /** Told once when this command, done, keeps the servers up for others still using them. */
+  onWaitForOthers?: (others: number) => void;
+}
 
 /**
  * Starts dynalite (persisted under `dataDir/dynamodb`) and aws-ses-v2-local on loopback, or joins
  * the ones another local command already started on the same data dir. LevelDB under dynalite
  * allows one opener, so two commands must share servers, not open the store twice.
+ *
+ * The servers live in the starter's process, so they are shared under a lease: `servers.json` lists
+ * every command using them, changed only under `servers.lock`. A command that joined leaves the
+ * list when it closes; the starter, when it closes, waits until no other live command is on the
+ * list, then stops the servers and removes the file, both under the lock, so nobody joins servers
+ * that are stopping. A command killed with kill -9 is dropped from the list by its process id; a
+ * list whose starter is gone is stale, and the next command starts servers afresh.
  */
-export async function startEmbeddedServices(options: { dataDir: string; sendRate?: number }): Promise<EmbeddedServices> {
+export async function startEmbeddedServices(options: EmbeddedServicesOptions): Promise<EmbeddedServices> {
   await mkdir(options.dataDir, { recursive: true });
   const statePath = path.join(options.dataDir, STATE_FILE);
-  const existing = await readState(statePath);
-  if (existing && existing.pid !== process.pid && isAlive(existing.pid) && (await reachable(existing.endpoints.dynamodb))) {
-    return { endpoints: existing.endpoints, owned: false, close: async () => {} };
-  }
+  const lockPath = path.join(options.dataDir, LOCK_FILE);
+  const user = `${process.pid}:${randomUUID().slice(0, 8)}`;
+  return withFileLock(lockPath, async () => {
+    const existing = await readState(statePath);
+    if (existing && isAlive(existing.pid) && (await reachable(existing.endpoints.dynamodb))) {
+      await writeState(statePath, { ...existing, users: [...liveUsers(existing.users), user] });
+      let left = false;
+      return {
+        endpoints: existing.endpoints,
+        owned: false,
+        async close() {
+          if (left) return;
+          left = true;
+          await withFileLock(lockPath, async () => {
+            const state = await readState(statePath);
+            if (state?.pid === existing.pid) await writeState(statePath, { ...state, users: liveUsers(state.users).filter((u) => u !== user) });
+          });
+        },
+      };
+    }
+    return startOwned(options, statePath, lockPath, user);
+  });
+}
 
+async function startOwned(options: EmbeddedServicesOptions, statePath: string, lockPath: string, user: string): Promise<EmbeddedServices> {
   const dynamo = await startDynaliteWorker(path.join(options.dataDir, 'dynamodb'));
   const dynamoPort = dynamo.port;
 
@@ -58,22 +106,41 @@ export async function startEmbeddedServices(options: { dataDir: string; sendRate
     ses: `http://127.0.0.1:${frontPort}`,
     inbox: `http://127.0.0.1:${frontPort}/`,
   };
-  await writeFile(statePath, JSON.stringify({ pid: process.pid, endpoints }, null, 2));
+  await writeState(statePath, { pid: process.pid, endpoints, users: [user] });
 
-  let closed = false;
+  let closing: Promise<void> | undefined;
+  const stopWhenLast = async () => {
+    for (let told = false; ; ) {
+      const others = await withFileLock(lockPath, async () => {
+        const state = await readState(statePath);
+        const mine = state?.pid === process.pid && state.endpoints.dynamodb === endpoints.dynamodb;
+        const still = mine ? liveUsers(state.users).filter((u) => u !== user) : [];
+        if (still.length > 0) {
+          await writeState(statePath, { ...state!, users: [user, ...still] });
+          return still.length;
+        }
+        if (mine) await rm(statePath, { force: true });
+        await front.close();
+        await Promise.all([sesLocal.close(), dynamo.close()]);
+        return 0;
+      });
+      if (others === 0) return;
+      if (!told) options.onWaitForOthers?.(others);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
   return {
     endpoints,
     owned: true,
     ses: front,
-    async close() {
-      if (closed) return;
-      closed = true;
-      const state = await readState(statePath);
-      if (state?.pid === process.pid) await rm(statePath, { force: true });
-      await front.close();
-      await Promise.all([sesLocal.close(), dynamo.close()]);
-    },
+    close: () => (closing ??= stopWhenLast()),
   };
+}
+
+/** Users whose process still runs: a command killed with kill -9 never left the list itself. */
+function liveUsers(users: readonly string[] | undefined): string[] {
+  return (users ?? []).filter((u) => isAlive(Number(u.split(':')[0])));
 }
 
 /**
@@ -133,22 +200,19 @@ start({ host: '127.0.0.1', port: 0 }).then(
 );
 `;
 
-async function readState(file: string): Promise<{ pid: number; endpoints: LocalEndpoints } | undefined> {
+async function readState(file: string): Promise<ServersState | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as { pid: number; endpoints: LocalEndpoints };
+    return JSON.parse(await readFile(file, 'utf8')) as ServersState;
   } catch {
     return undefined;
   }
 }
 
-/** Whether a process with this id is running (signal 0 only checks). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Written aside and renamed into place: a reader never sees half a file. */
+async function writeState(file: string, state: ServersState): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(state, null, 2));
+  await rename(temporary, file);
 }
 
 async function reachable(url: string): Promise<boolean> {

@@ -18,7 +18,7 @@ export interface AcceptedMessage {
  * A send rate is kept on a clock the test gives (a VirtualClock's `millis`, shared with the sender),
  * never on the host's: so a server with a `rate` needs `now`, and one without keeps no time at all.
  */
-export type FaultySesRate =
+type FaultySesRate =
   | {
       /** Messages per second the token bucket refills with; Infinity for no limit. */
       rate: number;

@@ -1,10 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkTokenKey, MIN_TOKEN_KEY_BYTES } from '../../core/tokens.js';
+import { checkTokenKey, MIN_TOKEN_KEY_BYTES, tokenKeysFrom, type TokenKeys } from '../../core/tokens.js';
 
 /**
- * The local signing key: 32 random bytes generated once under the data dir (mode 0600) and read
+ * The local keys: the key under the data dir (`token-key`), which keys subscriber ids and never
+ * changes, and the signing keys of a rotation in `token-signing-keys.json` beside it, when there is
+ * one (the same document as the signing-keys secret on AWS: docs/security.md).
+ */
+export async function loadTokenKeys(dataDir: string): Promise<TokenKeys> {
+  const idKey = await loadOrCreateTokenKey(dataDir);
+  const file = path.join(dataDir, 'token-signing-keys.json');
+  let document: string | undefined;
+  try {
+    document = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return tokenKeysFrom(idKey, document, file);
+}
+
+/**
+ * The local id key (and signing key until a rotation): 32 random bytes generated once under the data dir (mode 0600) and read
  * back afterwards, so links in mail sent yesterday still verify today. On AWS the key comes from
  * Secrets Manager instead.
  *

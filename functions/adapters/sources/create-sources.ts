@@ -24,6 +24,7 @@ export interface CreateSourcesOptions {
  */
 export function createSources(sources: SourceConfig[], options: CreateSourcesOptions): ArticleSource[] {
   let s3 = options.s3;
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every source type; TypeScript fails the build when one is missing.
   return sources.map((source): ArticleSource => {
     switch (source.type) {
       case 'folder':

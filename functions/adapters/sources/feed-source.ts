@@ -1,6 +1,7 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import pLimit from 'p-limit';
 import type { ArticleProblem, RawArticle } from '../../core/article.js';
+import { escapeHtmlKeepingReferences } from '../../core/html-escape.js';
 import type { Clock } from '../../core/clock.js';
 import type { ArticleSource, SourceCollection } from '../../ports/article-source.js';
 import { htmlToParagraphs } from './html-article.js';
@@ -186,15 +187,11 @@ function toText(value: string | null): string {
     return htmlToParagraphs(
       value
         .split(/\r?\n\s*\r?\n/)
-        .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+        .map((paragraph) => `<p>${escapeHtmlKeepingReferences(paragraph)}</p>`)
         .join(''),
     ).join('\n\n');
   }
   return htmlToParagraphs(value).join('\n\n');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&(?![#\w]+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function resolve(url: string | null, base: string): string | undefined {

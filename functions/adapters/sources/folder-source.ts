@@ -6,7 +6,7 @@ import { extractHtmlArticle, toIsoDate } from './html-article.js';
 import { formatBytes } from './http-fetch.js';
 
 /** Files a folder or S3 prefix may hold, by extension (lower case, with the dot). */
-export const ARTICLE_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm'] as const;
+const ARTICLE_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm'] as const;
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 

@@ -26,9 +26,9 @@ export interface HtmlBudget {
   maxWork?: number;
 }
 
-export const DEFAULT_MAX_HTML_DEPTH = 128;
-export const DEFAULT_MAX_HTML_ELEMENTS = 50_000;
-export const DEFAULT_MAX_HTML_WORK = 1_000_000_000;
+const DEFAULT_MAX_HTML_DEPTH = 128;
+const DEFAULT_MAX_HTML_ELEMENTS = 50_000;
+const DEFAULT_MAX_HTML_WORK = 1_000_000_000;
 
 export type HtmlBudgetResult = { ok: true; html: string; flattened: boolean } | { ok: false; reason: string };
 

@@ -34,10 +34,10 @@ export type HttpFetchResult =
   | { ok: true; body: string; /** After redirects. */ url: string; contentType: string }
   | { ok: false; reason: string };
 
-export const DEFAULT_USER_AGENT = 'keypoints-newsletter/0.1 (+https://github.com/keypoints-newsletter)';
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-export const DEFAULT_MAX_REDIRECTS = 5;
+const DEFAULT_USER_AGENT = 'keypoints-newsletter/0.1 (+https://github.com/keypoints-newsletter)';
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+const DEFAULT_MAX_REDIRECTS = 5;
 
 const ACCEPT: Record<ExpectedContent, string> = {
   html: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',

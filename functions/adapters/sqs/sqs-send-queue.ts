@@ -6,7 +6,7 @@ import type { SendQueue, SendQueueMessage } from '../../ports/send-queue.js';
 /** SQS takes at most 10 messages per SendMessageBatch call. */
 const SQS_BATCH = 10;
 /** The longest delay SQS allows on a message; longer waits are chained by re-queuing again. */
-export const SQS_MAX_DELAY_SECONDS = 900;
+const SQS_MAX_DELAY_SECONDS = 900;
 
 /**
  * The send queue on SQS. Messages carry subscriber ids, never addresses: the sender reads each

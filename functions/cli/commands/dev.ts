@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
 import { BackgroundWork } from '../../adapters/local/background-work.js';
 import { createSubscriptionApi } from '../../handlers/subscription-api.js';
+import { checkMailTemplates } from '../../use-cases/subscriptions.js';
 import { subscriptionDependencies, withBaseUrl } from '../../wiring/subscriptions.js';
 import { draftRenderer } from '../../wiring/review.js';
 import { portNumber } from '../arguments.js';
@@ -81,6 +82,12 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   const port = options.port ?? envPort() ?? 3000;
   const host = options.host ?? '127.0.0.1';
   const app = await openLocalApp(options);
+  try {
+    await checkMailTemplates(subscriptionDependencies(app));
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const server = createServer();
   try {
     await new Promise<void>((resolve, reject) => {

@@ -52,7 +52,7 @@ export function registerDigestCommands(program: Command): void {
     .option('--subject <text>', "this edition's subject, in place of the one made from the first headline")
     .option('--exclude <url-or-id>', 'leave this article out (it stays new for the next edition); repeatable', collect)
     .addHelpText('after', '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --subject "Our pick this week" --intro "Hello again!" --exclude https://example.com/old-story\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter digest --test-to me@example.com,editor@example.com\n  $ npx newsletter --newsletter weekly-en digest --rate 10')
-    .action(async (flags: DigestFlags, command: Command) => {
+    .action(async (_flags: DigestFlags, command: Command) => {
       await digest(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
 
@@ -261,7 +261,7 @@ async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
   if (first.subscribers.length > 0) return;
   const now = app.clock.now().toISOString();
   await app.subscribers.put({
-    id: subscriberId(app.tokenKey, DEMO_SUBSCRIBER),
+    id: subscriberId(app.tokenKeys.id, DEMO_SUBSCRIBER),
     newsletterId: app.newsletter.id,
     email: DEMO_SUBSCRIBER,
     status: 'confirmed',

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { editionOutcome, resumeEdition } from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
 import type { EditionRecord } from '../../ports/edition-store.js';
+import type { ExtractionSummary } from '../../core/edition-lifecycle.js';
 import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
@@ -75,7 +76,11 @@ export function registerEditionCommands(program: Command): void {
         if (edition.report) console.log(summary(edition.report));
         else if (edition.queued !== undefined || edition.counts) console.log(countsLine(edition));
         if (edition.counts) console.log(eventsLine(edition));
+        if (app.newsletter.countOpensAndClicks || edition.counts?.opens || edition.counts?.clicks) {
+          console.log(`Opens and clicks: ${edition.counts?.opens ?? 0} opens, ${edition.counts?.clicks ?? 0} clicks (loads and clicks, not distinct readers; no reader is recorded)`);
+        }
         if (edition.edits?.length) console.log(`Edited before sending: ${edition.edits.map((e) => `${e.at} by ${printable(e.by)} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})`).join('; ')}`);
+        if (edition.extraction) console.log(extractionLine(edition.extraction));
         if (edition.pausedReason) console.log(`Paused: ${edition.pausedReason}`);
         // On AWS the senders keep no run report: the ledger has the failures and their reasons.
         if (opened.aws) await printFailures(opened.aws, editionId);
@@ -179,6 +184,11 @@ function countsLine(e: EditionRecord): string {
 }
 
 /** What SES said of the edition's messages since (events of the configuration set; locally, whatever was fed to the feedback use case). */
+/** A language-model extractor's part of the edition: answers, cache hits, points dropped as unfaithful, articles that fell back. */
+function extractionLine(x: ExtractionSummary): string {
+  return `Key points (${printable(x.extractor)}): ${x.articles} article(s), ${x.cached} from the cache, ${x.dropped} point(s) dropped as unfaithful, ${x.fallbacks} article(s) on the embedded extractor`;
+}
+
 function eventsLine(e: EditionRecord): string {
   const o = editionOutcome(e);
   return `SES events: ${o.delivered} delivered, ${o.bounces} bounced, ${o.complaints} complained, ${o.rejected} rejected, ${o.delayed} delayed (of ${o.sent} sent)`;

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { invitePending, type InviteReport } from '../../use-cases/invite-pending.js';
+import { NewsletterError } from '../../core/errors.js';
+import { wantsAws, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions } from '../local-app.js';
 import { sendRate } from '../arguments.js';
 import { subscriptionDependencies } from '../../wiring/subscriptions.js';
@@ -12,7 +14,11 @@ export function registerInviteCommand(subscribers: Command): void {
     .option('--rate <n>', 'messages per second (default: the config, else the SES account maximum)', sendRate)
     .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers import old-list.csv && npx newsletter subscribers invite')
     .action(async (flags: { rate?: number }, command: Command) => {
-      const options = command.optsWithGlobals<GlobalOptions>();
+      const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
+      // Mail goes out from the stack's senders only, never with an operator's credentials.
+      if (wantsAws(options)) {
+        throw new NewsletterError('subscribers invite does not work with --aws: it sends mail, and mail to the stack\'s readers goes out only from the stack\'s functions, never from this machine; import people who already opted in with --confirmed, and point the others to the sign-up form');
+      }
       const rate = flags.rate ?? undefined;
       const app = await openLocalApp({ ...options, ...(rate ? { sendRate: rate } : {}) });
       try {
@@ -34,7 +40,7 @@ export function registerInviteCommand(subscribers: Command): void {
     });
 }
 
-export function inviteSummary(r: InviteReport): string {
+function inviteSummary(r: InviteReport): string {
   return (
     `Invited ${r.invited} pending subscriber${r.invited === 1 ? '' : 's'} (confirmation mail sent); ` +
     `${r.recentlyInvited} already invited within the re-send window, ${r.suppressed} suppressed, ${r.failed} failed.` +

@@ -7,7 +7,7 @@ import type { InvocationOutcome, SenderContainer } from './sender-container.js';
 import type { TwinTime } from './twin-time.js';
 
 /** The sender's event source mapping and function settings the poller runs under (from core/send-topology.ts). */
-export interface EventSourceSettings {
+interface EventSourceSettings {
   batchSize: number;
   maxConcurrency: number;
   timeoutSeconds: number;

@@ -59,6 +59,6 @@ export function stampChain<T extends SendInput>(input: T, chain: number): T {
  * topology declares one, else AWS's default.
  */
 export function declaredRecursiveLoop(sender: object): RecursiveLoop {
-  const value: unknown = (sender as Record<string, unknown>)['recursiveLoop'];
+  const value: unknown = (sender as Record<string, unknown>).recursiveLoop;
   return value === 'Allow' || value === 'Terminate' ? value : 'Terminate';
 }

@@ -56,7 +56,7 @@ export async function writeSimulatedArticle(dir: string): Promise<void> {
 }
 
 /** The address of simulated reader `i`. */
-export const readerAddress = (i: number): string => `reader${i}@example.com`;
+const readerAddress = (i: number): string => `reader${i}@example.com`;
 
 /**
  * Puts `count` confirmed readers straight into the table (25 to a BatchWriteItem, 8 writers at a

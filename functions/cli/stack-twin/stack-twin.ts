@@ -34,7 +34,7 @@ export interface TwinSettings {
 }
 
 /** The stack's own settings for an SES account of `sendRate` messages per second. */
-export function stackSettings(sendRate: number, overrides: Partial<TwinSettings> = {}): TwinSettings {
+function stackSettings(sendRate: number, overrides: Partial<TwinSettings> = {}): TwinSettings {
   return {
     batchSize: SENDER.batchSize,
     visibilityTimeoutSeconds: SENDER.visibilityTimeoutSeconds,
@@ -72,7 +72,7 @@ export interface StackTwinOptions {
 }
 
 /** The dev server's servers, table and token key (`StackTwinOptions.local`). */
-export interface LocalServers {
+interface LocalServers {
   dynamodb: string;
   ses: string;
   tableName: string;

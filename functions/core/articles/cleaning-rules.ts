@@ -6,7 +6,7 @@
  */
 
 /** Which articles a rule is meant for: Chinese (either script), English, or any language. */
-export type RuleLanguage = 'zh' | 'en' | 'any';
+type RuleLanguage = 'zh' | 'en' | 'any';
 
 interface RuleBase {
   /** Stable kebab-case id, used in tests and reports. */
@@ -490,7 +490,7 @@ export function closeTitle(title: string): string {
   return Array.from(title, (ch, i) => (drop.has(i) ? '' : ch)).join('');
 }
 
-export function ruleLanguageOf(language: string | undefined): RuleLanguage | undefined {
+function ruleLanguageOf(language: string | undefined): RuleLanguage | undefined {
   if (!language) return undefined;
   if (language.startsWith('zh')) return 'zh';
   if (language.startsWith('en')) return 'en';

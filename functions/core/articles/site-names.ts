@@ -17,7 +17,7 @@ const REPEATED_AT_LEAST = 2;
  * @example
  * repeatedTitleSuffixes(['Bridge reopens | Harbor Daily', 'Port strike ends | Harbor Daily']); // ['Harbor Daily']
  */
-export function repeatedTitleSuffixes(titles: readonly (string | undefined)[]): string[] {
+function repeatedTitleSuffixes(titles: readonly (string | undefined)[]): string[] {
   const counts = new Map<string, { name: string; count: number }>();
   for (const title of titles) {
     const suffix = title === undefined ? undefined : titleSuffix(title.replace(/\s+/g, ' ').trim())?.suffix;

@@ -73,7 +73,7 @@ export function pointCandidates(reading: ArticleReading): Candidate[] {
   const depth = new Map<number, { start: number; end: number }>();
   for (const indices of byParagraph.values()) {
     const depths = quoteDepths(indices.map((i) => reading.sentences[i]!.text));
-    indices.forEach((i, j) => depth.set(i, depths[j]!));
+    for (const [j, i] of indices.entries()) depth.set(i, depths[j]!);
   }
   const usable = new Set(reading.usable);
   const seen = new Set<string>();

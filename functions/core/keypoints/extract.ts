@@ -31,13 +31,21 @@ export interface SelectionSettings {
   anaphorPenalty: number;
   /** MMR: value lost per unit of similarity to the most similar point already chosen. */
   redundancyPenalty: number;
+  /**
+   * Chinese: value a second or later point loses per 50 characters (the first point is the best
+   * sentence whatever its length). Chinese sentences run long (60 to 90 characters in a Taiwanese
+   * report) against a one-line headline of about 20, so further points should be concise.
+   */
+  lengthPenalty: number;
 }
 
 /**
  * Chosen on dev (see docs/key-points.md): the anaphor penalty among 0.1 (the pronoun rule before), 0.15,
- * 0.2 and 0.3; the redundancy weight among 0, 0.1, 0.2 and 0.3.
+ * 0.2 and 0.3; the redundancy weight among 0, 0.1, 0.2 and 0.3; the Chinese length cost among 0, 0.5,
+ * 0.8, 1.2, 1.6 and 2.5, capped at 1.2 (beyond it length outweighs the whole range of the model's
+ * value, so a point would be chosen for being short rather than for what it says).
  */
-export const SELECTION: SelectionSettings = { anaphorPenalty: 0.1, redundancyPenalty: 0.3 };
+const SELECTION: SelectionSettings = { anaphorPenalty: 0.1, redundancyPenalty: 0.3, lengthPenalty: 1.2 };
 
 /** Above this similarity a candidate says the same as a chosen point and is skipped. */
 const DUPLICATE_SIMILARITY = 0.5;
@@ -87,7 +95,7 @@ const POSITION_FEATURES = new Set(
 );
 
 /** Sentence scores (log-odds of being a key point) under the language's model. */
-export function scoreSentences(reading: ArticleReading): number[] {
+function scoreSentences(reading: ArticleReading): number[] {
   const model: LanguageModel = reading.locale.startsWith('zh') && !isCommentary(reading) ? keyPointModel.zh : keyPointModel.en;
   const newsShare = isCommentary(reading) ? 1 - reading.opinion : 1;
   return reading.features.map((x) => {
@@ -166,7 +174,8 @@ function looksBinary(paragraphs: readonly string[]): boolean {
  * sentence's, less `anaphorPenalty` when it opens by leaning on the sentence before ("The rest of
  * the money…", "It also said…", "他表示…"), so it yields to a nearly as good self-contained one, and
  * less `redundancyPenalty` times its similarity to the closest point already chosen, so the points
- * cover the article rather than repeat its lead. A candidate that says the same as a chosen point
+ * cover the article rather than repeat its lead; in Chinese, a point after the first also loses
+ * `lengthPenalty` per 50 characters. A candidate that says the same as a chosen point
  * (similarity above DUPLICATE_SIMILARITY) is skipped. Candidates are single sentences or a short
  * quotation that runs over two or three (`pointCandidates`).
  */
@@ -181,6 +190,8 @@ function selectPoints(reading: ArticleReading, scores: readonly number[], k: num
     for (const i of a) for (const j of b) most = Math.max(most, i === j ? 1 : cosine(reading.vectors[i]!, reading.vectors[j]!));
     return most;
   };
+  const zh = reading.locale.startsWith('zh');
+  const lengthCost = candidates.map(({ unit }) => (zh ? (settings.lengthPenalty * unit.reduce((n, i) => n + hanLength(reading.sentences[i]!.text), 0)) / 50 : 0));
   const base = candidates.map(({ unit }) => {
     const value = Math.max(...unit.map((i) => probability[i]!)) / best;
     return value - (opensWithAnaphor(reading.sentences[unit[0]!]!.text) ? settings.anaphorPenalty : 0);
@@ -194,7 +205,7 @@ function selectPoints(reading: ArticleReading, scores: readonly number[], k: num
       if (taken.has(c)) return;
       const closest = chosen.length === 0 ? 0 : Math.max(...chosen.map((o) => similarity(unit, o)));
       if (closest > DUPLICATE_SIMILARITY) return;
-      const value = base[c]! - settings.redundancyPenalty * closest;
+      const value = base[c]! - settings.redundancyPenalty * closest - (chosen.length > 0 ? lengthCost[c]! : 0);
       if (value > pickValue) {
         pickValue = value;
         pick = c;
@@ -205,6 +216,11 @@ function selectPoints(reading: ArticleReading, scores: readonly number[], k: num
     chosen.push(candidates[pick]!.unit);
   }
   return chosen;
+}
+
+/** Characters of a Chinese sentence, punctuation, symbols and spaces not counted. */
+function hanLength(text: string): number {
+  return Array.from(text.replace(/[\s\p{P}\p{S}]/gu, '')).length;
 }
 
 /** Commentary: a joined point (a sentence with the one it points back to) is at most this many words. */

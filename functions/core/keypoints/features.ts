@@ -65,7 +65,7 @@ export const FEATURE_NAMES = [
   'han chars 50-80',
 ] as const;
 
-export interface Sentence {
+interface Sentence {
   text: string;
   paragraph: number;
   /** Index among all sentences, in article order. */
@@ -87,7 +87,7 @@ export interface ArticleReading {
   opinion: number;
 }
 
-export function guessLanguage(paragraphs: readonly string[]): string {
+function guessLanguage(paragraphs: readonly string[]): string {
   const sample = paragraphs.join('').slice(0, 2000);
   const han = (sample.match(/\p{Script=Han}/gu) ?? []).length;
   return han * 5 >= sample.length ? 'zh' : 'en';
@@ -114,14 +114,14 @@ function capText(paragraphs: readonly string[]): { text: string; index: number }
 function collectSentences(paragraphs: readonly { text: string; index: number }[], locale: string): Sentence[] {
   const sentences: Sentence[] = [];
   for (const p of paragraphs) {
-    splitSentences(p.text, locale).forEach((text, inParagraph) => sentences.push({ text, paragraph: p.index, index: sentences.length, inParagraph }));
+    for (const [inParagraph, text] of splitSentences(p.text, locale).entries()) sentences.push({ text, paragraph: p.index, index: sentences.length, inParagraph });
   }
   if (sentences.length <= MAX_SENTENCES) return sentences;
   const step = sentences.length / MAX_SENTENCES;
   return Array.from({ length: MAX_SENTENCES }, (_, i) => sentences[Math.floor(i * step)]!).map((s, index) => ({ ...s, index }));
 }
 
-export function isHanText(text: string): boolean {
+function isHanText(text: string): boolean {
   return (text.match(/\p{Script=Han}/gu) ?? []).length * 3 >= text.length;
 }
 
@@ -132,7 +132,7 @@ export function lengthOf(text: string): number {
 }
 
 /** A key point must read as a sentence: long enough, ending like one, not a heading or a caption. */
-export function isSentenceLike(text: string): boolean {
+function isSentenceLike(text: string): boolean {
   if (text.includes('\uFFFD')) return false;
   if (lengthOf(text) < 4) return false;
   if (/[:：]$/u.test(text)) return false;
@@ -156,13 +156,6 @@ const UNRESOLVED_START_ZH = /^[“「"]?(?:他們|他们|她們|她们|他|她|�
 
 export function startsWithReference(text: string): boolean {
   return UNRESOLVED_START_EN.test(text) || UNRESOLVED_START_ZH.test(text);
-}
-
-/** The narrower case: the sentence opens with a pronoun (not a connective such as "But" or "而"). */
-const PRONOUN_START = /^["“]?(?:they|them|their|he|she|his|her|it|its|this|these|those)\b|^[“「"]?(?:他們|他们|她們|她们|他|她|它|這|这|其|該|该)/iu;
-
-export function opensWithPronoun(text: string): boolean {
-  return PRONOUN_START.test(text);
 }
 
 export function normalise(v: Map<string, number>): Map<string, number> {
@@ -279,7 +272,7 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
   const centrality = vectors.map((v) => cosine(v, unitCentroid));
   const order = centrality.map((c, i) => [c, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   const rank = new Array<number>(n).fill(0);
-  order.forEach(([, i], r) => (rank[i] = n > 1 ? 1 - r / (n - 1) : 1));
+  for (const [r, [, i]] of order.entries()) rank[i] = n > 1 ? 1 - r / (n - 1) : 1;
 
   const titleChars = new Set(Array.from(title).filter((c) => /\p{Script=Han}/u.test(c)));
   const paragraphCount = new Set(sentences.map((s) => s.paragraph)).size;

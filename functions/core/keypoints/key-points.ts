@@ -18,7 +18,7 @@ export interface KeyPointResult {
 }
 
 /** One article's outcome with a language-model extractor. */
-export interface LlmArticleReport {
+interface LlmArticleReport {
   /** Points the model wrote that stated a figure or name the article does not (replaced from the embedded extractor). */
   dropped: number;
   /** The answer came from the cache: the endpoint was not called. */

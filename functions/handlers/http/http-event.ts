@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /** The parts of an API Gateway HTTP API (payload 2.0) event the subscription API reads. */
@@ -25,7 +26,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * The review page's edit form carries a whole edition's key points, percent-encoded (a Chinese
  * character is nine bytes there): it alone, behind its signed token, may send this much.
  */
-export const EDIT_MAX_BODY_BYTES = 256 * 1024;
+const EDIT_MAX_BODY_BYTES = 256 * 1024;
 
 /** The body limit of a route: the edit form's, or the API's. */
 export function maxBodyBytesFor(route: string, maxBodyBytes: number): number {
@@ -54,20 +55,43 @@ const eventSchema = z.object({
   requestContext: z.object({ http: z.object({ method: z.string().max(16), sourceIp: z.string().optional() }) }),
 });
 
-/** The request in an event, or undefined when the event is not an HTTP API (payload 2.0) event. */
-export function decodeRequest(raw: unknown, maxBodyBytes: number): HttpRequest | undefined {
+/**
+ * The request in an event, or undefined when the event is not an HTTP API (payload 2.0) event.
+ * With `originVerify` (the stack's per-client limits put CloudFront in front of the API), a request
+ * that carries CloudFront's secret header is from CloudFront, and its client is the address in
+ * CloudFront-Viewer-Address; without the secret, that header is the client's own claim and ignored.
+ */
+export function decodeRequest(raw: unknown, maxBodyBytes: number, originVerify?: string): HttpRequest | undefined {
   const parsed = eventSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const event = parsed.data;
   const route = event.rawPath.replace(/\/+$/, '') || '/';
+  const headers = lowerCaseKeys(event.headers ?? {});
   return {
     method: event.requestContext.http.method.toUpperCase(),
     route,
     query: new URLSearchParams(event.rawQueryString ?? ''),
-    headers: lowerCaseKeys(event.headers ?? {}),
+    headers,
     body: decodeBody(event.body, event.isBase64Encoded ?? false, maxBodyBytesFor(route, maxBodyBytes)),
-    sourceIp: event.requestContext.http.sourceIp,
+    sourceIp: (originVerify && viewerAddress(headers, originVerify)) || event.requestContext.http.sourceIp,
   };
+}
+
+/** The header CloudFront adds, with the stack's origin-verify secret (infra/constructs/per-client-limits.ts). */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/**
+ * The client's address from CloudFront-Viewer-Address (`198.51.100.7:443`, `2001:db8::1:443`: the
+ * address, a colon, the port), when the request also carries the origin-verify secret.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-cloudfront-headers.html
+ */
+function viewerAddress(headers: Record<string, string>, originVerify: string): string | undefined {
+  const given = Buffer.from(headers[ORIGIN_VERIFY_HEADER] ?? '');
+  const expected = Buffer.from(originVerify);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const viewer = headers['cloudfront-viewer-address'];
+  const colon = viewer?.lastIndexOf(':') ?? -1;
+  return colon > 0 ? viewer!.slice(0, colon) : undefined;
 }
 
 /** Base64 bodies (API Gateway sends forms that way) are measured decoded. */

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { Language, NewsletterConfig } from '../../core/config.js';
 import * as subscriptions from '../../use-cases/subscriptions.js';
 import type { SubscriptionDependencies, SubscriptionLog } from '../../use-cases/subscriptions.js';
-import { confirmPage, erasePage, messagePage, preferencesPage, subscribePage, unsubscribePage, wordsForPage } from '../http-pages.js';
+import { confirmPage, erasePage, messagePage, preferencesPage, SAFE_HEADERS, subscribePage, unsubscribePage, wordsForPage } from '../http-pages.js';
+import { countClick, countOpen } from '../../use-cases/reader-counts.js';
 import { contentKind, formFields, parseJson, type HttpApiResult, type HttpRequest } from './http-event.js';
 import { confirmedPage, html, json, linkFailurePage, newsletterPage, unsubscribedPage } from './responses.js';
 
 /** What every route is given besides the request. */
-export interface RouteContext {
+interface RouteContext {
   deps: SubscriptionDependencies & { subscribeAnswerMs?: number };
   /** Pages that cannot tell which newsletter they are about speak the first newsletter's language. */
   language: Language;
@@ -156,6 +157,28 @@ const postErase: Route = async ({ deps, language }, { query }) => {
   return newsletterPage(result.newsletter, w.erasedTitle, w.erasedBody);
 };
 
+/** A transparent 1×1 GIF: what an open pixel answers, counted or not, so the answer tells nothing. */
+const PIXEL = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
+const openPixel: Route = async ({ deps }, { query }) => {
+  await countOpen(deps, { newsletterId: query.get('n') ?? '', editionId: query.get('e') ?? '', signature: query.get('s') ?? '' });
+  return { statusCode: 200, headers: { 'content-type': 'image/gif', 'cache-control': 'no-store', ...SAFE_HEADERS }, body: PIXEL, isBase64Encoded: true };
+};
+
+/** Redirects only to a target the edition carried (signed); anything else is a page, never a redirect. */
+const followLink: Route = async ({ deps, language, log }, { query }) => {
+  const result = await countClick(
+    deps,
+    { newsletterId: query.get('n') ?? '', editionId: query.get('e') ?? '', target: query.get('u') ?? '', signature: query.get('s') ?? '' },
+    (error) => log('click.count-failed', { error: (error as Error).name ?? 'Error' }),
+  );
+  if (!result.ok) {
+    const w = wordsForPage(language);
+    return html(400, messagePage({ language, title: w.linkInvalidTitle, text: w.linkInvalidBody }));
+  }
+  return { statusCode: 302, headers: { location: result.target, 'cache-control': 'no-store', ...SAFE_HEADERS }, body: '' };
+};
+
 /** Every route by path, then method. A path here with another method answers 405 with `allow`. */
 export const SUBSCRIPTION_ROUTES: Record<string, Record<string, Route>> = {
   '/': { GET: showSubscribe },
@@ -164,4 +187,6 @@ export const SUBSCRIPTION_ROUTES: Record<string, Record<string, Route>> = {
   '/unsubscribe': { GET: showUnsubscribe, POST: postUnsubscribe },
   '/preferences': { GET: showPreferences, POST: postPreferences },
   '/erase': { GET: showErase, POST: postErase },
+  '/open': { GET: openPixel },
+  '/click': { GET: followLink },
 };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
-import { keys } from '../../../functions/adapters/dynamodb/table.js';
 import type { EditionRecord } from '../../../functions/ports/edition-store.js';
 import { useTestServers } from '../../support/local-servers.js';
 

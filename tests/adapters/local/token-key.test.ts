@@ -2,7 +2,9 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
+import { loadOrCreateTokenKey, loadTokenKeys } from '../../../functions/adapters/local/token-key.js';
+import { subscriberId } from '../../../functions/core/subscriber.js';
+import { signToken, verifyToken } from '../../../functions/core/tokens.js';
 
 const dataDir = () => mkdtemp(path.join(tmpdir(), 'newsletter-token-key-'));
 
@@ -42,5 +44,28 @@ describe('loadOrCreateTokenKey', () => {
     const dir = await dataDir();
     await writeFile(path.join(dir, 'token-key'), Buffer.alloc(31, 7).toString('base64'));
     await expect(loadOrCreateTokenKey(dir)).rejects.toThrow(/31 bytes, fewer than the 32 needed/);
+  });
+});
+
+describe('loadTokenKeys', () => {
+  it('signs with the rotated key from token-signing-keys.json while ids and older links stay as they were', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'token-keys-'));
+    const before = await loadTokenKeys(dir);
+    expect(before.signing).toBe(before.id);
+    const id = subscriberId(before.id, 'reader@example.com');
+    const mailed = signToken(before.signing, { purpose: 'unsubscribe', newsletterId: 'weekly', subscriberId: id });
+
+    await writeFile(path.join(dir, 'token-signing-keys.json'), JSON.stringify({ signingKey: 'r'.repeat(64) }));
+    const after = await loadTokenKeys(dir);
+    expect(after.signing.equals(Buffer.from('r'.repeat(64)))).toBe(true);
+    expect(subscriberId(after.id, 'reader@example.com')).toBe(id);
+    expect(verifyToken(after, mailed, 'unsubscribe', 0).ok).toBe(true);
+  });
+
+  it('refuses a signing-keys file that is not JSON, naming the file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'token-keys-'));
+    const file = path.join(dir, 'token-signing-keys.json');
+    await writeFile(file, 'not json');
+    await expect(loadTokenKeys(dir)).rejects.toThrow(`signing keys from ${file} are not JSON`);
   });
 });

@@ -20,6 +20,14 @@ const hostileFeed = rss([
   '<title>Good two</title><description>The last item is fine too.</description>',
 ]);
 
+/**
+ * A summary in plain text (no tag): the feed parser has decoded its references already, so what is
+ * left are bare marks, an unknown reference and an unclosed tag that must stay text.
+ */
+const plainSummary = `Tom & Jerry &amp; Co say 1 <3 2 > 0, "quoted" & 'single' &zzz; end.\n\nA second paragraph <img src=x onerror=alert(1)`;
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const plainFeed = rss([`<title>Plain</title><description>${xmlText(plainSummary)}</description>`]);
+
 describe('FeedSource', () => {
   let server: FixtureServer;
   const trickles = { requests: 0 };
@@ -46,6 +54,7 @@ describe('FeedSource', () => {
       '/feeds/fragments.xml': serve(fragmentFeed, 'application/rss+xml'),
       '/counted/en.html': counted(fixture('en-article.html'), 'text/html; charset=utf-8', enPage),
       '/feeds/hostile.xml': serve(hostileFeed, 'application/rss+xml'),
+      '/feeds/plain.xml': serve(plainFeed, 'application/rss+xml'),
     });
   });
 
@@ -126,6 +135,15 @@ describe('FeedSource', () => {
         body: 'Plain summary text of the second entry.',
         publishedAt: '2024-06-02T09:00:00.000Z',
       });
+    });
+  });
+
+  describe('a summary in plain text', () => {
+    it('reads references as the characters they name and every other mark as itself, never as markup', async () => {
+      const { articles, problems } = await new FeedSource(server.url('/feeds/plain.xml'), { fetch: LOOPBACK }).collect();
+
+      expect(problems).toEqual([]);
+      expect(articles[0]?.body).toBe(`Tom & Jerry & Co say 1 <3 2 > 0, "quoted" & 'single' &zzz; end.\n\nA second paragraph <img src=x onerror=alert(1)`);
     });
   });
 

@@ -39,7 +39,7 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
     const readers = Array.from({ length: READERS }, (_, i) => `stack.reader${i}@example.com`);
     const at = new Date().toISOString();
     for (const email of readers) {
-      await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKey, email), newsletterId: NEWSLETTER, email, status: 'confirmed', createdAt: at, confirmedAt: at });
+      await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKeys.id, email), newsletterId: NEWSLETTER, email, status: 'confirmed', createdAt: at, confirmedAt: at });
     }
 
     // A flag the scheduled digest function does not take is refused, naming it, and sends nothing.
@@ -77,7 +77,7 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
     expect(unsubscribeUrl?.startsWith(`${dev.baseUrl}/unsubscribe?token=`)).toBe(true);
     const oneClick = await fetch(unsubscribeUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(oneClick.status).toBe(200);
-    expect((await dev.app.subscribers.get(NEWSLETTER, subscriberId(dev.app.tokenKey, readers[0]!)))?.status).toBe('unsubscribed');
+    expect((await dev.app.subscribers.get(NEWSLETTER, subscriberId(dev.app.tokenKeys.id, readers[0]!)))?.status).toBe('unsubscribed');
 
     await dev.close();
     dev = undefined;

@@ -77,7 +77,7 @@ describe('newsletter dev', () => {
       before = sentCount(servers);
       // A GET (what a mail scanner does) only shows the button; the button's POST confirms.
       expect(await (await fetch(confirmUrl)).text()).toContain('確認訂閱');
-      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('pending');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKeys.id, email)))?.status).toBe('pending');
       const confirmed = await fetch(confirmUrl, { method: 'POST' });
       expect(confirmed.status).toBe(200);
       expect(confirmed.headers.get('cache-control')).toBe('no-store');
@@ -99,12 +99,12 @@ describe('newsletter dev', () => {
       // A link scanner's GET changes nothing.
       const scanned = await fetch(unsubscribeUrl!);
       expect(scanned.status).toBe(200);
-      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('confirmed');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKeys.id, email)))?.status).toBe('confirmed');
 
       // The mailbox provider's RFC 8058 one-click POST unsubscribes at once.
       const oneClick = await fetch(unsubscribeUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
       expect(oneClick.status).toBe(200);
-      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKey, email)))?.status).toBe('unsubscribed');
+      expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKeys.id, email)))?.status).toBe('unsubscribed');
 
       // The following digest (run by the local scheduler's job) does not reach the reader.
       await writeFile(

@@ -44,4 +44,22 @@ describe('newsletter digest with an OpenAI-compatible extractor', () => {
     expect(server.requests.length - calls).toBe(0);
     expect(second.output).toMatch(/Key points \(openai-compatible\): 1 article\(s\), 1 from the cache/);
   });
+
+  it('keeps with the edition how many points were dropped as unfaithful, and editions show prints it', async () => {
+    // The model invents a figure in its second point: the check drops that point and the embedded extractor fills in.
+    server.always((body) => {
+      const answer = JSON.parse(firstSentences(body).content) as { title: string; keyPoints: string[] };
+      answer.keyPoints[1] = '美國公司為此付出了987654321美元。';
+      return { content: JSON.stringify(answer) };
+    });
+    const run = await ws.run('digest', '--out', ws.out);
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/Key points \(openai-compatible\): 1 article\(s\), 0 from the cache, 1 point\(s\) dropped as unfaithful/);
+    expect(run.output).not.toContain('987654321');
+
+    const [edition] = JSON.parse((await ws.run('editions', 'list', '--json')).output) as { editionId: string }[];
+    const shown = await ws.run('editions', 'show', edition!.editionId);
+    expect(shown.code).toBe(0);
+    expect(shown.output).toContain('Key points (openai-compatible): 1 article(s), 0 from the cache, 1 point(s) dropped as unfaithful, 0 article(s) on the embedded extractor');
+  });
 });

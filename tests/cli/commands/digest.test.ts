@@ -3,7 +3,7 @@ import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../functions/cli/main.js';
-import { verifyToken } from '../../../functions/core/tokens.js';
+import { singleTokenKey, verifyToken } from '../../../functions/core/tokens.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import type { TestServers } from '../../support/local-servers.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
@@ -19,7 +19,6 @@ let work: string;
 let dataDir: string;
 let articles: string;
 let out: string;
-let config: string;
 let run: CliWorkspace['run'];
 
 /** The first run: the sample article goes to the demo reader, so later runs have an edition behind them. */
@@ -44,7 +43,7 @@ describe('newsletter digest', () => {
   // Each case gets its own workspace (data dir, servers, articles): no case depends on another's runs.
   beforeEach(async () => {
     ws = await createCliWorkspace({ prefix: 'newsletter-cli-' });
-    ({ servers, work, dataDir, articles, out, config, run } = ws);
+    ({ servers, work, dataDir, articles, out, run } = ws);
   });
 
   afterEach(async () => ws?.stop());
@@ -118,7 +117,7 @@ describe('newsletter digest', () => {
       const token = new URL(url).searchParams.get('token')!;
       // The link works at the time the digest stamped on the message (its Date header).
       expect(mail.date).toBeInstanceOf(Date);
-      const check = verifyToken(key, token, 'unsubscribe', mail.date!.getTime() / 1000);
+      const check = verifyToken(singleTokenKey(key), token, 'unsubscribe', mail.date!.getTime() / 1000);
       expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(key, address), newsletterId: 'ai-talent' } });
       expect(url).not.toContain(address.split('@')[0]);
     }
@@ -198,12 +197,15 @@ describe('newsletter digest', () => {
     const bad = path.join(work, 'bad.config.json');
     await writeFile(bad, JSON.stringify({ newsletters: [{ id: 'x', title: 'X', language: 'pt' }] }));
     const lines: string[] = [];
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
     const code = await main(['node', 'newsletter', '--config', bad, 'preview']);
     stderr.mockRestore();
     expect(code).toBe(1);
     // One line per problem: the language, then each missing field with what it is for.
-    expect(lines.join('')).toMatch(/bad\.config\.json is invalid:\n  newsletters\[0\]\.language: "pt" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko\n/);
+    expect(lines.join('')).toMatch(/bad\.config\.json is invalid:\n {2}newsletters\[0\]\.language: "pt" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko\n/);
     expect(lines.join('')).toContain('\n  newsletters[0].postalAddress: is missing: the postal address printed in every footer');
   });
 });

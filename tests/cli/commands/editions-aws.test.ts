@@ -11,6 +11,7 @@ import { startCloudFormationServer } from '../../support/cloudformation-server.j
 import { FaultySesServer } from '../../../functions/adapters/local/faulty-ses-server.js';
 import type { TestServers } from '../../support/local-servers.js';
 import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../../support/loopback-stack.js';
+import { newsletterInput } from '../../support/newsletters.js';
 
 /**
  * The operator's way back on AWS, run locally: the stack's digest and sender handlers work against
@@ -21,16 +22,7 @@ const ID_KEY = Buffer.from(STACK_TOKEN);
 const TABLE = 'KeypointsNewsletter-Table-1';
 const NOT_VERIFIED = { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' };
 
-const newsletter = (id: string) => ({
-  id,
-  title: 'Tech Weekly',
-  language: 'en',
-  from: { name: 'Tech Weekly', email: 'news@example.com' },
-  postalAddress: '1 Example Road, London',
-  schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
-  sources: [{ type: 'folder', path: `articles-${id}` }],
-  baseUrl: 'https://news.example.com',
-});
+const newsletter = (id: string) => newsletterInput({ id, title: 'Tech Weekly', sources: [{ type: 'folder', path: `articles-${id}` }] });
 const reviewed = (id: string) => ({ ...newsletter(id), approval: 'manual', operators: ['editor@example.com'] });
 const config = { newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly')] };
 
@@ -85,7 +77,10 @@ async function cli(...args: string[]): Promise<{ code: number; output: string }>
   const lines: string[] = [];
   const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
   const log = vi.spyOn(console, 'log').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
   try {
     const code = await main(['node', 'newsletter', '--config', configFile, '--data-dir', dataDir, ...args]);
     return { code, output: lines.join('\n') };

@@ -32,7 +32,7 @@ describe('editions show', () => {
       editions: new DynamoEditionStore(ws.servers.dynamodb, tableName),
       suppressions: new DynamoSuppressionStore(ws.servers.dynamodb, tableName),
       feedback: new DynamoFeedbackLog(ws.servers.dynamodb, tableName),
-      tokenKey: await loadOrCreateTokenKey(ws.dataDir),
+      idKey: await loadOrCreateTokenKey(ws.dataDir),
       now: new Date(),
     };
     const mail = (i: number) => ({ messageId: `ses-${i}`, tags: { newsletter: [newsletterId], edition: [editionId] }, commonHeaders: { messageId: sent[i]!.messageId } });

@@ -5,19 +5,9 @@ import type { Article, RawArticle } from '../../../functions/core/article.js';
 import { extractKeyPoints } from '../../../functions/core/keypoints/extract.js';
 import { buildEditionModel } from '../../../functions/core/edition.js';
 import { withRepeatedSiteNames } from '../../../functions/core/articles/site-names.js';
-import { newsletterSchema } from '../../../functions/core/config.js';
+import { testNewsletter } from '../../support/newsletters.js';
 
-const newsletterFixture = () =>
-  newsletterSchema.parse({
-    id: 'port-weekly',
-    title: 'Port Weekly',
-    language: 'en',
-    from: { name: 'Port Weekly', email: 'weekly@example.com' },
-    postalAddress: 'Example Media Ltd., 1 Example Road, Southampton',
-    schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
-    sources: [{ type: 'folder', path: 'articles' }],
-    baseUrl: 'https://news.example.com',
-  });
+const newsletterFixture = () => testNewsletter({ id: 'port-weekly', title: 'Port Weekly' });
 
 /**
  * Web junk that used to reach a key point or the preheader, on articles shaped like the pages real

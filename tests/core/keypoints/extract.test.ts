@@ -191,6 +191,21 @@ describe('extractKeyPoints', () => {
     for (const point of keyPoints) expect(point).not.toContain('?');
   });
 
+  it('gives a Chinese report a concise second point rather than a long sentence a little more likely', () => {
+    const report: Pick<Article, 'title' | 'paragraphs' | 'language'> = {
+      title: '台中市議會通過捷運藍線預算',
+      language: 'zh-Hant',
+      paragraphs: [
+        '台中市議會今天三讀通過捷運藍線綜合規劃預算，總經費約1500億元，預計2030年動工。交通局表示，藍線全長約24公里，沿台灣大道從台中港延伸到干城，共設20座車站，完工後每日運量預估可達15萬人次。',
+        '議員質詢時關切工程期間的交通衝擊。',
+        '市府表示將分段施工以減少影響。',
+        '市府計畫明年送交通部審議。',
+      ],
+    };
+    const { keyPoints } = extractKeyPoints(report, { max: 3, count: 2 });
+    expect(keyPoints).toEqual(['台中市議會今天三讀通過捷運藍線綜合規劃預算，總經費約1500億元，預計2030年動工。', '市府計畫明年送交通部審議。']);
+  });
+
   it('picks Simplified Chinese key points', () => {
     const { keyPoints } = extractKeyPoints(simplified, { max: 3, count: 3 });
     expect(keyPoints).toHaveLength(3);

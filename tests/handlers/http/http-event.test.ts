@@ -23,6 +23,18 @@ describe('decodeRequest', () => {
     expect(decodeRequest(event({ rawPath: '/' }), MAX_BODY_BYTES)!.route).toBe('/');
   });
 
+  it('takes the client address from CloudFront only beside the origin-verify secret', () => {
+    const secret = 's'.repeat(48);
+    const viaCloudFront = (headers: Record<string, string>) => decodeRequest(event({ headers }), MAX_BODY_BYTES, secret)!.sourceIp;
+    expect(viaCloudFront({ 'x-origin-verify': secret, 'CloudFront-Viewer-Address': '198.51.100.7:46532' })).toBe('198.51.100.7');
+    expect(viaCloudFront({ 'x-origin-verify': secret, 'CloudFront-Viewer-Address': '2001:db8::7:46532' })).toBe('2001:db8::7');
+    // Straight to the API, the header is the client's own claim: it cannot pick the address its limits count.
+    expect(viaCloudFront({ 'CloudFront-Viewer-Address': '198.51.100.7:46532' })).toBe('203.0.113.9');
+    expect(viaCloudFront({ 'x-origin-verify': 'guess', 'CloudFront-Viewer-Address': '198.51.100.7:46532' })).toBe('203.0.113.9');
+    // Without the option, nothing is read from the header at all.
+    expect(decodeRequest(event({ headers: { 'x-origin-verify': secret, 'CloudFront-Viewer-Address': '198.51.100.7:1' } }), MAX_BODY_BYTES)!.sourceIp).toBe('203.0.113.9');
+  });
+
   it('decodes a base64 body (how API Gateway sends forms) to its UTF-8 text', () => {
     const form = 'email=reader%40example.com&name=%E9%99%B3%E5%B0%8F%E6%98%8E';
     const request = decodeRequest(event({ body: Buffer.from(form, 'utf8').toString('base64'), isBase64Encoded: true }), MAX_BODY_BYTES);

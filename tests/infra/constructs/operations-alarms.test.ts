@@ -32,8 +32,8 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // 3 dead-letter queues, errors and throttles of 4 functions, queue age, 2 delivery metrics, an edition stuck sending, API 5xx, 4 reputation.
-    expect(alarms).toHaveLength(20);
+    // 3 dead-letter queues, errors and throttles of 4 functions, queue age, 2 delivery metrics, an edition stuck sending, key-point fallbacks, API 5xx, 4 reputation.
+    expect(alarms).toHaveLength(21);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
   });
 
@@ -60,6 +60,20 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
     expect(description.asString()).toContain('npx newsletter editions show <id> --aws');
     expect(description.asString()).toContain('npx newsletter editions resume <id> --aws');
+  });
+
+  it('alarms when the language-model extractor fell back for an article, and says nothing was lost and where to look', () => {
+    const description = new Capture();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Newsletter',
+      MetricName: 'KeyPointFallbacks',
+      Dimensions: [{ Name: 'service', Value: 'digest' }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmDescription: description,
+    });
+    expect(description.asString()).toContain('nothing was lost');
+    expect(description.asString()).toContain('npx newsletter editions show <id> --aws');
   });
 
   it('tells the operator that a quota wait, which also counts as EditionPaused, needs no resume', () => {

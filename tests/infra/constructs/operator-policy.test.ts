@@ -16,7 +16,7 @@ describe('OperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
   }, SYNTH_TIMEOUT_MS);
 
   /** The logical id of the resource an output refers to with Ref. */
-  const referenced = (output: string) => (outputs[output]?.Value as { Ref: string }).Ref;
+  const referenced = (output: string) => (outputs[output]!.Value as { Ref: string }).Ref;
 
   it('gives the operator commands exactly their calls, on this stack, its table and its send queue', () => {
     const table = referenced(OPERATOR_OUTPUTS.tableName);

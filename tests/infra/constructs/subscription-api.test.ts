@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV_NAMES } from '../../../functions/handlers/environment.js';
 import { REPO_ROOT } from '../../../infra/handler-entries.js';
-import { signUpRateLimit } from '../../../infra/constructs/subscription-api.js';
+import { signUpRateLimit, UNSUBSCRIBE_RATE_LIMIT } from '../../../infra/constructs/subscription-api.js';
 import { createTestApp, policyViolations, SYNTH_TIMEOUT_MS } from '../stack-fixture.js';
 
 const zone = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' };
@@ -48,6 +49,44 @@ describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const routeIds = Object.keys(routes).filter((id) => ['POST /subscribe', 'GET /confirm', 'POST /confirm', 'POST /preferences'].includes(routes[id]!.Properties.RouteKey));
     expect(routeIds).toHaveLength(4);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('gives the unsubscribe routes generous limits of their own, apart from sign-ups and pages', () => {
+    const unsubscribe = { ThrottlingRateLimit: UNSUBSCRIBE_RATE_LIMIT, ThrottlingBurstLimit: UNSUBSCRIBE_RATE_LIMIT * 2 };
+    const template = Template.fromStack(createTestApp().stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      RouteSettings: Match.objectLike({
+        'GET /unsubscribe': unsubscribe,
+        'POST /unsubscribe': unsubscribe,
+        'POST /subscribe': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 },
+      }),
+    });
+    // Each route named in RouteSettings must exist before the stage.
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    const routes = template.findResources('AWS::ApiGatewayV2::Route');
+    const ids = Object.keys(routes).filter((id) => ['GET /unsubscribe', 'POST /unsubscribe'].includes(routes[id]!.Properties.RouteKey));
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(ids));
+    expect(ids).toHaveLength(2);
+    // -c unsubscribeRateLimit sets them.
+    Template.fromStack(createTestApp({ unsubscribeRateLimit: '2000' }).stack).hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({ 'POST /unsubscribe': { ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 4000 } }),
+    });
+  });
+
+  it('says the access logs hold client IP addresses, as they do', () => {
+    const { app, stack } = createTestApp();
+    const stage = Object.values(Template.fromStack(stack).findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(stage.Properties.AccessLogSettings.Format).toContain('$context.identity.sourceIp');
+    const group = app.node.findAll().find((c) => c.node.path.endsWith('Subscriptions/AccessLogs'))!;
+    const reasons = group.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.values(entry.data as Record<string, string>));
+    expect(reasons.length).toBe(2);
+    for (const reason of reasons) {
+      expect(reason).toContain('IP address');
+      expect(reason).not.toMatch(/no personal data|never an address/);
+    }
   });
 
   it('gives the outputs the names the docs tell operators to look for', () => {

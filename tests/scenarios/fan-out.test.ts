@@ -12,6 +12,7 @@ import { FaultySesServer } from '../../functions/adapters/local/faulty-ses-serve
 import type { TestServers } from '../support/local-servers.js';
 import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
+import { newsletterInput } from '../support/newsletters.js';
 
 /** The deployed token key (the secret below), from which subscriber ids are keyed. */
 const ID_KEY = Buffer.from(STACK_TOKEN);
@@ -25,20 +26,7 @@ let stack: LoopbackStack;
 let servers: TestServers;
 let work: string;
 const queued: { MessageBody: string }[] = [];
-const config = {
-  newsletters: [
-    {
-      id: 'tech-weekly',
-      title: 'Tech Weekly',
-      language: 'en',
-      from: { name: 'Tech Weekly', email: 'news@example.com' },
-      postalAddress: '1 Example Road, London',
-      schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
-      sources: [{ type: 'folder', path: 'articles' }],
-      baseUrl: 'https://news.example.com',
-    },
-  ],
-};
+const config = { newsletters: [newsletterInput({ id: 'tech-weekly', title: 'Tech Weekly' })] };
 
 beforeAll(async () => {
   stack = await startLoopbackStack({

@@ -9,6 +9,7 @@ import type { HttpApiEvent } from '../../functions/handlers/subscription-api.js'
 import { acceptedBatch } from '../support/aws-json-server.js';
 import type { TestServers } from '../support/local-servers.js';
 import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';
+import { newsletterInput } from '../support/newsletters.js';
 
 /**
  * The approve link on AWS, run locally: the digest handler drafts an edition (approval "manual") and
@@ -17,22 +18,7 @@ import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/
  * queues the readers, then sends them.
  */
 const ID_KEY = Buffer.from(STACK_TOKEN);
-const config = {
-  newsletters: [
-    {
-      id: 'reviewed-weekly',
-      title: 'Reviewed Weekly',
-      language: 'en',
-      from: { name: 'Reviewed Weekly', email: 'news@example.com' },
-      postalAddress: '1 Example Road, London',
-      schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
-      sources: [{ type: 'folder', path: 'articles' }],
-      baseUrl: 'https://news.example.com',
-      approval: 'manual',
-      operators: ['editor@example.com'],
-    },
-  ],
-};
+const config = { newsletters: [newsletterInput({ id: 'reviewed-weekly', title: 'Reviewed Weekly', approval: 'manual', operators: ['editor@example.com'] })] };
 
 let stack: LoopbackStack;
 let servers: TestServers;
