@@ -1,8 +1,8 @@
-import { createApp } from './create-app.js';
+import { createCheckedApp } from './create-app.js';
 
 /** `npx cdk synth` / `npx cdk deploy` run this (see cdk.json). */
 try {
-  createApp().app.synth();
+  (await createCheckedApp()).app.synth();
 } catch (error) {
   console.error(`cdk app: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -14,10 +14,13 @@ import { SesFeedback } from './constructs/ses-feedback.js';
 import { SubscriptionApi } from './constructs/subscription-api.js';
 import { TokenSecret } from './constructs/token-secret.js';
 import type { DeployParameters } from './deploy-parameters.js';
+import { OWN_TEMPLATES_FOLDER, type OwnTemplateFolder } from './own-templates.js';
 
 export interface NewsletterStackProps extends StackProps {
   config: Config;
   parameters: DeployParameters;
+  /** Newsletters' own template folders (infra/own-templates.ts), copied into the bundles of the functions that render. */
+  ownTemplates?: readonly OwnTemplateFolder[];
 }
 
 /** Lambda allows 4 KB of environment in all; leave room for the other variables. */
@@ -43,6 +46,7 @@ export class NewsletterStack extends Stack {
   constructor(scope: Construct, id: string, props: NewsletterStackProps) {
     super(scope, id, { description: 'Key-points newsletter: scheduled digests sent through Amazon SES', ...props });
     const { config, parameters } = props;
+    const ownTemplates = props.ownTemplates ?? [];
 
     this.table = new NewsletterTable(this, 'Data');
     this.bucket = new ContentBucket(this, 'Content');
@@ -60,6 +64,7 @@ export class NewsletterStack extends Stack {
     let configJson: string | undefined;
     this.subscriptionApi = new SubscriptionApi(this, 'Subscriptions', {
       configJsonFor: (apiBaseUrl) => (configJson = deployedConfigJson(config, apiBaseUrl)),
+      ownTemplates,
       table: this.table,
       secret,
       mail: this.mail,
@@ -78,6 +83,7 @@ export class NewsletterStack extends Stack {
     this.digest = new DigestJob(this, 'Digest', {
       newsletters: config.newsletters,
       configJson: deployedConfig,
+      ownTemplates,
       table: this.table,
       bucket: this.bucket,
       secret,
@@ -129,11 +135,13 @@ export class NewsletterStack extends Stack {
 
 /**
  * The configuration the functions get: a newsletter whose `baseUrl` points at this machine (the local
- * default) gets the deployed subscription API's address instead, so links in emails work.
+ * default) gets the deployed subscription API's address instead, so links in emails work; and
+ * `templatesDir` names the bundle's folder of own templates, where the functions look for them.
  */
 function deployedConfigJson(config: Config, apiBaseUrl: string): string {
   const deployed: Config = {
     ...config,
+    templatesDir: OWN_TEMPLATES_FOLDER,
     newsletters: config.newsletters.map((n) => (isLoopback(n.baseUrl) ? { ...n, baseUrl: apiBaseUrl } : n)),
   };
   const json = JSON.stringify(deployed);

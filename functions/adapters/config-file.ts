@@ -1,27 +1,10 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { bundledTemplatesDir } from '../../templates/bundled-folder.js';
 import { parseConfig, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
-
-/** The template name that means the bundled templates/ folder. */
-const BUNDLED_TEMPLATE = 'digest';
-
-/**
- * The files a template folder may hold (see render-page.ts and render-edition.ts). A newsletter's own
- * folder holds any of them; the ones it lacks are the bundled ones.
- */
-const TEMPLATE_FILES = [
-  'digest.mjml',
-  'confirm.mjml',
-  'welcome.mjml',
-  'partials/head.mjml',
-  'partials/header.mjml',
-  'partials/footer.mjml',
-  'partials/article.mjml',
-  'partials/key-point.mjml',
-];
+import { ownTemplateFolders } from './template-folders.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -44,7 +27,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   // One line per problem: several on one line read as one.
   if (!result.ok) throw new ConfigError(`config file ${file} is invalid:${result.errors.length === 1 ? ` ${result.errors[0]}` : result.errors.map((e) => `\n  ${e}`).join('')}`);
   const baseDir = path.dirname(path.resolve(file));
-  const templateDirs = await resolveTemplates(result.config, baseDir, file);
+  const templateDirs = resolveTemplates(result.config, baseDir, file);
   return { config: result.config, baseDir, templateDirs };
 }
 
@@ -71,35 +54,11 @@ function describeParseError(code: string): string {
 }
 
 /**
- * Each newsletter's template folder: the bundled one for "digest", otherwise
+ * Each newsletter's template folder: the bundled one for "digest", otherwise its own
  * `<templatesDir>/<template>/`, which must exist and hold at least one template file; the
  * renderer reads the files it lacks from the bundled folder.
  */
-async function resolveTemplates(config: Config, baseDir: string, file: string): Promise<Record<string, string>> {
-  const templatesDir = path.resolve(baseDir, config.templatesDir);
-  const dirs: Record<string, string> = {};
-  const problems: string[] = [];
-  for (const [i, newsletter] of config.newsletters.entries()) {
-    if (newsletter.template === BUNDLED_TEMPLATE) {
-      dirs[newsletter.id] = bundledTemplatesDir();
-      continue;
-    }
-    const dir = path.join(templatesDir, newsletter.template);
-    let present = 0;
-    for (const name of TEMPLATE_FILES) {
-      try {
-        await access(path.join(dir, name));
-        present++;
-      } catch {
-        // Absent: the bundled file is used.
-      }
-    }
-    if (present === 0) {
-      problems.push(
-        `newsletters[${i}].template: "${newsletter.template}" was not found: there is no folder ${dir} with any of ${TEMPLATE_FILES.join(', ')}; copy the bundled templates you want to change there and edit them, or use "${BUNDLED_TEMPLATE}"`,
-      );
-    } else dirs[newsletter.id] = dir;
-  }
-  if (problems.length > 0) throw new ConfigError(`config file ${file} is invalid: ${problems.join('; ')}`);
-  return dirs;
+function resolveTemplates(config: Config, baseDir: string, file: string): Record<string, string> {
+  const own = ownTemplateFolders(config, baseDir, file);
+  return Object.fromEntries(config.newsletters.map((n) => [n.id, own[n.id] ?? bundledTemplatesDir()]));
 }

@@ -17,6 +17,7 @@ import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { sdkClientConfig } from '../adapters/sdk-client-config.js';
 import { systemClock } from '../adapters/system-clock.js';
+import { ownTemplateFolder } from '../adapters/template-folders.js';
 import type { AppServices } from '../wiring/app-services.js';
 import { readEnvironment, type FunctionEnvironment } from './environment.js';
 
@@ -125,6 +126,22 @@ export class AwsContext {
     return root ? `${root}/templates` : undefined;
   }
 
+  /**
+   * Each newsletter's own template folder (its `template` in the config), by newsletter id:
+   * `<templatesDir>/<template>/` inside the bundle, where the stack copies it (the deployed config's
+   * `templatesDir` is a folder of the bundle); an absolute `templatesDir`, as the local twin of the
+   * stack passes, is used as it is. The files a folder lacks come from the bundled templates.
+   */
+  get templateDirs(): Record<string, string> {
+    const root = this.env.taskRoot ?? '.';
+    const dirs: Record<string, string> = {};
+    for (const newsletter of this.env.config.newsletters) {
+      const dir = ownTemplateFolder(this.env.config, newsletter, root);
+      if (dir) dirs[newsletter.id] = dir;
+    }
+    return dirs;
+  }
+
   /** The services every use case is wired from (`functions/wiring/`), once the token key is read. */
   async services(): Promise<AppServices> {
     const tokenKeys = await this.tokenKeys();
@@ -139,6 +156,7 @@ export class AwsContext {
       tokenKeys,
       clock: this.clock,
       templatesDir: this.templatesDir,
+      templateDirs: this.templateDirs,
       // Many senders run at once on AWS: they share the 24-hour quota through the table.
       sendBudget: this.stores.sendBudget,
       keyPointCache: this.stores.keyPointCache,

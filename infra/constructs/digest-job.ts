@@ -15,10 +15,13 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 import { NewsletterFunction } from './newsletter-function.js';
 import { FUNCTION_PARTITIONS, type NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
+import type { OwnTemplateFolder } from '../own-templates.js';
 
 export interface DigestJobProps {
   newsletters: NewsletterConfig[];
   configJson: string;
+  /** Newsletters' own template folders, copied into the function's bundle. */
+  ownTemplates?: readonly OwnTemplateFolder[];
   table: NewsletterTable;
   bucket: ContentBucket;
   secret: TokenSecret;
@@ -48,6 +51,7 @@ export class DigestJob extends Construct {
       handler: HANDLER_ENTRIES.digest,
       description: 'Builds, renders and queues the next edition of a newsletter',
       configJson: props.configJson,
+      ...(props.ownTemplates ? { ownTemplates: props.ownTemplates } : {}),
       memorySize: 1024,
       timeout: Duration.minutes(10),
       retryAttempts: 2,

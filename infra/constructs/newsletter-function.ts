@@ -10,12 +10,18 @@ import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS, MODULE_ALIASES, NODE
 import { REPO_ROOT, assertEntriesExist, entryPath, type HandlerEntry } from '../handler-entries.js';
 import { METRICS_NAMESPACE } from '../../functions/handlers/metric-names.js';
 import { guardRule } from '../nag-findings.js';
+import { copyOwnTemplatesCommands, type OwnTemplateFolder } from '../own-templates.js';
 
 export interface NewsletterFunctionProps {
   handler: HandlerEntry;
   description: string;
   /** The newsletter configuration as JSON (NEWSLETTER_CONFIG). */
   configJson: string;
+  /**
+   * Newsletters' own template folders, copied into the bundle under `own-templates/` beside the
+   * bundled `templates/` when the handler renders (infra/own-templates.ts).
+   */
+  ownTemplates?: readonly OwnTemplateFolder[];
   /** @default 256 */
   memorySize?: number;
   /** @default 30 seconds */
@@ -97,9 +103,11 @@ export class NewsletterFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          // The renderer reads its MJML templates from files at run time.
+          // The renderer reads its MJML templates from files at run time: the bundled ones and each newsletter's own.
           afterBundling: (inputDir: string, outputDir: string) =>
-            props.handler.renders ? [`cp -R "${path.join(inputDir, 'templates')}" "${path.join(outputDir, 'templates')}"`] : [],
+            props.handler.renders
+              ? [`cp -R "${path.join(inputDir, 'templates')}" "${path.join(outputDir, 'templates')}"`, ...copyOwnTemplatesCommands(props.ownTemplates ?? [], outputDir)]
+              : [],
         },
       },
     });

@@ -14,10 +14,13 @@ import { PerClientLimits } from './per-client-limits.js';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
 import { FUNCTION_PARTITIONS, type NewsletterTable } from './newsletter-table.js';
 import type { TokenSecret } from './token-secret.js';
+import type { OwnTemplateFolder } from '../own-templates.js';
 
 export interface SubscriptionApiProps {
   /** The newsletter configuration as JSON, given the public base URL its links must use. */
   configJsonFor: (baseUrl: string) => string;
+  /** Newsletters' own template folders (confirmation, welcome, review pages), copied into the function's bundle. */
+  ownTemplates?: readonly OwnTemplateFolder[];
   /** A custom domain in front of the API; default: the API's own execute-api address. */
   baseUrl?: string;
   table: NewsletterTable;
@@ -152,6 +155,7 @@ export class SubscriptionApi extends Construct {
       handler: HANDLER_ENTRIES['subscription-api'],
       description: 'Subscription pages and API: double opt-in, unsubscribe, preferences',
       configJson: props.configJsonFor(this.baseUrl),
+      ...(props.ownTemplates ? { ownTemplates: props.ownTemplates } : {}),
       memorySize: 512,
       timeout: Duration.seconds(10),
     });
