@@ -81,3 +81,19 @@ describe('AwsContext.tokenKeys', () => {
     expect(keys.signing.equals(bytes)).toBe(true);
   });
 });
+
+describe('AwsContext.templateDirs', () => {
+  const [ownTemplate, bundled] = testNewsletters();
+  const config = (templatesDir: string) => JSON.stringify({ templatesDir, newsletters: [{ ...ownTemplate, template: 'brand' }, bundled] });
+
+  it("finds a newsletter's own template folder inside the bundle, where the stack copies it, and none for the bundled templates", () => {
+    const ctx = new AwsContext(env({ NEWSLETTER_CONFIG: config('own-templates'), LAMBDA_TASK_ROOT: '/var/task' }));
+    expect(ctx.templateDirs).toEqual({ [ownTemplate!.id]: '/var/task/own-templates/brand' });
+    expect(ctx.templatesDir).toBe('/var/task/templates');
+  });
+
+  it('takes an absolute templatesDir as it is, as the local twin of the stack passes it', () => {
+    const ctx = new AwsContext(env({ NEWSLETTER_CONFIG: config('/home/editor/news/my-templates') }));
+    expect(ctx.templateDirs).toEqual({ [ownTemplate!.id]: '/home/editor/news/my-templates/brand' });
+  });
+});

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,13 +11,25 @@ import { header, mailsSince, recipientOf, sentCount } from '../../support/subscr
 /**
  * `newsletter dev --stack-twin` end to end, in real time: the dev server with the twin of the deployed
  * stack beside it (fauxqs, the event source, the sender handler), dynalite and the SES front, and
- * `newsletter digest` run through the CLI as in a second terminal.
+ * `newsletter digest` run through the CLI as in a second terminal. The newsletter has a template
+ * folder of its own (a digest.mjml), which the twin's digest function renders with, as on AWS.
  */
+const OWN_WORDS = 'Straight from the Brand desk, this week:';
 let ws: CliWorkspace;
 let dev: DevServer | undefined;
 
 beforeAll(async () => {
-  ws = await createCliWorkspace({ prefix: 'newsletter-dev-stack-' });
+  ws = await createCliWorkspace({
+    prefix: 'newsletter-dev-stack-',
+    configure: (config) => {
+      (config as Record<string, unknown>).templatesDir = 'my-templates';
+      config.newsletters[0]!.template = 'brand';
+    },
+  });
+  const own = path.join(ws.work, 'my-templates', 'brand');
+  await mkdir(own, { recursive: true });
+  const digest = await readFile('templates/digest.mjml', 'utf8');
+  await writeFile(path.join(own, 'digest.mjml'), digest.replace('{{greeting}}', `${OWN_WORDS} {{greeting}}`));
 });
 
 afterAll(async () => {
@@ -63,6 +75,8 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
     for (const mail of mails) copies.set(recipientOf(mail)!, (copies.get(recipientOf(mail)!) ?? 0) + 1);
     expect([...copies.keys()].sort()).toEqual([...readers].sort());
     expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    // The digest function rendered with the newsletter's own digest.mjml, not the bundled one.
+    expect(mails.every((m) => String(m.html).includes(OWN_WORDS))).toBe(true);
     // They went through SQS and the sender handler: invocations of the event source, nothing left or dead-lettered.
     expect(twin.stats.invocations).toBeGreaterThanOrEqual(1);
     expect(twin.sendQueue().total).toBe(0);
