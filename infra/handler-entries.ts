@@ -11,7 +11,7 @@ export interface HandlerEntry {
   name: HandlerName;
   /** Relative to the repository root; the module exports `handler`. */
   entry: string;
-  /** Renders MJML, so the bundle carries mjml and the `templates/` folder. */
+  /** Renders MJML, so the bundle carries mjml, the `templates/` folder and newsletters' own template folders. */
   renders: boolean;
 }
 
