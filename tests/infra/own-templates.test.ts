@@ -62,7 +62,8 @@ describe('own templates on AWS', () => {
       const { configFile } = configWithOwnTemplates({ 'confirm.mjml': OWN_CONFIRM, 'partials/footer.mjml': footer });
       const outdir = mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-'));
       roots.push(outdir);
-      const { app } = await createCheckedApp({ context: context(configFile), outdir });
+      // A fixed base URL keeps the functions' NEWSLETTER_CONFIG plain JSON (else the API's address is joined in).
+      const { app } = await createCheckedApp({ context: context(configFile, { baseUrl: 'https://news.example.com' }), outdir });
       const assembly = app.synth();
       assemblyDir = assembly.directory;
       const template = assembly.getStackByName(STACK_NAME).template as { Resources: Record<string, FunctionResource> };
@@ -90,10 +91,9 @@ describe('own templates on AWS', () => {
       expect(existsSync(path.join(bundleOf('send-batch'), 'own-templates'))).toBe(false);
     });
 
-    it("tells the digest function that the config's templatesDir is the bundle's own-templates folder", () => {
-      // The digest's config is plain JSON; the subscription API's has the API address joined in.
-      const digest = resources.find((r) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'digest');
-      const config = JSON.parse(String(digest?.Properties.Environment?.Variables?.NEWSLETTER_CONFIG)) as { templatesDir: string; newsletters: { template: string }[] };
+    it.each(['digest', 'subscription-api'])("tells the %s function that the config's templatesDir is the bundle's own-templates folder", (name) => {
+      const fn = resources.find((r) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name);
+      const config = JSON.parse(String(fn?.Properties.Environment?.Variables?.NEWSLETTER_CONFIG)) as { templatesDir: string; newsletters: { template: string }[] };
       expect(config.templatesDir).toBe('own-templates');
       expect(config.newsletters[0]!.template).toBe('brand');
     });
