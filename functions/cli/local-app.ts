@@ -132,6 +132,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     signUpLimits: stores.signUpLimits,
     editions: stores.editions,
     ledger: stores.ledger,
+    deliveries: stores.deliveries,
     keyPointCache: stores.keyPointCache,
     environment: env,
     /** This process's identity on delivery-group locks. */

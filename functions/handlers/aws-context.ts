@@ -135,6 +135,7 @@ export class AwsContext {
       signUpLimits: this.signUpLimits,
       editions: this.editions,
       ledger: this.ledger,
+      deliveries: this.deliveries,
       mailer: this.mailer,
       tokenKeys,
       clock: this.clock,

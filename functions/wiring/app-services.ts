@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { TokenKeys } from '../core/tokens.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
+import type { DeliveryLookup } from '../ports/delivery-lookup.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SendBudget } from '../ports/send-budget.js';
@@ -24,6 +25,8 @@ export interface AppServices {
   signUpLimits: SignUpLimitStore;
   editions: EditionStore;
   ledger: DeliveryLedger;
+  /** The ledger read by edition: who has it, the failed deliveries, how many ended (re-queues and `editions show`). */
+  deliveries: DeliveryLookup;
   mailer: Mailer;
   /** Sign and check links (`signing`, `accepted`) and key subscriber ids (`id`, never rotated). */
   tokenKeys: TokenKeys;

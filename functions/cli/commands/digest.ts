@@ -6,7 +6,7 @@ import { NewsletterError } from '../../core/errors.js';
 import { subscriberId } from '../../core/subscriber.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
 import { buildEdition, runDigest } from '../../use-cases/run-digest.js';
-import { localDeliveryOptions } from '../../wiring/delivery.js';
+import { localDeliveryOptions, testSendDependencies } from '../../wiring/delivery.js';
 import { buildDependencies, digestDependencies } from '../../wiring/edition.js';
 import { parseTestAddresses, sendTestCopies, type TestSendResult } from '../../use-cases/test-send.js';
 import type { ArticleSource } from '../../ports/article-source.js';
@@ -97,7 +97,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
       return;
     }
     console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json`);
-    console.log(testSentLine(await sendTestCopies(newsletter, app, { rendered, editionId: model.editionId }, testTo)));
+    console.log(testSentLine(await sendTestCopies(newsletter, testSendDependencies(app), { rendered, editionId: model.editionId }, testTo)));
   } finally {
     await app.close();
   }
@@ -170,7 +170,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         );
         return;
       case 'dry-run':
-        if (testTo) console.log(testSentLine(await sendTestCopies(newsletter, app, { rendered: result.rendered, editionId: result.model.editionId }, testTo)));
+        if (testTo) console.log(testSentLine(await sendTestCopies(newsletter, testSendDependencies(app), { rendered: result.rendered, editionId: result.model.editionId }, testTo)));
         else console.log('Dry run: nothing stored, nothing sent.');
         return;
       case 'no-subscribers':

@@ -4,6 +4,7 @@ import { NewsletterError } from '../../core/errors.js';
 import type { EditionRecord } from '../../ports/edition-store.js';
 import type { ExtractionSummary } from '../../core/edition-lifecycle.js';
 import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
+import { requeueDependencies } from '../../wiring/delivery.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { editionDelivered, summary } from '../output.js';
@@ -102,7 +103,7 @@ export function registerEditionCommands(program: Command): void {
     .action(async (editionId: string, _flags: unknown, command: Command) => {
       await onEditionsApp(command, {
         aws: async (app) => {
-          const result = await resumeQueuedEdition(app.newsletter, editionId, { ...awsRequeueDeps(app) });
+          const result = await resumeQueuedEdition(app.newsletter, editionId, requeueDependencies(app, app.sendQueue()));
           report(result, editionId, app, (r) =>
             `Edition ${editionId}: queued ${r.queued} reader${r.queued === 1 ? '' : 's'} who do not have it yet in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName} (${r.alreadyHave} already have it); the senders finish it. Follow it with "npx newsletter editions show ${editionId} --aws".`,
           );
@@ -131,7 +132,7 @@ export function registerEditionCommands(program: Command): void {
     .action(async (editionId: string, _flags: unknown, command: Command) => {
       await onEditionsApp(command, {
         aws: async (app) => {
-          const result = await resendFailedDeliveries(app.newsletter, editionId, awsRequeueDeps(app));
+          const result = await resendFailedDeliveries(app.newsletter, editionId, requeueDependencies(app, app.sendQueue()));
           report(result, editionId, app, (r) =>
             `Edition ${editionId}: queued ${r.queued} failed deliver${r.queued === 1 ? 'y' : 'ies'} again in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}. Follow it with "npx newsletter editions show ${editionId} --aws".`,
           );
@@ -151,10 +152,6 @@ export function registerEditionCommands(program: Command): void {
     });
 
   registerReviewCommands(editions);
-}
-
-function awsRequeueDeps(app: AwsApp) {
-  return { editions: app.editions, subscribers: app.subscribers, deliveries: app.deliveries, queue: app.sendQueue(), clock: app.clock };
 }
 
 function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' | 'handed-on' }>) => string): void {
