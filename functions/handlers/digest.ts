@@ -48,7 +48,7 @@ export function digestHandler(contextOf: () => AwsContext): (event: unknown, inv
  * queue, no mail.
  */
 async function watchSending(ctx: AwsContext): Promise<DigestRunSummary> {
-  const watch = await watchSendingEditions(ctx.env.config.newsletters, { editions: ctx.editions, clock: ctx.clock });
+  const watch = await watchSendingEditions(ctx.env.config.newsletters, ctx);
   obs.metrics.addMetric(METRIC_NAMES.oldestSending, MetricUnit.NoUnit, watch.oldestHours);
   const oldest = watch.sending[0];
   // Metadata goes into the metric's log line, searchable, without a paid dimension per edition.
