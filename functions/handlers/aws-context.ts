@@ -136,6 +136,7 @@ export class AwsContext {
       editions: this.editions,
       ledger: this.ledger,
       deliveries: this.deliveries,
+      feedback: this.feedback,
       mailer: this.mailer,
       tokenKeys,
       clock: this.clock,
