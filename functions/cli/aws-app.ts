@@ -108,6 +108,7 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
     editions: stores.editions,
     ledger: stores.ledger,
     deliveries: stores.deliveries,
+    feedback: stores.feedback,
     /** The stack's send queue; asked for only by the commands that queue work. */
     sendQueue(): SendQueue {
       if (!target.sendQueueUrl) {

@@ -132,6 +132,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     signUpLimits: stores.signUpLimits,
     editions: stores.editions,
     ledger: stores.ledger,
+    deliveries: stores.deliveries,
+    feedback: stores.feedback,
     keyPointCache: stores.keyPointCache,
     environment: env,
     /** This process's identity on delivery-group locks. */

@@ -152,6 +152,8 @@ export class AwsContext {
       signUpLimits: this.signUpLimits,
       editions: this.editions,
       ledger: this.ledger,
+      deliveries: this.deliveries,
+      feedback: this.feedback,
       mailer: this.mailer,
       tokenKeys,
       clock: this.clock,

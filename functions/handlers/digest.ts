@@ -6,7 +6,7 @@ import { watchSendingEditions, type SendingEdition } from '../use-cases/watch-se
 import type { NewsletterConfig, SourceConfig } from '../core/config.js';
 import { createSources } from '../adapters/sources/create-sources.js';
 import type { ArticleSource } from '../ports/article-source.js';
-import { prepareDependencies } from '../wiring/edition.js';
+import { fanOutDependencies } from '../wiring/edition.js';
 import { AwsContext, type LambdaInvocation } from './aws-context.js';
 import { METRIC_NAMES } from './metric-names.js';
 import { createObservability, observe } from './observability.js';
@@ -48,7 +48,7 @@ export function digestHandler(contextOf: () => AwsContext): (event: unknown, inv
  * queue, no mail.
  */
 async function watchSending(ctx: AwsContext): Promise<DigestRunSummary> {
-  const watch = await watchSendingEditions(ctx.env.config.newsletters, { editions: ctx.editions, clock: ctx.clock });
+  const watch = await watchSendingEditions(ctx.env.config.newsletters, ctx);
   obs.metrics.addMetric(METRIC_NAMES.oldestSending, MetricUnit.NoUnit, watch.oldestHours);
   const oldest = watch.sending[0];
   // Metadata goes into the metric's log line, searchable, without a paid dimension per edition.
@@ -65,18 +65,7 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
   const queue = ctx.sendQueue;
   if (!queue) throw new ConfigError('SEND_QUEUE_URL is not set: the stack must grant the digest function the send queue');
   const services = await ctx.services();
-  const result = await enqueueEdition(
-    newsletter,
-    {
-      ...prepareDependencies(services, newsletter, sourcesFor(ctx, newsletter)),
-      subscribers: services.subscribers,
-      ledger: services.ledger,
-      queue,
-      // approval "manual": the draft goes to the operators with signed approve and skip links.
-      ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKeys.signing } } : {}),
-    },
-    {},
-  );
+  const result = await enqueueEdition(newsletter, fanOutDependencies(services, newsletter, sourcesFor(ctx, newsletter), queue), {});
   // Logs carry ids and counts only: never an address.
   for (const problem of result.problems) obs.logger.warn('article skipped', { location: problem.location, reason: problem.reason });
   // Nothing built because sources did not answer is a fault, not a quiet week: logged as an error.

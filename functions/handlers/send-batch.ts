@@ -8,7 +8,8 @@ import { SenderCache, sendQueuedBatch } from '../use-cases/send-queued-batch.js'
 import { ConfigError } from '../core/errors.js';
 import { SENDER } from '../core/send-topology.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { queuedDeliveryOptions, sendDependencies } from '../wiring/delivery.js';
+import { queuedDeliveryOptions, requeueDependencies, sendDependencies } from '../wiring/delivery.js';
+import type { AppServices } from '../wiring/app-services.js';
 import { AwsContext, type LambdaInvocation } from './aws-context.js';
 import { addDeliveryMetrics, createObservability, deliveryCounts, METRIC_NAMES, observe } from './observability.js';
 
@@ -88,7 +89,7 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
         return;
       }
       if (isFanOut(message)) {
-        await fanOutStep(ctx, message);
+        await fanOutStep(ctx, services, message);
         return;
       }
       const result = await sendQueuedBatch(
@@ -158,10 +159,9 @@ async function requeue(ctx: AwsContext, message: SendBatchMessage | FanOutMessag
  * and hands the rest on. A failure is a failed receive: SQS retries the step, and queuing a reader
  * twice is harmless (the ledger skips whoever has the edition).
  */
-async function fanOutStep(ctx: AwsContext, message: FanOutMessage): Promise<void> {
+async function fanOutStep(ctx: AwsContext, services: AppServices, message: FanOutMessage): Promise<void> {
   const queue = ownQueue(ctx);
-  const deps = { editions: ctx.editions, subscribers: ctx.subscribers, deliveries: ctx.deliveries, queue, clock: ctx.clock };
-  const result = await resumeQueuedEdition(ctx.newsletter(message.newsletterId), message.editionId, deps, {
+  const result = await resumeQueuedEdition(ctx.newsletter(message.newsletterId), message.editionId, requeueDependencies(services, queue), {
     pageBudget: FAN_OUT_STEP_PAGES,
     hops: message.hops ?? 0,
     ...(message.fanOut === 'start' ? {} : { continueFrom: message.fanOut }),

@@ -1,4 +1,5 @@
 import { handleFeedback } from '../use-cases/feedback.js';
+import { feedbackDependencies } from '../wiring/feedback.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsContext } from './aws-context.js';
 import { createObservability, METRIC_NAMES, observe } from './observability.js';
@@ -31,7 +32,7 @@ async function handleRecords(ctx: AwsContext, event: SnsEvent): Promise<void> {
       obs.logger.warn('feedback ignored: not JSON', { snsMessageId: record.Sns.MessageId });
       continue;
     }
-    const outcomes = await handleFeedback(payload, { suppressions: ctx.suppressions, editions: ctx.editions, feedback: ctx.feedback, now: ctx.clock.now(), idKey: (await ctx.tokenKeys()).id });
+    const outcomes = await handleFeedback(payload, feedbackDependencies(ctx, (await ctx.tokenKeys()).id));
     obs.logger.info('feedback', { snsMessageId: record.Sns.MessageId, outcomes });
     // A redelivered notification re-asserts its suppressions (idempotent) but must not count them again.
     const repeated = outcomes.some((o) => o.kind === 'duplicate');

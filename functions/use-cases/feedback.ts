@@ -48,6 +48,16 @@ const ACCOUNT_SUPPRESSION_LIST = 'OnAccountSuppressionList';
 /** `<editionId.subscriberId@domain>`: the Message-ID every digest message carries. */
 const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0-9a-f]{32}@/;
 
+/** What handling SES feedback needs. */
+export interface FeedbackDependencies {
+  suppressions: SuppressionStore;
+  editions: EditionStore;
+  feedback: FeedbackLog;
+  now: Date;
+  /** Keys the subscriber id an address is found under (`TokenKeys.id`). */
+  idKey: Buffer;
+}
+
 /**
  * Handles one SES event (bounce, complaint, delivery, reject, delivery delay). Bounces and complaints: hard bounces and complaints suppress the
  * address at once, transient bounces after SOFT_BOUNCE_LIMIT repeats. The edition the message belongs
@@ -63,7 +73,7 @@ const MESSAGE_ID = /^<?(([a-z0-9][a-z0-9-]*?)-\d{4}-\d{2}-\d{2}-[0-9a-f]{8})\.[0
  */
 export async function handleFeedback(
   payload: unknown,
-  deps: { suppressions: SuppressionStore; editions: EditionStore; feedback: FeedbackLog; now: Date; /** Keys the subscriber id an address is found under (`TokenKeys.id`). */ idKey: Buffer },
+  deps: FeedbackDependencies,
 ): Promise<FeedbackOutcome[]> {
   const parsed = notificationSchema.safeParse(payload);
   if (!parsed.success) return [{ kind: 'ignored', reason: 'not an SES notification' }];

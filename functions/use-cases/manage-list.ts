@@ -133,6 +133,23 @@ async function addOne(
   return { outcome: 'left', reason: { kind: 'unsubscribed' } };
 }
 
+/**
+ * The bundled sample's demo reader, so a newcomer's first run mails someone: added confirmed, and
+ * only to an empty list (an operator's own newsletter, or a list with anyone on it, never gets one).
+ * True when the reader was added.
+ */
+export async function addDemoReader(deps: ListDependencies, newsletterId: string, email: string): Promise<boolean> {
+  const first = await deps.subscribers.list(newsletterId, { limit: 1 });
+  if (first.subscribers.length > 0) return false;
+  const [added] = await addToList(deps, newsletterId, [{ email }], { confirmed: true, source: 'demo subscriber added by the first local run' });
+  return added?.outcome === 'added';
+}
+
+/** The confirmed readers a run is about to mail (a progress bar's total). */
+export function confirmedReaders(deps: Pick<ListDependencies, 'subscribers'>, newsletterId: string): Promise<number> {
+  return deps.subscribers.count(newsletterId, 'confirmed');
+}
+
 /** One line a person reads: why an address was not added. */
 export function describeLeft(reason: LeftReason): string {
   const when = reason.at ? ` on ${reason.at.slice(0, 10)}` : '';

@@ -44,6 +44,14 @@ export interface PrepareDependencies extends BuildDependencies {
 
 export type DigestDependencies = PrepareDependencies & SendDependencies;
 
+/** The fan-out on AWS (`enqueueEdition`): prepare, then queue the readers; `review` mails a draft's approve and skip links. */
+export interface FanOutDependencies extends PrepareDependencies {
+  subscribers: SubscriberStore;
+  queue: SendQueue;
+  ledger: Pick<DeliveryLedger, 'countEnded'>;
+  review?: { mailer: Mailer; tokenKey: Buffer };
+}
+
 export interface DigestOptions {
   /** Build and render, but neither store nor send. */
   dryRun?: boolean;
@@ -324,7 +332,7 @@ async function sendToList(
  */
 export async function enqueueEdition(
   newsletter: NewsletterConfig,
-  deps: PrepareDependencies & { subscribers: SubscriberStore; queue: SendQueue; ledger: Pick<DeliveryLedger, 'countEnded'>; review?: { mailer: Mailer; tokenKey: Buffer } },
+  deps: FanOutDependencies,
   options: DigestOptions & { batchSize?: number } = {},
 ): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[]; keyPointReport?: KeyPointReport }> {
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };

@@ -2,12 +2,13 @@ import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { TokenKeys } from '../core/tokens.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
+import type { DeliveryLookup } from '../ports/delivery-lookup.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SendBudget } from '../ports/send-budget.js';
 import type { KeyPointCache } from '../ports/key-point-cache.js';
 import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
-import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
+import type { FeedbackLog, SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 
 /**
  * What a place to run the newsletter provides: the local app (`cli/local-app.ts`, embedded or
@@ -24,6 +25,10 @@ export interface AppServices {
   signUpLimits: SignUpLimitStore;
   editions: EditionStore;
   ledger: DeliveryLedger;
+  /** The ledger read by edition: who has it, the failed deliveries, how many ended (re-queues and `editions show`). */
+  deliveries: DeliveryLookup;
+  /** SES feedback already handled, by feedback id, so a redelivered notification is counted once. */
+  feedback: FeedbackLog;
   mailer: Mailer;
   /** Sign and check links (`signing`, `accepted`) and key subscriber ids (`id`, never rotated). */
   tokenKeys: TokenKeys;

@@ -1,6 +1,9 @@
 import type { Config } from '../core/config.js';
 import type { DigestOptions } from '../use-cases/run-digest.js';
+import type { SendQueue } from '../ports/send-queue.js';
+import type { RequeueDependencies } from '../use-cases/requeue-edition.js';
 import type { SendDependencies } from '../use-cases/send-edition.js';
+import type { TestSendDependencies } from '../use-cases/test-send.js';
 import type { AppServices } from './app-services.js';
 
 /** Sending on either path: the in-process send and the queued sender on AWS (see `edition.ts` for the seam). */
@@ -19,6 +22,20 @@ export function sendDependencies(services: AppServices, owner: string): SendDepe
     clock: services.clock,
     ...(services.sendBudget ? { sendBudget: services.sendBudget } : {}),
   };
+}
+
+/**
+ * What queuing an edition's readers again needs (`editions resume/resend --aws`, an approval on
+ * AWS, a fan-out step a sender goes on with): the stores that say who has the edition and the send
+ * queue the stack's senders drain. No mailer: nothing is sent by whoever queues.
+ */
+export function requeueDependencies(services: Pick<AppServices, 'editions' | 'subscribers' | 'deliveries' | 'clock'>, queue: SendQueue): RequeueDependencies {
+  return { editions: services.editions, subscribers: services.subscribers, deliveries: services.deliveries, queue, clock: services.clock };
+}
+
+/** What a test copy (`--test-to`) needs: the mailer and the clock, no store (nothing is recorded). */
+export function testSendDependencies(services: Pick<AppServices, 'mailer' | 'clock'>): TestSendDependencies {
+  return { mailer: services.mailer, clock: services.clock };
 }
 
 type DeliveryOptions = Pick<DigestOptions, 'rate' | 'concurrency' | 'limits' | 'warmUp'>;

@@ -3,7 +3,8 @@ import { createKeyPointExtractor } from '../adapters/keypoints/create-extractor.
 import type { ArticleSource } from '../ports/article-source.js';
 import { glossRewordingFor, scriptConverterFor } from '../render/chinese-script.js';
 import { renderEdition } from '../render/render-edition.js';
-import type { BuildDependencies, DigestDependencies, PrepareDependencies } from '../use-cases/run-digest.js';
+import type { SendQueue } from '../ports/send-queue.js';
+import type { BuildDependencies, DigestDependencies, FanOutDependencies, PrepareDependencies } from '../use-cases/run-digest.js';
 import type { TokenKeys } from '../core/tokens.js';
 import type { AppServices } from './app-services.js';
 import { sendDependencies } from './delivery.js';
@@ -36,8 +37,13 @@ export function buildDependencies(
   };
 }
 
+/** `newsletter preview`: the digest's own build over the edition store, read only (the next edition, without what went out before). */
+export function previewDependencies(services: Pick<AppServices, 'editions'> & Parameters<typeof buildDependencies>[0], newsletter: NewsletterConfig, sources: ArticleSource[]): BuildDependencies & Pick<PrepareDependencies, 'editions'> {
+  return { ...buildDependencies(services, newsletter, sources), editions: services.editions };
+}
+
 /** What preparing an edition needs, from the articles of `sources` (each place reads them its own way). */
-export function prepareDependencies(services: AppServices, newsletter: NewsletterConfig, sources: ArticleSource[]): PrepareDependencies {
+function prepareDependencies(services: AppServices, newsletter: NewsletterConfig, sources: ArticleSource[]): PrepareDependencies {
   return { ...buildDependencies(services, newsletter, sources), editions: services.editions, subscribers: services.subscribers };
 }
 
@@ -49,4 +55,19 @@ export function prepareDependencies(services: AppServices, newsletter: Newslette
  */
 export function digestDependencies(services: AppServices, newsletter: NewsletterConfig, sources: ArticleSource[], owner: string): DigestDependencies {
   return { ...prepareDependencies(services, newsletter, sources), ...sendDependencies(services, owner) };
+}
+
+/**
+ * The scheduled fan-out on AWS: preparing the edition, then queuing its readers on `queue` for the
+ * senders. A newsletter with `approval: "manual"` mails its draft to the operators instead, with
+ * approve and skip links signed by the signing key.
+ */
+export function fanOutDependencies(services: AppServices, newsletter: NewsletterConfig, sources: ArticleSource[], queue: SendQueue): FanOutDependencies {
+  return {
+    ...prepareDependencies(services, newsletter, sources),
+    subscribers: services.subscribers,
+    ledger: services.ledger,
+    queue,
+    ...(newsletter.approval === 'manual' ? { review: { mailer: services.mailer, tokenKey: services.tokenKeys.signing } } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../functions/core/tokens.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { addToList, describeLeft, type ListDependencies } from '../../functions/use-cases/manage-list.js';
+import { addDemoReader, addToList, confirmedReaders, describeLeft, type ListDependencies } from '../../functions/use-cases/manage-list.js';
 import { erase, unsubscribe } from '../../functions/use-cases/subscriptions.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import type { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
@@ -112,5 +112,19 @@ describe('DynamoSuppressionStore.lift', () => {
     expect(await deps.suppressions.isSuppressed(id)).toBe(false);
     expect(await deps.suppressions.lift(id)).toBe(false);
     expect(await addToList(list, NEWSLETTER, [{ email }], confirmed)).toEqual([{ outcome: 'added' }]);
+  });
+});
+
+describe('addDemoReader', () => {
+  it('adds the demo reader, confirmed, to an empty list only: a list with anyone on it gets none', async () => {
+    const empty = 'demo-empty';
+    expect(await addDemoReader(list, empty, 'reader@example.com')).toBe(true);
+    expect(await confirmedReaders(list, empty)).toBe(1);
+    expect(await addDemoReader(list, empty, 'second-demo@example.com')).toBe(false);
+
+    const own = 'demo-own-list';
+    await addToList(list, own, [{ email: 'ana@example.com' }], { confirmed: false, source: 'imported from test.csv' });
+    expect(await addDemoReader(list, own, 'reader@example.com')).toBe(false);
+    expect(await confirmedReaders(list, own)).toBe(0);
   });
 });

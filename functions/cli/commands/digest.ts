@@ -3,11 +3,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { NewsletterError } from '../../core/errors.js';
-import { subscriberId } from '../../core/subscriber.js';
 import { FolderSource } from '../../adapters/sources/folder-source.js';
 import { buildEdition, runDigest } from '../../use-cases/run-digest.js';
-import { localDeliveryOptions } from '../../wiring/delivery.js';
-import { buildDependencies, digestDependencies } from '../../wiring/edition.js';
+import { nextRunWaitsFor } from '../../use-cases/edition-history.js';
+import { addDemoReader, confirmedReaders } from '../../use-cases/manage-list.js';
+import { listDependencies } from '../../wiring/subscriptions.js';
+import { localDeliveryOptions, testSendDependencies } from '../../wiring/delivery.js';
+import { digestDependencies, previewDependencies } from '../../wiring/edition.js';
 import { parseTestAddresses, sendTestCopies, type TestSendResult } from '../../use-cases/test-send.js';
 import type { ArticleSource } from '../../ports/article-source.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
@@ -80,7 +82,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
     const { newsletter } = app;
     const sources = options.articles ? folderOverride(options.articles) : app.sourcesFor(newsletter);
     // The digest's own build over the edition store, read only: the next edition, without what went out before.
-    const built = await buildEdition(newsletter, { ...buildDependencies(app, newsletter, sources), editions: app.editions }, { dryRun: true });
+    const built = await buildEdition(newsletter, previewDependencies(app, newsletter, sources), { dryRun: true });
     printProblems(built.problems);
     if (built.status === 'nothing-new') {
       if (built.failedSources.length > 0) throw sourcesFailedError(built.failedSources, sources.length, options.config);
@@ -97,7 +99,7 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
       return;
     }
     console.log(`\nWrote ${path.join(dir, 'digest.html')}, digest.txt and digest.json`);
-    console.log(testSentLine(await sendTestCopies(newsletter, app, { rendered, editionId: model.editionId }, testTo)));
+    console.log(testSentLine(await sendTestCopies(newsletter, testSendDependencies(app), { rendered, editionId: model.editionId }, testTo)));
   } finally {
     await app.close();
   }
@@ -105,11 +107,9 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
 
 /** What the next digest does before it builds the previewed edition: resume an unfinished one, or wait for a draft's review. */
 async function waitingLines(app: LocalApp): Promise<string[]> {
-  const recent = await app.editions.list(app.newsletter.id, 5);
-  const unfinished = recent.find((e) => e.status === 'sending');
-  if (unfinished) return [`Edition ${unfinished.editionId} is still going out: the next digest finishes it first, and builds this one on the run after.`, ''];
-  const draft = app.newsletter.approval === 'manual' ? recent.find((e) => e.status === 'draft') : undefined;
-  if (draft) return [`Draft ${draft.editionId} still waits for review: the next digest builds this one only once it is approved or skipped.`, ''];
+  const waits = await nextRunWaitsFor(app, app.newsletter);
+  if (waits.for === 'unfinished') return [`Edition ${waits.edition.editionId} is still going out: the next digest finishes it first, and builds this one on the run after.`, ''];
+  if (waits.for === 'review') return [`Draft ${waits.edition.editionId} still waits for review: the next digest builds this one only once it is approved or skipped.`, ''];
   return [];
 }
 
@@ -133,7 +133,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
     // Only the bundled sample gets a demo reader; an operator's own newsletter never mails one.
     if (!options.dryRun && newsletter.demo) await addDemoSubscriberIfEmpty(app);
 
-    const progress = createProgress(options.dryRun ? 0 : await app.subscribers.count(newsletter.id, 'confirmed'));
+    const progress = createProgress(options.dryRun ? 0 : await confirmedReaders(app, newsletter.id));
     let folder = '';
     const result = await runDigest(
       newsletter,
@@ -170,7 +170,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         );
         return;
       case 'dry-run':
-        if (testTo) console.log(testSentLine(await sendTestCopies(newsletter, app, { rendered: result.rendered, editionId: result.model.editionId }, testTo)));
+        if (testTo) console.log(testSentLine(await sendTestCopies(newsletter, testSendDependencies(app), { rendered: result.rendered, editionId: result.model.editionId }, testTo)));
         else console.log('Dry run: nothing stored, nothing sent.');
         return;
       case 'no-subscribers':
@@ -257,18 +257,7 @@ function noArticlesLine(problems: number, onlyFolders: boolean): string {
 }
 
 async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
-  const first = await app.subscribers.list(app.newsletter.id, { limit: 1 });
-  if (first.subscribers.length > 0) return;
-  const now = app.clock.now().toISOString();
-  await app.subscribers.put({
-    id: subscriberId(app.tokenKeys.id, DEMO_SUBSCRIBER),
-    newsletterId: app.newsletter.id,
-    email: DEMO_SUBSCRIBER,
-    status: 'confirmed',
-    createdAt: now,
-    confirmedAt: now,
-    consent: { at: now, source: 'demo subscriber added by the first local run' },
-  });
+  if (!(await addDemoReader(listDependencies(app), app.newsletter.id, DEMO_SUBSCRIBER))) return;
   console.log(`The list was empty: added the demo subscriber ${DEMO_SUBSCRIBER} (confirmed). Add your own with "npx newsletter subscribers add EMAIL".`);
 }
 

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
-import { editionOutcome, resumeEdition } from '../../core/edition-lifecycle.js';
+import { editionOutcome } from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
 import type { EditionRecord } from '../../ports/edition-store.js';
 import type { ExtractionSummary } from '../../core/edition-lifecycle.js';
+import { editionDetails, latestEditions, type FailedDeliveries } from '../../use-cases/edition-history.js';
+import { resendLocalFailures, resumeLocalEdition } from '../../use-cases/resume-local-edition.js';
 import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
+import { requeueDependencies } from '../../wiring/delivery.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { editionDelivered, summary } from '../output.js';
@@ -49,7 +52,7 @@ export function registerEditionCommands(program: Command): void {
       const opened = await openEditionsApp(command);
       const app = opened.aws ?? opened.local;
       try {
-        const list = await app.editions.list(app.newsletter.id, flags.limit);
+        const list = await latestEditions(app, app.newsletter.id, flags.limit);
         if (flags.json) return void console.log(printableJson(list));
         if (list.length === 0) console.log(`No editions of ${app.newsletter.id} yet: run "npx newsletter digest".`);
         for (const e of list) console.log(`${e.editionId}\t${e.status}\t${deliveredLine(e)}\t${printable(e.subject)}`);
@@ -68,8 +71,10 @@ export function registerEditionCommands(program: Command): void {
       const opened = await openEditionsApp(command);
       const app = opened.aws ?? opened.local;
       try {
-        const edition = await app.editions.get(app.newsletter.id, editionId);
-        if (!edition) throw missing(editionId, app.newsletter.id, opened.aws);
+        // On AWS the senders keep no run report: the ledger has the failures and their reasons.
+        const details = await editionDetails(opened.aws ?? { editions: app.editions }, app.newsletter.id, editionId, { shown: SHOWN_FAILURES });
+        if (details.status === 'missing') throw missing(editionId, app.newsletter.id, opened.aws);
+        const { edition } = details;
         if (flags.json) return void console.log(printableJson(edition));
         console.log(`${edition.editionId} (${edition.status}) ${printable(edition.subject)}`);
         for (const a of edition.articles) console.log(`  - ${printable(a.title)}${a.url ? ` ${printable(a.url)}` : ''}`);
@@ -82,8 +87,7 @@ export function registerEditionCommands(program: Command): void {
         if (edition.edits?.length) console.log(`Edited before sending: ${edition.edits.map((e) => `${e.at} by ${printable(e.by)} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})`).join('; ')}`);
         if (edition.extraction) console.log(extractionLine(edition.extraction));
         if (edition.pausedReason) console.log(`Paused: ${edition.pausedReason}`);
-        // On AWS the senders keep no run report: the ledger has the failures and their reasons.
-        if (opened.aws) await printFailures(opened.aws, editionId);
+        if (details.failures) printFailures(details.failures, editionId);
       } finally {
         await app.close();
       }
@@ -102,19 +106,17 @@ export function registerEditionCommands(program: Command): void {
     .action(async (editionId: string, _flags: unknown, command: Command) => {
       await onEditionsApp(command, {
         aws: async (app) => {
-          const result = await resumeQueuedEdition(app.newsletter, editionId, { ...awsRequeueDeps(app) });
+          const result = await resumeQueuedEdition(app.newsletter, editionId, requeueDependencies(app, app.sendQueue()));
           report(result, editionId, app, (r) =>
             `Edition ${editionId}: queued ${r.queued} reader${r.queued === 1 ? '' : 's'} who do not have it yet in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName} (${r.alreadyHave} already have it); the senders finish it. Follow it with "npx newsletter editions show ${editionId} --aws".`,
           );
         },
         local: async (app) => {
-          const edition = await app.editions.get(app.newsletter.id, editionId);
-          if (!edition) throw missing(editionId, app.newsletter.id);
-          const decision = resumeEdition(edition);
+          const result = await resumeLocalEdition(app, app.newsletter.id, editionId);
+          if (result.status === 'missing') throw missing(editionId, app.newsletter.id);
           // A quota stop or an interrupted run is not paused: the next run goes on by itself.
-          if (decision.next === 'goes-on') return void console.log(`Edition ${editionId} is not paused: the next "npx newsletter digest" goes on with it.`);
-          if (decision.next === 'refuse') throw new NewsletterError(decision.reason);
-          await app.editions.update(app.newsletter.id, editionId, decision.changes);
+          if (result.status === 'goes-on') return void console.log(`Edition ${editionId} is not paused: the next "npx newsletter digest" goes on with it.`);
+          if (result.status === 'refused') throw new NewsletterError(result.reason);
           console.log(`Edition ${editionId} will resume on the next "npx newsletter digest".`);
         },
       });
@@ -131,30 +133,23 @@ export function registerEditionCommands(program: Command): void {
     .action(async (editionId: string, _flags: unknown, command: Command) => {
       await onEditionsApp(command, {
         aws: async (app) => {
-          const result = await resendFailedDeliveries(app.newsletter, editionId, awsRequeueDeps(app));
+          const result = await resendFailedDeliveries(app.newsletter, editionId, requeueDependencies(app, app.sendQueue()));
           report(result, editionId, app, (r) =>
             `Edition ${editionId}: queued ${r.queued} failed deliver${r.queued === 1 ? 'y' : 'ies'} again in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}. Follow it with "npx newsletter editions show ${editionId} --aws".`,
           );
         },
         local: async (app) => {
-          const edition = await app.editions.get(app.newsletter.id, editionId);
-          if (!edition) throw missing(editionId, app.newsletter.id);
-          if (edition.status !== 'sent') throw new NewsletterError(`edition ${editionId} is ${edition.status}, not finished: "npx newsletter editions resume ${editionId}" and the next digest send everyone who does not have it, failed deliveries included`);
-          const failed = edition.report?.failed ?? edition.counts?.failed ?? 0;
-          if (failed === 0) return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
-          // The ledger sends a failed delivery again and skips whoever has the edition, so
-          // the next digest, resuming the edition, sends exactly the failed ones (and anyone confirmed since).
-          await app.editions.update(app.newsletter.id, editionId, { status: 'sending', finishedAt: undefined });
+          const result = await resendLocalFailures(app, app.newsletter.id, editionId);
+          if (result.status === 'missing') throw missing(editionId, app.newsletter.id);
+          if (result.status === 'refused') throw new NewsletterError(result.reason);
+          if (result.status === 'nothing-to-send') return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
+          const { failed } = result;
           console.log(`Edition ${editionId}: its ${failed} failed deliver${failed === 1 ? 'y goes' : 'ies go'} out again on the next "npx newsletter digest".`);
         },
       });
     });
 
   registerReviewCommands(editions);
-}
-
-function awsRequeueDeps(app: AwsApp) {
-  return { editions: app.editions, subscribers: app.subscribers, deliveries: app.deliveries, queue: app.sendQueue(), clock: app.clock };
 }
 
 function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' | 'handed-on' }>) => string): void {
@@ -194,16 +189,9 @@ function eventsLine(e: EditionRecord): string {
   return `SES events: ${o.delivered} delivered, ${o.bounces} bounced, ${o.complaints} complained, ${o.rejected} rejected, ${o.delayed} delayed (of ${o.sent} sent)`;
 }
 
-async function printFailures(app: AwsApp, editionId: string): Promise<void> {
-  let count = 0;
-  const shown: string[] = [];
-  for await (const page of app.deliveries.failed(editionId)) {
-    for (const f of page) {
-      count++;
-      if (shown.length < SHOWN_FAILURES) shown.push(`  subscriber ${f.subscriberId}: ${printable(f.reason)}`);
-    }
-  }
-  if (count === 0) return;
-  console.log(`Failed deliveries: ${count}${count > shown.length ? ` (first ${shown.length})` : ''}; "npx newsletter editions resend ${editionId} --aws" queues them again`);
+function printFailures(failures: FailedDeliveries, editionId: string): void {
+  if (failures.count === 0) return;
+  const shown = failures.first.map((f) => `  subscriber ${f.subscriberId}: ${printable(f.reason)}`);
+  console.log(`Failed deliveries: ${failures.count}${failures.count > shown.length ? ` (first ${shown.length})` : ''}; "npx newsletter editions resend ${editionId} --aws" queues them again`);
   for (const line of shown) console.log(line);
 }

@@ -8,7 +8,7 @@ import type { RequeueResult } from '../../use-cases/requeue-edition.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions } from '../local-app.js';
 import { printable } from '../terminal-text.js';
-import { localDeliveryOptions } from '../../wiring/delivery.js';
+import { localDeliveryOptions, requeueDependencies } from '../../wiring/delivery.js';
 import { digestDependencies } from '../../wiring/edition.js';
 import { noSubscribersLine, summary } from '../output.js';
 import { editDraft, loadDraft } from '../../use-cases/edit-draft.js';
@@ -112,13 +112,7 @@ export function registerReviewCommands(editions: Command): void {
 /** Approves on the deployed stack and queues the edition for its senders: nothing is sent from this machine. */
 async function approveOnAws(app: AwsApp, editionId: string): Promise<void> {
   try {
-    const { decision, queued } = await approveAndQueue(app.newsletter, editionId, {
-      editions: app.editions,
-      subscribers: app.subscribers,
-      deliveries: app.deliveries,
-      queue: app.sendQueue(),
-      clock: app.clock,
-    });
+    const { decision, queued } = await approveAndQueue(app.newsletter, editionId, requeueDependencies(app, app.sendQueue()));
     if (decision.status !== 'approved') return void console.log(undecidedLine(decision, editionId, app.newsletter.id, app));
     console.log(`Edition ${editionId} approved: ${printable(decision.edition.subject)}`);
     console.log(queuedLine(queued, editionId, app));
