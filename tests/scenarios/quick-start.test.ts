@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 /**
  * The README's quick start as a newcomer runs it: `node bin/newsletter.js digest` in a copy of the
@@ -38,14 +38,15 @@ async function newsletter(...args: string[]): Promise<{ code: number | null; out
   return { code, output: run.output() };
 }
 
-beforeAll(async () => {
+// Each test has its own copy of the project and its own data dir.
+beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'newsletter-quick-start-'));
   await cp('newsletter.config.json', path.join(work, 'newsletter.config.json'));
   await cp('articles', path.join(work, 'articles'), { recursive: true });
   dataDir = path.join(work, '.newsletter');
 });
 
-afterAll(async () => {
+afterEach(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 

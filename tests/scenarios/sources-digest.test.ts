@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { parseHTML } from 'linkedom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixture, serve, startFixtureServer, type FixtureServer } from '../adapters/sources/fixture-server.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
@@ -18,6 +18,10 @@ beforeAll(async () => {
     '/pages/en.html': serve(fixture('en-article.html'), 'text/html; charset=utf-8'),
     '/pages/zh.html': serve(fixture('zh-article.html'), 'text/html; charset=utf-8'),
   });
+});
+
+// Each test has its own workspace: its own table, so nothing sent by another test counts as sent.
+beforeEach(async () => {
   ws = await createCliWorkspace({
     prefix: 'newsletter-sources-',
     configure: (config) => {
@@ -31,10 +35,9 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await ws?.stop();
-  await site?.close();
-});
+afterEach(async () => ws?.stop());
+
+afterAll(async () => site?.close());
 
 describe('newsletter digest with feed and page sources', () => {
   it('sends one edition with the feed and page articles, linked back, without page chrome', async () => {
@@ -60,6 +63,9 @@ describe('newsletter digest with feed and page sources', () => {
   });
 
   it('sends nothing the second time and says why', async () => {
+    const first = await ws.run('digest', '--out', ws.out);
+    expect(first.code).toBe(0);
+    expect(first.output).toMatch(/Sent 1 message/);
     const before = ws.servers.services.ses!.messages.length;
     const { code, output } = await ws.run('digest', '--out', ws.out);
     expect(code).toBe(0);

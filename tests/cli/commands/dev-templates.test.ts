@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer } from '../../../functions/cli/commands/dev.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
 import { mailsSince, sentCount } from '../../support/subscription-fixtures.js';
@@ -9,7 +9,8 @@ import { mailsSince, sentCount } from '../../support/subscription-fixtures.js';
 let ws: CliWorkspace;
 let own: string;
 
-beforeAll(async () => {
+// Each test has its own workspace: one test's config and templates never reach another.
+beforeEach(async () => {
   ws = await createCliWorkspace({
     prefix: 'newsletter-dev-templates-',
     configure: (config) => {
@@ -21,7 +22,7 @@ beforeAll(async () => {
   await mkdir(own, { recursive: true });
 });
 
-afterAll(async () => ws?.stop());
+afterEach(async () => ws?.stop());
 
 const OWN_CONFIRM = `<mjml lang="{{lang}}">
   {{{head}}}

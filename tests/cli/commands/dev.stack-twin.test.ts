@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startDevServer, type DevServer } from '../../../functions/cli/commands/dev.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
@@ -18,7 +18,8 @@ const OWN_WORDS = 'Straight from the Brand desk, this week:';
 let ws: CliWorkspace;
 let dev: DevServer | undefined;
 
-beforeAll(async () => {
+// Each test has its own workspace and data dir: a stack.json one test leaves never reaches another.
+beforeEach(async () => {
   ws = await createCliWorkspace({
     prefix: 'newsletter-dev-stack-',
     configure: (config) => {
@@ -32,8 +33,9 @@ beforeAll(async () => {
   await writeFile(path.join(own, 'digest.mjml'), digest.replace('{{greeting}}', `${OWN_WORDS} {{greeting}}`));
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await dev?.close();
+  dev = undefined;
   await ws?.stop();
 });
 
@@ -108,6 +110,7 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
     const functionEnv = { TABLE_NAME: 'newsletter', SEND_QUEUE_URL: `${gone}/000000000000/send`, TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key', NEWSLETTER_CONFIG: JSON.stringify({ newsletters: [{ id: NEWSLETTER, title: 'T', language: 'en', from: { name: 'T', email: 'news@example.com' }, postalAddress: '1 Road', schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, sources: [{ type: 'folder', path: ws.articles }], baseUrl: 'http://localhost:1' }] }) };
     const endpoints = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'twin', AWS_SECRET_ACCESS_KEY: 'twin', AWS_ENDPOINT_URL_SQS: gone, AWS_ENDPOINT_URL_SECRETS_MANAGER: gone, AWS_ENDPOINT_URL_DYNAMODB: ws.servers.services.endpoints.dynamodb };
     // This process stands for the dev --stack-twin that wrote the file: it is alive.
+    await mkdir(ws.dataDir, { recursive: true });
     await writeFile(path.join(ws.dataDir, 'stack.json'), JSON.stringify({ pid: process.pid, endpoints, functionEnv }));
     const before = sentCount(ws.servers);
     const digest = await ws.run('digest');

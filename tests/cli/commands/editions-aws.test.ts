@@ -24,7 +24,7 @@ const NOT_VERIFIED = { status: 400, code: 'MessageRejected', message: 'Email add
 
 const newsletter = (id: string) => newsletterInput({ id, title: 'Tech Weekly', sources: [{ type: 'folder', path: `articles-${id}` }] });
 const reviewed = (id: string) => ({ ...newsletter(id), approval: 'manual', operators: ['editor@example.com'] });
-const config = { newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly')] };
+const config = { newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly'), newsletter('listed-weekly')] };
 
 let stack: LoopbackStack;
 let cfn: Awaited<ReturnType<typeof startCloudFormationServer>>;
@@ -297,13 +297,23 @@ describe('finding the deployed stack', () => {
   });
 
   it('asks CloudFormation nothing when NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL name the resources', async () => {
+    // An edition of its own newsletter in the stack's table, for the list to show.
+    await writeArticle('listed-weekly');
+    await subscribe('listed-weekly', 1);
+    const ses = await FaultySesServer.start();
+    try {
+      const { digest } = await coldStart(ses);
+      expect(await digest.handler({ newsletterId: 'listed-weekly' })).toMatchObject({ status: 'queued', queued: 1 });
+    } finally {
+      await ses.close();
+    }
     const before = cfn.calls.length;
     process.env.NEWSLETTER_TABLE = TABLE;
     process.env.NEWSLETTER_SEND_QUEUE_URL = stack.queueUrl;
     try {
-      const answer = await cli('--newsletter', 'paused-weekly', 'editions', 'list', '--aws');
+      const answer = await cli('--newsletter', 'listed-weekly', 'editions', 'list', '--aws');
       expect(answer.code).toBe(0);
-      expect(answer.output).toContain('paused-weekly-');
+      expect(answer.output).toContain('listed-weekly-');
       expect(cfn.calls.length).toBe(before);
     } finally {
       delete process.env.NEWSLETTER_TABLE;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
 
 /** `editions edit ID`: the draft in $EDITOR as a readable file, read back and stored through editDraft. */
@@ -9,7 +9,8 @@ let ws: CliWorkspace;
 let editionId: string;
 const savedEditor = process.env.EDITOR;
 
-beforeAll(async () => {
+// Each test has its own workspace and its own draft: an edit or approval in one never reaches another.
+beforeEach(async () => {
   ws = await createCliWorkspace({
     prefix: 'newsletter-edit-',
     configure: (config) => Object.assign(config.newsletters[0]!, { approval: 'manual', operators: ['editor@example.com'] }),
@@ -19,7 +20,7 @@ beforeAll(async () => {
   editionId = (JSON.parse((await ws.run('editions', 'list', '--json')).output) as { editionId: string }[])[0]!.editionId;
 });
 
-afterAll(async () => {
+afterEach(async () => {
   if (savedEditor === undefined) delete process.env.EDITOR;
   else process.env.EDITOR = savedEditor;
   await ws?.stop();

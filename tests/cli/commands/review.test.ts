@@ -1,13 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
 
 /** approval "manual": drafts go to the operators, the list gets an edition only once it is approved. */
 let ws: CliWorkspace;
 
-beforeAll(async () => {
+// Each test has its own workspace: the drafts and skips it works on, it makes itself.
+beforeEach(async () => {
   ws = await createCliWorkspace({
     prefix: 'newsletter-review-',
     configure: (config) => Object.assign(config.newsletters[0]!, { approval: 'manual', operators: ['editor@example.com'] }),
@@ -15,7 +16,7 @@ beforeAll(async () => {
   expect((await ws.run('subscribers', 'add', 'ann@example.com')).code).toBe(0);
 });
 
-afterAll(async () => ws?.stop());
+afterEach(async () => ws?.stop());
 
 async function received(since: number): Promise<ParsedMail[]> {
   return Promise.all(ws.servers.services.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
@@ -27,6 +28,18 @@ function to(mail: ParsedMail): string | undefined {
 
 async function editions(): Promise<{ editionId: string; status: string; subject: string; articles: { id: string; url?: string }[] }[]> {
   return JSON.parse((await ws.run('editions', 'list', '--json')).output);
+}
+
+/** Builds and approves an edition of the sample articles, so that only articles written after it are new. */
+async function sendTheSampleArticles(): Promise<void> {
+  expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
+  const [draft] = await editions();
+  expect((await ws.run('editions', 'approve', draft!.editionId)).code).toBe(0);
+}
+
+async function writeTwoNewArticles(): Promise<void> {
+  await writeFile(path.join(ws.articles, 'second.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
+  await writeFile(path.join(ws.articles, 'third.md'), '# City opens a public AI lab\n\nThe city council opened a public lab where residents can try AI tools. Classes are free. The lab is open every weekday.\n');
 }
 
 describe('approval "manual"', () => {
@@ -63,8 +76,8 @@ describe('approval "manual"', () => {
   });
 
   it('skip sends nothing and releases the articles into the next draft, which carries its own subject and intro and leaves out an excluded article', async () => {
-    await writeFile(path.join(ws.articles, 'second.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
-    await writeFile(path.join(ws.articles, 'third.md'), '# City opens a public AI lab\n\nThe city council opened a public lab where residents can try AI tools. Classes are free. The lab is open every weekday.\n');
+    await sendTheSampleArticles();
+    await writeTwoNewArticles();
     const before = ws.servers.services.ses!.messages.length;
     expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
     const [draft] = await editions();
@@ -90,6 +103,13 @@ describe('approval "manual"', () => {
   });
 
   it('skip, then rebuild the same day: the same articles go into a new draft under a new id, and nothing is marked sent under the skipped one', async () => {
+    // A draft of two new articles that has been skipped once and built again.
+    await sendTheSampleArticles();
+    await writeTwoNewArticles();
+    expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
+    const [first] = await editions();
+    expect((await ws.run('editions', 'skip', first!.editionId)).code).toBe(0);
+    expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
     const [waiting] = await editions();
     expect(waiting!.status).toBe('draft');
     expect((await ws.run('editions', 'skip', waiting!.editionId)).code).toBe(0);

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
 import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
@@ -10,11 +10,12 @@ import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspa
 /** `newsletter subscribers …` against real dynalite: the list an operator manages. */
 let ws: CliWorkspace;
 
-beforeAll(async () => {
+// Each test has its own workspace: the subscribers it needs, it adds itself.
+beforeEach(async () => {
   ws = await createCliWorkspace({ prefix: 'newsletter-subscribers-' });
 });
 
-afterAll(async () => ws?.stop());
+afterEach(async () => ws?.stop());
 
 interface Listed {
   email: string;
@@ -32,6 +33,12 @@ async function statusOf(email: string): Promise<string | undefined> {
   return (await listed()).find((s) => s.email === email)?.status;
 }
 
+/** Adds EMAIL, then removes it: an address that left the list. */
+async function leftTheList(email: string): Promise<void> {
+  expect((await ws.run('subscribers', 'add', email)).code).toBe(0);
+  expect((await ws.run('subscribers', 'remove', email)).code).toBe(0);
+}
+
 /** The id the CLI keys this address under: the workspace's own token key (made on first use). */
 async function idOf(email: string): Promise<string> {
   return subscriberId(await loadOrCreateTokenKey(ws.dataDir), email);
@@ -45,8 +52,7 @@ async function csv(name: string, lines: string[]): Promise<string> {
 
 describe('newsletter subscribers import and add never bring back someone who left', () => {
   it('skips an address removed before, reports why, and keeps it unsubscribed', async () => {
-    expect((await ws.run('subscribers', 'add', 'gone@example.com')).code).toBe(0);
-    expect((await ws.run('subscribers', 'remove', 'gone@example.com')).code).toBe(0);
+    await leftTheList('gone@example.com');
     const file = await csv('back.csv', ['email,name', 'gone@example.com,Gone', 'new@example.com,New']);
 
     const { code, output } = await ws.run('subscribers', 'import', file, '--confirmed');
@@ -58,6 +64,7 @@ describe('newsletter subscribers import and add never bring back someone who lef
   });
 
   it('refuses to add an unsubscribed address, with the reason', async () => {
+    await leftTheList('gone@example.com');
     const { code, output } = await ws.run('subscribers', 'add', 'gone@example.com');
     expect(code).toBe(1);
     expect(output.trim()).toMatch(/^newsletter: gone@example\.com was not added to ai-talent: unsubscribed on \d{4}-\d\d-\d\d; only they can subscribe again, through the sign-up page$/);
@@ -174,15 +181,22 @@ describe('newsletter subscribers list and export', () => {
   });
 
   it('prints counts per status', async () => {
+    expect((await ws.run('subscribers', 'add', 'mia@example.com')).code).toBe(0);
+    expect((await ws.run('subscribers', 'add', 'leo@example.com')).code).toBe(0);
+    await leftTheList('gone@example.com');
+    expect((await ws.run('subscribers', 'import', await csv('pending.csv', ['email', 'ivy@example.com']))).code).toBe(0);
     const { output } = await ws.run('subscribers', 'list');
     const people = await listed();
     const count = (s: string) => people.filter((p) => p.status === s).length;
     expect(output.trim().split('\n').at(-1)).toBe(
       `${people.length} subscribers on ai-talent: ${count('pending')} pending, ${count('confirmed')} confirmed, ${count('unsubscribed')} unsubscribed`,
     );
+    expect(output.trim().split('\n').at(-1)).toBe('4 subscribers on ai-talent: 1 pending, 2 confirmed, 1 unsubscribed');
   });
 
   it('exports a CSV that imports back unchanged', async () => {
+    expect((await ws.run('subscribers', 'add', 'mia@example.com', '--name', 'Mia Wong')).code).toBe(0);
+    await leftTheList('gone@example.com');
     const file = path.join(ws.work, 'export.csv');
     const { code, output } = await ws.run('subscribers', 'export', file);
     expect(code).toBe(0);
