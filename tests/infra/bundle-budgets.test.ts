@@ -93,10 +93,10 @@ describe('the page reader as bundled', () => {
     const page =
       '<html lang="en"><head><title>Harbour clean-up</title></head><body><article><h1>Harbour clean-up</h1>' +
       '<p>The council said the clean-up removed two tonnes of plastic from the bay, more than expected.</p></article></body></html>';
-    expect(await bundled.readHtmlArticle(page, 'https://news.example.com/a', 60_000)).toEqual(extractHtmlArticle(page, 'https://news.example.com/a'));
+    expect(await bundled.readHtmlArticle(page, 'https://news.example.com/a', { timeLeftMs: () => 60_000 })).toEqual(extractHtmlArticle(page, 'https://news.example.com/a'));
     // 9 s and more of CPU when read whole; process.cpuUsage counts the worker's thread too.
     const cpu = process.cpuUsage();
-    const slow = await bundled.readHtmlArticle(readabilityChains(), 'https://news.example.com/b', 2_000);
+    const slow = await bundled.readHtmlArticle(readabilityChains(), 'https://news.example.com/b', { timeLeftMs: () => 2_000 });
     const used = process.cpuUsage(cpu);
     expect((used.user + used.system) / 1e6).toBeLessThan(6);
     expect(slow).toEqual({ error: expect.stringMatching(/^not read: reading the page took longer than the 2 s left of the source's time budget, so it was skipped/) });

@@ -51,7 +51,7 @@ export async function fetchPageArticle(url: string, options: PageFetchOptions = 
   if (spent !== undefined) return { ok: false, reason: spent };
   // Parsing and Readability are synchronous and can run for seconds on a hostile page: a worker
   // thread reads it, so the time budget's timer keeps running and the page is stopped when it fires.
-  const extracted = await readHtmlArticle(response.body, response.url, timeLeftMs?.() ?? DEFAULT_SOURCE_TIME_BUDGET_MS);
+  const extracted = await readHtmlArticle(response.body, response.url, { timeLeftMs: timeLeftMs ?? (() => DEFAULT_SOURCE_TIME_BUDGET_MS) });
   if ('error' in extracted) return { ok: false, reason: extracted.error };
   const article: RawArticle = { location: url, format: 'text', body: extracted.text, url: extracted.canonicalUrl ?? response.url, readFrom: response.url };
   if (extracted.title) article.title = extracted.title;
