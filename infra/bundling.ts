@@ -37,3 +37,28 @@ export const EXTERNAL_MODULES = ['typescript'];
 export const MODULE_ALIASES: Record<string, string> = {
   cheerio: './node_modules/cheerio/dist/esm/load-parse.js',
 };
+
+/**
+ * The esbuild command line that bundles a worker thread's entry file as its handler is bundled (the
+ * same target, banner, externals and aliases), run after the handler's own bundling. Each argument is
+ * double-quoted for the shell; none of them holds `"`, `$`, `\` or a backquote.
+ */
+export function workerBundleCommand(esbuild: string, entry: string, outfile: string): string {
+  const args = [
+    entry,
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    `--target=${NODE_TARGET}`,
+    '--minify',
+    '--sourcemap',
+    '--sources-content=false',
+    `--main-fields=${MAIN_FIELDS.join(',')}`,
+    `--banner:js=${ESM_REQUIRE_BANNER}`,
+    ...EXTERNAL_MODULES.map((name) => `--external:${name}`),
+    ...Object.entries(MODULE_ALIASES).map(([name, target]) => `--alias:${name}=${target}`),
+    '--log-level=error',
+    `--outfile=${outfile}`,
+  ];
+  return [esbuild, ...args].map((arg) => JSON.stringify(arg)).join(' ');
+}

@@ -6,8 +6,8 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV_NAMES } from '../../functions/handlers/environment.js';
-import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS, MODULE_ALIASES, NODE_TARGET } from '../bundling.js';
-import { REPO_ROOT, assertEntriesExist, entryPath, type HandlerEntry } from '../handler-entries.js';
+import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS, MODULE_ALIASES, NODE_TARGET, workerBundleCommand } from '../bundling.js';
+import { REPO_ROOT, assertEntriesExist, entryPath, workerBundleName, type HandlerEntry } from '../handler-entries.js';
 import { METRICS_NAMESPACE } from '../../functions/handlers/metric-names.js';
 import { guardRule } from '../nag-findings.js';
 import { copyOwnTemplatesCommands, type OwnTemplateFolder } from '../own-templates.js';
@@ -103,11 +103,17 @@ export class NewsletterFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          // The renderer reads its MJML templates from files at run time: the bundled ones and each newsletter's own.
-          afterBundling: (inputDir: string, outputDir: string) =>
-            props.handler.renders
+          // The renderer reads its MJML templates from files at run time (the bundled ones and each
+          // newsletter's own), and a worker thread is started from its own file beside index.mjs,
+          // bundled here as a second entry.
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(props.handler.renders
               ? [`cp -R "${path.join(inputDir, 'templates')}" "${path.join(outputDir, 'templates')}"`, ...copyOwnTemplatesCommands(props.ownTemplates ?? [], outputDir)]
-              : [],
+              : []),
+            ...props.handler.workers.map((worker) =>
+              workerBundleCommand(path.join(inputDir, 'node_modules', '.bin', 'esbuild'), path.join(inputDir, worker), path.join(outputDir, workerBundleName(worker))),
+            ),
+          ],
         },
       },
     });

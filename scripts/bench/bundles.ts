@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS, MODULE_ALIASES, NODE_TARGET } from '../../infra/bundling.js';
-import { HANDLER_ENTRIES, REPO_ROOT, entryExists, entryPath, type HandlerEntry } from '../../infra/handler-entries.js';
+import { HANDLER_ENTRIES, REPO_ROOT, entryExists, entryPath, workerBundleName, type HandlerEntry } from '../../infra/handler-entries.js';
 
 const run = promisify(execFile);
 
@@ -20,6 +20,8 @@ export interface HandlerBundle {
   mapFile: string;
   /** Source files in the bundle, relative to the repository root (node_modules/... for dependencies). */
   inputs: string[];
+  /** The worker threads' bundles beside `file` (`html-article-worker.mjs`), as the deployed function has them. */
+  workerFiles: string[];
 }
 
 /**
@@ -28,32 +30,40 @@ export interface HandlerBundle {
  * sources), into `outdir/index.mjs`.
  */
 export async function bundleHandler(handler: HandlerEntry, outdir: string): Promise<HandlerBundle> {
-  return bundleModule(entryPath(handler), outdir);
+  return bundleModule(entryPath(handler), outdir, handler.workers);
 }
 
-/** Any module of the functions bundled as a handler is; a test imports the result to run it. */
-export async function bundleModule(entry: string, outdir: string): Promise<HandlerBundle> {
+/**
+ * Any module of the functions bundled as a handler is, with the worker entries it starts (paths
+ * relative to the repository root) bundled beside it; a test imports the result to run it.
+ */
+export async function bundleModule(entry: string, outdir: string, workers: string[] = []): Promise<HandlerBundle> {
+  const workerFiles: string[] = [];
+  for (const worker of workers) {
+    const workerFile = path.join(outdir, workerBundleName(worker));
+    await build({ ...BUILD_OPTIONS, entryPoints: [path.join(REPO_ROOT, worker)], outfile: workerFile });
+    workerFiles.push(workerFile);
+  }
   const file = path.join(outdir, 'index.mjs');
-  const result = await build({
-    entryPoints: [entry],
-    absWorkingDir: REPO_ROOT,
-    external: EXTERNAL_MODULES,
-    alias: MODULE_ALIASES,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    outfile: file,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: NODE_TARGET,
-    format: 'esm',
-    mainFields: MAIN_FIELDS,
-    banner: { js: ESM_REQUIRE_BANNER },
-    metafile: true,
-    logLevel: 'error',
-  });
-  return { file, bytes: (await stat(file)).size, mapFile: `${file}.map`, inputs: Object.keys(result.metafile.inputs) };
+  const result = await build({ ...BUILD_OPTIONS, entryPoints: [entry], outfile: file, metafile: true });
+  return { file, bytes: (await stat(file)).size, mapFile: `${file}.map`, inputs: Object.keys(result.metafile.inputs), workerFiles };
 }
+
+const BUILD_OPTIONS = {
+  absWorkingDir: REPO_ROOT,
+  external: EXTERNAL_MODULES,
+  alias: MODULE_ALIASES,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: NODE_TARGET,
+  format: 'esm',
+  mainFields: MAIN_FIELDS,
+  banner: { js: ESM_REQUIRE_BANNER },
+  logLevel: 'error',
+} as const satisfies BuildOptions;
 
 /**
  * Milliseconds to `import()` a bundle in a new `node` process: what a cold start spends loading the

@@ -5,8 +5,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HANDLER_ENTRIES, REPO_ROOT, type HandlerName } from '../../infra/handler-entries.js';
+import { HANDLER_ENTRIES, REPO_ROOT, workerBundleName, type HandlerName } from '../../infra/handler-entries.js';
 import { compileMjml } from '../../functions/render/compile-mjml.js';
+import { extractHtmlArticle } from '../../functions/adapters/sources/html-article.js';
+import type { readHtmlArticle } from '../../functions/adapters/sources/html-article-thread.js';
+import { readabilityChains } from '../support/hostile-html.js';
 import { bundleHandler, bundleModule } from '../../scripts/bench/bundles.js';
 
 const run = promisify(execFile);
@@ -56,6 +59,9 @@ describe('bundleHandler', () => {
       // The source map is a file of its own, linked for --enable-source-maps, not inlined in the code Lambda loads.
       expect(readFileSync(bundle.file, 'utf8').trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
       expect(existsSync(bundle.mapFile)).toBe(true);
+      // Worker threads are started from their own files beside index.mjs, so those files must be there.
+      expect(bundle.workerFiles.map((file) => path.relative(path.dirname(bundle.file), file))).toEqual(handler.workers.map(workerBundleName));
+      for (const file of bundle.workerFiles) expect(existsSync(file)).toBe(true);
       // Loading in a fresh node proves the ES module bundle resolves everything it needs, with nothing outside it.
       expect(await handlerTypeIn(bundle.file)).toBe('function');
     });
@@ -75,4 +81,24 @@ describe('the renderer as bundled', () => {
     expect(html).toBe(await compileMjml(mjml, 'bundle-check', 'strict'));
     expect(html).toContain('style="color: #a00;"');
   });
+});
+
+describe('the page reader as bundled', () => {
+  it('reads a page in its bundled worker as the sources do, and stops a page that takes longer than its time', async () => {
+    // Bundled as the digest function is, worker beside it: the module finds the worker's .mjs file
+    // next to itself, as it does in the deployed function.
+    const outdirReader = path.join(outdir, 'page-reader');
+    const bundle = await bundleModule(path.join(REPO_ROOT, 'functions/adapters/sources/html-article-thread.ts'), outdirReader, HANDLER_ENTRIES.digest.workers);
+    const bundled = (await import(pathToFileURL(bundle.file).href)) as { readHtmlArticle: typeof readHtmlArticle };
+    const page =
+      '<html lang="en"><head><title>Harbour clean-up</title></head><body><article><h1>Harbour clean-up</h1>' +
+      '<p>The council said the clean-up removed two tonnes of plastic from the bay, more than expected.</p></article></body></html>';
+    expect(await bundled.readHtmlArticle(page, 'https://news.example.com/a', { timeLeftMs: () => 60_000 })).toEqual(extractHtmlArticle(page, 'https://news.example.com/a'));
+    // 9 s and more of CPU when read whole; process.cpuUsage counts the worker's thread too.
+    const cpu = process.cpuUsage();
+    const slow = await bundled.readHtmlArticle(readabilityChains(), 'https://news.example.com/b', { timeLeftMs: () => 2_000 });
+    const used = process.cpuUsage(cpu);
+    expect((used.user + used.system) / 1e6).toBeLessThan(6);
+    expect(slow).toEqual({ error: expect.stringMatching(/^not read: reading the page took longer than the 2 s left of the source's time budget, so it was skipped/) });
+  }, 120_000);
 });

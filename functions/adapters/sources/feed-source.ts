@@ -57,7 +57,7 @@ export class FeedSource implements ArticleSource {
   }
 
   private async collectWithin(budget: SourceBudget): Promise<SourceCollection> {
-    const fetchOptions: PageFetchOptions = { ...this.options.fetch, signal: budget.signal, outOfTime: budget.outOfTime };
+    const fetchOptions: PageFetchOptions = { ...this.options.fetch, signal: budget.signal, outOfTime: budget.outOfTime, timeLeftMs: budget.timeLeftMs };
     const response = await fetchText(this.url, 'feed', fetchOptions);
     if (!response.ok) return { articles: [], problems: [{ location: this.url, reason: response.reason }], failed: true };
 

@@ -236,6 +236,8 @@ export interface SourceBudget {
    * it is asked between the steps of reading; once the time is up it aborts `signal` too.
    */
   outOfTime(): string | undefined;
+  /** Milliseconds left, by `clock`: how long a page may still be read (in a worker stopped after it). */
+  timeLeftMs(): number;
   /** Call when the source is done, so the timer does not outlive it. */
   release(): void;
 }
@@ -262,6 +264,7 @@ export function sourceBudget(budgetMs: number, external?: AbortSignal, clock: Pi
       if (!controller.signal.aborted && clock.now().getTime() - startedAt >= budgetMs) abort();
       return controller.signal.aborted ? reason.message : undefined;
     },
+    timeLeftMs: () => (controller.signal.aborted ? 0 : Math.max(0, budgetMs - (clock.now().getTime() - startedAt))),
     release: () => {
       clearTimeout(timer);
       external?.removeEventListener('abort', abort);

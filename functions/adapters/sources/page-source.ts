@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { ArticleProblem, RawArticle } from '../../core/article.js';
 import type { Clock } from '../../core/clock.js';
 import type { ArticleSource, SourceCollection } from '../../ports/article-source.js';
-import { extractHtmlArticle } from './html-article.js';
+import { readHtmlArticle } from './html-article-thread.js';
 import { DEFAULT_SOURCE_TIME_BUDGET_MS, fetchText, sourceBudget, type HttpFetchOptions } from './http-fetch.js';
 
 export interface PageSourceOptions {
@@ -23,6 +23,11 @@ export interface PageFetchOptions extends HttpFetchOptions {
    * while some is left (see `SourceBudget.outOfTime`). A page whose time is up is not read further.
    */
   outOfTime?: () => string | undefined;
+  /**
+   * Milliseconds left to read the page in (see `SourceBudget.timeLeftMs`). The page is read in a
+   * worker thread that is stopped when they run out. Default: the default source time budget.
+   */
+  timeLeftMs?: () => number;
 }
 
 export type PageArticleResult = { ok: true; article: RawArticle } | { ok: false; reason: string };
@@ -35,13 +40,18 @@ export type PageArticleResult = { ok: true; article: RawArticle } | { ok: false;
  * const page = await fetchPageArticle('https://example.com/post', { timeoutMs: 5000 });
  */
 export async function fetchPageArticle(url: string, options: PageFetchOptions = {}): Promise<PageArticleResult> {
-  const { outOfTime, ...fetchOptions } = options;
+  const { outOfTime, timeLeftMs, ...fetchOptions } = options;
   // A page queued behind others being read may start after the time is up, before the timer has fired.
   const late = outOfTime?.();
   if (late !== undefined) return { ok: false, reason: late };
   const response = await fetchText(url, 'html', fetchOptions);
   if (!response.ok) return response;
-  const extracted = extractHtmlArticle(response.body, response.url, outOfTime ? { outOfTime } : {});
+  // The time may have run out while the page arrived, before the budget's timer had a turn.
+  const spent = outOfTime?.();
+  if (spent !== undefined) return { ok: false, reason: spent };
+  // Parsing and Readability are synchronous and can run for seconds on a hostile page: a worker
+  // thread reads it, so the time budget's timer keeps running and the page is stopped when it fires.
+  const extracted = await readHtmlArticle(response.body, response.url, { timeLeftMs: timeLeftMs ?? (() => DEFAULT_SOURCE_TIME_BUDGET_MS) });
   if ('error' in extracted) return { ok: false, reason: extracted.error };
   const article: RawArticle = { location: url, format: 'text', body: extracted.text, url: extracted.canonicalUrl ?? response.url, readFrom: response.url };
   if (extracted.title) article.title = extracted.title;
@@ -79,7 +89,7 @@ export class PageSource implements ArticleSource {
       const key = url.replace(/#.*$/s, '');
       let page = pages.get(key);
       if (!page) {
-        page = limit(() => fetchPageArticle(key, { ...this.options.fetch, signal: budget.signal, outOfTime: budget.outOfTime }));
+        page = limit(() => fetchPageArticle(key, { ...this.options.fetch, signal: budget.signal, outOfTime: budget.outOfTime, timeLeftMs: budget.timeLeftMs }));
         pages.set(key, page);
       }
       return page;
