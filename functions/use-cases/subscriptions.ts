@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pRetry from 'p-retry';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
-import { deliveryGroupOf } from '../core/delivery.js';
+import { deliveryGroupOf } from '../core/delivery/groups.js';
 import type { RenderedEdition } from '../core/edition.js';
 import type { EditionRecord } from '../core/edition-lifecycle.js';
 import { checkEmail } from '../core/email-address.js';
@@ -19,7 +19,7 @@ import type { SignUpLimitStore } from '../ports/sign-up-limits.js';
 import type { SubscriberStore, SuppressionStore } from '../ports/subscriber-store.js';
 import { renderConfirmation, renderEraseConfirmation, renderWelcome } from '../render/render-confirm.js';
 import type { RenderOptions } from '../render/template-files.js';
-import { GroupLocks } from './group-locks.js';
+import { GroupLocks } from './delivery/group-locks.js';
 
 /**
  * Subscriptions: sign up with double opt-in, confirm, unsubscribe, preferences and erasure (confirmed by mail).

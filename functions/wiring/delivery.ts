@@ -1,6 +1,6 @@
 import type { Config } from '../core/config.js';
 import type { DigestOptions } from '../use-cases/run-digest.js';
-import type { SendDependencies } from '../use-cases/send-edition.js';
+import type { SendDependencies } from '../use-cases/delivery/send-context.js';
 import type { AppServices } from './app-services.js';
 
 /** Sending on either path: the in-process send and the queued sender on AWS (see `edition.ts` for the seam). */

@@ -3,7 +3,7 @@ import { editionOutcome, resumeEdition } from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
 import type { EditionRecord } from '../../ports/edition-store.js';
 import type { ExtractionSummary } from '../../core/edition-lifecycle.js';
-import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
+import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/delivery/requeue-edition.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';
 import { editionDelivered, summary } from '../output.js';

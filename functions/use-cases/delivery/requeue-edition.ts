@@ -1,12 +1,13 @@
-import type { NewsletterConfig } from '../core/config.js';
-import type { DeliveryLookup } from '../ports/delivery-lookup.js';
-import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
-import { GroupedSendQueue, type SendQueue } from '../ports/send-queue.js';
-import type { SubscriberStore } from '../ports/subscriber-store.js';
-import { subscriberPagesFrom } from '../ports/subscriber-pages.js';
-import type { Clock } from '../core/clock.js';
-import { sendBatchMessages, type FanOutMessage, type FanOutProgress } from '../core/delivery.js';
-import { endedDeliveries, ledgerSaysComplete, queuedEditionComplete } from '../core/edition-lifecycle.js';
+import type { NewsletterConfig } from '../../core/config.js';
+import type { DeliveryLookup } from '../../ports/delivery-lookup.js';
+import type { EditionRecord, EditionStore } from '../../ports/edition-store.js';
+import { GroupedSendQueue, type SendQueue } from '../../ports/send-queue.js';
+import type { SubscriberStore } from '../../ports/subscriber-store.js';
+import { subscriberPagesFrom } from '../../ports/subscriber-pages.js';
+import type { Clock } from '../../core/clock.js';
+import { sendBatchMessages } from '../../core/delivery/batch-assembler.js';
+import type { FanOutMessage, FanOutProgress } from '../../core/delivery/queue-messages.js';
+import { endedDeliveries, ledgerSaysComplete, queuedEditionComplete } from '../../core/edition-lifecycle.js';
 
 export interface RequeueDependencies {
   editions: EditionStore;

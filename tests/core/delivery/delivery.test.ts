@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyFor, DELIVERY_GROUP_SIZE, deliveryGroupOf, deliveryGroupsFor, emptyReport, SendBatchAssembler, sendBatchMessages, MAX_CONCURRENCY, MAX_REPORTED_FAILURES, MIN_CONCURRENCY, mergeReports, recordOutcome } from '../../functions/core/delivery.js';
+import { concurrencyFor, MAX_CONCURRENCY, MIN_CONCURRENCY } from '../../../functions/core/delivery/concurrency.js';
+import { DELIVERY_GROUP_SIZE, deliveryGroupOf, deliveryGroupsFor } from '../../../functions/core/delivery/groups.js';
+import { emptyReport, MAX_REPORTED_FAILURES, mergeReports, recordOutcome } from '../../../functions/core/delivery/report.js';
+import { SendBatchAssembler, sendBatchMessages } from '../../../functions/core/delivery/batch-assembler.js';
 
 describe('delivery report', () => {
   it('counts each outcome and keeps failure reasons without addresses', () => {

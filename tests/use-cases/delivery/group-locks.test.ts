@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
-import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
-import { GroupLocks } from '../../functions/use-cases/group-locks.js';
-import { useTestServers } from '../support/local-servers.js';
-import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
+import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
+import { ensureTable } from '../../../functions/adapters/dynamodb/table.js';
+import { GroupLocks } from '../../../functions/use-cases/delivery/group-locks.js';
+import { useTestServers } from '../../support/local-servers.js';
+import { VirtualClock } from '../../../functions/adapters/local/virtual-clock.js';
 
 /** The delivery-group locks of one sending run, against real dynalite, on a virtual clock. */
 const servers = useTestServers();

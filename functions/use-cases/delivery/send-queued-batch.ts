@@ -1,14 +1,15 @@
-import type { NewsletterConfig } from '../core/config.js';
-import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
-import type { RenderedEdition } from '../core/edition.js';
-import { afterQueuedBatch, countsOf, ledgerSaysComplete, queuedEditionComplete, reputationStop, type ReputationLimits } from '../core/edition-lifecycle.js';
-import { NewsletterError } from '../core/errors.js';
-import type { SendBatchMessage } from '../ports/send-queue.js';
+import type { NewsletterConfig } from '../../core/config.js';
+import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../../core/delivery/report.js';
+import type { RenderedEdition } from '../../core/edition.js';
+import { afterQueuedBatch, countsOf, ledgerSaysComplete, queuedEditionComplete, reputationStop, type ReputationLimits } from '../../core/edition-lifecycle.js';
+import { NewsletterError } from '../../core/errors.js';
+import type { SendBatchMessage } from '../../ports/send-queue.js';
 import { GroupLocks } from './group-locks.js';
-import type { SendQuota } from '../ports/mailer.js';
-import type { BudgetReservation } from '../ports/send-budget.js';
-import type { WarmUp } from '../core/send-budget.js';
-import { dailyLimit, sendBatch, sendContextFor, type SendContext, type SendDependencies } from './send-edition.js';
+import type { SendQuota } from '../../ports/mailer.js';
+import type { BudgetReservation } from '../../ports/send-budget.js';
+import type { WarmUp } from '../../core/send-budget.js';
+import { dailyLimit, sendContextFor, type SendContext, type SendDependencies } from './send-context.js';
+import { sendBatch } from './send-batch.js';
 
 export type QueuedBatchResult =
   /**
@@ -93,10 +94,10 @@ export async function sendQueuedBatch(
 
   const found = await deps.subscribers.getMany(message.newsletterId, message.subscriberIds);
   const confirmed = found.filter((s) => s.status === 'confirmed');
-  const unfinished: string[] = [];
   let report: DeliveryReport;
+  let unfinished: string[] = [];
   try {
-    report = confirmed.length ? await sendBatch(ctx, confirmed, undefined, unfinished) : emptyReport();
+    ({ report, unfinished } = confirmed.length ? await sendBatch(ctx, confirmed) : { report: emptyReport(), unfinished: [] });
   } finally {
     // What was reserved and not sent goes back to the shared tally for the other senders.
     if (budget?.reservation) await deps.sendBudget!.giveBack(budget.reservation, budget.left.remaining);

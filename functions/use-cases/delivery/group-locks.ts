@@ -1,6 +1,6 @@
-import type { Clock } from '../core/clock.js';
-import { DEFAULT_LEASE_SECONDS } from '../core/delivery.js';
-import type { DeliveryLedger, GroupClaim } from '../ports/delivery-ledger.js';
+import type { Clock } from '../../core/clock.js';
+import { DEFAULT_LEASE_SECONDS } from '../../core/delivery/groups.js';
+import type { DeliveryLedger, GroupClaim } from '../../ports/delivery-ledger.js';
 
 /**
  * The delivery-group locks one sending run holds, shared by its batches (a group can straddle two
