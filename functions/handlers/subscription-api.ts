@@ -2,7 +2,7 @@ import type { NewsletterConfig } from '../core/config.js';
 import { redactAddresses } from '../core/subscriber.js';
 import type { TokenKeys } from '../core/tokens.js';
 import type { SendQueue } from '../ports/send-queue.js';
-import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
+import type { SubscriptionDependencies } from '../use-cases/subscriptions/dependencies.js';
 import { draftRenderer } from '../wiring/review.js';
 import type { AppServices } from '../wiring/app-services.js';
 import { subscriptionDependencies } from '../wiring/subscriptions.js';

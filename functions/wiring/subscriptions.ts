@@ -1,7 +1,7 @@
 import type { Config, NewsletterConfig } from '../core/config.js';
 import { subscriberId } from '../core/subscriber.js';
 import type { ListDependencies } from '../use-cases/manage-list.js';
-import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
+import type { SubscriptionDependencies } from '../use-cases/subscriptions/dependencies.js';
 import type { AppServices } from './app-services.js';
 
 /** The reader's side (subscription API) and the operator's side (list commands) of the list. */

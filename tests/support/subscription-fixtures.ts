@@ -7,7 +7,7 @@ import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import type { Clock } from '../../functions/core/clock.js';
 import { newsletterSchema, type NewsletterConfig } from '../../functions/core/config.js';
-import type { SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
+import type { SubscriptionDependencies } from '../../functions/use-cases/subscriptions/dependencies.js';
 import type { TestServers } from './local-servers.js';
 import { singleTokenKey } from '../../functions/core/tokens.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { invitePending } from '../../functions/use-cases/invite-pending.js';
-import { subscribe } from '../../functions/use-cases/subscriptions.js';
+import { subscribe } from '../../functions/use-cases/subscriptions/subscribe.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { sentCount, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';

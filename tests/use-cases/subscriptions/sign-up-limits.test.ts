@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoSignUpLimitStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
-import { DEFAULT_SIGN_UP_LIMITS } from '../../functions/core/sign-up-limits.js';
-import { subscribe, type SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
-import type { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
-import { mailsSince, recipientOf, sentCount, subscriptionDeps, testClock } from '../support/subscription-fixtures.js';
+import { DynamoSignUpLimitStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { DEFAULT_SIGN_UP_LIMITS } from '../../../functions/core/sign-up-limits.js';
+import { subscribe } from '../../../functions/use-cases/subscriptions/subscribe.js';
+import type { SubscriptionDependencies } from '../../../functions/use-cases/subscriptions/dependencies.js';
+import { startTestServers, type TestServers } from '../../support/local-servers.js';
+import type { VirtualClock } from '../../../functions/adapters/local/virtual-clock.js';
+import { mailsSince, recipientOf, sentCount, subscriptionDeps, testClock } from '../../support/subscription-fixtures.js';
 
 /**
  * List-bombing: a script signs a stranger up many times, or signs up many strangers from one

@@ -1,23 +1,17 @@
 import { createHash } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/document.js';
-import { MailerError } from '../../functions/core/errors.js';
-import { subscriberId } from '../../functions/core/subscriber.js';
-import { readerLinks, signToken, tokenKeysFrom, verifyToken } from '../../functions/core/tokens.js';
-import {
-  checkConfirmLink,
-  checkUnsubscribeLink,
-  CONFIRMATION_RESEND_INTERVAL_MS,
-  confirm,
-  erase,
-  getPreferences,
-  subscribe,
-  unsubscribe,
-  updatePreferences,
-} from '../../functions/use-cases/subscriptions.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
+import { documentClient } from '../../../functions/adapters/dynamodb/document.js';
+import { MailerError } from '../../../functions/core/errors.js';
+import { subscriberId } from '../../../functions/core/subscriber.js';
+import { readerLinks, signToken, tokenKeysFrom, verifyToken } from '../../../functions/core/tokens.js';
+import { checkConfirmLink, confirm } from '../../../functions/use-cases/subscriptions/confirm.js';
+import { checkUnsubscribeLink, unsubscribe } from '../../../functions/use-cases/subscriptions/unsubscribe.js';
+import { CONFIRMATION_RESEND_INTERVAL_MS, subscribe } from '../../../functions/use-cases/subscriptions/subscribe.js';
+import { erase } from '../../../functions/use-cases/subscriptions/erase.js';
+import { getPreferences, updatePreferences } from '../../../functions/use-cases/subscriptions/preferences.js';
+import { startTestServers, type TestServers } from '../../support/local-servers.js';
+import { header, linkIn, mailsSince, recipientOf, sentCount, subscriptionDeps, testClock, testNewsletters } from '../../support/subscription-fixtures.js';
 
 let servers: TestServers;
 beforeAll(async () => {
