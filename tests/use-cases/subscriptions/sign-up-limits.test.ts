@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoSignUpLimitStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSignUpLimitStore } from '../../../functions/adapters/dynamodb/sign-up-limit-store.js';
 import { DEFAULT_SIGN_UP_LIMITS } from '../../../functions/core/sign-up-limits.js';
 import { subscribe } from '../../../functions/use-cases/subscriptions/subscribe.js';
 import type { SubscriptionDependencies } from '../../../functions/use-cases/subscriptions/dependencies.js';
