@@ -16,7 +16,8 @@ import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
 import { newsletterSchema } from '../../functions/core/config.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { createSubscriptionApi, type HttpApiEvent, type SubscriptionApiDependencies } from '../../functions/handlers/subscription-api.js';
+import { createSubscriptionApi, type SubscriptionApiDependencies } from '../../functions/handlers/http/subscription-app.js';
+import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
 import { singleTokenKey } from '../../functions/core/tokens.js';
 
 /**

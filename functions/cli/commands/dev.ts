@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
 import { BackgroundWork } from '../../adapters/local/background-work.js';
-import { createSubscriptionApi } from '../../handlers/subscription-api.js';
+import { createSubscriptionApi } from '../../handlers/http/subscription-app.js';
 import { checkMailTemplates } from '../../use-cases/subscriptions/mails.js';
 import { subscriptionDependencies, withBaseUrl } from '../../wiring/subscriptions.js';
 import { draftRenderer } from '../../wiring/review.js';

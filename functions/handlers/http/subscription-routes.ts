@@ -6,7 +6,7 @@ import { checkUnsubscribeLink, unsubscribe } from '../../use-cases/subscriptions
 import { getPreferences, updatePreferences } from '../../use-cases/subscriptions/preferences.js';
 import { subscribe } from '../../use-cases/subscriptions/subscribe.js';
 import type { SubscriptionDependencies, SubscriptionLog } from '../../use-cases/subscriptions/dependencies.js';
-import { confirmPage, erasePage, messagePage, preferencesPage, SAFE_HEADERS, subscribePage, unsubscribePage, wordsForPage } from '../http-pages.js';
+import { confirmPage, erasePage, messagePage, preferencesPage, SAFE_HEADERS, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
 import { countClick, countOpen } from '../../use-cases/reader-counts.js';
 import { contentKind, formFields, parseJson, type HttpApiResult, type HttpRequest } from './http-event.js';
 import { confirmedPage, html, json, linkFailurePage, newsletterPage, unsubscribedPage } from './responses.js';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
-import { reviewRoute } from '../../functions/handlers/review-routes.js';
-import { START, testNewsletters } from '../support/subscription-fixtures.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { singleTokenKey } from '../../functions/core/tokens.js';
+import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
+import { ensureTable } from '../../../functions/adapters/dynamodb/table.js';
+import { reviewRoute } from '../../../functions/handlers/http/review-routes.js';
+import { START, testNewsletters } from '../../support/subscription-fixtures.js';
+import { startTestServers, type TestServers } from '../../support/local-servers.js';
+import { singleTokenKey } from '../../../functions/core/tokens.js';
 
 const SAFE = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
 

@@ -1,12 +1,12 @@
-import { archiveIndexUrlFor } from '../core/archive.js';
-import type { NewsletterConfig } from '../core/config.js';
-import { verifyReviewToken } from '../core/review.js';
-import type { TokenKeys } from '../core/tokens.js';
-import type { EditionStore } from '../ports/edition-store.js';
-import { escapeHtml } from '../core/html-escape.js';
-import { archivedEditionPage, archiveFeed, listArchive, newsletterOfEdition } from '../use-cases/archive.js';
-import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
-import type { HttpApiResult } from './http/http-event.js';
+import { archiveIndexUrlFor } from '../../core/archive.js';
+import type { NewsletterConfig } from '../../core/config.js';
+import { verifyReviewToken } from '../../core/review.js';
+import type { TokenKeys } from '../../core/tokens.js';
+import type { EditionStore } from '../../ports/edition-store.js';
+import { escapeHtml } from '../../core/html-escape.js';
+import { archivedEditionPage, archiveFeed, listArchive, newsletterOfEdition } from '../../use-cases/archive.js';
+import { ARCHIVE_WORDS } from '../../../templates/archive-words.js';
+import type { HttpApiResult } from './http-event.js';
 import { messagePage, page, PAGE_CSP, SAFE_HEADERS, wordsForPage } from './http-pages.js';
 
 /**

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Language } from '../core/config.js';
-import { escapeHtml } from '../core/html-escape.js';
-import { pageWordsFor, type PageWords } from '../../templates/i18n.js';
-import { ARCHIVE_WORDS } from '../../templates/archive-words.js';
+import type { Language } from '../../core/config.js';
+import { escapeHtml } from '../../core/html-escape.js';
+import { pageWordsFor, type PageWords } from '../../../templates/i18n.js';
+import { ARCHIVE_WORDS } from '../../../templates/archive-words.js';
 
 /**
  * The HTML pages of the subscription API: small, accessible, readable on a phone, and without

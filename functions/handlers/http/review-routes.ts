@@ -1,12 +1,12 @@
-import type { NewsletterConfig } from '../core/config.js';
-import { verifyReviewToken, type ReviewPurpose } from '../core/review.js';
-import type { TokenKeys } from '../core/tokens.js';
-import type { EditionStore } from '../ports/edition-store.js';
-import { escapeHtml } from '../core/html-escape.js';
-import { newsletterOfEdition } from '../use-cases/archive.js';
-import { approveDraft, skipDraft, type ReviewDecision } from '../use-cases/review-edition.js';
-import { REVIEW_WORDS } from '../../templates/review-words.js';
-import type { HttpApiResult } from './http/http-event.js';
+import type { NewsletterConfig } from '../../core/config.js';
+import { verifyReviewToken, type ReviewPurpose } from '../../core/review.js';
+import type { TokenKeys } from '../../core/tokens.js';
+import type { EditionStore } from '../../ports/edition-store.js';
+import { escapeHtml } from '../../core/html-escape.js';
+import { newsletterOfEdition } from '../../use-cases/archive.js';
+import { approveDraft, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
+import { REVIEW_WORDS } from '../../../templates/review-words.js';
+import type { HttpApiResult } from './http-event.js';
 import { messagePage, page, PAGE_CSP, SAFE_HEADERS, wordsForPage } from './http-pages.js';
 
 /**

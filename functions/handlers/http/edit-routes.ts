@@ -1,13 +1,13 @@
-import type { NewsletterConfig } from '../core/config.js';
-import type { DraftEdit } from '../core/draft-edit.js';
-import type { EditionModel, RenderedEdition } from '../core/edition.js';
-import { editionOutcome, type EditionRecord } from '../core/edition-lifecycle.js';
-import { reviewToken, verifyReviewToken } from '../core/review.js';
-import { escapeHtml } from '../core/html-escape.js';
-import { newsletterOfEdition } from '../use-cases/archive.js';
-import { editDraft, loadDraft } from '../use-cases/edit-draft.js';
-import { approveDraft } from '../use-cases/review-edition.js';
-import { EDIT_WORDS, type EditWords } from '../../templates/review-words.js';
+import type { NewsletterConfig } from '../../core/config.js';
+import type { DraftEdit } from '../../core/draft-edit.js';
+import type { EditionModel, RenderedEdition } from '../../core/edition.js';
+import { editionOutcome, type EditionRecord } from '../../core/edition-lifecycle.js';
+import { reviewToken, verifyReviewToken } from '../../core/review.js';
+import { escapeHtml } from '../../core/html-escape.js';
+import { newsletterOfEdition } from '../../use-cases/archive.js';
+import { editDraft, loadDraft } from '../../use-cases/edit-draft.js';
+import { approveDraft } from '../../use-cases/review-edition.js';
+import { EDIT_WORDS, type EditWords } from '../../../templates/review-words.js';
 import { decisionPage, reviewPageResult, type ReviewResult, type ReviewRouteDependencies } from './review-routes.js';
 import { messagePage, page, wordsForPage } from './http-pages.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
-import { archiveRoute } from '../../functions/handlers/archive-routes.js';
-import { START, testNewsletters } from '../support/subscription-fixtures.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
+import { ensureTable } from '../../../functions/adapters/dynamodb/table.js';
+import { archiveRoute } from '../../../functions/handlers/http/archive-routes.js';
+import { START, testNewsletters } from '../../support/subscription-fixtures.js';
+import { startTestServers, type TestServers } from '../../support/local-servers.js';
 
 const SAFE = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
-import { buildEditionModel } from '../../functions/core/edition.js';
-import { reviewLinks } from '../../functions/core/review.js';
-import { editRoute } from '../../functions/handlers/edit-routes.js';
-import { renderEdition } from '../../functions/render/render-edition.js';
-import { START, testNewsletters } from '../support/subscription-fixtures.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
-import { singleTokenKey } from '../../functions/core/tokens.js';
+import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
+import { ensureTable } from '../../../functions/adapters/dynamodb/table.js';
+import { buildEditionModel } from '../../../functions/core/edition.js';
+import { reviewLinks } from '../../../functions/core/review.js';
+import { editRoute } from '../../../functions/handlers/http/edit-routes.js';
+import { renderEdition } from '../../../functions/render/render-edition.js';
+import { START, testNewsletters } from '../../support/subscription-fixtures.js';
+import { startTestServers, type TestServers } from '../../support/local-servers.js';
+import { singleTokenKey } from '../../../functions/core/tokens.js';
 
 const tokenKey = Buffer.alloc(32, 7);
 let servers: TestServers;
