@@ -17,8 +17,8 @@ export function subscriptionDependencies(services: AppServices, newsletters: rea
     mailer: services.mailer,
     tokenKeys: services.tokenKeys,
     clock: services.clock,
-    limits: services.signUpLimits,
-    signUpLimits: services.config.signUps,
+    signUpLimitStore: services.signUpLimits,
+    signUpLimitSettings: services.config.signUps,
     ...(services.templatesDir ? { templatesDir: services.templatesDir } : {}),
     ...(services.templateDirs ? { templateDirs: services.templateDirs } : {}),
   };

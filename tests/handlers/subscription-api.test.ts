@@ -529,7 +529,7 @@ describe('subscription API: POST /subscribe on Lambda answers at a fixed time', 
       ...base,
       subscribers: slow(base.subscribers, 4, lambdaClock),
       suppressions: slow(base.suppressions, 4, lambdaClock),
-      limits: slow(base.limits, 4, lambdaClock),
+      signUpLimitStore: slow(base.signUpLimitStore, 4, lambdaClock),
       mailer: slow(base.mailer, 30, lambdaClock),
       subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
     });

@@ -51,9 +51,9 @@ export function subscriptionDeps(servers: TestServers, clock: Clock, newsletters
     mailer: new SesMailer(servers.ses),
     tokenKeys: singleTokenKey(randomBytes(32)),
     clock,
-    limits: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName),
+    signUpLimitStore: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName),
     // Tests of other behaviour sign up many addresses from one client in one hour.
-    signUpLimits: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 100_000, quotaShare: 1 },
+    signUpLimitSettings: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 100_000, quotaShare: 1 },
     confirmationRetry: { retries: 2, minTimeout: 1 },
     log: (event, fields) => void logs.push({ event, fields }),
     logs,

@@ -40,7 +40,7 @@ describe('invitePending', () => {
     const base = subscriptionDeps(servers, clock);
     const deps = {
       ...base,
-      signUpLimits: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 5, quotaShare: 1 },
+      signUpLimitSettings: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 5, quotaShare: 1 },
       // An unlimited SES quota leaves the configured total of 5 an hour.
       mailer: { send: base.mailer.send.bind(base.mailer), getSendQuota: async () => ({ maxSendRate: 14, max24HourSend: -1, sentLast24Hours: 0 }) },
     };

@@ -27,9 +27,9 @@ export interface SubscriptionDependencies {
   tokenKeys: TokenKeys;
   clock: Clock;
   /** Counters of the sign-up limits, in the shared store. */
-  limits: SignUpLimitStore;
+  signUpLimitStore: SignUpLimitStore;
   /** Confirmation mail limits; default DEFAULT_SIGN_UP_LIMITS (the config's `signUps`). */
-  signUpLimits?: SignUpLimitSettings;
+  signUpLimitSettings?: SignUpLimitSettings;
   /**
    * Runs a sign-up's state-dependent work (store, confirmation mail) after the answer is decided.
    * Default: at once, before the use case returns (then the caller must hide its duration).

@@ -33,7 +33,7 @@ export type SubscribeResult =
  * form cannot be used to find out who is on the list; and it is given before anything that depends
  * on the address's state runs: that work is handed to `afterAnswer`, which runs it once the answer
  * is out (the local server) or inline behind a constant-time answer (Lambda, see the handler).
- * Confirmation mail is limited per mailbox, per client and per hour (`signUpLimits`).
+ * Confirmation mail is limited per mailbox, per client and per hour (`signUpLimitSettings`).
  *
  * @example
  * const result = await subscribe(deps, { email: 'ann@example.com', newsletterId: 'weekly', source: 'sign-up page', client: '192.0.2.1' });

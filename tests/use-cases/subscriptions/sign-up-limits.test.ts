@@ -23,7 +23,7 @@ let hours = 0;
 function setUp(limits = DEFAULT_SIGN_UP_LIMITS) {
   const clock = testClock();
   clock.advance(++hours * 24 * 3600_000);
-  const deps = { ...subscriptionDeps(servers, clock), signUpLimits: limits };
+  const deps = { ...subscriptionDeps(servers, clock), signUpLimitSettings: limits };
   return { clock, deps };
 }
 
@@ -91,7 +91,7 @@ describe('sign-up limits', () => {
 
   it('holds the limits across instances, since the counters live in the shared store', async () => {
     const { deps, clock } = setUp();
-    const other = { ...deps, limits: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName) };
+    const other = { ...deps, signUpLimitStore: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName) };
     const before = sentCount(servers);
     for (let i = 0; i < 10; i++) {
       await subscribe(i % 2 ? deps : other, { email: `shared+${i}@example.com`, newsletterId: 'ai-talent', source: 'test', client: `192.0.2.${i}` });

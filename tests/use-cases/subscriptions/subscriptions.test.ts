@@ -405,7 +405,7 @@ describe('subscribe answers before anything that depends on the address', () => 
         editions: counting(deps.editions, 'editions', calls),
         ledger: counting(deps.ledger, 'ledger', calls),
         mailer: counting(deps.mailer, 'mailer', calls),
-        limits: counting(deps.limits, 'limits', calls),
+        signUpLimitStore: counting(deps.signUpLimitStore, 'signUpLimitStore', calls),
         afterAnswer: async (work: () => Promise<void>) => void (deferred = work),
       };
       answers.add(JSON.stringify(await subscribe(watched, { email, newsletterId: 'ai-talent', source: 'test', client: '192.0.2.7' })));

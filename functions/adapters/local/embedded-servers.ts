@@ -20,7 +20,7 @@ interface LocalEndpoints {
   inbox?: string;
 }
 
-export interface EmbeddedServices {
+export interface EmbeddedServers {
   endpoints: LocalEndpoints;
   /** True when this process started the servers (and closes them); false when it joined others'. */
   owned: boolean;
@@ -40,7 +40,7 @@ interface ServersState {
   users: string[];
 }
 
-export interface EmbeddedServicesOptions {
+export interface EmbeddedServersOptions {
   dataDir: string;
   sendRate?: number;
   /** Told once when this command, done, keeps the servers up for others still using them. */
@@ -59,7 +59,7 @@ export interface EmbeddedServicesOptions {
  * that are stopping. A command killed with kill -9 is dropped from the list by its process id; a
  * list whose starter is gone is stale, and the next command starts servers afresh.
  */
-export async function startEmbeddedServices(options: EmbeddedServicesOptions): Promise<EmbeddedServices> {
+export async function startEmbeddedServers(options: EmbeddedServersOptions): Promise<EmbeddedServers> {
   await mkdir(options.dataDir, { recursive: true });
   const statePath = path.join(options.dataDir, STATE_FILE);
   const lockPath = path.join(options.dataDir, LOCK_FILE);
@@ -86,7 +86,7 @@ export async function startEmbeddedServices(options: EmbeddedServicesOptions): P
   });
 }
 
-async function startOwned(options: EmbeddedServicesOptions, statePath: string, lockPath: string, user: string): Promise<EmbeddedServices> {
+async function startOwned(options: EmbeddedServersOptions, statePath: string, lockPath: string, user: string): Promise<EmbeddedServers> {
   const dynamo = await startDynaliteWorker(path.join(options.dataDir, 'dynamodb'));
   const dynamoPort = dynamo.port;
 

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmbeddedServices } from '../../../functions/adapters/local/embedded-services.js';
+import { startEmbeddedServers } from '../../../functions/adapters/local/embedded-servers.js';
 
 /** The id of a process that has ended: what kill -9 leaves in the files it wrote. */
 function deadPid(): number {
@@ -20,14 +20,14 @@ afterEach(async () => rm(dataDir, { recursive: true, force: true }));
 
 const state = async () => JSON.parse(await readFile(path.join(dataDir, 'servers.json'), 'utf8')) as { pid: number; users: string[] };
 
-describe('startEmbeddedServices', () => {
+describe('startEmbeddedServers', () => {
   it('starts afresh over the servers.json and lock file of a killed command, and leaves neither behind', async () => {
     const dead = deadPid();
     await mkdir(dataDir, { recursive: true });
     await writeFile(path.join(dataDir, 'servers.json'), JSON.stringify({ pid: dead, endpoints: { dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' }, users: [`${dead}:aaaaaaaa`] }));
     await writeFile(path.join(dataDir, 'servers.lock'), `${dead}:stale`);
 
-    const services = await startEmbeddedServices({ dataDir });
+    const services = await startEmbeddedServers({ dataDir });
     try {
       expect(services.owned).toBe(true);
       expect(services.endpoints.dynamodb).not.toBe('http://127.0.0.1:9');
@@ -41,8 +41,8 @@ describe('startEmbeddedServices', () => {
 
   it('keeps the servers up while a command that joined still uses them, and stops them when it leaves', async () => {
     const told: number[] = [];
-    const first = await startEmbeddedServices({ dataDir, onWaitForOthers: (others) => told.push(others) });
-    const joined = await startEmbeddedServices({ dataDir });
+    const first = await startEmbeddedServers({ dataDir, onWaitForOthers: (others) => told.push(others) });
+    const joined = await startEmbeddedServers({ dataDir });
     expect(joined).toMatchObject({ owned: false, endpoints: first.endpoints });
     expect((await state()).users).toHaveLength(2);
     let stopped = false;
@@ -61,7 +61,7 @@ describe('startEmbeddedServices', () => {
 
   it('does not wait for a command that joined and was killed', async () => {
     const told: number[] = [];
-    const first = await startEmbeddedServices({ dataDir, onWaitForOthers: (others) => told.push(others) });
+    const first = await startEmbeddedServers({ dataDir, onWaitForOthers: (others) => told.push(others) });
     const listed = await state();
     await writeFile(path.join(dataDir, 'servers.json'), JSON.stringify({ ...listed, users: [...listed.users, `${deadPid()}:bbbbbbbb`] }));
     await first.close();
