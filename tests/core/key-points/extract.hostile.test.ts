@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
 import type { ArticleFormat } from '../../../functions/core/article.js';
-import { extractKeyPoints } from '../../../functions/core/keypoints/extract.js';
-import type { KeyPointResult } from '../../../functions/core/keypoints/key-points.js';
+import { extractKeyPoints } from '../../../functions/core/key-points/extract.js';
+import type { KeyPointResult } from '../../../functions/core/key-points/key-points.js';
 import { CPU_BUDGET_SECONDS, cpuSeconds, fill, hostileArticles, MEGABYTE } from '../../support/hostile-text.js';
 
 /** What the digest does with each article a source hands over: clean it, then choose its key points. */

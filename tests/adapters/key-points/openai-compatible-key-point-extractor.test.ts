@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoKeyPointCache } from '../../../functions/adapters/dynamodb/key-point-cache.js';
-import { EmbeddedKeyPointExtractor } from '../../../functions/adapters/keypoints/embedded-key-point-extractor.js';
-import { OpenAiCompatibleKeyPointExtractor } from '../../../functions/adapters/keypoints/openai-compatible-key-point-extractor.js';
+import { EmbeddedKeyPointExtractor } from '../../../functions/adapters/key-points/embedded-key-point-extractor.js';
+import { OpenAiCompatibleKeyPointExtractor } from '../../../functions/adapters/key-points/openai-compatible-key-point-extractor.js';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
 import type { Article } from '../../../functions/core/article.js';
 import { startChatCompletionsServer, type ChatCompletionsServer } from '../../support/chat-completions-server.js';

@@ -2,12 +2,12 @@ import { createServer, type Http2Server, type Http2ServerRequest, type Http2Serv
 import type { AddressInfo } from 'node:net';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BedrockKeyPointExtractor } from '../../../functions/adapters/keypoints/bedrock-key-point-extractor.js';
-import { createKeyPointExtractor } from '../../../functions/adapters/keypoints/create-extractor.js';
+import { BedrockKeyPointExtractor } from '../../../functions/adapters/key-points/bedrock-key-point-extractor.js';
+import { createKeyPointExtractor } from '../../../functions/adapters/key-points/create-extractor.js';
 import type { Article } from '../../../functions/core/article.js';
 import { ConfigError } from '../../../functions/core/errors.js';
-import { EmbeddedKeyPointExtractor } from '../../../functions/adapters/keypoints/embedded-key-point-extractor.js';
-import { extractKeyPoints } from '../../../functions/core/keypoints/extract.js';
+import { EmbeddedKeyPointExtractor } from '../../../functions/adapters/key-points/embedded-key-point-extractor.js';
+import { extractKeyPoints } from '../../../functions/core/key-points/extract.js';
 import { VirtualClock } from '../../../functions/adapters/local/virtual-clock.js';
 
 const MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../../core/article.js';
 import type { Clock } from '../../core/clock.js';
-import { checkFacts, inArticleLanguage, unsupportedFact } from '../../core/keypoints/faithfulness.js';
+import { checkFacts, inArticleLanguage, unsupportedFact } from '../../core/key-points/faithfulness.js';
 import type { CachedKeyPoints, KeyPointCache } from '../../ports/key-point-cache.js';
 import type { KeyPointExtractor, KeyPointOptions, KeyPointResult } from '../../ports/key-point-extractor.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_NAMES, readArticle } from '../../../functions/core/keypoints/features.js';
+import { FEATURE_NAMES, readArticle } from '../../../functions/core/key-points/features.js';
 
 const feature = (name: (typeof FEATURE_NAMES)[number]): number => FEATURE_NAMES.indexOf(name);
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
-import { EmbeddedKeyPointExtractor } from '../../../functions/adapters/keypoints/embedded-key-point-extractor.js';
-import { leansOnBefore } from '../../../functions/core/keypoints/commentary.js';
-import { extractKeyPoints, fittedCount } from '../../../functions/core/keypoints/extract.js';
+import { EmbeddedKeyPointExtractor } from '../../../functions/adapters/key-points/embedded-key-point-extractor.js';
+import { leansOnBefore } from '../../../functions/core/key-points/commentary.js';
+import { extractKeyPoints, fittedCount } from '../../../functions/core/key-points/extract.js';
 import type { Article } from '../../../functions/core/article.js';
 
 const samplePath = fileURLToPath(new URL('../../../articles/ai-talent-article.txt', import.meta.url));

@@ -1,4 +1,4 @@
-/** What an extractor is asked for and answers; the extractors themselves are adapters (adapters/keypoints/). */
+/** What an extractor is asked for and answers; the extractors themselves are adapters (adapters/key-points/). */
 
 export interface KeyPointOptions {
   /** Upper bound on the number of key points; the extractor may choose fewer for short articles. */

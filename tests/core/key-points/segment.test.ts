@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences, tokenize } from '../../../functions/core/keypoints/segment.js';
+import { splitSentences, tokenize } from '../../../functions/core/key-points/segment.js';
 
 describe('splitSentences', () => {
   it('keeps opening marks with the sentence they open (ICU hands them to the previous one)', () => {

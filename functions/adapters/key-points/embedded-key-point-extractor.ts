@@ -1,6 +1,6 @@
 import type { Article } from '../../core/article.js';
 import type { KeyPointExtractor, KeyPointOptions, KeyPointResult } from '../../ports/key-point-extractor.js';
-import { extractKeyPoints } from '../../core/keypoints/extract.js';
+import { extractKeyPoints } from '../../core/key-points/extract.js';
 
 /**
  * The default key-point extractor: runs in-process, offline and deterministic, so the same

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { carriesFacts, closingStart, leansOnBefore, steers, topicZones } from '../../../functions/core/keypoints/commentary.js';
-import { readArticle } from '../../../functions/core/keypoints/features.js';
+import { carriesFacts, closingStart, leansOnBefore, steers, topicZones } from '../../../functions/core/key-points/commentary.js';
+import { readArticle } from '../../../functions/core/key-points/features.js';
 
 describe('steers', () => {
   it('flags the writer’s questions, lead-ins and words to the reader', () => {
