@@ -3,7 +3,7 @@ import type { Config, NewsletterConfig } from '../functions/core/config.js';
 import type { EditionModel } from '../functions/core/edition.js';
 import { ownTemplateFolders, templateFilesIn } from '../functions/adapters/template-folders.js';
 import { renderEdition } from '../functions/render/render-edition.js';
-import { checkMailTemplates } from '../functions/use-cases/subscriptions.js';
+import { checkMailTemplates } from '../functions/use-cases/subscriptions/mails.js';
 import { DeployParameterError } from './deploy-parameters.js';
 
 /**

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEvalItems, SPLITS, type EvalItem, type Split } from './eval/datasets.js';
 import { extractorPoints, formatTable, runEval } from './eval/run.js';
-import { createKeyPointExtractor } from '../functions/adapters/keypoints/create-extractor.js';
+import { createKeyPointExtractor } from '../functions/adapters/key-points/create-extractor.js';
 import { newsletterSchema } from '../functions/core/config.js';
 import type { KeyPointExtractor } from '../functions/ports/key-point-extractor.js';
 

@@ -8,7 +8,7 @@ import { countCandidates, countRows, fitCountLine, scoreCount } from './train/po
  * `npm run fit-count`: how many key points an article gets. Fits each candidate line (points
  * against ln(words), words, ln(usable sentences)) on the English train references by least
  * squares, scores each on dev (mean absolute error of the rounded count, exact matches), and
- * prints them; the one chosen on dev is written into functions/core/keypoints/point-count.ts by
+ * prints them; the one chosen on dev is written into functions/core/key-points/point-count.ts by
  * hand (the fit is deterministic: tests/scripts/point-count.test.ts refits it and compares).
  */
 

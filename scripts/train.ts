@@ -6,7 +6,7 @@ import { modelSource, trainModel } from './train/fit.js';
 
 /**
  * `npm run train`: fits the key-point model on the train split of ../shared/eval/corpus (never on
- * dev or test) and writes functions/core/keypoints/model.ts. Deterministic: the same corpus gives
+ * dev or test) and writes functions/core/key-points/model.ts. Deterministic: the same corpus gives
  * the same file.
  */
 
@@ -18,7 +18,7 @@ if (train.length === 0) {
   process.exit(1);
 }
 const model = trainModel(train);
-const out = resolve(root, 'functions/core/keypoints/model.ts');
+const out = resolve(root, 'functions/core/key-points/model.ts');
 writeFileSync(out, modelSource(model));
 console.log(`train: ${model.trainedOn.articles} articles, ${model.trainedOn.sentences} sentences (fingerprint ${model.trainedOn.fingerprint}) -> ${out}`);
 console.log(`points ≈ ${model.count.intercept} + ${model.count.slope} · ln(usable sentences)`);

@@ -8,7 +8,7 @@ import { ConfigError, StoreError } from '../core/errors.js';
 import { loadConfig } from '../adapters/config-file.js';
 import { dynamoStores } from '../adapters/dynamodb/stores.js';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.js';
-import { isAlive, startEmbeddedServices, type EmbeddedServices } from '../adapters/local/embedded-services.js';
+import { isAlive, startEmbeddedServers, type EmbeddedServers } from '../adapters/local/embedded-servers.js';
 import { loadTokenKeys } from '../adapters/local/token-key.js';
 import { localOwnerGone, localRunOwner } from '../adapters/local/run-owner.js';
 import { sdkClientConfig } from '../adapters/sdk-client-config.js';
@@ -85,8 +85,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   const tokenKeys = await loadTokenKeys(options.dataDir);
   const env = process.env;
   const needEmbedded = !env.AWS_ENDPOINT_URL_DYNAMODB || !env.AWS_ENDPOINT_URL_SES;
-  const services: EmbeddedServices | undefined = needEmbedded
-    ? await startEmbeddedServices({
+  const servers: EmbeddedServers | undefined = needEmbedded
+    ? await startEmbeddedServers({
         dataDir: options.dataDir,
         ...(options.sendRate ? { sendRate: options.sendRate } : {}),
         onWaitForOthers: (others) =>
@@ -96,8 +96,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   // Local servers accept any credentials; real AWS needs the standard credential chain.
   const credentials = env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' };
-  const dynamodbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? services?.endpoints.dynamodb;
-  const sesEndpoint = env.AWS_ENDPOINT_URL_SES ?? services?.endpoints.ses;
+  const dynamodbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? servers?.endpoints.dynamodb;
+  const sesEndpoint = env.AWS_ENDPOINT_URL_SES ?? servers?.endpoints.ses;
   // The embedded servers run on this machine, next to whatever else it does: a busy laptop or CI box
   // can make dynalite take seconds (a LevelDB compaction), which is slowness, not a hung call.
   const onThisMachine = { connectionTimeout: 10_000, requestTimeout: 60_000 };
@@ -113,7 +113,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   try {
     await ensureTable(dynamodb, tableName);
   } catch (error) {
-    await services?.close();
+    await servers?.close();
     throw new StoreError(
       `could not reach DynamoDB at ${dynamodbEndpoint ?? 'AWS'}: ${(error as Error).message}: check AWS_ENDPOINT_URL_DYNAMODB, or unset it to use the embedded server`,
       { cause: error },
@@ -122,8 +122,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   const stores = dynamoStores(dynamodb, tableName, { ownerGone: localOwnerGone });
   const app = {
     ...loaded,
-    services,
-    endpoints: { dynamodb: dynamodbEndpoint, ses: sesEndpoint, inbox: env.AWS_ENDPOINT_URL_SES ? undefined : services?.endpoints.inbox },
+    servers,
+    endpoints: { dynamodb: dynamodbEndpoint, ses: sesEndpoint, inbox: env.AWS_ENDPOINT_URL_SES ? undefined : servers?.endpoints.inbox },
     dynamodb,
     ses,
     tokenKeys,
@@ -143,7 +143,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     async close() {
       dynamodb.destroy();
       ses.destroy();
-      await services?.close();
+      await servers?.close();
     },
   };
   return app satisfies AppServices;

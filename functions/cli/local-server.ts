@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
-import { MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../handlers/subscription-api.js';
+import { MAX_BODY_BYTES, type HttpApiEvent } from '../handlers/http/http-event.js';
+import type { SubscriptionApi } from '../handlers/http/subscription-app.js';
 import { maxBodyBytesFor } from '../handlers/http/http-event.js';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DeliveryReport } from '../core/delivery.js';
+import type { DeliveryReport } from '../core/delivery/report.js';
 import type { NewsletterConfig } from '../core/config.js';
 import type { EditionModel, RenderedEdition } from '../core/edition.js';
 import { publicCopy } from '../use-cases/archive.js';

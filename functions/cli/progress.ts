@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { DeliveryReport } from '../core/delivery.js';
+import type { DeliveryReport } from '../core/delivery/report.js';
 
 export interface Progress {
   update(report: DeliveryReport): void;

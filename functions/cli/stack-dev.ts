@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config, NewsletterConfig } from '../core/config.js';
 import { NewsletterError } from '../core/errors.js';
-import { isAlive } from '../adapters/local/embedded-services.js';
+import { isAlive } from '../adapters/local/embedded-servers.js';
 import { DEFAULT_TABLE_NAME } from '../adapters/dynamodb/table.js';
 import type { DigestRunSummary } from '../handlers/digest.js';
 import type { StackTwin, TwinEndpoints } from './stack-twin/stack-twin.js';

@@ -1,5 +1,5 @@
 import type { ArticleDigest } from './article.js';
-import type { DeliveryPause, DeliveryReport } from './delivery.js';
+import type { DeliveryPause, DeliveryReport } from './delivery/report.js';
 
 /**
  * The life of an edition, as pure rules: both send paths (the in-process send of `digest` and

@@ -12,7 +12,10 @@ import type { DynamoDeliveryLedger } from '../adapters/dynamodb/delivery-ledger.
 import type { DynamoDeliveryLookup } from '../adapters/dynamodb/delivery-lookup.js';
 import type { DynamoEditionStore } from '../adapters/dynamodb/edition-store.js';
 import { dynamoStores, type DynamoStores } from '../adapters/dynamodb/stores.js';
-import type { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../adapters/dynamodb/subscriber-store.js';
+import type { DynamoFeedbackLog } from '../adapters/dynamodb/feedback-log.js';
+import type { DynamoSignUpLimitStore } from '../adapters/dynamodb/sign-up-limit-store.js';
+import type { DynamoSubscriberStore } from '../adapters/dynamodb/subscriber-store.js';
+import type { DynamoSuppressionStore } from '../adapters/dynamodb/suppression-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
 import { sdkClientConfig } from '../adapters/sdk-client-config.js';

@@ -1,7 +1,7 @@
 import type { Article } from '../core/article.js';
-import type { KeyPointOptions, KeyPointResult } from '../core/keypoints/key-points.js';
+import type { KeyPointOptions, KeyPointResult } from '../core/key-points/key-points.js';
 
-export type { KeyPointOptions, KeyPointResult } from '../core/keypoints/key-points.js';
+export type { KeyPointOptions, KeyPointResult } from '../core/key-points/key-points.js';
 
 /** Chooses an article's key points. The embedded extractor is deterministic and offline. */
 export interface KeyPointExtractor {

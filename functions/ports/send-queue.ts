@@ -1,6 +1,7 @@
-import { SendBatchAssembler, type SendBatchMessage, type SendQueueMessage } from '../core/delivery.js';
+import { SendBatchAssembler } from '../core/delivery/batch-assembler.js';
+import type { SendBatchMessage, SendQueueMessage } from '../core/delivery/queue-messages.js';
 
-export type { SendBatchMessage, SendQueueMessage } from '../core/delivery.js';
+export type { SendBatchMessage, SendQueueMessage } from '../core/delivery/queue-messages.js';
 
 /** The queue between the scheduled digest (renders once, enqueues) and the senders (drain, send). */
 export interface SendQueue {

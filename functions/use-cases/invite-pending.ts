@@ -2,7 +2,10 @@ import type { NewsletterConfig } from '../core/config.js';
 import type { Clock } from '../core/clock.js';
 import { Pacer } from '../core/pacer.js';
 import { subscriberPages } from '../ports/subscriber-pages.js';
-import { CONFIRMATION_RESEND_INTERVAL_MS, hourlyBudgetAllows, sendConfirmation, type SubscriptionDependencies } from './subscriptions.js';
+import { CONFIRMATION_RESEND_INTERVAL_MS } from './subscriptions/subscribe.js';
+import { hourlyBudgetAllows } from './subscriptions/sign-up-limits.js';
+import { sendConfirmation } from './subscriptions/mails.js';
+import type { SubscriptionDependencies } from './subscriptions/dependencies.js';
 
 export interface InviteReport {
   /** Confirmation mails sent. */

@@ -1,7 +1,7 @@
 import type { NewsletterConfig } from '../core/config.js';
 import type { EditionRecord, EditionStore } from '../ports/edition-store.js';
 import { sentKeys } from './collect-articles.js';
-import { resumeQueuedEdition, type RequeueDependencies, type RequeueResult } from './requeue-edition.js';
+import { resumeQueuedEdition, type RequeueDependencies, type RequeueResult } from './delivery/requeue-edition.js';
 import { runDigest, type DigestDependencies, type DigestOptions, type DigestResult } from './run-digest.js';
 
 /** What an approve or skip did; only the first decision on a draft changes anything. */

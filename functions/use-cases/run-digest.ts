@@ -2,7 +2,9 @@ import { archiveUrlFor } from '../core/archive.js';
 import type { ArticleProblem } from '../core/article.js';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
-import { deliveryGroupsFor, emptyReport, mergeReports, SEND_BATCH_SIZE, type DeliveryPause, type DeliveryReport } from '../core/delivery.js';
+import { deliveryGroupsFor } from '../core/delivery/groups.js';
+import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } from '../core/delivery/report.js';
+import { SEND_BATCH_SIZE } from '../core/delivery/queue-messages.js';
 import { buildEditionModel, withoutCapsSignal, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { EditionConflictError } from '../core/errors.js';
 import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ExtractionSummary, type ReputationLimits } from '../core/edition-lifecycle.js';
@@ -17,7 +19,9 @@ import { collectArticles, sentKeys, type KeyPointReport } from './collect-articl
 import { sendForReview } from './review-copy.js';
 import type { WarmUp } from '../core/send-budget.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
-import { abandonBatch, prepareBatch, sendBatch, sendContextFor, type SendDependencies } from './send-edition.js';
+import { abandonBatch, prepareBatch } from './delivery/prepare-batch.js';
+import { sendBatch } from './delivery/send-batch.js';
+import { sendContextFor, type SendDependencies } from './delivery/send-context.js';
 
 /** What building an edition needs: nothing is stored, so a preview only reads the edition store. */
 export interface BuildDependencies {
@@ -293,7 +297,7 @@ async function sendToList(
     // The next page is read, locked and looked up while this one is sent.
     const following = ahead();
     following.then((next) => next?.prepared.catch(() => {}), () => {});
-    const batch = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, current.page, current.prepared).catch(async (error: unknown) => {
+    const { report: batch } = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, current.page, current.prepared).catch(async (error: unknown) => {
       await following.then((next) => next && abandonBatch(ctx, next.prepared), () => {});
       throw error;
     });

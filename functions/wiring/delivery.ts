@@ -1,8 +1,8 @@
 import type { Config } from '../core/config.js';
 import type { DigestOptions } from '../use-cases/run-digest.js';
 import type { SendQueue } from '../ports/send-queue.js';
-import type { RequeueDependencies } from '../use-cases/requeue-edition.js';
-import type { SendDependencies } from '../use-cases/send-edition.js';
+import type { RequeueDependencies } from '../use-cases/delivery/requeue-edition.js';
+import type { SendDependencies } from '../use-cases/delivery/send-context.js';
 import type { TestSendDependencies } from '../use-cases/test-send.js';
 import type { AppServices } from './app-services.js';
 

@@ -1,5 +1,5 @@
 import type { NewsletterConfig } from '../core/config.js';
-import { createKeyPointExtractor } from '../adapters/keypoints/create-extractor.js';
+import { createKeyPointExtractor } from '../adapters/key-points/create-extractor.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import { glossRewordingFor, scriptConverterFor } from '../render/chinese-script.js';
 import { renderEdition } from '../render/render-edition.js';

@@ -1,7 +1,7 @@
 import type { Config, NewsletterConfig } from '../core/config.js';
 import { subscriberId } from '../core/subscriber.js';
 import type { ListDependencies } from '../use-cases/manage-list.js';
-import type { SubscriptionDependencies } from '../use-cases/subscriptions.js';
+import type { SubscriptionDependencies } from '../use-cases/subscriptions/dependencies.js';
 import type { AppServices } from './app-services.js';
 
 /** The reader's side (subscription API) and the operator's side (list commands) of the list. */
@@ -17,8 +17,8 @@ export function subscriptionDependencies(services: AppServices, newsletters: rea
     mailer: services.mailer,
     tokenKeys: services.tokenKeys,
     clock: services.clock,
-    limits: services.signUpLimits,
-    signUpLimits: services.config.signUps,
+    signUpLimitStore: services.signUpLimits,
+    signUpLimitSettings: services.config.signUps,
     ...(services.templatesDir ? { templatesDir: services.templatesDir } : {}),
     ...(services.templateDirs ? { templateDirs: services.templateDirs } : {}),
   };

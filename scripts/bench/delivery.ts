@@ -13,12 +13,14 @@ import { loadConfig } from '../../functions/adapters/config-file.js';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
 import { documentClient } from '../../functions/adapters/dynamodb/document.js';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store.js';
 import { ensureTable, keys } from '../../functions/adapters/dynamodb/table.js';
-import { startEmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
+import { startEmbeddedServers } from '../../functions/adapters/local/embedded-servers.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import type { NewsletterConfig } from '../../functions/core/config.js';
-import { deliveryGroupsFor, type DeliveryReport } from '../../functions/core/delivery.js';
+import { deliveryGroupsFor } from '../../functions/core/delivery/groups.js';
+import type { DeliveryReport } from '../../functions/core/delivery/report.js';
 import type { EditionModel, RenderedEdition } from '../../functions/core/edition.js';
 import { subscriberId, type Subscriber } from '../../functions/core/subscriber.js';
 import { readerLinks } from '../../functions/core/tokens.js';
@@ -138,7 +140,7 @@ export async function benchEndToEnd(options: { subscribers?: number; concurrency
   const count = options.subscribers ?? 10_000;
   const concurrency = options.concurrency ?? 50;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-bench-'));
-  const services = await startEmbeddedServices({ dataDir });
+  const services = await startEmbeddedServers({ dataDir });
   const ses = await FaultySesServer.start({ record: false });
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
   try {
@@ -206,7 +208,7 @@ export interface RawVsProductFigure extends RawVsProductRound {
 export async function benchRawVsProduct(options: { subscribers: number; rounds?: number }): Promise<RawVsProductFigure> {
   const count = options.subscribers;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-bench-'));
-  const services = await startEmbeddedServices({ dataDir });
+  const services = await startEmbeddedServers({ dataDir });
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
   try {
     const rounds: RawVsProductRound[] = [];

@@ -1,4 +1,4 @@
-import { extractKeyPoints } from '../../functions/core/keypoints/extract.js';
+import { extractKeyPoints } from '../../functions/core/key-points/extract.js';
 
 /**
  * Times the embedded extractor on synthetic ~1 MB articles (Chinese and English): the worst case

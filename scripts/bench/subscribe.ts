@@ -6,15 +6,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSignUpLimitStore } from '../../functions/adapters/dynamodb/sign-up-limit-store.js';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store.js';
 import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { BackgroundWork } from '../../functions/adapters/local/background-work.js';
-import { startEmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
+import { startEmbeddedServers } from '../../functions/adapters/local/embedded-servers.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
 import { newsletterSchema } from '../../functions/core/config.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import { createSubscriptionApi, type HttpApiEvent, type SubscriptionApiDependencies } from '../../functions/handlers/subscription-api.js';
+import { createSubscriptionApi, type SubscriptionApiDependencies } from '../../functions/handlers/http/subscription-app.js';
+import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
 import { singleTokenKey } from '../../functions/core/tokens.js';
 
 /**
@@ -28,7 +31,7 @@ import { singleTokenKey } from '../../functions/core/tokens.js';
 export async function benchSubscribeTiming(options: { rounds?: number } = {}): Promise<{ name: string; figures: Record<string, number> }> {
   const rounds = options.rounds ?? 40;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-bench-subscribe-'));
-  const services = await startEmbeddedServices({ dataDir });
+  const services = await startEmbeddedServers({ dataDir });
   const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
   const ses = new SESClient({ region: 'us-east-1', endpoint: services.endpoints.ses, credentials, maxAttempts: 1 });
@@ -46,9 +49,9 @@ export async function benchSubscribeTiming(options: { rounds?: number } = {}): P
       newsletters: [newsletter], subscribers, suppressions,
       editions: new DynamoEditionStore(dynamodb, tableName), ledger: new DynamoDeliveryLedger(dynamodb, tableName),
       mailer: new SesMailer(ses, { fallbackQuota: { maxSendRate: 1000, max24HourSend: -1, sentLast24Hours: 0 } }),
-      limits: new DynamoSignUpLimitStore(dynamodb, tableName),
+      signUpLimitStore: new DynamoSignUpLimitStore(dynamodb, tableName),
       // Timing, not limits, is measured here.
-      signUpLimits: { perMailboxPerHour: 1_000_000, perClientPerHour: 1_000_000, perHour: 1_000_000, quotaShare: 1 },
+      signUpLimitSettings: { perMailboxPerHour: 1_000_000, perClientPerHour: 1_000_000, perHour: 1_000_000, quotaShare: 1 },
       tokenKeys: singleTokenKey(tokenKey), clock: systemClock, log: () => {},
     };
     const confirmed = 'known@example.com';

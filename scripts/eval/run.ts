@@ -1,7 +1,7 @@
 import { cleanArticle } from '../../functions/core/articles/clean.js';
 import type { Article } from '../../functions/core/article.js';
-import { extractKeyPoints, type SelectionSettings } from '../../functions/core/keypoints/extract.js';
-import { localeOf, splitSentences } from '../../functions/core/keypoints/segment.js';
+import { extractKeyPoints, type SelectionSettings } from '../../functions/core/key-points/extract.js';
+import { localeOf, splitSentences } from '../../functions/core/key-points/segment.js';
 import { SPLITS, type EvalItem, type Split } from './datasets.js';
 import type { KeyPointExtractor } from '../../functions/ports/key-point-extractor.js';
 import { meanScores, rouge, rougeN, rougeTokens, type EvalLanguage, type RougeScores } from './rouge.js';

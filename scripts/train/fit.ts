@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cleanArticle } from '../../functions/core/articles/clean.js';
-import { FEATURE_NAMES, readArticle } from '../../functions/core/keypoints/features.js';
-import type { KeyPointModel, LanguageModel } from '../../functions/core/keypoints/model.js';
+import { FEATURE_NAMES, readArticle } from '../../functions/core/key-points/features.js';
+import type { KeyPointModel, LanguageModel } from '../../functions/core/key-points/model.js';
 import type { EvalItem } from '../eval/datasets.js';
 import { greedyOracle } from '../eval/run.js';
 import { rougeN, rougeTokens } from '../eval/rouge.js';

@@ -1,6 +1,6 @@
 import { cleanArticle } from '../../functions/core/articles/clean.js';
-import { readArticle, lengthOf } from '../../functions/core/keypoints/features.js';
-import { pointsFor, type CountPredictor } from '../../functions/core/keypoints/point-count.js';
+import { readArticle, lengthOf } from '../../functions/core/key-points/features.js';
+import { pointsFor, type CountPredictor } from '../../functions/core/key-points/point-count.js';
 import type { EvalItem } from '../eval/datasets.js';
 
 /** One article's size and its reference's number of points. */

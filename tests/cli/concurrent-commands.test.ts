@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamodb/document.js';
 import { DEFAULT_TABLE_NAME, ensureTable, keys } from '../../functions/adapters/dynamodb/table.js';
 import { FaultySesServer } from '../../functions/adapters/local/faulty-ses-server.js';
-import { startEmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
+import { startEmbeddedServers } from '../../functions/adapters/local/embedded-servers.js';
 import { loadOrCreateTokenKey } from '../../functions/adapters/local/token-key.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 
@@ -43,7 +43,7 @@ async function dataDirWithReaders(name: string): Promise<string> {
   const dataDir = path.join(work, name);
   const newsletterId = JSON.parse(await readFile(path.join(work, 'newsletter.config.json'), 'utf8')).newsletters[0].id as string;
   const key = await loadOrCreateTokenKey(dataDir);
-  const services = await startEmbeddedServices({ dataDir });
+  const services = await startEmbeddedServers({ dataDir });
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   try {
     await ensureTable(dynamodb, DEFAULT_TABLE_NAME);

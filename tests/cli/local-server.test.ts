@@ -2,7 +2,8 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../../functions/cli/local-server.js';
-import { MAX_BODY_BYTES, type HttpApiEvent, type SubscriptionApi } from '../../functions/handlers/subscription-api.js';
+import { MAX_BODY_BYTES, type HttpApiEvent } from '../../functions/handlers/http/http-event.js';
+import type { SubscriptionApi } from '../../functions/handlers/http/subscription-app.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /** `newsletter dev`'s HTTP front: a Node request becomes the API Gateway event the Lambda gets. */

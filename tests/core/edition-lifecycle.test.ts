@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyReport } from '../../functions/core/delivery.js';
+import { emptyReport } from '../../functions/core/delivery/report.js';
 import {
   afterLocalSend,
   afterQueuedBatch,

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../functions/cli/local-server.js';
 import type { EditionModel } from '../../functions/core/edition.js';
-import { createSubscriptionApi, type SubscriptionApi } from '../../functions/handlers/subscription-api.js';
+import { createSubscriptionApi, type SubscriptionApi } from '../../functions/handlers/http/subscription-app.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { browserSuite, hasChromium, launchChromium } from '../support/browser.js';
 import { HOSTILE, hostileEdition } from '../support/hostile-edition.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EditionRecord } from '../../functions/core/edition-lifecycle.js';
 import { countSignature } from '../../functions/core/reader-counts.js';
 import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
-import { createSubscriptionApi } from '../../functions/handlers/subscription-api.js';
+import { createSubscriptionApi } from '../../functions/handlers/http/subscription-app.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { publicCopy } from '../../functions/use-cases/archive.js';
 import { sampleEnglishEdition } from '../fixtures/sample-editions.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { AwsContext } from '../../functions/handlers/aws-context.js';
 import { feedbackHandler, type SnsEvent } from '../../functions/handlers/ses-feedback.js';

@@ -4,7 +4,8 @@ import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscri
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken } from '../../functions/core/tokens.js';
 import { AwsContext, SIGNING_KEYS_REFRESH_MS } from '../../functions/handlers/aws-context.js';
-import { subscriptionApiHandler, type HttpApiEvent } from '../../functions/handlers/subscription-api.js';
+import { subscriptionApiHandler } from '../../functions/handlers/subscription-api.js';
+import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
 import { acceptedBatch } from '../support/aws-json-server.js';
 import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';
 

@@ -3,7 +3,9 @@ import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { signToken } from '../../functions/core/tokens.js';
-import { createSubscriptionApi, LAMBDA_SUBSCRIBE_ANSWER_MS, type HttpApiEvent, type HttpApiResult } from '../../functions/handlers/subscription-api.js';
+import { createSubscriptionApi } from '../../functions/handlers/http/subscription-app.js';
+import { LAMBDA_SUBSCRIBE_ANSWER_MS } from '../../functions/handlers/subscription-api.js';
+import type { HttpApiEvent, HttpApiResult } from '../../functions/handlers/http/http-event.js';
 import { PAGE_WORDS } from '../../templates/i18n.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import type { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
@@ -527,7 +529,7 @@ describe('subscription API: POST /subscribe on Lambda answers at a fixed time', 
       ...base,
       subscribers: slow(base.subscribers, 4, lambdaClock),
       suppressions: slow(base.suppressions, 4, lambdaClock),
-      limits: slow(base.limits, 4, lambdaClock),
+      signUpLimitStore: slow(base.signUpLimitStore, 4, lambdaClock),
       mailer: slow(base.mailer, 30, lambdaClock),
       subscribeAnswerMs: LAMBDA_SUBSCRIBE_ANSWER_MS,
     });

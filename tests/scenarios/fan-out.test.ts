@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
-import { deliveryGroupOf } from '../../functions/core/delivery.js';
+import { deliveryGroupOf } from '../../functions/core/delivery/groups.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { acceptedBatch, startAwsJsonServer, type SqsBatchEntry } from '../support/aws-json-server.js';
 import { startFakeS3 } from '../support/fake-s3-server.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
-import type { HttpApiEvent } from '../../functions/handlers/subscription-api.js';
+import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
 import { acceptedBatch } from '../support/aws-json-server.js';
 import type { TestServers } from '../support/local-servers.js';
 import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyPointExtractor } from '../../functions/adapters/keypoints/create-extractor.js';
+import { createKeyPointExtractor } from '../../functions/adapters/key-points/create-extractor.js';
 import { newsletterSchema } from '../../functions/core/config.js';
 import { parseCnnStory } from '../../scripts/eval/datasets.js';
 import { extractorPoints, formatTable, runEval } from '../../scripts/eval/run.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { POINT_COUNT, pointsFor } from '../../functions/core/keypoints/point-count.js';
+import { POINT_COUNT, pointsFor } from '../../functions/core/key-points/point-count.js';
 import { loadCorpus } from '../../scripts/eval/datasets.js';
 import { fitCountLine, countRows } from '../../scripts/train/point-count.js';
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FEATURE_NAMES } from '../../functions/core/keypoints/features.js';
-import { keyPointModel } from '../../functions/core/keypoints/model.js';
+import { FEATURE_NAMES } from '../../functions/core/key-points/features.js';
+import { keyPointModel } from '../../functions/core/key-points/model.js';
 import { loadCorpus } from '../../scripts/eval/datasets.js';
 import { blend, fitCount, fitLogistic, fitPairwise, modelSource, trainModel } from '../../scripts/train/fit.js';
 

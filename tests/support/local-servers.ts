@@ -4,12 +4,12 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll } from 'vitest';
-import { startEmbeddedServices, type EmbeddedServices } from '../../functions/adapters/local/embedded-services.js';
+import { startEmbeddedServers, type EmbeddedServers } from '../../functions/adapters/local/embedded-servers.js';
 import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 
 export interface TestServers {
   dataDir: string;
-  services: EmbeddedServices;
+  services: EmbeddedServers;
   dynamodb: DynamoDBClient;
   ses: SESClient;
   tableName: string;
@@ -21,7 +21,7 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 /** Real dynalite and aws-ses-v2-local on loopback, in a fresh data dir, for one test file. */
 export async function startTestServers(options: { sendRate?: number } = {}): Promise<TestServers> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-test-'));
-  const services = await startEmbeddedServices({ dataDir, sendRate: options.sendRate ?? 1000 });
+  const services = await startEmbeddedServers({ dataDir, sendRate: options.sendRate ?? 1000 });
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
   const ses = new SESClient({ region: 'us-east-1', endpoint: services.endpoints.ses, credentials, maxAttempts: 1 });
   const tableName = 'newsletter';

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSignUpLimitStore } from '../../functions/adapters/dynamodb/sign-up-limit-store.js';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import type { Clock } from '../../functions/core/clock.js';
 import { newsletterSchema, type NewsletterConfig } from '../../functions/core/config.js';
-import type { SubscriptionDependencies } from '../../functions/use-cases/subscriptions.js';
+import type { SubscriptionDependencies } from '../../functions/use-cases/subscriptions/dependencies.js';
 import type { TestServers } from './local-servers.js';
 import { singleTokenKey } from '../../functions/core/tokens.js';
 
@@ -49,9 +51,9 @@ export function subscriptionDeps(servers: TestServers, clock: Clock, newsletters
     mailer: new SesMailer(servers.ses),
     tokenKeys: singleTokenKey(randomBytes(32)),
     clock,
-    limits: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName),
+    signUpLimitStore: new DynamoSignUpLimitStore(servers.dynamodb, servers.tableName),
     // Tests of other behaviour sign up many addresses from one client in one hour.
-    signUpLimits: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 100_000, quotaShare: 1 },
+    signUpLimitSettings: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 100_000, quotaShare: 1 },
     confirmationRetry: { retries: 2, minTimeout: 1 },
     log: (event, fields) => void logs.push({ event, fields }),
     logs,

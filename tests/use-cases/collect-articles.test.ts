@@ -6,7 +6,7 @@ import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-st
 import { FeedSource } from '../../functions/adapters/sources/feed-source.js';
 import { FolderSource } from '../../functions/adapters/sources/folder-source.js';
 import { PageSource } from '../../functions/adapters/sources/page-source.js';
-import { EmbeddedKeyPointExtractor } from '../../functions/adapters/keypoints/embedded-key-point-extractor.js';
+import { EmbeddedKeyPointExtractor } from '../../functions/adapters/key-points/embedded-key-point-extractor.js';
 import { collectArticles, sentKeys } from '../../functions/use-cases/collect-articles.js';
 import { HIDDEN_ELEMENTS } from '../support/hostile-html.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';

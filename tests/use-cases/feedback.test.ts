@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoFeedbackLog, DynamoSuppressionStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoFeedbackLog } from '../../functions/adapters/dynamodb/feedback-log.js';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamodb/suppression-store.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { handleFeedback, SOFT_BOUNCE_LIMIT } from '../../functions/use-cases/feedback.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';

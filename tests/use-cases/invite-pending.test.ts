@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { invitePending } from '../../functions/use-cases/invite-pending.js';
-import { subscribe } from '../../functions/use-cases/subscriptions.js';
+import { subscribe } from '../../functions/use-cases/subscriptions/subscribe.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { sentCount, subscriptionDeps, testClock, testNewsletters } from '../support/subscription-fixtures.js';
@@ -40,7 +40,7 @@ describe('invitePending', () => {
     const base = subscriptionDeps(servers, clock);
     const deps = {
       ...base,
-      signUpLimits: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 5, quotaShare: 1 },
+      signUpLimitSettings: { perMailboxPerHour: 1000, perClientPerHour: 1000, perHour: 5, quotaShare: 1 },
       // An unlimited SES quota leaves the configured total of 5 an hour.
       mailer: { send: base.mailer.send.bind(base.mailer), getSendQuota: async () => ({ maxSendRate: 14, max24HourSend: -1, sentLast24Hours: 0 }) },
     };

@@ -5,7 +5,8 @@ import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-st
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import { archiveUrlFor } from '../../functions/core/archive.js';
 import { buildEditionModel } from '../../functions/core/edition.js';
-import { createSubscriptionApi, type HttpApiEvent } from '../../functions/handlers/subscription-api.js';
+import { createSubscriptionApi } from '../../functions/handlers/http/subscription-app.js';
+import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
 import { renderEdition } from '../../functions/render/render-edition.js';
 import { sendForReview } from '../../functions/use-cases/review-copy.js';
 import { useTestServers } from '../support/local-servers.js';

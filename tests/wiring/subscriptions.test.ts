@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { addToList } from '../../functions/use-cases/manage-list.js';
-import { subscribe } from '../../functions/use-cases/subscriptions.js';
+import { subscribe } from '../../functions/use-cases/subscriptions/subscribe.js';
 import { listDependencies, subscriptionDependencies, withBaseUrl } from '../../functions/wiring/subscriptions.js';
 import { useTestServers } from '../support/local-servers.js';
 import { linkIn, mailsSince, sentCount } from '../support/subscription-fixtures.js';

@@ -5,7 +5,10 @@ import { DynamoEditionStore } from './edition-store.js';
 import { DynamoSendBudget } from './send-budget-store.js';
 import { DynamoKeyPointCache } from './key-point-cache.js';
 import type { Clock } from '../../core/clock.js';
-import { DynamoFeedbackLog, DynamoSignUpLimitStore, DynamoSubscriberStore, DynamoSuppressionStore } from './subscriber-store.js';
+import { DynamoFeedbackLog } from './feedback-log.js';
+import { DynamoSignUpLimitStore } from './sign-up-limit-store.js';
+import { DynamoSubscriberStore } from './subscriber-store.js';
+import { DynamoSuppressionStore } from './suppression-store.js';
 
 export type DynamoStores = ReturnType<typeof dynamoStores>;
 

@@ -2,8 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscriber.js';
 import { StoreError } from '../../core/errors.js';
-import type { SignUpLimitStore } from '../../ports/sign-up-limits.js';
-import type { FeedbackLog, SubscriberPage, SubscriberStore, Suppression, SuppressionStore } from '../../ports/subscriber-store.js';
+import type { SubscriberPage, SubscriberStore } from '../../ports/subscriber-store.js';
 import { batchGetAll, conditionalWrite, documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
@@ -119,108 +118,6 @@ export class DynamoSubscriberStore implements SubscriberStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey && subscribers.length < options.limit);
     return { subscribers, ...(startKey ? { cursor: encodeCursor(startKey) } : {}) };
-  }
-}
-
-/**
- * Sign-up limit counters in DynamoDB: one item per (hour, counter), counted up by a conditional
- * update and removed by the table's TTL. Counters are keyed pseudonyms, never addresses or IPs.
- */
-export class DynamoSignUpLimitStore implements SignUpLimitStore {
-  private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
-    this.doc = documentClient(client);
-  }
-
-  async take(counter: string, window: string, limit: number, expiresAt: number): Promise<boolean> {
-    return conditionalWrite(this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.signUpLimit(window, counter),
-        UpdateExpression: 'ADD taken :one SET expiresAt = :expiresAt',
-        ConditionExpression: 'attribute_not_exists(taken) OR taken < :limit',
-        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': expiresAt },
-      }),
-    ));
-  }
-}
-
-/** Suppressions in DynamoDB, keyed by the subscriber id (a hash), never the address. */
-export class DynamoSuppressionStore implements SuppressionStore {
-  private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
-    this.doc = documentClient(client);
-  }
-
-  async isSuppressed(subscriberId: string): Promise<boolean> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.suppression(subscriberId) }));
-    return Boolean(Item?.suppressedAt);
-  }
-
-  async suppressedAmong(subscriberIds: readonly string[]): Promise<Set<string>> {
-    return new Set((await this.findMany(subscriberIds)).keys());
-  }
-
-  async findMany(subscriberIds: readonly string[]): Promise<Map<string, Suppression>> {
-    const found = new Map<string, Suppression>();
-    const items = await batchGetAll(this.doc, this.tableName, [...new Set(subscriberIds)].map((id) => keys.suppression(id)), { projection: 'sk, suppressedAt, reason', what: 'suppressions' });
-    for (const item of items) {
-      // A soft-bounce counter alone is not a suppression.
-      if (item.suppressedAt) found.set(String(item.sk), { subscriberId: String(item.sk), reason: String(item.reason ?? 'suppressed'), at: String(item.suppressedAt) });
-    }
-    return found;
-  }
-
-  async lift(subscriberId: string): Promise<boolean> {
-    // The soft-bounce count goes too: the operator says the address works again.
-    const { Attributes } = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(subscriberId), ReturnValues: 'ALL_OLD' }));
-    return Boolean(Attributes?.suppressedAt);
-  }
-
-  async suppress(subscriberId: string, reason: string, at: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.suppression(subscriberId),
-        UpdateExpression: 'SET suppressedAt = if_not_exists(suppressedAt, :at), reason = if_not_exists(reason, :reason)',
-        ExpressionAttributeValues: { ':at': at, ':reason': reason },
-      }),
-    );
-  }
-
-  async recordSoftBounce(subscriberId: string, at: string): Promise<number> {
-    const { Attributes } = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.suppression(subscriberId),
-        UpdateExpression: 'ADD softBounces :one SET lastSoftBounceAt = :at',
-        ExpressionAttributeValues: { ':one': 1, ':at': at },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Number(Attributes?.softBounces ?? 1);
-  }
-}
-
-/** SNS redelivers for hours at most; a month leaves a wide margin before DynamoDB's TTL removes the record. */
-export const FEEDBACK_RECORD_DAYS = 30;
-
-/** Handled SES feedback ids in DynamoDB: a conditional put per notification, expiring by TTL. */
-export class DynamoFeedbackLog implements FeedbackLog {
-  private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
-    this.doc = documentClient(client);
-  }
-
-  async claim(feedbackKey: string, at: string): Promise<boolean> {
-    const expiresAt = Math.floor(Date.parse(at) / 1000) + FEEDBACK_RECORD_DAYS * 24 * 3600;
-    return conditionalWrite(this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.feedback(feedbackKey), handledAt: at, expiresAt },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ));
   }
 }
 

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fnv1a } from '../../core/delivery.js';
+import { fnv1a } from '../../core/delivery/groups.js';
 import { StoreError } from '../../core/errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { isAlive } from './embedded-services.js';
+import { isAlive } from './embedded-servers.js';
 
 /** The claim owner of a local run: this host and process, so a later run can tell it has died. */
 export function localRunOwner(): string {

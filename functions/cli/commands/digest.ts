@@ -128,8 +128,8 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
   try {
     const { newsletter } = app;
     console.log(`Newsletter: ${newsletter.title} (${newsletter.id})`);
-    if (app.services?.owned) console.log(`Embedded servers: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses} (data in ${options.dataDir}/)`);
-    else if (app.services) console.log(`Using the local servers of another newsletter command: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses}`);
+    if (app.servers?.owned) console.log(`Embedded servers: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses} (data in ${options.dataDir}/)`);
+    else if (app.servers) console.log(`Using the local servers of another newsletter command: DynamoDB ${app.endpoints.dynamodb}, SES ${app.endpoints.ses}`);
     // Only the bundled sample gets a demo reader; an operator's own newsletter never mails one.
     if (!options.dryRun && newsletter.demo) await addDemoSubscriberIfEmpty(app);
 
@@ -187,7 +187,7 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         console.log(summary(result.report));
         // Only the run that paused the edition says so; a quota stop or another run's work is not a pause.
         if (result.status === 'paused') console.log(`${result.pausedHere ? 'Edition paused' : 'Edition not finished'}: ${result.report.stoppedReason}`);
-        const captured = app.services?.ses?.messages.at(-1);
+        const captured = app.servers?.ses?.messages.at(-1);
         if (captured && folder) {
           await writeFile(path.join(folder, 'last-message.eml'), captured.raw);
           console.log(`The last message sent is in ${path.join(folder, 'last-message.eml')}`);

@@ -5,7 +5,7 @@ import type { EditionRecord } from '../../ports/edition-store.js';
 import type { ExtractionSummary } from '../../core/edition-lifecycle.js';
 import { editionDetails, latestEditions, type FailedDeliveries } from '../../use-cases/edition-history.js';
 import { resendLocalFailures, resumeLocalEdition } from '../../use-cases/resume-local-edition.js';
-import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/requeue-edition.js';
+import { resendFailedDeliveries, resumeQueuedEdition, type RequeueResult } from '../../use-cases/delivery/requeue-edition.js';
 import { requeueDependencies } from '../../wiring/delivery.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions, type LocalApp } from '../local-app.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { cleanArticle } from '../../core/articles/clean.js';
 import { NewsletterError } from '../../core/errors.js';
-import { EmbeddedKeyPointExtractor } from '../../adapters/keypoints/embedded-key-point-extractor.js';
+import { EmbeddedKeyPointExtractor } from '../../adapters/key-points/embedded-key-point-extractor.js';
 import { articleFromFile, readArticleFile } from '../../adapters/sources/folder-source.js';
 import { positiveInteger } from '../arguments.js';
 

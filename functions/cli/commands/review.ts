@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
 import { approveAndQueue, approveAndSend, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
-import type { RequeueResult } from '../../use-cases/requeue-edition.js';
+import type { RequeueResult } from '../../use-cases/delivery/requeue-edition.js';
 import { openAwsApp, wantsAws, type AwsApp, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions } from '../local-app.js';
 import { printable } from '../terminal-text.js';

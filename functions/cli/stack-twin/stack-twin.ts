@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { interceptLocalhostDns, startFauxqs, type FauxqsServer } from 'fauxqs';
 import { SENDER, senderCapacity } from '../../core/send-topology.js';
 import { ensureTable } from '../../adapters/dynamodb/table.js';
-import { startEmbeddedServices, type EmbeddedServices } from '../../adapters/local/embedded-services.js';
+import { startEmbeddedServers, type EmbeddedServers } from '../../adapters/local/embedded-servers.js';
 import { FaultySesServer, mulberry32 } from '../../adapters/local/faulty-ses-server.js';
 import { VirtualClock } from '../../adapters/local/virtual-clock.js';
 import { AwsContext } from '../../handlers/aws-context.js';
@@ -188,7 +188,7 @@ export class StackTwin {
       } else {
         const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-twin-'));
         closers.push(() => rm(dataDir, { recursive: true, force: true }));
-        const services: EmbeddedServices = await startEmbeddedServices({ dataDir });
+        const services: EmbeddedServers = await startEmbeddedServers({ dataDir });
         closers.push(() => services.close());
         const faulty = await FaultySesServer.start({
           rate: options.ses.rate,

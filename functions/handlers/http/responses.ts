@@ -1,6 +1,6 @@
 import type { Language, NewsletterConfig } from '../../core/config.js';
-import type { LinkFailure } from '../../use-cases/subscriptions.js';
-import { messagePage, PAGE_CSP, SAFE_HEADERS, wordsForPage } from '../http-pages.js';
+import type { LinkFailure } from '../../use-cases/subscriptions/links.js';
+import { messagePage, PAGE_CSP, SAFE_HEADERS, wordsForPage } from './http-pages.js';
 import { ARCHIVE_WORDS } from '../../../templates/archive-words.js';
 import type { HttpApiResult } from './http-event.js';
 

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import type { Language, NewsletterConfig } from '../../core/config.js';
-import * as subscriptions from '../../use-cases/subscriptions.js';
-import type { SubscriptionDependencies, SubscriptionLog } from '../../use-cases/subscriptions.js';
-import { confirmPage, erasePage, messagePage, preferencesPage, SAFE_HEADERS, subscribePage, unsubscribePage, wordsForPage } from '../http-pages.js';
+import { checkConfirmLink, confirm } from '../../use-cases/subscriptions/confirm.js';
+import { checkEraseLink, erase, requestErasure } from '../../use-cases/subscriptions/erase.js';
+import { checkUnsubscribeLink, unsubscribe } from '../../use-cases/subscriptions/unsubscribe.js';
+import { getPreferences, updatePreferences } from '../../use-cases/subscriptions/preferences.js';
+import { subscribe } from '../../use-cases/subscriptions/subscribe.js';
+import type { SubscriptionDependencies, SubscriptionLog } from '../../use-cases/subscriptions/dependencies.js';
+import { confirmPage, erasePage, messagePage, preferencesPage, SAFE_HEADERS, subscribePage, unsubscribePage, wordsForPage } from './http-pages.js';
 import { countClick, countOpen } from '../../use-cases/reader-counts.js';
 import { contentKind, formFields, parseJson, type HttpApiResult, type HttpRequest } from './http-event.js';
 import { confirmedPage, html, json, linkFailurePage, newsletterPage, unsubscribedPage } from './responses.js';
@@ -49,7 +53,7 @@ async function subscribeAnswer({ deps, language }: RouteContext, { headers, body
     return html(400, subscribePage({ language, newsletters: deps.newsletters, error: wordsForPage(language).invalidEmailBody }));
   }
   const newsletterId = input.data.newsletter ?? (deps.newsletters.length === 1 ? deps.newsletters[0]!.id : '');
-  const result = await subscriptions.subscribe(deps, {
+  const result = await subscribe(deps, {
     email: input.data.email,
     newsletterId,
     honeypot: input.data.website,
@@ -75,14 +79,14 @@ async function subscribeAnswer({ deps, language }: RouteContext, { headers, body
 /** Mail scanners fetch every link: a GET only shows the button, like the unsubscribe page. */
 const showConfirm: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
-  const result = await subscriptions.checkConfirmLink(deps, token);
+  const result = await checkConfirmLink(deps, token);
   if (!result.ok) return linkFailurePage(result, 'confirm', language);
   if (result.alreadyConfirmed) return confirmedPage(result.newsletter);
   return html(200, confirmPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token }));
 };
 
 const postConfirm: Route = async ({ deps, language }, { query }) => {
-  const result = await subscriptions.confirm(deps, query.get('token') ?? '');
+  const result = await confirm(deps, query.get('token') ?? '');
   if (!result.ok) return linkFailurePage(result, 'confirm', language);
   return confirmedPage(result.newsletter, result.latestEdition);
 };
@@ -90,7 +94,7 @@ const postConfirm: Route = async ({ deps, language }, { query }) => {
 /** Link scanners fetch every link: a GET only shows the button. */
 const showUnsubscribe: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
-  const result = await subscriptions.checkUnsubscribeLink(deps, token);
+  const result = await checkUnsubscribeLink(deps, token);
   if (!result.ok) return linkFailurePage(result, 'unsubscribe', language);
   // A link used before: the reader already left, so the page says so instead of offering the button again.
   if (result.alreadyUnsubscribed) return unsubscribedPage(result.newsletter);
@@ -102,14 +106,14 @@ const showUnsubscribe: Route = async ({ deps, language }, { query }) => {
  * same. The secret token is what authorises the request, so the body is not required to match.
  */
 const postUnsubscribe: Route = async ({ deps, language }, { query }) => {
-  const result = await subscriptions.unsubscribe(deps, query.get('token') ?? '');
+  const result = await unsubscribe(deps, query.get('token') ?? '');
   if (!result.ok) return linkFailurePage(result, 'unsubscribe', language);
   return unsubscribedPage(result.newsletter);
 };
 
 const showPreferences: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
-  const result = await subscriptions.getPreferences(deps, token);
+  const result = await getPreferences(deps, token);
   if (!result.ok) return linkFailurePage(result, 'preferences', language);
   return html(200, preferencesPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token, redactedEmail: result.redactedEmail, choices: result.choices }));
 };
@@ -125,12 +129,12 @@ const postPreferences: Route = async ({ deps, language }, { query, headers, body
   }
   if (input.data.action === 'erase') {
     // Erasure is for good, and this link is in every (forwarded) edition: the address confirms by mail.
-    const result = await subscriptions.requestErasure(deps, token);
+    const result = await requestErasure(deps, token);
     if (!result.ok) return linkFailurePage(result, 'preferences', language);
     const w = wordsForPage(result.newsletter.language);
     return newsletterPage(result.newsletter, w.checkInboxTitle, w.eraseRequestedBody);
   }
-  const result = await subscriptions.updatePreferences(deps, token, input.data.newsletter);
+  const result = await updatePreferences(deps, token, input.data.newsletter);
   if (!result.ok) {
     if (result.reason === 'unknown-newsletter') {
       const w = wordsForPage(language);
@@ -145,13 +149,13 @@ const postPreferences: Route = async ({ deps, language }, { query, headers, body
 /** The link mailed on an erase request. Mail scanners fetch every link: a GET only shows the button. */
 const showErase: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
-  const result = await subscriptions.checkEraseLink(deps, token);
+  const result = await checkEraseLink(deps, token);
   if (!result.ok) return linkFailurePage(result, 'erase', language);
   return html(200, erasePage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token }));
 };
 
 const postErase: Route = async ({ deps, language }, { query }) => {
-  const result = await subscriptions.erase(deps, query.get('token') ?? '');
+  const result = await erase(deps, query.get('token') ?? '');
   if (!result.ok) return linkFailurePage(result, 'erase', language);
   const w = wordsForPage(result.newsletter.language);
   return newsletterPage(result.newsletter, w.erasedTitle, w.erasedBody);

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DynamoFeedbackLog, DynamoSubscriberStore, DynamoSuppressionStore, FEEDBACK_RECORD_DAYS } from '../../../functions/adapters/dynamodb/subscriber-store.js';
-import { keys } from '../../../functions/adapters/dynamodb/table.js';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
 import { subscriberId, type Subscriber } from '../../../functions/core/subscriber.js';
 import { useTestServers } from '../../support/local-servers.js';
 
@@ -53,31 +51,6 @@ describe('DynamoSubscriberStore', () => {
   });
 });
 
-describe('DynamoSuppressionStore', () => {
-  it('suppresses by id and counts soft bounces', async () => {
-    const store = new DynamoSuppressionStore(servers().dynamodb, servers().tableName);
-    const id = subscriberId(ID_KEY, 'bounce@example.com');
-    expect(await store.isSuppressed(id)).toBe(false);
-    expect(await store.recordSoftBounce(id, at)).toBe(1);
-    expect(await store.recordSoftBounce(id, at)).toBe(2);
-    expect(await store.isSuppressed(id)).toBe(false);
-    await store.suppress(id, 'hard bounce', at);
-    expect(await store.isSuppressed(id)).toBe(true);
-  });
-});
-
-describe('DynamoFeedbackLog', () => {
-  it('claims an SES feedback id once, and records when it may be forgotten', async () => {
-    const log = new DynamoFeedbackLog(servers().dynamodb, servers().tableName);
-    expect(await log.claim('0100-msg#0100-feedback', at)).toBe(true);
-    expect(await log.claim('0100-msg#0100-feedback', at)).toBe(false);
-    expect(await log.claim('0100-msg#0100-other', at)).toBe(true);
-    const key = keys.feedback('0100-msg#0100-feedback');
-    const { Item } = await servers().dynamodb.send(new GetItemCommand({ TableName: servers().tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }));
-    expect(Number(Item!.expiresAt!.N)).toBe(Date.parse(at) / 1000 + FEEDBACK_RECORD_DAYS * 86400);
-  });
-});
-
 describe('DynamoSubscriberStore.claimConfirmationSend', () => {
   it('lets one of two simultaneous requests send a confirmation, and another only after the cutoff', async () => {
     const store = new DynamoSubscriberStore(servers().dynamodb, servers().tableName);
@@ -89,17 +62,5 @@ describe('DynamoSubscriberStore.claimConfirmationSend', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.claimConfirmationSend('weekly', s.id, '2026-11-29T08:05:00.000Z', '2026-11-29T07:55:00.000Z')).toBe(false);
     expect(await store.claimConfirmationSend('weekly', s.id, '2026-11-29T08:11:00.000Z', '2026-11-29T08:01:00.000Z')).toBe(true);
-  });
-});
-
-describe('DynamoSuppressionStore.suppressedAmong', () => {
-  it('answers for a whole page of readers in one go: only the suppressed ones, past the 100-key limit of one read', async () => {
-    const store = new DynamoSuppressionStore(servers().dynamodb, servers().tableName);
-    const ids = Array.from({ length: 230 }, (_, i) => subscriberId(ID_KEY, `among${i}@example.com`));
-    for (const i of [3, 150, 229]) await store.suppress(ids[i]!, 'hard bounce', at);
-    // A soft bounce alone is not a suppression.
-    await store.recordSoftBounce(ids[4]!, at);
-    expect(await store.suppressedAmong(ids)).toEqual(new Set([ids[3], ids[150], ids[229]]));
-    expect(await store.suppressedAmong([])).toEqual(new Set());
   });
 });

@@ -1,7 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoFeedbackLog, DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoFeedbackLog } from '../../../functions/adapters/dynamodb/feedback-log.js';
+import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/suppression-store.js';
 import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
 import { handleFeedback } from '../../../functions/use-cases/feedback.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';

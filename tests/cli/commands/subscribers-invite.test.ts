@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/suppression-store.js';
 import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
+import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/suppression-store.js';
 import { loadOrCreateTokenKey } from '../../../functions/adapters/local/token-key.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';

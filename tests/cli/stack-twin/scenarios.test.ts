@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
-import { resumeQueuedEdition } from '../../../functions/use-cases/requeue-edition.js';
+import { resumeQueuedEdition } from '../../../functions/use-cases/delivery/requeue-edition.js';
 import { RECURSION_LIMIT } from '../../../functions/cli/stack-twin/recursive-loop.js';
 import { SENDER } from '../../../functions/core/send-topology.js';
 import { SIMULATED_NEWSLETTER, reportOf } from '../../../functions/cli/stack-twin/simulation.js';

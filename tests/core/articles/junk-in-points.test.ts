@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cleanArticle } from '../../../functions/core/articles/clean.js';
 import type { Article, RawArticle } from '../../../functions/core/article.js';
-import { extractKeyPoints } from '../../../functions/core/keypoints/extract.js';
+import { extractKeyPoints } from '../../../functions/core/key-points/extract.js';
 import { buildEditionModel } from '../../../functions/core/edition.js';
 import { withRepeatedSiteNames } from '../../../functions/core/articles/site-names.js';
 import { testNewsletter } from '../../support/newsletters.js';
