@@ -1,4 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import type { EditionRecord, EditionStatus } from '../../functions/core/edition-lifecycle.js';
 import { AwsContext } from '../../functions/handlers/aws-context.js';
@@ -17,13 +19,17 @@ const savedEnv = { ...process.env };
 const HOUR = 3_600_000;
 const now = Date.parse('2026-12-03T12:00:00Z');
 
-beforeAll(() => {
+// The watch reads every newsletter's editions, so each test has a table of its own.
+let tableName = '';
+beforeEach(async () => {
+  tableName = `digest-watch-${randomUUID()}`;
+  await ensureTable(servers().dynamodb, tableName);
   Object.assign(
     process.env,
     stackEnvironment({
       // No queue and no secret: the watch reads the table only.
       endpoints: { DYNAMODB: servers().services.endpoints.dynamodb },
-      tableName: servers().tableName,
+      tableName,
       tokenSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:unused',
       config: { newsletters: testNewsletters() },
     }),
@@ -36,7 +42,7 @@ afterEach(() => vi.restoreAllMocks());
 
 async function putEdition(newsletterId: string, editionId: string, status: EditionStatus, hoursAgo: number): Promise<void> {
   const edition: EditionRecord = { newsletterId, editionId, status, createdAt: new Date(now - hoursAgo * HOUR).toISOString(), subject: 'Weekly', date: '2026-12-01', articles: [] };
-  await new DynamoEditionStore(servers().dynamodb, servers().tableName).create(edition, { subject: 'Weekly', html: '<p>x</p>', text: 'x' });
+  await new DynamoEditionStore(servers().dynamodb, tableName).create(edition, { subject: 'Weekly', html: '<p>x</p>', text: 'x' });
 }
 
 /** Runs the watch, returning its answer and the EMF lines it wrote. */

@@ -44,7 +44,10 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 describe('fan-out handlers', () => {
-  it('queues the list in batches of ids, sends each batch once, and counts on the edition', async () => {
+  // One journey: the batches the first edition queued are the ones a malformed batch sits beside,
+  // and its last mail is the one that bounces before the second edition.
+  it('queues the list in batches of ids, sends each batch once, counts on the edition, fails only a malformed batch, and skips a hard-bounced address in the next edition', async () => {
+    queued.length = 0;
     const { mkdir, writeFile } = await import('node:fs/promises');
     await mkdir(path.join(work, 'articles'), { recursive: true });
     await writeFile(
@@ -92,14 +95,41 @@ describe('fan-out handlers', () => {
     const mail = await simpleParser(servers.services.ses!.messages.at(-1)!.raw);
     expect(mail.subject).toContain('Chip makers race to build new factories');
     expect(mail.text).toContain('https://news.example.com/unsubscribe?token=');
-  });
 
-  it('reports a malformed batch as a batch item failure without stopping the others', async () => {
-    const sender = await import('../../functions/handlers/send-batch.js');
+    // A malformed batch fails alone; the good one beside it still goes through.
     const good = queued[0]!.MessageBody;
-    const result = await sender.handler({ Records: [{ messageId: 'bad', body: '{"newsletterId":"tech-weekly"}' }, { messageId: 'good', body: good }] });
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
-  });
+    const mixed = await sender.handler({ Records: [{ messageId: 'bad', body: '{"newsletterId":"tech-weekly"}' }, { messageId: 'good', body: good }] });
+    expect(mixed.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+
+    // A hard bounce of the last mail suppresses its address: the second edition skips it.
+    const feedback = await import('../../functions/handlers/ses-feedback.js');
+    const bounced = servers.services.ses!.messages.at(-1)!;
+    const bouncedMail = await simpleParser(bounced.raw);
+    const address = bounced.destinations[0]!;
+    await feedback.handler({
+      Records: [
+        {
+          Sns: {
+            MessageId: 'n1',
+            Message: JSON.stringify({
+              eventType: 'Bounce',
+              bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: address }] },
+              mail: { commonHeaders: { messageId: bouncedMail.messageId } },
+            }),
+          },
+        },
+      ],
+    });
+    await writeFile(path.join(work, 'articles', 'second.md'), '# A second story about chips\n\nA second story says the factories need 20,000 engineers by 2030. Universities plan new courses to train them.\n');
+    queued.length = 0;
+    const second = await digest.handler({ newsletterId: 'tech-weekly' });
+    const beforeSecond = servers.services.ses!.messages.length;
+    await sender.handler({ Records: queued.map((q, i) => ({ messageId: `s2-${i}`, body: q.MessageBody })) });
+    const sent = servers.services.ses!.messages.slice(beforeSecond).map((m) => m.destinations[0]);
+    expect(sent).toHaveLength(118);
+    expect(sent).not.toContain(address);
+    expect((await editions.get('tech-weekly', second.editionId!))!.counts).toMatchObject({ sent: 118, suppressed: 1 });
+  }, 60_000);
 
   it('gives a batch that spent its hop budget to the DLQ (a batch item failure) without sending', async () => {
     const sender = await import('../../functions/handlers/send-batch.js');
@@ -119,40 +149,6 @@ describe('fan-out handlers', () => {
     expect(await sender.handler({ Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-1' }, { itemIdentifier: 'bad-2' }] });
   });
 
-  it('suppresses a hard bounce and skips the address in the next edition', async () => {
-    const feedback = await import('../../functions/handlers/ses-feedback.js');
-    const bounced = servers.services.ses!.messages.at(-1)!;
-    const mail = await simpleParser(bounced.raw);
-    const address = bounced.destinations[0]!;
-    await feedback.handler({
-      Records: [
-        {
-          Sns: {
-            MessageId: 'n1',
-            Message: JSON.stringify({
-              eventType: 'Bounce',
-              bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: address }] },
-              mail: { commonHeaders: { messageId: mail.messageId } },
-            }),
-          },
-        },
-      ],
-    });
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(path.join(work, 'articles', 'second.md'), '# A second story about chips\n\nA second story says the factories need 20,000 engineers by 2030. Universities plan new courses to train them.\n');
-    queued.length = 0;
-    const digest = await import('../../functions/handlers/digest.js');
-    const result = await digest.handler({ newsletterId: 'tech-weekly' });
-    const sender = await import('../../functions/handlers/send-batch.js');
-    const before = servers.services.ses!.messages.length;
-    await sender.handler({ Records: queued.map((q, i) => ({ messageId: `s2-${i}`, body: q.MessageBody })) });
-    const sent = servers.services.ses!.messages.slice(before).map((m) => m.destinations[0]);
-    expect(sent).toHaveLength(118);
-    expect(sent).not.toContain(address);
-    const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
-    expect((await editions.get('tech-weekly', result.editionId!))!.counts).toMatchObject({ sent: 118, suppressed: 1 });
-  });
-
   it('reads a folder source from the bucket prefix articles/<newsletter>/ when deployed with a bucket', async () => {
     const s3 = await startFakeS3({
       bucket: 'content-bucket',
@@ -161,22 +157,32 @@ describe('fan-out handlers', () => {
         ['articles/other-letter/not-ours.md', '# Not for this newsletter\n\nThis belongs to another newsletter and must not be read.\n'],
       ]),
     });
-    process.env.BUCKET_NAME = 'content-bucket';
-    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    // A table of its own with its own readers, so the editions of the other tests count for nothing here.
+    const tableName = 'bucket-table';
+    await ensureTable(servers.dynamodb, tableName);
+    const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
+    for (let i = 0; i < 3; i++) {
+      const email = `bucket${i}@example.com`;
+      await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'tech-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+    }
+    const saved = { ...process.env };
+    Object.assign(process.env, { BUCKET_NAME: 'content-bucket', AWS_ENDPOINT_URL_S3: s3.endpoint, TABLE_NAME: tableName });
     try {
       // A fresh module, as a new Lambda container: the environment is read at cold start.
       vi.resetModules();
       const digest = await import('../../functions/handlers/digest.js');
       queued.length = 0;
       const result = await digest.handler({ newsletterId: 'tech-weekly' });
-      expect(result).toMatchObject({ status: 'queued' });
-      const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+      expect(result).toMatchObject({ status: 'queued', queued: 3 });
+      const editions = new DynamoEditionStore(servers.dynamodb, tableName);
       const edition = await editions.get('tech-weekly', result.editionId!);
       expect(edition?.articles.map((a) => a.title)).toEqual(['Ports expand their solar farms']);
       expect(s3.requests.some((r) => r.includes('prefix=articles%2Ftech-weekly%2F'))).toBe(true);
       expect(s3.requests.some((r) => r.includes('other-letter'))).toBe(false);
     } finally {
-      delete process.env.BUCKET_NAME;
+      process.env = saved;
+      // The next test's handlers read the stack's own environment again.
+      vi.resetModules();
       await s3.close();
     }
   });

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb/subscriber-store.js';
+import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
 import { acceptedBatch } from '../support/aws-json-server.js';
@@ -46,6 +48,31 @@ afterAll(async () => {
   await stack?.close();
 });
 
+// Each test drafts on a table of its own, with its own readers, so no edition or reader of another
+// test is in its way; the handlers are fresh modules, as a new Lambda container reads TABLE_NAME.
+let tableName = '';
+let stackTable: string | undefined;
+beforeEach(async () => {
+  tableName = `approval-${randomUUID()}`;
+  await ensureTable(servers.dynamodb, tableName);
+  stackTable = process.env.TABLE_NAME;
+  process.env.TABLE_NAME = tableName;
+  vi.resetModules();
+  queue.length = 0;
+  failSends = false;
+});
+afterEach(() => {
+  if (stackTable === undefined) delete process.env.TABLE_NAME;
+  else process.env.TABLE_NAME = stackTable;
+  vi.resetModules();
+});
+
+async function addReaders(count: number): Promise<void> {
+  const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
+  const emails = Array.from({ length: count }, (_, i) => `reader${i}@example.com`);
+  for (const email of emails) await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'reviewed-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+}
+
 function post(link: string): HttpApiEvent {
   const url = new URL(link);
   return {
@@ -74,9 +101,7 @@ async function draftWithArticle(file: string, text: string): Promise<string> {
 
 describe('the approve link on AWS', () => {
   it('queues the approved edition for the senders at once, who send it once to each reader; a second click queues nothing', async () => {
-    const subscribers = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
-    const emails = Array.from({ length: 70 }, (_, i) => `reader${i}@example.com`);
-    for (const email of emails) await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'reviewed-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+    await addReaders(70);
     const link = await draftWithArticle(
       'chips.md',
       '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
@@ -90,7 +115,7 @@ describe('the approve link on AWS', () => {
     // Handed to the senders before the answer: one fan-out step on the queue (a long list could not
     // be queued in this function's 10 seconds), no address on it.
     expect(queue.map((body) => JSON.parse(body))).toEqual([{ newsletterId: 'reviewed-weekly', editionId, fanOut: 'start' }]);
-    const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+    const editions = new DynamoEditionStore(servers.dynamodb, tableName);
     expect(await editions.get('reviewed-weekly', editionId)).toMatchObject({ status: 'sending' });
 
     // A sender takes the step and queues the 70 readers in batches of whole delivery groups.
@@ -111,6 +136,7 @@ describe('the approve link on AWS', () => {
   });
 
   it('keeps the approval when the queue refuses: the page says approved and the edition stays sending for the next scheduled run', async () => {
+    await addReaders(3);
     const link = await draftWithArticle('robots.md', '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
     const editionId = new URL(link).searchParams.get('edition')!;
     const api = await import('../../functions/handlers/subscription-api.js');
@@ -121,6 +147,6 @@ describe('the approve link on AWS', () => {
       failSends = false;
     }
     expect(queue).toHaveLength(0);
-    expect(await new DynamoEditionStore(servers.dynamodb, servers.tableName).get('reviewed-weekly', editionId)).toMatchObject({ status: 'sending' });
+    expect(await new DynamoEditionStore(servers.dynamodb, tableName).get('reviewed-weekly', editionId)).toMatchObject({ status: 'sending' });
   });
 });

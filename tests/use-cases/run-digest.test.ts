@@ -83,9 +83,10 @@ const limits = { bounceRate: 0.05, complaintRate: 0.001, minimumSample: 5 };
 describe('runDigest', () => {
   it('with no confirmed subscriber builds nothing and leaves the articles new', async () => {
     const deps = await depsWith(0);
+    const before = servers.services.ses!.messages.length;
     expect(await runDigest(newsletter, deps)).toEqual({ status: 'no-subscribers', problems: [] });
     expect(await deps.editions.list(newsletter.id, 5)).toEqual([]);
-    expect(servers.services.ses!.messages).toHaveLength(0);
+    expect(servers.services.ses!.messages.slice(before)).toHaveLength(0);
   });
 
   it('says it paused the edition when it did', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchText } from '../../../functions/adapters/sources/http-fetch.js';
 import { hugeBody, LOOPBACK, neverAnswer, redirect, serve, startFixtureServer, type FixtureServer } from './fixture-server.js';
 
@@ -54,6 +54,11 @@ describe('fetchText', () => {
     });
 
     afterAll(() => internal.close());
+
+    // Each test counts only the fetches it causes itself.
+    beforeEach(() => {
+      secretsServed = 0;
+    });
 
     it.each([
       ['loopback', 'http://127.0.0.1:PORT/secret', '127.0.0.1 is a loopback address'],
