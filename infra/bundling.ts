@@ -10,7 +10,8 @@ export const NODE_TARGET = 'node22';
  * CommonJS dependencies bundled into an ES module still call `require` for Node built-ins; esbuild's
  * shim throws "Dynamic require ... is not supported" unless a real `require` exists at the top.
  */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __newsletterCreateRequire } from 'node:module'; const require = __newsletterCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __newsletterCreateRequire } from 'node:module'; const require = __newsletterCreateRequire(import.meta.url);";
 
 /**
  * Prefer the ES module build of dependencies (better tree shaking), falling back to CommonJS.

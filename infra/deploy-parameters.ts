@@ -71,7 +71,9 @@ export function loadDeployConfig(context: ContextReader): { config: Config; conf
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new DeployParameterError(`newsletter config ${file} could not be read as JSON: ${(error as Error).message}; pass -c configFile=<path>`, { cause: error });
+    throw new DeployParameterError(`newsletter config ${file} could not be read as JSON: ${(error as Error).message}; pass -c configFile=<path>`, {
+      cause: error,
+    });
   }
   const result = parseConfig(json);
   if (!result.ok) throw new DeployParameterError(`newsletter config ${file} is invalid:\n  ${result.errors.join('\n  ')}`);
@@ -104,23 +106,32 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   }
 
   const sendRate = number(context, 'sendRate') ?? config.delivery.rate ?? DEFAULT_SEND_RATE;
-  if (sendRate < MIN_SEND_RATE) throw new DeployParameterError(`-c sendRate=${sendRate} must be at least ${MIN_SEND_RATE} messages per second, or an edition never finishes`);
+  if (sendRate < MIN_SEND_RATE)
+    throw new DeployParameterError(`-c sendRate=${sendRate} must be at least ${MIN_SEND_RATE} messages per second, or an edition never finishes`);
   const apiRateLimit = number(context, 'apiRateLimit');
   const unsubscribeRateLimit = number(context, 'unsubscribeRateLimit');
   const alarmEmail = text(context, 'alarmEmail');
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new DeployParameterError(`-c alarmEmail=${alarmEmail} is not an email address`);
   const baseUrl = text(context, 'baseUrl')?.replace(/\/+$/, '');
-  if (baseUrl && !/^https:\/\/[^/]+/.test(baseUrl)) throw new DeployParameterError(`-c baseUrl=${baseUrl} must be an https:// address such as https://news.example.com`);
+  if (baseUrl && !/^https:\/\/[^/]+/.test(baseUrl))
+    throw new DeployParameterError(`-c baseUrl=${baseUrl} must be an https:// address such as https://news.example.com`);
   const domainName = text(context, 'domainName')?.toLowerCase().replace(/\.$/, '');
   if (domainName) {
-    if (!hostedZoneId || !zoneName) throw new DeployParameterError(`-c domainName=${domainName} needs the Route 53 zone it is in: give -c hostedZoneId and -c zoneName too`);
-    if (!inDomain(domainName, zoneName.toLowerCase().replace(/\.$/, ''))) throw new DeployParameterError(`-c domainName=${domainName} is not inside the hosted zone ${zoneName}: use a name in that zone`);
-    if (baseUrl && baseUrl !== `https://${domainName}`) throw new DeployParameterError(`-c baseUrl=${baseUrl} and -c domainName=${domainName} disagree: links are built on https://${domainName}; drop -c baseUrl`);
+    if (!hostedZoneId || !zoneName)
+      throw new DeployParameterError(`-c domainName=${domainName} needs the Route 53 zone it is in: give -c hostedZoneId and -c zoneName too`);
+    if (!inDomain(domainName, zoneName.toLowerCase().replace(/\.$/, '')))
+      throw new DeployParameterError(`-c domainName=${domainName} is not inside the hosted zone ${zoneName}: use a name in that zone`);
+    if (baseUrl && baseUrl !== `https://${domainName}`)
+      throw new DeployParameterError(
+        `-c baseUrl=${baseUrl} and -c domainName=${domainName} disagree: links are built on https://${domainName}; drop -c baseUrl`,
+      );
   }
   const dmarcPolicy = (text(context, 'dmarc') ?? 'off').toLowerCase();
-  if (!['none', 'quarantine', 'reject', 'off'].includes(dmarcPolicy)) throw new DeployParameterError(`-c dmarc=${dmarcPolicy} must be none, quarantine, reject or off`);
+  if (!['none', 'quarantine', 'reject', 'off'].includes(dmarcPolicy))
+    throw new DeployParameterError(`-c dmarc=${dmarcPolicy} must be none, quarantine, reject or off`);
   const dmarcReportEmail = text(context, 'dmarcReportEmail');
-  if (dmarcReportEmail && !/^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$/.test(dmarcReportEmail)) throw new DeployParameterError(`-c dmarcReportEmail=${dmarcReportEmail} is not an email address`);
+  if (dmarcReportEmail && !/^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$/.test(dmarcReportEmail))
+    throw new DeployParameterError(`-c dmarcReportEmail=${dmarcReportEmail} is not an email address`);
   const perClientLimits = flag(context, 'perClientLimits');
   if (perClientLimits && domainName) {
     throw new DeployParameterError(

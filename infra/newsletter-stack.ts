@@ -112,8 +112,14 @@ export class NewsletterStack extends Stack {
     this.listOperator = new ListOperatorPolicy(this, 'ListOperator', { table: this.table.table, tokenSecret: secret.secret });
 
     new CfnOutput(this, 'BucketName', { description: `Upload articles under articles/<newsletter id>/ here`, value: this.bucket.bucket.bucketName });
-    new CfnOutput(this, 'DigestFunctionName', { description: 'Invoke with {"newsletterId": "<id>"} to run an edition now', value: this.digest.function.functionName });
-    new CfnOutput(this, OPERATOR_OUTPUTS.tableName, { description: 'Kept when the stack is deleted (subscribers and consent)', value: this.table.table.tableName });
+    new CfnOutput(this, 'DigestFunctionName', {
+      description: 'Invoke with {"newsletterId": "<id>"} to run an edition now',
+      value: this.digest.function.functionName,
+    });
+    new CfnOutput(this, OPERATOR_OUTPUTS.tableName, {
+      description: 'Kept when the stack is deleted (subscribers and consent)',
+      value: this.table.table.tableName,
+    });
     new CfnOutput(this, OPERATOR_OUTPUTS.sendQueueUrl, {
       description: 'Where "newsletter editions resume|resend --aws" queues batches for the senders',
       value: this.delivery.queue.queueUrl,
@@ -126,10 +132,19 @@ export class NewsletterStack extends Stack {
       description: 'Attach, with OperatorPolicyArn, to whoever runs "newsletter subscribers add|import|remove|unsuppress --aws" (reads the token secret)',
       value: this.listOperator.policy.managedPolicyArn,
     });
-    new CfnOutput(this, OPERATOR_OUTPUTS.tokenSecretArn, { description: 'Id key (keys subscriber ids, never changes; signs links until a rotation); kept when the stack is deleted', value: secret.secret.secretArn });
+    new CfnOutput(this, OPERATOR_OUTPUTS.tokenSecretArn, {
+      description: 'Id key (keys subscriber ids, never changes; signs links until a rotation); kept when the stack is deleted',
+      value: secret.secret.secretArn,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe here to hear about failures', value: this.alarms.topic.topicArn });
-    new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of deliveries, queues, functions, the API and SES reputation', value: this.alarms.dashboard.dashboardName });
-    new CfnOutput(this, 'SendRate', { description: 'Senders at once x messages per second each', value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s` });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'CloudWatch dashboard of deliveries, queues, functions, the API and SES reputation',
+      value: this.alarms.dashboard.dashboardName,
+    });
+    new CfnOutput(this, 'SendRate', {
+      description: 'Senders at once x messages per second each',
+      value: `${this.delivery.capacity.maxConcurrency} x ${this.delivery.capacity.ratePerSender}/s`,
+    });
   }
 }
 

@@ -89,7 +89,15 @@ function sampleEdition(newsletter: NewsletterConfig): EditionModel {
     date: '2025-01-06',
     subject: newsletter.title,
     preheader: 'A sample key point.',
-    articles: [{ id: 'sample', title: 'A sample article', keyPoints: ['A sample key point.'], url: 'https://example.com/sample', location: 'https://example.com/sample' }],
+    articles: [
+      {
+        id: 'sample',
+        title: 'A sample article',
+        keyPoints: ['A sample key point.'],
+        url: 'https://example.com/sample',
+        location: 'https://example.com/sample',
+      },
+    ],
     postalAddress: newsletter.postalAddress,
     fromName: newsletter.from.name,
     webUrl: `${newsletter.baseUrl.replace(/\/+$/, '')}/archive/sample`,

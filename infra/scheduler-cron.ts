@@ -30,7 +30,9 @@ export function toSchedulerCron(cron: string): string {
     ['month', month],
   ] as const) {
     if (!SIMPLE_FIELD.test(value)) {
-      throw new CronConversionError(`cron "${cron}": the ${name} field "${value}" uses syntax EventBridge Scheduler cannot express; use numbers, names, "*", ",", "-" and "/"`);
+      throw new CronConversionError(
+        `cron "${cron}": the ${name} field "${value}" uses syntax EventBridge Scheduler cannot express; use numbers, names, "*", ",", "-" and "/"`,
+      );
     }
   }
 

@@ -34,7 +34,15 @@ const program = new Command('simulate')
   .option('--seed <k>', 'seed of the faults and kills', count('--seed'))
   .parse();
 
-const options = program.opts<{ readers: number; rate: number; dailyQuota?: number; senders?: number; sesFaults?: number; senderTimeouts?: number; seed?: number }>();
+const options = program.opts<{
+  readers: number;
+  rate: number;
+  dailyQuota?: number;
+  senders?: number;
+  sesFaults?: number;
+  senderTimeouts?: number;
+  seed?: number;
+}>();
 // Set before the handlers load: their logs and metrics would bury the one line this prints.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

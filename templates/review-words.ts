@@ -89,7 +89,8 @@ export const REVIEW_WORDS: Readonly<Record<Language, ReviewWords>> = {
   fr: {
     ...en,
     subjectMark: '[Relecture]',
-    banner: 'Ceci est un brouillon : personne sur la liste ne l’a encore reçu. Envoyez-le à la liste, ou passez-le (ses articles iront dans la prochaine édition).',
+    banner:
+      'Ceci est un brouillon : personne sur la liste ne l’a encore reçu. Envoyez-le à la liste, ou passez-le (ses articles iront dans la prochaine édition).',
     approve: 'Approuver et envoyer',
     skip: 'Passer cette édition',
     approveTitle: 'Envoyer cette édition ?',
@@ -180,7 +181,17 @@ export interface EditWords {
   problem: string;
   history: string;
   pastEditions: string;
-  pastColumns: { edition: string; sent: string; delivered: string; bounces: string; complaints: string; rejected: string; delayed: string; opens: string; clicks: string };
+  pastColumns: {
+    edition: string;
+    sent: string;
+    delivered: string;
+    bounces: string;
+    complaints: string;
+    rejected: string;
+    delayed: string;
+    opens: string;
+    clicks: string;
+  };
 }
 
 const editEn: EditWords = {
@@ -205,7 +216,17 @@ const editEn: EditWords = {
   problem: 'Not saved:',
   history: 'Changes so far',
   pastEditions: 'Recent editions',
-  pastColumns: { edition: 'Edition', sent: 'Sent', delivered: 'Delivered', bounces: 'Bounces', complaints: 'Complaints', rejected: 'Rejected', delayed: 'Delayed', opens: 'Opens', clicks: 'Clicks' },
+  pastColumns: {
+    edition: 'Edition',
+    sent: 'Sent',
+    delivered: 'Delivered',
+    bounces: 'Bounces',
+    complaints: 'Complaints',
+    rejected: 'Rejected',
+    delayed: 'Delayed',
+    opens: 'Opens',
+    clicks: 'Clicks',
+  },
 };
 
 const editZhHant: EditWords = {
@@ -230,7 +251,17 @@ const editZhHant: EditWords = {
   problem: '未儲存：',
   history: '目前的變更',
   pastEditions: '最近幾期',
-  pastColumns: { edition: '期別', sent: '已寄出', delivered: '已送達', bounces: '退信', complaints: '投訴', rejected: '被拒', delayed: '延遲', opens: '開啟', clicks: '點擊' },
+  pastColumns: {
+    edition: '期別',
+    sent: '已寄出',
+    delivered: '已送達',
+    bounces: '退信',
+    complaints: '投訴',
+    rejected: '被拒',
+    delayed: '延遲',
+    opens: '開啟',
+    clicks: '點擊',
+  },
 };
 
 const editZhHans: EditWords = {
@@ -254,7 +285,17 @@ const editZhHans: EditWords = {
   problem: '未保存：',
   history: '目前的更改',
   pastEditions: '最近几期',
-  pastColumns: { edition: '期别', sent: '已发送', delivered: '已送达', bounces: '退信', complaints: '投诉', rejected: '被拒', delayed: '延迟', opens: '打开', clicks: '点击' },
+  pastColumns: {
+    edition: '期别',
+    sent: '已发送',
+    delivered: '已送达',
+    bounces: '退信',
+    complaints: '投诉',
+    rejected: '被拒',
+    delayed: '延迟',
+    opens: '打开',
+    clicks: '点击',
+  },
 };
 
 /** Languages without their own edit-page words yet read the English ones. */

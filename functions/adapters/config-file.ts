@@ -19,13 +19,19 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`config file ${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass --config with the path to newsletter.config.json`, { cause: error });
+    throw new ConfigError(
+      `config file ${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass --config with the path to newsletter.config.json`,
+      { cause: error },
+    );
   }
   // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
   const json = parseJsonText(text.replace(/^\uFEFF/u, ''), file);
   const result = parseConfig(json);
   // One line per problem: several on one line read as one.
-  if (!result.ok) throw new ConfigError(`config file ${file} is invalid:${result.errors.length === 1 ? ` ${result.errors[0]}` : result.errors.map((e) => `\n  ${e}`).join('')}`);
+  if (!result.ok)
+    throw new ConfigError(
+      `config file ${file} is invalid:${result.errors.length === 1 ? ` ${result.errors[0]}` : result.errors.map((e) => `\n  ${e}`).join('')}`,
+    );
   const baseDir = path.dirname(path.resolve(file));
   const templateDirs = resolveTemplates(result.config, baseDir, file);
   return { config: result.config, baseDir, templateDirs };
@@ -44,7 +50,9 @@ function parseJsonText(text: string, file: string): unknown {
     const before = text.slice(0, first.offset);
     const line = before.split('\n').length;
     const column = first.offset - before.lastIndexOf('\n');
-    throw new ConfigError(`config file ${file} is not valid JSON at line ${line}, column ${column}: ${describeParseError(printParseErrorCode(first.error))}`, { cause: error });
+    throw new ConfigError(`config file ${file} is not valid JSON at line ${line}, column ${column}: ${describeParseError(printParseErrorCode(first.error))}`, {
+      cause: error,
+    });
   }
 }
 

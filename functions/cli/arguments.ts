@@ -12,7 +12,8 @@ function positiveNumber(value: string): number {
 /** Messages per second: no lower than the configuration allows (MIN_SEND_RATE), or an edition never finishes. */
 export function sendRate(value: string): number {
   const n = positiveNumber(value);
-  if (n < MIN_SEND_RATE) throw new InvalidArgumentError(`"${value}" is below the lowest send rate, ${MIN_SEND_RATE} messages per second (one every ${1 / MIN_SEND_RATE} s)`);
+  if (n < MIN_SEND_RATE)
+    throw new InvalidArgumentError(`"${value}" is below the lowest send rate, ${MIN_SEND_RATE} messages per second (one every ${1 / MIN_SEND_RATE} s)`);
   return n;
 }
 

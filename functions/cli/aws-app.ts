@@ -43,19 +43,32 @@ export interface StackTarget {
  * (an operator without cloudformation:DescribeStacks can still work); otherwise the stack's outputs
  * fill in what the variables leave open.
  */
-async function resolveStackTarget(options: AwsTargetOptions, env: Record<string, string | undefined>, cloudformation: () => CloudFormationClient): Promise<StackTarget> {
+async function resolveStackTarget(
+  options: AwsTargetOptions,
+  env: Record<string, string | undefined>,
+  cloudformation: () => CloudFormationClient,
+): Promise<StackTarget> {
   const stackName = options.stack ?? DEFAULT_STACK_NAME;
   const tableFromEnv = env.NEWSLETTER_TABLE;
   const queueFromEnv = env.NEWSLETTER_SEND_QUEUE_URL;
   const secretFromEnv = env.NEWSLETTER_TOKEN_SECRET_ARN;
   if (tableFromEnv && queueFromEnv) {
-    return { stackName, tableName: tableFromEnv, sendQueueUrl: queueFromEnv, ...(secretFromEnv ? { tokenSecretArn: secretFromEnv } : {}), source: 'environment' };
+    return {
+      stackName,
+      tableName: tableFromEnv,
+      sendQueueUrl: queueFromEnv,
+      ...(secretFromEnv ? { tokenSecretArn: secretFromEnv } : {}),
+      source: 'environment',
+    };
   }
   const client = cloudformation();
   try {
     const outputs = await readStackOutputs(client, stackName);
     const tableName = tableFromEnv ?? outputs[OPERATOR_OUTPUTS.tableName];
-    if (!tableName) throw new ConfigError(`stack "${stackName}" has no output ${OPERATOR_OUTPUTS.tableName}: is it the newsletter's stack? Name it with --stack NAME, or set NEWSLETTER_TABLE`);
+    if (!tableName)
+      throw new ConfigError(
+        `stack "${stackName}" has no output ${OPERATOR_OUTPUTS.tableName}: is it the newsletter's stack? Name it with --stack NAME, or set NEWSLETTER_TABLE`,
+      );
     const sendQueueUrl = queueFromEnv ?? outputs[OPERATOR_OUTPUTS.sendQueueUrl];
     const tokenSecretArn = secretFromEnv ?? outputs[OPERATOR_OUTPUTS.tokenSecretArn];
     const subscribePageUrl = outputs[OPERATOR_OUTPUTS.subscribePage];

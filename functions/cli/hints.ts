@@ -20,7 +20,9 @@ const SUGGESTED = new RegExp(`(npx newsletter|(?<=["'\`])newsletter) (?=(?:${COM
 /** The global options given on the command line (not their defaults), as words to repeat in a hint. */
 export function givenGlobalOptions(program: Command): string[] {
   const values = program.opts<Record<string, unknown>>();
-  return GLOBAL_OPTIONS.flatMap(([flag, key]) => (program.getOptionValueSource(key) === 'cli' && values[key] !== undefined ? [flag, shellWord(String(values[key]))] : []));
+  return GLOBAL_OPTIONS.flatMap(([flag, key]) =>
+    program.getOptionValueSource(key) === 'cli' && values[key] !== undefined ? [flag, shellWord(String(values[key]))] : [],
+  );
 }
 
 /**

@@ -90,7 +90,9 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
         dataDir: options.dataDir,
         ...(options.sendRate ? { sendRate: options.sendRate } : {}),
         onWaitForOthers: (others) =>
-          process.stderr.write(`Keeping the embedded servers up for ${others} other newsletter ${others === 1 ? 'command' : 'commands'} on ${options.dataDir}; this one ends when they finish.\n`),
+          process.stderr.write(
+            `Keeping the embedded servers up for ${others} other newsletter ${others === 1 ? 'command' : 'commands'} on ${options.dataDir}; this one ends when they finish.\n`,
+          ),
       })
     : undefined;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -108,7 +110,12 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     ...(credentials ? { credentials } : {}),
   });
   // One attempt: the sender retries with its own backoff and pacing; the SDK's retries would hide throttling from it.
-  const ses = new SESClient({ region, ...sdkClientConfig('ses', env.AWS_ENDPOINT_URL_SES ? {} : onThisMachine), ...(sesEndpoint ? { endpoint: sesEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const ses = new SESClient({
+    region,
+    ...sdkClientConfig('ses', env.AWS_ENDPOINT_URL_SES ? {} : onThisMachine),
+    ...(sesEndpoint ? { endpoint: sesEndpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  });
   const tableName = env.NEWSLETTER_TABLE ?? DEFAULT_TABLE_NAME;
   try {
     await ensureTable(dynamodb, tableName);

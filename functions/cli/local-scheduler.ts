@@ -47,7 +47,9 @@ export class LocalScheduler {
       }
     } catch (error) {
       this.stop();
-      throw new NewsletterError(`schedule could not be started: ${(error as Error).message}: check schedule.cron and schedule.timeZone in the config`, { cause: error });
+      throw new NewsletterError(`schedule could not be started: ${(error as Error).message}: check schedule.cron and schedule.timeZone in the config`, {
+        cause: error,
+      });
     }
     const from = this.app.clock.now();
     return this.jobs.map((job, i) => ({
@@ -64,7 +66,10 @@ export class LocalScheduler {
     const current = this.running.get(newsletterId);
     if (current) return current;
     const newsletter = this.newsletters.find((n) => n.id === newsletterId);
-    if (!newsletter) return Promise.reject(new NewsletterError(`newsletter "${newsletterId}" is not in the config: use one of ${this.newsletters.map((n) => n.id).join(', ')}`));
+    if (!newsletter)
+      return Promise.reject(
+        new NewsletterError(`newsletter "${newsletterId}" is not in the config: use one of ${this.newsletters.map((n) => n.id).join(', ')}`),
+      );
     const run = this.digest(newsletter).finally(() => this.running.delete(newsletterId));
     this.running.set(newsletterId, run);
     return run;
@@ -84,20 +89,18 @@ export class LocalScheduler {
 /** The same flow as `newsletter digest`, for one newsletter, on the dev server's stores. */
 async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out: string, print: (line: string) => void): Promise<void> {
   print(`Scheduled digest of ${newsletter.id} starting`);
-  const result = await runDigest(
-    newsletter,
-    digestDependencies(app, newsletter, app.sourcesFor(newsletter), app.owner),
-    {
-      ...localDeliveryOptions(app.config),
-      onRendered: async (model, rendered) => {
-        const folder = await writeEditionFiles(out, newsletter, model, rendered);
-        print(`Edition ${model.editionId}: ${model.subject} (written to ${path.join(folder, 'digest.html')})`);
-      },
+  const result = await runDigest(newsletter, digestDependencies(app, newsletter, app.sourcesFor(newsletter), app.owner), {
+    ...localDeliveryOptions(app.config),
+    onRendered: async (model, rendered) => {
+      const folder = await writeEditionFiles(out, newsletter, model, rendered);
+      print(`Edition ${model.editionId}: ${model.subject} (written to ${path.join(folder, 'digest.html')})`);
     },
-  );
+  });
   for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
   if (result.status === 'nothing-new' && result.failedSources.length > 0) {
-    print(`Scheduled digest of ${newsletter.id}: no articles, nothing sent: ${result.failedSources.join(', ')} did not answer (reasons above); fix the sources, the next schedule tries again`);
+    print(
+      `Scheduled digest of ${newsletter.id}: no articles, nothing sent: ${result.failedSources.join(', ')} did not answer (reasons above); fix the sources, the next schedule tries again`,
+    );
   } else if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
   else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);
   else if (result.status === 'draft') print(`Scheduled digest of ${newsletter.id}: ${draftLine(result.edition, result.reviewSent)}`);
@@ -107,6 +110,14 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
 
 /** A run time in the schedule's own time zone, with the UTC instant. */
 export function formatIn(date: Date, timeZone: string): string {
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(date);
+  const local = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(date);
   return `${local.replace(',', '')} ${timeZone} (${date.toISOString()})`;
 }

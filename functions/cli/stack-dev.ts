@@ -39,7 +39,10 @@ export interface StackDev {
  */
 export async function startStackDev(app: LocalApp, options: { dataDir: string; baseUrl: string; print: (line: string) => void }): Promise<StackDev> {
   const { dynamodb, ses } = app.endpoints;
-  if (!dynamodb || !ses) throw new NewsletterError('dev --stack-twin runs the stack on this machine and needs local DynamoDB and SES servers: unset AWS_ENDPOINT_URL_* pointing at AWS, or run dev without --stack');
+  if (!dynamodb || !ses)
+    throw new NewsletterError(
+      'dev --stack-twin runs the stack on this machine and needs local DynamoDB and SES servers: unset AWS_ENDPOINT_URL_* pointing at AWS, or run dev without --stack',
+    );
   // Loaded here: the twin (fauxqs, the handlers) is only for --stack-twin.
   const { StackTwin } = await import('./stack-twin/stack-twin.js');
   const rate = app.config.delivery.rate ?? FRESH_ACCOUNT_RATE;
@@ -91,11 +94,13 @@ function functionConfig(config: Config, baseDir: string, baseUrl: string): Confi
   return {
     ...config,
     templatesDir: path.resolve(baseDir, config.templatesDir),
-    newsletters: config.newsletters.map((n): NewsletterConfig => ({
-      ...n,
-      baseUrl,
-      sources: n.sources.map((source) => (source.type === 'folder' ? { ...source, path: path.resolve(baseDir, source.path) } : source)),
-    })),
+    newsletters: config.newsletters.map(
+      (n): NewsletterConfig => ({
+        ...n,
+        baseUrl,
+        sources: n.sources.map((source) => (source.type === 'folder' ? { ...source, path: path.resolve(baseDir, source.path) } : source)),
+      }),
+    ),
   };
 }
 

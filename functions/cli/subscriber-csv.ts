@@ -18,7 +18,10 @@ const LAST = ['last name', 'lastname', 'lname', 'surname', 'family name'];
 
 /** A header as compared: trimmed, lower-case, dashes and underscores as spaces, spaces collapsed. */
 export function normaliseHeader(header: string): string {
-  return header.trim().toLowerCase().replace(/[-_\s]+/gu, ' ');
+  return header
+    .trim()
+    .toLowerCase()
+    .replace(/[-_\s]+/gu, ' ');
 }
 
 export type ColumnChoice = { ok: true; columns: SubscriberColumns } | { ok: false; reason: string };
@@ -34,7 +37,11 @@ export function chooseColumns(header: string[], flags: { emailColumn?: string; n
     if (!has.has(email)) return { ok: false, reason: `has no column "${flags.emailColumn}" (--email-column); its columns are ${found()}` };
   } else {
     email = first(EMAIL);
-    if (!email) return { ok: false, reason: `has no email column (its columns are ${found()}): name it with --email-column, or make the first line name the columns, e.g. email,name` };
+    if (!email)
+      return {
+        ok: false,
+        reason: `has no email column (its columns are ${found()}): name it with --email-column, or make the first line name the columns, e.g. email,name`,
+      };
   }
   if (flags.nameColumn !== undefined) {
     const name = normaliseHeader(flags.nameColumn);
@@ -55,7 +62,11 @@ export function entryOf(record: Record<string, string | undefined>, columns: Sub
   const email = cell(columns.email) ?? '';
   let name: string | undefined;
   if (typeof columns.name === 'string') name = cell(columns.name);
-  else if (columns.name) name = [columns.name.first, columns.name.last].map((c) => cell(c)?.trim()).filter(Boolean).join(' ');
+  else if (columns.name)
+    name = [columns.name.first, columns.name.last]
+      .map((c) => cell(c)?.trim())
+      .filter(Boolean)
+      .join(' ');
   name = name?.trim();
   return { email, ...(name ? { name } : {}) };
 }

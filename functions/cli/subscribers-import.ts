@@ -43,7 +43,12 @@ export async function importSubscriberCsv(deps: ListDependencies, newsletterId: 
   let batch: { entry: ListEntry; line: number }[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const outcomes = await addToList(deps, newsletterId, batch.map((b) => b.entry), { confirmed: options.confirmed, source: `imported from ${file}` });
+    const outcomes = await addToList(
+      deps,
+      newsletterId,
+      batch.map((b) => b.entry),
+      { confirmed: options.confirmed, source: `imported from ${file}` },
+    );
     outcomes.forEach((outcome: AddOutcome, i) => {
       if (outcome.outcome === 'left') {
         counts.left[outcome.reason.kind]++;

@@ -67,9 +67,7 @@ export const languageSchema = z.enum(LANGUAGES, {
 });
 
 export const newsletterSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, such as "weekly-ai"'),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, such as "weekly-ai"'),
   title: z.string().min(1).max(150),
   language: languageSchema,
   from: z.strictObject({ name: z.string().min(1).max(100), email }),
@@ -83,7 +81,11 @@ export const newsletterSchema = z.strictObject({
       .regex(/^\s*\S+(\s+\S+){4}\s*$/, 'must be a five-field cron expression such as "0 8 * * 1"')
       .superRefine((cron, ctx) => {
         const problem = cronProblem(cron);
-        if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid cron expression (${problem}): use minute hour day-of-month month day-of-week, such as "0 8 * * 1"` });
+        if (problem)
+          ctx.addIssue({
+            code: 'custom',
+            message: `is not a valid cron expression (${problem}): use minute hour day-of-month month day-of-week, such as "0 8 * * 1"`,
+          });
       }),
     timeZone,
   }),
@@ -156,7 +158,10 @@ export const newsletterSchema = z.strictObject({
     })
     .optional(),
   /** Who reviews drafts (approval: "manual"); they get the review copy, never the list's mail. */
-  operators: z.array(z.email({ message: 'must be an email address such as editor@example.com' })).max(20).default([]),
+  operators: z
+    .array(z.email({ message: 'must be an email address such as editor@example.com' }))
+    .max(20)
+    .default([]),
 });
 
 /**
@@ -175,7 +180,10 @@ const configSchema = z
         /** Messages per second; when absent the SES account's maximum send rate is read. */
         rate: z
           .number()
-          .min(MIN_SEND_RATE, `must be at least ${MIN_SEND_RATE} messages per second (one every ${1 / MIN_SEND_RATE} s); leave it out to use the SES account's maximum send rate`)
+          .min(
+            MIN_SEND_RATE,
+            `must be at least ${MIN_SEND_RATE} messages per second (one every ${1 / MIN_SEND_RATE} s); leave it out to use the SES account's maximum send rate`,
+          )
           .optional(),
         /** Sends in flight; when absent it follows the rate and the measured SES latency (see concurrencyFor). */
         concurrency: z.number().int().min(1).max(200).optional(),
@@ -210,7 +218,11 @@ const configSchema = z
       if (seen.has(n.id)) ctx.addIssue({ code: 'custom', path: ['newsletters', i, 'id'], message: `"${n.id}" is used twice; ids must be unique` });
       seen.add(n.id);
       if (n.approval === 'manual' && n.operators.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['newsletters', i, 'operators'], message: 'approval "manual" needs at least one operator address to send drafts to, e.g. "operators": ["editor@example.com"]' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['newsletters', i, 'operators'],
+          message: 'approval "manual" needs at least one operator address to send drafts to, e.g. "operators": ["editor@example.com"]',
+        });
       }
     });
   });
@@ -330,7 +342,8 @@ function knownKeysAt(path: PropertyKey[]): string[] {
 
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let current = schema;
-  for (let def = current._zod.def as { innerType?: z.core.$ZodType }; def.innerType; def = current._zod.def as { innerType?: z.core.$ZodType }) current = def.innerType;
+  for (let def = current._zod.def as { innerType?: z.core.$ZodType }; def.innerType; def = current._zod.def as { innerType?: z.core.$ZodType })
+    current = def.innerType;
   return current;
 }
 

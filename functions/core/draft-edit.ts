@@ -16,9 +16,7 @@ export interface DraftEdit {
   articles: { id: string; title?: string; keyPoints: string[] }[];
 }
 
-export type DraftEditResult =
-  | { ok: true; model: EditionModel; changes: string[]; dropped: ArticleDigest[] }
-  | { ok: false; problem: string };
+export type DraftEditResult = { ok: true; model: EditionModel; changes: string[]; dropped: ArticleDigest[] } | { ok: false; problem: string };
 
 const EDIT_LIMITS = { subject: 200, intro: 2000, title: 300, keyPoint: 1000, keyPoints: 20 } as const;
 
@@ -48,12 +46,16 @@ export function applyDraftEdit(newsletter: Pick<NewsletterConfig, 'title' | 'lan
     if (!title) return { ok: false, problem: `article “${article.title}” has an empty title: write one, or keep the old one` };
     const keyPoints = wanted.keyPoints.map((p) => p.trim()).filter((p) => p !== '');
     if (keyPoints.length === 0) return { ok: false, problem: `article “${article.title}” has no key point left: keep at least one, or drop the article` };
-    if (keyPoints.length > EDIT_LIMITS.keyPoints) return { ok: false, problem: `article “${article.title}” has ${keyPoints.length} key points: keep at most ${EDIT_LIMITS.keyPoints}` };
+    if (keyPoints.length > EDIT_LIMITS.keyPoints)
+      return { ok: false, problem: `article “${article.title}” has ${keyPoints.length} key points: keep at most ${EDIT_LIMITS.keyPoints}` };
     const tooLong = keyPoints.find((p) => [...p].length > EDIT_LIMITS.keyPoint);
-    if (tooLong) return { ok: false, problem: `a key point of “${article.title}” is longer than ${EDIT_LIMITS.keyPoint} characters (“${short(tooLong)}”): shorten it` };
-    if ([...title].length > EDIT_LIMITS.title) return { ok: false, problem: `the title of “${short(article.title)}” is longer than ${EDIT_LIMITS.title} characters: shorten it` };
+    if (tooLong)
+      return { ok: false, problem: `a key point of “${article.title}” is longer than ${EDIT_LIMITS.keyPoint} characters (“${short(tooLong)}”): shorten it` };
+    if ([...title].length > EDIT_LIMITS.title)
+      return { ok: false, problem: `the title of “${short(article.title)}” is longer than ${EDIT_LIMITS.title} characters: shorten it` };
     const bad = [title, ...keyPoints].find((t) => CONTROL.test(t) || /[\r\n]/u.test(t));
-    if (bad !== undefined) return { ok: false, problem: `“${short(bad)}” in article “${article.title}” holds a line break or control character: write it on one line` };
+    if (bad !== undefined)
+      return { ok: false, problem: `“${short(bad)}” in article “${article.title}” holds a line break or control character: write it on one line` };
     if (title !== article.title) changes.push(`article “${article.title}”: title → “${title}”`);
     changes.push(...keyPointChanges(title, article.keyPoints, keyPoints));
     articles.push({ ...article, title, keyPoints });
@@ -67,8 +69,10 @@ export function applyDraftEdit(newsletter: Pick<NewsletterConfig, 'title' | 'lan
   const wantedSubject = edit.subject?.trim();
   if (wantedSubject !== undefined && wantedSubject !== model.subject) {
     if (!wantedSubject) return { ok: false, problem: 'the subject is empty: write one, or leave the one the draft has' };
-    if ([...wantedSubject].length > EDIT_LIMITS.subject) return { ok: false, problem: `the subject has ${[...wantedSubject].length} characters: keep it to ${EDIT_LIMITS.subject} (inboxes show about 60)` };
-    if (CONTROL.test(wantedSubject) || /[\r\n]/u.test(wantedSubject)) return { ok: false, problem: 'the subject holds a line break or control character: write it on one line' };
+    if ([...wantedSubject].length > EDIT_LIMITS.subject)
+      return { ok: false, problem: `the subject has ${[...wantedSubject].length} characters: keep it to ${EDIT_LIMITS.subject} (inboxes show about 60)` };
+    if (CONTROL.test(wantedSubject) || /[\r\n]/u.test(wantedSubject))
+      return { ok: false, problem: 'the subject holds a line break or control character: write it on one line' };
     subject = wantedSubject;
   } else if (model.subject === editionSubject(newsletter, model.articles, model.date)) {
     // A made subject names the first article and the count: it follows the edit.
@@ -79,10 +83,12 @@ export function applyDraftEdit(newsletter: Pick<NewsletterConfig, 'title' | 'lan
   let intro = model.intro;
   if (edit.intro !== undefined) {
     const wantedIntro = edit.intro.replace(/\r\n?/gu, '\n').trim();
-    if ([...wantedIntro].length > EDIT_LIMITS.intro) return { ok: false, problem: `the opening words have ${[...wantedIntro].length} characters: keep them to ${EDIT_LIMITS.intro}` };
+    if ([...wantedIntro].length > EDIT_LIMITS.intro)
+      return { ok: false, problem: `the opening words have ${[...wantedIntro].length} characters: keep them to ${EDIT_LIMITS.intro}` };
     if (CONTROL.test(wantedIntro)) return { ok: false, problem: 'the opening words hold a control character: remove it' };
     intro = wantedIntro === '' ? undefined : wantedIntro;
-    if (intro !== model.intro) changes.splice(subject !== model.subject ? 1 : 0, 0, intro === undefined ? 'intro: back to the greeting' : `intro: “${short(intro)}”`);
+    if (intro !== model.intro)
+      changes.splice(subject !== model.subject ? 1 : 0, 0, intro === undefined ? 'intro: back to the greeting' : `intro: “${short(intro)}”`);
   }
 
   const { intro: _oldIntro, ...rest } = model;

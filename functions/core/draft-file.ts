@@ -30,7 +30,13 @@ const NOTES = [
 
 /** Writes the draft's model as the file an editor edits. */
 export function formatDraftFile(model: EditionModel, editionId: string): string {
-  const lines = [`// Draft ${editionId} of ${model.newsletterTitle}, ${model.date}.`, ...NOTES, '', `Subject: ${model.subject}`, `Intro: ${oneLine(model.intro ?? '')}`];
+  const lines = [
+    `// Draft ${editionId} of ${model.newsletterTitle}, ${model.date}.`,
+    ...NOTES,
+    '',
+    `Subject: ${model.subject}`,
+    `Intro: ${oneLine(model.intro ?? '')}`,
+  ];
   for (const article of model.articles) {
     lines.push('', `## [${article.id}] ${oneLine(article.title)}`);
     if (article.url) lines.push(`// ${article.url}`);
@@ -58,7 +64,8 @@ export function parseDraftFile(text: string): DraftFileResult {
       articles.push({ id: heading[1]!, title: heading[2]!.trim(), keyPoints: [], line: n });
       continue;
     }
-    if (trimmed.startsWith('#')) return { ok: false, line: n, problem: `"${short(trimmed)}" is not an article heading: write "## [id] Title" with the id the draft gave it` };
+    if (trimmed.startsWith('#'))
+      return { ok: false, line: n, problem: `"${short(trimmed)}" is not an article heading: write "## [id] Title" with the id the draft gave it` };
     const field = /^(subject|intro)\s*:\s?(.*)$/iu.exec(trimmed);
     if (field && articles.length === 0) {
       const name = field[1]!.toLowerCase();
@@ -84,12 +91,19 @@ export function parseDraftFile(text: string): DraftFileResult {
       points[points.length - 1] = `${points.at(-1)} ${trimmed}`;
       continue;
     }
-    if (articles.length === 0) return { ok: false, line: n, problem: `"${short(trimmed)}" is not a field: write "Subject: …" or "Intro: …", or start an article with "## [id] Title"` };
+    if (articles.length === 0)
+      return { ok: false, line: n, problem: `"${short(trimmed)}" is not a field: write "Subject: …" or "Intro: …", or start an article with "## [id] Title"` };
     return { ok: false, line: n, problem: `"${short(trimmed)}" is not a key point: start it with "- ", or make it a note with "//"` };
   }
-  if (articles.length === 0) return { ok: false, line: lines.length, problem: 'no article is left: keep at least one "## [id] Title" block, or skip the edition ("newsletter editions skip")' };
+  if (articles.length === 0)
+    return {
+      ok: false,
+      line: lines.length,
+      problem: 'no article is left: keep at least one "## [id] Title" block, or skip the edition ("newsletter editions skip")',
+    };
   for (const a of articles) {
-    if (a.keyPoints.every((p) => p === '')) return { ok: false, line: a.line, problem: `article [${a.id}] has no key point: keep at least one "- " line, or delete the whole block to drop it` };
+    if (a.keyPoints.every((p) => p === ''))
+      return { ok: false, line: a.line, problem: `article [${a.id}] has no key point: keep at least one "- " line, or delete the whole block to drop it` };
   }
   return {
     ok: true,

@@ -131,7 +131,13 @@ export function reputationStop(counts: EditionCounts | undefined, limits: Reputa
 
 /** The counter increments of one batch's report. */
 export function countsOf(report: DeliveryReport): Partial<EditionCounts> {
-  return { sent: report.sent, alreadySent: report.alreadySent, suppressed: report.suppressed, failed: report.failed, throttledRetries: report.throttledRetries };
+  return {
+    sent: report.sent,
+    alreadySent: report.alreadySent,
+    suppressed: report.suppressed,
+    failed: report.failed,
+    throttledRetries: report.throttledRetries,
+  };
 }
 
 /** Reputation and a not-ready SES wait for a person; a quota stop goes on by itself. */
@@ -175,7 +181,8 @@ export type AfterQueuedBatch =
 export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
   if (report.paused?.reason === 'ses-not-ready') return { next: 'pause', reason: report.stoppedReason! };
   // Out of time: the readers not reached go straight back on the queue for a fresh invocation.
-  if (report.outOfTime && !report.paused) return { next: 'retry', reason: 'the invocation ran out of time', afterSeconds: report.inProgress > 0 ? CLAIM_RETRY_SECONDS : 0 };
+  if (report.outOfTime && !report.paused)
+    return { next: 'retry', reason: 'the invocation ran out of time', afterSeconds: report.inProgress > 0 ? CLAIM_RETRY_SECONDS : 0 };
   // Nobody may be left out silently: a quota stop or another sender's live group lock sends the batch back.
   const retry = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
   if (!retry) return { next: 'done' };
@@ -197,7 +204,10 @@ export type ResumeDecision =
 export function resumeEdition(edition: EditionRecord): ResumeDecision {
   if (edition.status === 'sending') return { next: 'goes-on' };
   if (edition.status !== 'paused') {
-    return { next: 'refuse', reason: `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume ("npx newsletter editions resend ${edition.editionId}" sends its failed deliveries again)` };
+    return {
+      next: 'refuse',
+      reason: `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume ("npx newsletter editions resend ${edition.editionId}" sends its failed deliveries again)`,
+    };
   }
   return { next: 'resume', changes: { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) } };
 }

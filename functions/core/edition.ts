@@ -51,7 +51,10 @@ function editionDate(now: Date, timeZone: string): string {
 
 /** The edition id for a set of articles; the same articles on the same day give the same id. */
 function editionIdFor(newsletterId: string, date: string, articleIds: string[], attempt = 0): string {
-  const hash = createHash('sha256').update([...articleIds].sort().join('\n')).update(attempt ? `#${attempt}` : '').digest('hex');
+  const hash = createHash('sha256')
+    .update([...articleIds].sort().join('\n'))
+    .update(attempt ? `#${attempt}` : '')
+    .digest('hex');
   return `${newsletterId}-${date}-${hash.slice(0, 8)}`;
 }
 
@@ -78,7 +81,12 @@ export function buildEditionModel(input: {
   const preheader = editionPreheader(newsletter, articles);
   return {
     newsletterId: newsletter.id,
-    editionId: editionIdFor(newsletter.id, date, articles.map((a) => a.id), input.attempt),
+    editionId: editionIdFor(
+      newsletter.id,
+      date,
+      articles.map((a) => a.id),
+      input.attempt,
+    ),
     newsletterTitle: newsletter.title,
     language: newsletter.language,
     date,
@@ -102,7 +110,11 @@ export function editionPreheader(newsletter: Pick<NewsletterConfig, 'title' | 'l
  * config) or the newsletter's name and the first headline, with how many more articles there are.
  * Either way it fits an inbox (INBOX_SUBJECT_LIMIT): the headline is cut at a word, with "…".
  */
-export function editionSubject(newsletter: Pick<NewsletterConfig, 'title' | 'language' | 'subject'>, articles: Pick<ArticleDigest, 'title'>[], date: string): string {
+export function editionSubject(
+  newsletter: Pick<NewsletterConfig, 'title' | 'language' | 'subject'>,
+  articles: Pick<ArticleDigest, 'title'>[],
+  date: string,
+): string {
   const first = articles[0];
   const values = {
     title: newsletter.title,
@@ -142,7 +154,10 @@ const MORE_LABEL: Record<Language, (n: number) => string> = {
  */
 export function withoutCapsSignal(subject: string, language: Language): string {
   if (!FULL_WIDTH_SEPARATOR.has(language)) return subject;
-  return subject.replace(/\s+(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef])|(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef])\s+/gu, '');
+  return subject.replace(
+    /\s+(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef])|(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef])\s+/gu,
+    '',
+  );
 }
 
 /** Chinese and Japanese titles read better with a full-width bar than with a colon. */

@@ -19,10 +19,17 @@ function reviewSubject(editionId: string): string {
  * The operator's approve, skip and edit links for a draft; approve and skip work once (the draft's
  * status changes), edit until the draft is decided; all expire.
  */
-export function reviewLinks(key: Buffer, baseUrl: string, newsletterId: string, editionId: string, now: Date): { approveUrl: string; skipUrl: string; editUrl: string } {
+export function reviewLinks(
+  key: Buffer,
+  baseUrl: string,
+  newsletterId: string,
+  editionId: string,
+  now: Date,
+): { approveUrl: string; skipUrl: string; editUrl: string } {
   const base = baseUrl.replace(/\/+$/, '');
   const expiresAt = Math.floor(now.getTime() / 1000) + REVIEW_TOKEN_TTL_SECONDS;
-  const link = (purpose: ReviewPurpose) => `${base}/${purpose}?edition=${encodeURIComponent(editionId)}&token=${reviewToken(key, purpose, newsletterId, editionId, expiresAt)}`;
+  const link = (purpose: ReviewPurpose) =>
+    `${base}/${purpose}?edition=${encodeURIComponent(editionId)}&token=${reviewToken(key, purpose, newsletterId, editionId, expiresAt)}`;
   return { approveUrl: link('approve'), skipUrl: link('skip'), editUrl: link('edit') };
 }
 

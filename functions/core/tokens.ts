@@ -65,7 +65,8 @@ const signingKeysDocument = z
  */
 export function tokenKeysFrom(idKey: Buffer, document: string | undefined, source: string): TokenKeys {
   if (document === undefined || document.trim() === '') return singleTokenKey(idKey);
-  const remedy = 'write {"signingKey": "<at least 32 random characters>", "acceptedKeys": [...], "acceptIdKey": true} (see docs/security.md, "Rotating the link key")';
+  const remedy =
+    'write {"signingKey": "<at least 32 random characters>", "acceptedKeys": [...], "acceptIdKey": true} (see docs/security.md, "Rotating the link key")';
   let json: unknown;
   try {
     json = JSON.parse(document);
@@ -73,7 +74,10 @@ export function tokenKeysFrom(idKey: Buffer, document: string | undefined, sourc
     throw new ConfigError(`signing keys from ${source} are not JSON: ${remedy}`);
   }
   const parsed = signingKeysDocument.safeParse(json);
-  if (!parsed.success) throw new ConfigError(`signing keys from ${source} are not valid (${parsed.error.issues.map((i) => `${i.path.join('.') || 'document'}: ${i.message}`).join('; ')}): ${remedy}`);
+  if (!parsed.success)
+    throw new ConfigError(
+      `signing keys from ${source} are not valid (${parsed.error.issues.map((i) => `${i.path.join('.') || 'document'}: ${i.message}`).join('; ')}): ${remedy}`,
+    );
   const key = (text: string, name: string) => checkTokenKey(Buffer.from(text, 'utf8'), `${source} (${name})`, remedy);
   const signing = parsed.data.signingKey === undefined ? idKey : key(parsed.data.signingKey, 'signingKey');
   const accepted = (parsed.data.acceptedKeys ?? []).map((k, i) => key(k, `acceptedKeys[${i}]`));
@@ -100,7 +104,16 @@ export function tokenKeyId(key: Buffer): string {
   }
   return id;
 }
-const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p', erase: 'e', approve: 'a', skip: 's', edit: 'd', view: 'v' };
+const PURPOSE_CODE: Record<TokenPurpose, string> = {
+  confirm: 'c',
+  unsubscribe: 'u',
+  preferences: 'p',
+  erase: 'e',
+  approve: 'a',
+  skip: 's',
+  edit: 'd',
+  view: 'v',
+};
 
 /** Fewer bytes than this and a key can be guessed (an empty one signs tokens anyone can forge). */
 export const MIN_TOKEN_KEY_BYTES = 32;
@@ -134,7 +147,9 @@ export const ERASE_TOKEN_TTL_SECONDS = 24 * 3600;
  * const token = signToken(key, { purpose: 'unsubscribe', newsletterId: 'weekly', subscriberId: id });
  */
 export function signToken(key: Buffer, claims: TokenClaims): string {
-  const body = [VERSION, tokenKeyId(key), PURPOSE_CODE[claims.purpose], claims.newsletterId, claims.subscriberId, claims.expiresAt?.toString(36) ?? ''].join('.');
+  const body = [VERSION, tokenKeyId(key), PURPOSE_CODE[claims.purpose], claims.newsletterId, claims.subscriberId, claims.expiresAt?.toString(36) ?? ''].join(
+    '.',
+  );
   return `${body}.${mac(key, body)}`;
 }
 

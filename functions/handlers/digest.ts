@@ -39,7 +39,8 @@ export interface DigestRunSummary {
 
 /** The digest function over the context `contextOf` gives: `handler` builds one per container, the local twin its own. */
 export function digestHandler(contextOf: () => AwsContext): (event: unknown, invocation?: LambdaInvocation) => Promise<DigestRunSummary> {
-  return (event, invocation) => observe(obs, invocation, () => (watchSchema.safeParse(event).success ? watchSending(contextOf()) : runScheduledDigest(event, contextOf)));
+  return (event, invocation) =>
+    observe(obs, invocation, () => (watchSchema.safeParse(event).success ? watchSending(contextOf()) : runScheduledDigest(event, contextOf)));
 }
 
 /**
@@ -69,7 +70,8 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
   // Logs carry ids and counts only: never an address.
   for (const problem of result.problems) obs.logger.warn('article skipped', { location: problem.location, reason: problem.reason });
   // Nothing built because sources did not answer is a fault, not a quiet week: logged as an error.
-  if (result.status === 'nothing-new' && result.failedSources.length > 0) obs.logger.error('sources failed', { newsletterId: newsletter.id, failedSources: result.failedSources });
+  if (result.status === 'nothing-new' && result.failedSources.length > 0)
+    obs.logger.error('sources failed', { newsletterId: newsletter.id, failedSources: result.failedSources });
   // A language-model extractor's faults: the edition went out (nothing lost), but its points are not the model's.
   const extraction = result.status === 'queued' && !result.resumed ? result.edition.extraction : undefined;
   if (result.status === 'queued' && extraction) {
@@ -77,7 +79,8 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
     obs.metrics.addMetric(METRIC_NAMES.keyPointFallbacks, MetricUnit.Count, extraction.fallbacks);
     obs.logger.info('key points', { newsletterId: newsletter.id, editionId: result.edition.editionId, ...extraction });
   }
-  if (result.status === 'queued') for (const f of result.keyPointReport?.fallbacks ?? []) obs.logger.warn('key points fell back', { location: f.location, reason: f.reason });
+  if (result.status === 'queued')
+    for (const f of result.keyPointReport?.fallbacks ?? []) obs.logger.warn('key points fell back', { location: f.location, reason: f.reason });
   const summary =
     result.status === 'queued'
       ? { status: result.status, editionId: result.edition.editionId, queued: result.queued, problems: result.problems.length }
@@ -92,6 +95,8 @@ async function runScheduledDigest(event: unknown, contextOf: () => AwsContext): 
  */
 function sourcesFor(ctx: AwsContext, newsletter: NewsletterConfig): ArticleSource[] {
   const bucket = ctx.env.bucketName;
-  const sources: SourceConfig[] = newsletter.sources.map((source) => (source.type === 'folder' && bucket ? { type: 's3', bucket, prefix: `articles/${newsletter.id}/` } : source));
+  const sources: SourceConfig[] = newsletter.sources.map((source) =>
+    source.type === 'folder' && bucket ? { type: 's3', bucket, prefix: `articles/${newsletter.id}/` } : source,
+  );
   return createSources(sources, { baseDir: ctx.env.taskRoot ?? process.cwd(), s3: ctx.s3 });
 }

@@ -59,7 +59,9 @@ export interface FunctionEnvironment {
 export function readEnvironment(env: Record<string, string | undefined>): FunctionEnvironment {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(`function environment is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}: check the stack`);
+    throw new ConfigError(
+      `function environment is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}: check the stack`,
+    );
   }
   let json: unknown;
   try {

@@ -94,7 +94,10 @@ export function addDeliveryMetrics(metrics: Metrics, counts: DeliveryCounts, edi
 
 /** A dimension value is a short word (the reason code), never free text that could hold an address. */
 function metricReason(reason: string): string {
-  const word = reason.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const word = reason
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return (word || 'unknown').slice(0, 64);
 }
 

@@ -24,7 +24,10 @@ export interface SqsEvent {
 const batchSchema = z.object({
   newsletterId: z.string().min(1),
   editionId: z.string().min(1),
-  subscriberIds: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(500),
+  subscriberIds: z
+    .array(z.string().regex(/^[0-9a-f]{32}$/))
+    .min(1)
+    .max(500),
   hops: z.number().int().min(0).optional(),
 });
 const count = z.number().int().min(0);
@@ -33,7 +36,15 @@ const fanOutSchema = z.object({
   editionId: z.string().min(1),
   fanOut: z.union([
     z.literal('start'),
-    z.object({ cursor: z.string().min(1).optional(), queued: count, alreadyHave: count, batches: count, endedBefore: count, endedOnRecord: count.optional(), newReaders: count.optional() }),
+    z.object({
+      cursor: z.string().min(1).optional(),
+      queued: count,
+      alreadyHave: count,
+      batches: count,
+      endedBefore: count,
+      endedOnRecord: count.optional(),
+      newReaders: count.optional(),
+    }),
   ]),
   hops: z.number().int().min(0).optional(),
 });
@@ -75,7 +86,8 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
   const handleRecord = async (record: SqsRecord): Promise<void> => {
     try {
       const parsed = messageSchema.safeParse(JSON.parse(record.body));
-      if (!parsed.success) throw new ConfigError(`send batch message is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new ConfigError(`send batch message is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const message = parsed.data;
       const hops = message.hops ?? 0;
       if (hops >= SENDER.hopBudget) {
@@ -92,16 +104,21 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
         await fanOutStep(ctx, services, message);
         return;
       }
-      const result = await sendQueuedBatch(
-        message,
-        ctx.newsletter(message.newsletterId),
-        sendDependencies(services, owner),
-        { cache, ...queuedDeliveryOptions(services.config, ctx.env), ...(stopAt === undefined ? {} : { stopAt }) },
-      );
+      const result = await sendQueuedBatch(message, ctx.newsletter(message.newsletterId), sendDependencies(services, owner), {
+        cache,
+        ...queuedDeliveryOptions(services.config, ctx.env),
+        ...(stopAt === undefined ? {} : { stopAt }),
+      });
       const { status } = result;
       const counts =
         result.status === 'sent'
-          ? { sent: result.report.sent, failed: result.report.failed, alreadySent: result.report.alreadySent, inProgress: result.report.inProgress, retryLater: result.retryLater }
+          ? {
+              sent: result.report.sent,
+              failed: result.report.failed,
+              alreadySent: result.report.alreadySent,
+              inProgress: result.report.inProgress,
+              retryLater: result.retryLater,
+            }
           : { reason: result.reason };
       obs.logger.info('send batch', { messageId: record.messageId, editionId: message.editionId, status, hops, ...counts });
       addDeliveryMetrics(obs.metrics, deliveryCounts(result), message.editionId);
@@ -114,7 +131,8 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
         else throw new RedeliveryWanted(record.messageId);
       }
     } catch (error) {
-      if (!(error instanceof RedeliveryWanted || error instanceof HopBudgetSpent)) obs.logger.error('send batch failed', { messageId: record.messageId, error: redactAddresses((error as Error).message) });
+      if (!(error instanceof RedeliveryWanted || error instanceof HopBudgetSpent))
+        obs.logger.error('send batch failed', { messageId: record.messageId, error: redactAddresses((error as Error).message) });
       throw error;
     }
   };

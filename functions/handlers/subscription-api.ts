@@ -81,7 +81,12 @@ function queueApproved(queue: SendQueue) {
       await queue.enqueue([{ newsletterId: newsletter.id, editionId, fanOut: 'start' }]);
       obs.logger.info('review.approved', { newsletterId: newsletter.id, editionId, status: 'handed-to-senders' });
     } catch (error) {
-      obs.logger.error('review.queue-failed', { newsletterId: newsletter.id, editionId, error: (error as Error).name, reason: redactAddresses((error as Error).message ?? '').slice(0, 300) });
+      obs.logger.error('review.queue-failed', {
+        newsletterId: newsletter.id,
+        editionId,
+        error: (error as Error).name,
+        reason: redactAddresses((error as Error).message ?? '').slice(0, 300),
+      });
     }
   };
 }

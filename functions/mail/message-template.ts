@@ -106,7 +106,9 @@ export async function buildMessage(rendered: RenderedEdition, headers: MessageHe
   const fill = (s: string) =>
     s.replaceAll(PLACEHOLDERS.unsubscribeUrl, recipient.unsubscribeUrl).replaceAll(PLACEHOLDERS.preferencesUrl, recipient.preferencesUrl);
   const fillHtml = (s: string) =>
-    s.replaceAll(PLACEHOLDERS.unsubscribeUrl, escapeHtml(recipient.unsubscribeUrl)).replaceAll(PLACEHOLDERS.preferencesUrl, escapeHtml(recipient.preferencesUrl));
+    s
+      .replaceAll(PLACEHOLDERS.unsubscribeUrl, escapeHtml(recipient.unsubscribeUrl))
+      .replaceAll(PLACEHOLDERS.preferencesUrl, escapeHtml(recipient.preferencesUrl));
   return buildMime({ subject: rendered.subject, html: fillHtml(rendered.html), text: fill(rendered.text) }, headers, {
     to: asciiAddress(recipient.to),
     unsubscribeUrl: recipient.unsubscribeUrl,
@@ -221,7 +223,8 @@ function assertHeaderSafe(recipient: Recipient): void {
     }
   }
   for (const url of [recipient.unsubscribeUrl, recipient.preferencesUrl]) {
-    if (!/^https?:\/\/[\x21-\x7e]+$/.test(url)) throw new NewsletterError('unsubscribe and preferences links must be absolute http(s) URLs in ASCII: check baseUrl in the config');
+    if (!/^https?:\/\/[\x21-\x7e]+$/.test(url))
+      throw new NewsletterError('unsubscribe and preferences links must be absolute http(s) URLs in ASCII: check baseUrl in the config');
   }
 }
 
@@ -229,7 +232,8 @@ function assertHeaderSafe(recipient: Recipient): void {
 function asciiAddress(address: string): string {
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at);
-  if (at < 1 || /[^\x21-\x7e]/.test(local)) throw new NewsletterError('recipient address must have an ASCII local part: SES cannot deliver to SMTPUTF8 addresses');
+  if (at < 1 || /[^\x21-\x7e]/.test(local))
+    throw new NewsletterError('recipient address must have an ASCII local part: SES cannot deliver to SMTPUTF8 addresses');
   return `${local}@${asciiDomain(address.slice(at + 1))}`;
 }
 

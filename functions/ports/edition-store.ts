@@ -22,7 +22,13 @@ export interface EditionStore {
   saveDraftEdit(
     newsletterId: string,
     editionId: string,
-    edit: { editsBefore: number; changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>; rendered: RenderedEdition; model: EditionModel; original: EditionModel },
+    edit: {
+      editsBefore: number;
+      changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>;
+      rendered: RenderedEdition;
+      model: EditionModel;
+      original: EditionModel;
+    },
   ): Promise<boolean>;
   /** Newest first. */
   list(newsletterId: string, limit: number): Promise<EditionRecord[]>;

@@ -6,7 +6,11 @@ import type { SubscriberStore } from './subscriber-store.js';
  * long the list is. The one way the send paths, the resume and the operator's listing page through
  * the store.
  */
-export async function* subscriberPages(subscribers: SubscriberStore, newsletterId: string, options: { status?: SubscriberStatus; pageSize?: number; readAhead?: boolean } = {}): AsyncGenerator<Subscriber[]> {
+export async function* subscriberPages(
+  subscribers: SubscriberStore,
+  newsletterId: string,
+  options: { status?: SubscriberStatus; pageSize?: number; readAhead?: boolean } = {},
+): AsyncGenerator<Subscriber[]> {
   for await (const page of subscriberPagesFrom(subscribers, newsletterId, options)) yield page.subscribers;
 }
 
@@ -22,7 +26,11 @@ export async function* subscriberPagesFrom(
   options: { status?: SubscriberStatus; pageSize?: number; from?: string; readAhead?: boolean } = {},
 ): AsyncGenerator<{ subscribers: Subscriber[]; cursor?: string }> {
   const pageAfter = (after?: string) => {
-    const read = subscribers.list(newsletterId, { limit: options.pageSize ?? 500, ...(options.status ? { status: options.status } : {}), ...(after ? { cursor: after } : {}) });
+    const read = subscribers.list(newsletterId, {
+      limit: options.pageSize ?? 500,
+      ...(options.status ? { status: options.status } : {}),
+      ...(after ? { cursor: after } : {}),
+    });
     // A page read ahead and then not needed (the caller stopped) must not fail the run when it fails.
     read.catch(() => {});
     return read;

@@ -79,4 +79,3 @@ function isTruthy(value: TemplateValue): boolean {
   if (value instanceof TrustedMjml) return value.value !== '';
   return Boolean(value);
 }
-

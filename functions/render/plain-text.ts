@@ -25,7 +25,8 @@ export function joinTextBlocks(blocks: string[][]): string {
 
 // Plain-text wrapping that respects CJK.
 // East Asian Wide and Fullwidth ranges that matter for Chinese text (UAX #11, simplified).
-const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
+const WIDE =
+  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
 // A line may not start with these (kinsoku) ...
 const CLOSING = new Set([...'，。、；：！？）」』》〉】〕］｝…‥・ー〜～ゝゞ々,.;:!?)]}%”’']);
 // ... nor end with these.
@@ -62,12 +63,9 @@ function textUnits(text: string): TextUnit[] {
       continue;
     }
     const last = units.at(-1);
-    const lastChar = last ? [...last.text].at(-1) ?? '' : '';
+    const lastChar = last ? ([...last.text].at(-1) ?? '') : '';
     const narrow = !WIDE.test(ch);
-    const joins =
-      last !== undefined &&
-      !spaceBefore &&
-      (CLOSING.has(ch) || OPENING.has(lastChar) || (narrow && !WIDE.test(lastChar)));
+    const joins = last !== undefined && !spaceBefore && (CLOSING.has(ch) || OPENING.has(lastChar) || (narrow && !WIDE.test(lastChar)));
     if (last && joins) {
       last.text += ch;
       last.width += charWidth(ch);
@@ -95,8 +93,7 @@ export function wrapPlainText(text: string, prefix: { first?: string; rest?: str
   let current: TextUnit[] = [];
   let currentWidth = textWidth(first);
 
-  const render = (line: TextUnit[], lead: string): string =>
-    lead + line.map((unit, i) => (i > 0 && unit.spaceBefore ? ' ' : '') + unit.text).join('');
+  const render = (line: TextUnit[], lead: string): string => lead + line.map((unit, i) => (i > 0 && unit.spaceBefore ? ' ' : '') + unit.text).join('');
   const widthOf = (line: TextUnit[], lead: string): number =>
     textWidth(lead) + line.reduce((sum, unit, i) => sum + unit.width + (i > 0 && unit.spaceBefore ? 1 : 0), 0);
 

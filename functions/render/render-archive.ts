@@ -113,7 +113,14 @@ function feedSummary(e: FeedEdition): string {
  * The Atom feed (RFC 4287) of a newsletter's public editions, newest first. The feed id is the
  * index page's URL and each entry's id its page URL: both stay the same for the life of the archive.
  */
-export function renderArchiveFeed(input: { title: string; language: string; feedUrl: string; indexUrl: string; editions: FeedEdition[]; updated: string }): string {
+export function renderArchiveFeed(input: {
+  title: string;
+  language: string;
+  feedUrl: string;
+  indexUrl: string;
+  editions: FeedEdition[];
+  updated: string;
+}): string {
   const entries = input.editions
     .map(
       (e) => `  <entry>

@@ -63,9 +63,12 @@ async function renderOneLinkMessage(
   const w = words[kind];
   const link = safeHref(url);
   if (!link || link.startsWith('mailto:')) {
-    throw new RenderError(`${kind === 'confirm' ? 'Confirmation' : 'Erase confirmation'} for "${input.newsletterTitle}" needs an http or https link, got "${url}"`, {
-      template: 'confirm.mjml',
-    });
+    throw new RenderError(
+      `${kind === 'confirm' ? 'Confirmation' : 'Erase confirmation'} for "${input.newsletterTitle}" needs an http or https link, got "${url}"`,
+      {
+        template: 'confirm.mjml',
+      },
+    );
   }
   const subject = neutralisePlaceholders(w.subject(input.newsletterTitle));
   const body = w.body(input.newsletterTitle);
@@ -102,7 +105,12 @@ export async function renderWelcome(input: WelcomeInput, options: RenderOptions 
   const body = words.welcome.body(input.newsletterTitle);
   const footer = { whyYouGetThis: words.whyYouGetThis(input.newsletterTitle), postalAddress: input.postalAddress, unsubscribe: true };
 
-  const html = await messagePage('welcome.mjml', { ...input, words, subject, body, footer }, { body, latest_url: latestUrl, latest_edition: words.welcome.latestEdition }, options);
+  const html = await messagePage(
+    'welcome.mjml',
+    { ...input, words, subject, body, footer },
+    { body, latest_url: latestUrl, latest_edition: words.welcome.latestEdition },
+    options,
+  );
 
   const blocks = [wrapPlainText(input.newsletterTitle), wrapPlainText(body)];
   if (latestUrl) blocks.push([`${words.welcome.latestEdition}${words.labelSeparator}${latestUrl}`]);
@@ -121,5 +129,8 @@ function messagePage(
 ): Promise<string> {
   const { language, words, subject, footer, newsletterTitle, body } = page;
   // The title too, for one's own template (`{{newsletter_title}}`); the bundled ones take it from the header.
-  return renderPage({ template, language, words, subject, preheader: body, header: { newsletterTitle }, footer, values: { newsletter_title: newsletterTitle, ...values } }, options);
+  return renderPage(
+    { template, language, words, subject, preheader: body, header: { newsletterTitle }, footer, values: { newsletter_title: newsletterTitle, ...values } },
+    options,
+  );
 }

@@ -92,9 +92,7 @@ function digestText(model: EditionModel, words: TemplateWords, whyYouGetThis: st
     blocks.push(lines);
   }
 
-  blocks.push(
-    textFooter({ whyYouGetThis, postalAddress: model.postalAddress, unsubscribe: true }, words),
-  );
+  blocks.push(textFooter({ whyYouGetThis, postalAddress: model.postalAddress, unsubscribe: true }, words));
   return joinTextBlocks(blocks);
 }
 

@@ -33,9 +33,7 @@ export async function renderPage(
     {
       ...page.values,
       lang: page.language,
-      head: raw(
-        fillTemplate(head.text, { subject: page.subject, preheader: page.preheader, font_family: words.fontFamily }, head.name),
-      ),
+      head: raw(fillTemplate(head.text, { subject: page.subject, preheader: page.preheader, font_family: words.fontFamily }, head.name)),
       header: raw(
         fillTemplate(
           header.text,
@@ -76,4 +74,3 @@ const PREHEADER_STYLE = 'display:none;mso-hide:all;font-size:1px;line-height:1px
 function hidePreheader(html: string): string {
   return html.replace(/(<body[^>]*>\s*<div style=")display:none;[^"]*(")/, (_, start: string, end: string) => `${start}${PREHEADER_STYLE}${end}`);
 }
-

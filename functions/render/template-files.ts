@@ -101,4 +101,3 @@ export function wordsForModel(language: Language, context: string): TemplateWord
   }
   return words;
 }
-

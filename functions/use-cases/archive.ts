@@ -96,7 +96,14 @@ export async function archiveFeed(editions: EditionStore, newsletter: Newsletter
     feedUrl: archiveFeedUrlFor(newsletter.baseUrl, newsletter.id),
     indexUrl: archiveIndexUrlFor(newsletter.baseUrl, newsletter.id),
     updated: now.toISOString(),
-    editions: entries.map((e) => ({ editionId: e.editionId, subject: e.subject, updated: e.sentAt, url: e.url, articleTitles: e.articleTitles, articles: e.articles })),
+    editions: entries.map((e) => ({
+      editionId: e.editionId,
+      subject: e.subject,
+      updated: e.sentAt,
+      url: e.url,
+      articleTitles: e.articleTitles,
+      articles: e.articles,
+    })),
   });
 }
 
@@ -122,14 +129,12 @@ function entryOf(newsletter: NewsletterConfig, e: EditionRecord): ArchiveEntry {
  * each counted link (`/click?…&u=TARGET`) becomes its target again.
  */
 function uncounted(html: string): string {
-  return html
-    .replace(/<img [^>]*data-open-pixel[^>]*>/gu, '')
-    .replace(/href="([^"]*\/click\?[^"]*)"/gu, (whole, href: string) => {
-      try {
-        const target = new URL(href.replaceAll('&amp;', '&')).searchParams.get('u');
-        return target ? `href="${escapeHtml(target)}"` : whole;
-      } catch {
-        return whole;
-      }
-    });
+  return html.replace(/<img [^>]*data-open-pixel[^>]*>/gu, '').replace(/href="([^"]*\/click\?[^"]*)"/gu, (whole, href: string) => {
+    try {
+      const target = new URL(href.replaceAll('&amp;', '&')).searchParams.get('u');
+      return target ? `href="${escapeHtml(target)}"` : whole;
+    } catch {
+      return whole;
+    }
+  });
 }

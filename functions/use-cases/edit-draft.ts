@@ -79,7 +79,13 @@ export async function editDraft(
     articles: applied.model.articles.map((a) => ({ id: a.id, title: a.title, ...(a.url ? { url: a.url } : {}), ...(a.urlKey ? { urlKey: a.urlKey } : {}) })),
     edits: [...(edition.edits ?? []), entry],
   } satisfies Pick<EditionRecord, 'subject' | 'articles' | 'edits'>;
-  const saved = await deps.editions.saveDraftEdit(newsletter.id, editionId, { editsBefore, changes, rendered, model: applied.model, original: stored.original });
+  const saved = await deps.editions.saveDraftEdit(newsletter.id, editionId, {
+    editsBefore,
+    changes,
+    rendered,
+    model: applied.model,
+    original: stored.original,
+  });
   if (!saved) return { status: 'conflict', edition: (await deps.editions.get(newsletter.id, editionId)) ?? edition };
   if (applied.dropped.length > 0) await deps.editions.releaseArticles(newsletter.id, editionId, applied.dropped.flatMap(sentKeys));
   return { status: 'edited', edition: { ...edition, ...changes }, model: applied.model, changes: applied.changes };

@@ -33,7 +33,12 @@ export type EditionDetails = { status: 'missing' } | { status: 'found'; edition:
  * @example
  * const details = await editionDetails({ editions, deliveries }, 'weekly', 'weekly-2026-03-02-1a2b3c4d', { shown: 20 });
  */
-export async function editionDetails(deps: EditionHistoryDependencies, newsletterId: string, editionId: string, options: { shown: number }): Promise<EditionDetails> {
+export async function editionDetails(
+  deps: EditionHistoryDependencies,
+  newsletterId: string,
+  editionId: string,
+  options: { shown: number },
+): Promise<EditionDetails> {
   const edition = await deps.editions.get(newsletterId, editionId);
   if (!edition) return { status: 'missing' };
   if (!deps.deliveries) return { status: 'found', edition };

@@ -20,10 +20,14 @@ export function embedForm(newsletter: Pick<NewsletterConfig, 'id' | 'title' | 'l
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    throw new NewsletterError(`the API address "${apiBase}" must use https (plain http only for localhost): a form on a public page would send addresses unencrypted`);
+    throw new NewsletterError(
+      `the API address "${apiBase}" must use https (plain http only for localhost): a form on a public page would send addresses unencrypted`,
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new NewsletterError(`the API address "${apiBase}" has credentials, a query or a fragment: give only the API's base address, e.g. https://news.example.com`);
+    throw new NewsletterError(
+      `the API address "${apiBase}" has credentials, a query or a fragment: give only the API's base address, e.g. https://news.example.com`,
+    );
   }
   const base = url.href.replace(/\/+$/u, '').replace(/\/subscribe$/u, '');
   return signUpForm({ newsletterId: newsletter.id, newsletterTitle: newsletter.title, language: newsletter.language, action: `${base}/subscribe` });

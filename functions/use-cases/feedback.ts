@@ -13,7 +13,9 @@ const recipients = z.array(z.object({ emailAddress: z.string() })).default([]);
 const notificationSchema = z.object({
   eventType: z.string().optional(),
   notificationType: z.string().optional(),
-  bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional(), bouncedRecipients: recipients, feedbackId: z.string().optional() }).optional(),
+  bounce: z
+    .object({ bounceType: z.string(), bounceSubType: z.string().optional(), bouncedRecipients: recipients, feedbackId: z.string().optional() })
+    .optional(),
   complaint: z.object({ complainedRecipients: recipients, complaintFeedbackType: z.string().optional(), feedbackId: z.string().optional() }).optional(),
   delivery: z.object({ timestamp: z.string().optional(), recipients: z.array(z.string()).default([]) }).optional(),
   reject: z.object({ reason: z.string().optional() }).optional(),
@@ -71,10 +73,7 @@ export interface FeedbackDependencies {
  * Bounces from SES's account-level suppression list suppress the address but do not count towards
  * the edition's bounce rate: SES refused to send, the list did not bounce.
  */
-export async function handleFeedback(
-  payload: unknown,
-  deps: FeedbackDependencies,
-): Promise<FeedbackOutcome[]> {
+export async function handleFeedback(payload: unknown, deps: FeedbackDependencies): Promise<FeedbackOutcome[]> {
   const parsed = notificationSchema.safeParse(payload);
   if (!parsed.success) return [{ kind: 'ignored', reason: 'not an SES notification' }];
   const n = parsed.data;
@@ -127,10 +126,14 @@ export async function handleFeedback(
     return outcomes;
   }
   // What each edition did: counted once per event, never who it was about.
-  const counted = type === 'Delivery' && n.delivery ? { delivered: Math.max(1, n.delivery.recipients.length) }
-    : type === 'Reject' ? { rejected: 1 }
-    : type === 'DeliveryDelay' && n.deliveryDelay ? { delayed: Math.max(1, n.deliveryDelay.delayedRecipients.length) }
-    : undefined;
+  const counted =
+    type === 'Delivery' && n.delivery
+      ? { delivered: Math.max(1, n.delivery.recipients.length) }
+      : type === 'Reject'
+        ? { rejected: 1 }
+        : type === 'DeliveryDelay' && n.deliveryDelay
+          ? { delayed: Math.max(1, n.deliveryDelay.delayedRecipients.length) }
+          : undefined;
   if (counted) {
     if (!edition) return [{ kind: 'ignored', reason: `${type} event of a message that is not an edition's` }];
     const at = type === 'Delivery' ? 'delivery' : type === 'Reject' ? 'reject' : `delay-${n.deliveryDelay?.timestamp ?? ''}`;

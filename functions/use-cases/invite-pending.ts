@@ -38,7 +38,10 @@ export async function invitePending(
   let budgetSpent = false;
   const rate = options.rate ?? (await deps.mailer.getSendQuota()).maxSendRate;
   const pacer = new Pacer(rate > 0 ? rate : 1, deps.clock);
-  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'pending', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+  for await (const page of subscriberPages(deps.subscribers, newsletter.id, {
+    status: 'pending',
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  })) {
     const suppressed = await deps.suppressions.suppressedAmong(page.map((s) => s.id));
     for (const subscriber of page) {
       if (suppressed.has(subscriber.id)) {

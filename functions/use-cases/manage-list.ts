@@ -124,9 +124,11 @@ async function addOne(
     if (!now || attempt > 0) return { outcome: 'unchanged' };
     return addOne(deps, newsletterId, id, entry, now, undefined, options, attempt + 1);
   }
-  if (existing.status === 'unsubscribed') return { outcome: 'left', reason: { kind: 'unsubscribed', ...(existing.unsubscribedAt ? { at: existing.unsubscribedAt } : {}) } };
+  if (existing.status === 'unsubscribed')
+    return { outcome: 'left', reason: { kind: 'unsubscribed', ...(existing.unsubscribedAt ? { at: existing.unsubscribedAt } : {}) } };
   const changes: Partial<Subscriber> = {};
-  if (options.confirmed && existing.status === 'pending') Object.assign(changes, { status: 'confirmed', confirmedAt: at, consent: { at, source: options.source } });
+  if (options.confirmed && existing.status === 'pending')
+    Object.assign(changes, { status: 'confirmed', confirmedAt: at, consent: { at, source: options.source } });
   if (entry.name && entry.name !== existing.name) changes.name = entry.name;
   if (Object.keys(changes).length === 0) return { outcome: 'unchanged' };
   if (await deps.subscribers.updateUnlessUnsubscribed(newsletterId, id, changes)) return { outcome: 'updated' };

@@ -38,7 +38,11 @@ export type ClickResult = { ok: true; target: string; counted: boolean } | { ok:
  * carried it (so the route never redirects anywhere else), counted when the newsletter counts.
  * A count that fails does not keep the reader from the article.
  */
-export async function countClick(deps: ReaderCountDependencies, request: CountRequest & { target: string }, onCountFailed: (error: unknown) => void = () => {}): Promise<ClickResult> {
+export async function countClick(
+  deps: ReaderCountDependencies,
+  request: CountRequest & { target: string },
+  onCountFailed: (error: unknown) => void = () => {},
+): Promise<ClickResult> {
   if (!checkCountSignature(deps.tokenKeys.id, 'click', request.newsletterId, request.editionId, request.target, request.signature)) return { ok: false };
   let target: URL;
   try {

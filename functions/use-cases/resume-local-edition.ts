@@ -29,7 +29,11 @@ export async function resumeLocalEdition(deps: LocalResumeDependencies, newslett
   return { status: 'resumes' };
 }
 
-export type LocalResendResult = { status: 'missing' } | { status: 'refused'; reason: string } | { status: 'nothing-to-send' } | { status: 'resends'; failed: number };
+export type LocalResendResult =
+  | { status: 'missing' }
+  | { status: 'refused'; reason: string }
+  | { status: 'nothing-to-send' }
+  | { status: 'resends'; failed: number };
 
 /**
  * A finished edition's failed deliveries go out again on the next digest: the ledger lets a failed

@@ -31,7 +31,9 @@ export async function sendForReview(
     text: draft.rendered.text.replace(new RegExp(`${escapeRegExp(publicUrl)}(?=\\s|$)`, 'g'), () => viewUrl),
   };
   const rendered = withReviewBanner(reviewable, { ...links, words: { ...words, edit: EDIT_WORDS[newsletter.language].edit } });
-  const result = await sendTestCopies(newsletter, deps, { rendered, editionId: draft.edition.editionId }, newsletter.operators, { subjectMark: words.subjectMark });
+  const result = await sendTestCopies(newsletter, deps, { rendered, editionId: draft.edition.editionId }, newsletter.operators, {
+    subjectMark: words.subjectMark,
+  });
   return { sent: result.sent };
 }
 

@@ -19,7 +19,8 @@ export type ReviewDecision =
 export async function approveDraft(editions: EditionStore, newsletter: NewsletterConfig, editionId: string): Promise<ReviewDecision> {
   const edition = await editions.get(newsletter.id, editionId);
   if (!edition) return { status: 'not-found' };
-  if (!(await editions.moveStatus(newsletter.id, editionId, 'draft', 'sending'))) return { status: 'not-draft', edition: (await editions.get(newsletter.id, editionId)) ?? edition };
+  if (!(await editions.moveStatus(newsletter.id, editionId, 'draft', 'sending')))
+    return { status: 'not-draft', edition: (await editions.get(newsletter.id, editionId)) ?? edition };
   return { status: 'approved', edition: { ...edition, status: 'sending' } };
 }
 
@@ -27,7 +28,8 @@ export async function approveDraft(editions: EditionStore, newsletter: Newslette
 export async function skipDraft(editions: EditionStore, newsletter: NewsletterConfig, editionId: string): Promise<ReviewDecision> {
   const edition = await editions.get(newsletter.id, editionId);
   if (!edition) return { status: 'not-found' };
-  if (!(await editions.moveStatus(newsletter.id, editionId, 'draft', 'skipped'))) return { status: 'not-draft', edition: (await editions.get(newsletter.id, editionId)) ?? edition };
+  if (!(await editions.moveStatus(newsletter.id, editionId, 'draft', 'skipped')))
+    return { status: 'not-draft', edition: (await editions.get(newsletter.id, editionId)) ?? edition };
   await editions.releaseArticles(newsletter.id, editionId, edition.articles.flatMap(sentKeys));
   return { status: 'skipped', edition: { ...edition, status: 'skipped' } };
 }

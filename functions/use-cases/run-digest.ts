@@ -7,7 +7,18 @@ import { emptyReport, mergeReports, type DeliveryPause, type DeliveryReport } fr
 import { SEND_BATCH_SIZE } from '../core/delivery/queue-messages.js';
 import { buildEditionModel, withoutCapsSignal, type EditionModel, type RenderedEdition } from '../core/edition.js';
 import { EditionConflictError } from '../core/errors.js';
-import { afterLocalSend, countsOf, endedDeliveries, ledgerSaysComplete, queuedEditionComplete, reputationStop, waitsForPerson, type EditionRecord, type ExtractionSummary, type ReputationLimits } from '../core/edition-lifecycle.js';
+import {
+  afterLocalSend,
+  countsOf,
+  endedDeliveries,
+  ledgerSaysComplete,
+  queuedEditionComplete,
+  reputationStop,
+  waitsForPerson,
+  type EditionRecord,
+  type ExtractionSummary,
+  type ReputationLimits,
+} from '../core/edition-lifecycle.js';
 import type { ArticleSource } from '../ports/article-source.js';
 import type { EditionStore } from '../ports/edition-store.js';
 import type { KeyPointExtractor } from '../ports/key-point-extractor.js';
@@ -92,7 +103,15 @@ export type PreparedEdition =
   /** approval "manual" and a draft is still waiting: nothing new is built until it is approved or skipped. */
   | { status: 'awaiting-review'; edition: EditionRecord; problems: ArticleProblem[] }
   | { status: 'dry-run'; model: EditionModel; rendered: RenderedEdition; problems: ArticleProblem[]; keyPointReport?: KeyPointReport }
-  | { status: 'ready'; resumed: boolean; edition: EditionRecord; rendered: RenderedEdition; model?: EditionModel; problems: ArticleProblem[]; keyPointReport?: KeyPointReport };
+  | {
+      status: 'ready';
+      resumed: boolean;
+      edition: EditionRecord;
+      rendered: RenderedEdition;
+      model?: EditionModel;
+      problems: ArticleProblem[];
+      keyPointReport?: KeyPointReport;
+    };
 
 export type DigestResult =
   | Exclude<PreparedEdition, { status: 'ready' }>
@@ -142,7 +161,8 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   });
   const excluded = new Set(options.exclude ?? []);
   const digests = excluded.size ? collected.digests.filter((a) => !excluded.has(a.id) && !(a.url && excluded.has(a.url))) : collected.digests;
-  if (digests.length === 0) return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems, failedSources: collected.failedSources };
+  if (digests.length === 0)
+    return { status: 'nothing-new', alreadySent: collected.alreadySent, problems: collected.problems, failedSources: collected.failedSources };
 
   const now = deps.clock.now();
   const modelOf = (attempt: number | undefined) =>
@@ -164,7 +184,14 @@ export async function buildEdition(newsletter: NewsletterConfig, deps: BuildDepe
   };
   const rendered = await deps.render(model);
   await options.onRendered?.(model, rendered);
-  return { status: 'built', model, rendered, problems: collected.problems, builtAt: now, ...(collected.keyPointReport ? { keyPointReport: collected.keyPointReport } : {}) };
+  return {
+    status: 'built',
+    model,
+    rendered,
+    problems: collected.problems,
+    builtAt: now,
+    ...(collected.keyPointReport ? { keyPointReport: collected.keyPointReport } : {}),
+  };
 }
 
 async function exists(deps: BuildDependencies, newsletterId: string, editionId: string): Promise<boolean> {
@@ -207,14 +234,22 @@ async function prepareEdition(newsletter: NewsletterConfig, deps: PrepareDepende
     createdAt: now.toISOString(),
     subject: model.subject,
     date: model.date,
-    articles: model.articles.map((a) => ({ id: a.id, title: a.title, keyPoints: a.keyPoints, ...(a.url ? { url: a.url } : {}), ...(a.urlKey ? { urlKey: a.urlKey } : {}) })),
+    articles: model.articles.map((a) => ({
+      id: a.id,
+      title: a.title,
+      keyPoints: a.keyPoints,
+      ...(a.url ? { url: a.url } : {}),
+      ...(a.urlKey ? { urlKey: a.urlKey } : {}),
+    })),
     deliveryGroups: deliveryGroupsFor(await deps.subscribers.count(newsletter.id, 'confirmed')),
     ...(built.keyPointReport ? { extraction: extractionSummary(built.keyPointReport) } : {}),
   };
   if (options.force) await refuseBesideUnfinished(deps, newsletter.id);
   const created = await deps.editions.create(record, rendered, model);
   if (options.force && !created) {
-    throw new EditionConflictError(`another run is building edition ${model.editionId} of ${newsletter.id} with --force right now: this run sends nothing; let that one finish`);
+    throw new EditionConflictError(
+      `another run is building edition ${model.editionId} of ${newsletter.id} with --force right now: this run sends nothing; let that one finish`,
+    );
   }
   const edition = created ? record : ((await deps.editions.get(newsletter.id, model.editionId)) ?? record);
   // Remember the articles as soon as the edition exists, so a second run never builds them into another one.
@@ -287,7 +322,11 @@ async function sendToList(
   let paused = false;
   // Each page is read when it is prepared (no read-ahead of its own), so the sender knows how old
   // what it knows about those readers is, and reads it again before their turn when it gets old.
-  const pages = subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', readAhead: false, ...(options.pageSize ? { pageSize: options.pageSize } : {}) })[Symbol.asyncIterator]();
+  const pages = subscriberPages(deps.subscribers, newsletter.id, {
+    status: 'confirmed',
+    readAhead: false,
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  })[Symbol.asyncIterator]();
   const ahead = () => {
     const readAt = deps.clock.now().getTime();
     return pages.next().then((read) => (read.done ? undefined : { page: read.value, prepared: prepareBatch(ctx, read.value, readAt) }));
@@ -296,9 +335,19 @@ async function sendToList(
   while (current) {
     // The next page is read, locked and looked up while this one is sent.
     const following = ahead();
-    following.then((next) => next?.prepared.catch(() => {}), () => {});
-    const { report: batch } = await sendBatch({ ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) }, current.page, current.prepared).catch(async (error: unknown) => {
-      await following.then((next) => next && abandonBatch(ctx, next.prepared), () => {});
+    following.then(
+      (next) => next?.prepared.catch(() => {}),
+      () => {},
+    );
+    const { report: batch } = await sendBatch(
+      { ...ctx, onProgress: (r) => options.onProgress?.(mergeReports(report, r)) },
+      current.page,
+      current.prepared,
+    ).catch(async (error: unknown) => {
+      await following.then(
+        (next) => next && abandonBatch(ctx, next.prepared),
+        () => {},
+      );
       throw error;
     });
     report = mergeReports(report, batch);
@@ -310,7 +359,10 @@ async function sendToList(
     }
     paused = waitsForPerson(report.paused);
     if (report.stoppedReason) {
-      await following.then((next) => next && abandonBatch(ctx, next.prepared), () => {});
+      await following.then(
+        (next) => next && abandonBatch(ctx, next.prepared),
+        () => {},
+      );
       break;
     }
     current = await following;
@@ -338,17 +390,25 @@ export async function enqueueEdition(
   newsletter: NewsletterConfig,
   deps: FanOutDependencies,
   options: DigestOptions & { batchSize?: number } = {},
-): Promise<Exclude<PreparedEdition, { status: 'ready' }> | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[]; keyPointReport?: KeyPointReport }> {
+): Promise<
+  | Exclude<PreparedEdition, { status: 'ready' }>
+  | { status: 'queued'; edition: EditionRecord; queued: number; batches: number; resumed: boolean; problems: ArticleProblem[]; keyPointReport?: KeyPointReport }
+> {
   if (!options.dryRun && !(await hasConfirmedSubscriber(deps.subscribers, newsletter.id))) return { status: 'no-subscribers', problems: [] };
   const prepared = await prepareEdition(newsletter, deps, { ...options, leaveQueued: true });
-  if (prepared.status === 'draft' && deps.review) return { ...prepared, reviewSent: (await sendForReview(newsletter, { ...deps.review, clock: deps.clock }, prepared)).sent };
+  if (prepared.status === 'draft' && deps.review)
+    return { ...prepared, reviewSent: (await sendForReview(newsletter, { ...deps.review, clock: deps.clock }, prepared)).sent };
   if (prepared.status !== 'ready') return prepared;
-  if (prepared.edition.status === 'paused') return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
+  if (prepared.edition.status === 'paused')
+    return { status: 'queued', edition: prepared.edition, queued: 0, batches: 0, resumed: true, problems: prepared.problems };
   const batchSize = options.batchSize ?? SEND_BATCH_SIZE;
   let queued = 0;
   // Whole delivery groups per message, also where a group runs over a page boundary.
   const grouped = new GroupedSendQueue(deps.queue, prepared.edition, batchSize);
-  for await (const page of subscriberPages(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+  for await (const page of subscriberPages(deps.subscribers, newsletter.id, {
+    status: 'confirmed',
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  })) {
     await grouped.add(page.map((s) => s.id));
     queued += page.length;
   }
@@ -363,7 +423,15 @@ export async function enqueueEdition(
   const finished = fresh !== undefined && queuedEditionComplete(fresh) && ledgerSaysComplete(fresh, await deps.ledger.countEnded(fresh.editionId));
   if (finished) await deps.editions.update(newsletter.id, fresh.editionId, { status: 'sent', finishedAt: deps.clock.now().toISOString() });
   const edition = { ...(fresh ?? prepared.edition), queued: doneAt, readers: queued, ...(finished ? { status: 'sent' as const } : {}) };
-  return { status: 'queued', edition, queued, batches, resumed: prepared.resumed, problems: prepared.problems, ...(prepared.keyPointReport ? { keyPointReport: prepared.keyPointReport } : {}) };
+  return {
+    status: 'queued',
+    edition,
+    queued,
+    batches,
+    resumed: prepared.resumed,
+    problems: prepared.problems,
+    ...(prepared.keyPointReport ? { keyPointReport: prepared.keyPointReport } : {}),
+  };
 }
 
 /** What the edition keeps of its extractor's report: the counts (the reasons of fallbacks go to the run's output and logs). */

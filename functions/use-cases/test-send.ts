@@ -39,11 +39,15 @@ export function parseTestAddresses(list: string): string[] {
     .map((a) => a.trim())
     .filter(Boolean);
   if (addresses.length === 0) throw new NewsletterError('--test-to needs at least one address: give EMAIL[,EMAIL]');
-  return [...new Set(addresses.map((a) => {
-    const parsed = checkEmail(a);
-    if (!parsed.ok) throw new NewsletterError(`--test-to: "${a.slice(0, 80)}" is not an email address (${parsed.reason}); fix the list and run again`);
-    return parsed.email;
-  }))];
+  return [
+    ...new Set(
+      addresses.map((a) => {
+        const parsed = checkEmail(a);
+        if (!parsed.ok) throw new NewsletterError(`--test-to: "${a.slice(0, 80)}" is not an email address (${parsed.reason}); fix the list and run again`);
+        return parsed.email;
+      }),
+    ),
+  ];
 }
 
 /**
@@ -71,7 +75,12 @@ export async function sendTestCopies(
   let sent = 0;
   for (const [i, to] of addresses.entries()) {
     await pacer.wait();
-    const raw = template.personalise({ to, unsubscribeUrl: signUp, preferencesUrl: signUp, messageKey: `test-${edition.editionId}-${deps.clock.now().getTime()}-${i}` });
+    const raw = template.personalise({
+      to,
+      unsubscribeUrl: signUp,
+      preferencesUrl: signUp,
+      messageKey: `test-${edition.editionId}-${deps.clock.now().getTime()}-${i}`,
+    });
     await deps.mailer.send({ from: newsletter.from.email, to, raw });
     sent++;
   }

@@ -33,7 +33,10 @@ export interface SendingWatch {
  * const watch = await watchSendingEditions(config.newsletters, { editions, clock });
  * if (watch.oldestHours > 36) console.log(watch.sending[0]);
  */
-export async function watchSendingEditions(newsletters: Pick<NewsletterConfig, 'id'>[], deps: { editions: Pick<EditionStore, 'list'>; clock: Clock }): Promise<SendingWatch> {
+export async function watchSendingEditions(
+  newsletters: Pick<NewsletterConfig, 'id'>[],
+  deps: { editions: Pick<EditionStore, 'list'>; clock: Clock },
+): Promise<SendingWatch> {
   const now = deps.clock.now().getTime();
   const sending: SendingEdition[] = [];
   for (const newsletter of newsletters) {

@@ -38,7 +38,11 @@ export function buildDependencies(
 }
 
 /** `newsletter preview`: the digest's own build over the edition store, read only (the next edition, without what went out before). */
-export function previewDependencies(services: Pick<AppServices, 'editions'> & Parameters<typeof buildDependencies>[0], newsletter: NewsletterConfig, sources: ArticleSource[]): BuildDependencies & Pick<PrepareDependencies, 'editions'> {
+export function previewDependencies(
+  services: Pick<AppServices, 'editions'> & Parameters<typeof buildDependencies>[0],
+  newsletter: NewsletterConfig,
+  sources: ArticleSource[],
+): BuildDependencies & Pick<PrepareDependencies, 'editions'> {
   return { ...buildDependencies(services, newsletter, sources), editions: services.editions };
 }
 

@@ -7,7 +7,10 @@ import type { AppServices } from './app-services.js';
 /** The reader's side (subscription API) and the operator's side (list commands) of the list. */
 
 /** The subscription use cases (and the API over them) for these newsletters. */
-export function subscriptionDependencies(services: AppServices, newsletters: readonly NewsletterConfig[] = services.config.newsletters): SubscriptionDependencies {
+export function subscriptionDependencies(
+  services: AppServices,
+  newsletters: readonly NewsletterConfig[] = services.config.newsletters,
+): SubscriptionDependencies {
   return {
     newsletters,
     subscribers: services.subscribers,

@@ -22,7 +22,8 @@ export class DeadLetterQueue extends sqs.Queue {
     });
     Validations.of(this).acknowledge({
       id: guardRule('sqs_dlq_check'),
-      reason: 'This queue is itself a dead-letter queue: a message here waits for a person (an alarm fires on it), and a further queue behind it would only hide it.',
+      reason:
+        'This queue is itself a dead-letter queue: a message here waits for a person (an alarm fires on it), and a further queue behind it would only hide it.',
     });
     if (props.catches) {
       Validations.of(this).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the dead-letter queue of ${props.catches}.` });

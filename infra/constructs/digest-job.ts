@@ -45,7 +45,9 @@ export class DigestJob extends Construct {
 
   constructor(scope: Construct, id: string, props: DigestJobProps) {
     super(scope, id);
-    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', { catches: "the digest schedules and of the digest function's failed asynchronous invocations" });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', {
+      catches: "the digest schedules and of the digest function's failed asynchronous invocations",
+    });
 
     this.function = new NewsletterFunction(this, 'Digest', {
       handler: HANDLER_ENTRIES.digest,
@@ -74,7 +76,8 @@ export class DigestJob extends Construct {
     });
     Validations.of(schedulerRole).acknowledge({
       id: wildcardArnFinding(this.function, ':*'),
-      reason: 'lambda:InvokeFunction on the digest function and its own versions (ARN:*), as the Scheduler target grant writes it; no other function can be invoked.',
+      reason:
+        'lambda:InvokeFunction on the digest function and its own versions (ARN:*), as the Scheduler target grant writes it; no other function can be invoked.',
     });
 
     this.schedules = props.newsletters.map(
@@ -154,7 +157,8 @@ export class DigestJob extends Construct {
       if (newsletter.keyPoints.extractor !== 'bedrock' || !profile) continue;
       Validations.of(this.function.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${profile[2]}]`,
-        reason: 'A cross-region inference profile sends each call to the model in one of several regions chosen by Bedrock, so the model ARN must allow any region; only this one model is allowed.',
+        reason:
+          'A cross-region inference profile sends each call to the model in one of several regions chosen by Bedrock, so the model ARN must allow any region; only this one model is allowed.',
       });
     }
   }

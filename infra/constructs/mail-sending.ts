@@ -75,7 +75,13 @@ export class MailSending extends Construct {
     // "editions show" and the review page; bounces and complaints also suppress the address.
     this.configurationSet.addEventDestination('Feedback', {
       destination: ses.EventDestination.snsTopic(this.feedbackTopic),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.REJECT, ses.EmailSendingEvent.DELIVERY_DELAY],
+      events: [
+        ses.EmailSendingEvent.BOUNCE,
+        ses.EmailSendingEvent.COMPLAINT,
+        ses.EmailSendingEvent.DELIVERY,
+        ses.EmailSendingEvent.REJECT,
+        ses.EmailSendingEvent.DELIVERY_DELAY,
+      ],
     });
 
     const stack = Stack.of(this);
@@ -98,8 +104,9 @@ export class MailSending extends Construct {
   grantReadQuota(fn: NewsletterFunction): void {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
     Validations.of(fn.role!).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ses:GetSendQuota is an account-level read that supports no resource type, so "*" is the only resource IAM accepts for it; every other action of this role is scoped.',
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ses:GetSendQuota is an account-level read that supports no resource type, so "*" is the only resource IAM accepts for it; every other action of this role is scoped.',
     });
   }
 
@@ -113,7 +120,13 @@ export class MailSending extends Construct {
       resourceRecords: [`10 feedback-smtp.${region}.amazonses.com`],
       ttl: '1800',
     });
-    new route53.CfnRecordSet(this, 'MailFromSpf', { hostedZoneId, name: mailFromDomain, type: 'TXT', resourceRecords: ['"v=spf1 include:amazonses.com ~all"'], ttl: '1800' });
+    new route53.CfnRecordSet(this, 'MailFromSpf', {
+      hostedZoneId,
+      name: mailFromDomain,
+      type: 'TXT',
+      resourceRecords: ['"v=spf1 include:amazonses.com ~all"'],
+      ttl: '1800',
+    });
   }
 
   /** Gmail and Yahoo require a DMARC record of bulk senders; `p=none` watches without risking delivery. */

@@ -108,10 +108,17 @@ export class NewsletterFunction extends NodejsFunction {
           // bundled here as a second entry.
           afterBundling: (inputDir: string, outputDir: string) => [
             ...(props.handler.renders
-              ? [`cp -R "${path.join(inputDir, 'templates')}" "${path.join(outputDir, 'templates')}"`, ...copyOwnTemplatesCommands(props.ownTemplates ?? [], outputDir)]
+              ? [
+                  `cp -R "${path.join(inputDir, 'templates')}" "${path.join(outputDir, 'templates')}"`,
+                  ...copyOwnTemplatesCommands(props.ownTemplates ?? [], outputDir),
+                ]
               : []),
             ...props.handler.workers.map((worker) =>
-              workerBundleCommand(path.join(inputDir, 'node_modules', '.bin', 'esbuild'), path.join(inputDir, worker), path.join(outputDir, workerBundleName(worker))),
+              workerBundleCommand(
+                path.join(inputDir, 'node_modules', '.bin', 'esbuild'),
+                path.join(inputDir, worker),
+                path.join(outputDir, workerBundleName(worker)),
+              ),
             ),
           ],
         },
@@ -122,13 +129,11 @@ export class NewsletterFunction extends NodejsFunction {
       reason:
         'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource type, so "*" is the only resource IAM accepts for it; the other actions of this role are scoped.',
     });
-    Validations.of(this).acknowledge(
-      {
-        id: guardRule('lambda_inside_vpc_check'),
-        reason:
-          'The functions reach only AWS service endpoints and public feeds; a VPC would add NAT gateways (about $32 a month each) and cold-start latency and protect nothing, as no private resource exists.',
-      },
-    );
+    Validations.of(this).acknowledge({
+      id: guardRule('lambda_inside_vpc_check'),
+      reason:
+        'The functions reach only AWS service endpoints and public feeds; a VPC would add NAT gateways (about $32 a month each) and cold-start latency and protect nothing, as no private resource exists.',
+    });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
@@ -149,7 +154,8 @@ function acknowledgeLogGroup(logGroup: logs.LogGroup): void {
     },
     {
       id: guardRule('cloudwatch_log_group_encrypted_check'),
-      reason: 'CloudWatch Logs encrypts every log group at rest with its own key already; a customer-managed KMS key adds $1 a month and key policy work for logs that hold no personal data.',
+      reason:
+        'CloudWatch Logs encrypts every log group at rest with its own key already; a customer-managed KMS key adds $1 a month and key policy work for logs that hold no personal data.',
     },
   );
 }

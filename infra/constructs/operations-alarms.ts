@@ -132,7 +132,7 @@ export class OperationsAlarms extends Construct {
     this.add('EditionStuckSending', {
       alarmDescription:
         `An edition has been sending for more than ${STUCK_SENDING_HOURS} hours (a day's quota wait and a margin): the digest function's "sending watch" log line names it (oldestSendingEdition). ` +
-        'Check `npx newsletter editions show <id> --aws`: batches lost (a dead-letter queue, a purged queue) or senders failing (the Sender function\'s errors). ' +
+        "Check `npx newsletter editions show <id> --aws`: batches lost (a dead-letter queue, a purged queue) or senders failing (the Sender function's errors). " +
         'Then `npx newsletter editions resume <id> --aws` queues whoever does not have it yet (the ledger skips the rest), and the edition finishes by itself',
       metric: oldestSending,
       threshold: STUCK_SENDING_HOURS,
@@ -141,7 +141,7 @@ export class OperationsAlarms extends Construct {
 
     this.add('KeyPointFallbacks', {
       alarmDescription:
-        'The language-model extractor failed for some articles of an edition (endpoint down, timeout, token budget, malformed answers): the edition went out with the embedded extractor\'s points for them, nothing was lost. ' +
+        "The language-model extractor failed for some articles of an edition (endpoint down, timeout, token budget, malformed answers): the edition went out with the embedded extractor's points for them, nothing was lost. " +
         'The digest function\'s "key points fell back" log lines say which and why; `npx newsletter editions show <id> --aws` prints the counts. Fix the endpoint or its key; the next edition uses it again',
       metric: this.productMetric(METRIC_NAMES.keyPointFallbacks, 'digest'),
       threshold: 0,
@@ -204,10 +204,17 @@ export class OperationsAlarms extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Send queue: oldest batch (s); oldest edition sending (h)', left: [queueAge], right: [oldestSending.with({ label: 'oldest edition sending (h)' })], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Send queue: oldest batch (s); oldest edition sending (h)',
+        left: [queueAge],
+        right: [oldestSending.with({ label: 'oldest edition sending (h)' })],
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queues',
-        left: props.deadLetterQueues.map(({ name, queue }) => queue.metricApproximateNumberOfMessagesVisible({ label: name, period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })),
+        left: props.deadLetterQueues.map(({ name, queue }) =>
+          queue.metricApproximateNumberOfMessagesVisible({ label: name, period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+        ),
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -221,8 +228,16 @@ export class OperationsAlarms extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Function errors', left: props.functions.map(({ name, function: fn }) => fn.metricErrors({ ...fiveMinutes, label: name })), width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Function throttles', left: props.functions.map(({ name, function: fn }) => fn.metricThrottles({ ...fiveMinutes, label: name })), width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Function errors',
+        left: props.functions.map(({ name, function: fn }) => fn.metricErrors({ ...fiveMinutes, label: name })),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Function throttles',
+        left: props.functions.map(({ name, function: fn }) => fn.metricThrottles({ ...fiveMinutes, label: name })),
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Subscription API',
         left: [props.api.metricCount(fiveMinutes), props.api.metricClientError(fiveMinutes), serverErrors],

@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../../functions/handlers/http/http-event.js';
 import { guardRule } from '../nag-findings.js';
 
-
 /** Requests per client IP address in 5 minutes before WAF blocks the client (AWS WAF's minimum is 10). */
 export const PER_CLIENT_LIMITS = {
   /** The routes that send mail (sign-up, confirm, the preferences form that mails an erase link). */
@@ -58,7 +57,8 @@ export class PerClientLimits extends Construct {
     });
     Validations.of(this.originVerify).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The origin-verify value is read by CloudFront and the function at deploy time only; rotating it means a redeploy, which changing it in place would not trigger, so it is replaced by hand if it ever leaks.',
+      reason:
+        'The origin-verify value is read by CloudFront and the function at deploy time only; rotating it means a redeploy, which changing it in place would not trigger, so it is replaced by hand if it ever leaks.',
     });
 
     const rule = (name: string, priority: number, limit: number, scopeDown: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RuleProperty => ({
@@ -69,7 +69,12 @@ export class PerClientLimits extends Construct {
       visibilityConfig: { sampledRequestsEnabled: true, cloudWatchMetricsEnabled: true, metricName: name },
     });
     const pathStarts = (path: string): wafv2.CfnWebACL.StatementProperty => ({
-      byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: path, textTransformations: [{ priority: 0, type: 'NONE' }] },
+      byteMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'STARTS_WITH',
+        searchString: path,
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
     });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'CLOUDFRONT',
@@ -115,11 +120,15 @@ export class PerClientLimits extends Construct {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       },
     });
-    const noLogs = 'API Gateway access logs already record every request that reaches the pages; CloudFront logs would be a second copy of the client IP addresses.';
+    const noLogs =
+      'API Gateway access logs already record every request that reaches the pages; CloudFront logs would be a second copy of the client IP addresses.';
     const ownName =
-      'The distribution answers on its own cloudfront.net name with CloudFront\'s certificate (SNI is not used for it, and TLS below 1.2 cannot be turned off on it); a custom domain is how to narrow TLS, which -c baseUrl allows once you add one.';
+      "The distribution answers on its own cloudfront.net name with CloudFront's certificate (SNI is not used for it, and TLS below 1.2 cannot be turned off on it); a custom domain is how to narrow TLS, which -c baseUrl allows once you add one.";
     Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'The newsletter is open to readers anywhere; a geographic restriction would refuse some of them their unsubscribe link.' },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'The newsletter is open to readers anywhere; a geographic restriction would refuse some of them their unsubscribe link.',
+      },
       { id: 'AwsSolutions-CFR3', reason: noLogs },
       { id: 'AwsSolutions-CFR4', reason: ownName },
       { id: guardRule('cloudfront_access_logs_enabled_check'), reason: noLogs },

@@ -28,7 +28,9 @@ export class SesFeedback extends Construct {
 
   constructor(scope: Construct, id: string, props: SesFeedbackProps) {
     super(scope, id);
-    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', { catches: "the SNS subscription and of the feedback function's failed asynchronous invocations" });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', {
+      catches: "the SNS subscription and of the feedback function's failed asynchronous invocations",
+    });
     this.function = new NewsletterFunction(this, 'Handler', {
       handler: HANDLER_ENTRIES['ses-feedback'],
       description: 'Suppresses addresses that bounce or complain, from SES events via SNS',

@@ -51,7 +51,7 @@ function acknowledgeAccessLogGroup(logGroup: logs.LogGroup): void {
     {
       id: guardRule('cloudwatch_log_group_retention_period_check'),
       reason:
-        'Access logs hold each client\'s IP address (personal data) with the route, status and time, to investigate abuse of the public pages; they are kept for a month and no longer, as the privacy notice should say.',
+        "Access logs hold each client's IP address (personal data) with the route, status and time, to investigate abuse of the public pages; they are kept for a month and no longer, as the privacy notice should say.",
     },
     {
       id: guardRule('cloudwatch_log_group_encrypted_check'),
@@ -177,7 +177,8 @@ export class SubscriptionApi extends Construct {
           { id: guardRule('api_gw_v2_authorization_type_configured_check'), reason },
           {
             id: guardRule('lambda_function_public_access_prohibited_check'),
-            reason: 'This permission lets API Gateway invoke the handler for the public subscription pages, scoped by source ARN to this API; the pages are public by design and authorise changes with signed tokens.',
+            reason:
+              'This permission lets API Gateway invoke the handler for the public subscription pages, scoped by source ARN to this API; the pages are public by design and authorise changes with signed tokens.',
           },
         );
       }

@@ -65,7 +65,12 @@ export interface PersonaliseBench {
 }
 
 function headersFor(model: EditionModel): MessageHeaders {
-  return { from: { name: model.fromName, email: 'digest@example.com' }, replyTo: 'editor@example.com', listId: `${model.newsletterId}.example.com`, date: new Date('2025-07-14T00:00:00Z') };
+  return {
+    from: { name: model.fromName, email: 'digest@example.com' },
+    replyTo: 'editor@example.com',
+    listId: `${model.newsletterId}.example.com`,
+    date: new Date('2025-07-14T00:00:00Z'),
+  };
 }
 
 /** Readers with real signed links, made before timing: all three ways need the same links. */
@@ -152,7 +157,10 @@ export async function benchEndToEnd(options: { subscribers?: number; concurrency
     const insertSeconds = (performance.now() - insertStarted) / 1000;
     await storeSampleEdition(new DynamoEditionStore(dynamodb, tableName), count);
 
-    const run = await child<SendRun>(['--dynamo-child', services.endpoints.dynamodb, tableName, ses.endpoint, String(concurrency)], `end-to-end send to ${count}`);
+    const run = await child<SendRun>(
+      ['--dynamo-child', services.endpoints.dynamodb, tableName, ses.endpoint, String(concurrency)],
+      `end-to-end send to ${count}`,
+    );
     return {
       subscribers: count,
       insertSeconds,
@@ -236,7 +244,10 @@ async function rawVsProductRound(count: number, dynamodbEndpoint: string, dynamo
     await insertSubscribers(dynamodb, tableName, newsletter.id, count);
     await storeSampleEdition(new DynamoEditionStore(dynamodb, tableName), count);
     // BENCH_PRODUCT_CONCURRENCY=n fixes the product's sends in flight (default: it follows the rate, as the product's default).
-    const run = await child<SendRun>(['--dynamo-child', dynamodbEndpoint, tableName, ses.endpoint, process.env.BENCH_PRODUCT_CONCURRENCY ?? '0'], `product send to ${count}`);
+    const run = await child<SendRun>(
+      ['--dynamo-child', dynamodbEndpoint, tableName, ses.endpoint, process.env.BENCH_PRODUCT_CONCURRENCY ?? '0'],
+      `product send to ${count}`,
+    );
     // Both runs write to the same readers: each must have exactly one copy from each run.
     const copies = ses.copiesByRecipient();
     const rawPerSecond = raw.sent / raw.seconds;
@@ -271,7 +282,11 @@ async function rawRun(sesEndpoint: string, count: number, inFlight: number): Pro
   const worker = async () => {
     while (next < readers.length) {
       const reader = readers[next++]!;
-      const raw = template.personalise({ to: reader.email, ...readerLinks(key, BASE_URL, sampleEdition.newsletterId, reader.id), messageKey: `${sampleEdition.editionId}.${reader.id}` });
+      const raw = template.personalise({
+        to: reader.email,
+        ...readerLinks(key, BASE_URL, sampleEdition.newsletterId, reader.id),
+        messageKey: `${sampleEdition.editionId}.${reader.id}`,
+      });
       await sesClient.send(new SendRawEmailCommand({ Source: 'digest@example.com', Destinations: [reader.email], RawMessage: { Data: raw } }));
       sent++;
     }
@@ -308,7 +323,13 @@ async function dynamoRun(dynamodbEndpoint: string, tableName: string, sesEndpoin
   dynamodb.destroy();
   sesClient.destroy();
   if (result.status !== 'sent' && result.status !== 'paused') throw new Error(`the end-to-end send did not send: ${result.status}`);
-  return { sent: result.report.sent, failed: result.report.failed, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    sent: result.report.sent,
+    failed: result.report.failed,
+    seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 /** The edition is stored before the send, so nothing is collected or rendered by runDigest. */
@@ -410,7 +431,9 @@ export async function benchMemory(options: { sizes?: number[]; concurrency?: num
     const runs: MemoryFigure[] = [];
     // One after the other: side by side they would starve the SES server of CPU and take longer.
     for (const size of sizes) {
-      runs.push(await child<MemoryFigure>(['--memory-child', String(size), ses.endpoint, String(options.concurrency ?? 50)], `memory run of ${size} subscribers`));
+      runs.push(
+        await child<MemoryFigure>(['--memory-child', String(size), ses.endpoint, String(options.concurrency ?? 50)], `memory run of ${size} subscribers`),
+      );
     }
     const first = runs[0]!;
     const last = runs.at(-1)!;

@@ -40,7 +40,9 @@ export async function benchHostileInput(): Promise<{ name: string; figures: Reco
     cleanArticle({ location: 'bench.txt', format: 'text', body: `${text.slice(0, 1000)}\uFFFD${text.slice(1000)}` }),
   );
   const chinese = '人才流失是一種技術失血'.repeat(100_000);
-  measure(figures, 'clean 1.1 million characters of Chinese without a space or a mark', () => cleanArticle({ location: 'bench.txt', format: 'text', body: chinese }));
+  measure(figures, 'clean 1.1 million characters of Chinese without a space or a mark', () =>
+    cleanArticle({ location: 'bench.txt', format: 'text', body: chinese }),
+  );
   for (const levels of [2_000, 10_000]) {
     const html = nestedHtml(levels);
     measure(figures, `page nested ${levels.toLocaleString('en-US')} levels`, () => extractHtmlArticle(html, 'https://example.com/deep'));

@@ -16,5 +16,8 @@ export async function benchSimulate(): Promise<{ name: string; figures: Record<s
   const report = await simulateEdition(options);
   const realSeconds = (performance.now() - started) / 1000;
   console.log(`simulate --readers ${options.readers} --daily-quota ${options.dailyQuota} --rate ${options.rate}: ${JSON.stringify(report)}`);
-  return { name: `simulate ${options.readers.toLocaleString('en-US')} readers (quota ${options.dailyQuota.toLocaleString('en-US')} a day, 14/s)`, figures: { ...report, realSeconds } };
+  return {
+    name: `simulate ${options.readers.toLocaleString('en-US')} readers (quota ${options.dailyQuota.toLocaleString('en-US')} a day, 14/s)`,
+    figures: { ...report, realSeconds },
+  };
 }

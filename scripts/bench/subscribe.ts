@@ -39,25 +39,43 @@ export async function benchSubscribeTiming(options: { rounds?: number } = {}): P
     const tableName = 'bench-subscribe';
     await ensureTable(dynamodb, tableName);
     const newsletter = newsletterSchema.parse({
-      id: 'bench', title: 'Bench', language: 'en', from: { name: 'Bench', email: 'bench@example.com' }, postalAddress: '1 Example Road',
-      schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, sources: [{ type: 'folder', path: 'articles' }], baseUrl: 'https://news.example.com',
+      id: 'bench',
+      title: 'Bench',
+      language: 'en',
+      from: { name: 'Bench', email: 'bench@example.com' },
+      postalAddress: '1 Example Road',
+      schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
+      sources: [{ type: 'folder', path: 'articles' }],
+      baseUrl: 'https://news.example.com',
     });
     const tokenKey = randomBytes(32);
     const subscribers = new DynamoSubscriberStore(dynamodb, tableName);
     const suppressions = new DynamoSuppressionStore(dynamodb, tableName);
     const base: SubscriptionApiDependencies = {
-      newsletters: [newsletter], subscribers, suppressions,
-      editions: new DynamoEditionStore(dynamodb, tableName), ledger: new DynamoDeliveryLedger(dynamodb, tableName),
+      newsletters: [newsletter],
+      subscribers,
+      suppressions,
+      editions: new DynamoEditionStore(dynamodb, tableName),
+      ledger: new DynamoDeliveryLedger(dynamodb, tableName),
       mailer: new SesMailer(ses, { fallbackQuota: { maxSendRate: 1000, max24HourSend: -1, sentLast24Hours: 0 } }),
       signUpLimitStore: new DynamoSignUpLimitStore(dynamodb, tableName),
       // Timing, not limits, is measured here.
       signUpLimitSettings: { perMailboxPerHour: 1_000_000, perClientPerHour: 1_000_000, perHour: 1_000_000, quotaShare: 1 },
-      tokenKeys: singleTokenKey(tokenKey), clock: systemClock, log: () => {},
+      tokenKeys: singleTokenKey(tokenKey),
+      clock: systemClock,
+      log: () => {},
     };
     const confirmed = 'known@example.com';
     const erased = 'gone@example.com';
     const at = new Date().toISOString();
-    await subscribers.put({ id: subscriberId(tokenKey, confirmed), newsletterId: newsletter.id, email: confirmed, status: 'confirmed', createdAt: at, confirmedAt: at });
+    await subscribers.put({
+      id: subscriberId(tokenKey, confirmed),
+      newsletterId: newsletter.id,
+      email: confirmed,
+      status: 'confirmed',
+      createdAt: at,
+      confirmedAt: at,
+    });
     await suppressions.suppress(subscriberId(tokenKey, erased), 'erased', at);
 
     const background = new BackgroundWork();
@@ -97,7 +115,10 @@ export async function benchSubscribeTiming(options: { rounds?: number } = {}): P
 
 function signUpEvent(email: string, sourceIp: string): HttpApiEvent {
   return {
-    version: '2.0', rawPath: '/subscribe', rawQueryString: '', isBase64Encoded: false,
+    version: '2.0',
+    rawPath: '/subscribe',
+    rawQueryString: '',
+    isBase64Encoded: false,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ email, newsletter: 'bench' }).toString(),
     requestContext: { http: { method: 'POST', path: '/subscribe', sourceIp } },

@@ -117,7 +117,9 @@ export function loadEvalItems(dir: string): EvalItem[] {
   const items: EvalItem[] = loadCorpus(dir);
   const cnn = join(dir, 'cnn');
   if (existsSync(cnn)) {
-    for (const file of readdirSync(cnn).filter((f) => f.endsWith('.story')).sort()) {
+    for (const file of readdirSync(cnn)
+      .filter((f) => f.endsWith('.story'))
+      .sort()) {
       items.push(parseCnnStory(file.replace(/\.story$/, ''), readFileSync(join(cnn, file), 'utf8')));
     }
   }

@@ -88,7 +88,11 @@ export function greedyOracle(sentences: readonly (readonly string[])[], referenc
 export function oracleSentences(article: Pick<Article, 'paragraphs' | 'language'>, references: readonly string[], k: number, language: EvalLanguage): string[] {
   const locale = localeOf(article.language);
   const sentences = article.paragraphs.flatMap((p) => splitSentences(p, locale));
-  const picked = greedyOracle(sentences.map((s) => rougeTokens(s, language)), rougeTokens(references.join(' '), language), k);
+  const picked = greedyOracle(
+    sentences.map((s) => rougeTokens(s, language)),
+    rougeTokens(references.join(' '), language),
+    k,
+  );
   return picked.map((i) => sentences[i]!);
 }
 
@@ -124,12 +128,17 @@ const pointsKey = (item: Pick<EvalItem, 'dataset' | 'id'>, k: number): string =>
  * Asks any extractor (an LLM endpoint included) for each item's points at each k, on the same cleaned
  * text `runEval` scores, so its table is comparable with the embedded extractor's.
  */
-export async function extractorPoints(items: readonly EvalItem[], extractor: KeyPointExtractor, onItem?: (done: number) => void): Promise<Map<string, string[]>> {
+export async function extractorPoints(
+  items: readonly EvalItem[],
+  extractor: KeyPointExtractor,
+  onItem?: (done: number) => void,
+): Promise<Map<string, string[]>> {
   const points = new Map<string, string[]>();
   let done = 0;
   for (const item of items) {
     const cleaned = cleanArticle({ location: `${item.dataset}/${item.id}`, format: 'text', body: item.body });
-    if (cleaned.ok) for (const k of lengthsFor(item)) points.set(pointsKey(item, k), (await extractor.extract(cleaned.article, { max: k, count: k })).keyPoints);
+    if (cleaned.ok)
+      for (const k of lengthsFor(item)) points.set(pointsKey(item, k), (await extractor.extract(cleaned.article, { max: k, count: k })).keyPoints);
     onItem?.(++done);
   }
   return points;
@@ -148,7 +157,8 @@ export function runEval(items: readonly EvalItem[], options: EvalOptions = {}): 
     const article = cleaned.article;
     for (const k of lengthsFor(item)) {
       const keyPoints =
-        options.points?.get(pointsKey(item, k)) ?? extractKeyPoints(article, { max: k, count: k, ...(options.selection ? { selection: options.selection } : {}) }).keyPoints;
+        options.points?.get(pointsKey(item, k)) ??
+        extractKeyPoints(article, { max: k, count: k, ...(options.selection ? { selection: options.selection } : {}) }).keyPoints;
       const extractor = rouge(keyPoints, item.references, item.language);
       const lead = rouge(leadSentences(article, k), item.references, item.language);
       results.push({

@@ -53,7 +53,13 @@ function examplesOf(item: EvalItem): { examples: Example[]; usable: number } | u
   const reading = readArticle(cleaned.article);
   if (reading.usable.length < 2) return undefined;
   const texts = reading.usable.map((i) => reading.sentences[i]!.text);
-  const picked = new Set(greedyOracle(texts.map((t) => rougeTokens(t, item.language)), rougeTokens(item.references.join(' '), item.language), item.references.length));
+  const picked = new Set(
+    greedyOracle(
+      texts.map((t) => rougeTokens(t, item.language)),
+      rougeTokens(item.references.join(' '), item.language),
+      item.references.length,
+    ),
+  );
   return { examples: reading.usable.map((i, u) => ({ x: reading.features[i]!, y: picked.has(u) ? 1 : 0 })), usable: reading.usable.length };
 }
 
@@ -198,7 +204,12 @@ function fingerprint(items: readonly EvalItem[]): string {
 /** `share` of model `b` plus the rest of `a`; both must share their standardisation. */
 export function blend(a: LanguageModel, b: LanguageModel, share: number): LanguageModel {
   if (a.mean.some((m, j) => m !== b.mean[j] || a.scale[j] !== b.scale[j])) throw new Error('train: blended models must share their standardisation');
-  return { mean: a.mean, scale: a.scale, weights: a.weights.map((w, j) => round((1 - share) * w + share * b.weights[j]!)), bias: round((1 - share) * a.bias + share * b.bias) };
+  return {
+    mean: a.mean,
+    scale: a.scale,
+    weights: a.weights.map((w, j) => round((1 - share) * w + share * b.weights[j]!)),
+    bias: round((1 - share) * a.bias + share * b.bias),
+  };
 }
 
 /**

@@ -27,7 +27,10 @@ export function countRows(items: readonly EvalItem[]): CountRow[] {
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 /** Least squares of points on the predictor. */
-export function fitCountLine(rows: readonly CountRow[], predictor: CountPredictor): { intercept: number; slope: number; points: (size: { words: number; usable: number }) => number } {
+export function fitCountLine(
+  rows: readonly CountRow[],
+  predictor: CountPredictor,
+): { intercept: number; slope: number; points: (size: { words: number; usable: number }) => number } {
   const x = rows.map((r) => pointsFor({ predictor, intercept: 0, slope: 1 }, r, false));
   const y = rows.map((r) => r.points);
   const n = rows.length;

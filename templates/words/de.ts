@@ -8,7 +8,8 @@ export const words: LanguageWords = {
     readMore: 'Weiterlesen',
     viewOnline: 'Im Browser ansehen',
     whyYouGetThis: (title) => `Sie erhalten diese E-Mail, weil Sie ${title} abonniert haben.`,
-    countsOpensAndClicks: 'Dieser Newsletter zählt über ein Bild und seine Links, wie oft jede Ausgabe geöffnet und ihre Links geklickt werden; dabei wird weder Name noch Adresse gespeichert.',
+    countsOpensAndClicks:
+      'Dieser Newsletter zählt über ein Bild und seine Links, wie oft jede Ausgabe geöffnet und ihre Links geklickt werden; dabei wird weder Name noch Adresse gespeichert.',
     unsubscribe: 'Abmelden',
     preferences: 'Einstellungen verwalten',
     labelSeparator: ': ',
@@ -16,8 +17,10 @@ export const words: LanguageWords = {
     fontFamily: '-apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif',
     confirm: {
       subject: (title) => `Bitte bestätigen Sie Ihr Abonnement von ${title}`,
-      body: (title) => `Danke, dass Sie ${title} abonnieren möchten. Bitte bestätigen Sie Ihre E-Mail-Adresse mit der Schaltfläche unten; vorher senden wir Ihnen nichts.`,
-      textBody: (title) => `Danke, dass Sie ${title} abonnieren möchten. Bitte bestätigen Sie Ihre E-Mail-Adresse über den Link unten; vorher senden wir Ihnen nichts.`,
+      body: (title) =>
+        `Danke, dass Sie ${title} abonnieren möchten. Bitte bestätigen Sie Ihre E-Mail-Adresse mit der Schaltfläche unten; vorher senden wir Ihnen nichts.`,
+      textBody: (title) =>
+        `Danke, dass Sie ${title} abonnieren möchten. Bitte bestätigen Sie Ihre E-Mail-Adresse über den Link unten; vorher senden wir Ihnen nichts.`,
       button: 'Abonnement bestätigen',
       fallback: 'Falls die Schaltfläche nicht funktioniert, kopieren Sie diesen Link in Ihren Browser:',
       ignore: 'Wenn Sie sich nicht angemeldet haben, ignorieren Sie diese E-Mail einfach; Sie hören dann nichts mehr von uns.',
@@ -25,8 +28,10 @@ export const words: LanguageWords = {
     },
     erase: {
       subject: (title) => `Bitte bestätigen Sie die Löschung Ihrer Daten bei ${title}`,
-      body: (title) => `Auf der Einstellungsseite von ${title} wurde verlangt, alles zu löschen, was wir zu dieser Adresse gespeichert haben, und jedes Abonnement zu beenden. Bitte bestätigen Sie das mit der Schaltfläche unten; vorher wird nichts gelöscht. Der Link gilt 24 Stunden.`,
-      textBody: (title) => `Auf der Einstellungsseite von ${title} wurde verlangt, alles zu löschen, was wir zu dieser Adresse gespeichert haben, und jedes Abonnement zu beenden. Bitte bestätigen Sie das über den Link unten; vorher wird nichts gelöscht. Der Link gilt 24 Stunden.`,
+      body: (title) =>
+        `Auf der Einstellungsseite von ${title} wurde verlangt, alles zu löschen, was wir zu dieser Adresse gespeichert haben, und jedes Abonnement zu beenden. Bitte bestätigen Sie das mit der Schaltfläche unten; vorher wird nichts gelöscht. Der Link gilt 24 Stunden.`,
+      textBody: (title) =>
+        `Auf der Einstellungsseite von ${title} wurde verlangt, alles zu löschen, was wir zu dieser Adresse gespeichert haben, und jedes Abonnement zu beenden. Bitte bestätigen Sie das über den Link unten; vorher wird nichts gelöscht. Der Link gilt 24 Stunden.`,
       button: 'Alle meine Daten löschen',
       fallback: 'Falls die Schaltfläche nicht funktioniert, kopieren Sie diesen Link in Ihren Browser:',
       ignore: 'Wenn Sie das nicht verlangt haben, ignorieren Sie diese E-Mail; Ihr Abonnement bleibt, wie es ist.',
@@ -48,9 +53,11 @@ export const words: LanguageWords = {
     subscribeButton: 'Abonnieren',
     privacyNote: 'Wir verwenden Ihre Adresse nur für den Newsletter und geben sie nicht weiter. Jede E-Mail enthält einen Link zum Abmelden mit einem Klick.',
     checkInboxTitle: 'Bitte sehen Sie in Ihr Postfach',
-    checkInboxBody: (title) => `Wenn diese Adresse E-Mails empfangen kann, haben wir einen Bestätigungslink an sie gesendet. Öffnen Sie ihn, um ${title} zu abonnieren; er gilt 7 Tage.`,
+    checkInboxBody: (title) =>
+      `Wenn diese Adresse E-Mails empfangen kann, haben wir einen Bestätigungslink an sie gesendet. Öffnen Sie ihn, um ${title} zu abonnieren; er gilt 7 Tage.`,
     invalidEmailTitle: 'Bitte prüfen Sie die E-Mail-Adresse',
-    invalidEmailBody: 'Das sieht nicht nach einer gültigen E-Mail-Adresse aus. Bitte prüfen Sie sie und versuchen Sie es erneut, zum Beispiel name@example.com.',
+    invalidEmailBody:
+      'Das sieht nicht nach einer gültigen E-Mail-Adresse aus. Bitte prüfen Sie sie und versuchen Sie es erneut, zum Beispiel name@example.com.',
     unknownNewsletterBody: 'Wir konnten den gewählten Newsletter nicht finden. Bitte wählen Sie einen aus der Liste.',
     confirmTitle: 'Abonnement bestätigen',
     confirmBody: (title) => `Drücken Sie die Schaltfläche, um zu bestätigen, dass diese Adresse ${title} abonniert.`,
@@ -61,7 +68,8 @@ export const words: LanguageWords = {
     linkExpiredTitle: 'Dieser Link ist abgelaufen',
     confirmExpiredBody: 'Bestätigungslinks gelten 7 Tage. Melden Sie sich erneut an, dann senden wir Ihnen einen neuen.',
     linkInvalidTitle: 'Dieser Link ist ungültig',
-    linkInvalidBody: 'Dieser Link ist ungültig oder wird nicht mehr verwendet; es wurde nichts geändert. Bitte verwenden Sie den vollständigen Link aus der E-Mail.',
+    linkInvalidBody:
+      'Dieser Link ist ungültig oder wird nicht mehr verwendet; es wurde nichts geändert. Bitte verwenden Sie den vollständigen Link aus der E-Mail.',
     unsubscribeTitle: 'Abmelden',
     unsubscribeBody: (title) => `Möchten Sie ${title} nicht mehr erhalten? Klicken Sie auf die Schaltfläche, um sich abzumelden.`,
     unsubscribeButton: 'Abmelden',
@@ -72,12 +80,16 @@ export const words: LanguageWords = {
     saveButton: 'Einstellungen speichern',
     savedBody: 'Ihre Einstellungen sind gespeichert.',
     eraseTitle: 'Meine Daten löschen',
-    eraseBody: 'Löscht alles, was wir zu dieser Adresse gespeichert haben, und beendet jedes Abonnement. Zuerst senden wir der Adresse einen Link zur Bestätigung; danach behalten wir nur einen nicht umkehrbaren Hash, damit wir ihr nie wieder schreiben.',
+    eraseBody:
+      'Löscht alles, was wir zu dieser Adresse gespeichert haben, und beendet jedes Abonnement. Zuerst senden wir der Adresse einen Link zur Bestätigung; danach behalten wir nur einen nicht umkehrbaren Hash, damit wir ihr nie wieder schreiben.',
     eraseButton: 'Alle meine Daten löschen',
-    eraseRequestedBody: 'Wir haben dieser Adresse einen Link gesendet, mit dem Sie die Löschung bestätigen. Bis Sie ihn öffnen und bestätigen, wird nichts gelöscht; der Link gilt 24 Stunden.',
+    eraseRequestedBody:
+      'Wir haben dieser Adresse einen Link gesendet, mit dem Sie die Löschung bestätigen. Bis Sie ihn öffnen und bestätigen, wird nichts gelöscht; der Link gilt 24 Stunden.',
     eraseConfirmTitle: 'Ihre Daten löschen',
-    eraseConfirmBody: (title) => `Drücken Sie die Schaltfläche, um alles zu löschen, was wir zu dieser Adresse gespeichert haben, und jedes Abonnement zu beenden, auch ${title}. Das lässt sich nicht rückgängig machen.`,
-    eraseExpiredBody: 'Löschlinks gelten 24 Stunden; es wurde nichts gelöscht. Fordern Sie über den Einstellungslink in einer beliebigen Ausgabe einen neuen an.',
+    eraseConfirmBody: (title) =>
+      `Drücken Sie die Schaltfläche, um alles zu löschen, was wir zu dieser Adresse gespeichert haben, und jedes Abonnement zu beenden, auch ${title}. Das lässt sich nicht rückgängig machen.`,
+    eraseExpiredBody:
+      'Löschlinks gelten 24 Stunden; es wurde nichts gelöscht. Fordern Sie über den Einstellungslink in einer beliebigen Ausgabe einen neuen an.',
     erasedTitle: 'Ihre Daten sind gelöscht',
     erasedBody: 'Wir haben alles gelöscht, was wir zu Ihrer Adresse gespeichert hatten, und schreiben ihr nicht mehr.',
     subscribeAgain: 'Erneut abonnieren',

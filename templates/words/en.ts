@@ -8,7 +8,8 @@ export const words: LanguageWords = {
     readMore: 'Read more',
     viewOnline: 'View in your browser',
     whyYouGetThis: (title) => `You are receiving this because you subscribed to ${title}.`,
-    countsOpensAndClicks: 'This newsletter counts how often each edition is opened and its links are clicked, through an image and its links; it records no one\'s name or address with them.',
+    countsOpensAndClicks:
+      "This newsletter counts how often each edition is opened and its links are clicked, through an image and its links; it records no one's name or address with them.",
     unsubscribe: 'Unsubscribe',
     preferences: 'Manage preferences',
     labelSeparator: ': ',
@@ -25,8 +26,10 @@ export const words: LanguageWords = {
     },
     erase: {
       subject: (title) => `Confirm erasing your data from ${title}`,
-      body: (title) => `Someone asked, on the preferences page of ${title}, to erase everything we hold about this address and end every subscription. Press the button below to confirm; nothing is erased until you do. The link works for 24 hours.`,
-      textBody: (title) => `Someone asked, on the preferences page of ${title}, to erase everything we hold about this address and end every subscription. Open the link below to confirm; nothing is erased until you do. The link works for 24 hours.`,
+      body: (title) =>
+        `Someone asked, on the preferences page of ${title}, to erase everything we hold about this address and end every subscription. Press the button below to confirm; nothing is erased until you do. The link works for 24 hours.`,
+      textBody: (title) =>
+        `Someone asked, on the preferences page of ${title}, to erase everything we hold about this address and end every subscription. Open the link below to confirm; nothing is erased until you do. The link works for 24 hours.`,
       button: 'Erase all my data',
       fallback: 'If the button does not work, copy this link into your browser:',
       ignore: 'If you did not ask for this, ignore this email: your subscription stays as it is.',
@@ -48,7 +51,8 @@ export const words: LanguageWords = {
     subscribeButton: 'Subscribe',
     privacyNote: 'We use your address only to send the newsletter and never share it. Every email has a one-click unsubscribe link.',
     checkInboxTitle: 'Check your inbox',
-    checkInboxBody: (title) => `If this address can receive mail, we have sent it a confirmation link. Open it to finish subscribing to ${title}; it works for 7 days.`,
+    checkInboxBody: (title) =>
+      `If this address can receive mail, we have sent it a confirmation link. Open it to finish subscribing to ${title}; it works for 7 days.`,
     invalidEmailTitle: 'Please check the email address',
     invalidEmailBody: 'This does not look like a working email address. Please check it and try again, for example name@example.com.',
     unknownNewsletterBody: 'We could not find the newsletter you chose. Please pick one from the list.',
@@ -72,11 +76,14 @@ export const words: LanguageWords = {
     saveButton: 'Save preferences',
     savedBody: 'Your preferences are saved.',
     eraseTitle: 'Erase my data',
-    eraseBody: 'Delete everything we hold about this address and end every subscription. We first email the address a link to confirm, and then keep only a one-way hash so that we never email it again.',
+    eraseBody:
+      'Delete everything we hold about this address and end every subscription. We first email the address a link to confirm, and then keep only a one-way hash so that we never email it again.',
     eraseButton: 'Erase all my data',
-    eraseRequestedBody: 'We have emailed this address a link to confirm the erasure. Nothing is erased until you open it and confirm; the link works for 24 hours.',
+    eraseRequestedBody:
+      'We have emailed this address a link to confirm the erasure. Nothing is erased until you open it and confirm; the link works for 24 hours.',
     eraseConfirmTitle: 'Erase your data',
-    eraseConfirmBody: (title) => `Press the button to erase everything we hold about this address and end every subscription, including ${title}. This cannot be undone.`,
+    eraseConfirmBody: (title) =>
+      `Press the button to erase everything we hold about this address and end every subscription, including ${title}. This cannot be undone.`,
     eraseExpiredBody: 'Erase links work for 24 hours, and nothing was erased. Ask again from the preferences link in any edition.',
     erasedTitle: 'Your data is erased',
     erasedBody: 'We have deleted everything we held about your address and will not email it again.',

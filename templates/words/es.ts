@@ -8,7 +8,8 @@ export const words: LanguageWords = {
     readMore: 'Leer más',
     viewOnline: 'Ver en el navegador',
     whyYouGetThis: (title) => `Recibes este correo porque te suscribiste a ${title}.`,
-    countsOpensAndClicks: 'Este boletín cuenta, mediante una imagen y sus enlaces, cuántas veces se abre cada edición y se pulsan sus enlaces; no guarda nombres ni direcciones.',
+    countsOpensAndClicks:
+      'Este boletín cuenta, mediante una imagen y sus enlaces, cuántas veces se abre cada edición y se pulsan sus enlaces; no guarda nombres ni direcciones.',
     unsubscribe: 'Darse de baja',
     preferences: 'Gestionar preferencias',
     labelSeparator: ': ',
@@ -25,8 +26,10 @@ export const words: LanguageWords = {
     },
     erase: {
       subject: (title) => `Confirma el borrado de tus datos de ${title}`,
-      body: (title) => `Alguien pidió, en la página de preferencias de ${title}, borrar todo lo que guardamos sobre esta dirección y cancelar todas las suscripciones. Confírmalo con el botón de abajo; no se borra nada hasta que lo hagas. El enlace es válido durante 24 horas.`,
-      textBody: (title) => `Alguien pidió, en la página de preferencias de ${title}, borrar todo lo que guardamos sobre esta dirección y cancelar todas las suscripciones. Confírmalo con el enlace de abajo; no se borra nada hasta que lo hagas. El enlace es válido durante 24 horas.`,
+      body: (title) =>
+        `Alguien pidió, en la página de preferencias de ${title}, borrar todo lo que guardamos sobre esta dirección y cancelar todas las suscripciones. Confírmalo con el botón de abajo; no se borra nada hasta que lo hagas. El enlace es válido durante 24 horas.`,
+      textBody: (title) =>
+        `Alguien pidió, en la página de preferencias de ${title}, borrar todo lo que guardamos sobre esta dirección y cancelar todas las suscripciones. Confírmalo con el enlace de abajo; no se borra nada hasta que lo hagas. El enlace es válido durante 24 horas.`,
       button: 'Borrar todos mis datos',
       fallback: 'Si el botón no funciona, copia este enlace en tu navegador:',
       ignore: 'Si no lo pediste, ignora este correo: tu suscripción sigue como está.',
@@ -48,7 +51,8 @@ export const words: LanguageWords = {
     subscribeButton: 'Suscribirme',
     privacyNote: 'Usamos tu dirección solo para enviarte el boletín y nunca la compartimos. Cada correo incluye un enlace para darte de baja con un clic.',
     checkInboxTitle: 'Revisa tu bandeja de entrada',
-    checkInboxBody: (title) => `Si esta dirección puede recibir correo, le hemos enviado un enlace de confirmación. Ábrelo para terminar de suscribirte a ${title}; es válido durante 7 días.`,
+    checkInboxBody: (title) =>
+      `Si esta dirección puede recibir correo, le hemos enviado un enlace de confirmación. Ábrelo para terminar de suscribirte a ${title}; es válido durante 7 días.`,
     invalidEmailTitle: 'Revisa la dirección de correo',
     invalidEmailBody: 'Esta dirección de correo no parece válida. Revísala e inténtalo de nuevo, por ejemplo nombre@example.com.',
     unknownNewsletterBody: 'No encontramos el boletín que elegiste. Elige uno de la lista.',
@@ -72,12 +76,16 @@ export const words: LanguageWords = {
     saveButton: 'Guardar preferencias',
     savedBody: 'Tus preferencias se han guardado.',
     eraseTitle: 'Borrar mis datos',
-    eraseBody: 'Elimina todo lo que guardamos sobre esta dirección y cancela todas las suscripciones. Primero enviamos a la dirección un enlace para confirmarlo; después solo conservamos un hash irreversible para no volver a escribirle nunca.',
+    eraseBody:
+      'Elimina todo lo que guardamos sobre esta dirección y cancela todas las suscripciones. Primero enviamos a la dirección un enlace para confirmarlo; después solo conservamos un hash irreversible para no volver a escribirle nunca.',
     eraseButton: 'Borrar todos mis datos',
-    eraseRequestedBody: 'Hemos enviado a esta dirección un enlace para confirmar el borrado. No se borra nada hasta que lo abras y confirmes; el enlace es válido durante 24 horas.',
+    eraseRequestedBody:
+      'Hemos enviado a esta dirección un enlace para confirmar el borrado. No se borra nada hasta que lo abras y confirmes; el enlace es válido durante 24 horas.',
     eraseConfirmTitle: 'Borrar tus datos',
-    eraseConfirmBody: (title) => `Pulsa el botón para borrar todo lo que guardamos sobre esta dirección y cancelar todas las suscripciones, incluida ${title}. No se puede deshacer.`,
-    eraseExpiredBody: 'Los enlaces de borrado son válidos durante 24 horas y no se ha borrado nada. Vuelve a pedirlo desde el enlace de preferencias de cualquier número.',
+    eraseConfirmBody: (title) =>
+      `Pulsa el botón para borrar todo lo que guardamos sobre esta dirección y cancelar todas las suscripciones, incluida ${title}. No se puede deshacer.`,
+    eraseExpiredBody:
+      'Los enlaces de borrado son válidos durante 24 horas y no se ha borrado nada. Vuelve a pedirlo desde el enlace de preferencias de cualquier número.',
     erasedTitle: 'Tus datos se han borrado',
     erasedBody: 'Hemos eliminado todo lo que guardábamos sobre tu dirección y no volveremos a escribirle.',
     subscribeAgain: 'Volver a suscribirse',

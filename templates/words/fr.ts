@@ -8,7 +8,8 @@ export const words: LanguageWords = {
     readMore: 'Lire la suite',
     viewOnline: 'Voir dans le navigateur',
     whyYouGetThis: (title) => `Vous recevez cet e-mail parce que vous êtes abonné(e) à ${title}.`,
-    countsOpensAndClicks: 'Cette lettre compte, grâce à une image et à ses liens, combien de fois chaque numéro est ouvert et ses liens cliqués ; elle n\'enregistre ni nom ni adresse.',
+    countsOpensAndClicks:
+      "Cette lettre compte, grâce à une image et à ses liens, combien de fois chaque numéro est ouvert et ses liens cliqués ; elle n'enregistre ni nom ni adresse.",
     unsubscribe: 'Se désabonner',
     preferences: 'Gérer mes préférences',
     // French puts a no-break space before the colon, so the label never ends a line alone.
@@ -26,8 +27,10 @@ export const words: LanguageWords = {
     },
     erase: {
       subject: (title) => `Confirmez l’effacement de vos données de ${title}`,
-      body: (title) => `Quelqu’un a demandé, sur la page de préférences de ${title}, d’effacer tout ce que nous détenons sur cette adresse et de mettre fin à tous les abonnements. Confirmez avec le bouton ci-dessous ; rien n’est effacé avant. Le lien est valable 24 heures.`,
-      textBody: (title) => `Quelqu’un a demandé, sur la page de préférences de ${title}, d’effacer tout ce que nous détenons sur cette adresse et de mettre fin à tous les abonnements. Confirmez avec le lien ci-dessous ; rien n’est effacé avant. Le lien est valable 24 heures.`,
+      body: (title) =>
+        `Quelqu’un a demandé, sur la page de préférences de ${title}, d’effacer tout ce que nous détenons sur cette adresse et de mettre fin à tous les abonnements. Confirmez avec le bouton ci-dessous ; rien n’est effacé avant. Le lien est valable 24 heures.`,
+      textBody: (title) =>
+        `Quelqu’un a demandé, sur la page de préférences de ${title}, d’effacer tout ce que nous détenons sur cette adresse et de mettre fin à tous les abonnements. Confirmez avec le lien ci-dessous ; rien n’est effacé avant. Le lien est valable 24 heures.`,
       button: 'Effacer toutes mes données',
       fallback: 'Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :',
       ignore: 'Si vous n’avez rien demandé, ignorez cet e-mail : votre abonnement reste tel quel.',
@@ -47,9 +50,11 @@ export const words: LanguageWords = {
     newsletterLabel: 'Newsletter',
     honeypotLabel: 'Laissez ce champ vide',
     subscribeButton: 'S’abonner',
-    privacyNote: 'Nous utilisons votre adresse uniquement pour envoyer la newsletter et ne la partageons jamais. Chaque e-mail contient un lien de désabonnement en un clic.',
+    privacyNote:
+      'Nous utilisons votre adresse uniquement pour envoyer la newsletter et ne la partageons jamais. Chaque e-mail contient un lien de désabonnement en un clic.',
     checkInboxTitle: 'Consultez votre boîte de réception',
-    checkInboxBody: (title) => `Si cette adresse peut recevoir des e-mails, nous lui avons envoyé un lien de confirmation. Ouvrez-le pour terminer votre abonnement à ${title} ; il est valable 7 jours.`,
+    checkInboxBody: (title) =>
+      `Si cette adresse peut recevoir des e-mails, nous lui avons envoyé un lien de confirmation. Ouvrez-le pour terminer votre abonnement à ${title} ; il est valable 7 jours.`,
     invalidEmailTitle: 'Vérifiez l’adresse e-mail',
     invalidEmailBody: 'Cette adresse e-mail ne semble pas valide. Vérifiez-la et réessayez, par exemple nom@example.com.',
     unknownNewsletterBody: 'Nous n’avons pas trouvé la newsletter choisie. Choisissez-en une dans la liste.',
@@ -73,11 +78,14 @@ export const words: LanguageWords = {
     saveButton: 'Enregistrer',
     savedBody: 'Vos préférences sont enregistrées.',
     eraseTitle: 'Effacer mes données',
-    eraseBody: 'Supprime tout ce que nous détenons sur cette adresse et met fin à tous les abonnements. Nous envoyons d’abord à l’adresse un lien de confirmation, puis ne gardons qu’une empreinte irréversible pour ne plus jamais lui écrire.',
+    eraseBody:
+      'Supprime tout ce que nous détenons sur cette adresse et met fin à tous les abonnements. Nous envoyons d’abord à l’adresse un lien de confirmation, puis ne gardons qu’une empreinte irréversible pour ne plus jamais lui écrire.',
     eraseButton: 'Effacer toutes mes données',
-    eraseRequestedBody: 'Nous avons envoyé à cette adresse un lien pour confirmer l’effacement. Rien n’est effacé tant que vous ne l’avez pas ouvert et confirmé ; le lien est valable 24 heures.',
+    eraseRequestedBody:
+      'Nous avons envoyé à cette adresse un lien pour confirmer l’effacement. Rien n’est effacé tant que vous ne l’avez pas ouvert et confirmé ; le lien est valable 24 heures.',
     eraseConfirmTitle: 'Effacer vos données',
-    eraseConfirmBody: (title) => `Appuyez sur le bouton pour effacer tout ce que nous détenons sur cette adresse et mettre fin à tous les abonnements, dont ${title}. C’est irréversible.`,
+    eraseConfirmBody: (title) =>
+      `Appuyez sur le bouton pour effacer tout ce que nous détenons sur cette adresse et mettre fin à tous les abonnements, dont ${title}. C’est irréversible.`,
     eraseExpiredBody: 'Les liens d’effacement sont valables 24 heures, et rien n’a été effacé. Refaites la demande depuis le lien de préférences d’un numéro.',
     erasedTitle: 'Vos données sont effacées',
     erasedBody: 'Nous avons supprimé tout ce que nous détenions sur votre adresse et ne lui écrirons plus.',

@@ -44,7 +44,11 @@ async function dataDirWithReaders(name: string): Promise<string> {
   const newsletterId = JSON.parse(await readFile(path.join(work, 'newsletter.config.json'), 'utf8')).newsletters[0].id as string;
   const key = await loadOrCreateTokenKey(dataDir);
   const services = await startEmbeddedServers({ dataDir });
-  const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const dynamodb = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: services.endpoints.dynamodb,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   try {
     await ensureTable(dynamodb, DEFAULT_TABLE_NAME);
     const doc = documentClient(dynamodb);
@@ -64,13 +68,22 @@ async function dataDirWithReaders(name: string): Promise<string> {
 }
 
 function digest(dataDir: string, ses: FaultySesServer, ...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_ENDPOINT_URL_SES: ses.endpoint, AWS_REGION: 'us-east-1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ENDPOINT_URL_SES: ses.endpoint,
+    AWS_REGION: 'us-east-1',
+  };
   // DynamoDB stays embedded: that is what the commands share.
   delete env.AWS_ENDPOINT_URL_DYNAMODB;
   delete env.AWS_ENDPOINT_URL;
   delete env.NEWSLETTER_TABLE;
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
-  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'digest', '--out', path.join(work, 'out'), ...args], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'digest', '--out', path.join(work, 'out'), ...args], {
+    cwd: work,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -78,22 +91,26 @@ function digest(dataDir: string, ses: FaultySesServer, ...args: string[]) {
 }
 
 describe('newsletter digest run several times at once on one data dir', () => {
-  it.each([2, 3])('gives every reader exactly one copy with %i commands started together, and none fails', async (commands) => {
-    const dataDir = await dataDirWithReaders(`data-${commands}`);
-    const ses = await FaultySesServer.start({});
-    servers.push(ses);
+  it.each([2, 3])(
+    'gives every reader exactly one copy with %i commands started together, and none fails',
+    async (commands) => {
+      const dataDir = await dataDirWithReaders(`data-${commands}`);
+      const ses = await FaultySesServer.start({});
+      servers.push(ses);
 
-    const runs = await Promise.all(Array.from({ length: commands }, () => digest(dataDir, ses)));
+      const runs = await Promise.all(Array.from({ length: commands }, () => digest(dataDir, ses)));
 
-    for (const run of runs) expect(run.code, run.output).toBe(0);
-    const copies = ses.copiesByRecipient();
-    const counts = Array.from({ length: readers }, (_, i) => copies.get(emailOf(i)) ?? 0);
-    expect(counts.filter((n) => n !== 1)).toEqual([]);
-    expect(copies.size).toBe(readers);
-    // The last command out stopped the servers and cleaned up after itself.
-    expect(existsSync(path.join(dataDir, 'servers.json'))).toBe(false);
-    expect(existsSync(path.join(dataDir, 'servers.lock'))).toBe(false);
-  }, 240_000);
+      for (const run of runs) expect(run.code, run.output).toBe(0);
+      const copies = ses.copiesByRecipient();
+      const counts = Array.from({ length: readers }, (_, i) => copies.get(emailOf(i)) ?? 0);
+      expect(counts.filter((n) => n !== 1)).toEqual([]);
+      expect(copies.size).toBe(readers);
+      // The last command out stopped the servers and cleaned up after itself.
+      expect(existsSync(path.join(dataDir, 'servers.json'))).toBe(false);
+      expect(existsSync(path.join(dataDir, 'servers.lock'))).toBe(false);
+    },
+    240_000,
+  );
 });
 
 describe('newsletter digest --force run twice at once', () => {
@@ -109,7 +126,10 @@ describe('newsletter digest --force run twice at once', () => {
 
     const codes = runs.map((r) => r.code).sort();
     expect(codes, runs.map((r) => r.output).join('\n---\n')).toEqual([0, 1]);
-    const refused = runs.find((r) => r.code === 1)!.output.split('\n').filter((line) => line.startsWith('newsletter: '));
+    const refused = runs
+      .find((r) => r.code === 1)!
+      .output.split('\n')
+      .filter((line) => line.startsWith('newsletter: '));
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatch(/^newsletter: (another run is building edition \S+ of \S+ with --force right now|edition \S+ of \S+ is still being sent)/);
     const copies = ses.copiesByRecipient();

@@ -29,7 +29,11 @@ describe('openLocalApp', () => {
     await writeFile(path.join(dataDir, 'token-key'), Buffer.alloc(16, 7).toString('base64'), { mode: 0o600 });
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const key of Object.keys(env)) if (key.startsWith('AWS_ENDPOINT_URL')) delete env[key];
-    child = spawn(process.execPath, [path.resolve('bin/newsletter.js'), '--config', path.resolve('newsletter.config.json'), '--data-dir', dataDir, 'subscribers', 'list'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      process.execPath,
+      [path.resolve('bin/newsletter.js'), '--config', path.resolve('newsletter.config.json'), '--data-dir', dataDir, 'subscribers', 'list'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     // Servers left running would keep the process alive: it would never exit, and the test would time out.

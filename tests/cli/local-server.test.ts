@@ -32,7 +32,11 @@ describe('serve', () => {
     const clock = new VirtualClock(Date.parse('2026-12-03T07:45:00Z'));
     const url = await listen(api, { clock });
 
-    const response = await fetch(`${url}/subscribe?newsletter=ai-talent`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=ann%40example.com' });
+    const response = await fetch(`${url}/subscribe?newsletter=ai-talent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=ann%40example.com',
+    });
     expect(response.status).toBe(201);
     expect(await response.text()).toBe('thanks');
 
@@ -62,10 +66,13 @@ describe('serve', () => {
 
   it('sends /_inbox to the SES inbox viewer without calling the handler', async () => {
     const events: HttpApiEvent[] = [];
-    const url = await listen(async (event) => {
-      events.push(event);
-      return { statusCode: 200, headers: {}, body: '' };
-    }, { inbox: 'http://127.0.0.1:9/inbox' });
+    const url = await listen(
+      async (event) => {
+        events.push(event);
+        return { statusCode: 200, headers: {}, body: '' };
+      },
+      { inbox: 'http://127.0.0.1:9/inbox' },
+    );
     const response = await fetch(`${url}/_inbox`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('http://127.0.0.1:9/inbox');

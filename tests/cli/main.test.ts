@@ -10,13 +10,13 @@ import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.
 async function run(...args: string[]): Promise<{ code: number; output: string }> {
   const written: string[] = [];
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
+    written.push(String(chunk));
+    return true;
+  });
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
+    written.push(String(chunk));
+    return true;
+  });
   try {
     const code = await main(['node', 'newsletter', ...args]);
     return { code, output: written.join('') };

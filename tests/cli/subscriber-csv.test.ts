@@ -28,7 +28,10 @@ describe('chooseColumns', () => {
   it('joins first and last name, and leaves out an empty one', () => {
     const choice = columnsOf(['Email Address', 'First Name', 'Last Name']);
     if (!choice.ok) throw new Error(choice.reason);
-    expect(entryOf({ 'email address': 'a@example.com', 'first name': 'Ana', 'last name': 'Lima' }, choice.columns)).toEqual({ email: 'a@example.com', name: 'Ana Lima' });
+    expect(entryOf({ 'email address': 'a@example.com', 'first name': 'Ana', 'last name': 'Lima' }, choice.columns)).toEqual({
+      email: 'a@example.com',
+      name: 'Ana Lima',
+    });
     expect(entryOf({ 'email address': 'b@example.com', 'first name': '', 'last name': '' }, choice.columns)).toEqual({ email: 'b@example.com' });
   });
 });

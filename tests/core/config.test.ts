@@ -42,7 +42,9 @@ describe('parseConfig', () => {
 
   it('refuses a send rate so low that an edition would never finish', () => {
     for (const rate of [1e-300, 0.01, 0.099]) {
-      expect(errorsOf({}, { delivery: { rate } })).toEqual(['delivery.rate: must be at least 0.1 messages per second (one every 10 s); leave it out to use the SES account\'s maximum send rate']);
+      expect(errorsOf({}, { delivery: { rate } })).toEqual([
+        "delivery.rate: must be at least 0.1 messages per second (one every 10 s); leave it out to use the SES account's maximum send rate",
+      ]);
     }
     expect(errorsOf({}, { delivery: { rate: 0.1 } })).toEqual([]);
   });

@@ -16,7 +16,16 @@ const NOW = new Date('2026-03-02T08:00:00.000Z');
 const counts = { sent: 1000, alreadySent: 0, suppressed: 0, failed: 0, throttledRetries: 0, bounces: 0, complaints: 0 };
 
 function edition(changes: Partial<EditionRecord> = {}): EditionRecord {
-  return { newsletterId: 'ai-talent', editionId: 'ai-talent-2026-03-02-1a2b3c4d', status: 'sending', createdAt: NOW.toISOString(), subject: 'S', date: '2026-03-02', articles: [], ...changes };
+  return {
+    newsletterId: 'ai-talent',
+    editionId: 'ai-talent-2026-03-02-1a2b3c4d',
+    status: 'sending',
+    createdAt: NOW.toISOString(),
+    subject: 'S',
+    date: '2026-03-02',
+    articles: [],
+    ...changes,
+  };
 }
 
 describe('reputationStop', () => {
@@ -106,7 +115,8 @@ describe('resumeEdition', () => {
   it('refuses a sent edition, and says what to do instead', () => {
     expect(resumeEdition(edition({ status: 'sent' }))).toEqual({
       next: 'refuse',
-      reason: 'edition ai-talent-2026-03-02-1a2b3c4d is sent, not paused: nothing to resume ("npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d" sends its failed deliveries again)',
+      reason:
+        'edition ai-talent-2026-03-02-1a2b3c4d is sent, not paused: nothing to resume ("npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d" sends its failed deliveries again)',
     });
   });
 });

@@ -27,15 +27,20 @@ describe('buildEditionModel', () => {
     expect(model.articles[0]?.keyPoints).toEqual(['實驗室裡的一把蔥']);
     expect(model.subject).toBe('AI人才週報｜拆牆（另有1篇）');
     expect(model.preheader).toBe('實驗室裡的一把蔥');
-    expect(model.editionId).toBe(buildEditionModel({ newsletter: newsletter(), articles: [article('拆墻', ['x']), article('關于人才', ['y'])], now }).editionId);
+    expect(model.editionId).toBe(
+      buildEditionModel({ newsletter: newsletter(), articles: [article('拆墻', ['x']), article('關于人才', ['y'])], now }).editionId,
+    );
   });
 
   it('cuts a long preheader at a word, never inside a figure', () => {
     // A plain slice to 140 characters would end in "raising €2".
-    const point = 'The board approved a plan to expand the research programme across three new sites in Europe, Asia and Latin America next year, by raising €2.1 million in new funding.';
+    const point =
+      'The board approved a plan to expand the research programme across three new sites in Europe, Asia and Latin America next year, by raising €2.1 million in new funding.';
     const model = buildEditionModel({ newsletter: newsletter({ language: 'en', title: 'AI Weekly' }), articles: [article('Plan', [point])], now });
     expect([...model.preheader].length).toBeLessThanOrEqual(140);
-    expect(model.preheader).toBe('The board approved a plan to expand the research programme across three new sites in Europe, Asia and Latin America next year, by raising…');
+    expect(model.preheader).toBe(
+      'The board approved a plan to expand the research programme across three new sites in Europe, Asia and Latin America next year, by raising…',
+    );
   });
 
   it('separates the newsletter title from the headline as each language writes it', () => {
@@ -61,7 +66,9 @@ describe('buildEditionModel', () => {
     // The rule as documented does fire on the subject as it used to be written.
     expect(subjectIsAllCaps(`AI 人才週報｜${headline}（另有 1 篇）`)).toBe(true);
     // An English subject keeps its spaces.
-    expect(buildEditionModel({ newsletter: newsletter({ language: 'en', title: 'AI Weekly' }), articles: [article('New chips', ['p'])], now }).subject).toBe('AI Weekly: New chips');
+    expect(buildEditionModel({ newsletter: newsletter({ language: 'en', title: 'AI Weekly' }), articles: [article('New chips', ['p'])], now }).subject).toBe(
+      'AI Weekly: New chips',
+    );
   });
 });
 

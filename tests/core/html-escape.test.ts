@@ -42,7 +42,11 @@ describe('escapeHtmlKeepingReferences', () => {
   });
 
   it('reads a reference to markup as the characters, not as a tag', () => {
-    expect(asBrowserReads(escapeHtmlKeepingReferences('&lt;script&gt;alert(1)&lt;/script&gt;'))).toEqual({ text: '<script>alert(1)</script>', elements: 0, attribute: '<script>alert(1)</script>' });
+    expect(asBrowserReads(escapeHtmlKeepingReferences('&lt;script&gt;alert(1)&lt;/script&gt;'))).toEqual({
+      text: '<script>alert(1)</script>',
+      elements: 0,
+      attribute: '<script>alert(1)</script>',
+    });
   });
 
   it('escapes a megabyte of bare ampersands', () => {

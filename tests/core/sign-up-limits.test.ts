@@ -23,7 +23,20 @@ describe('hourWindow', () => {
 
 describe('signUps config', () => {
   it('defaults to the documented limits', () => {
-    const parsed = parseConfig({ newsletters: [{ id: 'n', title: 'N', language: 'en', from: { name: 'N', email: 'n@example.com' }, postalAddress: 'x', schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, sources: [{ type: 'folder', path: 'a' }], baseUrl: 'https://news.example.com' }] });
+    const parsed = parseConfig({
+      newsletters: [
+        {
+          id: 'n',
+          title: 'N',
+          language: 'en',
+          from: { name: 'N', email: 'n@example.com' },
+          postalAddress: 'x',
+          schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
+          sources: [{ type: 'folder', path: 'a' }],
+          baseUrl: 'https://news.example.com',
+        },
+      ],
+    });
     expect(parsed).toMatchObject({ ok: true });
     expect(parsed.ok && parsed.config.signUps).toEqual(DEFAULT_SIGN_UP_LIMITS);
   });

@@ -12,7 +12,9 @@ describe('subjectTemplateProblem', () => {
   });
 
   it('names an unknown field and the one it was probably meant to be', () => {
-    expect(subjectTemplateProblem('{title}: {firstarticle}')).toBe('"{firstarticle}" is not a subject field; did you mean "{firstArticle}"?: use {title}, {firstArticle}, {count}, {date}');
+    expect(subjectTemplateProblem('{title}: {firstarticle}')).toBe(
+      '"{firstarticle}" is not a subject field; did you mean "{firstArticle}"?: use {title}, {firstArticle}, {count}, {date}',
+    );
     expect(subjectTemplateProblem('{headline}')).toMatch(/^"\{headline\}" is not a subject field: use/);
   });
 
@@ -53,7 +55,11 @@ describe('the subject in the config', () => {
 
 describe('the default subject', () => {
   it('stays within what an inbox shows, the headline cut at a word', () => {
-    const subject = editionSubject({ title: 'AI Weekly', language: 'en' }, [{ title: 'Chip makers raise prices again as demand for accelerators outruns every forecast' }, { title: 'b' }], '2026-03-02');
+    const subject = editionSubject(
+      { title: 'AI Weekly', language: 'en' },
+      [{ title: 'Chip makers raise prices again as demand for accelerators outruns every forecast' }, { title: 'b' }],
+      '2026-03-02',
+    );
     expect([...subject].length).toBeLessThanOrEqual(INBOX_SUBJECT_LIMIT);
     expect(subject).toMatch(/^AI Weekly: Chip makers .*\w… \(\+1 more\)$/);
   });

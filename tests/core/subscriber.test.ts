@@ -49,7 +49,8 @@ describe('mailboxOf', () => {
 
 describe('redactAddresses', () => {
   it('removes addresses from an SES error message and keeps the rest', () => {
-    const message = 'MessageRejected: Email address is not verified. The following identities failed the check in region US-EAST-1: reader.one+news@example.com, <b@例子.台灣>';
+    const message =
+      'MessageRejected: Email address is not verified. The following identities failed the check in region US-EAST-1: reader.one+news@example.com, <b@例子.台灣>';
     const redacted = redactAddresses(message);
     expect(redacted).not.toMatch(/reader\.one|例子/);
     expect(redacted).toContain('MessageRejected: Email address is not verified.');

@@ -5,8 +5,10 @@ import { CPU_BUDGET_SECONDS, cpuSeconds, fill, MEGABYTE } from '../support/hosti
 const sentences = new Intl.Segmenter('zh', { granularity: 'sentence' });
 const words = new Intl.Segmenter('en', { granularity: 'word' });
 
-const whole = (segmenter: Intl.Segmenter, text: string) => Array.from(segmenter.segment(text), ({ segment, index, isWordLike }) => ({ segment, index, isWordLike }));
-const windowed = (segmenter: Intl.Segmenter, text: string) => Array.from(segmentsOf(segmenter, text), ({ segment, index, isWordLike }) => ({ segment, index, isWordLike }));
+const whole = (segmenter: Intl.Segmenter, text: string) =>
+  Array.from(segmenter.segment(text), ({ segment, index, isWordLike }) => ({ segment, index, isWordLike }));
+const windowed = (segmenter: Intl.Segmenter, text: string) =>
+  Array.from(segmentsOf(segmenter, text), ({ segment, index, isWordLike }) => ({ segment, index, isWordLike }));
 
 const PROSE =
   '龐若鳴跳槽的消息剛爆出來，朋友圈就跟炸了一樣。2025年7月9日，Bloomberg直接點名：Meta給了超2億美元大包。“人都去哪兒了？”他問。The U.S. team, led by Dr. Lee, said: "We won." Gen. Petraeus agreed! ';

@@ -11,7 +11,10 @@ const now = 1_800_000_000;
 describe('tokens', () => {
   it('verifies a token it signed, for the same purpose', () => {
     const token = signToken(key, { purpose: 'unsubscribe', newsletterId: 'weekly', subscriberId: id });
-    expect(verifyToken(singleTokenKey(key), token, 'unsubscribe', now)).toEqual({ ok: true, claims: { purpose: 'unsubscribe', newsletterId: 'weekly', subscriberId: id } });
+    expect(verifyToken(singleTokenKey(key), token, 'unsubscribe', now)).toEqual({
+      ok: true,
+      claims: { purpose: 'unsubscribe', newsletterId: 'weekly', subscriberId: id },
+    });
   });
 
   it('refuses a token signed with another key, whose key id it does not know', () => {
@@ -99,14 +102,18 @@ describe('key rotation', () => {
     expect(verifyToken(after, legacyToken(original, 'u', 'weekly', reader), 'unsubscribe', now)).toEqual({ ok: false, reason: 'forged' });
   });
 
-  it('accepts a second rotation\'s previous key listed in acceptedKeys', () => {
+  it("accepts a second rotation's previous key listed in acceptedKeys", () => {
     const third = tokenKeysFrom(original, JSON.stringify({ signingKey: 't'.repeat(64), acceptedKeys: [rotated], acceptIdKey: false }), 'test');
     const mailed = signToken(during.signing, { purpose: 'preferences', newsletterId: 'weekly', subscriberId: reader });
     expect(verifyToken(third, mailed, 'preferences', now).ok).toBe(true);
   });
 
   it('refuses a signing-keys document with a short key or an unknown field, naming where it came from', () => {
-    expect(() => tokenKeysFrom(original, JSON.stringify({ signingKey: 'short' }), 'secret arn:x')).toThrow(/^token key from secret arn:x \(signingKey\) has 5 bytes, fewer than the 32 needed/);
-    expect(() => tokenKeysFrom(original, JSON.stringify({ signingkey: rotated }), 'secret arn:x')).toThrow(/^signing keys from secret arn:x are not valid \(document: Unrecognized key/);
+    expect(() => tokenKeysFrom(original, JSON.stringify({ signingKey: 'short' }), 'secret arn:x')).toThrow(
+      /^token key from secret arn:x \(signingKey\) has 5 bytes, fewer than the 32 needed/,
+    );
+    expect(() => tokenKeysFrom(original, JSON.stringify({ signingkey: rotated }), 'secret arn:x')).toThrow(
+      /^signing keys from secret arn:x are not valid \(document: Unrecognized key/,
+    );
   });
 });

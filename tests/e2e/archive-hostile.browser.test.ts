@@ -38,7 +38,16 @@ describe.skipIf(!hasChromium)(browserSuite('a hostile edition on the public arch
     model = hostileEdition(newsletter, START);
     const rendered = await renderEdition(model);
     await deps.editions.create(
-      { newsletterId: newsletter.id, editionId: model.editionId, status: 'sent', createdAt: START.toISOString(), finishedAt: START.toISOString(), subject: rendered.subject, date: model.date, articles: model.articles.map(({ id, title, url }) => ({ id, title, ...(url ? { url } : {}) })) },
+      {
+        newsletterId: newsletter.id,
+        editionId: model.editionId,
+        status: 'sent',
+        createdAt: START.toISOString(),
+        finishedAt: START.toISOString(),
+        subject: rendered.subject,
+        date: model.date,
+        articles: model.articles.map(({ id, title, url }) => ({ id, title, ...(url ? { url } : {}) })),
+      },
       rendered,
     );
     browser = await launchChromium();

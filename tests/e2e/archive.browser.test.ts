@@ -21,7 +21,15 @@ beforeAll(async () => {
   ws = await startDevWorkspace({ prefix: 'newsletter-archive-' });
   const { dev, servers } = ws;
   const now = new Date().toISOString();
-  await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKeys.id, READER), newsletterId: 'ai-talent', email: READER, status: 'confirmed', createdAt: now, confirmedAt: now, consent: { at: now, source: 'test' } });
+  await dev.app.subscribers.put({
+    id: subscriberId(dev.app.tokenKeys.id, READER),
+    newsletterId: 'ai-talent',
+    email: READER,
+    status: 'confirmed',
+    createdAt: now,
+    confirmedAt: now,
+    consent: { at: now, source: 'test' },
+  });
   await dev.runSchedule('ai-talent');
   const [message] = servers.services.ses!.messages;
   const mail = await simpleParser(message!.raw);

@@ -100,7 +100,9 @@ describe.skipIf(!hasChromium)(browserSuite('the digest in a browser'), () => {
       const heading = texts.find((t) => t.tag === 'h1');
       expect(heading?.text).toBe(model.newsletterTitle);
       expect(texts.length).toBeGreaterThan(10);
-      const unreadable = texts.filter((t) => t.ratio < MINIMUM_CONTRAST).map((t) => `${t.tag} "${t.text}" ${t.color} on ${t.background}: ${t.ratio.toFixed(2)}`);
+      const unreadable = texts
+        .filter((t) => t.ratio < MINIMUM_CONTRAST)
+        .map((t) => `${t.tag} "${t.text}" ${t.color} on ${t.background}: ${t.ratio.toFixed(2)}`);
       expect(unreadable).toEqual([]);
     } finally {
       await page.close();

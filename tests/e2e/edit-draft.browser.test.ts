@@ -20,10 +20,21 @@ let browser: Browser;
 
 describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () => {
   beforeAll(async () => {
-    ws = await startDevWorkspace({ prefix: 'newsletter-edit-browser-', configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }) });
+    ws = await startDevWorkspace({
+      prefix: 'newsletter-edit-browser-',
+      configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }),
+    });
     ({ servers, dev } = ws);
     const now = new Date().toISOString();
-    await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKeys.id, 'ann@example.com'), newsletterId: 'ai-talent', email: 'ann@example.com', status: 'confirmed', createdAt: now, confirmedAt: now, consent: { at: now, source: 'test' } });
+    await dev.app.subscribers.put({
+      id: subscriberId(dev.app.tokenKeys.id, 'ann@example.com'),
+      newsletterId: 'ai-talent',
+      email: 'ann@example.com',
+      status: 'confirmed',
+      createdAt: now,
+      confirmedAt: now,
+      consent: { at: now, source: 'test' },
+    });
     browser = await launchChromium();
   });
 

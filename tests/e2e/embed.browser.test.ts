@@ -27,7 +27,15 @@ async function embed(): Promise<{ code: number; output: string }> {
     return true;
   });
   try {
-    const code = await main(['node', 'newsletter', '--config', path.join(ws.work, 'newsletter.config.json'), '--data-dir', path.join(ws.work, '.newsletter'), 'embed']);
+    const code = await main([
+      'node',
+      'newsletter',
+      '--config',
+      path.join(ws.work, 'newsletter.config.json'),
+      '--data-dir',
+      path.join(ws.work, '.newsletter'),
+      'embed',
+    ]);
     return { code, output: lines.join('\n') };
   } finally {
     log.mockRestore();
@@ -57,7 +65,7 @@ describe.skipIf(!hasChromium)(browserSuite('the embedded sign-up form in a brows
     await ws?.stop();
   });
 
-  it('posts to the running dev server from the publisher\'s page, shows the check-your-inbox page, stores the reader pending and mails the confirmation', async () => {
+  it("posts to the running dev server from the publisher's page, shows the check-your-inbox page, stores the reader pending and mails the confirmation", async () => {
     expect(snippet).toContain(`action="${ws.dev.baseUrl}/subscribe"`);
     expect(snippet).not.toContain('<script');
     const context = await browser.newContext({ javaScriptEnabled: false });

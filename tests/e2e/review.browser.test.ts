@@ -19,10 +19,21 @@ let browser: Browser;
 
 describe.skipIf(!hasChromium)(browserSuite('approving a draft in a browser'), () => {
   beforeAll(async () => {
-    ws = await startDevWorkspace({ prefix: 'newsletter-review-browser-', configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }) });
+    ws = await startDevWorkspace({
+      prefix: 'newsletter-review-browser-',
+      configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }),
+    });
     ({ servers, dev } = ws);
     const now = new Date().toISOString();
-    await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKeys.id, 'ann@example.com'), newsletterId: 'ai-talent', email: 'ann@example.com', status: 'confirmed', createdAt: now, confirmedAt: now, consent: { at: now, source: 'test' } });
+    await dev.app.subscribers.put({
+      id: subscriberId(dev.app.tokenKeys.id, 'ann@example.com'),
+      newsletterId: 'ai-talent',
+      email: 'ann@example.com',
+      status: 'confirmed',
+      createdAt: now,
+      confirmedAt: now,
+      consent: { at: now, source: 'test' },
+    });
     browser = await launchChromium();
   });
 

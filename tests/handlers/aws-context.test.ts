@@ -19,22 +19,36 @@ beforeAll(async () => {
       return { ARN: body.SecretId, Name: 'token', ...(Buffer.isBuffer(value) ? { SecretBinary: value.toString('base64') } : { SecretString: value }) };
     },
   });
-  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url });
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+  });
 });
 afterAll(async () => {
   process.env = savedEnv;
   await secrets?.close();
 });
 
-const env = (extra: Record<string, string> = {}) => ({ TABLE_NAME: 't', TOKEN_SECRET_ARN: ARN, NEWSLETTER_CONFIG: JSON.stringify({ newsletters: testNewsletters() }), ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  TABLE_NAME: 't',
+  TOKEN_SECRET_ARN: ARN,
+  NEWSLETTER_CONFIG: JSON.stringify({ newsletters: testNewsletters() }),
+  ...extra,
+});
 const context = () => new AwsContext(env());
 
 describe('AwsContext.tokenKeys', () => {
   it('refuses a secret shorter than 32 bytes with a one-line error naming the secret', async () => {
     values[ARN] = 'x'.repeat(31);
-    const error = await context().tokenKeys().catch((e: unknown) => e as Error);
+    const error = await context()
+      .tokenKeys()
+      .catch((e: unknown) => e as Error);
     expect(error).toMatchObject({ name: 'ConfigError' });
-    expect((error as Error).message).toBe(`token key from secret ${ARN} has 31 bytes, fewer than the 32 needed: put a random value of at least 32 characters in the secret`);
+    expect((error as Error).message).toBe(
+      `token key from secret ${ARN} has 31 bytes, fewer than the 32 needed: put a random value of at least 32 characters in the secret`,
+    );
   });
 
   it('uses a secret of 32 bytes or more as the one key of a deployment that never rotated', async () => {

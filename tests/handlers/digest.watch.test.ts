@@ -41,7 +41,15 @@ afterAll(() => {
 afterEach(() => vi.restoreAllMocks());
 
 async function putEdition(newsletterId: string, editionId: string, status: EditionStatus, hoursAgo: number): Promise<void> {
-  const edition: EditionRecord = { newsletterId, editionId, status, createdAt: new Date(now - hoursAgo * HOUR).toISOString(), subject: 'Weekly', date: '2026-12-01', articles: [] };
+  const edition: EditionRecord = {
+    newsletterId,
+    editionId,
+    status,
+    createdAt: new Date(now - hoursAgo * HOUR).toISOString(),
+    subject: 'Weekly',
+    date: '2026-12-01',
+    articles: [],
+  };
   await new DynamoEditionStore(servers().dynamodb, tableName).create(edition, { subject: 'Weekly', html: '<p>x</p>', text: 'x' });
 }
 
@@ -55,7 +63,13 @@ async function watch(): Promise<{ answer: Awaited<ReturnType<ReturnType<typeof d
   });
   try {
     const answer = await digestHandler(() => context)({ watch: true });
-    return { answer, emf: chunks.flatMap((c) => c.split('\n')).filter((l) => l.includes('CloudWatchMetrics')).map((l) => JSON.parse(l) as Record<string, unknown>) };
+    return {
+      answer,
+      emf: chunks
+        .flatMap((c) => c.split('\n'))
+        .filter((l) => l.includes('CloudWatchMetrics'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    };
   } finally {
     vi.restoreAllMocks();
   }

@@ -15,7 +15,10 @@ function emfLines(run: () => void): Record<string, unknown>[] {
   });
   run();
   vi.restoreAllMocks();
-  return lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('CloudWatchMetrics')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.includes('CloudWatchMetrics'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('deliveryCounts', () => {
@@ -24,7 +27,9 @@ describe('deliveryCounts', () => {
   });
 
   it('reads a paused field when the result carries one', () => {
-    expect(deliveryCounts({ status: 'sent', report, paused: { reason: 'identity-not-verified', detail: 'Email address is not verified' } }).pausedReason).toBe('identity-not-verified');
+    expect(deliveryCounts({ status: 'sent', report, paused: { reason: 'identity-not-verified', detail: 'Email address is not verified' } }).pausedReason).toBe(
+      'identity-not-verified',
+    );
   });
 
   it('treats a batch skipped at the bounce limit as a pause, and other skips as nothing', () => {
@@ -37,7 +42,9 @@ describe('addDeliveryMetrics', () => {
   it('writes the delivery counts in the Newsletter namespace', () => {
     const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'send-batch' });
     addDeliveryMetrics(metrics, deliveryCounts({ status: 'sent', report }), 'weekly-2026-11-29-0a1b2c3d');
-    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } };
+    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] };
+    };
     expect(emf._aws.CloudWatchMetrics[0]!.Namespace).toBe('Newsletter');
     expect(emf._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name).sort()).toEqual(['DeliveriesFailed', 'DeliveriesSent', 'SendThrottled', 'Suppressed']);
     expect(emf).toMatchObject({ DeliveriesSent: 48, DeliveriesFailed: 1, SendThrottled: 3, Suppressed: 1, service: 'send-batch' });
@@ -45,7 +52,9 @@ describe('addDeliveryMetrics', () => {
 
   it('emits EditionPaused once for the alarm and once with its reason as a dimension', () => {
     const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'send-batch' });
-    const single = emfLines(() => addDeliveryMetrics(metrics, { sent: 0, failed: 0, throttled: 0, suppressed: 0, pausedReason: 'Account sending paused' }, 'weekly-2026-11-29-0a1b2c3d'));
+    const single = emfLines(() =>
+      addDeliveryMetrics(metrics, { sent: 0, failed: 0, throttled: 0, suppressed: 0, pausedReason: 'Account sending paused' }, 'weekly-2026-11-29-0a1b2c3d'),
+    );
     expect(single).toHaveLength(1);
     expect(single[0]).toMatchObject({ EditionPaused: 1, reason: 'account-sending-paused', editionId: 'weekly-2026-11-29-0a1b2c3d' });
     const stored = metrics.serializeMetrics() as unknown as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
@@ -64,7 +73,7 @@ describe('createObservability', () => {
     expect(obs.handlerName).toBe('send-batch.handler');
   });
 
-  it("falls back to the Newsletter namespace and a plain handler name when a variable is empty or absent, each on its own", () => {
+  it('falls back to the Newsletter namespace and a plain handler name when a variable is empty or absent, each on its own', () => {
     const obs = createObservability('send-batch', { POWERTOOLS_METRICS_NAMESPACE: '', _HANDLER: 'digest.handler' });
     addDeliveryMetrics(obs.metrics, { sent: 1, failed: 0, throttled: 0, suppressed: 0 });
     expect((obs.metrics.serializeMetrics() as unknown as Emf)._aws.CloudWatchMetrics[0]!.Namespace).toBe('Newsletter');

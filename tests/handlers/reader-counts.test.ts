@@ -30,12 +30,30 @@ afterAll(async () => servers?.stop());
 
 function get(url: string): HttpApiEvent {
   const { pathname, search } = new URL(url);
-  return { version: '2.0', rawPath: pathname, rawQueryString: search.slice(1), headers: { host: 'news.example.com' }, isBase64Encoded: false, requestContext: { http: { method: 'GET', path: pathname, sourceIp: '192.0.2.1' } } };
+  return {
+    version: '2.0',
+    rawPath: pathname,
+    rawQueryString: search.slice(1),
+    headers: { host: 'news.example.com' },
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'GET', path: pathname, sourceIp: '192.0.2.1' } },
+  };
 }
 
 async function stored(newsletterId: string, editionId: string) {
-  const rendered = await renderEdition({ ...model, newsletterId, editionId }, newsletterId === 'weekly-en' ? { counting: { tokenKey: deps.tokenKeys.id, baseUrl: 'https://news.example.com' } } : {});
-  const record: EditionRecord = { newsletterId, editionId, status: 'sent', createdAt: '2025-07-14T08:00:00.000Z', subject: model.subject, date: model.date, articles: [] };
+  const rendered = await renderEdition(
+    { ...model, newsletterId, editionId },
+    newsletterId === 'weekly-en' ? { counting: { tokenKey: deps.tokenKeys.id, baseUrl: 'https://news.example.com' } } : {},
+  );
+  const record: EditionRecord = {
+    newsletterId,
+    editionId,
+    status: 'sent',
+    createdAt: '2025-07-14T08:00:00.000Z',
+    subject: model.subject,
+    date: model.date,
+    articles: [],
+  };
   await deps.editions.create(record, rendered);
   return rendered;
 }
@@ -48,17 +66,24 @@ describe('opens and clicks (countOpensAndClicks)', () => {
     expect(doc.body.textContent).toContain('This newsletter counts how often each edition is opened and its links are clicked');
     expect(rendered.text.replace(/\s+/gu, ' ')).toContain('This newsletter counts how often each edition is opened');
     const pixel = doc.querySelector('img[data-open-pixel]')!.getAttribute('src')!;
-    const clicks = Array.from(doc.querySelectorAll('a')).map((a) => a.getAttribute('href')!).filter((h) => h.includes('/click?'));
+    const clicks = Array.from(doc.querySelectorAll('a'))
+      .map((a) => a.getAttribute('href')!)
+      .filter((h) => h.includes('/click?'));
     // Every link to an article goes through the click route; none goes there directly.
     const targets = model.articles.flatMap((a) => (a.url ? [a.url] : []));
     expect(new Set(clicks.map((h) => new URL(h).searchParams.get('u')))).toEqual(new Set(targets));
     expect(Array.from(doc.querySelectorAll('a')).filter((a) => targets.includes(a.getAttribute('href')!))).toHaveLength(0);
     // Only the newsletter, the edition, the target and the signature: nothing names a reader.
-    for (const url of [pixel, ...clicks]) expect([...new URL(url).searchParams.keys()].sort()).toEqual(url.includes('/click?') ? ['e', 'n', 's', 'u'] : ['e', 'n', 's']);
+    for (const url of [pixel, ...clicks])
+      expect([...new URL(url).searchParams.keys()].sort()).toEqual(url.includes('/click?') ? ['e', 'n', 's', 'u'] : ['e', 'n', 's']);
 
     for (let i = 0; i < 2; i++) {
       const answer = await api(get(pixel));
-      expect(answer).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: expect.objectContaining({ 'content-type': 'image/gif', 'cache-control': 'no-store' }) });
+      expect(answer).toMatchObject({
+        statusCode: 200,
+        isBase64Encoded: true,
+        headers: expect.objectContaining({ 'content-type': 'image/gif', 'cache-control': 'no-store' }),
+      });
     }
     const click = await api(get(clicks[0]!));
     expect(click.statusCode).toBe(302);
@@ -68,7 +93,9 @@ describe('opens and clicks (countOpensAndClicks)', () => {
   });
 
   it('never redirects to a target the edition did not carry, and counts nothing for it', async () => {
-    const forged = new URL((await stored('weekly-en', 'weekly-en-2025-07-21-00000001')).html.match(/https:\/\/news\.example\.com\/click\?[^"]+/u)![0].replaceAll('&amp;', '&'));
+    const forged = new URL(
+      (await stored('weekly-en', 'weekly-en-2025-07-21-00000001')).html.match(/https:\/\/news\.example\.com\/click\?[^"]+/u)![0].replaceAll('&amp;', '&'),
+    );
     forged.searchParams.set('u', 'https://evil.example/phish');
     const answer = await api(get(forged.href));
     expect(answer.statusCode).toBe(400);

@@ -83,7 +83,9 @@ describe('the subscription function with a newsletter of its own templates', () 
 
     const ownHtml = String(own?.html);
     expect(bodyText(ownHtml)).toContain('Hello from the Brand desk: one click and Brand Weekly is yours.');
-    const button = Array.from((parseHTML(ownHtml).document as unknown as Document).querySelectorAll('a')).find((a) => a.textContent?.includes('Yes, send it to me'));
+    const button = Array.from((parseHTML(ownHtml).document as unknown as Document).querySelectorAll('a')).find((a) =>
+      a.textContent?.includes('Yes, send it to me'),
+    );
     expect(button?.getAttribute('href')).toBe(linkIn(own!, 'confirm'));
     // The bundled footer, which the own folder does not hold, still carries the postal address.
     expect(bodyText(ownHtml)).toContain('1 Example Road, London');

@@ -52,7 +52,14 @@ describe('the subscription function across a rotation', () => {
     const handler = subscriptionApiHandler(() => context);
     const id = subscriberId(Buffer.from(STACK_TOKEN), 'reader@example.com');
     const at = clock.now().toISOString();
-    await new DynamoSubscriberStore(stack.servers.dynamodb, stack.servers.tableName).put({ id, newsletterId: 'rotated-weekly', email: 'reader@example.com', status: 'confirmed', createdAt: at, confirmedAt: at });
+    await new DynamoSubscriberStore(stack.servers.dynamodb, stack.servers.tableName).put({
+      id,
+      newsletterId: 'rotated-weekly',
+      email: 'reader@example.com',
+      status: 'confirmed',
+      createdAt: at,
+      confirmedAt: at,
+    });
     const claims = { purpose: 'unsubscribe' as const, newsletterId: 'rotated-weekly', subscriberId: id };
     const oldLink = signToken(Buffer.from(STACK_TOKEN), claims);
     const newLink = signToken(Buffer.from(NEW_KEY), claims);

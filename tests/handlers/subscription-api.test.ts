@@ -31,7 +31,9 @@ function event(method: string, path: string, options: { body?: string; type?: st
     rawPath,
     rawQueryString,
     headers: { host: 'news.example.com', ...(options.type ? { 'content-type': options.type } : {}) },
-    ...(options.body !== undefined ? { body: options.base64 ? Buffer.from(options.body).toString('base64') : options.body, isBase64Encoded: Boolean(options.base64) } : { isBase64Encoded: false }),
+    ...(options.body !== undefined
+      ? { body: options.base64 ? Buffer.from(options.body).toString('base64') : options.body, isBase64Encoded: Boolean(options.base64) }
+      : { isBase64Encoded: false }),
     requestContext: { http: { method, path: rawPath, sourceIp: '192.0.2.1' } },
   };
 }
@@ -135,7 +137,8 @@ describe('subscription API: POST /subscribe', () => {
   });
 
   it('accepts JSON and answers the same for known and new addresses', async () => {
-    const json = (email: string) => api(event('POST', '/subscribe', { body: JSON.stringify({ email, newsletter: 'ai-talent' }), type: 'application/json; charset=utf-8' }));
+    const json = (email: string) =>
+      api(event('POST', '/subscribe', { body: JSON.stringify({ email, newsletter: 'ai-talent' }), type: 'application/json; charset=utf-8' }));
     const first = await json('json@example.com');
     const again = await json('json@example.com');
     const other = await json('json-other@example.com');
@@ -155,14 +158,18 @@ describe('subscription API: POST /subscribe', () => {
       expect(dom(result).querySelector('#email-error')?.textContent).toContain('電子郵件地址似乎不正確');
       expect(dom(result).querySelector('input#email')?.getAttribute('aria-invalid')).toBe('true');
     }
-    const json = await api(event('POST', '/subscribe', { body: JSON.stringify({ email: 'a@b.com\nBcc: c@d.com', newsletter: 'ai-talent' }), type: 'application/json' }));
+    const json = await api(
+      event('POST', '/subscribe', { body: JSON.stringify({ email: 'a@b.com\nBcc: c@d.com', newsletter: 'ai-talent' }), type: 'application/json' }),
+    );
     expect(json.statusCode).toBe(400);
     expect(JSON.parse(json.body)).toMatchObject({ ok: false, error: 'invalid-email' });
     expect(sentCount(servers)).toBe(before);
   });
 
   it('refuses an unknown newsletter', async () => {
-    const result = await api(event('POST', '/subscribe', { body: JSON.stringify({ email: 'ann@example.com', newsletter: 'secret-list' }), type: 'application/json' }));
+    const result = await api(
+      event('POST', '/subscribe', { body: JSON.stringify({ email: 'ann@example.com', newsletter: 'secret-list' }), type: 'application/json' }),
+    );
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body)).toMatchObject({ error: 'unknown-newsletter' });
     expect((await api(event('POST', '/subscribe', form({ email: 'ann@example.com', newsletter: '../../etc' })))).statusCode).toBe(400);
@@ -269,7 +276,9 @@ describe('subscription API: links', () => {
 
   it('unsubscribes at once on an RFC 8058 one-click POST and answers 200', async () => {
     const { unsubscribe } = await confirmedSubscriber('one-click@example.com');
-    const result = await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
+    const result = await api(
+      event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }),
+    );
     expect(result.statusCode).toBe(200);
     expectSafeHeaders(result);
     expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'one-click@example.com')))?.status).toBe('unsubscribed');
@@ -285,7 +294,10 @@ describe('subscription API: links', () => {
 
   it('says the reader already left when a used unsubscribe link is opened again, and offers no button', async () => {
     const { unsubscribe } = await confirmedSubscriber('left@example.com');
-    expect((await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }))).statusCode).toBe(200);
+    expect(
+      (await api(event('POST', `/unsubscribe?token=${unsubscribe}`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' })))
+        .statusCode,
+    ).toBe(200);
     const again = await api(event('GET', `/unsubscribe?token=${unsubscribe}`));
     expect(again.statusCode).toBe(200);
     expect(dom(again).querySelector('h1')?.textContent).toBe('已取消訂閱');
@@ -302,8 +314,20 @@ describe('subscription API: links', () => {
     expect(dom(noEdition).querySelector('a[href="archive?newsletter=ai-talent"]')?.textContent).toBe('閱讀過去的電子報');
     expect(noEdition.body).not.toContain('最新一期');
 
-    const edition = { newsletterId: 'ai-talent', editionId: 'ai-talent-2026-03-01-0000aaaa', status: 'sent' as const, createdAt: '2026-03-01T08:00:00.000Z', subject: 'AI人才週報｜本週重點', date: '2026-03-01', articles: [] };
-    await deps.editions.create(edition, { subject: edition.subject, html: '<p>Latest</p><a href="{{unsubscribe_url}}">x</a>', text: 'Latest {{unsubscribe_url}}' });
+    const edition = {
+      newsletterId: 'ai-talent',
+      editionId: 'ai-talent-2026-03-01-0000aaaa',
+      status: 'sent' as const,
+      createdAt: '2026-03-01T08:00:00.000Z',
+      subject: 'AI人才週報｜本週重點',
+      date: '2026-03-01',
+      articles: [],
+    };
+    await deps.editions.create(edition, {
+      subject: edition.subject,
+      html: '<p>Latest</p><a href="{{unsubscribe_url}}">x</a>',
+      text: 'Latest {{unsubscribe_url}}',
+    });
     const since = sentCount(servers);
     await api(event('POST', '/subscribe', form({ email: 'second@example.com', newsletter: 'ai-talent' })));
     const [second] = await mailsSince(servers, since, 'second@example.com');
@@ -316,9 +340,15 @@ describe('subscription API: links', () => {
 
   it('answers 4xx to forged and unknown unsubscribe links and changes nothing', async () => {
     const { unsubscribe } = await confirmedSubscriber('target@example.com');
-    const forged = await api(event('POST', `/unsubscribe?token=${unsubscribe.slice(0, -3)}abc`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }));
+    const forged = await api(
+      event('POST', `/unsubscribe?token=${unsubscribe.slice(0, -3)}abc`, { body: 'List-Unsubscribe=One-Click', type: 'application/x-www-form-urlencoded' }),
+    );
     expect(forged.statusCode).toBe(400);
-    const unknown = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'stranger@example.com') });
+    const unknown = signToken(deps.tokenKeys.signing, {
+      purpose: 'unsubscribe',
+      newsletterId: 'ai-talent',
+      subscriberId: subscriberId(deps.tokenKeys.id, 'stranger@example.com'),
+    });
     expect((await api(event('POST', `/unsubscribe?token=${unknown}`, { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(404);
     expect((await api(event('POST', '/unsubscribe', { body: 'List-Unsubscribe=One-Click' }))).statusCode).toBe(400);
     expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'target@example.com')))?.status).toBe('confirmed');
@@ -337,7 +367,12 @@ describe('subscription API: links', () => {
       ['weekly-en', false],
     ]);
 
-    const saved = await api(event('POST', `/preferences?token=${preferences}`, { body: 'action=save&newsletter=ai-talent&newsletter=weekly-en', type: 'application/x-www-form-urlencoded' }));
+    const saved = await api(
+      event('POST', `/preferences?token=${preferences}`, {
+        body: 'action=save&newsletter=ai-talent&newsletter=weekly-en',
+        type: 'application/x-www-form-urlencoded',
+      }),
+    );
     expect(saved.statusCode).toBe(200);
     expect((await deps.subscribers.get('weekly-en', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
     expect((await api(event('POST', `/preferences?token=${preferences}`, form({ action: 'save', newsletter: 'unknown' })))).statusCode).toBe(400);
@@ -379,7 +414,12 @@ describe('subscription API: erasure', () => {
   it('shows a button on GET of the mailed link, erases only on its POST, and only once', async () => {
     const email = 'erase-me@example.com';
     const { preferences, unsubscribe } = await confirmedSubscriber(email);
-    await api(event('POST', `/preferences?token=${preferences}`, { body: 'action=save&newsletter=ai-talent&newsletter=weekly-en', type: 'application/x-www-form-urlencoded' }));
+    await api(
+      event('POST', `/preferences?token=${preferences}`, {
+        body: 'action=save&newsletter=ai-talent&newsletter=weekly-en',
+        type: 'application/x-www-form-urlencoded',
+      }),
+    );
     const { link } = await askToErase(email, preferences);
     const search = new URL(link!).search;
 
@@ -488,8 +528,11 @@ describe('subscription API: everything else', () => {
       [event('GET', '/archive?newsletter=%'), 200],
     ];
     const answers: string[] = [];
-    for (const [request] of requests) answers.push(`${request.requestContext.http.method} ${request.rawPath}?${request.rawQueryString} ${(await api(request)).statusCode}`);
-    expect(answers).toEqual(requests.map(([request, status]) => `${request.requestContext.http.method} ${request.rawPath}?${request.rawQueryString} ${status}`));
+    for (const [request] of requests)
+      answers.push(`${request.requestContext.http.method} ${request.rawPath}?${request.rawQueryString} ${(await api(request)).statusCode}`);
+    expect(answers).toEqual(
+      requests.map(([request, status]) => `${request.requestContext.http.method} ${request.rawPath}?${request.rawQueryString} ${status}`),
+    );
     expect(deps.logs.slice(before).filter((l) => l.event === 'api.error')).toEqual([]);
   });
 

@@ -29,7 +29,9 @@ const BUDGET_BYTES: Record<HandlerName, number> = {
 
 /** Packages that only paths no function takes would load (MJML's minifier settings, cheerio's fromURL and loadBuffer). */
 const unusedInputs = (name: HandlerName, inputs: string[]) =>
-  inputs.filter((input) => /node_modules\/typescript\//.test(input) || (name !== 'digest' && /node_modules\/(.+\/)?(undici|iconv-lite|encoding-sniffer)\//.test(input)));
+  inputs.filter(
+    (input) => /node_modules\/typescript\//.test(input) || (name !== 'digest' && /node_modules\/(.+\/)?(undici|iconv-lite|encoding-sniffer)\//.test(input)),
+  );
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'newsletter-budgets-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -93,12 +95,16 @@ describe('the page reader as bundled', () => {
     const page =
       '<html lang="en"><head><title>Harbour clean-up</title></head><body><article><h1>Harbour clean-up</h1>' +
       '<p>The council said the clean-up removed two tonnes of plastic from the bay, more than expected.</p></article></body></html>';
-    expect(await bundled.readHtmlArticle(page, 'https://news.example.com/a', { timeLeftMs: () => 60_000 })).toEqual(extractHtmlArticle(page, 'https://news.example.com/a'));
+    expect(await bundled.readHtmlArticle(page, 'https://news.example.com/a', { timeLeftMs: () => 60_000 })).toEqual(
+      extractHtmlArticle(page, 'https://news.example.com/a'),
+    );
     // 9 s and more of CPU when read whole; process.cpuUsage counts the worker's thread too.
     const cpu = process.cpuUsage();
     const slow = await bundled.readHtmlArticle(readabilityChains(), 'https://news.example.com/b', { timeLeftMs: () => 2_000 });
     const used = process.cpuUsage(cpu);
     expect((used.user + used.system) / 1e6).toBeLessThan(6);
-    expect(slow).toEqual({ error: expect.stringMatching(/^not read: reading the page took longer than the 2 s left of the source's time budget, so it was skipped/) });
+    expect(slow).toEqual({
+      error: expect.stringMatching(/^not read: reading the page took longer than the 2 s left of the source's time budget, so it was skipped/),
+    });
   }, 120_000);
 });

@@ -13,12 +13,33 @@ const zone = { hostedZoneId: 'Z123', zoneName: 'example.com' };
 
 describe('readDeployParameters', () => {
   it('has a default for everything, so synth needs no -c at all, with the 14 messages/s the README promises', () => {
-    expect(read({})).toEqual({ domain: 'example.com', sendRate: 14, configFile: 'newsletter.config.json', sandboxRecipients: [], existingIdentity: false, dmarcPolicy: 'off', perClientLimits: false });
+    expect(read({})).toEqual({
+      domain: 'example.com',
+      sendRate: 14,
+      configFile: 'newsletter.config.json',
+      sandboxRecipients: [],
+      existingIdentity: false,
+      dmarcPolicy: 'off',
+      perClientLimits: false,
+    });
   });
 
   it('reads the -c values, which arrive as text', () => {
-    const parameters = read({ domain: 'Example.com.', hostedZoneId: 'Z123', zoneName: 'example.com', alarmEmail: 'ops@example.com', sendRate: '50', sandboxRecipients: 'a@example.org, b@example.org' });
-    expect(parameters).toMatchObject({ domain: 'example.com', hostedZone: { hostedZoneId: 'Z123', zoneName: 'example.com' }, alarmEmail: 'ops@example.com', sendRate: 50, sandboxRecipients: ['a@example.org', 'b@example.org'] });
+    const parameters = read({
+      domain: 'Example.com.',
+      hostedZoneId: 'Z123',
+      zoneName: 'example.com',
+      alarmEmail: 'ops@example.com',
+      sendRate: '50',
+      sandboxRecipients: 'a@example.org, b@example.org',
+    });
+    expect(parameters).toMatchObject({
+      domain: 'example.com',
+      hostedZone: { hostedZoneId: 'Z123', zoneName: 'example.com' },
+      alarmEmail: 'ops@example.com',
+      sendRate: 50,
+      sandboxRecipients: ['a@example.org', 'b@example.org'],
+    });
   });
 
   it('takes the send rate from the config when -c sendRate is absent', () => {
@@ -56,7 +77,11 @@ describe('readDeployParameters', () => {
   });
 
   it('reads the existing-identity switch and the DMARC policy, from -c text or cdk.json values', () => {
-    expect(read({ existingIdentity: 'true', dmarc: 'Quarantine', dmarcReportEmail: 'dmarc@example.com' })).toMatchObject({ existingIdentity: true, dmarcPolicy: 'quarantine', dmarcReportEmail: 'dmarc@example.com' });
+    expect(read({ existingIdentity: 'true', dmarc: 'Quarantine', dmarcReportEmail: 'dmarc@example.com' })).toMatchObject({
+      existingIdentity: true,
+      dmarcPolicy: 'quarantine',
+      dmarcReportEmail: 'dmarc@example.com',
+    });
     expect(read({ existingIdentity: false }).existingIdentity).toBe(false);
     expect(() => read({ existingIdentity: 'yes' })).toThrow(/true or false/);
     expect(() => read({ dmarc: 'strict' })).toThrow(/none, quarantine, reject or off/);
@@ -64,7 +89,21 @@ describe('readDeployParameters', () => {
 
   it('keeps every parameter in cdk.json, so a deploy without -c flags does not drop the DNS records', () => {
     const context = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
-    for (const key of ['domain', 'hostedZoneId', 'zoneName', 'domainName', 'alarmEmail', 'sendRate', 'existingIdentity', 'dmarc', 'dmarcReportEmail', 'sandboxRecipients', 'unsubscribeRateLimit', 'tokenSigningKeysArn', 'perClientLimits']) {
+    for (const key of [
+      'domain',
+      'hostedZoneId',
+      'zoneName',
+      'domainName',
+      'alarmEmail',
+      'sendRate',
+      'existingIdentity',
+      'dmarc',
+      'dmarcReportEmail',
+      'sandboxRecipients',
+      'unsubscribeRateLimit',
+      'tokenSigningKeysArn',
+      'perClientLimits',
+    ]) {
       expect(context, key).toHaveProperty(key);
     }
     // Empty values mean "not given": the app still synthesises with its defaults.

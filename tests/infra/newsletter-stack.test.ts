@@ -67,7 +67,7 @@ describe('NewsletterStack', () => {
       expect(target.Properties).toMatchObject({ SqsManagedSseEnabled: true });
     });
 
-    it('lets the sender put batches back on its own queue past Lambda\'s 16-hop loop stop, and only the sender', () => {
+    it("lets the sender put batches back on its own queue past Lambda's 16-hop loop stop, and only the sender", () => {
       // A quota wait re-queues a batch every quarter hour for up to a day: Terminate would drop it to the DLQ after 16.
       const functions = template.findResources('AWS::Lambda::Function');
       const looping = Object.entries(functions).filter(([, f]) => f.Properties.RecursiveLoop === 'Allow');
@@ -115,7 +115,7 @@ describe('NewsletterStack', () => {
       expect(sendStatements).toBe(2); // the sender and the subscription API
     });
 
-    it('scopes ses:SendRawEmail to the domain identity, the from addresses\' identities and the configuration set', () => {
+    it("scopes ses:SendRawEmail to the domain identity, the from addresses' identities and the configuration set", () => {
       const identity = Object.keys(template.findResources('AWS::SES::EmailIdentity'))[0]!;
       const configurationSet = Object.keys(template.findResources('AWS::SES::ConfigurationSet'))[0]!;
       template.hasResourceProperties('AWS::IAM::Policy', {
@@ -140,10 +140,16 @@ describe('NewsletterStack', () => {
     it('publishes bounces, complaints, deliveries, rejects and delays of the configuration set to the topic the feedback function reads', () => {
       const topic = new Capture();
       template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-        EventDestination: Match.objectLike({ MatchingEventTypes: ['bounce', 'complaint', 'delivery', 'reject', 'deliveryDelay'], SnsDestination: { TopicARN: { Ref: topic } } }),
+        EventDestination: Match.objectLike({
+          MatchingEventTypes: ['bounce', 'complaint', 'delivery', 'reject', 'deliveryDelay'],
+          SnsDestination: { TopicARN: { Ref: topic } },
+        }),
       });
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: topic.asString() } });
-      template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com', DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' } });
+      template.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: 'example.com',
+        DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+      });
     });
 
     it('outputs the three DKIM records when no hosted zone is given', () => {
@@ -205,7 +211,12 @@ describe('NewsletterStack', () => {
     it('traces every function with X-Ray and names it for Powertools, metrics in the Newsletter namespace', () => {
       template.allResourcesProperties('AWS::Lambda::Function', {
         TracingConfig: { Mode: 'Active' },
-        Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Newsletter', POWERTOOLS_SERVICE_NAME: Match.stringLikeRegexp('^(digest|send-batch|subscription-api|ses-feedback)$') }) },
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_METRICS_NAMESPACE: 'Newsletter',
+            POWERTOOLS_SERVICE_NAME: Match.stringLikeRegexp('^(digest|send-batch|subscription-api|ses-feedback)$'),
+          }),
+        },
       });
     });
 
@@ -239,7 +250,9 @@ describe('NewsletterStack', () => {
     });
 
     it('grants no function a write to the bucket: publishers upload, the digest only reads', () => {
-      const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]);
+      const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],
+      );
       const actions = statements.flatMap((s) => [s.Action].flat());
       expect(actions.filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
     });
@@ -280,7 +293,29 @@ describe('NewsletterStack', () => {
     it('routes the subscription pages to the handler', () => {
       const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
       expect(routes.sort()).toEqual(
-        ['GET /', 'GET /subscribe', 'POST /subscribe', 'GET /confirm', 'POST /confirm', 'GET /unsubscribe', 'POST /unsubscribe', 'GET /preferences', 'POST /preferences', 'GET /erase', 'POST /erase', 'GET /archive', 'GET /archive/{page}', 'GET /approve', 'POST /approve', 'GET /skip', 'POST /skip', 'GET /edit', 'POST /edit', 'GET /open', 'GET /click'].sort(),
+        [
+          'GET /',
+          'GET /subscribe',
+          'POST /subscribe',
+          'GET /confirm',
+          'POST /confirm',
+          'GET /unsubscribe',
+          'POST /unsubscribe',
+          'GET /preferences',
+          'POST /preferences',
+          'GET /erase',
+          'POST /erase',
+          'GET /archive',
+          'GET /archive/{page}',
+          'GET /approve',
+          'POST /approve',
+          'GET /skip',
+          'POST /skip',
+          'GET /edit',
+          'POST /edit',
+          'GET /open',
+          'GET /click',
+        ].sort(),
       );
     });
   });

@@ -93,7 +93,10 @@ describe('own templates on AWS', () => {
 
     it.each(['digest', 'subscription-api'])("tells the %s function that the config's templatesDir is the bundle's own-templates folder", (name) => {
       const fn = resources.find((r) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name);
-      const config = JSON.parse(String(fn?.Properties.Environment?.Variables?.NEWSLETTER_CONFIG)) as { templatesDir: string; newsletters: { template: string }[] };
+      const config = JSON.parse(String(fn?.Properties.Environment?.Variables?.NEWSLETTER_CONFIG)) as {
+        templatesDir: string;
+        newsletters: { template: string }[];
+      };
       expect(config.templatesDir).toBe('own-templates');
       expect(config.newsletters[0]!.template).toBe('brand');
     });
@@ -113,24 +116,43 @@ describe('own templates on AWS', () => {
     expect(failure?.message).not.toContain('\n');
   });
 
-  it('fails the synth on a template of its own that does not render, naming the file on one line', async () => {
-    const { configFile, folder } = configWithOwnTemplates({ 'welcome.mjml': '<mjml><mj-body><mj-section><mj-colum><mj-text>{{body}}</mj-text></mj-colum></mj-section></mj-body></mjml>' });
-    const failure = await createCheckedApp({ context: context(configFile, { 'aws:cdk:bundling-stacks': [] }), outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')) }).then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
-    expect(failure?.message).toContain(`MJML reported problems in ${path.join(folder, 'welcome.mjml')}`);
-    expect(failure?.message).not.toContain('\n');
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'fails the synth on a template of its own that does not render, naming the file on one line',
+    async () => {
+      const { configFile, folder } = configWithOwnTemplates({
+        'welcome.mjml': '<mjml><mj-body><mj-section><mj-colum><mj-text>{{body}}</mj-text></mj-colum></mj-section></mj-body></mjml>',
+      });
+      const failure = await createCheckedApp({
+        context: context(configFile, { 'aws:cdk:bundling-stacks': [] }),
+        outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')),
+      }).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(failure?.message).toContain(`MJML reported problems in ${path.join(folder, 'welcome.mjml')}`);
+      expect(failure?.message).not.toContain('\n');
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
-  it('fails the synth on a digest template of its own that asks for a value that does not exist', async () => {
-    const digest = readFileSync(path.join(REPO_ROOT, 'templates/digest.mjml'), 'utf8').replace('{{{articles}}}', '{{{articles}}}<mj-section><mj-column><mj-text>{{no_such_value}}</mj-text></mj-column></mj-section>');
-    const { configFile, folder } = configWithOwnTemplates({ 'digest.mjml': digest });
-    const failure = await createCheckedApp({ context: context(configFile, { 'aws:cdk:bundling-stacks': [] }), outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')) }).then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
-    expect(failure?.message).toContain(path.join(folder, 'digest.mjml'));
-    expect(failure?.message).not.toContain('\n');
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'fails the synth on a digest template of its own that asks for a value that does not exist',
+    async () => {
+      const digest = readFileSync(path.join(REPO_ROOT, 'templates/digest.mjml'), 'utf8').replace(
+        '{{{articles}}}',
+        '{{{articles}}}<mj-section><mj-column><mj-text>{{no_such_value}}</mj-text></mj-column></mj-section>',
+      );
+      const { configFile, folder } = configWithOwnTemplates({ 'digest.mjml': digest });
+      const failure = await createCheckedApp({
+        context: context(configFile, { 'aws:cdk:bundling-stacks': [] }),
+        outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')),
+      }).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(failure?.message).toContain(path.join(folder, 'digest.mjml'));
+      expect(failure?.message).not.toContain('\n');
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -9,7 +9,12 @@ const rendered = {
   html: `<html><body><p>${'硅谷巨頭用印鈔機式的薪酬包。'.repeat(20)}</p><a href="${PLACEHOLDERS.unsubscribeUrl}">取消訂閱</a> <a href="${PLACEHOLDERS.preferencesUrl}">偏好設定</a></body></html>`,
   text: `硅谷巨頭用印鈔機式的薪酬包。\n\n取消訂閱：${PLACEHOLDERS.unsubscribeUrl}\n偏好設定：${PLACEHOLDERS.preferencesUrl}\n`,
 };
-const headers = { from: { name: 'AI 人才週報', email: 'digest@example.com' }, replyTo: 'editor@example.com', listId: 'ai-talent.example.com', date: new Date('2026-11-29T00:00:00Z') };
+const headers = {
+  from: { name: 'AI 人才週報', email: 'digest@example.com' },
+  replyTo: 'editor@example.com',
+  listId: 'ai-talent.example.com',
+  date: new Date('2026-11-29T00:00:00Z'),
+};
 
 function recipient(n: number): Recipient {
   return {
@@ -21,7 +26,7 @@ function recipient(n: number): Recipient {
 }
 
 describe('MessageTemplate', () => {
-  it("gives each reader a message with their own links and headers, as a mail client reads it", async () => {
+  it('gives each reader a message with their own links and headers, as a mail client reads it', async () => {
     const template = await MessageTemplate.create(rendered, headers);
     for (const n of [1, 2]) {
       const r = recipient(n);
@@ -60,7 +65,7 @@ describe('MessageTemplate', () => {
     for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
   });
 
-  it("puts a link with quotes and ampersands into the HTML part as exactly that link", async () => {
+  it('puts a link with quotes and ampersands into the HTML part as exactly that link', async () => {
     const template = await MessageTemplate.create(rendered, headers);
     const r = { ...recipient(3), unsubscribeUrl: "http://localhost:3000/unsubscribe?token=a'onmouseover='alert(1)&amp;x=1&lt;b" };
     const raw = template.personalise(r);
@@ -93,7 +98,11 @@ describe('MessageTemplate', () => {
 
 describe('MessageTemplate with hostile article text', () => {
   it("never puts the reader's address into the body, even where an article quotes the placeholder address", async () => {
-    const hostile = { ...rendered, text: `${rendered.text}\nwrite to reader@recipient.invalid\n`, html: rendered.html.replace('</body>', '<p>reader@recipient.invalid</p></body>') };
+    const hostile = {
+      ...rendered,
+      text: `${rendered.text}\nwrite to reader@recipient.invalid\n`,
+      html: rendered.html.replace('</body>', '<p>reader@recipient.invalid</p></body>'),
+    };
     const template = await MessageTemplate.create(hostile, headers);
     const mail = await simpleParser(template.personalise(recipient(5)));
     expect(mail.text).toContain('write to reader@recipient.invalid');

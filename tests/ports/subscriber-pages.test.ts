@@ -14,7 +14,13 @@ beforeAll(async () => {
   store = new DynamoSubscriberStore(servers.dynamodb, 'pages');
   for (let i = 0; i < 7; i++) {
     const status = i % 3 === 2 ? 'pending' : 'confirmed';
-    await store.put({ id: `s${i}`, newsletterId: 'weekly', email: `reader${i}@example.com`, status, createdAt: '2026-11-01T00:00:00.000Z' } satisfies Subscriber);
+    await store.put({
+      id: `s${i}`,
+      newsletterId: 'weekly',
+      email: `reader${i}@example.com`,
+      status,
+      createdAt: '2026-11-01T00:00:00.000Z',
+    } satisfies Subscriber);
   }
 });
 afterAll(async () => servers?.stop());
@@ -42,12 +48,22 @@ describe('subscriberPages', () => {
     const pages = await collect(subscriberPages(store, 'weekly', { status: 'confirmed', pageSize: 2 }));
     expect(pages.length).toBeGreaterThan(1);
     for (const page of pages) expect(page.length).toBeLessThanOrEqual(2);
-    expect(pages.flat().map((s) => s.id).sort()).toEqual(['s0', 's1', 's3', 's4', 's6']);
+    expect(
+      pages
+        .flat()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['s0', 's1', 's3', 's4', 's6']);
   });
 
   it('yields every subscriber whatever the status when none is named', async () => {
     const pages = await collect(subscriberPages(store, 'weekly', { pageSize: 3 }));
-    expect(pages.flat().map((s) => s.id).sort()).toEqual(['s0', 's1', 's2', 's3', 's4', 's5', 's6']);
+    expect(
+      pages
+        .flat()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['s0', 's1', 's2', 's3', 's4', 's5', 's6']);
   });
 
   it('reads one page ahead at most, and a read-ahead that fails after the caller stopped does not surface', async () => {

@@ -20,11 +20,11 @@ describe('scriptConverterFor', () => {
     expect(scriptConverterFor('zh-Hant')?.(text)).toBe(text);
   });
 
-  it('keeps the author\'s word where the Taiwan phrase table would change its meaning', () => {
+  it("keeps the author's word where the Taiwan phrase table would change its meaning", () => {
     expect(scriptConverterFor('zh-Hant')!('試圖在局部复制那种氛围')).toBe('試圖在局部複製那種氛圍');
   });
 
-  it('writes quotations in Taiwan\'s corner brackets, and leaves an unpaired mark alone', () => {
+  it("writes quotations in Taiwan's corner brackets, and leaves an unpaired mark alone", () => {
     const toTraditional = scriptConverterFor('zh-Hant')!;
     expect(toTraditional('那种令人着迷的“空气感”，他说‘好’。')).toBe('那種令人著迷的「空氣感」，他說『好』。');
     expect(toTraditional('只有一个“开头')).toBe('只有一個“開頭');

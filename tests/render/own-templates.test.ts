@@ -54,10 +54,17 @@ async function folderWith(name: string, file: string, content: string): Promise<
 
 describe('own templates', () => {
   it("words the confirmation with the folder's confirm.mjml, around the bundled head, header and footer", async () => {
-    const { html } = await renderConfirmation({ language: 'en', newsletterTitle: 'Brand Weekly', confirmUrl, postalAddress }, { templatesDir: own, validationLevel: 'strict' });
+    const { html } = await renderConfirmation(
+      { language: 'en', newsletterTitle: 'Brand Weekly', confirmUrl, postalAddress },
+      { templatesDir: own, validationLevel: 'strict' },
+    );
     const doc = parseHTML(html).document as unknown as Document;
     expect(text(html)).toContain('Hello from the Brand desk! One click and Brand Weekly is yours.');
-    expect(Array.from(doc.querySelectorAll('a')).find((a) => a.textContent?.includes('Yes, send it to me'))?.getAttribute('href')).toBe(confirmUrl);
+    expect(
+      Array.from(doc.querySelectorAll('a'))
+        .find((a) => a.textContent?.includes('Yes, send it to me'))
+        ?.getAttribute('href'),
+    ).toBe(confirmUrl);
     // The bundled footer: the postal address is there though the folder has no partials.
     expect(text(html)).toContain(postalAddress);
     expect(text(html)).not.toContain('Confirm subscription');
@@ -88,8 +95,14 @@ describe('own templates', () => {
   });
 
   it('names the file of a template of its own that MJML cannot compile, on one line', async () => {
-    const dir = await folderWith('broken', 'welcome.mjml', '<mjml><mj-body><mj-section><mj-colum><mj-text>{{body}}</mj-text></mj-colum></mj-section></mj-body></mjml>');
-    const message = ((await renderWelcome({ language: 'en', newsletterTitle: 'Brand Weekly', postalAddress }, { templatesDir: dir }).catch((e: unknown) => e)) as Error).message;
+    const dir = await folderWith(
+      'broken',
+      'welcome.mjml',
+      '<mjml><mj-body><mj-section><mj-colum><mj-text>{{body}}</mj-text></mj-colum></mj-section></mj-body></mjml>',
+    );
+    const message = (
+      (await renderWelcome({ language: 'en', newsletterTitle: 'Brand Weekly', postalAddress }, { templatesDir: dir }).catch((e: unknown) => e)) as Error
+    ).message;
     expect(message.startsWith(`MJML reported problems in ${path.join(dir, 'welcome.mjml')}: `)).toBe(true);
     expect(message).not.toContain('\n');
   });

@@ -36,7 +36,14 @@ describe('wrapPlainText', () => {
 describe('textFooter', () => {
   it('lists why, the unsubscribe and preferences placeholders and one line per address line', () => {
     const lines = textFooter({ whyYouGetThis: 'Why.', postalAddress: 'Line 1\n\n  Line 2 ', unsubscribe: true }, wordsFor('en'));
-    expect(lines).toEqual(['-- ', 'Why.', `Unsubscribe: ${PLACEHOLDERS.unsubscribeUrl}`, `Manage preferences: ${PLACEHOLDERS.preferencesUrl}`, 'Line 1', 'Line 2']);
+    expect(lines).toEqual([
+      '-- ',
+      'Why.',
+      `Unsubscribe: ${PLACEHOLDERS.unsubscribeUrl}`,
+      `Manage preferences: ${PLACEHOLDERS.preferencesUrl}`,
+      'Line 1',
+      'Line 2',
+    ]);
   });
 
   it('leaves out the unsubscribe lines for a message sent before subscribing', () => {

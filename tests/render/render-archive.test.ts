@@ -25,7 +25,11 @@ describe('publicEditionHtml', () => {
   it('replaces the personal links with one sign-up link and drops the link to itself', async () => {
     const rendered = await renderEdition(sampleEdition);
     expect(rendered.html).toContain(PLACEHOLDERS.unsubscribeUrl);
-    const html = publicEditionHtml(rendered.html, { selfUrl: sampleEdition.webUrl!, signUpUrl: 'https://news.example.com/subscribe?newsletter=ai-talent', subscribeLabel: 'Subscribe' });
+    const html = publicEditionHtml(rendered.html, {
+      selfUrl: sampleEdition.webUrl!,
+      signUpUrl: 'https://news.example.com/subscribe?newsletter=ai-talent',
+      subscribeLabel: 'Subscribe',
+    });
     expect(html).not.toContain('{{');
     expect(html).not.toContain(`href="${sampleEdition.webUrl}"`);
     expect(html.match(/href="https:\/\/news\.example\.com\/subscribe\?newsletter=ai-talent"/g)).toHaveLength(1);
@@ -33,7 +37,8 @@ describe('publicEditionHtml', () => {
   });
 
   it('keeps a stored title that closes <title> as the title text, so no meta refresh reaches the page', () => {
-    const stored = '<!doctype html><html><head><title>&lt;/title&gt;&lt;meta http-equiv=refresh content=&quot;0;url=https://evil.example/&quot;&gt;</title></head><body><p>Hi</p></body></html>';
+    const stored =
+      '<!doctype html><html><head><title>&lt;/title&gt;&lt;meta http-equiv=refresh content=&quot;0;url=https://evil.example/&quot;&gt;</title></head><body><p>Hi</p></body></html>';
     const html = publicEditionHtml(stored, { selfUrl: 'https://n.example/archive/a-1', signUpUrl: 'https://n.example/subscribe', subscribeLabel: 'Subscribe' });
     expect(titleText(html)).toBe(HOSTILE.title);
     expect(html).not.toMatch(/<meta/i);

@@ -82,9 +82,9 @@ describe('renderConfirmation', () => {
   });
 
   it.each(['javascript:alert(1)', 'mailto:x@example.com', 'not a url'])('refuses the confirm url %j', async (url) => {
-    await expect(
-      renderConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', confirmUrl: url, postalAddress }, strict),
-    ).rejects.toBeInstanceOf(RenderError);
+    await expect(renderConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', confirmUrl: url, postalAddress }, strict)).rejects.toBeInstanceOf(
+      RenderError,
+    );
   });
 });
 
@@ -112,7 +112,9 @@ describe('renderEraseConfirmation', () => {
   });
 
   it.each(['javascript:alert(1)', 'mailto:x@example.com'])('refuses the erase url %j', async (url) => {
-    await expect(renderEraseConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', eraseUrl: url, postalAddress }, strict)).rejects.toBeInstanceOf(RenderError);
+    await expect(renderEraseConfirmation({ language: 'en', newsletterTitle: 'AI Weekly', eraseUrl: url, postalAddress }, strict)).rejects.toBeInstanceOf(
+      RenderError,
+    );
   });
 });
 

@@ -56,7 +56,13 @@ describe('renderEdition', () => {
   });
 
   it('shows an article title without the site name its page title carried, in html and text', async () => {
-    const article: ArticleDigest = { id: 'c9d0e1f2', title: 'Why top AI researchers change labs | Example News', keyPoints: ['A point.'], url: 'https://example.org/a', location: 'feed' };
+    const article: ArticleDigest = {
+      id: 'c9d0e1f2',
+      title: 'Why top AI researchers change labs | Example News',
+      keyPoints: ['A point.'],
+      url: 'https://example.org/a',
+      location: 'feed',
+    };
     const model = withArticles([article], sampleEnglishEdition);
     const { html, text } = await renderEdition(model, strict);
     expect(documentOf(html).querySelector('h2')?.textContent).toBe('Why top AI researchers change labs');
@@ -117,10 +123,7 @@ describe('renderEdition', () => {
   it('adds a read-more link to the source when the url is known', async () => {
     const { html } = await renderEdition(sampleEdition, strict);
     const readMore = Array.from(documentOf(html).querySelectorAll('a')).filter((a) => a.textContent?.startsWith('閱讀全文'));
-    expect(readMore.map((a) => a.getAttribute('href'))).toEqual([
-      'https://example.com/news/ai-talent',
-      'https://example.org/2025/07/ai-researchers',
-    ]);
+    expect(readMore.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/news/ai-talent', 'https://example.org/2025/07/ai-researchers']);
     expect(readMore[0]?.getAttribute('aria-label')).toBe('閱讀全文：頂尖 AI 人才為何選擇出走');
   });
 

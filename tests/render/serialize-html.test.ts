@@ -8,14 +8,18 @@ function roundTrip(html: string): string {
 
 describe('serializeHtml', () => {
   it('writes escaped text back escaped in title and textarea, where linkedom would unescape it', () => {
-    const html = roundTrip('<html><head><title>&lt;/title&gt;&lt;meta http-equiv=refresh&gt;</title></head><body><textarea>&lt;/textarea&gt;&lt;b&gt;</textarea></body></html>');
+    const html = roundTrip(
+      '<html><head><title>&lt;/title&gt;&lt;meta http-equiv=refresh&gt;</title></head><body><textarea>&lt;/textarea&gt;&lt;b&gt;</textarea></body></html>',
+    );
     expect(html).toContain('<title>&lt;/title&gt;&lt;meta http-equiv=refresh&gt;</title>');
     expect(html).not.toContain('<meta');
     expect(html).not.toContain('<b>');
   });
 
   it('escapes text and attribute values everywhere else, and keeps comments, the doctype and void elements', () => {
-    const { document } = parseHTML('<!doctype html><html><head></head><body><!--[if mso | IE]><table><tr><td><![endif]--><p title="a &quot;b&quot; &lt;c&gt; &amp; d">1 &lt; 2 &amp;&nbsp;3</p><br><img src="x.png" alt=""></body></html>');
+    const { document } = parseHTML(
+      '<!doctype html><html><head></head><body><!--[if mso | IE]><table><tr><td><![endif]--><p title="a &quot;b&quot; &lt;c&gt; &amp; d">1 &lt; 2 &amp;&nbsp;3</p><br><img src="x.png" alt=""></body></html>',
+    );
     expect(serializeHtml(document)).toBe(
       '<!DOCTYPE html><html><head></head><body><!--[if mso | IE]><table><tr><td><![endif]--><p title="a &quot;b&quot; &lt;c&gt; &amp; d">1 &lt; 2 &amp;&nbsp;3</p><br><img src="x.png" alt=""></body></html>',
     );

@@ -57,7 +57,13 @@ describe('fan-out handlers', () => {
     const subscribers = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
     for (let i = 0; i < 120; i++) {
       const email = `reader${i}@example.com`;
-      await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'tech-weekly', email, status: i === 7 ? 'unsubscribed' : 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+      await subscribers.put({
+        id: subscriberId(ID_KEY, email),
+        newsletterId: 'tech-weekly',
+        email,
+        status: i === 7 ? 'unsubscribed' : 'confirmed',
+        createdAt: '2026-11-01T00:00:00Z',
+      });
     }
 
     const digest = await import('../../functions/handlers/digest.js');
@@ -98,7 +104,12 @@ describe('fan-out handlers', () => {
 
     // A malformed batch fails alone; the good one beside it still goes through.
     const good = queued[0]!.MessageBody;
-    const mixed = await sender.handler({ Records: [{ messageId: 'bad', body: '{"newsletterId":"tech-weekly"}' }, { messageId: 'good', body: good }] });
+    const mixed = await sender.handler({
+      Records: [
+        { messageId: 'bad', body: '{"newsletterId":"tech-weekly"}' },
+        { messageId: 'good', body: good },
+      ],
+    });
     expect(mixed.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
 
     // A hard bounce of the last mail suppresses its address: the second edition skips it.
@@ -120,7 +131,10 @@ describe('fan-out handlers', () => {
         },
       ],
     });
-    await writeFile(path.join(work, 'articles', 'second.md'), '# A second story about chips\n\nA second story says the factories need 20,000 engineers by 2030. Universities plan new courses to train them.\n');
+    await writeFile(
+      path.join(work, 'articles', 'second.md'),
+      '# A second story about chips\n\nA second story says the factories need 20,000 engineers by 2030. Universities plan new courses to train them.\n',
+    );
     queued.length = 0;
     const second = await digest.handler({ newsletterId: 'tech-weekly' });
     const beforeSecond = servers.services.ses!.messages.length;
@@ -134,7 +148,12 @@ describe('fan-out handlers', () => {
   it('gives a batch that spent its hop budget to the DLQ (a batch item failure) without sending', async () => {
     const sender = await import('../../functions/handlers/send-batch.js');
     const { SENDER } = await import('../../functions/core/send-topology.js');
-    const runaway = { newsletterId: 'tech-weekly', editionId: 'tech-weekly-2026-01-01-00000000', subscriberIds: [subscriberId(ID_KEY, 'reader1@example.com')], hops: SENDER.hopBudget };
+    const runaway = {
+      newsletterId: 'tech-weekly',
+      editionId: 'tech-weekly-2026-01-01-00000000',
+      subscriberIds: [subscriberId(ID_KEY, 'reader1@example.com')],
+      hops: SENDER.hopBudget,
+    };
     const answer = await sender.handler({ Records: [{ messageId: 'runaway', body: JSON.stringify(runaway) }] });
     // Failed receives, not a re-queue: SQS moves it to the DLQ after the redrive limit, where the alarm sees it.
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'runaway' }]);
@@ -153,7 +172,10 @@ describe('fan-out handlers', () => {
     const s3 = await startFakeS3({
       bucket: 'content-bucket',
       objects: new Map([
-        ['articles/tech-weekly/from-the-bucket.md', '# Ports expand their solar farms\n\nThree ports will cover their roofs with solar panels by 2027. The largest plans 40 megawatts. Shipping lines say cheaper power will cut fees.\n'],
+        [
+          'articles/tech-weekly/from-the-bucket.md',
+          '# Ports expand their solar farms\n\nThree ports will cover their roofs with solar panels by 2027. The largest plans 40 megawatts. Shipping lines say cheaper power will cut fees.\n',
+        ],
         ['articles/other-letter/not-ours.md', '# Not for this newsletter\n\nThis belongs to another newsletter and must not be read.\n'],
       ]),
     });
@@ -214,11 +236,20 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
     await ensureTable(servers.dynamodb, tableName);
     const quotaConfig = { newsletters: [{ ...config.newsletters[0]!, id: 'quota-weekly', sources: [{ type: 'folder', path: 'quota-articles' }] }] };
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ENDPOINT_URL_SQS: queue.url, SEND_QUEUE_URL: `${queue.url}/000000000000/send`, AWS_ENDPOINT_URL_SES: ses.endpoint, TABLE_NAME: tableName, NEWSLETTER_CONFIG: JSON.stringify(quotaConfig) });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SQS: queue.url,
+      SEND_QUEUE_URL: `${queue.url}/000000000000/send`,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      TABLE_NAME: tableName,
+      NEWSLETTER_CONFIG: JSON.stringify(quotaConfig),
+    });
     try {
       const { mkdir, writeFile } = await import('node:fs/promises');
       await mkdir(path.join(work, 'quota-articles'), { recursive: true });
-      await writeFile(path.join(work, 'quota-articles', 'grid.md'), '# Grid operators add batteries\n\nGrid operators will add 12 gigawatts of batteries by 2027. The largest site stores four hours of power. Prices at peak hours fell by a fifth where batteries run.\n');
+      await writeFile(
+        path.join(work, 'quota-articles', 'grid.md'),
+        '# Grid operators add batteries\n\nGrid operators will add 12 gigawatts of batteries by 2027. The largest site stores four hours of power. Prices at peak hours fell by a fifth where batteries run.\n',
+      );
       const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
       for (let i = 0; i < 80; i++) {
         const email = `quota${i}@example.com`;
@@ -273,4 +304,3 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
     }
   }, 60_000);
 });
-

@@ -57,7 +57,17 @@ describe('newsletter digest with feed and page sources', () => {
     expect(hrefs.some((h) => h.startsWith(`${site.origin}/`) && h.includes('nets-qa'))).toBe(true);
 
     const text = String(mail.text);
-    for (const chrome of ['cookies', 'Sponsored', 'WidgetMart', 'Related stories', 'Most read', 'Share on', 'All rights reserved', 'SHOULD NOT APPEAR', 'Sign up for our morning']) {
+    for (const chrome of [
+      'cookies',
+      'Sponsored',
+      'WidgetMart',
+      'Related stories',
+      'Most read',
+      'Share on',
+      'All rights reserved',
+      'SHOULD NOT APPEAR',
+      'Sign up for our morning',
+    ]) {
       expect(text).not.toContain(chrome);
     }
   });

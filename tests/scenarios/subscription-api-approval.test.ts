@@ -70,7 +70,8 @@ afterEach(() => {
 async function addReaders(count: number): Promise<void> {
   const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
   const emails = Array.from({ length: count }, (_, i) => `reader${i}@example.com`);
-  for (const email of emails) await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'reviewed-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+  for (const email of emails)
+    await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'reviewed-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
 }
 
 function post(link: string): HttpApiEvent {
@@ -137,7 +138,10 @@ describe('the approve link on AWS', () => {
 
   it('keeps the approval when the queue refuses: the page says approved and the edition stays sending for the next scheduled run', async () => {
     await addReaders(3);
-    const link = await draftWithArticle('robots.md', '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
+    const link = await draftWithArticle(
+      'robots.md',
+      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+    );
     const editionId = new URL(link).searchParams.get('edition')!;
     const api = await import('../../functions/handlers/subscription-api.js');
     failSends = true;

@@ -10,13 +10,22 @@ function firstSentences(body: Record<string, unknown>): { content: string } {
   const user = String((body.messages as { content: string }[])[1]!.content);
   const article = user.slice(user.indexOf('<article>') + 10, user.indexOf('</article>'));
   const count = Number(/exactly (\d+) key points/.exec(user)?.[1] ?? 2);
-  const points = article.split('\n\n').map((p) => p.split(/(?<=\.)\s/)[0]!).slice(0, count);
+  const points = article
+    .split('\n\n')
+    .map((p) => p.split(/(?<=\.)\s/)[0]!)
+    .slice(0, count);
   return { content: JSON.stringify({ title: 'A title', keyPoints: points }) };
 }
 
 const stories = [
-  parseCnnStory('a', 'The council approved the new harbour wall on Monday after two years of debate.\n\nThe wall will cost 12 million pounds and take three years to build.\n\nFishermen said the plan came too late.\n\n@highlight\n\nCouncil approves harbour wall after two years\n\n@highlight\n\nThe wall will cost 12 million pounds'),
-  parseCnnStory('b', 'A storm cut power to 40,000 homes in Cornwall overnight, the network operator said.\n\nEngineers expected to restore most supplies by Tuesday evening.\n\nSchools in three towns stayed closed.\n\n@highlight\n\nStorm cuts power to 40,000 Cornwall homes\n\n@highlight\n\nMost supplies back by Tuesday evening'),
+  parseCnnStory(
+    'a',
+    'The council approved the new harbour wall on Monday after two years of debate.\n\nThe wall will cost 12 million pounds and take three years to build.\n\nFishermen said the plan came too late.\n\n@highlight\n\nCouncil approves harbour wall after two years\n\n@highlight\n\nThe wall will cost 12 million pounds',
+  ),
+  parseCnnStory(
+    'b',
+    'A storm cut power to 40,000 homes in Cornwall overnight, the network operator said.\n\nEngineers expected to restore most supplies by Tuesday evening.\n\nSchools in three towns stayed closed.\n\n@highlight\n\nStorm cuts power to 40,000 Cornwall homes\n\n@highlight\n\nMost supplies back by Tuesday evening',
+  ),
 ];
 
 describe('npm run eval --extractor', () => {
@@ -35,7 +44,10 @@ describe('npm run eval --extractor', () => {
     const report = runEval(stories, { points });
     expect(report.items.map((i) => i.keyPoints)).toEqual([
       ['The council approved the new harbour wall on Monday after two years of debate.', 'The wall will cost 12 million pounds and take three years to build.'],
-      ['A storm cut power to 40,000 homes in Cornwall overnight, the network operator said.', 'Engineers expected to restore most supplies by Tuesday evening.'],
+      [
+        'A storm cut power to 40,000 homes in Cornwall overnight, the network operator said.',
+        'Engineers expected to restore most supplies by Tuesday evening.',
+      ],
     ]);
     expect(formatTable(report)).toMatch(/cnn samples\s+all\s+2\s+[\d./]+\s+[\d./]+\s+[\d./]+\s+\d+\/\d+\/\d+/);
   });

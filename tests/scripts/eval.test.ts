@@ -73,7 +73,8 @@ describe('parseCltsPlus', () => {
 
 describe('parseCorpus', () => {
   it('reads corpus lines with their split and skips lines that are not items', () => {
-    const text = '{"id":"a","lang":"zh","text":"正文。","reference":["標題"],"split":"dev"}\nnot json\n{"id":"b","lang":"en","text":"x","reference":[],"split":"train"}\n';
+    const text =
+      '{"id":"a","lang":"zh","text":"正文。","reference":["標題"],"split":"dev"}\nnot json\n{"id":"b","lang":"en","text":"x","reference":[],"split":"train"}\n';
     expect(parseCorpus(text)).toEqual([{ dataset: 'corpus-zh', id: 'a', language: 'zh', body: '正文。', references: ['標題'], split: 'dev' }]);
   });
 });
@@ -118,7 +119,10 @@ describe('runEval', () => {
 describe('npm run eval', () => {
   it('skips with a message and exit code 0 when there is no evaluation data', async () => {
     const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn('npx', ['tsx', 'scripts/eval.ts'], { env: { ...process.env, NEWSLETTER_EVAL_DIR: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('npx', ['tsx', 'scripts/eval.ts'], {
+        env: { ...process.env, NEWSLETTER_EVAL_DIR: '/nonexistent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

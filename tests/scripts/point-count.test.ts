@@ -23,9 +23,13 @@ describe('the point-count line', () => {
     expect(pointsFor(POINT_COUNT, { words: 1500, usable: 14 })).toBe(3);
   });
 
-  it.skipIf(!hasCorpus)(`is what npm run fit-count fits on the English train split${skipped}`, () => {
-    const train = countRows(loadCorpus(sharedEval).filter((item) => item.language === 'en' && item.split === 'train'));
-    const line = fitCountLine(train, POINT_COUNT.predictor);
-    expect({ predictor: POINT_COUNT.predictor, intercept: line.intercept, slope: line.slope }).toEqual(POINT_COUNT);
-  }, 120_000);
+  it.skipIf(!hasCorpus)(
+    `is what npm run fit-count fits on the English train split${skipped}`,
+    () => {
+      const train = countRows(loadCorpus(sharedEval).filter((item) => item.language === 'en' && item.split === 'train'));
+      const line = fitCountLine(train, POINT_COUNT.predictor);
+      expect({ predictor: POINT_COUNT.predictor, intercept: line.intercept, slope: line.slope }).toEqual(POINT_COUNT);
+    },
+    120_000,
+  );
 });

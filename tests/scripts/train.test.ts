@@ -34,7 +34,10 @@ describe('fitPairwise', () => {
   });
 
   it('blends with the pointwise fit on the same sentences, and refuses models standardised differently', () => {
-    const pointwise = fitLogistic(articles.flatMap((a) => a.x.map((x, i) => ({ x, y: a.y[i]! }))), 1e-2);
+    const pointwise = fitLogistic(
+      articles.flatMap((a) => a.x.map((x, i) => ({ x, y: a.y[i]! }))),
+      1e-2,
+    );
     const pairwise = fitPairwise(articles, 1e-2);
     const mixed = blend(pointwise, pairwise, 0.7);
     expect(mixed.weights[0]).toBeCloseTo(0.3 * pointwise.weights[0]! + 0.7 * pairwise.weights[0]!, 4);
@@ -60,10 +63,14 @@ describe(`the committed key-point model${skipped}`, () => {
     expect(keyPointModel.features).toEqual([...FEATURE_NAMES]);
   });
 
-  it.skipIf(!hasCorpus)('equals what npm run train fits on the train split', () => {
-    const train = loadCorpus(sharedEval).filter((item) => item.split === 'train');
-    const model = trainModel(train);
-    expect(model).toEqual(keyPointModel);
-    expect(modelSource(model)).toContain(model.trainedOn.fingerprint);
-  }, 300_000);
+  it.skipIf(!hasCorpus)(
+    'equals what npm run train fits on the train split',
+    () => {
+      const train = loadCorpus(sharedEval).filter((item) => item.split === 'train');
+      const model = trainModel(train);
+      expect(model).toEqual(keyPointModel);
+      expect(modelSource(model)).toContain(model.trainedOn.fingerprint);
+    },
+    300_000,
+  );
 });

@@ -29,7 +29,9 @@ export function acceptedBatch(entries: readonly SqsBatchEntry[]): { Successful: 
  * A loopback server speaking the AWS JSON protocol (`X-Amz-Target: Service.Operation`), for services
  * with no local server on this machine (SQS, Secrets Manager). Only the operations a test names exist.
  */
-export async function startAwsJsonServer(handlers: Record<string, JsonHandler>): Promise<{ url: string; calls: { target: string; body: Record<string, unknown> }[]; close(): Promise<void> }> {
+export async function startAwsJsonServer(
+  handlers: Record<string, JsonHandler>,
+): Promise<{ url: string; calls: { target: string; body: Record<string, unknown> }[]; close(): Promise<void> }> {
   const calls: { target: string; body: Record<string, unknown> }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

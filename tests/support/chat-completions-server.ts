@@ -6,10 +6,7 @@ import type { AddressInfo } from 'node:net';
  * test queues the answers it wants (a JSON text, a status with headers, or silence); every request
  * is recorded, so a test can count the calls.
  */
-type ScriptedAnswer =
-  | { content: string; finishReason?: string }
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | { hang: true };
+type ScriptedAnswer = { content: string; finishReason?: string } | { status: number; headers?: Record<string, string>; body?: string } | { hang: true };
 
 export interface ChatCompletionsServer {
   baseUrl: string;
@@ -45,7 +42,11 @@ export async function startChatCompletionsServer(): Promise<ChatCompletionsServe
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: next.content }, finish_reason: next.finishReason ?? 'stop' }] }),
+        JSON.stringify({
+          id: 'chatcmpl-test',
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: next.content }, finish_reason: next.finishReason ?? 'stop' }],
+        }),
       );
     });
   });

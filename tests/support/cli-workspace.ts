@@ -56,9 +56,9 @@ export async function createCliWorkspace(options: {
       const log = vi.spyOn(console, 'log').mockImplementation(capture);
       const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
       const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
+        lines.push(String(chunk));
+        return true;
+      });
       try {
         const code = await main(['node', 'newsletter', '--config', config, '--data-dir', dataDir, ...args], options.clock ? { clock: options.clock } : {});
         return { code, output: lines.join('\n') };

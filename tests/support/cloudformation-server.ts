@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
  * A loopback CloudFormation that answers DescribeStacks (the query protocol the SDK's client speaks:
  * a form body in, XML out) from a map of stack name to outputs; any other stack does not exist.
  */
-export async function startCloudFormationServer(stacks: Record<string, Record<string, string>>): Promise<{ url: string; calls: { action: string; stackName: string }[]; close(): Promise<void> }> {
+export async function startCloudFormationServer(
+  stacks: Record<string, Record<string, string>>,
+): Promise<{ url: string; calls: { action: string; stackName: string }[]; close(): Promise<void> }> {
   const calls: { action: string; stackName: string }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -19,7 +21,9 @@ export async function startCloudFormationServer(stacks: Record<string, Record<st
       if (action !== 'DescribeStacks' || !outputs) {
         const message = action === 'DescribeStacks' ? `Stack with id ${stackName} does not exist` : `no handler for ${action}`;
         res.writeHead(400, { 'content-type': 'text/xml' });
-        res.end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        res.end(
+          `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        );
         return;
       }
       const members = Object.entries(outputs)

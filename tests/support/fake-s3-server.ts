@@ -17,7 +17,12 @@ function xmlEscape(text: string): string {
  * GetObject) for the real S3Client. Listing pages hold `pageSize` keys, so paging is exercised.
  * Keys in `vanished` are listed but answer NoSuchKey, like an object deleted after the listing.
  */
-export async function startFakeS3(options: { bucket: string; objects: ReadonlyMap<string, string>; pageSize?: number; vanished?: ReadonlySet<string> }): Promise<FakeS3> {
+export async function startFakeS3(options: {
+  bucket: string;
+  objects: ReadonlyMap<string, string>;
+  pageSize?: number;
+  vanished?: ReadonlySet<string>;
+}): Promise<FakeS3> {
   const { bucket, objects } = options;
   const pageSize = options.pageSize ?? 2;
   const requests: string[] = [];
@@ -43,7 +48,10 @@ export async function startFakeS3(options: { bucket: string; objects: ReadonlyMa
           `<Name>${bucket}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${pageSize}</MaxKeys>` +
           `<IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextContinuationToken>${start + pageSize}</NextContinuationToken>` : ''}` +
           page
-            .map((key) => `<Contents><Key>${xmlEscape(key)}</Key><Size>${Buffer.byteLength(objects.get(key) ?? '')}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
+            .map(
+              (key) =>
+                `<Contents><Key>${xmlEscape(key)}</Key><Size>${Buffer.byteLength(objects.get(key) ?? '')}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+            )
             .join('') +
           `</ListBucketResult>`,
       );

@@ -22,7 +22,12 @@ export class FaultySesMailers {
 
   mailerFor(ses: FaultySesServer): SesMailer {
     // One attempt per call, as the CLI configures it: the sender's own retries must see every fault.
-    const client = new SESClient({ region: 'us-east-1', endpoint: ses.endpoint, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const client = new SESClient({
+      region: 'us-east-1',
+      endpoint: ses.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     this.clients.push(client);
     return new SesMailer(client);
   }

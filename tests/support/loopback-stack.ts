@@ -54,7 +54,9 @@ export async function startLoopbackStack(options: {
   const sqs = await startAwsJsonServer({ 'AmazonSQS.SendMessageBatch': (body) => options.onSendBatch(body.Entries as SqsBatchEntry[]) });
   const secrets = await startAwsJsonServer({
     'secretsmanager.GetSecretValue': (body) =>
-      body.SecretId === SIGNING_KEYS_ARN ? { ARN: SIGNING_KEYS_ARN, Name: 'signing-keys', SecretString: options.signingKeys?.() ?? '' } : { ARN: 'arn:token', Name: 'token', SecretString: STACK_TOKEN },
+      body.SecretId === SIGNING_KEYS_ARN
+        ? { ARN: SIGNING_KEYS_ARN, Name: 'signing-keys', SecretString: options.signingKeys?.() ?? '' }
+        : { ARN: 'arn:token', Name: 'token', SecretString: STACK_TOKEN },
   });
   const queueUrl = `${sqs.url}/000000000000/send`;
   const more = options.more ? await options.more(queueUrl) : undefined;

@@ -12,9 +12,7 @@ export function stackEnvironment(options: {
   tokenSecretArn: string;
   config: unknown;
 }): Record<string, string> {
-  const endpoints = Object.fromEntries(
-    Object.entries(options.endpoints).flatMap(([service, url]) => (url ? [[`AWS_ENDPOINT_URL_${service}`, url]] : [])),
-  );
+  const endpoints = Object.fromEntries(Object.entries(options.endpoints).flatMap(([service, url]) => (url ? [[`AWS_ENDPOINT_URL_${service}`, url]] : [])));
   return {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',

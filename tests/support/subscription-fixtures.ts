@@ -30,8 +30,21 @@ export function testNewsletters(baseUrl = 'https://news.example.com'): Newslette
     baseUrl,
   };
   return [
-    newsletterSchema.parse({ ...common, id: 'ai-talent', title: 'AI 人才週報', language: 'zh-Hant', from: { name: 'AI 人才週報', email: 'digest@example.com' } }),
-    newsletterSchema.parse({ ...common, id: 'weekly-en', title: 'AI Weekly', language: 'en', from: { name: 'AI Weekly', email: 'weekly@example.com' }, welcome: 'welcome-email' }),
+    newsletterSchema.parse({
+      ...common,
+      id: 'ai-talent',
+      title: 'AI 人才週報',
+      language: 'zh-Hant',
+      from: { name: 'AI 人才週報', email: 'digest@example.com' },
+    }),
+    newsletterSchema.parse({
+      ...common,
+      id: 'weekly-en',
+      title: 'AI Weekly',
+      language: 'en',
+      from: { name: 'AI Weekly', email: 'weekly@example.com' },
+      welcome: 'welcome-email',
+    }),
   ];
 }
 

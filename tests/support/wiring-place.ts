@@ -21,7 +21,11 @@ let tables = 0;
  * stores of `dynamoStores` on a fresh dynalite table, the SES-compatible server as the mailer, an id
  * key and a separate signing key (as after a rotation), a virtual clock.
  */
-export async function localPlace(servers: TestServers, newsletter: Record<string, unknown> = {}, delivery: Record<string, unknown> = {}): Promise<AppServices & { idKey: Buffer; clock: VirtualClock }> {
+export async function localPlace(
+  servers: TestServers,
+  newsletter: Record<string, unknown> = {},
+  delivery: Record<string, unknown> = {},
+): Promise<AppServices & { idKey: Buffer; clock: VirtualClock }> {
   const tableName = `wiring-${++tables}`;
   await ensureTable(servers.dynamodb, tableName);
   const parsed = parseConfig({ newsletters: [newsletterInput(newsletter)], delivery });

@@ -24,7 +24,14 @@ describe('wordsFor', () => {
 
   it.each(languages)('puts the newsletter title into every sentence that names it in %s', (language) => {
     const words = wordsFor(language);
-    for (const sentence of [words.whyYouGetThis, words.confirm.subject, words.confirm.body, words.confirm.whyYouGetThis, words.welcome.subject, words.welcome.body]) {
+    for (const sentence of [
+      words.whyYouGetThis,
+      words.confirm.subject,
+      words.confirm.body,
+      words.confirm.whyYouGetThis,
+      words.welcome.subject,
+      words.welcome.body,
+    ]) {
       expect(sentence('AI Weekly')).toContain('AI Weekly');
     }
   });

@@ -25,7 +25,15 @@ async function store(statuses: EditionStatus[], first: Date): Promise<EditionRec
   const records = statuses.map((status, i): EditionRecord => {
     const day = new Date(first.getTime() + i * 24 * 3600_000);
     const date = day.toISOString().slice(0, 10);
-    return { newsletterId: newsletter.id, editionId: `${newsletter.id}-${date}-${String(i).padStart(8, '0')}`, status, createdAt: day.toISOString(), subject: `Edition ${date}`, date, articles: [{ id: `a${i}`, title: `Article ${i}` }] };
+    return {
+      newsletterId: newsletter.id,
+      editionId: `${newsletter.id}-${date}-${String(i).padStart(8, '0')}`,
+      status,
+      createdAt: day.toISOString(),
+      subject: `Edition ${date}`,
+      date,
+      articles: [{ id: `a${i}`, title: `Article ${i}` }],
+    };
   });
   for (const record of records) await editions.create(record, { subject: record.subject, html: '<p>edition</p>', text: 'edition' });
   return records;
@@ -51,11 +59,23 @@ describe('archiveFeed', () => {
     const mine = { ...newsletter, id: 'feed-weekly' };
     const base = { newsletterId: mine.id, status: 'sent' as const, date: '2025-03-01' };
     await editions.create(
-      { ...base, editionId: 'feed-weekly-2025-03-01-00000001', createdAt: '2025-03-01T08:00:00.000Z', subject: 'With points', articles: [{ id: 'a', title: 'Chips get cheaper', keyPoints: ['Prices fell by a third.', 'Supply doubled.'] }] },
+      {
+        ...base,
+        editionId: 'feed-weekly-2025-03-01-00000001',
+        createdAt: '2025-03-01T08:00:00.000Z',
+        subject: 'With points',
+        articles: [{ id: 'a', title: 'Chips get cheaper', keyPoints: ['Prices fell by a third.', 'Supply doubled.'] }],
+      },
       { subject: 'With points', html: '<p>x</p>', text: 'x' },
     );
     await editions.create(
-      { ...base, editionId: 'feed-weekly-2025-03-01-00000002', createdAt: '2025-03-01T07:00:00.000Z', subject: 'Old one', articles: [{ id: 'b', title: 'An older story' }] },
+      {
+        ...base,
+        editionId: 'feed-weekly-2025-03-01-00000002',
+        createdAt: '2025-03-01T07:00:00.000Z',
+        subject: 'Old one',
+        articles: [{ id: 'b', title: 'An older story' }],
+      },
       { subject: 'Old one', html: '<p>x</p>', text: 'x' },
     );
     const summaries = Array.from(parseHTML(await archiveFeed(editions, mine, START)).document.querySelectorAll('summary'), (s) => s.textContent);
@@ -65,7 +85,11 @@ describe('archiveFeed', () => {
 
 describe('publicCopy', () => {
   it('speaks to a visitor, not a subscriber, and links the sign-up page and the archive', async () => {
-    const built = buildEditionModel({ newsletter, articles: [{ id: 'a', title: 'Chips get cheaper', keyPoints: ['Prices fell by a third.'], location: 'a.md' }], now: START });
+    const built = buildEditionModel({
+      newsletter,
+      articles: [{ id: 'a', title: 'Chips get cheaper', keyPoints: ['Prices fell by a third.'], location: 'a.md' }],
+      now: START,
+    });
     const rendered = await renderEdition({ ...built, webUrl: archiveUrlFor(newsletter.baseUrl, built.editionId) });
     const { html, text } = publicCopy(newsletter, built.editionId, rendered);
     const { document } = parseHTML(html);

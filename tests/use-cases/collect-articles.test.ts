@@ -21,9 +21,12 @@ let folder: string;
 let editions: DynamoEditionStore;
 
 const ARTICLES = {
-  'a-bridge.md': '# Council approves bridge repairs\n\nThe city council voted 7-2 on Tuesday to spend $40 million repairing the Riverside Bridge. Repairs start in June and take about eight months. Shop owners said the closure cut their sales by a third.\n',
-  'b-library.md': '# Library extends its opening hours\n\nThe central library will open until 10 pm on weekdays from next month. The change costs $300,000 a year, paid by a private donation. Students asked for longer hours in a petition signed by 4,000 people.\n',
-  'c-market.md': '# Night market returns to the harbour\n\nThe harbour night market reopens on Friday after a three-year break. About 120 stalls will sell food and crafts every weekend until October. Organisers expect 20,000 visitors on the first night.\n',
+  'a-bridge.md':
+    '# Council approves bridge repairs\n\nThe city council voted 7-2 on Tuesday to spend $40 million repairing the Riverside Bridge. Repairs start in June and take about eight months. Shop owners said the closure cut their sales by a third.\n',
+  'b-library.md':
+    '# Library extends its opening hours\n\nThe central library will open until 10 pm on weekdays from next month. The change costs $300,000 a year, paid by a private donation. Students asked for longer hours in a petition signed by 4,000 people.\n',
+  'c-market.md':
+    '# Night market returns to the harbour\n\nThe harbour night market reopens on Friday after a three-year break. About 120 stalls will sell food and crafts every weekend until October. Organisers expect 20,000 visitors on the first night.\n',
 };
 
 beforeAll(async () => {
@@ -69,7 +72,14 @@ describe('collectArticles', () => {
         return embedded.extract(article, options);
       },
     };
-    const result = await collectArticles({ newsletterId: 'fault-isolation', sources: [new FolderSource(folder)], extractor, editions, maxKeyPoints: 3, maxArticles: 10 });
+    const result = await collectArticles({
+      newsletterId: 'fault-isolation',
+      sources: [new FolderSource(folder)],
+      extractor,
+      editions,
+      maxKeyPoints: 3,
+      maxArticles: 10,
+    });
     expect(result.digests.map((d) => d.title)).toEqual(['Council approves bridge repairs', 'Night market returns to the harbour']);
     expect(result.problems).toEqual([
       { location: expect.stringContaining('b-library.md'), reason: 'no key points: the extractor failed on this article (Maximum call stack size exceeded)' },
@@ -110,27 +120,38 @@ describe('collectArticles', () => {
  * Two sites on loopback (two ports, so two origins): a publisher's article page, and a feed
  * elsewhere whose item claims the publisher's address for text of its own.
  */
-describe('collectArticles: what one source may say about another source\'s article', () => {
+describe("collectArticles: what one source may say about another source's article", () => {
   let publisher: FixtureServer;
   let elsewhere: FixtureServer;
-  const REAL = '<html lang="en"><head><title>Harbour ferry returns</title></head><body><article><h1>Harbour ferry returns</h1><p>The harbour ferry runs again from Monday after a year of repairs, the port authority said on Friday. Boats leave every twenty minutes from seven in the morning.</p><p>Tickets cost the same as before, and season passes bought last year are valid until December.</p></article></body></html>';
+  const REAL =
+    '<html lang="en"><head><title>Harbour ferry returns</title></head><body><article><h1>Harbour ferry returns</h1><p>The harbour ferry runs again from Monday after a year of repairs, the port authority said on Friday. Boats leave every twenty minutes from seven in the morning.</p><p>Tickets cost the same as before, and season passes bought last year are valid until December.</p></article></body></html>';
 
   beforeAll(async () => {
     publisher = await startFixtureServer({
       '/news/ferry': serve(REAL, 'text/html; charset=utf-8'),
       '/feed.rss': (_request, response, origin) =>
-        void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss([{ title: 'Harbour ferry returns', link: `${origin}/news/ferry`, text: 'The harbour ferry runs again from Monday after a year of repairs, the port authority said.' }])),
+        void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(
+          rss([
+            {
+              title: 'Harbour ferry returns',
+              link: `${origin}/news/ferry`,
+              text: 'The harbour ferry runs again from Monday after a year of repairs, the port authority said.',
+            },
+          ]),
+        ),
     });
     elsewhere = await startFixtureServer({
       '/feed.rss': (_request, response) =>
-        void response
-          .writeHead(200, { 'content-type': 'application/rss+xml' })
-          .end(
-            rss([
-              { title: 'Buy cheap tickets now', link: publisher.url('/news/ferry'), text: 'Cheap tickets for every ferry in the world, only today, at our shop.' },
-              { title: 'A script', link: 'javascript:alert(1)', text: 'An item whose link is no web address, only a script to run.' },
-            ]),
-          ),
+        void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(
+          rss([
+            {
+              title: 'Buy cheap tickets now',
+              link: publisher.url('/news/ferry'),
+              text: 'Cheap tickets for every ferry in the world, only today, at our shop.',
+            },
+            { title: 'A script', link: 'javascript:alert(1)', text: 'An item whose link is no web address, only a script to run.' },
+          ]),
+        ),
     });
   });
 
@@ -144,12 +165,12 @@ describe('collectArticles: what one source may say about another source\'s artic
   const collectFrom = (newsletterId: string, sources: (FeedSource | PageSource)[]) =>
     collectArticles({ newsletterId, sources, extractor: new EmbeddedKeyPointExtractor(), editions, maxKeyPoints: 3, maxArticles: 10 });
 
-  it('keeps the publisher\'s article in the edition though another source listed its address first', async () => {
+  it("keeps the publisher's article in the edition though another source listed its address first", async () => {
     const { digests } = await collectFrom('claimed-in-edition', [claimant(), page()]);
     expect(digests.map((d) => d.title)).toContain('Harbour ferry returns');
   });
 
-  it('still carries the publisher\'s article after an edition carried the claim', async () => {
+  it("still carries the publisher's article after an edition carried the claim", async () => {
     const first = await collectFrom('claimed-before', [claimant()]);
     expect(first.digests.map((d) => d.title)).toContain('Buy cheap tickets now');
     await editions.markArticlesSent('claimed-before', '2025-07-04', first.digests.flatMap(sentKeys), '2025-07-04T08:00:00.000Z');
@@ -159,7 +180,7 @@ describe('collectArticles: what one source may say about another source\'s artic
     expect(next.alreadySent).toBe(0);
   });
 
-  it('still knows the same article reached twice on the publisher\'s own site', async () => {
+  it("still knows the same article reached twice on the publisher's own site", async () => {
     const own = new FeedSource(publisher.url('/feed.rss'), { fetch: LOOPBACK });
     const { digests } = await collectFrom('same-site', [own, page()]);
     expect(digests.map((d) => d.title)).toEqual(['Harbour ferry returns']);
@@ -176,6 +197,8 @@ describe('collectArticles: what one source may say about another source\'s artic
 
 function rss(items: { title: string; link: string; text: string }[]): string {
   const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const body = items.map((item) => `<item><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link><description>${escapeXml(item.text)}</description></item>`).join('');
+  const body = items
+    .map((item) => `<item><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link><description>${escapeXml(item.text)}</description></item>`)
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Feed</title>${body}</channel></rss>`;
 }

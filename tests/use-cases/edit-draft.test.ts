@@ -25,13 +25,24 @@ async function storeDraft(attempt: number) {
     now,
     attempt,
     articles: [
-      { id: `a${attempt}`, title: 'Chips', keyPoints: ['One.', 'Two.', 'Three.'], location: 'a.txt', url: `https://example.com/chips-${attempt}`, urlKey: `example.com/chips-${attempt}` },
+      {
+        id: `a${attempt}`,
+        title: 'Chips',
+        keyPoints: ['One.', 'Two.', 'Three.'],
+        location: 'a.txt',
+        url: `https://example.com/chips-${attempt}`,
+        urlKey: `example.com/chips-${attempt}`,
+      },
       { id: `b${attempt}`, title: 'Power', keyPoints: ['Volts.'], location: 'b.txt' },
     ],
   });
   const rendered = await renderEdition(model);
   const articles = model.articles.map((a) => ({ id: a.id, title: a.title, ...(a.url ? { url: a.url, urlKey: a.urlKey! } : {}) }));
-  await editions.create({ newsletterId: 'weekly', editionId: model.editionId, status: 'draft', createdAt: now.toISOString(), subject: model.subject, date: model.date, articles }, rendered, model);
+  await editions.create(
+    { newsletterId: 'weekly', editionId: model.editionId, status: 'draft', createdAt: now.toISOString(), subject: model.subject, date: model.date, articles },
+    rendered,
+    model,
+  );
   await editions.markArticlesSent('weekly', model.editionId, [`a${attempt}`, `example.com/chips-${attempt}`, `b${attempt}`], now.toISOString());
   return model;
 }
@@ -41,7 +52,19 @@ const deps = () => ({ editions, clock, render: (m: Parameters<typeof renderEditi
 describe('editDraft', () => {
   it('renders the edited draft once and stores it, with who changed what and the model first built', async () => {
     const model = await storeDraft(1);
-    const outcome = await editDraft(newsletter, deps(), model.editionId, { subject: 'Our pick', articles: [{ id: 'a1', keyPoints: ['Two.', 'One.'] }, { id: 'b1', keyPoints: ['Volts.'] }] }, { by: 'editor@example.com' });
+    const outcome = await editDraft(
+      newsletter,
+      deps(),
+      model.editionId,
+      {
+        subject: 'Our pick',
+        articles: [
+          { id: 'a1', keyPoints: ['Two.', 'One.'] },
+          { id: 'b1', keyPoints: ['Volts.'] },
+        ],
+      },
+      { by: 'editor@example.com' },
+    );
     expect(outcome.status).toBe('edited');
     const rendered = await editions.getRendered('weekly', model.editionId);
     expect(rendered?.subject).toBe('Our pick');
@@ -49,7 +72,11 @@ describe('editDraft', () => {
     expect(rendered!.html).not.toContain('Three.');
     const record = await editions.get('weekly', model.editionId);
     expect(record).toMatchObject({ status: 'draft', subject: 'Our pick', edits: [{ by: 'editor@example.com', at: now.toISOString() }] });
-    expect(record!.edits![0]!.changes).toEqual(['subject: “AI Weekly: Chips (+1 more)” → “Our pick”', 'article “Chips”: removed key point “Three.”', 'article “Chips”: key points reordered']);
+    expect(record!.edits![0]!.changes).toEqual([
+      'subject: “AI Weekly: Chips (+1 more)” → “Our pick”',
+      'article “Chips”: removed key point “Three.”',
+      'article “Chips”: key points reordered',
+    ]);
     expect((await editions.getModel('weekly', model.editionId))!.original.articles[0]!.keyPoints).toEqual(['One.', 'Two.', 'Three.']);
   });
 
@@ -63,10 +90,28 @@ describe('editDraft', () => {
 
   it('stores nothing over an approval or a newer edit, and says why', async () => {
     const model = await storeDraft(3);
-    const first = await editDraft(newsletter, deps(), model.editionId, { subject: 'First', articles: [{ id: 'a3', keyPoints: ['One.'] }, { id: 'b3', keyPoints: ['Volts.'] }] }, { by: 'ann', editsBefore: 0 });
+    const first = await editDraft(
+      newsletter,
+      deps(),
+      model.editionId,
+      {
+        subject: 'First',
+        articles: [
+          { id: 'a3', keyPoints: ['One.'] },
+          { id: 'b3', keyPoints: ['Volts.'] },
+        ],
+      },
+      { by: 'ann', editsBefore: 0 },
+    );
     expect(first.status).toBe('edited');
     // Bob's page was made before Ann saved.
-    const stale = await editDraft(newsletter, deps(), model.editionId, { subject: 'Second', articles: [{ id: 'a3', keyPoints: ['Two.'] }] }, { by: 'bob', editsBefore: 0 });
+    const stale = await editDraft(
+      newsletter,
+      deps(),
+      model.editionId,
+      { subject: 'Second', articles: [{ id: 'a3', keyPoints: ['Two.'] }] },
+      { by: 'bob', editsBefore: 0 },
+    );
     expect(stale.status).toBe('conflict');
     expect((await editions.getRendered('weekly', model.editionId))?.subject).toBe('First');
     await approveDraft(editions, newsletter, model.editionId);

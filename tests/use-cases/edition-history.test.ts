@@ -27,11 +27,25 @@ async function withEditions(...states: Partial<EditionRecord>[]) {
   for (const [i, state] of states.entries()) {
     const date = `2026-11-${String(10 + i).padStart(2, '0')}`;
     await editions.create(
-      { newsletterId: 'weekly', editionId: `weekly-${date}`, status: 'sent', createdAt: `${date}T08:00:00.000Z`, subject: `S${i}`, date, articles: [], ...state },
+      {
+        newsletterId: 'weekly',
+        editionId: `weekly-${date}`,
+        status: 'sent',
+        createdAt: `${date}T08:00:00.000Z`,
+        subject: `S${i}`,
+        date,
+        articles: [],
+        ...state,
+      },
       { subject: 'S', html: '<p>S</p>', text: 'S' },
     );
   }
-  return { tableName, editions, ledger: new DynamoDeliveryLedger(servers.dynamodb, tableName), deliveries: new DynamoDeliveryLookup(servers.dynamodb, tableName) };
+  return {
+    tableName,
+    editions,
+    ledger: new DynamoDeliveryLedger(servers.dynamodb, tableName),
+    deliveries: new DynamoDeliveryLookup(servers.dynamodb, tableName),
+  };
 }
 
 describe('latestEditions', () => {
@@ -47,12 +61,18 @@ describe('editionDetails', () => {
     for (let i = 0; i < 5; i++) await ledger.markFailed('ed-1', subscriberId(ID_KEY, `r${i}@example.com`), 'Throttling', at);
     const details = await editionDetails({ editions, deliveries }, 'weekly', 'ed-1', { shown: 3 });
     expect(details.status).toBe('found');
-    expect(details.status === 'found' && details.failures).toMatchObject({ count: 5, first: [{ reason: 'Throttling' }, { reason: 'Throttling' }, { reason: 'Throttling' }] });
+    expect(details.status === 'found' && details.failures).toMatchObject({
+      count: 5,
+      first: [{ reason: 'Throttling' }, { reason: 'Throttling' }, { reason: 'Throttling' }],
+    });
   });
 
   it('reads no ledger where the place gives none (a local run keeps its own report)', async () => {
     const { editions } = await withEditions({ editionId: 'ed-1' });
-    expect(await editionDetails({ editions }, 'weekly', 'ed-1', { shown: 3 })).toEqual({ status: 'found', edition: expect.objectContaining({ editionId: 'ed-1' }) });
+    expect(await editionDetails({ editions }, 'weekly', 'ed-1', { shown: 3 })).toEqual({
+      status: 'found',
+      edition: expect.objectContaining({ editionId: 'ed-1' }),
+    });
   });
 
   it('says missing for an edition that is not there', async () => {

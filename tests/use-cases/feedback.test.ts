@@ -32,7 +32,11 @@ const mail = (address: string) => ({ commonHeaders: { messageId: `<${editionId}.
 describe('handleFeedback', () => {
   it('suppresses a hard bounce at once and counts it on its edition', async () => {
     const outcomes = await handleFeedback(
-      { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Gone <gone@example.com>' }] }, mail: mail('gone@example.com') },
+      {
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Gone <gone@example.com>' }] },
+        mail: mail('gone@example.com'),
+      },
       { suppressions, editions, feedback, now, idKey: tokenKey },
     );
     expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'gone@example.com'), reason: 'hard bounce' }]);
@@ -61,9 +65,15 @@ describe('handleFeedback', () => {
   });
 
   it(`suppresses a soft-bouncing address only after ${SOFT_BOUNCE_LIMIT} transient bounces`, async () => {
-    const event = { eventType: 'Bounce', bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'full@example.com' }] }, mail: mail('full@example.com') };
+    const event = {
+      eventType: 'Bounce',
+      bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'full@example.com' }] },
+      mail: mail('full@example.com'),
+    };
     for (let i = 1; i < SOFT_BOUNCE_LIMIT; i++) {
-      expect(await handleFeedback(event, { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId(tokenKey, 'full@example.com'), count: i }]);
+      expect(await handleFeedback(event, { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([
+        { kind: 'soft-bounce', subscriberId: subscriberId(tokenKey, 'full@example.com'), count: i },
+      ]);
       expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'full@example.com'))).toBe(false);
     }
     await handleFeedback(event, { suppressions, editions, feedback, now, idKey: tokenKey });
@@ -71,8 +81,12 @@ describe('handleFeedback', () => {
   });
 
   it('ignores deliveries and junk without throwing', async () => {
-    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([{ kind: 'ignored', reason: 'notification type Delivery needs no action' }]);
-    expect(await handleFeedback('nonsense', { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([{ kind: 'ignored', reason: 'not an SES notification' }]);
+    expect(await handleFeedback({ eventType: 'Delivery' }, { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([
+      { kind: 'ignored', reason: 'notification type Delivery needs no action' },
+    ]);
+    expect(await handleFeedback('nonsense', { suppressions, editions, feedback, now, idKey: tokenKey })).toEqual([
+      { kind: 'ignored', reason: 'not an SES notification' },
+    ]);
   });
 });
 
@@ -84,7 +98,10 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
       { subject: 'S', html: '<p></p>', text: '' },
     );
   });
-  const mailOf = (address: string, sesMessageId: string) => ({ messageId: sesMessageId, commonHeaders: { messageId: `<${otherEdition}.${subscriberId(tokenKey, address)}@example.com>` } });
+  const mailOf = (address: string, sesMessageId: string) => ({
+    messageId: sesMessageId,
+    commonHeaders: { messageId: `<${otherEdition}.${subscriberId(tokenKey, address)}@example.com>` },
+  });
   const counts = async (): Promise<{ bounces?: number; complaints?: number }> => (await editions.get('weekly', otherEdition))!.counts ?? {};
 
   it('counts the same hard bounce once on its edition, and still keeps the address suppressed', async () => {
@@ -100,7 +117,7 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'twice@example.com'))).toBe(true);
   });
 
-  it('counts the same soft bounce once towards the address\'s limit', async () => {
+  it("counts the same soft bounce once towards the address's limit", async () => {
     const bounce = {
       eventType: 'Bounce',
       bounce: { bounceType: 'Transient', feedbackId: '0100-soft-a', bouncedRecipients: [{ emailAddress: 'busy@example.com' }] },
@@ -109,13 +126,20 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
     for (let i = 0; i < SOFT_BOUNCE_LIMIT + 1; i++) await handleFeedback(bounce, { suppressions, editions, feedback, now, idKey: tokenKey });
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'busy@example.com'))).toBe(false);
     // A genuinely new soft bounce (another feedback id) counts.
-    const next = await handleFeedback({ ...bounce, bounce: { ...bounce.bounce, feedbackId: '0100-soft-b' } }, { suppressions, editions, feedback, now, idKey: tokenKey });
+    const next = await handleFeedback(
+      { ...bounce, bounce: { ...bounce.bounce, feedbackId: '0100-soft-b' } },
+      { suppressions, editions, feedback, now, idKey: tokenKey },
+    );
     expect(next).toEqual([{ kind: 'soft-bounce', subscriberId: subscriberId(tokenKey, 'busy@example.com'), count: 2 }]);
   });
 
   it('counts the same complaint once', async () => {
     const before = (await counts()).complaints ?? 0;
-    const complaint = { eventType: 'Complaint', complaint: { feedbackId: '0100-complaint-a', complainedRecipients: [{ emailAddress: 'cross@example.com' }] }, mail: mailOf('cross@example.com', '0100-msg-c') };
+    const complaint = {
+      eventType: 'Complaint',
+      complaint: { feedbackId: '0100-complaint-a', complainedRecipients: [{ emailAddress: 'cross@example.com' }] },
+      mail: mailOf('cross@example.com', '0100-msg-c'),
+    };
     await handleFeedback(complaint, { suppressions, editions, feedback, now, idKey: tokenKey });
     await handleFeedback(complaint, { suppressions, editions, feedback, now, idKey: tokenKey });
     expect((await counts()).complaints).toBe(before + 1);
@@ -126,12 +150,19 @@ describe('handleFeedback delivered more than once (SNS and Lambda retry)', () =>
     const outcomes = await handleFeedback(
       {
         eventType: 'Bounce',
-        bounce: { bounceType: 'Permanent', bounceSubType: 'OnAccountSuppressionList', feedbackId: '0100-list-a', bouncedRecipients: [{ emailAddress: 'listed@example.com' }] },
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'OnAccountSuppressionList',
+          feedbackId: '0100-list-a',
+          bouncedRecipients: [{ emailAddress: 'listed@example.com' }],
+        },
         mail: mailOf('listed@example.com', '0100-msg-d'),
       },
       { suppressions, editions, feedback, now, idKey: tokenKey },
     );
-    expect(outcomes).toEqual([{ kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'listed@example.com'), reason: 'on the SES account suppression list' }]);
+    expect(outcomes).toEqual([
+      { kind: 'suppressed', subscriberId: subscriberId(tokenKey, 'listed@example.com'), reason: 'on the SES account suppression list' },
+    ]);
     expect(await suppressions.isSuppressed(subscriberId(tokenKey, 'listed@example.com'))).toBe(true);
     expect((await counts()).bounces ?? 0).toBe(before);
   });
@@ -147,13 +178,23 @@ describe('handleFeedback: what each edition did', () => {
     // SNS delivers at least once: the same event again counts nothing.
     expect((await handleFeedback(delivery, deps))[0]!.kind).toBe('duplicate');
     await handleFeedback({ eventType: 'Reject', mail: tagged('r1'), reject: { reason: 'Bad content' } }, deps);
-    await handleFeedback({ eventType: 'DeliveryDelay', mail: tagged('y1'), deliveryDelay: { timestamp: now.toISOString(), delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: 'bob@example.com' }] } }, deps);
+    await handleFeedback(
+      {
+        eventType: 'DeliveryDelay',
+        mail: tagged('y1'),
+        deliveryDelay: { timestamp: now.toISOString(), delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: 'bob@example.com' }] },
+      },
+      deps,
+    );
     const counts = (await editions.get('weekly', editionId))!.counts!;
     expect(counts).toMatchObject({ delivered: 1, rejected: 1, delayed: 1 });
   });
 
   it('ignores a delivery of a message that is no edition (a confirmation mail)', async () => {
-    const outcomes = await handleFeedback({ eventType: 'Delivery', mail: { messageId: 'ses-c1' }, delivery: { recipients: ['ann@example.com'] } }, { suppressions, editions, feedback, now, idKey: tokenKey });
+    const outcomes = await handleFeedback(
+      { eventType: 'Delivery', mail: { messageId: 'ses-c1' }, delivery: { recipients: ['ann@example.com'] } },
+      { suppressions, editions, feedback, now, idKey: tokenKey },
+    );
     expect(outcomes).toEqual([{ kind: 'ignored', reason: "Delivery event of a message that is not an edition's" }]);
   });
 });

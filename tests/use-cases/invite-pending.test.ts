@@ -24,7 +24,14 @@ describe('invitePending', () => {
     const at = clock.now().toISOString();
     for (let i = 0; i < 9; i++) {
       const email = `pending${i}@example.com`;
-      await deps.subscribers.put({ id: subscriberId(deps.tokenKeys.id, email), newsletterId: newsletter.id, email, status: 'pending', createdAt: at, consent: { at, source: 'test' } });
+      await deps.subscribers.put({
+        id: subscriberId(deps.tokenKeys.id, email),
+        newsletterId: newsletter.id,
+        email,
+        status: 'pending',
+        createdAt: at,
+        consent: { at, source: 'test' },
+      });
     }
     const started = clock.now().getTime();
     const report = await invitePending(newsletter, deps, { rate: 2 });
@@ -49,10 +56,18 @@ describe('invitePending', () => {
     const at = clock.now().toISOString();
     for (let i = 0; i < 6; i++) {
       const email = `imported${i}@budget.example`;
-      await deps.subscribers.put({ id: subscriberId(deps.tokenKeys.id, email), newsletterId: inviteList!.id, email, status: 'pending', createdAt: at, consent: { at, source: 'import' } });
+      await deps.subscribers.put({
+        id: subscriberId(deps.tokenKeys.id, email),
+        newsletterId: inviteList!.id,
+        email,
+        status: 'pending',
+        createdAt: at,
+        consent: { at, source: 'import' },
+      });
     }
     const before = sentCount(servers);
-    for (let i = 0; i < 2; i++) await subscribe(deps, { email: `form${i}@budget.example`, newsletterId: signUpList!.id, source: 'test', client: `192.0.2.${i}` });
+    for (let i = 0; i < 2; i++)
+      await subscribe(deps, { email: `form${i}@budget.example`, newsletterId: signUpList!.id, source: 'test', client: `192.0.2.${i}` });
     expect(sentCount(servers) - before).toBe(2);
 
     const first = await invitePending(inviteList!, deps, { rate: 100 });

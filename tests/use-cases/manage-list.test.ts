@@ -48,13 +48,20 @@ describe('addToList', () => {
   it('never brings back an erased address, and says it was erased', async () => {
     const email = 'erased@example.com';
     await addToList(list, NEWSLETTER, [{ email }], confirmed);
-    const token = signToken(deps.tokenKeys.signing, { purpose: 'erase', newsletterId: NEWSLETTER, subscriberId: subscriberId(deps.tokenKeys.id, email), expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
+    const token = signToken(deps.tokenKeys.signing, {
+      purpose: 'erase',
+      newsletterId: NEWSLETTER,
+      subscriberId: subscriberId(deps.tokenKeys.id, email),
+      expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600,
+    });
     expect(await erase(deps, token)).toMatchObject({ ok: true });
 
     const [outcome] = await addToList(list, NEWSLETTER, [{ email }], confirmed);
     expect(outcome).toMatchObject({ outcome: 'left', reason: { kind: 'erased' } });
     expect(await statusOf(email)).toBeUndefined();
-    expect(describeLeft((outcome as { reason: Parameters<typeof describeLeft>[0] }).reason)).toMatch(/^erased at the subscriber's request on \d{4}-\d\d-\d\d; an erased address is never mailed again$/);
+    expect(describeLeft((outcome as { reason: Parameters<typeof describeLeft>[0] }).reason)).toMatch(
+      /^erased at the subscriber's request on \d{4}-\d\d-\d\d; an erased address is never mailed again$/,
+    );
   });
 
   it('never re-confirms an address suppressed by a hard bounce, and names the reason', async () => {
@@ -76,7 +83,10 @@ describe('addToList', () => {
       subscribers: Object.assign(Object.create(deps.subscribers) as typeof deps.subscribers, {
         getMany: async (newsletterId: string, ids: string[]) => {
           const found = await deps.subscribers.getMany(newsletterId, ids);
-          await deps.subscribers.update(newsletterId, subscriberId(deps.tokenKeys.id, email), { status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
+          await deps.subscribers.update(newsletterId, subscriberId(deps.tokenKeys.id, email), {
+            status: 'unsubscribed',
+            unsubscribedAt: clock.now().toISOString(),
+          });
           return found;
         },
       }),

@@ -72,7 +72,10 @@ describe('resendLocalFailures', () => {
 
   it('refuses an edition not finished yet and points at resume', async () => {
     const editions = await editionIn({ status: 'paused', counts });
-    expect(await resendLocalFailures({ editions }, 'weekly', 'ed-1')).toMatchObject({ status: 'refused', reason: expect.stringContaining('editions resume ed-1') });
+    expect(await resendLocalFailures({ editions }, 'weekly', 'ed-1')).toMatchObject({
+      status: 'refused',
+      reason: expect.stringContaining('editions resume ed-1'),
+    });
     expect((await editions.get('weekly', 'ed-1'))?.status).toBe('paused');
   });
 });

@@ -31,11 +31,24 @@ describe('sendForReview', () => {
   it("gives the review copy a browser link that opens the draft for the reviewer, while the draft's archive page stays private", async () => {
     const newsletter = { ...testNewsletters()[1]!, approval: 'manual' as const, operators: ['editor@example.com'] };
     const editions = new DynamoEditionStore(servers().dynamodb, servers().tableName);
-    const article = { id: 'a1', title: 'Robots learn to fold laundry', keyPoints: ['A lab taught a robot to fold shirts in a minute.'], location: 'articles/a.md' };
+    const article = {
+      id: 'a1',
+      title: 'Robots learn to fold laundry',
+      keyPoints: ['A lab taught a robot to fold shirts in a minute.'],
+      location: 'articles/a.md',
+    };
     const built = buildEditionModel({ newsletter, articles: [article], now: START });
     const model = { ...built, webUrl: archiveUrlFor(newsletter.baseUrl, built.editionId) };
     const rendered = await renderEdition(model);
-    const edition = { newsletterId: newsletter.id, editionId: model.editionId, status: 'draft' as const, createdAt: START.toISOString(), subject: model.subject, date: model.date, articles: [{ id: article.id, title: article.title }] };
+    const edition = {
+      newsletterId: newsletter.id,
+      editionId: model.editionId,
+      status: 'draft' as const,
+      createdAt: START.toISOString(),
+      subject: model.subject,
+      date: model.date,
+      articles: [{ id: article.id, title: article.title }],
+    };
     await editions.create(edition, rendered);
     const tokenKey = randomBytes(32);
     const clock = testClock();
@@ -43,7 +56,11 @@ describe('sendForReview', () => {
 
     await sendForReview(newsletter, { mailer: new SesMailer(servers().ses), clock, tokenKey }, { edition, rendered });
 
-    const [review] = await Promise.all(servers().services.ses!.messages.slice(before).map((m) => simpleParser(m.raw)));
+    const [review] = await Promise.all(
+      servers()
+        .services.ses!.messages.slice(before)
+        .map((m) => simpleParser(m.raw)),
+    );
     const htmlLink = /href="([^"]*\/archive\/[^"]*)"/.exec(String(review!.html))?.[1]?.replaceAll('&amp;', '&');
     const textLink = /View in your browser: (\S+)/.exec(review!.text ?? '')?.[1];
     expect(htmlLink).toBeDefined();

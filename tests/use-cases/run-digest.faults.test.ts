@@ -120,19 +120,23 @@ describe('delivery under SES faults', () => {
   it.each([
     { rate: 100, readers: 300 },
     { rate: 400, readers: 600 },
-  ])("keeps to the account's send rate of $rate/s from GetSendQuota: at least 0.95 R achieved, at most 1% of calls throttled", async ({ rate, readers }) => {
-    const clock = new VirtualClock();
-    const tableName = await listWith(readers);
-    const ses = await sesServer({ rate, burst: rate, now: clock.millis });
-    // No --rate: the sender reads MaxSendRate from GetSendQuota, as on a real account.
-    const result = sent(await runDigest(newsletter, digestDeps(tableName, ses, clock)));
+  ])(
+    "keeps to the account's send rate of $rate/s from GetSendQuota: at least 0.95 R achieved, at most 1% of calls throttled",
+    async ({ rate, readers }) => {
+      const clock = new VirtualClock();
+      const tableName = await listWith(readers);
+      const ses = await sesServer({ rate, burst: rate, now: clock.millis });
+      // No --rate: the sender reads MaxSendRate from GetSendQuota, as on a real account.
+      const result = sent(await runDigest(newsletter, digestDeps(tableName, ses, clock)));
 
-    expect(result.report).toMatchObject({ sent: readers, failed: 0 });
-    expect(ses.counts.quotaCalls).toBe(1);
-    expect(ses.achievedRate()).toBeGreaterThanOrEqual(0.95 * rate);
-    expect(ses.achievedRate()).toBeLessThanOrEqual(1.01 * rate);
-    expect(ses.counts.throttled).toBeLessThanOrEqual(0.01 * ses.counts.calls);
-  }, 60_000);
+      expect(result.report).toMatchObject({ sent: readers, failed: 0 });
+      expect(ses.counts.quotaCalls).toBe(1);
+      expect(ses.achievedRate()).toBeGreaterThanOrEqual(0.95 * rate);
+      expect(ses.achievedRate()).toBeLessThanOrEqual(1.01 * rate);
+      expect(ses.counts.throttled).toBeLessThanOrEqual(0.01 * ses.counts.calls);
+    },
+    60_000,
+  );
 
   it('never holds more readers sent but unrecorded than its concurrency, at full speed', async () => {
     // What a kill -9 at any instant would send twice: readers SES has accepted whose sent mark is
@@ -228,15 +232,21 @@ describe('newsletter digest killed mid-send', () => {
     };
     // The local servers take any key; never hand the child a real one.
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
-    const child = spawn(process.execPath, [path.resolve('bin/newsletter.js'), 'digest', '--data-dir', path.join(work, '.newsletter'), '--out', path.join(work, 'out'), ...args], {
-      cwd: work,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.resolve('bin/newsletter.js'), 'digest', '--data-dir', path.join(work, '.newsletter'), '--out', path.join(work, 'out'), ...args],
+      {
+        cwd: work,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     return { child, exited, output: () => output };
   }
 
@@ -316,7 +326,11 @@ describe('runDigest with refusals, bounces and a second run', () => {
     const concurrency = 4;
     const tableName = await listWith(readers);
     const ses = await sesServer({
-      refuseAll: { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' },
+      refuseAll: {
+        status: 400,
+        code: 'MessageRejected',
+        message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com',
+      },
     });
     const deps = digestDeps(tableName, ses);
 
@@ -339,7 +353,11 @@ describe('runDigest with refusals, bounces and a second run', () => {
 
     // The sender is verified; a person resumes the edition (what `editions resume` writes) and the next run sends it all.
     ses.setRefusal(undefined);
-    await deps.editions.update(newsletter.id, stored!.editionId, { status: 'sending', pausedReason: undefined, ...(stored!.counts ? { baseline: stored!.counts } : {}) });
+    await deps.editions.update(newsletter.id, stored!.editionId, {
+      status: 'sending',
+      pausedReason: undefined,
+      ...(stored!.counts ? { baseline: stored!.counts } : {}),
+    });
     const resumed = sent(await runDigest(newsletter, deps, { rate: 500, concurrency }));
     expect(resumed).toMatchObject({ status: 'sent', resumed: true });
     expect(resumed.paused).toBeUndefined();

@@ -46,7 +46,10 @@ async function depsWith(readers: number, ledgerClient?: DynamoDBClient): Promise
   const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
   const suppressions = new DynamoSuppressionStore(servers.dynamodb, tableName);
   const entries = Array.from({ length: readers }, (_, i) => ({ email: `reader${i}@example.com` }));
-  await addToList({ subscribers, suppressions, subscriberId: (email) => subscriberId(ID_KEY, email), clock: systemClock }, newsletter.id, entries, { confirmed: true, source: 'test' });
+  await addToList({ subscribers, suppressions, subscriberId: (email) => subscriberId(ID_KEY, email), clock: systemClock }, newsletter.id, entries, {
+    confirmed: true,
+    source: 'test',
+  });
   return {
     sources: [new FolderSource(path.resolve('articles'))],
     extractor: firstSentences,
@@ -107,17 +110,27 @@ describe('runDigest', () => {
     assert(result.status === 'paused', `expected a paused run, got ${result.status}`);
     expect(result.pausedHere).toBeUndefined();
     expect(result.report.stoppedReason).toMatch(/^another run paused the edition first/);
-    expect(await base.editions.get(newsletter.id, result.edition.editionId)).toMatchObject({ status: 'paused', pausedReason: 'bounce rate 9.00% (the other run)' });
+    expect(await base.editions.get(newsletter.id, result.edition.editionId)).toMatchObject({
+      status: 'paused',
+      pausedReason: 'bounce rate 9.00% (the other run)',
+    });
   });
 
   it('sends a first edition with one lock per delivery group and no claim or ledger read per reader, once to each reader', async () => {
     // The ledger on a client of its own that counts its requests: the store round trips a send costs.
-    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: servers.services.endpoints.dynamodb, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const client = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: servers.services.endpoints.dynamodb,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const requests: string[] = [];
-    client.middlewareStack.add((next, context) => (args) => {
-      requests.push(String(context.commandName));
-      return next(args);
-    }, { step: 'initialize' });
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        requests.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
     const deps = await depsWith(230, client);
     const before = servers.services.ses!.messages.length;
     try {
@@ -154,7 +167,10 @@ describe('runDigest with force', () => {
     expect((await runDigest(newsletter, deps)).status).toBe('sent');
     const before = servers.services.ses!.messages.length;
 
-    const runs = await Promise.allSettled([runDigest(newsletter, { ...deps, owner: 'forced-a' }, { force: true }), runDigest(newsletter, { ...deps, owner: 'forced-b' }, { force: true })]);
+    const runs = await Promise.allSettled([
+      runDigest(newsletter, { ...deps, owner: 'forced-a' }, { force: true }),
+      runDigest(newsletter, { ...deps, owner: 'forced-b' }, { force: true }),
+    ]);
 
     const sent = runs.filter((r) => r.status === 'fulfilled');
     const refused = runs.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -17,7 +17,10 @@ const servers = useTestServers();
 async function queuedEdition(readers: number, delivery: Record<string, unknown> = {}) {
   const place = await localPlace(servers(), {}, delivery);
   const newsletter = place.config.newsletters[0]!;
-  const ids = await confirmedReaders(place, Array.from({ length: readers }, (_, i) => `reader${i}@example.com`));
+  const ids = await confirmedReaders(
+    place,
+    Array.from({ length: readers }, (_, i) => `reader${i}@example.com`),
+  );
   const queued: SendQueueMessage[] = [];
   const queue = { enqueue: async (messages: SendQueueMessage[]) => void queued.push(...messages) };
   const result = await enqueueEdition(newsletter, fanOutDependencies(place, newsletter, [await sampleArticles()], queue), { batchSize: 50 });
@@ -55,21 +58,25 @@ describe('queuedDeliveryOptions', () => {
     expect(rate).toBeLessThanOrEqual(6.4);
   });
 
-  it('lets SES_SEND_RATE fix one sender\'s rate over the config', async () => {
+  it("lets SES_SEND_RATE fix one sender's rate over the config", async () => {
     const rate = await senderRate({ rate: 12 }, { sendRate: 4, senders: 2 }, 40);
     expect(rate).toBeGreaterThanOrEqual(3.7);
     expect(rate).toBeLessThanOrEqual(4.3);
   });
 
   it("carries the config's bounce and complaint limits to the sender", () => {
-    const options = queuedDeliveryOptions({ delivery: { bounceRateLimit: 0.02, complaintRateLimit: 0.0005 } } as Parameters<typeof queuedDeliveryOptions>[0], {});
+    const options = queuedDeliveryOptions(
+      { delivery: { bounceRateLimit: 0.02, complaintRateLimit: 0.0005 } } as Parameters<typeof queuedDeliveryOptions>[0],
+      {},
+    );
     expect(options).toEqual({ limits: { bounceRate: 0.02, complaintRate: 0.0005 } });
   });
 });
 
 describe('localDeliveryOptions', () => {
   it('takes --rate over the configured rate, and no rate at all (the account maximum, read at run time) when neither is given', () => {
-    const config = (rate?: number) => ({ delivery: { bounceRateLimit: 0.05, complaintRateLimit: 0.001, ...(rate ? { rate } : {}) } }) as Parameters<typeof localDeliveryOptions>[0];
+    const config = (rate?: number) =>
+      ({ delivery: { bounceRateLimit: 0.05, complaintRateLimit: 0.001, ...(rate ? { rate } : {}) } }) as Parameters<typeof localDeliveryOptions>[0];
     expect(localDeliveryOptions(config(10), 3).rate).toBe(3);
     expect(localDeliveryOptions(config(10)).rate).toBe(10);
     expect(localDeliveryOptions(config()).rate).toBeUndefined();

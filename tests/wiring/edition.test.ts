@@ -27,7 +27,11 @@ describe('digestDependencies', () => {
     const ids = await confirmedReaders(place, ['ana@example.com', 'ben@example.org']);
     const before = sentCount(servers());
 
-    const result = await runDigest(newsletter, digestDependencies(place, newsletter, [await sampleArticles()], 'wiring-test'), localDeliveryOptions(place.config));
+    const result = await runDigest(
+      newsletter,
+      digestDependencies(place, newsletter, [await sampleArticles()], 'wiring-test'),
+      localDeliveryOptions(place.config),
+    );
 
     expect(result.status).toBe('sent');
     const mails = await mailsSince(servers(), before);
@@ -36,7 +40,10 @@ describe('digestDependencies', () => {
     expect(await place.editions.get(newsletter.id, editionId)).toMatchObject({ status: 'sent', report: { sent: 2 } });
     // The reader's own link: signed with the place's signing key, naming the id its id key gives.
     const ana = mails.find((m) => recipientOf(m) === 'ana@example.com')!;
-    expect(signedWithSigningKey(place, tokenOf(linkIn(ana, 'unsubscribe')), 'unsubscribe')).toMatchObject({ ok: true, claims: { subscriberId: ids[0], newsletterId: newsletter.id } });
+    expect(signedWithSigningKey(place, tokenOf(linkIn(ana, 'unsubscribe')), 'unsubscribe')).toMatchObject({
+      ok: true,
+      claims: { subscriberId: ids[0], newsletterId: newsletter.id },
+    });
   });
 });
 
@@ -48,7 +55,11 @@ describe('fanOutDependencies', () => {
     const queued: SendQueueMessage[] = [];
     const before = sentCount(servers());
 
-    const result = await enqueueEdition(newsletter, fanOutDependencies(place, newsletter, [await sampleArticles()], { enqueue: async (m) => void queued.push(...m) }), {});
+    const result = await enqueueEdition(
+      newsletter,
+      fanOutDependencies(place, newsletter, [await sampleArticles()], { enqueue: async (m) => void queued.push(...m) }),
+      {},
+    );
 
     expect(result).toMatchObject({ status: 'queued', queued: 3 });
     expect(queued.flatMap((m) => ('subscriberIds' in m ? m.subscriberIds : [])).sort()).toEqual([...ids].sort());
@@ -62,7 +73,11 @@ describe('fanOutDependencies', () => {
     const queued: SendQueueMessage[] = [];
     const before = sentCount(servers());
 
-    const result = await enqueueEdition(newsletter, fanOutDependencies(place, newsletter, [await sampleArticles()], { enqueue: async (m) => void queued.push(...m) }), {});
+    const result = await enqueueEdition(
+      newsletter,
+      fanOutDependencies(place, newsletter, [await sampleArticles()], { enqueue: async (m) => void queued.push(...m) }),
+      {},
+    );
 
     expect(result).toMatchObject({ status: 'draft', reviewSent: 1 });
     expect(queued).toEqual([]);

@@ -11,7 +11,10 @@ describe('feedbackDependencies', () => {
   it("suppresses a hard-bounced reader under the id the place's id key gives, so the next edition skips them", async () => {
     const place = await localPlace(servers());
     const [id] = await confirmedReaders(place, ['gone@example.com']);
-    const bounce = { eventType: 'Bounce', bounce: { bounceType: 'Permanent', feedbackId: 'f-1', bouncedRecipients: [{ emailAddress: 'Gone <gone@example.com>' }] } };
+    const bounce = {
+      eventType: 'Bounce',
+      bounce: { bounceType: 'Permanent', feedbackId: 'f-1', bouncedRecipients: [{ emailAddress: 'Gone <gone@example.com>' }] },
+    };
 
     const outcomes = await handleFeedback(bounce, feedbackDependencies(place, place.tokenKeys.id));
 

@@ -16,7 +16,9 @@ describe('subscriptionDependencies with withBaseUrl', () => {
     const local = { ...place, config: withBaseUrl(place.config, 'http://127.0.0.1:8787') };
     const before = sentCount(servers());
 
-    expect(await subscribe({ ...subscriptionDependencies(local), ...quiet }, { email: 'ana@example.com', newsletterId: 'weekly', source: 'test' })).toMatchObject({ ok: true });
+    expect(
+      await subscribe({ ...subscriptionDependencies(local), ...quiet }, { email: 'ana@example.com', newsletterId: 'weekly', source: 'test' }),
+    ).toMatchObject({ ok: true });
 
     const [confirmation] = await mailsSince(servers(), before, 'ana@example.com');
     expect(linkIn(confirmation!, 'confirm')).toMatch(/^http:\/\/127\.0\.0\.1:8787\/confirm\?token=/u);
@@ -26,7 +28,9 @@ describe('subscriptionDependencies with withBaseUrl', () => {
 describe('listDependencies', () => {
   it('keys an address the operator adds with the id key, so the reader who signs up later is the same subscriber', async () => {
     const place = await localPlace(servers());
-    expect(await addToList(listDependencies(place), 'weekly', [{ email: 'ben@example.org' }], { confirmed: true, source: 'imported from list.csv' })).toEqual([{ outcome: 'added' }]);
+    expect(await addToList(listDependencies(place), 'weekly', [{ email: 'ben@example.org' }], { confirmed: true, source: 'imported from list.csv' })).toEqual([
+      { outcome: 'added' },
+    ]);
 
     // The reader signs up too: one subscriber, still confirmed, and no confirmation mail needed.
     await subscribe({ ...subscriptionDependencies(place), ...quiet }, { email: 'ben@example.org', newsletterId: 'weekly', source: 'test' });

@@ -10,13 +10,17 @@ import { confirmedReaders, localPlace, sampleArticles } from '../support/wiring-
 const servers = useTestServers();
 
 describe('templateOptions', () => {
-  it("signs the open pixel of a newsletter that counts opens with the id key, so a link-key rotation never breaks editions already mailed", async () => {
+  it('signs the open pixel of a newsletter that counts opens with the id key, so a link-key rotation never breaks editions already mailed', async () => {
     const place = await localPlace(servers(), { countOpensAndClicks: true });
     const newsletter = place.config.newsletters[0]!;
     await confirmedReaders(place, ['ana@example.com']);
     const before = sentCount(servers());
 
-    const result = await runDigest(newsletter, digestDependencies(place, newsletter, [await sampleArticles()], 'wiring-test'), localDeliveryOptions(place.config));
+    const result = await runDigest(
+      newsletter,
+      digestDependencies(place, newsletter, [await sampleArticles()], 'wiring-test'),
+      localDeliveryOptions(place.config),
+    );
 
     expect(result.status).toBe('sent');
     const editionId = result.status === 'sent' ? result.edition.editionId : '';

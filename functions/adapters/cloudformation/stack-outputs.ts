@@ -32,9 +32,15 @@ export async function readStackOutputs(client: CloudFormationClient, stackName: 
     const message = (error as Error).message ?? String(error);
     if (/does not exist/i.test(message)) {
       const region = await client.config.region().catch(() => 'the configured region');
-      throw new ConfigError(`stack "${stackName}" does not exist in ${region}: deploy it with "npx cdk deploy", or name yours with --stack NAME (and AWS_REGION)`, { cause: error });
+      throw new ConfigError(
+        `stack "${stackName}" does not exist in ${region}: deploy it with "npx cdk deploy", or name yours with --stack NAME (and AWS_REGION)`,
+        { cause: error },
+      );
     }
-    throw new ConfigError(`could not read stack "${stackName}" from CloudFormation: ${message}: check your AWS credentials and region (AWS_PROFILE, AWS_REGION)`, { cause: error });
+    throw new ConfigError(
+      `could not read stack "${stackName}" from CloudFormation: ${message}: check your AWS credentials and region (AWS_PROFILE, AWS_REGION)`,
+      { cause: error },
+    );
   }
   const stack = answer.Stacks?.[0];
   if (!stack) throw new ConfigError(`stack "${stackName}" was not returned by CloudFormation: check the name with "aws cloudformation list-stacks"`);

@@ -149,7 +149,8 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET #status = :claimed, claimedAt = :at, #owner = :owner, leaseUntil = :lease, expiresAt = if_not_exists(expiresAt, :ttl) ADD attempts :one',
+          UpdateExpression:
+            'SET #status = :claimed, claimedAt = :at, #owner = :owner, leaseUntil = :lease, expiresAt = if_not_exists(expiresAt, :ttl) ADD attempts :one',
           ConditionExpression: condition,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
@@ -185,7 +186,10 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
         return { PutRequest: { Item: { pk: { S: key.pk }, sk: { S: key.sk }, status: { S: 'sent' }, sentAt, messageId: { S: entry.messageId }, expiresAt } } };
       });
       for (let attempt = 0; items.length > 0; attempt++) {
-        if (attempt > 8) throw new StoreError(`could not record ${items.length} sent deliveries of edition ${editionId}: DynamoDB kept them unprocessed; a later run may resend them`);
+        if (attempt > 8)
+          throw new StoreError(
+            `could not record ${items.length} sent deliveries of edition ${editionId}: DynamoDB kept them unprocessed; a later run may resend them`,
+          );
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
         const answer = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: items } }));
         items = answer.UnprocessedItems?.[this.tableName] ?? [];
@@ -194,19 +198,21 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   }
 
   async markFailed(editionId: string, subscriberId: string, reason: string, at: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.delivery(editionId, subscriberId),
-        UpdateExpression: 'SET #status = :failed, failedAt = :at, failureReason = :reason REMOVE leaseUntil',
-        ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
-        ExpressionAttributeNames: { '#status': 'status' },
-        // Kept for 400 days and shown in reports: never with an address in it.
-        ExpressionAttributeValues: { ':failed': 'failed', ':sent': 'sent', ':at': at, ':reason': redactAddresses(reason).slice(0, 500) },
-      }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.delivery(editionId, subscriberId),
+          UpdateExpression: 'SET #status = :failed, failedAt = :at, failureReason = :reason REMOVE leaseUntil',
+          ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent',
+          ExpressionAttributeNames: { '#status': 'status' },
+          // Kept for 400 days and shown in reports: never with an address in it.
+          ExpressionAttributeValues: { ':failed': 'failed', ':sent': 'sent', ':at': at, ':reason': redactAddresses(reason).slice(0, 500) },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async markSkipped(editionId: string, subscriberIds: readonly string[], at: string): Promise<void> {

@@ -19,7 +19,8 @@ export class DynamoDeliveryLookup implements DeliveryLookup {
 
   async states(editionId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryState>> {
     const states = new Map<string, DeliveryState>();
-    for (const item of await readDeliveries(this.doc, this.tableName, editionId, subscriberIds, ['status'])) states.set(String(item.sk), item.status as DeliveryState);
+    for (const item of await readDeliveries(this.doc, this.tableName, editionId, subscriberIds, ['status']))
+      states.set(String(item.sk), item.status as DeliveryState);
     return states;
   }
 
@@ -41,7 +42,10 @@ export class DynamoDeliveryLookup implements DeliveryLookup {
         },
       );
       for await (const page of pages) {
-        const items = (page.Items ?? []).map((item) => ({ subscriberId: String(item.sk), reason: typeof item.failureReason === 'string' ? item.failureReason : 'unknown' }));
+        const items = (page.Items ?? []).map((item) => ({
+          subscriberId: String(item.sk),
+          reason: typeof item.failureReason === 'string' ? item.failureReason : 'unknown',
+        }));
         if (items.length > 0) yield items;
       }
     }
@@ -52,14 +56,25 @@ export class DynamoDeliveryLookup implements DeliveryLookup {
  * Reads these readers' delivery records of an edition (the named attributes and `sk`), consistently:
  * a resume or a sender decides on what the senders wrote last.
  */
-export async function readDeliveries(doc: DynamoDBDocumentClient, tableName: string, editionId: string, subscriberIds: readonly string[], attributes: readonly string[]): Promise<Record<string, unknown>[]> {
+export async function readDeliveries(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  editionId: string,
+  subscriberIds: readonly string[],
+  attributes: readonly string[],
+): Promise<Record<string, unknown>[]> {
   const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
-  return batchGetAll(doc, tableName, [...new Set(subscriberIds)].map((id) => keys.delivery(editionId, id)), {
-    projection: ['sk', ...Object.keys(names)].join(', '),
-    names,
-    consistent: true,
-    what: 'deliveries',
-  });
+  return batchGetAll(
+    doc,
+    tableName,
+    [...new Set(subscriberIds)].map((id) => keys.delivery(editionId, id)),
+    {
+      projection: ['sk', ...Object.keys(names)].join(', '),
+      names,
+      consistent: true,
+      what: 'deliveries',
+    },
+  );
 }
 
 /**

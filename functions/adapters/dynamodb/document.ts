@@ -18,9 +18,9 @@ export async function conditionalWrite(write: Promise<unknown>): Promise<boolean
 }
 
 /** `SET a = :a, b = :b` for the defined fields of `changes`; undefined fields are removed. */
-export function updateExpression(changes: Record<string, unknown>):
-  | { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }
-  | undefined {
+export function updateExpression(
+  changes: Record<string, unknown>,
+): { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } | undefined {
   const entries = Object.entries(changes);
   if (entries.length === 0) return undefined;
   const set: string[] = [];

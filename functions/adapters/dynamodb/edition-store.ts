@@ -1,5 +1,14 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { EditionModel, RenderedEdition } from '../../core/edition.js';
 import type { EditionCounts, EditionRecord, EditionStatus, EditionStore } from '../../ports/edition-store.js';
 import { conditionalWrite, documentClient, updateExpression } from './document.js';
@@ -8,21 +17,31 @@ import { keys } from './table.js';
 /** Editions, their rendered copies, and the sent-article record in DynamoDB. */
 export class DynamoEditionStore implements EditionStore {
   private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
   async create(edition: EditionRecord, rendered: RenderedEdition, model?: EditionModel): Promise<boolean> {
     // The render is written first and the record second, so a sender that finds the record always
     // finds the render too. (Not one transaction: dynalite, the local DynamoDB, has no TransactWriteItems.)
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.rendered(edition.newsletterId, edition.editionId), ...rendered, ...(model ? { model } : {}) } }));
-    return conditionalWrite(this.doc.send(
+    await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.edition(edition.newsletterId, edition.editionId), ...edition },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: { ...keys.rendered(edition.newsletterId, edition.editionId), ...rendered, ...(model ? { model } : {}) },
       }),
-    ));
+    );
+    return conditionalWrite(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.edition(edition.newsletterId, edition.editionId), ...edition },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
 
   async get(newsletterId: string, editionId: string): Promise<EditionRecord | undefined> {
@@ -37,7 +56,12 @@ export class DynamoEditionStore implements EditionStore {
 
   async getModel(newsletterId: string, editionId: string): Promise<{ model: EditionModel; original: EditionModel } | undefined> {
     const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.rendered(newsletterId, editionId), ProjectionExpression: 'model, originalModel', ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.rendered(newsletterId, editionId),
+        ProjectionExpression: 'model, originalModel',
+        ConsistentRead: true,
+      }),
     );
     if (!Item?.model) return undefined;
     return { model: Item.model as EditionModel, original: (Item.originalModel ?? Item.model) as EditionModel };
@@ -46,30 +70,41 @@ export class DynamoEditionStore implements EditionStore {
   async saveDraftEdit(
     newsletterId: string,
     editionId: string,
-    edit: { editsBefore: number; changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>; rendered: RenderedEdition; model: EditionModel; original: EditionModel },
+    edit: {
+      editsBefore: number;
+      changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>;
+      rendered: RenderedEdition;
+      model: EditionModel;
+      original: EditionModel;
+    },
   ): Promise<boolean> {
     // The record first, conditionally: an approval or another editor's save in between wins, and
     // this edit writes nothing. The render follows at once; an approval in that moment would send
     // the render it finds, so the approve page is offered only after the edit has been saved.
-    const saved = await conditionalWrite(this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.edition(newsletterId, editionId),
-        UpdateExpression: 'SET #subject = :subject, #articles = :articles, #edits = :edits',
-        ConditionExpression: `#status = :draft AND ${edit.editsBefore === 0 ? 'attribute_not_exists(#edits)' : 'size(#edits) = :before'}`,
-        ExpressionAttributeNames: { '#status': 'status', '#subject': 'subject', '#articles': 'articles', '#edits': 'edits' },
-        ExpressionAttributeValues: {
-          ':draft': 'draft',
-          ':subject': edit.changes.subject,
-          ':articles': edit.changes.articles,
-          ':edits': edit.changes.edits ?? [],
-          ...(edit.editsBefore === 0 ? {} : { ':before': edit.editsBefore }),
-        },
-      }),
-    ));
+    const saved = await conditionalWrite(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.edition(newsletterId, editionId),
+          UpdateExpression: 'SET #subject = :subject, #articles = :articles, #edits = :edits',
+          ConditionExpression: `#status = :draft AND ${edit.editsBefore === 0 ? 'attribute_not_exists(#edits)' : 'size(#edits) = :before'}`,
+          ExpressionAttributeNames: { '#status': 'status', '#subject': 'subject', '#articles': 'articles', '#edits': 'edits' },
+          ExpressionAttributeValues: {
+            ':draft': 'draft',
+            ':subject': edit.changes.subject,
+            ':articles': edit.changes.articles,
+            ':edits': edit.changes.edits ?? [],
+            ...(edit.editsBefore === 0 ? {} : { ':before': edit.editsBefore }),
+          },
+        }),
+      ),
+    );
     if (!saved) return false;
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.rendered(newsletterId, editionId), ...edit.rendered, model: edit.model, originalModel: edit.original } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.rendered(newsletterId, editionId), ...edit.rendered, model: edit.model, originalModel: edit.original },
+      }),
     );
     return true;
   }
@@ -115,29 +150,33 @@ export class DynamoEditionStore implements EditionStore {
   }
 
   async pause(newsletterId: string, editionId: string, reason: string): Promise<boolean> {
-    return conditionalWrite(this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.edition(newsletterId, editionId),
-        UpdateExpression: 'SET #status = :paused, pausedReason = :reason',
-        ConditionExpression: '#status = :sending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':paused': 'paused', ':sending': 'sending', ':reason': reason },
-      }),
-    ));
+    return conditionalWrite(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.edition(newsletterId, editionId),
+          UpdateExpression: 'SET #status = :paused, pausedReason = :reason',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':paused': 'paused', ':sending': 'sending', ':reason': reason },
+        }),
+      ),
+    );
   }
 
   async moveStatus(newsletterId: string, editionId: string, from: EditionStatus, to: EditionStatus): Promise<boolean> {
-    return conditionalWrite(this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.edition(newsletterId, editionId),
-        UpdateExpression: 'SET #status = :to',
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to, ':from': from },
-      }),
-    ));
+    return conditionalWrite(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.edition(newsletterId, editionId),
+          UpdateExpression: 'SET #status = :to',
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':to': to, ':from': from },
+        }),
+      ),
+    );
   }
 
   async releaseArticles(newsletterId: string, editionId: string, articleKeys: string[]): Promise<void> {
@@ -145,7 +184,12 @@ export class DynamoEditionStore implements EditionStore {
       try {
         // Only this edition's mark: an article another edition carried stays sent.
         await this.doc.send(
-          new DeleteCommand({ TableName: this.tableName, Key: keys.sentArticle(newsletterId, k), ConditionExpression: 'editionId = :edition', ExpressionAttributeValues: { ':edition': editionId } }),
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.sentArticle(newsletterId, k),
+            ConditionExpression: 'editionId = :edition',
+            ExpressionAttributeValues: { ':edition': editionId },
+          }),
         );
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -10,18 +10,23 @@ export const FEEDBACK_RECORD_DAYS = 30;
 /** Handled SES feedback ids in DynamoDB: a conditional put per notification, expiring by TTL. */
 export class DynamoFeedbackLog implements FeedbackLog {
   private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
   async claim(feedbackKey: string, at: string): Promise<boolean> {
     const expiresAt = Math.floor(Date.parse(at) / 1000) + FEEDBACK_RECORD_DAYS * 24 * 3600;
-    return conditionalWrite(this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.feedback(feedbackKey), handledAt: at, expiresAt },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ));
+    return conditionalWrite(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.feedback(feedbackKey), handledAt: at, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
 }

@@ -51,22 +51,26 @@ export class DynamoSendBudget implements SendBudget {
       // Another sender reserved first: step aside a random moment so the next read sees a settled tally.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * (attempt + 1)));
     }
-    throw new StoreError(`could not reserve sends from the shared 24-hour quota in table ${this.tableName}: too many senders changed it at once; the batch goes back on the queue`);
+    throw new StoreError(
+      `could not reserve sends from the shared 24-hour quota in table ${this.tableName}: too many senders changed it at once; the batch goes back on the queue`,
+    );
   }
 
   async giveBack(reservation: BudgetReservation, unused: number): Promise<void> {
     if (unused <= 0) return;
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.sendBudget(reservation.bucket),
-        UpdateExpression: 'ADD reserved :back',
-        ConditionExpression: 'reserved >= :unused',
-        ExpressionAttributeValues: { ':back': -unused, ':unused': unused },
-      }),
-    ).catch(() => {
-      // Never below zero: a reservation given back twice (a retried batch) only leaves the tally high, which errs towards waiting.
-    });
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.sendBudget(reservation.bucket),
+          UpdateExpression: 'ADD reserved :back',
+          ConditionExpression: 'reserved >= :unused',
+          ExpressionAttributeValues: { ':back': -unused, ':unused': unused },
+        }),
+      )
+      .catch(() => {
+        // Never below zero: a reservation given back twice (a retried batch) only leaves the tally high, which errs towards waiting.
+      });
   }
 
   private async readWindow(now: Date): Promise<Map<number, number>> {

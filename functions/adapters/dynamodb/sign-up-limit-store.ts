@@ -10,19 +10,24 @@ import { keys } from './table.js';
  */
 export class DynamoSignUpLimitStore implements SignUpLimitStore {
   private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
   async take(counter: string, window: string, limit: number, expiresAt: number): Promise<boolean> {
-    return conditionalWrite(this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.signUpLimit(window, counter),
-        UpdateExpression: 'ADD taken :one SET expiresAt = :expiresAt',
-        ConditionExpression: 'attribute_not_exists(taken) OR taken < :limit',
-        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': expiresAt },
-      }),
-    ));
+    return conditionalWrite(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.signUpLimit(window, counter),
+          UpdateExpression: 'ADD taken :one SET expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(taken) OR taken < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': expiresAt },
+        }),
+      ),
+    );
   }
 }

@@ -17,7 +17,12 @@ export type DynamoStores = ReturnType<typeof dynamoStores>;
  * and the operator's `--aws` commands all use. Building them is cheap (no calls are made), so each
  * place takes the whole set and uses what it needs.
  */
-export function dynamoStores(client: DynamoDBClient, tableName: string, ledgerOptions: DeliveryLedgerOptions = {}, clock: Pick<Clock, 'now'> = { now: () => new Date() }) {
+export function dynamoStores(
+  client: DynamoDBClient,
+  tableName: string,
+  ledgerOptions: DeliveryLedgerOptions = {},
+  clock: Pick<Clock, 'now'> = { now: () => new Date() },
+) {
   return {
     subscribers: new DynamoSubscriberStore(client, tableName),
     suppressions: new DynamoSuppressionStore(client, tableName),

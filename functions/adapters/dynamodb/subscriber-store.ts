@@ -9,7 +9,10 @@ import { keys } from './table.js';
 /** Subscribers in DynamoDB: one item per (newsletter, subscriber id), queried page by page. */
 export class DynamoSubscriberStore implements SubscriberStore {
   private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
@@ -19,7 +22,12 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async getMany(newsletterId: string, ids: string[]): Promise<Subscriber[]> {
-    const items = await batchGetAll(this.doc, this.tableName, [...new Set(ids)].map((id) => keys.subscriber(newsletterId, id)), { consistent: true, what: 'subscriber records' });
+    const items = await batchGetAll(
+      this.doc,
+      this.tableName,
+      [...new Set(ids)].map((id) => keys.subscriber(newsletterId, id)),
+      { consistent: true, what: 'subscriber records' },
+    );
     return items.map(toSubscriber);
   }
 
@@ -28,13 +36,15 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async putIfAbsent(subscriber: Subscriber): Promise<boolean> {
-    return conditionalWrite(this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.subscriber(subscriber.newsletterId, subscriber.id), ...subscriber },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ));
+    return conditionalWrite(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.subscriber(subscriber.newsletterId, subscriber.id), ...subscriber },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
 
   async update(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<void> {
@@ -53,29 +63,33 @@ export class DynamoSubscriberStore implements SubscriberStore {
   async updateUnlessUnsubscribed(newsletterId: string, id: string, changes: Partial<Omit<Subscriber, 'id' | 'newsletterId'>>): Promise<boolean> {
     const expression = updateExpression(changes);
     if (!expression) return true;
-    return conditionalWrite(this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.subscriber(newsletterId, id),
-        ...expression,
-        ConditionExpression: 'attribute_exists(pk) AND #leftStatus <> :unsubscribed',
-        ExpressionAttributeNames: { ...expression.ExpressionAttributeNames, '#leftStatus': 'status' },
-        ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':unsubscribed': 'unsubscribed' },
-      }),
-    ));
+    return conditionalWrite(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.subscriber(newsletterId, id),
+          ...expression,
+          ConditionExpression: 'attribute_exists(pk) AND #leftStatus <> :unsubscribed',
+          ExpressionAttributeNames: { ...expression.ExpressionAttributeNames, '#leftStatus': 'status' },
+          ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':unsubscribed': 'unsubscribed' },
+        }),
+      ),
+    );
   }
 
   async claimConfirmationSend(newsletterId: string, id: string, at: string, cutoff: string): Promise<boolean> {
-    return conditionalWrite(this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.subscriber(newsletterId, id),
-        UpdateExpression: 'SET confirmationSentAt = :at',
-        // ISO timestamps in UTC compare correctly as strings.
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(confirmationSentAt) OR confirmationSentAt <= :cutoff)',
-        ExpressionAttributeValues: { ':at': at, ':cutoff': cutoff },
-      }),
-    ));
+    return conditionalWrite(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.subscriber(newsletterId, id),
+          UpdateExpression: 'SET confirmationSentAt = :at',
+          // ISO timestamps in UTC compare correctly as strings.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(confirmationSentAt) OR confirmationSentAt <= :cutoff)',
+          ExpressionAttributeValues: { ':at': at, ':cutoff': cutoff },
+        }),
+      ),
+    );
   }
 
   async delete(newsletterId: string, id: string): Promise<void> {

@@ -7,7 +7,10 @@ import { keys } from './table.js';
 /** Suppressions in DynamoDB, keyed by the subscriber id (a hash), never the address. */
 export class DynamoSuppressionStore implements SuppressionStore {
   private readonly doc: DynamoDBDocumentClient;
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.doc = documentClient(client);
   }
 
@@ -22,10 +25,16 @@ export class DynamoSuppressionStore implements SuppressionStore {
 
   async findMany(subscriberIds: readonly string[]): Promise<Map<string, Suppression>> {
     const found = new Map<string, Suppression>();
-    const items = await batchGetAll(this.doc, this.tableName, [...new Set(subscriberIds)].map((id) => keys.suppression(id)), { projection: 'sk, suppressedAt, reason', what: 'suppressions' });
+    const items = await batchGetAll(
+      this.doc,
+      this.tableName,
+      [...new Set(subscriberIds)].map((id) => keys.suppression(id)),
+      { projection: 'sk, suppressedAt, reason', what: 'suppressions' },
+    );
     for (const item of items) {
       // A soft-bounce counter alone is not a suppression.
-      if (item.suppressedAt) found.set(String(item.sk), { subscriberId: String(item.sk), reason: String(item.reason ?? 'suppressed'), at: String(item.suppressedAt) });
+      if (item.suppressedAt)
+        found.set(String(item.sk), { subscriberId: String(item.sk), reason: String(item.reason ?? 'suppressed'), at: String(item.suppressedAt) });
     }
     return found;
   }

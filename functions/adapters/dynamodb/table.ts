@@ -31,7 +31,11 @@ export const keys = {
   sendBudget: (bucket: number) => ({ pk: 'SENDBUDGET', sk: String(bucket).padStart(12, '0') }),
   /** A language model's key points for one article, model and prompt version (see DynamoKeyPointCache). */
   keyPointCache: (key: string) => ({ pk: `KPCACHE#${key}`, sk: 'answer' }),
-  sendBudgetRange: (fromBucket: number, toBucket: number) => ({ pk: 'SENDBUDGET', from: String(fromBucket).padStart(12, '0'), to: String(toBucket).padStart(12, '0') }),
+  sendBudgetRange: (fromBucket: number, toBucket: number) => ({
+    pk: 'SENDBUDGET',
+    from: String(fromBucket).padStart(12, '0'),
+    to: String(toBucket).padStart(12, '0'),
+  }),
 };
 
 /**

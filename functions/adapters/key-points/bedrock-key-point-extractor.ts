@@ -44,7 +44,10 @@ export class BedrockKeyPointExtractor extends LlmKeyPointExtractor {
       if (response.stopReason && response.stopReason !== 'end_turn' && response.stopReason !== 'stop_sequence') {
         return { ok: false, reason: `the model stopped early (${response.stopReason})` };
       }
-      const text = (response.output?.message?.content ?? []).map((block) => block.text ?? '').join('').trim();
+      const text = (response.output?.message?.content ?? [])
+        .map((block) => block.text ?? '')
+        .join('')
+        .trim();
       return { ok: true, text };
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';

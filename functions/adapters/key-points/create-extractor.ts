@@ -32,10 +32,7 @@ export interface CreateKeyPointExtractorDeps {
  * @example
  * const extractor = createKeyPointExtractor(newsletter, { bedrock: new BedrockRuntimeClient({ region: 'eu-west-1' }) });
  */
-export function createKeyPointExtractor(
-  newsletter: Pick<NewsletterConfig, 'id' | 'keyPoints'>,
-  deps: CreateKeyPointExtractorDeps = {},
-): KeyPointExtractor {
+export function createKeyPointExtractor(newsletter: Pick<NewsletterConfig, 'id' | 'keyPoints'>, deps: CreateKeyPointExtractorDeps = {}): KeyPointExtractor {
   const embedded = new EmbeddedKeyPointExtractor();
   if (newsletter.keyPoints.extractor === 'openai-compatible') return openAiCompatible(newsletter, deps, embedded);
   if (newsletter.keyPoints.extractor !== 'bedrock') return embedded;
@@ -59,7 +56,11 @@ export function createKeyPointExtractor(
 
 const realClock: Clock = { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
-function openAiCompatible(newsletter: Pick<NewsletterConfig, 'id' | 'keyPoints'>, deps: CreateKeyPointExtractorDeps, embedded: EmbeddedKeyPointExtractor): KeyPointExtractor {
+function openAiCompatible(
+  newsletter: Pick<NewsletterConfig, 'id' | 'keyPoints'>,
+  deps: CreateKeyPointExtractorDeps,
+  embedded: EmbeddedKeyPointExtractor,
+): KeyPointExtractor {
   const llm = newsletter.keyPoints.llm;
   if (!llm) {
     throw new ConfigError(

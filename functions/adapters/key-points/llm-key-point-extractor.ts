@@ -115,7 +115,9 @@ export abstract class LlmKeyPointExtractor implements KeyPointExtractor {
     const n = embedded.keyPoints.length;
     if (n === 0) return embedded;
     const articleText = [article.title, ...article.paragraphs].join('\n');
-    const key = createHash('sha256').update(`${PROMPT_VERSION}\n${this.model}\n${n}\n${article.language ?? ''}\n${articleText}`, 'utf8').digest('hex');
+    const key = createHash('sha256')
+      .update(`${PROMPT_VERSION}\n${this.model}\n${n}\n${article.language ?? ''}\n${articleText}`, 'utf8')
+      .digest('hex');
 
     const cached = await this.#cache?.get(key).catch(() => undefined);
     if (cached) return this.#result(cached, embedded, true);
@@ -127,7 +129,8 @@ export abstract class LlmKeyPointExtractor implements KeyPointExtractor {
       return { ...embedded, reason, llm: { dropped: 0, cached: false, fallback: answer.reason } };
     }
     const { kept, dropped } = checkFacts(answer.keyPoints.slice(0, n), articleText);
-    const title = answer.title && unsupportedFact(answer.title, articleText) === undefined && inArticleLanguage(answer.title, article.language) ? answer.title : undefined;
+    const title =
+      answer.title && unsupportedFact(answer.title, articleText) === undefined && inArticleLanguage(answer.title, article.language) ? answer.title : undefined;
     const entry: CachedKeyPoints = { keyPoints: kept, dropped: dropped.length, ...(title ? { title } : {}) };
     await this.#cache?.put(key, entry).catch(() => undefined);
     return this.#result(entry, embedded, false);
@@ -164,13 +167,17 @@ export abstract class LlmKeyPointExtractor implements KeyPointExtractor {
         if (!answer.ok) return answer;
         if (answer.keyPoints.length === 0) return { ok: false, reason: 'the answer has no key points' };
         const foreign = answer.keyPoints.find((p) => !inArticleLanguage(p, article.language));
-        if (foreign !== undefined) return { ok: false, reason: `the answer is not in the article's language (${article.language}): ${JSON.stringify(foreign.slice(0, 60))}` };
+        if (foreign !== undefined)
+          return { ok: false, reason: `the answer is not in the article's language (${article.language}): ${JSON.stringify(foreign.slice(0, 60))}` };
         return answer;
       }
       // Throttled: wait as asked when the wait fits in what is left of the budget.
       const wait = completion.retryAfterMs;
       if (wait === undefined || attempt >= MAX_ATTEMPTS || wait >= left()) {
-        return { ok: false, reason: wait === undefined ? completion.reason : `${completion.reason}; Retry-After ${Math.ceil(wait / 1000)} s is beyond the budget` };
+        return {
+          ok: false,
+          reason: wait === undefined ? completion.reason : `${completion.reason}; Retry-After ${Math.ceil(wait / 1000)} s is beyond the budget`,
+        };
       }
       await this.#clock.sleep(wait);
     }

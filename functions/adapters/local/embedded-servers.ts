@@ -157,9 +157,17 @@ async function startDynaliteWorker(dataPath: string): Promise<{ port: number; cl
 async function startServerWorker(source: string, workerData: Record<string, string>, what: string): Promise<{ port: number; close(): Promise<void> }> {
   const worker = new Worker(source, { eval: true, workerData });
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new StoreError(`the embedded ${what} server did not start: ${message.error ?? 'unknown error'}: check that no other program holds the data folder`))));
+    worker.once('message', (message: { port?: number; error?: string }) =>
+      message.port
+        ? resolve(message.port)
+        : reject(
+            new StoreError(`the embedded ${what} server did not start: ${message.error ?? 'unknown error'}: check that no other program holds the data folder`),
+          ),
+    );
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new StoreError(`the embedded ${what} server stopped at start (exit ${code}): check that no other program holds the data folder`)));
+    worker.once('exit', (code) =>
+      reject(new StoreError(`the embedded ${what} server stopped at start (exit ${code}): check that no other program holds the data folder`)),
+    );
   });
   return {
     port,

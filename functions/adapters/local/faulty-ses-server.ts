@@ -27,7 +27,7 @@ type FaultySesRate =
       /** The server's clock in milliseconds: the token bucket and each accept's time. */
       now: () => number;
     }
-  | { rate?: undefined; burst?: undefined; /** Only to time accepts (`achievedRate`); no rate is enforced. */ now?: () => number };
+  | { rate?: undefined; burst?: undefined /** Only to time accepts (`achievedRate`); no rate is enforced. */; now?: () => number };
 
 export type FaultySesOptions = FaultySesRate & {
   /** Probability (0..1) that a SendRawEmail call fails before it is accepted. */
@@ -100,11 +100,26 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 export class FaultySesServer {
   readonly accepted: AcceptedMessage[] = [];
-  readonly counts: FaultySesCounts = { calls: 0, accepted: 0, throttled: 0, rateLimited: 0, quotaExceeded: 0, faults: 0, unanswered: 0, refused: 0, quotaCalls: 0 };
-  private readonly options: { rate: number; burst: number; faultProbability: number; throttlingShare: number; seed: number; record: boolean; now?: (() => number) | undefined } & Pick<
-    FaultySesOptions,
-    'stopAnsweringAfter' | 'rejectRecipients' | 'refuseAll'
-  >;
+  readonly counts: FaultySesCounts = {
+    calls: 0,
+    accepted: 0,
+    throttled: 0,
+    rateLimited: 0,
+    quotaExceeded: 0,
+    faults: 0,
+    unanswered: 0,
+    refused: 0,
+    quotaCalls: 0,
+  };
+  private readonly options: {
+    rate: number;
+    burst: number;
+    faultProbability: number;
+    throttlingShare: number;
+    seed: number;
+    record: boolean;
+    now?: (() => number) | undefined;
+  } & Pick<FaultySesOptions, 'stopAnsweringAfter' | 'rejectRecipients' | 'refuseAll'>;
   private quota: { maxSendRate: number; max24HourSend: number };
   private tokens: number;
   private refilledAt: number;
@@ -119,7 +134,8 @@ export class FaultySesServer {
 
   private constructor(options: FaultySesOptions) {
     const rate = options.rate ?? Infinity;
-    if (Number.isFinite(rate) && !options.now) throw new Error(`FaultySesServer: a rate of ${rate}/s needs the server's clock: pass now (a VirtualClock's millis, shared with the sender)`);
+    if (Number.isFinite(rate) && !options.now)
+      throw new Error(`FaultySesServer: a rate of ${rate}/s needs the server's clock: pass now (a VirtualClock's millis, shared with the sender)`);
     this.options = {
       rate,
       burst: options.burst ?? (Number.isFinite(rate) ? Math.max(1, rate) : Infinity),
@@ -191,7 +207,7 @@ export class FaultySesServer {
    * on, for a later run), measured here on the server's clock, not by the sender.
    */
   achievedRate(since = 0): number {
-    if (!this.options.now) throw new Error('achievedRate needs the server started with a clock: pass now (a VirtualClock\'s millis)');
+    if (!this.options.now) throw new Error("achievedRate needs the server started with a clock: pass now (a VirtualClock's millis)");
     const accepted = this.accepted.slice(since);
     if (accepted.length < 2) return 0;
     const seconds = (accepted.at(-1)!.at! - accepted[0]!.at!) / 1000;

@@ -47,7 +47,10 @@ export class SesFront {
 
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const form = req.method === 'POST' && String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : undefined;
+    const form =
+      req.method === 'POST' && String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
+        ? new URLSearchParams(body.toString('utf8'))
+        : undefined;
     const action = form?.get('Action');
     if (action === 'GetSendQuota') {
       res.writeHead(200, { 'content-type': 'text/xml' });

@@ -78,9 +78,7 @@ export class FeedSource implements ArticleSource {
       }
       return page;
     };
-    const results = await Promise.all(
-      items.map((item, index) => limit(() => this.readItemSafely(item, index, feed, response.url, fetchPage))),
-    );
+    const results = await Promise.all(items.map((item, index) => limit(() => this.readItemSafely(item, index, feed, response.url, fetchPage))));
     return {
       articles: results.flatMap((result) => (result.article ? [result.article] : [])),
       problems: results.flatMap((result) => result.problems),
@@ -115,7 +113,10 @@ export class FeedSource implements ArticleSource {
     if (link) summary.url = link;
     const published = item.published ?? item.updated;
     if (published) summary.publishedAt = published.toISOString();
-    const byline = item.authors.map((author) => clean(author.name)).filter(Boolean).join(', ');
+    const byline = item.authors
+      .map((author) => clean(author.name))
+      .filter(Boolean)
+      .join(', ');
     if (byline) summary.byline = byline;
     const language = clean(feed.language);
     if (language) summary.language = language;

@@ -120,7 +120,9 @@ function startWorker(resourceLimits: { maxOldGenerationSizeMb: number }): Worker
     throw new Error(`${WORKER_NAME}.mjs, .js or .ts not found beside ${fileURLToPath(import.meta.url)}: the build left out the page reader's worker`);
   }
   // The sources themselves (tests, `tsx`): the worker registers tsx before it imports the TypeScript.
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const tsxApi = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
   const code = `import(${JSON.stringify(pathToFileURL(tsxApi).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source.href)}); });`;
   return new Worker(code, { eval: true, resourceLimits });
 }

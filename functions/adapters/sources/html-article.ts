@@ -157,23 +157,88 @@ const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
 
 const BLOCK_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
-  'fieldset', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr',
-  'li', 'main', 'ol', 'p', 'section', 'summary', 'table', 'tr', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'caption',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'li',
+  'main',
+  'ol',
+  'p',
+  'section',
+  'summary',
+  'table',
+  'tr',
+  'ul',
 ]);
 
 const SKIPPED_TAGS = new Set([
-  'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'button', 'select',
-  'input', 'textarea', 'form', 'nav', 'head', 'title', 'meta', 'link',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'canvas',
+  'button',
+  'select',
+  'input',
+  'textarea',
+  'form',
+  'nav',
+  'head',
+  'title',
+  'meta',
+  'link',
 ]);
 
 /** Elements that are never article text, whatever their classes. */
 const CHROME_SELECTOR = [
-  'script', 'style', 'noscript', 'template', 'iframe', 'nav', 'form', 'button', 'dialog', 'svg',
-  '[hidden]', '[aria-hidden="true"]',
-  '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]', '[role="complementary"]',
-  '[role="dialog"]', '[role="alertdialog"]', '[role="search"]',
-  'body > header', 'body > footer', 'aside',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'nav',
+  'form',
+  'button',
+  'dialog',
+  'svg',
+  '[hidden]',
+  '[aria-hidden="true"]',
+  '[role="navigation"]',
+  '[role="banner"]',
+  '[role="contentinfo"]',
+  '[role="complementary"]',
+  '[role="dialog"]',
+  '[role="alertdialog"]',
+  '[role="search"]',
+  'body > header',
+  'body > footer',
+  'aside',
 ].join(', ');
 
 /**
@@ -182,11 +247,53 @@ const CHROME_SELECTOR = [
  * never match `ad`.
  */
 const CHROME_WORDS = new Set([
-  'ad', 'ads', 'adv', 'advert', 'adverts', 'advertisement', 'advertising', 'sponsor', 'sponsored', 'promo',
-  'promotion', 'cookie', 'cookies', 'consent', 'gdpr', 'related', 'recommended', 'recommendations', 'popular',
-  'trending', 'share', 'sharing', 'social', 'newsletter', 'subscribe', 'subscription', 'signup', 'paywall',
-  'popup', 'modal', 'breadcrumb', 'breadcrumbs', 'comments', 'comment', 'sidebar', 'menu', 'navbar', 'toolbar',
-  'outbrain', 'taboola', 'banner', 'skip', 'pagination', 'tags', 'byline', 'dateline', 'author',
+  'ad',
+  'ads',
+  'adv',
+  'advert',
+  'adverts',
+  'advertisement',
+  'advertising',
+  'sponsor',
+  'sponsored',
+  'promo',
+  'promotion',
+  'cookie',
+  'cookies',
+  'consent',
+  'gdpr',
+  'related',
+  'recommended',
+  'recommendations',
+  'popular',
+  'trending',
+  'share',
+  'sharing',
+  'social',
+  'newsletter',
+  'subscribe',
+  'subscription',
+  'signup',
+  'paywall',
+  'popup',
+  'modal',
+  'breadcrumb',
+  'breadcrumbs',
+  'comments',
+  'comment',
+  'sidebar',
+  'menu',
+  'navbar',
+  'toolbar',
+  'outbrain',
+  'taboola',
+  'banner',
+  'skip',
+  'pagination',
+  'tags',
+  'byline',
+  'dateline',
+  'author',
 ]);
 
 function parseDocument(html: string): Document {
@@ -221,7 +328,10 @@ function holdsArticle(element: Element): boolean {
 function resolveLinks(document: Document, pageUrl: string | undefined): void {
   const base = baseUrl(document, pageUrl);
   if (!base) return;
-  for (const [selector, attribute] of [['a[href]', 'href'], ['img[src]', 'src']] as const) {
+  for (const [selector, attribute] of [
+    ['a[href]', 'href'],
+    ['img[src]', 'src'],
+  ] as const) {
     for (const element of Array.from(document.querySelectorAll(selector))) {
       const absolute = resolveUrl(element.getAttribute(attribute) ?? '', base);
       if (absolute) element.setAttribute(attribute, absolute);
@@ -255,15 +365,11 @@ interface PageMetadata {
 }
 
 function readMetadata(document: Document, pageUrl: string | undefined): PageMetadata {
-  const meta = (selector: string): string | undefined =>
-    clean(document.querySelector(selector)?.getAttribute('content') ?? undefined);
+  const meta = (selector: string): string | undefined => clean(document.querySelector(selector)?.getAttribute('content') ?? undefined);
   const jsonLd = readJsonLd(document);
   const base = baseUrl(document, pageUrl);
 
-  const canonicalHref =
-    document.querySelector('link[rel~="canonical" i]')?.getAttribute('href') ??
-    meta('meta[property="og:url"]') ??
-    undefined;
+  const canonicalHref = document.querySelector('link[rel~="canonical" i]')?.getAttribute('href') ?? meta('meta[property="og:url"]') ?? undefined;
   const canonicalUrl = canonicalHref ? resolveUrl(canonicalHref, base) : undefined;
 
   return {

@@ -30,9 +30,7 @@ export interface HttpFetchOptions {
 /** What the caller can read: a web page, a feed, or any text. */
 export type ExpectedContent = 'html' | 'feed' | 'text';
 
-export type HttpFetchResult =
-  | { ok: true; body: string; /** After redirects. */ url: string; contentType: string }
-  | { ok: false; reason: string };
+export type HttpFetchResult = { ok: true; body: string /** After redirects. */; url: string; contentType: string } | { ok: false; reason: string };
 
 const DEFAULT_USER_AGENT = 'keypoints-newsletter/0.1 (+https://github.com/keypoints-newsletter)';
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -164,9 +162,7 @@ function contentMismatch(expect: ExpectedContent, mediaType: string): string | u
   }
   if (expect === 'feed') {
     // Many servers send feeds as text/html or text/plain; only clearly binary types are refused.
-    return isXml || mediaType.startsWith('text/') || mediaType === 'application/octet-stream'
-      ? undefined
-      : `not a feed (${mediaType})`;
+    return isXml || mediaType.startsWith('text/') || mediaType === 'application/octet-stream' ? undefined : `not a feed (${mediaType})`;
   }
   return isXml || mediaType.startsWith('text/') || mediaType === 'application/json' ? undefined : `not text (${mediaType})`;
 }

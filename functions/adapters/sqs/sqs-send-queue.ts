@@ -21,7 +21,9 @@ export class SqsSendQueue implements SendQueue {
   async enqueue(batches: SendQueueMessage[], options: { delaySeconds?: number } = {}): Promise<void> {
     const delay = options.delaySeconds ? Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, Math.round(options.delaySeconds))) : 0;
     for (let i = 0; i < batches.length; i += SQS_BATCH) {
-      let pending = batches.slice(i, i + SQS_BATCH).map((batch, j) => ({ Id: String(j), MessageBody: JSON.stringify(batch), ...(delay ? { DelaySeconds: delay } : {}) }));
+      let pending = batches
+        .slice(i, i + SQS_BATCH)
+        .map((batch, j) => ({ Id: String(j), MessageBody: JSON.stringify(batch), ...(delay ? { DelaySeconds: delay } : {}) }));
       // SendMessageBatch can fail some entries and not others; retry only those.
       await pRetry(
         async () => {
@@ -32,7 +34,9 @@ export class SqsSendQueue implements SendQueue {
           if (senderFault) throw new AbortError(`SQS refused send batch ${senderFault.Id}: ${senderFault.Code} ${senderFault.Message ?? ''}`);
           pending = pending.filter((entry) => failed.has(entry.Id));
           // The last attempt's error is what the digest run reports.
-          throw new NewsletterError(`SQS could not take ${failed.size} send batch(es) of queue ${this.queueUrl} after retries: run the digest again (the ledger skips whoever already has the edition)`);
+          throw new NewsletterError(
+            `SQS could not take ${failed.size} send batch(es) of queue ${this.queueUrl} after retries: run the digest again (the ledger skips whoever already has the edition)`,
+          );
         },
         { retries: 5, minTimeout: 100, maxTimeout: 5_000, randomize: true },
       );

@@ -57,7 +57,10 @@ export function registerDevCommand(program: Command): void {
     .option('--no-schedule', 'do not run the newsletters’ schedules')
     .option('--out <dir>', 'where scheduled editions are written', 'out')
     .option('--stack-twin', 'run the twin of the deployed AWS stack: digests go through the digest function, an SQS queue and the sender function')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule\n  $ npx newsletter dev --stack-twin   # then, in another terminal: npx newsletter digest')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule\n  $ npx newsletter dev --stack-twin   # then, in another terminal: npx newsletter digest',
+    )
     .action(async (_flags: unknown, command: Command) => {
       const server = await startDevServer(command.optsWithGlobals<DevOptions>());
       await untilSignal();
@@ -98,7 +101,9 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;
     throw new NewsletterError(
-      code === 'EADDRINUSE' ? `port ${port} is in use: choose another with --port N (0 picks a free one)` : `could not listen on ${host}:${port}: ${(error as Error).message}: choose another --host or --port`,
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use: choose another with --port N (0 picks a free one)`
+        : `could not listen on ${host}:${port}: ${(error as Error).message}: choose another --host or --port`,
       { cause: error },
     );
   }
@@ -117,13 +122,7 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     throw error;
   }
 
-  const scheduler = new LocalScheduler(
-    app,
-    newsletters,
-    options.out ?? 'out',
-    print,
-    ...(stack ? [stackDigest(stack, print)] : []),
-  );
+  const scheduler = new LocalScheduler(app, newsletters, options.out ?? 'out', print, ...(stack ? [stackDigest(stack, print)] : []));
   const signUps = new BackgroundWork();
   const api = createSubscriptionApi({
     ...subscriptionDependencies(app, newsletters),
@@ -152,7 +151,10 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   }
 
   print(`Subscription server: ${url}/ (links in mail use ${baseUrl})`);
-  for (const n of newsletters) print(`  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}, archive ${baseUrl}/archive?newsletter=${encodeURIComponent(n.id)}`);
+  for (const n of newsletters)
+    print(
+      `  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}, archive ${baseUrl}/archive?newsletter=${encodeURIComponent(n.id)}`,
+    );
   if (app.endpoints.inbox) print(`SES inbox viewer: ${url}/_inbox → ${app.endpoints.inbox}`);
   else print(`SES: ${app.endpoints.ses ?? 'AWS'} (no inbox viewer: mail goes to that SES endpoint)`);
   print(`DynamoDB: ${app.endpoints.dynamodb ?? 'AWS'} (data in ${options.dataDir}/)`);
@@ -222,4 +224,3 @@ function envPort(): number | undefined {
   const value = process.env.PORT;
   return value ? portNumber(value) : undefined;
 }
-

@@ -53,7 +53,10 @@ export function registerDigestCommands(program: Command): void {
     .option('--intro <text>', "this edition's opening words, in place of the greeting")
     .option('--subject <text>', "this edition's subject, in place of the one made from the first headline")
     .option('--exclude <url-or-id>', 'leave this article out (it stays new for the next edition); repeatable', collect)
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --subject "Our pick this week" --intro "Hello again!" --exclude https://example.com/old-story\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter digest --test-to me@example.com,editor@example.com\n  $ npx newsletter --newsletter weekly-en digest --rate 10')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --subject "Our pick this week" --intro "Hello again!" --exclude https://example.com/old-story\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter digest --test-to me@example.com,editor@example.com\n  $ npx newsletter --newsletter weekly-en digest --rate 10',
+    )
     .action(async (_flags: DigestFlags, command: Command) => {
       await digest(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -64,7 +67,10 @@ export function registerDigestCommands(program: Command): void {
     .option('--articles <dir>', 'read articles from this folder instead of the configured sources')
     .option('--out <dir>', 'where the rendered edition is written', 'out')
     .option('--test-to <emails>', TEST_TO_HELP)
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter preview --articles drafts/ && open out/*/digest.html\n  $ npx newsletter preview --test-to me@example.com')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter preview --articles drafts/ && open out/*/digest.html\n  $ npx newsletter preview --test-to me@example.com',
+    )
     .action(async (_flags: DigestFlags, command: Command) => {
       await preview(command.optsWithGlobals<GlobalOptions & DigestFlags>());
     });
@@ -86,7 +92,8 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
     printProblems(built.problems);
     if (built.status === 'nothing-new') {
       if (built.failedSources.length > 0) throw sourcesFailedError(built.failedSources, sources.length, options.config);
-      if (built.alreadySent === 0) console.log(noArticlesLine(built.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
+      if (built.alreadySent === 0)
+        console.log(noArticlesLine(built.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder')));
       else console.log(`Nothing new since the last edition (${built.alreadySent} article(s) already sent): the next digest sends nothing. Add articles first.`);
       return;
     }
@@ -108,8 +115,10 @@ async function preview(options: GlobalOptions & DigestFlags): Promise<void> {
 /** What the next digest does before it builds the previewed edition: resume an unfinished one, or wait for a draft's review. */
 async function waitingLines(app: LocalApp): Promise<string[]> {
   const waits = await nextRunWaitsFor(app, app.newsletter);
-  if (waits.for === 'unfinished') return [`Edition ${waits.edition.editionId} is still going out: the next digest finishes it first, and builds this one on the run after.`, ''];
-  if (waits.for === 'review') return [`Draft ${waits.edition.editionId} still waits for review: the next digest builds this one only once it is approved or skipped.`, ''];
+  if (waits.for === 'unfinished')
+    return [`Edition ${waits.edition.editionId} is still going out: the next digest finishes it first, and builds this one on the run after.`, ''];
+  if (waits.for === 'review')
+    return [`Draft ${waits.edition.editionId} still waits for review: the next digest builds this one only once it is approved or skipped.`, ''];
   return [];
 }
 
@@ -162,7 +171,9 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         // A source that did not answer may hold what is new: nothing sent is then a fault, not an outcome.
         if (result.failedSources.length > 0) throw sourcesFailedError(result.failedSources, options.articles ? 1 : newsletter.sources.length, options.config);
         if (result.alreadySent === 0) {
-          console.log(`${noArticlesLine(result.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder'))} No edition sent.`);
+          console.log(
+            `${noArticlesLine(result.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder'))} No edition sent.`,
+          );
           return;
         }
         console.log(
@@ -170,7 +181,10 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         );
         return;
       case 'dry-run':
-        if (testTo) console.log(testSentLine(await sendTestCopies(newsletter, testSendDependencies(app), { rendered: result.rendered, editionId: result.model.editionId }, testTo)));
+        if (testTo)
+          console.log(
+            testSentLine(await sendTestCopies(newsletter, testSendDependencies(app), { rendered: result.rendered, editionId: result.model.editionId }, testTo)),
+          );
         else console.log('Dry run: nothing stored, nothing sent.');
         return;
       case 'no-subscribers':
@@ -236,7 +250,8 @@ async function digestThroughStackTwin(options: GlobalOptions & DigestFlags, stac
   const result = await digestThroughStack(stack, newsletter.id);
   if (result.problems > 0) console.warn(`${result.problems} article(s) skipped by the digest function: "npx newsletter preview" names each with its reason.`);
   console.log(`Digest function: ${stackDigestLine(result, newsletter.id)}`);
-  if (result.status === 'queued' && (result.queued ?? 0) > 0) console.log(`Watch it arrive in the inbox viewer of dev --stack-twin: ${newsletter.baseUrl}/_inbox`);
+  if (result.status === 'queued' && (result.queued ?? 0) > 0)
+    console.log(`Watch it arrive in the inbox viewer of dev --stack-twin: ${newsletter.baseUrl}/_inbox`);
 }
 
 /**

@@ -39,7 +39,10 @@ export function registerEditionCommands(program: Command): void {
   const editions = program
     .command('editions')
     .description('editions sent so far and their delivery reports; with --aws, those of the deployed stack')
-    .option('--aws', 'act on the deployed stack (AWS credential chain and region; table and send queue from the stack outputs, or NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL)')
+    .option(
+      '--aws',
+      'act on the deployed stack (AWS credential chain and region; table and send queue from the stack outputs, or NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL)',
+    )
     .option('--stack <name>', 'the deployed stack to act on (implies --aws; default KeypointsNewsletter)');
 
   editions
@@ -66,7 +69,10 @@ export function registerEditionCommands(program: Command): void {
     .description("one edition's articles and delivery report")
     .argument('<edition-id>')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter editions show ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions show ai-talent-2026-03-02-1a2b3c4d --aws')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter editions show ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions show ai-talent-2026-03-02-1a2b3c4d --aws',
+    )
     .action(async (editionId: string, flags: { json?: boolean }, command: Command) => {
       const opened = await openEditionsApp(command);
       const app = opened.aws ?? opened.local;
@@ -82,9 +88,14 @@ export function registerEditionCommands(program: Command): void {
         else if (edition.queued !== undefined || edition.counts) console.log(countsLine(edition));
         if (edition.counts) console.log(eventsLine(edition));
         if (app.newsletter.countOpensAndClicks || edition.counts?.opens || edition.counts?.clicks) {
-          console.log(`Opens and clicks: ${edition.counts?.opens ?? 0} opens, ${edition.counts?.clicks ?? 0} clicks (loads and clicks, not distinct readers; no reader is recorded)`);
+          console.log(
+            `Opens and clicks: ${edition.counts?.opens ?? 0} opens, ${edition.counts?.clicks ?? 0} clicks (loads and clicks, not distinct readers; no reader is recorded)`,
+          );
         }
-        if (edition.edits?.length) console.log(`Edited before sending: ${edition.edits.map((e) => `${e.at} by ${printable(e.by)} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})`).join('; ')}`);
+        if (edition.edits?.length)
+          console.log(
+            `Edited before sending: ${edition.edits.map((e) => `${e.at} by ${printable(e.by)} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})`).join('; ')}`,
+          );
         if (edition.extraction) console.log(extractionLine(edition.extraction));
         if (edition.pausedReason) console.log(`Paused: ${edition.pausedReason}`);
         if (details.failures) printFailures(details.failures, editionId);
@@ -96,7 +107,7 @@ export function registerEditionCommands(program: Command): void {
   editions
     .command('resume')
     .description(
-      'let a paused edition go on (SES not ready, bounce or complaint rate, daily quota): locally the next digest sends the rest; with --aws the readers who do not have it yet are queued for the stack\'s senders',
+      "let a paused edition go on (SES not ready, bounce or complaint rate, daily quota): locally the next digest sends the rest; with --aws the readers who do not have it yet are queued for the stack's senders",
     )
     .argument('<edition-id>')
     .addHelpText(
@@ -107,8 +118,12 @@ export function registerEditionCommands(program: Command): void {
       await onEditionsApp(command, {
         aws: async (app) => {
           const result = await resumeQueuedEdition(app.newsletter, editionId, requeueDependencies(app, app.sendQueue()));
-          report(result, editionId, app, (r) =>
-            `Edition ${editionId}: queued ${r.queued} reader${r.queued === 1 ? '' : 's'} who do not have it yet in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName} (${r.alreadyHave} already have it); the senders finish it. Follow it with "npx newsletter editions show ${editionId} --aws".`,
+          report(
+            result,
+            editionId,
+            app,
+            (r) =>
+              `Edition ${editionId}: queued ${r.queued} reader${r.queued === 1 ? '' : 's'} who do not have it yet in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName} (${r.alreadyHave} already have it); the senders finish it. Follow it with "npx newsletter editions show ${editionId} --aws".`,
           );
         },
         local: async (app) => {
@@ -124,7 +139,9 @@ export function registerEditionCommands(program: Command): void {
 
   editions
     .command('resend')
-    .description("send a finished edition's failed deliveries again (never to whoever has it): with --aws they are queued for the stack's senders; locally the next digest sends them")
+    .description(
+      "send a finished edition's failed deliveries again (never to whoever has it): with --aws they are queued for the stack's senders; locally the next digest sends them",
+    )
     .argument('<edition-id>')
     .addHelpText(
       'after',
@@ -134,8 +151,12 @@ export function registerEditionCommands(program: Command): void {
       await onEditionsApp(command, {
         aws: async (app) => {
           const result = await resendFailedDeliveries(app.newsletter, editionId, requeueDependencies(app, app.sendQueue()));
-          report(result, editionId, app, (r) =>
-            `Edition ${editionId}: queued ${r.queued} failed deliver${r.queued === 1 ? 'y' : 'ies'} again in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}. Follow it with "npx newsletter editions show ${editionId} --aws".`,
+          report(
+            result,
+            editionId,
+            app,
+            (r) =>
+              `Edition ${editionId}: queued ${r.queued} failed deliver${r.queued === 1 ? 'y' : 'ies'} again in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}. Follow it with "npx newsletter editions show ${editionId} --aws".`,
           );
         },
         local: async (app) => {
@@ -152,7 +173,12 @@ export function registerEditionCommands(program: Command): void {
   registerReviewCommands(editions);
 }
 
-function report(result: RequeueResult, editionId: string, app: AwsApp, queuedLine: (r: Extract<RequeueResult, { status: 'queued' | 'handed-on' }>) => string): void {
+function report(
+  result: RequeueResult,
+  editionId: string,
+  app: AwsApp,
+  queuedLine: (r: Extract<RequeueResult, { status: 'queued' | 'handed-on' }>) => string,
+): void {
   if (result.status === 'missing') throw missing(editionId, app.newsletter.id, app);
   if (result.status === 'refused') throw new NewsletterError(result.reason);
   if (result.status === 'nothing-to-send') return void console.log(`Edition ${editionId} has no failed deliveries: nothing to resend.`);
@@ -192,6 +218,8 @@ function eventsLine(e: EditionRecord): string {
 function printFailures(failures: FailedDeliveries, editionId: string): void {
   if (failures.count === 0) return;
   const shown = failures.first.map((f) => `  subscriber ${f.subscriberId}: ${printable(f.reason)}`);
-  console.log(`Failed deliveries: ${failures.count}${failures.count > shown.length ? ` (first ${shown.length})` : ''}; "npx newsletter editions resend ${editionId} --aws" queues them again`);
+  console.log(
+    `Failed deliveries: ${failures.count}${failures.count > shown.length ? ` (first ${shown.length})` : ''}; "npx newsletter editions resend ${editionId} --aws" queues them again`,
+  );
   for (const line of shown) console.log(line);
 }

@@ -12,7 +12,10 @@ export function registerEmbedCommand(program: Command): void {
     .option('--api <url>', "the API's base address (default: the running dev server, else the newsletter's baseUrl; with --aws, the stack's)")
     .option('--aws', "post to the deployed stack's API (its SubscribePage output)")
     .option('--stack <name>', 'the deployed stack (implies --aws; default KeypointsNewsletter)')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter embed > signup.html\n  $ npx newsletter embed --aws\n  $ npx newsletter embed --api https://news.example.com')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter embed > signup.html\n  $ npx newsletter embed --aws\n  $ npx newsletter embed --api https://news.example.com',
+    )
     .action(async (flags: { api?: string }, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
       if (flags.api !== undefined) {
@@ -24,7 +27,9 @@ export function registerEmbedCommand(program: Command): void {
         try {
           const page = app.target.subscribePageUrl;
           if (!page) {
-            throw new NewsletterError(`stack "${app.target.stackName}" gave no SubscribePage output (or NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL skipped reading it): give the API's address with --api URL`);
+            throw new NewsletterError(
+              `stack "${app.target.stackName}" gave no SubscribePage output (or NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL skipped reading it): give the API's address with --api URL`,
+            );
           }
           return void console.log(embedForm(app.newsletter, page));
         } finally {

@@ -14,7 +14,10 @@ export function registerKeypointsCommand(program: Command): void {
     .option('--max <n>', 'at most this many key points', positiveInteger, 8)
     .option('--count <n>', 'exactly this many key points where the article has that many usable sentences', positiveInteger)
     .option('--json', 'print {"title": ..., "keyPoints": [...]} as JSON')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter keypoints articles/ai-talent-article.txt\n  $ npx newsletter keypoints saved-page.html --max 3 --json\n  $ npx newsletter keypoints articles/ai-talent-article.txt --count 5')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter keypoints articles/ai-talent-article.txt\n  $ npx newsletter keypoints saved-page.html --max 3 --json\n  $ npx newsletter keypoints articles/ai-talent-article.txt --count 5',
+    )
     .action(async (file: string, flags: { max: number; count?: number; json?: boolean }) => {
       let content: string;
       try {
@@ -29,9 +32,14 @@ export function registerKeypointsCommand(program: Command): void {
       if ('reason' in raw) throw new NewsletterError(`article ${file}: ${raw.reason}`);
       const cleaned = cleanArticle(raw);
       if (!cleaned.ok) throw new NewsletterError(cleaned.reason);
-      const result = await new EmbeddedKeyPointExtractor().extract(cleaned.article, { max: flags.max, ...(flags.count !== undefined ? { count: flags.count } : {}) });
+      const result = await new EmbeddedKeyPointExtractor().extract(cleaned.article, {
+        max: flags.max,
+        ...(flags.count !== undefined ? { count: flags.count } : {}),
+      });
       if (flags.json) {
-        console.log(JSON.stringify({ title: cleaned.article.title, keyPoints: result.keyPoints, ...(result.reason ? { reason: result.reason } : {}) }, null, 2));
+        console.log(
+          JSON.stringify({ title: cleaned.article.title, keyPoints: result.keyPoints, ...(result.reason ? { reason: result.reason } : {}) }, null, 2),
+        );
         return;
       }
       console.log(cleaned.article.title);

@@ -20,15 +20,25 @@ import { openInEditor } from '../editor.js';
 export function registerReviewCommands(editions: Command): void {
   editions
     .command('approve')
-    .description('send a draft edition (approval: "manual") to the list; with --aws its readers are queued for the stack\'s senders; a second approve does nothing')
+    .description(
+      'send a draft edition (approval: "manual") to the list; with --aws its readers are queued for the stack\'s senders; a second approve does nothing',
+    )
     .argument('<edition-id>')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter editions approve ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions approve ai-talent-2026-03-02-1a2b3c4d --aws')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter editions approve ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions approve ai-talent-2026-03-02-1a2b3c4d --aws',
+    )
     .action(async (editionId: string, _flags: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
       if (wantsAws(options)) return approveOnAws(await openAwsApp(options), editionId);
       const app = await openLocalApp(options);
       try {
-        const { decision, result } = await approveAndSend(app.newsletter, digestDependencies(app, app.newsletter, app.sourcesFor(app.newsletter), app.owner), editionId, localDeliveryOptions(app.config));
+        const { decision, result } = await approveAndSend(
+          app.newsletter,
+          digestDependencies(app, app.newsletter, app.sourcesFor(app.newsletter), app.owner),
+          editionId,
+          localDeliveryOptions(app.config),
+        );
         if (decision.status !== 'approved') return void console.log(undecidedLine(decision, editionId, app.newsletter.id));
         console.log(`Edition ${editionId} approved: ${printable(decision.edition.subject)}`);
         if (result?.status === 'sent' || result?.status === 'paused') {
@@ -43,11 +53,16 @@ export function registerReviewCommands(editions: Command): void {
 
   editions
     .command('edit')
-    .description('change a draft (approval: "manual") before it is approved: opens $EDITOR on its subject, opening words and key points, and stores what you save')
+    .description(
+      'change a draft (approval: "manual") before it is approved: opens $EDITOR on its subject, opening words and key points, and stores what you save',
+    )
     .argument('<edition-id>')
     .option('--file <path>', 'read the edited draft from this file instead of opening an editor (write one with --print)')
     .option('--print', 'print the draft as the editor would show it, and change nothing')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter editions edit ai-talent-2026-03-02-1a2b3c4d\n  $ EDITOR=nano npx newsletter editions edit ai-talent-2026-03-02-1a2b3c4d --aws\n  $ npx newsletter editions edit ID --print > draft.txt && npx newsletter editions edit ID --file draft.txt')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter editions edit ai-talent-2026-03-02-1a2b3c4d\n  $ EDITOR=nano npx newsletter editions edit ai-talent-2026-03-02-1a2b3c4d --aws\n  $ npx newsletter editions edit ID --print > draft.txt && npx newsletter editions edit ID --file draft.txt',
+    )
     .action(async (editionId: string, flags: { file?: string; print?: boolean }, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
       const app = wantsAws(options) ? await openAwsApp(options) : await openLocalApp(options);
@@ -55,7 +70,10 @@ export function registerReviewCommands(editions: Command): void {
         const aws = 'target' in app ? app : undefined;
         const loaded = await loadDraft(app.editions, app.newsletter, editionId);
         if (loaded.status === 'not-found' || loaded.status === 'not-draft') return void console.log(undecidedLine(loaded, editionId, app.newsletter.id, aws));
-        if (loaded.status === 'no-model') throw new NewsletterError(`edition ${editionId} was built before drafts kept their key points, so it cannot be edited: approve it as it is, or skip it and run the digest again`);
+        if (loaded.status === 'no-model')
+          throw new NewsletterError(
+            `edition ${editionId} was built before drafts kept their key points, so it cannot be edited: approve it as it is, or skip it and run the digest again`,
+          );
         const file = formatDraftFile(loaded.model, editionId);
         if (flags.print) return void console.log(file.trimEnd());
         const text = flags.file ? await readDraftFile(flags.file) : await openInEditor(file, editionId);
@@ -64,10 +82,15 @@ export function registerReviewCommands(editions: Command): void {
         if (!parsed.ok) {
           // The editor's work is kept: a mistake on one line should not cost the rest.
           const kept = flags.file ?? (await keepDraftText(text, editionId));
-          throw new NewsletterError(`${kept}, line ${parsed.line}: ${parsed.problem}; nothing was stored${flags.file ? '' : ` (fix it there and run "npx newsletter editions edit ${editionId} --file ${kept}")`}`);
+          throw new NewsletterError(
+            `${kept}, line ${parsed.line}: ${parsed.problem}; nothing was stored${flags.file ? '' : ` (fix it there and run "npx newsletter editions edit ${editionId} --file ${kept}")`}`,
+          );
         }
         const who = `terminal (${process.env.USER ?? process.env.USERNAME ?? 'unknown user'})`;
-        const outcome = await editDraft(app.newsletter, editDraftDependencies(app, app.newsletter), editionId, parsed.edit, { by: who, editsBefore: loaded.edition.edits?.length ?? 0 });
+        const outcome = await editDraft(app.newsletter, editDraftDependencies(app, app.newsletter), editionId, parsed.edit, {
+          by: who,
+          editsBefore: loaded.edition.edits?.length ?? 0,
+        });
         switch (outcome.status) {
           case 'not-found':
           case 'not-draft':
@@ -77,7 +100,9 @@ export function registerReviewCommands(editions: Command): void {
           case 'invalid':
             throw new NewsletterError(`edition ${editionId} not changed: ${outcome.problem}`);
           case 'conflict':
-            throw new NewsletterError(`edition ${editionId} was changed or decided by someone else while you edited it; nothing was stored: run "npx newsletter editions edit ${editionId}${aws ? ' --aws' : ''}" again`);
+            throw new NewsletterError(
+              `edition ${editionId} was changed or decided by someone else while you edited it; nothing was stored: run "npx newsletter editions edit ${editionId}${aws ? ' --aws' : ''}" again`,
+            );
           case 'unchanged':
             return void console.log(`Edition ${editionId}: nothing changed.`);
           case 'edited':
@@ -94,7 +119,10 @@ export function registerReviewCommands(editions: Command): void {
     .command('skip')
     .description('drop a draft edition (approval: "manual") unsent; its articles go into the next edition; with --aws, a draft of the deployed stack')
     .argument('<edition-id>')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter editions skip ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions skip ai-talent-2026-03-02-1a2b3c4d --aws')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter editions skip ai-talent-2026-03-02-1a2b3c4d\n  $ npx newsletter editions skip ai-talent-2026-03-02-1a2b3c4d --aws',
+    )
     .action(async (editionId: string, _flags: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
       // The skip only writes the edition store, so the stack's table is all it needs.
@@ -123,7 +151,8 @@ async function approveOnAws(app: AwsApp, editionId: string): Promise<void> {
 
 function queuedLine(queued: RequeueResult | undefined, editionId: string, app: AwsApp): string {
   if (queued?.status !== 'queued') return `Edition ${editionId}: nothing queued; the next scheduled run of stack ${app.target.stackName} goes on with it.`;
-  if (queued.queued === 0) return `Edition ${editionId}: no confirmed reader on ${app.newsletter.id} is without it, so nothing was queued and the edition is closed as sent.`;
+  if (queued.queued === 0)
+    return `Edition ${editionId}: no confirmed reader on ${app.newsletter.id} is without it, so nothing was queued and the edition is closed as sent.`;
   return `Edition ${editionId}: queued ${queued.queued} reader${queued.queued === 1 ? '' : 's'} in ${queued.batches} batch${queued.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}; the senders send it. Follow it with "npx newsletter editions show ${editionId} --aws".`;
 }
 
@@ -137,11 +166,18 @@ async function readDraftFile(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new NewsletterError(`could not read the edited draft ${file}: ${(error as Error).message}; write one with "editions edit ID --print > ${file}"`, { cause: error });
+    throw new NewsletterError(`could not read the edited draft ${file}: ${(error as Error).message}; write one with "editions edit ID --print > ${file}"`, {
+      cause: error,
+    });
   }
 }
 
-function undecidedLine(decision: Pick<ReviewDecision, 'status'> & { edition?: { status: string } }, editionId: string, newsletterId: string, aws?: AwsApp): string {
+function undecidedLine(
+  decision: Pick<ReviewDecision, 'status'> & { edition?: { status: string } },
+  editionId: string,
+  newsletterId: string,
+  aws?: AwsApp,
+): string {
   if (decision.status === 'not-found') {
     const where = aws ? ` of stack ${aws.target.stackName} (table ${aws.target.tableName})` : '';
     throw new NewsletterError(`edition ${editionId} is not in ${newsletterId}${where}: see "npx newsletter editions list${aws ? ' --aws' : ''}"`);

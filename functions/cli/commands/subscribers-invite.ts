@@ -10,14 +10,18 @@ import { subscriptionDependencies } from '../../wiring/subscriptions.js';
 export function registerInviteCommand(subscribers: Command): void {
   subscribers
     .command('invite')
-    .description('mail the confirmation link to every pending subscriber (imported without --confirmed), paced like an edition, at most once per re-send window')
+    .description(
+      'mail the confirmation link to every pending subscriber (imported without --confirmed), paced like an edition, at most once per re-send window',
+    )
     .option('--rate <n>', 'messages per second (default: the config, else the SES account maximum)', sendRate)
     .addHelpText('after', '\nExample:\n  $ npx newsletter subscribers import old-list.csv && npx newsletter subscribers invite')
     .action(async (flags: { rate?: number }, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
       // Mail goes out from the stack's senders only, never with an operator's credentials.
       if (wantsAws(options)) {
-        throw new NewsletterError('subscribers invite does not work with --aws: it sends mail, and mail to the stack\'s readers goes out only from the stack\'s functions, never from this machine; import people who already opted in with --confirmed, and point the others to the sign-up form');
+        throw new NewsletterError(
+          "subscribers invite does not work with --aws: it sends mail, and mail to the stack's readers goes out only from the stack's functions, never from this machine; import people who already opted in with --confirmed, and point the others to the sign-up form",
+        );
       }
       const rate = flags.rate ?? undefined;
       const app = await openLocalApp({ ...options, ...(rate ? { sendRate: rate } : {}) });

@@ -4,7 +4,15 @@ import { Option, type Command } from 'commander';
 import { checkEmail } from '../../core/email-address.js';
 import { NewsletterError } from '../../core/errors.js';
 import type { SubscriberStatus } from '../../core/subscriber.js';
-import { addToList, describeLeft, liftSuppression, listSubscribers, removeFromList, type ListDependencies, type ListReadDependencies } from '../../use-cases/manage-list.js';
+import {
+  addToList,
+  describeLeft,
+  liftSuppression,
+  listSubscribers,
+  removeFromList,
+  type ListDependencies,
+  type ListReadDependencies,
+} from '../../use-cases/manage-list.js';
 import { listDependencies, listDependenciesWith } from '../../wiring/subscriptions.js';
 import { openAwsApp, wantsAws, type AwsTargetOptions } from '../aws-app.js';
 import { openLocalApp, type GlobalOptions } from '../local-app.js';
@@ -19,7 +27,10 @@ export function registerSubscriberCommands(program: Command): void {
   const subscribers = program
     .command('subscribers')
     .description('manage the list of the chosen newsletter; with --aws, the list of the deployed stack')
-    .option('--aws', 'act on the deployed stack (AWS credential chain and region; the table from the stack outputs or NEWSLETTER_TABLE; add, import, remove and unsuppress also read the token secret)')
+    .option(
+      '--aws',
+      'act on the deployed stack (AWS credential chain and region; the table from the stack outputs or NEWSLETTER_TABLE; add, import, remove and unsuppress also read the token secret)',
+    )
     .option('--stack <name>', 'the deployed stack to act on (implies --aws; default KeypointsNewsletter)');
 
   subscribers
@@ -57,7 +68,10 @@ export function registerSubscriberCommands(program: Command): void {
     .option('--confirmed', 'the people in the file have already opted in; without it they are imported as pending')
     .option('--email-column <name>', 'the column holding the address (default: "email", "Email Address", …)')
     .option('--name-column <name>', 'the column holding the name (default: "name", or "First Name" + "Last Name")')
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter subscribers import mailchimp-export.csv --confirmed\n  $ npx newsletter subscribers import list.csv --email-column "E-mail" --name-column "Full name"')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter subscribers import mailchimp-export.csv --confirmed\n  $ npx newsletter subscribers import list.csv --email-column "E-mail" --name-column "Full name"',
+    )
     .action(async (file: string, flags: { confirmed?: boolean; emailColumn?: string; nameColumn?: string }, command: Command) => {
       await onList(command, async (list) => {
         const counts = await importSubscriberCsv(await list.write(), list.newsletterId, file, {
@@ -88,7 +102,16 @@ export function registerSubscriberCommands(program: Command): void {
           if (suppression) suppressed++;
           if (flags.json) {
             const { id, email, name, status, createdAt, confirmedAt, unsubscribedAt } = s;
-            json.push({ id, email, name, status, createdAt, confirmedAt, unsubscribedAt, ...(suppression ? { suppressed: { reason: suppression.reason, at: suppression.at } } : {}) });
+            json.push({
+              id,
+              email,
+              name,
+              status,
+              createdAt,
+              confirmedAt,
+              unsubscribedAt,
+              ...(suppression ? { suppressed: { reason: suppression.reason, at: suppression.at } } : {}),
+            });
           } else {
             const since = s.status === 'confirmed' ? s.confirmedAt : s.status === 'unsubscribed' ? s.unsubscribedAt : s.createdAt;
             rows.push([
@@ -113,7 +136,10 @@ export function registerSubscriberCommands(program: Command): void {
     .description('write the list to a CSV file (email, name, status, dates) that `subscribers import` reads back')
     .argument('<csv>')
     .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
-    .addHelpText('after', '\nExamples:\n  $ npx newsletter subscribers export list.csv --status confirmed\n  $ npx newsletter subscribers export list.csv --aws')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npx newsletter subscribers export list.csv --status confirmed\n  $ npx newsletter subscribers export list.csv --aws',
+    )
     .action(async (file: string, flags: { status?: SubscriberStatus }, command: Command) => {
       await onList(command, async (list) => {
         const out = createWriteStream(file);
@@ -149,7 +175,8 @@ export function registerSubscriberCommands(program: Command): void {
         const shown = printable(email);
         const result = await removeFromList(await list.write(), list.newsletterId, email);
         if (result.outcome === 'not-on-list') throw new NewsletterError(`${shown} is not on ${list.name}: nothing to remove`);
-        if (result.outcome === 'already-left') return void console.log(`${shown} already left ${list.name}${result.at ? ` on ${day(result.at)}` : ''}: nothing to remove.`);
+        if (result.outcome === 'already-left')
+          return void console.log(`${shown} already left ${list.name}${result.at ? ` on ${day(result.at)}` : ''}: nothing to remove.`);
         console.log(`Removed ${shown} from ${list.name}.`);
       });
     });
@@ -164,17 +191,18 @@ export function registerSubscriberCommands(program: Command): void {
         const shown = printable(email);
         const result = await liftSuppression(await list.write(), list.newsletterId, email);
         if (result.outcome === 'not-suppressed') throw new NewsletterError(`${shown} is not suppressed: nothing to lift`);
-        if (result.outcome === 'erased') throw new NewsletterError(`${shown} was ${describeLeft({ kind: 'erased', at: result.at })}: an erasure cannot be lifted`);
+        if (result.outcome === 'erased')
+          throw new NewsletterError(`${shown} was ${describeLeft({ kind: 'erased', at: result.at })}: an erasure cannot be lifted`);
         console.log(
           `Lifted the suppression of ${shown} (was: ${printable(result.was.reason)} on ${day(result.was.at)}).` +
-            (result.status === 'confirmed' ? ' It gets the next edition.' : ` It is ${result.status ?? 'not on the list'}: add it with ${list.hint('"newsletter subscribers add"')}.`),
+            (result.status === 'confirmed'
+              ? ' It gets the next edition.'
+              : ` It is ${result.status ?? 'not on the list'}: add it with ${list.hint('"newsletter subscribers add"')}.`),
         );
       });
     });
   registerInviteCommand(subscribers);
 }
-
-
 
 /** The list a command acts on: this machine's, or the deployed stack's (--aws / --stack). */
 interface ListTarget {
@@ -234,6 +262,10 @@ function day(iso: string | undefined): string {
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

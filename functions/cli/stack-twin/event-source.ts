@@ -192,7 +192,13 @@ export class SqsEventSource {
   /** recursive-loop.ts: the stopped message goes to the DLQ and leaves the send queue. */
   private async stopRecursion(message: Message): Promise<void> {
     this.stats.recursionStops++;
-    await this.deps.sqs.send(new SendMessageCommand({ QueueUrl: this.deps.deadLetterUrl, MessageBody: message.Body ?? '', ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}) }));
+    await this.deps.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.deps.deadLetterUrl,
+        MessageBody: message.Body ?? '',
+        ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+      }),
+    );
     await this.deps.sqs.send(new DeleteMessageCommand({ QueueUrl: this.deps.queueUrl, ReceiptHandle: message.ReceiptHandle! }));
   }
 
@@ -205,7 +211,10 @@ export class SqsEventSource {
         resolve();
       };
       const free = this.running.size < this.deps.settings.maxConcurrency;
-      const waits = [...(free && state.nextVisibleAt !== undefined ? [state.nextVisibleAt - this.deps.time.now()] : []), ...(this.deps.pollMs ? [this.deps.pollMs] : [])];
+      const waits = [
+        ...(free && state.nextVisibleAt !== undefined ? [state.nextVisibleAt - this.deps.time.now()] : []),
+        ...(this.deps.pollMs ? [this.deps.pollMs] : []),
+      ];
       if (waits.length > 0) cancel = this.deps.time.timer(Math.min(...waits), this.wake);
     });
   }

@@ -17,7 +17,9 @@ type Handler = (args: { input: object }) => Promise<unknown>;
 export type SdkMiddleware = (next: Handler, context: { commandName?: string }) => Handler;
 /** What `prepareClient` hands over: a client whose middleware stack takes ours. */
 export interface PreparedClient {
-  middlewareStack: { add(middleware: SdkMiddleware, options: { step: 'initialize' | 'deserialize'; name: string; priority?: 'high' | 'normal' | 'low' }): void };
+  middlewareStack: {
+    add(middleware: SdkMiddleware, options: { step: 'initialize' | 'deserialize'; name: string; priority?: 'high' | 'normal' | 'low' }): void;
+  };
 }
 
 const SEND = 'SendRawEmailCommand';

@@ -16,7 +16,12 @@ export async function startSecretsEndpoint(secret: { arn: string; value: string 
       const target = String(req.headers['x-amz-target'] ?? '');
       if (target !== 'secretsmanager.GetSecretValue') {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify({ __type: 'UnknownOperationException', message: `the twin's Secrets Manager answers GetSecretValue only, not ${target || 'this request'}` }));
+        res.end(
+          JSON.stringify({
+            __type: 'UnknownOperationException',
+            message: `the twin's Secrets Manager answers GetSecretValue only, not ${target || 'this request'}`,
+          }),
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });

@@ -80,11 +80,15 @@ export class SenderContainer {
     let cancelDeadline = () => {};
     const deadline = new Promise<'deadline'>((resolve) => (cancelDeadline = this.time.timer(plan.timeoutMs, () => resolve('deadline'))));
     const context = { awsRequestId: plan.awsRequestId, getRemainingTimeInMillis: () => Math.max(0, started + plan.timeoutMs - this.time.now()) };
-    const run = scope.run(() => this.handler(event, context)).then(
-      (answer): InvocationOutcome =>
-        Array.isArray(answer?.batchItemFailures) ? { kind: 'returned', batchItemFailures: answer.batchItemFailures.map((f) => f.itemIdentifier) } : { kind: 'failed', error: new Error('the handler answered no batchItemFailures') },
-      (error: unknown): InvocationOutcome => ({ kind: 'failed', error }),
-    );
+    const run = scope
+      .run(() => this.handler(event, context))
+      .then(
+        (answer): InvocationOutcome =>
+          Array.isArray(answer?.batchItemFailures)
+            ? { kind: 'returned', batchItemFailures: answer.batchItemFailures.map((f) => f.itemIdentifier) }
+            : { kind: 'failed', error: new Error('the handler answered no batchItemFailures') },
+        (error: unknown): InvocationOutcome => ({ kind: 'failed', error }),
+      );
     const first = await Promise.race([run, deadline]);
     // A frozen process answers nothing: a container killed mid-batch is only noticed at its deadline.
     if (first !== 'deadline' && !this.freeze.isFrozen) {

@@ -141,7 +141,11 @@ export async function simulateEdition(options: SimulationOptions): Promise<Simul
     twin = await StackTwin.start({
       config: simulatedConfig(articles),
       time: 'virtual',
-      ses: { rate: options.rate, ...(options.dailyQuota !== undefined ? { dailyQuota: options.dailyQuota } : {}), ...(options.sesFaults ? { faultProbability: options.sesFaults } : {}) },
+      ses: {
+        rate: options.rate,
+        ...(options.dailyQuota !== undefined ? { dailyQuota: options.dailyQuota } : {}),
+        ...(options.sesFaults ? { faultProbability: options.sesFaults } : {}),
+      },
       settings: { ...(options.senders ? { maxConcurrency: options.senders } : {}), ...options.settings },
       ...(options.senderTimeouts ? { senderTimeouts: options.senderTimeouts } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -149,7 +153,8 @@ export async function simulateEdition(options: SimulationOptions): Promise<Simul
     const addresses = await seedConfirmedReaders(twin, SIMULATED_NEWSLETTER, options.readers);
     const digestAt = twin.time.now();
     const digest = await twin.runDigest(SIMULATED_NEWSLETTER);
-    if (digest.status !== 'queued') throw new Error(`the simulated digest did not queue the edition (status ${digest.status}): check the simulated newsletter's article`);
+    if (digest.status !== 'queued')
+      throw new Error(`the simulated digest did not queue the edition (status ${digest.status}): check the simulated newsletter's article`);
     await twin.drain();
     return reportOf(twin, addresses, digestAt);
   } finally {

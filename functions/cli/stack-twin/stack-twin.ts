@@ -95,7 +95,16 @@ const DEAD_LETTER_QUEUE = 'send-dlq';
 /** In real time, how often the poller looks for messages another process queued. */
 const REAL_TIME_POLL_MS = 250;
 /** Environment variables the twin points the SDK with; put back as they were on close. */
-const PROCESS_ENV = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SES', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
+const PROCESS_ENV = [
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_SES',
+  'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+];
 
 /**
  * The local twin of the deployed AWS topology (docs/ARCHITECTURE.md, "The local twin of the AWS
@@ -135,7 +144,18 @@ export class StackTwin {
     /** The twin's own SES (a rate, a 24-hour quota, faults); undefined beside the dev server, which has its own. */
     readonly ses: FaultySesServer | undefined,
     private readonly sqsServer: FauxqsServer,
-    parts: { handlerOf: typeof sendBatchHandler; settings: TwinSettings; tokenKey: Buffer; endpoints: Record<string, string>; dynamodb: DynamoDBClient; queueUrl: string; deadLetterUrl: string; functionEnv: Record<string, string>; sqs: SQSClient; kills?: { share: number; random: () => number } },
+    parts: {
+      handlerOf: typeof sendBatchHandler;
+      settings: TwinSettings;
+      tokenKey: Buffer;
+      endpoints: Record<string, string>;
+      dynamodb: DynamoDBClient;
+      queueUrl: string;
+      deadLetterUrl: string;
+      functionEnv: Record<string, string>;
+      sqs: SQSClient;
+      kills?: { share: number; random: () => number };
+    },
   ) {
     this.settings = parts.settings;
     this.tokenKey = parts.tokenKey;

@@ -129,7 +129,7 @@ export function installTimeWarp(clock: VirtualClock): () => void {
   globalThis.Date = new Proxy(RealDate, {
     construct: (target, args: unknown[], newTarget) => Reflect.construct(target, args.length === 0 ? [clock.millis()] : args, newTarget) as object,
     apply: () => new RealDate(clock.millis()).toString(),
-    get: (target, property, receiver) => (property === 'now' ? () => clock.millis() : Reflect.get(target, property, receiver) as unknown),
+    get: (target, property, receiver) => (property === 'now' ? () => clock.millis() : (Reflect.get(target, property, receiver) as unknown)),
   });
   globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
     const owner = scopes.getStore();

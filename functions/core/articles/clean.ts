@@ -106,7 +106,10 @@ export function cleanArticle(raw: RawArticle, options: CleanOptions = {}): Clean
   }
   title ??= deriveTitle(lines[0]!, language, site);
 
-  const id = createHash('sha256').update(`${title}\n${lines.join('\n')}`, 'utf8').digest('hex').slice(0, ID_LENGTH);
+  const id = createHash('sha256')
+    .update(`${title}\n${lines.join('\n')}`, 'utf8')
+    .digest('hex')
+    .slice(0, ID_LENGTH);
   // The id is taken before the script conversion, so an article keeps it whatever the edition's script.
   const convert = options.script?.convert;
   const article: Article = convert
@@ -257,7 +260,10 @@ function unwrapStrong(text: string): string {
 function splitParagraphs(text: string, format: RawArticle['format']): string[] {
   const paragraphs: string[] = [];
   for (const block of text.split(/\n\s*\n/)) {
-    const lines = block.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = block
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (lines.length === 0) continue;
     if (format === 'markdown' || looksHardWrapped(lines)) paragraphs.push(joinLines(lines));
     // One line at a time: spreading a block of a few hundred thousand lines overflows the stack.

@@ -90,7 +90,8 @@ const DATELINE_CAPS_CITY = "[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-
 const DATELINE_ANY_CITY = "[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}(?:, [A-Z][A-Za-z.]{1,12}(?: [A-Z][A-Za-z.]{1,12})?)?";
 const DATELINE_DATE =
   ',? (?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.? \\d{1,2}|\\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.?)(?:,? \\d{4})?';
-const DATELINE_AGENCY = "(?:AP|AFP|Reuters|CNN|Bloomberg|dpa|UPI|Xinhua|Kyodo|PA|ANSA|EFE|Yonhap|TASS|Sputnik|IANS|PTI|CNA|AAP|BNO|NYT|WSJ|The [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})";
+const DATELINE_AGENCY =
+  '(?:AP|AFP|Reuters|CNN|Bloomberg|dpa|UPI|Xinhua|Kyodo|PA|ANSA|EFE|Yonhap|TASS|Sputnik|IANS|PTI|CNA|AAP|BNO|NYT|WSJ|The [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})';
 
 /** The full-width form of a mark, or of each mark of a run (without the space after it). */
 function fullWidth(mark: string): string {
@@ -323,7 +324,9 @@ export const cleaningRules: readonly CleaningRule[] = [
       /^(?:(?:責任編輯|责任编辑|編輯|编辑|責編|责编|作者|記者|记者|撰文|文|來源|来源|校對|校对|審核|审核|排版|攝影|摄影|翻譯|翻译|出品|監製|监制|策劃|策划|圖|图)\s*[:：|｜/]\s*[^\s。，,!?！？]{1,30}\s*){1,5}$/u.test(
         line,
       ) ||
-      /^(?:By|Written by|Edited by|Reporting by|Additional reporting by|Story by|Photos? by)\s+[A-Z][\w.'-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'-]*){0,6}\.?$/u.test(line),
+      /^(?:By|Written by|Edited by|Reporting by|Additional reporting by|Story by|Photos? by)\s+[A-Z][\w.'-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'-]*){0,6}\.?$/u.test(
+        line,
+      ),
   },
   {
     id: 'disclaimer',
@@ -361,7 +364,9 @@ export const cleaningRules: readonly CleaningRule[] = [
       /^(?:related(?: articles| stories| coverage| links)?|read more|more from .{1,40}|recommended(?: for you)?|you may also like|see also|more on this story)\s*(?:[:：]\s*)?$/i.test(
         line,
       ) ||
-      /^[【[]?(?:相關閱讀|相关阅读|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|相關文章|相关文章|熱門推薦|热门推荐|往期回顧|往期回顾|往期推薦|往期推荐|猜你喜歡|猜你喜欢|更多精彩|更多閱讀|更多阅读)[】\]]?\s*(?:[:：]\s*)?$/u.test(line),
+      /^[【[]?(?:相關閱讀|相关阅读|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|相關文章|相关文章|熱門推薦|热门推荐|往期回顧|往期回顾|往期推薦|往期推荐|猜你喜歡|猜你喜欢|更多精彩|更多閱讀|更多阅读)[】\]]?\s*(?:[:：]\s*)?$/u.test(
+        line,
+      ),
   },
   {
     id: 'read-more-link',
@@ -373,7 +378,9 @@ export const cleaningRules: readonly CleaningRule[] = [
       (!ENDS_LIKE_SENTENCE.test(line) &&
         wordCount(line) < 25 &&
         /^(?:Read more|Read:|Related:|See also|Listen to|Watch:|Watch the|Check out|Click here|Explore|See photos|See more)\b/i.test(line)) ||
-      /^[【[]?(?:相關閱讀|相关阅读|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|相關文章|相关文章|原標題|原标题|點擊閱讀|点击阅读|閱讀原文|阅读原文)[】\]]?\s*[:：]/u.test(line) ||
+      /^[【[]?(?:相關閱讀|相关阅读|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|相關文章|相关文章|原標題|原标题|點擊閱讀|点击阅读|閱讀原文|阅读原文)[】\]]?\s*[:：]/u.test(
+        line,
+      ) ||
       /^(?:閱讀原文|阅读原文|查看原文)$/u.test(line),
   },
   {
@@ -401,9 +408,15 @@ export const cleaningRules: readonly CleaningRule[] = [
     languages: ['any'],
     // Only a short line: a paragraph of news that opens with an update label ("（更新：更新影片）屏東…") stays.
     test: (line) =>
-      (wordCount(line) <= 60 && line.length <= 400 && /^(?:\*\s*)?(?:(?:This|The) (?:article|story|piece|report) (?:was|has been|is being) (?:amended|corrected|updated|edited|changed)\b|(?:Correction|Clarification|Editor['’]s note)s?\s*(?:\([^)]{0,40}\))?\s*[:：—–-]|An? (?:earlier|previous|prior) version of this (?:article|story|piece|report)\b|(?:We|The Guardian|CNN|Reuters) (?:corrected|amended|updated) this (?:article|story)\b)/i.test(
-        line,
-      )) || (line.length <= 80 && /^[（(【［\[]?(?:更正|勘誤|勘误|更新|編按|编按|編者按|编者按)[】］\]]?\s*[:：]?\s*(?:本文|此文|本報|本报|原文|文中|上文|前文|.{0,8}(?:更正|修正|更新))/u.test(line)),
+      (wordCount(line) <= 60 &&
+        line.length <= 400 &&
+        /^(?:\*\s*)?(?:(?:This|The) (?:article|story|piece|report) (?:was|has been|is being) (?:amended|corrected|updated|edited|changed)\b|(?:Correction|Clarification|Editor['’]s note)s?\s*(?:\([^)]{0,40}\))?\s*[:：—–-]|An? (?:earlier|previous|prior) version of this (?:article|story|piece|report)\b|(?:We|The Guardian|CNN|Reuters) (?:corrected|amended|updated) this (?:article|story)\b)/i.test(
+          line,
+        )) ||
+      (line.length <= 80 &&
+        /^[（(【［\[]?(?:更正|勘誤|勘误|更新|編按|编按|編者按|编者按)[】］\]]?\s*[:：]?\s*(?:本文|此文|本報|本报|原文|文中|上文|前文|.{0,8}(?:更正|修正|更新))/u.test(
+          line,
+        )),
   },
   {
     id: 'photo-caption',
@@ -439,7 +452,9 @@ export const cleaningRules: readonly CleaningRule[] = [
     languages: ['any'],
     test: (line) =>
       /^[(（]?(?:圖片來源|图片来源|圖源|图源|配圖|配图|圖|图)\s*[:：/|｜]/u.test(line) ||
-      (wordCount(line) < 25 && /^(?:Photo|Image|Picture|Photograph|Credit|Image copyright|Photo credit)s?\s*[:|]?\s/i.test(line) && /Getty|AFP|Reuters|AP\b|Images|Photo|courtesy/i.test(line)),
+      (wordCount(line) < 25 &&
+        /^(?:Photo|Image|Picture|Photograph|Credit|Image copyright|Photo credit)s?\s*[:|]?\s/i.test(line) &&
+        /Getty|AFP|Reuters|AP\b|Images|Photo|courtesy/i.test(line)),
   },
 ];
 
@@ -447,7 +462,8 @@ export const cleaningRules: readonly CleaningRule[] = [
 /**
  * Title rules. A label that opens a title ("内容提要：", "［提要］") is no part of the headline.
  */
-export const TITLE_LABEL = /^(?:[［\[【]\s*(?:内容提要|內容提要|提要|摘要|导语|導語|核心提示)\s*[］\]】]|(?:内容提要|內容提要|提要|摘要|导语|導語|编者按|編者按|核心提示)\s*[：:])\s*/u;
+export const TITLE_LABEL =
+  /^(?:[［\[【]\s*(?:内容提要|內容提要|提要|摘要|导语|導語|核心提示)\s*[］\]】]|(?:内容提要|內容提要|提要|摘要|导语|導語|编者按|編者按|核心提示)\s*[：:])\s*/u;
 /**
  * The site's name that a page title carries after a separator: "… | Harbor Daily", "… — Site",
  * "…_网易新闻". Only a short last part (at most five words or 12 Han characters) is taken as a
@@ -474,7 +490,19 @@ export function titleSuffix(title: string): { head: string; suffix: string } | u
 
 /** Returns `title` without an unclosed opening quote or bracket and what follows it (when enough is left). */
 export function closeTitle(title: string): string {
-  const pairs: Record<string, string> = { '“': '”', '‘': '’', '「': '」', '『': '』', '（': '）', '(': ')', '《': '》', '【': '】', '〈': '〉', '［': '］', '[': ']' };
+  const pairs: Record<string, string> = {
+    '“': '”',
+    '‘': '’',
+    '「': '」',
+    '『': '』',
+    '（': '）',
+    '(': ')',
+    '《': '》',
+    '【': '】',
+    '〈': '〉',
+    '［': '］',
+    '[': ']',
+  };
   const open: { mark: string; at: number }[] = [];
   for (let i = 0; i < title.length; i++) {
     const ch = title[i]!;

@@ -10,8 +10,10 @@ export type DetectedLanguage = 'zh-Hant' | 'zh-Hans' | 'en' | 'other';
  * and that are common in running text. Characters that exist in both scripts with another meaning
  * (后, 于, 面…) are left out so they do not vote.
  */
-const TRADITIONAL = '這們來說時會國學對發開關問與為當經過點還實現體動變應樣從無種記頭見電長車東書語報區聽讓認隊錢萬歲親義業產運進邊達選擇際權價個華專術壓級場員腦氣網機們現幾麼嗎們資訊術們爭戰識練讀費單導將處總種據難歷師結給問題線這樣';
-const SIMPLIFIED = '这们来说时会国学对发开关问与为当经过点还实现体动变应样从无种记头见电长车东书语报区听让认队钱万岁亲义业产运进边达选择际权价个华专术压级场员脑气网机们现几么吗们资讯术们争战识练读费单导将处总种据难历师结给问题线这样';
+const TRADITIONAL =
+  '這們來說時會國學對發開關問與為當經過點還實現體動變應樣從無種記頭見電長車東書語報區聽讓認隊錢萬歲親義業產運進邊達選擇際權價個華專術壓級場員腦氣網機們現幾麼嗎們資訊術們爭戰識練讀費單導將處總種據難歷師結給問題線這樣';
+const SIMPLIFIED =
+  '这们来说时会国学对发开关问与为当经过点还实现体动变应样从无种记头见电长车东书语报区听让认队钱万岁亲义业产运进边达选择际权价个华专术压级场员脑气网机们现几么吗们资讯术们争战识练读费单导将处总种据难历师结给问题线这样';
 
 const traditionalOnly = new Set<string>();
 const simplifiedOnly = new Set<string>();
@@ -24,7 +26,47 @@ for (let i = 0; i < Math.min(TRADITIONAL.length, SIMPLIFIED.length); i++) {
   }
 }
 
-const ENGLISH_WORDS = new Set(['the', 'and', 'of', 'to', 'in', 'is', 'that', 'for', 'it', 'was', 'on', 'with', 'he', 'she', 'as', 'at', 'by', 'are', 'be', 'this', 'have', 'from', 'his', 'her', 'they', 'not', 'but', 'said', 'has', 'an', 'a', 'will', 'were', 'their', 'who', 'which', 'we', 'you', 'i']);
+const ENGLISH_WORDS = new Set([
+  'the',
+  'and',
+  'of',
+  'to',
+  'in',
+  'is',
+  'that',
+  'for',
+  'it',
+  'was',
+  'on',
+  'with',
+  'he',
+  'she',
+  'as',
+  'at',
+  'by',
+  'are',
+  'be',
+  'this',
+  'have',
+  'from',
+  'his',
+  'her',
+  'they',
+  'not',
+  'but',
+  'said',
+  'has',
+  'an',
+  'a',
+  'will',
+  'were',
+  'their',
+  'who',
+  'which',
+  'we',
+  'you',
+  'i',
+]);
 
 /** Characters looked at: enough for a stable answer, bounded for very large articles. */
 const SAMPLE_CHARS = 20_000;

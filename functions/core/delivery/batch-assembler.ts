@@ -23,7 +23,10 @@ export class SendBatchAssembler {
     for (const id of subscriberIds) {
       const group = deliveryGroupOf(id, this.groups);
       // Readers locked one by one (an edition without groups) need no boundary: full batches.
-      const full = this.groups === undefined ? this.current.length >= this.batchSize : (group !== this.currentGroup && this.current.length >= Math.ceil(this.batchSize / 2)) || this.current.length >= this.batchSize * 4;
+      const full =
+        this.groups === undefined
+          ? this.current.length >= this.batchSize
+          : (group !== this.currentGroup && this.current.length >= Math.ceil(this.batchSize / 2)) || this.current.length >= this.batchSize * 4;
       if (full) done.push(this.take());
       this.current.push(id);
       this.currentGroup = group;
@@ -44,7 +47,13 @@ export class SendBatchAssembler {
 }
 
 /** Splits subscriber ids into send-queue messages of an edition, whole delivery groups each (the digest's fan-out and the operator's re-queue). */
-export function sendBatchMessages(newsletterId: string, editionId: string, subscriberIds: readonly string[], batchSize = SEND_BATCH_SIZE, groups?: number): SendBatchMessage[] {
+export function sendBatchMessages(
+  newsletterId: string,
+  editionId: string,
+  subscriberIds: readonly string[],
+  batchSize = SEND_BATCH_SIZE,
+  groups?: number,
+): SendBatchMessage[] {
   const assembler = new SendBatchAssembler(newsletterId, editionId, groups, batchSize);
   return [...assembler.add(subscriberIds), ...assembler.finish()];
 }

@@ -25,7 +25,8 @@ export function isNotNews(text: string): boolean {
  */
 const ANAPHOR_EN =
   /^["“‘']?(?:(?:they|them|their|he|she|his|her|it|its|this|these|those|that|there|such|both|neither|either)\b|the (?:rest|remainder|remaining|latter|former|same|other|others|move|decision|deal|plan|measure|proposal|statement|announcement|incident|case|report|figure|number|amount|money|latter)\b|(?:also|but|and|so|however|instead|meanwhile|still|yet|then|further(?:more)?|moreover|in addition|additionally|as a result|in turn|for (?:his|her|their|its) part)\b|another\b|(?:one|some|many|most|all|none) of (?:them|those|these|the)\b)/iu;
-const ANAPHOR_ZH = /^[“「"]?(?:他們|他们|她們|她们|它們|它们|他|她|它|這|这|那|此|其|該|该|但|而且|而|所以|因此|不過|不过|然而|同時|同时|另外|此外|另一方面|對此|对此|於是|于是|隨後|随后|之後|之后|此前|其中|上述|雙方|双方)/u;
+const ANAPHOR_ZH =
+  /^[“「"]?(?:他們|他们|她們|她们|它們|它们|他|她|它|這|这|那|此|其|該|该|但|而且|而|所以|因此|不過|不过|然而|同時|同时|另外|此外|另一方面|對此|对此|於是|于是|隨後|随后|之後|之后|此前|其中|上述|雙方|双方)/u;
 
 export function opensWithAnaphor(text: string): boolean {
   return ANAPHOR_EN.test(text) || ANAPHOR_ZH.test(text);

@@ -86,7 +86,13 @@ export function topicZones(reading: ArticleReading, k: number, end = reading.sen
     }
     if (pick < 0) {
       // No paragraph break near enough: cut at the sentence nearest the even split.
-      pick = Math.max((cuts[cuts.length - 1] ?? 0) + 1, Math.min(n - 1, start.findIndex((x) => x >= target)));
+      pick = Math.max(
+        (cuts[cuts.length - 1] ?? 0) + 1,
+        Math.min(
+          n - 1,
+          start.findIndex((x) => x >= target),
+        ),
+      );
     }
     if (pick > (cuts[cuts.length - 1] ?? 0) && pick < n) cuts.push(pick);
   }

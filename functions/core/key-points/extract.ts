@@ -89,9 +89,16 @@ export function fittedCount(size: { words: number; usable: number }, opinion = 0
  * their mean (no effect) in proportion to the opinion level.
  */
 const POSITION_FEATURES = new Set(
-  ['first sentence', 'second sentence', 'third sentence', 'lead decay exp(-i/3)', 'relative position i/n', 'in first paragraph', 'commentary × lead decay', 'similarity to first sentence'].map(
-    (name) => FEATURE_NAMES.indexOf(name as (typeof FEATURE_NAMES)[number]),
-  ),
+  [
+    'first sentence',
+    'second sentence',
+    'third sentence',
+    'lead decay exp(-i/3)',
+    'relative position i/n',
+    'in first paragraph',
+    'commentary × lead decay',
+    'similarity to first sentence',
+  ].map((name) => FEATURE_NAMES.indexOf(name as (typeof FEATURE_NAMES)[number])),
 );
 
 /** Sentence scores (log-odds of being a key point) under the language's model. */
@@ -125,9 +132,7 @@ function extract(article: Pick<Article, 'title' | 'paragraphs' | 'language'>, op
   const count = options.count !== undefined && Number.isFinite(options.count) ? Math.floor(options.count) : undefined;
   if (max < 1 && count === undefined) return { keyPoints: [], reason: 'no key points were asked for (max < 1)' };
   if (count !== undefined && count < 1) return { keyPoints: [], reason: 'no key points were asked for (count < 1)' };
-  const paragraphs = (Array.isArray(article.paragraphs) ? article.paragraphs : []).filter(
-    (p): p is string => typeof p === 'string' && p.trim() !== '',
-  );
+  const paragraphs = (Array.isArray(article.paragraphs) ? article.paragraphs : []).filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   if (paragraphs.length === 0) return { keyPoints: [], reason: 'the article has no text' };
   if (looksBinary(paragraphs)) return { keyPoints: [], reason: 'the article text looks like binary data' };
 
@@ -191,7 +196,9 @@ function selectPoints(reading: ArticleReading, scores: readonly number[], k: num
     return most;
   };
   const zh = reading.locale.startsWith('zh');
-  const lengthCost = candidates.map(({ unit }) => (zh ? (settings.lengthPenalty * unit.reduce((n, i) => n + hanLength(reading.sentences[i]!.text), 0)) / 50 : 0));
+  const lengthCost = candidates.map(({ unit }) =>
+    zh ? (settings.lengthPenalty * unit.reduce((n, i) => n + hanLength(reading.sentences[i]!.text), 0)) / 50 : 0,
+  );
   const base = candidates.map(({ unit }) => {
     const value = Math.max(...unit.map((i) => probability[i]!)) / best;
     return value - (opensWithAnaphor(reading.sentences[unit[0]!]!.text) ? settings.anaphorPenalty : 0);

@@ -18,9 +18,41 @@ function numbersOf(text: string): string[] {
   return (halfWidth(text).match(/\d+(?:[.,]\d+)*/gu) ?? []).map((n) => n.replace(/,(?=\d{3}(?:\D|$))/gu, '').replace(/\.0+$/u, ''));
 }
 
-const MONTHS = /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/gu;
+const MONTHS =
+  /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/gu;
 /** Capitalised words that open clauses rather than name anything. */
-const NOT_NAMES = new Set(['The', 'A', 'An', 'This', 'That', 'These', 'Those', 'It', 'He', 'She', 'They', 'We', 'I', 'In', 'On', 'At', 'But', 'And', 'Its', 'His', 'Her', 'Their', 'Our', 'As', 'If', 'For', 'After', 'Before', 'While', 'With']);
+const NOT_NAMES = new Set([
+  'The',
+  'A',
+  'An',
+  'This',
+  'That',
+  'These',
+  'Those',
+  'It',
+  'He',
+  'She',
+  'They',
+  'We',
+  'I',
+  'In',
+  'On',
+  'At',
+  'But',
+  'And',
+  'Its',
+  'His',
+  'Her',
+  'Their',
+  'Our',
+  'As',
+  'If',
+  'For',
+  'After',
+  'Before',
+  'While',
+  'With',
+]);
 
 /**
  * Proper names a point states: capitalised words not opening a sentence (English), Latin words in

@@ -114,7 +114,8 @@ function capText(paragraphs: readonly string[]): { text: string; index: number }
 function collectSentences(paragraphs: readonly { text: string; index: number }[], locale: string): Sentence[] {
   const sentences: Sentence[] = [];
   for (const p of paragraphs) {
-    for (const [inParagraph, text] of splitSentences(p.text, locale).entries()) sentences.push({ text, paragraph: p.index, index: sentences.length, inParagraph });
+    for (const [inParagraph, text] of splitSentences(p.text, locale).entries())
+      sentences.push({ text, paragraph: p.index, index: sentences.length, inParagraph });
   }
   if (sentences.length <= MAX_SENTENCES) return sentences;
   const step = sentences.length / MAX_SENTENCES;
@@ -232,7 +233,8 @@ const FIGURATIVE = /好比|就像|就好像|彷彿|仿佛|如同|猶如|犹如|�
 const TIME_EXPRESSION =
   /[0-9０-９]{1,4}\s*[年月日號号]|[一二三四五六七八九十]{1,3}[月日號号]|[今昨前明]天|[今昨]日|日前|近日|本月|上月|今年|去年|上午|下午|晚間|晚间|凌晨|當地時間|当地时间|星期[一二三四五六日天]|[週周][一二三四五六日末]|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|last (?:week|month|year|night)|this (?:week|month|year)|January|February|March|April|June|July|August|September|October|November|December|(?:19|20)\d\d)\b/iu;
 /** Agency and reporter openers: 央视网消息（新闻联播）：, 新华社北京…电, 本报讯, 〔記者…／…報導〕. */
-const NEWS_OPENER = /^[\s“「"]*(?:央视网消息|央視網消息|新华社|新華社|中新社|中新网|本报讯|本報訊|[^，。]{0,10}讯|[^，。]{0,10}訊|[〔（(【]?記者|[〔（(【]?记者)/u;
+const NEWS_OPENER =
+  /^[\s“「"]*(?:央视网消息|央視網消息|新华社|新華社|中新社|中新网|本报讯|本報訊|[^，。]{0,10}讯|[^，。]{0,10}訊|[〔（(【]?記者|[〔（(【]?记者)/u;
 /** A statement put in someone's mouth: "國家衛健委表示，…", "他指出：". */
 const SPEECH_OPENING = /^[^，。！？,]{1,24}(?:表示|指出|說|说|稱|称|強調|强调|認為|认为|介紹|介绍|透露)[，：:,]/u;
 const ATTRIBUTION = /\b(?:said|says|told|according to)\b|表示|指出|說|说|稱|称|認為|认为/iu;
@@ -242,9 +244,7 @@ const ATTRIBUTION = /\b(?:said|says|told|according to)\b|表示|指出|說|说|�
  * article without text gives no sentences.
  */
 export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'language'>): ArticleReading {
-  const paragraphs = (Array.isArray(article.paragraphs) ? article.paragraphs : []).filter(
-    (p): p is string => typeof p === 'string' && p.trim() !== '',
-  );
+  const paragraphs = (Array.isArray(article.paragraphs) ? article.paragraphs : []).filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   const locale = localeOf(article.language ?? guessLanguage(paragraphs));
   const title = typeof article.title === 'string' ? article.title.slice(0, MAX_TITLE_CHARS) : '';
   const sentences = collectSentences(capText(paragraphs), locale);
@@ -285,9 +285,7 @@ export function readArticle(article: Pick<Article, 'title' | 'paragraphs' | 'lan
     let shared = 0;
     for (const t of titleTokens) if (vector.has(t)) shared++;
     const figures = (text.match(/\d+(?:[.,]\d+)*/gu) ?? []).length;
-    const names = isHanText(text)
-      ? (text.match(/[A-Za-z][A-Za-z0-9-]{1,}/g) ?? []).length
-      : (text.slice(1).match(/(?<![.!?]\s)\b[A-Z][a-z]+/g) ?? []).length;
+    const names = isHanText(text) ? (text.match(/[A-Za-z][A-Za-z0-9-]{1,}/g) ?? []).length : (text.slice(1).match(/(?<![.!?]\s)\b[A-Z][a-z]+/g) ?? []).length;
     const quoted = (text.match(/[“「"][^”」"]{1,12}[”」"]/gu) ?? []).length;
     const words = lengthOf(text);
     const decay = Math.exp(-i / 3);

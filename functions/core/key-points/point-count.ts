@@ -22,7 +22,11 @@ export const POINT_COUNT: CountLine = { predictor: 'ln(words)', intercept: 1.750
  */
 export function pointsFor(line: CountLine, size: { words: number; usable: number }, rounded = true): number {
   const x =
-    line.predictor === 'ln(words)' ? Math.log(Math.max(1, size.words)) : line.predictor === 'words / 1000' ? size.words / 1000 : Math.log(Math.max(1, size.usable));
+    line.predictor === 'ln(words)'
+      ? Math.log(Math.max(1, size.words))
+      : line.predictor === 'words / 1000'
+        ? size.words / 1000
+        : Math.log(Math.max(1, size.usable));
   const points = line.intercept + line.slope * x;
   return rounded ? Math.max(1, Math.round(points)) : points;
 }

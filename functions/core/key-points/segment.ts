@@ -26,7 +26,8 @@ export function localeOf(language: string | undefined): string {
 }
 
 /** Abbreviations after which ICU breaks a sentence too early ("Gen. David Petraeus"). */
-const ABBREVIATION = /^(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Rev|St|Jr|Sr|Inc|Co|Corp|Ltd|No|vs|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.N|U\.K|[A-Z])$/;
+const ABBREVIATION =
+  /^(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Rev|St|Jr|Sr|Inc|Co|Corp|Ltd|No|vs|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.N|U\.K|[A-Z])$/;
 /** The longest abbreviation above. */
 const ABBREVIATION_MAX = 4;
 /** What may stand before an abbreviation: the start of the text, a space, a bracket or a quote. */

@@ -35,7 +35,8 @@ const BASE_HEADERS = {
  * An edition's HTML is the email's: inline styles and remote images, no scripts, no forms.
  * The policy allows just that.
  */
-const EDITION_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+const EDITION_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Whether a path belongs to the archive. */
 export function isArchivePath(route: string): boolean {
@@ -47,11 +48,19 @@ export async function archiveRoute(deps: ArchiveRouteDependencies, method: strin
   const selected = deps.newsletters.find((n) => n.id === query.get('newsletter')) ?? deps.newsletters[0]!;
   if (method !== 'GET' && method !== 'HEAD') {
     const w = wordsForPage(selected.language);
-    return { statusCode: 405, headers: { ...htmlHeaders(PAGE_CSP), allow: 'GET, HEAD', 'cache-control': 'no-store' }, body: messagePage({ language: selected.language, title: w.notFoundTitle, text: w.notFoundBody }) };
+    return {
+      statusCode: 405,
+      headers: { ...htmlHeaders(PAGE_CSP), allow: 'GET, HEAD', 'cache-control': 'no-store' },
+      body: messagePage({ language: selected.language, title: w.notFoundTitle, text: w.notFoundBody }),
+    };
   }
   if (route === '/archive') return indexPage(deps, selected);
   if (route === '/archive/feed.xml') {
-    return { statusCode: 200, headers: { 'content-type': 'application/atom+xml; charset=utf-8', ...BASE_HEADERS }, body: await archiveFeed(deps.editions, selected, deps.now()) };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/atom+xml; charset=utf-8', ...BASE_HEADERS },
+      body: await archiveFeed(deps.editions, selected, deps.now()),
+    };
   }
   const editionId = decodedSegment(route.slice('/archive/'.length));
   // A segment that is not valid percent-encoding (`/archive/%`) names no edition: 404, not a fault.
@@ -82,7 +91,11 @@ async function indexPage(deps: ArchiveRouteDependencies, newsletter: NewsletterC
   const body = `<p>${escapeHtml(w.archiveIntro(newsletter.title))}</p>
 ${list}
 <p class="muted"><a href="archive/feed.xml?newsletter=${id}" type="application/atom+xml">${escapeHtml(w.feedLink)}</a> · <a href="subscribe?newsletter=${id}">${escapeHtml(w.subscribe)}</a></p>`;
-  return { statusCode: 200, headers: htmlHeaders(PAGE_CSP), body: page({ language: newsletter.language, brand: newsletter.title, title: w.archiveTitle, body }) };
+  return {
+    statusCode: 200,
+    headers: htmlHeaders(PAGE_CSP),
+    body: page({ language: newsletter.language, brand: newsletter.title, title: w.archiveTitle, body }),
+  };
 }
 
 function notFound(newsletter: NewsletterConfig): ArchiveResult {
@@ -90,7 +103,12 @@ function notFound(newsletter: NewsletterConfig): ArchiveResult {
   return {
     statusCode: 404,
     headers: { ...htmlHeaders(PAGE_CSP), 'cache-control': 'no-store' },
-    body: messagePage({ language: newsletter.language, title: w.notFoundTitle, text: w.notFoundBody, link: { href: archiveIndexUrlFor(newsletter.baseUrl, newsletter.id), label: ARCHIVE_WORDS[newsletter.language].archiveTitle } }),
+    body: messagePage({
+      language: newsletter.language,
+      title: w.notFoundTitle,
+      text: w.notFoundBody,
+      link: { href: archiveIndexUrlFor(newsletter.baseUrl, newsletter.id), label: ARCHIVE_WORDS[newsletter.language].archiveTitle },
+    }),
   };
 }
 

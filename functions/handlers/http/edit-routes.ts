@@ -60,7 +60,8 @@ export async function editRoute(deps: EditRouteDependencies, method: string, que
   if (method === 'GET') {
     const loaded = await loadDraft(deps.editions, newsletter, editionId);
     if (loaded.status === 'not-found' || loaded.status === 'not-draft') return decisionPage(newsletter, loaded);
-    if (loaded.status === 'no-model') return reviewPageResult(409, messagePage({ language, brand: newsletter.title, title: words.editTitle, text: words.notEditable }));
+    if (loaded.status === 'no-model')
+      return reviewPageResult(409, messagePage({ language, brand: newsletter.title, title: words.editTitle, text: words.notEditable }));
     return reviewPageResult(200, await editPage(deps, newsletter, loaded.edition, stateOf(loaded.model, loaded.edition), tokens));
   }
 
@@ -73,8 +74,10 @@ export async function editRoute(deps: EditRouteDependencies, method: string, que
     { by: 'review page', editsBefore: submitted.editsBefore },
   );
   if (outcome.status === 'not-found' || outcome.status === 'not-draft') return decisionPage(newsletter, outcome);
-  if (outcome.status === 'no-model') return reviewPageResult(409, messagePage({ language, brand: newsletter.title, title: words.editTitle, text: words.notEditable }));
-  if (outcome.status === 'invalid') return reviewPageResult(422, await editPage(deps, newsletter, outcome.edition, submitted, tokens, { kind: 'problem', text: outcome.problem }));
+  if (outcome.status === 'no-model')
+    return reviewPageResult(409, messagePage({ language, brand: newsletter.title, title: words.editTitle, text: words.notEditable }));
+  if (outcome.status === 'invalid')
+    return reviewPageResult(422, await editPage(deps, newsletter, outcome.edition, submitted, tokens, { kind: 'problem', text: outcome.problem }));
   if (outcome.status === 'conflict') return reloaded(deps, newsletter, editionId, tokens, { kind: 'conflict' }, 409);
 
   if (form.get('action') === 'approve') {
@@ -91,10 +94,26 @@ export async function editRoute(deps: EditRouteDependencies, method: string, que
 }
 
 /** The form again from the stored draft, after a save or a conflict. */
-async function reloaded(deps: EditRouteDependencies, newsletter: NewsletterConfig, editionId: string, tokens: Tokens, notice: Notice, status: number): Promise<ReviewResult> {
+async function reloaded(
+  deps: EditRouteDependencies,
+  newsletter: NewsletterConfig,
+  editionId: string,
+  tokens: Tokens,
+  notice: Notice,
+  status: number,
+): Promise<ReviewResult> {
   const loaded = await loadDraft(deps.editions, newsletter, editionId);
   if (loaded.status === 'not-found' || loaded.status === 'not-draft') return decisionPage(newsletter, loaded);
-  if (loaded.status === 'no-model') return reviewPageResult(409, messagePage({ language: newsletter.language, brand: newsletter.title, title: EDIT_WORDS[newsletter.language].editTitle, text: EDIT_WORDS[newsletter.language].notEditable }));
+  if (loaded.status === 'no-model')
+    return reviewPageResult(
+      409,
+      messagePage({
+        language: newsletter.language,
+        brand: newsletter.title,
+        title: EDIT_WORDS[newsletter.language].editTitle,
+        text: EDIT_WORDS[newsletter.language].notEditable,
+      }),
+    );
   return reviewPageResult(status, await editPage(deps, newsletter, loaded.edition, stateOf(loaded.model, loaded.edition), tokens, notice));
 }
 
@@ -140,7 +159,14 @@ function editOf(state: FormState): DraftEdit {
   };
 }
 
-async function editPage(deps: EditRouteDependencies, newsletter: NewsletterConfig, edition: EditionRecord, state: FormState, tokens: Tokens, notice?: Notice): Promise<string> {
+async function editPage(
+  deps: EditRouteDependencies,
+  newsletter: NewsletterConfig,
+  edition: EditionRecord,
+  state: FormState,
+  tokens: Tokens,
+  notice?: Notice,
+): Promise<string> {
   const words = EDIT_WORDS[newsletter.language];
   const e = escapeHtml;
   const n = state.articles.length;

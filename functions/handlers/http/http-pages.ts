@@ -138,13 +138,24 @@ ${
 <button type="submit">${escapeHtml(w.subscribeButton)}</button>
 </form>
 <p class="muted">${escapeHtml(w.privacyNote)}</p>${selected ? `\n<p><a href="archive?newsletter=${encodeURIComponent(selected.id)}">${escapeHtml(ARCHIVE_WORDS[input.language].pastEditions)}</a></p>` : ''}`;
-  return page({ language: input.language, ...(selected ? { brand: selected.title } : {}), title: w.subscribeTitle, body, ...(selected?.postalAddress ? { footer: selected.postalAddress } : {}) });
+  return page({
+    language: input.language,
+    ...(selected ? { brand: selected.title } : {}),
+    title: w.subscribeTitle,
+    body,
+    ...(selected?.postalAddress ? { footer: selected.postalAddress } : {}),
+  });
 }
 
 /** A page that says one thing, with an optional link onwards. */
 export function messagePage(input: { language: Language; brand?: string; title: string; text: string; link?: { href: string; label: string } }): string {
   const link = input.link ? `\n<p><a href="${escapeHtml(input.link.href)}">${escapeHtml(input.link.label)}</a></p>` : '';
-  return page({ language: input.language, ...(input.brand ? { brand: input.brand } : {}), title: input.title, body: `<p>${escapeHtml(input.text)}</p>${link}` });
+  return page({
+    language: input.language,
+    ...(input.brand ? { brand: input.brand } : {}),
+    title: input.title,
+    body: `<p>${escapeHtml(input.text)}</p>${link}`,
+  });
 }
 
 /**

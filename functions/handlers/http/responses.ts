@@ -39,13 +39,19 @@ export function confirmedPage(newsletter: NewsletterConfig, latestEdition?: { su
   const w = wordsForPage(newsletter.language);
   const text = latestEdition ? `${w.confirmedBody(newsletter.title)} ${w.latestEditionSentBody(latestEdition.subject)}` : w.confirmedBody(newsletter.title);
   // Onwards to what the newsletter has sent so far, rather than a dead end.
-  return newsletterPage(newsletter, w.confirmedTitle, text, { href: `archive?newsletter=${encodeURIComponent(newsletter.id)}`, label: ARCHIVE_WORDS[newsletter.language].pastEditions });
+  return newsletterPage(newsletter, w.confirmedTitle, text, {
+    href: `archive?newsletter=${encodeURIComponent(newsletter.id)}`,
+    label: ARCHIVE_WORDS[newsletter.language].pastEditions,
+  });
 }
 
 /** The reader is off the list: after the unsubscribe button, and on a used unsubscribe link (no button again). */
 export function unsubscribedPage(newsletter: NewsletterConfig): HttpApiResult {
   const w = wordsForPage(newsletter.language);
-  return newsletterPage(newsletter, w.unsubscribedTitle, w.unsubscribedBody(newsletter.title), { href: `subscribe?newsletter=${encodeURIComponent(newsletter.id)}`, label: w.subscribeAgain });
+  return newsletterPage(newsletter, w.unsubscribedTitle, w.unsubscribedBody(newsletter.title), {
+    href: `subscribe?newsletter=${encodeURIComponent(newsletter.id)}`,
+    label: w.subscribeAgain,
+  });
 }
 
 /** A link that is invalid, expired or names nobody; `language` when the link says nothing about its newsletter. */
@@ -60,5 +66,14 @@ export function linkFailurePage(failure: LinkFailure, purpose: 'confirm' | 'unsu
     return html(410, messagePage({ language: lang, title: w.linkExpiredTitle, text: w.confirmExpiredBody, link: again }));
   }
   const status = failure.reason === 'not-found' ? 404 : 400;
-  return html(status, messagePage({ language: lang, ...(newsletter ? { brand: newsletter.title } : {}), title: w.linkInvalidTitle, text: w.linkInvalidBody, ...(purpose === 'confirm' ? { link: again } : {}) }));
+  return html(
+    status,
+    messagePage({
+      language: lang,
+      ...(newsletter ? { brand: newsletter.title } : {}),
+      title: w.linkInvalidTitle,
+      text: w.linkInvalidBody,
+      ...(purpose === 'confirm' ? { link: again } : {}),
+    }),
+  );
 }

@@ -64,9 +64,16 @@ export async function reviewRoute(deps: ReviewRouteDependencies, method: string,
 <form method="post" action="${escapeHtml(action)}">
 <button type="submit"${purpose === 'skip' ? ' class="danger"' : ''}>${escapeHtml(purpose === 'approve' ? words.approve : words.skip)}</button>
 </form>`;
-    return result(200, page({ language: newsletter.language, brand: newsletter.title, title: purpose === 'approve' ? words.approveTitle : words.skipTitle, body }));
+    return result(
+      200,
+      page({ language: newsletter.language, brand: newsletter.title, title: purpose === 'approve' ? words.approveTitle : words.skipTitle, body }),
+    );
   }
-  if (method !== 'POST') return { ...result(405, messagePage({ language, title: wordsForPage(language).notFoundTitle, text: wordsForPage(language).notFoundBody })), headers: { ...HEADERS, allow: 'GET, POST' } };
+  if (method !== 'POST')
+    return {
+      ...result(405, messagePage({ language, title: wordsForPage(language).notFoundTitle, text: wordsForPage(language).notFoundBody })),
+      headers: { ...HEADERS, allow: 'GET, POST' },
+    };
   const decision = purpose === 'approve' ? await approveDraft(deps.editions, newsletter, editionId) : await skipDraft(deps.editions, newsletter, editionId);
   if (decision.status === 'approved') await deps.onApproved?.(newsletter, editionId);
   return decided(newsletter, decision);

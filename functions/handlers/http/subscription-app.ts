@@ -62,10 +62,17 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
       if (handle) return await handle({ deps, language, log }, { ...request, body });
       // The operator's review links and the public archive have their own route modules.
       const now = () => deps.clock.now();
-      const review = { newsletters: deps.newsletters, editions: deps.editions, tokenKeys: deps.tokenKeys, now, ...(deps.onApproved ? { onApproved: deps.onApproved } : {}) };
+      const review = {
+        newsletters: deps.newsletters,
+        editions: deps.editions,
+        tokenKeys: deps.tokenKeys,
+        now,
+        ...(deps.onApproved ? { onApproved: deps.onApproved } : {}),
+      };
       if (isReviewPath(route)) return await reviewRoute(review, method, route, request.query);
       if (route === '/edit') return await editRoute({ ...review, render: renderDraft }, method, request.query, body);
-      if (isArchivePath(route)) return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now, tokenKeys: deps.tokenKeys }, method, route, request.query);
+      if (isArchivePath(route))
+        return await archiveRoute({ newsletters: deps.newsletters, editions: deps.editions, now, tokenKeys: deps.tokenKeys }, method, route, request.query);
       const notFound = html(routes ? 405 : 404, messagePage({ language, title: words.notFoundTitle, text: words.notFoundBody }));
       return routes ? { ...notFound, headers: { ...notFound.headers, allow: Object.keys(routes).join(', ') } } : notFound;
     } catch (error) {

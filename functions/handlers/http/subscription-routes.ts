@@ -45,7 +45,12 @@ const postSubscribe: Route = async (ctx, request) => {
 
 async function subscribeAnswer({ deps, language }: RouteContext, { headers, body, sourceIp }: HttpRequest & { body: string }): Promise<HttpApiResult> {
   const kind = contentKind(headers);
-  if (kind === 'other') return json(415, { ok: false, error: 'unsupported-media-type', message: 'send the form (application/x-www-form-urlencoded) or JSON {"email","newsletter"}' });
+  if (kind === 'other')
+    return json(415, {
+      ok: false,
+      error: 'unsupported-media-type',
+      message: 'send the form (application/x-www-form-urlencoded) or JSON {"email","newsletter"}',
+    });
   const fields = kind === 'json' ? parseJson(body) : formFields(body, ['email', 'newsletter', 'website']);
   const input = subscribeSchema.safeParse(fields);
   if (!input.success) {
@@ -62,7 +67,8 @@ async function subscribeAnswer({ deps, language }: RouteContext, { headers, body
   });
   if (kind === 'json') {
     if (result.ok) return json(202, { ok: true, status: 'confirmation-sent', message: 'if the address can receive mail, a confirmation link is on its way' });
-    if (result.reason === 'unknown-newsletter') return json(400, { ok: false, error: 'unknown-newsletter', message: `newsletter must be one of: ${deps.newsletters.map((n) => n.id).join(', ')}` });
+    if (result.reason === 'unknown-newsletter')
+      return json(400, { ok: false, error: 'unknown-newsletter', message: `newsletter must be one of: ${deps.newsletters.map((n) => n.id).join(', ')}` });
     return json(400, { ok: false, error: 'invalid-email', message: result.detail });
   }
   if (result.ok) {
@@ -115,7 +121,16 @@ const showPreferences: Route = async ({ deps, language }, { query }) => {
   const token = query.get('token') ?? '';
   const result = await getPreferences(deps, token);
   if (!result.ok) return linkFailurePage(result, 'preferences', language);
-  return html(200, preferencesPage({ language: result.newsletter.language, newsletterTitle: result.newsletter.title, token, redactedEmail: result.redactedEmail, choices: result.choices }));
+  return html(
+    200,
+    preferencesPage({
+      language: result.newsletter.language,
+      newsletterTitle: result.newsletter.title,
+      token,
+      redactedEmail: result.redactedEmail,
+      choices: result.choices,
+    }),
+  );
 };
 
 const postPreferences: Route = async ({ deps, language }, { query, headers, body }) => {
@@ -143,7 +158,17 @@ const postPreferences: Route = async ({ deps, language }, { query, headers, body
     return linkFailurePage(result, 'preferences', language);
   }
   const saved: NewsletterConfig = result.newsletter;
-  return html(200, preferencesPage({ language: saved.language, newsletterTitle: saved.title, token, redactedEmail: result.redactedEmail, choices: result.choices, saved: true }));
+  return html(
+    200,
+    preferencesPage({
+      language: saved.language,
+      newsletterTitle: saved.title,
+      token,
+      redactedEmail: result.redactedEmail,
+      choices: result.choices,
+      saved: true,
+    }),
+  );
 };
 
 /** The link mailed on an erase request. Mail scanners fetch every link: a GET only shows the button. */

@@ -29,7 +29,13 @@ export function stopForQuota(ctx: SendContext, report: DeliveryReport): void {
 /** How a delivery ended for the worker: done (an outcome is in the report) or turned away by the quota (no outcome: the reader waits). */
 type Delivered = 'done' | 'over-quota';
 
-export async function deliver(ctx: SendContext, subscriber: Subscriber, report: DeliveryReport, standing: Standing, recorder: SentRecorder): Promise<Delivered> {
+export async function deliver(
+  ctx: SendContext,
+  subscriber: Subscriber,
+  report: DeliveryReport,
+  standing: Standing,
+  recorder: SentRecorder,
+): Promise<Delivered> {
   const at = () => ctx.clock.now().toISOString();
   // Deliveries that never reach SES give their reserved unit of quota back.
   const refund = () => {

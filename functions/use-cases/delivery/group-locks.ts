@@ -30,9 +30,11 @@ export class GroupLocks {
   /** Takes these groups for one batch; returns the ones it holds (the others are another sender's). */
   async take(groups: readonly string[]): Promise<Set<string>> {
     const mine = new Set<string>();
-    const claims = await Promise.allSettled([...new Set(groups)].map(async (group) => {
-      if (await this.acquire(group)) mine.add(group);
-    }));
+    const claims = await Promise.allSettled(
+      [...new Set(groups)].map(async (group) => {
+        if (await this.acquire(group)) mine.add(group);
+      }),
+    );
     const failed = claims.find((claim): claim is PromiseRejectedResult => claim.status === 'rejected');
     if (failed) {
       // Locks taken before the store failed would otherwise stay held until their lease runs out.

@@ -19,7 +19,11 @@ export interface PreparedBatch {
  * a group go meanwhile could have sent to some of its readers after the read. The in-process send
  * prepares the next page while this one is sent, so it never waits on the store between pages.
  */
-export async function prepareBatch(ctx: Omit<SendContext, 'onProgress'>, subscribers: readonly Subscriber[], readAt = ctx.clock.now().getTime()): Promise<PreparedBatch> {
+export async function prepareBatch(
+  ctx: Omit<SendContext, 'onProgress'>,
+  subscribers: readonly Subscriber[],
+  readAt = ctx.clock.now().getTime(),
+): Promise<PreparedBatch> {
   const groupOf = (subscriber: Subscriber) => deliveryGroupOf(subscriber.id, ctx.groups);
   // One read for the whole batch, not one per reader: the store round trips, not SES, bounded the send.
   const suppressedRead = ctx.suppressions.suppressedAmong(subscribers.map((s) => s.id));
@@ -28,7 +32,10 @@ export async function prepareBatch(ctx: Omit<SendContext, 'onProgress'>, subscri
   try {
     // A group this run locked first has no entries yet: nothing to read for its readers (a first send reads none).
     const known = subscribers.filter((s) => groups.has(groupOf(s)) && !ctx.groupLocks.lockedFirst(groupOf(s))).map((s) => s.id);
-    const [suppressed, entries] = await Promise.all([suppressedRead, known.length ? ctx.ledger.entries(ctx.editionId, known) : new Map<string, DeliveryEntry>()]);
+    const [suppressed, entries] = await Promise.all([
+      suppressedRead,
+      known.length ? ctx.ledger.entries(ctx.editionId, known) : new Map<string, DeliveryEntry>(),
+    ]);
     return { groups, suppressed, entries, readAt };
   } catch (error) {
     await ctx.groupLocks.release(groups);
@@ -38,5 +45,8 @@ export async function prepareBatch(ctx: Omit<SendContext, 'onProgress'>, subscri
 
 /** Lets go of a batch prepared and then not sent (the send stopped first). */
 export async function abandonBatch(ctx: Pick<SendContext, 'groupLocks'>, prepared: Promise<PreparedBatch>): Promise<void> {
-  await prepared.then((batch) => ctx.groupLocks.release(batch.groups), () => {});
+  await prepared.then(
+    (batch) => ctx.groupLocks.release(batch.groups),
+    () => {},
+  );
 }

@@ -50,17 +50,27 @@ export type RequeueResult =
  * a batch that is still on the queue harmless. Rates are judged afresh from here, or the old bounces
  * would pause the edition again at once.
  */
-export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionId: string, deps: RequeueDependencies, options: RequeueOptions = {}): Promise<RequeueResult> {
+export async function resumeQueuedEdition(
+  newsletter: NewsletterConfig,
+  editionId: string,
+  deps: RequeueDependencies,
+  options: RequeueOptions = {},
+): Promise<RequeueResult> {
   const edition = await deps.editions.get(newsletter.id, editionId);
   if (!edition) return { status: 'missing' };
   const step = options.continueFrom;
   if (step) {
     // Paused (or finished by a second fan-out) since the last step: a resume starts over, so this chain ends.
-    if (edition.status !== 'sending') return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status}: the rest of its fan-out is not queued` };
+    if (edition.status !== 'sending')
+      return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status}: the rest of its fan-out is not queued` };
   } else {
     // A draft waits for an operator's decision, and a skipped edition was turned down: neither is queued by a resume.
     if (edition.status === 'draft' || edition.status === 'skipped') {
-      return { status: 'refused', edition, reason: `edition ${editionId} is ${edition.status === 'draft' ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"` : 'skipped: its articles go into the next edition'}; nothing queued` };
+      return {
+        status: 'refused',
+        edition,
+        reason: `edition ${editionId} is ${edition.status === 'draft' ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"` : 'skipped: its articles go into the next edition'}; nothing queued`,
+      };
     }
     // A sent edition is resumed too: the way back after a batch went to the DLQ (its readers have no
     // record, and the counters that closed the edition may have counted a redelivered batch twice).
@@ -68,12 +78,26 @@ export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionI
   }
   const progress: FanOutProgress = step
     ? { ...step }
-    : { queued: 0, batches: 0, alreadyHave: 0, endedBefore: endedDeliveries(edition.counts), endedOnRecord: await deps.deliveries.countEnded(editionId), newReaders: 0 };
+    : {
+        queued: 0,
+        batches: 0,
+        alreadyHave: 0,
+        endedBefore: endedDeliveries(edition.counts),
+        endedOnRecord: await deps.deliveries.countEnded(editionId),
+        newReaders: 0,
+      };
   const grouped = new GroupedSendQueue(deps.queue, edition, options.batchSize);
   const batchesBefore = progress.batches;
   let pages = 0;
-  for await (const page of subscriberPagesFrom(deps.subscribers, newsletter.id, { status: 'confirmed', ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(step?.cursor ? { from: step.cursor } : {}) })) {
-    const states = await deps.deliveries.states(editionId, page.subscribers.map((s) => s.id));
+  for await (const page of subscriberPagesFrom(deps.subscribers, newsletter.id, {
+    status: 'confirmed',
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(step?.cursor ? { from: step.cursor } : {}),
+  })) {
+    const states = await deps.deliveries.states(
+      editionId,
+      page.subscribers.map((s) => s.id),
+    );
     const ids = page.subscribers.map((s) => s.id).filter((id) => states.get(id) !== 'sent');
     progress.alreadyHave += page.subscribers.length - ids.length;
     // Readers with no record yet add one each to what the ledger will count; the others replace theirs.
@@ -100,7 +124,12 @@ export async function resumeQueuedEdition(newsletter: NewsletterConfig, editionI
  * SES faults), and only those: whoever has the edition is not queued, and the ledger lets a failed
  * delivery be claimed again. A finished edition goes back to `sending` until the senders end them.
  */
-export async function resendFailedDeliveries(newsletter: NewsletterConfig, editionId: string, deps: RequeueDependencies, options: RequeueOptions = {}): Promise<RequeueResult> {
+export async function resendFailedDeliveries(
+  newsletter: NewsletterConfig,
+  editionId: string,
+  deps: RequeueDependencies,
+  options: RequeueOptions = {},
+): Promise<RequeueResult> {
   const edition = await deps.editions.get(newsletter.id, editionId);
   if (!edition) return { status: 'missing' };
   if (edition.status !== 'sent') {
@@ -117,7 +146,13 @@ export async function resendFailedDeliveries(newsletter: NewsletterConfig, editi
   // In id order, so each delivery group goes to one sender (the ledger's partitions are not in id order).
   const messages = sendBatchMessages(newsletter.id, editionId, failedIds.sort(), options.batchSize, edition.deliveryGroups);
   await deps.queue.enqueue(messages);
-  return settle(deps, edition, endedDeliveries(edition.counts), { queued: failedIds.length, batches: messages.length, alreadyHave: 0 }, await deps.deliveries.countEnded(editionId));
+  return settle(
+    deps,
+    edition,
+    endedDeliveries(edition.counts),
+    { queued: failedIds.length, batches: messages.length, alreadyHave: 0 },
+    await deps.deliveries.countEnded(editionId),
+  );
 }
 
 /**

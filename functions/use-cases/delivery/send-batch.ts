@@ -78,13 +78,16 @@ class BatchSend {
     const { ctx, report, subscribers } = this;
     await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(this.concurrency, subscribers.length)) }, () => this.work()));
     await this.recorder.flush();
-    if (this.skipped.length > 0) await ctx.ledger.markSkipped(ctx.editionId, this.skipped, ctx.clock.now().toISOString()).catch((error: unknown) => (this.failure ??= { error }));
+    if (this.skipped.length > 0)
+      await ctx.ledger.markSkipped(ctx.editionId, this.skipped, ctx.clock.now().toISOString()).catch((error: unknown) => (this.failure ??= { error }));
     // Sends that could not be recorded keep their groups locked in the store until the lease runs
     // out: the next sender would otherwise find those readers without the edition and send at once.
     await ctx.groupLocks.release(this.ready.groups, { keepInStore: Boolean(report.unrecorded) });
     if (this.failure) throw this.failure.error;
     if (this.recorder.failure) {
-      throw new StoreError(`could not record ${report.unrecorded} sent deliveries of edition ${ctx.editionId} in the delivery ledger (${(this.recorder.failure as Error).message}); sending stopped: run again once DynamoDB takes writes (at most those readers may get a second copy)`);
+      throw new StoreError(
+        `could not record ${report.unrecorded} sent deliveries of edition ${ctx.editionId} in the delivery ledger (${(this.recorder.failure as Error).message}); sending stopped: run again once DynamoDB takes writes (at most those readers may get a second copy)`,
+      );
     }
     if (this.next < subscribers.length && !report.paused && !report.outOfTime) stopForQuota(ctx, report);
     // Readers never reached (a quota stop, a pause) are the batch's unfinished business too.
@@ -112,7 +115,11 @@ class BatchSend {
       try {
         if (ctx.clock.now().getTime() - this.readAt > FRESH_FOR_MS) await this.reread();
         const group = deliveryGroupOf(subscriber.id, ctx.groups);
-        const standing = this.left.has(subscriber.id) ? 'suppressed' : this.ready.groups.has(group) && (await ctx.groupLocks.keep(group)) ? standingOf(ctx, this.ready.entries.get(subscriber.id)) : 'in-progress';
+        const standing = this.left.has(subscriber.id)
+          ? 'suppressed'
+          : this.ready.groups.has(group) && (await ctx.groupLocks.keep(group))
+            ? standingOf(ctx, this.ready.entries.get(subscriber.id))
+            : 'in-progress';
         if (standing === 'in-progress') this.unfinished.push(subscriber.id);
         if (standing === 'suppressed') this.skipped.push(subscriber.id);
         // A reader SES turned away for the daily quota is not failed: they wait with the rest.
@@ -129,7 +136,10 @@ class BatchSend {
     this.rereading ??= (async () => {
       // From the readers the workers hold now (the one that asked included) to the end.
       const rest = this.subscribers.slice(Math.max(0, this.next - this.concurrency)).map((s) => s.id);
-      const [still, suppressedNow] = await Promise.all([this.ctx.subscribers.getMany(this.ctx.newsletterId, rest), this.ctx.suppressions.suppressedAmong(rest)]);
+      const [still, suppressedNow] = await Promise.all([
+        this.ctx.subscribers.getMany(this.ctx.newsletterId, rest),
+        this.ctx.suppressions.suppressedAmong(rest),
+      ]);
       const confirmed = new Set(still.filter((s) => s.status === 'confirmed').map((s) => s.id));
       this.left = new Set([...this.left, ...suppressedNow, ...rest.filter((id) => !confirmed.has(id))]);
       this.readAt = this.ctx.clock.now().getTime();

@@ -13,7 +13,6 @@ import type { SendBudget } from '../../ports/send-budget.js';
 import type { SubscriberStore, SuppressionStore } from '../../ports/subscriber-store.js';
 import { GroupLocks } from './group-locks.js';
 
-
 export interface SendContext {
   editionId: string;
   newsletterId: string;
@@ -102,7 +101,10 @@ export async function sendContextFor(
   const rate = options.rate ?? quota.maxSendRate / Math.max(1, options.senders ?? 1);
   const budget = leftToday(quota, options.warmUp, deps.clock.now());
   const template = await MessageTemplate.create(rendered, messageHeadersFor(newsletter, new Date(edition.createdAt)));
-  const groupLocks = new GroupLocks({ clock: deps.clock, ledger: deps.ledger, editionId: edition.editionId, owner: deps.owner }, edition.deliveryGroups !== undefined);
+  const groupLocks = new GroupLocks(
+    { clock: deps.clock, ledger: deps.ledger, editionId: edition.editionId, owner: deps.owner },
+    edition.deliveryGroups !== undefined,
+  );
   return {
     groupLocks,
     editionId: edition.editionId,

@@ -17,7 +17,14 @@ export type QueuedBatchResult =
    * batch again after `retryAfterSeconds`. A re-queue, not a failed receive: a quota stop lasts
    * hours, and failed receives would move the batch to the DLQ long before the quota frees.
    */
-  | { status: 'sent'; report: DeliveryReport; retryLater?: string; retryAfterSeconds?: number; paused?: DeliveryPause; /** With `retryLater`: the readers to queue again (only those not ended, so none is counted twice). */ retryIds?: string[] }
+  | {
+      status: 'sent';
+      report: DeliveryReport;
+      retryLater?: string;
+      retryAfterSeconds?: number;
+      paused?: DeliveryPause /** With `retryLater`: the readers to queue again (only those not ended, so none is counted twice). */;
+      retryIds?: string[];
+    }
   | { status: 'skipped'; reason: string; paused?: DeliveryPause };
 
 type CachedContext = Omit<SendContext, 'onProgress' | 'budget'>;
@@ -87,7 +94,10 @@ export async function sendQueuedBatch(
     // This invocation's own name and locks: a registry cached with the context would outlive the
     // invocation that took its locks, and hand a later one locks nobody renewed.
     owner: deps.owner,
-    groupLocks: new GroupLocks({ clock: deps.clock, ledger: deps.ledger, editionId: message.editionId, owner: deps.owner }, edition.deliveryGroups !== undefined),
+    groupLocks: new GroupLocks(
+      { clock: deps.clock, ledger: deps.ledger, editionId: message.editionId, owner: deps.owner },
+      edition.deliveryGroups !== undefined,
+    ),
     ...(budget ? { budget: budget.left } : {}),
     ...(options.stopAt === undefined ? {} : { stopAt: options.stopAt }),
   };

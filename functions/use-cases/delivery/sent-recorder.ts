@@ -60,10 +60,12 @@ export class SentRecorder {
 
   private async write(batch: { subscriberId: string; messageId: string }[]): Promise<void> {
     const at = this.ctx.clock.now().toISOString();
-    await pRetry(() => this.ctx.ledger.markSentMany(this.ctx.editionId, batch, at), { retries: 4, minTimeout: 100, randomize: true }).catch((error: unknown) => {
-      // SES has these messages: they count as sent, and their groups stay locked until the lease runs out.
-      this.report.unrecorded = (this.report.unrecorded ?? 0) + batch.length;
-      this.failure ??= error;
-    });
+    await pRetry(() => this.ctx.ledger.markSentMany(this.ctx.editionId, batch, at), { retries: 4, minTimeout: 100, randomize: true }).catch(
+      (error: unknown) => {
+        // SES has these messages: they count as sent, and their groups stay locked until the lease runs out.
+        this.report.unrecorded = (this.report.unrecorded ?? 0) + batch.length;
+        this.failure ??= error;
+      },
+    );
   }
 }

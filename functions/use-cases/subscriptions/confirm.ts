@@ -47,7 +47,10 @@ export async function confirm(deps: SubscriptionDependencies, token: string): Pr
 }
 
 /** The subscriber a confirm link may still confirm (or has confirmed); a stale link is `expired`. */
-async function confirmableSubscriber(deps: SubscriptionDependencies, token: string): Promise<{ ok: true; newsletter: NewsletterConfig; subscriber: Subscriber } | LinkFailure> {
+async function confirmableSubscriber(
+  deps: SubscriptionDependencies,
+  token: string,
+): Promise<{ ok: true; newsletter: NewsletterConfig; subscriber: Subscriber } | LinkFailure> {
   const found = await subscriberForToken(deps, token, 'confirm');
   if (!found.ok) return found;
   const { newsletter, subscriber, claims } = found;

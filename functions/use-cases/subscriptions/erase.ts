@@ -41,10 +41,17 @@ export async function requestErasure(deps: SubscriptionDependencies, preferences
     expiresAt: Math.floor(now.getTime() / 1000) + ERASE_TOKEN_TTL_SECONDS,
   });
   const rendered = await renderEraseConfirmation(
-    { language: newsletter.language, newsletterTitle: newsletter.title, eraseUrl: `${baseOf(newsletter)}/erase?token=${token}`, postalAddress: newsletter.postalAddress },
+    {
+      language: newsletter.language,
+      newsletterTitle: newsletter.title,
+      eraseUrl: `${baseOf(newsletter)}/erase?token=${token}`,
+      postalAddress: newsletter.postalAddress,
+    },
     mailTemplates(deps, newsletter),
   );
-  await sendWithRetry(deps, () => sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `erase.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now));
+  await sendWithRetry(deps, () =>
+    sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `erase.${newsletter.id}.${subscriber.id}.${now.getTime()}`, now),
+  );
   log('erase.confirmation-sent', fields);
   return { ok: true, newsletter };
 }

@@ -17,7 +17,7 @@ import type { SubscriptionDependencies } from './dependencies.js';
 export function mailTemplates(deps: Pick<SubscriptionDependencies, 'templatesDir' | 'templateDirs'>, newsletter: NewsletterConfig): RenderOptions {
   const own = deps.templateDirs?.[newsletter.id];
   return {
-    ...(own ?? deps.templatesDir ? { templatesDir: own ?? deps.templatesDir } : {}),
+    ...((own ?? deps.templatesDir) ? { templatesDir: own ?? deps.templatesDir } : {}),
     ...(deps.templatesDir ? { bundledTemplatesDir: deps.templatesDir } : {}),
   };
 }
@@ -30,12 +30,15 @@ export async function sendConfirmation(deps: SubscriptionDependencies, newslette
     subscriberId: id,
     expiresAt: Math.floor(now.getTime() / 1000) + CONFIRM_TOKEN_TTL_SECONDS,
   });
-  const rendered = await renderConfirmation({
-    language: newsletter.language,
-    newsletterTitle: newsletter.title,
-    confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
-    postalAddress: newsletter.postalAddress,
-  }, mailTemplates(deps, newsletter));
+  const rendered = await renderConfirmation(
+    {
+      language: newsletter.language,
+      newsletterTitle: newsletter.title,
+      confirmUrl: `${baseOf(newsletter)}/confirm?token=${token}`,
+      postalAddress: newsletter.postalAddress,
+    },
+    mailTemplates(deps, newsletter),
+  );
   await sendWithRetry(deps, () => sendOne(deps, newsletter, rendered, email, id, `confirm.${newsletter.id}.${id}.${now.getTime()}`, now));
 }
 
@@ -64,7 +67,8 @@ export async function sendWelcome(
   if (newsletter.welcome === 'latest-edition') {
     const latest = (await deps.editions.list(newsletter.id, 10)).find((e) => e.status === 'sent');
     const rendered = latest && (await deps.editions.getRendered(newsletter.id, latest.editionId));
-    if (latest && rendered && (await sendLatestOnce(deps, newsletter, latest, rendered, subscriber))) return { kind: 'latest-edition', subject: latest.subject };
+    if (latest && rendered && (await sendLatestOnce(deps, newsletter, latest, rendered, subscriber)))
+      return { kind: 'latest-edition', subject: latest.subject };
   }
   const rendered = await renderWelcome(
     { language: newsletter.language, newsletterTitle: newsletter.title, postalAddress: newsletter.postalAddress },
@@ -80,14 +84,31 @@ export async function sendWelcome(
  * whether the reader has it, and the send is marked before the group is let go. False when a sender
  * holds the group or the reader has the edition: the welcome email goes instead.
  */
-async function sendLatestOnce(deps: SubscriptionDependencies, newsletter: NewsletterConfig, latest: EditionRecord, rendered: RenderedEdition, subscriber: Subscriber): Promise<boolean> {
+async function sendLatestOnce(
+  deps: SubscriptionDependencies,
+  newsletter: NewsletterConfig,
+  latest: EditionRecord,
+  rendered: RenderedEdition,
+  subscriber: Subscriber,
+): Promise<boolean> {
   const group = deliveryGroupOf(subscriber.id, latest.deliveryGroups);
-  const locks = new GroupLocks({ clock: deps.clock, ledger: deps.ledger, editionId: latest.editionId, owner: `welcome:${randomUUID()}` }, latest.deliveryGroups !== undefined);
+  const locks = new GroupLocks(
+    { clock: deps.clock, ledger: deps.ledger, editionId: latest.editionId, owner: `welcome:${randomUUID()}` },
+    latest.deliveryGroups !== undefined,
+  );
   const held = await locks.take([group]);
   if (!held.has(group)) return false;
   try {
     if ((await deps.ledger.entries(latest.editionId, [subscriber.id])).get(subscriber.id)?.status === 'sent') return false;
-    const messageId = await sendOne(deps, newsletter, rendered, subscriber.email, subscriber.id, `${latest.editionId}.${subscriber.id}`, new Date(latest.createdAt));
+    const messageId = await sendOne(
+      deps,
+      newsletter,
+      rendered,
+      subscriber.email,
+      subscriber.id,
+      `${latest.editionId}.${subscriber.id}`,
+      new Date(latest.createdAt),
+    );
     await deps.ledger.markSentMany(latest.editionId, [{ subscriberId: subscriber.id, messageId }], deps.clock.now().toISOString());
     return true;
   } finally {

@@ -38,7 +38,16 @@ export async function updatePreferences(deps: SubscriptionDependencies, token: s
       if (record?.status === 'confirmed') continue;
       const consent = { at, source: 'preferences page' };
       if (record) await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'confirmed', confirmedAt: at, unsubscribedAt: undefined, consent });
-      else await deps.subscribers.put({ id: subscriber.id, newsletterId: newsletter.id, email: subscriber.email, status: 'confirmed', createdAt: at, confirmedAt: at, consent });
+      else
+        await deps.subscribers.put({
+          id: subscriber.id,
+          newsletterId: newsletter.id,
+          email: subscriber.email,
+          status: 'confirmed',
+          createdAt: at,
+          confirmedAt: at,
+          consent,
+        });
       log('preferences.subscribed', fields);
     } else if (record && record.status !== 'unsubscribed') {
       await deps.subscribers.update(newsletter.id, subscriber.id, { status: 'unsubscribed', unsubscribedAt: at });

@@ -6,10 +6,16 @@ import type { SubscriptionDependencies } from './dependencies.js';
  * Counts this sign-up against its mailbox and its client; the limit reached, if any. Counted per
  * request, whatever the address's state, so a flood is cut off before it touches any subscriber.
  */
-export async function perSenderLimitReached(deps: SubscriptionDependencies, email: string, client: string | undefined, now: Date): Promise<'mailbox' | 'client' | undefined> {
+export async function perSenderLimitReached(
+  deps: SubscriptionDependencies,
+  email: string,
+  client: string | undefined,
+  now: Date,
+): Promise<'mailbox' | 'client' | undefined> {
   const settings = deps.signUpLimitSettings ?? DEFAULT_SIGN_UP_LIMITS;
   if (!(await takeHourly(deps, now, `mailbox#${pseudonym(deps.tokenKeys.id, 'mailbox', mailboxOf(email))}`, settings.perMailboxPerHour))) return 'mailbox';
-  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKeys.id, 'client', clientGroup(client))}`, settings.perClientPerHour))) return 'client';
+  if (client && !(await takeHourly(deps, now, `client#${pseudonym(deps.tokenKeys.id, 'client', clientGroup(client))}`, settings.perClientPerHour)))
+    return 'client';
   return undefined;
 }
 

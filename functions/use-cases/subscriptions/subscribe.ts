@@ -20,12 +20,10 @@ export interface SubscribeInput {
   client?: string | undefined;
 }
 
-
 export type SubscribeResult =
   | { ok: true; newsletter: NewsletterConfig }
   | { ok: false; reason: 'invalid-email'; detail: string; newsletter: NewsletterConfig }
   | { ok: false; reason: 'unknown-newsletter' };
-
 
 /**
  * Signs up an address: stores it as pending with consent evidence and mails a confirmation link.

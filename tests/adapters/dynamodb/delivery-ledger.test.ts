@@ -25,12 +25,18 @@ describe('DynamoDeliveryLedger partitions', () => {
   it("spreads one edition's deliveries over every partition, evenly, and all of them can still be read back", async () => {
     const { ledger, tableName } = await freshLedger();
     const readers = Array.from({ length: 480 }, (_, i) => subscriberId(ID_KEY, `reader${i}@example.com`));
-    await ledger.markSentMany('weekly-2026-11-29-abc', readers.map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })), at);
+    await ledger.markSentMany(
+      'weekly-2026-11-29-abc',
+      readers.map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })),
+      at,
+    );
 
     const doc = documentClient(servers().dynamodb);
     const perPartition: number[] = [];
     for (const pk of keys.deliveryPartitions('weekly-2026-11-29-abc')) {
-      const page = await doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Select: 'COUNT' }));
+      const page = await doc.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Select: 'COUNT' }),
+      );
       perPartition.push(page.Count ?? 0);
     }
     expect(perPartition).toHaveLength(DELIVERY_SHARDS);
@@ -43,16 +49,27 @@ describe('DynamoDeliveryLedger partitions', () => {
   it('writes each sent mark with one item of a BatchWriteItem, and a failure never overwrites a sent delivery', async () => {
     const { tableName } = await freshLedger();
     // A client of its own that counts the requests it makes: the marks' cost in round trips.
-    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: servers().services.endpoints.dynamodb, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const client = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: servers().services.endpoints.dynamodb,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const requests: string[] = [];
-    client.middlewareStack.add((next, context) => (args) => {
-      requests.push(String(context.commandName));
-      return next(args);
-    }, { step: 'initialize' });
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        requests.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
     const ledger = new DynamoDeliveryLedger(client, tableName);
     const readers = Array.from({ length: 25 }, (_, i) => subscriberId(ID_KEY, `mark${i}@example.com`));
     try {
-      await ledger.markSentMany('e1', readers.map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })), at);
+      await ledger.markSentMany(
+        'e1',
+        readers.map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })),
+        at,
+      );
       expect(requests).toEqual(['BatchWriteItemCommand']);
       // A late failure report cannot turn a sent delivery back into a failed one.
       await ledger.markFailed('e1', readers[0]!, 'late', at);
@@ -96,7 +113,11 @@ describe('DynamoDeliveryLedger partitions', () => {
   it('records many sends in one go, past the 25-item limit of one write, and reads back where each reader stands', async () => {
     const { ledger } = await freshLedger();
     const readers = Array.from({ length: 60 }, (_, i) => subscriberId(ID_KEY, `many${i}@example.com`));
-    await ledger.markSentMany('e2', readers.slice(0, 55).map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })), at);
+    await ledger.markSentMany(
+      'e2',
+      readers.slice(0, 55).map((id, i) => ({ subscriberId: id, messageId: `ses-${i}` })),
+      at,
+    );
     await ledger.markFailed('e2', readers[55]!, 'Throttling', at);
     const entries = await ledger.entries('e2', readers);
     expect([...entries.values()].filter((e) => e.status === 'sent')).toHaveLength(55);

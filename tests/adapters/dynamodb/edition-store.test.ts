@@ -9,7 +9,15 @@ const at = '2026-11-29T08:00:00.000Z';
 describe('DynamoEditionStore', () => {
   it('creates an edition once, keeps its render and remembers sent articles', async () => {
     const store = new DynamoEditionStore(servers().dynamodb, servers().tableName);
-    const record: EditionRecord = { newsletterId: 'weekly', editionId: 'weekly-2026-11-29-aaaa', status: 'sending', createdAt: at, subject: 'S', date: '2026-11-29', articles: [{ id: 'a1', title: 'T' }] };
+    const record: EditionRecord = {
+      newsletterId: 'weekly',
+      editionId: 'weekly-2026-11-29-aaaa',
+      status: 'sending',
+      createdAt: at,
+      subject: 'S',
+      date: '2026-11-29',
+      articles: [{ id: 'a1', title: 'T' }],
+    };
     const rendered = { subject: 'S', html: '<p>html</p>', text: 'text' };
     expect(await store.create(record, rendered)).toBe(true);
     expect(await store.create(record, rendered)).toBe(false);
@@ -30,7 +38,15 @@ describe('DynamoEditionStore', () => {
 describe('DynamoEditionStore.pause', () => {
   it('lets exactly one of two runs that pass the limit at once pause the edition', async () => {
     const store = new DynamoEditionStore(servers().dynamodb, servers().tableName);
-    const record: EditionRecord = { newsletterId: 'weekly', editionId: 'weekly-2026-12-01-pppp', status: 'sending', createdAt: at, subject: 'S', date: '2026-12-01', articles: [] };
+    const record: EditionRecord = {
+      newsletterId: 'weekly',
+      editionId: 'weekly-2026-12-01-pppp',
+      status: 'sending',
+      createdAt: at,
+      subject: 'S',
+      date: '2026-12-01',
+      articles: [],
+    };
     await store.create(record, { subject: 'S', html: '<p>h</p>', text: 't' });
     const results = await Promise.all([store.pause('weekly', record.editionId, 'bounce rate A'), store.pause('weekly', record.editionId, 'bounce rate B')]);
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -40,13 +56,23 @@ describe('DynamoEditionStore.pause', () => {
   });
 });
 
-
 describe('DynamoEditionStore.listPage', () => {
   it('reads editions newest first a page at a time, to the last page', async () => {
     const store = new DynamoEditionStore(servers().dynamodb, servers().tableName);
     const ids = Array.from({ length: 5 }, (_, i) => `paged-2026-0${i + 1}-01-aaaa`);
     for (const [i, editionId] of ids.entries()) {
-      await store.create({ newsletterId: 'paged', editionId, status: 'draft', createdAt: `2026-0${i + 1}-01T08:00:00.000Z`, subject: 'S', date: `2026-0${i + 1}-01`, articles: [] }, { subject: 'S', html: 'h', text: 't' });
+      await store.create(
+        {
+          newsletterId: 'paged',
+          editionId,
+          status: 'draft',
+          createdAt: `2026-0${i + 1}-01T08:00:00.000Z`,
+          subject: 'S',
+          date: `2026-0${i + 1}-01`,
+          articles: [],
+        },
+        { subject: 'S', html: 'h', text: 't' },
+      );
     }
     const pages: string[][] = [];
     let cursor: string | undefined;

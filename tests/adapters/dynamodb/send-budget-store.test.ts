@@ -24,7 +24,7 @@ describe('DynamoSendBudget', () => {
     expect(grants.reduce((sum, g) => sum + g.granted, 0)).toBe(100);
   });
 
-  it('takes back what was not sent, and frees a day\'s reservations a day later', async () => {
+  it("takes back what was not sent, and frees a day's reservations a day later", async () => {
     const tally = await budget();
     const morning = new Date('2026-12-01T08:00:00Z');
     const first = await tally.reserve(100, 100, morning);

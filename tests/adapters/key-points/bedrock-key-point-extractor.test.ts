@@ -109,7 +109,9 @@ const answer = (title: string, keyPoints: string[]) => JSON.stringify({ title, k
 
 describe('BedrockKeyPointExtractor', () => {
   it('asks the Converse API of the configured model for the title and as many points as the embedded extractor gives', async () => {
-    reply = converse(answer('Council approves $40 million bridge repairs', ['The city council voted 7-2 on Tuesday to spend $40 million on the Riverside Bridge.']));
+    reply = converse(
+      answer('Council approves $40 million bridge repairs', ['The city council voted 7-2 on Tuesday to spend $40 million on the Riverside Bridge.']),
+    );
     await extractor().extract(article, { max: 3 });
     expect(received).toHaveLength(1);
     expect(received[0]!.path).toBe(`/model/${MODEL_ID}/converse`);
@@ -131,7 +133,9 @@ describe('BedrockKeyPointExtractor', () => {
   });
 
   it('drops a point with a figure the article does not state', async () => {
-    reply = converse(answer('Bridge repairs', ['The city council voted 7-2 on Tuesday to spend $40 million on the Riverside Bridge.', 'The repairs will cost $55 million.']));
+    reply = converse(
+      answer('Bridge repairs', ['The city council voted 7-2 on Tuesday to spend $40 million on the Riverside Bridge.', 'The repairs will cost $55 million.']),
+    );
     const result = await extractor().extract(article, { max: 3 });
     expect(result.keyPoints.join(' ')).not.toContain('55');
     expect(result.llm).toEqual({ dropped: 1, cached: false });

@@ -46,16 +46,24 @@ describe('OpenAiCompatibleKeyPointExtractor', () => {
     });
 
   it('uses a good answer: the title and points the model wrote, asked for as strict JSON with the key as a bearer token', async () => {
-    server.answer(answer('Southampton dockworkers strike over pay', ['Dockworkers in Southampton walked out on Monday over pay.', 'The Unite union said 1,900 members joined the 72-hour strike.']));
+    server.answer(
+      answer('Southampton dockworkers strike over pay', [
+        'Dockworkers in Southampton walked out on Monday over pay.',
+        'The Unite union said 1,900 members joined the 72-hour strike.',
+      ]),
+    );
     const result = await extractor().extract(strike, { max: 8 });
     expect(result.title).toBe('Southampton dockworkers strike over pay');
-    expect(result.keyPoints).toEqual(['Dockworkers in Southampton walked out on Monday over pay.', 'The Unite union said 1,900 members joined the 72-hour strike.']);
+    expect(result.keyPoints).toEqual([
+      'Dockworkers in Southampton walked out on Monday over pay.',
+      'The Unite union said 1,900 members joined the 72-hour strike.',
+    ]);
     expect(result.llm).toEqual({ dropped: 0, cached: false });
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-test');
     expect(server.requests[0]!.body).toMatchObject({ model: 'test-model', response_format: { type: 'json_schema' } });
   });
 
-  it('drops a point with an invented figure or name and takes the embedded extractor\'s best point instead', async () => {
+  it("drops a point with an invented figure or name and takes the embedded extractor's best point instead", async () => {
     server.answer(answer('Dock strike', ['Dockworkers in Southampton walked out on Monday over pay.', 'DP World offered a 9% rise, worth £3,000 a year.']));
     const result = await extractor().extract(strike, { max: 8 });
     expect(result.keyPoints).toHaveLength(2);
@@ -82,7 +90,10 @@ describe('OpenAiCompatibleKeyPointExtractor', () => {
   });
 
   it('waits as a 429 asks when the wait fits the budget, and falls back when it does not', async () => {
-    server.answer({ status: 429, headers: { 'retry-after': '2' } }, answer('Dock strike', ['Dockworkers in Southampton walked out on Monday over pay.', 'Retailers warned shelves could empty within a week.']));
+    server.answer(
+      { status: 429, headers: { 'retry-after': '2' } },
+      answer('Dock strike', ['Dockworkers in Southampton walked out on Monday over pay.', 'Retailers warned shelves could empty within a week.']),
+    );
     const before = clock.now().getTime();
     const result = await extractor().extract(strike, { max: 8 });
     expect(result.llm).toEqual({ dropped: 0, cached: false });
@@ -94,7 +105,7 @@ describe('OpenAiCompatibleKeyPointExtractor', () => {
     expect(throttled.llm?.fallback).toMatch(/429.*Retry-After 120 s is beyond the budget/);
   });
 
-  it('falls back when the answer is not in the article\'s language', async () => {
+  it("falls back when the answer is not in the article's language", async () => {
     server.answer(answer('Circle line delayed', ['The Taipei MRT circle line will open in 2031.', 'It will cost 4.6 billion more.']));
     const result = await extractor().extract(transit, { max: 8 });
     expect(result.llm?.fallback).toMatch(/not in the article's language/);

@@ -24,7 +24,10 @@ describe('startEmbeddedServers', () => {
   it('starts afresh over the servers.json and lock file of a killed command, and leaves neither behind', async () => {
     const dead = deadPid();
     await mkdir(dataDir, { recursive: true });
-    await writeFile(path.join(dataDir, 'servers.json'), JSON.stringify({ pid: dead, endpoints: { dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' }, users: [`${dead}:aaaaaaaa`] }));
+    await writeFile(
+      path.join(dataDir, 'servers.json'),
+      JSON.stringify({ pid: dead, endpoints: { dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' }, users: [`${dead}:aaaaaaaa`] }),
+    );
     await writeFile(path.join(dataDir, 'servers.lock'), `${dead}:stale`);
 
     const services = await startEmbeddedServers({ dataDir });

@@ -61,6 +61,8 @@ describe('withFileLock', () => {
     const lock = path.join(dir, 'held.lock');
     // This test process is alive: its id in the file is a lock that is really held.
     await writeFile(lock, `${process.pid}:other`);
-    await expect(withFileLock(lock, async () => {}, { waitMs: 200 })).rejects.toThrow(new RegExp(`^${lock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is held by process ${process.pid} .*delete the file and try again$`));
+    await expect(withFileLock(lock, async () => {}, { waitMs: 200 })).rejects.toThrow(
+      new RegExp(`^${lock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is held by process ${process.pid} .*delete the file and try again$`),
+    );
   });
 });

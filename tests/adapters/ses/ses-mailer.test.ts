@@ -26,7 +26,9 @@ describe('SesMailer against an SES-compatible server', () => {
   it('reports 500 and 503 server faults as retryable but not throttled', async () => {
     const mailer = mailerFor(await sesServer({ faultProbability: 1, throttlingShare: 0, seed: 7 }));
     const errors = await Promise.all(
-      Array.from({ length: 6 }, () => mailer.send({ from: 'digest@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e)),
+      Array.from({ length: 6 }, () =>
+        mailer.send({ from: 'digest@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e),
+      ),
     );
     const statuses = new Set(errors.map((e) => (e as { cause?: { $metadata?: { httpStatusCode?: number } } }).cause?.$metadata?.httpStatusCode));
     expect(statuses).toEqual(new Set([500, 503]));
@@ -36,7 +38,11 @@ describe('SesMailer against an SES-compatible server', () => {
 
 describe('SesMailer refusals', () => {
   it.each([
-    { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' },
+    {
+      status: 400,
+      code: 'MessageRejected',
+      message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com',
+    },
     { status: 400, code: 'AccessDenied', message: 'User is not authorized to perform ses:SendRawEmail' },
     { status: 400, code: 'AccountSendingPausedException', message: 'Account sending paused.' },
     { status: 400, code: 'ConfigurationSetDoesNotExist', message: 'Configuration set digest does not exist.' },
@@ -67,7 +73,9 @@ describe('SesMailer against an endpoint that never answers', () => {
       ...sdkClientConfig('ses', { requestTimeout: 200 }),
     });
     try {
-      const error = await new SesMailer(client).send({ from: 'news@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') }).catch((e: unknown) => e);
+      const error = await new SesMailer(client)
+        .send({ from: 'news@example.com', to: 'a@example.com', raw: Buffer.from('Subject: x\r\n\r\nx') })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MailerError);
       expect(error).toMatchObject({ retryable: true, throttled: false, accountLevel: false });
       expect((error as Error).message).toContain('TimeoutError');

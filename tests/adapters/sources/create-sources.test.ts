@@ -49,8 +49,13 @@ describe('createSources', () => {
         const parsed = parseConfig({
           newsletters: [
             {
-              id: 'intranet', title: 'Intranet', language: 'en', from: { name: 'N', email: 'n@example.com' }, postalAddress: 'Street 1',
-              schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, baseUrl: 'https://example.com',
+              id: 'intranet',
+              title: 'Intranet',
+              language: 'en',
+              from: { name: 'N', email: 'n@example.com' },
+              postalAddress: 'Street 1',
+              schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
+              baseUrl: 'https://example.com',
               sources: [{ type: 'page', urls: [server.url('/intranet')], ...(allow ? { allowPrivateHosts: allow } : {}) }],
             },
           ],

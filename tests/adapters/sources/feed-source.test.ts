@@ -10,8 +10,12 @@ const manyItems = `<?xml version="1.0"?><rss version="2.0"><channel><title>Many<
 const rss = (items: string[]): string =>
   `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>${items.map((item) => `<item>${item}</item>`).join('')}</channel></rss>`;
 
-const trickleFeed = rss(Array.from({ length: 20 }, (_, i) => `<title>Slow ${i + 1}</title><link>/trickle/${i + 1}</link><description>Summary ${i + 1}.</description>`));
-const fragmentFeed = rss(['a', 'b', 'c', 'd', 'e'].map((f) => `<title>Part ${f}</title><link>/counted/en.html#${f}</link><description>Part ${f}.</description>`));
+const trickleFeed = rss(
+  Array.from({ length: 20 }, (_, i) => `<title>Slow ${i + 1}</title><link>/trickle/${i + 1}</link><description>Summary ${i + 1}.</description>`),
+);
+const fragmentFeed = rss(
+  ['a', 'b', 'c', 'd', 'e'].map((f) => `<title>Part ${f}</title><link>/counted/en.html#${f}</link><description>Part ${f}.</description>`),
+);
 const deepText = 'The summer ferry timetable starts on 1 June with extra evening sailings on Fridays.';
 const hostileFeed = rss([
   '<title>Good one</title><description>The first item is fine.</description>',
@@ -48,9 +52,7 @@ describe('FeedSource', () => {
       '/pages/en.html': serve(fixture('en-article.html'), 'text/html; charset=utf-8'),
       '/feeds/trickle.xml': serve(trickleFeed, 'application/rss+xml'),
       // The test's stand-in for the clock: the budget runs out once the first four pages are under way.
-      ...Object.fromEntries(
-        Array.from({ length: 20 }, (_, i) => [`/trickle/${i + 1}`, trickle(() => ++trickles.requests === 4 && budget.abort())]),
-      ),
+      ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`/trickle/${i + 1}`, trickle(() => ++trickles.requests === 4 && budget.abort())])),
       '/feeds/fragments.xml': serve(fragmentFeed, 'application/rss+xml'),
       '/counted/en.html': counted(fixture('en-article.html'), 'text/html; charset=utf-8', enPage),
       '/feeds/hostile.xml': serve(hostileFeed, 'application/rss+xml'),
@@ -180,7 +182,10 @@ describe('FeedSource', () => {
         ['Good two', 'The last item is fine too.'],
       ]);
       expect(problems).toEqual([
-        { location: server.url('/wide'), reason: 'the item could not be read: the page has more than 50,000 HTML elements, more than any article needs; it was not read' },
+        {
+          location: server.url('/wide'),
+          reason: 'the item could not be read: the page has more than 50,000 HTML elements, more than any article needs; it was not read',
+        },
       ]);
     });
   });

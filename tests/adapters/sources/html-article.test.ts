@@ -18,7 +18,9 @@ describe('extractHtmlArticle', () => {
       expect(paragraphs[0]).toBe(
         'More than three hundred volunteers spent Saturday morning pulling discarded nets, bottles and wrappers out of the water at Harbour Bay, collecting about two tonnes of plastic in four hours.',
       );
-      expect(paragraphs).toContain('“Most of what we find has drifted in from elsewhere,” said the trust’s coordinator, Amir Haddad. “The bay is a trap for the whole coastline.”');
+      expect(paragraphs).toContain(
+        '“Most of what we find has drifted in from elsewhere,” said the trust’s coordinator, Amir Haddad. “The bay is a trap for the whole coastline.”',
+      );
       expect(paragraphs).toContain('What happens to the plastic');
       expect(paragraphs).toContain('Nets and ropes: 1.2 tonnes');
       expect(paragraphs.at(-1)).toBe('The next clean-up is planned for the first Saturday of June, and the trust is asking for volunteers with small boats.');
@@ -65,12 +67,9 @@ describe('extractHtmlArticle', () => {
       ]);
     });
 
-    it.each([['首頁'], ['財經新聞'], ['限時優惠'], ['Cookie'], ['延伸閱讀'], ['颱風季節'], ['版權所有'], ['腳本內容']])(
-      'leaves out %s',
-      (text) => {
-        expect(article.text).not.toContain(text);
-      },
-    );
+    it.each([['首頁'], ['財經新聞'], ['限時優惠'], ['Cookie'], ['延伸閱讀'], ['颱風季節'], ['版權所有'], ['腳本內容']])('leaves out %s', (text) => {
+      expect(article.text).not.toContain(text);
+    });
 
     it('reads the date and author from JSON-LD, the URL from og:url and the language from <html lang>', () => {
       expect(article.title).toBe('臺北市推動雨水回收 三年內新增百座儲水設施');
@@ -131,12 +130,7 @@ describe('the site name a page declares', () => {
 
 describe('htmlToParagraphs', () => {
   it('makes one paragraph per block and decodes entities', () => {
-    expect(htmlToParagraphs('<p>Fish &amp; chips</p><ul><li>one</li><li>two</li></ul>Loose <b>text</b>')).toEqual([
-      'Fish & chips',
-      'one',
-      'two',
-      'Loose text',
-    ]);
+    expect(htmlToParagraphs('<p>Fish &amp; chips</p><ul><li>one</li><li>two</li></ul>Loose <b>text</b>')).toEqual(['Fish & chips', 'one', 'two', 'Loose text']);
   });
 
   it('keeps a preformatted block with a megabyte of spaces inside, read within the budget', () => {
@@ -149,8 +143,7 @@ describe('htmlToParagraphs', () => {
 
 describe('deeply nested HTML', () => {
   const text = 'The council said the harbour clean-up removed two tonnes of plastic from the bay last spring.';
-  const nested = (levels: number): string =>
-    `<html><body>${'<div>'.repeat(levels)}<p>${text} ${text} ${text}</p>${'</div>'.repeat(levels)}</body></html>`;
+  const nested = (levels: number): string => `<html><body>${'<div>'.repeat(levels)}<p>${text} ${text} ${text}</p>${'</div>'.repeat(levels)}</body></html>`;
 
   it('reads the article from a page nested 10,000 levels deep instead of overflowing the stack', () => {
     expect(extract(nested(10_000), 'https://example.com/deep').text).toBe(`${text} ${text} ${text}`);
@@ -183,7 +176,10 @@ describe('deeply nested JSON-LD', () => {
   });
 
   it('still reads an article object inside a @graph, as sites write it', () => {
-    const result = extract(page(JSON.stringify({ '@context': 'https://schema.org', '@graph': [{ '@type': 'WebSite' }, [JSON.parse(article)]] })), 'https://example.com/a');
+    const result = extract(
+      page(JSON.stringify({ '@context': 'https://schema.org', '@graph': [{ '@type': 'WebSite' }, [JSON.parse(article)]] })),
+      'https://example.com/a',
+    );
     expect(result.publishedAt).toBe('2024-05-01');
     expect(result.byline).toBe('Amir Haddad');
   });

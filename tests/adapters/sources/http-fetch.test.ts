@@ -89,7 +89,9 @@ describe('fetchText', () => {
       expect(result.ok).toBe(false);
       const reason = result.ok ? '' : result.reason;
       expect(reason).toContain(why);
-      expect(reason).toMatch(/^refused to fetch http:\/\/\S+: .*only public addresses are fetched; to read an intranet host, list it in the source's "allowPrivateHosts"$/);
+      expect(reason).toMatch(
+        /^refused to fetch http:\/\/\S+: .*only public addresses are fetched; to read an intranet host, list it in the source's "allowPrivateHosts"$/,
+      );
       expect(secretsServed).toBe(0);
     });
 

@@ -22,10 +22,7 @@ describe('PageSource', () => {
     server = await startFixtureServer({
       '/pages/en.html': serve(fixture('en-article.html'), 'text/html; charset=utf-8'),
       '/pages/zh.html': serve(fixture('zh-article.html'), 'text/html; charset=UTF-8'),
-      '/pages/plain.html': serve(
-        '<html lang="en"><head><title>Plain</title></head><body><p>A page without a canonical link.</p></body></html>',
-        'text/html',
-      ),
+      '/pages/plain.html': serve('<html lang="en"><head><title>Plain</title></head><body><p>A page without a canonical link.</p></body></html>', 'text/html'),
       '/old/plain': redirect('/pages/plain.html', 301),
       '/pages/slow.html': neverAnswer,
       '/pages/report.pdf': serve('%PDF-1.7', 'application/pdf'),
@@ -46,7 +43,9 @@ describe('PageSource', () => {
         serve(fixture('zh-article.html'), 'text/html')(request, response, origin);
       },
       '/reading/3.html': counted(fixture('en-article.html'), 'text/html', afterBudget),
-      ...Object.fromEntries(HIDING_PLACES.map(([, before, after], i) => [`/hostile/hidden-${i}.html`, serve(hiddenNesting(2_000, before, after), 'text/html')])),
+      ...Object.fromEntries(
+        HIDING_PLACES.map(([, before, after], i) => [`/hostile/hidden-${i}.html`, serve(hiddenNesting(2_000, before, after), 'text/html')]),
+      ),
       '/hostile/hidden-elements.html': serve(HIDDEN_ELEMENTS, 'text/html'),
       '/hostile/readability-chains.html': serve(readabilityChains(), 'text/html'),
       '/hostile/hidden-depth.html': serve(hiddenNesting(30_000, '<div a">', '<p>The 27" screen sold out.</p>'), 'text/html'),
@@ -108,14 +107,22 @@ describe('PageSource', () => {
 
   it('links to the address the page was finally served from when it names no canonical URL', async () => {
     const { articles } = await new PageSource([server.url('/old/plain')], { fetch: LOOPBACK }).collect();
-    expect(articles[0]).toMatchObject({ location: server.url('/old/plain'), url: server.url('/pages/plain.html'), readFrom: server.url('/pages/plain.html'), body: 'A page without a canonical link.' });
+    expect(articles[0]).toMatchObject({
+      location: server.url('/old/plain'),
+      url: server.url('/pages/plain.html'),
+      readFrom: server.url('/pages/plain.html'),
+      body: 'A page without a canonical link.',
+    });
   });
 
   it('reports each page that fails with its reason and still returns the pages that work', async () => {
     const paths = ['/pages/slow.html', '/pages/missing.html', '/pages/report.pdf', '/pages/huge.html', '/pages/loop', '/pages/empty.html', '/pages/en.html'];
     // The timeout is real time and covers every page, so it leaves room for a first, cold read on a
     // busy machine: only the page that never answers may reach it.
-    const source = new PageSource(paths.map((path) => server.url(path)), { fetch: { ...LOOPBACK, timeoutMs: 3_000, maxBytes: 256 * 1024 } });
+    const source = new PageSource(
+      paths.map((path) => server.url(path)),
+      { fetch: { ...LOOPBACK, timeoutMs: 3_000, maxBytes: 256 * 1024 } },
+    );
     const { articles, problems } = await source.collect();
 
     expect(articles.map((article) => article.location)).toEqual([server.url('/pages/en.html')]);
@@ -130,7 +137,6 @@ describe('PageSource', () => {
   });
 
   describe('pages that hide deep nesting from a scanner', () => {
-
     it.each(HIDING_PLACES.map(([place], i) => [place, i] as const))(
       'reads a page whose 2,000 nested <div>s hide behind %s, flattened, within 2 s of CPU',
       async (_place, i) => {
@@ -153,7 +159,9 @@ describe('PageSource', () => {
         { location: urls[0], reason: 'the page has more than 50,000 HTML elements, more than any article needs; it was not read' },
         {
           location: urls[2],
-          reason: expect.stringMatching(/^the page's HTML is nested [\d,]+ levels deep, too deep to be read in time at its size; it was not read: save the article's text as a \.txt or \.md file instead$/),
+          reason: expect.stringMatching(
+            /^the page's HTML is nested [\d,]+ levels deep, too deep to be read in time at its size; it was not read: save the article's text as a \.txt or \.md file instead$/,
+          ),
         },
       ]);
     });

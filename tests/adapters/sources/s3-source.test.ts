@@ -11,7 +11,10 @@ const bucket = 'newsletter-inbox';
 const objects = new Map<string, string>([
   ['inbox/2024/a-launch.md', '---\ntitle: We launched\nurl: https://blog.example/launch\n---\nToday we launched.'],
   ['inbox/b-notes.txt', 'Notes from the harbour meeting.'],
-  ['inbox/c-page.html', '<html lang="en"><head><title>Bay news</title></head><body><nav>Home</nav><article><p>The bay is clean again.</p></article></body></html>'],
+  [
+    'inbox/c-page.html',
+    '<html lang="en"><head><title>Bay news</title></head><body><nav>Home</nav><article><p>The bay is clean again.</p></article></body></html>',
+  ],
   ['inbox/d-image.png', 'binary'],
   ['inbox/.hidden.md', 'A dotfile.'],
   ['inbox/e-empty.txt', '   '],
@@ -45,7 +48,13 @@ describe('S3Source', () => {
     const { articles } = await new S3Source({ client, bucket, prefix: 'inbox/' }).collect();
 
     expect(articles).toEqual([
-      { location: 's3://newsletter-inbox/inbox/2024/a-launch.md', format: 'markdown', title: 'We launched', url: 'https://blog.example/launch', body: 'Today we launched.' },
+      {
+        location: 's3://newsletter-inbox/inbox/2024/a-launch.md',
+        format: 'markdown',
+        title: 'We launched',
+        url: 'https://blog.example/launch',
+        body: 'Today we launched.',
+      },
       { location: 's3://newsletter-inbox/inbox/b-notes.txt', format: 'text', body: 'Notes from the harbour meeting.' },
       { location: 's3://newsletter-inbox/inbox/c-page.html', format: 'text', title: 'Bay news', body: 'The bay is clean again.', language: 'en' },
     ]);
@@ -74,7 +83,9 @@ describe('S3Source', () => {
     expect(await source.collect()).toEqual({
       articles: [],
       failed: true,
-      problems: [{ location: 's3://no-such-bucket/inbox/', reason: 'the articles could not be listed: the bucket does not exist: check the bucket name and region' }],
+      problems: [
+        { location: 's3://no-such-bucket/inbox/', reason: 'the articles could not be listed: the bucket does not exist: check the bucket name and region' },
+      ],
     });
   });
 });

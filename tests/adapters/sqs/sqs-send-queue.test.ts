@@ -44,7 +44,11 @@ async function queueWith(judge: Judge): Promise<{ queue: SqsSendQueue; landed: S
         }
         landed.push(JSON.parse(entry.MessageBody) as SendBatchMessage);
         // The SDK checks this digest against the body it sent.
-        Successful.push({ Id: entry.Id, MessageId: `m-${calls.length}-${entry.Id}`, MD5OfMessageBody: createHash('md5').update(entry.MessageBody).digest('hex') });
+        Successful.push({
+          Id: entry.Id,
+          MessageId: `m-${calls.length}-${entry.Id}`,
+          MD5OfMessageBody: createHash('md5').update(entry.MessageBody).digest('hex'),
+        });
       }
       return { Successful, Failed };
     },
@@ -76,18 +80,15 @@ describe('SqsSendQueue', () => {
     });
     const all = batches(12);
     await queue.enqueue(all);
-    expect(calls.map((entries) => entries.map((e) => e.Id))).toEqual([
-      ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-      ['2', '7'],
-      ['7'],
-      ['0', '1'],
-    ]);
+    expect(calls.map((entries) => entries.map((e) => e.Id))).toEqual([['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], ['2', '7'], ['7'], ['0', '1']]);
     expect(landed).toHaveLength(12);
     expect(idsOf(landed)).toEqual(idsOf(all));
   });
 
   it('fails, naming the error code, when SQS refuses an entry as the sender’s fault', async () => {
-    const { queue, calls } = await queueWith((_call, entry) => (entry.Id === '1' ? { Code: 'InvalidMessageContents', SenderFault: true, Message: 'bad body' } : undefined));
+    const { queue, calls } = await queueWith((_call, entry) =>
+      entry.Id === '1' ? { Code: 'InvalidMessageContents', SenderFault: true, Message: 'bad body' } : undefined,
+    );
     await expect(queue.enqueue(batches(3))).rejects.toThrow(/InvalidMessageContents/);
     // A refusal is not retried: sending the same entry again cannot succeed.
     expect(calls).toHaveLength(1);

@@ -42,7 +42,10 @@ describe('newsletter dev with its own templates', () => {
     const dev = await startDevServer({ config: ws.config, dataDir: ws.dataDir, port: 0, schedule: false, print: () => {} });
     try {
       const before = sentCount(ws.servers);
-      const answer = await fetch(`${dev.url}/subscribe`, { method: 'POST', body: new URLSearchParams({ email: 'brand.reader@example.com', newsletter: 'ai-talent', website: '' }) });
+      const answer = await fetch(`${dev.url}/subscribe`, {
+        method: 'POST',
+        body: new URLSearchParams({ email: 'brand.reader@example.com', newsletter: 'ai-talent', website: '' }),
+      });
       expect(answer.status).toBe(200);
       await dev.signUps.drain();
       const [mail] = await mailsSince(ws.servers, before, 'brand.reader@example.com');
@@ -67,6 +70,8 @@ describe('newsletter dev with its own templates', () => {
       },
       (error: Error) => error,
     );
-    expect(failure?.message).toBe(`Template ${path.join(broken, 'confirm.mjml')} could not be filled: {{confirm_link}} has no value; unexpected {{confirm_link}}`);
+    expect(failure?.message).toBe(
+      `Template ${path.join(broken, 'confirm.mjml')} could not be filled: {{confirm_link}} has no value; unexpected {{confirm_link}}`,
+    );
   }, 60_000);
 });

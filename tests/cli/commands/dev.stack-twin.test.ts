@@ -53,13 +53,20 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
     const readers = Array.from({ length: READERS }, (_, i) => `stack.reader${i}@example.com`);
     const at = new Date().toISOString();
     for (const email of readers) {
-      await dev.app.subscribers.put({ id: subscriberId(dev.app.tokenKeys.id, email), newsletterId: NEWSLETTER, email, status: 'confirmed', createdAt: at, confirmedAt: at });
+      await dev.app.subscribers.put({
+        id: subscriberId(dev.app.tokenKeys.id, email),
+        newsletterId: NEWSLETTER,
+        email,
+        status: 'confirmed',
+        createdAt: at,
+        confirmedAt: at,
+      });
     }
 
     // A flag the scheduled digest function does not take is refused, naming it, and sends nothing.
     const refused = await ws.run('digest', '--subject', 'Not through the stack');
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain('--subject is not taken by the stack\'s digest function');
+    expect(refused.output).toContain("--subject is not taken by the stack's digest function");
 
     const before = sentCount(ws.servers);
     const digest = await ws.run('digest');
@@ -91,7 +98,11 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
     const mail = mails.find((m) => recipientOf(m) === readers[0])!;
     const unsubscribeUrl = /^<([^>]+)>$/.exec(header(mail, 'List-Unsubscribe') ?? '')?.[1];
     expect(unsubscribeUrl?.startsWith(`${dev.baseUrl}/unsubscribe?token=`)).toBe(true);
-    const oneClick = await fetch(unsubscribeUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const oneClick = await fetch(unsubscribeUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(oneClick.status).toBe(200);
     expect((await dev.app.subscribers.get(NEWSLETTER, subscriberId(dev.app.tokenKeys.id, readers[0]!)))?.status).toBe('unsubscribed');
 
@@ -107,8 +118,33 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const gone = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
     await new Promise((resolve) => probe.close(resolve));
-    const functionEnv = { TABLE_NAME: 'newsletter', SEND_QUEUE_URL: `${gone}/000000000000/send`, TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key', NEWSLETTER_CONFIG: JSON.stringify({ newsletters: [{ id: NEWSLETTER, title: 'T', language: 'en', from: { name: 'T', email: 'news@example.com' }, postalAddress: '1 Road', schedule: { cron: '0 8 * * 1', timeZone: 'UTC' }, sources: [{ type: 'folder', path: ws.articles }], baseUrl: 'http://localhost:1' }] }) };
-    const endpoints = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'twin', AWS_SECRET_ACCESS_KEY: 'twin', AWS_ENDPOINT_URL_SQS: gone, AWS_ENDPOINT_URL_SECRETS_MANAGER: gone, AWS_ENDPOINT_URL_DYNAMODB: ws.servers.services.endpoints.dynamodb };
+    const functionEnv = {
+      TABLE_NAME: 'newsletter',
+      SEND_QUEUE_URL: `${gone}/000000000000/send`,
+      TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key',
+      NEWSLETTER_CONFIG: JSON.stringify({
+        newsletters: [
+          {
+            id: NEWSLETTER,
+            title: 'T',
+            language: 'en',
+            from: { name: 'T', email: 'news@example.com' },
+            postalAddress: '1 Road',
+            schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
+            sources: [{ type: 'folder', path: ws.articles }],
+            baseUrl: 'http://localhost:1',
+          },
+        ],
+      }),
+    };
+    const endpoints = {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'twin',
+      AWS_SECRET_ACCESS_KEY: 'twin',
+      AWS_ENDPOINT_URL_SQS: gone,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: gone,
+      AWS_ENDPOINT_URL_DYNAMODB: ws.servers.services.endpoints.dynamodb,
+    };
     // This process stands for the dev --stack-twin that wrote the file: it is alive.
     await mkdir(ws.dataDir, { recursive: true });
     await writeFile(path.join(ws.dataDir, 'stack.json'), JSON.stringify({ pid: process.pid, endpoints, functionEnv }));

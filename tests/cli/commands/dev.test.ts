@@ -102,7 +102,11 @@ describe('newsletter dev', () => {
       expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKeys.id, email)))?.status).toBe('confirmed');
 
       // The mailbox provider's RFC 8058 one-click POST unsubscribes at once.
-      const oneClick = await fetch(unsubscribeUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      const oneClick = await fetch(unsubscribeUrl!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
       expect(oneClick.status).toBe(200);
       expect((await dev.app.subscribers.get('ai-talent', subscriberId(dev.app.tokenKeys.id, email)))?.status).toBe('unsubscribed');
 
@@ -144,7 +148,10 @@ describe('newsletter dev', () => {
     delete env.AWS_ENDPOINT_URL_DYNAMODB;
     delete env.AWS_ENDPOINT_URL_SES;
     delete env.PORT;
-    const child = spawn(process.execPath, ['bin/newsletter.js', '--config', config, '--data-dir', ownDataDir, 'dev', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/newsletter.js', '--config', config, '--data-dir', ownDataDir, 'dev', '--port', '0'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

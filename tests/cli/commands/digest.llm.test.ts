@@ -21,7 +21,11 @@ describe('newsletter digest with an OpenAI-compatible extractor', () => {
     ws = await createCliWorkspace({
       prefix: 'newsletter-llm-',
       configure: (config) => {
-        config.newsletters[0]!.keyPoints = { max: 8, extractor: 'openai-compatible', llm: { baseUrl: server.baseUrl, model: 'loopback-model', apiKeyEnv: 'KP_TEST_LLM_KEY' } };
+        config.newsletters[0]!.keyPoints = {
+          max: 8,
+          extractor: 'openai-compatible',
+          llm: { baseUrl: server.baseUrl, model: 'loopback-model', apiKeyEnv: 'KP_TEST_LLM_KEY' },
+        };
       },
     });
   });
@@ -30,7 +34,7 @@ describe('newsletter digest with an OpenAI-compatible extractor', () => {
     await server.close();
   });
 
-  it('sends an edition with the model\'s points and reports them; a second run calls the endpoint 0 times', async () => {
+  it("sends an edition with the model's points and reports them; a second run calls the endpoint 0 times", async () => {
     const first = await ws.run('digest', '--out', ws.out);
     expect(first.code).toBe(0);
     expect(server.requests.length).toBeGreaterThan(0);
@@ -60,6 +64,8 @@ describe('newsletter digest with an OpenAI-compatible extractor', () => {
     const [edition] = JSON.parse((await ws.run('editions', 'list', '--json')).output) as { editionId: string }[];
     const shown = await ws.run('editions', 'show', edition!.editionId);
     expect(shown.code).toBe(0);
-    expect(shown.output).toContain('Key points (openai-compatible): 1 article(s), 0 from the cache, 1 point(s) dropped as unfaithful, 0 article(s) on the embedded extractor');
+    expect(shown.output).toContain(
+      'Key points (openai-compatible): 1 article(s), 0 from the cache, 1 point(s) dropped as unfaithful, 0 article(s) on the embedded extractor',
+    );
   });
 });

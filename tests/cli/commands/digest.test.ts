@@ -126,7 +126,10 @@ describe('newsletter digest', () => {
 
   it('renders without storing or sending on --dry-run, so a later run still sends the article', async () => {
     await threeConfirmedReaders();
-    await writeFile(path.join(articles, 'dry.md'), '# A dry run article\n\nThis article is only previewed. It has a second sentence with a figure of 12 percent. And a third one for good measure.\n');
+    await writeFile(
+      path.join(articles, 'dry.md'),
+      '# A dry run article\n\nThis article is only previewed. It has a second sentence with a figure of 12 percent. And a third one for good measure.\n',
+    );
     const editionsBefore = await run('editions', 'list', '--json');
     const before = servers.services.ses!.messages.length;
     const { code, output } = await run('digest', '--dry-run', '--out', out);
@@ -205,7 +208,9 @@ describe('newsletter digest', () => {
     stderr.mockRestore();
     expect(code).toBe(1);
     // One line per problem: the language, then each missing field with what it is for.
-    expect(lines.join('')).toMatch(/bad\.config\.json is invalid:\n {2}newsletters\[0\]\.language: "pt" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko\n/);
+    expect(lines.join('')).toMatch(
+      /bad\.config\.json is invalid:\n {2}newsletters\[0\]\.language: "pt" is not supported; use one of zh-Hant, zh-Hans, en, de, fr, es, ja, ko\n/,
+    );
     expect(lines.join('')).toContain('\n  newsletters[0].postalAddress: is missing: the postal address printed in every footer');
   });
 });
@@ -233,7 +238,11 @@ describe('newsletter preview', () => {
     expect((await readdir(path.join(ws.out, edition!))).sort()).toEqual(['digest.html', 'digest.json', 'digest.txt']);
     expect(await readFile(path.join(ws.out, edition!, 'digest.html'), 'utf8')).toContain(HEADLINE);
     expect(await readFile(path.join(ws.out, edition!, 'digest.txt'), 'utf8')).toContain(HEADLINE);
-    expect(JSON.parse(await readFile(path.join(ws.out, edition!, 'digest.json'), 'utf8'))).toMatchObject({ editionId: edition, date: '2026-12-03', articles: [{ title: HEADLINE }] });
+    expect(JSON.parse(await readFile(path.join(ws.out, edition!, 'digest.json'), 'utf8'))).toMatchObject({
+      editionId: edition,
+      date: '2026-12-03',
+      articles: [{ title: HEADLINE }],
+    });
 
     expect(ws.servers.services.ses!.messages).toHaveLength(0);
     const editions = await ws.run('editions', 'list', '--json');
@@ -250,7 +259,10 @@ describe('newsletter preview', () => {
     expect(nothing.output).toMatch(/Nothing new since the last edition \(1 article\(s\) already sent\)/);
     expect(nothing.output).not.toContain(HEADLINE);
 
-    await writeFile(path.join(ws.articles, 'robots.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy.\n');
+    await writeFile(
+      path.join(ws.articles, 'robots.md'),
+      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy.\n',
+    );
     const { code, output } = await ws.run('preview', '--out', path.join(ws.work, 'preview'));
     expect(code).toBe(0);
     expect(output).toContain('Robots learn to fold laundry');

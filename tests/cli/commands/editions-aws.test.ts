@@ -20,11 +20,17 @@ import { newsletterInput } from '../../support/newsletters.js';
  */
 const ID_KEY = Buffer.from(STACK_TOKEN);
 const TABLE = 'KeypointsNewsletter-Table-1';
-const NOT_VERIFIED = { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' };
+const NOT_VERIFIED = {
+  status: 400,
+  code: 'MessageRejected',
+  message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com',
+};
 
 const newsletter = (id: string) => newsletterInput({ id, title: 'Tech Weekly', sources: [{ type: 'folder', path: `articles-${id}` }] });
 const reviewed = (id: string) => ({ ...newsletter(id), approval: 'manual', operators: ['editor@example.com'] });
-const config = { newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly'), newsletter('listed-weekly')] };
+const config = {
+  newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly'), newsletter('listed-weekly')],
+};
 
 let stack: LoopbackStack;
 let cfn: Awaited<ReturnType<typeof startCloudFormationServer>>;
@@ -78,9 +84,9 @@ async function cli(...args: string[]): Promise<{ code: number; output: string }>
   const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
   const log = vi.spyOn(console, 'log').mockImplementation(capture);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
+    lines.push(String(chunk));
+    return true;
+  });
   try {
     const code = await main(['node', 'newsletter', '--config', configFile, '--data-dir', dataDir, ...args]);
     return { code, output: lines.join('\n') };
@@ -98,7 +104,10 @@ async function coldStart(ses: FaultySesServer) {
 }
 
 /** Delivers the waiting queue messages to the sender, one invocation each, as the event source would. */
-async function drain(sender: { handler: (e: { Records: { messageId: string; body: string }[] }) => Promise<{ batchItemFailures: unknown[] }> }, count = queue.length): Promise<void> {
+async function drain(
+  sender: { handler: (e: { Records: { messageId: string; body: string }[] }) => Promise<{ batchItemFailures: unknown[] }> },
+  count = queue.length,
+): Promise<void> {
   for (let i = 0; i < count; i++) {
     const body = queue.shift()!;
     expect(await sender.handler({ Records: [{ messageId: `r-${i}`, body }] })).toEqual({ batchItemFailures: [] });
@@ -149,7 +158,9 @@ describe('editions --aws, after SES refused the account mid-edition', () => {
       ses.setRefusal(undefined);
       const resumed = await cli('--newsletter', 'paused-weekly', 'editions', 'resume', editionId, '--aws');
       expect(resumed).toMatchObject({ code: 0 });
-      expect(resumed.output).toContain(`queued ${60 - first} readers who do not have it yet in 1 batch to the send queue of stack KeypointsNewsletter (${first} already have it)`);
+      expect(resumed.output).toContain(
+        `queued ${60 - first} readers who do not have it yet in 1 batch to the send queue of stack KeypointsNewsletter (${first} already have it)`,
+      );
       expect(queue).toHaveLength(1);
       await drain(sender);
 
@@ -181,7 +192,9 @@ describe('editions resend --aws', () => {
       expect(await editions.get('resend-weekly', editionId)).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 10, failed: 2 }) });
 
       const shown = await cli('--newsletter', 'resend-weekly', 'editions', 'show', editionId, '--aws');
-      expect(shown.output).toContain(`Failed deliveries: 2; "npx newsletter --config ${configFile} --data-dir ${dataDir} --newsletter resend-weekly editions resend ${editionId} --aws" queues them again`);
+      expect(shown.output).toContain(
+        `Failed deliveries: 2; "npx newsletter --config ${configFile} --data-dir ${dataDir} --newsletter resend-weekly editions resend ${editionId} --aws" queues them again`,
+      );
       expect(shown.output).toContain(`subscriber ${subscriberId(ID_KEY, refused[0]!)}: `);
       expect(shown.output).not.toContain('@example.com');
 
@@ -213,7 +226,7 @@ describe('editions approve and skip --aws (approval "manual")', () => {
     return draft!.editionId;
   }
 
-  it('approve moves the draft to sending and queues its readers for the stack\'s senders, who send it once to each; a second approve queues nothing', async () => {
+  it("approve moves the draft to sending and queues its readers for the stack's senders, who send it once to each; a second approve queues nothing", async () => {
     await writeArticle('approve-weekly');
     const emails = await subscribe('approve-weekly', 55);
     const ses = await FaultySesServer.start();
@@ -264,11 +277,17 @@ describe('editions approve and skip --aws (approval "manual")', () => {
       expect(await editions.get('skip-weekly', editionId)).toMatchObject({ status: 'skipped' });
 
       // A new article arrives (the same articles on the same day would make the same edition id).
-      await writeFile(path.join(work, 'articles-skip-weekly', 'robots.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
+      await writeFile(
+        path.join(work, 'articles-skip-weekly', 'robots.md'),
+        '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+      );
       expect(await digest.handler({ newsletterId: 'skip-weekly' })).toMatchObject({ status: 'draft' });
       const next = await draftOf('skip-weekly');
       expect(next).not.toBe(editionId);
-      expect((await editions.get('skip-weekly', next))!.articles.map((a) => a.title).sort()).toEqual(['Chip makers race to build new factories', 'Robots learn to fold laundry']);
+      expect((await editions.get('skip-weekly', next))!.articles.map((a) => a.title).sort()).toEqual([
+        'Chip makers race to build new factories',
+        'Robots learn to fold laundry',
+      ]);
       // Only the two review copies went out: the list got nothing.
       expect([...ses.copiesByRecipient().entries()]).toEqual([['editor@example.com', 2]]);
     } finally {
@@ -279,7 +298,9 @@ describe('editions approve and skip --aws (approval "manual")', () => {
   it('names the stack when the draft is not in its table', async () => {
     const answer = await cli('--newsletter', 'skip-weekly', 'editions', 'skip', 'skip-weekly-2020-01-01-00000000', '--aws');
     expect(answer.code).toBe(1);
-    expect(answer.output).toContain('edition skip-weekly-2020-01-01-00000000 is not in skip-weekly of stack KeypointsNewsletter (table KeypointsNewsletter-Table-1)');
+    expect(answer.output).toContain(
+      'edition skip-weekly-2020-01-01-00000000 is not in skip-weekly of stack KeypointsNewsletter (table KeypointsNewsletter-Table-1)',
+    );
   });
 });
 
@@ -293,7 +314,9 @@ describe('finding the deployed stack', () => {
   it('says what to do when the stack predates the send queue output', async () => {
     const answer = await cli('--newsletter', 'paused-weekly', 'editions', 'resume', 'any-edition', '--stack', 'OldNewsletter');
     expect(answer.code).toBe(1);
-    expect(answer.output).toContain('stack "OldNewsletter" has no output SendQueueUrl: deploy this version ("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL');
+    expect(answer.output).toContain(
+      'stack "OldNewsletter" has no output SendQueueUrl: deploy this version ("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL',
+    );
   });
 
   it('asks CloudFormation nothing when NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL name the resources', async () => {

@@ -32,12 +32,14 @@ describe('editions edit', () => {
     await writeFile(bad, 'Subject: S\nstray words\n');
     const run = await ws.run('editions', 'edit', editionId, '--file', bad);
     expect(run.code).toBe(1);
-    expect(run.output).toContain(`${bad}, line 2: "stray words" is not a field: write "Subject: …" or "Intro: …", or start an article with "## [id] Title"; nothing was stored`);
+    expect(run.output).toContain(
+      `${bad}, line 2: "stray words" is not a field: write "Subject: …" or "Intro: …", or start an article with "## [id] Title"; nothing was stored`,
+    );
     const [draft] = JSON.parse((await ws.run('editions', 'list', '--json')).output) as { edits?: unknown[] }[];
     expect(draft!.edits).toBeUndefined();
   });
 
-  it("opens $EDITOR on the draft, stores what was saved, and the list gets exactly that edition", async () => {
+  it('opens $EDITOR on the draft, stores what was saved, and the list gets exactly that edition', async () => {
     const printed = (await ws.run('editions', 'edit', editionId, '--print')).output;
     const points = printed.split('\n').filter((l) => l.startsWith('- '));
     expect(points.length).toBeGreaterThanOrEqual(2);

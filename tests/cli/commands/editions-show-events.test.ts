@@ -36,15 +36,27 @@ describe('editions show', () => {
       idKey: await loadOrCreateTokenKey(ws.dataDir),
       now: new Date(),
     };
-    const mail = (i: number) => ({ messageId: `ses-${i}`, tags: { newsletter: [newsletterId], edition: [editionId] }, commonHeaders: { messageId: sent[i]!.messageId } });
+    const mail = (i: number) => ({
+      messageId: `ses-${i}`,
+      tags: { newsletter: [newsletterId], edition: [editionId] },
+      commonHeaders: { messageId: sent[i]!.messageId },
+    });
     const to = (i: number) => (sent[i]!.to && !Array.isArray(sent[i]!.to) ? sent[i]!.to.value[0]!.address! : '');
     const events = [
       { eventType: 'Delivery', mail: mail(0), delivery: { recipients: [to(0)] } },
       { eventType: 'Delivery', mail: mail(1), delivery: { recipients: [to(1)] } },
       { eventType: 'Complaint', mail: mail(1), complaint: { complainedRecipients: [{ emailAddress: to(1) }], feedbackId: 'c-1' } },
       { eventType: 'Bounce', mail: mail(2), bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: to(2) }], feedbackId: 'b-1' } },
-      { eventType: 'DeliveryDelay', mail: mail(3), deliveryDelay: { timestamp: '2026-03-02T08:05:00Z', delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: to(3) }] } },
-      { eventType: 'DeliveryDelay', mail: mail(3), deliveryDelay: { timestamp: '2026-03-02T09:05:00Z', delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: to(3) }] } },
+      {
+        eventType: 'DeliveryDelay',
+        mail: mail(3),
+        deliveryDelay: { timestamp: '2026-03-02T08:05:00Z', delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: to(3) }] },
+      },
+      {
+        eventType: 'DeliveryDelay',
+        mail: mail(3),
+        deliveryDelay: { timestamp: '2026-03-02T09:05:00Z', delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: to(3) }] },
+      },
       { eventType: 'Reject', mail: mail(3), reject: { reason: 'Bad content' } },
     ];
     // The SNS topic may hand an event over twice; each counts once.

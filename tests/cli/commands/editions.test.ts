@@ -50,14 +50,24 @@ describe('editions resend (local)', () => {
     // As if SES had failed Ann's message after its retries.
     const { subscribers } = await new DynamoSubscriberStore(own.servers.dynamodb, own.servers.tableName).list('ai-talent', { limit: 10 });
     await documentClient(own.servers.dynamodb).send(
-      new PutCommand({ TableName: own.servers.tableName, Item: { ...keys.delivery(edition!.editionId, subscribers[0]!.id), status: 'failed', failureReason: 'Throttling' } }),
+      new PutCommand({
+        TableName: own.servers.tableName,
+        Item: { ...keys.delivery(edition!.editionId, subscribers[0]!.id), status: 'failed', failureReason: 'Throttling' },
+      }),
     );
-    await new DynamoEditionStore(own.servers.dynamodb, own.servers.tableName).update('ai-talent', edition!.editionId, { report: { ...edition!.report, sent: 0, failed: 1 } as never });
+    await new DynamoEditionStore(own.servers.dynamodb, own.servers.tableName).update('ai-talent', edition!.editionId, {
+      report: { ...edition!.report, sent: 0, failed: 1 } as never,
+    });
 
     const resend = await own.run('editions', 'resend', edition!.editionId);
-    expect(resend).toMatchObject({ code: 0, output: `Edition ${edition!.editionId}: its 1 failed delivery goes out again on the next "npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest".` });
+    expect(resend).toMatchObject({
+      code: 0,
+      output: `Edition ${edition!.editionId}: its 1 failed delivery goes out again on the next "npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest".`,
+    });
     // Not paused (like a quota stop): resume says the next run goes on instead of failing.
-    expect((await own.run('editions', 'resume', edition!.editionId)).output).toBe(`Edition ${edition!.editionId} is not paused: the next "npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest" goes on with it.`);
+    expect((await own.run('editions', 'resume', edition!.editionId)).output).toBe(
+      `Edition ${edition!.editionId} is not paused: the next "npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest" goes on with it.`,
+    );
     const again = await own.run('digest', '--out', own.out);
     expect(again.output).toContain(`Resumed unfinished edition ${edition!.editionId}`);
     expect(own.servers.services.ses!.messages.map((m) => m.destinations)).toEqual([['ann@example.com'], ['ann@example.com']]);

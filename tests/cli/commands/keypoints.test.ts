@@ -47,7 +47,10 @@ describe('newsletter keypoints', () => {
   it('reads the key points of a page nested 10,000 levels deep', async () => {
     const file = path.join(ws.work, 'deep.html');
     const text = 'The summer ferry timetable starts on 1 June with extra evening sailings on Fridays and Saturdays.';
-    await writeFile(file, `<html><head><title>Ferry timetable</title></head><body>${'<div>'.repeat(10_000)}<p>${text}</p>${'</div>'.repeat(10_000)}</body></html>`);
+    await writeFile(
+      file,
+      `<html><head><title>Ferry timetable</title></head><body>${'<div>'.repeat(10_000)}<p>${text}</p>${'</div>'.repeat(10_000)}</body></html>`,
+    );
     const { code, output } = await ws.run('keypoints', file, '--json');
     expect(code).toBe(0);
     expect(JSON.parse(output)).toMatchObject({ title: 'Ferry timetable', keyPoints: [text] });

@@ -38,8 +38,14 @@ async function sendTheSampleArticles(): Promise<void> {
 }
 
 async function writeTwoNewArticles(): Promise<void> {
-  await writeFile(path.join(ws.articles, 'second.md'), '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n');
-  await writeFile(path.join(ws.articles, 'third.md'), '# City opens a public AI lab\n\nThe city council opened a public lab where residents can try AI tools. Classes are free. The lab is open every weekday.\n');
+  await writeFile(
+    path.join(ws.articles, 'second.md'),
+    '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+  );
+  await writeFile(
+    path.join(ws.articles, 'third.md'),
+    '# City opens a public AI lab\n\nThe city council opened a public lab where residents can try AI tools. Classes are free. The lab is open every weekday.\n',
+  );
 }
 
 describe('approval "manual"', () => {
@@ -125,7 +131,12 @@ describe('approval "manual"', () => {
     const skipped = list.filter((e) => e.status === 'skipped');
     expect(skipped.length).toBeGreaterThanOrEqual(2);
     expect(skipped.map((e) => e.editionId)).not.toContain(draft.editionId);
-    expect(draft.articles.map((a) => a.id).sort()).toEqual(skipped.find((e) => e.articles.length === draft.articles.length)!.articles.map((a) => a.id).sort());
+    expect(draft.articles.map((a) => a.id).sort()).toEqual(
+      skipped
+        .find((e) => e.articles.length === draft.articles.length)!
+        .articles.map((a) => a.id)
+        .sort(),
+    );
     expect(ws.servers.services.ses!.messages).toHaveLength(before + 1);
 
     // Skip once more and rebuild: the articles are still there for the next draft, never "Nothing new".

@@ -49,7 +49,12 @@ beforeAll(async () => {
     },
     more: async (queueUrl) => {
       const cfn = await startCloudFormationServer({
-        KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl, TokenSecretArn: 'arn:token', SubscribePage: 'https://abc.execute-api.us-east-1.amazonaws.com/subscribe' },
+        KeypointsNewsletter: {
+          TableName: TABLE,
+          SendQueueUrl: queueUrl,
+          TokenSecretArn: 'arn:token',
+          SubscribePage: 'https://abc.execute-api.us-east-1.amazonaws.com/subscribe',
+        },
         // A stack deployed before it named its token secret.
         OlderNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
       });
@@ -87,17 +92,27 @@ async function cli(...args: string[]): Promise<{ code: number; output: string }>
 }
 
 describe('subscribers … --aws', () => {
-  it('adds, imports, lists, exports, removes and unsuppresses on the stack\'s table, keyed as the stack keys them; its next edition reaches exactly the list', async () => {
+  it("adds, imports, lists, exports, removes and unsuppresses on the stack's table, keyed as the stack keys them; its next edition reaches exactly the list", async () => {
     const subscribers = new DynamoSubscriberStore(stack.servers.dynamodb, TABLE);
     const suppressions = new DynamoSuppressionStore(stack.servers.dynamodb, TABLE);
     // Someone who signed up through the stack's form and later bounced.
-    await subscribers.put({ id: subscriberId(ID_KEY, 'bounced@example.com'), newsletterId: 'aws-weekly', email: 'bounced@example.com', status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+    await subscribers.put({
+      id: subscriberId(ID_KEY, 'bounced@example.com'),
+      newsletterId: 'aws-weekly',
+      email: 'bounced@example.com',
+      status: 'confirmed',
+      createdAt: '2026-11-01T00:00:00Z',
+    });
     await suppressions.suppress(subscriberId(ID_KEY, 'bounced@example.com'), 'hard bounce', '2026-11-20T00:00:00.000Z');
 
     const added = await cli('subscribers', 'add', 'ana@example.com', '--name', 'Ana Lima', '--aws');
     expect(added).toEqual({ code: 0, output: 'Added ana@example.com to aws-weekly of stack KeypointsNewsletter (confirmed).' });
     // The id the stack's functions compute from the same secret: its unsubscribe links and senders find this record.
-    expect(await subscribers.get('aws-weekly', subscriberId(ID_KEY, 'ana@example.com'))).toMatchObject({ email: 'ana@example.com', name: 'Ana Lima', status: 'confirmed' });
+    expect(await subscribers.get('aws-weekly', subscriberId(ID_KEY, 'ana@example.com'))).toMatchObject({
+      email: 'ana@example.com',
+      name: 'Ana Lima',
+      status: 'confirmed',
+    });
 
     const csv = path.join(stack.work, 'list.csv');
     await writeFile(csv, 'email,name\nbo@example.com,Bo\ncy@example.com,Cy\nbounced@example.com,B\n');
@@ -109,7 +124,10 @@ describe('subscribers … --aws', () => {
 
     const removed = await cli('subscribers', 'remove', 'cy@example.com', '--aws');
     expect(removed).toEqual({ code: 0, output: 'Removed cy@example.com from aws-weekly of stack KeypointsNewsletter.' });
-    expect(await cli('subscribers', 'remove', 'cy@example.com', '--aws')).toMatchObject({ code: 0, output: expect.stringContaining('cy@example.com already left aws-weekly of stack KeypointsNewsletter on ') });
+    expect(await cli('subscribers', 'remove', 'cy@example.com', '--aws')).toMatchObject({
+      code: 0,
+      output: expect.stringContaining('cy@example.com already left aws-weekly of stack KeypointsNewsletter on '),
+    });
 
     const lifted = await cli('subscribers', 'unsuppress', 'bounced@example.com', '--aws');
     expect(lifted).toEqual({ code: 0, output: 'Lifted the suppression of bounced@example.com (was: hard bounce on 2026-11-20). It gets the next edition.' });
@@ -124,7 +142,10 @@ describe('subscribers … --aws', () => {
       ['cy@example.com', 'unsubscribed'],
     ]);
     const file = path.join(stack.work, 'export.csv');
-    expect(await cli('subscribers', 'export', file, '--status', 'confirmed', '--aws')).toEqual({ code: 0, output: `Exported 3 subscribers of aws-weekly of stack KeypointsNewsletter to ${file}.` });
+    expect(await cli('subscribers', 'export', file, '--status', 'confirmed', '--aws')).toEqual({
+      code: 0,
+      output: `Exported 3 subscribers of aws-weekly of stack KeypointsNewsletter to ${file}.`,
+    });
     expect((await readFile(file, 'utf8')).split('\r\n').filter(Boolean)).toHaveLength(4);
 
     // The stack's own digest and senders mail exactly the confirmed people, once each.
@@ -154,13 +175,18 @@ describe('subscribers … --aws', () => {
   }, 90_000);
 
   it('lists a stack that names no token secret, and refuses a write with the variable that fixes it', async () => {
-    expect(await cli('subscribers', 'list', '--stack', 'OlderNewsletter')).toMatchObject({ code: 0, output: expect.stringContaining('on aws-weekly of stack OlderNewsletter: ') });
+    expect(await cli('subscribers', 'list', '--stack', 'OlderNewsletter')).toMatchObject({
+      code: 0,
+      output: expect.stringContaining('on aws-weekly of stack OlderNewsletter: '),
+    });
     const refused = await cli('subscribers', 'add', 'dee@example.com', '--stack', 'OlderNewsletter');
     expect(refused.code).toBe(1);
-    expect(refused.output.trim()).toBe('newsletter: stack "OlderNewsletter" names no token secret (output TokenSecretArn): set NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")');
+    expect(refused.output.trim()).toBe(
+      'newsletter: stack "OlderNewsletter" names no token secret (output TokenSecretArn): set NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")',
+    );
   }, 30_000);
 
-  it('refuses to invite with --aws: no mail leaves the operator\'s machine for the stack\'s readers', async () => {
+  it("refuses to invite with --aws: no mail leaves the operator's machine for the stack's readers", async () => {
     const refused = await cli('subscribers', 'invite', '--aws');
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('subscribers invite does not work with --aws: it sends mail');

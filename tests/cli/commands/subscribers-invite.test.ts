@@ -23,17 +23,25 @@ describe('newsletter subscribers invite', () => {
     expect((await ws.run('subscribers', 'import', csv)).code).toBe(0);
     expect((await ws.run('subscribers', 'add', 'dora@example.com')).code).toBe(0);
     const key = await loadOrCreateTokenKey(ws.dataDir);
-    await new DynamoSuppressionStore(ws.servers.dynamodb, ws.servers.tableName).suppress(subscriberId(key, 'carl@example.com'), 'bounce', new Date().toISOString());
+    await new DynamoSuppressionStore(ws.servers.dynamodb, ws.servers.tableName).suppress(
+      subscriberId(key, 'carl@example.com'),
+      'bounce',
+      new Date().toISOString(),
+    );
 
     const first = await ws.run('subscribers', 'invite');
     expect(first.code).toBe(0);
-    expect(first.output).toContain('Invited 2 pending subscribers (confirmation mail sent); 0 already invited within the re-send window, 1 suppressed, 0 failed.');
+    expect(first.output).toContain(
+      'Invited 2 pending subscribers (confirmation mail sent); 0 already invited within the re-send window, 1 suppressed, 0 failed.',
+    );
     const mails = await Promise.all(ws.servers.services.ses!.messages.map((m) => simpleParser(m.raw)));
     expect(mails.map((m) => m.to && !Array.isArray(m.to) && m.to.value[0]!.address).sort()).toEqual(['ann@example.com', 'bob@example.com']);
     expect(mails[0]!.text).toMatch(/\/confirm\?token=\S+/);
 
     const again = await ws.run('subscribers', 'invite');
-    expect(again.output).toContain('Invited 0 pending subscribers (confirmation mail sent); 2 already invited within the re-send window, 1 suppressed, 0 failed.');
+    expect(again.output).toContain(
+      'Invited 0 pending subscribers (confirmation mail sent); 2 already invited within the re-send window, 1 suppressed, 0 failed.',
+    );
     expect(ws.servers.services.ses!.messages).toHaveLength(2);
   });
 });
@@ -50,7 +58,9 @@ describe('newsletter subscribers invite and the hourly confirmation budget', () 
       expect((await small.run('subscribers', 'import', csv)).code).toBe(0);
       const invited = await small.run('subscribers', 'invite');
       expect(invited.code).toBe(0);
-      expect(invited.output).toContain('Invited 2 pending subscribers (confirmation mail sent); 0 already invited within the re-send window, 0 suppressed, 0 failed.');
+      expect(invited.output).toContain(
+        'Invited 2 pending subscribers (confirmation mail sent); 0 already invited within the re-send window, 0 suppressed, 0 failed.',
+      );
       expect(invited.output).toContain("3 wait for the next hour: this hour's confirmation budget (signUps.perHour, shared with the sign-up form) is spent");
       expect(small.servers.services.ses!.messages).toHaveLength(2);
     } finally {

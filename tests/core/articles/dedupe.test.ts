@@ -49,8 +49,14 @@ describe('articleUrlKey', () => {
   });
 
   it('keeps a link to another site, or from a file, to the source that named it', () => {
-    const claimed = articleUrlKey({ url: 'https://example.com/post/1', readFrom: 'https://elsewhere.example/feed.xml' }, 'feed https://elsewhere.example/feed.xml');
-    const canonicalElsewhere = articleUrlKey({ url: 'https://example.com/post/1', readFrom: 'https://elsewhere.example/copy' }, 'page https://elsewhere.example/copy');
+    const claimed = articleUrlKey(
+      { url: 'https://example.com/post/1', readFrom: 'https://elsewhere.example/feed.xml' },
+      'feed https://elsewhere.example/feed.xml',
+    );
+    const canonicalElsewhere = articleUrlKey(
+      { url: 'https://example.com/post/1', readFrom: 'https://elsewhere.example/copy' },
+      'page https://elsewhere.example/copy',
+    );
     const fromFile = articleUrlKey({ url: 'https://example.com/post/1' }, 'folder articles');
     const keys = [claimed, canonicalElsewhere, fromFile];
     for (const key of keys) expect(key).toMatch(/^url@[0-9a-f]{16}:https:\/\/example\.com\/post\/1$/);
@@ -59,9 +65,12 @@ describe('articleUrlKey', () => {
     expect(articleUrlKey({ url: 'https://example.com:8443/post/1', readFrom: 'https://example.com/feed.xml' }, feed)).toMatch(/^url@/);
   });
 
-  it.each(['javascript:alert(1)', 'mailto:someone@example.com', 'data:text/html,hi', 'articles/hello.md', 'https://[bad', ''])('gives the link %j no key', (url) => {
-    expect(articleUrlKey({ url, readFrom: 'https://example.com/feed.xml' }, feed)).toBeUndefined();
-  });
+  it.each(['javascript:alert(1)', 'mailto:someone@example.com', 'data:text/html,hi', 'articles/hello.md', 'https://[bad', ''])(
+    'gives the link %j no key',
+    (url) => {
+      expect(articleUrlKey({ url, readFrom: 'https://example.com/feed.xml' }, feed)).toBeUndefined();
+    },
+  );
 
   it('gives an article without a link no key', () => {
     expect(articleUrlKey({}, feed)).toBeUndefined();

@@ -62,7 +62,8 @@ describe('junk in key points', () => {
     const budget = allPoints(fixture('cna-budget.txt'));
     expect(budget.filter((p) => p.startsWith('預計總預算案'))).toEqual([]);
     const article = fixture('cna-budget.txt');
-    for (const point of [...budget, ...points]) expect([...article.paragraphs, ...fixture('ltn-transit.txt').paragraphs].some((p) => p.includes(point))).toBe(true);
+    for (const point of [...budget, ...points])
+      expect([...article.paragraphs, ...fixture('ltn-transit.txt').paragraphs].some((p) => p.includes(point))).toBe(true);
   });
 
   it('prefers a sentence that stands alone to one that leans on the one before', () => {
@@ -73,7 +74,7 @@ describe('junk in key points', () => {
     expect(transit).toContain('不少沿線居民對工期延宕表達不滿，里長聯誼會將於下週向市議會陳情。');
   });
 
-  it('keeps a headline\'s attribution, and cuts only a name the source is known by', () => {
+  it("keeps a headline's attribution, and cuts only a name the source is known by", () => {
     expect(fixture('feature-housing.md').title).toBe('Abortion not a poll issue - Blair');
     expect(fixture('feature-housing.md', { siteNames: ['Blair'] }).title).toBe('Abortion not a poll issue');
     const [first] = withRepeatedSiteNames([

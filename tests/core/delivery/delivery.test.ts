@@ -25,7 +25,15 @@ describe('delivery report', () => {
   it('adds up the reports of separate batches', () => {
     const a = { ...emptyReport(), sent: 3, failed: 1, durationMs: 1000, failures: [{ subscriberId: 'x', reason: 'r' }] };
     const b = { ...emptyReport(), sent: 5, throttledRetries: 2, durationMs: 2000, stoppedReason: 'quota' };
-    expect(mergeReports(a, b)).toMatchObject({ sent: 8, failed: 1, throttledRetries: 2, durationMs: 2000, rate: 4, stoppedReason: 'quota', failures: [{ subscriberId: 'x', reason: 'r' }] });
+    expect(mergeReports(a, b)).toMatchObject({
+      sent: 8,
+      failed: 1,
+      throttledRetries: 2,
+      durationMs: 2000,
+      rate: 4,
+      stoppedReason: 'quota',
+      failures: [{ subscriberId: 'x', reason: 'r' }],
+    });
   });
 });
 
@@ -44,7 +52,14 @@ describe('concurrencyFor', () => {
 });
 
 describe('delivery groups', () => {
-  const hexIds = (n: number) => Array.from({ length: n }, (_, i) => Math.floor(((i + 0.5) / n) * 0x1_0000_0000).toString(16).padStart(8, '0') + 'ab'.repeat(28));
+  const hexIds = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        Math.floor(((i + 0.5) / n) * 0x1_0000_0000)
+          .toString(16)
+          .padStart(8, '0') + 'ab'.repeat(28),
+    );
 
   it('splits an edition into groups of about fifty readers, at least one', () => {
     expect(deliveryGroupsFor(0)).toBe(1);

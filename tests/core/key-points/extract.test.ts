@@ -17,7 +17,10 @@ function expectSentencesInOrder(points: readonly string[], paragraphs: readonly 
   const text = paragraphs.join('\n');
   let from = 0;
   for (const point of points) {
-    expect(paragraphs.some((p) => p.includes(point)), point).toBe(true);
+    expect(
+      paragraphs.some((p) => p.includes(point)),
+      point,
+    ).toBe(true);
     const at = text.indexOf(point, from);
     expect(at, `"${point}" is out of article order`).toBeGreaterThanOrEqual(from);
     from = at + point.length;
@@ -180,7 +183,7 @@ describe('extractKeyPoints', () => {
     expect(keyPoints.some((p) => p.endsWith('?'))).toBe(false);
   });
 
-  it('never puts the writer\'s question into a commentary point, not even joined to its answer', () => {
+  it("never puts the writer's question into a commentary point, not even joined to its answer", () => {
     const paragraphs = Array.from({ length: 12 }, (_, i) =>
       i % 2 === 0
         ? `Should the city pay for repair number ${i}? It should, because the repair costs ${i + 2} million dollars less than a new road.`
@@ -263,9 +266,15 @@ describe('extractKeyPoints', () => {
   });
 
   it('gives no point, with a reason, for binary data', () => {
-    expect(extractKeyPoints({ title: 't', paragraphs: ['\u0000\u0001\u0002PNG\u0000'] }, { max: 8 })).toEqual({ keyPoints: [], reason: expect.stringMatching(/binary/) });
+    expect(extractKeyPoints({ title: 't', paragraphs: ['\u0000\u0001\u0002PNG\u0000'] }, { max: 8 })).toEqual({
+      keyPoints: [],
+      reason: expect.stringMatching(/binary/),
+    });
     const controls = Array.from({ length: 200 }, (_, i) => String.fromCharCode(1 + (i % 8))).join('');
-    expect(extractKeyPoints({ title: 't', paragraphs: [`${controls} almost text.`] }, { max: 8 })).toEqual({ keyPoints: [], reason: expect.stringMatching(/binary/) });
+    expect(extractKeyPoints({ title: 't', paragraphs: [`${controls} almost text.`] }, { max: 8 })).toEqual({
+      keyPoints: [],
+      reason: expect.stringMatching(/binary/),
+    });
   });
 
   it('gives no point, with a reason, when none are asked for or the input is malformed', () => {

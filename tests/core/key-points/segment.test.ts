@@ -10,7 +10,12 @@ describe('splitSentences', () => {
       '他说。',
       '（完）',
     ]);
-    expect(splitSentences('他走了。“我们赢了，”她说。【快讯】台风来了。「好」『對』', 'zh-Hans')).toEqual(['他走了。', '“我们赢了，”她说。', '【快讯】台风来了。', '「好」『對』']);
+    expect(splitSentences('他走了。“我们赢了，”她说。【快讯】台风来了。「好」『對』', 'zh-Hans')).toEqual([
+      '他走了。',
+      '“我们赢了，”她说。',
+      '【快讯】台风来了。',
+      '「好」『對』',
+    ]);
   });
 
   it('keeps English parentheses and quotes with their sentence and abbreviations inside one', () => {

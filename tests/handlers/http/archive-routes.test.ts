@@ -25,6 +25,5 @@ describe('archiveRoute', () => {
     const refused = await archiveRoute({ newsletters, editions, now: () => START }, 'POST', '/archive', new URLSearchParams());
     expect(refused.statusCode).toBe(405);
     expect(refused.headers).toMatchObject({ ...SAFE, 'cache-control': 'no-store', allow: 'GET, HEAD' });
-
   });
 });

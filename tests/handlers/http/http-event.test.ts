@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { contentKind, decodeRequest, formFields, MAX_BODY_BYTES, parseJson } from '../../../functions/handlers/http/http-event.js';
 
 /** An HTTP API (payload 2.0) event as API Gateway sends it, with the parts a case changes. */
-function event(parts: { method?: string; rawPath?: string; rawQueryString?: string; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean } = {}) {
+function event(
+  parts: { method?: string; rawPath?: string; rawQueryString?: string; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean } = {},
+) {
   return {
     version: '2.0',
     rawPath: parts.rawPath ?? '/subscribe',
@@ -16,8 +18,21 @@ function event(parts: { method?: string; rawPath?: string; rawQueryString?: stri
 
 describe('decodeRequest', () => {
   it('decodes method, route without trailing slashes, query, lower-case headers and the source address', () => {
-    const request = decodeRequest(event({ rawPath: '/confirm//', rawQueryString: 'token=abc&newsletter=ai-talent', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '198.51.100.1' } }), MAX_BODY_BYTES);
-    expect(request).toMatchObject({ method: 'POST', route: '/confirm', headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.1' }, body: '', sourceIp: '203.0.113.9' });
+    const request = decodeRequest(
+      event({
+        rawPath: '/confirm//',
+        rawQueryString: 'token=abc&newsletter=ai-talent',
+        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '198.51.100.1' },
+      }),
+      MAX_BODY_BYTES,
+    );
+    expect(request).toMatchObject({
+      method: 'POST',
+      route: '/confirm',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.1' },
+      body: '',
+      sourceIp: '203.0.113.9',
+    });
     expect(request!.query.get('token')).toBe('abc');
     expect(request!.query.get('newsletter')).toBe('ai-talent');
     expect(decodeRequest(event({ rawPath: '/' }), MAX_BODY_BYTES)!.route).toBe('/');
@@ -32,7 +47,9 @@ describe('decodeRequest', () => {
     expect(viaCloudFront({ 'CloudFront-Viewer-Address': '198.51.100.7:46532' })).toBe('203.0.113.9');
     expect(viaCloudFront({ 'x-origin-verify': 'guess', 'CloudFront-Viewer-Address': '198.51.100.7:46532' })).toBe('203.0.113.9');
     // Without the option, nothing is read from the header at all.
-    expect(decodeRequest(event({ headers: { 'x-origin-verify': secret, 'CloudFront-Viewer-Address': '198.51.100.7:1' } }), MAX_BODY_BYTES)!.sourceIp).toBe('203.0.113.9');
+    expect(decodeRequest(event({ headers: { 'x-origin-verify': secret, 'CloudFront-Viewer-Address': '198.51.100.7:1' } }), MAX_BODY_BYTES)!.sourceIp).toBe(
+      '203.0.113.9',
+    );
   });
 
   it('decodes a base64 body (how API Gateway sends forms) to its UTF-8 text', () => {

@@ -18,7 +18,11 @@ describe('html and json responses', () => {
     expect(page.headers).toMatchObject({ ...SAFE_HEADERS, 'content-type': 'text/html; charset=utf-8' });
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     const answer = json(400, { error: 'email is not an address' });
-    expect(answer.headers).toMatchObject({ ...SAFE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
+    expect(answer.headers).toMatchObject({
+      ...SAFE_HEADERS,
+      'content-type': 'application/json; charset=utf-8',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    });
     expect(JSON.parse(answer.body)).toEqual({ error: 'email is not an address' });
     expect(answer.statusCode).toBe(400);
   });

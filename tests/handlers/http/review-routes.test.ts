@@ -20,7 +20,12 @@ afterAll(async () => servers?.stop());
 describe('reviewRoute', () => {
   it('answers a forged link with 400 and the safe headers, and no cache may keep the page', async () => {
     const newsletters = testNewsletters();
-    const review = await reviewRoute({ newsletters, editions, tokenKeys: singleTokenKey(Buffer.alloc(32, 7)), now: () => START }, 'GET', '/approve', new URLSearchParams({ edition: 'ai-talent-2026-03-02-00000000', token: 'forged' }));
+    const review = await reviewRoute(
+      { newsletters, editions, tokenKeys: singleTokenKey(Buffer.alloc(32, 7)), now: () => START },
+      'GET',
+      '/approve',
+      new URLSearchParams({ edition: 'ai-talent-2026-03-02-00000000', token: 'forged' }),
+    );
     expect(review.statusCode).toBe(400);
     expect(review.headers).toMatchObject({ ...SAFE, 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' });
   });

@@ -17,13 +17,18 @@ describe('DigestJob permissions', { timeout: SYNTH_TIMEOUT_MS }, () => {
     expect(bedrock).toHaveLength(1);
     expect(bedrock[0]!.Action).toBe('bedrock:InvokeModel');
     expect(JSON.stringify(bedrock[0]!.Resource)).toBe(
-      JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:', { Ref: 'AWS::Region' }, '::foundation-model/anthropic.claude-3-haiku-20240307-v1:0']] }),
+      JSON.stringify({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:', { Ref: 'AWS::Region' }, '::foundation-model/anthropic.claude-3-haiku-20240307-v1:0']],
+      }),
     );
     expect(policyViolations(app.synth().directory)).toEqual([]);
   });
 
   it('allows an inference profile and its model in the regions the profile routes to', () => {
-    const configFile = writeConfig((n) => ({ ...n, keyPoints: { max: 8, extractor: 'bedrock', bedrockModelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' } }));
+    const configFile = writeConfig((n) => ({
+      ...n,
+      keyPoints: { max: 8, extractor: 'bedrock', bedrockModelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' },
+    }));
     const { app, stack } = createTestApp({ configFile });
     const resources = JSON.stringify(digestStatements(Template.fromStack(stack)).find((s) => s.Action === 'bedrock:InvokeModel')!.Resource);
     expect(resources).toContain(':inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0');
@@ -43,7 +48,7 @@ describe('DigestJob permissions', { timeout: SYNTH_TIMEOUT_MS }, () => {
     expect(statements.filter((s) => JSON.stringify(s.Action).includes('bedrock'))).toEqual([]);
   });
 
-  it('reads an S3 source outside the stack\'s bucket, under its prefix only', () => {
+  it("reads an S3 source outside the stack's bucket, under its prefix only", () => {
     const configFile = writeConfig((n) => ({ ...n, sources: [{ type: 's3', bucket: 'publisher-articles', prefix: 'weekly/' }] }));
     const { app, stack } = createTestApp({ configFile });
     const statements = digestStatements(Template.fromStack(stack));

@@ -16,7 +16,7 @@ function sendResources(template: Template): string[] {
 }
 
 describe('MailSending', { timeout: SYNTH_TIMEOUT_MS }, () => {
-  it('allows sending as each from address\'s own identity as well as the domain\'s', () => {
+  it("allows sending as each from address's own identity as well as the domain's", () => {
     const template = Template.fromStack(createTestApp({ configFile: writeTwoNewsletterConfig() }).stack);
     const statements = sendResources(template);
     expect(statements).toHaveLength(2);
@@ -30,7 +30,10 @@ describe('MailSending', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('publishes deliveries, rejects and delays beside bounces and complaints, so each edition can be counted', () => {
     const template = Template.fromStack(createTestApp({ configFile: writeTwoNewsletterConfig() }).stack);
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-      EventDestination: Match.objectLike({ Enabled: true, MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'delivery', 'reject', 'deliveryDelay']) }),
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'delivery', 'reject', 'deliveryDelay']),
+      }),
     });
   });
 
@@ -46,7 +49,11 @@ describe('MailSending', { timeout: SYNTH_TIMEOUT_MS }, () => {
       Type: 'MX',
       ResourceRecords: [{ 'Fn::Join': ['', ['10 feedback-smtp.', { Ref: 'AWS::Region' }, '.amazonses.com']] }],
     });
-    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'bounce.example.com', Type: 'TXT', ResourceRecords: ['"v=spf1 include:amazonses.com ~all"'] });
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'bounce.example.com',
+      Type: 'TXT',
+      ResourceRecords: ['"v=spf1 include:amazonses.com ~all"'],
+    });
     template.hasResourceProperties('AWS::Route53::RecordSet', {
       HostedZoneId: zone.hostedZoneId,
       Name: '_dmarc.example.com',

@@ -16,16 +16,47 @@ describe('NewsletterTable grants', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const fn = Object.values(functions).find((f) => description.test(String(f.Properties.Description)));
     const role = (fn!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role));
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role),
+    );
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
     return statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
   }
 
   const cases: [string, RegExp, string[]][] = [
-    ['sender', /queued batches/, [PARTITIONS.subscribers, PARTITIONS.suppressions, PARTITIONS.editions, PARTITIONS.renders, PARTITIONS.deliveries, PARTITIONS.sendBudget]],
+    [
+      'sender',
+      /queued batches/,
+      [PARTITIONS.subscribers, PARTITIONS.suppressions, PARTITIONS.editions, PARTITIONS.renders, PARTITIONS.deliveries, PARTITIONS.sendBudget],
+    ],
     ['feedback', /bounce or complain/, [PARTITIONS.suppressions, PARTITIONS.feedback, PARTITIONS.editions]],
-    ['digest', /next edition/, [PARTITIONS.subscribers, PARTITIONS.suppressions, PARTITIONS.editions, PARTITIONS.renders, PARTITIONS.sentArticles, PARTITIONS.deliveries, PARTITIONS.sendBudget, PARTITIONS.keyPointCache]],
-    ['subscription API', /Subscription pages/, [PARTITIONS.subscribers, PARTITIONS.suppressions, PARTITIONS.signUpLimits, PARTITIONS.editions, PARTITIONS.renders, PARTITIONS.sentArticles, PARTITIONS.deliveries]],
+    [
+      'digest',
+      /next edition/,
+      [
+        PARTITIONS.subscribers,
+        PARTITIONS.suppressions,
+        PARTITIONS.editions,
+        PARTITIONS.renders,
+        PARTITIONS.sentArticles,
+        PARTITIONS.deliveries,
+        PARTITIONS.sendBudget,
+        PARTITIONS.keyPointCache,
+      ],
+    ],
+    [
+      'subscription API',
+      /Subscription pages/,
+      [
+        PARTITIONS.subscribers,
+        PARTITIONS.suppressions,
+        PARTITIONS.signUpLimits,
+        PARTITIONS.editions,
+        PARTITIONS.renders,
+        PARTITIONS.sentArticles,
+        PARTITIONS.deliveries,
+      ],
+    ],
   ];
 
   for (const [name, description, partitions] of cases) {

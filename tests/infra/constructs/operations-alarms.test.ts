@@ -46,7 +46,7 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
   });
 
-  it('alarms on an edition still sending after 36 hours, from the digest function\'s hourly watch, and says how to look and the way back', () => {
+  it("alarms on an edition still sending after 36 hours, from the digest function's hourly watch, and says how to look and the way back", () => {
     const description = new Capture();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Newsletter',
@@ -80,10 +80,12 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const description = new Capture();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'EditionPaused', AlarmDescription: description });
     expect(description.asString()).toMatch(/quota wait needs nothing/);
-    expect(description.asString()).toMatch(/Bounce or complaint rate, or SES refused the account or identity: fix it, then `newsletter editions resume <id> --aws`/);
+    expect(description.asString()).toMatch(
+      /Bounce or complaint rate, or SES refused the account or identity: fix it, then `newsletter editions resume <id> --aws`/,
+    );
   });
 
-  it('alarms on failed deliveries and paused editions from the senders\' own metrics', () => {
+  it("alarms on failed deliveries and paused editions from the senders' own metrics", () => {
     for (const metric of ['DeliveriesFailed', 'EditionPaused']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'Newsletter',
@@ -96,7 +98,7 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
     }
   });
 
-  it('alarms on API server errors and on every function\'s errors and throttles', () => {
+  it("alarms on API server errors and on every function's errors and throttles", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Threshold: 0 });
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/Lambda', MetricName: 'Throttles' } }))).toHaveLength(4);
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/Lambda', MetricName: 'Errors' } }))).toHaveLength(4);
@@ -115,7 +117,18 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const body = new Capture();
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
     const text = JSON.stringify(body.asObject());
-    for (const word of ['DeliveriesSent', 'DeliveriesFailed', 'SendThrottled', 'Suppressed', 'EditionPaused', 'reason', 'ApproximateAgeOfOldestMessage', 'Throttles', '5xx', 'Reputation.BounceRate']) {
+    for (const word of [
+      'DeliveriesSent',
+      'DeliveriesFailed',
+      'SendThrottled',
+      'Suppressed',
+      'EditionPaused',
+      'reason',
+      'ApproximateAgeOfOldestMessage',
+      'Throttles',
+      '5xx',
+      'Reputation.BounceRate',
+    ]) {
       expect(text, word).toContain(word);
     }
     expect(Object.keys(template.findOutputs('DashboardName'))).toEqual(['DashboardName']);

@@ -51,7 +51,9 @@ describe('OperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
   });
 
   it('is attached to nobody by the stack and named in an output, for the operator to attach', () => {
-    const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadStackOutputs' })]) } } });
+    const policies = template.findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadStackOutputs' })]) } },
+    });
     const [policy] = Object.entries(policies);
     expect(policy).toBeDefined();
     expect(policy![1].Properties).not.toHaveProperty('Roles');

@@ -34,7 +34,13 @@ describe('PerClientLimits (-c perClientLimits)', { timeout: SYNTH_TIMEOUT_MS }, 
             RateBasedStatement: Match.objectLike({
               Limit: PER_CLIENT_LIMITS.signUps,
               AggregateKeyType: 'IP',
-              ScopeDownStatement: { OrStatement: { Statements: ['/subscribe', '/confirm', '/preferences', '/erase'].map((path) => ({ ByteMatchStatement: Match.objectLike({ SearchString: path, PositionalConstraint: 'STARTS_WITH' }) })) } },
+              ScopeDownStatement: {
+                OrStatement: {
+                  Statements: ['/subscribe', '/confirm', '/preferences', '/erase'].map((path) => ({
+                    ByteMatchStatement: Match.objectLike({ SearchString: path, PositionalConstraint: 'STARTS_WITH' }),
+                  })),
+                },
+              },
             }),
           },
         }),
@@ -56,7 +62,9 @@ describe('PerClientLimits (-c perClientLimits)', { timeout: SYNTH_TIMEOUT_MS }, 
 
   it('refuses to deploy outside us-east-1, where CloudFront web ACLs live', () => {
     const rules = on.toJSON().Rules as Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>;
-    const assertion = Object.values(rules).flatMap((r) => r.Assertions).find((a) => /us-east-1/.test(a.AssertDescription));
+    const assertion = Object.values(rules)
+      .flatMap((r) => r.Assertions)
+      .find((a) => /us-east-1/.test(a.AssertDescription));
     expect(assertion?.Assert).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
   });
 

@@ -22,7 +22,12 @@ describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'news.example.com' });
     template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { DomainName: Match.anyValue(), Stage: Match.anyValue() });
     for (const type of ['A', 'AAAA']) {
-      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'news.example.com.', Type: type, HostedZoneId: zone.hostedZoneId, AliasTarget: Match.anyValue() });
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'news.example.com.',
+        Type: type,
+        HostedZoneId: zone.hostedZoneId,
+        AliasTarget: Match.anyValue(),
+      });
     }
     // Every function's links start with the custom domain, not the execute-api host.
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
@@ -46,7 +51,9 @@ describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
     // A stage may name only routes that exist: it is created after them.
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
     const routes = template.findResources('AWS::ApiGatewayV2::Route');
-    const routeIds = Object.keys(routes).filter((id) => ['POST /subscribe', 'GET /confirm', 'POST /confirm', 'POST /preferences'].includes(routes[id]!.Properties.RouteKey));
+    const routeIds = Object.keys(routes).filter((id) =>
+      ['POST /subscribe', 'GET /confirm', 'POST /confirm', 'POST /preferences'].includes(routes[id]!.Properties.RouteKey),
+    );
     expect(routeIds).toHaveLength(4);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
@@ -91,7 +98,9 @@ describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
   it('gives the outputs the names the docs tell operators to look for', () => {
     const template = Template.fromStack(createTestApp().stack);
-    const readme = ['README.md', 'docs/deploy.md', 'docs/cli.md', 'docs/operators-guide.md'].map((file) => readFileSync(path.join(REPO_ROOT, file), 'utf8')).join('\n');
+    const readme = ['README.md', 'docs/deploy.md', 'docs/cli.md', 'docs/operators-guide.md']
+      .map((file) => readFileSync(path.join(REPO_ROOT, file), 'utf8'))
+      .join('\n');
     const named = [...readme.matchAll(/outputs? `([A-Za-z0-9]+)`|<([A-Z][A-Za-z]*(?:Name|Arn))>|`(DkimCname\d)`/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
     expect(new Set(named).size).toBeGreaterThanOrEqual(8);
     const outputs = Object.keys(template.findOutputs('*'));

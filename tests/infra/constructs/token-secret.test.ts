@@ -55,9 +55,7 @@ describe('TokenSecret', { timeout: SYNTH_TIMEOUT_MS }, () => {
     for (const names of variables(rotated)) expect(names.includes(ENV_NAMES.signingKeysSecretArn)).toBe(names.includes(ENV_NAMES.tokenSecretArn));
     rotated.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Action: Match.arrayWith(['secretsmanager:GetSecretValue']), Resource: SIGNING_KEYS_ARN }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['secretsmanager:GetSecretValue']), Resource: SIGNING_KEYS_ARN })]),
       },
     });
   });

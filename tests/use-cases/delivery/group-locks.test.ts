@@ -65,14 +65,16 @@ describe('GroupLocks', () => {
     await locks.take(['7']);
     clock.advance(700_000);
     const at = clock.now();
-    expect(await ledger.claimGroup('ed-1', '7', { at: at.toISOString(), owner: 'run-2', leaseUntil: new Date(at.getTime() + 600_000).toISOString() })).toBe('claimed');
+    expect(await ledger.claimGroup('ed-1', '7', { at: at.toISOString(), owner: 'run-2', leaseUntil: new Date(at.getTime() + 600_000).toISOString() })).toBe(
+      'claimed',
+    );
     await ledger.releaseGroup('ed-1', '7', 'run-2');
     // Released by the other sender, the lock is free in the store, but it is not this run's any more.
     expect(await locks.keep('7')).toBe(false);
     expect(locks.lockedFirst('7')).toBe(false);
   });
 
-  it('lets go of the locks it took when the store fails for one of a batch\'s groups', async () => {
+  it("lets go of the locks it took when the store fails for one of a batch's groups", async () => {
     const { ledger, clock, otherSender } = await setUp();
     const failing = Object.assign(Object.create(ledger) as DynamoDeliveryLedger, {
       claimGroup: (editionId: string, group: string, request: Parameters<DynamoDeliveryLedger['claimGroup']>[2]) =>

@@ -41,11 +41,25 @@ async function setUp(readers: number, ledgerState: { sent: number; failed: numbe
     await subscribers.put({ id: ids[i]!, newsletterId: newsletter.id, email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
   }
   const ledger = new DynamoDeliveryLedger(servers.dynamodb, tableName);
-  await ledger.markSentMany('ed-1', ids.slice(0, ledgerState.sent).map((id, i) => ({ subscriberId: id, messageId: `m-${i}` })), at);
+  await ledger.markSentMany(
+    'ed-1',
+    ids.slice(0, ledgerState.sent).map((id, i) => ({ subscriberId: id, messageId: `m-${i}` })),
+    at,
+  );
   for (const id of ids.slice(ledgerState.sent, ledgerState.sent + ledgerState.failed)) await ledger.markFailed('ed-1', id, 'Throttling', at);
   const editions = new DynamoEditionStore(servers.dynamodb, tableName);
   await editions.create(
-    { newsletterId: newsletter.id, editionId: 'ed-1', status: 'sending', createdAt: at, subject: 'S', date: '2026-11-30', articles: [], queued: readers, ...edition },
+    {
+      newsletterId: newsletter.id,
+      editionId: 'ed-1',
+      status: 'sending',
+      createdAt: at,
+      subject: 'S',
+      date: '2026-11-30',
+      articles: [],
+      queued: readers,
+      ...edition,
+    },
     { subject: 'S', html: '<p>S</p>', text: 'S' },
   );
   const queued: SendBatchMessage[] = [];
@@ -63,7 +77,11 @@ async function setUp(readers: number, ledgerState: { sent: number; failed: numbe
 describe('resumeQueuedEdition', () => {
   it('goes on with an edition stopped by the daily quota whose batches were lost: queues the readers without it, failed ones included', async () => {
     const stoppedCounts = { ...counts, sent: 70, failed: 5 };
-    const { ids, queued, deps, editions } = await setUp(120, { sent: 70, failed: 5 }, { status: 'sending', pausedReason: 'the 24-hour quota ran out', counts: stoppedCounts });
+    const { ids, queued, deps, editions } = await setUp(
+      120,
+      { sent: 70, failed: 5 },
+      { status: 'sending', pausedReason: 'the 24-hour quota ran out', counts: stoppedCounts },
+    );
     const result = await resumeQueuedEdition(newsletter, 'ed-1', deps, { batchSize: 20 });
     expect(result).toMatchObject({ status: 'queued', queued: 50, batches: 3, alreadyHave: 70 });
     expect(queued.flatMap((m) => m.subscriberIds).sort()).toEqual(ids.slice(70).sort());
@@ -74,7 +92,11 @@ describe('resumeQueuedEdition', () => {
 
   it('brings back the readers of a batch lost to the DLQ from an edition already closed as sent, and closes it when the ledger counts everyone', async () => {
     // 80 readers have it on record; a batch of 20 went to the DLQ after the counters (a batch counted twice) closed the edition.
-    const { ids, queued, deps, editions } = await setUp(100, { sent: 80, failed: 0 }, { status: 'sent', counts: { ...counts, sent: 80, alreadySent: 20 }, readers: 100 });
+    const { ids, queued, deps, editions } = await setUp(
+      100,
+      { sent: 80, failed: 0 },
+      { status: 'sent', counts: { ...counts, sent: 80, alreadySent: 20 }, readers: 100 },
+    );
     const result = await resumeQueuedEdition(newsletter, 'ed-1', deps, { batchSize: 50 });
     expect(result).toMatchObject({ status: 'queued', queued: 20, alreadyHave: 80 });
     expect(queued.flatMap((m) => m.subscriberIds).sort()).toEqual(ids.slice(80).sort());
@@ -83,12 +105,20 @@ describe('resumeQueuedEdition', () => {
     // The counters alone reach the mark before the senders have sent anything: the ledger keeps the edition open.
     const ledger = new DynamoDeliveryLedger(servers.dynamodb, `requeue-${tables}`);
     expect(await ledger.countEnded('ed-1')).toBe(80);
-    await ledger.markSentMany('ed-1', ids.slice(80).map((id, i) => ({ subscriberId: id, messageId: `n-${i}` })), at);
+    await ledger.markSentMany(
+      'ed-1',
+      ids.slice(80).map((id, i) => ({ subscriberId: id, messageId: `n-${i}` })),
+      at,
+    );
     expect(await ledger.countEnded('ed-1')).toBe(100);
   });
 
   it('closes an edition that everyone has, queuing nothing', async () => {
-    const { queued, deps, editions } = await setUp(30, { sent: 30, failed: 0 }, { status: 'paused', pausedReason: 'bounce rate 6%', counts: { ...counts, sent: 30, bounces: 2 } });
+    const { queued, deps, editions } = await setUp(
+      30,
+      { sent: 30, failed: 0 },
+      { status: 'paused', pausedReason: 'bounce rate 6%', counts: { ...counts, sent: 30, bounces: 2 } },
+    );
     const result = await resumeQueuedEdition(newsletter, 'ed-1', deps);
     expect(result).toMatchObject({ status: 'queued', queued: 0, alreadyHave: 30, edition: { status: 'sent' } });
     expect(queued).toHaveLength(0);
@@ -113,7 +143,11 @@ describe('resendFailedDeliveries', () => {
 
 describe('a fan-out handed on in steps', () => {
   it('queues a page budget per step and hands the rest on, so every reader without the edition is queued once and the edition completes at the right count', async () => {
-    const { ids, queued, handedOn, deps, editions } = await setUp(57, { sent: 4, failed: 0 }, { status: 'sending', queued: undefined, deliveryGroups: 2, counts: { ...counts, sent: 4 } });
+    const { ids, queued, handedOn, deps, editions } = await setUp(
+      57,
+      { sent: 4, failed: 0 },
+      { status: 'sending', queued: undefined, deliveryGroups: 2, counts: { ...counts, sent: 4 } },
+    );
     let result = await resumeQueuedEdition(newsletter, 'ed-1', deps, { pageSize: 10, pageBudget: 2 });
     for (let step = 0; result.status === 'handed-on'; step++) {
       expect(step).toBeLessThan(5);

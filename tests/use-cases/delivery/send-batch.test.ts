@@ -27,7 +27,13 @@ async function setUp(emails: string[]) {
   const tableName = `send-batch-${++tables}`;
   await ensureTable(servers().dynamodb, tableName);
   const subscribers = new DynamoSubscriberStore(servers().dynamodb, tableName);
-  const readers: Subscriber[] = emails.map((email) => ({ id: subscriberId(ID_KEY, email), newsletterId: newsletter.id, email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' }));
+  const readers: Subscriber[] = emails.map((email) => ({
+    id: subscriberId(ID_KEY, email),
+    newsletterId: newsletter.id,
+    email,
+    status: 'confirmed',
+    createdAt: '2026-11-01T00:00:00Z',
+  }));
   for (const reader of readers) await subscribers.put(reader);
   const clock = new VirtualClock(Date.parse('2026-12-01T08:00:00Z'));
   const deps = {
@@ -52,13 +58,18 @@ async function setUp(emails: string[]) {
   };
   const rendered = { subject: edition.subject, html: '<html><body><p>This week</p></body></html>', text: 'This week' };
   const context = (options: { budget?: number } = {}) =>
-    sendContextFor(newsletter, deps, edition, rendered, { rate: 1000 }).then((ctx) => ({ ...ctx, ...(options.budget === undefined ? {} : { budget: { remaining: options.budget } }) }));
+    sendContextFor(newsletter, deps, edition, rendered, { rate: 1000 }).then((ctx) => ({
+      ...ctx,
+      ...(options.budget === undefined ? {} : { budget: { remaining: options.budget } }),
+    }));
   return { deps, edition, readers, context };
 }
 
 /** The addresses the local SES server accepted mail for since `before` messages. */
 function recipientsSince(before: number): string[] {
-  return servers().services.ses!.messages.slice(before).flatMap((m) => m.destinations);
+  return servers()
+    .services.ses!.messages.slice(before)
+    .flatMap((m) => m.destinations);
 }
 
 describe('sendBatch', () => {

@@ -113,11 +113,25 @@ describe('sendQueuedBatch', () => {
   it('pauses the edition when SES refuses the sender, leaves nobody marked failed, and the re-queued edition finishes once resumed', async () => {
     const { deps, queued } = await setUp(60);
     const notReady = await FaultySesServer.start({
-      refuseAll: { status: 400, code: 'MessageRejected', message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com' },
+      refuseAll: {
+        status: 400,
+        code: 'MessageRejected',
+        message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com',
+      },
     });
-    const notReadyClient = new SESClient({ region: 'us-east-1', endpoint: notReady.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const notReadyClient = new SESClient({
+      region: 'us-east-1',
+      endpoint: notReady.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
     const ready = await FaultySesServer.start({});
-    const readyClient = new SESClient({ region: 'us-east-1', endpoint: ready.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const readyClient = new SESClient({
+      region: 'us-east-1',
+      endpoint: ready.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
     try {
       const senderDeps = { ...deps, mailer: new SesMailer(notReadyClient) };
       // 60 readers make two delivery groups, and each batch holds one whole group.
@@ -125,7 +139,11 @@ describe('sendQueuedBatch', () => {
       expect(queued).toHaveLength(2);
       const cache = new SenderCache();
       const first = await sendQueuedBatch(queued[0]!, newsletter, senderDeps, { cache, rate: 500, concurrency: 2 });
-      expect(first).toMatchObject({ status: 'sent', paused: { reason: 'ses-not-ready', detail: expect.stringContaining('not verified') }, report: { sent: 0, failed: 0 } });
+      expect(first).toMatchObject({
+        status: 'sent',
+        paused: { reason: 'ses-not-ready', detail: expect.stringContaining('not verified') },
+        report: { sent: 0, failed: 0 },
+      });
       const editionId = queued[0]!.editionId;
       expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('paused');
       // The next batch sends nothing: the edition waits for a person.
@@ -154,10 +172,20 @@ describe('sendQueuedBatch', () => {
     const { deps, queued } = await setUp(40);
     const clock = new VirtualClock();
     const account = await FaultySesServer.start({ rate: 40, now: clock.millis });
-    const accountClient = new SESClient({ region: 'us-east-1', endpoint: account.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const accountClient = new SESClient({
+      region: 'us-east-1',
+      endpoint: account.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
     try {
       await enqueueEdition(newsletter, deps, { batchSize: 50 });
-      const result = await sendQueuedBatch(queued[0]!, newsletter, { ...deps, mailer: new SesMailer(accountClient), clock }, { cache: new SenderCache(), senders: 4 });
+      const result = await sendQueuedBatch(
+        queued[0]!,
+        newsletter,
+        { ...deps, mailer: new SesMailer(accountClient), clock },
+        { cache: new SenderCache(), senders: 4 },
+      );
       expect(result).toMatchObject({ status: 'sent', report: { sent: 40 } });
       // 40/s shared by 4 senders: this one sends at 10/s (on the shared virtual clock).
       expect(account.achievedRate()).toBeGreaterThanOrEqual(9.5);
@@ -176,11 +204,16 @@ describe('sendQueuedBatch', () => {
     }
   });
 
-  it('stops a batch whose sends the ledger will not record, and leaves those readers to the lock\'s lease, not to the next invocation', async () => {
+  it("stops a batch whose sends the ledger will not record, and leaves those readers to the lock's lease, not to the next invocation", async () => {
     const { deps, queued } = await setUp(20);
     const clock = new VirtualClock();
     const healthy = await FaultySesServer.start({});
-    const healthyClient = new SESClient({ region: 'us-east-1', endpoint: healthy.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const healthyClient = new SESClient({
+      region: 'us-east-1',
+      endpoint: healthy.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
     try {
       await enqueueEdition(newsletter, deps, { batchSize: 50 });
       const message = queued[0]!;
@@ -242,7 +275,12 @@ describe('sendQueuedBatch', () => {
     const fullClient = sesClient(full);
     try {
       await enqueueEdition(newsletter, deps, { batchSize: 50 });
-      const result = await sendQueuedBatch(queued[0]!, newsletter, { ...deps, mailer: new SesMailer(fullClient) }, { cache: new SenderCache(), rate: 500, concurrency: 4 });
+      const result = await sendQueuedBatch(
+        queued[0]!,
+        newsletter,
+        { ...deps, mailer: new SesMailer(fullClient) },
+        { cache: new SenderCache(), rate: 500, concurrency: 4 },
+      );
       expect(result).toMatchObject({ status: 'sent', report: { sent: 0, failed: 0 }, retryLater: expect.stringContaining('quota'), retryAfterSeconds: 900 });
       assert(result.status === 'sent');
       expect(new Set(result.retryIds)).toEqual(new Set(queued[0]!.subscriberIds));
@@ -266,7 +304,12 @@ describe('sendQueuedBatch', () => {
       // Two containers each read GetSendQuota (30 left) before either sends.
       const results = await Promise.all(
         queued.map((message, i) =>
-          sendQueuedBatch(message, newsletter, { ...deps, owner: `lambda:${i}`, mailer: new SesMailer(accountClient), sendBudget }, { cache: new SenderCache(), rate: 500 }),
+          sendQueuedBatch(
+            message,
+            newsletter,
+            { ...deps, owner: `lambda:${i}`, mailer: new SesMailer(accountClient), sendBudget },
+            { cache: new SenderCache(), rate: 500 },
+          ),
         ),
       );
       expect(account.accepted.length).toBe(30);
@@ -288,7 +331,12 @@ describe('sendQueuedBatch', () => {
       await enqueueEdition(newsletter, deps, { batchSize: 50 });
       // 10 messages a second and 2 seconds left: about 20 readers fit before the deadline.
       const stopAt = clock.now().getTime() + 2_000;
-      const result = await sendQueuedBatch(queued[0]!, newsletter, { ...deps, mailer: new SesMailer(client), clock }, { cache: new SenderCache(), rate: 10, concurrency: 1, stopAt });
+      const result = await sendQueuedBatch(
+        queued[0]!,
+        newsletter,
+        { ...deps, mailer: new SesMailer(client), clock },
+        { cache: new SenderCache(), rate: 10, concurrency: 1, stopAt },
+      );
       assert(result.status === 'sent');
       expect(result.report.sent).toBeGreaterThanOrEqual(18);
       expect(result.report.sent).toBeLessThanOrEqual(22);

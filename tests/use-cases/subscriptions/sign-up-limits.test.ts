@@ -28,7 +28,12 @@ function setUp(limits = DEFAULT_SIGN_UP_LIMITS) {
 }
 
 /** `count` sign-ups spread over one minute of the fake clock, a few at a time as a script would send them. */
-async function burst(deps: SubscriptionDependencies, clock: VirtualClock, count: number, request: (i: number) => { email: string; client: string }): Promise<unknown[]> {
+async function burst(
+  deps: SubscriptionDependencies,
+  clock: VirtualClock,
+  count: number,
+  request: (i: number) => { email: string; client: string },
+): Promise<unknown[]> {
   const answers: unknown[] = [];
   for (let i = 0; i < count; i += 50) {
     const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) => request(i + j));
@@ -74,7 +79,10 @@ describe('sign-up limits', () => {
     const { deps, clock } = setUp();
     const before = sentCount(servers);
     const hex = (i: number) => i.toString(16);
-    const answers = await burst(deps, clock, 200, (i) => ({ email: `rotated${i}@example.net`, client: `2001:db8:1:2:${hex(i)}:${hex(i * 7)}:${hex(i * 13)}:${hex(i + 1)}` }));
+    const answers = await burst(deps, clock, 200, (i) => ({
+      email: `rotated${i}@example.net`,
+      client: `2001:db8:1:2:${hex(i)}:${hex(i * 7)}:${hex(i * 13)}:${hex(i + 1)}`,
+    }));
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(sentCount(servers) - before).toBe(10);
     // The next /64 is another client.
@@ -103,7 +111,10 @@ describe('sign-up limits', () => {
   it('keeps sign-ups to their share of the SES 24-hour quota, leaving the rest to editions', async () => {
     // 24,000 a day × 5% ÷ 24 hours = 50 confirmations this hour, below the configured 200.
     const { deps, clock } = setUp();
-    const withQuota = { ...deps, mailer: { send: deps.mailer.send.bind(deps.mailer), getSendQuota: async () => ({ maxSendRate: 14, max24HourSend: 24_000, sentLast24Hours: 0 }) } };
+    const withQuota = {
+      ...deps,
+      mailer: { send: deps.mailer.send.bind(deps.mailer), getSendQuota: async () => ({ maxSendRate: 14, max24HourSend: 24_000, sentLast24Hours: 0 }) },
+    };
     const before = sentCount(servers);
     await burst(withQuota, clock, 80, (i) => ({ email: `reader${i}@quota.example`, client: `192.0.2.${i}` }));
     expect(sentCount(servers) - before).toBe(50);

@@ -53,7 +53,12 @@ describe('subscribe', () => {
     expect(result).toMatchObject({ ok: true, newsletter: { id: 'ai-talent' } });
 
     const stored = await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, 'ann@example.com'));
-    expect(stored).toMatchObject({ status: 'pending', email: 'Ann@example.com', consent: { at: clock.now().toISOString(), source: 'sign-up page' }, confirmationSentAt: clock.now().toISOString() });
+    expect(stored).toMatchObject({
+      status: 'pending',
+      email: 'Ann@example.com',
+      consent: { at: clock.now().toISOString(), source: 'sign-up page' },
+      confirmationSentAt: clock.now().toISOString(),
+    });
 
     const mails = await mailsSince(servers, before);
     expect(mails).toHaveLength(1);
@@ -63,7 +68,14 @@ describe('subscribe', () => {
     expect(link.startsWith('https://news.example.com/confirm?token=')).toBe(true);
     expect(link).not.toContain('ann');
     const check = verifyToken(deps.tokenKeys, tokenOf(link), 'confirm', clock.now().getTime() / 1000);
-    expect(check).toMatchObject({ ok: true, claims: { subscriberId: subscriberId(deps.tokenKeys.id, 'ann@example.com'), newsletterId: 'ai-talent', expiresAt: clock.now().getTime() / 1000 + 7 * 24 * 3600 } });
+    expect(check).toMatchObject({
+      ok: true,
+      claims: {
+        subscriberId: subscriberId(deps.tokenKeys.id, 'ann@example.com'),
+        newsletterId: 'ai-talent',
+        expiresAt: clock.now().getTime() / 1000 + 7 * 24 * 3600,
+      },
+    });
     expect(deps.logs.map((l) => l.event)).toContain('subscribe.confirmation-sent');
   });
 
@@ -129,7 +141,10 @@ describe('subscribe', () => {
 
   it('refuses a newsletter id that is not in the config', async () => {
     const { deps } = setUp();
-    expect(await subscribe(deps, { email: 'ann@example.com', newsletterId: 'no-such-list', source: 'test' })).toEqual({ ok: false, reason: 'unknown-newsletter' });
+    expect(await subscribe(deps, { email: 'ann@example.com', newsletterId: 'no-such-list', source: 'test' })).toEqual({
+      ok: false,
+      reason: 'unknown-newsletter',
+    });
   });
 
   it('gives a suppressed address the same answer but no email', async () => {
@@ -174,7 +189,15 @@ describe('confirm', () => {
   it('sends the latest sent edition as the welcome, once', async () => {
     const { deps, clock } = setUp(withOwnNewsletter('ai-talent-latest'));
     const rendered = { subject: 'AI 人才週報｜Latest edition', html: '<p>Latest</p><a href="{{unsubscribe_url}}">x</a>', text: 'Latest\n{{unsubscribe_url}}' };
-    const record = { newsletterId: 'ai-talent-latest', editionId: 'ai-talent-latest-2026-03-01-abcdef12', status: 'sent' as const, createdAt: clock.now().toISOString(), subject: rendered.subject, date: '2026-03-01', articles: [] };
+    const record = {
+      newsletterId: 'ai-talent-latest',
+      editionId: 'ai-talent-latest-2026-03-01-abcdef12',
+      status: 'sent' as const,
+      createdAt: clock.now().toISOString(),
+      subject: rendered.subject,
+      date: '2026-03-01',
+      articles: [],
+    };
     await deps.editions.create(record, rendered);
     const email = 'latest@example.com';
     const link = await subscribeAndGetConfirmLink(deps, email, 'ai-talent-latest');
@@ -203,7 +226,12 @@ describe('confirm', () => {
     const token = tokenOf(await subscribeAndGetConfirmLink(deps, email));
     const forged = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     expect(await confirm(deps, forged)).toEqual({ ok: false, reason: 'invalid' });
-    const other = signToken(Buffer.alloc(32, 7), { purpose: 'confirm', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, email), expiresAt: 4_000_000_000 });
+    const other = signToken(Buffer.alloc(32, 7), {
+      purpose: 'confirm',
+      newsletterId: 'ai-talent',
+      subscriberId: subscriberId(deps.tokenKeys.id, email),
+      expiresAt: 4_000_000_000,
+    });
     expect(await confirm(deps, other)).toEqual({ ok: false, reason: 'invalid' });
     expect(await confirm(deps, 'not a token')).toEqual({ ok: false, reason: 'invalid' });
     expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('pending');
@@ -220,7 +248,11 @@ describe('confirm', () => {
 
   it('refuses an unsubscribe token used as a confirmation', async () => {
     const { deps } = setUp();
-    const token = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'x@example.com') });
+    const token = signToken(deps.tokenKeys.signing, {
+      purpose: 'unsubscribe',
+      newsletterId: 'ai-talent',
+      subscriberId: subscriberId(deps.tokenKeys.id, 'x@example.com'),
+    });
     expect(await confirm(deps, token)).toEqual({ ok: false, reason: 'invalid' });
   });
 });
@@ -230,7 +262,11 @@ describe('unsubscribe', () => {
     const { deps } = setUp();
     const email = 'leaving@example.com';
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, email)));
-    const token = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, email) });
+    const token = signToken(deps.tokenKeys.signing, {
+      purpose: 'unsubscribe',
+      newsletterId: 'ai-talent',
+      subscriberId: subscriberId(deps.tokenKeys.id, email),
+    });
     expect(await checkUnsubscribeLink(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
     expect((await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, email)))?.status).toBe('confirmed');
     expect(await unsubscribe(deps, token)).toMatchObject({ ok: true, alreadyUnsubscribed: false });
@@ -240,10 +276,18 @@ describe('unsubscribe', () => {
 
   it('refuses forged and unknown links', async () => {
     const { deps } = setUp();
-    const unknown = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'nobody@example.com') });
+    const unknown = signToken(deps.tokenKeys.signing, {
+      purpose: 'unsubscribe',
+      newsletterId: 'ai-talent',
+      subscriberId: subscriberId(deps.tokenKeys.id, 'nobody@example.com'),
+    });
     expect(await unsubscribe(deps, unknown)).toMatchObject({ ok: false, reason: 'not-found' });
     expect(await unsubscribe(deps, `${unknown}x`)).toEqual({ ok: false, reason: 'invalid' });
-    const preferences = signToken(deps.tokenKeys.signing, { purpose: 'preferences', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, 'nobody@example.com') });
+    const preferences = signToken(deps.tokenKeys.signing, {
+      purpose: 'preferences',
+      newsletterId: 'ai-talent',
+      subscriberId: subscriberId(deps.tokenKeys.id, 'nobody@example.com'),
+    });
     expect(await unsubscribe(deps, preferences)).toEqual({ ok: false, reason: 'invalid' });
   });
 });
@@ -281,7 +325,12 @@ describe('preferences and erasure', () => {
     // The preferences link (in every edition) does not erase; the link mailed on request does.
     expect(await erase(deps, token)).toEqual({ ok: false, reason: 'invalid' });
     expect((await deps.subscribers.get('ai-talent', id))?.status).toBe('confirmed');
-    const eraseToken = signToken(deps.tokenKeys.signing, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: id, expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
+    const eraseToken = signToken(deps.tokenKeys.signing, {
+      purpose: 'erase',
+      newsletterId: 'ai-talent',
+      subscriberId: id,
+      expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600,
+    });
     expect(await erase(deps, eraseToken)).toMatchObject({ ok: true });
     expect(await deps.subscribers.get('ai-talent', id)).toBeUndefined();
     expect(await deps.subscribers.get('weekly-en', id)).toBeUndefined();
@@ -317,7 +366,11 @@ describe('confirm after leaving', () => {
     const email = 'leaver@example.com';
     const oldLink = await subscribeAndGetConfirmLink(deps, email);
     expect(await confirm(deps, tokenOf(oldLink))).toMatchObject({ ok: true });
-    const unsubscribeToken = signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, email) });
+    const unsubscribeToken = signToken(deps.tokenKeys.signing, {
+      purpose: 'unsubscribe',
+      newsletterId: 'ai-talent',
+      subscriberId: subscriberId(deps.tokenKeys.id, email),
+    });
     expect(await unsubscribe(deps, unsubscribeToken)).toMatchObject({ ok: true });
 
     // A scanner re-visits the week-old confirmation email: nothing changes.
@@ -340,10 +393,17 @@ describe('subscribe when the confirmation cannot be sent', () => {
     const email = 'unlucky@example.com';
     let calls = 0;
     // SES failing for good once is a fault no local server produces on demand: force it on the mailer.
-    const flaky = { ...deps, mailer: { ...deps.mailer, getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer), send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
-      if (calls++ === 0) throw new Error('SES refused the message: ServiceUnavailable');
-      return deps.mailer.send(m);
-    } } };
+    const flaky = {
+      ...deps,
+      mailer: {
+        ...deps.mailer,
+        getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer),
+        send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
+          if (calls++ === 0) throw new Error('SES refused the message: ServiceUnavailable');
+          return deps.mailer.send(m);
+        },
+      },
+    };
     // An error page here would tell that a send was attempted, that is, that the address is not confirmed.
     expect(await subscribe(flaky, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
     expect(deps.logs.map((l) => l.event)).toContain('subscribe.failed');
@@ -356,10 +416,17 @@ describe('subscribe when the confirmation cannot be sent', () => {
     const { deps } = setUp();
     const email = 'throttled@example.com';
     let calls = 0;
-    const throttling = { ...deps, mailer: { ...deps.mailer, getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer), send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
-      if (calls++ < 2) throw new MailerError('SES refused the message: Throttling', { retryable: true, throttled: true });
-      return deps.mailer.send(m);
-    } } };
+    const throttling = {
+      ...deps,
+      mailer: {
+        ...deps.mailer,
+        getSendQuota: deps.mailer.getSendQuota.bind(deps.mailer),
+        send: async (m: Parameters<typeof deps.mailer.send>[0]) => {
+          if (calls++ < 2) throw new MailerError('SES refused the message: Throttling', { retryable: true, throttled: true });
+          return deps.mailer.send(m);
+        },
+      },
+    };
     const before = sentCount(servers);
     expect(await subscribe(throttling, { email, newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
     expect(calls).toBe(3);
@@ -384,13 +451,34 @@ function counting<T extends object>(target: T, port: string, calls: string[]): T
 describe('subscribe answers before anything that depends on the address', () => {
   it('makes no store or mail call before answering, for a new, pending, confirmed, unsubscribed or erased address', async () => {
     const { deps } = setUp();
-    const states: Record<string, string> = { new: 'timing-new@example.com', pending: 'timing-pending@example.com', confirmed: 'timing-confirmed@example.com', unsubscribed: 'timing-left@example.com', erased: 'timing-erased@example.com' };
+    const states: Record<string, string> = {
+      new: 'timing-new@example.com',
+      pending: 'timing-pending@example.com',
+      confirmed: 'timing-confirmed@example.com',
+      unsubscribed: 'timing-left@example.com',
+      erased: 'timing-erased@example.com',
+    };
     await subscribeAndGetConfirmLink(deps, states.pending!);
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.confirmed!)));
     await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, states.unsubscribed!)));
-    await unsubscribe(deps, signToken(deps.tokenKeys.signing, { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, states.unsubscribed!) }));
+    await unsubscribe(
+      deps,
+      signToken(deps.tokenKeys.signing, {
+        purpose: 'unsubscribe',
+        newsletterId: 'ai-talent',
+        subscriberId: subscriberId(deps.tokenKeys.id, states.unsubscribed!),
+      }),
+    );
     await subscribeAndGetConfirmLink(deps, states.erased!);
-    await erase(deps, signToken(deps.tokenKeys.signing, { purpose: 'erase', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, states.erased!), expiresAt: Math.floor(deps.clock.now().getTime() / 1000) + 3600 }));
+    await erase(
+      deps,
+      signToken(deps.tokenKeys.signing, {
+        purpose: 'erase',
+        newsletterId: 'ai-talent',
+        subscriberId: subscriberId(deps.tokenKeys.id, states.erased!),
+        expiresAt: Math.floor(deps.clock.now().getTime() / 1000) + 3600,
+      }),
+    );
 
     const beforeAnswer: Record<string, string[]> = {};
     const afterAnswer: Record<string, string[]> = {};
@@ -418,7 +506,11 @@ describe('subscribe answers before anything that depends on the address', () => 
     expect(Object.values(beforeAnswer)).toEqual(Object.keys(states).map(() => []));
     // The work handed over is what differs: only the new address gets mail (the pending and the
     // unsubscribed one signed up moments ago, within the re-send interval).
-    expect(Object.entries(afterAnswer).filter(([, calls]) => calls.includes('mailer.send')).map(([state]) => state)).toEqual(['new']);
+    expect(
+      Object.entries(afterAnswer)
+        .filter(([, calls]) => calls.includes('mailer.send'))
+        .map(([state]) => state),
+    ).toEqual(['new']);
     expect(new Set(Object.values(afterAnswer).map((calls) => calls.join())).size).toBeGreaterThan(2);
     expect(afterAnswer.erased).not.toContain('subscribers.get');
   });
@@ -452,7 +544,11 @@ describe('a rotation of the signing key', () => {
     const { deps } = setUp();
     const reader = 'unknown-key-reader@example.com';
     expect(await confirm(deps, tokenOf(await subscribeAndGetConfirmLink(deps, reader)))).toMatchObject({ ok: true });
-    const foreign = signToken(Buffer.from('f'.repeat(64)), { purpose: 'unsubscribe', newsletterId: 'ai-talent', subscriberId: subscriberId(deps.tokenKeys.id, reader) });
+    const foreign = signToken(Buffer.from('f'.repeat(64)), {
+      purpose: 'unsubscribe',
+      newsletterId: 'ai-talent',
+      subscriberId: subscriberId(deps.tokenKeys.id, reader),
+    });
     expect(await unsubscribe(deps, foreign)).toEqual({ ok: false, reason: 'invalid' });
     expect(await deps.subscribers.get('ai-talent', subscriberId(deps.tokenKeys.id, reader))).toMatchObject({ status: 'confirmed' });
   });
