@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
-import { resumeQueuedEdition } from '../../../functions/use-cases/delivery/requeue-edition.js';
-import { RECURSION_LIMIT } from '../../../functions/cli/stack-twin/recursive-loop.js';
-import { SENDER } from '../../../functions/core/send-topology.js';
-import { SIMULATED_NEWSLETTER, reportOf } from '../../../functions/cli/stack-twin/simulation.js';
-import { twinWithReaders, type TwinRun } from '../../support/stack-twin.js';
+import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
+import { resumeQueuedEdition } from '../../functions/use-cases/delivery/requeue-edition.js';
+import { RECURSION_LIMIT } from '../../functions/cli/stack-twin/recursive-loop.js';
+import { SENDER } from '../../functions/core/send-topology.js';
+import { SIMULATED_NEWSLETTER, reportOf } from '../../functions/cli/stack-twin/simulation.js';
+import { twinWithReaders, type TwinRun } from '../support/stack-twin.js';
 
 /**
- * The queued send as deployed, through the twin, in the situations the issue names. Each scenario
- * asserts what readers notice: everyone gets the edition, once (or at most the sends a kill left in
+ * The queued send as deployed, through the twin, where the AWS path can lose or repeat mail: a
+ * visibility timeout that expires mid-batch, a sender killed by its timeout, a batch dead-lettered and
+ * brought back, a quota reached mid-edition, a recursive chain. Each scenario asserts what readers notice: everyone gets the edition, once (or at most the sends a kill left in
  * flight twice), and nobody is lost to the DLQ or to Lambda's recursive-loop stop.
  */
 let run: TwinRun | undefined;
