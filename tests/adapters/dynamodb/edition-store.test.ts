@@ -10,7 +10,7 @@ describe('DynamoEditionStore', () => {
   it('creates an edition once, keeps its render and remembers sent articles', async () => {
     const store = new DynamoEditionStore(servers().dynamodb, servers().tableName);
     const record: EditionRecord = {
-      newsletterId: 'weekly',
+      newsletterId: 'created-once',
       editionId: 'weekly-2026-11-29-aaaa',
       status: 'sending',
       createdAt: at,
@@ -21,15 +21,15 @@ describe('DynamoEditionStore', () => {
     const rendered = { subject: 'S', html: '<p>html</p>', text: 'text' };
     expect(await store.create(record, rendered)).toBe(true);
     expect(await store.create(record, rendered)).toBe(false);
-    expect(await store.getRendered('weekly', record.editionId)).toEqual(rendered);
-    await store.update('weekly', record.editionId, { status: 'sent', finishedAt: at });
-    expect(await store.get('weekly', record.editionId)).toMatchObject({ status: 'sent', finishedAt: at, articles: [{ id: 'a1', title: 'T' }] });
+    expect(await store.getRendered('created-once', record.editionId)).toEqual(rendered);
+    await store.update('created-once', record.editionId, { status: 'sent', finishedAt: at });
+    expect(await store.get('created-once', record.editionId)).toMatchObject({ status: 'sent', finishedAt: at, articles: [{ id: 'a1', title: 'T' }] });
     await store.create({ ...record, editionId: 'weekly-2026-11-30-bbbb', createdAt: '2026-11-30T08:00:00.000Z' }, rendered);
-    expect((await store.list('weekly', 10)).map((e) => e.editionId)).toEqual(['weekly-2026-11-30-bbbb', 'weekly-2026-11-29-aaaa']);
+    expect((await store.list('created-once', 10)).map((e) => e.editionId)).toEqual(['weekly-2026-11-30-bbbb', 'weekly-2026-11-29-aaaa']);
 
     const keys = Array.from({ length: 130 }, (_, i) => `article-${i}`);
-    await store.markArticlesSent('weekly', record.editionId, keys, at);
-    const found = await store.sentArticleKeys('weekly', [...keys, 'new-article']);
+    await store.markArticlesSent('created-once', record.editionId, keys, at);
+    const found = await store.sentArticleKeys('created-once', [...keys, 'new-article']);
     expect(found.size).toBe(130);
     expect(found.has('new-article')).toBe(false);
   });
