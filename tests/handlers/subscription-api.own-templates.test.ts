@@ -11,24 +11,13 @@ import { OWN_TEMPLATES_FOLDER } from '../../infra/own-templates.js';
 import { acceptedBatch } from '../support/aws-json-server.js';
 import { startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';
 import { linkIn, mailsSince, sentCount, testClock } from '../support/subscription-fixtures.js';
+import { OWN_CONFIRM } from '../support/own-templates.js';
 
 /**
  * The subscription function on AWS words the confirmation with the newsletter's own confirm.mjml:
  * its bundle, laid out as `cdk synth` lays it out (the bundled `templates/` and `own-templates/<name>/`
  * under the task root), and the config as the stack passes it (`templatesDir` naming that folder).
  */
-const OWN_CONFIRM = `<mjml lang="{{lang}}">
-  {{{head}}}
-  <mj-body>
-    {{{header}}}
-    <mj-section><mj-column>
-      <mj-text><p>Hello from the Brand desk: one click and {{newsletter_title}} is yours.</p></mj-text>
-      <mj-button href="{{confirm_url}}">Yes, send it to me</mj-button>
-    </mj-column></mj-section>
-    {{{footer}}}
-  </mj-body>
-</mjml>`;
-
 const newsletter = {
   title: 'Brand Weekly',
   language: 'en',

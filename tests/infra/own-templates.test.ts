@@ -5,24 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createCheckedApp, STACK_NAME } from '../../infra/create-app.js';
 import { REPO_ROOT } from '../../infra/handler-entries.js';
 import { SYNTH_TIMEOUT_MS } from './stack-fixture.js';
+import { OWN_CONFIRM } from '../support/own-templates.js';
 
 /**
  * A newsletter's own template folder reaches the deployed functions that render: `cdk synth` copies
  * its template files into the digest and subscription API bundles, and refuses a folder that is
  * missing or a template that does not render, naming it on one line.
  */
-
-const OWN_CONFIRM = `<mjml lang="{{lang}}">
-  {{{head}}}
-  <mj-body>
-    {{{header}}}
-    <mj-section><mj-column>
-      <mj-text><p>Hello from the Brand desk: one click and {{newsletter_title}} is yours.</p></mj-text>
-      <mj-button href="{{confirm_url}}">Yes, send it to me</mj-button>
-    </mj-column></mj-section>
-    {{{footer}}}
-  </mj-body>
-</mjml>`;
 
 const roots: string[] = [];
 afterAll(() => {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer } from '../../../functions/cli/commands/dev.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
 import { mailsSince, sentCount } from '../../support/subscription-fixtures.js';
+import { OWN_CONFIRM } from '../../support/own-templates.js';
 
 /** `newsletter dev` with the newsletter's own template folder: its confirmation mail, and a broken one stopping the start. */
 let ws: CliWorkspace;
@@ -23,18 +24,6 @@ beforeEach(async () => {
 });
 
 afterEach(async () => ws?.stop());
-
-const OWN_CONFIRM = `<mjml lang="{{lang}}">
-  {{{head}}}
-  <mj-body>
-    {{{header}}}
-    <mj-section><mj-column>
-      <mj-text><p>Hello from the Brand desk: one click and {{newsletter_title}} is yours.</p></mj-text>
-      <mj-button href="{{confirm_url}}">Yes, send it to me</mj-button>
-    </mj-column></mj-section>
-    {{{footer}}}
-  </mj-body>
-</mjml>`;
 
 describe('newsletter dev with its own templates', () => {
   it("mails the confirmation in the newsletter's own words; the rest of its mail keeps the bundled templates", async () => {
