@@ -2,22 +2,24 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_OUTPUTS } from '../../../functions/adapters/cloudformation/stack-outputs.js';
 import { keys } from '../../../functions/adapters/dynamodb/table.js';
+import { SUBSCRIBER_PARTITIONS, SUPPRESSION_PARTITION } from '../../../infra/constructs/list-operator-policy.js';
 import { SENT_ARTICLE_PARTITIONS } from '../../../infra/constructs/operator-policy.js';
 import { createTestApp, SYNTH_TIMEOUT_MS } from '../stack-fixture.js';
 
+// One synth for both operator policies: each takes a minute or more on a busy machine.
+let template: Template;
+let outputs: Record<string, { Value: unknown }>;
+
+beforeAll(() => {
+  const { stack } = createTestApp();
+  template = Template.fromStack(stack);
+  outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+}, SYNTH_TIMEOUT_MS);
+
+/** The logical id of the resource an output refers to with Ref. */
+const referenced = (output: string) => (outputs[output]!.Value as { Ref: string }).Ref;
+
 describe('OperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
-  let template: Template;
-  let outputs: Record<string, { Value: unknown }>;
-
-  beforeAll(() => {
-    const { stack } = createTestApp();
-    template = Template.fromStack(stack);
-    outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-  }, SYNTH_TIMEOUT_MS);
-
-  /** The logical id of the resource an output refers to with Ref. */
-  const referenced = (output: string) => (outputs[output]!.Value as { Ref: string }).Ref;
-
   it('gives the operator commands exactly their calls, on this stack, its table and its send queue', () => {
     const table = referenced(OPERATOR_OUTPUTS.tableName);
     const queue = referenced(OPERATOR_OUTPUTS.sendQueueUrl);
@@ -59,5 +61,48 @@ describe('OperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
     expect(policy![1].Properties).not.toHaveProperty('Roles');
     expect(policy![1].Properties).not.toHaveProperty('Users');
     expect(outputs.OperatorPolicyArn?.Value).toEqual({ Ref: policy![0] });
+  });
+});
+
+describe('ListOperatorPolicy', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  it('lets the list commands read the token secret, put subscriber records and delete suppressions, nothing more', () => {
+    const table = referenced(OPERATOR_OUTPUTS.tableName);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'KeySubscriberIds', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: referenced(OPERATOR_OUTPUTS.tokenSecretArn) } },
+          {
+            Sid: 'AddSubscribers',
+            Effect: 'Allow',
+            Action: 'dynamodb:PutItem',
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['NL#*#SUB'] } },
+          },
+          {
+            Sid: 'LiftSuppressions',
+            Effect: 'Allow',
+            Action: 'dynamodb:DeleteItem',
+            Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SUPPRESSION'] } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('allows exactly the partitions the stores write subscribers and suppressions under', () => {
+    const like = (pattern: string) => new RegExp(`^${pattern.replaceAll('*', '[^#]+')}$`);
+    expect(keys.subscriber('ai-talent', 'abc').pk).toMatch(like(SUBSCRIBER_PARTITIONS));
+    expect(keys.suppression('abc').pk).toBe(SUPPRESSION_PARTITION);
+    expect(keys.sentArticle('ai-talent', 'abc').pk).not.toMatch(like(SUBSCRIBER_PARTITIONS));
+  });
+
+  it('is attached to nobody by the stack and named in an output, for the operator to attach', () => {
+    const arn = outputs.ListOperatorPolicyArn?.Value as { Ref: string };
+    expect(arn).toBeDefined();
+    const policy = template.toJSON().Resources[arn.Ref] as { Type: string; Properties: Record<string, unknown> };
+    expect(policy.Type).toBe('AWS::IAM::ManagedPolicy');
+    expect(policy.Properties).not.toHaveProperty('Roles');
+    expect(policy.Properties).not.toHaveProperty('Users');
   });
 });
