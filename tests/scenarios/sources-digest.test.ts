@@ -39,7 +39,8 @@ afterEach(async () => ws?.stop());
 
 afterAll(async () => site?.close());
 
-describe('newsletter digest with feed and page sources', () => {
+// Two digests that read pages in worker threads: up to 15 s on a busy 2-core machine.
+describe('newsletter digest with feed and page sources', { timeout: 90_000 }, () => {
   it('sends one edition with the feed and page articles, linked back, without page chrome', async () => {
     const { code, output } = await ws.run('digest', '--out', ws.out);
     expect(code).toBe(0);
