@@ -43,10 +43,10 @@ async function dataDirWithReaders(name: string): Promise<string> {
   const dataDir = path.join(work, name);
   const newsletterId = JSON.parse(await readFile(path.join(work, 'newsletter.config.json'), 'utf8')).newsletters[0].id as string;
   const key = await loadOrCreateTokenKey(dataDir);
-  const services = await startEmbeddedServers({ dataDir });
+  const embedded = await startEmbeddedServers({ dataDir });
   const dynamodb = new DynamoDBClient({
     region: 'us-east-1',
-    endpoint: services.endpoints.dynamodb,
+    endpoint: embedded.endpoints.dynamodb,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   try {
@@ -62,7 +62,7 @@ async function dataDirWithReaders(name: string): Promise<string> {
     }
   } finally {
     dynamodb.destroy();
-    await services.close();
+    await embedded.close();
   }
   return dataDir;
 }

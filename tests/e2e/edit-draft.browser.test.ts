@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () =
 
   it('sends the list exactly the edition the editor made: a key point removed, two swapped, a new subject', async () => {
     await dev.runSchedule('ai-talent');
-    const messages = servers.services.ses!.messages;
+    const messages = servers.embedded.ses!.messages;
     expect(messages).toHaveLength(1);
     const review = await simpleParser(messages[0]!.raw);
     const editUrl = /href="([^"]+\/edit\?[^"]+)"/.exec(review.html || '')![1]!.replaceAll('&amp;', '&');
@@ -55,7 +55,7 @@ describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () =
     await page.goto(editUrl);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('編輯這份草稿');
     // Opening the page (as a mail scanner would) changes and sends nothing.
-    expect(servers.services.ses!.messages).toHaveLength(1);
+    expect(servers.embedded.ses!.messages).toHaveLength(1);
 
     const points = (await page.locator('#points-0').inputValue()).split('\n');
     expect(points.length).toBeGreaterThanOrEqual(3);
@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () =
     // The approval started the run in the background; runSchedule hands back the one in progress.
     await dev.runSchedule('ai-talent');
     await dev.runSchedule('ai-talent');
-    const sent = await Promise.all(servers.services.ses!.messages.slice(1).map((m) => simpleParser(m.raw)));
+    const sent = await Promise.all(servers.embedded.ses!.messages.slice(1).map((m) => simpleParser(m.raw)));
     expect(sent.map((m) => m.to && !Array.isArray(m.to) && m.to.value[0]!.address)).toEqual(['ann@example.com']);
     const mail = sent[0]!;
     expect(mail.subject).toBe(subject);

@@ -86,19 +86,19 @@ describe('fan-out handlers', () => {
     for (const entry of queued) expect(entry.MessageBody).not.toContain('@');
 
     const sender = await import('../../functions/handlers/send-batch.js');
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     const records = queued.map((q, i) => ({ messageId: `sqs-${i}`, body: q.MessageBody }));
     expect(await sender.handler({ Records: records })).toEqual({ batchItemFailures: [] });
-    expect(servers.services.ses!.messages.length - before).toBe(119);
+    expect(servers.embedded.ses!.messages.length - before).toBe(119);
     // A redelivered batch sends nothing twice.
     expect(await sender.handler({ Records: records.slice(0, 1) })).toEqual({ batchItemFailures: [] });
-    expect(servers.services.ses!.messages.length - before).toBe(119);
+    expect(servers.embedded.ses!.messages.length - before).toBe(119);
 
     const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
     const edition = await editions.get('tech-weekly', result.editionId!);
     expect(edition).toMatchObject({ status: 'sent', queued: 119 });
     expect(edition!.counts).toMatchObject({ sent: 119, alreadySent: batches[0]!.length });
-    const mail = await simpleParser(servers.services.ses!.messages.at(-1)!.raw);
+    const mail = await simpleParser(servers.embedded.ses!.messages.at(-1)!.raw);
     expect(mail.subject).toContain('Chip makers race to build new factories');
     expect(mail.text).toContain('https://news.example.com/unsubscribe?token=');
 
@@ -114,7 +114,7 @@ describe('fan-out handlers', () => {
 
     // A hard bounce of the last mail suppresses its address: the second edition skips it.
     const feedback = await import('../../functions/handlers/ses-feedback.js');
-    const bounced = servers.services.ses!.messages.at(-1)!;
+    const bounced = servers.embedded.ses!.messages.at(-1)!;
     const bouncedMail = await simpleParser(bounced.raw);
     const address = bounced.destinations[0]!;
     await feedback.handler({
@@ -137,9 +137,9 @@ describe('fan-out handlers', () => {
     );
     queued.length = 0;
     const second = await digest.handler({ newsletterId: 'tech-weekly' });
-    const beforeSecond = servers.services.ses!.messages.length;
+    const beforeSecond = servers.embedded.ses!.messages.length;
     await sender.handler({ Records: queued.map((q, i) => ({ messageId: `s2-${i}`, body: q.MessageBody })) });
-    const sent = servers.services.ses!.messages.slice(beforeSecond).map((m) => m.destinations[0]);
+    const sent = servers.embedded.ses!.messages.slice(beforeSecond).map((m) => m.destinations[0]);
     expect(sent).toHaveLength(118);
     expect(sent).not.toContain(address);
     expect((await editions.get('tech-weekly', second.editionId!))!.counts).toMatchObject({ sent: 118, suppressed: 1 });

@@ -48,8 +48,8 @@ export interface DevWorkspace {
 export async function startDevWorkspace(options: { prefix: string; configure?: (newsletter: Record<string, unknown>) => void }): Promise<DevWorkspace> {
   const savedEnv = { ...process.env };
   const servers = await startTestServers();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
-  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.embedded.endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SES = servers.embedded.endpoints.ses;
   const work = await mkdtemp(path.join(tmpdir(), options.prefix));
   await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
   const json = JSON.parse(await readFile('newsletter.config.json', 'utf8')) as { newsletters: Record<string, unknown>[] };

@@ -31,8 +31,8 @@ export async function createCliWorkspace(options: {
 }): Promise<CliWorkspace> {
   const savedEnv = { ...process.env };
   const servers = await startTestServers();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
-  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.embedded.endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SES = servers.embedded.endpoints.ses;
   const work = await mkdtemp(path.join(tmpdir(), options.prefix));
   const articles = path.join(work, 'articles');
   await cp(path.resolve('articles'), articles, { recursive: true });

@@ -225,7 +225,7 @@ describe('newsletter digest killed mid-send', () => {
   function digest(ses: FaultySesServer, tableName: string, args: string[] = ['--rate', '30']) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_DYNAMODB: servers.embedded.endpoints.dynamodb,
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_REGION: 'us-east-1',
       NEWSLETTER_TABLE: tableName,

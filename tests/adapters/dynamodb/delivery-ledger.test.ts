@@ -51,7 +51,7 @@ describe('DynamoDeliveryLedger partitions', () => {
     // A client of its own that counts the requests it makes: the marks' cost in round trips.
     const client = new DynamoDBClient({
       region: 'us-east-1',
-      endpoint: servers().services.endpoints.dynamodb,
+      endpoint: servers().embedded.endpoints.dynamodb,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
     const requests: string[] = [];

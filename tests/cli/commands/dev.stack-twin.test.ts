@@ -143,7 +143,7 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
       AWS_SECRET_ACCESS_KEY: 'twin',
       AWS_ENDPOINT_URL_SQS: gone,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: gone,
-      AWS_ENDPOINT_URL_DYNAMODB: ws.servers.services.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_DYNAMODB: ws.servers.embedded.endpoints.dynamodb,
     };
     // This process stands for the dev --stack-twin that wrote the file: it is alive.
     await mkdir(ws.dataDir, { recursive: true });

@@ -42,7 +42,7 @@ describe('editions show with countOpensAndClicks', () => {
     );
     expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
     const [edition] = JSON.parse((await ws.run('editions', 'list', '--json')).output) as { editionId: string }[];
-    const mails = await Promise.all(ws.servers.services.ses!.messages.map((m) => simpleParser(m.raw)));
+    const mails = await Promise.all(ws.servers.embedded.ses!.messages.map((m) => simpleParser(m.raw)));
     const html = String(mails.at(-1)!.html);
     const pixel = /<img src="([^"]+)"[^>]*data-open-pixel/u.exec(html)![1]!.replaceAll('&amp;', '&');
     const click = /href="([^"]+\/click\?[^"]+)"/u.exec(html)![1]!.replaceAll('&amp;', '&');

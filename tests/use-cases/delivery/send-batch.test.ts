@@ -68,14 +68,14 @@ async function setUp(emails: string[]) {
 /** The addresses the local SES server accepted mail for since `before` messages. */
 function recipientsSince(before: number): string[] {
   return servers()
-    .services.ses!.messages.slice(before)
+    .embedded.ses!.messages.slice(before)
     .flatMap((m) => m.destinations);
 }
 
 describe('sendBatch', () => {
   it('sends each reader of the batch one copy, records it, and sends nothing when the same batch is sent again', async () => {
     const { readers, context, deps, edition } = await setUp(['ann@example.com', 'bo@example.com', 'cy@example.com']);
-    const before = servers().services.ses!.messages.length;
+    const before = servers().embedded.ses!.messages.length;
 
     const first = await sendBatch(await context(), readers);
     expect(first.report).toMatchObject({ sent: 3, alreadySent: 0, failed: 0 });
@@ -91,7 +91,7 @@ describe('sendBatch', () => {
   it('passes over a suppressed reader on record, without mailing them', async () => {
     const { readers, context, deps } = await setUp(['dee@example.com', 'ed@example.com']);
     await deps.suppressions.suppress(readers[1]!.id, 'hard bounce', '2026-11-30T00:00:00Z');
-    const before = servers().services.ses!.messages.length;
+    const before = servers().embedded.ses!.messages.length;
 
     const { report } = await sendBatch(await context(), readers);
     expect(report).toMatchObject({ sent: 1, suppressed: 1 });
@@ -100,7 +100,7 @@ describe('sendBatch', () => {
 
   it('stops at the 24-hour quota and hands back the readers it did not reach, so a later run sends them', async () => {
     const { readers, context } = await setUp(['fay@example.com', 'gus@example.com', 'hal@example.com']);
-    const before = servers().services.ses!.messages.length;
+    const before = servers().embedded.ses!.messages.length;
 
     const stopped = await sendBatch(await context({ budget: 2 }), readers);
     expect(stopped.report.sent).toBe(2);

@@ -133,7 +133,7 @@ describe('subscribe', () => {
     const { deps } = setUp();
     const before = sentCount(servers);
     expect(await subscribe(deps, { email: 'reader@例え.jp', newsletterId: 'ai-talent', source: 'test' })).toMatchObject({ ok: true });
-    const sent = servers.services.ses!.messages.slice(before);
+    const sent = servers.embedded.ses!.messages.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.destinations).toEqual(['reader@xn--r8jz45g.jp']);
     expect(sent[0]!.raw.toString('latin1')).toMatch(/^To: reader@xn--r8jz45g\.jp\r$/m);
