@@ -6,6 +6,7 @@ import { reviewToken, verifyReviewToken } from '../../core/review.js';
 import { escapeHtml } from '../../core/html-escape.js';
 import { newsletterOfEdition } from '../../use-cases/archive.js';
 import { editDraft, loadDraft } from '../../use-cases/edit-draft.js';
+import { editionsSentLately } from '../../use-cases/edition-history.js';
 import { approveDraft } from '../../use-cases/review-edition.js';
 import { EDIT_WORDS, type EditWords } from '../../../templates/review-words.js';
 import { decisionPage, reviewPageResult, type ReviewResult, type ReviewRouteDependencies } from './review-routes.js';
@@ -216,7 +217,7 @@ function historyHtml(words: EditWords, edition: EditionRecord): string {
 
 /** What the last editions did, from their counters (SES delivery, bounce, complaint, reject and delay events). */
 async function pastEditionsHtml(deps: EditRouteDependencies, newsletter: NewsletterConfig, words: EditWords): Promise<string> {
-  const past = (await deps.editions.list(newsletter.id, 8)).filter((x) => x.status === 'sent' || x.status === 'sending' || x.status === 'paused').slice(0, 5);
+  const past = await editionsSentLately(deps, newsletter.id, { shown: 5, among: 8 });
   if (past.length === 0) return '';
   const e = escapeHtml;
   const c = words.pastColumns;
