@@ -1,10 +1,6 @@
 import { simpleParser } from 'mailparser';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevServer } from '../../functions/cli/commands/dev.js';
-import { subscriberId } from '../../functions/core/subscriber.js';
-import { browserSuite, hasChromium, launchChromium, startDevWorkspace, type DevWorkspace } from '../support/browser.js';
-import type { TestServers } from '../support/local-servers.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, hasChromium, useReviewDesk } from '../support/browser.js';
 
 /**
  * The editor's desk in Debian's Chromium (JavaScript off, as a locked-down mail client's browser
@@ -13,37 +9,11 @@ import type { TestServers } from '../support/local-servers.js';
  * edition, once, and so does the archive.
  */
 
-let ws: DevWorkspace;
-let servers: TestServers;
-let dev: DevServer;
-let browser: Browser;
-
 describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () => {
-  beforeAll(async () => {
-    ws = await startDevWorkspace({
-      prefix: 'newsletter-edit-browser-',
-      configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }),
-    });
-    ({ servers, dev } = ws);
-    const now = new Date().toISOString();
-    await dev.app.subscribers.put({
-      id: subscriberId(dev.app.tokenKeys.id, 'ann@example.com'),
-      newsletterId: 'ai-talent',
-      email: 'ann@example.com',
-      status: 'confirmed',
-      createdAt: now,
-      confirmedAt: now,
-      consent: { at: now, source: 'test' },
-    });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
-  });
+  const desk = useReviewDesk('newsletter-edit-browser-');
 
   it('sends the list exactly the edition the editor made: a key point removed, two swapped, a new subject', async () => {
+    const { servers, dev, browser } = desk();
     await dev.runSchedule('ai-talent');
     const messages = servers.embedded.ses!.messages;
     expect(messages).toHaveLength(1);

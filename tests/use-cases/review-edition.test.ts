@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-store.js';
 import type { EditionRecord } from '../../functions/ports/edition-store.js';
 import { draftToDecide } from '../../functions/use-cases/review-edition.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { useTestServers } from '../support/local-servers.js';
 import { testNewsletter } from '../support/newsletters.js';
 
 const newsletter = testNewsletter();
 
-let servers: TestServers;
+const servers = useTestServers();
 let editions: DynamoEditionStore;
-beforeAll(async () => {
-  servers = await startTestServers();
-  editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
+beforeAll(() => {
+  editions = new DynamoEditionStore(servers().dynamodb, servers().tableName);
 });
-afterAll(async () => servers?.stop());
 
 /** One edition of the test newsletter in this state, on real dynalite. */
 async function storeEdition(editionId: string, status: EditionRecord['status']) {

@@ -4,13 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
-import { main } from '../../../functions/cli/main.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
-import { acceptedBatch } from '../../support/aws-json-server.js';
-import { startCloudFormationServer } from '../../support/cloudformation-server.js';
 import { FaultySesServer } from '../../../functions/adapters/local/faulty-ses-server.js';
 import type { TestServers } from '../../support/local-servers.js';
-import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../../support/loopback-stack.js';
+import { startAwsCliStack, type AwsCliStack } from '../../support/aws-cli-stack.js';
+import { STACK_TOKEN } from '../../support/loopback-stack.js';
 import { newsletterInput } from '../../support/newsletters.js';
 
 /**
@@ -32,41 +30,23 @@ const config = {
   newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly'), newsletter('listed-weekly')],
 };
 
-let stack: LoopbackStack;
-let cfn: Awaited<ReturnType<typeof startCloudFormationServer>>;
+let stack: AwsCliStack;
 let servers: TestServers;
 let work: string;
 let configFile: string;
 let dataDir: string;
 /** Messages on the send queue, oldest first; the test plays the SQS event source. */
-const queue: string[] = [];
+let queue: string[];
 
 beforeAll(async () => {
-  stack = await startLoopbackStack({
+  stack = await startAwsCliStack({
     name: 'editions-aws',
     config,
     tableName: TABLE,
-    // Each case gives the stack's functions its own fault-injecting SES.
-    withoutSes: true,
-    onSendBatch: (entries) => {
-      queue.push(...entries.map((e) => e.MessageBody));
-      return acceptedBatch(entries);
-    },
     // The CLI finds the stack's table and send queue through CloudFormation's stack outputs.
-    more: async (queueUrl) => {
-      cfn = await startCloudFormationServer({
-        KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
-        OldNewsletter: { TableName: TABLE },
-      });
-      return { endpoints: { CLOUDFORMATION: cfn.url }, close: () => cfn.close() };
-    },
-    unset: ['NEWSLETTER_TABLE', 'NEWSLETTER_SEND_QUEUE_URL', 'AWS_PROFILE'],
+    stacks: (queueUrl) => ({ KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl }, OldNewsletter: { TableName: TABLE } }),
   });
-  servers = stack.servers;
-  work = stack.work;
-  configFile = path.join(work, 'newsletter.config.json');
-  await writeFile(configFile, JSON.stringify(config));
-  dataDir = path.join(work, '.newsletter');
+  ({ servers, work, configFile, dataDir, queue } = stack);
 });
 
 afterAll(async () => {
@@ -78,23 +58,7 @@ beforeEach(() => {
   queue.length = 0;
 });
 
-/** `newsletter --config … --data-dir … ARGS`, output captured. */
-async function cli(...args: string[]): Promise<{ code: number; output: string }> {
-  const lines: string[] = [];
-  const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
-  const log = vi.spyOn(console, 'log').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'newsletter', '--config', configFile, '--data-dir', dataDir, ...args]);
-    return { code, output: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (...args: string[]) => stack.cli(...args);
 
 /** A new Lambda container against this SES: the handlers read their environment at cold start. */
 async function coldStart(ses: FaultySesServer) {
@@ -330,14 +294,14 @@ describe('finding the deployed stack', () => {
     } finally {
       await ses.close();
     }
-    const before = cfn.calls.length;
+    const before = stack.cloudFormationCalls.length;
     process.env.NEWSLETTER_TABLE = TABLE;
     process.env.NEWSLETTER_SEND_QUEUE_URL = stack.queueUrl;
     try {
       const answer = await cli('--newsletter', 'listed-weekly', 'editions', 'list', '--aws');
       expect(answer.code).toBe(0);
       expect(answer.output).toContain('listed-weekly-');
-      expect(cfn.calls.length).toBe(before);
+      expect(stack.cloudFormationCalls.length).toBe(before);
     } finally {
       delete process.env.NEWSLETTER_TABLE;
       delete process.env.NEWSLETTER_SEND_QUEUE_URL;

@@ -5,11 +5,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
 import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/suppression-store.js';
 import { FaultySesServer } from '../../../functions/adapters/local/faulty-ses-server.js';
-import { main } from '../../../functions/cli/main.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
-import { acceptedBatch } from '../../support/aws-json-server.js';
-import { startCloudFormationServer } from '../../support/cloudformation-server.js';
-import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../../support/loopback-stack.js';
+import { startAwsCliStack, type AwsCliStack } from '../../support/aws-cli-stack.js';
+import { STACK_TOKEN } from '../../support/loopback-stack.js';
 
 /**
  * The deployed stack's list, managed from the operator's machine: the CLI finds the stack's table
@@ -32,39 +30,24 @@ const newsletter = {
 };
 const config = { newsletters: [newsletter] };
 
-let stack: LoopbackStack;
-let configFile: string;
-let dataDir: string;
-const queue: string[] = [];
+let stack: AwsCliStack;
 
 beforeAll(async () => {
-  stack = await startLoopbackStack({
+  stack = await startAwsCliStack({
     name: 'subscribers-aws',
     config,
     tableName: TABLE,
-    withoutSes: true,
-    onSendBatch: (entries) => {
-      queue.push(...entries.map((e) => e.MessageBody));
-      return acceptedBatch(entries);
-    },
-    more: async (queueUrl) => {
-      const cfn = await startCloudFormationServer({
-        KeypointsNewsletter: {
-          TableName: TABLE,
-          SendQueueUrl: queueUrl,
-          TokenSecretArn: 'arn:token',
-          SubscribePage: 'https://abc.execute-api.us-east-1.amazonaws.com/subscribe',
-        },
-        // A stack deployed before it named its token secret.
-        OlderNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
-      });
-      return { endpoints: { CLOUDFORMATION: cfn.url }, close: () => cfn.close() };
-    },
-    unset: ['NEWSLETTER_TABLE', 'NEWSLETTER_SEND_QUEUE_URL', 'NEWSLETTER_TOKEN_SECRET_ARN', 'AWS_PROFILE'],
+    stacks: (queueUrl) => ({
+      KeypointsNewsletter: {
+        TableName: TABLE,
+        SendQueueUrl: queueUrl,
+        TokenSecretArn: 'arn:token',
+        SubscribePage: 'https://abc.execute-api.us-east-1.amazonaws.com/subscribe',
+      },
+      // A stack deployed before it named its token secret.
+      OlderNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
+    }),
   });
-  configFile = path.join(stack.work, 'newsletter.config.json');
-  await writeFile(configFile, JSON.stringify(config));
-  dataDir = path.join(stack.work, '.newsletter');
 });
 
 afterAll(async () => {
@@ -72,24 +55,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function cli(...args: string[]): Promise<{ code: number; output: string }> {
-  const lines: string[] = [];
-  const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
-  const log = vi.spyOn(console, 'log').mockImplementation(capture);
-  const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'newsletter', '--config', configFile, '--data-dir', dataDir, ...args]);
-    return { code, output: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    warn.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (...args: string[]) => stack.cli(...args);
 
 describe('subscribers … --aws', () => {
   it("adds, imports, lists, exports, removes and unsuppresses on the stack's table, keyed as the stack keys them; its next edition reaches exactly the list", async () => {
@@ -161,7 +127,7 @@ describe('subscribers … --aws', () => {
       const digest = await import('../../../functions/handlers/digest.js');
       const sender = await import('../../../functions/handlers/send-batch.js');
       expect(await digest.handler({ newsletterId: 'aws-weekly' })).toMatchObject({ status: 'queued', queued: 3 });
-      while (queue.length > 0) await sender.handler({ Records: [{ messageId: 'm', body: queue.shift()! }] });
+      while (stack.queue.length > 0) await sender.handler({ Records: [{ messageId: 'm', body: stack.queue.shift()! }] });
       expect([...ses.copiesByRecipient().entries()].sort()).toEqual([
         ['ana@example.com', 1],
         ['bo@example.com', 1],
@@ -171,7 +137,7 @@ describe('subscribers … --aws', () => {
       await ses.close();
     }
     // Nothing was started or written on the operator's machine.
-    expect(existsSync(dataDir)).toBe(false);
+    expect(existsSync(stack.dataDir)).toBe(false);
   }, 90_000);
 
   it('lists a stack that names no token secret, and refuses a write with the variable that fixes it', async () => {
