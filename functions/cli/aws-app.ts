@@ -126,7 +126,8 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
     sendQueue(): SendQueue {
       if (!target.sendQueueUrl) {
         throw new ConfigError(
-          `stack "${target.stackName}" has no output ${OPERATOR_OUTPUTS.sendQueueUrl}: deploy this version ("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL to the queue's URL`,
+          `stack "${target.stackName}" has no output ${OPERATOR_OUTPUTS.sendQueueUrl}: deploy this version ` +
+            `("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL to the queue's URL`,
         );
       }
       sqs ??= new SQSClient(sdkClientConfig('sqs'));
@@ -140,7 +141,8 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
     async subscriberIds(): Promise<(email: string) => string> {
       if (!target.tokenSecretArn) {
         throw new ConfigError(
-          `stack "${target.stackName}" names no token secret (output ${OPERATOR_OUTPUTS.tokenSecretArn}): set NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")`,
+          `stack "${target.stackName}" names no token secret (output ${OPERATOR_OUTPUTS.tokenSecretArn}): set ` +
+            `NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")`,
         );
       }
       const arn = target.tokenSecretArn;

@@ -91,7 +91,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
         ...(options.sendRate ? { sendRate: options.sendRate } : {}),
         onWaitForOthers: (others) =>
           process.stderr.write(
-            `Keeping the embedded servers up for ${others} other newsletter ${others === 1 ? 'command' : 'commands'} on ${options.dataDir}; this one ends when they finish.\n`,
+            `Keeping the embedded servers up for ${others} other newsletter ${others === 1 ? 'command' : 'commands'} ` +
+              `on ${options.dataDir}; this one ends when they finish.\n`,
           ),
       })
     : undefined;
@@ -122,7 +123,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   } catch (error) {
     await servers?.close();
     throw new StoreError(
-      `could not reach DynamoDB at ${dynamodbEndpoint ?? 'AWS'}: ${(error as Error).message}: check AWS_ENDPOINT_URL_DYNAMODB, or unset it to use the embedded server`,
+      `could not reach DynamoDB at ${dynamodbEndpoint ?? 'AWS'}: ${(error as Error).message}: check ` +
+        `AWS_ENDPOINT_URL_DYNAMODB, or unset it to use the embedded server`,
       { cause: error },
     );
   }

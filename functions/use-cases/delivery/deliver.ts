@@ -115,5 +115,7 @@ function pauseForSes(report: DeliveryReport, reason: string): void {
   if (report.paused?.reason === 'ses-not-ready') return;
   const pause: DeliveryPause = { reason: 'ses-not-ready', detail: redactAddresses(reason) };
   report.paused = pause;
-  report.stoppedReason = `SES refuses to send for this account or sender (${pause.detail}): verify the sender identity, leave the SES sandbox or fix the permission, then "newsletter editions resume"`;
+  report.stoppedReason =
+    `SES refuses to send for this account or sender (${pause.detail}): verify the sender identity, leave the SES ` +
+    `sandbox or fix the permission, then "newsletter editions resume"`;
 }

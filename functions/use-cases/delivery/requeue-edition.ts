@@ -69,7 +69,11 @@ export async function resumeQueuedEdition(
       return {
         status: 'refused',
         edition,
-        reason: `edition ${editionId} is ${edition.status === 'draft' ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"` : 'skipped: its articles go into the next edition'}; nothing queued`,
+        reason: `edition ${editionId} is ${
+          edition.status === 'draft'
+            ? `a draft waiting for review: approve it with the link in the review mail or ` + `"newsletter editions approve ${editionId} --aws"`
+            : 'skipped: its articles go into the next edition'
+        }; nothing queued`,
       };
     }
     // A sent edition is resumed too: the way back after a batch went to the DLQ (its readers have no
@@ -136,7 +140,9 @@ export async function resendFailedDeliveries(
     return {
       status: 'refused',
       edition,
-      reason: `edition ${editionId} is ${edition.status}, not finished: "newsletter editions resume ${editionId} --aws" queues everyone who does not have it yet, failed deliveries included`,
+      reason:
+        `edition ${editionId} is ${edition.status}, not finished: "newsletter editions resume ${editionId} --aws" ` +
+        `queues everyone who does not have it yet, failed deliveries included`,
     };
   }
   const failedIds: string[] = [];

@@ -86,7 +86,9 @@ class BatchSend {
     if (this.failure) throw this.failure.error;
     if (this.recorder.failure) {
       throw new StoreError(
-        `could not record ${report.unrecorded} sent deliveries of edition ${ctx.editionId} in the delivery ledger (${(this.recorder.failure as Error).message}); sending stopped: run again once DynamoDB takes writes (at most those readers may get a second copy)`,
+        `could not record ${report.unrecorded} sent deliveries of edition ${ctx.editionId} in the delivery ledger ` +
+          `(${(this.recorder.failure as Error).message}); sending stopped: run again once DynamoDB takes writes (at most ` +
+          `those readers may get a second copy)`,
       );
     }
     if (this.next < subscribers.length && !report.paused && !report.outOfTime) stopForQuota(ctx, report);
