@@ -71,7 +71,7 @@ export async function resumeQueuedEdition(
         edition,
         reason: `edition ${editionId} is ${
           edition.status === 'draft'
-            ? `a draft waiting for review: approve it with the link in the review mail or ` + `"newsletter editions approve ${editionId} --aws"`
+            ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"`
             : 'skipped: its articles go into the next edition'
         }; nothing queued`,
       };
