@@ -61,3 +61,20 @@ export function useTestServers(options: { sendRate?: number } = {}): () => TestS
     return servers;
   };
 }
+
+/**
+ * A DynamoDB client of its own on the test servers that records the name of every command it
+ * sends: what a store operation costs in round trips. The caller destroys it.
+ */
+export function countingDynamoClient(servers: TestServers): { client: DynamoDBClient; requests: string[] } {
+  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: servers.embedded.endpoints.dynamodb, credentials });
+  const requests: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      requests.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return { client, requests };
+}

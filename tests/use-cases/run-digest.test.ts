@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/adapters/config-file.js';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
@@ -18,7 +18,7 @@ import { renderEdition } from '../../functions/render/render-edition.js';
 import { addToList } from '../../functions/use-cases/manage-list.js';
 import { buildEdition, runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { countingDynamoClient, startTestServers, type TestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /** What a run reports: the empty list, and who paused an edition. Real dynalite and SES. */
@@ -118,19 +118,7 @@ describe('runDigest', () => {
 
   it('sends a first edition with one lock per delivery group and no claim or ledger read per reader, once to each reader', async () => {
     // The ledger on a client of its own that counts its requests: the store round trips a send costs.
-    const client = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: servers.embedded.endpoints.dynamodb,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    const requests: string[] = [];
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        requests.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const { client, requests } = countingDynamoClient(servers);
     const deps = await depsWith(230, client);
     const before = servers.embedded.ses!.messages.length;
     try {
