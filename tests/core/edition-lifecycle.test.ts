@@ -116,7 +116,8 @@ describe('resumeEdition', () => {
     expect(resumeEdition(edition({ status: 'sent' }))).toEqual({
       next: 'refuse',
       reason:
-        'edition ai-talent-2026-03-02-1a2b3c4d is sent, not paused: nothing to resume ("npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d" sends its failed deliveries again)',
+        'edition ai-talent-2026-03-02-1a2b3c4d is sent, not paused: nothing to resume ' +
+        '("npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d" sends its failed deliveries again)',
     });
   });
 });

@@ -105,7 +105,9 @@ describe('the approve link on AWS', () => {
     await addReaders(70);
     const link = await draftWithArticle(
       'chips.md',
-      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+        'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+        'shortage of trained engineers may slow the plans more than money.\n',
     );
     expect(queue).toHaveLength(0);
     const editionId = new URL(link).searchParams.get('edition')!;
@@ -140,7 +142,8 @@ describe('the approve link on AWS', () => {
     await addReaders(3);
     const link = await draftWithArticle(
       'robots.md',
-      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method ' +
+        'uses a small camera and a learned policy. It works on clothes it has never seen.\n',
     );
     const editionId = new URL(link).searchParams.get('edition')!;
     const api = await import('../../functions/handlers/subscription-api.js');

@@ -43,7 +43,7 @@ const NEWSLETTER = 'ai-talent';
 const READERS = 30;
 
 describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
-  it('delivers a digest run in another terminal through the queue and the sender function, one copy to each reader, with links the dev server verifies', async () => {
+  it('delivers a digest run in another terminal through the queue and sender function, one copy each, with links the dev server verifies', async () => {
     const printed: string[] = [];
     dev = await startDevServer({ config: ws.config, dataDir: ws.dataDir, port: 0, schedule: false, stackTwin: true, print: (line) => printed.push(line) });
     const twin = dev.stack!.twin;

@@ -95,7 +95,10 @@ describe('newsletter digest', () => {
     await threeConfirmedReaders();
     await writeFile(
       path.join(articles, 'english.md'),
-      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money. Governments are offering subsidies worth up to 40% of construction costs.\n',
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+        'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+        'shortage of trained engineers may slow the plans more than money. Governments are offering subsidies worth up ' +
+        'to 40% of construction costs.\n',
     );
     const before = servers.embedded.ses!.messages.length;
     const { code, output } = await run('digest', '--out', out);
@@ -261,7 +264,8 @@ describe('newsletter preview', () => {
 
     await writeFile(
       path.join(ws.articles, 'robots.md'),
-      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy.\n',
+      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method ' +
+        'uses a small camera and a learned policy.\n',
     );
     const { code, output } = await ws.run('preview', '--out', path.join(ws.work, 'preview'));
     expect(code).toBe(0);

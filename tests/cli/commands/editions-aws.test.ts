@@ -89,7 +89,9 @@ async function writeArticle(newsletterId: string): Promise<void> {
   await mkdir(path.join(work, `articles-${newsletterId}`), { recursive: true });
   await writeFile(
     path.join(work, `articles-${newsletterId}`, 'chips.md'),
-    '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+    '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+      'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+      'shortage of trained engineers may slow the plans more than money.\n',
   );
 }
 
@@ -157,7 +159,8 @@ describe('editions resend --aws', () => {
 
       const shown = await cli('--newsletter', 'resend-weekly', 'editions', 'show', editionId, '--aws');
       expect(shown.output).toContain(
-        `Failed deliveries: 2; "npx newsletter --config ${configFile} --data-dir ${dataDir} --newsletter resend-weekly editions resend ${editionId} --aws" queues them again`,
+        `Failed deliveries: 2; "npx newsletter --config ${configFile} --data-dir ${dataDir} --newsletter resend-weekly ` +
+          `editions resend ${editionId} --aws" queues them again`,
       );
       expect(shown.output).toContain(`subscriber ${subscriberId(ID_KEY, refused[0]!)}: `);
       expect(shown.output).not.toContain('@example.com');
@@ -190,7 +193,7 @@ describe('editions approve and skip --aws (approval "manual")', () => {
     return draft!.editionId;
   }
 
-  it("approve moves the draft to sending and queues its readers for the stack's senders, who send it once to each; a second approve queues nothing", async () => {
+  it("approve moves the draft to sending and queues its readers for the stack's senders, who send it once each; a second approve queues nothing", async () => {
     await writeArticle('approve-weekly');
     const emails = await subscribe('approve-weekly', 55);
     const ses = await FaultySesServer.start();
@@ -243,7 +246,8 @@ describe('editions approve and skip --aws (approval "manual")', () => {
       // A new article arrives (the same articles on the same day would make the same edition id).
       await writeFile(
         path.join(work, 'articles-skip-weekly', 'robots.md'),
-        '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+        '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method ' +
+          'uses a small camera and a learned policy. It works on clothes it has never seen.\n',
       );
       expect(await digest.handler({ newsletterId: 'skip-weekly' })).toMatchObject({ status: 'draft' });
       const next = await draftOf('skip-weekly');

@@ -38,7 +38,10 @@ describe('editions show with countOpensAndClicks', () => {
     // An article with a web address, so the edition has a link to click.
     await writeFile(
       path.join(ws.articles, 'chips.md'),
-      '---\nurl: https://example.org/chips\n---\n# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+      '---\nurl: https://example.org/chips\n---\n# Chip makers race to build new factories\n\n' +
+        'Chip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio ' +
+        'plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the ' +
+        'plans more than money.\n',
     );
     expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
     const [edition] = JSON.parse((await ws.run('editions', 'list', '--json')).output) as { editionId: string }[];

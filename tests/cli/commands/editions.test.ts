@@ -62,7 +62,9 @@ describe('editions resend (local)', () => {
     const resend = await own.run('editions', 'resend', edition!.editionId);
     expect(resend).toMatchObject({
       code: 0,
-      output: `Edition ${edition!.editionId}: its 1 failed delivery goes out again on the next "npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest".`,
+      output:
+        `Edition ${edition!.editionId}: its 1 failed delivery goes out again on the next ` +
+        `"npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest".`,
     });
     // Not paused (like a quota stop): resume says the next run goes on instead of failing.
     expect((await own.run('editions', 'resume', edition!.editionId)).output).toBe(

@@ -40,7 +40,8 @@ async function sendTheSampleArticles(): Promise<void> {
 async function writeTwoNewArticles(): Promise<void> {
   await writeFile(
     path.join(ws.articles, 'second.md'),
-    '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+    '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method ' +
+      'uses a small camera and a learned policy. It works on clothes it has never seen.\n',
   );
   await writeFile(
     path.join(ws.articles, 'third.md'),
@@ -81,7 +82,7 @@ describe('approval "manual"', () => {
     expect(ws.servers.embedded.ses!.messages).toHaveLength(2);
   });
 
-  it('skip sends nothing and releases the articles into the next draft, which carries its own subject and intro and leaves out an excluded article', async () => {
+  it('skip sends nothing and releases the articles into the next draft, with its own subject and intro and without an excluded article', async () => {
     await sendTheSampleArticles();
     await writeTwoNewArticles();
     const before = ws.servers.embedded.ses!.messages.length;

@@ -58,7 +58,8 @@ afterAll(async () => {
 const cli = (...args: string[]) => stack.cli(...args);
 
 describe('subscribers … --aws', () => {
-  it("adds, imports, lists, exports, removes and unsuppresses on the stack's table, keyed as the stack keys them; its next edition reaches exactly the list", async () => {
+  it("adds, imports, lists, exports, removes and unsuppresses on the stack's table, keyed as the stack keys; its " +
+    'next edition reaches just the list', async () => {
     const subscribers = new DynamoSubscriberStore(stack.servers.dynamodb, TABLE);
     const suppressions = new DynamoSuppressionStore(stack.servers.dynamodb, TABLE);
     // Someone who signed up through the stack's form and later bounced.
@@ -118,7 +119,9 @@ describe('subscribers … --aws', () => {
     await mkdir(path.join(stack.work, 'articles'), { recursive: true });
     await writeFile(
       path.join(stack.work, 'articles', 'chips.md'),
-      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+        'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+        'shortage of trained engineers may slow the plans more than money.\n',
     );
     const ses = await FaultySesServer.start();
     try {
@@ -148,7 +151,8 @@ describe('subscribers … --aws', () => {
     const refused = await cli('subscribers', 'add', 'dee@example.com', '--stack', 'OlderNewsletter');
     expect(refused.code).toBe(1);
     expect(refused.output.trim()).toBe(
-      'newsletter: stack "OlderNewsletter" names no token secret (output TokenSecretArn): set NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")',
+      'newsletter: stack "OlderNewsletter" names no token secret (output TokenSecretArn): set ' +
+        'NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")',
     );
   }, 30_000);
 

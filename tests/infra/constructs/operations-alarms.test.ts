@@ -32,7 +32,8 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // 3 dead-letter queues, errors and throttles of 4 functions, queue age, 2 delivery metrics, an edition stuck sending, key-point fallbacks, API 5xx, 4 reputation.
+    // 3 dead-letter queues, errors and throttles of 4 functions, queue age, 2 delivery metrics,
+    // an edition stuck sending, key-point fallbacks, API 5xx, 4 reputation.
     expect(alarms).toHaveLength(21);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
   });
