@@ -110,6 +110,18 @@ export interface ReputationLimits {
 
 /** How long a queued batch waits for the 24-hour quota before it tries again (the rolling window frees units gradually). */
 export const QUOTA_RETRY_SECONDS = 900;
+/**
+ * How long a queued batch waits for the 24-hour quota: until the shared tally next has room when it
+ * says (`roomAt`), at least a minute; QUOTA_RETRY_SECONDS when it cannot say (SES's own count stopped
+ * the batch, or mail sent outside the tally).
+ *
+ * @example
+ * quotaWaitSeconds(new Date('2026-12-02T08:15:00Z'), new Date('2026-12-01T09:00:00Z')); // 83700
+ */
+export function quotaWaitSeconds(roomAt: Date | undefined, now: Date): number {
+  if (!roomAt) return QUOTA_RETRY_SECONDS;
+  return Math.max(CLAIM_RETRY_SECONDS, Math.ceil((roomAt.getTime() - now.getTime()) / 1000));
+}
 /** How long a queued batch waits for another sender to finish the deliveries it holds. */
 export const CLAIM_RETRY_SECONDS = 60;
 

@@ -19,7 +19,7 @@ export function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): 
 }
 
 /** The batch stops for the 24-hour quota: no worker takes another reader, and the run or queue goes on later. */
-export function stopForQuota(ctx: SendContext, report: DeliveryReport): void {
+export function stopForQuota(ctx: Pick<SendContext, 'budget'>, report: DeliveryReport): void {
   if (ctx.budget) ctx.budget.remaining = 0;
   if (report.paused) return;
   report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
