@@ -196,7 +196,10 @@ export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
   if (report.outOfTime && !report.paused)
     return { next: 'retry', reason: 'the invocation ran out of time', afterSeconds: report.inProgress > 0 ? CLAIM_RETRY_SECONDS : 0 };
   // Nobody may be left out silently: a quota stop or another sender's live group lock sends the batch back.
-  const retry = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
+  const retry =
+    report.stoppedReason ??
+    (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined) ??
+    (report.handedBack ? `${report.handedBack} deliveries met SES errors on every attempt` : undefined);
   if (!retry) return { next: 'done' };
   return { next: 'retry', reason: retry, afterSeconds: report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS };
 }

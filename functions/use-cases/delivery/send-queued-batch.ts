@@ -111,6 +111,7 @@ export async function sendQueuedBatch(
     ),
     ...(budget ? { budget: budget.left } : {}),
     ...(options.stopAt === undefined ? {} : { stopAt: options.stopAt }),
+    handBackTransient: true,
   };
 
   const found = await deps.subscribers.getMany(message.newsletterId, message.subscriberIds);

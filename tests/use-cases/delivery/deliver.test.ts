@@ -49,6 +49,26 @@ describe('deliver', () => {
     expect(ctx.budget!.remaining).toBe(7);
   });
 
+  it('hands a reader back to the queued send, unmarked and not failed, when every attempt meets an SES server fault', async () => {
+    const failing = await ses.server({ refuseAll: { status: 500, code: 'InternalFailure', message: 'We encountered an internal error.' } });
+    const attempt = async (email: string, handBackTransient: boolean) => {
+      const place = await deliveryPlace(servers(), [email], { mailer: ses.mailerFor(failing) });
+      const ctx = { ...(await place.context({ budget: 1 })), retries: 1, handBackTransient };
+      const report = emptyReport();
+      const result = await deliver(ctx, place.readers[0]!, report, 'send', new SentRecorder(ctx, report));
+      const entry = (await place.deps.ledger.entries(place.edition.editionId, [place.readers[0]!.id])).get(place.readers[0]!.id);
+      return { result, report, entry: entry?.status, budget: ctx.budget!.remaining };
+    };
+
+    // The in-process send marks them failed (`editions resend` tries again later) ...
+    const local = await attempt('flaky@example.com', false);
+    expect(local).toMatchObject({ result: 'done', report: { failed: 1 }, entry: 'failed' });
+    // ... the queued send hands them back with the batch: a minute later, not a reader lost.
+    const queued = await attempt('flaky2@example.com', true);
+    // (deliver gives back the unit of quota the worker took for them: 1 left, plus theirs.)
+    expect(queued).toMatchObject({ result: 'handed-back', report: { sent: 0, failed: 0, handedBack: 1 }, entry: undefined, budget: 2 });
+  });
+
   it('stops the send at the 24-hour quota and leaves the reader unmarked, so a later run sends them', async () => {
     const full = await ses.server({ quota: { max24HourSend: 0 } });
     const { readers, context, deps, edition } = await deliveryPlace(servers(), ['late@example.com'], { mailer: ses.mailerFor(full) });
