@@ -28,7 +28,7 @@ const SEND_QUEUE_MAX_AGE = Duration.hours(6);
 /**
  * An edition still sending after this long is stuck: a quota wait lasts at most a day (the rolling
  * 24-hour window), and the margin covers a large list sent over that day. The send queue's age cannot
- * say it, as every quota wait re-queues its batches and restarts their age.
+ * say it, as a batch that waited for the quota comes back as a new message and restarts its age.
  */
 const STUCK_SENDING_HOURS = 36;
 
@@ -157,6 +157,15 @@ export class OperationsAlarms extends Construct {
         'The digest function\'s "key points fell back" log lines say which and why; `npx newsletter editions show <id> ' +
         '--aws` prints the counts. Fix the endpoint or its key; the next edition uses it again',
       metric: this.productMetric(METRIC_NAMES.keyPointFallbacks, 'digest'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    this.add('WakeUpScheduleFailures', {
+      alarmDescription:
+        'A sender could not create a one-time wake-up schedule for a batch waiting on the 24-hour quota: the batch was put back on the send queue every 15 minutes instead, so nothing is lost, only more invocations run. ' +
+        'The Sender function\'s "wake-up schedule failed" log lines give the error: AccessDenied means the sender\'s role or its WakeUpRole was changed (redeploy the stack); a throttle, a Scheduler quota (Service Quotas, EventBridge Scheduler)',
+      metric: this.productMetric(METRIC_NAMES.wakeUpScheduleFailures, 'send-batch'),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });

@@ -9,7 +9,7 @@ import { twinWithReaders, type TwinRun } from '../support/stack-twin.js';
 /**
  * The queued send as deployed, through the twin, where the AWS path can lose or repeat mail: a
  * visibility timeout that expires mid-batch, a sender killed by its timeout, a batch dead-lettered and
- * brought back, a quota reached mid-edition, a recursive chain. Each scenario asserts what readers notice: everyone gets the edition, once (or at most the sends a kill left in
+ * brought back, a quota reached mid-edition and waited out in one wake-up schedule, a recursive chain. Each scenario asserts what readers notice: everyone gets the edition, once (or at most the sends a kill left in
  * flight twice), and nobody is lost to the DLQ or to Lambda's recursive-loop stop.
  */
 let run: TwinRun | undefined;
@@ -86,29 +86,53 @@ describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
     expect(report.hours).toBeGreaterThanOrEqual(24);
   });
 
-  it("(e) keeps every reader through a day-long quota wait: the chain runs past Lambda's 16-hop stop, which the stack allows on the sender", async () => {
-    // The stack's own setting (SENDER.recursiveLoop: Allow): the wait is a chain of quarter-hour re-queues, bounded by the hop budget.
+  it("(e) keeps every reader through a day-long quota wait in one sleep: a wake-up schedule, no chain towards Lambda's 16-hop stop", async () => {
+    // The stack's own settings: a batch the quota stops sleeps in a one-time schedule until the 24-hour window has room.
     run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 } });
     await run.twin.runDigest(SIMULATED_NEWSLETTER);
     await run.twin.drain();
-    const allowed = reportOf(run.twin, run.addresses, run.digestAt);
-    expect({ missing: allowed.missing, duplicates: allowed.duplicates, deadLettered: allowed.deadLettered, stops: run.twin.stats.recursionStops }).toEqual({
+    const report = reportOf(run.twin, run.addresses, run.digestAt);
+    expect({ missing: report.missing, duplicates: report.duplicates, deadLettered: report.deadLettered, stops: run.twin.stats.recursionStops }).toEqual({
       missing: 0,
       duplicates: 0,
       deadLettered: 0,
       stops: 0,
     });
-    expect(allowed.longestChain).toBeGreaterThan(RECURSION_LIMIT);
-    expect(allowed.longestChain).toBeLessThan(SENDER.hopBudget);
+    expect(run.twin.wakeUpsScheduled).toBeGreaterThan(0);
+    expect(report.longestChain).toBeLessThanOrEqual(RECURSION_LIMIT);
+    // One wake-up at the window's turn, not a sender every quarter hour through the day.
+    expect(report.invocations).toBeLessThan(10);
+    expect(report.hours).toBeGreaterThanOrEqual(24);
   });
 
-  it("(e') shows why: under Lambda's default (recursiveLoop Terminate) the same wait is stopped at 16 hops and its readers go to the DLQ", async () => {
+  it("(e') holds under Lambda's default too (recursiveLoop Terminate): the wait is no chain at all", async () => {
     run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, settings: { recursiveLoop: 'Terminate' } });
     await run.twin.runDigest(SIMULATED_NEWSLETTER);
     await run.twin.drain();
     const report = reportOf(run.twin, run.addresses, run.digestAt);
-    expect(report.longestChain).toBeLessThanOrEqual(RECURSION_LIMIT);
+    expect({ missing: report.missing, duplicates: report.duplicates, deadLettered: report.deadLettered, stops: run.twin.stats.recursionStops }).toEqual({
+      missing: 0,
+      duplicates: 0,
+      deadLettered: 0,
+      stops: 0,
+    });
+  });
+
+  it("(e'') shows why: without the wake-up schedules the wait is a chain of quarter-hour re-queues, which the hop budget bounds under Allow and Lambda stops under Terminate", async () => {
+    run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, wakeUpSchedules: false });
+    await run.twin.runDigest(SIMULATED_NEWSLETTER);
+    await run.twin.drain();
+    const allowed = reportOf(run.twin, run.addresses, run.digestAt);
+    expect(allowed).toMatchObject({ missing: 0, duplicates: 0, deadLettered: 0 });
+    expect(allowed.longestChain).toBeGreaterThan(RECURSION_LIMIT);
+    expect(allowed.longestChain).toBeLessThan(SENDER.hopBudget);
+    await run.close();
+    run = undefined;
+    run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, wakeUpSchedules: false, settings: { recursiveLoop: 'Terminate' } });
+    await run.twin.runDigest(SIMULATED_NEWSLETTER);
+    await run.twin.drain();
+    const stopped = reportOf(run.twin, run.addresses, run.digestAt);
     expect(run.twin.stats.recursionStops).toBeGreaterThan(0);
-    expect(report.missing).toBeGreaterThan(0);
+    expect(stopped.missing).toBeGreaterThan(0);
   });
 });

@@ -125,7 +125,7 @@ class BatchSend {
         if (standing === 'in-progress') this.unfinished.push(subscriber.id);
         if (standing === 'suppressed') this.skipped.push(subscriber.id);
         // A reader SES turned away for the daily quota is not failed: they wait with the rest.
-        if ((await deliver(ctx, subscriber, report, standing, this.recorder)) === 'over-quota') this.unfinished.push(subscriber.id);
+        if ((await deliver(ctx, subscriber, report, standing, this.recorder)) !== 'done') this.unfinished.push(subscriber.id);
       } catch (error) {
         this.failure ??= { error };
       }

@@ -1,69 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
-import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
-import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
-import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/suppression-store.js';
-import { ensureTable } from '../../../functions/adapters/dynamodb/table.js';
-import { VirtualClock } from '../../../functions/adapters/local/virtual-clock.js';
-import { SesMailer } from '../../../functions/adapters/ses/ses-mailer.js';
-import { deliveryGroupsFor } from '../../../functions/core/delivery/groups.js';
-import type { EditionRecord } from '../../../functions/core/edition-lifecycle.js';
-import { subscriberId, type Subscriber } from '../../../functions/core/subscriber.js';
 import { sendBatch } from '../../../functions/use-cases/delivery/send-batch.js';
-import { sendContextFor } from '../../../functions/use-cases/delivery/send-context.js';
+import { deliveryPlace } from '../../support/delivery-place.js';
 import { useTestServers } from '../../support/local-servers.js';
-import { testNewsletter } from '../../support/newsletters.js';
-
-/** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
-const ID_KEY = randomBytes(32);
 
 /** One batch sent against real dynalite and the local SES server, as both send paths do. */
 const servers = useTestServers();
-const newsletter = testNewsletter();
-let tables = 0;
-
-async function setUp(emails: string[]) {
-  const tableName = `send-batch-${++tables}`;
-  await ensureTable(servers().dynamodb, tableName);
-  const subscribers = new DynamoSubscriberStore(servers().dynamodb, tableName);
-  const readers: Subscriber[] = emails.map((email) => ({
-    id: subscriberId(ID_KEY, email),
-    newsletterId: newsletter.id,
-    email,
-    status: 'confirmed',
-    createdAt: '2026-11-01T00:00:00Z',
-  }));
-  for (const reader of readers) await subscribers.put(reader);
-  const clock = new VirtualClock(Date.parse('2026-12-01T08:00:00Z'));
-  const deps = {
-    owner: `sender-${tables}`,
-    editions: new DynamoEditionStore(servers().dynamodb, tableName),
-    subscribers,
-    suppressions: new DynamoSuppressionStore(servers().dynamodb, tableName),
-    ledger: new DynamoDeliveryLedger(servers().dynamodb, tableName),
-    mailer: new SesMailer(servers().ses),
-    tokenKey: randomBytes(32),
-    clock,
-  };
-  const edition: EditionRecord = {
-    newsletterId: newsletter.id,
-    editionId: `${newsletter.id}-2026-12-01-${tables}`,
-    status: 'sending',
-    createdAt: clock.now().toISOString(),
-    subject: 'The week in five articles',
-    date: '2026-12-01',
-    articles: [],
-    deliveryGroups: deliveryGroupsFor(readers.length),
-  };
-  const rendered = { subject: edition.subject, html: '<html><body><p>This week</p></body></html>', text: 'This week' };
-  const context = (options: { budget?: number } = {}) =>
-    sendContextFor(newsletter, deps, edition, rendered, { rate: 1000 }).then((ctx) => ({
-      ...ctx,
-      ...(options.budget === undefined ? {} : { budget: { remaining: options.budget } }),
-    }));
-  return { deps, edition, readers, context };
-}
+const setUp = (emails: string[]) => deliveryPlace(servers(), emails);
 
 /** The addresses the local SES server accepted mail for since `before` messages. */
 function recipientsSince(before: number): string[] {

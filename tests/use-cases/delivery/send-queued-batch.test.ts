@@ -289,6 +289,35 @@ describe('sendQueuedBatch', () => {
     }
   });
 
+  it('puts a batch the quota stops back to sleep until the shared tally has room, in one wait rather than quarter hours', async () => {
+    const { deps, queued, tableName } = await setUp(40);
+    const account = await FaultySesServer.start({ quota: { max24HourSend: 30 } });
+    const accountClient = sesClient(account);
+    const clock = new VirtualClock(Date.parse('2026-12-01T08:00:00Z'));
+    try {
+      await enqueueEdition(newsletter, { ...deps, clock }, { batchSize: 50 });
+      expect(queued).toHaveLength(1);
+      const sender = { ...deps, clock, mailer: new SesMailer(accountClient), sendBudget: new DynamoSendBudget(servers.dynamodb, tableName) };
+      const first = await sendQueuedBatch(queued[0]!, newsletter, sender, { cache: new SenderCache(), rate: 500 });
+      assert(first.status === 'sent');
+      expect(first).toMatchObject({ report: { sent: 30, failed: 0 }, retryLater: expect.stringContaining('quota') });
+      // The 30 sends of the 08:00 quarter hour stop counting at 08:15 the next day: one sleep until then.
+      const untilRoom = () => Math.ceil((Date.parse('2026-12-02T08:15:00Z') - clock.millis()) / 1000);
+      expect(first.retryAfterSeconds).toBe(untilRoom());
+      // Woken early (a redelivery): nothing of the quota, so straight back to sleep, nobody sent or failed.
+      const again = { ...queued[0]!, subscriberIds: first.retryIds! };
+      const second = await sendQueuedBatch(again, newsletter, sender, { cache: new SenderCache(), rate: 500 });
+      assert(second.status === 'sent');
+      expect(second).toMatchObject({ report: { sent: 0, failed: 0 }, retryLater: expect.stringContaining('quota') });
+      expect(second.retryAfterSeconds).toBe(untilRoom());
+      expect(new Set(second.retryIds)).toEqual(new Set(first.retryIds));
+      expect(account.accepted.length).toBe(30);
+    } finally {
+      accountClient.destroy();
+      await account.close();
+    }
+  });
+
   it('stops taking readers at the time it is given and hands the rest back at once, without a quota wait', async () => {
     const clock = new VirtualClock();
     const { deps, queued, server: ses, close } = await arrange(40, { batchSize: 50, clock });
