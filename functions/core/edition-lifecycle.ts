@@ -133,7 +133,10 @@ export function reputationStop(counts: EditionCounts | undefined, limits: Reputa
   const complaints = counts.complaints - (baseline?.complaints ?? 0);
   if (sent < (limits.minimumSample ?? 100)) return undefined;
   if (complaints / sent >= limits.complaintRate) {
-    return `complaint rate ${pct(complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: check the list's consent, then "newsletter editions resume"`;
+    return (
+      `complaint rate ${pct(complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: ` +
+      `check the list's consent, then "newsletter editions resume"`
+    );
   }
   if (bounces / sent >= limits.bounceRate) {
     return `bounce rate ${pct(bounces / sent)} reached the limit of ${pct(limits.bounceRate)}: clean the list, then "newsletter editions resume"`;
@@ -221,7 +224,9 @@ export function resumeEdition(edition: EditionRecord): ResumeDecision {
   if (edition.status !== 'paused') {
     return {
       next: 'refuse',
-      reason: `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume ("npx newsletter editions resend ${edition.editionId}" sends its failed deliveries again)`,
+      reason:
+        `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume ` +
+        `("npx newsletter editions resend ${edition.editionId}" sends its failed deliveries again)`,
     };
   }
   return { next: 'resume', changes: { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) } };

@@ -102,8 +102,9 @@ export class Delivery extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
+    const groupSchedules = `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${String(stack.resolve(group.scheduleGroupName))}/*`;
     Validations.of(this.sender.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${String(stack.resolve(group.scheduleGroupName))}/*]`,
+      id: `AwsSolutions-IAM5[Resource::${groupSchedules}]`,
       reason:
         'The sender names each one-time wake-up schedule itself (wait-<uuid>), so it may create schedules in its own group only, by a wildcard on the name.',
     });

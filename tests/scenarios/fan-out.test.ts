@@ -353,7 +353,8 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
       await mkdir(path.join(work, 'wake-articles'), { recursive: true });
       await writeFile(
         path.join(work, 'wake-articles', 'ports.md'),
-        '# Ports add shore power\n\nThree ports will plug docked ships into the grid by 2027. A ship at berth burns as much fuel as ten thousand cars. Operators say the cables cost less than the fines.\n',
+        '# Ports add shore power\n\nThree ports will plug docked ships into the grid by 2027. ' +
+          'A ship at berth burns as much fuel as ten thousand cars. Operators say the cables cost less than the fines.\n',
       );
       const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
       const ids: string[] = [];

@@ -9,8 +9,9 @@ import { twinWithReaders, type TwinRun } from '../support/stack-twin.js';
 /**
  * The queued send as deployed, through the twin, where the AWS path can lose or repeat mail: a
  * visibility timeout that expires mid-batch, a sender killed by its timeout, a batch dead-lettered and
- * brought back, a quota reached mid-edition and waited out in one wake-up schedule, a recursive chain. Each scenario asserts what readers notice: everyone gets the edition, once (or at most the sends a kill left in
- * flight twice), and nobody is lost to the DLQ or to Lambda's recursive-loop stop.
+ * brought back, a quota reached mid-edition and waited out in one wake-up schedule, a recursive
+ * chain. Each scenario asserts what readers notice: everyone gets the edition, once (or at most the
+ * sends a kill left in flight twice), and nobody is lost to the DLQ or to Lambda's recursive-loop stop.
  */
 let run: TwinRun | undefined;
 afterEach(async () => {
@@ -69,7 +70,7 @@ describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
     expect(report.duplicates).toBeLessThanOrEqual(report.inFlightAtKills);
   });
 
-  it('(d) sends everyone exactly one copy when the daily quota runs out mid-edition and resets a day later, failing nobody and dead-lettering nothing', async () => {
+  it('(d) sends everyone one copy when the daily quota runs out mid-edition and frees a day later, failing nobody', async () => {
     run = await twinWithReaders(300, { ses: { rate: 50, dailyQuota: 200 } });
     const { twin } = run;
     const digest = await twin.runDigest(SIMULATED_NEWSLETTER);
@@ -118,7 +119,7 @@ describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
     });
   });
 
-  it("(e'') shows why: without the wake-up schedules the wait is a chain of quarter-hour re-queues, which the hop budget bounds under Allow and Lambda stops under Terminate", async () => {
+  it("(e'') shows why: without the schedules the wait is a chain of re-queues, bounded under Allow, stopped under Terminate", async () => {
     run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, wakeUpSchedules: false });
     await run.twin.runDigest(SIMULATED_NEWSLETTER);
     await run.twin.drain();

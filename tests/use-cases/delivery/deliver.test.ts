@@ -12,7 +12,7 @@ const ses = new FaultySesMailers();
 afterAll(() => ses.close());
 
 describe('deliver', () => {
-  it('records each reader before the next, a reader SES refuses for good as failed with the reason and no address, and the next readers are still sent', async () => {
+  it('records each reader before the next, one SES refuses as failed with the reason and no address, and sends the rest', async () => {
     const refusing = await ses.server({ rejectRecipients: ['gone@example.com'] });
     const { readers, context, deps, edition } = await deliveryPlace(servers(), ['ann@example.com', 'gone@example.com', 'cy@example.com'], {
       mailer: ses.mailerFor(refusing),
