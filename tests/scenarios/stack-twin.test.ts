@@ -3,7 +3,7 @@ import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-st
 import { resumeQueuedEdition } from '../../functions/use-cases/delivery/requeue-edition.js';
 import { RECURSION_LIMIT } from '../../functions/cli/stack-twin/recursive-loop.js';
 import { SENDER } from '../../functions/core/send-topology.js';
-import { SIMULATED_NEWSLETTER, reportOf } from '../../functions/cli/stack-twin/simulation.js';
+import { SIMULATED_NEWSLETTER, reportOf, type SimulationReport } from '../../functions/cli/stack-twin/simulation.js';
 import { twinWithReaders, type TwinRun } from '../support/stack-twin.js';
 
 /**
@@ -18,6 +18,25 @@ afterEach(async () => {
   await run?.close();
   run = undefined;
 });
+
+type TwinOptions = Parameters<typeof twinWithReaders>[1];
+
+/**
+ * Sixty readers against a quota of forty a day: the last twenty wait a day. Keeps the run in `run`
+ * for the cleanup; `losses` is what readers would notice, plus Lambda's recursive-loop stops.
+ */
+async function quotaWait(options: Omit<TwinOptions, 'ses'>): Promise<{ report: SimulationReport; twin: TwinRun['twin']; losses: object }> {
+  const started = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, ...options });
+  run = started;
+  const { twin } = started;
+  await twin.runDigest(SIMULATED_NEWSLETTER);
+  await twin.drain();
+  const report = reportOf(twin, started.addresses, started.digestAt);
+  const losses = { missing: report.missing, duplicates: report.duplicates, deadLettered: report.deadLettered, stops: twin.stats.recursionStops };
+  return { report, twin, losses };
+}
+
+const NO_LOSS_NO_STOP = { missing: 0, duplicates: 0, deadLettered: 0, stops: 0 };
 
 // Whole editions on the twin: seconds alone, a minute or more on a busy machine.
 describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
@@ -89,17 +108,9 @@ describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
 
   it("(e) keeps every reader through a day-long quota wait in one sleep: a wake-up schedule, no chain towards Lambda's 16-hop stop", async () => {
     // The stack's own settings: a batch the quota stops sleeps in a one-time schedule until the 24-hour window has room.
-    run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 } });
-    await run.twin.runDigest(SIMULATED_NEWSLETTER);
-    await run.twin.drain();
-    const report = reportOf(run.twin, run.addresses, run.digestAt);
-    expect({ missing: report.missing, duplicates: report.duplicates, deadLettered: report.deadLettered, stops: run.twin.stats.recursionStops }).toEqual({
-      missing: 0,
-      duplicates: 0,
-      deadLettered: 0,
-      stops: 0,
-    });
-    expect(run.twin.wakeUpsScheduled).toBeGreaterThan(0);
+    const { report, twin, losses } = await quotaWait({});
+    expect(losses).toEqual(NO_LOSS_NO_STOP);
+    expect(twin.wakeUpsScheduled).toBeGreaterThan(0);
     expect(report.longestChain).toBeLessThanOrEqual(RECURSION_LIMIT);
     // One wake-up at the window's turn, not a sender every quarter hour through the day.
     expect(report.invocations).toBeLessThan(10);
@@ -107,33 +118,19 @@ describe('queued send scenarios on the twin', { timeout: 180_000 }, () => {
   });
 
   it("(e') holds under Lambda's default too (recursiveLoop Terminate): the wait is no chain at all", async () => {
-    run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, settings: { recursiveLoop: 'Terminate' } });
-    await run.twin.runDigest(SIMULATED_NEWSLETTER);
-    await run.twin.drain();
-    const report = reportOf(run.twin, run.addresses, run.digestAt);
-    expect({ missing: report.missing, duplicates: report.duplicates, deadLettered: report.deadLettered, stops: run.twin.stats.recursionStops }).toEqual({
-      missing: 0,
-      duplicates: 0,
-      deadLettered: 0,
-      stops: 0,
-    });
+    const { losses } = await quotaWait({ settings: { recursiveLoop: 'Terminate' } });
+    expect(losses).toEqual(NO_LOSS_NO_STOP);
   });
 
   it("(e'') shows why: without the schedules the wait is a chain of re-queues, bounded under Allow, stopped under Terminate", async () => {
-    run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, wakeUpSchedules: false });
-    await run.twin.runDigest(SIMULATED_NEWSLETTER);
-    await run.twin.drain();
-    const allowed = reportOf(run.twin, run.addresses, run.digestAt);
+    const { report: allowed } = await quotaWait({ wakeUpSchedules: false });
     expect(allowed).toMatchObject({ missing: 0, duplicates: 0, deadLettered: 0 });
     expect(allowed.longestChain).toBeGreaterThan(RECURSION_LIMIT);
     expect(allowed.longestChain).toBeLessThan(SENDER.hopBudget);
-    await run.close();
+    await run?.close();
     run = undefined;
-    run = await twinWithReaders(60, { ses: { rate: 50, dailyQuota: 40 }, wakeUpSchedules: false, settings: { recursiveLoop: 'Terminate' } });
-    await run.twin.runDigest(SIMULATED_NEWSLETTER);
-    await run.twin.drain();
-    const stopped = reportOf(run.twin, run.addresses, run.digestAt);
-    expect(run.twin.stats.recursionStops).toBeGreaterThan(0);
+    const { report: stopped, twin } = await quotaWait({ wakeUpSchedules: false, settings: { recursiveLoop: 'Terminate' } });
+    expect(twin.stats.recursionStops).toBeGreaterThan(0);
     expect(stopped.missing).toBeGreaterThan(0);
   });
 });
