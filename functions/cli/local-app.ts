@@ -128,7 +128,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
       { cause: error },
     );
   }
-  const stores = dynamoStores(dynamodb, tableName, { ownerGone: localOwnerGone });
+  // Not the send budget: only the stack's senders reserve from it (a use case handed one would).
+  const { sendBudget: _senders, ...stores } = dynamoStores(dynamodb, tableName, { ownerGone: localOwnerGone });
   const app = {
     ...loaded,
     servers,
@@ -136,14 +137,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     dynamodb,
     ses,
     tokenKeys,
-    subscribers: stores.subscribers,
-    suppressions: stores.suppressions,
-    signUpLimits: stores.signUpLimits,
-    editions: stores.editions,
-    ledger: stores.ledger,
-    deliveries: stores.deliveries,
-    feedback: stores.feedback,
-    keyPointCache: stores.keyPointCache,
+    ...stores,
     environment: env,
     /** This process's identity on delivery-group locks. */
     owner: localRunOwner(),
