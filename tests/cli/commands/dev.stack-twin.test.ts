@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startDevServer, type DevServer } from '../../../functions/cli/commands/dev.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
+import { newsletterInput } from '../../support/newsletters.js';
 import { header, mailsSince, recipientOf, sentCount } from '../../support/subscription-fixtures.js';
 
 /**
@@ -123,18 +124,7 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
       SEND_QUEUE_URL: `${gone}/000000000000/send`,
       TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key',
       NEWSLETTER_CONFIG: JSON.stringify({
-        newsletters: [
-          {
-            id: NEWSLETTER,
-            title: 'T',
-            language: 'en',
-            from: { name: 'T', email: 'news@example.com' },
-            postalAddress: '1 Road',
-            schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-            sources: [{ type: 'folder', path: ws.articles }],
-            baseUrl: 'http://localhost:1',
-          },
-        ],
+        newsletters: [newsletterInput({ id: NEWSLETTER, sources: [{ type: 'folder', path: ws.articles }], baseUrl: 'http://localhost:1' })],
       }),
     };
     const endpoints = {

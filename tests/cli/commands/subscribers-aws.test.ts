@@ -8,6 +8,7 @@ import { FaultySesServer } from '../../../functions/adapters/local/faulty-ses-se
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { startAwsCliStack, type AwsCliStack } from '../../support/aws-cli-stack.js';
 import { STACK_TOKEN } from '../../support/loopback-stack.js';
+import { newsletterInput } from '../../support/newsletters.js';
 
 /**
  * The deployed stack's list, managed from the operator's machine: the CLI finds the stack's table
@@ -18,16 +19,7 @@ import { STACK_TOKEN } from '../../support/loopback-stack.js';
 const ID_KEY = Buffer.from(STACK_TOKEN);
 const TABLE = 'KeypointsNewsletter-Table-1';
 
-const newsletter = {
-  id: 'aws-weekly',
-  title: 'Tech Weekly',
-  language: 'en',
-  from: { name: 'Tech Weekly', email: 'news@example.com' },
-  postalAddress: '1 Example Road, London',
-  schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
-  sources: [{ type: 'folder', path: 'articles' }],
-  baseUrl: 'https://news.example.com',
-};
+const newsletter = newsletterInput({ id: 'aws-weekly', title: 'Tech Weekly' });
 const config = { newsletters: [newsletter] };
 
 let stack: AwsCliStack;
