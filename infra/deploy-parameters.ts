@@ -89,13 +89,17 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   const outside = config.newsletters.filter((n) => !inDomain(domainOf(n.from.email), domain));
   if (outside.length > 0) {
     throw new DeployParameterError(
-      `the SES identity is ${domain}, but ${outside.map((n) => `newsletter "${n.id}" sends from ${n.from.email}`).join(', ')}: set -c domain=<the from addresses' domain> or change "from.email"`,
+      `the SES identity is ${domain}, ` +
+        `but ${outside.map((n) => `newsletter "${n.id}" sends from ${n.from.email}`).join(', ')}: set -c domain=<the ` +
+        `from addresses' domain> or change "from.email"`,
     );
   }
 
   if (SAMPLE_DOMAINS.test(domain) && !flag(context, 'allowSampleSender')) {
     throw new DeployParameterError(
-      `newsletters send from ${domain}, the sample domain of newsletter.config.json, which SES can never verify: set "from.email" of each newsletter to an address at your own domain (and -c domain=<that domain>) before deploying; to synthesise the sample only to read the template, add -c allowSampleSender=true`,
+      `newsletters send from ${domain}, the sample domain of newsletter.config.json, which SES can never verify: set ` +
+        `"from.email" of each newsletter to an address at your own domain (and -c domain=<that domain>) before ` +
+        `deploying; to synthesise the sample only to read the template, add -c allowSampleSender=true`,
     );
   }
 
@@ -135,13 +139,15 @@ export function readDeployParameters(context: ContextReader, config: Config, con
   const perClientLimits = flag(context, 'perClientLimits');
   if (perClientLimits && domainName) {
     throw new DeployParameterError(
-      `-c perClientLimits and -c domainName=${domainName} cannot go together yet: the custom domain would lead past CloudFront to the API; leave one out, or put your domain on the distribution yourself and pass it as -c baseUrl`,
+      `-c perClientLimits and -c domainName=${domainName} cannot go together yet: the custom domain would lead past ` +
+        `CloudFront to the API; leave one out, or put your domain on the distribution yourself and pass it as -c baseUrl`,
     );
   }
   const tokenSigningKeysArn = text(context, 'tokenSigningKeysArn');
   if (tokenSigningKeysArn && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/.test(tokenSigningKeysArn)) {
     throw new DeployParameterError(
-      `-c tokenSigningKeysArn=${tokenSigningKeysArn} is not the complete ARN of a secret (it ends in the name, a dash and six characters): copy the ARN that "aws secretsmanager create-secret" printed`,
+      `-c tokenSigningKeysArn=${tokenSigningKeysArn} is not the complete ARN of a secret (it ends in the name, a ` +
+        `dash and six characters): copy the ARN that "aws secretsmanager create-secret" printed`,
     );
   }
   const sandboxRecipients = (text(context, 'sandboxRecipients') ?? '')

@@ -162,7 +162,9 @@ function deployedConfigJson(config: Config, apiBaseUrl: string): string {
   const json = JSON.stringify(deployed);
   if (Buffer.byteLength(json, 'utf8') > MAX_CONFIG_JSON_BYTES) {
     throw new Error(
-      `the newsletter config is ${Buffer.byteLength(json, 'utf8')} bytes as JSON, more than the ${MAX_CONFIG_JSON_BYTES} that fit in a Lambda environment: shorten titles and addresses, or split newsletters over two stacks`,
+      `the newsletter config is ${Buffer.byteLength(json, 'utf8')} bytes as JSON, more than ` +
+        `the ${MAX_CONFIG_JSON_BYTES} that fit in a Lambda environment: shorten titles and addresses, or split ` +
+        `newsletters over two stacks`,
     );
   }
   return json;

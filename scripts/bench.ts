@@ -103,7 +103,9 @@ for (const subscribers of want('raw-vs-product') ? (process.env.BENCH_RAW_SIZES 
     () => benchRawVsProduct({ subscribers, rounds }),
     (r) => {
       results.rawVsProduct.push(r);
-      const s = `(ii b) unpaced send to ${n(r.subscribers)}: the product against the raw SendRawEmail loop (same SES server, same message, each built while sending)`;
+      const s =
+        `(ii b) unpaced send to ${n(r.subscribers)}: the product against the raw SendRawEmail loop (same SES server, ` +
+        `same message, each built while sending)`;
       rows.push([s, 'raw SDK loop, 16 in flight', `${n(r.raw.perSecond)} msgs/s`, `peak RSS ${n(r.raw.peakRssMb, 1)} MB`]);
       rows.push([
         s,
@@ -119,7 +121,8 @@ for (const subscribers of want('raw-vs-product') ? (process.env.BENCH_RAW_SIZES 
         s,
         `product ÷ raw${r.rounds.length > 1 ? `, median of ${r.rounds.length} rounds` : ''}`,
         `${n(r.ratio, 2)}×`,
-        `${r.ratio >= 0.6 ? 'meets ≥ 0.6×' : 'BELOW the 0.6× target'}; exactly one copy each: ${r.exactlyOnce ? 'yes' : 'NO'}; load average ${n(r.loadAverage, 1)}${each}`,
+        `${r.ratio >= 0.6 ? 'meets ≥ 0.6×' : 'BELOW the 0.6× target'}; exactly one copy ` +
+          `each: ${r.exactlyOnce ? 'yes' : 'NO'}; load average ${n(r.loadAverage, 1)}${each}`,
       ]);
     },
   );
@@ -176,10 +179,11 @@ const machine = `${availableParallelism()} cores, ${cpus()[0]?.model.trim() ?? '
 printTable(rows);
 console.log(`\n${machine}; bench ran ${n(seconds, 1)} s`);
 
+const tableRow = ([section, measure, value, note]: Row) => ({ section, measure, value, ...(note ? { note } : {}) });
 await mkdir(join(root, 'out'), { recursive: true });
 await writeFile(
   join(root, 'out', only ? `bench.${[...only].join('+')}.json` : 'bench.json'),
-  `${JSON.stringify({ at: new Date().toISOString(), machine, seconds, ...results, table: rows.map(([section, measure, value, note]) => ({ section, measure, value, ...(note ? { note } : {}) })) }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), machine, seconds, ...results, table: rows.map(tableRow) }, null, 2)}\n`,
 );
 console.log(`Wrote out/${only ? `bench.${[...only].join('+')}.json` : 'bench.json'}`);
 if (results.errors.length > 0) process.exitCode = 1;

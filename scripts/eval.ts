@@ -38,7 +38,9 @@ const points = extractor
 const report = runEval(items, points ? { points } : {});
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(
-  `Key-point extraction on ${new Set(report.items.map((i) => `${i.dataset}/${i.id}`)).size} articles from ${evalDir} (${seconds} s); ROUGE F1 in %, at equal k: English k = reference sentences, Chinese headlines k = 1..3; W/T/L = articles where the extractor is ahead of / level with / behind LEAD-k on ROUGE-1 + ROUGE-2\n`,
+  `Key-point extraction on ${new Set(report.items.map((i) => `${i.dataset}/${i.id}`)).size} articles ` +
+    `from ${evalDir} (${seconds} s); ROUGE F1 in %, at equal k: English k = reference sentences, Chinese headlines ` +
+    `k = 1..3; W/T/L = articles where the extractor is ahead of / level with / behind LEAD-k on ROUGE-1 + ROUGE-2\n`,
 );
 console.log(formatTable(report));
 for (const s of report.skipped) console.log(`skipped ${s.dataset}/${s.id}: ${s.reason}`);

@@ -23,13 +23,15 @@ const train = countRows(items.filter((i) => i.split === 'train'));
 const dev = countRows(items.filter((i) => i.split === 'dev'));
 console.log(`points per article on ${train.length} train / ${dev.length} dev English stories (references: 2 to 4 highlights)\n`);
 console.log(
-  `${'predictor'.padEnd(22)}${'intercept'.padStart(10)}${'slope'.padStart(10)}${'dev MAE'.padStart(10)}${'dev exact'.padStart(11)}   points at 300 / 800 / 1,500 / 3,000 words`,
+  `${'predictor'.padEnd(22)}${'intercept'.padStart(10)}${'slope'.padStart(10)}${'dev MAE'.padStart(10)}${'dev exact'.padStart(11)}` +
+    '   points at 300 / 800 / 1,500 / 3,000 words',
 );
 for (const predictor of countCandidates) {
   const line = fitCountLine(train, predictor);
   const score = scoreCount(dev, line);
   const at = [300, 800, 1500, 3000].map((words) => line.points({ words, usable: Math.round(words / 22) })).join(' / ');
   console.log(
-    `${predictor.padEnd(22)}${line.intercept.toFixed(4).padStart(10)}${line.slope.toFixed(4).padStart(10)}${score.mae.toFixed(3).padStart(10)}${(100 * score.exact).toFixed(1).padStart(10)}%   ${at}`,
+    `${predictor.padEnd(22)}${line.intercept.toFixed(4).padStart(10)}${line.slope.toFixed(4).padStart(10)}` +
+      `${score.mae.toFixed(3).padStart(10)}${(100 * score.exact).toFixed(1).padStart(10)}%   ${at}`,
   );
 }

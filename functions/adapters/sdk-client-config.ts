@@ -8,7 +8,7 @@
  */
 
 /** The services the functions and the CLI call. */
-export type SdkService = 'ses' | 'dynamodb' | 'sqs' | 's3' | 'secretsManager' | 'cloudformation' | 'bedrock';
+export type SdkService = 'ses' | 'dynamodb' | 'sqs' | 's3' | 'secretsManager' | 'cloudformation' | 'bedrock' | 'scheduler';
 
 /** Milliseconds to wait for a connection, and for the whole request and its response headers. */
 export interface SdkTimeouts {
@@ -20,6 +20,7 @@ const SDK_TIMEOUTS: Readonly<Record<SdkService, SdkTimeouts>> = {
   ses: { connectionTimeout: 2_000, requestTimeout: 5_000 },
   dynamodb: { connectionTimeout: 2_000, requestTimeout: 5_000 },
   sqs: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  scheduler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
   s3: { connectionTimeout: 3_000, requestTimeout: 15_000 },
   secretsManager: { connectionTimeout: 3_000, requestTimeout: 10_000 },
   cloudformation: { connectionTimeout: 3_000, requestTimeout: 15_000 },

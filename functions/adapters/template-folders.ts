@@ -46,7 +46,9 @@ export function ownTemplateFolders(config: Config, baseDir: string, file: string
     if (!dir) continue;
     if (templateFilesIn(dir).length === 0) {
       problems.push(
-        `newsletters[${i}].template: "${newsletter.template}" was not found: there is no folder ${dir} with any of ${TEMPLATE_FILES.join(', ')}; copy the bundled templates you want to change there and edit them, or use "${BUNDLED_TEMPLATE}"`,
+        `newsletters[${i}].template: "${newsletter.template}" was not found: there is no folder ${dir} with any ` +
+          `of ${TEMPLATE_FILES.join(', ')}; copy the bundled templates you want to change there and edit them, or use ` +
+          `"${BUNDLED_TEMPLATE}"`,
       );
     } else dirs[newsletter.id] = dir;
   }

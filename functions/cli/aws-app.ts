@@ -109,24 +109,21 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
   await requireRegion();
   const target = await resolveStackTarget(options, env, () => new CloudFormationClient(sdkClientConfig('cloudformation')));
   const dynamodb = new DynamoDBClient(sdkClientConfig('dynamodb'));
-  const stores = dynamoStores(dynamodb, target.tableName);
+  // Not the send budget (the stack's senders share it) nor the key-point cache (the digest's): an
+  // app that carried them would have the use cases it is handed to use them.
+  const { sendBudget: _senders, keyPointCache: _digest, ...stores } = dynamoStores(dynamodb, target.tableName);
   let sqs: SQSClient | undefined;
   let idKey: Promise<Buffer> | undefined;
   const app = {
     ...loaded,
     target,
-    subscribers: stores.subscribers,
-    suppressions: stores.suppressions,
-    signUpLimits: stores.signUpLimits,
-    editions: stores.editions,
-    ledger: stores.ledger,
-    deliveries: stores.deliveries,
-    feedback: stores.feedback,
+    ...stores,
     /** The stack's send queue; asked for only by the commands that queue work. */
     sendQueue(): SendQueue {
       if (!target.sendQueueUrl) {
         throw new ConfigError(
-          `stack "${target.stackName}" has no output ${OPERATOR_OUTPUTS.sendQueueUrl}: deploy this version ("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL to the queue's URL`,
+          `stack "${target.stackName}" has no output ${OPERATOR_OUTPUTS.sendQueueUrl}: deploy this version ` +
+            `("npx cdk deploy"), or set NEWSLETTER_SEND_QUEUE_URL to the queue's URL`,
         );
       }
       sqs ??= new SQSClient(sdkClientConfig('sqs'));
@@ -140,7 +137,8 @@ export async function openAwsApp(options: GlobalOptions & AwsTargetOptions, env:
     async subscriberIds(): Promise<(email: string) => string> {
       if (!target.tokenSecretArn) {
         throw new ConfigError(
-          `stack "${target.stackName}" names no token secret (output ${OPERATOR_OUTPUTS.tokenSecretArn}): set NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")`,
+          `stack "${target.stackName}" names no token secret (output ${OPERATOR_OUTPUTS.tokenSecretArn}): set ` +
+            `NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")`,
         );
       }
       const arn = target.tokenSecretArn;

@@ -91,7 +91,8 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
         ...(options.sendRate ? { sendRate: options.sendRate } : {}),
         onWaitForOthers: (others) =>
           process.stderr.write(
-            `Keeping the embedded servers up for ${others} other newsletter ${others === 1 ? 'command' : 'commands'} on ${options.dataDir}; this one ends when they finish.\n`,
+            `Keeping the embedded servers up for ${others} other newsletter ${others === 1 ? 'command' : 'commands'} ` +
+              `on ${options.dataDir}; this one ends when they finish.\n`,
           ),
       })
     : undefined;
@@ -122,11 +123,13 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
   } catch (error) {
     await servers?.close();
     throw new StoreError(
-      `could not reach DynamoDB at ${dynamodbEndpoint ?? 'AWS'}: ${(error as Error).message}: check AWS_ENDPOINT_URL_DYNAMODB, or unset it to use the embedded server`,
+      `could not reach DynamoDB at ${dynamodbEndpoint ?? 'AWS'}: ${(error as Error).message}: check ` +
+        `AWS_ENDPOINT_URL_DYNAMODB, or unset it to use the embedded server`,
       { cause: error },
     );
   }
-  const stores = dynamoStores(dynamodb, tableName, { ownerGone: localOwnerGone });
+  // Not the send budget: only the stack's senders reserve from it (a use case handed one would).
+  const { sendBudget: _senders, ...stores } = dynamoStores(dynamodb, tableName, { ownerGone: localOwnerGone });
   const app = {
     ...loaded,
     servers,
@@ -134,14 +137,7 @@ export async function openLocalApp(options: GlobalOptions & { sendRate?: number 
     dynamodb,
     ses,
     tokenKeys,
-    subscribers: stores.subscribers,
-    suppressions: stores.suppressions,
-    signUpLimits: stores.signUpLimits,
-    editions: stores.editions,
-    ledger: stores.ledger,
-    deliveries: stores.deliveries,
-    feedback: stores.feedback,
-    keyPointCache: stores.keyPointCache,
+    ...stores,
     environment: env,
     /** This process's identity on delivery-group locks. */
     owner: localRunOwner(),

@@ -99,7 +99,8 @@ async function scheduledDigest(app: LocalApp, newsletter: NewsletterConfig, out:
   for (const p of result.problems) print(`Skipped ${p.location}: ${p.reason}`);
   if (result.status === 'nothing-new' && result.failedSources.length > 0) {
     print(
-      `Scheduled digest of ${newsletter.id}: no articles, nothing sent: ${result.failedSources.join(', ')} did not answer (reasons above); fix the sources, the next schedule tries again`,
+      `Scheduled digest of ${newsletter.id}: no articles, nothing sent: ${result.failedSources.join(', ')} did not ` +
+        `answer (reasons above); fix the sources, the next schedule tries again`,
     );
   } else if (result.status === 'nothing-new') print(`Scheduled digest of ${newsletter.id}: nothing new since the last edition, nothing sent`);
   else if (result.status === 'no-subscribers') print(`Scheduled digest: ${noSubscribersLine(newsletter.id)}`);

@@ -34,7 +34,10 @@ export function describeEdition(model: EditionModel): string[] {
 
 /** What a run with nobody to send to says. */
 export function noSubscribersLine(newsletterId: string): string {
-  return `No confirmed subscriber on ${newsletterId}: no edition built, nothing sent, and the articles stay new for the next run. Add one with "npx newsletter subscribers add EMAIL" or share the sign-up page ("npx newsletter dev").`;
+  return (
+    `No confirmed subscriber on ${newsletterId}: no edition built, nothing sent, and the articles stay new for the ` +
+    `next run. Add one with "npx newsletter subscribers add EMAIL" or share the sign-up page ("npx newsletter dev").`
+  );
 }
 
 /**

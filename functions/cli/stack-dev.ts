@@ -41,7 +41,8 @@ export async function startStackDev(app: LocalApp, options: { dataDir: string; b
   const { dynamodb, ses } = app.endpoints;
   if (!dynamodb || !ses)
     throw new NewsletterError(
-      'dev --stack-twin runs the stack on this machine and needs local DynamoDB and SES servers: unset AWS_ENDPOINT_URL_* pointing at AWS, or run dev without --stack',
+      'dev --stack-twin runs the stack on this machine and needs local DynamoDB and SES servers: unset ' +
+        'AWS_ENDPOINT_URL_* pointing at AWS, or run dev without --stack',
     );
   // Loaded here: the twin (fauxqs, the handlers) is only for --stack-twin.
   const { StackTwin } = await import('./stack-twin/stack-twin.js');
@@ -68,7 +69,10 @@ export async function startStackDev(app: LocalApp, options: { dataDir: string; b
   let closed: Promise<void> | undefined;
   return {
     twin,
-    description: `Stack twin: digest function → SQS ${twin.queueUrl} → sender function (batch ${batchSize}, at most ${maxConcurrency} at once, timeout ${timeoutSeconds} s, visibility ${visibilityTimeoutSeconds} s, DLQ after ${maxReceiveCount} receives)`,
+    description:
+      `Stack twin: digest function → SQS ${twin.queueUrl} → sender function (batch ${batchSize}, at ` +
+      `most ${maxConcurrency} at once, timeout ${timeoutSeconds} s, visibility ${visibilityTimeoutSeconds} s, DLQ ` +
+      `after ${maxReceiveCount} receives)`,
     runDigest: (newsletterId) => twin.runDigest(newsletterId),
     close() {
       closed ??= (async () => {
@@ -139,7 +143,9 @@ export async function digestThroughStack(state: StackState, newsletterId: string
     } catch (error) {
       if (error instanceof NewsletterError) throw error;
       throw new NewsletterError(
-        `the stack twin of dev --stack-twin (process ${state.pid}) did not take the digest: ${(error as Error).message}: check that dev --stack-twin still runs, or stop it and delete ${STACK_STATE_FILE} in the data dir to send in this process`,
+        `the stack twin of dev --stack-twin (process ${state.pid}) did not take the ` +
+          `digest: ${(error as Error).message}: check that dev --stack-twin still runs, or stop it and ` +
+          `delete ${STACK_STATE_FILE} in the data dir to send in this process`,
         { cause: error },
       );
     } finally {

@@ -90,7 +90,8 @@ export async function importSubscriberCsv(deps: ListDependencies, newsletterId: 
     await flush();
     const line = (error as CsvError).lines;
     throw new NewsletterError(
-      `${file}${line ? ` line ${line}` : ''} is not valid CSV (${(error as Error).message}): ${counts.rows - counts.invalid > 0 ? 'the rows before it were imported; ' : ''}fix the file and import it again`,
+      `${file}${line ? ` line ${line}` : ''} is not valid CSV ` +
+        `(${(error as Error).message}): ${counts.rows - counts.invalid > 0 ? 'the rows before it were imported; ' : ''}fix the file and import it again`,
       { cause: error },
     );
   }

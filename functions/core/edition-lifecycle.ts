@@ -110,6 +110,18 @@ export interface ReputationLimits {
 
 /** How long a queued batch waits for the 24-hour quota before it tries again (the rolling window frees units gradually). */
 export const QUOTA_RETRY_SECONDS = 900;
+/**
+ * How long a queued batch waits for the 24-hour quota: until the shared tally next has room when it
+ * says (`roomAt`), at least a minute; QUOTA_RETRY_SECONDS when it cannot say (SES's own count stopped
+ * the batch, or mail sent outside the tally).
+ *
+ * @example
+ * quotaWaitSeconds(new Date('2026-12-02T08:15:00Z'), new Date('2026-12-01T09:00:00Z')); // 83700
+ */
+export function quotaWaitSeconds(roomAt: Date | undefined, now: Date): number {
+  if (!roomAt) return QUOTA_RETRY_SECONDS;
+  return Math.max(CLAIM_RETRY_SECONDS, Math.ceil((roomAt.getTime() - now.getTime()) / 1000));
+}
 /** How long a queued batch waits for another sender to finish the deliveries it holds. */
 export const CLAIM_RETRY_SECONDS = 60;
 
@@ -121,7 +133,10 @@ export function reputationStop(counts: EditionCounts | undefined, limits: Reputa
   const complaints = counts.complaints - (baseline?.complaints ?? 0);
   if (sent < (limits.minimumSample ?? 100)) return undefined;
   if (complaints / sent >= limits.complaintRate) {
-    return `complaint rate ${pct(complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: check the list's consent, then "newsletter editions resume"`;
+    return (
+      `complaint rate ${pct(complaints / sent)} reached the limit of ${pct(limits.complaintRate)}: ` +
+      `check the list's consent, then "newsletter editions resume"`
+    );
   }
   if (bounces / sent >= limits.bounceRate) {
     return `bounce rate ${pct(bounces / sent)} reached the limit of ${pct(limits.bounceRate)}: clean the list, then "newsletter editions resume"`;
@@ -184,7 +199,10 @@ export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
   if (report.outOfTime && !report.paused)
     return { next: 'retry', reason: 'the invocation ran out of time', afterSeconds: report.inProgress > 0 ? CLAIM_RETRY_SECONDS : 0 };
   // Nobody may be left out silently: a quota stop or another sender's live group lock sends the batch back.
-  const retry = report.stoppedReason ?? (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined);
+  const retry =
+    report.stoppedReason ??
+    (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined) ??
+    (report.handedBack ? `${report.handedBack} deliveries met SES errors on every attempt` : undefined);
   if (!retry) return { next: 'done' };
   return { next: 'retry', reason: retry, afterSeconds: report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS };
 }
@@ -206,7 +224,9 @@ export function resumeEdition(edition: EditionRecord): ResumeDecision {
   if (edition.status !== 'paused') {
     return {
       next: 'refuse',
-      reason: `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume ("npx newsletter editions resend ${edition.editionId}" sends its failed deliveries again)`,
+      reason:
+        `edition ${edition.editionId} is ${edition.status}, not paused: nothing to resume ` +
+        `("npx newsletter editions resend ${edition.editionId}" sends its failed deliveries again)`,
     };
   }
   return { next: 'resume', changes: { status: 'sending', pausedReason: undefined, ...(edition.counts ? { baseline: edition.counts } : {}) } };

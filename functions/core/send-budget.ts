@@ -34,6 +34,25 @@ export function grantable(wanted: number, limit: number, reservedInWindow: numbe
 }
 
 /**
+ * When the tally next has room under `limit`: the moment the oldest buckets whose sends, once they
+ * stop counting, bring what `held` (sends by bucket) holds below the limit. Undefined when the tally
+ * has room already (something else limits the batch) or nothing it holds would make room.
+ *
+ * @example
+ * // 1,000 a day, all sent in the bucket of 08:00: room again when that bucket leaves the window.
+ * roomFreesAt(new Map([[budgetBucket(new Date('2026-12-01T08:00:00Z')), 1000]]), 1000); // 2026-12-02T08:15:00Z
+ */
+export function roomFreesAt(held: ReadonlyMap<number, number>, limit: number): Date | undefined {
+  let total = [...held.values()].reduce((sum, n) => sum + n, 0);
+  if (total < Math.floor(limit)) return undefined;
+  for (const bucket of [...held.keys()].sort((a, b) => a - b)) {
+    total -= held.get(bucket) ?? 0;
+    if (total < Math.floor(limit)) return new Date((bucket + BUDGET_WINDOW_BUCKETS) * BUDGET_BUCKET_MS);
+  }
+  return undefined;
+}
+
+/**
  * A new sending domain warms up: mailbox providers distrust a domain that sends a lot at once, so
  * its daily volume grows over the first weeks. `firstDay` messages on the day `from`, `growth`
  * times as many each day after, until the account's own quota is the lower limit.

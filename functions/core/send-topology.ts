@@ -63,7 +63,10 @@ const MAX_SENDERS = 1000;
 export interface SenderCapacity {
   /** The SQS event source's maximum concurrency. */
   maxConcurrency: number;
-  /** Messages per second for one sender at the deploy-time rate (the output SendRate); at run time each sender takes 1/maxConcurrency of GetSendQuota's MaxSendRate. */
+  /**
+   * Messages per second for one sender at the deploy-time rate (the output SendRate); at run time
+   * each sender takes 1/maxConcurrency of GetSendQuota's MaxSendRate.
+   */
   ratePerSender: number;
 }
 

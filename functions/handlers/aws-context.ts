@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Clock } from '../core/clock.js';
 import type { NewsletterConfig } from '../core/config.js';
@@ -18,6 +19,7 @@ import type { DynamoSubscriberStore } from '../adapters/dynamodb/subscriber-stor
 import type { DynamoSuppressionStore } from '../adapters/dynamodb/suppression-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { SqsSendQueue } from '../adapters/sqs/sqs-send-queue.js';
+import { SchedulerSend } from '../adapters/scheduler/scheduler-send.js';
 import { sdkClientConfig } from '../adapters/sdk-client-config.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { ownTemplateFolder } from '../adapters/template-folders.js';
@@ -59,6 +61,7 @@ export class AwsContext {
   private tables?: DynamoStores;
   private sesMailer?: SesMailer;
   private queue?: SqsSendQueue;
+  private later?: SchedulerSend;
 
   /**
    * With a tracer, every SDK call becomes an X-Ray subsegment (a no-op outside Lambda). The clock is
@@ -121,6 +124,15 @@ export class AwsContext {
   get sendQueue(): SqsSendQueue | undefined {
     const url = this.env.sendQueueUrl;
     return url ? (this.queue ??= new SqsSendQueue(this.sqs, url)) : undefined;
+  }
+
+  /**
+   * One-time schedules that put a batch back on the send queue after a wait longer than SQS can hold
+   * a message (the quota's); undefined where the stack gave this function none.
+   */
+  get scheduledSend(): SchedulerSend | undefined {
+    const target = this.env.wakeUps;
+    return target ? (this.later ??= new SchedulerSend(this.traced(new SchedulerClient(sdkClientConfig('scheduler'))), target)) : undefined;
   }
 
   /** In the Lambda bundle the templates are copied beside the code; locally the renderer finds them itself. */

@@ -10,6 +10,12 @@ export const ENV_NAMES = {
   tableName: 'TABLE_NAME',
   bucketName: 'BUCKET_NAME',
   sendQueueUrl: 'SEND_QUEUE_URL',
+  /** The send queue's and its DLQ's ARNs, targets of the sender's one-time wake-up schedules. */
+  sendQueueArn: 'SEND_QUEUE_ARN',
+  sendDeadLetterArn: 'SEND_DEAD_LETTER_ARN',
+  /** The EventBridge Scheduler group the sender creates its wake-up schedules in, and the role they send with. */
+  wakeUpGroup: 'WAKE_UP_GROUP',
+  wakeUpRoleArn: 'WAKE_UP_ROLE_ARN',
   /** The id key's secret (the key first deployed, which keys subscriber ids and never changes). */
   tokenSecretArn: 'TOKEN_SECRET_ARN',
   /** The signing keys of a rotation (a JSON document, docs/security.md); absent before the first rotation. */
@@ -31,6 +37,10 @@ const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
   BUCKET_NAME: z.string().min(1).optional(),
   SEND_QUEUE_URL: z.string().url().optional(),
+  SEND_QUEUE_ARN: z.string().min(1).optional(),
+  SEND_DEAD_LETTER_ARN: z.string().min(1).optional(),
+  WAKE_UP_GROUP: z.string().min(1).optional(),
+  WAKE_UP_ROLE_ARN: z.string().min(1).optional(),
   TOKEN_SECRET_ARN: z.string().min(1).optional(),
   TOKEN_SIGNING_KEYS_ARN: z.string().min(1).optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
@@ -45,6 +55,8 @@ export interface FunctionEnvironment {
   tableName: string;
   bucketName?: string;
   sendQueueUrl?: string;
+  /** All four set: a long wait sleeps in a one-time schedule (adapters/scheduler/). */
+  wakeUps?: { groupName: string; roleArn: string; queueArn: string; deadLetterArn: string };
   tokenSecretArn?: string;
   signingKeysSecretArn?: string;
   configurationSet?: string;
@@ -77,6 +89,9 @@ export function readEnvironment(env: Record<string, string | undefined>): Functi
     config: config.config,
     ...(e.BUCKET_NAME ? { bucketName: e.BUCKET_NAME } : {}),
     ...(e.SEND_QUEUE_URL ? { sendQueueUrl: e.SEND_QUEUE_URL } : {}),
+    ...(e.WAKE_UP_GROUP && e.WAKE_UP_ROLE_ARN && e.SEND_QUEUE_ARN && e.SEND_DEAD_LETTER_ARN
+      ? { wakeUps: { groupName: e.WAKE_UP_GROUP, roleArn: e.WAKE_UP_ROLE_ARN, queueArn: e.SEND_QUEUE_ARN, deadLetterArn: e.SEND_DEAD_LETTER_ARN } }
+      : {}),
     ...(e.TOKEN_SECRET_ARN ? { tokenSecretArn: e.TOKEN_SECRET_ARN } : {}),
     ...(e.TOKEN_SIGNING_KEYS_ARN ? { signingKeysSecretArn: e.TOKEN_SIGNING_KEYS_ARN } : {}),
     ...(e.SES_CONFIGURATION_SET ? { configurationSet: e.SES_CONFIGURATION_SET } : {}),

@@ -14,6 +14,10 @@ export const METRIC_NAMES = {
   paused: 'EditionPaused',
   /** A queued batch gave up after spending its hop budget (a runaway loop): it goes to the DLQ. */
   hopBudgetSpent: 'HopBudgetSpent',
+  /** A batch waiting for the 24-hour quota sleeps in a one-time EventBridge Scheduler schedule. */
+  wakeUpsScheduled: 'WakeUpsScheduled',
+  /** The schedule could not be made (permissions, Scheduler's quota): the batch was re-queued every 15 minutes instead. */
+  wakeUpScheduleFailures: 'WakeUpScheduleFailures',
   /** From the digest function's hourly watch: hours since the oldest edition still sending was made. */
   oldestSending: 'OldestSendingEditionHours',
   /** From the digest function, with a language-model extractor: points dropped as unfaithful (replaced from the embedded extractor). */

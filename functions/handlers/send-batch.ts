@@ -127,7 +127,7 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
         // rather than spend SQS receive counts towards the DLQ; without a queue URL, fall back to a redelivery.
         // Only the readers not ended yet: the ended ones are counted already and must not count twice.
         const again = result.retryIds?.length ? { ...message, subscriberIds: result.retryIds } : message;
-        if (ctx.sendQueue) await requeue(ctx, again, result.retryAfterSeconds ?? 60);
+        if (ctx.sendQueue) await waitThenRequeue(ctx, again, result.retryAfterSeconds ?? 60);
         else throw new RedeliveryWanted(record.messageId);
       }
     } catch (error) {
@@ -169,6 +169,30 @@ function ownQueue(ctx: AwsContext): NonNullable<AwsContext['sendQueue']> {
 /** Puts a message back on the send queue one hop further, after `delaySeconds` (SQS holds a message back at most 15 minutes). */
 async function requeue(ctx: AwsContext, message: SendBatchMessage | FanOutMessage, delaySeconds: number): Promise<void> {
   await ownQueue(ctx).enqueue([{ ...message, hops: (message.hops ?? 0) + 1 }], { delaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))) });
+}
+
+/** The longest SQS holds a message back. */
+const SQS_MAX_DELAY_SECONDS = 900;
+
+/**
+ * Puts a waiting batch back: a wait SQS can hold (15 minutes) as a delayed message; a longer one
+ * (the 24-hour quota's) in a one-time schedule that sends it at its time, so a day's wait is one
+ * sleep, not a chain of quarter-hour re-queues. If the schedule cannot be made, the batch is
+ * re-queued after 15 minutes as before (and the failure counted in `WakeUpScheduleFailures`).
+ */
+async function waitThenRequeue(ctx: AwsContext, message: SendBatchMessage, delaySeconds: number): Promise<void> {
+  const later = ctx.scheduledSend;
+  if (delaySeconds > SQS_MAX_DELAY_SECONDS && later) {
+    try {
+      await later.sendAt(new Date(ctx.clock.now().getTime() + delaySeconds * 1000), { ...message, hops: (message.hops ?? 0) + 1 });
+      obs.metrics.addMetric(METRIC_NAMES.wakeUpsScheduled, MetricUnit.Count, 1);
+      return;
+    } catch (error) {
+      obs.logger.error('wake-up schedule failed: re-queued in 15 minutes instead', { editionId: message.editionId, error: (error as Error).message });
+      obs.metrics.addMetric(METRIC_NAMES.wakeUpScheduleFailures, MetricUnit.Count, 1);
+    }
+  }
+  await requeue(ctx, message, delaySeconds);
 }
 
 /**

@@ -3,6 +3,16 @@ import type { EditionModel, RenderedEdition } from '../core/edition.js';
 export type { EditionCounts, EditionRecord, EditionStatus } from '../core/edition-lifecycle.js';
 import type { EditionCounts, EditionRecord, EditionStatus } from '../core/edition-lifecycle.js';
 
+/** An editor's changes to a draft, as `EditionStore.saveDraftEdit` stores them. */
+export interface DraftEdit {
+  /** How many edits the draft had when the editor opened it: the write holds only if it still has that many. */
+  editsBefore: number;
+  changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>;
+  rendered: RenderedEdition;
+  model: EditionModel;
+  original: EditionModel;
+}
+
 /** Editions, their rendered copies and the record of which articles went out. */
 export interface EditionStore {
   /**
@@ -19,17 +29,7 @@ export interface EditionStore {
    * in one write that holds only while the edition is a draft with `editsBefore` edits, then the new
    * render and model. False, with nothing written, when it was approved, skipped or edited meanwhile.
    */
-  saveDraftEdit(
-    newsletterId: string,
-    editionId: string,
-    edit: {
-      editsBefore: number;
-      changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>;
-      rendered: RenderedEdition;
-      model: EditionModel;
-      original: EditionModel;
-    },
-  ): Promise<boolean>;
+  saveDraftEdit(newsletterId: string, editionId: string, edit: DraftEdit): Promise<boolean>;
   /** Newest first. */
   list(newsletterId: string, limit: number): Promise<EditionRecord[]>;
   /**

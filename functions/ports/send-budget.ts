@@ -3,6 +3,8 @@ export interface BudgetReservation {
   granted: number;
   /** The bucket the reservation went into: unused sends are given back to it. */
   bucket: number;
+  /** Set when the tally granted less than was wanted: when it next has room (core/send-budget.ts `roomFreesAt`). */
+  roomAt?: Date;
 }
 
 /**
@@ -11,8 +13,11 @@ export interface BudgetReservation {
  * overshoot the quota together.
  */
 export interface SendBudget {
-  /** Reserves up to `wanted` sends within `limit` per 24 hours; `granted` may be 0 (wait for the window). */
-  reserve(wanted: number, limit: number, now: Date): Promise<BudgetReservation>;
+  /**
+   * Reserves up to `wanted` sends within `limit` per 24 hours, and never more than `cap` (what SES's
+   * own count leaves); `granted` may be 0 (wait for the window).
+   */
+  reserve(wanted: number, limit: number, now: Date, cap?: number): Promise<BudgetReservation>;
   /** Gives back reserved sends that were not made. */
   giveBack(reservation: BudgetReservation, unused: number): Promise<void>;
 }

@@ -67,7 +67,8 @@ export async function renderEdition(model: EditionModel, options: RenderOptions 
   // The subject leads with the first article's title, and the sender scans the whole message,
   // headers included, for placeholders: break any `{{` so article text cannot fill one there.
   const pixel = counting
-    ? `<img src="${escapeHtml(openPixelUrl(counting.tokenKey, counting.baseUrl, model.newsletterId, model.editionId))}" width="1" height="1" alt="" data-open-pixel style="display:block;border:0;width:1px;height:1px">`
+    ? `<img src="${escapeHtml(openPixelUrl(counting.tokenKey, counting.baseUrl, model.newsletterId, model.editionId))}" width="1" height="1" alt="" ` +
+      'data-open-pixel style="display:block;border:0;width:1px;height:1px">'
     : '';
   return {
     subject: neutralisePlaceholders(model.subject),

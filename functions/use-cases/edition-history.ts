@@ -18,6 +18,19 @@ export function latestEditions(deps: EditionHistoryDependencies, newsletterId: s
   return deps.editions.list(newsletterId, limit);
 }
 
+/**
+ * The latest editions that went out or are going out (sent, sending or paused), newest first: the
+ * `shown` newest of the last `among`, so drafts and skipped editions in between cost no place.
+ */
+export async function editionsSentLately(
+  deps: EditionHistoryDependencies,
+  newsletterId: string,
+  options: { shown: number; among: number },
+): Promise<EditionRecord[]> {
+  const latest = await deps.editions.list(newsletterId, options.among);
+  return latest.filter((e) => e.status === 'sent' || e.status === 'sending' || e.status === 'paused').slice(0, options.shown);
+}
+
 /** Failed deliveries of an edition: the complete count and the first `shown` of them (by subscriber id). */
 export interface FailedDeliveries {
   count: number;

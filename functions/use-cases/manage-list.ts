@@ -161,7 +161,10 @@ export function describeLeft(reason: LeftReason): string {
     case 'erased':
       return `erased at the subscriber's request${when}; an erased address is never mailed again`;
     case 'suppressed':
-      return `suppressed (${reason.detail ?? 'bounce or complaint'})${when}; if you know the address works again, run "newsletter subscribers unsuppress EMAIL" first`;
+      return (
+        `suppressed (${reason.detail ?? 'bounce or complaint'})${when}; if you know the address works again, run ` +
+        `"newsletter subscribers unsuppress EMAIL" first`
+      );
   }
 }
 

@@ -46,7 +46,9 @@ export async function resendLocalFailures(deps: LocalResumeDependencies, newslet
   if (edition.status !== 'sent') {
     return {
       status: 'refused',
-      reason: `edition ${editionId} is ${edition.status}, not finished: "npx newsletter editions resume ${editionId}" and the next digest send everyone who does not have it, failed deliveries included`,
+      reason:
+        `edition ${editionId} is ${edition.status}, not finished: "npx newsletter editions resume ${editionId}" and ` +
+        `the next digest send everyone who does not have it, failed deliveries included`,
     };
   }
   const failed = edition.report?.failed ?? edition.counts?.failed ?? 0;

@@ -12,6 +12,20 @@ export type ReviewDecision =
   | { status: 'approved'; edition: EditionRecord }
   | { status: 'skipped'; edition: EditionRecord };
 
+/** The draft an approve or skip link names, as its confirmation page shows it. */
+export type DraftToDecide = Extract<ReviewDecision, { status: 'not-found' | 'not-draft' }> | { status: 'draft'; edition: EditionRecord };
+
+/**
+ * Reads the draft an approve or skip link names, for the page that asks to confirm: nothing
+ * changes (mail scanners fetch every link), so a draft already decided is only reported.
+ */
+export async function draftToDecide(editions: Pick<EditionStore, 'get'>, newsletter: NewsletterConfig, editionId: string): Promise<DraftToDecide> {
+  const edition = await editions.get(newsletter.id, editionId);
+  if (!edition) return { status: 'not-found' };
+  if (edition.status !== 'draft') return { status: 'not-draft', edition };
+  return { status: 'draft', edition };
+}
+
 /**
  * Approves a draft: one conditional write moves it from draft to sending, so of two approvals at
  * once exactly one goes ahead. Sending is the ordinary run's job (it resumes a sending edition).

@@ -269,7 +269,8 @@ async function refuseBesideUnfinished(deps: PrepareDependencies, newsletterId: s
   const sending = (await deps.editions.list(newsletterId, 5)).find((e) => e.status === 'sending');
   if (sending) {
     throw new EditionConflictError(
-      `edition ${sending.editionId} of ${newsletterId} is still being sent (by another run, or one that stopped): run "newsletter digest" without --force to finish it, then force a new edition`,
+      `edition ${sending.editionId} of ${newsletterId} is still being sent (by another run, or one that stopped): ` +
+        `run "newsletter digest" without --force to finish it, then force a new edition`,
     );
   }
 }

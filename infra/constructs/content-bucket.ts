@@ -33,14 +33,17 @@ export class ContentBucket extends Construct {
       ],
     });
     const accessLogsReason =
-      "Server access logs would need a second bucket that nobody reads: the bucket is private and read only by the digest function's role. Publishers' uploads are not logged by default (CloudTrail records object writes only where the account turns on S3 data events): turn those on, or add access logs, if uploads must be audited.";
+      'Server access logs would need a second bucket that nobody reads: the bucket is private and read only by the ' +
+      "digest function's role. Publishers' uploads are not logged by default (CloudTrail records object writes only " +
+      'where the account turns on S3 data events): turn those on, or add access logs, if uploads must be audited.';
     Validations.of(this.bucket).acknowledge(
       { id: 'AwsSolutions-S1', reason: accessLogsReason },
       { id: guardRule('s3_bucket_logging_enabled_check'), reason: accessLogsReason },
       {
         id: guardRule('s3_bucket_default_encryption_kms_check'),
         reason:
-          'Articles are public writing: S3-managed encryption protects them at rest; a KMS key would add cost and a key policy to every reader role for no gain.',
+          'Articles are public writing: S3-managed encryption protects them at rest; a KMS key would add cost and a key ' +
+          'policy to every reader role for no gain.',
       },
       {
         id: guardRule('s3_event_notifications_enabled_check'),
@@ -49,7 +52,8 @@ export class ContentBucket extends Construct {
       {
         id: guardRule('s3_bucket_object_lock_enabled_check'),
         reason:
-          'Object Lock would forbid deleting an article, which an operator must be able to do (a takedown); versioning already keeps a deleted object for 30 days.',
+          'Object Lock would forbid deleting an article, which an operator must be able to do (a takedown); versioning ' +
+          'already keeps a deleted object for 30 days.',
       },
     );
   }
@@ -67,7 +71,8 @@ export class ContentBucket extends Construct {
     Validations.of(fn.role!).acknowledge({
       id: wildcardArnFinding(this.bucket, `/${ARTICLES_PREFIX}*`),
       reason:
-        'Article keys are chosen by publishers at upload time, so reading them needs the articles/ prefix with a wildcard; nothing outside that prefix is readable.',
+        'Article keys are chosen by publishers at upload time, so reading them needs the articles/ prefix with a ' +
+        'wildcard; nothing outside that prefix is readable.',
     });
     fn.addEnvironment(ENV_NAMES.bucketName, this.bucket.bucketName);
   }

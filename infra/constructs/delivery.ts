@@ -1,4 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -66,6 +68,7 @@ export class Delivery extends Construct {
     props.mail.grantReadQuota(this.sender);
     // A batch that waits for the 24-hour quota is queued again with a delay, not failed towards the DLQ.
     this.grantEnqueue(this.sender);
+    this.grantWakeUps();
     this.sender.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: SENDER.batchSize,
@@ -73,6 +76,42 @@ export class Delivery extends Construct {
         maxConcurrency: this.capacity.maxConcurrency,
       }),
     );
+  }
+
+  /**
+   * A batch waiting longer than SQS can delay a message (the 24-hour quota's wait) sleeps in a
+   * one-time EventBridge Scheduler schedule that puts it back on the queue and deletes itself
+   * (docs/adr/0014). The sender may create schedules in its own group only and pass only the role
+   * that may send to this queue and its DLQ; it can neither read, change nor delete schedules.
+   */
+  private grantWakeUps(): void {
+    const stack = Stack.of(this);
+    const group = new ScheduleGroup(this, 'WakeUps', {});
+    const role = new iam.Role(this, 'WakeUpRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: "EventBridge Scheduler puts a sender's waiting batch back on the send queue",
+    });
+    this.queue.grantSendMessages(role);
+    this.deadLetterQueue.grantSendMessages(role);
+    const schedules = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${group.scheduleGroupName}/*` });
+    this.sender.addToRolePolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule'], resources: [schedules] }));
+    this.sender.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    const groupSchedules = `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${String(stack.resolve(group.scheduleGroupName))}/*`;
+    Validations.of(this.sender.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${groupSchedules}]`,
+      reason:
+        'The sender names each one-time wake-up schedule itself (wait-<uuid>), so it may create schedules in its own group only, by a wildcard on the name.',
+    });
+    this.sender.addEnvironment(ENV_NAMES.wakeUpGroup, group.scheduleGroupName);
+    this.sender.addEnvironment(ENV_NAMES.wakeUpRoleArn, role.roleArn);
+    this.sender.addEnvironment(ENV_NAMES.sendQueueArn, this.queue.queueArn);
+    this.sender.addEnvironment(ENV_NAMES.sendDeadLetterArn, this.deadLetterQueue.queueArn);
   }
 
   /** Queues send batches; sets SEND_QUEUE_URL. */

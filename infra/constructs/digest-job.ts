@@ -131,7 +131,9 @@ export class DigestJob extends Construct {
         this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${prefix}*`] }));
         Validations.of(this.function.role!).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${source.bucket}/${prefix}*]`,
-          reason: `Newsletter "${newsletter.id}" reads its articles from s3://${source.bucket}/${prefix}, whose keys publishers choose at upload time, so the prefix needs a wildcard; nothing outside it is readable.`,
+          reason:
+            `Newsletter "${newsletter.id}" reads its articles from s3://${source.bucket}/${prefix}, whose keys publishers ` +
+            `choose at upload time, so the prefix needs a wildcard; nothing outside it is readable.`,
         });
       }
     }
@@ -158,7 +160,8 @@ export class DigestJob extends Construct {
       Validations.of(this.function.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${profile[2]}]`,
         reason:
-          'A cross-region inference profile sends each call to the model in one of several regions chosen by Bedrock, so the model ARN must allow any region; only this one model is allowed.',
+          'A cross-region inference profile sends each call to the model in one of several regions chosen by Bedrock, so ' +
+          'the model ARN must allow any region; only this one model is allowed.',
       });
     }
   }

@@ -2,12 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
-
-/** The partition keys of subscriber records (`keys.subscriber`), the only items a list operator may put. */
-export const SUBSCRIBER_PARTITIONS = 'NL#*#SUB';
-/** The partition key of suppressions (`keys.suppression`), the only items a list operator may delete. */
-export const SUPPRESSION_PARTITION = 'SUPPRESSION';
+import type { Construct } from 'constructs';
+import { CommandPolicy, partitionStatement, SUBSCRIBER_PARTITIONS, SUPPRESSION_PARTITION } from './command-policy.js';
 
 export interface ListOperatorPolicyProps {
   table: dynamodb.ITable;
@@ -26,28 +22,12 @@ export interface ListOperatorPolicyProps {
  * @example
  * const list = new ListOperatorPolicy(this, 'ListOperator', { table: table.table, tokenSecret: secret.secret });
  */
-export class ListOperatorPolicy extends Construct {
-  readonly policy: iam.ManagedPolicy;
-
+export class ListOperatorPolicy extends CommandPolicy {
   constructor(scope: Construct, id: string, props: ListOperatorPolicyProps) {
-    super(scope, id);
-    this.policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: `List commands (newsletter subscribers ... --aws) against stack ${Stack.of(this).stackName}; with the operator policy`,
-      statements: [
-        new iam.PolicyStatement({ sid: 'KeySubscriberIds', actions: ['secretsmanager:GetSecretValue'], resources: [props.tokenSecret.secretArn] }),
-        new iam.PolicyStatement({
-          sid: 'AddSubscribers',
-          actions: ['dynamodb:PutItem'],
-          resources: [props.table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SUBSCRIBER_PARTITIONS] } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'LiftSuppressions',
-          actions: ['dynamodb:DeleteItem'],
-          resources: [props.table.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SUPPRESSION_PARTITION] } },
-        }),
-      ],
-    });
+    super(scope, id, `List commands (newsletter subscribers ... --aws) against stack ${Stack.of(scope).stackName}; with the operator policy`, [
+      new iam.PolicyStatement({ sid: 'KeySubscriberIds', actions: ['secretsmanager:GetSecretValue'], resources: [props.tokenSecret.secretArn] }),
+      partitionStatement('AddSubscribers', 'dynamodb:PutItem', props.table, 'ForAllValues:StringLike', SUBSCRIBER_PARTITIONS),
+      partitionStatement('LiftSuppressions', 'dynamodb:DeleteItem', props.table, 'ForAllValues:StringEquals', SUPPRESSION_PARTITION),
+    ]);
   }
 }

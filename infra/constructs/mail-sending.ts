@@ -106,7 +106,8 @@ export class MailSending extends Construct {
     Validations.of(fn.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'ses:GetSendQuota is an account-level read that supports no resource type, so "*" is the only resource IAM accepts for it; every other action of this role is scoped.',
+        'ses:GetSendQuota is an account-level read that supports no resource type, so "*" is the only resource IAM ' +
+        'accepts for it; every other action of this role is scoped.',
     });
   }
 

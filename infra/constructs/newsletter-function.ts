@@ -127,17 +127,20 @@ export class NewsletterFunction extends NodejsFunction {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource type, so "*" is the only resource IAM accepts for it; the other actions of this role are scoped.',
+        'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource type, so "*" is the only ' +
+        'resource IAM accepts for it; the other actions of this role are scoped.',
     });
     Validations.of(this).acknowledge({
       id: guardRule('lambda_inside_vpc_check'),
       reason:
-        'The functions reach only AWS service endpoints and public feeds; a VPC would add NAT gateways (about $32 a month each) and cold-start latency and protect nothing, as no private resource exists.',
+        'The functions reach only AWS service endpoints and public feeds; a VPC would add NAT gateways (about $32 a ' +
+        'month each) and cold-start latency and protect nothing, as no private resource exists.',
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node.js 22 is pinned on purpose: the bundle targets node22 and the tests run on it; move to a newer runtime together with NODE_TARGET in infra/bundling.ts, not silently.',
+        'Node.js 22 is pinned on purpose: the bundle targets node22 and the tests run on it; move to a newer runtime ' +
+        'together with NODE_TARGET in infra/bundling.ts, not silently.',
     });
   }
 }
@@ -155,7 +158,8 @@ function acknowledgeLogGroup(logGroup: logs.LogGroup): void {
     {
       id: guardRule('cloudwatch_log_group_encrypted_check'),
       reason:
-        'CloudWatch Logs encrypts every log group at rest with its own key already; a customer-managed KMS key adds $1 a month and key policy work for logs that hold no personal data.',
+        'CloudWatch Logs encrypts every log group at rest with its own key already; a customer-managed KMS key adds $1 ' +
+        'a month and key policy work for logs that hold no personal data.',
     },
   );
 }

@@ -28,7 +28,7 @@ const SEND_QUEUE_MAX_AGE = Duration.hours(6);
 /**
  * An edition still sending after this long is stuck: a quota wait lasts at most a day (the rolling
  * 24-hour window), and the margin covers a large list sent over that day. The send queue's age cannot
- * say it, as every quota wait re-queues its batches and restarts their age.
+ * say it, as a batch that waited for the quota comes back as a new message and restarts its age.
  */
 const STUCK_SENDING_HOURS = 36;
 
@@ -36,7 +36,9 @@ const STUCK_SENDING_HOURS = 36;
 const DEAD_LETTER_WAY_BACK: Record<string, string> = {
   Send: '`newsletter editions resume <id> --aws` queues again whoever does not have the edition (the ledger skips the rest); purge the queue afterwards',
   Digest:
-    'run the digest again (`aws lambda invoke --invocation-type Event` with {"newsletterId": "<id>"}): it resumes the unfinished edition; purge the queue afterwards. A message with {"watch": true} is the hourly sending watch: nothing to run again, the next hour watches anew',
+    'run the digest again (`aws lambda invoke --invocation-type Event` with {"newsletterId": "<id>"}): it resumes ' +
+    'the unfinished edition; purge the queue afterwards. A message with {"watch": true} is the hourly sending ' +
+    'watch: nothing to run again, the next hour watches anew',
 };
 
 export interface OperationsAlarmsProps {
@@ -82,7 +84,8 @@ export class OperationsAlarms extends Construct {
 
     for (const { name, queue } of props.deadLetterQueues) {
       this.add(`${name}DeadLetters`, {
-        alarmDescription: `Messages are waiting in the ${name} dead-letter queue: inspect them and fix the cause, then ${DEAD_LETTER_WAY_BACK[name] ?? 'redrive them'}`,
+        alarmDescription:
+          `Messages are waiting in the ${name} dead-letter queue: inspect them and fix the cause, ` + `then ${DEAD_LETTER_WAY_BACK[name] ?? 'redrive them'}`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -105,7 +108,9 @@ export class OperationsAlarms extends Construct {
 
     const queueAge = props.sendQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM });
     this.add('SendQueueAge', {
-      alarmDescription: `A send batch has waited more than ${SEND_QUEUE_MAX_AGE.toHours()} hours: the senders are not draining the queue; see the Sender function's errors and logs`,
+      alarmDescription:
+        `A send batch has waited more than ${SEND_QUEUE_MAX_AGE.toHours()} hours: the senders are not draining the ` +
+        `queue; see the Sender function's errors and logs`,
       metric: queueAge,
       threshold: SEND_QUEUE_MAX_AGE.toSeconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -114,7 +119,8 @@ export class OperationsAlarms extends Construct {
     const failed = this.productMetric(METRIC_NAMES.failed, 'send-batch');
     this.add('DeliveriesFailed', {
       alarmDescription:
-        'Deliveries failed after their retries: `newsletter editions show <id> --aws` lists the reasons (subscriber ids, never addresses); `newsletter editions resend <id> --aws` queues them again',
+        'Deliveries failed after their retries: `newsletter editions show <id> --aws` lists the reasons (subscriber ' +
+        'ids, never addresses); `newsletter editions resend <id> --aws` queues them again',
       metric: failed,
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -122,7 +128,10 @@ export class OperationsAlarms extends Construct {
     const paused = this.productMetric(METRIC_NAMES.paused, 'send-batch');
     this.add('EditionPaused', {
       alarmDescription:
-        'An edition paused or waits for the daily quota: `newsletter editions show <id> --aws` prints the reason, and the dashboard\'s "Editions paused, by reason" shows quota waits apart. A quota wait needs nothing: its batches wait on the queue and the edition finishes by itself when quota frees. Bounce or complaint rate, or SES refused the account or identity: fix it, then `newsletter editions resume <id> --aws`',
+        'An edition paused or waits for the daily quota: `newsletter editions show <id> --aws` prints the reason, and ' +
+        'the dashboard\'s "Editions paused, by reason" shows quota waits apart. A quota wait needs nothing: its ' +
+        'batches wait on the queue and the edition finishes by itself when quota frees. Bounce or complaint rate, or ' +
+        'SES refused the account or identity: fix it, then `newsletter editions resume <id> --aws`',
       metric: paused,
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -131,8 +140,10 @@ export class OperationsAlarms extends Construct {
     const oldestSending = this.productMetric(METRIC_NAMES.oldestSending, 'digest').with({ period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM });
     this.add('EditionStuckSending', {
       alarmDescription:
-        `An edition has been sending for more than ${STUCK_SENDING_HOURS} hours (a day's quota wait and a margin): the digest function's "sending watch" log line names it (oldestSendingEdition). ` +
-        "Check `npx newsletter editions show <id> --aws`: batches lost (a dead-letter queue, a purged queue) or senders failing (the Sender function's errors). " +
+        `An edition has been sending for more than ${STUCK_SENDING_HOURS} hours (a day's quota wait and a margin): the ` +
+        `digest function's "sending watch" log line names it (oldestSendingEdition). ` +
+        'Check `npx newsletter editions show <id> --aws`: batches lost (a dead-letter queue, a purged queue) or ' +
+        "senders failing (the Sender function's errors). " +
         'Then `npx newsletter editions resume <id> --aws` queues whoever does not have it yet (the ledger skips the rest), and the edition finishes by itself',
       metric: oldestSending,
       threshold: STUCK_SENDING_HOURS,
@@ -141,9 +152,22 @@ export class OperationsAlarms extends Construct {
 
     this.add('KeyPointFallbacks', {
       alarmDescription:
-        "The language-model extractor failed for some articles of an edition (endpoint down, timeout, token budget, malformed answers): the edition went out with the embedded extractor's points for them, nothing was lost. " +
-        'The digest function\'s "key points fell back" log lines say which and why; `npx newsletter editions show <id> --aws` prints the counts. Fix the endpoint or its key; the next edition uses it again',
+        'The language-model extractor failed for some articles of an edition (endpoint down, timeout, token budget, ' +
+        "malformed answers): the edition went out with the embedded extractor's points for them, nothing was lost. " +
+        'The digest function\'s "key points fell back" log lines say which and why; `npx newsletter editions show <id> ' +
+        '--aws` prints the counts. Fix the endpoint or its key; the next edition uses it again',
       metric: this.productMetric(METRIC_NAMES.keyPointFallbacks, 'digest'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    this.add('WakeUpScheduleFailures', {
+      alarmDescription:
+        'A sender could not create a one-time wake-up schedule for a batch waiting on the 24-hour quota: ' +
+        'the batch was put back on the send queue every 15 minutes instead, so nothing is lost, only more invocations run. ' +
+        'The Sender function\'s "wake-up schedule failed" log lines give the error: AccessDenied means the sender\'s role ' +
+        'or its WakeUpRole was changed (redeploy the stack); a throttle, a Scheduler quota (Service Quotas, EventBridge Scheduler)',
+      metric: this.productMetric(METRIC_NAMES.wakeUpScheduleFailures, 'send-batch'),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
@@ -159,13 +183,17 @@ export class OperationsAlarms extends Construct {
     const bounceRate = sesReputation('Reputation.BounceRate');
     const complaintRate = sesReputation('Reputation.ComplaintRate');
     this.add('BounceRateEarly', {
-      alarmDescription: `SES bounce rate is at or above ${EARLY_BOUNCE_RATE * 100} %, on the way to SES's review level of ${SES_BOUNCE_RATE_LIMIT * 100} %: remove stale addresses before the next edition`,
+      alarmDescription:
+        `SES bounce rate is at or above ${EARLY_BOUNCE_RATE * 100} %, on the way to SES's review level ` +
+        `of ${SES_BOUNCE_RATE_LIMIT * 100} %: remove stale addresses before the next edition`,
       metric: bounceRate,
       threshold: EARLY_BOUNCE_RATE,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
     this.add('ComplaintRateEarly', {
-      alarmDescription: `SES complaint rate is at or above ${EARLY_COMPLAINT_RATE * 100} %, on the way to SES's review level of ${SES_COMPLAINT_RATE_LIMIT * 100} %: check consent and the unsubscribe link`,
+      alarmDescription:
+        `SES complaint rate is at or above ${EARLY_COMPLAINT_RATE * 100} %, on the way to SES's review level ` +
+        `of ${SES_COMPLAINT_RATE_LIMIT * 100} %: check consent and the unsubscribe link`,
       metric: complaintRate,
       threshold: EARLY_COMPLAINT_RATE,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

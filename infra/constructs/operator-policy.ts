@@ -2,10 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
-
-/** The partition keys of the sent-article marks (`keys.sentArticle`), the only items an operator may delete. */
-export const SENT_ARTICLE_PARTITIONS = 'NL#*#ARTICLE';
+import type { Construct } from 'constructs';
+import { CommandPolicy, partitionStatement, SENT_ARTICLE_PARTITIONS } from './command-policy.js';
 
 export interface OperatorPolicyProps {
   /** The stack's table: editions, the ledger and subscribers. */
@@ -28,31 +26,21 @@ export interface OperatorPolicyProps {
  * const operator = new OperatorPolicy(this, 'Operator', { table: table.table, sendQueue: delivery.queue });
  * new CfnOutput(this, 'OperatorPolicyArn', { value: operator.policy.managedPolicyArn });
  */
-export class OperatorPolicy extends Construct {
-  readonly policy: iam.ManagedPolicy;
-
+export class OperatorPolicy extends CommandPolicy {
   constructor(scope: Construct, id: string, props: OperatorPolicyProps) {
-    super(scope, id);
-    this.policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: `Operator commands (newsletter editions ... --aws) against stack ${Stack.of(this).stackName}`,
-      statements: [
-        new iam.PolicyStatement({ sid: 'ReadStackOutputs', actions: ['cloudformation:DescribeStacks'], resources: [Stack.of(this).stackId] }),
-        new iam.PolicyStatement({
-          sid: 'ReadAndMoveEditions',
-          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-          resources: [props.table.tableArn],
-        }),
-        // `editions skip --aws` forgets that the skipped draft's articles went out, so the next edition
-        // carries them: it deletes those marks, and IAM lets it delete nothing else (their partition
-        // keys are NL#<newsletter>#ARTICLE, see functions/adapters/dynamodb/table.ts).
-        new iam.PolicyStatement({
-          sid: 'ReleaseSkippedArticles',
-          actions: ['dynamodb:DeleteItem'],
-          resources: [props.table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SENT_ARTICLE_PARTITIONS] } },
-        }),
-        new iam.PolicyStatement({ sid: 'QueueBatchesForTheSenders', actions: ['sqs:SendMessage'], resources: [props.sendQueue.queueArn] }),
-      ],
-    });
+    const stack = Stack.of(scope);
+    super(scope, id, `Operator commands (newsletter editions ... --aws) against stack ${stack.stackName}`, [
+      new iam.PolicyStatement({ sid: 'ReadStackOutputs', actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
+      new iam.PolicyStatement({
+        sid: 'ReadAndMoveEditions',
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+      }),
+      // `editions skip --aws` forgets that the skipped draft's articles went out, so the next edition
+      // carries them: it deletes those marks, and IAM lets it delete nothing else (their partition
+      // keys are NL#<newsletter>#ARTICLE, see functions/adapters/dynamodb/table.ts).
+      partitionStatement('ReleaseSkippedArticles', 'dynamodb:DeleteItem', props.table, 'ForAllValues:StringLike', SENT_ARTICLE_PARTITIONS),
+      new iam.PolicyStatement({ sid: 'QueueBatchesForTheSenders', actions: ['sqs:SendMessage'], resources: [props.sendQueue.queueArn] }),
+    ]);
   }
 }

@@ -58,7 +58,8 @@ export class PerClientLimits extends Construct {
     Validations.of(this.originVerify).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The origin-verify value is read by CloudFront and the function at deploy time only; rotating it means a redeploy, which changing it in place would not trigger, so it is replaced by hand if it ever leaks.',
+        'The origin-verify value is read by CloudFront and the function at deploy time only; rotating it means a ' +
+        'redeploy, which changing it in place would not trigger, so it is replaced by hand if it ever leaks.',
     });
 
     const rule = (name: string, priority: number, limit: number, scopeDown: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RuleProperty => ({
@@ -123,7 +124,9 @@ export class PerClientLimits extends Construct {
     const noLogs =
       'API Gateway access logs already record every request that reaches the pages; CloudFront logs would be a second copy of the client IP addresses.';
     const ownName =
-      "The distribution answers on its own cloudfront.net name with CloudFront's certificate (SNI is not used for it, and TLS below 1.2 cannot be turned off on it); a custom domain is how to narrow TLS, which -c baseUrl allows once you add one.";
+      "The distribution answers on its own cloudfront.net name with CloudFront's certificate (SNI is not used for it," +
+      ' and TLS below 1.2 cannot be turned off on it); a custom domain is how to narrow TLS, which -c baseUrl allows ' +
+      'once you add one.';
     Validations.of(this.distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',

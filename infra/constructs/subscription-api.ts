@@ -51,12 +51,15 @@ function acknowledgeAccessLogGroup(logGroup: logs.LogGroup): void {
     {
       id: guardRule('cloudwatch_log_group_retention_period_check'),
       reason:
-        "Access logs hold each client's IP address (personal data) with the route, status and time, to investigate abuse of the public pages; they are kept for a month and no longer, as the privacy notice should say.",
+        "Access logs hold each client's IP address (personal data) with the route, status and time, to investigate " +
+        'abuse of the public pages; they are kept for a month and no longer, as the privacy notice should say.',
     },
     {
       id: guardRule('cloudwatch_log_group_encrypted_check'),
       reason:
-        'The access logs hold client IP addresses; CloudWatch Logs encrypts them at rest with its own key, and reading them takes logs:GetLogEvents on this group, which no function role and not the operator policy has. A customer-managed KMS key would add $1 a month and a key policy without narrowing who can read them.',
+        'The access logs hold client IP addresses; CloudWatch Logs encrypts them at rest with its own key, and reading ' +
+        'them takes logs:GetLogEvents on this group, which no function role and not the operator policy has. A ' +
+        'customer-managed KMS key would add $1 a month and a key policy without narrowing who can read them.',
     },
   );
 }
@@ -171,14 +174,16 @@ export class SubscriptionApi extends Construct {
         // A stage's route settings may name only routes that exist already.
         this.stage.node.addDependency(r);
         const reason =
-          'Subscription pages are public by design; every state change is authorised by an HMAC-signed token in the link sent to the address (double opt-in), and the stage is throttled.';
+          'Subscription pages are public by design; every state change is authorised by an HMAC-signed token in the link ' +
+          'sent to the address (double opt-in), and the stage is throttled.';
         Validations.of(r).acknowledge(
           { id: 'AwsSolutions-APIG4', reason },
           { id: guardRule('api_gw_v2_authorization_type_configured_check'), reason },
           {
             id: guardRule('lambda_function_public_access_prohibited_check'),
             reason:
-              'This permission lets API Gateway invoke the handler for the public subscription pages, scoped by source ARN to this API; the pages are public by design and authorise changes with signed tokens.',
+              'This permission lets API Gateway invoke the handler for the public subscription pages, scoped by source ARN ' +
+              'to this API; the pages are public by design and authorise changes with signed tokens.',
           },
         );
       }

@@ -56,7 +56,9 @@ export class TokenSecret extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'This secret keys subscriber ids, which must never change (suppressions and subscriptions are found by them), so it is never rotated. The link-signing key is rotated by hand, with an overlap, in a separate signing-keys secret (docs/security.md).',
+        'This secret keys subscriber ids, which must never change (suppressions and subscriptions are found by them), ' +
+        'so it is never rotated. The link-signing key is rotated by hand, with an overlap, in a separate signing-keys ' +
+        'secret (docs/security.md).',
     });
     if (props.signingKeysArn) this.signingKeys = secretsmanager.Secret.fromSecretCompleteArn(this, 'SigningKeys', props.signingKeysArn);
   }

@@ -70,7 +70,9 @@ const BUILD_OPTIONS = {
  * code before the handler runs (the process's own start-up is not counted).
  */
 export async function importMilliseconds(file: string): Promise<number> {
-  const script = `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); const ms = performance.now() - t; if (typeof m.handler !== 'function') throw new Error('no handler export'); console.log(ms);`;
+  const script =
+    `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); const ms = ` +
+    `performance.now() - t; if (typeof m.handler !== 'function') throw new Error('no handler export'); console.log(ms);`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: path.dirname(file), timeout: 60_000 });
   const ms = Number(stdout.trim().split('\n').at(-1));
   if (!Number.isFinite(ms)) throw new Error(`importing ${file} printed no time: ${stdout}`);

@@ -443,7 +443,8 @@ export async function benchMemory(options: { sizes?: number[]; concurrency?: num
       liveHeapRatio: last.liveHeapMb / first.liveHeapMb,
       heapAfterRatio: last.heapAfterMb / first.heapAfterMb,
       setup:
-        'in-memory paged subscriber store (generated per page), counting ledger (fresh edition: every group lock is the first), in-memory edition store, real SesMailer + SDK to a loopback SES server',
+        'in-memory paged subscriber store (generated per page), counting ledger (fresh edition: every group lock is ' +
+        'the first), in-memory edition store, real SesMailer + SDK to a loopback SES server',
     };
   } finally {
     await ses.close();

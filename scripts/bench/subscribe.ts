@@ -15,6 +15,7 @@ import { startEmbeddedServers } from '../../functions/adapters/local/embedded-se
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
 import { newsletterSchema } from '../../functions/core/config.js';
+import { SIMULATED_NEWSLETTER, simulatedConfig } from '../../functions/cli/stack-twin/simulation.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { createSubscriptionApi, type SubscriptionApiDependencies } from '../../functions/handlers/http/subscription-app.js';
 import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
@@ -38,16 +39,8 @@ export async function benchSubscribeTiming(options: { rounds?: number } = {}): P
   try {
     const tableName = 'bench-subscribe';
     await ensureTable(dynamodb, tableName);
-    const newsletter = newsletterSchema.parse({
-      id: 'bench',
-      title: 'Bench',
-      language: 'en',
-      from: { name: 'Bench', email: 'bench@example.com' },
-      postalAddress: '1 Example Road',
-      schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-      sources: [{ type: 'folder', path: 'articles' }],
-      baseUrl: 'https://news.example.com',
-    });
+    // The simulated run's newsletter: sign-ups need one configured, and its articles are never read here.
+    const newsletter = newsletterSchema.parse(simulatedConfig('articles').newsletters[0]);
     const tokenKey = randomBytes(32);
     const subscribers = new DynamoSubscriberStore(dynamodb, tableName);
     const suppressions = new DynamoSuppressionStore(dynamodb, tableName);
@@ -120,7 +113,7 @@ function signUpEvent(email: string, sourceIp: string): HttpApiEvent {
     rawQueryString: '',
     isBase64Encoded: false,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, newsletter: 'bench' }).toString(),
+    body: new URLSearchParams({ email, newsletter: SIMULATED_NEWSLETTER }).toString(),
     requestContext: { http: { method: 'POST', path: '/subscribe', sourceIp } },
   };
 }

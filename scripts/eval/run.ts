@@ -190,11 +190,14 @@ export function runEval(items: readonly EvalItem[], options: EvalOptions = {}): 
 export function formatTable(report: EvalReport): string {
   const pct = (x: number): string => (100 * x).toFixed(1);
   const triple = (s: RougeScores): string => `${pct(s.rouge1)}/${pct(s.rouge2)}/${pct(s.rougeL)}`.padStart(16);
-  const header = `${'row'.padEnd(20)}${'split'.padEnd(6)}${'n'.padStart(5)}  ${'extractor'.padStart(16)}${'LEAD-k'.padStart(16)}${'oracle'.padStart(16)}  ${'vs LEAD W/T/L'.padStart(14)}`;
+  const header =
+    `${'row'.padEnd(20)}${'split'.padEnd(6)}${'n'.padStart(5)}  ` +
+    `${'extractor'.padStart(16)}${'LEAD-k'.padStart(16)}${'oracle'.padStart(16)}  ${'vs LEAD W/T/L'.padStart(14)}`;
   const lines = [header, `${''.padEnd(31)}  ${'(ROUGE-1/2/L F1, %)'.padStart(48)}`, '-'.repeat(header.length)];
   for (const g of report.groups) {
     lines.push(
-      `${g.group.padEnd(20)}${g.split.padEnd(6)}${String(g.items).padStart(5)}  ${triple(g.scores.extractor)}${triple(g.scores.lead)}${triple(g.scores.oracle)}  ${`${g.wins}/${g.ties}/${g.losses}`.padStart(14)}`,
+      `${g.group.padEnd(20)}${g.split.padEnd(6)}${String(g.items).padStart(5)}  ` +
+        `${triple(g.scores.extractor)}${triple(g.scores.lead)}${triple(g.scores.oracle)}  ${`${g.wins}/${g.ties}/${g.losses}`.padStart(14)}`,
     );
   }
   return lines.join('\n');

@@ -48,7 +48,10 @@ describe('loadConfig', () => {
   it('refuses a template that does not exist, naming the folder it looked in', async () => {
     const file = await write('missing-template.json', withNewsletter({ template: 'my-brand' }));
     await expect(loadConfig(file)).rejects.toThrow(
-      `newsletters[0].template: "my-brand" was not found: there is no folder ${path.join(dir, 'templates', 'my-brand')} with any of digest.mjml, confirm.mjml, welcome.mjml, partials/head.mjml, partials/header.mjml, partials/footer.mjml, partials/article.mjml, partials/key-point.mjml; copy the bundled templates you want to change there and edit them, or use "digest"`,
+      `newsletters[0].template: "my-brand" was not found: there is no ` +
+        `folder ${path.join(dir, 'templates', 'my-brand')} with any of digest.mjml, confirm.mjml, welcome.mjml, ` +
+        `partials/head.mjml, partials/header.mjml, partials/footer.mjml, partials/article.mjml, ` +
+        `partials/key-point.mjml; copy the bundled templates you want to change there and edit them, or use "digest"`,
     );
   });
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { FaultySesServer } from '../../functions/adapters/local/faulty-ses-serve
 import { startEmbeddedServers } from '../../functions/adapters/local/embedded-servers.js';
 import { loadOrCreateTokenKey } from '../../functions/adapters/local/token-key.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
+import { spawnCli } from '../support/cli-process.js';
 
 /**
  * Several `newsletter digest` commands started at the same moment on one data dir, as real
@@ -19,7 +19,6 @@ import { subscriberId } from '../../functions/core/subscriber.js';
  * `servers.json`, and whoever finishes first must not take the servers away from the others.
  * Mail goes to an SES-compatible server in this process, which counts every copy.
  */
-const bin = path.resolve('bin/newsletter.js');
 const readers = 1500;
 const emailOf = (n: number) => `reader${n}@example.com`;
 let work: string;
@@ -43,10 +42,10 @@ async function dataDirWithReaders(name: string): Promise<string> {
   const dataDir = path.join(work, name);
   const newsletterId = JSON.parse(await readFile(path.join(work, 'newsletter.config.json'), 'utf8')).newsletters[0].id as string;
   const key = await loadOrCreateTokenKey(dataDir);
-  const services = await startEmbeddedServers({ dataDir });
+  const embedded = await startEmbeddedServers({ dataDir });
   const dynamodb = new DynamoDBClient({
     region: 'us-east-1',
-    endpoint: services.endpoints.dynamodb,
+    endpoint: embedded.endpoints.dynamodb,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   try {
@@ -62,7 +61,7 @@ async function dataDirWithReaders(name: string): Promise<string> {
     }
   } finally {
     dynamodb.destroy();
-    await services.close();
+    await embedded.close();
   }
   return dataDir;
 }
@@ -78,16 +77,8 @@ function digest(dataDir: string, ses: FaultySesServer, ...args: string[]) {
   delete env.AWS_ENDPOINT_URL_DYNAMODB;
   delete env.AWS_ENDPOINT_URL;
   delete env.NEWSLETTER_TABLE;
-  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
-  const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'digest', '--out', path.join(work, 'out'), ...args], {
-    cwd: work,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  return new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  const run = spawnCli(['--data-dir', dataDir, 'digest', '--out', path.join(work, 'out'), ...args], { cwd: work, env });
+  return run.exited.then(({ code }) => ({ code, output: run.output() }));
 }
 
 describe('newsletter digest run several times at once on one data dir', () => {

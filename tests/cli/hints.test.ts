@@ -6,7 +6,8 @@ describe('withGlobalOptions', () => {
     const text =
       'Run "npx newsletter editions approve X" or `npx newsletter editions skip X`; then "newsletter editions resume" (the newsletter digest is fine).';
     expect(withGlobalOptions(text, ['--config', 'weekly.json'])).toBe(
-      'Run "npx newsletter --config weekly.json editions approve X" or `npx newsletter --config weekly.json editions skip X`; then "newsletter --config weekly.json editions resume" (the newsletter digest is fine).',
+      'Run "npx newsletter --config weekly.json editions approve X" or `npx newsletter --config weekly.json editions ' +
+        'skip X`; then "newsletter --config weekly.json editions resume" (the newsletter digest is fine).',
     );
   });
 

@@ -41,7 +41,8 @@ describe('openLocalApp', () => {
     const exited = new Promise<number | null>((resolve) => running.on('exit', (code) => resolve(code)));
     expect(await exited).toBe(1);
     expect(stderr.trimEnd().split('\n')).toEqual([
-      `newsletter: token key from ${path.join(dataDir, 'token-key')} has 16 bytes, fewer than the 32 needed: restore the file from a backup, or delete it to generate a new key (links in mail already sent stop working)`,
+      `newsletter: token key from ${path.join(dataDir, 'token-key')} has 16 bytes, fewer than the 32 needed: restore ` +
+        `the file from a backup, or delete it to generate a new key (links in mail already sent stop working)`,
     ]);
   }, 30_000);
 });

@@ -130,6 +130,6 @@ describe('newsletter, with a project', () => {
     expect(code).toBe(0);
     expect(output).toContain('Usage: newsletter digest [options]');
     for (const option of ['--articles <dir>', '--out <dir>', '--dry-run', '--force', '--rate <n>']) expect(output).toContain(option);
-    expect(ws.servers.services.ses!.messages).toHaveLength(0);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(0);
   });
 });

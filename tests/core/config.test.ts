@@ -35,7 +35,8 @@ describe('parseConfig', () => {
       'newsletters[0].from.email: is missing: the sender address every edition comes from, such as "news@example.com" (a verified SES identity)',
       'newsletters[0].postalAddress: is missing: the postal address printed in every footer, which anti-spam laws require, such as "1 Example Road, London"',
       'newsletters[0].maxArticles: must be a number, not a string',
-      'newsletters[0].titel: is not a known field; did you mean "title"? (title is missing: the newsletter\'s name, shown in subjects, pages and the sender name, such as "AI Weekly")',
+      'newsletters[0].titel: is not a known field; did you mean "title"? (title is missing: the newsletter\'s name, ' +
+        'shown in subjects, pages and the sender name, such as "AI Weekly")',
     ]);
     for (const error of errors) expect(error).not.toMatch(/Invalid input|received undefined/);
   });
@@ -51,7 +52,8 @@ describe('parseConfig', () => {
 
   it('refuses an impossible cron expression at load', () => {
     expect(errorsOf({ schedule: { cron: '99 99 * * *', timeZone: 'Asia/Taipei' } })).toEqual([
-      'newsletters[0].schedule.cron: is not a valid cron expression (Invalid value for minute: 99): use minute hour day-of-month month day-of-week, such as "0 8 * * 1"',
+      'newsletters[0].schedule.cron: is not a valid cron expression (Invalid value for minute: 99): use minute hour ' +
+        'day-of-month month day-of-week, such as "0 8 * * 1"',
     ]);
   });
 

@@ -6,6 +6,7 @@ import {
   CLAIM_RETRY_SECONDS,
   queuedEditionComplete,
   QUOTA_RETRY_SECONDS,
+  quotaWaitSeconds,
   reputationStop,
   resumeEdition,
   waitsForPerson,
@@ -97,6 +98,18 @@ describe('afterQueuedBatch', () => {
     expect(afterQueuedBatch(held)).toEqual({ next: 'retry', reason: '2 deliveries are held by another sender', afterSeconds: CLAIM_RETRY_SECONDS });
   });
 
+  it('re-queues readers handed back after SES errors on every attempt a minute later', () => {
+    const report = { ...emptyReport(), sent: 40, handedBack: 2 };
+    expect(afterQueuedBatch(report)).toEqual({ next: 'retry', reason: '2 deliveries met SES errors on every attempt', afterSeconds: CLAIM_RETRY_SECONDS });
+  });
+
+  it('waits for the quota until the shared tally has room when it says, at least a minute, else a quarter hour', () => {
+    const now = new Date('2026-12-01T09:00:00Z');
+    expect(quotaWaitSeconds(new Date('2026-12-02T08:15:00Z'), now)).toBe(23 * 3600 + 15 * 60);
+    expect(quotaWaitSeconds(new Date('2026-12-01T09:00:10Z'), now)).toBe(CLAIM_RETRY_SECONDS);
+    expect(quotaWaitSeconds(undefined, now)).toBe(QUOTA_RETRY_SECONDS);
+  });
+
   it('is done when every delivery of the batch ended', () => {
     expect(afterQueuedBatch(emptyReport())).toEqual({ next: 'done' });
   });
@@ -116,7 +129,8 @@ describe('resumeEdition', () => {
     expect(resumeEdition(edition({ status: 'sent' }))).toEqual({
       next: 'refuse',
       reason:
-        'edition ai-talent-2026-03-02-1a2b3c4d is sent, not paused: nothing to resume ("npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d" sends its failed deliveries again)',
+        'edition ai-talent-2026-03-02-1a2b3c4d is sent, not paused: nothing to resume ' +
+        '("npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d" sends its failed deliveries again)',
     });
   });
 });

@@ -35,7 +35,8 @@ describe('buildEditionModel', () => {
   it('cuts a long preheader at a word, never inside a figure', () => {
     // A plain slice to 140 characters would end in "raising €2".
     const point =
-      'The board approved a plan to expand the research programme across three new sites in Europe, Asia and Latin America next year, by raising €2.1 million in new funding.';
+      'The board approved a plan to expand the research programme across three new sites in Europe, Asia and Latin ' +
+      'America next year, by raising €2.1 million in new funding.';
     const model = buildEditionModel({ newsletter: newsletter({ language: 'en', title: 'AI Weekly' }), articles: [article('Plan', [point])], now });
     expect([...model.preheader].length).toBeLessThanOrEqual(140);
     expect(model.preheader).toBe(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientGroup, DEFAULT_SIGN_UP_LIMITS, hourlyConfirmationBudget, hourWindow } from '../../functions/core/sign-up-limits.js';
 import { parseConfig } from '../../functions/core/config.js';
+import { newsletterInput } from '../support/newsletters.js';
 
 describe('hourlyConfirmationBudget', () => {
   it('gives sign-ups their share of the SES 24-hour quota, capped by the configured total', () => {
@@ -23,20 +24,7 @@ describe('hourWindow', () => {
 
 describe('signUps config', () => {
   it('defaults to the documented limits', () => {
-    const parsed = parseConfig({
-      newsletters: [
-        {
-          id: 'n',
-          title: 'N',
-          language: 'en',
-          from: { name: 'N', email: 'n@example.com' },
-          postalAddress: 'x',
-          schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-          sources: [{ type: 'folder', path: 'a' }],
-          baseUrl: 'https://news.example.com',
-        },
-      ],
-    });
+    const parsed = parseConfig({ newsletters: [newsletterInput()] });
     expect(parsed).toMatchObject({ ok: true });
     expect(parsed.ok && parsed.config.signUps).toEqual(DEFAULT_SIGN_UP_LIMITS);
   });

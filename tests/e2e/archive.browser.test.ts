@@ -31,7 +31,7 @@ beforeAll(async () => {
     consent: { at: now, source: 'test' },
   });
   await dev.runSchedule('ai-talent');
-  const [message] = servers.services.ses!.messages;
+  const [message] = servers.embedded.ses!.messages;
   const mail = await simpleParser(message!.raw);
   subject = mail.subject!;
   // The header link of the HTML part and the line of the text part name the same page.

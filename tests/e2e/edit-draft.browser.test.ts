@@ -1,10 +1,6 @@
 import { simpleParser } from 'mailparser';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevServer } from '../../functions/cli/commands/dev.js';
-import { subscriberId } from '../../functions/core/subscriber.js';
-import { browserSuite, hasChromium, launchChromium, startDevWorkspace, type DevWorkspace } from '../support/browser.js';
-import type { TestServers } from '../support/local-servers.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, hasChromium, useReviewDesk } from '../support/browser.js';
 
 /**
  * The editor's desk in Debian's Chromium (JavaScript off, as a locked-down mail client's browser
@@ -13,39 +9,13 @@ import type { TestServers } from '../support/local-servers.js';
  * edition, once, and so does the archive.
  */
 
-let ws: DevWorkspace;
-let servers: TestServers;
-let dev: DevServer;
-let browser: Browser;
-
 describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () => {
-  beforeAll(async () => {
-    ws = await startDevWorkspace({
-      prefix: 'newsletter-edit-browser-',
-      configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }),
-    });
-    ({ servers, dev } = ws);
-    const now = new Date().toISOString();
-    await dev.app.subscribers.put({
-      id: subscriberId(dev.app.tokenKeys.id, 'ann@example.com'),
-      newsletterId: 'ai-talent',
-      email: 'ann@example.com',
-      status: 'confirmed',
-      createdAt: now,
-      confirmedAt: now,
-      consent: { at: now, source: 'test' },
-    });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
-  });
+  const desk = useReviewDesk('newsletter-edit-browser-');
 
   it('sends the list exactly the edition the editor made: a key point removed, two swapped, a new subject', async () => {
+    const { servers, dev, browser } = desk();
     await dev.runSchedule('ai-talent');
-    const messages = servers.services.ses!.messages;
+    const messages = servers.embedded.ses!.messages;
     expect(messages).toHaveLength(1);
     const review = await simpleParser(messages[0]!.raw);
     const editUrl = /href="([^"]+\/edit\?[^"]+)"/.exec(review.html || '')![1]!.replaceAll('&amp;', '&');
@@ -55,7 +25,7 @@ describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () =
     await page.goto(editUrl);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('編輯這份草稿');
     // Opening the page (as a mail scanner would) changes and sends nothing.
-    expect(servers.services.ses!.messages).toHaveLength(1);
+    expect(servers.embedded.ses!.messages).toHaveLength(1);
 
     const points = (await page.locator('#points-0').inputValue()).split('\n');
     expect(points.length).toBeGreaterThanOrEqual(3);
@@ -71,7 +41,7 @@ describe.skipIf(!hasChromium)(browserSuite('editing a draft in a browser'), () =
     // The approval started the run in the background; runSchedule hands back the one in progress.
     await dev.runSchedule('ai-talent');
     await dev.runSchedule('ai-talent');
-    const sent = await Promise.all(servers.services.ses!.messages.slice(1).map((m) => simpleParser(m.raw)));
+    const sent = await Promise.all(servers.embedded.ses!.messages.slice(1).map((m) => simpleParser(m.raw)));
     expect(sent.map((m) => m.to && !Array.isArray(m.to) && m.to.value[0]!.address)).toEqual(['ann@example.com']);
     const mail = sent[0]!;
     expect(mail.subject).toBe(subject);

@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium)(browserSuite('the embedded sign-up form in a brows
     await ws?.stop();
   });
 
-  it("posts to the running dev server from the publisher's page, shows the check-your-inbox page, stores the reader pending and mails the confirmation", async () => {
+  it("posts to the dev server from the publisher's page, shows the check-your-inbox page, stores the reader pending and mails the confirmation", async () => {
     expect(snippet).toContain(`action="${ws.dev.baseUrl}/subscribe"`);
     expect(snippet).not.toContain('<script');
     const context = await browser.newContext({ javaScriptEnabled: false });

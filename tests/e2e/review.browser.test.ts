@@ -1,10 +1,6 @@
 import { simpleParser } from 'mailparser';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevServer } from '../../functions/cli/commands/dev.js';
-import { subscriberId } from '../../functions/core/subscriber.js';
-import { browserSuite, hasChromium, launchChromium, startDevWorkspace, type DevWorkspace } from '../support/browser.js';
-import type { TestServers } from '../support/local-servers.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, hasChromium, useReviewDesk } from '../support/browser.js';
 
 /**
  * The operator's approve flow in Debian's Chromium on the `newsletter dev` server: the review
@@ -12,39 +8,13 @@ import type { TestServers } from '../support/local-servers.js';
  * list gets the edition once. Skipped, with the reason in its name, where Chromium is not installed.
  */
 
-let ws: DevWorkspace;
-let servers: TestServers;
-let dev: DevServer;
-let browser: Browser;
-
 describe.skipIf(!hasChromium)(browserSuite('approving a draft in a browser'), () => {
-  beforeAll(async () => {
-    ws = await startDevWorkspace({
-      prefix: 'newsletter-review-browser-',
-      configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }),
-    });
-    ({ servers, dev } = ws);
-    const now = new Date().toISOString();
-    await dev.app.subscribers.put({
-      id: subscriberId(dev.app.tokenKeys.id, 'ann@example.com'),
-      newsletterId: 'ai-talent',
-      email: 'ann@example.com',
-      status: 'confirmed',
-      createdAt: now,
-      confirmedAt: now,
-      consent: { at: now, source: 'test' },
-    });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
-  });
+  const desk = useReviewDesk('newsletter-review-browser-');
 
   it("follows the operator's approve link to a confirmation page, and sends to the list only when the button is pressed, once", async () => {
+    const { servers, dev, browser } = desk();
     await dev.runSchedule('ai-talent');
-    const messages = servers.services.ses!.messages;
+    const messages = servers.embedded.ses!.messages;
     expect(messages).toHaveLength(1);
     const review = await simpleParser(messages[0]!.raw);
     expect(review.to && !Array.isArray(review.to) && review.to.value[0]!.address).toBe('editor@example.com');
@@ -55,21 +25,21 @@ describe.skipIf(!hasChromium)(browserSuite('approving a draft in a browser'), ()
     await page.goto(approveUrl);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('寄出這一期？');
     // Opening the link (as a mail scanner would) sends nothing.
-    expect(servers.services.ses!.messages).toHaveLength(1);
+    expect(servers.embedded.ses!.messages).toHaveLength(1);
 
     await page.getByRole('button', { name: '核准並寄出' }).click();
     await page.waitForLoadState();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('已核准');
     // The approval started the run in the background; runSchedule hands back the one in progress.
     await dev.runSchedule('ai-talent');
-    const sent = await Promise.all(servers.services.ses!.messages.slice(1).map((m) => simpleParser(m.raw)));
+    const sent = await Promise.all(servers.embedded.ses!.messages.slice(1).map((m) => simpleParser(m.raw)));
     expect(sent.map((m) => m.to && !Array.isArray(m.to) && m.to.value[0]!.address)).toEqual(['ann@example.com']);
 
     // The link works once.
     const again = await page.goto(approveUrl);
     expect(again!.status()).toBe(409);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('已經處理過');
-    expect(servers.services.ses!.messages).toHaveLength(2);
+    expect(servers.embedded.ses!.messages).toHaveLength(2);
     await context.close();
   });
 });

@@ -28,7 +28,7 @@ beforeEach(async () => {
     process.env,
     stackEnvironment({
       // No queue and no secret: the watch reads the table only.
-      endpoints: { DYNAMODB: servers().services.endpoints.dynamodb },
+      endpoints: { DYNAMODB: servers().embedded.endpoints.dynamodb },
       tableName,
       tokenSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:unused',
       config: { newsletters: testNewsletters() },

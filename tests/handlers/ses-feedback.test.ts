@@ -26,7 +26,7 @@ beforeAll(async () => {
   Object.assign(
     process.env,
     stackEnvironment({
-      endpoints: { DYNAMODB: servers().services.endpoints.dynamodb, SECRETS_MANAGER: secrets.url },
+      endpoints: { DYNAMODB: servers().embedded.endpoints.dynamodb, SECRETS_MANAGER: secrets.url },
       tableName: servers().tableName,
       tokenSecretArn: ARN,
       config: { newsletters: testNewsletters() },

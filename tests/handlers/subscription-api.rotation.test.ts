@@ -8,24 +8,14 @@ import { subscriptionApiHandler } from '../../functions/handlers/subscription-ap
 import type { HttpApiEvent } from '../../functions/handlers/http/http-event.js';
 import { acceptedBatch } from '../support/aws-json-server.js';
 import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../support/loopback-stack.js';
+import { newsletterInput } from '../support/newsletters.js';
 
 /**
  * A rotation reaching a running subscription function: the Lambda handler keeps its API between
  * invocations, and must take up signing keys put in after its cold start.
  */
 const config = {
-  newsletters: [
-    {
-      id: 'rotated-weekly',
-      title: 'Rotated Weekly',
-      language: 'en',
-      from: { name: 'Rotated Weekly', email: 'news@example.com' },
-      postalAddress: '1 Example Road, London',
-      schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
-      sources: [{ type: 'folder', path: 'articles' }],
-      baseUrl: 'https://news.example.com',
-    },
-  ],
+  newsletters: [newsletterInput({ id: 'rotated-weekly', title: 'Rotated Weekly' })],
 };
 const NEW_KEY = 'n'.repeat(64);
 let document = '';

@@ -68,11 +68,37 @@ describe('NewsletterStack', () => {
     });
 
     it("lets the sender put batches back on its own queue past Lambda's 16-hop loop stop, and only the sender", () => {
-      // A quota wait re-queues a batch every quarter hour for up to a day: Terminate would drop it to the DLQ after 16.
+      // Lock waits, batches cut at their time budget and the steps of an approved fan-out re-queue on purpose;
+      // an approved list of 200,000 is more than 16 fan-out steps, which Terminate would drop to the DLQ.
       const functions = template.findResources('AWS::Lambda::Function');
       const looping = Object.entries(functions).filter(([, f]) => f.Properties.RecursiveLoop === 'Allow');
       expect(looping).toHaveLength(1);
       expect(looping[0]![0]).toMatch(/^DeliverySender/);
+    });
+
+    it('lets the sender sleep a quota wait in a one-time schedule of its own group, passing only the role that sends to its queue', () => {
+      const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+      type Statement = { id: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+      const statements: Statement[] = policies.flatMap(([id, p]) =>
+        (p.Properties.PolicyDocument.Statement as Omit<Statement, 'id'>[]).map((st) => ({ id, ...st })),
+      );
+      const creating = statements.filter((st) => JSON.stringify(st.Action).includes('scheduler:'));
+      // Only the sender, and only CreateSchedule (no read, update or delete), in the wake-up group.
+      expect(creating).toHaveLength(1);
+      expect(creating[0]).toMatchObject({ Action: 'scheduler:CreateSchedule' });
+      expect(creating[0]!.id).toMatch(/^DeliverySenderRole/);
+      expect(JSON.stringify(creating[0]!.Resource)).toMatch(/:schedule\/[^"]*WakeUps[^"]*\/\*/);
+      const passing = statements.filter((st) => JSON.stringify(st.Action).includes('iam:PassRole'));
+      expect(passing).toHaveLength(1);
+      expect(passing[0]).toMatchObject({ Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } });
+      expect(JSON.stringify(passing[0]!.Resource)).toMatch(/DeliveryWakeUpRole/);
+      // The role Scheduler takes may send to the send queue and its DLQ, and nothing else; only Scheduler of this account may take it.
+      const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('DeliveryWakeUpRole'))!;
+      expect(JSON.stringify(role[1].Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
+      expect(JSON.stringify(role[1].Properties.AssumeRolePolicyDocument)).toContain('aws:SourceAccount');
+      const ofRole = (id: string) => policies.find(([policy]) => policy === id)![1].Properties.Roles?.some((r: { Ref?: string }) => r.Ref === role[0]);
+      const roleActions = statements.filter((st) => ofRole(st.id));
+      expect(new Set(roleActions.flatMap((st) => [st.Action].flat()))).toEqual(new Set(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']));
     });
 
     it('encrypts every queue and denies it to non-TLS requests', () => {
@@ -189,11 +215,24 @@ describe('NewsletterStack', () => {
         const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => description.test(f.Properties.Description));
         return Object.keys(fn!.Properties.Environment.Variables).sort();
       };
-      const { tableName, bucketName, sendQueueUrl, tokenSecretArn, configurationSet, config, senders } = ENV_NAMES;
+      const {
+        tableName,
+        bucketName,
+        sendQueueUrl,
+        tokenSecretArn,
+        configurationSet,
+        config,
+        senders,
+        sendQueueArn,
+        sendDeadLetterArn,
+        wakeUpGroup,
+        wakeUpRoleArn,
+      } = ENV_NAMES;
       const common = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
       expect(variables(/next edition/)).toEqual([bucketName, config, sendQueueUrl, tableName, tokenSecretArn, ...common].sort());
-      // The sender queues a batch again, delayed, when it waits for the 24-hour quota.
-      expect(variables(/queued batches/)).toEqual([config, configurationSet, sendQueueUrl, senders, tableName, tokenSecretArn, ...common].sort());
+      // The sender queues a batch again, delayed, or in a wake-up schedule when it waits for the 24-hour quota.
+      const wakeUps = [sendQueueArn, sendDeadLetterArn, wakeUpGroup, wakeUpRoleArn];
+      expect(variables(/queued batches/)).toEqual([config, configurationSet, sendQueueUrl, senders, tableName, tokenSecretArn, ...wakeUps, ...common].sort());
       // The subscription function queues an edition approved by its review link.
       expect(variables(/Subscription pages/)).toEqual([config, configurationSet, sendQueueUrl, tableName, tokenSecretArn, ...common].sort());
       // The feedback function keys the subscriber id of the address SES names with the token key.

@@ -41,6 +41,17 @@ interface FunctionResource {
   Properties: { Code?: { S3Key?: string }; Environment?: { Variables?: Record<string, unknown> } };
 }
 
+/** The error a checked synth (templates compiled, nothing bundled) of this config stops with, if any. */
+function checkedSynthFailure(configFile: string): Promise<Error | undefined> {
+  return createCheckedApp({
+    context: context(configFile, { 'aws:cdk:bundling-stacks': [] }),
+    outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')),
+  }).then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
+}
+
 describe('own templates on AWS', () => {
   describe('a synth with bundling', () => {
     let assemblyDir: string;
@@ -111,13 +122,7 @@ describe('own templates on AWS', () => {
       const { configFile, folder } = configWithOwnTemplates({
         'welcome.mjml': '<mjml><mj-body><mj-section><mj-colum><mj-text>{{body}}</mj-text></mj-colum></mj-section></mj-body></mjml>',
       });
-      const failure = await createCheckedApp({
-        context: context(configFile, { 'aws:cdk:bundling-stacks': [] }),
-        outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')),
-      }).then(
-        () => undefined,
-        (error: unknown) => error as Error,
-      );
+      const failure = await checkedSynthFailure(configFile);
       expect(failure?.message).toContain(`MJML reported problems in ${path.join(folder, 'welcome.mjml')}`);
       expect(failure?.message).not.toContain('\n');
     },
@@ -132,13 +137,7 @@ describe('own templates on AWS', () => {
         '{{{articles}}}<mj-section><mj-column><mj-text>{{no_such_value}}</mj-text></mj-column></mj-section>',
       );
       const { configFile, folder } = configWithOwnTemplates({ 'digest.mjml': digest });
-      const failure = await createCheckedApp({
-        context: context(configFile, { 'aws:cdk:bundling-stacks': [] }),
-        outdir: mkdtempSync(path.join(tmpdir(), 'newsletter-cdk-out-')),
-      }).then(
-        () => undefined,
-        (error: unknown) => error as Error,
-      );
+      const failure = await checkedSynthFailure(configFile);
       expect(failure?.message).toContain(path.join(folder, 'digest.mjml'));
       expect(failure?.message).not.toContain('\n');
     },

@@ -6,7 +6,9 @@ import { PLACEHOLDERS } from '../../functions/core/edition.js';
 
 const rendered = {
   subject: 'AI 人才週報｜年薪14.1億，華人AI頂級專家被美高價挖走',
-  html: `<html><body><p>${'硅谷巨頭用印鈔機式的薪酬包。'.repeat(20)}</p><a href="${PLACEHOLDERS.unsubscribeUrl}">取消訂閱</a> <a href="${PLACEHOLDERS.preferencesUrl}">偏好設定</a></body></html>`,
+  html:
+    `<html><body><p>${'硅谷巨頭用印鈔機式的薪酬包。'.repeat(20)}</p><a href="${PLACEHOLDERS.unsubscribeUrl}">取消訂閱</a> <a ` +
+    `href="${PLACEHOLDERS.preferencesUrl}">偏好設定</a></body></html>`,
   text: `硅谷巨頭用印鈔機式的薪酬包。\n\n取消訂閱：${PLACEHOLDERS.unsubscribeUrl}\n偏好設定：${PLACEHOLDERS.preferencesUrl}\n`,
 };
 const headers = {

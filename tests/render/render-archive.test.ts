@@ -38,7 +38,8 @@ describe('publicEditionHtml', () => {
 
   it('keeps a stored title that closes <title> as the title text, so no meta refresh reaches the page', () => {
     const stored =
-      '<!doctype html><html><head><title>&lt;/title&gt;&lt;meta http-equiv=refresh content=&quot;0;url=https://evil.example/&quot;&gt;</title></head><body><p>Hi</p></body></html>';
+      '<!doctype html><html><head><title>&lt;/title&gt;&lt;meta http-equiv=refresh ' +
+      'content=&quot;0;url=https://evil.example/&quot;&gt;</title></head><body><p>Hi</p></body></html>';
     const html = publicEditionHtml(stored, { selfUrl: 'https://n.example/archive/a-1', signUpUrl: 'https://n.example/subscribe', subscribeLabel: 'Subscribe' });
     expect(titleText(html)).toBe(HOSTILE.title);
     expect(html).not.toMatch(/<meta/i);

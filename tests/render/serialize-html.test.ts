@@ -18,10 +18,12 @@ describe('serializeHtml', () => {
 
   it('escapes text and attribute values everywhere else, and keeps comments, the doctype and void elements', () => {
     const { document } = parseHTML(
-      '<!doctype html><html><head></head><body><!--[if mso | IE]><table><tr><td><![endif]--><p title="a &quot;b&quot; &lt;c&gt; &amp; d">1 &lt; 2 &amp;&nbsp;3</p><br><img src="x.png" alt=""></body></html>',
+      '<!doctype html><html><head></head><body><!--[if mso | IE]><table><tr><td><![endif]--><p ' +
+        'title="a &quot;b&quot; &lt;c&gt; &amp; d">1 &lt; 2 &amp;&nbsp;3</p><br><img src="x.png" alt=""></body></html>',
     );
     expect(serializeHtml(document)).toBe(
-      '<!DOCTYPE html><html><head></head><body><!--[if mso | IE]><table><tr><td><![endif]--><p title="a &quot;b&quot; &lt;c&gt; &amp; d">1 &lt; 2 &amp;&nbsp;3</p><br><img src="x.png" alt=""></body></html>',
+      '<!DOCTYPE html><html><head></head><body><!--[if mso | IE]><table><tr><td><![endif]--><p ' +
+        'title="a &quot;b&quot; &lt;c&gt; &amp; d">1 &lt; 2 &amp;&nbsp;3</p><br><img src="x.png" alt=""></body></html>',
     );
   });
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -46,13 +48,15 @@ afterAll(async () => stack?.close());
 describe('fan-out handlers', () => {
   // One journey: the batches the first edition queued are the ones a malformed batch sits beside,
   // and its last mail is the one that bounces before the second edition.
-  it('queues the list in batches of ids, sends each batch once, counts on the edition, fails only a malformed batch, and skips a hard-bounced address in the next edition', async () => {
+  it('queues the list in batches of ids, sends each once, counts on the edition, fails only a malformed batch, skips a hard bounce next time', async () => {
     queued.length = 0;
     const { mkdir, writeFile } = await import('node:fs/promises');
     await mkdir(path.join(work, 'articles'), { recursive: true });
     await writeFile(
       path.join(work, 'articles', 'chips.md'),
-      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+        'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+        'shortage of trained engineers may slow the plans more than money.\n',
     );
     const subscribers = new DynamoSubscriberStore(servers.dynamodb, servers.tableName);
     for (let i = 0; i < 120; i++) {
@@ -86,19 +90,19 @@ describe('fan-out handlers', () => {
     for (const entry of queued) expect(entry.MessageBody).not.toContain('@');
 
     const sender = await import('../../functions/handlers/send-batch.js');
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     const records = queued.map((q, i) => ({ messageId: `sqs-${i}`, body: q.MessageBody }));
     expect(await sender.handler({ Records: records })).toEqual({ batchItemFailures: [] });
-    expect(servers.services.ses!.messages.length - before).toBe(119);
+    expect(servers.embedded.ses!.messages.length - before).toBe(119);
     // A redelivered batch sends nothing twice.
     expect(await sender.handler({ Records: records.slice(0, 1) })).toEqual({ batchItemFailures: [] });
-    expect(servers.services.ses!.messages.length - before).toBe(119);
+    expect(servers.embedded.ses!.messages.length - before).toBe(119);
 
     const editions = new DynamoEditionStore(servers.dynamodb, servers.tableName);
     const edition = await editions.get('tech-weekly', result.editionId!);
     expect(edition).toMatchObject({ status: 'sent', queued: 119 });
     expect(edition!.counts).toMatchObject({ sent: 119, alreadySent: batches[0]!.length });
-    const mail = await simpleParser(servers.services.ses!.messages.at(-1)!.raw);
+    const mail = await simpleParser(servers.embedded.ses!.messages.at(-1)!.raw);
     expect(mail.subject).toContain('Chip makers race to build new factories');
     expect(mail.text).toContain('https://news.example.com/unsubscribe?token=');
 
@@ -114,7 +118,7 @@ describe('fan-out handlers', () => {
 
     // A hard bounce of the last mail suppresses its address: the second edition skips it.
     const feedback = await import('../../functions/handlers/ses-feedback.js');
-    const bounced = servers.services.ses!.messages.at(-1)!;
+    const bounced = servers.embedded.ses!.messages.at(-1)!;
     const bouncedMail = await simpleParser(bounced.raw);
     const address = bounced.destinations[0]!;
     await feedback.handler({
@@ -137,9 +141,9 @@ describe('fan-out handlers', () => {
     );
     queued.length = 0;
     const second = await digest.handler({ newsletterId: 'tech-weekly' });
-    const beforeSecond = servers.services.ses!.messages.length;
+    const beforeSecond = servers.embedded.ses!.messages.length;
     await sender.handler({ Records: queued.map((q, i) => ({ messageId: `s2-${i}`, body: q.MessageBody })) });
-    const sent = servers.services.ses!.messages.slice(beforeSecond).map((m) => m.destinations[0]);
+    const sent = servers.embedded.ses!.messages.slice(beforeSecond).map((m) => m.destinations[0]);
     expect(sent).toHaveLength(118);
     expect(sent).not.toContain(address);
     expect((await editions.get('tech-weekly', second.editionId!))!.counts).toMatchObject({ sent: 118, suppressed: 1 });
@@ -174,7 +178,8 @@ describe('fan-out handlers', () => {
       objects: new Map([
         [
           'articles/tech-weekly/from-the-bucket.md',
-          '# Ports expand their solar farms\n\nThree ports will cover their roofs with solar panels by 2027. The largest plans 40 megawatts. Shipping lines say cheaper power will cut fees.\n',
+          '# Ports expand their solar farms\n\nThree ports will cover their roofs with solar panels by 2027. The largest ' +
+            'plans 40 megawatts. Shipping lines say cheaper power will cut fees.\n',
         ],
         ['articles/other-letter/not-ours.md', '# Not for this newsletter\n\nThis belongs to another newsletter and must not be read.\n'],
       ]),
@@ -248,7 +253,8 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
       await mkdir(path.join(work, 'quota-articles'), { recursive: true });
       await writeFile(
         path.join(work, 'quota-articles', 'grid.md'),
-        '# Grid operators add batteries\n\nGrid operators will add 12 gigawatts of batteries by 2027. The largest site stores four hours of power. Prices at peak hours fell by a fifth where batteries run.\n',
+        '# Grid operators add batteries\n\nGrid operators will add 12 gigawatts of batteries by 2027. The largest site ' +
+          'stores four hours of power. Prices at peak hours fell by a fifth where batteries run.\n',
       );
       const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
       for (let i = 0; i < 80; i++) {
@@ -301,6 +307,100 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
       vi.resetModules();
       await queue.close();
       await ses.close();
+    }
+  }, 60_000);
+
+  it('asks for one wake-up schedule at the turn of the 24-hour window, and falls back to quarter-hour re-queues when Scheduler refuses', async () => {
+    const clock = new VirtualClock(Date.parse('2026-12-01T08:00:00Z'));
+    const delays: number[] = [];
+    const queue = await startAwsJsonServer({
+      'AmazonSQS.SendMessageBatch': (body) => {
+        const entries = body.Entries as SqsBatchEntry[];
+        for (const e of entries) delays.push(e.DelaySeconds ?? 0);
+        return acceptedBatch(entries);
+      },
+    });
+    // EventBridge Scheduler's CreateSchedule (REST-JSON), refused as a role without the permission would be.
+    const asked: { path: string; body: Record<string, unknown> }[] = [];
+    const scheduler = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      req.on('end', () => {
+        asked.push({ path: req.url ?? '', body: JSON.parse(text || '{}') as Record<string, unknown> });
+        res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
+        res.end(JSON.stringify({ Message: 'not authorized to perform: scheduler:CreateSchedule' }));
+      });
+    });
+    await new Promise<void>((resolve) => scheduler.listen(0, '127.0.0.1', resolve));
+    const ses = await FaultySesServer.start({ quota: { max24HourSend: 30 } });
+    const tableName = 'wake-up-table';
+    await ensureTable(servers.dynamodb, tableName);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SQS: queue.url,
+      AWS_ENDPOINT_URL_SCHEDULER: `http://127.0.0.1:${(scheduler.address() as AddressInfo).port}`,
+      SEND_QUEUE_URL: `${queue.url}/000000000000/send`,
+      SEND_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:send',
+      SEND_DEAD_LETTER_ARN: 'arn:aws:sqs:us-east-1:000000000000:send-dlq',
+      WAKE_UP_GROUP: 'wake-ups',
+      WAKE_UP_ROLE_ARN: 'arn:aws:iam::000000000000:role/wake-up',
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      TABLE_NAME: tableName,
+      NEWSLETTER_CONFIG: JSON.stringify({ newsletters: [{ ...config.newsletters[0]!, sources: [{ type: 'folder', path: 'wake-articles' }] }] }),
+    });
+    try {
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      await mkdir(path.join(work, 'wake-articles'), { recursive: true });
+      await writeFile(
+        path.join(work, 'wake-articles', 'ports.md'),
+        '# Ports add shore power\n\nThree ports will plug docked ships into the grid by 2027. ' +
+          'A ship at berth burns as much fuel as ten thousand cars. Operators say the cables cost less than the fines.\n',
+      );
+      const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
+      const ids: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const email = `wake${i}@example.com`;
+        ids.push(subscriberId(ID_KEY, email));
+        await subscribers.put({ id: ids[i]!, newsletterId: 'tech-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+      }
+      vi.resetModules();
+      const digest = await import('../../functions/handlers/digest.js');
+      const result = await digest.handler({ newsletterId: 'tech-weekly' });
+      expect(result).toMatchObject({ status: 'queued', queued: 40 });
+      const { sendBatchHandler } = await import('../../functions/handlers/send-batch.js');
+      const { AwsContext } = await import('../../functions/handlers/aws-context.js');
+      const sender = sendBatchHandler(() => new AwsContext(process.env, undefined, clock));
+      const message = { newsletterId: 'tech-weekly', editionId: result.editionId!, subscriberIds: ids };
+      delays.length = 0;
+      expect(await sender({ Records: [{ messageId: 'm-1', body: JSON.stringify(message) }] })).toEqual({ batchItemFailures: [] });
+
+      // 30 sent; the other 10 wait for 08:15 the next day, when the 08:00 quarter hour leaves the window.
+      expect(ses.accepted.length).toBe(30);
+      expect(asked).toHaveLength(1);
+      expect(asked[0]!.path).toMatch(/^\/schedules\/wait-[0-9a-f-]{36}$/);
+      expect(asked[0]!.body).toMatchObject({
+        GroupName: 'wake-ups',
+        // Whole seconds, never before the turn (the wait is counted from the end of the batch's sends).
+        ScheduleExpression: expect.stringMatching(/^at\(2026-12-02T08:15:0\d\)$/),
+        ScheduleExpressionTimezone: 'UTC',
+        ActionAfterCompletion: 'DELETE',
+        Target: {
+          Arn: 'arn:aws:sqs:us-east-1:000000000000:send',
+          RoleArn: 'arn:aws:iam::000000000000:role/wake-up',
+          DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:send-dlq' },
+        },
+      });
+      const input = JSON.parse((asked[0]!.body.Target as { Input: string }).Input) as { subscriberIds: string[]; hops: number };
+      expect(input.subscriberIds).toHaveLength(10);
+      expect(input.hops).toBe(1);
+      // Refused: the 10 go back on the queue after a quarter hour instead; nobody is lost or failed.
+      expect(delays).toEqual([900]);
+    } finally {
+      process.env = saved;
+      vi.resetModules();
+      await queue.close();
+      await ses.close();
+      await new Promise((resolve) => scheduler.close(resolve));
     }
   }, 60_000);
 });

@@ -27,7 +27,7 @@ describe('newsletter digest on an operator’s own newsletter', () => {
     expect(code).toBe(0);
     expect(output).toContain('No confirmed subscriber on ai-talent: no edition built, nothing sent, and the articles stay new for the next run.');
     expect(output).not.toContain('demo subscriber');
-    expect(ws.servers.services.ses!.messages).toHaveLength(0);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(0);
     expect(JSON.parse((await ws.run('editions', 'list', '--json')).output)).toEqual([]);
     expect(JSON.parse((await ws.run('subscribers', 'list', '--json')).output)).toEqual([]);
 
@@ -36,7 +36,7 @@ describe('newsletter digest on an operator’s own newsletter', () => {
     const second = await ws.run('digest', '--out', ws.out);
     expect(second.code).toBe(0);
     expect(second.output).toContain('Sent 1 message');
-    expect(ws.servers.services.ses!.messages).toHaveLength(1);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(1);
   });
 });
 

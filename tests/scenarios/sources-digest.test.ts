@@ -48,7 +48,7 @@ describe('newsletter digest with feed and page sources', { timeout: 90_000 }, ()
     // The feed item whose page is gone is reported, not fatal.
     expect(output).toMatch(/Skipped .*ferry/i);
 
-    const mail = await simpleParser(ws.servers.services.ses!.messages.at(-1)!.raw);
+    const mail = await simpleParser(ws.servers.embedded.ses!.messages.at(-1)!.raw);
     const { document } = parseHTML(String(mail.html));
     const titles = Array.from(document.querySelectorAll('h2')).map((h) => h.textContent?.trim() ?? '');
     expect(titles.filter((t) => t.includes('Volunteers clear two tonnes of plastic'))).toHaveLength(1);
@@ -77,10 +77,10 @@ describe('newsletter digest with feed and page sources', { timeout: 90_000 }, ()
     const first = await ws.run('digest', '--out', ws.out);
     expect(first.code).toBe(0);
     expect(first.output).toMatch(/Sent 1 message/);
-    const before = ws.servers.services.ses!.messages.length;
+    const before = ws.servers.embedded.ses!.messages.length;
     const { code, output } = await ws.run('digest', '--out', ws.out);
     expect(code).toBe(0);
     expect(output).toMatch(/Nothing new since the last edition \(\d+ article\(s\) already sent\)/);
-    expect(ws.servers.services.ses!.messages.length).toBe(before);
+    expect(ws.servers.embedded.ses!.messages.length).toBe(before);
   });
 });

@@ -90,10 +90,10 @@ function post(link: string): HttpApiEvent {
 async function draftWithArticle(file: string, text: string): Promise<string> {
   await mkdir(path.join(work, 'articles'), { recursive: true });
   await writeFile(path.join(work, 'articles', file), text);
-  const before = servers.services.ses!.messages.length;
+  const before = servers.embedded.ses!.messages.length;
   const digest = await import('../../functions/handlers/digest.js');
   expect(await digest.handler({ newsletterId: 'reviewed-weekly' })).toMatchObject({ status: 'draft' });
-  const mails = await Promise.all(servers.services.ses!.messages.slice(before).map((m) => simpleParser(m.raw)));
+  const mails = await Promise.all(servers.embedded.ses!.messages.slice(before).map((m) => simpleParser(m.raw)));
   expect(mails).toHaveLength(1);
   const link = /https:\/\/news\.example\.com\/approve\?edition=[^&\s]+&token=[^\s>"]+/.exec(mails[0]!.text ?? '')?.[0];
   expect(link).toBeDefined();
@@ -105,7 +105,9 @@ describe('the approve link on AWS', () => {
     await addReaders(70);
     const link = await draftWithArticle(
       'chips.md',
-      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+        'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+        'shortage of trained engineers may slow the plans more than money.\n',
     );
     expect(queue).toHaveLength(0);
     const editionId = new URL(link).searchParams.get('edition')!;
@@ -126,9 +128,9 @@ describe('the approve link on AWS', () => {
     expect(queue.join('')).not.toContain('@');
     expect(await editions.get('reviewed-weekly', editionId)).toMatchObject({ status: 'sending', queued: 70 });
 
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     expect(await sender.handler({ Records: queue.splice(0).map((body, i) => ({ messageId: `r-${i}`, body })) })).toEqual({ batchItemFailures: [] });
-    expect(servers.services.ses!.messages.length - before).toBe(70);
+    expect(servers.embedded.ses!.messages.length - before).toBe(70);
     expect(await editions.get('reviewed-weekly', editionId)).toMatchObject({ status: 'sent', counts: expect.objectContaining({ sent: 70 }) });
 
     const twice = await api.handler(post(link));
@@ -140,7 +142,8 @@ describe('the approve link on AWS', () => {
     await addReaders(3);
     const link = await draftWithArticle(
       'robots.md',
-      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method ' +
+        'uses a small camera and a learned policy. It works on clothes it has never seen.\n',
     );
     const editionId = new URL(link).searchParams.get('edition')!;
     const api = await import('../../functions/handlers/subscription-api.js');

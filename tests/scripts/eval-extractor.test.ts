@@ -20,11 +20,16 @@ function firstSentences(body: Record<string, unknown>): { content: string } {
 const stories = [
   parseCnnStory(
     'a',
-    'The council approved the new harbour wall on Monday after two years of debate.\n\nThe wall will cost 12 million pounds and take three years to build.\n\nFishermen said the plan came too late.\n\n@highlight\n\nCouncil approves harbour wall after two years\n\n@highlight\n\nThe wall will cost 12 million pounds',
+    'The council approved the new harbour wall on Monday after two years of debate.\n\n' +
+      'The wall will cost 12 million pounds and take three years to build.\n\n' +
+      'Fishermen said the plan came too late.\n\n@highlight\n\nCouncil approves harbour wall after two years\n\n' +
+      '@highlight\n\nThe wall will cost 12 million pounds',
   ),
   parseCnnStory(
     'b',
-    'A storm cut power to 40,000 homes in Cornwall overnight, the network operator said.\n\nEngineers expected to restore most supplies by Tuesday evening.\n\nSchools in three towns stayed closed.\n\n@highlight\n\nStorm cuts power to 40,000 Cornwall homes\n\n@highlight\n\nMost supplies back by Tuesday evening',
+    'A storm cut power to 40,000 homes in Cornwall overnight, the network operator said.\n\n' +
+      'Engineers expected to restore most supplies by Tuesday evening.\n\nSchools in three towns stayed closed.\n\n' +
+      '@highlight\n\nStorm cuts power to 40,000 Cornwall homes\n\n@highlight\n\nMost supplies back by Tuesday evening',
   ),
 ];
 

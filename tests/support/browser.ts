@@ -3,7 +3,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startDevServer, type DevServer } from '../../functions/cli/commands/dev.js';
+import { subscriberId } from '../../functions/core/subscriber.js';
 import { startTestServers, type TestServers } from './local-servers.js';
 
 /** Debian's Chromium, driven by playwright-core (no browser download); `.ci/run` installs it. */
@@ -48,8 +50,8 @@ export interface DevWorkspace {
 export async function startDevWorkspace(options: { prefix: string; configure?: (newsletter: Record<string, unknown>) => void }): Promise<DevWorkspace> {
   const savedEnv = { ...process.env };
   const servers = await startTestServers();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
-  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.embedded.endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SES = servers.embedded.endpoints.ses;
   const work = await mkdtemp(path.join(tmpdir(), options.prefix));
   await cp(path.resolve('articles'), path.join(work, 'articles'), { recursive: true });
   const json = JSON.parse(await readFile('newsletter.config.json', 'utf8')) as { newsletters: Record<string, unknown>[] };
@@ -67,5 +69,48 @@ export async function startDevWorkspace(options: { prefix: string; configure?: (
       await servers.stop();
       await rm(work, { recursive: true, force: true });
     },
+  };
+}
+
+export interface ReviewDesk {
+  servers: TestServers;
+  dev: DevServer;
+  browser: Browser;
+}
+
+/**
+ * For a browser suite about the editor's review: before its tests, a `newsletter dev` server whose
+ * first newsletter (`ai-talent`) waits for review by editor@example.com and has one confirmed
+ * reader, ann@example.com, and Chromium; both stopped after. The accessor gives them to each test.
+ *
+ * @example
+ * const desk = useReviewDesk('newsletter-review-browser-');
+ * it('…', async () => { const { dev, browser } = desk(); await dev.runSchedule('ai-talent'); });
+ */
+export function useReviewDesk(prefix: string): () => ReviewDesk {
+  let ws: DevWorkspace | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ws = await startDevWorkspace({ prefix, configure: (n) => Object.assign(n, { approval: 'manual', operators: ['editor@example.com'] }) });
+    const { app } = ws.dev;
+    const now = new Date().toISOString();
+    await app.subscribers.put({
+      id: subscriberId(app.tokenKeys.id, 'ann@example.com'),
+      newsletterId: 'ai-talent',
+      email: 'ann@example.com',
+      status: 'confirmed',
+      createdAt: now,
+      confirmedAt: now,
+      consent: { at: now, source: 'test' },
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ws?.stop();
+  });
+  return () => {
+    if (!ws || !browser) throw new Error('the review desk is not started: call useReviewDesk() inside the browser suite');
+    return { servers: ws.servers, dev: ws.dev, browser };
   };
 }

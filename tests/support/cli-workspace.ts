@@ -31,8 +31,8 @@ export async function createCliWorkspace(options: {
 }): Promise<CliWorkspace> {
   const savedEnv = { ...process.env };
   const servers = await startTestServers();
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.services.endpoints.dynamodb;
-  process.env.AWS_ENDPOINT_URL_SES = servers.services.endpoints.ses;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = servers.embedded.endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SES = servers.embedded.endpoints.ses;
   const work = await mkdtemp(path.join(tmpdir(), options.prefix));
   const articles = path.join(work, 'articles');
   await cp(path.resolve('articles'), articles, { recursive: true });
@@ -50,28 +50,31 @@ export async function createCliWorkspace(options: {
     dataDir,
     articles,
     out: path.join(work, 'out'),
-    async run(...args) {
-      const lines: string[] = [];
-      const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
-      const log = vi.spyOn(console, 'log').mockImplementation(capture);
-      const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
-      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-        lines.push(String(chunk));
-        return true;
-      });
-      try {
-        const code = await main(['node', 'newsletter', '--config', config, '--data-dir', dataDir, ...args], options.clock ? { clock: options.clock } : {});
-        return { code, output: lines.join('\n') };
-      } finally {
-        log.mockRestore();
-        warn.mockRestore();
-        stderr.mockRestore();
-      }
-    },
+    run: (...args) => runCli(['--config', config, '--data-dir', dataDir, ...args], options.clock),
     async stop() {
       process.env = savedEnv;
       await servers.stop();
       await rm(work, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `newsletter ARGS` in-process; returns the exit code and everything printed (log, warn, stderr). */
+export async function runCli(args: string[], clock?: Clock): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
+  const log = vi.spyOn(console, 'log').mockImplementation(capture);
+  const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    const code = await main(['node', 'newsletter', ...args], clock ? { clock } : {});
+    return { code, output: lines.join('\n') };
+  } finally {
+    log.mockRestore();
+    warn.mockRestore();
+    stderr.mockRestore();
+  }
 }

@@ -22,7 +22,8 @@ export async function startCloudFormationServer(
         const message = action === 'DescribeStacks' ? `Stack with id ${stackName} does not exist` : `no handler for ${action}`;
         res.writeHead(400, { 'content-type': 'text/xml' });
         res.end(
-          `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+          `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type>` +
+            `<Code>ValidationError</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
         );
         return;
       }

@@ -50,7 +50,8 @@ export async function startFakeS3(options: {
           page
             .map(
               (key) =>
-                `<Contents><Key>${xmlEscape(key)}</Key><Size>${Buffer.byteLength(objects.get(key) ?? '')}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+                `<Contents><Key>${xmlEscape(key)}</Key><Size>${Buffer.byteLength(objects.get(key) ?? '')}</Size>` +
+                `<StorageClass>STANDARD</StorageClass></Contents>`,
             )
             .join('') +
           `</ListBucketResult>`,

@@ -64,7 +64,8 @@ const PATHOLOGICAL_PIECES = [
  */
 export const hostileArticles: Readonly<Record<string, string>> = {
   'unpunctuated Chinese': fill(HAN_RUN),
-  'long URLs glued to Chinese': `人才回流。\n${`${URLS_IN_CHINESE}\n`.repeat(MEGABYTE / 2 / URLS_IN_CHINESE.length)}開頭https://example.com/${fill('a,', MEGABYTE / 2)}結尾`,
+  'long URLs glued to Chinese':
+    `人才回流。\n${`${URLS_IN_CHINESE}\n`.repeat(MEGABYTE / 2 / URLS_IN_CHINESE.length)}` + `開頭https://example.com/${fill('a,', MEGABYTE / 2)}結尾`,
   'a megabyte of spaces': `人才${' '.repeat(MEGABYTE / 2)}flows back${' '.repeat(MEGABYTE / 2)}回流。`,
   'a megabyte of blank lines': `First line.${'\n'.repeat(MEGABYTE / 2)}${fill('  \n', MEGABYTE / 2)}Last line.`,
   'a megabyte of short lines': fill('人才,\n回流。\n'),

@@ -9,7 +9,8 @@ import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 
 export interface TestServers {
   dataDir: string;
-  services: EmbeddedServers;
+  /** The embedded dynalite and aws-ses-v2-local (their endpoints, and SES's received messages). */
+  embedded: EmbeddedServers;
   dynamodb: DynamoDBClient;
   ses: SESClient;
   tableName: string;
@@ -21,21 +22,21 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 /** Real dynalite and aws-ses-v2-local on loopback, in a fresh data dir, for one test file. */
 export async function startTestServers(options: { sendRate?: number } = {}): Promise<TestServers> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'newsletter-test-'));
-  const services = await startEmbeddedServers({ dataDir, sendRate: options.sendRate ?? 1000 });
-  const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials });
-  const ses = new SESClient({ region: 'us-east-1', endpoint: services.endpoints.ses, credentials, maxAttempts: 1 });
+  const embedded = await startEmbeddedServers({ dataDir, sendRate: options.sendRate ?? 1000 });
+  const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: embedded.endpoints.dynamodb, credentials });
+  const ses = new SESClient({ region: 'us-east-1', endpoint: embedded.endpoints.ses, credentials, maxAttempts: 1 });
   const tableName = 'newsletter';
   await ensureTable(dynamodb, tableName);
   return {
     dataDir,
-    services,
+    embedded,
     dynamodb,
     ses,
     tableName,
     async stop() {
       dynamodb.destroy();
       ses.destroy();
-      await services.close();
+      await embedded.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -59,4 +60,21 @@ export function useTestServers(options: { sendRate?: number } = {}): () => TestS
     if (!servers) throw new Error('test servers are not started: call useTestServers() at the top of the test file');
     return servers;
   };
+}
+
+/**
+ * A DynamoDB client of its own on the test servers that records the name of every command it
+ * sends: what a store operation costs in round trips. The caller destroys it.
+ */
+export function countingDynamoClient(servers: TestServers): { client: DynamoDBClient; requests: string[] } {
+  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: servers.embedded.endpoints.dynamodb, credentials });
+  const requests: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      requests.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return { client, requests };
 }

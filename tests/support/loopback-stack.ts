@@ -38,7 +38,7 @@ export async function startLoopbackStack(options: {
   tableName?: string;
   /** Leave SES out of the environment: each case points the functions at its own SES server. */
   withoutSes?: boolean;
-  /** More loopback services that need the queue URL (CloudFormation's stack outputs). */
+  /** More loopback servers that need the queue URL (CloudFormation's stack outputs). */
   more?: (queueUrl: string) => Promise<{ endpoints: Record<string, string>; close(): Promise<void> }>;
   /** Variables of the developer's shell the stack never sets, removed so they cannot leak in. */
   unset?: string[];
@@ -67,8 +67,8 @@ export async function startLoopbackStack(options: {
     process.env,
     stackEnvironment({
       endpoints: {
-        DYNAMODB: servers.services.endpoints.dynamodb,
-        ...(options.withoutSes ? {} : { SES: servers.services.endpoints.ses }),
+        DYNAMODB: servers.embedded.endpoints.dynamodb,
+        ...(options.withoutSes ? {} : { SES: servers.embedded.endpoints.ses }),
         SQS: sqs.url,
         SECRETS_MANAGER: secrets.url,
         ...more?.endpoints,

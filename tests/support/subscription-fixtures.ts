@@ -74,12 +74,12 @@ export function subscriptionDeps(servers: TestServers, clock: Clock, newsletters
 }
 
 export function sentCount(servers: TestServers): number {
-  return servers.services.ses!.messages.length;
+  return servers.embedded.ses!.messages.length;
 }
 
 /** Messages the local SES received since `since`, parsed; only those to `to` when given. */
 export async function mailsSince(servers: TestServers, since: number, to?: string): Promise<ParsedMail[]> {
-  const mails = await Promise.all(servers.services.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
+  const mails = await Promise.all(servers.embedded.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
   return to ? mails.filter((m) => recipientOf(m) === to) : mails;
 }
 

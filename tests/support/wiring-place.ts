@@ -10,9 +10,14 @@ import { FolderSource } from '../../functions/adapters/sources/folder-source.js'
 import { parseConfig, type Config } from '../../functions/core/config.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import { tokenKeysFrom } from '../../functions/core/tokens.js';
+import type { ParsedMail } from 'mailparser';
+import { runDigest, type DigestResult } from '../../functions/use-cases/run-digest.js';
 import type { AppServices } from '../../functions/wiring/app-services.js';
+import { localDeliveryOptions } from '../../functions/wiring/delivery.js';
+import { digestDependencies } from '../../functions/wiring/edition.js';
 import { newsletterInput } from './newsletters.js';
 import type { TestServers } from './local-servers.js';
+import { mailsSince, sentCount } from './subscription-fixtures.js';
 
 let tables = 0;
 
@@ -59,4 +64,24 @@ export async function sampleArticles(): Promise<FolderSource> {
   const dir = await mkdtemp(path.join(tmpdir(), 'newsletter-wiring-articles-'));
   await copyFile(path.resolve('articles/ai-talent-article.txt'), path.join(dir, 'ai-talent-article.txt'));
   return new FolderSource(dir);
+}
+
+/**
+ * A local digest of the place's first newsletter over the sample articles, run through the wiring
+ * as `newsletter digest` runs it: its result, the edition's id ('' when none was sent) and the
+ * mails the SES server took.
+ */
+export async function localDigest(
+  servers: TestServers,
+  place: Awaited<ReturnType<typeof localPlace>>,
+): Promise<{ result: DigestResult; editionId: string; mails: ParsedMail[] }> {
+  const newsletter = place.config.newsletters[0]!;
+  const before = sentCount(servers);
+  const result = await runDigest(
+    newsletter,
+    digestDependencies(place, newsletter, [await sampleArticles()], 'wiring-test'),
+    localDeliveryOptions(place.config),
+  );
+  const editionId = result.status === 'sent' ? result.edition.editionId : '';
+  return { result, editionId, mails: await mailsSince(servers, before) };
 }

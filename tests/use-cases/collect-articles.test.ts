@@ -22,11 +22,17 @@ let editions: DynamoEditionStore;
 
 const ARTICLES = {
   'a-bridge.md':
-    '# Council approves bridge repairs\n\nThe city council voted 7-2 on Tuesday to spend $40 million repairing the Riverside Bridge. Repairs start in June and take about eight months. Shop owners said the closure cut their sales by a third.\n',
+    '# Council approves bridge repairs\n\nThe city council voted 7-2 on Tuesday to spend $40 million repairing the ' +
+    'Riverside Bridge. Repairs start in June and take about eight months. Shop owners said the closure cut their ' +
+    'sales by a third.\n',
   'b-library.md':
-    '# Library extends its opening hours\n\nThe central library will open until 10 pm on weekdays from next month. The change costs $300,000 a year, paid by a private donation. Students asked for longer hours in a petition signed by 4,000 people.\n',
+    '# Library extends its opening hours\n\nThe central library will open until 10 pm on weekdays from next month. ' +
+    'The change costs $300,000 a year, paid by a private donation. Students asked for longer hours in a petition ' +
+    'signed by 4,000 people.\n',
   'c-market.md':
-    '# Night market returns to the harbour\n\nThe harbour night market reopens on Friday after a three-year break. About 120 stalls will sell food and crafts every weekend until October. Organisers expect 20,000 visitors on the first night.\n',
+    '# Night market returns to the harbour\n\nThe harbour night market reopens on Friday after a three-year break. ' +
+    'About 120 stalls will sell food and crafts every weekend until October. Organisers expect 20,000 visitors on ' +
+    'the first night.\n',
 };
 
 beforeAll(async () => {
@@ -124,7 +130,10 @@ describe("collectArticles: what one source may say about another source's articl
   let publisher: FixtureServer;
   let elsewhere: FixtureServer;
   const REAL =
-    '<html lang="en"><head><title>Harbour ferry returns</title></head><body><article><h1>Harbour ferry returns</h1><p>The harbour ferry runs again from Monday after a year of repairs, the port authority said on Friday. Boats leave every twenty minutes from seven in the morning.</p><p>Tickets cost the same as before, and season passes bought last year are valid until December.</p></article></body></html>';
+    '<html lang="en"><head><title>Harbour ferry returns</title></head><body><article><h1>Harbour ferry ' +
+    'returns</h1><p>The harbour ferry runs again from Monday after a year of repairs, the port authority said on ' +
+    'Friday. Boats leave every twenty minutes from seven in the morning.</p><p>Tickets cost the same as before, ' +
+    'and season passes bought last year are valid until December.</p></article></body></html>';
 
   beforeAll(async () => {
     publisher = await startFixtureServer({

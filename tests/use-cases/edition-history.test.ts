@@ -6,7 +6,7 @@ import { DynamoEditionStore } from '../../functions/adapters/dynamodb/edition-st
 import { ensureTable } from '../../functions/adapters/dynamodb/table.js';
 import { subscriberId } from '../../functions/core/subscriber.js';
 import type { EditionRecord } from '../../functions/ports/edition-store.js';
-import { editionDetails, latestEditions, nextRunWaitsFor } from '../../functions/use-cases/edition-history.js';
+import { editionDetails, editionsSentLately, latestEditions, nextRunWaitsFor } from '../../functions/use-cases/edition-history.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
 
 const ID_KEY = randomBytes(32);
@@ -52,6 +52,25 @@ describe('latestEditions', () => {
   it('lists the newest first, as many as asked', async () => {
     const { editions } = await withEditions({}, {}, {});
     expect((await latestEditions({ editions }, 'weekly', 2)).map((e) => e.editionId)).toEqual(['weekly-2026-11-12', 'weekly-2026-11-11']);
+  });
+});
+
+describe('editionsSentLately', () => {
+  it('keeps the editions that went out or are going out, newest first, leaving drafts and skipped ones out', async () => {
+    const { editions } = await withEditions(
+      { editionId: 'ed-sent' },
+      { status: 'skipped' },
+      { status: 'paused', editionId: 'ed-paused' },
+      { status: 'draft' },
+      { status: 'sending', editionId: 'ed-sending' },
+    );
+    const shown = await editionsSentLately({ editions }, 'weekly', { shown: 2, among: 5 });
+    expect(shown.map((e) => e.editionId)).toEqual(['ed-sending', 'ed-paused']);
+  });
+
+  it('looks no further back than `among`', async () => {
+    const { editions } = await withEditions({ editionId: 'ed-old' }, { status: 'draft' }, { status: 'draft' });
+    expect(await editionsSentLately({ editions }, 'weekly', { shown: 5, among: 2 })).toEqual([]);
   });
 });
 

@@ -52,13 +52,13 @@ describe('sendForReview', () => {
     await editions.create(edition, rendered);
     const tokenKey = randomBytes(32);
     const clock = testClock();
-    const before = servers().services.ses!.messages.length;
+    const before = servers().embedded.ses!.messages.length;
 
     await sendForReview(newsletter, { mailer: new SesMailer(servers().ses), clock, tokenKey }, { edition, rendered });
 
     const [review] = await Promise.all(
       servers()
-        .services.ses!.messages.slice(before)
+        .embedded.ses!.messages.slice(before)
         .map((m) => simpleParser(m.raw)),
     );
     const htmlLink = /href="([^"]*\/archive\/[^"]*)"/.exec(String(review!.html))?.[1]?.replaceAll('&amp;', '&');

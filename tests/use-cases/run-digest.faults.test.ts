@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +23,7 @@ import type { FaultySesServer } from '../../functions/adapters/local/faulty-ses-
 import { FaultySesMailers } from '../support/faulty-ses-mailers.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { spawnCli } from '../support/cli-process.js';
 
 /** Keys the subscriber ids these tests make up; any key gives ids of the right shape. */
 const ID_KEY = randomBytes(32);
@@ -225,29 +225,12 @@ describe('newsletter digest killed mid-send', () => {
   function digest(ses: FaultySesServer, tableName: string, args: string[] = ['--rate', '30']) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      AWS_ENDPOINT_URL_DYNAMODB: servers.services.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_DYNAMODB: servers.embedded.endpoints.dynamodb,
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_REGION: 'us-east-1',
       NEWSLETTER_TABLE: tableName,
     };
-    // The local servers take any key; never hand the child a real one.
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
-    const child = spawn(
-      process.execPath,
-      [path.resolve('bin/newsletter.js'), 'digest', '--data-dir', path.join(work, '.newsletter'), '--out', path.join(work, 'out'), ...args],
-      {
-        cwd: work,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
-    return { child, exited, output: () => output };
+    return spawnCli(['digest', '--data-dir', path.join(work, '.newsletter'), '--out', path.join(work, 'out'), ...args], { cwd: work, env });
   }
 
   // Two CLI processes and 120 readers at --rate 30: 11 to 23 s on a busy 2-core machine.

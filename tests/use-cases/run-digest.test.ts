@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/adapters/config-file.js';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.js';
@@ -18,7 +18,7 @@ import { renderEdition } from '../../functions/render/render-edition.js';
 import { addToList } from '../../functions/use-cases/manage-list.js';
 import { buildEdition, runDigest, type DigestDependencies } from '../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../functions/adapters/system-clock.js';
-import { startTestServers, type TestServers } from '../support/local-servers.js';
+import { countingDynamoClient, startTestServers, type TestServers } from '../support/local-servers.js';
 import { VirtualClock } from '../../functions/adapters/local/virtual-clock.js';
 
 /** What a run reports: the empty list, and who paused an edition. Real dynalite and SES. */
@@ -86,10 +86,10 @@ const limits = { bounceRate: 0.05, complaintRate: 0.001, minimumSample: 5 };
 describe('runDigest', () => {
   it('with no confirmed subscriber builds nothing and leaves the articles new', async () => {
     const deps = await depsWith(0);
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     expect(await runDigest(newsletter, deps)).toEqual({ status: 'no-subscribers', problems: [] });
     expect(await deps.editions.list(newsletter.id, 5)).toEqual([]);
-    expect(servers.services.ses!.messages.slice(before)).toHaveLength(0);
+    expect(servers.embedded.ses!.messages.slice(before)).toHaveLength(0);
   });
 
   it('says it paused the edition when it did', async () => {
@@ -118,21 +118,9 @@ describe('runDigest', () => {
 
   it('sends a first edition with one lock per delivery group and no claim or ledger read per reader, once to each reader', async () => {
     // The ledger on a client of its own that counts its requests: the store round trips a send costs.
-    const client = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: servers.services.endpoints.dynamodb,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    const requests: string[] = [];
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        requests.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const { client, requests } = countingDynamoClient(servers);
     const deps = await depsWith(230, client);
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     try {
       const result = await runDigest(newsletter, deps, { pageSize: 100, concurrency: 8 });
       assert(result.status === 'sent', `expected a sent edition, got ${result.status}`);
@@ -151,7 +139,7 @@ describe('runDigest', () => {
       expect(count('BatchWriteItemCommand')).toBeLessThan(230);
       expect(requests.length).toBe(count('BatchWriteItemCommand') + 2 * groups);
       const copies = new Map<string, number>();
-      for (const message of servers.services.ses!.messages.slice(before)) for (const to of message.destinations) copies.set(to, (copies.get(to) ?? 0) + 1);
+      for (const message of servers.embedded.ses!.messages.slice(before)) for (const to of message.destinations) copies.set(to, (copies.get(to) ?? 0) + 1);
       expect(copies.size).toBe(230);
       expect([...copies.values()].every((n) => n === 1)).toBe(true);
     } finally {
@@ -165,7 +153,7 @@ describe('runDigest with force', () => {
     const readers = 40;
     const deps = await depsWith(readers);
     expect((await runDigest(newsletter, deps)).status).toBe('sent');
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
 
     const runs = await Promise.allSettled([
       runDigest(newsletter, { ...deps, owner: 'forced-a' }, { force: true }),
@@ -179,7 +167,7 @@ describe('runDigest with force', () => {
     expect(refused[0]!.reason).toBeInstanceOf(EditionConflictError);
     expect((refused[0]!.reason as Error).message).toMatch(/^(another run is building edition \S+|edition \S+ of \S+ is still being sent).*\S$/);
     expect((refused[0]!.reason as Error).message).not.toContain('\n');
-    const recipients = servers.services.ses!.messages.slice(before).flatMap((m) => m.destinations);
+    const recipients = servers.embedded.ses!.messages.slice(before).flatMap((m) => m.destinations);
     expect(recipients).toHaveLength(readers);
     expect(new Set(recipients).size).toBe(readers);
     expect(await deps.editions.list(newsletter.id, 10)).toHaveLength(2);
@@ -228,11 +216,11 @@ describe('buildEdition', () => {
         return answer;
       },
     };
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     const result = await runDigest(newsletter, { ...base, mailer }, { rate: 1, pageSize: 50, concurrency: 1 });
     assert(result.status === 'sent', `expected a sent edition, got ${result.status}`);
     expect(result.report).toMatchObject({ sent: 59, suppressed: 1 });
-    const recipients = servers.services.ses!.messages.slice(before).flatMap((m) => m.destinations);
+    const recipients = servers.embedded.ses!.messages.slice(before).flatMap((m) => m.destinations);
     expect(recipients).toHaveLength(59);
     expect(recipients).not.toContain(leaving.email);
   });

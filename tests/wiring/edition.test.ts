@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { verifyToken } from '../../functions/core/tokens.js';
 import type { SendQueueMessage } from '../../functions/ports/send-queue.js';
-import { enqueueEdition, runDigest } from '../../functions/use-cases/run-digest.js';
-import { localDeliveryOptions } from '../../functions/wiring/delivery.js';
-import { digestDependencies, fanOutDependencies } from '../../functions/wiring/edition.js';
+import { enqueueEdition } from '../../functions/use-cases/run-digest.js';
+import { fanOutDependencies } from '../../functions/wiring/edition.js';
 import { useTestServers } from '../support/local-servers.js';
 import { linkIn, mailsSince, recipientOf, sentCount } from '../support/subscription-fixtures.js';
-import { confirmedReaders, localPlace, sampleArticles } from '../support/wiring-place.js';
+import { confirmedReaders, localDigest, localPlace, sampleArticles } from '../support/wiring-place.js';
 
 const servers = useTestServers();
 
@@ -25,18 +24,11 @@ describe('digestDependencies', () => {
     const place = await localPlace(servers());
     const newsletter = place.config.newsletters[0]!;
     const ids = await confirmedReaders(place, ['ana@example.com', 'ben@example.org']);
-    const before = sentCount(servers());
 
-    const result = await runDigest(
-      newsletter,
-      digestDependencies(place, newsletter, [await sampleArticles()], 'wiring-test'),
-      localDeliveryOptions(place.config),
-    );
+    const { result, editionId, mails } = await localDigest(servers(), place);
 
     expect(result.status).toBe('sent');
-    const mails = await mailsSince(servers(), before);
     expect(mails.map(recipientOf).sort()).toEqual(['ana@example.com', 'ben@example.org']);
-    const editionId = result.status === 'sent' ? result.edition.editionId : '';
     expect(await place.editions.get(newsletter.id, editionId)).toMatchObject({ status: 'sent', report: { sent: 2 } });
     // The reader's own link: signed with the place's signing key, naming the id its id key gives.
     const ana = mails.find((m) => recipientOf(m) === 'ana@example.com')!;

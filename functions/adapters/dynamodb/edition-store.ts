@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EditionModel, RenderedEdition } from '../../core/edition.js';
-import type { EditionCounts, EditionRecord, EditionStatus, EditionStore } from '../../ports/edition-store.js';
+import type { DraftEdit, EditionCounts, EditionRecord, EditionStatus, EditionStore } from '../../ports/edition-store.js';
 import { conditionalWrite, documentClient, updateExpression } from './document.js';
 import { keys } from './table.js';
 
@@ -67,17 +67,7 @@ export class DynamoEditionStore implements EditionStore {
     return { model: Item.model as EditionModel, original: (Item.originalModel ?? Item.model) as EditionModel };
   }
 
-  async saveDraftEdit(
-    newsletterId: string,
-    editionId: string,
-    edit: {
-      editsBefore: number;
-      changes: Pick<EditionRecord, 'subject' | 'articles' | 'edits'>;
-      rendered: RenderedEdition;
-      model: EditionModel;
-      original: EditionModel;
-    },
-  ): Promise<boolean> {
+  async saveDraftEdit(newsletterId: string, editionId: string, edit: DraftEdit): Promise<boolean> {
     // The record first, conditionally: an approval or another editor's save in between wins, and
     // this edit writes nothing. The render follows at once; an approval in that moment would send
     // the render it finds, so the approve page is offered only after the edit has been saved.

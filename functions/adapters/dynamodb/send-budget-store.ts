@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { BUDGET_BUCKET_MS, BUDGET_WINDOW_BUCKETS, budgetBucket, grantable, oldestCountedBucket } from '../../core/send-budget.js';
+import { BUDGET_BUCKET_MS, BUDGET_WINDOW_BUCKETS, budgetBucket, grantable, oldestCountedBucket, roomFreesAt } from '../../core/send-budget.js';
 import { StoreError } from '../../core/errors.js';
 import type { BudgetReservation, SendBudget } from '../../ports/send-budget.js';
 import { conditionalWrite, documentClient } from './document.js';
@@ -24,14 +24,19 @@ export class DynamoSendBudget implements SendBudget {
     this.doc = documentClient(client);
   }
 
-  async reserve(wanted: number, limit: number, now: Date): Promise<BudgetReservation> {
+  async reserve(wanted: number, limit: number, now: Date, cap = wanted): Promise<BudgetReservation> {
     const bucket = budgetBucket(now);
     for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
       const held = await this.readWindow(now);
       const current = held.get(bucket) ?? 0;
       const reserved = [...held.values()].reduce((sum, n) => sum + n, 0);
-      const granted = grantable(wanted, limit, reserved);
-      if (granted === 0) return { granted: 0, bucket };
+      const granted = Math.min(cap, grantable(wanted, limit, reserved));
+      // Short of what was wanted: say when the window next makes room, so the batch can sleep until then.
+      const short = (held: Map<number, number>) => {
+        const roomAt = granted < wanted ? roomFreesAt(held, limit) : undefined;
+        return roomAt ? { roomAt } : {};
+      };
+      if (granted === 0) return { granted: 0, bucket, ...short(held) };
       const landed = await conditionalWrite(
         this.doc.send(
           new UpdateCommand({
@@ -47,7 +52,7 @@ export class DynamoSendBudget implements SendBudget {
           }),
         ),
       );
-      if (landed) return { granted, bucket };
+      if (landed) return { granted, bucket, ...short(new Map(held).set(bucket, current + granted)) };
       // Another sender reserved first: step aside a random moment so the next read sees a settled tally.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * (attempt + 1)));
     }

@@ -71,7 +71,8 @@ function openAiCompatible(
   const apiKey = llm.apiKeyEnv ? deps.environment?.[llm.apiKeyEnv] : undefined;
   if (llm.apiKeyEnv && !apiKey) {
     throw new ConfigError(
-      `newsletter "${newsletter.id}": keyPoints.llm.apiKeyEnv names ${llm.apiKeyEnv}, which is not set; export ${llm.apiKeyEnv} with the endpoint's API key, or remove apiKeyEnv for an endpoint without one`,
+      `newsletter "${newsletter.id}": keyPoints.llm.apiKeyEnv names ${llm.apiKeyEnv}, which is not set; ` +
+        `export ${llm.apiKeyEnv} with the endpoint's API key, or remove apiKeyEnv for an endpoint without one`,
     );
   }
   return new OpenAiCompatibleKeyPointExtractor({

@@ -21,8 +21,10 @@ const PROMPT_VERSION = 'kp-llm-1';
 
 const SYSTEM_PROMPT = [
   'You write the title and the key points of a news article for a newsletter, as a careful editor would.',
-  'Write in the language and script of the article itself (Traditional Chinese for an article in Traditional Chinese, Simplified for Simplified, English for English).',
-  'Each key point is one short sentence that states a fact of the article: use only figures, dates, amounts and names that the article states, exactly as written there.',
+  'Write in the language and script of the article itself (Traditional Chinese for an article in Traditional ' +
+    'Chinese, Simplified for Simplified, English for English).',
+  'Each key point is one short sentence that states a fact of the article: use only figures, dates, amounts and ' +
+    'names that the article states, exactly as written there.',
   'Answer with JSON only, no prose: {"title": "...", "keyPoints": ["...", ...]}.',
 ].join(' ');
 

@@ -48,7 +48,10 @@ export type FaultySesOptions = FaultySesRate & {
   record?: boolean;
   /** Recipients SES refuses for good (400 MessageRejected "Address blacklisted", naming the address). */
   rejectRecipients?: readonly string[];
-  /** Refuse every SendRawEmail with this error, as an account that is not ready (unverified sender, sandbox, paused) does; clear with `setRefusal(undefined)`. */
+  /**
+   * Refuse every SendRawEmail with this error, as an account that is not ready (unverified sender,
+   * sandbox, paused) does; clear with `setRefusal(undefined)`.
+   */
   refuseAll?: SesRefusal;
 };
 

@@ -25,7 +25,8 @@ export async function withFileLock<T>(file: string, work: () => Promise<T>, opti
     }
     if (Date.now() - started > waitMs) {
       throw new StoreError(
-        `${file} is held by process ${holder?.split(':')[0] || 'unknown'} for more than ${Math.round(waitMs / 1000)} s: if no newsletter command is running, delete the file and try again`,
+        `${file} is held by process ${holder?.split(':')[0] || 'unknown'} for more than ${Math.round(waitMs / 1000)} ` +
+          `s: if no newsletter command is running, delete the file and try again`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(250, 20 * 2 ** Math.min(attempt, 4)) + Math.random() * 20));

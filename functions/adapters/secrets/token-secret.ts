@@ -15,7 +15,8 @@ export async function readTokenSecret(client: SecretsManagerClient, arn: string)
     secret = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   } catch (error) {
     throw new ConfigError(
-      `could not read the token secret ${arn}: ${(error as Error).message ?? String(error)}: attach the stack's ListOperatorPolicyArn policy (secretsmanager:GetSecretValue on it) and check AWS_PROFILE and AWS_REGION`,
+      `could not read the token secret ${arn}: ${(error as Error).message ?? String(error)}: attach the stack's ` +
+        `ListOperatorPolicyArn policy (secretsmanager:GetSecretValue on it) and check AWS_PROFILE and AWS_REGION`,
       { cause: error },
     );
   }

@@ -62,7 +62,9 @@ const idle: { worker: Worker; maxHeapMb: number }[] = [];
 
 function readInWorker(html: string, pageUrl: string | undefined, timeLimitMs: number, maxHeapMb: number): Promise<HtmlArticle | { error: string }> {
   const tooLong = {
-    error: `not read: reading the page took longer than the ${formatSeconds(timeLimitMs)} left of the source's time budget, so it was skipped (raise the source's "timeBudgetSeconds" to wait longer)`,
+    error:
+      `not read: reading the page took longer than the ${formatSeconds(timeLimitMs)} left of the source's time ` +
+      `budget, so it was skipped (raise the source's "timeBudgetSeconds" to wait longer)`,
   };
   if (timeLimitMs <= 0) {
     return Promise.resolve({

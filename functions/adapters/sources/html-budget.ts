@@ -73,7 +73,9 @@ export function fitHtmlToBudget(html: string, budget: HtmlBudget = {}): HtmlBudg
   if (remeasured.deepest > limits.maxDepth) {
     return {
       ok: false,
-      reason: `the page's HTML is nested more than ${limits.maxDepth} levels deep and could not be flattened; it was not read: save the article's text as a .txt or .md file instead`,
+      reason:
+        `the page's HTML is nested more than ${limits.maxDepth} levels deep and could not be flattened; it was not ` +
+        `read: save the article's text as a .txt or .md file instead`,
     };
   }
   return { ok: true, html: flattened, flattened: true };
@@ -120,7 +122,9 @@ function measure(html: string, limits: Limits): { deepest: number; refused?: str
     // Every tag in the chunk may have searched all the elements open at the chunk's deepest point.
     work += Math.min(CHUNK, html.length - start) * Math.max(deepestInChunk, 1);
     if (refused === undefined && work > limits.maxWork) {
-      refused = `the page's HTML is nested ${deepestInChunk.toLocaleString('en-US')} levels deep, too deep to be read in time at its size; it was not read: save the article's text as a .txt or .md file instead`;
+      refused =
+        `the page's HTML is nested ${deepestInChunk.toLocaleString('en-US')} levels deep, too deep to be read in time ` +
+        `at its size; it was not read: save the article's text as a .txt or .md file instead`;
     }
   }
   if (refused === undefined) parser.end();

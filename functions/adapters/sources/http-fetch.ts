@@ -120,7 +120,10 @@ export async function fetchText(url: string, expect: ExpectedContent, options: H
 }
 
 function refusal(url: string, error: NonPublicAddressError): string {
-  return `refused to fetch ${url}: ${error.message}, and only public addresses are fetched; to read an intranet host, list it in the source's "allowPrivateHosts"`;
+  return (
+    `refused to fetch ${url}: ${error.message}, and only public addresses are fetched; to read an intranet host, ` +
+    `list it in the source's "allowPrivateHosts"`
+  );
 }
 
 function abortReason(signal: AbortSignal): string {

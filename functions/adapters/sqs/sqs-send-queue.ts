@@ -35,7 +35,8 @@ export class SqsSendQueue implements SendQueue {
           pending = pending.filter((entry) => failed.has(entry.Id));
           // The last attempt's error is what the digest run reports.
           throw new NewsletterError(
-            `SQS could not take ${failed.size} send batch(es) of queue ${this.queueUrl} after retries: run the digest again (the ledger skips whoever already has the edition)`,
+            `SQS could not take ${failed.size} send batch(es) of queue ${this.queueUrl} after retries: run the digest ` +
+              `again (the ledger skips whoever already has the edition)`,
           );
         },
         { retries: 5, minTimeout: 100, maxTimeout: 5_000, randomize: true },

@@ -59,7 +59,8 @@ export function registerDevCommand(program: Command): void {
     .option('--stack-twin', 'run the twin of the deployed AWS stack: digests go through the digest function, an SQS queue and the sender function')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule\n  $ npx newsletter dev --stack-twin   # then, in another terminal: npx newsletter digest',
+      '\nExamples:\n  $ npx newsletter dev\n  $ npx newsletter dev --port 8080 --no-schedule\n' +
+        '  $ npx newsletter dev --stack-twin   # then, in another terminal: npx newsletter digest',
     )
     .action(async (_flags: unknown, command: Command) => {
       const server = await startDevServer(command.optsWithGlobals<DevOptions>());
@@ -153,7 +154,8 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
   print(`Subscription server: ${url}/ (links in mail use ${baseUrl})`);
   for (const n of newsletters)
     print(
-      `  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}, archive ${baseUrl}/archive?newsletter=${encodeURIComponent(n.id)}`,
+      `  ${n.title} (${n.id}): sign-up page ${baseUrl}/subscribe?newsletter=${encodeURIComponent(n.id)}, ` +
+        `archive ${baseUrl}/archive?newsletter=${encodeURIComponent(n.id)}`,
     );
   if (app.endpoints.inbox) print(`SES inbox viewer: ${url}/_inbox → ${app.endpoints.inbox}`);
   else print(`SES: ${app.endpoints.ses ?? 'AWS'} (no inbox viewer: mail goes to that SES endpoint)`);

@@ -55,7 +55,11 @@ export function registerDigestCommands(program: Command): void {
     .option('--exclude <url-or-id>', 'leave this article out (it stays new for the next edition); repeatable', collect)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --subject "Our pick this week" --intro "Hello again!" --exclude https://example.com/old-story\n  $ npx newsletter digest --dry-run --articles drafts/\n  $ npx newsletter digest --test-to me@example.com,editor@example.com\n  $ npx newsletter --newsletter weekly-en digest --rate 10',
+      '\nExamples:\n  $ npx newsletter digest\n  $ npx newsletter digest --subject "Our pick this week" --intro ' +
+        '"Hello again!" --exclude https://example.com/old-story\n' +
+        '  $ npx newsletter digest --dry-run --articles drafts/\n' +
+        '  $ npx newsletter digest --test-to me@example.com,editor@example.com\n' +
+        '  $ npx newsletter --newsletter weekly-en digest --rate 10',
     )
     .action(async (_flags: DigestFlags, command: Command) => {
       await digest(command.optsWithGlobals<GlobalOptions & DigestFlags>());
@@ -123,7 +127,10 @@ async function waitingLines(app: LocalApp): Promise<string[]> {
 }
 
 function testSentLine(result: TestSendResult): string {
-  return `Test copy sent to ${result.sent} address${result.sent === 1 ? '' : 'es'} ("${result.subject}"): no edition recorded, the articles stay new for the list.`;
+  return (
+    `Test copy sent to ${result.sent} address${result.sent === 1 ? '' : 'es'} ("${result.subject}"): no edition ` +
+    `recorded, the articles stay new for the list.`
+  );
 }
 
 async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
@@ -171,13 +178,13 @@ async function digest(options: GlobalOptions & DigestFlags): Promise<void> {
         // A source that did not answer may hold what is new: nothing sent is then a fault, not an outcome.
         if (result.failedSources.length > 0) throw sourcesFailedError(result.failedSources, options.articles ? 1 : newsletter.sources.length, options.config);
         if (result.alreadySent === 0) {
-          console.log(
-            `${noArticlesLine(result.problems.length, options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder'))} No edition sent.`,
-          );
+          const foldersOnly = options.articles !== undefined || newsletter.sources.every((s) => s.type === 'folder');
+          console.log(`${noArticlesLine(result.problems.length, foldersOnly)} No edition sent.`);
           return;
         }
         console.log(
-          `Nothing new since the last edition (${result.alreadySent} article(s) already sent): no edition sent. Add articles, or use --force to send again as a new edition.`,
+          `Nothing new since the last edition (${result.alreadySent} article(s) already sent): no edition sent. Add ` +
+            `articles, or use --force to send again as a new edition.`,
         );
         return;
       case 'dry-run':
@@ -235,7 +242,8 @@ async function digestThroughStackTwin(options: GlobalOptions & DigestFlags, stac
   });
   if (flag) {
     throw new NewsletterError(
-      `${flag[1]} is not taken by the stack's digest function, which dev --stack-twin (process ${stack.pid}) runs for this data dir: drop ${flag[1]}, or stop dev --stack-twin (or use another --data-dir) to send in this process`,
+      `${flag[1]} is not taken by the stack's digest function, which dev --stack-twin (process ${stack.pid}) runs ` +
+        `for this data dir: drop ${flag[1]}, or stop dev --stack-twin (or use another --data-dir) to send in this process`,
     );
   }
   const app = await openLocalApp(options);
@@ -279,7 +287,9 @@ async function addDemoSubscriberIfEmpty(app: LocalApp): Promise<void> {
 /** The language-model extractor's part of the run summary: calls saved by the cache, points dropped, articles that fell back. */
 function keyPointReportLines(report: KeyPointReport): string[] {
   const lines = [
-    `Key points (${report.extractor}): ${report.articles} article(s), ${report.cached} from the cache, ${report.dropped} point(s) dropped as unfaithful (replaced from the embedded extractor), ${report.fallbacks.length} article(s) on the embedded extractor.`,
+    `Key points (${report.extractor}): ${report.articles} article(s), ${report.cached} from the ` +
+      `cache, ${report.dropped} point(s) dropped as unfaithful (replaced from the embedded ` +
+      `extractor), ${report.fallbacks.length} article(s) on the embedded extractor.`,
   ];
   for (const f of report.fallbacks) lines.push(`Warning: ${f.location}: ${f.reason}; its key points are the embedded extractor's.`);
   return lines;

@@ -41,7 +41,8 @@ export function registerEditionCommands(program: Command): void {
     .description('editions sent so far and their delivery reports; with --aws, those of the deployed stack')
     .option(
       '--aws',
-      'act on the deployed stack (AWS credential chain and region; table and send queue from the stack outputs, or NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL)',
+      'act on the deployed stack (AWS credential chain and region; table and send queue from the stack outputs, or ' +
+        'NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL)',
     )
     .option('--stack <name>', 'the deployed stack to act on (implies --aws; default KeypointsNewsletter)');
 
@@ -89,12 +90,15 @@ export function registerEditionCommands(program: Command): void {
         if (edition.counts) console.log(eventsLine(edition));
         if (app.newsletter.countOpensAndClicks || edition.counts?.opens || edition.counts?.clicks) {
           console.log(
-            `Opens and clicks: ${edition.counts?.opens ?? 0} opens, ${edition.counts?.clicks ?? 0} clicks (loads and clicks, not distinct readers; no reader is recorded)`,
+            `Opens and clicks: ${edition.counts?.opens ?? 0} opens, ${edition.counts?.clicks ?? 0} clicks (loads and ` +
+              `clicks, not distinct readers; no reader is recorded)`,
           );
         }
         if (edition.edits?.length)
           console.log(
-            `Edited before sending: ${edition.edits.map((e) => `${e.at} by ${printable(e.by)} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})`).join('; ')}`,
+            `Edited before sending: ${edition.edits
+              .map((e) => `${e.at} by ${printable(e.by)} (${e.changes.length} change${e.changes.length === 1 ? '' : 's'})`)
+              .join('; ')}`,
           );
         if (edition.extraction) console.log(extractionLine(edition.extraction));
         if (edition.pausedReason) console.log(`Paused: ${edition.pausedReason}`);
@@ -107,12 +111,14 @@ export function registerEditionCommands(program: Command): void {
   editions
     .command('resume')
     .description(
-      "let a paused edition go on (SES not ready, bounce or complaint rate, daily quota): locally the next digest sends the rest; with --aws the readers who do not have it yet are queued for the stack's senders",
+      'let a paused edition go on (SES not ready, bounce or complaint rate, daily quota): locally the next digest ' +
+        "sends the rest; with --aws the readers who do not have it yet are queued for the stack's senders",
     )
     .argument('<edition-id>')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest\n  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d --aws',
+      '\nExamples:\n  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest\n' +
+        '  $ npx newsletter editions resume ai-talent-2026-03-02-1a2b3c4d --aws',
     )
     .action(async (editionId: string, _flags: unknown, command: Command) => {
       await onEditionsApp(command, {
@@ -123,7 +129,10 @@ export function registerEditionCommands(program: Command): void {
             editionId,
             app,
             (r) =>
-              `Edition ${editionId}: queued ${r.queued} reader${r.queued === 1 ? '' : 's'} who do not have it yet in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName} (${r.alreadyHave} already have it); the senders finish it. Follow it with "npx newsletter editions show ${editionId} --aws".`,
+              `Edition ${editionId}: queued ${r.queued} reader${r.queued === 1 ? '' : 's'} who do not have it yet ` +
+              `in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName} ` +
+              `(${r.alreadyHave} already have it); the senders finish it. Follow it with ` +
+              `"npx newsletter editions show ${editionId} --aws".`,
           );
         },
         local: async (app) => {
@@ -140,12 +149,14 @@ export function registerEditionCommands(program: Command): void {
   editions
     .command('resend')
     .description(
-      "send a finished edition's failed deliveries again (never to whoever has it): with --aws they are queued for the stack's senders; locally the next digest sends them",
+      "send a finished edition's failed deliveries again (never to whoever has it): with --aws they are queued for " +
+        "the stack's senders; locally the next digest sends them",
     )
     .argument('<edition-id>')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest\n  $ npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d --aws',
+      '\nExamples:\n  $ npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d && npx newsletter digest\n' +
+        '  $ npx newsletter editions resend ai-talent-2026-03-02-1a2b3c4d --aws',
     )
     .action(async (editionId: string, _flags: unknown, command: Command) => {
       await onEditionsApp(command, {
@@ -156,7 +167,9 @@ export function registerEditionCommands(program: Command): void {
             editionId,
             app,
             (r) =>
-              `Edition ${editionId}: queued ${r.queued} failed deliver${r.queued === 1 ? 'y' : 'ies'} again in ${r.batches} batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}. Follow it with "npx newsletter editions show ${editionId} --aws".`,
+              `Edition ${editionId}: queued ${r.queued} failed deliver${r.queued === 1 ? 'y' : 'ies'} again in ${r.batches} ` +
+              `batch${r.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}. Follow it with ` +
+              `"npx newsletter editions show ${editionId} --aws".`,
           );
         },
         local: async (app) => {
@@ -201,25 +214,35 @@ function deliveredLine(e: EditionRecord): string {
 
 function countsLine(e: EditionRecord): string {
   const c = e.counts;
-  return `Queued ${e.queued ?? '?'}: ${c?.sent ?? 0} sent, ${c?.suppressed ?? 0} suppressed, ${c?.failed ?? 0} failed, ${c?.throttledRetries ?? 0} throttled retries; ${c?.bounces ?? 0} bounces, ${c?.complaints ?? 0} complaints`;
+  return (
+    `Queued ${e.queued ?? '?'}: ${c?.sent ?? 0} sent, ${c?.suppressed ?? 0} suppressed, ${c?.failed ?? 0} ` +
+    `failed, ${c?.throttledRetries ?? 0} throttled retries; ${c?.bounces ?? 0} bounces, ${c?.complaints ?? 0} complaints`
+  );
 }
 
 /** What SES said of the edition's messages since (events of the configuration set; locally, whatever was fed to the feedback use case). */
 /** A language-model extractor's part of the edition: answers, cache hits, points dropped as unfaithful, articles that fell back. */
 function extractionLine(x: ExtractionSummary): string {
-  return `Key points (${printable(x.extractor)}): ${x.articles} article(s), ${x.cached} from the cache, ${x.dropped} point(s) dropped as unfaithful, ${x.fallbacks} article(s) on the embedded extractor`;
+  return (
+    `Key points (${printable(x.extractor)}): ${x.articles} article(s), ${x.cached} from the cache, ${x.dropped} ` +
+    `point(s) dropped as unfaithful, ${x.fallbacks} article(s) on the embedded extractor`
+  );
 }
 
 function eventsLine(e: EditionRecord): string {
   const o = editionOutcome(e);
-  return `SES events: ${o.delivered} delivered, ${o.bounces} bounced, ${o.complaints} complained, ${o.rejected} rejected, ${o.delayed} delayed (of ${o.sent} sent)`;
+  return (
+    `SES events: ${o.delivered} delivered, ${o.bounces} bounced, ${o.complaints} complained, ${o.rejected} ` +
+    `rejected, ${o.delayed} delayed (of ${o.sent} sent)`
+  );
 }
 
 function printFailures(failures: FailedDeliveries, editionId: string): void {
   if (failures.count === 0) return;
   const shown = failures.first.map((f) => `  subscriber ${f.subscriberId}: ${printable(f.reason)}`);
   console.log(
-    `Failed deliveries: ${failures.count}${failures.count > shown.length ? ` (first ${shown.length})` : ''}; "npx newsletter editions resend ${editionId} --aws" queues them again`,
+    `Failed deliveries: ${failures.count}${failures.count > shown.length ? ` (first ${shown.length})` : ''}; ` +
+      `"npx newsletter editions resend ${editionId} --aws" queues them again`,
   );
   for (const line of shown) console.log(line);
 }

@@ -28,7 +28,8 @@ export function registerEmbedCommand(program: Command): void {
           const page = app.target.subscribePageUrl;
           if (!page) {
             throw new NewsletterError(
-              `stack "${app.target.stackName}" gave no SubscribePage output (or NEWSLETTER_TABLE and NEWSLETTER_SEND_QUEUE_URL skipped reading it): give the API's address with --api URL`,
+              `stack "${app.target.stackName}" gave no SubscribePage output (or NEWSLETTER_TABLE and ` +
+                `NEWSLETTER_SEND_QUEUE_URL skipped reading it): give the API's address with --api URL`,
             );
           }
           return void console.log(embedForm(app.newsletter, page));

@@ -16,7 +16,9 @@ export function registerKeypointsCommand(program: Command): void {
     .option('--json', 'print {"title": ..., "keyPoints": [...]} as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npx newsletter keypoints articles/ai-talent-article.txt\n  $ npx newsletter keypoints saved-page.html --max 3 --json\n  $ npx newsletter keypoints articles/ai-talent-article.txt --count 5',
+      '\nExamples:\n  $ npx newsletter keypoints articles/ai-talent-article.txt\n' +
+        '  $ npx newsletter keypoints saved-page.html --max 3 --json\n' +
+        '  $ npx newsletter keypoints articles/ai-talent-article.txt --count 5',
     )
     .action(async (file: string, flags: { max: number; count?: number; json?: boolean }) => {
       let content: string;

@@ -61,7 +61,9 @@ export function registerReviewCommands(editions: Command): void {
     .option('--print', 'print the draft as the editor would show it, and change nothing')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npx newsletter editions edit ai-talent-2026-03-02-1a2b3c4d\n  $ EDITOR=nano npx newsletter editions edit ai-talent-2026-03-02-1a2b3c4d --aws\n  $ npx newsletter editions edit ID --print > draft.txt && npx newsletter editions edit ID --file draft.txt',
+      '\nExamples:\n  $ npx newsletter editions edit ai-talent-2026-03-02-1a2b3c4d\n' +
+        '  $ EDITOR=nano npx newsletter editions edit ai-talent-2026-03-02-1a2b3c4d --aws\n' +
+        '  $ npx newsletter editions edit ID --print > draft.txt && npx newsletter editions edit ID --file draft.txt',
     )
     .action(async (editionId: string, flags: { file?: string; print?: boolean }, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & AwsTargetOptions>();
@@ -72,7 +74,8 @@ export function registerReviewCommands(editions: Command): void {
         if (loaded.status === 'not-found' || loaded.status === 'not-draft') return void console.log(undecidedLine(loaded, editionId, app.newsletter.id, aws));
         if (loaded.status === 'no-model')
           throw new NewsletterError(
-            `edition ${editionId} was built before drafts kept their key points, so it cannot be edited: approve it as it is, or skip it and run the digest again`,
+            `edition ${editionId} was built before drafts kept their key points, so it cannot be edited: approve it as it ` +
+              `is, or skip it and run the digest again`,
           );
         const file = formatDraftFile(loaded.model, editionId);
         if (flags.print) return void console.log(file.trimEnd());
@@ -83,7 +86,8 @@ export function registerReviewCommands(editions: Command): void {
           // The editor's work is kept: a mistake on one line should not cost the rest.
           const kept = flags.file ?? (await keepDraftText(text, editionId));
           throw new NewsletterError(
-            `${kept}, line ${parsed.line}: ${parsed.problem}; nothing was stored${flags.file ? '' : ` (fix it there and run "npx newsletter editions edit ${editionId} --file ${kept}")`}`,
+            `${kept}, line ${parsed.line}: ${parsed.problem}; nothing was ` +
+              `stored${flags.file ? '' : ` (fix it there and run "npx newsletter editions edit ${editionId} --file ${kept}")`}`,
           );
         }
         const who = `terminal (${process.env.USER ?? process.env.USERNAME ?? 'unknown user'})`;
@@ -101,7 +105,8 @@ export function registerReviewCommands(editions: Command): void {
             throw new NewsletterError(`edition ${editionId} not changed: ${outcome.problem}`);
           case 'conflict':
             throw new NewsletterError(
-              `edition ${editionId} was changed or decided by someone else while you edited it; nothing was stored: run "npx newsletter editions edit ${editionId}${aws ? ' --aws' : ''}" again`,
+              `edition ${editionId} was changed or decided by someone else while you edited it; nothing was stored: run ` +
+                `"npx newsletter editions edit ${editionId}${aws ? ' --aws' : ''}" again`,
             );
           case 'unchanged':
             return void console.log(`Edition ${editionId}: nothing changed.`);
@@ -153,7 +158,11 @@ function queuedLine(queued: RequeueResult | undefined, editionId: string, app: A
   if (queued?.status !== 'queued') return `Edition ${editionId}: nothing queued; the next scheduled run of stack ${app.target.stackName} goes on with it.`;
   if (queued.queued === 0)
     return `Edition ${editionId}: no confirmed reader on ${app.newsletter.id} is without it, so nothing was queued and the edition is closed as sent.`;
-  return `Edition ${editionId}: queued ${queued.queued} reader${queued.queued === 1 ? '' : 's'} in ${queued.batches} batch${queued.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}; the senders send it. Follow it with "npx newsletter editions show ${editionId} --aws".`;
+  return (
+    `Edition ${editionId}: queued ${queued.queued} reader${queued.queued === 1 ? '' : 's'} in ${queued.batches} ` +
+    `batch${queued.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}; the senders send ` +
+    `it. Follow it with "npx newsletter editions show ${editionId} --aws".`
+  );
 }
 
 async function keepDraftText(text: string, editionId: string): Promise<string> {

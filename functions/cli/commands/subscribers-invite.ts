@@ -20,7 +20,9 @@ export function registerInviteCommand(subscribers: Command): void {
       // Mail goes out from the stack's senders only, never with an operator's credentials.
       if (wantsAws(options)) {
         throw new NewsletterError(
-          "subscribers invite does not work with --aws: it sends mail, and mail to the stack's readers goes out only from the stack's functions, never from this machine; import people who already opted in with --confirmed, and point the others to the sign-up form",
+          "subscribers invite does not work with --aws: it sends mail, and mail to the stack's readers goes out only " +
+            "from the stack's functions, never from this machine; import people who already opted in with --confirmed, and " +
+            'point the others to the sign-up form',
         );
       }
       const rate = flags.rate ?? undefined;
@@ -49,7 +51,8 @@ function inviteSummary(r: InviteReport): string {
     `Invited ${r.invited} pending subscriber${r.invited === 1 ? '' : 's'} (confirmation mail sent); ` +
     `${r.recentlyInvited} already invited within the re-send window, ${r.suppressed} suppressed, ${r.failed} failed.` +
     (r.waiting > 0
-      ? ` ${r.waiting} wait${r.waiting === 1 ? 's' : ''} for the next hour: this hour's confirmation budget (signUps.perHour, shared with the sign-up form) is spent; run "npx newsletter subscribers invite" again then.`
+      ? ` ${r.waiting} wait${r.waiting === 1 ? 's' : ''} for the next hour: this hour's confirmation budget ` +
+        `(signUps.perHour, shared with the sign-up form) is spent; run "npx newsletter subscribers invite" again then.`
       : '') +
     (r.failed > 0 ? ' Run "npx newsletter subscribers invite" again later to retry the failed ones.' : '')
   );

@@ -29,7 +29,8 @@ export function registerSubscriberCommands(program: Command): void {
     .description('manage the list of the chosen newsletter; with --aws, the list of the deployed stack')
     .option(
       '--aws',
-      'act on the deployed stack (AWS credential chain and region; the table from the stack outputs or NEWSLETTER_TABLE; add, import, remove and unsuppress also read the token secret)',
+      'act on the deployed stack (AWS credential chain and region; the table from the stack outputs or ' +
+        'NEWSLETTER_TABLE; add, import, remove and unsuppress also read the token secret)',
     )
     .option('--stack <name>', 'the deployed stack to act on (implies --aws; default KeypointsNewsletter)');
 
@@ -70,7 +71,8 @@ export function registerSubscriberCommands(program: Command): void {
     .option('--name-column <name>', 'the column holding the name (default: "name", or "First Name" + "Last Name")')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npx newsletter subscribers import mailchimp-export.csv --confirmed\n  $ npx newsletter subscribers import list.csv --email-column "E-mail" --name-column "Full name"',
+      '\nExamples:\n  $ npx newsletter subscribers import mailchimp-export.csv --confirmed\n' +
+        '  $ npx newsletter subscribers import list.csv --email-column "E-mail" --name-column "Full name"',
     )
     .action(async (file: string, flags: { confirmed?: boolean; emailColumn?: string; nameColumn?: string }, command: Command) => {
       await onList(command, async (list) => {

@@ -51,7 +51,10 @@ export async function writeSimulatedArticle(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(
     path.join(dir, 'factories.md'),
-    '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+    '# Chip makers race to build new factories\n\n' +
+      'Chip makers announced $50 billion in new factories across three continents this year. ' +
+      'Intel said its Ohio plant will open in 2027, two years late. ' +
+      'Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
   );
 }
 

@@ -16,6 +16,7 @@ import type { sendBatchHandler } from '../../handlers/send-batch.js';
 import { SqsEventSource, type EventSourceStats, type QueueState } from './event-source.js';
 import type { PreparedClient } from './lambda-timeout.js';
 import { declaredRecursiveLoop, type RecursiveLoop } from './recursive-loop.js';
+import { startSchedulerEndpoint, type SchedulerEndpoint } from './scheduler-endpoint.js';
 import { startSecretsEndpoint } from './secrets-endpoint.js';
 import { prepareTwinClient, SenderContainer } from './sender-container.js';
 import { holdWhileCalling, installTimeWarp } from './time-warp.js';
@@ -60,6 +61,11 @@ export interface StackTwinOptions {
   senderTimeouts?: number;
   /** Seeds the SES faults and the kills, so a run can be repeated. */
   seed?: number;
+  /**
+   * false: the stack without its wake-up schedules, so a quota wait is a chain of quarter-hour
+   * re-queues (what the schedules spare; a test shows it against Lambda's recursive-loop stop).
+   */
+  wakeUpSchedules?: boolean;
   /** Where the virtual clock starts (milliseconds). */
   startAt?: number;
   /**
@@ -91,6 +97,7 @@ export interface TwinEndpoints {
 const REGION = 'us-east-1';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key';
 const QUEUE = 'send';
+const WAKE_UP_ROLE_ARN = 'arn:aws:iam::000000000000:role/twin-wake-up';
 const DEAD_LETTER_QUEUE = 'send-dlq';
 /** In real time, how often the poller looks for messages another process queued. */
 const REAL_TIME_POLL_MS = 250;
@@ -103,6 +110,7 @@ const PROCESS_ENV = [
   'AWS_ENDPOINT_URL_SES',
   'AWS_ENDPOINT_URL_SQS',
   'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  'AWS_ENDPOINT_URL_SCHEDULER',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ];
 
@@ -138,6 +146,8 @@ export class StackTwin {
   private readonly closers: (() => Promise<void> | void)[] = [];
   private serving?: Promise<void>;
   private readonly functionEnv: Record<string, string>;
+  /** Set once the twin has started: the one-time schedules of the stack's wake-up group. */
+  private scheduler?: SchedulerEndpoint;
 
   private constructor(
     readonly time: TwinTime,
@@ -241,6 +251,21 @@ export class StackTwin {
       // queue URL's host: *.localhost resolves to loopback while the twin runs.
       closers.push(interceptLocalhostDns());
       const sqsEndpoint = new URL(queue.queueUrl).origin;
+      // The stack's wake-up schedules (Delivery.grantWakeUps): a model on loopback, started before
+      // the twin exists, whose fired schedules wake the twin's event source once it does.
+      let twinRef: StackTwin | undefined;
+      const schedulerSqs = new SQSClient({ region: REGION, endpoint: sqsEndpoint, credentials: { accessKeyId: 'twin', secretAccessKey: 'twin' } });
+      closers.push(() => schedulerSqs.destroy());
+      const scheduler =
+        options.wakeUpSchedules === false
+          ? undefined
+          : await startSchedulerEndpoint({
+              time,
+              sqs: schedulerSqs,
+              queueUrls: { [queue.queueArn]: queue.queueUrl, [deadLetter.queueArn]: deadLetter.queueUrl },
+              onSent: () => twinRef?.eventSource.wake(),
+            });
+      if (scheduler) closers.push(() => scheduler.close());
       const twinEndpoints = {
         AWS_REGION: REGION,
         AWS_ACCESS_KEY_ID: 'twin',
@@ -249,6 +274,7 @@ export class StackTwin {
         AWS_ENDPOINT_URL_SES: sesEndpoint,
         AWS_ENDPOINT_URL_SQS: sqsEndpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+        ...(scheduler ? { AWS_ENDPOINT_URL_SCHEDULER: scheduler.url } : {}),
       };
       Object.assign(process.env, {
         ...twinEndpoints,
@@ -277,10 +303,20 @@ export class StackTwin {
         queueUrl: queue.queueUrl,
         deadLetterUrl: deadLetter.queueUrl,
         sqs,
-        functionEnv: { TABLE_NAME: tableName, SEND_QUEUE_URL: queue.queueUrl, TOKEN_SECRET_ARN: SECRET_ARN, NEWSLETTER_CONFIG: JSON.stringify(options.config) },
+        functionEnv: {
+          TABLE_NAME: tableName,
+          SEND_QUEUE_URL: queue.queueUrl,
+          TOKEN_SECRET_ARN: SECRET_ARN,
+          NEWSLETTER_CONFIG: JSON.stringify(options.config),
+          ...(scheduler
+            ? { WAKE_UP_GROUP: 'twin-wake-ups', WAKE_UP_ROLE_ARN: WAKE_UP_ROLE_ARN, SEND_QUEUE_ARN: queue.queueArn, SEND_DEAD_LETTER_ARN: deadLetter.queueArn }
+            : {}),
+        },
         ...(options.senderTimeouts ? { kills: { share: options.senderTimeouts, random } } : {}),
       });
       twin.closers.push(close);
+      if (scheduler) twin.scheduler = scheduler;
+      twinRef = twin;
       return twin;
     } catch (error) {
       await close();
@@ -355,18 +391,27 @@ export class StackTwin {
     for (const closer of this.closers.splice(0)) await closer();
   }
 
+  /** Wake-up schedules made by the senders so far. */
+  get wakeUpsScheduled(): number {
+    return this.scheduler?.created ?? 0;
+  }
+
+  /** A queue's state on the SQS server; the send queue's counts the schedules that will send to it as delayed messages. */
   private queueState(name: string, now: number): QueueState {
     const queue = this.sqsServer.inspectQueue(name);
     if (!queue) throw new Error(`the twin's SQS server has no queue ${name}: it was started without it`);
     const { ready, delayed, inflight } = queue.messages;
     let available = ready.length;
     let nextVisibleAt: number | undefined;
+    const scheduled = name === QUEUE ? this.scheduler?.pending() : undefined;
+    if (scheduled?.nextAt !== undefined) nextVisibleAt = scheduled.nextAt;
     const visibleAt = (at: number) => {
       if (at <= now) available++;
       else if (nextVisibleAt === undefined || at < nextVisibleAt) nextVisibleAt = at;
     };
     for (const message of delayed) visibleAt(message.delayUntil ?? 0);
     for (const entry of inflight) visibleAt(entry.visibilityDeadline);
-    return { available, total: ready.length + delayed.length + inflight.length, ...(nextVisibleAt !== undefined ? { nextVisibleAt } : {}) };
+    const total = ready.length + delayed.length + inflight.length + (scheduled?.count ?? 0);
+    return { available, total, ...(nextVisibleAt !== undefined ? { nextVisibleAt } : {}) };
   }
 }

@@ -67,7 +67,8 @@ const TONED = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ';
 const PINYIN_SYLLABLE = `[a-zA-Z]*[${TONED}][a-zA-Z${TONED}]*`;
 const PINYIN = `${PINYIN_SYLLABLE}(?:[ '’-]${PINYIN_SYLLABLE}){0,3}`;
 const HTML_TAGS =
-  'a|abbr|b|big|blockquote|br|center|code|div|em|figcaption|figure|font|h[1-6]|hr|i|iframe|img|li|mark|ol|p|pre|section|small|span|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul';
+  'a|abbr|b|big|blockquote|br|center|code|div|em|figcaption|figure|font|h[1-6]|hr|i|iframe|img|li|mark|ol|p|pre|' +
+  'section|small|span|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul';
 
 /** Terminal punctuation of a sentence in either language, optionally followed by closing quotes. */
 const ENDS_LIKE_SENTENCE = /[.!?。！？…][”’"'」』)）]*$|[”"」』]$/u;
@@ -89,9 +90,11 @@ const URL_IN_TEXT = `(?:(?<![A-Za-z0-9+.-])[0-9+.-]*[A-Za-z][A-Za-z0-9+.-]*://|w
 const DATELINE_CAPS_CITY = "[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][A-Za-z.]{1,12}(?: [A-Z][A-Za-z.]{1,12})?)?";
 const DATELINE_ANY_CITY = "[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}(?:, [A-Z][A-Za-z.]{1,12}(?: [A-Z][A-Za-z.]{1,12})?)?";
 const DATELINE_DATE =
-  ',? (?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.? \\d{1,2}|\\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.?)(?:,? \\d{4})?';
+  ',? (?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.? \\d{1,2}|\\d{1,2} ' +
+  '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.?)(?:,? \\d{4})?';
 const DATELINE_AGENCY =
-  '(?:AP|AFP|Reuters|CNN|Bloomberg|dpa|UPI|Xinhua|Kyodo|PA|ANSA|EFE|Yonhap|TASS|Sputnik|IANS|PTI|CNA|AAP|BNO|NYT|WSJ|The [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})';
+  '(?:AP|AFP|Reuters|CNN|Bloomberg|dpa|UPI|Xinhua|Kyodo|PA|ANSA|EFE|Yonhap|TASS|Sputnik|IANS|PTI|CNA|AAP|BNO|NYT|' +
+  'WSJ|The [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})';
 
 /** The full-width form of a mark, or of each mark of a run (without the space after it). */
 function fullWidth(mark: string): string {
@@ -170,7 +173,8 @@ export const cleaningRules: readonly CleaningRule[] = [
     id: 'full-width-punctuation',
     kind: 'inline',
     description:
-      'Half-width , : ; ? ! between Chinese characters, left by a web conversion, in the full-width form an editor writes (年薪14.1億,華人 → 年薪14.1億，華人); numbers, times, URLs and English stay as they are',
+      'Half-width , : ; ? ! between Chinese characters, left by a web conversion, in the full-width form an editor ' +
+      'writes (年薪14.1億,華人 → 年薪14.1億，華人); numbers, times, URLs and English stay as they are',
     languages: ['zh'],
     knownLanguageOnly: true,
     // After a Han character or a closing CJK quote, before Han, a CJK quote, the end of the line or
@@ -181,7 +185,9 @@ export const cleaningRules: readonly CleaningRule[] = [
     // URL so far, tried at every character, read back over the whole run of text without a space,
     // which made Chinese (it has none) take quadratic time: 30,000 characters took 9.7 s.
     pattern: new RegExp(
-      `(${URL_IN_TEXT})|(?<=[${HAN}${CJK_CLOSING}])(?:[,:;]|[?!]{1,3})(?:(?=[${HAN}${CJK_OPENING}${CJK_CLOSING}A-Za-z0-9]|$)| (?=[${HAN}${CJK_OPENING}]))|(?<=[A-Za-z0-9%])[,:;](?=[${HAN}${CJK_OPENING}])`,
+      `(${URL_IN_TEXT})|(?<=[${HAN}${CJK_CLOSING}])(?:[,:;]|[?!]{1,` +
+        `3})(?:(?=[${HAN}${CJK_OPENING}${CJK_CLOSING}A-Za-z0-9]|$)| (?=[${HAN}${CJK_OPENING}]))|(?<=[A-Za-z0-9%])[,:;` +
+        `](?=[${HAN}${CJK_OPENING}])`,
       'gu',
     ),
     replacement: (mark, url) => (url !== undefined ? url : fullWidth(mark)),
@@ -199,10 +205,13 @@ export const cleaningRules: readonly CleaningRule[] = [
     id: 'city-dateline',
     kind: 'inline',
     description:
-      'A wire or newspaper dateline at the start of a paragraph: "SOUTHAMPTON — ", "NEW YORK, N.Y. — ", "WASHINGTON, Dec 5 (AP) — ", "Washington, Dec. 5 (Reuters) - " (a city in capitals, or any city with an agency in brackets)',
+      'A wire or newspaper dateline at the start of a paragraph: "SOUTHAMPTON — ", "NEW YORK, N.Y. — ", ' +
+      '"WASHINGTON, Dec 5 (AP) — ", "Washington, Dec. 5 (Reuters) - " (a city in capitals, or any city with an ' +
+      'agency in brackets)',
     languages: ['en'],
     pattern: new RegExp(
-      `^(?:${DATELINE_CAPS_CITY}(?:${DATELINE_DATE})?\\s*(?:\\(${DATELINE_AGENCY}\\)\\s*)?|${DATELINE_ANY_CITY}(?:${DATELINE_DATE})?\\s*\\(${DATELINE_AGENCY}\\)\\s*)(?:—|–|--|-)\\s+(?=["“‘']?[A-Z0-9])`,
+      `^(?:${DATELINE_CAPS_CITY}(?:${DATELINE_DATE})?\\s*(?:\\(${DATELINE_AGENCY}\\)\\s*)?|` +
+        `${DATELINE_ANY_CITY}(?:${DATELINE_DATE})?\\s*\\(${DATELINE_AGENCY}\\)\\s*)(?:—|–|--|-)\\s+(?=["“‘']?[A-Z0-9])`,
       'u',
     ),
     replacement: '',
@@ -229,7 +238,9 @@ export const cleaningRules: readonly CleaningRule[] = [
     id: 'news-source-opener',
     kind: 'inline',
     description:
-      'Chinese papers\' and sites\' openers at the start of a paragraph, with the reporters that follow: "广州日报讯（记者…）", "【深圳商报讯】", "人民网6月17日讯" (not "央视网消息（新闻联播）：": removing it makes the cleaner take the lead sentence as the title, and the lead is then no key point; dev lost 1 ROUGE-1 point at k = 1)',
+      "Chinese papers' and sites' openers at the start of a paragraph, with the reporters that follow: " +
+      '"广州日报讯（记者…）", "【深圳商报讯】", "人民网6月17日讯" (not "央视网消息（新闻联播）：": removing it makes the cleaner take the lead ' +
+      'sentence as the title, and the lead is then no key point; dev lost 1 ROUGE-1 point at k = 1)',
     languages: ['zh'],
     pattern:
       /^(?:[【\[]?(?=[^，。\s]{0,20}?(?:报|報|网|網|日|社|台|刊))[^\s，。、：:“”「」《》（）()]{1,20}?(?<![通资資快喜简簡审審视視电電])[讯訊](?![问問息号號速])[】\]]?)\s*(?:[（(](?:记者|記者)[^）)，。]{0,40}[）)])?\s*/u,
@@ -404,7 +415,8 @@ export const cleaningRules: readonly CleaningRule[] = [
     kind: 'line',
     phase: 'junk',
     description:
-      'A correction or update note on its own line: "This article was amended on 5 May 2024…", "Correction: …", "An earlier version of this article…", "更正：…", "編按：本文已更新…"',
+      'A correction or update note on its own line: "This article was amended on 5 May 2024…", "Correction: …", ' +
+      '"An earlier version of this article…", "更正：…", "編按：本文已更新…"',
     languages: ['any'],
     // Only a short line: a paragraph of news that opens with an update label ("（更新：更新影片）屏東…") stays.
     test: (line) =>
@@ -423,7 +435,8 @@ export const cleaningRules: readonly CleaningRule[] = [
     kind: 'line',
     phase: 'caption',
     description:
-      'A photo caption that reads like a sentence but carries its credit or label: "A row of terraced houses in Leeds. Photograph: Christopher Furlong/Getty Images", "Image caption, …", "（圖／路透社）"',
+      'A photo caption that reads like a sentence but carries its credit or label: ' +
+      '"A row of terraced houses in Leeds. Photograph: Christopher Furlong/Getty Images", "Image caption, …", "（圖／路透社）"',
     languages: ['any'],
     test: (line) =>
       (wordCount(line) < 60 &&

@@ -40,6 +40,8 @@ export interface DeliveryReport {
    * deadline): not a pause, the readers not reached go back on the queue at once.
    */
   outOfTime?: boolean;
+  /** Readers whose every attempt met throttling or server faults, handed back to the queue rather than failed (the queued send). */
+  handedBack?: number;
 }
 
 export function emptyReport(): DeliveryReport {

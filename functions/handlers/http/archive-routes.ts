@@ -86,11 +86,18 @@ async function indexPage(deps: ArchiveRouteDependencies, newsletter: NewsletterC
   const entries = await listArchive(deps.editions, newsletter);
   const id = encodeURIComponent(newsletter.id);
   const list = entries.length
-    ? `<ul class="archive">\n${entries.map((e) => `<li><a href="archive/${encodeURIComponent(e.editionId)}">${escapeHtml(e.subject)}</a> <span class="muted">${escapeHtml(e.date)}</span></li>`).join('\n')}\n</ul>`
+    ? `<ul class="archive">\n${entries
+        .map(
+          (e) => `<li><a href="archive/${encodeURIComponent(e.editionId)}">${escapeHtml(e.subject)}</a> <span class="muted">${escapeHtml(e.date)}</span></li>`,
+        )
+        .join('\n')}\n</ul>`
     : `<p>${escapeHtml(w.noEditions)}</p>`;
-  const body = `<p>${escapeHtml(w.archiveIntro(newsletter.title))}</p>
+  const body =
+    `<p>${escapeHtml(w.archiveIntro(newsletter.title))}</p>
 ${list}
-<p class="muted"><a href="archive/feed.xml?newsletter=${id}" type="application/atom+xml">${escapeHtml(w.feedLink)}</a> · <a href="subscribe?newsletter=${id}">${escapeHtml(w.subscribe)}</a></p>`;
+<p class="muted"><a href="archive/feed.xml?newsletter=${id}" ` +
+    `type="application/atom+xml">${escapeHtml(w.feedLink)}</a> · <a ` +
+    `href="subscribe?newsletter=${id}">${escapeHtml(w.subscribe)}</a></p>`;
   return {
     statusCode: 200,
     headers: htmlHeaders(PAGE_CSP),

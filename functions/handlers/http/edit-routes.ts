@@ -6,6 +6,7 @@ import { reviewToken, verifyReviewToken } from '../../core/review.js';
 import { escapeHtml } from '../../core/html-escape.js';
 import { newsletterOfEdition } from '../../use-cases/archive.js';
 import { editDraft, loadDraft } from '../../use-cases/edit-draft.js';
+import { editionsSentLately } from '../../use-cases/edition-history.js';
 import { approveDraft } from '../../use-cases/review-edition.js';
 import { EDIT_WORDS, type EditWords } from '../../../templates/review-words.js';
 import { decisionPage, reviewPageResult, type ReviewResult, type ReviewRouteDependencies } from './review-routes.js';
@@ -173,24 +174,34 @@ async function editPage(
   const articles = state.articles
     .map((a, i) => {
       const rows = Math.min(12, Math.max(3, a.points.split('\n').length + 1));
-      return `<fieldset class="article">
+      return (
+        `<fieldset class="article">
 <legend>${e(words.article(i + 1))}: ${e(a.title)}</legend>
 <input type="hidden" name="article" value="${e(a.id)}">
-<div class="field"><label for="title-${i}">${e(words.title)}</label><input type="text" id="title-${i}" name="title:${e(a.id)}" value="${e(a.title)}" maxlength="300"></div>
-<div class="field"><label for="points-${i}">${e(words.keyPoints)}<span class="hint">${e(words.keyPointsHint)}</span></label><textarea id="points-${i}" name="points:${e(a.id)}" rows="${rows}">${e(a.points)}</textarea></div>
-<div class="field"><label for="position-${i}">${e(words.position)}</label><input type="number" id="position-${i}" name="position:${e(a.id)}" value="${e(String(a.position))}" min="1" max="${n}"></div>
+<div class="field"><label for="title-${i}">${e(words.title)}</label><input type="text" id="title-${i}" ` +
+        `name="title:${e(a.id)}" value="${e(a.title)}" maxlength="300"></div>
+<div class="field"><label for="points-${i}">${e(words.keyPoints)}<span ` +
+        `class="hint">${e(words.keyPointsHint)}</span></label><textarea id="points-${i}" name="points:${e(a.id)}" ` +
+        `rows="${rows}">${e(a.points)}</textarea></div>
+<div class="field"><label for="position-${i}">${e(words.position)}</label><input type="number" ` +
+        `id="position-${i}" name="position:${e(a.id)}" value="${e(String(a.position))}" min="1" max="${n}"></div>
 <label class="check"><input type="checkbox" name="drop:${e(a.id)}" value="1"${a.drop ? ' checked' : ''}> ${e(words.drop)}</label>
-</fieldset>`;
+</fieldset>`
+      );
     })
     .join('\n');
-  const body = `${noticeHtml(words, notice)}<p>${e(words.editIntro)}</p>
+  const body =
+    `${noticeHtml(words, notice)}<p>${e(words.editIntro)}</p>
 <form method="post" action="edit">
 <input type="hidden" name="edition" value="${e(edition.editionId)}">
 <input type="hidden" name="token" value="${e(tokens.token)}">
 <input type="hidden" name="approveToken" value="${e(tokens.approveToken)}">
 <input type="hidden" name="editsBefore" value="${e(String(state.editsBefore))}">
-<div class="field"><label for="subject">${e(words.subject)}</label><input type="text" id="subject" name="subject" value="${e(state.subject)}" maxlength="200"></div>
-<div class="field"><label for="intro">${e(words.intro)}<span class="hint">${e(words.introHint)}</span></label><textarea id="intro" name="intro" rows="3">${e(state.intro)}</textarea></div>
+<div class="field"><label for="subject">${e(words.subject)}</label><input type="text" id="subject" ` +
+    `name="subject" value="${e(state.subject)}" maxlength="200"></div>
+<div class="field"><label for="intro">${e(words.intro)}<span ` +
+    `class="hint">${e(words.introHint)}</span></label><textarea id="intro" name="intro" ` +
+    `rows="3">${e(state.intro)}</textarea></div>
 ${articles}
 <div class="actions"><button type="submit" name="action" value="save">${e(words.save)}</button>
 <button type="submit" name="action" value="approve">${e(words.saveAndApprove)}</button></div>
@@ -216,7 +227,7 @@ function historyHtml(words: EditWords, edition: EditionRecord): string {
 
 /** What the last editions did, from their counters (SES delivery, bounce, complaint, reject and delay events). */
 async function pastEditionsHtml(deps: EditRouteDependencies, newsletter: NewsletterConfig, words: EditWords): Promise<string> {
-  const past = (await deps.editions.list(newsletter.id, 8)).filter((x) => x.status === 'sent' || x.status === 'sending' || x.status === 'paused').slice(0, 5);
+  const past = await editionsSentLately(deps, newsletter.id, { shown: 5, among: 8 });
   if (past.length === 0) return '';
   const e = escapeHtml;
   const c = words.pastColumns;

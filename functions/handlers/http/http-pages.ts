@@ -10,10 +10,13 @@ import { ARCHIVE_WORDS } from '../../../templates/archive-words.js';
  * allowed by its hash, so the content security policy needs no 'unsafe-inline'.
  */
 
-const CSS = `*{box-sizing:border-box}
+const CSS =
+  `*{box-sizing:border-box}
 :root{color-scheme:light dark}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;min-height:100vh;background:#f3f4f6;color:#1f2937;font:17px/1.6 -apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;display:flex;align-items:flex-start;justify-content:center;padding:32px 16px}
+body{margin:0;min-height:100vh;background:#f3f4f6;color:#1f2937;font:17px/1.6 ` +
+  `-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;display:flex;align-items:flex-start;` +
+  `justify-content:center;padding:32px 16px}
 :lang(zh-Hant) body,body:lang(zh-Hant){font-family:"PingFang TC","Noto Sans CJK TC","Noto Sans TC","Microsoft JhengHei",sans-serif}
 :lang(zh-Hans) body,body:lang(zh-Hans){font-family:"PingFang SC","Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif}
 main{width:100%;max-width:520px;background:#fff;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.08),0 8px 24px rgba(0,0,0,.06);padding:28px 24px}
@@ -26,12 +29,15 @@ label{display:block;font-weight:600;margin:0 0 6px}
 .field{margin:0 0 18px}
 form{margin:0 0 24px}
 .hint{display:block;font-weight:400;font-size:14px;color:#4b5563;margin-top:2px}
-input[type=email],input[type=text],input[type=number],textarea,select{display:block;width:100%;font:inherit;padding:11px 12px;border:1px solid #9ca3af;border-radius:8px;background:#fff;color:inherit;min-height:48px}
-input[type=email]:focus,input[type=text]:focus,input[type=number]:focus,textarea:focus,select:focus,button:focus,a:focus{outline:3px solid #93b4f5;outline-offset:2px}
+input[type=email],input[type=text],input[type=number],textarea,select{display:block;width:100%;font:inherit;` +
+  `padding:11px 12px;border:1px solid #9ca3af;border-radius:8px;background:#fff;color:inherit;min-height:48px}
+input[type=email]:focus,input[type=text]:focus,input[type=number]:focus,textarea:focus,select:focus,` +
+  `button:focus,a:focus{outline:3px solid #93b4f5;outline-offset:2px}
 input[aria-invalid=true]{border-color:#b91c1c}
 .error{color:#b91c1c;font-size:15px;font-weight:500;margin:6px 0 0}
 .notice{background:#ecfdf5;color:#065f46;border-radius:8px;padding:10px 12px}
-button{display:inline-block;font:inherit;font-weight:700;color:#fff;background:#0b57d0;border:0;border-radius:8px;padding:12px 24px;min-height:48px;cursor:pointer;width:100%}
+button{display:inline-block;font:inherit;font-weight:700;color:#fff;background:#0b57d0;border:0;` +
+  `border-radius:8px;padding:12px 24px;min-height:48px;cursor:pointer;width:100%}
 button:hover{background:#0842a0}
 button.danger{background:#fff;color:#b91c1c;border:2px solid #b91c1c}
 button.danger:hover{background:#fef2f2}
@@ -52,7 +58,11 @@ td.n,th.n{text-align:right}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 footer{margin-top:24px;font-size:13px;color:#6b7280}
 @media (min-width:640px){main{padding:40px 44px;margin-top:40px}button{width:auto}}
-@media (prefers-color-scheme:dark){body{background:#111827;color:#e5e7eb}main{background:#1f2937;box-shadow:none}.brand,a{color:#8ab4f8}.muted,.hint,footer{color:#9ca3af}input[type=email],select{background:#111827;border-color:#6b7280}.notice{background:#064e3b;color:#d1fae5}.error{color:#fca5a5}input[aria-invalid=true]{border-color:#fca5a5}button.danger{background:transparent;color:#fca5a5;border-color:#fca5a5}button.danger:hover{background:#3f1d1d}}`;
+@media (prefers-color-scheme:dark){body{background:#111827;color:#e5e7eb}main{background:#1f2937;` +
+  `box-shadow:none}.brand,a{color:#8ab4f8}.muted,.hint,footer{color:#9ca3af}input[type=email],` +
+  `select{background:#111827;border-color:#6b7280}.notice{background:#064e3b;` +
+  `color:#d1fae5}.error{color:#fca5a5}input[aria-invalid=true]{border-color:#fca5a5}` +
+  `button.danger{background:transparent;color:#fca5a5;border-color:#fca5a5}button.danger:hover{background:#3f1d1d}}`;
 
 /**
  * The headers every answer of the sign-up, review and archive routes carries: no type sniffing, no
@@ -65,7 +75,9 @@ export const SAFE_HEADERS = {
 } as const;
 
 /** The Content-Security-Policy of every page: nothing but this stylesheet, forms to this origin, no framing. */
-export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+export const PAGE_CSP =
+  `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action ` +
+  `'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 export interface PageFrame {
   language: Language;
@@ -119,11 +131,18 @@ export function subscribePage(input: SubscribeFormInput): string {
     .map((n) => `<option value="${escapeHtml(n.id)}"${n.id === selected?.id ? ' selected' : ''}>${escapeHtml(n.title)}</option>`)
     .join('');
   const describedBy = input.error ? 'email-hint email-error' : 'email-hint';
-  const body = `<p>${escapeHtml(w.subscribeIntro)}</p>
+  const invalid = input.error ? ' aria-invalid="true"' : '';
+  const typed = input.email ? ` value="${escapeHtml(input.email.slice(0, 254))}"` : '';
+  const archiveLink = selected
+    ? `\n<p><a href="archive?newsletter=${encodeURIComponent(selected.id)}">${escapeHtml(ARCHIVE_WORDS[input.language].pastEditions)}</a></p>`
+    : '';
+  const body =
+    `<p>${escapeHtml(w.subscribeIntro)}</p>
 <form method="post" action="subscribe">
 <div class="field">
 <label for="email">${escapeHtml(w.emailLabel)}<span class="hint" id="email-hint">${escapeHtml(w.emailHint)}</span></label>
-<input id="email" name="email" type="email" required maxlength="254" autocomplete="email" inputmode="email" spellcheck="false" aria-describedby="${describedBy}"${input.error ? ' aria-invalid="true"' : ''}${input.email ? ` value="${escapeHtml(input.email.slice(0, 254))}"` : ''}>
+<input id="email" name="email" type="email" required maxlength="254" autocomplete="email" inputmode="email" ` +
+    `spellcheck="false" aria-describedby="${describedBy}"${invalid}${typed}>
 ${input.error ? `<p class="error" id="email-error" role="alert">${escapeHtml(input.error)}</p>\n` : ''}</div>
 ${
   // One newsletter leaves nothing to choose: no drop-down, the form names it by itself.
@@ -134,10 +153,11 @@ ${
 <select id="newsletter" name="newsletter">${options}</select>
 </div>`
 }
-<div class="hp" aria-hidden="true"><label for="website">${escapeHtml(w.honeypotLabel)}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+<div class="hp" aria-hidden="true"><label for="website">${escapeHtml(w.honeypotLabel)}</label><input ` +
+    `id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">${escapeHtml(w.subscribeButton)}</button>
 </form>
-<p class="muted">${escapeHtml(w.privacyNote)}</p>${selected ? `\n<p><a href="archive?newsletter=${encodeURIComponent(selected.id)}">${escapeHtml(ARCHIVE_WORDS[input.language].pastEditions)}</a></p>` : ''}`;
+<p class="muted">${escapeHtml(w.privacyNote)}</p>${archiveLink}`;
   return page({
     language: input.language,
     ...(selected ? { brand: selected.title } : {}),
@@ -210,10 +230,13 @@ export function preferencesPage(input: PreferencesPageInput): string {
   const checks = input.choices
     .map(
       (c, i) =>
-        `<label class="check" for="nl-${i}"><input type="checkbox" id="nl-${i}" name="newsletter" value="${escapeHtml(c.newsletterId)}"${c.subscribed ? ' checked' : ''}>${escapeHtml(c.title)}</label>`,
+        `<label class="check" for="nl-${i}"><input type="checkbox" id="nl-${i}" name="newsletter" ` +
+        `value="${escapeHtml(c.newsletterId)}"${c.subscribed ? ' checked' : ''}>${escapeHtml(c.title)}</label>`,
     )
     .join('\n');
-  const body = `${input.saved ? `<p class="notice" role="status">${escapeHtml(w.savedBody)}</p>\n` : ''}<form method="post" action="${tokenAction(input.token)}">
+  const body =
+    `${input.saved ? `<p class="notice" role="status">${escapeHtml(w.savedBody)}</p>\n` : ''}<form method="post" ` +
+    `action="${tokenAction(input.token)}">
 <input type="hidden" name="action" value="save">
 <fieldset>
 <legend>${escapeHtml(w.preferencesIntro(input.redactedEmail))}</legend>

@@ -4,7 +4,7 @@ import type { TokenKeys } from '../../core/tokens.js';
 import type { EditionStore } from '../../ports/edition-store.js';
 import { escapeHtml } from '../../core/html-escape.js';
 import { newsletterOfEdition } from '../../use-cases/archive.js';
-import { approveDraft, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
+import { approveDraft, draftToDecide, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
 import { REVIEW_WORDS } from '../../../templates/review-words.js';
 import type { HttpApiResult } from './http-event.js';
 import { messagePage, page, PAGE_CSP, SAFE_HEADERS, wordsForPage } from './http-pages.js';
@@ -56,9 +56,9 @@ export async function reviewRoute(deps: ReviewRouteDependencies, method: string,
   }
   const words = REVIEW_WORDS[newsletter.language];
   if (method === 'GET') {
-    const edition = await deps.editions.get(newsletter.id, editionId);
-    if (!edition) return notFound(newsletter);
-    if (edition.status !== 'draft') return decided(newsletter, { status: 'not-draft', edition });
+    const draft = await draftToDecide(deps.editions, newsletter, editionId);
+    if (draft.status !== 'draft') return decided(newsletter, draft);
+    const { edition } = draft;
     const action = `${purpose}?edition=${encodeURIComponent(editionId)}&token=${encodeURIComponent(token)}`;
     const body = `<p>${escapeHtml(purpose === 'approve' ? words.approveBody(edition.subject) : words.skipBody(edition.subject))}</p>
 <form method="post" action="${escapeHtml(action)}">

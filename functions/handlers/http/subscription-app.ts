@@ -3,8 +3,7 @@ import type { SubscriptionDependencies } from '../../use-cases/subscriptions/dep
 import { archiveRoute, isArchivePath } from './archive-routes.js';
 import { isReviewPath, reviewRoute, type ReviewRouteDependencies } from './review-routes.js';
 import { editRoute, type EditRouteDependencies } from './edit-routes.js';
-import { templateOptions } from '../../wiring/templates.js';
-import { renderEdition } from '../../render/render-edition.js';
+import { draftRenderer } from '../../wiring/review.js';
 import { decodeRequest, MAX_BODY_BYTES, type HttpApiEvent, type HttpApiResult } from './http-event.js';
 import { html, json } from './responses.js';
 import { SUBSCRIPTION_ROUTES } from './subscription-routes.js';
@@ -49,7 +48,7 @@ export function createSubscriptionApi(deps: SubscriptionApiDependencies): Subscr
   const language = deps.newsletters[0]!.language;
   const log = deps.log ?? ((event, fields) => console.log(JSON.stringify({ event, ...fields })));
   const words = wordsForPage(language);
-  const renderDraft = deps.renderDraft ?? ((newsletter, model) => renderEdition(model, templateOptions(deps, newsletter)));
+  const renderDraft = deps.renderDraft ?? draftRenderer(deps);
 
   return async (raw) => {
     const request = decodeRequest(raw, maxBodyBytes, deps.originVerify);

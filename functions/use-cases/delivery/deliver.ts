@@ -19,15 +19,18 @@ export function standingOf(ctx: SendContext, entry: DeliveryEntry | undefined): 
 }
 
 /** The batch stops for the 24-hour quota: no worker takes another reader, and the run or queue goes on later. */
-export function stopForQuota(ctx: SendContext, report: DeliveryReport): void {
+export function stopForQuota(ctx: Pick<SendContext, 'budget'>, report: DeliveryReport): void {
   if (ctx.budget) ctx.budget.remaining = 0;
   if (report.paused) return;
   report.stoppedReason ??= 'the 24-hour sending quota is used up; run again later to send the rest';
   report.paused = { reason: 'quota', detail: 'the 24-hour sending quota is used up' };
 }
 
-/** How a delivery ended for the worker: done (an outcome is in the report) or turned away by the quota (no outcome: the reader waits). */
-type Delivered = 'done' | 'over-quota';
+/**
+ * How a delivery ended for the worker: done (an outcome is in the report), or no outcome and the
+ * reader waits: turned away by the quota, or handed back after transient faults (the queued send).
+ */
+type Delivered = 'done' | 'over-quota' | 'handed-back';
 
 export async function deliver(
   ctx: SendContext,
@@ -105,6 +108,12 @@ export async function deliver(
       pauseForSes(report, reason);
       return 'done';
     }
+    if (error instanceof MailerError && error.retryable && ctx.handBackTransient) {
+      // SES is having a bad minute, not this reader: they go back on the queue with the batch.
+      refund();
+      report.handedBack = (report.handedBack ?? 0) + 1;
+      return 'handed-back';
+    }
     await ctx.ledger.markFailed(ctx.editionId, subscriber.id, reason, at());
     recordOutcome(report, 'failed', subscriber.id, reason);
     return 'done';
@@ -115,5 +124,7 @@ function pauseForSes(report: DeliveryReport, reason: string): void {
   if (report.paused?.reason === 'ses-not-ready') return;
   const pause: DeliveryPause = { reason: 'ses-not-ready', detail: redactAddresses(reason) };
   report.paused = pause;
-  report.stoppedReason = `SES refuses to send for this account or sender (${pause.detail}): verify the sender identity, leave the SES sandbox or fix the permission, then "newsletter editions resume"`;
+  report.stoppedReason =
+    `SES refuses to send for this account or sender (${pause.detail}): verify the sender identity, leave the SES ` +
+    `sandbox or fix the permission, then "newsletter editions resume"`;
 }

@@ -17,7 +17,7 @@ export interface RequeueDependencies {
   clock: Clock;
 }
 
-export interface RequeueOptions {
+interface RequeueOptions {
   /** Subscribers per page read from the store. */
   pageSize?: number;
   batchSize?: number;
@@ -42,6 +42,9 @@ export type RequeueResult =
   /** Queued this far (totals since the fan-out began); the rest was handed on to a sender as a fan-out step. */
   | { status: 'handed-on'; edition: EditionRecord; queued: number; batches: number; alreadyHave: number };
 
+/** An operator's way back for one edition: each starts from the edition as stored (`missing` when there is none). */
+type RequeueAction = (newsletter: NewsletterConfig, editionId: string, deps: RequeueDependencies, options?: RequeueOptions) => Promise<RequeueResult>;
+
 /**
  * The operator's way back on AWS after a pause (SES not ready, bounce or complaint rate, a quota
  * stop) or a batch lost to the dead-letter queue: the edition goes back to `sending` and every
@@ -50,12 +53,7 @@ export type RequeueResult =
  * a batch that is still on the queue harmless. Rates are judged afresh from here, or the old bounces
  * would pause the edition again at once.
  */
-export async function resumeQueuedEdition(
-  newsletter: NewsletterConfig,
-  editionId: string,
-  deps: RequeueDependencies,
-  options: RequeueOptions = {},
-): Promise<RequeueResult> {
+export const resumeQueuedEdition: RequeueAction = async (newsletter, editionId, deps, options = {}) => {
   const edition = await deps.editions.get(newsletter.id, editionId);
   if (!edition) return { status: 'missing' };
   const step = options.continueFrom;
@@ -69,7 +67,11 @@ export async function resumeQueuedEdition(
       return {
         status: 'refused',
         edition,
-        reason: `edition ${editionId} is ${edition.status === 'draft' ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"` : 'skipped: its articles go into the next edition'}; nothing queued`,
+        reason: `edition ${editionId} is ${
+          edition.status === 'draft'
+            ? `a draft waiting for review: approve it with the link in the review mail or "newsletter editions approve ${editionId} --aws"`
+            : 'skipped: its articles go into the next edition'
+        }; nothing queued`,
       };
     }
     // A sent edition is resumed too: the way back after a batch went to the DLQ (its readers have no
@@ -117,26 +119,23 @@ export async function resumeQueuedEdition(
   progress.batches = batchesBefore + grouped.batches;
   const readers = progress.endedOnRecord === undefined ? undefined : progress.endedOnRecord + (progress.newReaders ?? 0);
   return settle(deps, edition, progress.endedBefore, { queued: progress.queued, batches: progress.batches, alreadyHave: progress.alreadyHave }, readers);
-}
+};
 
 /**
  * Queues an edition's failed deliveries again (a send that failed after its retries: throttling,
  * SES faults), and only those: whoever has the edition is not queued, and the ledger lets a failed
  * delivery be claimed again. A finished edition goes back to `sending` until the senders end them.
  */
-export async function resendFailedDeliveries(
-  newsletter: NewsletterConfig,
-  editionId: string,
-  deps: RequeueDependencies,
-  options: RequeueOptions = {},
-): Promise<RequeueResult> {
+export const resendFailedDeliveries: RequeueAction = async (newsletter, editionId, deps, options = {}) => {
   const edition = await deps.editions.get(newsletter.id, editionId);
   if (!edition) return { status: 'missing' };
   if (edition.status !== 'sent') {
     return {
       status: 'refused',
       edition,
-      reason: `edition ${editionId} is ${edition.status}, not finished: "newsletter editions resume ${editionId} --aws" queues everyone who does not have it yet, failed deliveries included`,
+      reason:
+        `edition ${editionId} is ${edition.status}, not finished: "newsletter editions resume ${editionId} --aws" ` +
+        `queues everyone who does not have it yet, failed deliveries included`,
     };
   }
   const failedIds: string[] = [];
@@ -153,7 +152,7 @@ export async function resendFailedDeliveries(
     { queued: failedIds.length, batches: messages.length, alreadyHave: 0 },
     await deps.deliveries.countEnded(editionId),
   );
-}
+};
 
 /**
  * Back to `sending` with no `queued` count, so no sender closes the edition before the re-queue is

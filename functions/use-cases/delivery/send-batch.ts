@@ -86,7 +86,9 @@ class BatchSend {
     if (this.failure) throw this.failure.error;
     if (this.recorder.failure) {
       throw new StoreError(
-        `could not record ${report.unrecorded} sent deliveries of edition ${ctx.editionId} in the delivery ledger (${(this.recorder.failure as Error).message}); sending stopped: run again once DynamoDB takes writes (at most those readers may get a second copy)`,
+        `could not record ${report.unrecorded} sent deliveries of edition ${ctx.editionId} in the delivery ledger ` +
+          `(${(this.recorder.failure as Error).message}); sending stopped: run again once DynamoDB takes writes (at most ` +
+          `those readers may get a second copy)`,
       );
     }
     if (this.next < subscribers.length && !report.paused && !report.outOfTime) stopForQuota(ctx, report);
@@ -123,7 +125,7 @@ class BatchSend {
         if (standing === 'in-progress') this.unfinished.push(subscriber.id);
         if (standing === 'suppressed') this.skipped.push(subscriber.id);
         // A reader SES turned away for the daily quota is not failed: they wait with the rest.
-        if ((await deliver(ctx, subscriber, report, standing, this.recorder)) === 'over-quota') this.unfinished.push(subscriber.id);
+        if ((await deliver(ctx, subscriber, report, standing, this.recorder)) !== 'done') this.unfinished.push(subscriber.id);
       } catch (error) {
         this.failure ??= { error };
       }

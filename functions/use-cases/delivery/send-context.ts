@@ -47,6 +47,12 @@ export interface SendContext {
   latency: LatencyGauge;
   /** Retries of one message on throttling or server faults before it is marked failed. */
   retries?: number;
+  /**
+   * The queued send: a reader whose retries all met throttling or server faults is not marked
+   * failed but handed back with the batch (`unfinished`), so a burst of SES errors costs a minute,
+   * not a reader. The hop budget bounds how long that can go on.
+   */
+  handBackTransient?: boolean;
   /** Stop (cleanly, resumably) after this many messages: what is left of the 24-hour quota. */
   budget?: { remaining: number };
   /**

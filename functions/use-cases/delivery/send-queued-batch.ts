@@ -1,7 +1,15 @@
 import type { NewsletterConfig } from '../../core/config.js';
 import { emptyReport, recordOutcome, type DeliveryPause, type DeliveryReport } from '../../core/delivery/report.js';
 import type { RenderedEdition } from '../../core/edition.js';
-import { afterQueuedBatch, countsOf, ledgerSaysComplete, queuedEditionComplete, reputationStop, type ReputationLimits } from '../../core/edition-lifecycle.js';
+import {
+  afterQueuedBatch,
+  countsOf,
+  ledgerSaysComplete,
+  queuedEditionComplete,
+  quotaWaitSeconds,
+  reputationStop,
+  type ReputationLimits,
+} from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
 import type { SendBatchMessage } from '../../ports/send-queue.js';
 import { GroupLocks } from './group-locks.js';
@@ -10,6 +18,7 @@ import type { BudgetReservation } from '../../ports/send-budget.js';
 import type { WarmUp } from '../../core/send-budget.js';
 import { dailyLimit, sendContextFor, type SendContext, type SendDependencies } from './send-context.js';
 import { sendBatch } from './send-batch.js';
+import { stopForQuota } from './deliver.js';
 
 export type QueuedBatchResult =
   /**
@@ -89,6 +98,8 @@ export async function sendQueuedBatch(
   });
   const quota = await deps.mailer.getSendQuota();
   const budget = await reserveBudget(deps, quota, options.warmUp, message.subscriberIds.length);
+  // Nothing of the quota for this batch: back to sleep at once, without reading a reader or taking a lock.
+  if (budget && budget.left.remaining <= 0) return waitForQuota(message, budget.reservation?.roomAt, deps.clock.now());
   const ctx: Omit<SendContext, 'onProgress'> = {
     ...cached,
     // This invocation's own name and locks: a registry cached with the context would outlive the
@@ -100,6 +111,7 @@ export async function sendQueuedBatch(
     ),
     ...(budget ? { budget: budget.left } : {}),
     ...(options.stopAt === undefined ? {} : { stopAt: options.stopAt }),
+    handBackTransient: true,
   };
 
   const found = await deps.subscribers.getMany(message.newsletterId, message.subscriberIds);
@@ -133,8 +145,28 @@ export async function sendQueuedBatch(
   return {
     status: 'sent',
     report,
-    ...(next.next === 'retry' ? { retryLater: next.reason, retryAfterSeconds: next.afterSeconds, retryIds: unfinished } : {}),
+    ...(next.next === 'retry'
+      ? {
+          retryLater: next.reason,
+          retryAfterSeconds: report.paused?.reason === 'quota' ? quotaWaitSeconds(budget?.reservation?.roomAt, deps.clock.now()) : next.afterSeconds,
+          retryIds: unfinished,
+        }
+      : {}),
     ...(report.paused ? { paused: report.paused } : {}),
+  };
+}
+
+/** A batch the quota leaves nothing for: every reader waits, until the shared tally has room when it says so. */
+function waitForQuota(message: SendBatchMessage, roomAt: Date | undefined, now: Date): QueuedBatchResult {
+  const report = emptyReport();
+  stopForQuota({}, report);
+  return {
+    status: 'sent',
+    report,
+    retryLater: report.stoppedReason!,
+    retryAfterSeconds: quotaWaitSeconds(roomAt, now),
+    retryIds: [...message.subscriberIds],
+    paused: report.paused!,
   };
 }
 
@@ -154,6 +186,6 @@ async function reserveBudget(
   if (limit < 0) return undefined;
   const bySes = Math.max(0, limit - quota.sentLast24Hours);
   if (!deps.sendBudget) return { left: { remaining: bySes } };
-  const reservation = await deps.sendBudget.reserve(Math.min(wanted, bySes), limit, now);
+  const reservation = await deps.sendBudget.reserve(wanted, limit, now, bySes);
   return { left: { remaining: reservation.granted }, reservation };
 }

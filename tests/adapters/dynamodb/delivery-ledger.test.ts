@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../../functions/adapters/dynamodb/delivery-ledger.js';
 import { documentClient } from '../../../functions/adapters/dynamodb/document.js';
 import { DELIVERY_SHARDS, ensureTable, keys } from '../../../functions/adapters/dynamodb/table.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
-import { useTestServers } from '../../support/local-servers.js';
+import { countingDynamoClient, useTestServers } from '../../support/local-servers.js';
 
 const ID_KEY = randomBytes(32);
 
@@ -49,19 +48,7 @@ describe('DynamoDeliveryLedger partitions', () => {
   it('writes each sent mark with one item of a BatchWriteItem, and a failure never overwrites a sent delivery', async () => {
     const { tableName } = await freshLedger();
     // A client of its own that counts the requests it makes: the marks' cost in round trips.
-    const client = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: servers().services.endpoints.dynamodb,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    const requests: string[] = [];
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        requests.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const { client, requests } = countingDynamoClient(servers());
     const ledger = new DynamoDeliveryLedger(client, tableName);
     const readers = Array.from({ length: 25 }, (_, i) => subscriberId(ID_KEY, `mark${i}@example.com`));
     try {

@@ -35,4 +35,15 @@ describe('DynamoSendBudget', () => {
     // The morning's 70 count until a day and a quarter hour after them; the 30 of 09:00 still count.
     expect((await tally.reserve(100, 100, new Date('2026-12-02T08:30:00Z'))).granted).toBe(70);
   });
+
+  it('says when the window next has room whenever it grants less than was wanted', async () => {
+    const tally = await budget();
+    const full = await tally.reserve(80, 100, new Date('2026-12-01T08:00:00Z'));
+    expect(full).toMatchObject({ granted: 80 });
+    expect(full.roomAt).toBeUndefined();
+    const short = await tally.reserve(50, 100, new Date('2026-12-01T09:00:00Z'));
+    expect(short).toMatchObject({ granted: 20, roomAt: new Date('2026-12-02T08:15:00Z') });
+    const none = await tally.reserve(50, 100, new Date('2026-12-01T20:00:00Z'));
+    expect(none).toMatchObject({ granted: 0, roomAt: new Date('2026-12-02T08:15:00Z') });
+  });
 });

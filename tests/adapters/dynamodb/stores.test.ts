@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(async () => servers?.stop());
 
 describe('dynamoStores', () => {
-  it('builds every store on the one table: the lookup sees what the ledger wrote, and the ledger takes over a group lock whose owner is known to be gone', async () => {
+  it('builds every store on one table: the lookup sees what the ledger wrote; the ledger takes over a lock whose owner is known to be gone', async () => {
     const tableName = 'stores';
     await ensureTable(servers.dynamodb, tableName);
     const stores = dynamoStores(servers.dynamodb, tableName, { ownerGone: (owner) => owner === 'local:crashed' });

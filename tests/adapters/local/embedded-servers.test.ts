@@ -30,14 +30,14 @@ describe('startEmbeddedServers', () => {
     );
     await writeFile(path.join(dataDir, 'servers.lock'), `${dead}:stale`);
 
-    const services = await startEmbeddedServers({ dataDir });
+    const servers = await startEmbeddedServers({ dataDir });
     try {
-      expect(services.owned).toBe(true);
-      expect(services.endpoints.dynamodb).not.toBe('http://127.0.0.1:9');
+      expect(servers.owned).toBe(true);
+      expect(servers.endpoints.dynamodb).not.toBe('http://127.0.0.1:9');
       expect((await state()).pid).toBe(process.pid);
       expect(existsSync(path.join(dataDir, 'servers.lock'))).toBe(false);
     } finally {
-      await services.close();
+      await servers.close();
     }
     expect(existsSync(path.join(dataDir, 'servers.json'))).toBe(false);
   }, 60_000);

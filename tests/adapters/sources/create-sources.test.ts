@@ -9,6 +9,7 @@ import { FolderSource } from '../../../functions/adapters/sources/folder-source.
 import { PageSource } from '../../../functions/adapters/sources/page-source.js';
 import { S3Source } from '../../../functions/adapters/sources/s3-source.js';
 import { parseConfig } from '../../../functions/core/config.js';
+import { newsletterInput } from '../../support/newsletters.js';
 import { serve, startFixtureServer } from './fixture-server.js';
 
 describe('createSources', () => {
@@ -48,16 +49,10 @@ describe('createSources', () => {
       const config = (allow: string[] | undefined) => {
         const parsed = parseConfig({
           newsletters: [
-            {
+            newsletterInput({
               id: 'intranet',
-              title: 'Intranet',
-              language: 'en',
-              from: { name: 'N', email: 'n@example.com' },
-              postalAddress: 'Street 1',
-              schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-              baseUrl: 'https://example.com',
               sources: [{ type: 'page', urls: [server.url('/intranet')], ...(allow ? { allowPrivateHosts: allow } : {}) }],
-            },
+            }),
           ],
         });
         if (!parsed.ok) throw new Error(parsed.errors.join('; '));

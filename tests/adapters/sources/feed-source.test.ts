@@ -163,7 +163,9 @@ describe('FeedSource', () => {
       expect(problems).toHaveLength(20);
       expect(problems[19]).toEqual({
         location: server.url('/trickle/20'),
-        reason: `the full article could not be read (not read: the source's time budget of 30 s was used up (raise its "timeBudgetSeconds" to wait longer)); the feed's summary is used instead`,
+        reason:
+          `the full article could not be read (not read: the source's time budget of 30 s was used up (raise its ` +
+          `"timeBudgetSeconds" to wait longer)); the feed's summary is used instead`,
       });
     });
 

@@ -27,7 +27,9 @@ describe('readHtmlArticle', () => {
     const read = await readHtmlArticle(readabilityChains(), 'https://news.example.com/b', { timeLeftMs: () => 2_000 });
     expect(cpuSeconds(cpu)).toBeLessThan(6);
     expect(read).toEqual({
-      error: `not read: reading the page took longer than the 2 s left of the source's time budget, so it was skipped (raise the source's "timeBudgetSeconds" to wait longer)`,
+      error:
+        `not read: reading the page took longer than the 2 s left of the source's time budget, so it was skipped ` +
+        `(raise the source's "timeBudgetSeconds" to wait longer)`,
     });
   }, 60_000);
 

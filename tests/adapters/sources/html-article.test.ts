@@ -16,7 +16,8 @@ describe('extractHtmlArticle', () => {
 
     it('keeps the article paragraphs in order, one per block, separated by blank lines', () => {
       expect(paragraphs[0]).toBe(
-        'More than three hundred volunteers spent Saturday morning pulling discarded nets, bottles and wrappers out of the water at Harbour Bay, collecting about two tonnes of plastic in four hours.',
+        'More than three hundred volunteers spent Saturday morning pulling discarded nets, bottles and wrappers out of ' +
+          'the water at Harbour Bay, collecting about two tonnes of plastic in four hours.',
       );
       expect(paragraphs).toContain(
         '“Most of what we find has drifted in from elsewhere,” said the trust’s coordinator, Amir Haddad. “The bay is a trap for the whole coastline.”',
@@ -103,7 +104,8 @@ describe('extractHtmlArticle', () => {
 
   it('leaves page chrome out of the body-text fallback too', () => {
     const article = extract(
-      '<html><body><div class="cookie-banner">We use cookies</div><nav>Home News</nav><p>Short news item.</p><div id="related">Other stories</div><footer>© Example</footer></body></html>',
+      '<html><body><div class="cookie-banner">We use cookies</div><nav>Home News</nav><p>Short news item.</p><div ' +
+        'id="related">Other stories</div><footer>© Example</footer></body></html>',
     );
     expect(article.text).toBe('Short news item.');
   });

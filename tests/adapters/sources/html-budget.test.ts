@@ -26,7 +26,9 @@ function parsedDepth(html: string): number {
 
 describe('fitHtmlToBudget', () => {
   it('hands an ordinary page to the parser unchanged', () => {
-    const page = `<!doctype html><html><head><title>T</title><script>if (a < b && "<div>") {}</script></head><body><ul><li>one<li>two</ul><p>a<p>b<br><img src="x.png"></body></html>`;
+    const page =
+      `<!doctype html><html><head><title>T</title><script>if (a < b && "<div>") ` +
+      `{}</script></head><body><ul><li>one<li>two</ul><p>a<p>b<br><img src="x.png"></body></html>`;
     expect(fitHtmlToBudget(page)).toEqual({ ok: true, html: page, flattened: false });
   });
 

@@ -99,7 +99,9 @@ describe('fetchText', () => {
       const result = await fetchText(server.url('/to-internal'), 'html', LOOPBACK);
       expect(result).toEqual({
         ok: false,
-        reason: `refused to fetch http://localhost:${port}/secret: localhost resolves to 127.0.0.1, a loopback address (this machine), and only public addresses are fetched; to read an intranet host, list it in the source's "allowPrivateHosts"`,
+        reason:
+          `refused to fetch http://localhost:${port}/secret: localhost resolves to 127.0.0.1, a loopback address (this ` +
+          `machine), and only public addresses are fetched; to read an intranet host, list it in the source's "allowPrivateHosts"`,
       });
       expect(secretsServed).toBe(0);
     });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startDevServer, type DevServer } from '../../../functions/cli/commands/dev.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import { createCliWorkspace, type CliWorkspace } from '../../support/cli-workspace.js';
+import { newsletterInput } from '../../support/newsletters.js';
 import { header, mailsSince, recipientOf, sentCount } from '../../support/subscription-fixtures.js';
 
 /**
@@ -43,7 +44,7 @@ const NEWSLETTER = 'ai-talent';
 const READERS = 30;
 
 describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
-  it('delivers a digest run in another terminal through the queue and the sender function, one copy to each reader, with links the dev server verifies', async () => {
+  it('delivers a digest run in another terminal through the queue and sender function, one copy each, with links the dev server verifies', async () => {
     const printed: string[] = [];
     dev = await startDevServer({ config: ws.config, dataDir: ws.dataDir, port: 0, schedule: false, stackTwin: true, print: (line) => printed.push(line) });
     const twin = dev.stack!.twin;
@@ -123,18 +124,7 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
       SEND_QUEUE_URL: `${gone}/000000000000/send`,
       TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:twin-token-key',
       NEWSLETTER_CONFIG: JSON.stringify({
-        newsletters: [
-          {
-            id: NEWSLETTER,
-            title: 'T',
-            language: 'en',
-            from: { name: 'T', email: 'news@example.com' },
-            postalAddress: '1 Road',
-            schedule: { cron: '0 8 * * 1', timeZone: 'UTC' },
-            sources: [{ type: 'folder', path: ws.articles }],
-            baseUrl: 'http://localhost:1',
-          },
-        ],
+        newsletters: [newsletterInput({ id: NEWSLETTER, sources: [{ type: 'folder', path: ws.articles }], baseUrl: 'http://localhost:1' })],
       }),
     };
     const endpoints = {
@@ -143,7 +133,7 @@ describe('newsletter dev --stack-twin', { timeout: 180_000 }, () => {
       AWS_SECRET_ACCESS_KEY: 'twin',
       AWS_ENDPOINT_URL_SQS: gone,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: gone,
-      AWS_ENDPOINT_URL_DYNAMODB: ws.servers.services.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_DYNAMODB: ws.servers.embedded.endpoints.dynamodb,
     };
     // This process stands for the dev --stack-twin that wrote the file: it is alive.
     await mkdir(ws.dataDir, { recursive: true });

@@ -113,7 +113,9 @@ describe('newsletter dev', () => {
       // The following digest (run by the local scheduler's job) does not reach the reader.
       await writeFile(
         path.join(articles, 'chips.md'),
-        '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+        '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+          'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+          'shortage of trained engineers may slow the plans more than money.\n',
       );
       before = sentCount(servers);
       await dev.runSchedule('ai-talent');

@@ -36,7 +36,7 @@ async function threeConfirmedReaders(): Promise<void> {
 }
 
 async function received(since: number): Promise<ParsedMail[]> {
-  return Promise.all(servers.services.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
+  return Promise.all(servers.embedded.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
 }
 
 describe('newsletter digest', () => {
@@ -84,20 +84,23 @@ describe('newsletter digest', () => {
 
   it('sends nothing when no article is new, and says so', async () => {
     await firstEdition();
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     const { code, output } = await run('digest', '--out', out);
     expect(code).toBe(0);
     expect(output).toMatch(/Nothing new since the last edition/);
-    expect(servers.services.ses!.messages.length).toBe(before);
+    expect(servers.embedded.ses!.messages.length).toBe(before);
   });
 
   it('sends a new article to every confirmed subscriber, each with their own working unsubscribe link', async () => {
     await threeConfirmedReaders();
     await writeFile(
       path.join(articles, 'english.md'),
-      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money. Governments are offering subsidies worth up to 40% of construction costs.\n',
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+        'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+        'shortage of trained engineers may slow the plans more than money. Governments are offering subsidies worth up ' +
+        'to 40% of construction costs.\n',
     );
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     const { code, output } = await run('digest', '--out', out);
     expect(code).toBe(0);
     expect(output).toMatch(/Sent 3 messages/);
@@ -131,12 +134,12 @@ describe('newsletter digest', () => {
       '# A dry run article\n\nThis article is only previewed. It has a second sentence with a figure of 12 percent. And a third one for good measure.\n',
     );
     const editionsBefore = await run('editions', 'list', '--json');
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     const { code, output } = await run('digest', '--dry-run', '--out', out);
     expect(code).toBe(0);
     expect(output).toContain('A dry run article');
     expect(output).toContain('Dry run: nothing stored, nothing sent.');
-    expect(servers.services.ses!.messages.length).toBe(before);
+    expect(servers.embedded.ses!.messages.length).toBe(before);
     const editionsAfter = await run('editions', 'list', '--json');
     expect(JSON.parse(editionsAfter.output)).toEqual(JSON.parse(editionsBefore.output));
     const edition = /^Edition (\S+)$/m.exec(output)?.[1];
@@ -156,11 +159,11 @@ describe('newsletter digest', () => {
 
   it('sends again as a new edition with --force', async () => {
     await threeConfirmedReaders();
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     const { code, output } = await run('digest', '--force', '--out', out);
     expect(code).toBe(0);
     expect(output).toMatch(/Sent 3 messages/);
-    expect(servers.services.ses!.messages.length).toBe(before + 3);
+    expect(servers.embedded.ses!.messages.length).toBe(before + 3);
     const list = await run('editions', 'list');
     // Two editions: the first, and this forced one of the same article.
     expect(list.output.split('\n').filter((l) => l.includes('\tsent\t'))).toHaveLength(2);
@@ -176,24 +179,24 @@ describe('newsletter digest', () => {
 
   it('exits non-zero and names the folder when the article folder is missing, so a scheduled run is noticed', async () => {
     await firstEdition();
-    const before = servers.services.ses!.messages.length;
+    const before = servers.embedded.ses!.messages.length;
     const missing = await run('digest', '--out', out, '--articles', path.join(work, 'no-such-folder'));
     expect(missing.code).toBe(1);
     expect(missing.output).toMatch(/no-such-folder\/ does not exist: create it/);
     expect(missing.output).toMatch(/newsletter: no articles: 1 of 1 source did not answer \(folder .*no-such-folder\/\)/);
     expect(missing.output).not.toMatch(/Nothing new/);
-    expect(servers.services.ses!.messages.length).toBe(before);
+    expect(servers.embedded.ses!.messages.length).toBe(before);
 
     // The folder answered and nothing is new: that is no failure.
     expect((await run('digest', '--out', out)).code).toBe(0);
   });
 
   it('refuses a send rate so low that the edition would never finish, and sends nothing', async () => {
-    const before = ws.servers.services.ses!.messages.length;
+    const before = ws.servers.embedded.ses!.messages.length;
     const { code, output } = await run('digest', '--rate', '1e-300');
     expect(code).toBe(1);
     expect(output).toContain('"1e-300" is below the lowest send rate, 0.1 messages per second (one every 10 s)');
-    expect(ws.servers.services.ses!.messages.length).toBe(before);
+    expect(ws.servers.embedded.ses!.messages.length).toBe(before);
   });
 
   it('fails with a one-line reason on a bad config', async () => {
@@ -244,7 +247,7 @@ describe('newsletter preview', () => {
       articles: [{ title: HEADLINE }],
     });
 
-    expect(ws.servers.services.ses!.messages).toHaveLength(0);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(0);
     const editions = await ws.run('editions', 'list', '--json');
     expect(JSON.parse(editions.output)).toEqual([]);
     // Preview adds no demo subscriber either: only `digest` does.
@@ -261,7 +264,8 @@ describe('newsletter preview', () => {
 
     await writeFile(
       path.join(ws.articles, 'robots.md'),
-      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy.\n',
+      '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method ' +
+        'uses a small camera and a learned policy.\n',
     );
     const { code, output } = await ws.run('preview', '--out', path.join(ws.work, 'preview'));
     expect(code).toBe(0);

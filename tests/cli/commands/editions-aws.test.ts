@@ -4,13 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoEditionStore } from '../../../functions/adapters/dynamodb/edition-store.js';
 import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
-import { main } from '../../../functions/cli/main.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
-import { acceptedBatch } from '../../support/aws-json-server.js';
-import { startCloudFormationServer } from '../../support/cloudformation-server.js';
 import { FaultySesServer } from '../../../functions/adapters/local/faulty-ses-server.js';
 import type { TestServers } from '../../support/local-servers.js';
-import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../../support/loopback-stack.js';
+import { startAwsCliStack, type AwsCliStack } from '../../support/aws-cli-stack.js';
+import { STACK_TOKEN } from '../../support/loopback-stack.js';
 import { newsletterInput } from '../../support/newsletters.js';
 
 /**
@@ -32,41 +30,23 @@ const config = {
   newsletters: [newsletter('paused-weekly'), newsletter('resend-weekly'), reviewed('approve-weekly'), reviewed('skip-weekly'), newsletter('listed-weekly')],
 };
 
-let stack: LoopbackStack;
-let cfn: Awaited<ReturnType<typeof startCloudFormationServer>>;
+let stack: AwsCliStack;
 let servers: TestServers;
 let work: string;
 let configFile: string;
 let dataDir: string;
 /** Messages on the send queue, oldest first; the test plays the SQS event source. */
-const queue: string[] = [];
+let queue: string[];
 
 beforeAll(async () => {
-  stack = await startLoopbackStack({
+  stack = await startAwsCliStack({
     name: 'editions-aws',
     config,
     tableName: TABLE,
-    // Each case gives the stack's functions its own fault-injecting SES.
-    withoutSes: true,
-    onSendBatch: (entries) => {
-      queue.push(...entries.map((e) => e.MessageBody));
-      return acceptedBatch(entries);
-    },
     // The CLI finds the stack's table and send queue through CloudFormation's stack outputs.
-    more: async (queueUrl) => {
-      cfn = await startCloudFormationServer({
-        KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
-        OldNewsletter: { TableName: TABLE },
-      });
-      return { endpoints: { CLOUDFORMATION: cfn.url }, close: () => cfn.close() };
-    },
-    unset: ['NEWSLETTER_TABLE', 'NEWSLETTER_SEND_QUEUE_URL', 'AWS_PROFILE'],
+    stacks: (queueUrl) => ({ KeypointsNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl }, OldNewsletter: { TableName: TABLE } }),
   });
-  servers = stack.servers;
-  work = stack.work;
-  configFile = path.join(work, 'newsletter.config.json');
-  await writeFile(configFile, JSON.stringify(config));
-  dataDir = path.join(work, '.newsletter');
+  ({ servers, work, configFile, dataDir, queue } = stack);
 });
 
 afterAll(async () => {
@@ -78,23 +58,7 @@ beforeEach(() => {
   queue.length = 0;
 });
 
-/** `newsletter --config … --data-dir … ARGS`, output captured. */
-async function cli(...args: string[]): Promise<{ code: number; output: string }> {
-  const lines: string[] = [];
-  const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
-  const log = vi.spyOn(console, 'log').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'newsletter', '--config', configFile, '--data-dir', dataDir, ...args]);
-    return { code, output: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (...args: string[]) => stack.cli(...args);
 
 /** A new Lambda container against this SES: the handlers read their environment at cold start. */
 async function coldStart(ses: FaultySesServer) {
@@ -125,7 +89,9 @@ async function writeArticle(newsletterId: string): Promise<void> {
   await mkdir(path.join(work, `articles-${newsletterId}`), { recursive: true });
   await writeFile(
     path.join(work, `articles-${newsletterId}`, 'chips.md'),
-    '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+    '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+      'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+      'shortage of trained engineers may slow the plans more than money.\n',
   );
 }
 
@@ -193,7 +159,8 @@ describe('editions resend --aws', () => {
 
       const shown = await cli('--newsletter', 'resend-weekly', 'editions', 'show', editionId, '--aws');
       expect(shown.output).toContain(
-        `Failed deliveries: 2; "npx newsletter --config ${configFile} --data-dir ${dataDir} --newsletter resend-weekly editions resend ${editionId} --aws" queues them again`,
+        `Failed deliveries: 2; "npx newsletter --config ${configFile} --data-dir ${dataDir} --newsletter resend-weekly ` +
+          `editions resend ${editionId} --aws" queues them again`,
       );
       expect(shown.output).toContain(`subscriber ${subscriberId(ID_KEY, refused[0]!)}: `);
       expect(shown.output).not.toContain('@example.com');
@@ -226,7 +193,7 @@ describe('editions approve and skip --aws (approval "manual")', () => {
     return draft!.editionId;
   }
 
-  it("approve moves the draft to sending and queues its readers for the stack's senders, who send it once to each; a second approve queues nothing", async () => {
+  it("approve moves the draft to sending and queues its readers for the stack's senders, who send it once each; a second approve queues nothing", async () => {
     await writeArticle('approve-weekly');
     const emails = await subscribe('approve-weekly', 55);
     const ses = await FaultySesServer.start();
@@ -279,7 +246,8 @@ describe('editions approve and skip --aws (approval "manual")', () => {
       // A new article arrives (the same articles on the same day would make the same edition id).
       await writeFile(
         path.join(work, 'articles-skip-weekly', 'robots.md'),
-        '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+        '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method ' +
+          'uses a small camera and a learned policy. It works on clothes it has never seen.\n',
       );
       expect(await digest.handler({ newsletterId: 'skip-weekly' })).toMatchObject({ status: 'draft' });
       const next = await draftOf('skip-weekly');
@@ -330,14 +298,14 @@ describe('finding the deployed stack', () => {
     } finally {
       await ses.close();
     }
-    const before = cfn.calls.length;
+    const before = stack.cloudFormationCalls.length;
     process.env.NEWSLETTER_TABLE = TABLE;
     process.env.NEWSLETTER_SEND_QUEUE_URL = stack.queueUrl;
     try {
       const answer = await cli('--newsletter', 'listed-weekly', 'editions', 'list', '--aws');
       expect(answer.code).toBe(0);
       expect(answer.output).toContain('listed-weekly-');
-      expect(cfn.calls.length).toBe(before);
+      expect(stack.cloudFormationCalls.length).toBe(before);
     } finally {
       delete process.env.NEWSLETTER_TABLE;
       delete process.env.NEWSLETTER_SEND_QUEUE_URL;

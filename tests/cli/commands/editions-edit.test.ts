@@ -61,9 +61,9 @@ writeFileSync(file, lines.map((l) => (l.startsWith('Subject:') ? 'Subject: 編�
     expect(run.output).toContain(`Edition ${editionId} edited: 編輯精選`);
     expect(run.output).toContain('removed key point');
 
-    const before = ws.servers.services.ses!.messages.length;
+    const before = ws.servers.embedded.ses!.messages.length;
     expect((await ws.run('editions', 'approve', editionId)).code).toBe(0);
-    const sent = await Promise.all(ws.servers.services.ses!.messages.slice(before).map((m) => simpleParser(m.raw)));
+    const sent = await Promise.all(ws.servers.embedded.ses!.messages.slice(before).map((m) => simpleParser(m.raw)));
     expect(sent).toHaveLength(1);
     expect(sent[0]!.subject).toBe('編輯精選');
     expect(sent[0]!.html).not.toContain(points[0]!.slice(2));

@@ -38,11 +38,14 @@ describe('editions show with countOpensAndClicks', () => {
     // An article with a web address, so the edition has a link to click.
     await writeFile(
       path.join(ws.articles, 'chips.md'),
-      '---\nurl: https://example.org/chips\n---\n# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+      '---\nurl: https://example.org/chips\n---\n# Chip makers race to build new factories\n\n' +
+        'Chip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio ' +
+        'plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the ' +
+        'plans more than money.\n',
     );
     expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
     const [edition] = JSON.parse((await ws.run('editions', 'list', '--json')).output) as { editionId: string }[];
-    const mails = await Promise.all(ws.servers.services.ses!.messages.map((m) => simpleParser(m.raw)));
+    const mails = await Promise.all(ws.servers.embedded.ses!.messages.map((m) => simpleParser(m.raw)));
     const html = String(mails.at(-1)!.html);
     const pixel = /<img src="([^"]+)"[^>]*data-open-pixel/u.exec(html)![1]!.replaceAll('&amp;', '&');
     const click = /href="([^"]+\/click\?[^"]+)"/u.exec(html)![1]!.replaceAll('&amp;', '&');

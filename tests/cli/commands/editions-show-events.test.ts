@@ -25,7 +25,7 @@ describe('editions show', () => {
     expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
     const [edition] = JSON.parse((await ws.run('editions', 'list', '--json')).output) as { editionId: string; newsletterId: string }[];
     const { editionId, newsletterId } = edition!;
-    const sent = await Promise.all(ws.servers.services.ses!.messages.map((m) => simpleParser(m.raw)));
+    const sent = await Promise.all(ws.servers.embedded.ses!.messages.map((m) => simpleParser(m.raw)));
     expect(sent).toHaveLength(4);
 
     const tableName = process.env.NEWSLETTER_TABLE ?? 'newsletter';

@@ -31,7 +31,7 @@ describe('a resumed edition', () => {
 
     const list = await ws.run('editions', 'list');
     expect(list.output).toContain(`${edition!.editionId}\tsent\t3 delivered, 0 failed\t`);
-    expect(ws.servers.services.ses!.messages).toHaveLength(3);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(3);
   });
 });
 
@@ -46,7 +46,7 @@ describe('editions resend (local)', () => {
     expect((await own.run('subscribers', 'add', 'ann@example.com')).code).toBe(0);
     expect((await own.run('digest', '--out', own.out)).code).toBe(0);
     const [edition] = JSON.parse((await own.run('editions', 'list', '--json')).output) as { editionId: string; report: Record<string, unknown> }[];
-    expect(own.servers.services.ses!.messages).toHaveLength(1);
+    expect(own.servers.embedded.ses!.messages).toHaveLength(1);
     // As if SES had failed Ann's message after its retries.
     const { subscribers } = await new DynamoSubscriberStore(own.servers.dynamodb, own.servers.tableName).list('ai-talent', { limit: 10 });
     await documentClient(own.servers.dynamodb).send(
@@ -62,7 +62,9 @@ describe('editions resend (local)', () => {
     const resend = await own.run('editions', 'resend', edition!.editionId);
     expect(resend).toMatchObject({
       code: 0,
-      output: `Edition ${edition!.editionId}: its 1 failed delivery goes out again on the next "npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest".`,
+      output:
+        `Edition ${edition!.editionId}: its 1 failed delivery goes out again on the next ` +
+        `"npx newsletter --config ${own.config} --data-dir ${own.dataDir} digest".`,
     });
     // Not paused (like a quota stop): resume says the next run goes on instead of failing.
     expect((await own.run('editions', 'resume', edition!.editionId)).output).toBe(
@@ -70,7 +72,7 @@ describe('editions resend (local)', () => {
     );
     const again = await own.run('digest', '--out', own.out);
     expect(again.output).toContain(`Resumed unfinished edition ${edition!.editionId}`);
-    expect(own.servers.services.ses!.messages.map((m) => m.destinations)).toEqual([['ann@example.com'], ['ann@example.com']]);
+    expect(own.servers.embedded.ses!.messages.map((m) => m.destinations)).toEqual([['ann@example.com'], ['ann@example.com']]);
     expect((await own.run('editions', 'list')).output).toContain(`${edition!.editionId}\tsent\t`);
   });
 });

@@ -19,7 +19,7 @@ beforeEach(async () => {
 afterEach(async () => ws?.stop());
 
 async function received(since: number): Promise<ParsedMail[]> {
-  return Promise.all(ws.servers.services.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
+  return Promise.all(ws.servers.embedded.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
 }
 
 function to(mail: ParsedMail): string | undefined {
@@ -40,7 +40,8 @@ async function sendTheSampleArticles(): Promise<void> {
 async function writeTwoNewArticles(): Promise<void> {
   await writeFile(
     path.join(ws.articles, 'second.md'),
-    '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method uses a small camera and a learned policy. It works on clothes it has never seen.\n',
+    '# Robots learn to fold laundry\n\nA lab in Zurich taught a robot to fold shirts in under a minute. The method ' +
+      'uses a small camera and a learned policy. It works on clothes it has never seen.\n',
   );
   await writeFile(
     path.join(ws.articles, 'third.md'),
@@ -65,7 +66,7 @@ describe('approval "manual"', () => {
     // The articles are reserved: a second run builds nothing and mails nobody.
     const again = await ws.run('digest', '--out', ws.out);
     expect(again.output).toContain(`Draft ${draft!.editionId} still waits for review`);
-    expect(ws.servers.services.ses!.messages).toHaveLength(1);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(1);
 
     const approved = await ws.run('editions', 'approve', draft!.editionId);
     expect(approved.code).toBe(0);
@@ -78,13 +79,13 @@ describe('approval "manual"', () => {
     const twice = await ws.run('editions', 'approve', draft!.editionId);
     expect(twice.code).toBe(0);
     expect(twice.output).toContain('is sent, not a draft: nothing changed');
-    expect(ws.servers.services.ses!.messages).toHaveLength(2);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(2);
   });
 
-  it('skip sends nothing and releases the articles into the next draft, which carries its own subject and intro and leaves out an excluded article', async () => {
+  it('skip sends nothing and releases the articles into the next draft, with its own subject and intro and without an excluded article', async () => {
     await sendTheSampleArticles();
     await writeTwoNewArticles();
-    const before = ws.servers.services.ses!.messages.length;
+    const before = ws.servers.embedded.ses!.messages.length;
     expect((await ws.run('digest', '--out', ws.out)).code).toBe(0);
     const [draft] = await editions();
     expect(draft!.status).toBe('draft');
@@ -119,7 +120,7 @@ describe('approval "manual"', () => {
     const [waiting] = await editions();
     expect(waiting!.status).toBe('draft');
     expect((await ws.run('editions', 'skip', waiting!.editionId)).code).toBe(0);
-    const before = ws.servers.services.ses!.messages.length;
+    const before = ws.servers.embedded.ses!.messages.length;
 
     // Nothing changed: the released articles are the ones the first skipped draft carried, on the same day.
     const rebuilt = await ws.run('digest', '--out', ws.out);
@@ -137,7 +138,7 @@ describe('approval "manual"', () => {
         .articles.map((a) => a.id)
         .sort(),
     );
-    expect(ws.servers.services.ses!.messages).toHaveLength(before + 1);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(before + 1);
 
     // Skip once more and rebuild: the articles are still there for the next draft, never "Nothing new".
     expect((await ws.run('editions', 'skip', draft.editionId)).code).toBe(0);

@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoSubscriberStore } from '../../../functions/adapters/dynamodb/subscriber-store.js';
 import { DynamoSuppressionStore } from '../../../functions/adapters/dynamodb/suppression-store.js';
 import { FaultySesServer } from '../../../functions/adapters/local/faulty-ses-server.js';
-import { main } from '../../../functions/cli/main.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
-import { acceptedBatch } from '../../support/aws-json-server.js';
-import { startCloudFormationServer } from '../../support/cloudformation-server.js';
-import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../../support/loopback-stack.js';
+import { startAwsCliStack, type AwsCliStack } from '../../support/aws-cli-stack.js';
+import { STACK_TOKEN } from '../../support/loopback-stack.js';
+import { newsletterInput } from '../../support/newsletters.js';
 
 /**
  * The deployed stack's list, managed from the operator's machine: the CLI finds the stack's table
@@ -20,51 +19,27 @@ import { STACK_TOKEN, startLoopbackStack, type LoopbackStack } from '../../suppo
 const ID_KEY = Buffer.from(STACK_TOKEN);
 const TABLE = 'KeypointsNewsletter-Table-1';
 
-const newsletter = {
-  id: 'aws-weekly',
-  title: 'Tech Weekly',
-  language: 'en',
-  from: { name: 'Tech Weekly', email: 'news@example.com' },
-  postalAddress: '1 Example Road, London',
-  schedule: { cron: '0 8 * * 1', timeZone: 'Europe/London' },
-  sources: [{ type: 'folder', path: 'articles' }],
-  baseUrl: 'https://news.example.com',
-};
+const newsletter = newsletterInput({ id: 'aws-weekly', title: 'Tech Weekly' });
 const config = { newsletters: [newsletter] };
 
-let stack: LoopbackStack;
-let configFile: string;
-let dataDir: string;
-const queue: string[] = [];
+let stack: AwsCliStack;
 
 beforeAll(async () => {
-  stack = await startLoopbackStack({
+  stack = await startAwsCliStack({
     name: 'subscribers-aws',
     config,
     tableName: TABLE,
-    withoutSes: true,
-    onSendBatch: (entries) => {
-      queue.push(...entries.map((e) => e.MessageBody));
-      return acceptedBatch(entries);
-    },
-    more: async (queueUrl) => {
-      const cfn = await startCloudFormationServer({
-        KeypointsNewsletter: {
-          TableName: TABLE,
-          SendQueueUrl: queueUrl,
-          TokenSecretArn: 'arn:token',
-          SubscribePage: 'https://abc.execute-api.us-east-1.amazonaws.com/subscribe',
-        },
-        // A stack deployed before it named its token secret.
-        OlderNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
-      });
-      return { endpoints: { CLOUDFORMATION: cfn.url }, close: () => cfn.close() };
-    },
-    unset: ['NEWSLETTER_TABLE', 'NEWSLETTER_SEND_QUEUE_URL', 'NEWSLETTER_TOKEN_SECRET_ARN', 'AWS_PROFILE'],
+    stacks: (queueUrl) => ({
+      KeypointsNewsletter: {
+        TableName: TABLE,
+        SendQueueUrl: queueUrl,
+        TokenSecretArn: 'arn:token',
+        SubscribePage: 'https://abc.execute-api.us-east-1.amazonaws.com/subscribe',
+      },
+      // A stack deployed before it named its token secret.
+      OlderNewsletter: { TableName: TABLE, SendQueueUrl: queueUrl },
+    }),
   });
-  configFile = path.join(stack.work, 'newsletter.config.json');
-  await writeFile(configFile, JSON.stringify(config));
-  dataDir = path.join(stack.work, '.newsletter');
 });
 
 afterAll(async () => {
@@ -72,27 +47,11 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function cli(...args: string[]): Promise<{ code: number; output: string }> {
-  const lines: string[] = [];
-  const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
-  const log = vi.spyOn(console, 'log').mockImplementation(capture);
-  const warn = vi.spyOn(console, 'warn').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'newsletter', '--config', configFile, '--data-dir', dataDir, ...args]);
-    return { code, output: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    warn.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (...args: string[]) => stack.cli(...args);
 
 describe('subscribers … --aws', () => {
-  it("adds, imports, lists, exports, removes and unsuppresses on the stack's table, keyed as the stack keys them; its next edition reaches exactly the list", async () => {
+  it("adds, imports, lists, exports, removes and unsuppresses on the stack's table, keyed as the stack keys; its " +
+    'next edition reaches just the list', async () => {
     const subscribers = new DynamoSubscriberStore(stack.servers.dynamodb, TABLE);
     const suppressions = new DynamoSuppressionStore(stack.servers.dynamodb, TABLE);
     // Someone who signed up through the stack's form and later bounced.
@@ -152,7 +111,9 @@ describe('subscribers … --aws', () => {
     await mkdir(path.join(stack.work, 'articles'), { recursive: true });
     await writeFile(
       path.join(stack.work, 'articles', 'chips.md'),
-      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a shortage of trained engineers may slow the plans more than money.\n',
+      '# Chip makers race to build new factories\n\nChip makers announced $50 billion in new factories across three ' +
+        'continents this year. Intel said its Ohio plant will open in 2027, two years late. Analysts warn that a ' +
+        'shortage of trained engineers may slow the plans more than money.\n',
     );
     const ses = await FaultySesServer.start();
     try {
@@ -161,7 +122,7 @@ describe('subscribers … --aws', () => {
       const digest = await import('../../../functions/handlers/digest.js');
       const sender = await import('../../../functions/handlers/send-batch.js');
       expect(await digest.handler({ newsletterId: 'aws-weekly' })).toMatchObject({ status: 'queued', queued: 3 });
-      while (queue.length > 0) await sender.handler({ Records: [{ messageId: 'm', body: queue.shift()! }] });
+      while (stack.queue.length > 0) await sender.handler({ Records: [{ messageId: 'm', body: stack.queue.shift()! }] });
       expect([...ses.copiesByRecipient().entries()].sort()).toEqual([
         ['ana@example.com', 1],
         ['bo@example.com', 1],
@@ -171,7 +132,7 @@ describe('subscribers … --aws', () => {
       await ses.close();
     }
     // Nothing was started or written on the operator's machine.
-    expect(existsSync(dataDir)).toBe(false);
+    expect(existsSync(stack.dataDir)).toBe(false);
   }, 90_000);
 
   it('lists a stack that names no token secret, and refuses a write with the variable that fixes it', async () => {
@@ -182,7 +143,8 @@ describe('subscribers … --aws', () => {
     const refused = await cli('subscribers', 'add', 'dee@example.com', '--stack', 'OlderNewsletter');
     expect(refused.code).toBe(1);
     expect(refused.output.trim()).toBe(
-      'newsletter: stack "OlderNewsletter" names no token secret (output TokenSecretArn): set NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")',
+      'newsletter: stack "OlderNewsletter" names no token secret (output TokenSecretArn): set ' +
+        'NEWSLETTER_TOKEN_SECRET_ARN to its ARN, or deploy this version ("npx cdk deploy")',
     );
   }, 30_000);
 

@@ -34,7 +34,7 @@ describe('newsletter subscribers invite', () => {
     expect(first.output).toContain(
       'Invited 2 pending subscribers (confirmation mail sent); 0 already invited within the re-send window, 1 suppressed, 0 failed.',
     );
-    const mails = await Promise.all(ws.servers.services.ses!.messages.map((m) => simpleParser(m.raw)));
+    const mails = await Promise.all(ws.servers.embedded.ses!.messages.map((m) => simpleParser(m.raw)));
     expect(mails.map((m) => m.to && !Array.isArray(m.to) && m.to.value[0]!.address).sort()).toEqual(['ann@example.com', 'bob@example.com']);
     expect(mails[0]!.text).toMatch(/\/confirm\?token=\S+/);
 
@@ -42,7 +42,7 @@ describe('newsletter subscribers invite', () => {
     expect(again.output).toContain(
       'Invited 0 pending subscribers (confirmation mail sent); 2 already invited within the re-send window, 1 suppressed, 0 failed.',
     );
-    expect(ws.servers.services.ses!.messages).toHaveLength(2);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(2);
   });
 });
 
@@ -62,7 +62,7 @@ describe('newsletter subscribers invite and the hourly confirmation budget', () 
         'Invited 2 pending subscribers (confirmation mail sent); 0 already invited within the re-send window, 0 suppressed, 0 failed.',
       );
       expect(invited.output).toContain("3 wait for the next hour: this hour's confirmation budget (signUps.perHour, shared with the sign-up form) is spent");
-      expect(small.servers.services.ses!.messages).toHaveLength(2);
+      expect(small.servers.embedded.ses!.messages).toHaveLength(2);
     } finally {
       await small.stop();
       vi.useRealTimers();

@@ -59,7 +59,8 @@ describe('newsletter subscribers import and add never bring back someone who lef
     expect(code).toBe(0);
     expect(output).toContain(`${file} line 2: skipped: unsubscribed on `);
     expect(output).toContain(
-      'Imported 1 new, updated 0, unchanged 0, skipped 0 invalid, skipped 1 who left (1 unsubscribed: an import never brings back someone who left) (confirmed).',
+      'Imported 1 new, updated 0, unchanged 0, skipped 0 invalid, skipped 1 who left (1 unsubscribed: an import ' +
+        'never brings back someone who left) (confirmed).',
     );
     expect(output).not.toContain('gone@example.com');
     expect(await statusOf('gone@example.com')).toBe('unsubscribed');
@@ -82,7 +83,8 @@ describe('newsletter subscribers import and add never bring back someone who lef
     const refused = await ws.run('subscribers', 'add', 'bounced@example.com');
     expect(refused.code).toBe(1);
     expect(refused.output).toContain(
-      `was not added to ai-talent: suppressed (hard bounce) on 2026-03-01; if you know the address works again, run "newsletter --config ${ws.config} --data-dir ${ws.dataDir} subscribers unsuppress EMAIL" first`,
+      `was not added to ai-talent: suppressed (hard bounce) on 2026-03-01; if you know the address works again, run ` +
+        `"newsletter --config ${ws.config} --data-dir ${ws.dataDir} subscribers unsuppress EMAIL" first`,
     );
 
     const lifted = await ws.run('subscribers', 'unsuppress', 'bounced@example.com');

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => ws?.stop());
 
 async function received(since: number): Promise<ParsedMail[]> {
-  return Promise.all(ws.servers.services.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
+  return Promise.all(ws.servers.embedded.ses!.messages.slice(since).map((m) => simpleParser(m.raw)));
 }
 
 function to(mail: ParsedMail): string | undefined {
@@ -45,10 +45,10 @@ describe('newsletter digest --test-to', () => {
   });
 
   it('refuses a list with a bad address before sending anything', async () => {
-    const before = ws.servers.services.ses!.messages.length;
+    const before = ws.servers.embedded.ses!.messages.length;
     const result = await ws.run('digest', '--out', ws.out, '--test-to', 'me@example.com,not-an-address');
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('"not-an-address" is not an email address');
-    expect(ws.servers.services.ses!.messages).toHaveLength(before);
+    expect(ws.servers.embedded.ses!.messages).toHaveLength(before);
   });
 });

@@ -63,7 +63,10 @@ describe('cleanArticle', () => {
   it('takes a markdown # heading as the title and strips markdown syntax', () => {
     const article = clean({
       format: 'markdown',
-      body: '---\ntitle: x\n---\n# Bridge reopens after repairs\n\n![a photo](https://example.com/a.jpg)\n\nThe **city** reopened the [bridge](https://example.com) on Monday after\nthree months of repairs.\n\nTraffic is expected to return to normal by Friday, officials said.\n',
+      body:
+        '---\ntitle: x\n---\n# Bridge reopens after repairs\n\n![a photo](https://example.com/a.jpg)\n\n' +
+        'The **city** reopened the [bridge](https://example.com) on Monday after\nthree months of repairs.\n\n' +
+        'Traffic is expected to return to normal by Friday, officials said.\n',
     });
     expect(article.title).toBe('Bridge reopens after repairs');
     expect(article.paragraphs).toEqual([

@@ -32,9 +32,23 @@ describe('OperationsAlarms', { timeout: SYNTH_TIMEOUT_MS }, () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // 3 dead-letter queues, errors and throttles of 4 functions, queue age, 2 delivery metrics, an edition stuck sending, key-point fallbacks, API 5xx, 4 reputation.
-    expect(alarms).toHaveLength(21);
+    // 3 dead-letter queues, errors and throttles of 4 functions, queue age, 2 delivery metrics, an edition stuck sending,
+    // key-point fallbacks, wake-up schedule failures, API 5xx, 4 reputation.
+    expect(alarms).toHaveLength(22);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+  });
+
+  it('alarms when a sender could not make a wake-up schedule, and says that nothing was lost and where to look', () => {
+    const description = new Capture();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Newsletter',
+      MetricName: 'WakeUpScheduleFailures',
+      Dimensions: [{ Name: 'service', Value: 'send-batch' }],
+      Threshold: 0,
+      AlarmDescription: description,
+    });
+    expect(description.asString()).toContain('nothing is lost');
+    expect(description.asString()).toContain('wake-up schedule failed');
   });
 
   it('alarms when a send batch has waited six hours', () => {

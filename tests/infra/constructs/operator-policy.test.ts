@@ -2,8 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_OUTPUTS } from '../../../functions/adapters/cloudformation/stack-outputs.js';
 import { keys } from '../../../functions/adapters/dynamodb/table.js';
-import { SUBSCRIBER_PARTITIONS, SUPPRESSION_PARTITION } from '../../../infra/constructs/list-operator-policy.js';
-import { SENT_ARTICLE_PARTITIONS } from '../../../infra/constructs/operator-policy.js';
+import { SENT_ARTICLE_PARTITIONS, SUBSCRIBER_PARTITIONS, SUPPRESSION_PARTITION } from '../../../infra/constructs/command-policy.js';
 import { createTestApp, SYNTH_TIMEOUT_MS } from '../stack-fixture.js';
 
 // One synth for both operator policies: each takes a minute or more on a busy machine.

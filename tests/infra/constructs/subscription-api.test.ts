@@ -107,7 +107,7 @@ describe('SubscriptionApi', { timeout: SYNTH_TIMEOUT_MS }, () => {
     for (const name of new Set(named)) expect(outputs, name).toContain(name);
   });
 
-  it('lets the subscription function queue an approved edition: SEND_QUEUE_URL names the send queue, and its role may send messages to it and no other queue', () => {
+  it('lets the subscription function queue an approved edition: SEND_QUEUE_URL names the send queue, which alone its role may send to', () => {
     const template = Template.fromStack(createTestApp().stack);
     const [fnId, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) => /Subscription pages/.test(f.Properties.Description))!;
     const sendQueue = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => /^DeliverySendQueue/.test(id))!;

@@ -142,7 +142,7 @@ describe('resendFailedDeliveries', () => {
 });
 
 describe('a fan-out handed on in steps', () => {
-  it('queues a page budget per step and hands the rest on, so every reader without the edition is queued once and the edition completes at the right count', async () => {
+  it('queues a page budget per step and hands on the rest: each reader without the edition is queued once, and it completes at the right count', async () => {
     const { ids, queued, handedOn, deps, editions } = await setUp(
       57,
       { sent: 4, failed: 0 },

@@ -76,6 +76,29 @@ function sesClient(server: FaultySesServer): SESClient {
   return new SESClient({ region: 'us-east-1', endpoint: server.endpoint, maxAttempts: 1, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
 }
 
+/**
+ * A case's arrange: `readers` confirmed readers on a table of their own, the edition queued in
+ * batches of `batchSize`, and an SES server of the case's own (started with `ses`) that `deps` mail
+ * through, on `clock` where given. `close()` (in the case's `finally`) stops the server.
+ */
+async function arrange(readers: number, options: { batchSize: number; ses?: Parameters<typeof FaultySesServer.start>[0]; clock?: VirtualClock }) {
+  const { deps, queued, tableName } = await setUp(readers);
+  const server = await FaultySesServer.start(options.ses ?? {});
+  const serverClient = sesClient(server);
+  const close = async () => {
+    serverClient.destroy();
+    await server.close();
+  };
+  const senderDeps = { ...deps, mailer: new SesMailer(serverClient), ...(options.clock ? { clock: options.clock } : {}) };
+  try {
+    await enqueueEdition(newsletter, senderDeps, { batchSize: options.batchSize });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { deps: senderDeps, queued, tableName, server, close };
+}
+
 describe('enqueueEdition', () => {
   it('builds nothing for a list with no confirmed subscriber, so the articles wait for the first reader', async () => {
     const { deps, queued } = await setUp(0);
@@ -111,34 +134,19 @@ describe('sendQueuedBatch', () => {
   });
 
   it('pauses the edition when SES refuses the sender, leaves nobody marked failed, and the re-queued edition finishes once resumed', async () => {
-    const { deps, queued } = await setUp(60);
-    const notReady = await FaultySesServer.start({
-      refuseAll: {
-        status: 400,
-        code: 'MessageRejected',
-        message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com',
-      },
-    });
-    const notReadyClient = new SESClient({
-      region: 'us-east-1',
-      endpoint: notReady.endpoint,
-      maxAttempts: 1,
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    });
+    const notVerified = {
+      status: 400,
+      code: 'MessageRejected',
+      message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: news@example.com',
+    };
+    // 60 readers make two delivery groups, and each batch holds one whole group.
+    const { deps, queued, server: notReady, close } = await arrange(60, { batchSize: 30, ses: { refuseAll: notVerified } });
     const ready = await FaultySesServer.start({});
-    const readyClient = new SESClient({
-      region: 'us-east-1',
-      endpoint: ready.endpoint,
-      maxAttempts: 1,
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    });
+    const readyClient = sesClient(ready);
     try {
-      const senderDeps = { ...deps, mailer: new SesMailer(notReadyClient) };
-      // 60 readers make two delivery groups, and each batch holds one whole group.
-      await enqueueEdition(newsletter, deps, { batchSize: 30 });
       expect(queued).toHaveLength(2);
       const cache = new SenderCache();
-      const first = await sendQueuedBatch(queued[0]!, newsletter, senderDeps, { cache, rate: 500, concurrency: 2 });
+      const first = await sendQueuedBatch(queued[0]!, newsletter, deps, { cache, rate: 500, concurrency: 2 });
       expect(first).toMatchObject({
         status: 'sent',
         paused: { reason: 'ses-not-ready', detail: expect.stringContaining('not verified') },
@@ -147,7 +155,7 @@ describe('sendQueuedBatch', () => {
       const editionId = queued[0]!.editionId;
       expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('paused');
       // The next batch sends nothing: the edition waits for a person.
-      const second = await sendQueuedBatch(queued[1]!, newsletter, senderDeps, { cache, rate: 500, concurrency: 2 });
+      const second = await sendQueuedBatch(queued[1]!, newsletter, deps, { cache, rate: 500, concurrency: 2 });
       expect(second).toMatchObject({ status: 'skipped' });
       expect(notReady.counts.calls).toBeLessThanOrEqual(2);
 
@@ -162,30 +170,16 @@ describe('sendQueuedBatch', () => {
       expect(ready.copiesByRecipient().size).toBe(60);
       expect([...ready.copiesByRecipient().values()].every((n) => n === 1)).toBe(true);
     } finally {
-      notReadyClient.destroy();
       readyClient.destroy();
-      await Promise.all([notReady.close(), ready.close()]);
+      await Promise.all([close(), ready.close()]);
     }
   });
 
   it("keeps each sender to its share of the account's rate read from GetSendQuota (MaxSendRate / senders)", async () => {
-    const { deps, queued } = await setUp(40);
     const clock = new VirtualClock();
-    const account = await FaultySesServer.start({ rate: 40, now: clock.millis });
-    const accountClient = new SESClient({
-      region: 'us-east-1',
-      endpoint: account.endpoint,
-      maxAttempts: 1,
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    });
+    const { deps, queued, server: account, close } = await arrange(40, { batchSize: 50, ses: { rate: 40, now: clock.millis }, clock });
     try {
-      await enqueueEdition(newsletter, deps, { batchSize: 50 });
-      const result = await sendQueuedBatch(
-        queued[0]!,
-        newsletter,
-        { ...deps, mailer: new SesMailer(accountClient), clock },
-        { cache: new SenderCache(), senders: 4 },
-      );
+      const result = await sendQueuedBatch(queued[0]!, newsletter, deps, { cache: new SenderCache(), senders: 4 });
       expect(result).toMatchObject({ status: 'sent', report: { sent: 40 } });
       // 40/s shared by 4 senders: this one sends at 10/s (on the shared virtual clock).
       expect(account.achievedRate()).toBeGreaterThanOrEqual(9.5);
@@ -195,27 +189,18 @@ describe('sendQueuedBatch', () => {
       const { deps: deps2, queued: queued2 } = await setUp(40);
       await enqueueEdition(newsletter, deps2, { batchSize: 50 });
       const before = account.accepted.length;
-      await sendQueuedBatch(queued2[0]!, newsletter, { ...deps2, mailer: new SesMailer(accountClient), clock }, { cache: new SenderCache(), senders: 4 });
+      await sendQueuedBatch(queued2[0]!, newsletter, { ...deps2, mailer: deps.mailer, clock }, { cache: new SenderCache(), senders: 4 });
       expect(account.achievedRate(before)).toBeGreaterThanOrEqual(19);
       expect(account.achievedRate(before)).toBeLessThanOrEqual(21.2);
     } finally {
-      accountClient.destroy();
-      await account.close();
+      await close();
     }
   });
 
   it("stops a batch whose sends the ledger will not record, and leaves those readers to the lock's lease, not to the next invocation", async () => {
-    const { deps, queued } = await setUp(20);
     const clock = new VirtualClock();
-    const healthy = await FaultySesServer.start({});
-    const healthyClient = new SESClient({
-      region: 'us-east-1',
-      endpoint: healthy.endpoint,
-      maxAttempts: 1,
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    });
+    const { deps, queued, server: healthy, close } = await arrange(20, { batchSize: 50, clock });
     try {
-      await enqueueEdition(newsletter, deps, { batchSize: 50 });
       const message = queued[0]!;
       // DynamoDB refusing the first mark write and every retry of it: a fault dynalite cannot produce.
       // (The sender's cached context keeps the ledger it was built with, as a warm container does.)
@@ -233,7 +218,7 @@ describe('sendQueuedBatch', () => {
         },
       });
       const cache = new SenderCache();
-      const base = { ...deps, ledger, mailer: new SesMailer(healthyClient), clock };
+      const base = { ...deps, ledger };
       const stopped = await sendQueuedBatch(message, newsletter, { ...base, owner: 'lambda:a' }, { cache, rate: 500, concurrency: 4 }).then(
         () => undefined,
         (error: unknown) => error as Error,
@@ -263,24 +248,16 @@ describe('sendQueuedBatch', () => {
       expect([...copies.values()].filter((n) => n === 2)).toHaveLength(unrecorded);
       expect([...copies.values()].every((n) => n <= 2)).toBe(true);
     } finally {
-      healthyClient.destroy();
-      await healthy.close();
+      await close();
     }
   });
 
   it('stops for the daily quota when SES refuses a send as over it: nobody is marked failed, and every reader not sent goes back on the queue', async () => {
-    const { deps, queued } = await setUp(20);
     // SES answers a send over the 24-hour quota with Throttling, told from a rate throttle only by its message.
-    const full = await FaultySesServer.start({ refuseAll: { status: 400, code: 'Throttling', message: 'Daily message quota exceeded.' } });
-    const fullClient = sesClient(full);
+    const refuseAll = { status: 400, code: 'Throttling', message: 'Daily message quota exceeded.' };
+    const { deps, queued, server: full, close } = await arrange(20, { batchSize: 50, ses: { refuseAll } });
     try {
-      await enqueueEdition(newsletter, deps, { batchSize: 50 });
-      const result = await sendQueuedBatch(
-        queued[0]!,
-        newsletter,
-        { ...deps, mailer: new SesMailer(fullClient) },
-        { cache: new SenderCache(), rate: 500, concurrency: 4 },
-      );
+      const result = await sendQueuedBatch(queued[0]!, newsletter, deps, { cache: new SenderCache(), rate: 500, concurrency: 4 });
       expect(result).toMatchObject({ status: 'sent', report: { sent: 0, failed: 0 }, retryLater: expect.stringContaining('quota'), retryAfterSeconds: 900 });
       assert(result.status === 'sent');
       expect(new Set(result.retryIds)).toEqual(new Set(queued[0]!.subscriberIds));
@@ -288,28 +265,19 @@ describe('sendQueuedBatch', () => {
       expect(full.counts.calls).toBeLessThanOrEqual(4);
       expect((await deps.editions.get(newsletter.id, queued[0]!.editionId))?.status).toBe('sending');
     } finally {
-      fullClient.destroy();
-      await full.close();
+      await close();
     }
   });
 
   it('shares one 24-hour quota among senders running at once, so together they never send more than it allows', async () => {
-    const { deps, queued, tableName } = await setUp(100);
-    const account = await FaultySesServer.start({ quota: { max24HourSend: 30 } });
-    const accountClient = sesClient(account);
+    const { deps, queued, tableName, server: account, close } = await arrange(100, { batchSize: 50, ses: { quota: { max24HourSend: 30 } } });
     try {
-      await enqueueEdition(newsletter, deps, { batchSize: 50 });
       expect(queued).toHaveLength(2);
       const sendBudget = new DynamoSendBudget(servers.dynamodb, tableName);
       // Two containers each read GetSendQuota (30 left) before either sends.
       const results = await Promise.all(
         queued.map((message, i) =>
-          sendQueuedBatch(
-            message,
-            newsletter,
-            { ...deps, owner: `lambda:${i}`, mailer: new SesMailer(accountClient), sendBudget },
-            { cache: new SenderCache(), rate: 500 },
-          ),
+          sendQueuedBatch(message, newsletter, { ...deps, owner: `lambda:${i}`, sendBudget }, { cache: new SenderCache(), rate: 500 }),
         ),
       );
       expect(account.accepted.length).toBe(30);
@@ -317,26 +285,46 @@ describe('sendQueuedBatch', () => {
       expect(waiting).toHaveLength(70);
       expect(results.every((r) => r.status === 'sent' && r.report.failed === 0)).toBe(true);
     } finally {
+      await close();
+    }
+  });
+
+  it('puts a batch the quota stops back to sleep until the shared tally has room, in one wait rather than quarter hours', async () => {
+    const { deps, queued, tableName } = await setUp(40);
+    const account = await FaultySesServer.start({ quota: { max24HourSend: 30 } });
+    const accountClient = sesClient(account);
+    const clock = new VirtualClock(Date.parse('2026-12-01T08:00:00Z'));
+    try {
+      await enqueueEdition(newsletter, { ...deps, clock }, { batchSize: 50 });
+      expect(queued).toHaveLength(1);
+      const sender = { ...deps, clock, mailer: new SesMailer(accountClient), sendBudget: new DynamoSendBudget(servers.dynamodb, tableName) };
+      const first = await sendQueuedBatch(queued[0]!, newsletter, sender, { cache: new SenderCache(), rate: 500 });
+      assert(first.status === 'sent');
+      expect(first).toMatchObject({ report: { sent: 30, failed: 0 }, retryLater: expect.stringContaining('quota') });
+      // The 30 sends of the 08:00 quarter hour stop counting at 08:15 the next day: one sleep until then.
+      const untilRoom = () => Math.ceil((Date.parse('2026-12-02T08:15:00Z') - clock.millis()) / 1000);
+      expect(first.retryAfterSeconds).toBe(untilRoom());
+      // Woken early (a redelivery): nothing of the quota, so straight back to sleep, nobody sent or failed.
+      const again = { ...queued[0]!, subscriberIds: first.retryIds! };
+      const second = await sendQueuedBatch(again, newsletter, sender, { cache: new SenderCache(), rate: 500 });
+      assert(second.status === 'sent');
+      expect(second).toMatchObject({ report: { sent: 0, failed: 0 }, retryLater: expect.stringContaining('quota') });
+      expect(second.retryAfterSeconds).toBe(untilRoom());
+      expect(new Set(second.retryIds)).toEqual(new Set(first.retryIds));
+      expect(account.accepted.length).toBe(30);
+    } finally {
       accountClient.destroy();
       await account.close();
     }
   });
 
   it('stops taking readers at the time it is given and hands the rest back at once, without a quota wait', async () => {
-    const { deps, queued } = await setUp(40);
     const clock = new VirtualClock();
-    const ses = await FaultySesServer.start({});
-    const client = sesClient(ses);
+    const { deps, queued, server: ses, close } = await arrange(40, { batchSize: 50, clock });
     try {
-      await enqueueEdition(newsletter, deps, { batchSize: 50 });
       // 10 messages a second and 2 seconds left: about 20 readers fit before the deadline.
       const stopAt = clock.now().getTime() + 2_000;
-      const result = await sendQueuedBatch(
-        queued[0]!,
-        newsletter,
-        { ...deps, mailer: new SesMailer(client), clock },
-        { cache: new SenderCache(), rate: 10, concurrency: 1, stopAt },
-      );
+      const result = await sendQueuedBatch(queued[0]!, newsletter, deps, { cache: new SenderCache(), rate: 10, concurrency: 1, stopAt });
       assert(result.status === 'sent');
       expect(result.report.sent).toBeGreaterThanOrEqual(18);
       expect(result.report.sent).toBeLessThanOrEqual(22);
@@ -344,30 +332,24 @@ describe('sendQueuedBatch', () => {
       expect(result.retryIds).toHaveLength(40 - result.report.sent);
       expect(new Set([...result.retryIds!, ...ses.accepted.map((a) => a.recipient)]).size).toBe(40);
     } finally {
-      client.destroy();
-      await ses.close();
+      await close();
     }
   });
 
   it('keeps the edition open when SQS delivers a batch twice and the counters run ahead of the readers who have it', async () => {
-    const { deps, queued } = await setUp(60);
-    const ses = await FaultySesServer.start({});
-    const client = sesClient(ses);
+    const { deps: senderDeps, queued, server: ses, close } = await arrange(60, { batchSize: 30 });
     try {
-      await enqueueEdition(newsletter, deps, { batchSize: 30 });
       expect(queued).toHaveLength(2);
-      const senderDeps = { ...deps, mailer: new SesMailer(client) };
       await sendQueuedBatch(queued[0]!, newsletter, senderDeps, { cache: new SenderCache(), rate: 500 });
       // The same batch again (a redelivery): its 30 readers count a second time as already sent.
       await sendQueuedBatch(queued[0]!, newsletter, { ...senderDeps, owner: 'lambda:again' }, { cache: new SenderCache(), rate: 500 });
       const editionId = queued[0]!.editionId;
-      expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('sending');
+      expect((await senderDeps.editions.get(newsletter.id, editionId))?.status).toBe('sending');
       await sendQueuedBatch(queued[1]!, newsletter, senderDeps, { cache: new SenderCache(), rate: 500 });
-      expect((await deps.editions.get(newsletter.id, editionId))?.status).toBe('sent');
+      expect((await senderDeps.editions.get(newsletter.id, editionId))?.status).toBe('sent');
       expect(ses.copiesByRecipient().size).toBe(60);
     } finally {
-      client.destroy();
-      await ses.close();
+      await close();
     }
   });
 });
