@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -165,9 +165,15 @@ function queuedLine(queued: RequeueResult | undefined, editionId: string, app: A
   );
 }
 
+/**
+ * Keeps an edited draft that did not parse, in a folder of its own (mkdtemp: new, private to the
+ * user) and written only as a new file: two edits of one edition keep both texts, and nothing
+ * planted in the shared temporary folder (a link to another file) is written through.
+ */
 async function keepDraftText(text: string, editionId: string): Promise<string> {
-  const file = path.join(tmpdir(), `newsletter-edit-${editionId.replace(/[^A-Za-z0-9_-]/gu, '_')}.md`);
-  await writeFile(file, text, { mode: 0o600 });
+  const dir = await mkdtemp(path.join(tmpdir(), 'newsletter-edit-kept-'));
+  const file = path.join(dir, `${editionId.replace(/[^A-Za-z0-9_-]/gu, '_')}.md`);
+  await writeFile(file, text, { mode: 0o600, flag: 'wx' });
   return file;
 }
 

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,5 +69,33 @@ writeFileSync(file, lines.map((l) => (l.startsWith('Subject:') ? 'Subject: 編�
     expect(sent[0]!.subject).toBe('編輯精選');
     expect(sent[0]!.html).not.toContain(points[0]!.slice(2));
     expect(sent[0]!.html).toContain(points[1]!.slice(2));
+  });
+
+  it('keeps a draft with a mistake in a new private file each time, never writing through a link planted in the temp folder', async () => {
+    const script = path.join(ws.work, 'bad-editor.mjs');
+    await writeFile(script, "import { writeFileSync } from 'node:fs';\nwriteFileSync(process.argv[2], 'Subject: S\\nstray words\\n');\n");
+    process.env.EDITOR = `"${process.execPath}" "${script}"`;
+    // Where a fixed name in the shared temp folder would have gone: a link to someone's file.
+    const victim = path.join(ws.work, 'victim.txt');
+    await writeFile(victim, 'untouched');
+    const planted = path.join(tmpdir(), `newsletter-edit-${editionId}.md`);
+    await rm(planted, { force: true });
+    await symlink(victim, planted);
+    const kept: string[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const run = await ws.run('editions', 'edit', editionId);
+        expect(run.code).toBe(1);
+        const file = /(\S+\.md), line 2: "stray words" is not a field/u.exec(run.output)?.[1];
+        expect(file).toBeDefined();
+        kept.push(file!);
+      }
+      expect(kept[0]).not.toBe(kept[1]);
+      for (const file of kept) expect(await readFile(file, 'utf8')).toBe('Subject: S\nstray words\n');
+      expect(await readFile(victim, 'utf8')).toBe('untouched');
+    } finally {
+      await rm(planted, { force: true });
+      for (const file of kept) await rm(path.dirname(file), { recursive: true, force: true });
+    }
   });
 });
