@@ -118,9 +118,12 @@ export const QUOTA_RETRY_SECONDS = 900;
  * @example
  * quotaWaitSeconds(new Date('2026-12-02T08:15:00Z'), new Date('2026-12-01T09:00:00Z')); // 83700
  */
-export function quotaWaitSeconds(roomAt: Date | undefined, now: Date): number {
+export function quotaWaitSeconds(roomAt: Date | undefined, now: Date, warmUpBinds = false): number {
   if (!roomAt) return QUOTA_RETRY_SECONDS;
-  return Math.max(CLAIM_RETRY_SECONDS, Math.ceil((roomAt.getTime() - now.getTime()) / 1000));
+  let until = roomAt.getTime();
+  // A warm-up's ceiling grows at each UTC midnight: look again then, not only when old sends leave the window.
+  if (warmUpBinds) until = Math.min(until, Math.floor(now.getTime() / 86_400_000 + 1) * 86_400_000);
+  return Math.max(CLAIM_RETRY_SECONDS, Math.ceil((until - now.getTime()) / 1000));
 }
 /** How long a queued batch waits for another sender to finish the deliveries it holds. */
 export const CLAIM_RETRY_SECONDS = 60;

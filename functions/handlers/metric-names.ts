@@ -11,6 +11,8 @@ export const METRIC_NAMES = {
   failed: 'DeliveriesFailed',
   throttled: 'SendThrottled',
   suppressed: 'Suppressed',
+  /** Readers handed back to the queue after SES errors on every attempt (sent a minute later, or failed after MAX_HAND_BACKS). */
+  handedBack: 'DeliveriesHandedBack',
   paused: 'EditionPaused',
   /** A queued batch gave up after spending its hop budget (a runaway loop): it goes to the DLQ. */
   hopBudgetSpent: 'HopBudgetSpent',

@@ -42,13 +42,15 @@ export interface DeliveryCounts {
   failed: number;
   throttled: number;
   suppressed: number;
+  /** Readers handed back after SES errors on every attempt (absent: none). */
+  handedBack?: number;
   /** Set when the edition was paused by this batch (reputation, account or identity refusal). */
   pausedReason?: string;
 }
 
 /** The parts of a send result this module reads; `paused` may be absent in older results. */
 type SendResultLike =
-  | { status: 'sent'; report: { sent: number; failed: number; throttledRetries: number; suppressed: number }; paused?: unknown }
+  | { status: 'sent'; report: { sent: number; failed: number; throttledRetries: number; suppressed: number; handedBack?: number }; paused?: unknown }
   | { status: string; reason?: string; paused?: unknown };
 
 /**
@@ -63,6 +65,7 @@ export function deliveryCounts(result: SendResultLike): DeliveryCounts {
     throttled: report?.throttledRetries ?? 0,
     suppressed: report?.suppressed ?? 0,
   };
+  if (report && 'handedBack' in report && report.handedBack) counts.handedBack = report.handedBack;
   const paused = result.paused;
   if (paused && typeof paused === 'object' && typeof (paused as { reason?: unknown }).reason === 'string') {
     counts.pausedReason = (paused as { reason: string }).reason;
@@ -83,6 +86,7 @@ export function addDeliveryMetrics(metrics: Metrics, counts: DeliveryCounts, edi
   metrics.addMetric(METRIC_NAMES.failed, MetricUnit.Count, counts.failed);
   metrics.addMetric(METRIC_NAMES.throttled, MetricUnit.Count, counts.throttled);
   metrics.addMetric(METRIC_NAMES.suppressed, MetricUnit.Count, counts.suppressed);
+  if (counts.handedBack) metrics.addMetric(METRIC_NAMES.handedBack, MetricUnit.Count, counts.handedBack);
   if (counts.pausedReason) {
     metrics.addMetric(METRIC_NAMES.paused, MetricUnit.Count, 1);
     const single = metrics.singleMetric();

@@ -29,6 +29,7 @@ const batchSchema = z.object({
     .min(1)
     .max(500),
   hops: z.number().int().min(0).optional(),
+  handBacks: z.number().int().min(0).optional(),
 });
 const count = z.number().int().min(0);
 const fanOutSchema = z.object({
@@ -126,7 +127,8 @@ async function sendBatches(ctx: AwsContext, cache: SenderCache, event: SqsEvent,
         // Waiting (quota, another sender's claims, time) is not failing: queue the batch again with a delay
         // rather than spend SQS receive counts towards the DLQ; without a queue URL, fall back to a redelivery.
         // Only the readers not ended yet: the ended ones are counted already and must not count twice.
-        const again = result.retryIds?.length ? { ...message, subscriberIds: result.retryIds } : message;
+        const handedBack = result.report.handedBack ? { handBacks: (message.handBacks ?? 0) + 1 } : {};
+        const again = { ...(result.retryIds?.length ? { ...message, subscriberIds: result.retryIds } : message), ...handedBack };
         if (ctx.sendQueue) await waitThenRequeue(ctx, again, result.retryAfterSeconds ?? 60);
         else throw new RedeliveryWanted(record.messageId);
       }

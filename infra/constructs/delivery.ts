@@ -88,7 +88,10 @@ export class Delivery extends Construct {
     const stack = Stack.of(this);
     const group = new ScheduleGroup(this, 'WakeUps', {});
     const role = new iam.Role(this, 'WakeUpRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      // Only schedules of this group may use it (the confused-deputy conditions of Scheduler's execution role).
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': group.scheduleGroupArn } },
+      }),
       description: "EventBridge Scheduler puts a sender's waiting batch back on the send queue",
     });
     this.queue.grantSendMessages(role);

@@ -166,7 +166,8 @@ export class OperationsAlarms extends Construct {
         'A sender could not create a one-time wake-up schedule for a batch waiting on the 24-hour quota: ' +
         'the batch was put back on the send queue every 15 minutes instead, so nothing is lost, only more invocations run. ' +
         'The Sender function\'s "wake-up schedule failed" log lines give the error: AccessDenied means the sender\'s role ' +
-        'or its WakeUpRole was changed (redeploy the stack); a throttle, a Scheduler quota (Service Quotas, EventBridge Scheduler)',
+        "or its WakeUpRole was changed (redeploy the stack); a throttle or ServiceQuotaExceeded, EventBridge Scheduler's quotas " +
+        '(raise them in Service Quotas, or let it be: the batches go on every 15 minutes)',
       metric: this.productMetric(METRIC_NAMES.wakeUpScheduleFailures, 'send-batch'),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

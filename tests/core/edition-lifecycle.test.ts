@@ -108,6 +108,8 @@ describe('afterQueuedBatch', () => {
     expect(quotaWaitSeconds(new Date('2026-12-02T08:15:00Z'), now)).toBe(23 * 3600 + 15 * 60);
     expect(quotaWaitSeconds(new Date('2026-12-01T09:00:10Z'), now)).toBe(CLAIM_RETRY_SECONDS);
     expect(quotaWaitSeconds(undefined, now)).toBe(QUOTA_RETRY_SECONDS);
+    // Under a warm-up the ceiling grows at UTC midnight: the batch looks again then (15 h), not a day later.
+    expect(quotaWaitSeconds(new Date('2026-12-02T08:15:00Z'), now, true)).toBe(15 * 3600);
   });
 
   it('is done when every delivery of the batch ended', () => {

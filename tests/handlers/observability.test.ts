@@ -50,6 +50,12 @@ describe('addDeliveryMetrics', () => {
     expect(emf).toMatchObject({ DeliveriesSent: 48, DeliveriesFailed: 1, SendThrottled: 3, Suppressed: 1, service: 'send-batch' });
   });
 
+  it('counts readers handed back after SES errors on every attempt, so a failing endpoint shows before they are failed', () => {
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'send-batch' });
+    addDeliveryMetrics(metrics, deliveryCounts({ status: 'sent', report: { ...report, handedBack: 4 } }));
+    expect(metrics.serializeMetrics()).toMatchObject({ DeliveriesHandedBack: 4 });
+  });
+
   it('emits EditionPaused once for the alarm and once with its reason as a dimension', () => {
     const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'send-batch' });
     const single = emfLines(() =>

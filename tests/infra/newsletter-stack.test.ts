@@ -96,6 +96,8 @@ describe('NewsletterStack', () => {
       const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('DeliveryWakeUpRole'))!;
       expect(JSON.stringify(role[1].Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
       expect(JSON.stringify(role[1].Properties.AssumeRolePolicyDocument)).toContain('aws:SourceAccount');
+      // ... and only for schedules of the stack's own group.
+      expect(JSON.stringify(role[1].Properties.AssumeRolePolicyDocument)).toMatch(/"aws:SourceArn":\{"Fn::GetAtt":\["DeliveryWakeUps[^"]*","Arn"\]\}/);
       const ofRole = (id: string) => policies.find(([policy]) => policy === id)![1].Properties.Roles?.some((r: { Ref?: string }) => r.Ref === role[0]);
       const roleActions = statements.filter((st) => ofRole(st.id));
       expect(new Set(roleActions.flatMap((st) => [st.Action].flat()))).toEqual(new Set(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']));

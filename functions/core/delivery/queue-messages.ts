@@ -5,7 +5,15 @@ export interface SendBatchMessage {
   subscriberIds: string[];
   /** Times this batch (or the batch it was cut from) was put back on the queue by a sender: the loop's own budget. */
   hops?: number;
+  /**
+   * Times its readers were handed back after SES errors on every attempt (see MAX_HAND_BACKS): past
+   * that, a reader SES keeps failing is marked failed, which alarms, instead of going round again.
+   */
+  handBacks?: number;
 }
+
+/** Hand-backs after SES errors a batch gets before its readers are marked failed: a bad minute passes, a broken endpoint does not. */
+export const MAX_HAND_BACKS = 3;
 
 /**
  * Where a fan-out too long for one function run stands: the next step queues the readers after

@@ -11,11 +11,12 @@ import {
   type ReputationLimits,
 } from '../../core/edition-lifecycle.js';
 import { NewsletterError } from '../../core/errors.js';
+import { MAX_HAND_BACKS } from '../../core/delivery/queue-messages.js';
 import type { SendBatchMessage } from '../../ports/send-queue.js';
 import { GroupLocks } from './group-locks.js';
 import type { SendQuota } from '../../ports/mailer.js';
 import type { BudgetReservation } from '../../ports/send-budget.js';
-import type { WarmUp } from '../../core/send-budget.js';
+import { warmUpCeiling, type WarmUp } from '../../core/send-budget.js';
 import { dailyLimit, sendContextFor, type SendContext, type SendDependencies } from './send-context.js';
 import { sendBatch } from './send-batch.js';
 import { stopForQuota } from './deliver.js';
@@ -79,6 +80,8 @@ export async function sendQueuedBatch(
     /** Clock milliseconds after which no reader is taken (the invocation's deadline less a reserve): the rest is handed back. */
     stopAt?: number;
     warmUp?: WarmUp;
+    /** Attempts after the first of one message on throttling or server faults (default: the send context's). */
+    retries?: number;
   },
 ): Promise<QueuedBatchResult> {
   const edition = await deps.editions.get(message.newsletterId, message.editionId);
@@ -99,7 +102,7 @@ export async function sendQueuedBatch(
   const quota = await deps.mailer.getSendQuota();
   const budget = await reserveBudget(deps, quota, options.warmUp, message.subscriberIds.length);
   // Nothing of the quota for this batch: back to sleep at once, without reading a reader or taking a lock.
-  if (budget && budget.left.remaining <= 0) return waitForQuota(message, budget.reservation?.roomAt, deps.clock.now());
+  if (budget && budget.left.remaining <= 0) return waitForQuota(message, budget, deps.clock.now());
   const ctx: Omit<SendContext, 'onProgress'> = {
     ...cached,
     // This invocation's own name and locks: a registry cached with the context would outlive the
@@ -111,7 +114,8 @@ export async function sendQueuedBatch(
     ),
     ...(budget ? { budget: budget.left } : {}),
     ...(options.stopAt === undefined ? {} : { stopAt: options.stopAt }),
-    handBackTransient: true,
+    handBackTransient: (message.handBacks ?? 0) < MAX_HAND_BACKS,
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
   };
 
   const found = await deps.subscribers.getMany(message.newsletterId, message.subscriberIds);
@@ -148,7 +152,8 @@ export async function sendQueuedBatch(
     ...(next.next === 'retry'
       ? {
           retryLater: next.reason,
-          retryAfterSeconds: report.paused?.reason === 'quota' ? quotaWaitSeconds(budget?.reservation?.roomAt, deps.clock.now()) : next.afterSeconds,
+          retryAfterSeconds:
+            report.paused?.reason === 'quota' ? quotaWaitSeconds(budget?.reservation?.roomAt, deps.clock.now(), budget?.warmUpBinds) : next.afterSeconds,
           retryIds: unfinished,
         }
       : {}),
@@ -157,14 +162,14 @@ export async function sendQueuedBatch(
 }
 
 /** A batch the quota leaves nothing for: every reader waits, until the shared tally has room when it says so. */
-function waitForQuota(message: SendBatchMessage, roomAt: Date | undefined, now: Date): QueuedBatchResult {
+function waitForQuota(message: SendBatchMessage, budget: ReservedBudget, now: Date): QueuedBatchResult {
   const report = emptyReport();
   stopForQuota({}, report);
   return {
     status: 'sent',
     report,
     retryLater: report.stoppedReason!,
-    retryAfterSeconds: quotaWaitSeconds(roomAt, now),
+    retryAfterSeconds: quotaWaitSeconds(budget.reservation?.roomAt, now, budget.warmUpBinds),
     retryIds: [...message.subscriberIds],
     paused: report.paused!,
   };
@@ -175,17 +180,22 @@ function waitForQuota(message: SendBatchMessage, roomAt: Date | undefined, now: 
  * (so senders running at once never overshoot together), and never more than SES's own count says
  * is left (mail the account sends otherwise counts there too). Undefined: no quota to keep.
  */
-async function reserveBudget(
-  deps: SendDependencies,
-  quota: SendQuota,
-  warmUp: WarmUp | undefined,
-  wanted: number,
-): Promise<{ left: { remaining: number }; reservation?: BudgetReservation } | undefined> {
+async function reserveBudget(deps: SendDependencies, quota: SendQuota, warmUp: WarmUp | undefined, wanted: number): Promise<ReservedBudget | undefined> {
   const now = deps.clock.now();
   const limit = dailyLimit(quota, warmUp, now);
   if (limit < 0) return undefined;
   const bySes = Math.max(0, limit - quota.sentLast24Hours);
-  if (!deps.sendBudget) return { left: { remaining: bySes } };
+  const ceiling = warmUpCeiling(warmUp, now);
+  const warmUpBinds = Number.isFinite(ceiling) && (quota.max24HourSend < 0 || ceiling < quota.max24HourSend);
+  if (!deps.sendBudget) return { left: { remaining: bySes }, warmUpBinds };
   const reservation = await deps.sendBudget.reserve(wanted, limit, now, bySes);
-  return { left: { remaining: reservation.granted }, reservation };
+  return { left: { remaining: reservation.granted }, reservation, warmUpBinds };
+}
+
+/** What a batch may send of the quota, and why it would wait. */
+interface ReservedBudget {
+  left: { remaining: number };
+  reservation?: BudgetReservation;
+  /** The warm-up's ceiling, not the account's quota, is today's limit: it grows at the next UTC midnight. */
+  warmUpBinds: boolean;
 }

@@ -13,6 +13,7 @@ import { FolderSource } from '../../../functions/adapters/sources/folder-source.
 import type { NewsletterConfig } from '../../../functions/core/config.js';
 import { subscriberId } from '../../../functions/core/subscriber.js';
 import type { SendBatchMessage } from '../../../functions/ports/send-queue.js';
+import { MAX_HAND_BACKS } from '../../../functions/core/delivery/queue-messages.js';
 import { renderEdition } from '../../../functions/render/render-edition.js';
 import { enqueueEdition } from '../../../functions/use-cases/run-digest.js';
 import { systemClock } from '../../../functions/adapters/system-clock.js';
@@ -315,6 +316,28 @@ describe('sendQueuedBatch', () => {
     } finally {
       accountClient.destroy();
       await account.close();
+    }
+  });
+
+  it('hands readers back a minute later when SES fails every attempt, and marks them failed only after MAX_HAND_BACKS rounds', async () => {
+    const { deps, queued, server, close } = await arrange(3, {
+      batchSize: 50,
+      ses: { refuseAll: { status: 500, code: 'InternalFailure', message: 'We encountered an internal error.' } },
+    });
+    try {
+      const options = { cache: new SenderCache(), rate: 500, retries: 1 };
+      const first = await sendQueuedBatch(queued[0]!, newsletter, deps, options);
+      assert(first.status === 'sent');
+      expect(first).toMatchObject({ report: { sent: 0, failed: 0, handedBack: 3 }, retryAfterSeconds: 60 });
+      expect(new Set(first.retryIds)).toEqual(new Set(queued[0]!.subscriberIds));
+      // The last round: SES is broken, not busy; the readers are failed, which alarms, and nothing goes round again.
+      const last = await sendQueuedBatch({ ...queued[0]!, handBacks: MAX_HAND_BACKS }, newsletter, deps, options);
+      assert(last.status === 'sent');
+      expect(last).toMatchObject({ report: { sent: 0, failed: 3 } });
+      expect(last.retryLater).toBeUndefined();
+      expect(server.accepted).toHaveLength(0);
+    } finally {
+      await close();
     }
   });
 
