@@ -9,11 +9,9 @@ import { NewsletterError } from '../core/errors.js';
  * returns what they saved. The editor gets the terminal; the file is removed afterwards.
  */
 export async function openInEditor(text: string, name: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'newsletter-edit-'));
-  const file = path.join(dir, `${name.replace(/[^A-Za-z0-9_-]/gu, '_')}.md`);
+  const file = await writePrivateDraft(text, name);
   const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
   try {
-    await writeFile(file, text, { mode: 0o600 });
     // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(`${editor} "$NEWSLETTER_EDIT_FILE"`, { shell: true, stdio: 'inherit', env: { ...process.env, NEWSLETTER_EDIT_FILE: file } });
@@ -25,6 +23,22 @@ export async function openInEditor(text: string, name: string): Promise<string> 
     if (code !== 0) throw new NewsletterError(`the editor "${editor}" exited with code ${code}; nothing was stored`);
     return await readFile(file, 'utf8');
   } finally {
+    await rm(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes `text` to `<name>.md` in a new folder private to the user (mkdtemp), as a new file only: two
+ * drafts never share a file, and nothing planted in the shared temporary folder is written through.
+ */
+export async function writePrivateDraft(text: string, name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'newsletter-edit-'));
+  const file = path.join(dir, `${name.replace(/[^A-Za-z0-9_-]/gu, '_')}.md`);
+  try {
+    await writeFile(file, text, { mode: 0o600, flag: 'wx' });
+    return file;
+  } catch (error) {
     await rm(dir, { recursive: true, force: true });
+    throw error;
   }
 }

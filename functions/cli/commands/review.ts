@@ -1,6 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { NewsletterError } from '../../core/errors.js';
 import { approveAndQueue, approveAndSend, skipDraft, type ReviewDecision } from '../../use-cases/review-edition.js';
@@ -14,7 +12,7 @@ import { noSubscribersLine, summary } from '../output.js';
 import { editDraft, loadDraft } from '../../use-cases/edit-draft.js';
 import { editDraftDependencies } from '../../wiring/review.js';
 import { formatDraftFile, parseDraftFile } from '../../core/draft-file.js';
-import { openInEditor } from '../editor.js';
+import { openInEditor, writePrivateDraft } from '../editor.js';
 
 /** `editions approve ID` and `editions skip ID`: the review links' decisions, from the command line. */
 export function registerReviewCommands(editions: Command): void {
@@ -84,7 +82,7 @@ export function registerReviewCommands(editions: Command): void {
         const parsed = parseDraftFile(text);
         if (!parsed.ok) {
           // The editor's work is kept: a mistake on one line should not cost the rest.
-          const kept = flags.file ?? (await keepDraftText(text, editionId));
+          const kept = flags.file ?? (await writePrivateDraft(text, editionId));
           throw new NewsletterError(
             `${kept}, line ${parsed.line}: ${parsed.problem}; nothing was ` +
               `stored${flags.file ? '' : ` (fix it there and run "npx newsletter editions edit ${editionId} --file ${kept}")`}`,
@@ -163,18 +161,6 @@ function queuedLine(queued: RequeueResult | undefined, editionId: string, app: A
     `batch${queued.batches === 1 ? '' : 'es'} to the send queue of stack ${app.target.stackName}; the senders send ` +
     `it. Follow it with "npx newsletter editions show ${editionId} --aws".`
   );
-}
-
-/**
- * Keeps an edited draft that did not parse, in a folder of its own (mkdtemp: new, private to the
- * user) and written only as a new file: two edits of one edition keep both texts, and nothing
- * planted in the shared temporary folder (a link to another file) is written through.
- */
-async function keepDraftText(text: string, editionId: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'newsletter-edit-kept-'));
-  const file = path.join(dir, `${editionId.replace(/[^A-Za-z0-9_-]/gu, '_')}.md`);
-  await writeFile(file, text, { mode: 0o600, flag: 'wx' });
-  return file;
 }
 
 async function readDraftFile(file: string): Promise<string> {
