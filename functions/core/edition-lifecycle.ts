@@ -196,7 +196,8 @@ export type AfterQueuedBatch =
   | { next: 'retry'; reason: string; afterSeconds: number }
   | { next: 'done' };
 
-export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
+/** `quotaWait`: how long a quota stop waits (quotaWaitSeconds, when the tally says when it has room). */
+export function afterQueuedBatch(report: DeliveryReport, quotaWait = QUOTA_RETRY_SECONDS): AfterQueuedBatch {
   if (report.paused?.reason === 'ses-not-ready') return { next: 'pause', reason: report.stoppedReason! };
   // Out of time: the readers not reached go straight back on the queue for a fresh invocation.
   if (report.outOfTime && !report.paused)
@@ -207,7 +208,7 @@ export function afterQueuedBatch(report: DeliveryReport): AfterQueuedBatch {
     (report.inProgress > 0 ? `${report.inProgress} deliveries are held by another sender` : undefined) ??
     (report.handedBack ? `${report.handedBack} deliveries met SES errors on every attempt` : undefined);
   if (!retry) return { next: 'done' };
-  return { next: 'retry', reason: retry, afterSeconds: report.paused?.reason === 'quota' ? QUOTA_RETRY_SECONDS : CLAIM_RETRY_SECONDS };
+  return { next: 'retry', reason: retry, afterSeconds: report.paused?.reason === 'quota' ? quotaWait : CLAIM_RETRY_SECONDS };
 }
 
 /** What `editions resume` does with an edition on one machine. */

@@ -168,13 +168,15 @@ function ownQueue(ctx: AwsContext): NonNullable<AwsContext['sendQueue']> {
   return queue;
 }
 
-/** Puts a message back on the send queue one hop further, after `delaySeconds` (SQS holds a message back at most 15 minutes). */
-async function requeue(ctx: AwsContext, message: SendBatchMessage | FanOutMessage, delaySeconds: number): Promise<void> {
-  await ownQueue(ctx).enqueue([{ ...message, hops: (message.hops ?? 0) + 1 }], { delaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))) });
-}
-
 /** The longest SQS holds a message back. */
 const SQS_MAX_DELAY_SECONDS = 900;
+
+/** Puts a message back on the send queue one hop further, after `delaySeconds` (at most SQS_MAX_DELAY_SECONDS). */
+async function requeue(ctx: AwsContext, message: SendBatchMessage | FanOutMessage, delaySeconds: number): Promise<void> {
+  await ownQueue(ctx).enqueue([{ ...message, hops: (message.hops ?? 0) + 1 }], {
+    delaySeconds: Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds))),
+  });
+}
 
 /**
  * Puts a waiting batch back: a wait SQS can hold (15 minutes) as a delayed message; a longer one

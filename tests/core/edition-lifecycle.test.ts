@@ -94,6 +94,8 @@ describe('afterQueuedBatch', () => {
   it('re-queues a quota stop after the quota wait, and held deliveries after the claim wait', () => {
     const quota = { ...emptyReport(), stoppedReason: 'quota used up', paused: { reason: 'quota' as const, detail: 'q' } };
     expect(afterQueuedBatch(quota)).toEqual({ next: 'retry', reason: 'quota used up', afterSeconds: QUOTA_RETRY_SECONDS });
+    // When the shared tally says when it has room, the quota stop waits that long instead.
+    expect(afterQueuedBatch(quota, 83_700)).toEqual({ next: 'retry', reason: 'quota used up', afterSeconds: 83_700 });
     const held = { ...emptyReport(), inProgress: 2 };
     expect(afterQueuedBatch(held)).toEqual({ next: 'retry', reason: '2 deliveries are held by another sender', afterSeconds: CLAIM_RETRY_SECONDS });
   });

@@ -135,7 +135,7 @@ export async function sendQueuedBatch(
   if (gone.length > 0) await deps.ledger.markSkipped(message.editionId, gone, deps.clock.now().toISOString());
 
   const counted = await deps.editions.addCounts(message.newsletterId, message.editionId, countsOf(report));
-  const next = afterQueuedBatch(report);
+  const next = afterQueuedBatch(report, quotaWait(budget, deps.clock.now()));
   if (next.next === 'pause') {
     // `editions resume` queues the edition again; the ledger skips whoever already has it.
     await deps.editions.update(message.newsletterId, message.editionId, { status: 'paused', pausedReason: next.reason });
@@ -149,14 +149,7 @@ export async function sendQueuedBatch(
   return {
     status: 'sent',
     report,
-    ...(next.next === 'retry'
-      ? {
-          retryLater: next.reason,
-          retryAfterSeconds:
-            report.paused?.reason === 'quota' ? quotaWaitSeconds(budget?.reservation?.roomAt, deps.clock.now(), budget?.warmUpBinds) : next.afterSeconds,
-          retryIds: unfinished,
-        }
-      : {}),
+    ...(next.next === 'retry' ? { retryLater: next.reason, retryAfterSeconds: next.afterSeconds, retryIds: unfinished } : {}),
     ...(report.paused ? { paused: report.paused } : {}),
   };
 }
@@ -169,10 +162,15 @@ function waitForQuota(message: SendBatchMessage, budget: ReservedBudget, now: Da
     status: 'sent',
     report,
     retryLater: report.stoppedReason!,
-    retryAfterSeconds: quotaWaitSeconds(budget.reservation?.roomAt, now, budget.warmUpBinds),
+    retryAfterSeconds: quotaWait(budget, now),
     retryIds: [...message.subscriberIds],
     paused: report.paused!,
   };
+}
+
+/** How long this batch waits if the quota stops it: until the tally has room (or the warm-up grows), when known. */
+function quotaWait(budget: ReservedBudget | undefined, now: Date): number {
+  return quotaWaitSeconds(budget?.reservation?.roomAt, now, budget?.warmUpBinds);
 }
 
 /**
