@@ -45,6 +45,25 @@ beforeAll(async () => {
 
 afterAll(async () => stack?.close());
 
+/** One article, alone in a folder of the workspace that a newsletter's folder source names. */
+async function writeArticle(folder: string, markdown: string): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  await mkdir(path.join(work, folder), { recursive: true });
+  await writeFile(path.join(work, folder, 'article.md'), markdown);
+}
+
+/** `count` confirmed readers `<prefix><i>@example.com` in a table of the test's own; their ids. */
+async function addConfirmedReaders(tableName: string, newsletterId: string, prefix: string, count: number): Promise<string[]> {
+  const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const email = `${prefix}${i}@example.com`;
+    ids.push(subscriberId(ID_KEY, email));
+    await subscribers.put({ id: ids[i]!, newsletterId, email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
+  }
+  return ids;
+}
+
 describe('fan-out handlers', () => {
   // One journey: the batches the first edition queued are the ones a malformed batch sits beside,
   // and its last mail is the one that bounces before the second edition.
@@ -187,11 +206,7 @@ describe('fan-out handlers', () => {
     // A table of its own with its own readers, so the editions of the other tests count for nothing here.
     const tableName = 'bucket-table';
     await ensureTable(servers.dynamodb, tableName);
-    const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
-    for (let i = 0; i < 3; i++) {
-      const email = `bucket${i}@example.com`;
-      await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'tech-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
-    }
+    await addConfirmedReaders(tableName, 'tech-weekly', 'bucket', 3);
     const saved = { ...process.env };
     Object.assign(process.env, { BUCKET_NAME: 'content-bucket', AWS_ENDPOINT_URL_S3: s3.endpoint, TABLE_NAME: tableName });
     try {
@@ -249,18 +264,12 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
       NEWSLETTER_CONFIG: JSON.stringify(quotaConfig),
     });
     try {
-      const { mkdir, writeFile } = await import('node:fs/promises');
-      await mkdir(path.join(work, 'quota-articles'), { recursive: true });
-      await writeFile(
-        path.join(work, 'quota-articles', 'grid.md'),
+      await writeArticle(
+        'quota-articles',
         '# Grid operators add batteries\n\nGrid operators will add 12 gigawatts of batteries by 2027. The largest site ' +
           'stores four hours of power. Prices at peak hours fell by a fifth where batteries run.\n',
       );
-      const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
-      for (let i = 0; i < 80; i++) {
-        const email = `quota${i}@example.com`;
-        await subscribers.put({ id: subscriberId(ID_KEY, email), newsletterId: 'quota-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
-      }
+      await addConfirmedReaders(tableName, 'quota-weekly', 'quota', 80);
       // A new container: the environment is read at cold start.
       vi.resetModules();
       const digest = await import('../../functions/handlers/digest.js');
@@ -349,20 +358,12 @@ describe('send-batch handler when the 24-hour quota runs out', () => {
       NEWSLETTER_CONFIG: JSON.stringify({ newsletters: [{ ...config.newsletters[0]!, sources: [{ type: 'folder', path: 'wake-articles' }] }] }),
     });
     try {
-      const { mkdir, writeFile } = await import('node:fs/promises');
-      await mkdir(path.join(work, 'wake-articles'), { recursive: true });
-      await writeFile(
-        path.join(work, 'wake-articles', 'ports.md'),
+      await writeArticle(
+        'wake-articles',
         '# Ports add shore power\n\nThree ports will plug docked ships into the grid by 2027. ' +
           'A ship at berth burns as much fuel as ten thousand cars. Operators say the cables cost less than the fines.\n',
       );
-      const subscribers = new DynamoSubscriberStore(servers.dynamodb, tableName);
-      const ids: string[] = [];
-      for (let i = 0; i < 40; i++) {
-        const email = `wake${i}@example.com`;
-        ids.push(subscriberId(ID_KEY, email));
-        await subscribers.put({ id: ids[i]!, newsletterId: 'tech-weekly', email, status: 'confirmed', createdAt: '2026-11-01T00:00:00Z' });
-      }
+      const ids = await addConfirmedReaders(tableName, 'tech-weekly', 'wake', 40);
       vi.resetModules();
       const digest = await import('../../functions/handlers/digest.js');
       const result = await digest.handler({ newsletterId: 'tech-weekly' });
