@@ -65,7 +65,7 @@ export function deliveryCounts(result: SendResultLike): DeliveryCounts {
     throttled: report?.throttledRetries ?? 0,
     suppressed: report?.suppressed ?? 0,
   };
-  if (report && 'handedBack' in report && report.handedBack) counts.handedBack = report.handedBack;
+  if (report?.handedBack) counts.handedBack = report.handedBack;
   const paused = result.paused;
   if (paused && typeof paused === 'object' && typeof (paused as { reason?: unknown }).reason === 'string') {
     counts.pausedReason = (paused as { reason: string }).reason;
